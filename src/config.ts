@@ -1,0 +1,81 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import path from 'node:path';
+
+const LogLevel = Type.Union(
+  ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+);
+
+/** Every setting Outdial reads from its environment, with its default and meaning (README: Configuration). */
+export const ConfigSchema = Type.Object({
+  host: Type.String({ minLength: 1 }),
+  port: Type.Integer({ minimum: 0, maximum: 65535 }),
+  databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  dataDir: Type.String({ minLength: 1 }),
+  logLevel: LogLevel,
+  jwtSecret: Type.Optional(Type.String({ minLength: 32 })),
+  accessTokenTtlSeconds: Type.Integer({ minimum: 30, maximum: 86400 }),
+  refreshTokenTtlSeconds: Type.Integer({ minimum: 300 }),
+  loginRateLimitPerMinute: Type.Integer({ minimum: 1 }),
+  passwordHashCost: Type.Integer({ minimum: 10, maximum: 20 }),
+  shutdownTimeoutMs: Type.Integer({ minimum: 100 }),
+  databasePoolSize: Type.Integer({ minimum: 1, maximum: 200 }),
+});
+export type Config = Static<typeof ConfigSchema>;
+
+interface Setting {
+  env: string;
+  key: keyof Config;
+  kind: 'string' | 'integer';
+  default?: string;
+}
+
+export const SETTINGS: readonly Setting[] = [
+  { env: 'HOST', key: 'host', kind: 'string', default: '127.0.0.1' },
+  { env: 'PORT', key: 'port', kind: 'integer', default: '3000' },
+  { env: 'DATABASE_URL', key: 'databaseUrl', kind: 'string' },
+  { env: 'OUTDIAL_DATA_DIR', key: 'dataDir', kind: 'string', default: 'data' },
+  { env: 'LOG_LEVEL', key: 'logLevel', kind: 'string', default: 'info' },
+  { env: 'JWT_SECRET', key: 'jwtSecret', kind: 'string' },
+  { env: 'ACCESS_TOKEN_TTL_SECONDS', key: 'accessTokenTtlSeconds', kind: 'integer', default: '900' },
+  { env: 'REFRESH_TOKEN_TTL_SECONDS', key: 'refreshTokenTtlSeconds', kind: 'integer', default: '2592000' },
+  { env: 'LOGIN_RATE_LIMIT_PER_MINUTE', key: 'loginRateLimitPerMinute', kind: 'integer', default: '10' },
+  { env: 'PASSWORD_HASH_COST', key: 'passwordHashCost', kind: 'integer', default: '15' },
+  { env: 'SHUTDOWN_TIMEOUT_MS', key: 'shutdownTimeoutMs', kind: 'integer', default: '10000' },
+  { env: 'DATABASE_POOL_SIZE', key: 'databasePoolSize', kind: 'integer', default: '10' },
+];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Reads and validates the whole configuration once; reports every problem, not just the first. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const setting of SETTINGS) {
+    const text = env[setting.env] === '' ? undefined : (env[setting.env] ?? setting.default);
+    if (text === undefined) continue;
+    if (setting.kind === 'integer') {
+      if (!/^-?\d+$/.test(text.trim())) {
+        problems.push(`${setting.env} must be a whole number, got "${text}"`);
+        continue;
+      }
+      raw[setting.key] = Number(text);
+    } else {
+      raw[setting.key] = text;
+    }
+  }
+  for (const error of Value.Errors(ConfigSchema, raw)) {
+    const key = error.path.replace(/^\//, '');
+    const setting = SETTINGS.find((s) => s.key === key);
+    if (setting && problems.some((p) => p.startsWith(setting.env))) continue;
+    problems.push(`${setting?.env ?? key}: ${error.message}${error.value === undefined ? '' : ` (got "${String(error.value)}")`}`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const config = raw as Config;
+  config.dataDir = path.resolve(config.dataDir);
+  return config;
+}

@@ -1,0 +1,104 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import type { DB } from './schema.js';
+
+export type Database = Kysely<DB>;
+/** Either the database or a transaction on it: repositories accept both. */
+export type Executor = Kysely<DB> | Transaction<DB>;
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: 'pglite' | 'postgres';
+  /** The raw pg pool (PostgreSQL only), for COPY and other driver-level work. */
+  pool?: pg.Pool;
+  pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+/**
+ * Identity keys are bigint in SQL but stay well inside Number's safe range; both drivers return
+ * them as numbers so Exotel's integer ids and JSON answers need no conversion.
+ */
+function parseInt8(value: string): number {
+  return Number(value);
+}
+
+export function connectPostgres(url: string, poolSize = 10): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID || oid === NUMERIC_OID
+          ? parseInt8
+          : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    },
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return { db, kind: 'postgres', pool, close: () => db.destroy() };
+}
+
+/**
+ * Embedded PGlite. With a data directory the database lives on disk (survives restarts); without
+ * one it is in memory (tests). One process at a time may own a directory: a lock file says who.
+ */
+export async function connectPglite(dataDir?: string): Promise<DatabaseHandle> {
+  let releaseLock = () => {};
+  let location: string | undefined;
+  if (dataDir) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    location = path.join(dataDir, 'pglite');
+    releaseLock = lockDataDir(dataDir);
+  }
+  const pglite = new PGlite(location, {
+    parsers: { [INT8_OID]: parseInt8, [NUMERIC_OID]: parseInt8 },
+  });
+  await pglite.waitReady;
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    kind: 'pglite',
+    pglite,
+    close: async () => {
+      await db.destroy();
+      releaseLock();
+    },
+  };
+}
+
+function lockDataDir(dataDir: string): () => void {
+  const lockFile = path.join(dataDir, 'outdial.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(fs.readFileSync(lockFile, 'utf8'));
+      if (owner && owner !== process.pid && isAlive(owner)) {
+        throw new Error(
+          `The embedded database in ${dataDir} is in use by process ${owner}. ` +
+            'Stop it, or set DATABASE_URL to share a PostgreSQL server between processes.',
+        );
+      }
+      fs.rmSync(lockFile, { force: true });
+    }
+  }
+  throw new Error(`Could not lock ${lockFile}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_foundation.js';
+
+/**
+ * Forward-only migrations, applied in name order. Never edit a released migration: add the next
+ * number. Each module exports only `up`.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001_foundation': m0001,
+};

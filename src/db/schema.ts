@@ -1,0 +1,230 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Timestamps are written by the application (from the injected clock) and read back as Dates. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json<T> = ColumnType<T, string | T, string | T>;
+type Id = Generated<number>;
+type Version = Generated<number>;
+
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: Generated<Date>;
+}
+
+export interface ContactCentersTable {
+  id: Id;
+  uid: string;
+  short_name: string;
+  name: string;
+  default_country: string;
+  time_zone: string;
+  version: Version;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type Role = 'admin' | 'supervisor' | 'agent';
+
+export interface UsersTable {
+  id: Id;
+  uid: string;
+  contact_center_id: number;
+  username: string;
+  password_hash: string;
+  full_name: Generated<string>;
+  email: string | null;
+  role: Role;
+  extension: string | null;
+  status: Generated<'active' | 'disabled'>;
+  last_login_at: Timestamp | null;
+  version: Version;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ProcessesTable {
+  id: Id;
+  uid: string;
+  contact_center_id: number;
+  name: string;
+  description: Generated<string>;
+  process_type: Generated<string>;
+  dialing_state_level: Generated<string>;
+  is_default: Generated<boolean>;
+  version: Version;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type QueueStrategy = 'longest_idle' | 'round_robin' | 'ring_all' | 'single';
+
+export interface QueuesTable {
+  id: Id;
+  uid: string;
+  contact_center_id: number;
+  name: string;
+  extension: string | null;
+  strategy: Generated<QueueStrategy>;
+  max_wait_seconds: Generated<number>;
+  wrap_up_seconds: Generated<number>;
+  version: Version;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface QueueTag {
+  id: string;
+  name: string;
+  color: string;
+}
+
+export interface QueueMembersTable {
+  id: Id;
+  contact_center_id: number;
+  queue_id: number;
+  user_id: number;
+  delay_seconds: Generated<number>;
+  timeout_seconds: Generated<number>;
+  tags: Json<QueueTag[]>;
+  version: Version;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type DialingMode = 'preview' | 'progressive' | 'power' | 'predictive' | 'agentless';
+export type CampaignStatus = 'draft' | 'running' | 'paused' | 'stopped' | 'completed';
+export type CampaignType = 'interaction' | 'notification';
+
+/** A weekly window, days 0 (Sunday) to 6, times "HH:MM" in the owner's time zone. */
+export interface WeeklyWindow {
+  day: number;
+  start: string;
+  end: string;
+}
+
+export interface RetryRule {
+  delay_minutes: number;
+  counts_as_attempt: boolean;
+}
+
+export interface CampaignsTable {
+  id: Id;
+  uid: string;
+  contact_center_id: number;
+  process_id: number;
+  queue_id: number | null;
+  name: string;
+  description: Generated<string>;
+  type: Generated<CampaignType>;
+  dialing_mode: Generated<DialingMode>;
+  status: Generated<CampaignStatus>;
+  caller_id: string | null;
+  agent_ref: string | null;
+  time_zone: string;
+  scheduled_at: Timestamp | null;
+  ends_at: Timestamp | null;
+  weekly_windows: Json<WeeklyWindow[]>;
+  calling_hours_start: Generated<string>;
+  calling_hours_end: Generated<string>;
+  abandon_rate_cap: Generated<number>;
+  lines_per_agent: Generated<number>;
+  max_concurrent_calls: number | null;
+  wrap_up_seconds: Generated<number>;
+  preview_timeout_seconds: Generated<number>;
+  max_attempts: Generated<number>;
+  retry_interval_minutes: Generated<number>;
+  retry_rules: Json<Record<string, RetryRule>>;
+  started_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  archived_at: Timestamp | null;
+  version: Version;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CampaignUsersTable {
+  id: Id;
+  contact_center_id: number;
+  campaign_id: number;
+  user_id: number;
+  version: Version;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type ApiKeyScope = 'read' | 'read_write';
+
+export interface ApiKeysTable {
+  id: Id;
+  uid: string;
+  contact_center_id: number;
+  name: string;
+  scope: ApiKeyScope;
+  key_hash: string;
+  key_hint: string;
+  created_by_user_id: number | null;
+  last_used_at: Timestamp | null;
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  version: Version;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RefreshTokensTable {
+  id: Id;
+  contact_center_id: number;
+  user_id: number;
+  family_id: string;
+  token_hash: string;
+  issued_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface AuditLogTable {
+  id: Id;
+  contact_center_id: number;
+  at: Timestamp;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  before: Json<unknown> | null;
+  after: Json<unknown> | null;
+  request_id: string | null;
+}
+
+export interface DB {
+  server_secrets: ServerSecretsTable;
+  contact_centers: ContactCentersTable;
+  users: UsersTable;
+  processes: ProcessesTable;
+  queues: QueuesTable;
+  queue_members: QueueMembersTable;
+  campaigns: CampaignsTable;
+  campaign_users: CampaignUsersTable;
+  api_keys: ApiKeysTable;
+  refresh_tokens: RefreshTokensTable;
+  audit_log: AuditLogTable;
+}
+
+/** Tables whose rows belong to one contact center; every query on them goes through TenantScope. */
+export type TenantTable = {
+  [K in keyof DB]: DB[K] extends { contact_center_id: number } ? K : never;
+}[keyof DB];
+
+export type Row<T extends keyof DB> = Selectable<DB[T]>;
+export type NewRow<T extends keyof DB> = Insertable<DB[T]>;
+export type RowPatch<T extends keyof DB> = Updateable<DB[T]>;
+export type ContactCenter = Row<'contact_centers'>;
+export type User = Row<'users'>;
+export type Process = Row<'processes'>;
+export type Campaign = Row<'campaigns'>;
+export type Queue = Row<'queues'>;
+export type QueueMember = Row<'queue_members'>;
+export type CampaignUser = Row<'campaign_users'>;
+export type ApiKey = Row<'api_keys'>;

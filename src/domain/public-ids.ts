@@ -1,0 +1,49 @@
+import { invalid } from './errors.js';
+
+/**
+ * Native (and DialNexa-style) identifiers are a prefix and the record's uuid as 32 hex digits,
+ * e.g. `cmp_210ea5d942f41744f1ef37e84a4965e0`. Qvoice ids are the same 32 hex digits without the
+ * prefix, and Exotel uses the integer key, so one row carries every dialect's id.
+ */
+export const ID_PREFIX = {
+  contactCenter: 'ctr',
+  user: 'usr',
+  process: 'prc',
+  campaign: 'cmp',
+  campaignUser: 'cu',
+  queue: 'que',
+  apiKey: 'key',
+  leadList: 'lst',
+  contact: 'lead',
+  callLog: 'log',
+  importJob: 'imp',
+  dncEntry: 'dnc',
+  dncList: 'dnl',
+} as const;
+export type IdKind = keyof typeof ID_PREFIX;
+
+export function hexOfUuid(uuid: string): string {
+  return uuid.replace(/-/g, '').toLowerCase();
+}
+
+export function uuidOfHex(hex: string): string {
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export function toPublicId(kind: IdKind, uuid: string): string {
+  return `${ID_PREFIX[kind]}_${hexOfUuid(uuid)}`;
+}
+
+/** The uuid behind a public id, or undefined when it is not one of this kind (callers answer 404). */
+export function parsePublicId(kind: IdKind, publicId: string): string | undefined {
+  const prefix = `${ID_PREFIX[kind]}_`;
+  if (!publicId.startsWith(prefix)) return undefined;
+  const hex = publicId.slice(prefix.length);
+  return /^[0-9a-f]{32}$/.test(hex) ? uuidOfHex(hex) : undefined;
+}
+
+export function requirePublicId(kind: IdKind, publicId: string, field: string): string {
+  const uuid = parsePublicId(kind, publicId);
+  if (!uuid) throw invalid(`${field} must be a ${ID_PREFIX[kind]}_ id`, [`${field} must be a ${ID_PREFIX[kind]}_ id`]);
+  return uuid;
+}

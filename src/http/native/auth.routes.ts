@@ -1,0 +1,133 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { toPublicId } from '../../domain/public-ids.js';
+import { login } from '../../services/auth/login.js';
+import { logout } from '../../services/auth/logout.js';
+import { refreshSession } from '../../services/auth/refresh-session.js';
+import type { ServiceDeps } from '../../services/context.js';
+import { getUser } from '../../services/users/read-users.js';
+import { getCenter } from '../../services/centers/update-center.js';
+import { CenterResponse, presentCenter } from './center.routes.js';
+import { errors } from './common.js';
+import { UserResponse, presentUser } from './users.routes.js';
+
+const SessionResponse = Type.Object({
+  access_token: Type.String(),
+  token_type: Type.Literal('Bearer'),
+  expires_in: Type.Integer({ description: 'Access token lifetime, seconds' }),
+  refresh_token: Type.String({ description: 'Single use: each refresh returns a new one' }),
+  refresh_expires_in: Type.Integer(),
+});
+
+export function loginRateLimit(perMinute: number) {
+  return {
+    max: perMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request: { ip: string; body?: unknown }) =>
+      `${request.ip}:${String((request.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase()}`,
+  };
+}
+
+export const authRoutes =
+  (deps: ServiceDeps, loginPerMinute: number): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.post(
+      '/auth/login',
+      {
+        config: { public: true, rateLimit: loginRateLimit(loginPerMinute) },
+        schema: {
+          tags: ['auth'],
+          summary: 'Log in with username, password and contact center',
+          body: Type.Object(
+            {
+              username: Type.String({ minLength: 1 }),
+              password: Type.String({ minLength: 1 }),
+              contact_center: Type.String({ minLength: 1, description: 'The center short name' }),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: Type.Intersect([SessionResponse, Type.Object({ user: UserResponse })]), ...errors(400, 401, 429) },
+        },
+      },
+      async (request) => {
+        const { body } = request;
+        const result = await login(deps, {
+          username: body.username,
+          password: body.password,
+          contactCenter: { shortName: body.contact_center },
+        });
+        return { ...result.tokens, user: presentUser(result.user) };
+      },
+    );
+
+    app.post(
+      '/auth/refresh',
+      {
+        config: { public: true, rateLimit: loginRateLimit(loginPerMinute * 6) },
+        schema: {
+          tags: ['auth'],
+          summary: 'Exchange a refresh token for a new token pair (the old refresh token stops working)',
+          body: Type.Object({ refresh_token: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+          response: { 200: SessionResponse, ...errors(400, 401, 429) },
+        },
+      },
+      async (request) => refreshSession(deps, request.body.refresh_token),
+    );
+
+    app.post(
+      '/auth/logout',
+      {
+        config: { public: true },
+        schema: {
+          tags: ['auth'],
+          summary: 'End the login a refresh token belongs to',
+          body: Type.Object({ refresh_token: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+          response: { 204: Type.Null(), ...errors(400) },
+        },
+      },
+      async (request, reply) => {
+        await logout(deps, request.body.refresh_token);
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.get(
+      '/me',
+      {
+        config: { permission: 'center:read' },
+        schema: {
+          tags: ['auth'],
+          summary: 'Who the credentials belong to',
+          security: [{ bearer: [] }],
+          response: {
+            200: Type.Object({
+              kind: Type.Union([Type.Literal('user'), Type.Literal('api_key')]),
+              contact_center: CenterResponse,
+              user: Type.Union([UserResponse, Type.Null()]),
+              api_key_id: Type.Union([Type.String(), Type.Null()]),
+              scope: Type.Union([Type.String(), Type.Null()]),
+            }),
+            ...errors(401, 403),
+          },
+        },
+      },
+      async (request) => {
+        const p = request.principal!;
+        const center = presentCenter(await getCenter(deps, request.ctx));
+        if (p.kind === 'user') {
+          const user = await getUser(deps, request.ctx, p.userUid);
+          return { kind: 'user' as const, contact_center: center, user: presentUser(user), api_key_id: null, scope: null };
+        }
+        if (p.kind === 'api_key') {
+          return {
+            kind: 'api_key' as const,
+            contact_center: center,
+            user: null,
+            api_key_id: toPublicId('apiKey', p.apiKeyUid),
+            scope: p.scope,
+          };
+        }
+        throw new Error('unreachable');
+      },
+    );
+  };

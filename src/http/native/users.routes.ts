@@ -1,0 +1,192 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { User } from '../../db/schema.js';
+import { toPublicId } from '../../domain/public-ids.js';
+import type { ServiceDeps } from '../../services/context.js';
+import { createUser } from '../../services/users/create-user.js';
+import { getUser, listUsers } from '../../services/users/read-users.js';
+import { disableUser, updateUser } from '../../services/users/update-user.js';
+import {
+  authErrors,
+  IdParams,
+  iso,
+  Nullable,
+  Paged,
+  pageMeta,
+  pageOf,
+  PageQuery,
+  Timestamp,
+  uidParam,
+  VersionField,
+} from './common.js';
+
+const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('supervisor'), Type.Literal('agent')]);
+const StatusSchema = Type.Union([Type.Literal('active'), Type.Literal('disabled')]);
+
+export const UserResponse = Type.Object({
+  id: Type.String({ examples: ['usr_7c9e6679742540de944be07fc1f90ae7'] }),
+  numeric_id: Type.Integer(),
+  username: Type.String(),
+  full_name: Type.String(),
+  email: Nullable(Type.String()),
+  role: RoleSchema,
+  extension: Nullable(Type.String()),
+  status: StatusSchema,
+  last_login_at: Nullable(Timestamp),
+  version: Type.Integer(),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+
+export function presentUser(u: User) {
+  return {
+    id: toPublicId('user', u.uid),
+    numeric_id: u.id,
+    username: u.username,
+    full_name: u.full_name,
+    email: u.email,
+    role: u.role,
+    extension: u.extension,
+    status: u.status,
+    last_login_at: iso(u.last_login_at),
+    version: u.version,
+    created_at: iso(u.created_at)!,
+    updated_at: iso(u.updated_at)!,
+  };
+}
+
+const Username = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' });
+const Extension = Nullable(Type.String({ pattern: '^[0-9*#+]{1,16}$' }));
+
+export const userRoutes =
+  (deps: ServiceDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const tags = ['users'];
+    const security = [{ bearer: [] }];
+
+    app.post(
+      '/users',
+      {
+        config: { permission: 'users:write' },
+        schema: {
+          tags,
+          security,
+          summary: 'Create a user (admin, supervisor or agent)',
+          body: Type.Object(
+            {
+              username: Username,
+              password: Type.String({ minLength: 8, maxLength: 200 }),
+              role: RoleSchema,
+              full_name: Type.Optional(Type.String({ maxLength: 200 })),
+              email: Type.Optional(Nullable(Type.String({ format: 'email' }))),
+              extension: Type.Optional(Extension),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: UserResponse, ...authErrors(400, 409) },
+        },
+      },
+      async (request, reply) => {
+        const b = request.body;
+        const user = await createUser(deps, request.ctx, {
+          username: b.username,
+          password: b.password,
+          role: b.role,
+          fullName: b.full_name,
+          email: b.email,
+          extension: b.extension,
+        });
+        return reply.status(201).send(presentUser(user));
+      },
+    );
+
+    app.get(
+      '/users',
+      {
+        config: { permission: 'users:read' },
+        schema: {
+          tags,
+          security,
+          summary: 'List users',
+          querystring: Type.Object({
+            ...PageQuery,
+            role: Type.Optional(RoleSchema),
+            status: Type.Optional(StatusSchema),
+            search: Type.Optional(Type.String({ description: 'Part of the username or full name' })),
+          }),
+          response: { 200: Paged(UserResponse), ...authErrors(400) },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const page = pageOf(q);
+        const result = await listUsers(deps, request.ctx, { role: q.role, status: q.status, search: q.search }, page);
+        return { data: result.rows.map(presentUser), meta: pageMeta(page, result.total) };
+      },
+    );
+
+    app.get(
+      '/users/:id',
+      {
+        config: { permission: 'users:read' },
+        schema: { tags, security, summary: 'Get a user', params: IdParams, response: { 200: UserResponse, ...authErrors(404) } },
+      },
+      async (request) => presentUser(await getUser(deps, request.ctx, uidParam('user', request.params.id, 'User'))),
+    );
+
+    app.patch(
+      '/users/:id',
+      {
+        config: { permission: 'users:write' },
+        schema: {
+          tags,
+          security,
+          summary: 'Change a user; a new password or disabling ends their sessions',
+          params: IdParams,
+          body: Type.Object(
+            {
+              username: Type.Optional(Username),
+              password: Type.Optional(Type.String({ minLength: 8, maxLength: 200 })),
+              role: Type.Optional(RoleSchema),
+              full_name: Type.Optional(Type.String({ maxLength: 200 })),
+              email: Type.Optional(Nullable(Type.String({ format: 'email' }))),
+              extension: Type.Optional(Extension),
+              status: Type.Optional(StatusSchema),
+              version: Type.Optional(VersionField),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: UserResponse, ...authErrors(400, 404, 409) },
+        },
+      },
+      async (request) => {
+        const b = request.body;
+        const user = await updateUser(deps, request.ctx, uidParam('user', request.params.id, 'User'), {
+          username: b.username,
+          password: b.password,
+          role: b.role,
+          fullName: b.full_name,
+          email: b.email,
+          extension: b.extension,
+          status: b.status,
+          version: b.version,
+        });
+        return presentUser(user);
+      },
+    );
+
+    app.delete(
+      '/users/:id',
+      {
+        config: { permission: 'users:write' },
+        schema: {
+          tags,
+          security,
+          summary: 'Disable a user (users are kept: calls and history name them)',
+          params: IdParams,
+          response: { 200: UserResponse, ...authErrors(404, 409) },
+        },
+      },
+      async (request) => presentUser(await disableUser(deps, request.ctx, uidParam('user', request.params.id, 'User'))),
+    );
+  };

@@ -1,0 +1,23 @@
+import type { Executor } from '../db/database.js';
+import type { ApiKey } from '../db/schema.js';
+import type { TenantScope } from '../db/tenant-scope.js';
+import { paginate, VersionedRepository, type Page, type PageRequest } from './versioned-repository.js';
+
+export class ApiKeysRepository extends VersionedRepository<'api_keys'> {
+  constructor(scope: TenantScope) {
+    super(scope, 'api_keys', 'API key');
+  }
+
+  list(page: PageRequest): Promise<Page<ApiKey>> {
+    return paginate<ApiKey>(this.scope.selectFrom('api_keys'), page, (b) => b.selectAll().orderBy('id'));
+  }
+}
+
+/** Authentication starts from the key alone, before the tenant is known. */
+export function findApiKeyByHash(db: Executor, keyHash: string): Promise<ApiKey | undefined> {
+  return db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+}
+
+export async function touchApiKey(db: Executor, id: number, now: Date): Promise<void> {
+  await db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', id).execute();
+}

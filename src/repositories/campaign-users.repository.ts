@@ -1,0 +1,66 @@
+import type { CampaignUser, User } from '../db/schema.js';
+import type { TenantScope } from '../db/tenant-scope.js';
+
+export type CampaignUserWithUser = CampaignUser & {
+  user_uid: string;
+  username: string;
+  role: User['role'];
+  full_name: string;
+};
+
+/** Which users work a campaign; each assignment has its own id (Exotel's campaign-user id). */
+export class CampaignUsersRepository {
+  constructor(private readonly scope: TenantScope) {}
+
+  listForCampaign(campaignId: number): Promise<CampaignUserWithUser[]> {
+    return this.scope
+      .selectFrom('campaign_users')
+      .innerJoin('users', 'users.id', 'campaign_users.user_id')
+      .selectAll('campaign_users')
+      .select(['users.uid as user_uid', 'users.username', 'users.role', 'users.full_name'])
+      .where('campaign_users.campaign_id', '=', campaignId)
+      .orderBy('campaign_users.id')
+      .execute();
+  }
+
+  findById(id: number): Promise<CampaignUser | undefined> {
+    return this.scope.selectFrom('campaign_users').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  findByUser(campaignId: number, userId: number): Promise<CampaignUser | undefined> {
+    return this.scope
+      .selectFrom('campaign_users')
+      .selectAll()
+      .where('campaign_id', '=', campaignId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+  }
+
+  /** Assigns users, returning every requested assignment (existing ones included). */
+  async ensure(campaignId: number, userIds: number[], now: Date): Promise<CampaignUser[]> {
+    if (userIds.length === 0) return [];
+    await this.scope
+      .insertInto(
+        'campaign_users',
+        userIds.map((user_id) => ({ campaign_id: campaignId, user_id, created_at: now, updated_at: now })),
+      )
+      .onConflict((oc) => oc.columns(['campaign_id', 'user_id']).doNothing())
+      .execute();
+    return this.scope
+      .selectFrom('campaign_users')
+      .selectAll()
+      .where('campaign_id', '=', campaignId)
+      .where('user_id', 'in', userIds)
+      .orderBy('id')
+      .execute();
+  }
+
+  async remove(campaignId: number, userId: number): Promise<CampaignUser | undefined> {
+    return this.scope
+      .deleteFrom('campaign_users')
+      .where('campaign_id', '=', campaignId)
+      .where('user_id', '=', userId)
+      .returningAll()
+      .executeTakeFirst();
+  }
+}

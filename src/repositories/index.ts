@@ -1,0 +1,25 @@
+import type { Executor } from '../db/database.js';
+import { TenantScope, type Tenant } from '../db/tenant-scope.js';
+import { ApiKeysRepository } from './api-keys.repository.js';
+import { AuditRepository } from './audit.repository.js';
+import { CampaignUsersRepository } from './campaign-users.repository.js';
+import { CampaignsRepository } from './campaigns.repository.js';
+import { ProcessesRepository } from './processes.repository.js';
+import { QueuesRepository } from './queues.repository.js';
+import { UsersRepository } from './users.repository.js';
+
+/** Every tenant-scoped repository, bound to one executor (database or transaction) and one tenant. */
+export function tenantRepositories(db: Executor, tenant: Tenant) {
+  const scope = new TenantScope(db, tenant);
+  return {
+    scope,
+    users: new UsersRepository(scope),
+    processes: new ProcessesRepository(scope),
+    campaigns: new CampaignsRepository(scope),
+    campaignUsers: new CampaignUsersRepository(scope),
+    queues: new QueuesRepository(scope),
+    apiKeys: new ApiKeysRepository(scope),
+    audit: new AuditRepository(scope),
+  };
+}
+export type TenantRepositories = ReturnType<typeof tenantRepositories>;

@@ -1,0 +1,29 @@
+import type { Campaign } from '../../db/schema.js';
+import { withReferences, type CampaignFilters, type CampaignView } from '../../repositories/campaigns.repository.js';
+import type { Page, PageRequest } from '../../repositories/versioned-repository.js';
+import { tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
+
+export function getCampaign(deps: ServiceDeps, ctx: RequestContext, uid: string): Promise<Campaign> {
+  return tenantReader(deps, ctx).campaigns.getByUid(uid);
+}
+
+export function getCampaignById(deps: ServiceDeps, ctx: RequestContext, id: number): Promise<Campaign> {
+  return tenantReader(deps, ctx).campaigns.getById(id);
+}
+
+export function listCampaigns(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  filters: CampaignFilters,
+  page: PageRequest,
+): Promise<Page<Campaign>> {
+  return tenantReader(deps, ctx).campaigns.list(filters, page);
+}
+
+export async function describeCampaigns(deps: ServiceDeps, ctx: RequestContext, campaigns: Campaign[]): Promise<CampaignView[]> {
+  return withReferences(tenantReader(deps, ctx).scope, campaigns);
+}
+
+export async function describeCampaign(deps: ServiceDeps, ctx: RequestContext, campaign: Campaign): Promise<CampaignView> {
+  return (await describeCampaigns(deps, ctx, [campaign]))[0]!;
+}

@@ -1,0 +1,93 @@
+import type { Config } from '../config.js';
+import type { Database, Executor } from '../db/database.js';
+import type { Tenant } from '../db/tenant-scope.js';
+import type { Principal } from '../domain/permissions.js';
+import { tenantRepositories, type TenantRepositories } from '../repositories/index.js';
+import type { Clock, IdGenerator } from '../seams.js';
+
+export type AuthSettings = Pick<
+  Config,
+  'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds' | 'passwordHashCost'
+> & { jwtSecret: string };
+
+/** What every service needs from the outside world, injected once at start-up. */
+export interface ServiceDeps {
+  db: Database;
+  clock: Clock;
+  ids: IdGenerator;
+  auth: AuthSettings;
+}
+
+/** Who is acting, for which contact center; passed explicitly to every tenant service. */
+export interface RequestContext {
+  tenant: Tenant;
+  principal: Principal | SystemActor;
+  requestId?: string;
+}
+
+export interface SystemActor {
+  kind: 'system';
+  contactCenterId: number;
+  name: string;
+}
+
+export function systemContext(contactCenterId: number, name = 'system'): RequestContext {
+  return { tenant: { contactCenterId }, principal: { kind: 'system', contactCenterId, name } };
+}
+
+function actorOf(ctx: RequestContext): { type: string; id: string | null } {
+  const p = ctx.principal;
+  if (p.kind === 'user') return { type: 'user', id: p.username };
+  if (p.kind === 'api_key') return { type: 'api_key', id: p.apiKeyUid };
+  return { type: 'system', id: p.name };
+}
+
+export interface TenantWork {
+  repos: TenantRepositories;
+  trx: Executor;
+  now: Date;
+  /** Records one change in the audit log, in the same transaction as the change. */
+  audit(action: string, entityType: string, entityId: string, before: unknown, after: unknown): Promise<void>;
+}
+
+/** Runs a use case in one transaction with repositories scoped to the context's tenant. */
+export function inTenantTransaction<T>(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  work: (w: TenantWork) => Promise<T>,
+): Promise<T> {
+  return deps.db.transaction().execute(async (trx) => {
+    const repos = tenantRepositories(trx, ctx.tenant);
+    const now = deps.clock.now();
+    const actor = actorOf(ctx);
+    return work({
+      repos,
+      trx,
+      now,
+      audit: (action, entityType, entityId, before, after) =>
+        repos.audit.record({
+          at: now,
+          actorType: actor.type,
+          actorId: actor.id,
+          action,
+          entityType,
+          entityId,
+          before: redact(before),
+          after: redact(after),
+          requestId: ctx.requestId ?? null,
+        }),
+    });
+  });
+}
+
+/** Read-only use cases need no transaction. */
+export function tenantReader(deps: ServiceDeps, ctx: RequestContext): TenantRepositories {
+  return tenantRepositories(deps.db, ctx.tenant);
+}
+
+const SECRET_FIELDS = new Set(['password_hash', 'key_hash', 'token_hash']);
+
+function redact(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).filter(([k]) => !SECRET_FIELDS.has(k)));
+}
