@@ -1,8 +1,11 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { runStatements } from './statements.js';
 
 /** Tenants, users, processes, campaigns, queues, API keys, refresh tokens and the audit log. */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql`
+  await runStatements(
+    db,
+    `
     create table server_secrets (
       name text primary key,
       value text not null,
@@ -193,5 +196,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     create index audit_log_by_center on audit_log (contact_center_id, id desc);
     create index audit_log_by_entity on audit_log (contact_center_id, entity_type, entity_id);
-  `.execute(db);
+  `,
+  );
 }

@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { migrateToLatest } from './db/migrator.js';
+import { DEMO_CENTER, DEMO_USERS, ensureDemoCenter } from './demo.js';
+import { openDatabase, prepareRuntime } from './runtime.js';
+import { serve } from './server.js';
+import { createCenter } from './services/centers/create-center.js';
+
+function config(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+const program = new Command()
+  .name('outdial')
+  .description('Outdial: outbound contact-center campaign server');
+
+program
+  .command('serve')
+  .description('Apply pending migrations and serve the API')
+  .action(async () => {
+    const cfg = config();
+    const handle = await openDatabase(cfg);
+    const deps = await prepareRuntime(handle, cfg);
+    await serve(cfg, handle, deps);
+  });
+
+program
+  .command('migrate')
+  .description('Apply pending database migrations and exit')
+  .action(async () => {
+    const cfg = config();
+    const handle = await openDatabase(cfg);
+    const applied = await migrateToLatest(handle.db);
+    console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date');
+    await handle.close();
+  });
+
+program
+  .command('create-center')
+  .description('Create a contact center (tenant) with its first admin')
+  .requiredOption('--short-name <name>', 'unique short name, used as the login domain')
+  .requiredOption('--name <name>', 'display name')
+  .requiredOption('--admin-username <username>')
+  .option('--admin-password <password>', 'or set OUTDIAL_ADMIN_PASSWORD')
+  .option('--country <code>', 'default country for national numbers', 'IN')
+  .option('--time-zone <zone>', 'IANA time zone', 'Asia/Kolkata')
+  .action(async (opts: Record<string, string>) => {
+    const password = opts.adminPassword ?? process.env.OUTDIAL_ADMIN_PASSWORD;
+    if (!password) {
+      console.error('Give --admin-password or set OUTDIAL_ADMIN_PASSWORD');
+      process.exit(2);
+    }
+    const cfg = config();
+    const handle = await openDatabase(cfg);
+    try {
+      const deps = await prepareRuntime(handle, cfg);
+      const { center, admin } = await createCenter(deps, {
+        shortName: opts.shortName!,
+        name: opts.name!,
+        defaultCountry: opts.country!,
+        timeZone: opts.timeZone!,
+        admin: { username: opts.adminUsername!, password },
+      });
+      console.log(`Created contact center ${center.short_name} (id ${center.id}) with admin ${admin.username}`);
+    } catch (error) {
+      console.error((error as Error).message, ...((error as { details?: string[] }).details ?? []));
+      process.exitCode = 1;
+    } finally {
+      await handle.close();
+    }
+  });
+
+program
+  .command('demo')
+  .description('Serve with a demo contact center (created on first run)')
+  .action(async () => {
+    const cfg = config();
+    const handle = await openDatabase(cfg);
+    const deps = await prepareRuntime(handle, cfg);
+    const { created } = await ensureDemoCenter(deps);
+    const server = await serve(cfg, handle, deps);
+    const users = DEMO_USERS.map((u) => `    ${u.role.padEnd(10)} ${u.username.padEnd(11)} ${u.password}`).join('\n');
+    console.log(`
+Outdial demo ${created ? 'created' : 'ready'} on ${handle.kind === 'pglite' ? `the embedded database (${cfg.dataDir})` : 'PostgreSQL'}.
+  API docs:   ${server.url}/docs
+  Log in:     curl -s ${server.url}/v1/auth/login -H 'content-type: application/json' \\
+                -d '{"username":"admin","password":"demo-admin-pass","contact_center":"${DEMO_CENTER}"}'
+  Contact center "${DEMO_CENTER}", users (role, username, password):
+${users}
+`);
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

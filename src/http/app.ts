@@ -1,0 +1,93 @@
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { Registry } from 'prom-client';
+import type { ServiceDeps } from '../services/context.js';
+import { ErrorResponse } from './native/common.js';
+import { nativeApi } from './native/index.js';
+import { authPlugin } from './plugins/auth.js';
+import { sendNativeError } from './plugins/errors.js';
+import { metricsPlugin } from './plugins/metrics.js';
+import { sql } from 'kysely';
+
+export interface AppOptions {
+  deps: ServiceDeps;
+  /** A pino logger; without one the app logs nothing (tests). */
+  loggerInstance?: FastifyBaseLogger;
+  loginRateLimitPerMinute: number;
+  /** False once shutdown has begun: /readyz then answers 503 so load balancers drain this process. */
+  isAccepting?: () => boolean;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const { deps } = opts;
+  const app = Fastify({
+    ...(opts.loggerInstance ? { loggerInstance: opts.loggerInstance } : { logger: false }),
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : deps.ids.uuid();
+    },
+    bodyLimit: 12 * 1024 * 1024,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addSchema(ErrorResponse);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Outdial',
+        version: '0.1.0',
+        description:
+          'Outbound campaign server. Native API under /v1 (DialNexa conventions), plus the Exotel CC, Qvoice and DialNexa dialects.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An access token from /v1/auth/login, or an API key' },
+        },
+      },
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(rateLimit, { global: false });
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), public: true };
+  });
+  await app.register(authPlugin, { deps });
+  await app.register(metricsPlugin, { registry: new Registry() });
+
+  app.setErrorHandler((error, request, reply) => sendNativeError(error, request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ statusCode: 404, message: `Cannot ${request.method} ${request.url}`, error: 'Not Found' }),
+  );
+
+  app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
+    if (opts.isAccepting && !opts.isAccepting()) return reply.status(503).send({ status: 'shutting down' });
+    try {
+      await sql`select 1`.execute(deps.db);
+      return { status: 'ready' };
+    } catch {
+      return reply.status(503).send({ status: 'database unavailable' });
+    }
+  });
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(nativeApi({ deps, loginRateLimitPerMinute: opts.loginRateLimitPerMinute }), { prefix: '/v1' });
+
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  return app;
+}

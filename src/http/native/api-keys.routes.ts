@@ -1,0 +1,118 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { ApiKey } from '../../db/schema.js';
+import { toPublicId } from '../../domain/public-ids.js';
+import type { ServiceDeps } from '../../services/context.js';
+import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from '../../services/api-keys/manage-api-keys.js';
+import { authErrors, IdParams, iso, Nullable, Paged, pageMeta, pageOf, PageQuery, Timestamp, uidParam } from './common.js';
+
+const Scope = Type.Union([Type.Literal('read'), Type.Literal('read_write')]);
+
+const ApiKeyResponse = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  scope: Scope,
+  hint: Type.String({ description: 'The first and last characters, to recognise a key' }),
+  last_used_at: Nullable(Timestamp),
+  expires_at: Nullable(Timestamp),
+  revoked_at: Nullable(Timestamp),
+  version: Type.Integer(),
+  created_at: Timestamp,
+});
+
+function presentApiKey(k: ApiKey) {
+  return {
+    id: toPublicId('apiKey', k.uid),
+    name: k.name,
+    scope: k.scope,
+    hint: k.key_hint,
+    last_used_at: iso(k.last_used_at),
+    expires_at: iso(k.expires_at),
+    revoked_at: iso(k.revoked_at),
+    version: k.version,
+    created_at: iso(k.created_at)!,
+  };
+}
+
+export const apiKeyRoutes =
+  (deps: ServiceDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const tags = ['api keys'];
+    const security = [{ bearer: [] }];
+
+    app.post(
+      '/api-keys',
+      {
+        config: { permission: 'api_keys:manage' },
+        schema: {
+          tags,
+          security,
+          summary: 'Create an API key; the key itself is in this answer only',
+          body: Type.Object(
+            {
+              name: Type.String({ minLength: 1, maxLength: 200 }),
+              scope: Scope,
+              expires_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+            },
+            { additionalProperties: false },
+          ),
+          response: {
+            201: Type.Intersect([ApiKeyResponse, Type.Object({ key: Type.String({ description: 'Send as Bearer' }) })]),
+            ...authErrors(400),
+          },
+        },
+      },
+      async (request, reply) => {
+        const b = request.body;
+        const { apiKey, secret } = await createApiKey(deps, request.ctx, {
+          name: b.name,
+          scope: b.scope,
+          expiresAt: b.expires_at ? new Date(b.expires_at) : null,
+        });
+        return reply.status(201).send({ ...presentApiKey(apiKey), key: secret });
+      },
+    );
+
+    app.get(
+      '/api-keys',
+      {
+        config: { permission: 'api_keys:manage' },
+        schema: {
+          tags,
+          security,
+          summary: 'List API keys (never the keys themselves)',
+          querystring: Type.Object(PageQuery),
+          response: { 200: Paged(ApiKeyResponse), ...authErrors(400) },
+        },
+      },
+      async (request) => {
+        const page = pageOf(request.query);
+        const result = await listApiKeys(deps, request.ctx, page);
+        return { data: result.rows.map(presentApiKey), meta: pageMeta(page, result.total) };
+      },
+    );
+
+    app.get(
+      '/api-keys/:id',
+      {
+        config: { permission: 'api_keys:manage' },
+        schema: { tags, security, summary: 'Get an API key', params: IdParams, response: { 200: ApiKeyResponse, ...authErrors(404) } },
+      },
+      async (request) => presentApiKey(await getApiKey(deps, request.ctx, uidParam('apiKey', request.params.id, 'API key'))),
+    );
+
+    app.delete(
+      '/api-keys/:id',
+      {
+        config: { permission: 'api_keys:manage' },
+        schema: {
+          tags,
+          security,
+          summary: 'Revoke an API key, at once and for good',
+          params: IdParams,
+          response: { 200: ApiKeyResponse, ...authErrors(404) },
+        },
+      },
+      async (request) => presentApiKey(await revokeApiKey(deps, request.ctx, uidParam('apiKey', request.params.id, 'API key'))),
+    );
+  };

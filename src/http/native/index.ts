@@ -1,0 +1,38 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { toPublicId } from '../../domain/public-ids.js';
+import { getCenter } from '../../services/centers/update-center.js';
+import type { RequestContext, ServiceDeps } from '../../services/context.js';
+import { sendNativeError } from '../plugins/errors.js';
+import { apiKeyRoutes } from './api-keys.routes.js';
+import { auditRoutes } from './audit.routes.js';
+import { authRoutes } from './auth.routes.js';
+import { campaignRoutes } from './campaigns.routes.js';
+import { centerRoutes } from './center.routes.js';
+import { processRoutes } from './processes.routes.js';
+import { queueRoutes } from './queues.routes.js';
+import { userRoutes } from './users.routes.js';
+
+export interface NativeApiOptions {
+  deps: ServiceDeps;
+  loginRateLimitPerMinute: number;
+}
+
+/** The native API under /v1, in DialNexa's conventions (its `/v1/campaigns` is this one). */
+export const nativeApi =
+  (opts: NativeApiOptions): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const { deps } = opts;
+    app.setErrorHandler((error, request, reply) => sendNativeError(error, request, reply));
+    app.setNotFoundHandler((request, reply) =>
+      reply.status(404).send({ statusCode: 404, message: `Cannot ${request.method} ${request.url}`, error: 'Not Found' }),
+    );
+    const centerPublicId = async (ctx: RequestContext) => toPublicId('contactCenter', (await getCenter(deps, ctx)).uid);
+    await app.register(authRoutes(deps, opts.loginRateLimitPerMinute));
+    await app.register(centerRoutes(deps));
+    await app.register(userRoutes(deps));
+    await app.register(processRoutes(deps));
+    await app.register(campaignRoutes(deps, centerPublicId));
+    await app.register(queueRoutes(deps));
+    await app.register(apiKeyRoutes(deps));
+    await app.register(auditRoutes(deps));
+  };
