@@ -19,9 +19,7 @@ function config(): Config {
   }
 }
 
-const program = new Command()
-  .name('outdial')
-  .description('Outdial: outbound contact-center campaign server');
+const program = new Command().name('outdial').description('Outdial: outbound contact-center campaign server');
 
 program
   .command('serve')
@@ -70,7 +68,9 @@ program
         timeZone: opts.timeZone!,
         admin: { username: opts.adminUsername!, password },
       });
-      console.log(`Created contact center ${center.short_name} (id ${center.id}) with admin ${admin.username}`);
+      console.log(
+        `Created contact center ${center.short_name} (id ${center.id}) with admin ${admin.username}`,
+      );
     } catch (error) {
       console.error((error as Error).message, ...((error as { details?: string[] }).details ?? []));
       process.exitCode = 1;
@@ -88,7 +88,9 @@ program
     const deps = await prepareRuntime(handle, cfg);
     const { created } = await ensureDemoCenter(deps);
     const server = await serve(cfg, handle, deps);
-    const users = DEMO_USERS.map((u) => `    ${u.role.padEnd(10)} ${u.username.padEnd(11)} ${u.password}`).join('\n');
+    const users = DEMO_USERS.map(
+      (u) => `    ${u.role.padEnd(10)} ${u.username.padEnd(11)} ${u.password}`,
+    ).join('\n');
     console.log(`
 Outdial demo ${created ? 'created' : 'ready'} on ${handle.kind === 'pglite' ? `the embedded database (${cfg.dataDir})` : 'PostgreSQL'}.
   API docs:   ${server.url}/docs

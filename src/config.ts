@@ -72,7 +72,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const key = error.path.replace(/^\//, '');
     const setting = SETTINGS.find((s) => s.key === key);
     if (setting && problems.some((p) => p.startsWith(setting.env))) continue;
-    problems.push(`${setting?.env ?? key}: ${error.message}${error.value === undefined ? '' : ` (got "${String(error.value)}")`}`);
+    problems.push(
+      `${setting?.env ?? key}: ${error.message}${error.value === undefined ? '' : ` (got "${String(error.value)}")`}`,
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const config = raw as Config;

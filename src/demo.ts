@@ -12,14 +12,39 @@ export const DEMO_CENTER = 'demo';
 /** Demo credentials are printed at start and documented: the demo is for trying Outdial, not for production. */
 export const DEMO_USERS = [
   { username: 'admin', password: 'demo-admin-pass', role: 'admin' as const, fullName: 'Demo Admin' },
-  { username: 'supervisor', password: 'demo-supervisor-pass', role: 'supervisor' as const, fullName: 'Sam Supervisor' },
-  { username: 'agent1', password: 'demo-agent-pass', role: 'agent' as const, fullName: 'Asha Agent', extension: '1001' },
-  { username: 'agent2', password: 'demo-agent-pass', role: 'agent' as const, fullName: 'Ben Agent', extension: '1002' },
-  { username: 'agent3', password: 'demo-agent-pass', role: 'agent' as const, fullName: 'Chen Agent', extension: '1003' },
+  {
+    username: 'supervisor',
+    password: 'demo-supervisor-pass',
+    role: 'supervisor' as const,
+    fullName: 'Sam Supervisor',
+  },
+  {
+    username: 'agent1',
+    password: 'demo-agent-pass',
+    role: 'agent' as const,
+    fullName: 'Asha Agent',
+    extension: '1001',
+  },
+  {
+    username: 'agent2',
+    password: 'demo-agent-pass',
+    role: 'agent' as const,
+    fullName: 'Ben Agent',
+    extension: '1002',
+  },
+  {
+    username: 'agent3',
+    password: 'demo-agent-pass',
+    role: 'agent' as const,
+    fullName: 'Chen Agent',
+    extension: '1003',
+  },
 ];
 
 /** Creates the demo center once; later starts find it and change nothing. */
-export async function ensureDemoCenter(deps: ServiceDeps): Promise<{ center: ContactCenter; created: boolean }> {
+export async function ensureDemoCenter(
+  deps: ServiceDeps,
+): Promise<{ center: ContactCenter; created: boolean }> {
   const existing = await new ContactCentersRepository(deps.db).findByShortName(DEMO_CENTER);
   if (existing) return { center: existing, created: false };
   const [admin, ...others] = DEMO_USERS;
@@ -34,7 +59,13 @@ export async function ensureDemoCenter(deps: ServiceDeps): Promise<{ center: Con
   const users = [];
   for (const u of others) {
     users.push(
-      await createUser(deps, ctx, { username: u.username, password: u.password, role: u.role, fullName: u.fullName, extension: u.extension ?? null }),
+      await createUser(deps, ctx, {
+        username: u.username,
+        password: u.password,
+        role: u.role,
+        fullName: u.fullName,
+        extension: u.extension ?? null,
+      }),
     );
   }
   const queue = await createQueue(deps, ctx, { name: 'Sales', extension: '5586', strategy: 'longest_idle' });
@@ -49,6 +80,11 @@ export async function ensureDemoCenter(deps: ServiceDeps): Promise<{ center: Con
     dialingMode: 'predictive',
     callerId: '+912261234567',
   });
-  await assignCampaignUsers(deps, ctx, campaign.uid, agents.map((a) => a.uid));
+  await assignCampaignUsers(
+    deps,
+    ctx,
+    campaign.uid,
+    agents.map((a) => a.uid),
+  );
   return { center, created: true };
 }

@@ -5,8 +5,12 @@ import { getOrCreateSecret } from './repositories/server-secrets.repository.js';
 import type { ServiceDeps } from './services/context.js';
 import { systemClock, systemIds, type Clock, type IdGenerator } from './seams.js';
 
-export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>): Promise<DatabaseHandle> {
-  return config.databaseUrl ? connectPostgres(config.databaseUrl, config.databasePoolSize) : connectPglite(config.dataDir);
+export async function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>,
+): Promise<DatabaseHandle> {
+  return config.databaseUrl
+    ? connectPostgres(config.databaseUrl, config.databasePoolSize)
+    : connectPglite(config.dataDir);
 }
 
 /**
@@ -20,7 +24,8 @@ export async function prepareRuntime(
 ): Promise<ServiceDeps> {
   await migrateToLatest(handle.db);
   const ids = seams.ids ?? systemIds;
-  const jwtSecret = config.jwtSecret ?? (await getOrCreateSecret(handle.db, 'jwt_secret', () => ids.secret(48)));
+  const jwtSecret =
+    config.jwtSecret ?? (await getOrCreateSecret(handle.db, 'jwt_secret', () => ids.secret(48)));
   return {
     db: handle.db,
     clock: seams.clock ?? systemClock,

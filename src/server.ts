@@ -16,7 +16,11 @@ export interface RunningServer {
  * connections are refused, in-flight requests finish (up to SHUTDOWN_TIMEOUT_MS), and the
  * database is closed last.
  */
-export async function serve(config: Config, handle: DatabaseHandle, deps: ServiceDeps): Promise<RunningServer> {
+export async function serve(
+  config: Config,
+  handle: DatabaseHandle,
+  deps: ServiceDeps,
+): Promise<RunningServer> {
   let accepting = true;
   const logger = pino({ level: config.logLevel });
   const app = await buildApp({

@@ -26,15 +26,21 @@ export class TenantScope {
   }
 
   selectFrom<T extends TenantTable>(table: T): SelectQueryBuilder<DB, T, object> {
-    return (this.db as any).selectFrom(table).where(sql.ref(`${table}.contact_center_id`), '=', this.contactCenterId);
+    return (this.db as any)
+      .selectFrom(table)
+      .where(sql.ref(`${table}.contact_center_id`), '=', this.contactCenterId);
   }
 
   updateTable<T extends TenantTable>(table: T): UpdateQueryBuilder<DB, T, T, any> {
-    return (this.db as any).updateTable(table).where(sql.ref(`${table}.contact_center_id`), '=', this.contactCenterId);
+    return (this.db as any)
+      .updateTable(table)
+      .where(sql.ref(`${table}.contact_center_id`), '=', this.contactCenterId);
   }
 
   deleteFrom<T extends TenantTable>(table: T): DeleteQueryBuilder<DB, T, any> {
-    return (this.db as any).deleteFrom(table).where(sql.ref(`${table}.contact_center_id`), '=', this.contactCenterId);
+    return (this.db as any)
+      .deleteFrom(table)
+      .where(sql.ref(`${table}.contact_center_id`), '=', this.contactCenterId);
   }
 
   insertInto<T extends TenantTable>(table: T, values: WithoutTenant<T> | WithoutTenant<T>[]) {

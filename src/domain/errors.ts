@@ -3,13 +3,7 @@
  * the code is stable and documented (docs/errors.md).
  */
 export type ErrorKind =
-  | 'validation'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'rate_limited'
-  | 'internal';
+  'validation' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'rate_limited' | 'internal';
 
 const STATUS: Record<ErrorKind, number> = {
   validation: 400,
@@ -36,7 +30,8 @@ export class AppError extends Error {
 
 export const notFound = (what = 'Object') => new AppError('not_found', `${what} not found`);
 export const conflict = (message: string) => new AppError('conflict', message);
-export const invalid = (message: string, details: string[] = []) => new AppError('validation', message, details);
+export const invalid = (message: string, details: string[] = []) =>
+  new AppError('validation', message, details);
 export const forbidden = (message = 'You are not allowed to do this') => new AppError('forbidden', message);
 export const unauthorized = (message = 'Authentication required') => new AppError('unauthorized', message);
 export const staleVersion = (current: number) =>

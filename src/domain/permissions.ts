@@ -29,7 +29,12 @@ export const PERMISSIONS = {
 export type Permission = keyof typeof PERMISSIONS;
 
 /** Keys act for integrations, never for a person: no desk, no user or key management. */
-const NEVER_FOR_KEYS: ReadonlySet<Permission> = new Set(['users:write', 'api_keys:manage', 'agent:desk', 'center:write']);
+const NEVER_FOR_KEYS: ReadonlySet<Permission> = new Set([
+  'users:write',
+  'api_keys:manage',
+  'agent:desk',
+  'center:write',
+]);
 
 export type Principal =
   | {

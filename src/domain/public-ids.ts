@@ -44,6 +44,7 @@ export function parsePublicId(kind: IdKind, publicId: string): string | undefine
 
 export function requirePublicId(kind: IdKind, publicId: string, field: string): string {
   const uuid = parsePublicId(kind, publicId);
-  if (!uuid) throw invalid(`${field} must be a ${ID_PREFIX[kind]}_ id`, [`${field} must be a ${ID_PREFIX[kind]}_ id`]);
+  if (!uuid)
+    throw invalid(`${field} must be a ${ID_PREFIX[kind]}_ id`, [`${field} must be a ${ID_PREFIX[kind]}_ id`]);
   return uuid;
 }

@@ -11,13 +11,15 @@ export function isValidTimeZone(zone: string): boolean {
 }
 
 export function requireTimeZone(zone: string, field = 'time_zone'): string {
-  if (!isValidTimeZone(zone)) throw invalid(`${field} must be an IANA time zone`, [`${field}: unknown time zone "${zone}"`]);
+  if (!isValidTimeZone(zone))
+    throw invalid(`${field} must be an IANA time zone`, [`${field}: unknown time zone "${zone}"`]);
   return zone;
 }
 
 export function requireCountry(code: string, field = 'default_country'): string {
   const upper = code.toUpperCase();
-  if (!isSupportedCountry(upper)) throw invalid(`${field} must be an ISO 3166 country code`, [`${field}: unknown country "${code}"`]);
+  if (!isSupportedCountry(upper))
+    throw invalid(`${field} must be an ISO 3166 country code`, [`${field}: unknown country "${code}"`]);
   return upper;
 }
 

@@ -56,7 +56,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
       components: {
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'An access token from /v1/auth/login, or an API key' },
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An access token from /v1/auth/login, or an API key',
+          },
         },
       },
     },
@@ -71,7 +75,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler((error, request, reply) => sendNativeError(error, request, reply));
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ statusCode: 404, message: `Cannot ${request.method} ${request.url}`, error: 'Not Found' }),
+    reply
+      .status(404)
+      .send({ statusCode: 404, message: `Cannot ${request.method} ${request.url}`, error: 'Not Found' }),
   );
 
   app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
@@ -86,7 +92,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(nativeApi({ deps, loginRateLimitPerMinute: opts.loginRateLimitPerMinute }), { prefix: '/v1' });
+  await app.register(nativeApi({ deps, loginRateLimitPerMinute: opts.loginRateLimitPerMinute }), {
+    prefix: '/v1',
+  });
 
   await app.register(swaggerUi, { routePrefix: '/docs' });
   return app;

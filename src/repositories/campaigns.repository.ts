@@ -34,12 +34,18 @@ export class CampaignsRepository extends VersionedRepository<'campaigns'> {
     if (filters.status?.length) q = q.where('status', 'in', filters.status);
     if (filters.processId !== undefined) q = q.where('process_id', '=', filters.processId);
     if (filters.dialingMode) q = q.where('dialing_mode', '=', filters.dialingMode);
-    if (filters.search) q = q.where(sql`lower(name)`, 'like', `%${escapeLike(filters.search.toLowerCase())}%`);
+    if (filters.search)
+      q = q.where(sql`lower(name)`, 'like', `%${escapeLike(filters.search.toLowerCase())}%`);
     return paginate<Campaign>(q, page, (b) => b.selectAll().orderBy('id'));
   }
 
   listAll(): Promise<Campaign[]> {
-    return this.scope.selectFrom('campaigns').selectAll().where('archived_at', 'is', null).orderBy('id').execute();
+    return this.scope
+      .selectFrom('campaigns')
+      .selectAll()
+      .where('archived_at', 'is', null)
+      .orderBy('id')
+      .execute();
   }
 }
 

@@ -32,6 +32,11 @@ export class ContactCentersRepository {
   }
 
   lockForUpdate(id: number): Promise<ContactCenter | undefined> {
-    return this.db.selectFrom('contact_centers').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    return this.db
+      .selectFrom('contact_centers')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
   }
 }

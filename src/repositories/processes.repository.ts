@@ -20,7 +20,8 @@ export class ProcessesRepository extends VersionedRepository<'processes'> {
 
   list(filters: ProcessFilters, page: PageRequest, sort: ProcessSort = []): Promise<Page<Process>> {
     let q = this.scope.selectFrom('processes');
-    if (filters.namePrefix) q = q.where(sql`lower(name)`, 'like', `${escapeLike(filters.namePrefix.toLowerCase())}%`);
+    if (filters.namePrefix)
+      q = q.where(sql`lower(name)`, 'like', `${escapeLike(filters.namePrefix.toLowerCase())}%`);
     return paginate<Process>(q, page, (b) => {
       let ordered = b.selectAll();
       for (const s of sort) ordered = ordered.orderBy(s.column, s.direction);

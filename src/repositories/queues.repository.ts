@@ -1,6 +1,12 @@
 import type { QueueMember, User } from '../db/schema.js';
 import type { TenantScope } from '../db/tenant-scope.js';
-import { paginate, serializeJson, VersionedRepository, type Page, type PageRequest } from './versioned-repository.js';
+import {
+  paginate,
+  serializeJson,
+  VersionedRepository,
+  type Page,
+  type PageRequest,
+} from './versioned-repository.js';
 import type { Queue } from '../db/schema.js';
 
 export type QueueMemberWithUser = QueueMember & {

@@ -46,7 +46,9 @@ export class UsersRepository extends VersionedRepository<'users'> {
     if (filters.status) q = q.where('status', '=', filters.status);
     if (filters.search) {
       const like = `%${filters.search.toLowerCase()}%`;
-      q = q.where((eb) => eb.or([eb(sql`lower(username)`, 'like', like), eb(sql`lower(full_name)`, 'like', like)]));
+      q = q.where((eb) =>
+        eb.or([eb(sql`lower(username)`, 'like', like), eb(sql`lower(full_name)`, 'like', like)]),
+      );
     }
     return paginate<User>(q, page, (b) => b.selectAll().orderBy('id'));
   }

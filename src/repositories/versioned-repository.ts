@@ -107,7 +107,8 @@ export class VersionedRepository<T extends VersionedTable> {
 export function serializeJson<T extends object>(values: T): T {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(values)) {
-    out[key] = value !== null && typeof value === 'object' && !(value instanceof Date) ? JSON.stringify(value) : value;
+    out[key] =
+      value !== null && typeof value === 'object' && !(value instanceof Date) ? JSON.stringify(value) : value;
   }
   return out as T;
 }
@@ -116,8 +117,14 @@ export function serializeJson<T extends object>(values: T): T {
  * One page of a filtered query plus the total count. `base` carries only the filters;
  * `selectRows` adds the selection and the order.
  */
-export async function paginate<R>(base: any, page: PageRequest, selectRows: (q: any) => any): Promise<Page<R>> {
-  const counted = (await base.select(sql<number>`count(*)::int`.as('total')).executeTakeFirst()) as { total: number };
+export async function paginate<R>(
+  base: any,
+  page: PageRequest,
+  selectRows: (q: any) => any,
+): Promise<Page<R>> {
+  const counted = (await base.select(sql<number>`count(*)::int`.as('total')).executeTakeFirst()) as {
+    total: number;
+  };
   const rows = (await selectRows(base)
     .limit(page.limit)
     .offset((page.page - 1) * page.limit)

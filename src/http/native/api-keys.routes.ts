@@ -3,8 +3,24 @@ import { Type } from '@sinclair/typebox';
 import type { ApiKey } from '../../db/schema.js';
 import { toPublicId } from '../../domain/public-ids.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from '../../services/api-keys/manage-api-keys.js';
-import { authErrors, IdParams, iso, Nullable, Paged, pageMeta, pageOf, PageQuery, Timestamp, uidParam } from './common.js';
+import {
+  createApiKey,
+  getApiKey,
+  listApiKeys,
+  revokeApiKey,
+} from '../../services/api-keys/manage-api-keys.js';
+import {
+  authErrors,
+  IdParams,
+  iso,
+  Nullable,
+  Paged,
+  pageMeta,
+  pageOf,
+  PageQuery,
+  Timestamp,
+  uidParam,
+} from './common.js';
 
 const Scope = Type.Union([Type.Literal('read'), Type.Literal('read_write')]);
 
@@ -57,7 +73,10 @@ export const apiKeyRoutes =
             { additionalProperties: false },
           ),
           response: {
-            201: Type.Intersect([ApiKeyResponse, Type.Object({ key: Type.String({ description: 'Send as Bearer' }) })]),
+            201: Type.Intersect([
+              ApiKeyResponse,
+              Type.Object({ key: Type.String({ description: 'Send as Bearer' }) }),
+            ]),
             ...authErrors(400),
           },
         },
@@ -96,9 +115,16 @@ export const apiKeyRoutes =
       '/api-keys/:id',
       {
         config: { permission: 'api_keys:manage' },
-        schema: { tags, security, summary: 'Get an API key', params: IdParams, response: { 200: ApiKeyResponse, ...authErrors(404) } },
+        schema: {
+          tags,
+          security,
+          summary: 'Get an API key',
+          params: IdParams,
+          response: { 200: ApiKeyResponse, ...authErrors(404) },
+        },
       },
-      async (request) => presentApiKey(await getApiKey(deps, request.ctx, uidParam('apiKey', request.params.id, 'API key'))),
+      async (request) =>
+        presentApiKey(await getApiKey(deps, request.ctx, uidParam('apiKey', request.params.id, 'API key'))),
     );
 
     app.delete(
@@ -113,6 +139,9 @@ export const apiKeyRoutes =
           response: { 200: ApiKeyResponse, ...authErrors(404) },
         },
       },
-      async (request) => presentApiKey(await revokeApiKey(deps, request.ctx, uidParam('apiKey', request.params.id, 'API key'))),
+      async (request) =>
+        presentApiKey(
+          await revokeApiKey(deps, request.ctx, uidParam('apiKey', request.params.id, 'API key')),
+        ),
     );
   };

@@ -44,7 +44,12 @@ export const auditRoutes =
         const result = await listAudit(
           deps,
           request.ctx,
-          { entityType: q.entity_type, entityId: q.entity_id, action: q.action, since: q.since ? new Date(q.since) : undefined },
+          {
+            entityType: q.entity_type,
+            entityId: q.entity_id,
+            action: q.action,
+            since: q.since ? new Date(q.since) : undefined,
+          },
           page,
         );
         return {

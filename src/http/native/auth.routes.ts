@@ -46,7 +46,10 @@ export const authRoutes =
             },
             { additionalProperties: false },
           ),
-          response: { 200: Type.Intersect([SessionResponse, Type.Object({ user: UserResponse })]), ...errors(400, 401, 429) },
+          response: {
+            200: Type.Intersect([SessionResponse, Type.Object({ user: UserResponse })]),
+            ...errors(400, 401, 429),
+          },
         },
       },
       async (request) => {
@@ -67,7 +70,10 @@ export const authRoutes =
         schema: {
           tags: ['auth'],
           summary: 'Exchange a refresh token for a new token pair (the old refresh token stops working)',
-          body: Type.Object({ refresh_token: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+          body: Type.Object(
+            { refresh_token: Type.String({ minLength: 1 }) },
+            { additionalProperties: false },
+          ),
           response: { 200: SessionResponse, ...errors(400, 401, 429) },
         },
       },
@@ -81,7 +87,10 @@ export const authRoutes =
         schema: {
           tags: ['auth'],
           summary: 'End the login a refresh token belongs to',
-          body: Type.Object({ refresh_token: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+          body: Type.Object(
+            { refresh_token: Type.String({ minLength: 1 }) },
+            { additionalProperties: false },
+          ),
           response: { 204: Type.Null(), ...errors(400) },
         },
       },
@@ -116,7 +125,13 @@ export const authRoutes =
         const center = presentCenter(await getCenter(deps, request.ctx));
         if (p.kind === 'user') {
           const user = await getUser(deps, request.ctx, p.userUid);
-          return { kind: 'user' as const, contact_center: center, user: presentUser(user), api_key_id: null, scope: null };
+          return {
+            kind: 'user' as const,
+            contact_center: center,
+            user: presentUser(user),
+            api_key_id: null,
+            scope: null,
+          };
         }
         if (p.kind === 'api_key') {
           return {

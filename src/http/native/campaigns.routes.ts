@@ -1,13 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
-import { actionForStatusWord, CAMPAIGN_STATUS_WORD, type CampaignAction } from '../../domain/campaign-lifecycle.js';
+import {
+  actionForStatusWord,
+  CAMPAIGN_STATUS_WORD,
+  type CampaignAction,
+} from '../../domain/campaign-lifecycle.js';
 import { parsePublicId, toPublicId } from '../../domain/public-ids.js';
 import { notFound } from '../../domain/errors.js';
 import type { CampaignView } from '../../repositories/campaigns.repository.js';
 import type { CampaignUserWithUser } from '../../repositories/campaign-users.repository.js';
 import type { RequestContext, ServiceDeps } from '../../services/context.js';
 import { archiveCampaign } from '../../services/campaigns/archive-campaign.js';
-import { assignCampaignUsers, listCampaignUsers, unassignCampaignUser } from '../../services/campaigns/campaign-users.js';
+import {
+  assignCampaignUsers,
+  listCampaignUsers,
+  unassignCampaignUser,
+} from '../../services/campaigns/campaign-users.js';
 import type { CampaignSettingsInput } from '../../services/campaigns/campaign-settings.js';
 import { createCampaign } from '../../services/campaigns/create-campaign.js';
 import {
@@ -48,7 +56,11 @@ const DialingMode = Type.Union([
 const CampaignType = Type.Union([Type.Literal('interaction'), Type.Literal('notification')]);
 const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$' });
 const WeeklyWindow = Type.Object(
-  { day: Type.Integer({ minimum: 0, maximum: 6, description: '0 = Sunday' }), start: ClockTime, end: ClockTime },
+  {
+    day: Type.Integer({ minimum: 0, maximum: 6, description: '0 = Sunday' }),
+    start: ClockTime,
+    end: ClockTime,
+  },
   { additionalProperties: false },
 );
 const RetryConfig = Type.Object(
@@ -136,12 +148,16 @@ const SettingsFields = {
   queue_id: Type.Optional(Nullable(Type.String({ description: 'que_…: the agents who take its calls' }))),
   type: Type.Optional(CampaignType),
   dialing_mode: Type.Optional(DialingMode),
-  agent_id: Type.Optional(Nullable(Type.String({ maxLength: 200, description: 'An external (AI) agent reference' }))),
+  agent_id: Type.Optional(
+    Nullable(Type.String({ maxLength: 200, description: 'An external (AI) agent reference' })),
+  ),
   from_phone_number: Type.Optional(Nullable(Type.String({ maxLength: 32, description: 'Caller id' }))),
   time_zone: Type.Optional(Type.String({ description: 'IANA zone of the schedule (default: the center’s)' })),
   scheduled_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
   ends_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
-  weekly_windows: Type.Optional(Type.Array(WeeklyWindow, { description: 'When the campaign dials; empty = always' })),
+  weekly_windows: Type.Optional(
+    Type.Array(WeeklyWindow, { description: 'When the campaign dials; empty = always' }),
+  ),
   calling_hours: Type.Optional(CallingHours),
   abandon_rate_cap: Type.Optional(Type.Number({ minimum: 0, maximum: 0.5 })),
   lines_per_agent: Type.Optional(Type.Number({ minimum: 1, maximum: 10 })),
@@ -157,7 +173,9 @@ const CreateBody = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 200 }),
     ...SettingsFields,
     status: Type.Optional(
-      Type.Union([Type.Literal('draft'), Type.Literal('active')], { description: 'active starts it at once (default draft)' }),
+      Type.Union([Type.Literal('draft'), Type.Literal('active')], {
+        description: 'active starts it at once (default draft)',
+      }),
     ),
   },
   { additionalProperties: false },
@@ -174,8 +192,13 @@ const UpdateBody = Type.Object(
 
 type Settings = Omit<Static<typeof UpdateBody>, 'status' | 'version'>;
 
-async function settingsInput(deps: ServiceDeps, ctx: RequestContext, b: Settings): Promise<CampaignSettingsInput> {
-  const date = (v: string | null | undefined) => (v === undefined ? undefined : v === null ? null : new Date(v));
+async function settingsInput(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  b: Settings,
+): Promise<CampaignSettingsInput> {
+  const date = (v: string | null | undefined) =>
+    v === undefined ? undefined : v === null ? null : new Date(v);
   let processId: number | undefined;
   if (b.process_id !== undefined) {
     processId = (await getProcess(deps, ctx, refOrNotFound('process', b.process_id, 'Process'))).id;
@@ -240,7 +263,8 @@ export const campaignRoutes =
     const tags = ['campaigns'];
     const security = [{ bearer: [] }];
     const id = (raw: string) => uidParam('campaign', raw, 'Campaign');
-    const present = async (ctx: RequestContext, view: CampaignView) => presentCampaign(view, await centerPublicId(ctx));
+    const present = async (ctx: RequestContext, view: CampaignView) =>
+      presentCampaign(view, await centerPublicId(ctx));
 
     app.post(
       '/campaigns',
@@ -257,8 +281,14 @@ export const campaignRoutes =
       async (request, reply) => {
         const b = request.body;
         const input = await settingsInput(deps, request.ctx, b);
-        const campaign = await createCampaign(deps, request.ctx, { ...input, name: b.name, start: b.status === 'active' });
-        return reply.status(201).send(await present(request.ctx, await describeCampaign(deps, request.ctx, campaign)));
+        const campaign = await createCampaign(deps, request.ctx, {
+          ...input,
+          name: b.name,
+          start: b.status === 'active',
+        });
+        return reply
+          .status(201)
+          .send(await present(request.ctx, await describeCampaign(deps, request.ctx, campaign)));
       },
     );
 
@@ -284,12 +314,16 @@ export const campaignRoutes =
         const q = request.query;
         const page = pageOf(q);
         const statuses = q.status
-          ? (Object.entries(CAMPAIGN_STATUS_WORD).filter(([, w]) => w === q.status).map(([s]) => s) as CampaignStatus[])
+          ? (Object.entries(CAMPAIGN_STATUS_WORD)
+              .filter(([, w]) => w === q.status)
+              .map(([s]) => s) as CampaignStatus[])
           : undefined;
         let processId: number | undefined;
         if (q.process_id) {
           const uid = parsePublicId('process', q.process_id);
-          processId = uid ? (await getProcess(deps, request.ctx, uid).catch(() => undefined))?.id ?? -1 : -1;
+          processId = uid
+            ? ((await getProcess(deps, request.ctx, uid).catch(() => undefined))?.id ?? -1)
+            : -1;
         }
         const result = await listCampaigns(
           deps,
@@ -307,7 +341,13 @@ export const campaignRoutes =
       '/campaigns/:id',
       {
         config: { permission: 'campaigns:read' },
-        schema: { tags, security, summary: 'Get a campaign', params: IdParams, response: { 200: CampaignResponse, ...authErrors(404) } },
+        schema: {
+          tags,
+          security,
+          summary: 'Get a campaign',
+          params: IdParams,
+          response: { 200: CampaignResponse, ...authErrors(404) },
+        },
       },
       async (request) => {
         const campaign = await getCampaign(deps, request.ctx, id(request.params.id));
@@ -367,17 +407,24 @@ export const campaignRoutes =
             security,
             summary: `${action[0]!.toUpperCase()}${action.slice(1)} a campaign`,
             params: IdParams,
-            body: Type.Optional(Type.Object({ version: Type.Optional(VersionField) }, { additionalProperties: false })),
+            body: Type.Optional(
+              Type.Object({ version: Type.Optional(VersionField) }, { additionalProperties: false }),
+            ),
             response: { 200: CampaignResponse, ...authErrors(404, 409) },
           },
         },
         async (request) => {
-          const campaign = await changeCampaignStatus(deps, request.ctx, id(request.params.id), action, request.body?.version);
+          const campaign = await changeCampaignStatus(
+            deps,
+            request.ctx,
+            id(request.params.id),
+            action,
+            request.body?.version,
+          );
           return present(request.ctx, await describeCampaign(deps, request.ctx, campaign));
         },
       );
     }
-
 
     app.get(
       '/campaigns/:id/users',
@@ -406,7 +453,10 @@ export const campaignRoutes =
           security,
           summary: 'Assign users to a campaign',
           params: IdParams,
-          body: Type.Object({ user_ids: Type.Array(Type.String(), { minItems: 1, maxItems: 500 }) }, { additionalProperties: false }),
+          body: Type.Object(
+            { user_ids: Type.Array(Type.String(), { minItems: 1, maxItems: 500 }) },
+            { additionalProperties: false },
+          ),
           response: { 200: Type.Object({ data: Type.Array(CampaignUserResponse) }), ...authErrors(400, 404) },
         },
       },

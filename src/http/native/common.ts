@@ -56,14 +56,17 @@ export function uidParam(kind: IdKind, value: string, label: string): string {
   return uid;
 }
 
-export const IdParams = Type.Object({ id: Type.String({ description: 'Public id (prefix_ and 32 hex digits)' }) });
+export const IdParams = Type.Object({
+  id: Type.String({ description: 'Public id (prefix_ and 32 hex digits)' }),
+});
 
 export const Timestamp = Type.String({ format: 'date-time' });
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const VersionField = Type.Integer({
   minimum: 1,
-  description: 'Optimistic concurrency: when given, the change is refused with 409 if the record has moved on',
+  description:
+    'Optimistic concurrency: when given, the change is refused with 409 if the record has moved on',
 });
 
 export const iso = (d: Date | string | null | undefined): string | null =>

@@ -24,9 +24,12 @@ export const nativeApi =
     const { deps } = opts;
     app.setErrorHandler((error, request, reply) => sendNativeError(error, request, reply));
     app.setNotFoundHandler((request, reply) =>
-      reply.status(404).send({ statusCode: 404, message: `Cannot ${request.method} ${request.url}`, error: 'Not Found' }),
+      reply
+        .status(404)
+        .send({ statusCode: 404, message: `Cannot ${request.method} ${request.url}`, error: 'Not Found' }),
     );
-    const centerPublicId = async (ctx: RequestContext) => toPublicId('contactCenter', (await getCenter(deps, ctx)).uid);
+    const centerPublicId = async (ctx: RequestContext) =>
+      toPublicId('contactCenter', (await getCenter(deps, ctx)).uid);
     await app.register(authRoutes(deps, opts.loginRateLimitPerMinute));
     await app.register(centerRoutes(deps));
     await app.register(userRoutes(deps));

@@ -10,7 +10,18 @@ import {
   listProcesses,
   updateProcess,
 } from '../../services/processes/manage-processes.js';
-import { authErrors, IdParams, iso, Paged, pageMeta, pageOf, PageQuery, Timestamp, uidParam, VersionField } from './common.js';
+import {
+  authErrors,
+  IdParams,
+  iso,
+  Paged,
+  pageMeta,
+  pageOf,
+  PageQuery,
+  Timestamp,
+  uidParam,
+  VersionField,
+} from './common.js';
 
 export const ProcessResponse = Type.Object({
   id: Type.String({ examples: ['prc_9b2d3c4e5f60718293a4b5c6d7e8f901'] }),
@@ -92,7 +103,12 @@ export const processRoutes =
       },
       async (request) => {
         const page = pageOf(request.query);
-        const result = await listProcesses(deps, request.ctx, { namePrefix: request.query.name_prefix }, page);
+        const result = await listProcesses(
+          deps,
+          request.ctx,
+          { namePrefix: request.query.name_prefix },
+          page,
+        );
         return { data: result.rows.map(presentProcess), meta: pageMeta(page, result.total) };
       },
     );
@@ -101,7 +117,13 @@ export const processRoutes =
       '/processes/:id',
       {
         config: { permission: 'processes:read' },
-        schema: { tags, security, summary: 'Get a process', params: IdParams, response: { 200: ProcessResponse, ...authErrors(404) } },
+        schema: {
+          tags,
+          security,
+          summary: 'Get a process',
+          params: IdParams,
+          response: { 200: ProcessResponse, ...authErrors(404) },
+        },
       },
       async (request) => presentProcess(await getProcess(deps, request.ctx, id(request.params.id))),
     );

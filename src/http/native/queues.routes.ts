@@ -12,7 +12,19 @@ import {
   updateQueue,
   type QueueWithMembers,
 } from '../../services/queues/manage-queues.js';
-import { authErrors, IdParams, iso, Nullable, Paged, pageMeta, pageOf, PageQuery, Timestamp, uidParam, VersionField } from './common.js';
+import {
+  authErrors,
+  IdParams,
+  iso,
+  Nullable,
+  Paged,
+  pageMeta,
+  pageOf,
+  PageQuery,
+  Timestamp,
+  uidParam,
+  VersionField,
+} from './common.js';
 
 const Strategy = Type.Union([
   Type.Literal('longest_idle'),
@@ -87,7 +99,8 @@ export const queueRoutes =
     const tags = ['queues'];
     const security = [{ bearer: [] }];
     const id = (raw: string) => uidParam('queue', raw, 'Queue');
-    const reload = async (ctx: Parameters<typeof getQueue>[1], uid: string) => presentQueue(await getQueue(deps, ctx, uid));
+    const reload = async (ctx: Parameters<typeof getQueue>[1], uid: string) =>
+      presentQueue(await getQueue(deps, ctx, uid));
 
     app.post(
       '/queues',
@@ -137,7 +150,13 @@ export const queueRoutes =
       '/queues/:id',
       {
         config: { permission: 'queues:read' },
-        schema: { tags, security, summary: 'Get a queue', params: IdParams, response: { 200: QueueResponse, ...authErrors(404) } },
+        schema: {
+          tags,
+          security,
+          summary: 'Get a queue',
+          params: IdParams,
+          response: { 200: QueueResponse, ...authErrors(404) },
+        },
       },
       async (request) => reload(request.ctx, id(request.params.id)),
     );

@@ -120,7 +120,12 @@ export const userRoutes =
       async (request) => {
         const q = request.query;
         const page = pageOf(q);
-        const result = await listUsers(deps, request.ctx, { role: q.role, status: q.status, search: q.search }, page);
+        const result = await listUsers(
+          deps,
+          request.ctx,
+          { role: q.role, status: q.status, search: q.search },
+          page,
+        );
         return { data: result.rows.map(presentUser), meta: pageMeta(page, result.total) };
       },
     );
@@ -129,9 +134,16 @@ export const userRoutes =
       '/users/:id',
       {
         config: { permission: 'users:read' },
-        schema: { tags, security, summary: 'Get a user', params: IdParams, response: { 200: UserResponse, ...authErrors(404) } },
+        schema: {
+          tags,
+          security,
+          summary: 'Get a user',
+          params: IdParams,
+          response: { 200: UserResponse, ...authErrors(404) },
+        },
       },
-      async (request) => presentUser(await getUser(deps, request.ctx, uidParam('user', request.params.id, 'User'))),
+      async (request) =>
+        presentUser(await getUser(deps, request.ctx, uidParam('user', request.params.id, 'User'))),
     );
 
     app.patch(
@@ -187,6 +199,7 @@ export const userRoutes =
           response: { 200: UserResponse, ...authErrors(404, 409) },
         },
       },
-      async (request) => presentUser(await disableUser(deps, request.ctx, uidParam('user', request.params.id, 'User'))),
+      async (request) =>
+        presentUser(await disableUser(deps, request.ctx, uidParam('user', request.params.id, 'User'))),
     );
   };

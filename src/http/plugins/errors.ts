@@ -60,6 +60,13 @@ export function normalizeError(error: unknown, request: FastifyRequest): Normali
 /** Native and DialNexa envelope: `{statusCode, message, error}`; message is a list when several problems. */
 export function sendNativeError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const e = normalizeError(error, request);
-  const message = e.details.length > 1 ? e.details : e.details.length === 1 && e.code === 'validation' ? e.details : e.message;
-  return reply.status(e.statusCode).send({ statusCode: e.statusCode, message, error: reasonPhrase(e.statusCode) });
+  const message =
+    e.details.length > 1
+      ? e.details
+      : e.details.length === 1 && e.code === 'validation'
+        ? e.details
+        : e.message;
+  return reply
+    .status(e.statusCode)
+    .send({ statusCode: e.statusCode, message, error: reasonPhrase(e.statusCode) });
 }

@@ -47,7 +47,11 @@ export function revokeApiKey(deps: ServiceDeps, ctx: RequestContext, uid: string
   });
 }
 
-export function listApiKeys(deps: ServiceDeps, ctx: RequestContext, page: PageRequest): Promise<Page<ApiKey>> {
+export function listApiKeys(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  page: PageRequest,
+): Promise<Page<ApiKey>> {
   return tenantReader(deps, ctx).apiKeys.list(page);
 }
 

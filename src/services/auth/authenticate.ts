@@ -14,9 +14,11 @@ export async function authenticate(deps: ServiceDeps, credential: string): Promi
   const now = deps.clock.now();
   if (credential.startsWith(API_KEY_PREFIX)) {
     const key = await findApiKeyByHash(deps.db, sha256(credential));
-    if (!key || key.revoked_at || (key.expires_at && key.expires_at.getTime() <= now.getTime())) return undefined;
+    if (!key || key.revoked_at || (key.expires_at && key.expires_at.getTime() <= now.getTime()))
+      return undefined;
     // Last-use time is advisory: written at most once a minute per key.
-    if (!key.last_used_at || now.getTime() - key.last_used_at.getTime() > 60_000) await touchApiKey(deps.db, key.id, now);
+    if (!key.last_used_at || now.getTime() - key.last_used_at.getTime() > 60_000)
+      await touchApiKey(deps.db, key.id, now);
     return {
       kind: 'api_key',
       contactCenterId: key.contact_center_id,

@@ -15,7 +15,8 @@ export async function refreshSession(deps: ServiceDeps, refreshToken: string): P
     const now = deps.clock.now();
     const tokens = new RefreshTokensRepository(trx);
     const stored = await tokens.findByHashForUpdate(sha256(refreshToken));
-    if (!stored || stored.revoked_at || stored.expires_at.getTime() <= now.getTime()) return { kind: 'invalid' as const };
+    if (!stored || stored.revoked_at || stored.expires_at.getTime() <= now.getTime())
+      return { kind: 'invalid' as const };
     if (stored.used_at) {
       await tokens.revokeFamily(stored.family_id, now);
       return { kind: 'reused' as const };
@@ -25,10 +26,14 @@ export async function refreshSession(deps: ServiceDeps, refreshToken: string): P
     );
     if (!user || user.status !== 'active') return { kind: 'invalid' as const };
     await tokens.markUsed(stored.id, now);
-    return { kind: 'ok' as const, tokens: await issueSession(deps, trx, user, { familyId: stored.family_id }) };
+    return {
+      kind: 'ok' as const,
+      tokens: await issueSession(deps, trx, user, { familyId: stored.family_id }),
+    };
   });
   // The revocation above must commit, so the refusal is raised only after the transaction.
-  if (outcome.kind === 'reused') throw unauthorized('Refresh token was already used; the session has been revoked');
+  if (outcome.kind === 'reused')
+    throw unauthorized('Refresh token was already used; the session has been revoked');
   if (outcome.kind === 'invalid') throw unauthorized('Invalid or expired refresh token');
   return outcome.tokens;
 }

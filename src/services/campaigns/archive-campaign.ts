@@ -6,7 +6,12 @@ import { inTenantTransaction, type RequestContext, type ServiceDeps } from '../c
  * Removes a campaign from view while keeping its calls and history. A campaign that is dialling
  * must be stopped first.
  */
-export function archiveCampaign(deps: ServiceDeps, ctx: RequestContext, uid: string, version?: number): Promise<void> {
+export function archiveCampaign(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  uid: string,
+  version?: number,
+): Promise<void> {
   return inTenantTransaction(deps, ctx, async ({ repos, now, audit }) => {
     const current = await repos.campaigns.getByUid(uid);
     if (current.status === 'running' || current.status === 'paused') {

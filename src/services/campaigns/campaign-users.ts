@@ -4,7 +4,11 @@ import { toPublicId } from '../../domain/public-ids.js';
 import type { CampaignUserWithUser } from '../../repositories/campaign-users.repository.js';
 import { inTenantTransaction, tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
 
-export function listCampaignUsers(deps: ServiceDeps, ctx: RequestContext, campaignUid: string): Promise<CampaignUserWithUser[]> {
+export function listCampaignUsers(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  campaignUid: string,
+): Promise<CampaignUserWithUser[]> {
   const repos = tenantReader(deps, ctx);
   return repos.campaigns.getByUid(campaignUid).then((c) => repos.campaignUsers.listForCampaign(c.id));
 }
@@ -20,7 +24,11 @@ export function assignCampaignUsers(
     const campaign = await repos.campaigns.getByUid(campaignUid);
     const users = await Promise.all(userUids.map((uid) => repos.users.findByUid(uid)));
     const missing = userUids.filter((_, i) => !users[i]);
-    if (missing.length) throw invalid('Unknown users', missing.map((m) => `user ${toPublicId('user', m)} not found`));
+    if (missing.length)
+      throw invalid(
+        'Unknown users',
+        missing.map((m) => `user ${toPublicId('user', m)} not found`),
+      );
     const assigned = await repos.campaignUsers.ensure(
       campaign.id,
       users.map((u) => u!.id),
@@ -44,6 +52,12 @@ export function unassignCampaignUser(
     const user = await repos.users.getByUid(userUid);
     const removed = await repos.campaignUsers.remove(campaign.id, user.id);
     if (!removed) throw notFound('Campaign user');
-    await audit('campaign.users.unassign', 'campaign', toPublicId('campaign', campaign.uid), { user_id: user.username }, null);
+    await audit(
+      'campaign.users.unassign',
+      'campaign',
+      toPublicId('campaign', campaign.uid),
+      { user_id: user.username },
+      null,
+    );
   });
 }

@@ -15,7 +15,11 @@ export interface CreateCampaignInput extends CampaignSettingsInput {
  * Creates a campaign. Without a process it joins the center's default process; without a time
  * zone it takes the center's.
  */
-export function createCampaign(deps: ServiceDeps, ctx: RequestContext, input: CreateCampaignInput): Promise<Campaign> {
+export function createCampaign(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  input: CreateCampaignInput,
+): Promise<Campaign> {
   return inTenantTransaction(deps, ctx, async ({ repos, trx, now, audit }) => {
     const center = await new ContactCentersRepository(trx).findById(ctx.tenant.contactCenterId);
     if (!center) throw notFound('Contact center');

@@ -1,5 +1,9 @@
 import type { Campaign } from '../../db/schema.js';
-import { withReferences, type CampaignFilters, type CampaignView } from '../../repositories/campaigns.repository.js';
+import {
+  withReferences,
+  type CampaignFilters,
+  type CampaignView,
+} from '../../repositories/campaigns.repository.js';
 import type { Page, PageRequest } from '../../repositories/versioned-repository.js';
 import { tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
 
@@ -20,10 +24,18 @@ export function listCampaigns(
   return tenantReader(deps, ctx).campaigns.list(filters, page);
 }
 
-export async function describeCampaigns(deps: ServiceDeps, ctx: RequestContext, campaigns: Campaign[]): Promise<CampaignView[]> {
+export async function describeCampaigns(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  campaigns: Campaign[],
+): Promise<CampaignView[]> {
   return withReferences(tenantReader(deps, ctx).scope, campaigns);
 }
 
-export async function describeCampaign(deps: ServiceDeps, ctx: RequestContext, campaign: Campaign): Promise<CampaignView> {
+export async function describeCampaign(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  campaign: Campaign,
+): Promise<CampaignView> {
   return (await describeCampaigns(deps, ctx, [campaign]))[0]!;
 }

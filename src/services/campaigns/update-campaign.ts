@@ -1,5 +1,9 @@
 import type { Campaign } from '../../db/schema.js';
-import { nextCampaignStatus, FINAL_CAMPAIGN_STATUSES, type CampaignAction } from '../../domain/campaign-lifecycle.js';
+import {
+  nextCampaignStatus,
+  FINAL_CAMPAIGN_STATUSES,
+  type CampaignAction,
+} from '../../domain/campaign-lifecycle.js';
 import { conflict } from '../../domain/errors.js';
 import { toPublicId } from '../../domain/public-ids.js';
 import { inTenantTransaction, type RequestContext, type ServiceDeps } from '../context.js';
@@ -29,7 +33,9 @@ export function updateCampaign(
     if (FINAL_CAMPAIGN_STATUSES.includes(current.status)) {
       const locked = Object.keys(patch).filter((k) => !EDITABLE_WHEN_FINAL.has(k as keyof Campaign));
       if (locked.length > 0 || input.action) {
-        throw conflict(`The campaign is ${current.status}; ${locked.join(', ') || 'its status'} can no longer change`);
+        throw conflict(
+          `The campaign is ${current.status}; ${locked.join(', ') || 'its status'} can no longer change`,
+        );
       }
     }
     if (patch.process_id !== undefined) await repos.processes.getById(patch.process_id);

@@ -38,7 +38,8 @@ export async function createCenter(
     const centers = new ContactCentersRepository(trx);
     // Serialises concurrent creations of the same short name into a clear conflict.
     await sql`select pg_advisory_xact_lock(hashtext(${`center:${shortName}`}))`.execute(trx);
-    if (await centers.findByShortName(shortName)) throw conflict(`A contact center named ${shortName} exists`);
+    if (await centers.findByShortName(shortName))
+      throw conflict(`A contact center named ${shortName} exists`);
     const center = await centers.insert({
       uid: deps.ids.uuid(),
       short_name: shortName,

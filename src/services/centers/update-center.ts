@@ -17,7 +17,11 @@ export function getCenter(deps: ServiceDeps, ctx: RequestContext): Promise<Conta
     .then((c) => c ?? Promise.reject(notFound('Contact center')));
 }
 
-export function updateCenter(deps: ServiceDeps, ctx: RequestContext, input: UpdateCenterInput): Promise<ContactCenter> {
+export function updateCenter(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  input: UpdateCenterInput,
+): Promise<ContactCenter> {
   return inTenantTransaction(deps, ctx, async ({ trx, now, audit }) => {
     const centers = new ContactCentersRepository(trx);
     const before = await centers.lockForUpdate(ctx.tenant.contactCenterId);

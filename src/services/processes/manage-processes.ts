@@ -37,7 +37,12 @@ export function createProcess(
   });
 }
 
-export function updateProcess(deps: ServiceDeps, ctx: RequestContext, uid: string, input: ProcessInput): Promise<Process> {
+export function updateProcess(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  uid: string,
+  input: ProcessInput,
+): Promise<Process> {
   return inTenantTransaction(deps, ctx, async ({ repos, now, audit }) => {
     const current = await repos.processes.getByUid(uid);
     const patch: Partial<Process> = {};
@@ -57,7 +62,8 @@ export function deleteProcess(deps: ServiceDeps, ctx: RequestContext, uid: strin
   return inTenantTransaction(deps, ctx, async ({ repos, audit }) => {
     const current = await repos.processes.getByUid(uid);
     if (current.is_default) throw conflict('The default process cannot be deleted');
-    if ((await repos.processes.countCampaigns(current.id)) > 0) throw conflict('The process still has campaigns');
+    if ((await repos.processes.countCampaigns(current.id)) > 0)
+      throw conflict('The process still has campaigns');
     await repos.processes.deleteById(current.id);
     await audit('process.delete', 'process', entityId(current), current, null);
   });

@@ -29,7 +29,11 @@ function duplicateName(name: string | undefined) {
   };
 }
 
-export function createQueue(deps: ServiceDeps, ctx: RequestContext, input: QueueInput & { name: string }): Promise<Queue> {
+export function createQueue(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  input: QueueInput & { name: string },
+): Promise<Queue> {
   return inTenantTransaction(deps, ctx, async ({ repos, now, audit }) => {
     const queue = await repos.queues
       .insert({
@@ -48,7 +52,12 @@ export function createQueue(deps: ServiceDeps, ctx: RequestContext, input: Queue
   });
 }
 
-export function updateQueue(deps: ServiceDeps, ctx: RequestContext, uid: string, input: QueueInput): Promise<Queue> {
+export function updateQueue(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  uid: string,
+  input: QueueInput,
+): Promise<Queue> {
   return inTenantTransaction(deps, ctx, async ({ repos, now, audit }) => {
     const current = await repos.queues.getByUid(uid);
     const patch: Partial<Queue> = {};
@@ -92,18 +101,32 @@ export function setQueueMember(
       { delay_seconds: input.delaySeconds, timeout_seconds: input.timeoutSeconds, tags: input.tags },
       now,
     );
-    await audit('queue.member.set', 'queue', entityId(queue), before ?? null, { ...member, username: user.username });
+    await audit('queue.member.set', 'queue', entityId(queue), before ?? null, {
+      ...member,
+      username: user.username,
+    });
     return member;
   });
 }
 
-export function removeQueueMember(deps: ServiceDeps, ctx: RequestContext, queueUid: string, userUid: string): Promise<void> {
+export function removeQueueMember(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  queueUid: string,
+  userUid: string,
+): Promise<void> {
   return inTenantTransaction(deps, ctx, async ({ repos, audit }) => {
     const queue = await repos.queues.getByUid(queueUid);
     const user = await repos.users.getByUid(userUid);
     const removed = await repos.queues.removeMember(queue.id, user.id);
     if (!removed) throw notFound('Queue member');
-    await audit('queue.member.remove', 'queue', entityId(queue), { ...removed, username: user.username }, null);
+    await audit(
+      'queue.member.remove',
+      'queue',
+      entityId(queue),
+      { ...removed, username: user.username },
+      null,
+    );
   });
 }
 
@@ -112,13 +135,21 @@ export interface QueueWithMembers {
   members: QueueMemberWithUser[];
 }
 
-export async function getQueue(deps: ServiceDeps, ctx: RequestContext, uid: string): Promise<QueueWithMembers> {
+export async function getQueue(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  uid: string,
+): Promise<QueueWithMembers> {
   const repos = tenantReader(deps, ctx);
   const queue = await repos.queues.getByUid(uid);
   return { queue, members: await repos.queues.members([queue.id]) };
 }
 
-export async function listQueues(deps: ServiceDeps, ctx: RequestContext, page: PageRequest): Promise<Page<QueueWithMembers>> {
+export async function listQueues(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  page: PageRequest,
+): Promise<Page<QueueWithMembers>> {
   const repos = tenantReader(deps, ctx);
   const result = await repos.queues.list(page);
   const members = await repos.queues.members(result.rows.map((q) => q.id));

@@ -14,11 +14,16 @@ export interface CreateUserInput {
   extension?: string | null;
 }
 
-export async function createUser(deps: ServiceDeps, ctx: RequestContext, input: CreateUserInput): Promise<User> {
+export async function createUser(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  input: CreateUserInput,
+): Promise<User> {
   requirePassword(input.password);
   const passwordHash = await hashPassword(input.password, deps.auth.passwordHashCost);
   return inTenantTransaction(deps, ctx, async ({ repos, now, audit }) => {
-    if (await repos.users.findByUsername(input.username)) throw conflict(`Username ${input.username} is taken`);
+    if (await repos.users.findByUsername(input.username))
+      throw conflict(`Username ${input.username} is taken`);
     const user = await repos.users.insert({
       uid: deps.ids.uuid(),
       username: input.username,

@@ -29,11 +29,12 @@ export async function updateUser(
   return inTenantTransaction(deps, ctx, async ({ repos, trx, now, audit }) => {
     const current = await repos.users.getByUid(uid);
     const self = ctx.principal.kind === 'user' && ctx.principal.userId === current.id;
-    if (self && (input.role !== undefined && input.role !== current.role || input.status === 'disabled')) {
+    if (self && ((input.role !== undefined && input.role !== current.role) || input.status === 'disabled')) {
       throw forbidden('You cannot change your own role or disable yourself');
     }
     if (input.username !== undefined && input.username.toLowerCase() !== current.username.toLowerCase()) {
-      if (await repos.users.findByUsername(input.username)) throw conflict(`Username ${input.username} is taken`);
+      if (await repos.users.findByUsername(input.username))
+        throw conflict(`Username ${input.username} is taken`);
     }
     const patch: Partial<User> = {};
     if (input.username !== undefined) patch.username = input.username;
@@ -54,6 +55,11 @@ export async function updateUser(
 }
 
 /** Users are never erased (calls and audit entries name them): removing one disables it. */
-export function disableUser(deps: ServiceDeps, ctx: RequestContext, uid: string, version?: number): Promise<User> {
+export function disableUser(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  uid: string,
+  version?: number,
+): Promise<User> {
   return updateUser(deps, ctx, uid, { status: 'disabled', version });
 }

@@ -1,0 +1,121 @@
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import pg from 'pg';
+import { connectPglite, connectPostgres, type DatabaseHandle } from '../../src/db/database.js';
+import { buildApp } from '../../src/http/app.js';
+import { loadConfig } from '../../src/config.js';
+import { prepareRuntime } from '../../src/runtime.js';
+import { ManualClock, systemIds } from '../../src/seams.js';
+import type { ServiceDeps } from '../../src/services/context.js';
+import { createCenter } from '../../src/services/centers/create-center.js';
+import { createUser } from '../../src/services/users/create-user.js';
+import { systemContext } from '../../src/services/context.js';
+import type { ContactCenter, User } from '../../src/db/schema.js';
+
+/**
+ * A fresh, migrated database for one test file: in-memory PGlite by default, or a new database on
+ * the PostgreSQL server named by TEST_DATABASE_URL (dropped again at the end).
+ */
+export async function freshDatabase(): Promise<DatabaseHandle> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) return connectPglite();
+  const name = `outdial_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  const handle = connectPostgres(target.toString(), 5);
+  return {
+    ...handle,
+    close: async () => {
+      await handle.close();
+      const dropper = new pg.Client({ connectionString: url });
+      await dropper.connect();
+      await dropper.query(`drop database if exists ${name} with (force)`);
+      await dropper.end();
+    },
+  };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  deps: ServiceDeps;
+  handle: DatabaseHandle;
+  clock: ManualClock;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const handle = await freshDatabase();
+  const config = loadConfig({ PASSWORD_HASH_COST: '10', LOGIN_RATE_LIMIT_PER_MINUTE: '1000', ...env });
+  const clock = new ManualClock(new Date());
+  const deps = await prepareRuntime(handle, config, { clock, ids: systemIds });
+  const app = await buildApp({ deps, loginRateLimitPerMinute: config.loginRateLimitPerMinute });
+  await app.ready();
+  return {
+    app,
+    deps,
+    handle,
+    clock,
+    close: async () => {
+      await app.close();
+      await handle.close();
+    },
+  };
+}
+
+export const PASSWORD = 'correct-horse-battery';
+
+export interface SeededCenter {
+  center: ContactCenter;
+  admin: User;
+  supervisor: User;
+  agent: User;
+  tokens: { admin: string; supervisor: string; agent: string };
+}
+
+/** A center with one user of each role, each logged in. */
+export async function seedCenter(t: TestApp, shortName: string): Promise<SeededCenter> {
+  const { center, admin } = await createCenter(t.deps, {
+    shortName,
+    name: `${shortName} center`,
+    defaultCountry: 'IN',
+    timeZone: 'Asia/Kolkata',
+    admin: { username: 'admin', password: PASSWORD },
+  });
+  const ctx = systemContext(center.id);
+  const supervisor = await createUser(t.deps, ctx, {
+    username: 'super',
+    password: PASSWORD,
+    role: 'supervisor',
+  });
+  const agent = await createUser(t.deps, ctx, {
+    username: 'agent',
+    password: PASSWORD,
+    role: 'agent',
+    extension: '1001',
+  });
+  const token = async (username: string) => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      payload: { username, password: PASSWORD, contact_center: shortName },
+    });
+    if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.body}`);
+    return res.json().access_token as string;
+  };
+  return {
+    center,
+    admin,
+    supervisor,
+    agent,
+    tokens: { admin: await token('admin'), supervisor: await token('super'), agent: await token('agent') },
+  };
+}
+
+/** inject() with a bearer token. */
+export function as(t: TestApp, token: string) {
+  return (opts: InjectOptions) =>
+    t.app.inject({ ...opts, headers: { ...(opts.headers ?? {}), authorization: `Bearer ${token}` } });
+}
