@@ -1,7 +1,8 @@
 import '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram } from 'prom-client';
 
 /** Prometheus metrics at /metrics: process metrics and HTTP requests by route and status. */
 export const metricsPlugin = fp(async (app: FastifyInstance, opts: { registry: Registry }) => {
