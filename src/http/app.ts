@@ -11,6 +11,11 @@ import { authPlugin } from './plugins/auth.js';
 import { sendNativeError } from './plugins/errors.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { sql } from 'kysely';
+import { notFound } from '../domain/errors.js';
+import { exotelDialect } from './dialects/exotel/index.js';
+import { sendExotelError } from './dialects/exotel/envelope.js';
+import { qvoiceDialect } from './dialects/qvoice/index.js';
+import { sendQvoiceError } from './dialects/qvoice/envelope.js';
 
 export interface AppOptions {
   deps: ServiceDeps;
@@ -74,11 +79,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(metricsPlugin, { registry: new Registry() });
 
   app.setErrorHandler((error, request, reply) => sendNativeError(error, request, reply));
-  app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send({ statusCode: 404, message: `Cannot ${request.method} ${request.url}`, error: 'Not Found' }),
-  );
+  // Unknown paths answer in the envelope of the dialect whose namespace they fall in.
+  app.setNotFoundHandler((request, reply) => {
+    const missing = notFound(`Route ${request.method} ${request.url.split('?')[0]}`);
+    if (/^\/(configuration|cms)\//.test(request.url)) return sendExotelError(missing, request, reply);
+    if (/^\/(api\/v2|callcenter)\//.test(request.url)) return sendQvoiceError(missing, request, reply);
+    return sendNativeError(missing, request, reply);
+  });
 
   app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
@@ -95,6 +102,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(nativeApi({ deps, loginRateLimitPerMinute: opts.loginRateLimitPerMinute }), {
     prefix: '/v1',
   });
+
+  await app.register(exotelDialect(deps, opts.loginRateLimitPerMinute));
+  await app.register(qvoiceDialect(deps, opts.loginRateLimitPerMinute));
 
   await app.register(swaggerUi, { routePrefix: '/docs' });
   return app;

@@ -11,6 +11,8 @@ export type VersionedTable = {
 export interface PageRequest {
   page: number;
   limit: number;
+  /** Rows to skip; when absent, derived from the page number. Offset-paginated dialects set it. */
+  offset?: number;
 }
 
 export interface Page<T> {
@@ -127,7 +129,7 @@ export async function paginate<R>(
   };
   const rows = (await selectRows(base)
     .limit(page.limit)
-    .offset((page.page - 1) * page.limit)
+    .offset(page.offset ?? (page.page - 1) * page.limit)
     .execute()) as R[];
   return { rows, total: counted.total };
 }

@@ -1,0 +1,228 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { notFound } from '../../../domain/errors.js';
+import type { ServiceDeps } from '../../../services/context.js';
+import { login } from '../../../services/auth/login.js';
+import { listCampaigns } from '../../../services/campaigns/read-campaigns.js';
+import { listProcesses } from '../../../services/processes/manage-processes.js';
+import type { ProcessSort } from '../../../repositories/processes.repository.js';
+import { loginRateLimit } from '../../native/auth.routes.js';
+import { exotelEnvelope, exotelTime, exotelVersion, sendExotelError } from './envelope.js';
+
+/** Exotel documents both `Bearer <token>` and `Basic <token>`; both carry the same token. */
+export function exotelCredential(request: FastifyRequest): string | undefined {
+  const match = /^(?:Bearer|Basic)\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+  return match?.[1];
+}
+
+const TOKEN_TTL_SECONDS = 86400;
+
+const ExotelError = Type.Object({
+  statusCode: Type.Integer(),
+  status: Type.String(),
+  errorCode: Type.String({ examples: ['CONF-1001'] }),
+  errorMessage: Type.String(),
+});
+const errors = { 400: ExotelError, 401: ExotelError, 403: ExotelError, 404: ExotelError, 500: ExotelError };
+
+const ProcessItem = Type.Object({
+  processId: Type.Integer(),
+  processName: Type.String(),
+  contactCenterId: Type.Integer(),
+  processType: Type.String(),
+  description: Type.String(),
+  dialingStateLevel: Type.String(),
+  dateAdded: Type.String(),
+  dateModified: Type.String(),
+});
+
+const CampaignItem = Type.Object({
+  campaignContextId: Type.Integer(),
+  campaignContextName: Type.String(),
+  campaignContextType: Type.String(),
+  contactCenterId: Type.Integer(),
+  processId: Type.Integer(),
+  description: Type.String(),
+  dateAdded: Type.String(),
+  dateModified: Type.String(),
+  ref: Type.Integer(),
+  version: Type.Integer(),
+});
+
+/** The center in an Exotel path or query must be the caller's own; any other reads as missing. */
+function requireOwnCenter(request: FastifyRequest, contactCenterId: number): void {
+  if (request.ctx.tenant.contactCenterId !== contactCenterId) throw notFound('Contact center');
+}
+
+export const CAMPAIGN_TYPE_WORD = {
+  interaction: 'Interaction Campaign',
+  notification: 'Notification Campaign',
+} as const;
+
+function parseSort(sortBy: string | undefined): ProcessSort {
+  if (!sortBy) return [];
+  const columns = { id: 'id', name: 'name', processName: 'name', dateAdded: 'created_at' } as const;
+  return sortBy.split(',').flatMap((part) => {
+    const [field, direction = 'asc'] = part.split(':');
+    const column = columns[field as keyof typeof columns];
+    if (!column || (direction !== 'asc' && direction !== 'desc')) return [];
+    return [{ column, direction }];
+  });
+}
+
+export const exotelDialect =
+  (deps: ServiceDeps, loginPerMinute: number): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.setErrorHandler((error, request, reply) => sendExotelError(error, request, reply));
+    const tags = ['Exotel CC'];
+    const security = [{ bearer: [] }];
+
+    app.post(
+      '/configuration/basicauth',
+      {
+        config: { public: true, rateLimit: loginRateLimit(loginPerMinute) },
+        schema: {
+          tags,
+          summary: 'Token generation (Exotel CC)',
+          body: Type.Object({
+            username: Type.String({ minLength: 1 }),
+            password: Type.String({ minLength: 1 }),
+            context: Type.Literal('ContactCenter'),
+            contextId: Type.String({ pattern: '^[0-9]+$', description: 'The contact center id' }),
+            dateExpiry: Type.Optional(Type.String()),
+            userRole: Type.Optional(Type.String()),
+          }),
+          response: {
+            200: Type.Object({
+              request_id: Type.String(),
+              method: Type.String(),
+              http_code: Type.Integer(),
+              response: Type.Object({
+                code: Type.Integer(),
+                status: Type.String(),
+                data: Type.Object({
+                  access_token: Type.String(),
+                  token_type: Type.String(),
+                  expires_in: Type.Integer(),
+                }),
+              }),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const { tokens } = await login(deps, {
+          username: request.body.username,
+          password: request.body.password,
+          contactCenter: { id: Number(request.body.contextId) },
+          accessTtlSeconds: TOKEN_TTL_SECONDS,
+        });
+        return {
+          request_id: request.id,
+          method: request.method,
+          http_code: 200,
+          response: {
+            code: 200,
+            status: 'success',
+            data: { access_token: tokens.access_token, token_type: 'Bearer', expires_in: TOKEN_TTL_SECONDS },
+          },
+        };
+      },
+    );
+
+    app.get(
+      '/configuration/cc/:contactCenterId/process',
+      {
+        config: { permission: 'processes:read', credential: exotelCredential },
+        schema: {
+          tags,
+          security,
+          summary: 'Get all processes (Exotel CC)',
+          params: Type.Object({ contactCenterId: Type.Integer() }),
+          querystring: Type.Object({
+            limit: Type.Integer({ minimum: 1, maximum: 10, default: 2 }),
+            offset: Type.Integer({ minimum: 0, default: 0 }),
+            sort_by: Type.Optional(Type.String({ examples: ['id:desc,name:asc'] })),
+            processName: Type.Optional(Type.String({ description: 'Prefix of the process name' })),
+          }),
+          response: {
+            200: Type.Object({
+              http_code: Type.Integer(),
+              method: Type.String(),
+              request_id: Type.String(),
+              response: Type.Array(ProcessItem),
+              metadata: Type.Object({
+                total: Type.String({ description: 'A string, as Exotel documents it' }),
+                count: Type.Integer(),
+                offset: Type.Integer(),
+                limit: Type.Integer(),
+              }),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        requireOwnCenter(request, request.params.contactCenterId);
+        const { limit, offset, sort_by, processName } = request.query;
+        const result = await listProcesses(
+          deps,
+          request.ctx,
+          { namePrefix: processName },
+          { page: 1, limit, offset },
+          parseSort(sort_by),
+        );
+        const items = result.rows.map((p) => ({
+          processId: p.id,
+          processName: p.name,
+          contactCenterId: p.contact_center_id,
+          processType: p.process_type,
+          description: p.description,
+          dialingStateLevel: p.dialing_state_level,
+          dateAdded: exotelTime(p.created_at),
+          dateModified: exotelTime(p.updated_at),
+        }));
+        return {
+          ...exotelEnvelope(request, items),
+          metadata: { total: String(result.total), count: items.length, offset, limit },
+        };
+      },
+    );
+
+    app.get(
+      '/configuration/hierarchyconfig/campaign',
+      {
+        config: { permission: 'campaigns:read', credential: exotelCredential },
+        schema: {
+          tags,
+          security,
+          summary: 'Get all campaigns (Exotel CC): a bare array',
+          querystring: Type.Object({ contactCenterId: Type.Integer() }),
+          response: { 200: Type.Array(CampaignItem), ...errors },
+        },
+      },
+      async (request) => {
+        requireOwnCenter(request, request.query.contactCenterId);
+        const all = [];
+        for (let page = 1; ; page++) {
+          const result = await listCampaigns(deps, request.ctx, {}, { page, limit: 500 });
+          all.push(...result.rows);
+          if (all.length >= result.total || result.rows.length === 0) break;
+        }
+        return all.map((c) => ({
+          campaignContextId: c.id,
+          campaignContextName: c.name,
+          campaignContextType: CAMPAIGN_TYPE_WORD[c.type],
+          contactCenterId: c.contact_center_id,
+          processId: c.process_id,
+          description: c.description,
+          dateAdded: c.created_at.toISOString(),
+          dateModified: c.updated_at.toISOString(),
+          ref: 0,
+          version: exotelVersion(c.version),
+        }));
+      },
+    );
+  };

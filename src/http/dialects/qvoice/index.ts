@@ -1,0 +1,91 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { forbidden } from '../../../domain/errors.js';
+import { hexOfUuid } from '../../../domain/public-ids.js';
+import { login } from '../../../services/auth/login.js';
+import { getCenter } from '../../../services/centers/update-center.js';
+import type { ServiceDeps } from '../../../services/context.js';
+import { loginRateLimit } from '../../native/auth.routes.js';
+import { sendQvoiceError } from './envelope.js';
+
+const QvoiceError = Type.Object({ message: Type.String(), details: Type.Array(Type.String()) });
+export const qvoiceErrors = {
+  400: QvoiceError,
+  401: QvoiceError,
+  403: QvoiceError,
+  404: QvoiceError,
+  500: QvoiceError,
+};
+
+const QvoiceUser = Type.Object({
+  id: Type.String({ description: '32 hex digits' }),
+  username: Type.String(),
+  name: Type.String(),
+  email: Type.Union([Type.String(), Type.Null()]),
+  role: Type.String(),
+  extension: Type.Union([Type.String(), Type.Null()]),
+  account_id: Type.String({ description: 'Send it as X-Account-ID' }),
+  domain: Type.String(),
+});
+
+/**
+ * Qvoice: login by domain (the center's short name); every other call sends the token and
+ * `X-Account-ID`, which must name the token's own account (the center's 32-hex id or numeric id).
+ */
+export const qvoiceDialect =
+  (deps: ServiceDeps, loginPerMinute: number): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.setErrorHandler((error, request, reply) => sendQvoiceError(error, request, reply));
+
+    app.addHook('preValidation', async (request) => {
+      if (request.routeOptions.config.public) return;
+      const given = String(request.headers['x-account-id'] ?? '')
+        .trim()
+        .toLowerCase();
+      const center = await getCenter(deps, request.ctx);
+      if (given !== hexOfUuid(center.uid) && given !== String(center.id)) {
+        throw forbidden('X-Account-ID does not name the account of these credentials');
+      }
+    });
+
+    app.post(
+      '/api/v2/login',
+      {
+        config: { public: true, rateLimit: loginRateLimit(loginPerMinute) },
+        schema: {
+          tags: ['Qvoice'],
+          summary: 'Get access token (Qvoice)',
+          body: Type.Object({
+            username: Type.String({ minLength: 1 }),
+            password: Type.String({ minLength: 1 }),
+            domain: Type.String({ minLength: 1 }),
+          }),
+          response: {
+            200: Type.Object({ user: QvoiceUser, access_token: Type.String(), refresh_token: Type.String() }),
+            ...qvoiceErrors,
+          },
+        },
+      },
+      async (request) => {
+        const { user, center, tokens } = await login(deps, {
+          username: request.body.username,
+          password: request.body.password,
+          contactCenter: { shortName: request.body.domain },
+        });
+        return {
+          user: {
+            id: hexOfUuid(user.uid),
+            username: user.username,
+            name: user.full_name,
+            email: user.email,
+            role: user.role,
+            extension: user.extension,
+            account_id: hexOfUuid(center.uid),
+            domain: center.short_name,
+          },
+          access_token: tokens.access_token,
+          refresh_token: tokens.refresh_token,
+        };
+      },
+    );
+  };
