@@ -9,6 +9,7 @@ import { ErrorResponse } from './native/common.js';
 import { nativeApi } from './native/index.js';
 import { authPlugin } from './plugins/auth.js';
 import { sendNativeError } from './plugins/errors.js';
+import { webUi } from './web.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { sql } from 'kysely';
 import { notFound } from '../domain/errors.js';
@@ -105,6 +106,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   await app.register(exotelDialect(deps, opts.loginRateLimitPerMinute));
   await app.register(qvoiceDialect(deps, opts.loginRateLimitPerMinute));
+
+  await webUi(app);
 
   await app.register(swaggerUi, { routePrefix: '/docs' });
   return app;

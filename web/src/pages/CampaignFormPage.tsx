@@ -1,0 +1,253 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, type Campaign, type Paged, type Process, type Queue } from '../api';
+import { navigate } from '../router';
+import { Field, Page, Problems, useAction, useLoad } from '../ui';
+
+interface Form {
+  name: string;
+  description: string;
+  process_id: string;
+  queue_id: string;
+  dialing_mode: Campaign['dialing_mode'];
+  from_phone_number: string;
+  time_zone: string;
+  calling_start: string;
+  calling_end: string;
+  abandon_cap_percent: number;
+  lines_per_agent: number;
+  max_concurrent_calls: string;
+  wrap_up_seconds: number;
+  preview_timeout_seconds: number;
+  max_retries: number;
+  retry_interval_minutes: number;
+}
+
+const blank: Form = {
+  name: '',
+  description: '',
+  process_id: '',
+  queue_id: '',
+  dialing_mode: 'progressive',
+  from_phone_number: '',
+  time_zone: '',
+  calling_start: '08:00',
+  calling_end: '21:00',
+  abandon_cap_percent: 3,
+  lines_per_agent: 1,
+  max_concurrent_calls: '',
+  wrap_up_seconds: 30,
+  preview_timeout_seconds: 30,
+  max_retries: 2,
+  retry_interval_minutes: 60,
+};
+
+function fromCampaign(c: Campaign): Form {
+  return {
+    name: c.name,
+    description: c.description,
+    process_id: c.process_id,
+    queue_id: c.queue_id ?? '',
+    dialing_mode: c.dialing_mode,
+    from_phone_number: c.from_phone_number ?? '',
+    time_zone: c.time_zone,
+    calling_start: c.calling_hours.start,
+    calling_end: c.calling_hours.end,
+    abandon_cap_percent: Math.round(c.abandon_rate_cap * 1000) / 10,
+    lines_per_agent: c.lines_per_agent,
+    max_concurrent_calls: c.max_concurrent_calls === null ? '' : String(c.max_concurrent_calls),
+    wrap_up_seconds: c.wrap_up_seconds,
+    preview_timeout_seconds: c.preview_timeout_seconds,
+    max_retries: c.retry_config.max_retries,
+    retry_interval_minutes: c.retry_config.retry_interval_minutes,
+  };
+}
+
+export function CampaignFormPage({ campaignId }: { campaignId?: string }) {
+  const [form, setForm] = useState<Form>(blank);
+  const [version, setVersion] = useState<number>();
+  const [run, problems, busy] = useAction();
+  const options = useLoad(
+    () =>
+      Promise.all([
+        api<Paged<Process>>('GET', '/v1/processes?limit=100'),
+        api<Paged<Queue>>('GET', '/v1/queues?limit=100'),
+      ]),
+    [],
+  );
+  useEffect(() => {
+    if (!campaignId) return;
+    api<Campaign>('GET', `/v1/campaigns/${campaignId}`).then((c) => {
+      setForm(fromCampaign(c));
+      setVersion(c.version);
+    });
+  }, [campaignId]);
+
+  const set =
+    <K extends keyof Form>(key: K) =>
+    (value: Form[K]) =>
+      setForm((f) => ({ ...f, [key]: value }));
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const body = {
+      name: form.name,
+      description: form.description,
+      ...(form.process_id ? { process_id: form.process_id } : {}),
+      queue_id: form.queue_id || null,
+      dialing_mode: form.dialing_mode,
+      from_phone_number: form.from_phone_number || null,
+      ...(form.time_zone ? { time_zone: form.time_zone } : {}),
+      calling_hours: { start: form.calling_start, end: form.calling_end },
+      abandon_rate_cap: form.abandon_cap_percent / 100,
+      lines_per_agent: form.lines_per_agent,
+      max_concurrent_calls: form.max_concurrent_calls ? Number(form.max_concurrent_calls) : null,
+      wrap_up_seconds: form.wrap_up_seconds,
+      preview_timeout_seconds: form.preview_timeout_seconds,
+      retry_config: { max_retries: form.max_retries, retry_interval_minutes: form.retry_interval_minutes },
+      ...(campaignId ? { version } : {}),
+    };
+    let saved: Campaign | undefined;
+    const ok = await run(async () => {
+      saved = campaignId
+        ? await api<Campaign>('PATCH', `/v1/campaigns/${campaignId}`, body)
+        : await api<Campaign>('POST', '/v1/campaigns', body);
+    });
+    if (ok && saved) navigate(`campaigns/${saved.id}`);
+  };
+  const [processes, queues] = options.data ?? [];
+  const num = (key: keyof Form) => (e: { target: { value: string } }) =>
+    set(key)(Number(e.target.value) as never);
+
+  return (
+    <Page title={campaignId ? `Edit ${form.name}` : 'New campaign'}>
+      <form className="card form-grid" onSubmit={submit}>
+        <Field label="Name">
+          <input value={form.name} onChange={(e) => set('name')(e.target.value)} required />
+        </Field>
+        <Field label="Description">
+          <input value={form.description} onChange={(e) => set('description')(e.target.value)} />
+        </Field>
+        <Field label="Process">
+          <select value={form.process_id} onChange={(e) => set('process_id')(e.target.value)}>
+            <option value="">Default process</option>
+            {processes?.data.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Queue (agents)">
+          <select value={form.queue_id} onChange={(e) => set('queue_id')(e.target.value)}>
+            <option value="">None</option>
+            {queues?.data.map((q) => (
+              <option key={q.id} value={q.id}>
+                {q.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Pacing mode">
+          <select
+            value={form.dialing_mode}
+            onChange={(e) => set('dialing_mode')(e.target.value as Form['dialing_mode'])}
+          >
+            <option value="preview">Preview</option>
+            <option value="progressive">Progressive</option>
+            <option value="power">Power</option>
+            <option value="predictive">Predictive</option>
+            <option value="agentless">Agentless</option>
+          </select>
+        </Field>
+        <Field label="Caller id">
+          <input
+            value={form.from_phone_number}
+            onChange={(e) => set('from_phone_number')(e.target.value)}
+            placeholder="+91…"
+          />
+        </Field>
+        <Field label="Schedule time zone" hint="IANA name; empty = the center's">
+          <input
+            value={form.time_zone}
+            onChange={(e) => set('time_zone')(e.target.value)}
+            placeholder="Asia/Kolkata"
+          />
+        </Field>
+        <Field label="Calling hours from" hint="In each contact's own time zone">
+          <input
+            type="time"
+            value={form.calling_start}
+            onChange={(e) => set('calling_start')(e.target.value)}
+            required
+          />
+        </Field>
+        <Field label="Calling hours until">
+          <input
+            type="time"
+            value={form.calling_end}
+            onChange={(e) => set('calling_end')(e.target.value)}
+            required
+          />
+        </Field>
+        <Field label="Abandon cap (%)">
+          <input
+            type="number"
+            min={0}
+            max={50}
+            step={0.1}
+            value={form.abandon_cap_percent}
+            onChange={num('abandon_cap_percent')}
+          />
+        </Field>
+        <Field label="Lines per agent (power)">
+          <input
+            type="number"
+            min={1}
+            max={10}
+            step={0.1}
+            value={form.lines_per_agent}
+            onChange={num('lines_per_agent')}
+          />
+        </Field>
+        <Field label="Max concurrent calls (agentless)">
+          <input
+            type="number"
+            min={1}
+            value={form.max_concurrent_calls}
+            onChange={(e) => set('max_concurrent_calls')(e.target.value)}
+          />
+        </Field>
+        <Field label="Wrap-up limit (s)">
+          <input type="number" min={0} value={form.wrap_up_seconds} onChange={num('wrap_up_seconds')} />
+        </Field>
+        <Field label="Preview timeout (s)">
+          <input
+            type="number"
+            min={5}
+            value={form.preview_timeout_seconds}
+            onChange={num('preview_timeout_seconds')}
+          />
+        </Field>
+        <Field label="Retries after the first call">
+          <input type="number" min={0} max={100} value={form.max_retries} onChange={num('max_retries')} />
+        </Field>
+        <Field label="Retry interval (min)">
+          <input
+            type="number"
+            min={0}
+            value={form.retry_interval_minutes}
+            onChange={num('retry_interval_minutes')}
+          />
+        </Field>
+        <div className="form-actions">
+          <Problems problems={problems} />
+          <button type="submit" disabled={busy}>
+            {campaignId ? 'Save' : 'Create campaign'}
+          </button>
+          <button type="button" className="secondary" onClick={() => history.back()}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Page>
+  );
+}

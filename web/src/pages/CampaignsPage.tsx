@@ -1,0 +1,87 @@
+import { api, type Campaign, type Paged } from '../api';
+import { navigate } from '../router';
+import { useCan } from '../session';
+import { Page, Problems, StatusBadge, useAction, useLoad } from '../ui';
+
+const ACTIONS: Record<Campaign['status'], ('start' | 'pause' | 'resume' | 'stop')[]> = {
+  draft: ['start', 'stop'],
+  active: ['pause', 'stop'],
+  paused: ['resume', 'stop'],
+  completed: [],
+  cancelled: [],
+};
+
+export function CampaignControls({ campaign, onChange }: { campaign: Campaign; onChange: () => void }) {
+  const can = useCan();
+  const [run, problems, busy] = useAction();
+  if (!can('campaigns:control')) return null;
+  return (
+    <span className="controls">
+      {ACTIONS[campaign.status].map((action) => (
+        <button
+          key={action}
+          className={action === 'stop' ? 'danger small' : 'small'}
+          disabled={busy}
+          onClick={() =>
+            run(() => api('POST', `/v1/campaigns/${campaign.id}/${action}`, {})).then(
+              (ok) => ok && onChange(),
+            )
+          }
+        >
+          {action}
+        </button>
+      ))}
+      <Problems problems={problems} />
+    </span>
+  );
+}
+
+export function CampaignsPage() {
+  const can = useCan();
+  const { data, error, reload } = useLoad(() => api<Paged<Campaign>>('GET', '/v1/campaigns?limit=100'), []);
+  return (
+    <Page
+      title="Campaigns"
+      actions={
+        can('campaigns:write') && <button onClick={() => navigate('campaigns/new')}>New campaign</button>
+      }
+    >
+      <Problems problems={error ? [error] : null} />
+      <table className="grid">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Mode</th>
+            <th>Status</th>
+            <th>Abandon cap</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {data?.data.map((c) => (
+            <tr key={c.id}>
+              <td>
+                <a href={`#/campaigns/${c.id}`}>{c.name}</a>
+              </td>
+              <td>{c.dialing_mode}</td>
+              <td>
+                <StatusBadge status={c.status} />
+              </td>
+              <td>{(c.abandon_rate_cap * 100).toFixed(1)}%</td>
+              <td>
+                <CampaignControls campaign={c} onChange={reload} />
+              </td>
+            </tr>
+          ))}
+          {data && data.data.length === 0 && (
+            <tr>
+              <td colSpan={5} className="empty">
+                No campaigns yet.
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </Page>
+  );
+}

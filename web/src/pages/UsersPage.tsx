@@ -1,0 +1,135 @@
+import { useState, type FormEvent } from 'react';
+import { api, type Paged, type User } from '../api';
+import { useCan } from '../session';
+import { Field, Page, Problems, StatusBadge, useAction, useLoad } from '../ui';
+
+export function UsersPage() {
+  const can = useCan();
+  const { data, error, reload } = useLoad(() => api<Paged<User>>('GET', '/v1/users?limit=100'), []);
+  const [run, problems, busy] = useAction();
+  return (
+    <Page title="Users and agents">
+      <Problems problems={error ? [error] : problems} />
+      <table className="grid">
+        <thead>
+          <tr>
+            <th>Username</th>
+            <th>Name</th>
+            <th>Role</th>
+            <th>Extension</th>
+            <th>Status</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {data?.data.map((u) => (
+            <tr key={u.id}>
+              <td>{u.username}</td>
+              <td>{u.full_name}</td>
+              <td>
+                {can('users:write') ? (
+                  <select
+                    aria-label={`Role of ${u.username}`}
+                    value={u.role}
+                    disabled={busy}
+                    onChange={(e) =>
+                      run(() =>
+                        api('PATCH', `/v1/users/${u.id}`, { role: e.target.value, version: u.version }),
+                      ).then(reload)
+                    }
+                  >
+                    <option value="admin">admin</option>
+                    <option value="supervisor">supervisor</option>
+                    <option value="agent">agent</option>
+                  </select>
+                ) : (
+                  u.role
+                )}
+              </td>
+              <td>{u.extension ?? '—'}</td>
+              <td>
+                <StatusBadge status={u.status} />
+              </td>
+              <td>
+                {can('users:write') && u.status === 'active' && (
+                  <button
+                    className="small danger"
+                    disabled={busy}
+                    onClick={() => run(() => api('DELETE', `/v1/users/${u.id}`)).then(reload)}
+                  >
+                    Disable
+                  </button>
+                )}
+                {can('users:write') && u.status === 'disabled' && (
+                  <button
+                    className="small secondary"
+                    disabled={busy}
+                    onClick={() =>
+                      run(() => api('PATCH', `/v1/users/${u.id}`, { status: 'active' })).then(reload)
+                    }
+                  >
+                    Enable
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {can('users:write') && <NewUser onCreated={reload} />}
+    </Page>
+  );
+}
+
+function NewUser({ onCreated }: { onCreated: () => void }) {
+  const [form, setForm] = useState({
+    username: '',
+    full_name: '',
+    password: '',
+    role: 'agent',
+    extension: '',
+  });
+  const [run, problems, busy] = useAction();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const ok = await run(() => api('POST', '/v1/users', { ...form, extension: form.extension || null }));
+    if (ok) {
+      setForm({ username: '', full_name: '', password: '', role: 'agent', extension: '' });
+      onCreated();
+    }
+  };
+  const bind = (key: keyof typeof form) => ({
+    value: form[key],
+    onChange: (e: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: e.target.value })),
+  });
+  return (
+    <form className="card form-grid" onSubmit={submit}>
+      <h2>New user</h2>
+      <Field label="Username">
+        <input {...bind('username')} required />
+      </Field>
+      <Field label="Full name">
+        <input {...bind('full_name')} />
+      </Field>
+      <Field label="Password" hint="At least 8 characters">
+        <input type="password" {...bind('password')} required minLength={8} autoComplete="new-password" />
+      </Field>
+      <Field label="Role">
+        <select {...bind('role')}>
+          <option value="agent">agent</option>
+          <option value="supervisor">supervisor</option>
+          <option value="admin">admin</option>
+        </select>
+      </Field>
+      <Field label="Extension">
+        <input {...bind('extension')} />
+      </Field>
+      <div className="form-actions">
+        <Problems problems={problems} />
+        <button type="submit" disabled={busy}>
+          Create user
+        </button>
+      </div>
+    </form>
+  );
+}
