@@ -74,7 +74,9 @@ describe('web console in a real browser', { skip }, () => {
     await page.goto(`${base}/#/users`);
     await page.getByText('Nothing here.').waitFor();
     const status = await page.evaluate(async () => {
-      const session = JSON.parse(localStorage.getItem('outdial.session')!);
+      const storage = (globalThis as unknown as { localStorage: { getItem(key: string): string } })
+        .localStorage;
+      const session = JSON.parse(storage.getItem('outdial.session'));
       const res = await fetch('/v1/users', { headers: { authorization: `Bearer ${session.access_token}` } });
       return res.status;
     });
