@@ -1,5 +1,5 @@
 import type { CampaignUser } from '../../db/schema.js';
-import { invalid, notFound } from '../../domain/errors.js';
+import { notFound } from '../../domain/errors.js';
 import { toPublicId } from '../../domain/public-ids.js';
 import type { CampaignUserWithUser } from '../../repositories/campaign-users.repository.js';
 import { inTenantTransaction, tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
@@ -23,12 +23,8 @@ export function assignCampaignUsers(
   return inTenantTransaction(deps, ctx, async ({ repos, now, audit }) => {
     const campaign = await repos.campaigns.getByUid(campaignUid);
     const users = await Promise.all(userUids.map((uid) => repos.users.findByUid(uid)));
-    const missing = userUids.filter((_, i) => !users[i]);
-    if (missing.length)
-      throw invalid(
-        'Unknown users',
-        missing.map((m) => `user ${toPublicId('user', m)} not found`),
-      );
+    // Like a path id, a referenced user of another center (or of none) is simply not found.
+    if (users.some((u) => !u)) throw notFound('User');
     const assigned = await repos.campaignUsers.ensure(
       campaign.id,
       users.map((u) => u!.id),

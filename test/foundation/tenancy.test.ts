@@ -1,0 +1,240 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { as, seedCenter, startTestApp, type SeededCenter, type TestApp } from '../helpers/harness.js';
+import { foundationObjects } from '../helpers/fixtures.js';
+
+type Ids = Awaited<ReturnType<typeof foundationObjects>>;
+interface Attempt {
+  route: string;
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  url: (acme: Ids, globex: Ids) => string;
+  body?: (acme: Ids, globex: Ids) => object;
+}
+
+/** Every native route that names an object, tried by globex's admin with acme's ids. */
+const ATTEMPTS: Attempt[] = [
+  { route: 'GET /v1/users/{id}', method: 'GET', url: (a) => `/v1/users/${a.userId}` },
+  {
+    route: 'PATCH /v1/users/{id}',
+    method: 'PATCH',
+    url: (a) => `/v1/users/${a.userId}`,
+    body: () => ({ full_name: 'x' }),
+  },
+  { route: 'DELETE /v1/users/{id}', method: 'DELETE', url: (a) => `/v1/users/${a.userId}` },
+  { route: 'GET /v1/processes/{id}', method: 'GET', url: (a) => `/v1/processes/${a.process.id}` },
+  {
+    route: 'PATCH /v1/processes/{id}',
+    method: 'PATCH',
+    url: (a) => `/v1/processes/${a.process.id}`,
+    body: () => ({ name: 'x' }),
+  },
+  { route: 'DELETE /v1/processes/{id}', method: 'DELETE', url: (a) => `/v1/processes/${a.process.id}` },
+  { route: 'GET /v1/campaigns/{id}', method: 'GET', url: (a) => `/v1/campaigns/${a.campaign.id}` },
+  {
+    route: 'PATCH /v1/campaigns/{id}',
+    method: 'PATCH',
+    url: (a) => `/v1/campaigns/${a.campaign.id}`,
+    body: () => ({ name: 'x' }),
+  },
+  { route: 'DELETE /v1/campaigns/{id}', method: 'DELETE', url: (a) => `/v1/campaigns/${a.campaign.id}` },
+  {
+    route: 'POST /v1/campaigns/{id}/start',
+    method: 'POST',
+    url: (a) => `/v1/campaigns/${a.campaign.id}/start`,
+    body: () => ({}),
+  },
+  {
+    route: 'POST /v1/campaigns/{id}/pause',
+    method: 'POST',
+    url: (a) => `/v1/campaigns/${a.campaign.id}/pause`,
+    body: () => ({}),
+  },
+  {
+    route: 'POST /v1/campaigns/{id}/resume',
+    method: 'POST',
+    url: (a) => `/v1/campaigns/${a.campaign.id}/resume`,
+    body: () => ({}),
+  },
+  {
+    route: 'POST /v1/campaigns/{id}/stop',
+    method: 'POST',
+    url: (a) => `/v1/campaigns/${a.campaign.id}/stop`,
+    body: () => ({}),
+  },
+  {
+    route: 'GET /v1/campaigns/{id}/users',
+    method: 'GET',
+    url: (a) => `/v1/campaigns/${a.campaign.id}/users`,
+  },
+  {
+    route: 'POST /v1/campaigns/{id}/users',
+    method: 'POST',
+    url: (a) => `/v1/campaigns/${a.campaign.id}/users`,
+    body: (_a, g) => ({ user_ids: [g.userId] }),
+  },
+  {
+    route: 'DELETE /v1/campaigns/{id}/users/{userId}',
+    method: 'DELETE',
+    url: (a) => `/v1/campaigns/${a.campaign.id}/users/${a.userId}`,
+  },
+  { route: 'GET /v1/queues/{id}', method: 'GET', url: (a) => `/v1/queues/${a.queue.id}` },
+  {
+    route: 'PATCH /v1/queues/{id}',
+    method: 'PATCH',
+    url: (a) => `/v1/queues/${a.queue.id}`,
+    body: () => ({ name: 'x' }),
+  },
+  { route: 'DELETE /v1/queues/{id}', method: 'DELETE', url: (a) => `/v1/queues/${a.queue.id}` },
+  {
+    route: 'PUT /v1/queues/{id}/members/{userId}',
+    method: 'PUT',
+    url: (a) => `/v1/queues/${a.queue.id}/members/${a.userId}`,
+    body: () => ({ delay_seconds: 5 }),
+  },
+  {
+    route: 'DELETE /v1/queues/{id}/members/{userId}',
+    method: 'DELETE',
+    url: (a) => `/v1/queues/${a.queue.id}/members/${a.userId}`,
+  },
+  { route: 'GET /v1/api-keys/{id}', method: 'GET', url: (a) => `/v1/api-keys/${a.apiKey.id}` },
+  { route: 'DELETE /v1/api-keys/{id}', method: 'DELETE', url: (a) => `/v1/api-keys/${a.apiKey.id}` },
+];
+
+/** References to acme objects inside globex's own requests: resolved as missing, never linked. */
+const REFERENCES: Attempt[] = [
+  {
+    route: 'POST /v1/campaigns (process_id)',
+    method: 'POST',
+    url: () => '/v1/campaigns',
+    body: (a) => ({ name: 'x', process_id: a.process.id }),
+  },
+  {
+    route: 'POST /v1/campaigns (queue_id)',
+    method: 'POST',
+    url: () => '/v1/campaigns',
+    body: (a) => ({ name: 'x', queue_id: a.queue.id }),
+  },
+  {
+    route: 'PATCH /v1/campaigns/{id} (queue_id)',
+    method: 'PATCH',
+    url: (_a, g) => `/v1/campaigns/${g.campaign.id}`,
+    body: (a) => ({ queue_id: a.queue.id }),
+  },
+  {
+    route: 'POST /v1/campaigns/{id}/users (user_ids)',
+    method: 'POST',
+    url: (_a, g) => `/v1/campaigns/${g.campaign.id}/users`,
+    body: (a) => ({ user_ids: [a.userId] }),
+  },
+  {
+    route: 'PUT /v1/queues/{id}/members/{userId} (userId)',
+    method: 'PUT',
+    url: (a, g) => `/v1/queues/${g.queue.id}/members/${a.userId}`,
+    body: () => ({}),
+  },
+];
+
+describe('tenancy: another center’s objects are invisible and untouchable', () => {
+  let t: TestApp;
+  let acme: SeededCenter;
+  let globex: SeededCenter;
+  let acmeIds: Ids;
+  let globexIds: Ids;
+  before(async () => {
+    t = await startTestApp();
+    acme = await seedCenter(t, 'acme');
+    globex = await seedCenter(t, 'globex');
+    acmeIds = await foundationObjects(t, acme);
+    globexIds = await foundationObjects(t, globex);
+  });
+  after(() => t.close());
+
+  async function acmeSnapshot() {
+    const admin = as(t, acme.tokens.admin);
+    const urls = [
+      '/v1/contact-center',
+      '/v1/users?limit=100',
+      '/v1/processes?limit=100',
+      '/v1/campaigns?limit=100',
+      `/v1/campaigns/${acmeIds.campaign.id}/users`,
+      '/v1/queues?limit=100',
+      '/v1/api-keys?limit=100',
+      '/v1/audit-log?limit=100',
+    ];
+    return Promise.all(urls.map(async (url) => (await admin({ method: 'GET', url })).body));
+  }
+
+  test('every native route with a path id is in the cross-tenant table', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const routes: string[] = [];
+    for (const [path, methods] of Object.entries(doc.paths as Record<string, object>)) {
+      if (!path.startsWith('/v1/') || !path.includes('{')) continue;
+      for (const method of Object.keys(methods)) routes.push(`${method.toUpperCase()} ${path}`);
+    }
+    const covered = new Set(ATTEMPTS.map((a) => a.route));
+    const missing = routes.filter((r) => !covered.has(r));
+    assert.deepEqual(missing, [], `routes without a cross-tenant case: ${missing.join(', ')}`);
+  });
+
+  test('acme ids answer 404 to globex, exactly like made-up ids, and change nothing', async () => {
+    const before = await acmeSnapshot();
+    const globexAdmin = as(t, globex.tokens.admin);
+    for (const attempt of [...ATTEMPTS, ...REFERENCES]) {
+      const res = await globexAdmin({
+        method: attempt.method,
+        url: attempt.url(acmeIds, globexIds),
+        ...(attempt.body ? { payload: attempt.body(acmeIds, globexIds) } : {}),
+      });
+      assert.equal(res.statusCode, 404, `${attempt.route}: ${res.statusCode} ${res.body}`);
+      assert.deepEqual(Object.keys(res.json()).sort(), ['error', 'message', 'statusCode'], attempt.route);
+    }
+    assert.deepEqual(await acmeSnapshot(), before);
+  });
+
+  test('a made-up id of the right form answers the same 404', async () => {
+    const res = await as(
+      t,
+      globex.tokens.admin,
+    )({ method: 'GET', url: `/v1/campaigns/cmp_${'0'.repeat(32)}` });
+    const other = await as(
+      t,
+      globex.tokens.admin,
+    )({ method: 'GET', url: `/v1/campaigns/${acmeIds.campaign.id}` });
+    assert.equal(res.statusCode, 404);
+    assert.deepEqual(other.json(), res.json());
+  });
+
+  test('lists never show another center’s rows', async () => {
+    const globexAdmin = as(t, globex.tokens.admin);
+    for (const url of [
+      '/v1/users',
+      '/v1/processes',
+      '/v1/campaigns',
+      '/v1/queues',
+      '/v1/api-keys',
+      '/v1/audit-log',
+    ]) {
+      const body = (await globexAdmin({ method: 'GET', url: `${url}?limit=100` })).body;
+      for (const id of [
+        acmeIds.campaign.id,
+        acmeIds.process.id,
+        acmeIds.queue.id,
+        acmeIds.userId,
+        acmeIds.apiKey.id,
+      ]) {
+        assert.ok(!body.includes(id.slice(4)), `${url} shows acme's ${id}`);
+      }
+    }
+  });
+
+  test('an API key of one center cannot reach another', async () => {
+    const key = acmeIds.apiKey.key as string;
+    const res = await as(t, key)({ method: 'GET', url: `/v1/campaigns/${globexIds.campaign.id}` });
+    assert.equal(res.statusCode, 404);
+    const list = (await as(t, key)({ method: 'GET', url: '/v1/campaigns' })).json();
+    assert.deepEqual(
+      list.data.map((c: { id: string }) => c.id),
+      [acmeIds.campaign.id],
+    );
+  });
+});
