@@ -10,6 +10,7 @@ import { nativeApi } from './native/index.js';
 import { authPlugin } from './plugins/auth.js';
 import { sendNativeError } from './plugins/errors.js';
 import { webUi } from './web.js';
+import { validatorCompiler } from './plugins/validation.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { sql } from 'kysely';
 import { notFound } from '../domain/errors.js';
@@ -41,11 +42,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 12 * 1024 * 1024,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    ajv: {
-      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
-    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  app.setValidatorCompiler(validatorCompiler);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

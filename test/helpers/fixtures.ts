@@ -1,16 +1,19 @@
 import type { TestApp, SeededCenter } from './harness.js';
 import { as } from './harness.js';
 
-/** Creates, through the native API as the center's admin, one of each foundation object. */
+let made = 0;
+
+/** Creates, through the native API as the center's admin, one of each foundation object (fresh names each call). */
 export async function foundationObjects(t: TestApp, center: SeededCenter) {
+  made += 1;
   const admin = as(t, center.tokens.admin);
   const ok = async (method: 'POST' | 'PUT', url: string, payload: object) => {
     const res = await admin({ method, url, payload });
     if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
     return res.json();
   };
-  const process = await ok('POST', '/v1/processes', { name: 'Collections' });
-  const queue = await ok('POST', '/v1/queues', { name: 'Main', extension: '5586' });
+  const process = await ok('POST', '/v1/processes', { name: `Collections ${made}` });
+  const queue = await ok('POST', '/v1/queues', { name: `Main ${made}`, extension: '5586' });
   await ok('PUT', `/v1/queues/${queue.id}/members/usr_${center.agent.uid.replace(/-/g, '')}`, {
     timeout_seconds: 20,
   });
