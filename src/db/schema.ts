@@ -198,7 +198,147 @@ export interface AuditLogTable {
   request_id: string | null;
 }
 
+export interface LeadListsTable {
+  id: Id;
+  uid: string;
+  contact_center_id: number;
+  name: string;
+  description: Generated<string>;
+  is_default: Generated<boolean>;
+  version: Version;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type FetchOrder = 'priority' | 'oldest_first' | 'newest_first' | 'fewest_attempts_first';
+
+export interface CampaignLeadListsTable {
+  id: Id;
+  contact_center_id: number;
+  campaign_id: number;
+  lead_list_id: number;
+  priority: Generated<number>;
+  weightage: Generated<number>;
+  enabled: Generated<boolean>;
+  max_attempts: Generated<number>;
+  churn_count: Generated<number>;
+  fetch_order: Generated<FetchOrder>;
+  dialing_enabled_at_all_times: Generated<boolean>;
+  dialing_windows: Json<WeeklyWindow[]>;
+  version: Version;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CampaignLeadListUsersTable {
+  id: Id;
+  contact_center_id: number;
+  campaign_lead_list_id: number;
+  campaign_user_id: number;
+  created_at: Timestamp;
+}
+
+export type ContactStatus =
+  'new' | 'in_progress' | 'retry' | 'callback' | 'completed' | 'failed' | 'dnc' | 'removed';
+export type TimeZoneSource = 'explicit' | 'number' | 'center_default';
+
+export interface ContactsTable {
+  id: Id;
+  uid: string;
+  contact_center_id: number;
+  lead_list_id: number;
+  campaign_id: number | null;
+  phone_e164: string;
+  phone_raw: string;
+  phone_country: string | null;
+  first_name: Generated<string>;
+  last_name: Generated<string>;
+  variables: Json<Record<string, string>>;
+  ticket_id: string | null;
+  note: string | null;
+  type: string | null;
+  priority: Generated<number>;
+  max_retries: number | null;
+  cool_off_seconds: number | null;
+  time_zone: string;
+  time_zone_source: TimeZoneSource;
+  status: Generated<ContactStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp | null;
+  last_attempt_at: Timestamp | null;
+  last_outcome: string | null;
+  last_call_log_id: number | null;
+  callback_at: Timestamp | null;
+  callback_user_id: number | null;
+  import_job_id: number | null;
+  removed_at: Timestamp | null;
+  version: Version;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DncEntriesTable {
+  id: Id;
+  uid: string;
+  contact_center_id: number;
+  campaign_id: number | null;
+  phone_e164: string;
+  reason: Generated<string>;
+  source: Generated<string>;
+  created_at: Timestamp;
+}
+
+export type ImportStatus = 'queued' | 'running' | 'completed' | 'failed';
+export type DedupPolicy = 'skip' | 'update' | 'allow';
+export type DedupScope = 'list' | 'campaign';
+
+export interface ImportJobsTable {
+  id: Id;
+  uid: string;
+  contact_center_id: number;
+  campaign_id: number | null;
+  lead_list_id: number;
+  status: Generated<ImportStatus>;
+  dedup_policy: DedupPolicy;
+  dedup_scope: DedupScope;
+  column_mapping: Json<Record<string, string>>;
+  file_name: string;
+  file_path: string;
+  file_format: 'csv' | 'xlsx';
+  rows_read: Generated<number>;
+  accepted: Generated<number>;
+  updated: Generated<number>;
+  rejected: Generated<number>;
+  duplicates: Generated<number>;
+  dnc: Generated<number>;
+  checkpoint_row: Generated<number>;
+  lease_owner: string | null;
+  lease_expires_at: Timestamp | null;
+  error: string | null;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  version: Version;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ImportJobErrorsTable {
+  id: Id;
+  contact_center_id: number;
+  import_job_id: number;
+  line: number;
+  raw_value: string;
+  reason: string;
+}
+
 export interface DB {
+  lead_lists: LeadListsTable;
+  campaign_lead_lists: CampaignLeadListsTable;
+  campaign_lead_list_users: CampaignLeadListUsersTable;
+  contacts: ContactsTable;
+  dnc_entries: DncEntriesTable;
+  import_jobs: ImportJobsTable;
+  import_job_errors: ImportJobErrorsTable;
   server_secrets: ServerSecretsTable;
   contact_centers: ContactCentersTable;
   users: UsersTable;
@@ -228,3 +368,8 @@ export type Queue = Row<'queues'>;
 export type QueueMember = Row<'queue_members'>;
 export type CampaignUser = Row<'campaign_users'>;
 export type ApiKey = Row<'api_keys'>;
+export type LeadList = Row<'lead_lists'>;
+export type CampaignLeadList = Row<'campaign_lead_lists'>;
+export type Contact = Row<'contacts'>;
+export type DncEntry = Row<'dnc_entries'>;
+export type ImportJob = Row<'import_jobs'>;

@@ -7,6 +7,10 @@ import { CampaignsRepository } from './campaigns.repository.js';
 import { ProcessesRepository } from './processes.repository.js';
 import { QueuesRepository } from './queues.repository.js';
 import { UsersRepository } from './users.repository.js';
+import { ContactsRepository } from './contacts.repository.js';
+import { DncRepository } from './dnc.repository.js';
+import { ImportJobsRepository } from './imports.repository.js';
+import { CampaignLeadListsRepository, LeadListsRepository } from './lead-lists.repository.js';
 
 /** Every tenant-scoped repository, bound to one executor (database or transaction) and one tenant. */
 export function tenantRepositories(db: Executor, tenant: Tenant) {
@@ -20,6 +24,11 @@ export function tenantRepositories(db: Executor, tenant: Tenant) {
     queues: new QueuesRepository(scope),
     apiKeys: new ApiKeysRepository(scope),
     audit: new AuditRepository(scope),
+    leadLists: new LeadListsRepository(scope),
+    campaignLeadLists: new CampaignLeadListsRepository(scope),
+    contacts: new ContactsRepository(scope),
+    dnc: new DncRepository(scope),
+    imports: new ImportJobsRepository(scope),
   };
 }
 export type TenantRepositories = ReturnType<typeof tenantRepositories>;

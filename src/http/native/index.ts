@@ -11,6 +11,9 @@ import { centerRoutes } from './center.routes.js';
 import { processRoutes } from './processes.routes.js';
 import { queueRoutes } from './queues.routes.js';
 import { userRoutes } from './users.routes.js';
+import { contactRoutes } from './contacts.routes.js';
+import { dncRoutes } from './dnc.routes.js';
+import { leadListRoutes } from './lead-lists.routes.js';
 
 export interface NativeApiOptions {
   deps: ServiceDeps;
@@ -38,4 +41,7 @@ export const nativeApi =
     await app.register(queueRoutes(deps));
     await app.register(apiKeyRoutes(deps));
     await app.register(auditRoutes(deps));
+    await app.register(leadListRoutes(deps));
+    await app.register(contactRoutes(deps));
+    await app.register(dncRoutes(deps));
   };

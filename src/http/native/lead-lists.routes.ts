@@ -1,0 +1,332 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { LeadList } from '../../db/schema.js';
+import { toPublicId } from '../../domain/public-ids.js';
+import type { CampaignLeadListView } from '../../repositories/lead-lists.repository.js';
+import type { ServiceDeps } from '../../services/context.js';
+import { contactCountsByStatus } from '../../services/contacts/read-contacts.js';
+import {
+  attachLeadList,
+  campaignLeadLists,
+  detachLeadList,
+  mapLeadListUsers,
+  updateCampaignLeadList,
+  type MappingInput,
+} from '../../services/lead-lists/campaign-lead-lists.js';
+import {
+  createLeadList,
+  getLeadList,
+  listLeadLists,
+  updateLeadList,
+} from '../../services/lead-lists/manage-lead-lists.js';
+import { getCampaign } from '../../services/campaigns/read-campaigns.js';
+import {
+  authErrors,
+  IdParams,
+  iso,
+  Paged,
+  pageMeta,
+  pageOf,
+  PageQuery,
+  Timestamp,
+  uidParam,
+  VersionField,
+} from './common.js';
+
+const LeadListResponse = Type.Object({
+  id: Type.String(),
+  numeric_id: Type.Integer({ description: "Exotel's leadId" }),
+  name: Type.String(),
+  description: Type.String(),
+  is_default: Type.Boolean({ description: 'Made for a campaign created without lists' }),
+  contacts_by_status: Type.Record(Type.String(), Type.Integer()),
+  version: Type.Integer(),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+
+const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$' });
+const Window = Type.Object(
+  { day: Type.Integer({ minimum: 0, maximum: 6 }), start: ClockTime, end: ClockTime },
+  { additionalProperties: false },
+);
+const FetchOrder = Type.Union(
+  (['priority', 'oldest_first', 'newest_first', 'fewest_attempts_first'] as const).map((s) =>
+    Type.Literal(s),
+  ),
+);
+
+const MappingResponse = Type.Object({
+  campaign_lead_id: Type.Integer({ description: "The mapping's id (Exotel's campaign-lead id)" }),
+  campaign_id: Type.String(),
+  list_id: Type.String(),
+  list_name: Type.String(),
+  priority: Type.Integer({ description: 'Lower dials first' }),
+  weightage: Type.Integer({ description: 'Share among lists of equal priority' }),
+  enabled: Type.Boolean(),
+  max_attempts: Type.Integer(),
+  churn_count: Type.Integer(),
+  fetch_order: FetchOrder,
+  dialing_enabled_at_all_times: Type.Boolean(),
+  dialing_windows: Type.Array(Window),
+  campaign_user_ids: Type.Array(Type.Integer(), {
+    description: 'Campaign users who may take this list’s calls',
+  }),
+  version: Type.Integer(),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+
+function presentMapping(m: CampaignLeadListView) {
+  return {
+    campaign_lead_id: m.id,
+    campaign_id: toPublicId('campaign', m.campaign_uid),
+    list_id: toPublicId('leadList', m.list_uid),
+    list_name: m.list_name,
+    priority: m.priority,
+    weightage: m.weightage,
+    enabled: m.enabled,
+    max_attempts: m.max_attempts,
+    churn_count: m.churn_count,
+    fetch_order: m.fetch_order,
+    dialing_enabled_at_all_times: m.dialing_enabled_at_all_times,
+    dialing_windows: m.dialing_windows,
+    campaign_user_ids: m.campaign_user_ids,
+    version: m.version,
+    created_at: iso(m.created_at)!,
+    updated_at: iso(m.updated_at)!,
+  };
+}
+
+const MappingBody = {
+  priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+  weightage: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  enabled: Type.Optional(Type.Boolean()),
+  max_attempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  churn_count: Type.Optional(Type.Integer({ minimum: 0 })),
+  fetch_order: Type.Optional(FetchOrder),
+  dialing_enabled_at_all_times: Type.Optional(Type.Boolean()),
+  dialing_windows: Type.Optional(Type.Array(Window)),
+  version: Type.Optional(VersionField),
+};
+
+function mappingInput(b: Record<string, unknown>): MappingInput {
+  return {
+    priority: b.priority as number | undefined,
+    weightage: b.weightage as number | undefined,
+    enabled: b.enabled as boolean | undefined,
+    maxAttempts: b.max_attempts as number | undefined,
+    churnCount: b.churn_count as number | undefined,
+    fetchOrder: b.fetch_order as MappingInput['fetchOrder'],
+    dialingEnabledAtAllTimes: b.dialing_enabled_at_all_times as boolean | undefined,
+    dialingWindows: b.dialing_windows as MappingInput['dialingWindows'],
+    version: b.version as number | undefined,
+  };
+}
+
+export const leadListRoutes =
+  (deps: ServiceDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const tags = ['lead lists'];
+    const security = [{ bearer: [] }];
+    const listId = (raw: string) => uidParam('leadList', raw, 'Lead list');
+    const campaignId = (raw: string) => uidParam('campaign', raw, 'Campaign');
+    const presentList = async (ctx: Parameters<typeof contactCountsByStatus>[1], l: LeadList) => ({
+      id: toPublicId('leadList', l.uid),
+      numeric_id: l.id,
+      name: l.name,
+      description: l.description,
+      is_default: l.is_default,
+      contacts_by_status: await contactCountsByStatus(deps, ctx, { leadListId: l.id }),
+      version: l.version,
+      created_at: iso(l.created_at)!,
+      updated_at: iso(l.updated_at)!,
+    });
+
+    app.post(
+      '/lead-lists',
+      {
+        config: { permission: 'contacts:write' },
+        schema: {
+          tags,
+          security,
+          summary: 'Create a lead list',
+          body: Type.Object(
+            {
+              name: Type.String({ minLength: 1, maxLength: 200 }),
+              description: Type.Optional(Type.String({ maxLength: 2000 })),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: LeadListResponse, ...authErrors(400, 409) },
+        },
+      },
+      async (request, reply) =>
+        reply
+          .status(201)
+          .send(await presentList(request.ctx, await createLeadList(deps, request.ctx, request.body))),
+    );
+
+    app.get(
+      '/lead-lists',
+      {
+        config: { permission: 'contacts:read' },
+        schema: {
+          tags,
+          security,
+          summary: 'List lead lists',
+          querystring: Type.Object(PageQuery),
+          response: { 200: Paged(LeadListResponse), ...authErrors(400) },
+        },
+      },
+      async (request) => {
+        const page = pageOf(request.query);
+        const result = await listLeadLists(deps, request.ctx, page);
+        return {
+          data: await Promise.all(result.rows.map((l) => presentList(request.ctx, l))),
+          meta: pageMeta(page, result.total),
+        };
+      },
+    );
+
+    app.get(
+      '/lead-lists/:id',
+      {
+        config: { permission: 'contacts:read' },
+        schema: {
+          tags,
+          security,
+          summary: 'Get a lead list with its contacts by status',
+          params: IdParams,
+          response: { 200: LeadListResponse, ...authErrors(404) },
+        },
+      },
+      async (request) =>
+        presentList(request.ctx, await getLeadList(deps, request.ctx, listId(request.params.id))),
+    );
+
+    app.patch(
+      '/lead-lists/:id',
+      {
+        config: { permission: 'contacts:write' },
+        schema: {
+          tags,
+          security,
+          summary: 'Rename or describe a lead list',
+          params: IdParams,
+          body: Type.Object(
+            {
+              name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+              description: Type.Optional(Type.String({ maxLength: 2000 })),
+              version: Type.Optional(VersionField),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: LeadListResponse, ...authErrors(400, 404, 409) },
+        },
+      },
+      async (request) =>
+        presentList(
+          request.ctx,
+          await updateLeadList(deps, request.ctx, listId(request.params.id), request.body),
+        ),
+    );
+
+    app.get(
+      '/campaigns/:id/lead-lists',
+      {
+        config: { permission: 'campaigns:read' },
+        schema: {
+          tags,
+          security,
+          summary:
+            'The lists a campaign dials, with priority, weightage, attempts, windows and user mappings',
+          params: IdParams,
+          response: { 200: Type.Object({ data: Type.Array(MappingResponse) }), ...authErrors(404) },
+        },
+      },
+      async (request) => ({
+        data: (await campaignLeadLists(deps, request.ctx, campaignId(request.params.id))).map(presentMapping),
+      }),
+    );
+
+    const MappingParams = Type.Object({ id: Type.String(), listId: Type.String() });
+
+    app.put(
+      '/campaigns/:id/lead-lists/:listId',
+      {
+        config: { permission: 'campaigns:write' },
+        schema: {
+          tags,
+          security,
+          summary: 'Attach a list to a campaign, or change how the campaign dials it',
+          params: MappingParams,
+          body: Type.Object(MappingBody, { additionalProperties: false }),
+          response: { 200: MappingResponse, ...authErrors(400, 404, 409) },
+        },
+      },
+      async (request) => {
+        const c = campaignId(request.params.id);
+        const l = listId(request.params.listId);
+        const input = mappingInput(request.body);
+        const existing = (await campaignLeadLists(deps, request.ctx, c)).some(
+          (m) => toPublicId('leadList', m.list_uid) === toPublicId('leadList', l),
+        );
+        const view = existing
+          ? await updateCampaignLeadList(deps, request.ctx, c, l, input)
+          : await attachLeadList(deps, request.ctx, c, l, input);
+        return presentMapping(view);
+      },
+    );
+
+    app.delete(
+      '/campaigns/:id/lead-lists/:listId',
+      {
+        config: { permission: 'campaigns:write' },
+        schema: {
+          tags,
+          security,
+          summary: 'Detach a list from a campaign',
+          params: MappingParams,
+          response: { 204: Type.Null(), ...authErrors(404) },
+        },
+      },
+      async (request, reply) => {
+        await detachLeadList(deps, request.ctx, campaignId(request.params.id), listId(request.params.listId));
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.put(
+      '/campaigns/:id/lead-lists/:listId/users',
+      {
+        config: { permission: 'campaigns:write' },
+        schema: {
+          tags,
+          security,
+          summary: 'Choose which campaign users may take this list’s calls',
+          params: MappingParams,
+          body: Type.Object(
+            {
+              assign_user_ids: Type.Array(Type.String(), { maxItems: 500, default: [] }),
+              unassign_user_ids: Type.Array(Type.String(), { maxItems: 500, default: [] }),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: MappingResponse, ...authErrors(400, 404) },
+        },
+      },
+      async (request) => {
+        const campaign = await getCampaign(deps, request.ctx, campaignId(request.params.id));
+        const list = await getLeadList(deps, request.ctx, listId(request.params.listId));
+        const refs = (ids: string[]) => ids.map((u) => ({ uid: uidParam('user', u, 'User') }));
+        const { mapping } = await mapLeadListUsers(
+          deps,
+          request.ctx,
+          { campaignId: campaign.id, leadListId: list.id },
+          { assign: refs(request.body.assign_user_ids), unassign: refs(request.body.unassign_user_ids) },
+        );
+        return presentMapping(mapping);
+      },
+    );
+  };

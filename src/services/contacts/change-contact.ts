@@ -1,0 +1,107 @@
+import type { Contact, ContactStatus } from '../../db/schema.js';
+import {
+  checkManualTransition,
+  stringifyVariables,
+  variableProblems,
+} from '../../domain/contact-lifecycle.js';
+import { conflict, invalid } from '../../domain/errors.js';
+import { contactTimeZone } from '../../domain/phone.js';
+import { toPublicId } from '../../domain/public-ids.js';
+import { isValidTimeZone } from '../../domain/validation.js';
+import { ContactCentersRepository } from '../../repositories/contact-centers.repository.js';
+import { inTenantTransaction, type RequestContext, type ServiceDeps } from '../context.js';
+
+export interface ContactChange {
+  first_name?: string;
+  last_name?: string;
+  variables?: Record<string, unknown>;
+  ticket_id?: string | null;
+  note?: string | null;
+  type?: string | null;
+  priority?: number;
+  max_retries?: number | null;
+  cool_off_seconds?: number | null;
+  /** null returns the contact to its derived zone (from the number, or the center's). */
+  time_zone?: string | null;
+  status?: ContactStatus;
+  next_attempt_at?: Date | null;
+  version?: number;
+}
+
+/** Changes a contact's details, or its status by hand within the lifecycle's manual transitions. */
+export function updateContact(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  uid: string,
+  change: ContactChange,
+): Promise<Contact> {
+  return inTenantTransaction(deps, ctx, async ({ repos, trx, now, audit }) => {
+    const current = await repos.contacts.getByUid(uid);
+    if (current.removed_at) throw conflict('The contact was removed');
+    const patch: Partial<Contact> = {};
+    for (const key of [
+      'first_name',
+      'last_name',
+      'ticket_id',
+      'note',
+      'type',
+      'priority',
+      'max_retries',
+      'cool_off_seconds',
+    ] as const) {
+      if (change[key] !== undefined) (patch as Record<string, unknown>)[key] = change[key];
+    }
+    if (change.variables !== undefined) {
+      const problems = variableProblems(change.variables);
+      if (problems.length) throw invalid('Invalid variables', problems);
+      patch.variables = stringifyVariables(change.variables);
+    }
+    if (change.time_zone !== undefined) {
+      if (change.time_zone !== null && !isValidTimeZone(change.time_zone))
+        throw invalid('Unknown time zone', ['time_zone: unknown']);
+      const center = (await new ContactCentersRepository(trx).findById(ctx.tenant.contactCenterId))!;
+      const zone = contactTimeZone(change.time_zone, current.phone_country, center.time_zone);
+      patch.time_zone = zone.zone;
+      patch.time_zone_source = zone.source;
+    }
+    if (change.status !== undefined && change.status !== current.status) {
+      checkManualTransition(current.status, change.status);
+      patch.status = change.status;
+      if (change.status === 'new') patch.attempts = 0;
+    }
+    if (change.next_attempt_at !== undefined) patch.next_attempt_at = change.next_attempt_at;
+    const { before, after } = await repos.contacts.update(current.id, patch, now, change.version);
+    await audit(
+      patch.status ? 'contact.status' : 'contact.update',
+      'contact',
+      toPublicId('contact', after.uid),
+      before,
+      after,
+    );
+    return after;
+  });
+}
+
+/**
+ * Removes a contact: it is never dialled again and keeps its calls and history. A call already
+ * live finishes; the contact is then left removed (the engine does not revive it).
+ */
+export function removeContact(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  uid: string,
+  version?: number,
+): Promise<Contact> {
+  return inTenantTransaction(deps, ctx, async ({ repos, now, audit }) => {
+    const current = await repos.contacts.getByUid(uid);
+    if (current.removed_at) return current;
+    const { before, after } = await repos.contacts.update(
+      current.id,
+      { status: 'removed', removed_at: now },
+      now,
+      version,
+    );
+    await audit('contact.remove', 'contact', toPublicId('contact', after.uid), before, after);
+    return after;
+  });
+}

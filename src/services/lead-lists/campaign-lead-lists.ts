@@ -1,0 +1,208 @@
+import type { Campaign, CampaignLeadList, FetchOrder, WeeklyWindow } from '../../db/schema.js';
+import { conflict, invalid, notFound } from '../../domain/errors.js';
+import { toPublicId } from '../../domain/public-ids.js';
+import { isClockTime } from '../../domain/validation.js';
+import type { CampaignLeadListView } from '../../repositories/lead-lists.repository.js';
+import type { TenantRepositories } from '../../repositories/index.js';
+import { inTenantTransaction, tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
+
+/** A user named the way the caller knows it: Exotel by username, the native API by id. */
+export type UserRef = { username: string } | { uid: string };
+
+export interface MappingInput {
+  priority?: number;
+  weightage?: number;
+  enabled?: boolean;
+  maxAttempts?: number;
+  churnCount?: number;
+  fetchOrder?: FetchOrder;
+  dialingEnabledAtAllTimes?: boolean;
+  dialingWindows?: WeeklyWindow[];
+  version?: number;
+}
+
+function mappingPatch(input: MappingInput): Partial<CampaignLeadList> {
+  const patch: Partial<CampaignLeadList> = {};
+  if (input.priority !== undefined) patch.priority = input.priority;
+  if (input.weightage !== undefined) patch.weightage = input.weightage;
+  if (input.enabled !== undefined) patch.enabled = input.enabled;
+  if (input.maxAttempts !== undefined) patch.max_attempts = input.maxAttempts;
+  if (input.churnCount !== undefined) patch.churn_count = input.churnCount;
+  if (input.fetchOrder !== undefined) patch.fetch_order = input.fetchOrder;
+  if (input.dialingEnabledAtAllTimes !== undefined)
+    patch.dialing_enabled_at_all_times = input.dialingEnabledAtAllTimes;
+  if (input.dialingWindows !== undefined) {
+    const bad = input.dialingWindows.findIndex(
+      (w) => !isClockTime(w.start) || !isClockTime(w.end) || w.start >= w.end,
+    );
+    if (bad >= 0)
+      throw invalid('Invalid dialing window', [`dialing_windows[${bad}]: start and end HH:MM, start first`]);
+    patch.dialing_windows = input.dialingWindows;
+  }
+  return patch;
+}
+
+/** Attaches a lead list to a campaign with its dialing settings. */
+export function attachLeadList(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  campaignUid: string,
+  listUid: string,
+  input: MappingInput,
+): Promise<CampaignLeadListView> {
+  return inTenantTransaction(deps, ctx, async ({ repos, now, audit }) => {
+    const campaign = await repos.campaigns.getByUid(campaignUid);
+    const list = await repos.leadLists.getByUid(listUid);
+    if (await repos.campaignLeadLists.find(campaign.id, list.id))
+      throw conflict('The list is already attached to this campaign');
+    const mapping = await repos.campaignLeadLists.attach(
+      {
+        campaign_id: campaign.id,
+        lead_list_id: list.id,
+        max_attempts: campaign.max_attempts,
+        ...mappingPatch(input),
+      },
+      now,
+    );
+    await audit('campaign_lead_list.attach', 'campaign', toPublicId('campaign', campaign.uid), null, mapping);
+    return (await repos.campaignLeadLists.view(mapping.id))!;
+  });
+}
+
+export function updateCampaignLeadList(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  campaignUid: string,
+  listUid: string,
+  input: MappingInput,
+): Promise<CampaignLeadListView> {
+  return inTenantTransaction(deps, ctx, async ({ repos, now, audit }) => {
+    const mapping = await findMapping(repos, campaignUid, listUid);
+    const { before, after } = await repos.campaignLeadLists.update(
+      mapping.id,
+      mappingPatch(input),
+      now,
+      input.version,
+    );
+    await audit('campaign_lead_list.update', 'campaign_lead_list', String(after.id), before, after);
+    return (await repos.campaignLeadLists.view(after.id))!;
+  });
+}
+
+export function detachLeadList(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  campaignUid: string,
+  listUid: string,
+): Promise<void> {
+  return inTenantTransaction(deps, ctx, async ({ repos, audit }) => {
+    const mapping = await findMapping(repos, campaignUid, listUid);
+    await repos.campaignLeadLists.deleteById(mapping.id);
+    await audit('campaign_lead_list.detach', 'campaign_lead_list', String(mapping.id), mapping, null);
+  });
+}
+
+async function findMapping(
+  repos: TenantRepositories,
+  campaignUid: string,
+  listUid: string,
+): Promise<CampaignLeadList> {
+  const campaign = await repos.campaigns.getByUid(campaignUid);
+  const list = await repos.leadLists.getByUid(listUid);
+  const mapping = await repos.campaignLeadLists.find(campaign.id, list.id);
+  if (!mapping) throw notFound('Campaign lead list');
+  return mapping;
+}
+
+export async function campaignLeadLists(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  campaignUid: string,
+): Promise<CampaignLeadListView[]> {
+  const repos = tenantReader(deps, ctx);
+  const campaign = await repos.campaigns.getByUid(campaignUid);
+  return repos.campaignLeadLists.forCampaign(campaign.id);
+}
+
+/**
+ * Sets which of the campaign's users may take calls from one of its lists (Exotel's lead-user
+ * mapping). Users are named by username; each must be assigned to the campaign.
+ */
+export function mapLeadListUsers(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  mappingRef: { campaignId: number; leadListId: number },
+  change: { assign: UserRef[]; unassign: UserRef[] },
+): Promise<{
+  mapping: CampaignLeadListView;
+  assigned: { username: string; campaignUserId: number }[];
+  unassigned: { username: string; campaignUserId: number }[];
+}> {
+  return inTenantTransaction(deps, ctx, async ({ repos, now, audit }) => {
+    const mapping = await repos.campaignLeadLists.find(mappingRef.campaignId, mappingRef.leadListId);
+    if (!mapping) throw notFound('Campaign lead');
+    const resolve = async (refs: UserRef[]) => {
+      const usernames = refs.flatMap((r) => ('username' in r ? [r.username] : []));
+      const byName = await repos.users.findByUsernames(usernames);
+      const missing = usernames.filter(
+        (u) => !byName.some((x) => x.username.toLowerCase() === u.toLowerCase()),
+      );
+      if (missing.length) throw notFound(`User ${missing.join(', ')}`);
+      const byUid = await Promise.all(refs.flatMap((r) => ('uid' in r ? [repos.users.getByUid(r.uid)] : [])));
+      const users = [...byName, ...byUid];
+      const out = [];
+      for (const user of users) {
+        const campaignUser = await repos.campaignUsers.findByUser(mapping.campaign_id, user.id);
+        if (!campaignUser)
+          throw invalid(`${user.username} is not assigned to the campaign`, [
+            `${user.username} is not a campaign user`,
+          ]);
+        out.push({ username: user.username, campaignUserId: campaignUser.id });
+      }
+      return out;
+    };
+    const assigned = await resolve(change.assign);
+    const unassigned = await resolve(change.unassign);
+    const before = await repos.campaignLeadLists.view(mapping.id);
+    await repos.campaignLeadLists.setUsers(
+      mapping.id,
+      assigned.map((a) => a.campaignUserId),
+      unassigned.map((u) => u.campaignUserId),
+      now,
+    );
+    const after = (await repos.campaignLeadLists.view(mapping.id))!;
+    await repos.campaignLeadLists.update(mapping.id, {}, now);
+    await audit('campaign_lead_list.users', 'campaign_lead_list', String(mapping.id), before, after);
+    return { mapping: (await repos.campaignLeadLists.view(mapping.id))!, assigned, unassigned };
+  });
+}
+
+/**
+ * The list a campaign's contacts go to when the client has no list concept (Qvoice, DialNexa,
+ * or a native create naming only the campaign): created and attached on first use.
+ */
+export async function ensureDefaultList(
+  repos: TenantRepositories,
+  ids: { uuid(): string },
+  campaign: Campaign,
+  now: Date,
+) {
+  const mappings = await repos.campaignLeadLists.forCampaign(campaign.id);
+  for (const m of mappings) {
+    const list = await repos.leadLists.getById(m.lead_list_id);
+    if (list.is_default) return list;
+  }
+  const list = await repos.leadLists.insert({
+    uid: ids.uuid(),
+    name: `${campaign.name} #${campaign.id} (default list)`,
+    description: `Contacts added to campaign ${campaign.name}`,
+    is_default: true,
+    created_at: now,
+    updated_at: now,
+  });
+  await repos.campaignLeadLists.attach(
+    { campaign_id: campaign.id, lead_list_id: list.id, max_attempts: campaign.max_attempts },
+    now,
+  );
+  return list;
+}
