@@ -108,7 +108,6 @@ const ContactFieldsSchema = {
   cool_off_seconds: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
   time_zone: Type.Optional(Nullable(Type.String())),
 };
-const ContactItem = Type.Object(ContactFieldsSchema, { additionalProperties: false });
 const Destination = {
   list_id: Type.Optional(Type.String({ description: 'lst_…' })),
   campaign_id: Type.Optional(
@@ -122,7 +121,7 @@ const Dedup = {
   dedup_scope: Type.Optional(Type.Union([Type.Literal('list'), Type.Literal('campaign')])),
 };
 
-function fieldsOf(item: Static<typeof ContactItem>) {
+function fieldsOf(item: Static<ReturnType<typeof Type.Object<typeof ContactFieldsSchema>>>) {
   return { ...item, phone: item.phone_number };
 }
 
