@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Config } from './config.js';
 import { connectPglite, connectPostgres, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
@@ -29,6 +30,7 @@ export async function prepareRuntime(
   return {
     db: handle.db,
     clock: seams.clock ?? systemClock,
+    storageDir: path.join(config.dataDir, 'files'),
     ids,
     auth: {
       jwtSecret,

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import os from 'node:os';
 import pino from 'pino';
+import { ImportWorker } from './services/imports/import-worker.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { buildApp } from './http/app.js';
@@ -29,6 +31,11 @@ export async function serve(
     loginRateLimitPerMinute: config.loginRateLimitPerMinute,
     isAccepting: () => accepting,
   });
+  const imports = new ImportWorker(deps, {
+    owner: `${os.hostname()}:${process.pid}`,
+    onError: (error, job) => logger.error({ err: error, importJob: job.id }, 'import failed'),
+  });
+  imports.start();
   const url = await app.listen({ host: config.host, port: config.port });
   logger.info({ url, database: handle.kind }, 'Outdial is serving');
 
@@ -42,6 +49,7 @@ export async function serve(
       }, config.shutdownTimeoutMs);
       timer.unref();
       await app.close();
+      await imports.stop();
       await handle.close();
       clearTimeout(timer);
       logger.info('Outdial stopped');

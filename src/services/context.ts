@@ -16,6 +16,8 @@ export interface ServiceDeps {
   clock: Clock;
   ids: IdGenerator;
   auth: AuthSettings;
+  /** Where uploaded files are kept (imports), under the data directory. */
+  storageDir: string;
 }
 
 /** Who is acting, for which contact center; passed explicitly to every tenant service. */

@@ -1,4 +1,7 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { connectPglite, connectPostgres, type DatabaseHandle } from '../../src/db/database.js';
 import { buildApp } from '../../src/http/app.js';
@@ -48,7 +51,13 @@ export interface TestApp {
 
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const handle = await freshDatabase();
-  const config = loadConfig({ PASSWORD_HASH_COST: '10', LOGIN_RATE_LIMIT_PER_MINUTE: '1000', ...env });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'outdial-test-'));
+  const config = loadConfig({
+    PASSWORD_HASH_COST: '10',
+    LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+    OUTDIAL_DATA_DIR: dataDir,
+    ...env,
+  });
   const clock = new ManualClock(new Date());
   const deps = await prepareRuntime(handle, config, { clock, ids: systemIds });
   const app = await buildApp({ deps, loginRateLimitPerMinute: config.loginRateLimitPerMinute });
@@ -61,6 +70,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     close: async () => {
       await app.close();
       await handle.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -14,6 +14,7 @@ import { userRoutes } from './users.routes.js';
 import { contactRoutes } from './contacts.routes.js';
 import { dncRoutes } from './dnc.routes.js';
 import { leadListRoutes } from './lead-lists.routes.js';
+import { importRoutes } from './imports.routes.js';
 
 export interface NativeApiOptions {
   deps: ServiceDeps;
@@ -44,4 +45,5 @@ export const nativeApi =
     await app.register(leadListRoutes(deps));
     await app.register(contactRoutes(deps));
     await app.register(dncRoutes(deps));
+    await app.register(importRoutes(deps));
   };

@@ -1,0 +1,211 @@
+import multipart, { type Multipart } from '@fastify/multipart';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { stringify } from 'csv-stringify';
+import fs from 'node:fs';
+import type { DedupPolicy, DedupScope, ImportJob } from '../../db/schema.js';
+import { invalid } from '../../domain/errors.js';
+import { toPublicId } from '../../domain/public-ids.js';
+import { tenantReader, type RequestContext, type ServiceDeps } from '../../services/context.js';
+import { createImport, storeUpload } from '../../services/imports/create-import.js';
+import { getImport, importErrors } from '../../services/imports/read-imports.js';
+import { authErrors, IdParams, iso, Nullable, Timestamp, uidParam } from './common.js';
+import { getCampaignById } from '../../services/campaigns/read-campaigns.js';
+
+export const MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
+
+const ImportResponse = Type.Object({
+  id: Type.String(),
+  status: Type.String({ description: 'queued, running, completed or failed' }),
+  file_name: Type.String(),
+  list_id: Type.String(),
+  campaign_id: Nullable(Type.String()),
+  dedup_policy: Type.String(),
+  dedup_scope: Type.String(),
+  progress: Type.Object({
+    rows_read: Type.Integer(),
+    accepted: Type.Integer(),
+    updated: Type.Integer(),
+    rejected: Type.Integer(),
+    duplicates: Type.Integer(),
+    dnc: Type.Integer(),
+  }),
+  error: Nullable(Type.String()),
+  errors_url: Type.String(),
+  created_at: Timestamp,
+  started_at: Nullable(Timestamp),
+  finished_at: Nullable(Timestamp),
+});
+
+export async function presentImport(deps: ServiceDeps, ctx: RequestContext, job: ImportJob) {
+  const id = toPublicId('importJob', job.uid);
+  const repos = tenantReader(deps, ctx);
+  const list = await repos.leadLists.getById(job.lead_list_id);
+  const campaign = job.campaign_id === null ? null : await getCampaignById(deps, ctx, job.campaign_id);
+  return {
+    id,
+    status: job.status,
+    file_name: job.file_name,
+    list_id: toPublicId('leadList', list.uid),
+    campaign_id: campaign ? toPublicId('campaign', campaign.uid) : null,
+    dedup_policy: job.dedup_policy,
+    dedup_scope: job.dedup_scope,
+    progress: {
+      rows_read: job.rows_read,
+      accepted: job.accepted,
+      updated: job.updated,
+      rejected: job.rejected,
+      duplicates: job.duplicates,
+      dnc: job.dnc,
+    },
+    error: job.error,
+    errors_url: `/v1/imports/${id}/errors.csv`,
+    created_at: iso(job.created_at)!,
+    started_at: iso(job.started_at),
+    finished_at: iso(job.finished_at),
+  };
+}
+
+/** Reads a multipart upload: text fields in any order and one file, stored as it streams in. */
+export async function receiveUpload(
+  deps: ServiceDeps,
+  parts: AsyncIterable<Multipart>,
+) {
+  const fields: Record<string, string> = {};
+  let file: { path: string; name: string } | undefined;
+  for await (const part of parts) {
+    if (part.type === 'file') {
+      if (file) throw invalid('One file per import', ['send a single file']);
+      const stored = await storeUpload(deps, part.file, part.filename || 'upload.csv');
+      if (part.file.truncated) {
+        await fs.promises.rm(stored, { force: true });
+        throw invalid('File too large', [`file: larger than ${MAX_IMPORT_BYTES} bytes`]);
+      }
+      file = { path: stored, name: part.filename || 'upload.csv' };
+    } else {
+      fields[part.fieldname] = String(part.value);
+    }
+  }
+  if (!file) throw invalid('No file', ['file is required (multipart field "file")']);
+  return { fields, file };
+}
+
+export const importRoutes =
+  (deps: ServiceDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    await app.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 20 } });
+    const tags = ['imports'];
+    const security = [{ bearer: [] }];
+
+    app.post(
+      '/imports',
+      {
+        config: { permission: 'contacts:write' },
+        schema: {
+          tags,
+          security,
+          summary: 'Upload a CSV or XLSX file to import in the background; poll the job for progress',
+          description:
+            'multipart/form-data: `file`, and `list_id` and/or `campaign_id`, `dedup_policy` (skip|update|allow, default skip), ' +
+            '`dedup_scope` (list|campaign), `column_mapping` (JSON: header or 1-based position → field, var:<name> or ignore).',
+          consumes: ['multipart/form-data'],
+          response: { 202: ImportResponse, ...authErrors(400, 404) },
+        },
+      },
+      async (request, reply) => {
+        if (!request.isMultipart())
+          throw invalid('Send multipart/form-data', ['content-type must be multipart/form-data']);
+        const { fields, file } = await receiveUpload(deps, request.parts());
+        try {
+          const policy = (fields.dedup_policy ?? 'skip') as DedupPolicy;
+          const scope = (fields.dedup_scope ?? 'list') as DedupScope;
+          if (!['skip', 'update', 'allow'].includes(policy))
+            throw invalid('Bad dedup_policy', ['dedup_policy: skip, update or allow']);
+          if (!['list', 'campaign'].includes(scope))
+            throw invalid('Bad dedup_scope', ['dedup_scope: list or campaign']);
+          let mapping: Record<string, string> = {};
+          if (fields.column_mapping) {
+            try {
+              mapping = JSON.parse(fields.column_mapping) as Record<string, string>;
+            } catch {
+              throw invalid('Bad column_mapping', ['column_mapping must be a JSON object']);
+            }
+          }
+          const job = await createImport(
+            deps,
+            request.ctx,
+            {
+              destination: {
+                leadListUid: fields.list_id ? uidParam('leadList', fields.list_id, 'Lead list') : undefined,
+                campaignUid: fields.campaign_id
+                  ? uidParam('campaign', fields.campaign_id, 'Campaign')
+                  : undefined,
+              },
+              fileName: file.name,
+              dedupPolicy: policy,
+              dedupScope: scope,
+              columnMapping: mapping,
+            },
+            file.path,
+          );
+          return reply.status(202).send(await presentImport(deps, request.ctx, job));
+        } catch (error) {
+          await fs.promises.rm(file.path, { force: true });
+          throw error;
+        }
+      },
+    );
+
+    app.get(
+      '/imports/:id',
+      {
+        config: { permission: 'contacts:read' },
+        schema: {
+          tags,
+          security,
+          summary: 'An import’s progress',
+          params: IdParams,
+          response: { 200: ImportResponse, ...authErrors(404) },
+        },
+      },
+      async (request) =>
+        presentImport(
+          deps,
+          request.ctx,
+          await getImport(deps, request.ctx, uidParam('importJob', request.params.id, 'Import')),
+        ),
+    );
+
+    app.get(
+      '/imports/:id/errors.csv',
+      {
+        config: { permission: 'contacts:read' },
+        schema: {
+          tags,
+          security,
+          summary: 'The rows an import refused: line, raw value, reason',
+          params: IdParams,
+          response: { 200: Type.String({ description: 'text/csv' }), ...authErrors(404) },
+        },
+      },
+      async (request, reply) => {
+        const job = await getImport(deps, request.ctx, uidParam('importJob', request.params.id, 'Import'));
+        const csv = stringify({ header: true, columns: ['line', 'raw_value', 'reason'] });
+        const ctx = request.ctx;
+        void (async () => {
+          try {
+            for await (const rows of importErrors(deps, ctx, job)) {
+              for (const row of rows) if (!csv.write(row)) await new Promise((r) => csv.once('drain', r));
+            }
+            csv.end();
+          } catch (error) {
+            csv.destroy(error as Error);
+          }
+        })();
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="import-errors.csv"`)
+          .send(csv as never);
+      },
+    );
+  };

@@ -1,0 +1,152 @@
+import { parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import fs from 'node:fs';
+
+/** One data row of an uploaded file: its line (1-based, counting the header) and its cells. */
+export interface SourceRow {
+  line: number;
+  cells: string[];
+}
+
+export interface SourceFile {
+  header: string[] | null;
+  rows: AsyncIterable<SourceRow>;
+}
+
+const DELIMITERS = [',', ';', '\t', '|'];
+
+/** Picks the delimiter that splits the first lines most consistently (ignoring quoted text). */
+export function sniffDelimiter(sample: string): string {
+  const lines = sample
+    .replace(/"(?:[^"]|"")*"/g, '""')
+    .split(/\r?\n/)
+    .filter((l) => l.trim())
+    .slice(0, 20);
+  let best = ',';
+  let bestScore = -1;
+  for (const d of DELIMITERS) {
+    const counts = lines.map((l) => l.split(d).length - 1);
+    const first = counts[0] ?? 0;
+    if (first === 0) continue;
+    const consistent = counts.filter((c) => c === first).length;
+    const score = consistent * 100 + first;
+    if (score > bestScore) {
+      bestScore = score;
+      best = d;
+    }
+  }
+  return best;
+}
+
+async function readSample(path: string, bytes = 64 * 1024): Promise<string> {
+  const handle = await fs.promises.open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '');
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Streams a CSV file: BOM stripped, delimiter sniffed, quoted fields may hold delimiters, quotes
+ * and newlines. `hasHeader` decides on the first record. Memory stays flat whatever the size.
+ */
+export async function readCsv(path: string, hasHeader: (first: string[]) => boolean): Promise<SourceFile> {
+  const delimiter = sniffDelimiter(await readSample(path));
+  const parser = fs
+    .createReadStream(path)
+    .pipe(
+      parse({
+        bom: true,
+        delimiter,
+        relax_column_count: true,
+        skip_empty_lines: false,
+        info: true,
+        trim: false,
+      }),
+    );
+  const iterator = parser[Symbol.asyncIterator]() as AsyncIterator<{
+    record: string[];
+    info: { lines: number };
+  }>;
+  let previousEnd = 0;
+  const first = await iterator.next();
+  let header: string[] | null = null;
+  let pending: SourceRow | null = null;
+  if (!first.done) {
+    const cells = first.value.record;
+    if (hasHeader(cells)) header = cells.map((c) => c.trim());
+    else pending = { line: 1, cells };
+    previousEnd = first.value.info.lines;
+  }
+  async function* rows(): AsyncIterable<SourceRow> {
+    if (pending) yield pending;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      const line = previousEnd + 1;
+      previousEnd = next.value.info.lines;
+      const cells = next.value.record;
+      if (cells.length === 1 && cells[0]!.trim() === '') continue;
+      yield { line, cells };
+    }
+  }
+  return { header, rows: rows() };
+}
+
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object') {
+    if ('text' in value && typeof value.text === 'string') return value.text;
+    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
+    if ('richText' in value) return value.richText.map((r) => r.text).join('');
+    if ('hyperlink' in value) return String((value as { text?: unknown }).text ?? value.hyperlink);
+    return '';
+  }
+  return String(value);
+}
+
+/** Streams the first worksheet of an XLSX file, row by row. */
+export async function readXlsx(path: string, hasHeader: (first: string[]) => boolean): Promise<SourceFile> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'ignore',
+    worksheets: 'emit',
+  });
+  async function* allRows(): AsyncGenerator<SourceRow> {
+    for await (const worksheet of reader) {
+      for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
+        const values = row.values as ExcelJS.CellValue[];
+        const cells: string[] = [];
+        for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]));
+        if (cells.every((c) => c.trim() === '')) continue;
+        yield { line: row.number, cells };
+      }
+      return;
+    }
+  }
+  const iterator = allRows();
+  const first = await iterator.next();
+  let header: string[] | null = null;
+  let pending: SourceRow | null = null;
+  if (!first.done) {
+    if (hasHeader(first.value.cells)) header = first.value.cells.map((c) => c.trim());
+    else pending = first.value;
+  }
+  async function* rows(): AsyncIterable<SourceRow> {
+    if (pending) yield pending;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { header, rows: rows() };
+}
