@@ -98,6 +98,50 @@ const ATTEMPTS: Attempt[] = [
   },
   { route: 'GET /v1/api-keys/{id}', method: 'GET', url: (a) => `/v1/api-keys/${a.apiKey.id}` },
   { route: 'DELETE /v1/api-keys/{id}', method: 'DELETE', url: (a) => `/v1/api-keys/${a.apiKey.id}` },
+  { route: 'GET /v1/lead-lists/{id}', method: 'GET', url: (a) => `/v1/lead-lists/${a.list.id}` },
+  {
+    route: 'PATCH /v1/lead-lists/{id}',
+    method: 'PATCH',
+    url: (a) => `/v1/lead-lists/${a.list.id}`,
+    body: () => ({ name: 'x' }),
+  },
+  {
+    route: 'GET /v1/campaigns/{id}/lead-lists',
+    method: 'GET',
+    url: (a) => `/v1/campaigns/${a.campaign.id}/lead-lists`,
+  },
+  {
+    route: 'PUT /v1/campaigns/{id}/lead-lists/{listId}',
+    method: 'PUT',
+    url: (a) => `/v1/campaigns/${a.campaign.id}/lead-lists/${a.list.id}`,
+    body: () => ({ priority: 9 }),
+  },
+  {
+    route: 'DELETE /v1/campaigns/{id}/lead-lists/{listId}',
+    method: 'DELETE',
+    url: (a) => `/v1/campaigns/${a.campaign.id}/lead-lists/${a.list.id}`,
+  },
+  {
+    route: 'PUT /v1/campaigns/{id}/lead-lists/{listId}/users',
+    method: 'PUT',
+    url: (a) => `/v1/campaigns/${a.campaign.id}/lead-lists/${a.list.id}/users`,
+    body: (a) => ({ assign_user_ids: [a.userId] }),
+  },
+  { route: 'GET /v1/contacts/{id}', method: 'GET', url: (a) => `/v1/contacts/${a.contact.id}` },
+  {
+    route: 'PATCH /v1/contacts/{id}',
+    method: 'PATCH',
+    url: (a) => `/v1/contacts/${a.contact.id}`,
+    body: () => ({ note: 'x' }),
+  },
+  { route: 'DELETE /v1/contacts/{id}', method: 'DELETE', url: (a) => `/v1/contacts/${a.contact.id}` },
+  { route: 'DELETE /v1/dnc/{id}', method: 'DELETE', url: (a) => `/v1/dnc/${a.dncEntry.id}` },
+  { route: 'GET /v1/imports/{id}', method: 'GET', url: (a) => `/v1/imports/${a.importJob.id}` },
+  {
+    route: 'GET /v1/imports/{id}/errors.csv',
+    method: 'GET',
+    url: (a) => `/v1/imports/${a.importJob.id}/errors.csv`,
+  },
 ];
 
 /** References to acme objects inside globex's own requests: resolved as missing, never linked. */
@@ -125,6 +169,31 @@ const REFERENCES: Attempt[] = [
     method: 'POST',
     url: (_a, g) => `/v1/campaigns/${g.campaign.id}/users`,
     body: (a) => ({ user_ids: [a.userId] }),
+  },
+  {
+    route: 'POST /v1/contacts (list_id)',
+    method: 'POST',
+    url: () => '/v1/contacts',
+    body: (a) => ({ list_id: a.list.id, phone_number: '+919812345678' }),
+  },
+  {
+    route: 'POST /v1/contacts/bulk (campaign_id)',
+    method: 'POST',
+    url: () => '/v1/contacts/bulk',
+    body: (a) => ({ campaign_id: a.campaign.id, contacts: [{ phone_number: '+919812345678' }] }),
+  },
+  {
+    route: 'POST /v1/dnc (campaign_id)',
+    method: 'POST',
+    url: () => '/v1/dnc',
+    body: (a) => ({ campaign_id: a.campaign.id, phone_number: '+919812345678' }),
+  },
+  { route: 'GET /v1/contacts (list_id)', method: 'GET', url: (a) => `/v1/contacts?list_id=${a.list.id}` },
+  {
+    route: 'PUT /v1/campaigns/{id}/lead-lists/{listId} (listId)',
+    method: 'PUT',
+    url: (a, g) => `/v1/campaigns/${g.campaign.id}/lead-lists/${a.list.id}`,
+    body: () => ({}),
   },
   {
     route: 'PUT /v1/queues/{id}/members/{userId} (userId)',
@@ -160,6 +229,11 @@ describe('tenancy: another center’s objects are invisible and untouchable', ()
       '/v1/queues?limit=100',
       '/v1/api-keys?limit=100',
       '/v1/audit-log?limit=100',
+      '/v1/lead-lists?limit=100',
+      `/v1/campaigns/${acmeIds.campaign.id}/lead-lists`,
+      '/v1/contacts?limit=1000&include_removed=true',
+      '/v1/dnc?limit=100',
+      `/v1/imports/${acmeIds.importJob.id}`,
     ];
     return Promise.all(urls.map(async (url) => (await admin({ method: 'GET', url })).body));
   }

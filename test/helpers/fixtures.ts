@@ -1,5 +1,6 @@
 import type { TestApp, SeededCenter } from './harness.js';
 import { as } from './harness.js';
+import { multipart } from './multipart.js';
 
 let made = 0;
 
@@ -25,5 +26,26 @@ export async function foundationObjects(t: TestApp, center: SeededCenter) {
   const userId = `usr_${center.agent.uid.replace(/-/g, '')}`;
   await ok('POST', `/v1/campaigns/${campaign.id}/users`, { user_ids: [userId] });
   const apiKey = await ok('POST', '/v1/api-keys', { name: 'crm', scope: 'read_write' });
-  return { process, queue, campaign, userId, apiKey };
+  const list = await ok('POST', '/v1/lead-lists', { name: `List ${made}` });
+  await ok('PUT', `/v1/campaigns/${campaign.id}/lead-lists/${list.id}`, { priority: 1 });
+  const contact = await ok('POST', '/v1/contacts', {
+    list_id: list.id,
+    campaign_id: campaign.id,
+    phone_number: '+919876543210',
+  });
+  const dnc = await admin({
+    method: 'POST',
+    url: '/v1/dnc',
+    payload: { phone_number: `+9197000${String(made).padStart(5, '0')}` },
+  });
+  const dncEntry = (
+    await admin({ method: 'GET', url: `/v1/dnc/check?phone=${encodeURIComponent(dnc.json().phone_number)}` })
+  ).json().entries[0];
+  const upload = await admin({
+    method: 'POST',
+    url: '/v1/imports',
+    ...multipart({ list_id: list.id }, { name: 'few.csv', content: 'phone\n9876543211\n' }),
+  });
+  if (upload.statusCode !== 202) throw new Error(`import: ${upload.body}`);
+  return { process, queue, campaign, userId, apiKey, list, contact, dncEntry, importJob: upload.json() };
 }
