@@ -15,6 +15,7 @@ import { createCenter } from '../../src/services/centers/create-center.js';
 import { systemContext } from '../../src/services/context.js';
 import { createLeadList } from '../../src/services/lead-lists/manage-lead-lists.js';
 import { createImport } from '../../src/services/imports/create-import.js';
+import { multipart } from '../helpers/multipart.js';
 import {
   as,
   freshDatabase,
