@@ -6,6 +6,7 @@ import { DEMO_CENTER, DEMO_USERS, ensureDemoCenter } from './demo.js';
 import { openDatabase, prepareRuntime } from './runtime.js';
 import { serve } from './server.js';
 import { createCenter } from './services/centers/create-center.js';
+import { importCommand } from './cli/import-command.js';
 
 function config(): Config {
   try {
@@ -71,6 +72,41 @@ program
       console.log(
         `Created contact center ${center.short_name} (id ${center.id}) with admin ${admin.username}`,
       );
+    } catch (error) {
+      console.error((error as Error).message, ...((error as { details?: string[] }).details ?? []));
+      process.exitCode = 1;
+    } finally {
+      await handle.close();
+    }
+  });
+
+program
+  .command('import')
+  .description('Import a CSV or XLSX file of contacts into a list or campaign, with a progress bar')
+  .argument('<file>', 'CSV or XLSX file')
+  .requiredOption('--center <short-name>', 'the contact center')
+  .option('--campaign <id>', 'cmp_… (its default list unless --list is given)')
+  .option('--list <id>', 'lst_…')
+  .option('--dedup <policy>', 'skip, update or allow', 'skip')
+  .option('--scope <scope>', 'dedup within the list or the campaign', 'list')
+  .option('--mapping <json>', 'column mapping: {"Header": "phone" | "first_name" | "var:name" | "ignore"}')
+  .action(async (file: string, opts: Record<string, string>) => {
+    const cfg = config();
+    const handle = await openDatabase(cfg);
+    try {
+      const deps = await prepareRuntime(handle, cfg);
+      const job = await importCommand(deps, file, {
+        center: opts.center!,
+        campaign: opts.campaign,
+        list: opts.list,
+        dedup: opts.dedup as 'skip',
+        scope: opts.scope as 'list',
+        mapping: opts.mapping,
+      });
+      console.log(job.status === 'completed' ? 'Import completed' : `Import failed: ${job.error}`);
+      if (job.rejected + job.dnc > 0)
+        console.log(`Rejected rows: GET /v1/imports/imp_${job.uid.replace(/-/g, '')}/errors.csv`);
+      process.exitCode = job.status === 'completed' ? 0 : 1;
     } catch (error) {
       console.error((error as Error).message, ...((error as { details?: string[] }).details ?? []));
       process.exitCode = 1;

@@ -58,18 +58,16 @@ async function readSample(path: string, bytes = 64 * 1024): Promise<string> {
  */
 export async function readCsv(path: string, hasHeader: (first: string[]) => boolean): Promise<SourceFile> {
   const delimiter = sniffDelimiter(await readSample(path));
-  const parser = fs
-    .createReadStream(path)
-    .pipe(
-      parse({
-        bom: true,
-        delimiter,
-        relax_column_count: true,
-        skip_empty_lines: false,
-        info: true,
-        trim: false,
-      }),
-    );
+  const parser = fs.createReadStream(path).pipe(
+    parse({
+      bom: true,
+      delimiter,
+      relax_column_count: true,
+      skip_empty_lines: false,
+      info: true,
+      trim: false,
+    }),
+  );
   const iterator = parser[Symbol.asyncIterator]() as AsyncIterator<{
     record: string[];
     info: { lines: number };

@@ -81,6 +81,7 @@ export async function claimNextImport(
   owner: string,
   now: Date,
   leaseMs: number,
+  onlyJobId?: number,
 ): Promise<ImportJob | undefined> {
   const result = await sql<ImportJob>`
     update import_jobs set status = 'running', lease_owner = ${owner},
@@ -88,7 +89,8 @@ export async function claimNextImport(
       started_at = coalesce(started_at, ${now}::timestamptz), updated_at = ${now}::timestamptz
     where id = (
       select id from import_jobs
-      where status = 'queued' or (status = 'running' and lease_expires_at < ${now}::timestamptz)
+      where (status = 'queued' or (status = 'running' and lease_expires_at < ${now}::timestamptz))
+        ${onlyJobId === undefined ? sql`` : sql`and id = ${onlyJobId}`}
       order by id for update skip locked limit 1)
     returning *`.execute(db);
   return result.rows[0];

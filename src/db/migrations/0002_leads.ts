@@ -94,11 +94,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       foreign key (contact_center_id, campaign_id) references campaigns (contact_center_id, id)
     );
     create index contacts_by_list_phone on contacts (lead_list_id, phone_e164) where removed_at is null;
-    create index contacts_by_campaign_phone on contacts (campaign_id, phone_e164) where removed_at is null;
+    create index contacts_by_campaign_phone on contacts (campaign_id, phone_e164)
+      where removed_at is null and campaign_id is not null;
     create index contacts_dialable on contacts (lead_list_id, status, next_attempt_at)
       where status in ('new', 'retry', 'callback');
     create index contacts_changed on contacts (contact_center_id, updated_at);
-    create index contacts_by_center on contacts (contact_center_id, id);
 
     create table dnc_entries (
       id bigint generated always as identity primary key,

@@ -67,10 +67,7 @@ export async function presentImport(deps: ServiceDeps, ctx: RequestContext, job:
 }
 
 /** Reads a multipart upload: text fields in any order and one file, stored as it streams in. */
-export async function receiveUpload(
-  deps: ServiceDeps,
-  parts: AsyncIterable<Multipart>,
-) {
+export async function receiveUpload(deps: ServiceDeps, parts: AsyncIterable<Multipart>) {
   const fields: Record<string, string> = {};
   let file: { path: string; name: string } | undefined;
   for await (const part of parts) {

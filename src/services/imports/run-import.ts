@@ -50,13 +50,21 @@ export async function runImport(deps: ServiceDeps, job: ImportJob, options: RunO
     let rowNumber = 0;
     let batch: SourceRow[] = [];
     let batches = 0;
+    // One batch is written while the next is read and checked: the database works on one core
+    // while normalisation runs on the other. Batches still commit strictly in file order.
+    let writing: Promise<void> = Promise.resolve();
     const flush = async () => {
       if (batch.length === 0) return;
-      const rows = batch;
+      const prepared = prepareBatch(deps, target, columns!, batch);
       batch = [];
-      await commitBatch(deps, job, target, columns!, rows, rowNumber, options);
-      batches += 1;
-      await options.afterBatch?.(job, batches);
+      const checkpoint = rowNumber;
+      await writing;
+      writing = commitBatch(deps, job, target, prepared, checkpoint, options).then(async () => {
+        batches += 1;
+        await options.afterBatch?.(job, batches);
+      });
+      // Surface a failed write at once rather than at the next batch.
+      writing.catch(() => undefined);
     };
     for await (const row of source.rows) {
       rowNumber += 1;
@@ -71,6 +79,7 @@ export async function runImport(deps: ServiceDeps, job: ImportJob, options: RunO
     }
     if (!columns && source.header) resolveColumns(source.header, source.header.length, job.column_mapping);
     await flush();
+    await writing;
     await finish(deps, job, 'completed', null);
   } catch (error) {
     const message =
@@ -92,20 +101,22 @@ export async function runImport(deps: ServiceDeps, job: ImportJob, options: RunO
   }
 }
 
-async function commitBatch(
+interface PreparedBatch {
+  rows: number;
+  errors: ImportRowError[];
+  prepared: { row: SourceRow; contact: NewContact }[];
+}
+
+function prepareBatch(
   deps: ServiceDeps,
-  job: ImportJob,
   target: ContactTarget,
   columns: ColumnTarget[],
   rows: SourceRow[],
-  lastRowNumber: number,
-  options: RunOptions,
-): Promise<void> {
+): PreparedBatch {
   const errors: ImportRowError[] = [];
   const prepared: { row: SourceRow; contact: NewContact }[] = [];
   for (const row of rows) {
-    const fields = rowToFields(row.cells, columns);
-    const p = prepareContact(fields, target, deps.ids.uuid());
+    const p = prepareContact(rowToFields(row.cells, columns), target, deps.ids.uuid());
     if (p.ok) prepared.push({ row, contact: p.contact });
     else
       errors.push({
@@ -114,6 +125,19 @@ async function commitBatch(
         reason: `${p.reason}: ${p.message}`,
       });
   }
+  return { rows: rows.length, errors, prepared };
+}
+
+async function commitBatch(
+  deps: ServiceDeps,
+  job: ImportJob,
+  target: ContactTarget,
+  batch: PreparedBatch,
+  lastRowNumber: number,
+  options: RunOptions,
+): Promise<void> {
+  const { prepared } = batch;
+  const errors = [...batch.errors];
   await deps.db.transaction().execute(async (trx) => {
     const repos = tenantRepositories(trx, { contactCenterId: job.contact_center_id });
     const now = deps.clock.now();
@@ -152,7 +176,7 @@ async function commitBatch(
     await repos.imports.addErrors(job.id, errors);
     await repos.imports.advance(
       job.id,
-      { rows_read: rows.length, accepted, updated, duplicates, dnc, rejected: errors.length - dnc },
+      { rows_read: batch.rows, accepted, updated, duplicates, dnc, rejected: errors.length - dnc },
       lastRowNumber,
       new Date(now.getTime() + options.leaseMs),
       now,

@@ -1,0 +1,229 @@
+// npm run bench:import — the real import job on a realistic 1,000,000-row CSV into PostgreSQL,
+// against a raw COPY of the same rows (already clean) into the same table; then the import on
+// embedded PGlite. Prints rows/s, the ratio, and peak memory. Figures, not assertions.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { loadConfig } from '../src/config.js';
+import { connectPglite, connectPostgres, type DatabaseHandle } from '../src/db/database.js';
+import { prepareRuntime } from '../src/runtime.js';
+import { systemContext, type ServiceDeps } from '../src/services/context.js';
+import { createCenter } from '../src/services/centers/create-center.js';
+import { createLeadList } from '../src/services/lead-lists/manage-lead-lists.js';
+import { createImport } from '../src/services/imports/create-import.js';
+import { runImport } from '../src/services/imports/run-import.js';
+import { claimNextImport } from '../src/repositories/imports.repository.js';
+import { addDncNumbers } from '../src/services/dnc/manage-dnc.js';
+import { normalizePhone, contactTimeZone } from '../src/domain/phone.js';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const PGLITE_ROWS = Number(process.env.BENCH_PGLITE_ROWS ?? 200_000);
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'outdial-bench-'));
+
+/** A seeded generator so every run imports the same file. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Generated {
+  file: string;
+  dnc: string[];
+}
+
+/** Mixed national and international formats, spaces and dashes, ~2% invalid, ~5% duplicates, ~1% on DNC. */
+async function generate(rows: number, name: string): Promise<Generated> {
+  const rnd = random(42);
+  const file = path.join(tmp, name);
+  const numbers: string[] = [];
+  const dnc: string[] = [];
+  const products = ['home_loan', 'car_loan', 'card', 'insurance'];
+  const cities = ['Mumbai', 'Delhi', 'Pune', 'Chennai', 'Kolkata', 'Bengaluru'];
+  function* lines() {
+    yield 'phone,first_name,last_name,city,product,amount\n';
+    for (let i = 0; i < rows; i++) {
+      const r = rnd();
+      let phone: string;
+      if (r < 0.02) phone = ['12345', 'n/a', '+91 55555 55555', '000'][i % 4]!;
+      else if (r < 0.07 && numbers.length > 0) phone = numbers[Math.floor(rnd() * numbers.length)]!;
+      else {
+        const kind = rnd();
+        const n = 10_000_000 + i;
+        if (kind < 0.3) phone = `98${String(n).slice(-8, -4)} ${String(n).slice(-4)}`;
+        else if (kind < 0.55) phone = `+91-98${String(n).slice(-8, -4)}-${String(n).slice(-4)}`;
+        else if (kind < 0.75) phone = `098${String(n).slice(-8)}`;
+        else if (kind < 0.85) phone = `+91 98${String(n).slice(-8)}`;
+        else if (kind < 0.95) phone = `+1 (212) ${200 + (n % 700)}-${String(n).slice(-4)}`;
+        else phone = `+44 7400 ${String(n).slice(-6)}`;
+        if (numbers.length < 200_000) numbers.push(phone);
+        if (rnd() < 0.01) dnc.push(phone);
+      }
+      yield `${phone},Name${i},Surname,${cities[i % cities.length]},${products[i % products.length]},${Math.floor(rnd() * 1e6)}\n`;
+    }
+  }
+  await pipeline(Readable.from(lines()), fs.createWriteStream(file));
+  return { file, dnc };
+}
+
+async function freshPostgres(): Promise<{ handle: DatabaseHandle; drop: () => Promise<void> }> {
+  const name = `outdial_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const handle = connectPostgres(url.toString(), 4);
+  return {
+    handle,
+    drop: async () => {
+      await handle.close();
+      const c = new pg.Client({ connectionString: ADMIN_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+async function setup(handle: DatabaseHandle, generated: Generated) {
+  const config = loadConfig({ OUTDIAL_DATA_DIR: tmp, PASSWORD_HASH_COST: '10' });
+  const deps = await prepareRuntime(handle, config);
+  const { center } = await createCenter(deps, {
+    shortName: 'bench',
+    name: 'Bench',
+    defaultCountry: 'IN',
+    timeZone: 'Asia/Kolkata',
+    admin: { username: 'admin', password: 'bench-password' },
+  });
+  const ctx = systemContext(center.id);
+  for (let i = 0; i < generated.dnc.length; i += 10_000) {
+    await addDncNumbers(
+      deps,
+      ctx,
+      null,
+      generated.dnc.slice(i, i + 10_000).map((phone) => ({ phone })),
+    );
+  }
+  return { deps, ctx, center };
+}
+
+/** Runs the real import job and samples memory while it runs. */
+async function timedImport(deps: ServiceDeps, ctx: ReturnType<typeof systemContext>, file: string) {
+  const list = await createLeadList(deps, ctx, { name: `Import ${path.basename(file)}` });
+  const stored = path.join(deps.storageDir, 'bench.csv');
+  fs.mkdirSync(path.dirname(stored), { recursive: true });
+  fs.copyFileSync(file, stored);
+  const job = await createImport(
+    deps,
+    ctx,
+    {
+      destination: { leadListUid: list.uid },
+      fileName: 'bench.csv',
+      dedupPolicy: 'skip',
+      dedupScope: 'list',
+      columnMapping: {},
+    },
+    stored,
+  );
+  const claimed = (await claimNextImport(deps.db, 'bench', deps.clock.now(), 600_000, job.id))!;
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  const started = performance.now();
+  await runImport(deps, claimed, { owner: 'bench', leaseMs: 600_000, batchSize: 5000 });
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  const done = await deps.db
+    .selectFrom('import_jobs')
+    .selectAll()
+    .where('id', '=', job.id)
+    .executeTakeFirstOrThrow();
+  if (done.status !== 'completed') throw new Error(`import ${done.status}: ${done.error}`);
+  return { seconds, rowsPerSecond: done.rows_read / seconds, peakRss: peak, job: done, listId: list.id };
+}
+
+/** The same rows, already clean, straight into contacts with COPY: the ceiling for this table. */
+async function rawCopy(handle: DatabaseHandle, centerId: number, file: string, deps: ServiceDeps) {
+  const list = await createLeadList(deps, systemContext(centerId), { name: 'Raw copy' });
+  const clean = path.join(tmp, 'clean.csv');
+  const seen = new Set<string>();
+  const out: string[] = [];
+  const text = fs.readFileSync(file, 'utf8').split('\n').slice(1);
+  for (const line of text) {
+    if (!line) continue;
+    const [phone, first, last, city, product, amount] = line.split(',');
+    const p = normalizePhone(phone!, 'IN');
+    if (!p.ok || seen.has(p.e164)) continue;
+    seen.add(p.e164);
+    const tz = contactTimeZone(null, p.country, 'Asia/Kolkata');
+    const vars = JSON.stringify({ city, product, amount }).replace(/"/g, '""');
+    out.push(
+      `${crypto.randomUUID()},${centerId},${list.id},${p.e164},${phone},${p.country ?? ''},${first},${last},"${vars}",${tz.zone},${tz.source},new,now(),now()`,
+    );
+  }
+  fs.writeFileSync(clean, out.join('\n') + '\n');
+  const client = await handle.pool!.connect();
+  const started = performance.now();
+  try {
+    const copy = client.query(
+      copyFrom(
+        `copy contacts (uid, contact_center_id, lead_list_id, phone_e164, phone_raw, phone_country, first_name, last_name,
+          variables, time_zone, time_zone_source, status, created_at, updated_at) from stdin (format csv)`,
+      ),
+    );
+    await pipeline(fs.createReadStream(clean), copy);
+  } finally {
+    client.release();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds, rows: out.length, rowsPerSecond: out.length / seconds };
+}
+
+const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+console.log(`Generating ${fmt(ROWS)} rows…`);
+const big = await generate(ROWS, 'leads.csv');
+console.log(`  ${mb(fs.statSync(big.file).size)} CSV, ${fmt(big.dnc.length)} numbers on the DNC list`);
+
+const postgres = await freshPostgres();
+try {
+  const { deps, ctx, center } = await setup(postgres.handle, big);
+  console.log('Import job on PostgreSQL…');
+  const imp = await timedImport(deps, ctx, big.file);
+  console.log('Raw COPY of the same rows, already clean…');
+  const copy = await rawCopy(postgres.handle, center.id, big.file, deps);
+  console.log('Import job on embedded PGlite…');
+  const small = await generate(PGLITE_ROWS, 'leads-pglite.csv');
+  const lite = await connectPglite();
+  const liteSetup = await setup(lite, small);
+  const liteImport = await timedImport(liteSetup.deps, liteSetup.ctx, small.file);
+  await lite.close();
+
+  const ratio = imp.rowsPerSecond / copy.rowsPerSecond;
+  const j = imp.job;
+  console.log(`
+Results (${os.cpus().length} cores)
+  rows in file                ${fmt(j.rows_read)}   accepted ${fmt(j.accepted)}, duplicates ${fmt(j.duplicates)}, rejected ${fmt(j.rejected)}, dnc ${fmt(j.dnc)}
+  import job, PostgreSQL      ${fmt(imp.rowsPerSecond)} rows/s  (${imp.seconds.toFixed(1)} s)      target ≥ 60,000   ${imp.rowsPerSecond >= 60000 ? 'PASS' : 'MISS'}
+  raw COPY, PostgreSQL        ${fmt(copy.rowsPerSecond)} rows/s  (${fmt(copy.rows)} clean rows in ${copy.seconds.toFixed(1)} s)
+  import / COPY               ${ratio.toFixed(2)}                           target ≥ 0.5      ${ratio >= 0.5 ? 'PASS' : 'MISS'}
+  peak RSS during import      ${mb(imp.peakRss)}                       target < 300 MB   ${imp.peakRss < 300 * 1024 * 1024 ? 'PASS' : 'MISS'}
+  import job, PGlite          ${fmt(liteImport.rowsPerSecond)} rows/s  (${fmt(PGLITE_ROWS)} rows, ${liteImport.seconds.toFixed(1)} s)
+`);
+} finally {
+  await postgres.drop();
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
