@@ -1,0 +1,33 @@
+/**
+ * The telephony boundary. A carrier places calls and reports what happens to them; the engine
+ * decides everything else. Real back ends (a PBX over AMI/ESL, a CPaaS over webhooks) implement the
+ * same interface; the built-in SimulatedCarrier drives tests, demos and benchmarks.
+ */
+export interface PlaceCallRequest {
+  callId: string;
+  to: string;
+  callerId: string | null;
+  /** Give up ringing after this long (no_answer). */
+  ringTimeoutMs: number;
+  /** Answering-machine detection requested. */
+  detectMachine: boolean;
+}
+
+export type CallEvent =
+  | { type: 'ringing'; callId: string }
+  | { type: 'answered'; callId: string; by: 'person' | 'machine' }
+  | { type: 'no_answer'; callId: string }
+  | { type: 'busy'; callId: string }
+  | { type: 'invalid_number'; callId: string }
+  | { type: 'failed'; callId: string; reason: string }
+  /** The far end hung up (after an answer). */
+  | { type: 'ended'; callId: string };
+
+export interface Carrier {
+  placeCall(request: PlaceCallRequest): void;
+  /** Connects an answered call to an agent's device. */
+  bridge(callId: string, agentExtension: string | null): void;
+  /** Ends a call from our side (after wrap-up decisions, abandons, or stop). */
+  hangup(callId: string): void;
+  onEvent(listener: (event: CallEvent) => void): void;
+}

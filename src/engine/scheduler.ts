@@ -1,0 +1,154 @@
+import type { Clock } from '../seams.js';
+
+export type TimerId = number;
+
+/**
+ * Time for the engine: what time it is, and "call me at/after". The virtual scheduler runs a
+ * campaign day in seconds for tests and benchmarks; the real one drives the live demo.
+ */
+export interface Scheduler extends Clock {
+  nowMs(): number;
+  at(ms: number, fn: () => void): TimerId;
+  after(ms: number, fn: () => void): TimerId;
+  cancel(id: TimerId): void;
+}
+
+interface Timer {
+  id: TimerId;
+  at: number;
+  seq: number;
+  fn: () => void;
+}
+
+/** A discrete-event clock: timers fire in time order (ties in scheduling order), instantly. */
+export class VirtualScheduler implements Scheduler {
+  private heap: Timer[] = [];
+  private cancelled = new Set<TimerId>();
+  private nextId = 1;
+  private seq = 0;
+  private current: number;
+
+  constructor(start: Date | number = Date.UTC(2026, 0, 5, 9, 0, 0)) {
+    this.current = typeof start === 'number' ? start : start.getTime();
+  }
+
+  now(): Date {
+    return new Date(this.current);
+  }
+
+  nowMs(): number {
+    return this.current;
+  }
+
+  at(ms: number, fn: () => void): TimerId {
+    const timer = { id: this.nextId++, at: Math.max(ms, this.current), seq: this.seq++, fn };
+    this.push(timer);
+    return timer.id;
+  }
+
+  after(ms: number, fn: () => void): TimerId {
+    return this.at(this.current + Math.max(0, ms), fn);
+  }
+
+  cancel(id: TimerId): void {
+    this.cancelled.add(id);
+  }
+
+  /** Fires every timer due up to `ms`, then sets the clock to `ms`. Returns how many fired. */
+  runUntil(ms: number): number {
+    let fired = 0;
+    while (this.heap.length > 0 && this.heap[0]!.at <= ms) {
+      const timer = this.pop()!;
+      if (this.cancelled.delete(timer.id)) continue;
+      this.current = timer.at;
+      timer.fn();
+      fired += 1;
+    }
+    this.current = Math.max(this.current, ms);
+    return fired;
+  }
+
+  /** Pending (not cancelled) timers. */
+  get pending(): number {
+    return this.heap.length - this.cancelled.size;
+  }
+
+  private less(a: Timer, b: Timer): boolean {
+    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  }
+
+  private push(timer: Timer): void {
+    const h = this.heap;
+    h.push(timer);
+    let i = h.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(h[i]!, h[parent]!)) break;
+      [h[i], h[parent]] = [h[parent]!, h[i]!];
+      i = parent;
+    }
+  }
+
+  private pop(): Timer | undefined {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop();
+    if (h.length > 0 && last) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
+        if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m]!, h[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+/** Wall-clock scheduling on Node timers, for live use. */
+export class RealTimeScheduler implements Scheduler {
+  private timers = new Map<TimerId, NodeJS.Timeout>();
+  private nextId = 1;
+
+  now(): Date {
+    return new Date();
+  }
+
+  nowMs(): number {
+    return Date.now();
+  }
+
+  at(ms: number, fn: () => void): TimerId {
+    return this.after(ms - Date.now(), fn);
+  }
+
+  after(ms: number, fn: () => void): TimerId {
+    const id = this.nextId++;
+    const handle = setTimeout(
+      () => {
+        this.timers.delete(id);
+        fn();
+      },
+      Math.max(0, ms),
+    );
+    handle.unref();
+    this.timers.set(id, handle);
+    return id;
+  }
+
+  cancel(id: TimerId): void {
+    clearTimeout(this.timers.get(id));
+    this.timers.delete(id);
+  }
+
+  cancelAll(): void {
+    for (const handle of this.timers.values()) clearTimeout(handle);
+    this.timers.clear();
+  }
+}

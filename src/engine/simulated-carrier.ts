@@ -1,0 +1,130 @@
+import type { CallEvent, Carrier, PlaceCallRequest } from './carrier.js';
+import type { Random } from './random.js';
+import type { Scheduler, TimerId } from './scheduler.js';
+
+export type DialOutcome = 'person' | 'machine' | 'no_answer' | 'busy' | 'invalid_number' | 'failed';
+
+/** How simulated callees behave: what each dial turns into and when, and how long people talk. */
+export interface CalleeModel {
+  outcome(random: Random, ringTimeoutMs: number): { outcome: DialOutcome; afterMs: number };
+  talkMs(random: Random): number;
+}
+
+/**
+ * The Markov benchmark model: every dial resolves after an exponential time (mean 16.4 s) and is
+ * a live answer with probability 0.3; talk time is exponential.
+ */
+export function markovCallees(opts: {
+  answerProbability: number;
+  meanResolutionMs: number;
+  meanTalkMs: number;
+}): CalleeModel {
+  return {
+    outcome: (random) => ({
+      outcome: random.bernoulli(opts.answerProbability) ? 'person' : 'no_answer',
+      afterMs: random.exponential(opts.meanResolutionMs),
+    }),
+    talkMs: (random) => random.exponential(opts.meanTalkMs),
+  };
+}
+
+/** A realistic mix: busy and invalid numbers, answers after 3–15 s, machines, log-normal talk. */
+export function realisticCallees(opts: {
+  answerProbability: number;
+  machineShare: number;
+  busyProbability: number;
+  invalidProbability: number;
+  ringMinMs: number;
+  ringMaxMs: number;
+  meanTalkMs: number;
+  talkSigma: number;
+}): CalleeModel {
+  return {
+    outcome: (random, ringTimeoutMs) => {
+      const r = random.next();
+      if (r < opts.invalidProbability)
+        return { outcome: 'invalid_number', afterMs: random.uniform(500, 2000) };
+      if (r < opts.invalidProbability + opts.busyProbability)
+        return { outcome: 'busy', afterMs: random.uniform(1000, 4000) };
+      if (random.bernoulli(opts.answerProbability)) {
+        const afterMs = random.uniform(opts.ringMinMs, opts.ringMaxMs);
+        return { outcome: random.bernoulli(opts.machineShare) ? 'machine' : 'person', afterMs };
+      }
+      return { outcome: 'no_answer', afterMs: ringTimeoutMs };
+    },
+    talkMs: (random) => random.logNormal(opts.meanTalkMs, opts.talkSigma),
+  };
+}
+
+interface LiveCall {
+  answered: boolean;
+  timers: TimerId[];
+}
+
+/** A carrier on the engine's scheduler and a seeded random: real time for demos, virtual for tests. */
+export class SimulatedCarrier implements Carrier {
+  private listeners: ((event: CallEvent) => void)[] = [];
+  private calls = new Map<string, LiveCall>();
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly random: Random,
+    private readonly callees: CalleeModel,
+  ) {}
+
+  onEvent(listener: (event: CallEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private emit(event: CallEvent): void {
+    for (const l of this.listeners) l(event);
+  }
+
+  placeCall(request: PlaceCallRequest): void {
+    const { outcome, afterMs } = this.callees.outcome(this.random, request.ringTimeoutMs);
+    const call: LiveCall = { answered: false, timers: [] };
+    this.calls.set(request.callId, call);
+    const callId = request.callId;
+    call.timers.push(
+      this.scheduler.after(afterMs, () => {
+        if (!this.calls.has(callId)) return;
+        switch (outcome) {
+          case 'person':
+          case 'machine':
+            call.answered = true;
+            this.emit({ type: 'answered', callId, by: outcome });
+            return;
+          case 'failed':
+            this.calls.delete(callId);
+            this.emit({ type: 'failed', callId, reason: 'network' });
+            return;
+          default:
+            this.calls.delete(callId);
+            this.emit({ type: outcome, callId });
+        }
+      }),
+    );
+  }
+
+  bridge(callId: string): void {
+    const call = this.calls.get(callId);
+    if (!call?.answered) return;
+    call.timers.push(
+      this.scheduler.after(this.callees.talkMs(this.random), () => {
+        if (!this.calls.delete(callId)) return;
+        this.emit({ type: 'ended', callId });
+      }),
+    );
+  }
+
+  hangup(callId: string): void {
+    const call = this.calls.get(callId);
+    if (!call) return;
+    for (const t of call.timers) this.scheduler.cancel(t);
+    this.calls.delete(callId);
+  }
+
+  get liveCalls(): number {
+    return this.calls.size;
+  }
+}
