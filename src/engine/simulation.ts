@@ -100,9 +100,21 @@ export class CampaignSimulation {
     tick();
   }
 
-  /** Stops dialing; live calls finish. Agents log out once idle. */
+  /** Stops dialing; live calls finish. */
   stop(): void {
     this.stopped = true;
+  }
+
+  /** Dials again after a stop (the next calling window). */
+  resume(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    const tick = () => {
+      if (this.stopped) return;
+      this.pace();
+      this.o.scheduler.after(this.o.tickMs ?? 1000, tick);
+    };
+    tick();
   }
 
   private get inFlight(): number {

@@ -1,0 +1,207 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { AgentPool, AgentSeat } from '../../src/engine/agents.js';
+import { AbandonRecord, powerLaunches, progressiveLaunches } from '../../src/engine/pacing.js';
+import { Random } from '../../src/engine/random.js';
+import { VirtualScheduler } from '../../src/engine/scheduler.js';
+import { markovCallees, realisticCallees, SimulatedCarrier } from '../../src/engine/simulated-carrier.js';
+import { CampaignSimulation } from '../../src/engine/simulation.js';
+
+const HOUR = 3_600_000;
+
+function simulate(
+  mode: 'progressive' | 'power' | 'predictive' | 'agentless',
+  agents: number,
+  seed = 7,
+  extra = {},
+) {
+  const scheduler = new VirtualScheduler();
+  const random = new Random(seed);
+  const carrier = new SimulatedCarrier(
+    scheduler,
+    random.fork(),
+    markovCallees({ answerProbability: 0.3, meanResolutionMs: 16_400, meanTalkMs: 105_000 }),
+  );
+  const sim = new CampaignSimulation({
+    scheduler,
+    carrier,
+    random: random.fork(),
+    agents,
+    mode,
+    wrapUpMs: () => 0,
+    ...extra,
+  });
+  return { scheduler, carrier, sim };
+}
+
+describe('engine core on virtual time', () => {
+  test('the virtual scheduler fires timers in time order, ties in scheduling order, and cancels', () => {
+    const s = new VirtualScheduler(0);
+    const fired: string[] = [];
+    s.at(30, () => fired.push('c'));
+    s.at(10, () => fired.push('a1'));
+    s.at(10, () => fired.push('a2'));
+    const cancelled = s.at(20, () => fired.push('never'));
+    s.after(5, () => s.after(10, () => fired.push('b (nested, t=15)')));
+    s.cancel(cancelled);
+    s.runUntil(100);
+    assert.deepEqual(fired, ['a1', 'a2', 'b (nested, t=15)', 'c']);
+    assert.equal(s.nowMs(), 100);
+  });
+
+  test('the seeded random repeats itself, and its distributions have their means', () => {
+    const a = new Random(42);
+    const b = new Random(42);
+    assert.deepEqual(
+      Array.from({ length: 5 }, () => a.next()),
+      Array.from({ length: 5 }, () => b.next()),
+    );
+    const r = new Random(1);
+    const n = 50_000;
+    let exp = 0;
+    let logn = 0;
+    for (let i = 0; i < n; i++) {
+      exp += r.exponential(100);
+      logn += r.logNormal(90, 0.6);
+    }
+    assert.ok(Math.abs(exp / n - 100) < 2, `exponential mean ${exp / n}`);
+    assert.ok(Math.abs(logn / n - 90) < 2, `log-normal mean ${logn / n}`);
+  });
+
+  test('agent states refuse illegal moves and account talk and wrap-up time', () => {
+    const seat = new AgentSeat('a');
+    assert.throws(() => seat.move('on_call', 0), /cannot go from logged_out to on_call/);
+    seat.move('available', 0);
+    seat.move('reserved', 1000);
+    seat.move('on_call', 2000);
+    assert.throws(() => seat.move('available', 3000), /cannot go from on_call to available/);
+    seat.move('wrap_up', 62_000);
+    seat.move('available', 77_000);
+    seat.move('logged_out', 100_000);
+    assert.deepEqual(seat.times, { loggedInMs: 100_000, talkMs: 60_000, wrapUpMs: 15_000 });
+  });
+
+  test('routing takes the longest-idle available agent', () => {
+    const pool = new AgentPool();
+    const a = pool.add(new AgentSeat('a'));
+    const b = pool.add(new AgentSeat('b'));
+    b.move('available', 10);
+    a.move('available', 20);
+    assert.equal(pool.longestIdle()?.id, 'b');
+    assert.equal(pool.longestIdle((s) => s.id !== 'b')?.id, 'a');
+  });
+
+  test('progressive dials one reserved call per available agent and never abandons', () => {
+    const { scheduler, sim } = simulate('progressive', 5);
+    let worst = 0;
+    sim.start();
+    for (let t = 0; t < 2 * HOUR; t += 1000) {
+      scheduler.runUntil(scheduler.nowMs() + 1000);
+      const s = sim.snapshot();
+      worst = Math.max(worst, s.ringingAgesMs.length);
+      const reserved = sim.pool.count('reserved');
+      assert.ok(reserved <= 5);
+    }
+    assert.equal(worst, 0, 'progressive calls are all reserved to an agent');
+    assert.equal(sim.result().abandoned, 0);
+    assert.equal(
+      progressiveLaunches({ nowMs: 0, available: 3, busySinceMs: [], ringingAgesMs: [], waiting: 0 }),
+      3,
+    );
+  });
+
+  test('power keeps its lines per available agent', () => {
+    assert.equal(
+      powerLaunches({ nowMs: 0, available: 4, busySinceMs: [], ringingAgesMs: [1, 2], waiting: 0 }, 2.5),
+      8,
+    );
+    assert.equal(
+      powerLaunches({ nowMs: 0, available: 1, busySinceMs: [], ringingAgesMs: [1, 2, 3], waiting: 0 }, 2.5),
+      0,
+    );
+  });
+
+  test('an answered call no agent takes within 2 seconds is abandoned', () => {
+    const scheduler = new VirtualScheduler(0);
+    const random = new Random(3);
+    // Everyone answers at once and talks long: one agent cannot take them all.
+    const carrier = new SimulatedCarrier(
+      scheduler,
+      random,
+      markovCallees({ answerProbability: 1, meanResolutionMs: 1, meanTalkMs: 600_000 }),
+    );
+    const sim = new CampaignSimulation({
+      scheduler,
+      carrier,
+      random,
+      agents: 1,
+      mode: 'power',
+      linesPerAgent: 3,
+      wrapUpMs: () => 0,
+    });
+    const answers: { abandoned: boolean; at: number }[] = [];
+    sim.onPersonAnswer = (abandoned, at) => answers.push({ abandoned, at });
+    sim.start();
+    scheduler.runUntil(60_000);
+    const r = sim.result();
+    assert.equal(r.connected, 1);
+    assert.equal(r.abandoned, 2);
+    assert.ok(answers.filter((a) => a.abandoned).every((a) => a.at >= 2000 && a.at < 2100));
+  });
+
+  test('agentless calls stay within the concurrency limit', () => {
+    const { scheduler, sim } = simulate('agentless', 0, 5, { concurrencyLimit: 7, messageMs: 20_000 });
+    sim.start();
+    for (let t = 0; t < HOUR; t += 500) {
+      scheduler.runUntil(scheduler.nowMs() + 500);
+      const s = sim.snapshot();
+      assert.ok(s.ringingAgesMs.length <= 7);
+    }
+    assert.ok(sim.result().dials > 100);
+    assert.ok(sim.result().maxInFlight <= 7);
+  });
+
+  test('predictive holds the abandon cap on every day of a simulated month', () => {
+    const record = new AbandonRecord(30);
+    const scheduler = new VirtualScheduler(Date.UTC(2026, 0, 1, 3, 30));
+    const random = new Random(11);
+    const carrier = new SimulatedCarrier(
+      scheduler,
+      random.fork(),
+      realisticCallees({
+        answerProbability: 0.35,
+        machineShare: 0.1,
+        busyProbability: 0.05,
+        invalidProbability: 0.02,
+        ringMinMs: 3000,
+        ringMaxMs: 15_000,
+        meanTalkMs: 90_000,
+        talkSigma: 0.6,
+      }),
+    );
+    const sim = new CampaignSimulation({
+      scheduler,
+      carrier,
+      random: random.fork(),
+      agents: 8,
+      mode: 'predictive',
+      wrapUpMs: () => 15_000,
+    });
+    sim.onPersonAnswer = (abandoned, at) => record.record(new Date(at), abandoned);
+    sim.start();
+    for (let day = 0; day < 30; day++) {
+      sim.pacer.resetDay();
+      scheduler.runUntil(scheduler.nowMs() + 8 * HOUR);
+      // The overnight gap: calls finish, nobody dials (the campaign's window is closed).
+      sim.stop();
+      scheduler.runUntil(scheduler.nowMs() + 16 * HOUR);
+      sim.resume();
+    }
+    const days = record.perDay();
+    assert.ok(days.length >= 30);
+    for (const d of days)
+      assert.ok(d.rate <= 0.03, `${d.day}: ${(d.rate * 100).toFixed(2)}% abandoned of ${d.answered}`);
+    assert.ok(record.rolling(scheduler.now()) <= 0.03);
+    assert.ok(sim.result().connected > 30 * 1000, `${sim.result().connected} calls connected`);
+  });
+});
