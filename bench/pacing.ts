@@ -4,6 +4,7 @@ import { Random } from '../src/engine/random.js';
 import { VirtualScheduler } from '../src/engine/scheduler.js';
 import {
   markovCallees,
+  REALISTIC_DAY,
   realisticCallees,
   SimulatedCarrier,
   type CalleeModel,
@@ -29,16 +30,7 @@ const markov: Scenario = {
 
 const realistic: Scenario = {
   name: 'Realistic',
-  callees: realisticCallees({
-    answerProbability: 0.35,
-    machineShare: 0.1,
-    busyProbability: 0.05,
-    invalidProbability: 0.02,
-    ringMinMs: 3000,
-    ringMaxMs: 15_000,
-    meanTalkMs: 90_000,
-    talkSigma: 0.6,
-  }),
+  callees: realisticCallees(REALISTIC_DAY),
   wrapUpMs: () => 15_000,
   priors: { answerProbability: 0.3, meanResolutionMs: 16_000, meanHandleMs: 105_000 },
 };

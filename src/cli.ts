@@ -5,6 +5,7 @@ import { migrateToLatest } from './db/migrator.js';
 import { DEMO_CENTER, DEMO_USERS, ensureDemoCenter } from './demo.js';
 import { openDatabase, prepareRuntime } from './runtime.js';
 import { serve } from './server.js';
+import type { ServiceDeps } from './services/context.js';
 import { createCenter } from './services/centers/create-center.js';
 import { importCommand } from './cli/import-command.js';
 
@@ -17,6 +18,20 @@ function config(): Config {
       process.exit(2);
     }
     throw error;
+  }
+}
+
+/** Runs a one-shot command against the prepared database, reporting failures and always closing it. */
+async function withRuntime(work: (deps: ServiceDeps) => Promise<void>): Promise<void> {
+  const cfg = config();
+  const handle = await openDatabase(cfg);
+  try {
+    await work(await prepareRuntime(handle, cfg));
+  } catch (error) {
+    console.error((error as Error).message, ...((error as { details?: string[] }).details ?? []));
+    process.exitCode = 1;
+  } finally {
+    await handle.close();
   }
 }
 
@@ -58,10 +73,7 @@ program
       console.error('Give --admin-password or set OUTDIAL_ADMIN_PASSWORD');
       process.exit(2);
     }
-    const cfg = config();
-    const handle = await openDatabase(cfg);
-    try {
-      const deps = await prepareRuntime(handle, cfg);
+    await withRuntime(async (deps) => {
       const { center, admin } = await createCenter(deps, {
         shortName: opts.shortName!,
         name: opts.name!,
@@ -72,12 +84,7 @@ program
       console.log(
         `Created contact center ${center.short_name} (id ${center.id}) with admin ${admin.username}`,
       );
-    } catch (error) {
-      console.error((error as Error).message, ...((error as { details?: string[] }).details ?? []));
-      process.exitCode = 1;
-    } finally {
-      await handle.close();
-    }
+    });
   });
 
 program
@@ -91,10 +98,7 @@ program
   .option('--scope <scope>', 'dedup within the list or the campaign', 'list')
   .option('--mapping <json>', 'column mapping: {"Header": "phone" | "first_name" | "var:name" | "ignore"}')
   .action(async (file: string, opts: Record<string, string>) => {
-    const cfg = config();
-    const handle = await openDatabase(cfg);
-    try {
-      const deps = await prepareRuntime(handle, cfg);
+    await withRuntime(async (deps) => {
       const job = await importCommand(deps, file, {
         center: opts.center!,
         campaign: opts.campaign,
@@ -107,12 +111,7 @@ program
       if (job.rejected + job.dnc > 0)
         console.log(`Rejected rows: GET /v1/imports/imp_${job.uid.replace(/-/g, '')}/errors.csv`);
       process.exitCode = job.status === 'completed' ? 0 : 1;
-    } catch (error) {
-      console.error((error as Error).message, ...((error as { details?: string[] }).details ?? []));
-      process.exitCode = 1;
-    } finally {
-      await handle.close();
-    }
+    });
   });
 
 program

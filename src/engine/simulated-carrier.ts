@@ -128,3 +128,15 @@ export class SimulatedCarrier implements Carrier {
     return this.calls.size;
   }
 }
+
+/** The benchmark's realistic day: answers after 3–15 s, 10% machines, log-normal talk (mean 90 s). */
+export const REALISTIC_DAY = {
+  answerProbability: 0.35,
+  machineShare: 0.1,
+  busyProbability: 0.05,
+  invalidProbability: 0.02,
+  ringMinMs: 3000,
+  ringMaxMs: 15_000,
+  meanTalkMs: 90_000,
+  talkSigma: 0.6,
+} as const;

@@ -4,7 +4,12 @@ import { AgentPool, AgentSeat } from '../../src/engine/agents.js';
 import { AbandonRecord, powerLaunches, progressiveLaunches } from '../../src/engine/pacing.js';
 import { Random } from '../../src/engine/random.js';
 import { VirtualScheduler } from '../../src/engine/scheduler.js';
-import { markovCallees, realisticCallees, SimulatedCarrier } from '../../src/engine/simulated-carrier.js';
+import {
+  markovCallees,
+  REALISTIC_DAY,
+  realisticCallees,
+  SimulatedCarrier,
+} from '../../src/engine/simulated-carrier.js';
 import { CampaignSimulation } from '../../src/engine/simulation.js';
 
 const HOUR = 3_600_000;
@@ -165,20 +170,7 @@ describe('engine core on virtual time', () => {
     const record = new AbandonRecord(30);
     const scheduler = new VirtualScheduler(Date.UTC(2026, 0, 1, 3, 30));
     const random = new Random(11);
-    const carrier = new SimulatedCarrier(
-      scheduler,
-      random.fork(),
-      realisticCallees({
-        answerProbability: 0.35,
-        machineShare: 0.1,
-        busyProbability: 0.05,
-        invalidProbability: 0.02,
-        ringMinMs: 3000,
-        ringMaxMs: 15_000,
-        meanTalkMs: 90_000,
-        talkSigma: 0.6,
-      }),
-    );
+    const carrier = new SimulatedCarrier(scheduler, random.fork(), realisticCallees(REALISTIC_DAY));
     const sim = new CampaignSimulation({
       scheduler,
       carrier,

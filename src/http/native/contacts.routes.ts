@@ -95,8 +95,8 @@ export function presentContact(c: ContactView) {
   };
 }
 
-const ContactFieldsSchema = {
-  phone_number: Type.String({ maxLength: 64 }),
+/** The details a client may set on a contact, at creation and later. */
+const ContactDetails = {
   first_name: Type.Optional(Type.String({ maxLength: 200 })),
   last_name: Type.Optional(Type.String({ maxLength: 200 })),
   variables: Type.Optional(Variables),
@@ -108,6 +108,7 @@ const ContactFieldsSchema = {
   cool_off_seconds: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
   time_zone: Type.Optional(Nullable(Type.String())),
 };
+const ContactFieldsSchema = { phone_number: Type.String({ maxLength: 64 }), ...ContactDetails };
 const Destination = {
   list_id: Type.Optional(Type.String({ description: 'lst_…' })),
   campaign_id: Type.Optional(
@@ -401,16 +402,7 @@ export const contactRoutes =
           params: IdParams,
           body: Type.Object(
             {
-              first_name: Type.Optional(Type.String({ maxLength: 200 })),
-              last_name: Type.Optional(Type.String({ maxLength: 200 })),
-              variables: Type.Optional(Variables),
-              ticket_id: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-              note: Type.Optional(Nullable(Type.String({ maxLength: 1024 }))),
-              type: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
-              priority: Type.Optional(Type.Integer()),
-              max_retries: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 100 }))),
-              cool_off_seconds: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
-              time_zone: Type.Optional(Nullable(Type.String())),
+              ...ContactDetails,
               status: Type.Optional(Status),
               next_attempt_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
               version: Type.Optional(VersionField),
