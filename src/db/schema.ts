@@ -271,6 +271,9 @@ export interface ContactsTable {
   callback_at: Timestamp | null;
   callback_user_id: number | null;
   import_job_id: number | null;
+  lease_owner: Generated<string | null>;
+  lease_expires_at: Generated<Date | null>;
+  claimed_for_campaign_id: Generated<number | null>;
   removed_at: Timestamp | null;
   version: Version;
   created_at: Timestamp;

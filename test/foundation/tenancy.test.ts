@@ -135,6 +135,11 @@ const ATTEMPTS: Attempt[] = [
     body: () => ({ note: 'x' }),
   },
   { route: 'DELETE /v1/contacts/{id}', method: 'DELETE', url: (a) => `/v1/contacts/${a.contact.id}` },
+  {
+    route: 'GET /v1/contacts/{id}/eligibility',
+    method: 'GET',
+    url: (a) => `/v1/contacts/${a.contact.id}/eligibility`,
+  },
   { route: 'DELETE /v1/dnc/{id}', method: 'DELETE', url: (a) => `/v1/dnc/${a.dncEntry.id}` },
   { route: 'GET /v1/imports/{id}', method: 'GET', url: (a) => `/v1/imports/${a.importJob.id}` },
   {

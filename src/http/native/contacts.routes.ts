@@ -15,6 +15,8 @@ import {
   pageContacts,
 } from '../../services/contacts/read-contacts.js';
 import type { RequestContext, ServiceDeps } from '../../services/context.js';
+import { contactEligibility } from '../../services/engine/contact-eligibility.js';
+import { BLOCK_REASON_TEXT } from '../../domain/eligibility.js';
 import { getCampaign } from '../../services/campaigns/read-campaigns.js';
 import { getLeadList } from '../../services/lead-lists/manage-lead-lists.js';
 import { authErrors, IdParams, iso, Nullable, Timestamp, uidParam, VersionField } from './common.js';
@@ -389,6 +391,44 @@ export const contactRoutes =
       },
       async (request) =>
         (await present(request.ctx, [await getContact(deps, request.ctx, id(request.params.id))]))[0],
+    );
+
+    app.get(
+      '/contacts/:id/eligibility',
+      {
+        config: { permission: 'contacts:read' },
+        schema: {
+          tags,
+          security,
+          summary: 'Can this contact be dialled now? Every reason it cannot, and when it next can',
+          params: IdParams,
+          querystring: Type.Object({ campaign_id: Type.Optional(Type.String()) }),
+          response: {
+            200: Type.Object({
+              contact_id: Type.String(),
+              campaign_id: Nullable(Type.String()),
+              dialable: Type.Boolean(),
+              reasons: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
+              next_eligible_at: Nullable(Timestamp),
+            }),
+            ...authErrors(404),
+          },
+        },
+      },
+      async (request) => {
+        const contactUid = id(request.params.id);
+        const campaignUid = request.query.campaign_id
+          ? uidParam('campaign', request.query.campaign_id, 'Campaign')
+          : undefined;
+        const result = await contactEligibility(deps, request.ctx, contactUid, campaignUid);
+        return {
+          contact_id: request.params.id,
+          campaign_id: result.campaign ? toPublicId('campaign', result.campaign.uid) : null,
+          dialable: result.dialable,
+          reasons: result.reasons.map((code) => ({ code, message: BLOCK_REASON_TEXT[code] })),
+          next_eligible_at: iso(result.nextEligibleAt),
+        };
+      },
     );
 
     app.patch(

@@ -1,0 +1,127 @@
+import { sql } from 'kysely';
+import type { Campaign, CampaignLeadList, Contact } from '../db/schema.js';
+import type { TenantScope } from '../db/tenant-scope.js';
+
+const ORDER: Record<CampaignLeadList['fetch_order'], string> = {
+  priority: 'x.priority asc, x.id asc',
+  oldest_first: 'x.created_at asc, x.id asc',
+  newest_first: 'x.created_at desc, x.id desc',
+  fewest_attempts_first: 'x.attempts asc, x.id asc',
+};
+
+/**
+ * The hopper: which contacts of a campaign may be dialled now, and their atomic claim. The rules
+ * mirror domain/eligibility.ts: dialable status and due, attempts under the list's and the
+ * contact's limits, not on a do-not-call list now, no live call to the number in the center,
+ * inside calling hours in the contact's own zone (PostgreSQL's zone data, daylight saving included),
+ * and the list enabled and inside its windows.
+ */
+export class HopperRepository {
+  constructor(private readonly scope: TenantScope) {}
+
+  /** The campaign's lists that may dial now, with their settings. */
+  async openLists(campaign: Campaign, now: Date): Promise<CampaignLeadList[]> {
+    const result = await sql<CampaignLeadList>`
+      select m.* from campaign_lead_lists m
+      where m.contact_center_id = ${this.scope.contactCenterId} and m.campaign_id = ${campaign.id} and m.enabled
+        and (m.dialing_enabled_at_all_times or exists (
+          select 1 from jsonb_array_elements(m.dialing_windows) w
+          where (w->>'day')::int = extract(dow from (${now}::timestamptz at time zone ${campaign.time_zone}))
+            and (${now}::timestamptz at time zone ${campaign.time_zone})::time >= (w->>'start')::time
+            and (${now}::timestamptz at time zone ${campaign.time_zone})::time < (w->>'end')::time))
+      order by m.priority, m.id`.execute(this.scope.db);
+    return result.rows;
+  }
+
+  /**
+   * Claims up to `limit` eligible contacts of one list for `owner` until `leaseUntil`: rows are
+   * locked with SKIP LOCKED (other claimers skip them), one contact per number, then marked
+   * in progress. The unique live-call index makes a same-number race between processes fail
+   * rather than dial twice.
+   */
+  async claim(
+    campaign: Campaign,
+    list: CampaignLeadList,
+    limit: number,
+    owner: string,
+    now: Date,
+    leaseUntil: Date,
+  ): Promise<Contact[]> {
+    if (limit <= 0) return [];
+    const candidates = await sql<{ id: number; phone_e164: string }>`
+      select x.id, x.phone_e164 from contacts x
+      where x.contact_center_id = ${this.scope.contactCenterId} and x.lead_list_id = ${list.lead_list_id}
+        and x.removed_at is null and x.status in ('new', 'retry', 'callback')
+        and (x.status <> 'retry' or x.next_attempt_at is null or x.next_attempt_at <= ${now})
+        and (x.status <> 'callback' or x.callback_at is null or x.callback_at <= ${now})
+        and x.attempts < ${list.max_attempts}
+        and (x.max_retries is null or x.attempts <= x.max_retries)
+        and (${now}::timestamptz at time zone x.time_zone)::time >= ${campaign.calling_hours_start}::time
+        and (${now}::timestamptz at time zone x.time_zone)::time < ${campaign.calling_hours_end}::time
+        and not exists (select 1 from dnc_entries d where d.contact_center_id = x.contact_center_id
+          and d.phone_e164 = x.phone_e164 and (d.campaign_id is null or d.campaign_id = ${campaign.id}))
+        and not exists (select 1 from contacts l where l.contact_center_id = x.contact_center_id
+          and l.phone_e164 = x.phone_e164 and l.status = 'in_progress')
+      order by (x.status = 'callback') desc, ${sql.raw(ORDER[list.fetch_order])}
+      limit ${limit * 2}
+      for update of x skip locked`.execute(this.scope.db);
+    const seen = new Set<string>();
+    const ids: number[] = [];
+    for (const c of candidates.rows) {
+      if (seen.has(c.phone_e164)) continue;
+      seen.add(c.phone_e164);
+      ids.push(c.id);
+      if (ids.length === limit) break;
+    }
+    if (ids.length === 0) return [];
+    const claimed = await sql<Contact>`
+      update contacts set status = 'in_progress', lease_owner = ${owner}, lease_expires_at = ${leaseUntil},
+        claimed_for_campaign_id = ${campaign.id}, version = version + 1, updated_at = ${now}
+      where contact_center_id = ${this.scope.contactCenterId} and id = any(${ids}::bigint[])
+      returning *`.execute(this.scope.db);
+    return claimed.rows;
+  }
+
+  /** Counts the attempt when the call is actually placed: exactly once per call. */
+  async markDialed(contactId: number, owner: string, now: Date): Promise<boolean> {
+    const result = await sql`
+      update contacts set attempts = attempts + 1, last_attempt_at = ${now}, updated_at = ${now}
+      where contact_center_id = ${this.scope.contactCenterId} and id = ${contactId}
+        and status = 'in_progress' and lease_owner = ${owner}`.execute(this.scope.db);
+    return Number(result.numAffectedRows ?? 0) === 1;
+  }
+
+  async isOnDnc(phone: string, campaignId: number): Promise<boolean> {
+    const row = await this.scope
+      .selectFrom('dnc_entries')
+      .select('id')
+      .where('phone_e164', '=', phone)
+      .where((eb) => eb.or([eb('campaign_id', 'is', null), eb('campaign_id', '=', campaignId)]))
+      .executeTakeFirst();
+    return !!row;
+  }
+
+  async numberInLiveCall(phone: string, exceptContactId: number): Promise<boolean> {
+    const row = await this.scope
+      .selectFrom('contacts')
+      .select('id')
+      .where('phone_e164', '=', phone)
+      .where('status', '=', 'in_progress')
+      .where('id', '<>', exceptContactId)
+      .executeTakeFirst();
+    return !!row;
+  }
+}
+
+/**
+ * Returns contacts whose claim lease expired (their engine process died) to the dialable pool:
+ * as `retry` due now. Attempts counted at dial time stay counted; none is added. Runs across
+ * centers: it is the engine's housekeeping.
+ */
+export async function releaseExpiredClaims(db: TenantScope['db'], now: Date): Promise<number> {
+  const result = await sql`
+    update contacts set status = 'retry', next_attempt_at = ${now}, lease_owner = null, lease_expires_at = null,
+      claimed_for_campaign_id = null, version = version + 1, updated_at = ${now}
+    where status = 'in_progress' and lease_expires_at < ${now}`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
