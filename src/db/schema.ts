@@ -367,6 +367,7 @@ export interface CallLogsTable {
   disposition: string | null;
   disposition_note: string | null;
   callback_at: Timestamp | null;
+  callback_user_id: number | null;
   dialed_at: Timestamp;
   answered_at: Timestamp | null;
   connected_at: Timestamp | null;

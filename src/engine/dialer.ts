@@ -148,7 +148,10 @@ export class Dialer {
   private closed = false;
   private pending = new Set<Promise<unknown>>();
 
-  constructor(private readonly o: DialerOptions) {
+  private o: DialerOptions;
+
+  constructor(options: DialerOptions) {
+    const o = (this.o = { ...options });
     const priors = o.priors ?? { answerProbability: 0.3, meanResolutionMs: 16_400, meanHandleMs: 105_000 };
     this.dialStats = new DialStatistics({ ...priors, weight: 50 });
     this.pacer = new PredictivePacer(this.dialStats, {
@@ -161,6 +164,18 @@ export class Dialer {
 
   get mode(): DialingMode {
     return this.o.mode;
+  }
+
+  /** Settings that may change while the dialer runs (the campaign was edited). */
+  configure(
+    settings: Partial<
+      Pick<
+        DialerOptions,
+        'mode' | 'linesPerAgent' | 'concurrencyLimit' | 'previewTimeoutMs' | 'ringTimeoutMs'
+      >
+    >,
+  ): void {
+    this.o = { ...this.o, ...settings };
   }
 
   /** Starts the pacing clock; dialing begins once `setDialing(true)`. */

@@ -41,6 +41,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       disposition text,
       disposition_note text,
       callback_at timestamptz,
+      callback_user_id bigint,
       dialed_at timestamptz not null,
       answered_at timestamptz,
       connected_at timestamptz,

@@ -15,6 +15,10 @@ import { contactRoutes } from './contacts.routes.js';
 import { dncRoutes } from './dnc.routes.js';
 import { leadListRoutes } from './lead-lists.routes.js';
 import { importRoutes } from './imports.routes.js';
+import { agentRoutes } from './agents.routes.js';
+import { callLogRoutes } from './call-logs.routes.js';
+import { deskRoutes } from './desk.routes.js';
+import { liveRoutes } from './live.routes.js';
 
 export interface NativeApiOptions {
   deps: ServiceDeps;
@@ -46,4 +50,8 @@ export const nativeApi =
     await app.register(contactRoutes(deps));
     await app.register(dncRoutes(deps));
     await app.register(importRoutes(deps));
+    await app.register(deskRoutes(deps));
+    await app.register(agentRoutes(deps));
+    await app.register(callLogRoutes(deps));
+    await app.register(liveRoutes(deps));
   };
