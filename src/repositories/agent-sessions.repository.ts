@@ -84,6 +84,16 @@ export class AgentSessionsRepository extends VersionedRepository<'agent_sessions
       .execute();
   }
 
+  /** Gives sessions up for another engine process to adopt. */
+  async handOver(ids: number[], owner: string, now: Date): Promise<void> {
+    await this.scope
+      .updateTable('agent_sessions')
+      .set({ engine_owner: null, engine_lease_expires_at: null, version: sql`version + 1`, updated_at: now })
+      .where('id', 'in', ids)
+      .where('engine_owner', '=', owner)
+      .execute();
+  }
+
   /** The owner writes the agent's state; nothing happens if it no longer owns the session. */
   async writeByOwner(
     id: number,

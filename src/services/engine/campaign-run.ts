@@ -171,6 +171,24 @@ export class CampaignRun implements ContactSource, CallJournal {
       );
       if (adopted.length > 0) open = await repos.agentSessions.openForCampaign(campaign.id);
     }
+    if (owned > share && nodes > 1) {
+      // Another process has joined: hand it free agents (never one on a call) so the load evens out.
+      const spare = [...this.seats.values()]
+        .filter((i) => i.seat.state === 'available' || i.seat.state === 'paused')
+        .slice(0, owned - share);
+      if (spare.length > 0) {
+        for (const info of spare) {
+          this.dialer.forgetAgent(info.seat);
+          this.seats.delete(info.seat.id);
+        }
+        await repos.agentSessions.handOver(
+          spare.map((i) => i.sessionId),
+          this.e.owner,
+          now,
+        );
+        open = await repos.agentSessions.openForCampaign(campaign.id);
+      }
+    }
     const mine = open.filter((s) => s.engine_owner === this.e.owner);
     const mineIds = new Set(mine.map((s) => s.uid));
     for (const [uid, info] of this.seats) {
