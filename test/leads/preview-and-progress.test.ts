@@ -83,7 +83,11 @@ describe('import preview', () => {
     const body = (await preview('raw.csv', '9876543210,Priya\n9876543211,Ravi\n')).json();
     assert.equal(body.header, null);
     assert.deepEqual(
-      body.columns.map((c: { name: string; target: string }) => [c.position, c.name, c.target]),
+      body.columns.map((c: { position: number; name: string; target: string }) => [
+        c.position,
+        c.name,
+        c.target,
+      ]),
       [
         [1, 'column_1', 'phone'],
         [2, 'column_2', 'ignore'],

@@ -14,6 +14,7 @@ import { QueuesPage } from './pages/QueuesPage';
 import { UsersPage } from './pages/UsersPage';
 import { navigate, useLocation } from './router';
 import { MeContext, useCan, useMe } from './session';
+import { ScreenBoundary } from './ui';
 import type { Permission } from '../../src/domain/permissions';
 
 /**
@@ -101,7 +102,9 @@ function Shell({ onLogout }: { onLogout: () => void }) {
         </div>
       </nav>
       <main className="content" id="main" tabIndex={-1}>
-        <Routes path={path} query={query} />
+        <ScreenBoundary screen={path.join('/')}>
+          <Routes path={path} query={query} />
+        </ScreenBoundary>
       </main>
     </div>
   );

@@ -14,7 +14,12 @@ export function formatMoment(iso: string | null | undefined, zone?: string): str
   const date = new Date(iso);
   const mine = date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
   if (!zone) return mine;
-  const theirs = date.toLocaleString(undefined, { timeZone: zone, timeStyle: 'short', weekday: 'short' });
+  const theirs = date.toLocaleString(undefined, {
+    timeZone: zone,
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
   return `${mine} (${theirs} for the contact)`;
 }
 

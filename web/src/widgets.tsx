@@ -20,17 +20,17 @@ export function StackedBar({ counts, label }: { counts: CountsByStatus; label: s
   );
 }
 
-/** A campaign's or list's progress: the bar, its total and the share finished. */
+/** A campaign's or list's progress: the bar, its total and the share finished. Removed contacts are set apart. */
 export function Progress({ counts, label }: { counts: CountsByStatus | undefined; label: string }) {
   if (!counts) return <span className="muted">…</span>;
-  const total = totalOf(counts);
+  const { removed = 0, ...live } = counts;
+  const total = totalOf(live);
   return (
     <div className="progress-cell">
-      <StackedBar counts={counts} label={label} />
+      <StackedBar counts={live} label={label} />
       <small>
-        {total
-          ? `${formatCount(total)} contacts · ${formatPercent(finishedShare(counts))} done`
-          : 'no contacts'}
+        {total ? `${formatCount(total)} contacts · ${formatPercent(finishedShare(live))} done` : 'no contacts'}
+        {removed > 0 && ` · ${formatCount(removed)} removed`}
       </small>
     </div>
   );
