@@ -55,6 +55,13 @@ export function screenshotPath(name: string): string {
   return path.join(ARTIFACTS, `${name}.png`);
 }
 
+const errors = new WeakMap<Page, string[]>();
+
+/** Uncaught script errors of a page opened by logIn(): a test that ends with any has found a bug. */
+export function pageErrors(page: Page): string[] {
+  return errors.get(page) ?? [];
+}
+
 /** Opens the console, logs in and waits for the main navigation. */
 export async function logIn(
   browser: Browser,
@@ -65,6 +72,9 @@ export async function logIn(
   viewport = { width: 1440, height: 900 },
 ): Promise<Page> {
   const page = await browser.newPage({ viewport });
+  const seen: string[] = [];
+  errors.set(page, seen);
+  page.on('pageerror', (error) => seen.push(error.message));
   await page.goto(base);
   await page.getByLabel('Contact center').fill(center);
   await page.getByLabel('Username').fill(username);

@@ -7,6 +7,7 @@ import {
   ensureWebBuilt,
   launchBrowser,
   logIn as logInAs,
+  pageErrors,
   screenshotPath,
 } from '../helpers/browser.js';
 import {
@@ -183,6 +184,7 @@ describe('web console in a real browser: campaigns, users, queues', { skip }, ()
       .getByText('nobody chosen')
       .waitFor();
     await page.screenshot({ path: screenshotPath('campaign'), fullPage: true });
+    assert.deepEqual(pageErrors(page), []);
     await page.close();
   });
 
@@ -229,6 +231,7 @@ describe('web console in a real browser: campaigns, users, queues', { skip }, ()
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Delete Renewals' }).click();
     await page.getByRole('heading', { name: /Renewals/ }).waitFor({ state: 'detached' });
+    assert.deepEqual(pageErrors(page), []);
     await page.close();
   });
 });

@@ -9,6 +9,7 @@ import {
   ensureWebBuilt,
   launchBrowser,
   logIn as logInAs,
+  pageErrors,
   screenshotPath,
 } from '../helpers/browser.js';
 import {
@@ -59,8 +60,6 @@ describe('web console in a real browser: import, contacts, do-not-call, roles', 
     base = await t.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchBrowser();
     supervisorPage = await logInAs(browser, base, 'acme', 'super', PASSWORD);
-    supervisorPage.on('pageerror', (e) => console.log('PAGEERROR', e));
-    supervisorPage.on('console', (m) => console.log('CONSOLE', m.text()));
   });
   after(async () => {
     await browser?.close();
@@ -143,6 +142,16 @@ describe('web console in a real browser: import, contacts, do-not-call, roles', 
     assert.match(page.url(), /phone_prefix=%2B91987654000/);
     assert.match(page.url(), /status=new/);
     await page.screenshot({ path: screenshotPath('contacts'), fullPage: true });
+    const [exported] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    const rows = fs
+      .readFileSync((await exported.path())!, 'utf8')
+      .trim()
+      .split('\n');
+    assert.equal(rows.length, 1 + 8);
+    assert.match(rows[1]!, /\+919876540000,Name0,Surname0,new/);
 
     await page.getByRole('link', { name: '+919876540001' }).click();
     await page.getByRole('heading', { name: '+919876540001 · Name1 Surname1' }).waitFor();
@@ -195,6 +204,7 @@ describe('web console in a real browser: import, contacts, do-not-call, roles', 
       ['removed', 'Asha', { plan: 'gold', segment: 'vip' }],
     );
     assert.equal(await page.getByRole('button', { name: 'Edit', exact: true }).count(), 0);
+    assert.deepEqual(pageErrors(page), []);
   });
 
   test('a supervisor manages do-not-call lists: center-wide and per campaign, bulk add, check, remove', async () => {
@@ -238,31 +248,63 @@ describe('web console in a real browser: import, contacts, do-not-call, roles', 
   });
 
   test('campaigns and lists show their progress, on a laptop and on a wall screen', async () => {
+    // Some contacts further along, and a second list, so the charts have something to show.
+    const admin = as(t, acme.tokens.admin);
+    const page1 = (await admin({ method: 'GET', url: `/v1/contacts?list_id=${list.id}&limit=20` })).json()
+      .data as { id: string }[];
+    const moves: [number, string][] = [
+      ...Array.from({ length: 6 }, (_, i): [number, string] => [i + 2, 'completed']),
+      [10, 'failed'],
+      [11, 'failed'],
+      [12, 'retry'],
+      [13, 'dnc'],
+    ];
+    for (const [i, status] of moves) {
+      const res = await admin({ method: 'PATCH', url: `/v1/contacts/${page1[i]!.id}`, payload: { status } });
+      assert.equal(res.statusCode, 200, res.body);
+    }
+    const walkIns = (
+      await admin({ method: 'POST', url: '/v1/lead-lists', payload: { name: 'Walk-ins' } })
+    ).json();
+    await admin({
+      method: 'PUT',
+      url: `/v1/campaigns/${campaign.id}/lead-lists/${walkIns.id}`,
+      payload: { priority: 0 },
+    });
+    for (const phone of ['9811100001', '9811100002', '9811100003'])
+      await admin({
+        method: 'POST',
+        url: '/v1/contacts',
+        payload: { list_id: walkIns.id, phone_number: phone },
+      });
+
     const page = supervisorPage;
     await page.goto(`${base}/#/campaigns`);
     const row = page.getByRole('row', { name: /Collections/ });
-    await row.getByText('57 contacts').waitFor();
-    assert.match(
-      (await row.getByRole('img').getAttribute('aria-label'))!,
-      /Collections contacts: 57 new/,
+    await row.getByText('60 contacts · 15% done').waitFor();
+    assert.equal(
+      await row.getByRole('img').getAttribute('aria-label'),
+      'Collections contacts: 50 new, 1 retry, 6 completed, 2 failed, 1 do not call',
     );
     await page.screenshot({ path: screenshotPath('campaigns'), fullPage: true });
     const wall = await logInAs(browser, base, 'acme', 'super', PASSWORD, { width: 2560, height: 1440 });
     await wall
       .getByRole('row', { name: /Collections/ })
-      .getByText('57 contacts')
+      .getByText('60 contacts')
       .waitFor();
     await wall.screenshot({ path: screenshotPath('campaigns-wall') });
     await wall.goto(`${base}/#/campaigns/${campaign.id}`);
-    await wall.getByRole('img', { name: /Contacts by status/ }).waitFor();
+    await wall.getByRole('img', { name: /Contacts by status: 50 new, 1 retry, 6 completed/ }).waitFor();
+    await wall.getByRole('img', { name: 'Contacts by list and status' }).waitFor();
     await wall.screenshot({ path: screenshotPath('campaign-wall') });
     await wall.close();
     await page.getByRole('link', { name: 'Lead lists' }).click();
     await page
       .getByRole('row', { name: /March leads/ })
-      .getByText('57 contacts')
+      .getByText('57 contacts · 16% done · 1 removed')
       .waitFor();
     await page.screenshot({ path: screenshotPath('lead-lists'), fullPage: true });
+    assert.deepEqual(pageErrors(page), []);
   });
 
   test('an agent sees none of the supervisor screens, and the API refuses the agent the same actions', async () => {
@@ -328,6 +370,7 @@ describe('web console in a real browser: import, contacts, do-not-call, roles', 
       return statuses;
     });
     assert.deepEqual(upload, [403, 403]);
+    assert.deepEqual(pageErrors(page), []);
     await page.close();
   });
 });

@@ -104,7 +104,10 @@ export function Page({
 }
 
 /** A screen that fails to render says so and leaves the rest of the console working. */
-export class ScreenBoundary extends Component<{ children: ReactNode; screen: string }, { error: Error | null }> {
+export class ScreenBoundary extends Component<
+  { children: ReactNode; screen: string },
+  { error: Error | null }
+> {
   override state: { error: Error | null } = { error: null };
   static getDerivedStateFromError(error: Error) {
     return { error };

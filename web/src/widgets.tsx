@@ -29,7 +29,9 @@ export function Progress({ counts, label }: { counts: CountsByStatus | undefined
     <div className="progress-cell">
       <StackedBar counts={live} label={label} />
       <small>
-        {total ? `${formatCount(total)} contacts · ${formatPercent(finishedShare(live))} done` : 'no contacts'}
+        {total
+          ? `${formatCount(total)} contacts · ${formatPercent(finishedShare(live))} done`
+          : 'no contacts'}
         {removed > 0 && ` · ${formatCount(removed)} removed`}
       </small>
     </div>
