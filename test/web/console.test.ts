@@ -220,7 +220,7 @@ describe('web console in a real browser: campaigns, users, queues', { skip }, ()
     await settings.getByLabel('Strategy').selectOption('round_robin');
     await settings.getByLabel('Callers wait at most (s)').fill('90');
     await settings.getByRole('button', { name: 'Save Renewals' }).click();
-    await page.getByText('Calls go to the round robin; callers wait at most 90s').waitFor();
+    await page.getByText('Routing: round robin; callers wait at most 90s').waitFor();
     const queues = (await apiFromPage(page, 'GET', '/v1/queues')).body as {
       data: { name: string; strategy: string; members: { timeout_seconds: number }[] }[];
     };

@@ -105,8 +105,8 @@ function QueueCard({
         />
       ) : (
         <p>
-          Calls go to the {STRATEGIES[q.strategy] ?? q.strategy}; callers wait at most {q.max_wait_seconds}s;
-          wrap-up {q.wrap_up_seconds}s.
+          Routing: {STRATEGIES[q.strategy] ?? q.strategy}; callers wait at most {q.max_wait_seconds}s; wrap-up{' '}
+          {q.wrap_up_seconds}s.
         </p>
       )}
       <table className="grid compact">
