@@ -19,6 +19,7 @@ import { agentRoutes } from './agents.routes.js';
 import { callLogRoutes } from './call-logs.routes.js';
 import { deskRoutes } from './desk.routes.js';
 import { liveRoutes } from './live.routes.js';
+import { importPreviewRoutes } from './import-preview.routes.js';
 
 export interface NativeApiOptions {
   deps: ServiceDeps;
@@ -54,4 +55,5 @@ export const nativeApi =
     await app.register(agentRoutes(deps));
     await app.register(callLogRoutes(deps));
     await app.register(liveRoutes(deps));
+    await app.register(importPreviewRoutes(deps));
   };
