@@ -4,13 +4,23 @@
  * the value whenever it changes. The database is polled once per topic and process, never once
  * per open browser.
  */
+/** Calls `fn` every `ms` until the returned function is called: real timers live, a manual one in tests. */
+export type Repeater = (ms: number, fn: () => void) => () => void;
+
+export const realRepeater: Repeater = (ms, fn) => {
+  const timer = setInterval(fn, ms);
+  timer.unref();
+  return () => clearInterval(timer);
+};
+
 export class LiveFeed<T> {
   private topics = new Map<
     string,
-    { listeners: Set<(value: T) => void>; timer: NodeJS.Timeout; last: string | null; running: boolean }
+    { listeners: Set<(value: T) => void>; cancel: () => void; last: string | null; running: boolean }
   >();
 
   constructor(
+    private readonly repeat: Repeater,
     private readonly intervalMs: number,
     /** What counts as a change: the value without its timestamp, say. */
     private readonly fingerprint: (value: T) => string = (v) => JSON.stringify(v),
@@ -25,9 +35,8 @@ export class LiveFeed<T> {
         listeners: new Set<(value: T) => void>(),
         last: null as string | null,
         running: false,
-        timer: setInterval(() => void this.refresh(key, load), this.intervalMs),
+        cancel: this.repeat(this.intervalMs, () => void this.refresh(key, load)),
       };
-      created.timer.unref();
       this.topics.set(key, created);
       topic = created;
     }
@@ -37,7 +46,7 @@ export class LiveFeed<T> {
       if (!t) return;
       t.listeners.delete(listener);
       if (t.listeners.size === 0) {
-        clearInterval(t.timer);
+        t.cancel();
         this.topics.delete(key);
       }
     };
@@ -65,7 +74,7 @@ export class LiveFeed<T> {
   }
 
   close(): void {
-    for (const topic of this.topics.values()) clearInterval(topic.timer);
+    for (const topic of this.topics.values()) topic.cancel();
     this.topics.clear();
   }
 }

@@ -23,6 +23,36 @@ interface Log {
   counts_as_attempt: boolean | null;
 }
 
+interface StreamedStats {
+  status: string;
+  today: { dials: number };
+  agents: { available: number };
+}
+
+/** Reads Server-Sent Events one at a time from a streaming response. */
+function sseReader(response: Response) {
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const next = async (): Promise<{ event: string; data: StreamedStats }> => {
+    for (;;) {
+      const end = buffer.indexOf('\n\n');
+      if (end >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event && data) return { event, data: JSON.parse(data) };
+        continue;
+      }
+      const { value, done } = await reader.read();
+      if (done) throw new Error('the stream ended');
+      buffer += decoder.decode(value, { stream: true });
+    }
+  };
+  return Object.assign(next, { close: () => reader.cancel() });
+}
+
 describe('the live engine on virtual time, over the database', () => {
   let w: LiveWorld;
   before(async () => {
@@ -106,12 +136,12 @@ describe('the live engine on virtual time, over the database', () => {
         retry_rules: { no_answer: { delay_minutes: 20, counts_as_attempt: true } },
       });
       const list = await world.list(campaign.id, 'Predictive list', { max_attempts: 3 });
-      await world.contacts(list.id, phones(400));
+      await world.contacts(list.id, phones(250));
       await world.agents(campaign.id, 6);
       await world.ok('POST', `/v1/campaigns/${campaign.id}/start`, {});
-      await world.run(40 * MINUTE);
+      await world.run(25 * MINUTE);
       await world.ok('POST', `/v1/campaigns/${campaign.id}/pause`, {});
-      await world.run(15 * MINUTE); // live calls finish; nothing new is dialled
+      await world.run(8 * MINUTE); // live calls finish; nothing new is dialled
 
       const db = world.t.deps.db;
       const logs = (
@@ -119,7 +149,7 @@ describe('the live engine on virtual time, over the database', () => {
           select contact_id, outcome, counts_as_attempt as counts, ended_at as ended from call_logs
           where campaign_id = ${campaign.numeric_id}`.execute(db)
       ).rows;
-      assert.ok(logs.length > 100, `only ${logs.length} calls in 40 minutes`);
+      assert.ok(logs.length > 100, `only ${logs.length} calls in 25 minutes`);
       const open = logs.filter((l) => !l.ended || !l.outcome);
       assert.equal(open.length, 0, `after a pause every call has ended: ${JSON.stringify(open)}`);
       const contacts = (
@@ -352,6 +382,43 @@ describe('the live engine on virtual time, over the database', () => {
       (e: { type: string }) => e.type,
     );
     assert.ok(history.includes('preview_skipped'));
+    await stop(campaign.id);
+  });
+
+  test('live statistics stream over a real port: pushed when they change, one refresh for every listener', async () => {
+    const campaign = await w.campaign({ dialing_mode: 'progressive', wrap_up_seconds: 5 });
+    const list = await w.list(campaign.id, 'Streamed list');
+    await w.contacts(list.id, phones(4));
+    await w.agents(campaign.id, 2);
+    const address = await w.t.app.listen({ port: 0, host: '127.0.0.1' });
+    const adminToken = w.acme.tokens.admin;
+    const byHeader = await fetch(`${address}/v1/campaigns/${campaign.id}/live`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    const byQuery = await fetch(`${address}/v1/campaigns/${campaign.id}/live?access_token=${adminToken}`);
+    assert.equal(byHeader.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+    const streams = [byHeader, byQuery].map((r) => sseReader(r));
+    for (const next of streams) {
+      const first = await next();
+      assert.equal(first.event, 'stats');
+      assert.equal(first.data.today.dials, 0);
+      assert.equal(first.data.agents.available, 2);
+    }
+    assert.equal(w.repeater.active, 1, 'one refresh for the campaign, however many listen');
+    await start(campaign.id);
+    await w.run(30_000);
+    w.repeater.fire();
+    for (const next of streams) {
+      const update = await next();
+      assert.equal(update.data.status, 'running');
+      assert.ok(update.data.today.dials >= 2, `dials ${update.data.today.dials}`);
+    }
+    const unauthorized = await fetch(`${address}/v1/campaigns/${campaign.id}/live`);
+    assert.equal(unauthorized.status, 401);
+    for (const stream of streams) await stream.close();
+    // A stream left open must not hold up the server's shutdown (after all tests, w.close()).
+    const lingering = await fetch(`${address}/v1/campaigns/${campaign.id}/live?access_token=${adminToken}`);
+    assert.equal(lingering.status, 200);
     await stop(campaign.id);
   });
 

@@ -8,6 +8,7 @@ import { buildApp } from '../../src/http/app.js';
 import { loadConfig } from '../../src/config.js';
 import { prepareRuntime } from '../../src/runtime.js';
 import { ManualClock, systemIds, type Clock } from '../../src/seams.js';
+import type { Repeater } from '../../src/http/live-feed.js';
 import type { ServiceDeps } from '../../src/services/context.js';
 import { createCenter } from '../../src/services/centers/create-center.js';
 import { createUser } from '../../src/services/users/create-user.js';
@@ -55,7 +56,7 @@ export interface TestApp {
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  seams: { clock?: Clock } = {},
+  seams: { clock?: Clock; liveRepeat?: Repeater } = {},
 ): Promise<TestApp> {
   const handle = await freshDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'outdial-test-'));
@@ -67,7 +68,11 @@ export async function startTestApp(
   });
   const clock = new ManualClock(new Date());
   const deps = await prepareRuntime(handle, config, { clock: seams.clock ?? clock, ids: systemIds });
-  const app = await buildApp({ deps, loginRateLimitPerMinute: config.loginRateLimitPerMinute });
+  const app = await buildApp({
+    deps,
+    loginRateLimitPerMinute: config.loginRateLimitPerMinute,
+    ...(seams.liveRepeat ? { liveRepeat: seams.liveRepeat } : {}),
+  });
   await app.ready();
   return {
     app,

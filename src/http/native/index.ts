@@ -19,11 +19,14 @@ import { agentRoutes } from './agents.routes.js';
 import { callLogRoutes } from './call-logs.routes.js';
 import { deskRoutes } from './desk.routes.js';
 import { liveRoutes } from './live.routes.js';
+import type { Repeater } from '../live-feed.js';
 import { importPreviewRoutes } from './import-preview.routes.js';
 
 export interface NativeApiOptions {
   deps: ServiceDeps;
   loginRateLimitPerMinute: number;
+  /** How live streams repeat their refresh (real timers unless a test drives them). */
+  liveRepeat?: Repeater;
 }
 
 /** The native API under /v1, in DialNexa's conventions (its `/v1/campaigns` is this one). */
@@ -54,6 +57,6 @@ export const nativeApi =
     await app.register(deskRoutes(deps));
     await app.register(agentRoutes(deps));
     await app.register(callLogRoutes(deps));
-    await app.register(liveRoutes(deps));
+    await app.register(liveRoutes(deps, opts.liveRepeat ? { repeat: opts.liveRepeat } : {}));
     await app.register(importPreviewRoutes(deps));
   };

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toPublicId } from '../../domain/public-ids.js';
 import { campaignLiveStats, type LiveStats } from '../../services/campaigns/live-stats.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { LiveFeed } from '../live-feed.js';
+import { LiveFeed, realRepeater, type Repeater } from '../live-feed.js';
 import { bearerCredential } from '../plugins/auth.js';
 import { authErrors, IdParams, iso, Timestamp, uidParam } from './common.js';
 
@@ -88,9 +88,19 @@ function streamCredential(request: FastifyRequest): string | undefined {
   return bearerCredential(request) ?? (request.query as { access_token?: string }).access_token;
 }
 
+/** Streams open in this process: a shutdown ends them, or it would wait for them forever. */
+const openStreams = new Set<FastifyReply['raw']>();
+
+/** Ends every open event stream (the server is closing). */
+export function endEventStreams(): void {
+  for (const raw of openStreams) raw.end();
+  openStreams.clear();
+}
+
 /** Opens a Server-Sent Events stream on a hijacked reply; returns a function that sends one event. */
 export function openEventStream(request: FastifyRequest, reply: FastifyReply, onClose: () => void) {
   reply.hijack();
+  openStreams.add(reply.raw);
   reply.raw.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache, no-transform',
@@ -102,6 +112,7 @@ export function openEventStream(request: FastifyRequest, reply: FastifyReply, on
   const keepAlive = setInterval(() => reply.raw.write(': keep-alive\n\n'), 15_000);
   keepAlive.unref();
   request.raw.on('close', () => {
+    openStreams.delete(reply.raw);
     clearInterval(keepAlive);
     onClose();
   });
@@ -111,13 +122,14 @@ export function openEventStream(request: FastifyRequest, reply: FastifyReply, on
 
 /** A campaign's live numbers: as JSON, and as a stream that pushes them whenever they change. */
 export const liveRoutes =
-  (deps: ServiceDeps, options: { intervalMs?: number } = {}): FastifyPluginAsyncTypebox =>
+  (deps: ServiceDeps, options: { intervalMs?: number; repeat?: Repeater } = {}): FastifyPluginAsyncTypebox =>
   async (app) => {
     const tags = ['live statistics'];
     const security = [{ bearer: [] }];
-    const feed = new LiveFeed<Presented>(options.intervalMs ?? 1000, (v) =>
+    const feed = new LiveFeed<Presented>(options.repeat ?? realRepeater, options.intervalMs ?? 1000, (v) =>
       JSON.stringify({ ...v, at: null }),
     );
+    app.addHook('preClose', async () => endEventStreams());
     app.addHook('onClose', async () => feed.close());
 
     app.get(

@@ -27,8 +27,24 @@ export interface Agent {
  * through the API, and engine hosts driven by the same scheduler. `run(ms)` moves virtual time,
  * letting every database write finish between timers.
  */
+/** Live streams' refresh timer, fired by the test instead of by the wall clock. */
+export class ManualRepeater {
+  private jobs = new Set<() => void>();
+  readonly repeat = (_ms: number, fn: () => void) => {
+    this.jobs.add(fn);
+    return () => this.jobs.delete(fn);
+  };
+  get active(): number {
+    return this.jobs.size;
+  }
+  fire(): void {
+    for (const job of this.jobs) job();
+  }
+}
+
 export class LiveWorld {
   readonly scheduler = new VirtualScheduler(NOON_IST);
+  readonly repeater = new ManualRepeater();
   t!: TestApp;
   acme!: SeededCenter;
   key!: string;
@@ -36,7 +52,10 @@ export class LiveWorld {
 
   static async create(): Promise<LiveWorld> {
     const world = new LiveWorld();
-    world.t = await startTestApp({ ACCESS_TOKEN_TTL_SECONDS: '86400' }, { clock: world.scheduler });
+    world.t = await startTestApp(
+      { ACCESS_TOKEN_TTL_SECONDS: '86400' },
+      { clock: world.scheduler, liveRepeat: world.repeater.repeat },
+    );
     world.acme = await seedCenter(world.t, 'acme');
     world.key = (
       await as(
