@@ -11,10 +11,10 @@ const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8'));
 
 /** DialNexa's error envelope: `message` is a string, or a list of strings when there are several problems. */
-function assertDialnexaError(body: { message: unknown }, status: number) {
+function assertDialnexaError(body: { statusCode: number; message: unknown }, status: number) {
   const sample = fixture('dialnexa-error');
   assertSameShape({ ...body, message: '' }, sample);
-  assert.equal((body as { statusCode: number }).statusCode, status);
+  assert.equal(body.statusCode, status);
   const message = body.message;
   assert.ok(
     typeof message === 'string' || (Array.isArray(message) && message.every((m) => typeof m === 'string')),

@@ -23,7 +23,6 @@ interface QvoiceSession {
 describe('Qvoice dialect: leads, statuses and the status report', () => {
   let t: TestApp;
   let acme: SeededCenter;
-  let globex: SeededCenter;
   let q: QvoiceSession;
   let g: QvoiceSession;
   let campaign: { id: string; numeric_id: number };
@@ -43,7 +42,7 @@ describe('Qvoice dialect: leads, statuses and the status report', () => {
   before(async () => {
     t = await startTestApp();
     acme = await seedCenter(t, 'acme');
-    globex = await seedCenter(t, 'globex');
+    await seedCenter(t, 'globex');
     q = await qlogin('acme');
     g = await qlogin('globex');
     const res = await as(
