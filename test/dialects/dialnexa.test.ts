@@ -6,6 +6,7 @@ import type { InjectOptions } from 'fastify';
 import { as, seedCenter, startTestApp, type SeededCenter, type TestApp } from '../helpers/harness.js';
 import { multipart } from '../helpers/multipart.js';
 import { assertSameShape } from '../helpers/shape.js';
+import { assertNoServerErrors } from '../helpers/server-errors.js';
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8'));
@@ -361,5 +362,9 @@ describe('DialNexa dialect: campaigns, campaign leads, file upload', () => {
       assertDialnexaError(refused.json(), refused.statusCode);
     }
     assert.equal((await dn({ method: 'GET', url: `/v1/campaigns/${campaign.id}` })).json().total_leads, 4);
+  });
+
+  test('no request in this file answered 500', async () => {
+    await assertNoServerErrors(t);
   });
 });

@@ -10,6 +10,7 @@ import {
   type TestApp,
 } from '../helpers/harness.js';
 import { assertSameShape } from '../helpers/shape.js';
+import { assertNoServerErrors } from '../helpers/server-errors.js';
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8'));
@@ -302,5 +303,9 @@ describe('Exotel CC dialect: campaign leads and lead-user mappings', () => {
       assert.deepEqual(res.json(), fixture('exotel-error'));
     }
     assert.deepEqual(await nativeMappings(), before);
+  });
+
+  test('no request in this file answered 500', async () => {
+    await assertNoServerErrors(t);
   });
 });

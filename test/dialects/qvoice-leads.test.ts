@@ -11,6 +11,7 @@ import {
   type TestApp,
 } from '../helpers/harness.js';
 import { assertSameShape } from '../helpers/shape.js';
+import { assertNoServerErrors } from '../helpers/server-errors.js';
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8'));
@@ -287,5 +288,9 @@ describe('Qvoice dialect: leads, statuses and the status report', () => {
     const report = (await qv({ method: 'GET', url: '/api/v2/reports/campaigns/leads/status' }, g)).json();
     assert.deepEqual(report, {});
     assert.deepEqual(await nativeContacts(), before);
+  });
+
+  test('no request in this file answered 500', async () => {
+    await assertNoServerErrors(t);
   });
 });
