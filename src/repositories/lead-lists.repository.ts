@@ -21,6 +21,13 @@ export class LeadListsRepository extends VersionedRepository<'lead_lists'> {
     return paginate<LeadList>(this.scope.selectFrom('lead_lists'), page, (b) => b.selectAll().orderBy('id'));
   }
 
+  /** Serializes, until the transaction ends, the creation of one campaign's default list. */
+  async lockDefaultListOf(campaignId: number): Promise<void> {
+    await sql`select pg_advisory_xact_lock(hashtext('default_lead_list'), ${campaignId}::int)`.execute(
+      this.scope.db,
+    );
+  }
+
   findByName(name: string): Promise<LeadList | undefined> {
     return this.scope
       .selectFrom('lead_lists')

@@ -169,6 +169,45 @@ describe('Qvoice dialect: leads, statuses and the status report', () => {
     );
   });
 
+  test('key-set pages while other clients add leads concurrently: each lead read once, none missed', async () => {
+    const other = (
+      await as(t, acme.tokens.admin)({ method: 'POST', url: '/v1/campaigns', payload: { name: 'Busy' } })
+    ).json();
+    const otherHex = other.id.slice('cmp_'.length);
+    let writing = true;
+    const writer = async (w: number) => {
+      for (let i = 0; i < 10; i++) {
+        const res = await addLead({ number: `+1213205${w}${String(i).padStart(3, '0')}` }, otherHex);
+        assert.equal(res.statusCode, 200, res.body);
+      }
+    };
+    const writers = Promise.all([1, 2, 3].map(writer)).finally(() => {
+      writing = false;
+    });
+    const seen: string[] = [];
+    for (;;) {
+      const stillWriting = writing;
+      const after = seen.length ? `&next_start_key=${seen[seen.length - 1]}` : '';
+      const page = (
+        await qv({ method: 'GET', url: `/api/v2/config/campaigns/${otherHex}/leads?page_size=2${after}` })
+      ).json();
+      seen.push(...page.data.map((l: { id: string }) => l.id));
+      if (!stillWriting && page.data.length === 0) break;
+    }
+    await writers;
+    assert.equal(new Set(seen).size, seen.length, 'no lead read twice');
+    const all = (
+      await as(
+        t,
+        acme.tokens.admin,
+      )({ method: 'GET', url: `/v1/contacts?campaign_id=${other.id}&limit=1000` })
+    )
+      .json()
+      .data.map((c: { id: string }) => c.id.slice('lead_'.length));
+    assert.equal(all.length, 30);
+    assert.deepEqual(seen, all, 'every lead read, in order');
+  });
+
   test('set lead status: each Qvoice word sets its state; the engine’s state and unknown words are refused', async () => {
     const lead = (await addLead({ number: '+12132049999' })).json().data;
     const set = (word: string, id = lead.id) =>

@@ -220,11 +220,12 @@ export async function ensureDefaultList(
   campaign: Campaign,
   now: Date,
 ) {
-  const mappings = await repos.campaignLeadLists.forCampaign(campaign.id);
-  for (const m of mappings) {
-    const list = await repos.leadLists.getById(m.lead_list_id);
-    if (list.is_default) return list;
-  }
+  const existing = await findDefaultList(repos, campaign);
+  if (existing) return existing;
+  // Two first contacts added at once must not both create the list: the second waits, then finds it.
+  await repos.leadLists.lockDefaultListOf(campaign.id);
+  const created = await findDefaultList(repos, campaign);
+  if (created) return created;
   const list = await repos.leadLists.insert({
     uid: ids.uuid(),
     name: `${campaign.name} #${campaign.id} (default list)`,
@@ -238,4 +239,13 @@ export async function ensureDefaultList(
     now,
   );
   return list;
+}
+
+async function findDefaultList(repos: TenantRepositories, campaign: Campaign) {
+  const mappings = await repos.campaignLeadLists.forCampaign(campaign.id);
+  for (const m of mappings) {
+    const list = await repos.leadLists.getById(m.lead_list_id);
+    if (list.is_default) return list;
+  }
+  return undefined;
 }
