@@ -220,6 +220,11 @@ const REFERENCES: Attempt[] = [
     body: (a) => ({ phoneNumber: '9812345678', countryCode: '+91', campaignId: a.campaign.id }),
   },
   {
+    route: 'GET /v1/campaigns/progress (campaign_id)',
+    method: 'GET',
+    url: (a) => `/v1/campaigns/progress?campaign_id=${a.campaign.id}`,
+  },
+  {
     route: 'PUT /v1/campaigns/{id}/lead-lists/{listId} (listId)',
     method: 'PUT',
     url: (a, g) => `/v1/campaigns/${g.campaign.id}/lead-lists/${a.list.id}`,
