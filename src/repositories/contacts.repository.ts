@@ -181,31 +181,6 @@ export class ContactsRepository extends VersionedRepository<'contacts'> {
       .where('campaign_lead_lists.campaign_id', '=', campaignId);
   }
 
-  /**
-   * Live contacts by status for each campaign, counting the contacts of every list the campaign
-   * dials (a list attached to two campaigns counts in both).
-   */
-  async countByStatusForCampaigns(
-    campaignIds: number[],
-  ): Promise<Map<number, Partial<Record<ContactStatus, number>>>> {
-    const out = new Map<number, Partial<Record<ContactStatus, number>>>(campaignIds.map((id) => [id, {}]));
-    if (campaignIds.length === 0) return out;
-    const rows = await this.scope
-      .selectFrom('campaign_lead_lists')
-      .innerJoin('contacts', (join) =>
-        join
-          .onRef('contacts.lead_list_id', '=', 'campaign_lead_lists.lead_list_id')
-          .onRef('contacts.contact_center_id', '=', 'campaign_lead_lists.contact_center_id'),
-      )
-      .select(['campaign_lead_lists.campaign_id', 'contacts.status', sql<number>`count(*)::int`.as('n')])
-      .where('campaign_lead_lists.campaign_id', 'in', campaignIds)
-      .where('contacts.removed_at', 'is', null)
-      .groupBy(['campaign_lead_lists.campaign_id', 'contacts.status'])
-      .execute();
-    for (const r of rows) out.get(r.campaign_id)![r.status] = r.n;
-    return out;
-  }
-
   async countByStatus(where: { campaignId?: number; leadListId?: number }): Promise<Record<string, number>> {
     let q = this.scope
       .selectFrom('contacts')

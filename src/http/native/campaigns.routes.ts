@@ -43,7 +43,6 @@ import {
 import { getQueue } from '../../services/queues/manage-queues.js';
 import type { CampaignStatus, ContactStatus } from '../../db/schema.js';
 import { campaignLeadCounters } from '../../domain/status-words.js';
-import { campaignLeadCounts } from '../../services/contacts/campaign-leads.js';
 
 const StatusWord = Type.Union(
   ['draft', 'active', 'paused', 'completed', 'cancelled'].map((s) => Type.Literal(s)),
@@ -291,7 +290,7 @@ export const campaignRoutes =
       presentCampaign(
         view,
         await centerPublicId(ctx),
-        (await campaignLeadCounts(deps, ctx, [view.id])).get(view.id) ?? {},
+        (await campaignProgress(deps, ctx, [view.uid]))[0]?.byStatus ?? {},
       );
 
     app.post(
@@ -361,13 +360,13 @@ export const campaignRoutes =
         );
         const views = await describeCampaigns(deps, request.ctx, result.rows);
         const center = await centerPublicId(request.ctx);
-        const counts = await campaignLeadCounts(
+        const progress = await campaignProgress(
           deps,
           request.ctx,
-          views.map((v) => v.id),
+          views.map((v) => v.uid),
         );
         return {
-          data: views.map((v) => presentCampaign(v, center, counts.get(v.id) ?? {})),
+          data: views.map((v, i) => presentCampaign(v, center, progress[i]?.byStatus ?? {})),
           meta: pageMeta(page, result.total),
         };
       },

@@ -1,6 +1,7 @@
-import type { Campaign, Contact, ContactStatus } from '../../db/schema.js';
+import type { Campaign, Contact } from '../../db/schema.js';
 import { invalid, notFound } from '../../domain/errors.js';
 import type { TenantRepositories } from '../../repositories/index.js';
+import { campaignProgress, type CountsByStatus } from '../campaigns/campaign-progress.js';
 import { tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
 
 /**
@@ -59,25 +60,20 @@ export async function pageCampaignLeads(
   return { campaign, rows: rows.slice(0, limit), more: rows.length > limit };
 }
 
-/** Live leads by status for each of these campaigns. */
-export function campaignLeadCounts(
-  deps: ServiceDeps,
-  ctx: RequestContext,
-  campaignIds: number[],
-): Promise<Map<number, Partial<Record<ContactStatus, number>>>> {
-  return tenantReader(deps, ctx).contacts.countByStatusForCampaigns(campaignIds);
-}
-
-/** Every campaign of the center with its leads by status (Qvoice's status report). */
+/**
+ * Every campaign of the center with its leads by status (Qvoice's status report), counted by the
+ * same grouped query as the native campaign progress.
+ */
 export async function campaignLeadStatusReport(
   deps: ServiceDeps,
   ctx: RequestContext,
-): Promise<{ campaign: Campaign; byStatus: Partial<Record<ContactStatus, number>> }[]> {
+): Promise<{ campaign: Campaign; byStatus: CountsByStatus }[]> {
   const campaigns = await tenantReader(deps, ctx).campaigns.listAll();
-  const counts = await campaignLeadCounts(
+  const progress = await campaignProgress(
     deps,
     ctx,
-    campaigns.map((c) => c.id),
+    campaigns.map((c) => c.uid),
   );
-  return campaigns.map((campaign) => ({ campaign, byStatus: counts.get(campaign.id) ?? {} }));
+  const byUid = new Map(progress.map((p) => [p.campaignUid, p.byStatus]));
+  return campaigns.map((campaign) => ({ campaign, byStatus: byUid.get(campaign.uid) ?? {} }));
 }
