@@ -18,6 +18,7 @@ import { notFound } from '../domain/errors.js';
 import { exotelDialect } from './dialects/exotel/index.js';
 import { sendExotelError } from './dialects/exotel/envelope.js';
 import { qvoiceDialect } from './dialects/qvoice/index.js';
+import { dialnexaDialect } from './dialects/dialnexa/index.js';
 import { sendQvoiceError } from './dialects/qvoice/envelope.js';
 
 export interface AppOptions {
@@ -113,6 +114,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   );
 
+  // DialNexa's campaign-leads paths sit under /v1 beside the native API, in the same envelope.
+  await app.register(dialnexaDialect(deps), { prefix: '/v1' });
   await app.register(exotelDialect(deps, opts.loginRateLimitPerMinute));
   await app.register(qvoiceDialect(deps, opts.loginRateLimitPerMinute));
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { as, seedCenter, startTestApp, type SeededCenter, type TestApp } from '../helpers/harness.js';
 import { engineObjects, foundationObjects } from '../helpers/fixtures.js';
+import { multipart } from '../helpers/multipart.js';
 
 type Ids = Awaited<ReturnType<typeof foundationObjects>> & {
   engine: Awaited<ReturnType<typeof engineObjects>>;
@@ -11,6 +12,8 @@ interface Attempt {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   url: (acme: Ids, globex: Ids) => string;
   body?: (acme: Ids, globex: Ids) => object;
+  /** Sent as a multipart upload of a small CSV instead of a JSON body. */
+  upload?: boolean;
 }
 
 /** Every native route that names an object, tried by globex's admin with acme's ids. */
@@ -181,6 +184,22 @@ const ATTEMPTS: Attempt[] = [
     method: 'GET',
     url: (a) => `/v1/campaigns/${a.engine.campaign.id}/live`,
   },
+  {
+    route: 'GET /v1/campaigns-leads/{id}',
+    method: 'GET',
+    url: (a) => `/v1/campaigns-leads/${a.contact.id}`,
+  },
+  {
+    route: 'DELETE /v1/campaigns-leads/{id}',
+    method: 'DELETE',
+    url: (a) => `/v1/campaigns-leads/${a.contact.id}`,
+  },
+  {
+    route: 'POST /v1/campaigns-leads/upload-file/{campaignId}',
+    method: 'POST',
+    url: (a) => `/v1/campaigns-leads/upload-file/${a.campaign.id}`,
+    upload: true,
+  },
 ];
 
 /** References to acme objects inside globex's own requests: resolved as missing, never linked. */
@@ -244,6 +263,12 @@ const REFERENCES: Attempt[] = [
     body: (a) => ({ campaign_id: a.campaign.id, phone_number: '+919812345678' }),
   },
   { route: 'GET /v1/contacts (list_id)', method: 'GET', url: (a) => `/v1/contacts?list_id=${a.list.id}` },
+  {
+    route: 'POST /v1/campaigns-leads (campaignId)',
+    method: 'POST',
+    url: () => '/v1/campaigns-leads',
+    body: (a) => ({ phoneNumber: '9812345678', countryCode: '+91', campaignId: a.campaign.id }),
+  },
   {
     route: 'GET /v1/campaigns/progress (campaign_id)',
     method: 'GET',
@@ -321,6 +346,9 @@ describe('tenancy: another center’s objects are invisible and untouchable', ()
         method: attempt.method,
         url: attempt.url(acmeIds, globexIds),
         ...(attempt.body ? { payload: attempt.body(acmeIds, globexIds) } : {}),
+        ...(attempt.upload
+          ? multipart({}, { name: 'leads.csv', content: 'phone_number\n9812345678\n' })
+          : {}),
       });
       assert.equal(res.statusCode, 404, `${attempt.route}: ${res.statusCode} ${res.body}`);
       assert.deepEqual(Object.keys(res.json()).sort(), ['error', 'message', 'statusCode'], attempt.route);

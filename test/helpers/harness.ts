@@ -36,6 +36,16 @@ export async function freshDatabase(): Promise<DatabaseHandle> {
       await handle.close();
       const dropper = new pg.Client({ connectionString: url });
       await dropper.connect();
+      // The pool's end() resolves before its connections have left the server: wait for them, so
+      // that dropping the database never kills one still closing (its error would be uncaught).
+      for (let i = 0; i < 100; i++) {
+        const open = await dropper.query(
+          'select count(*)::int as n from pg_stat_activity where datname = $1',
+          [name],
+        );
+        if (open.rows[0].n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       await dropper.query(`drop database if exists ${name} with (force)`);
       await dropper.end();
     },
