@@ -3,7 +3,7 @@ import type { Contact, RowPatch } from '../db/schema.js';
 import type { TenantScope } from '../db/tenant-scope.js';
 
 /** The status a claimed contact returns to when it is not dialled after all. */
-const UNCLAIMED_STATUS = sql`case when callback_at is not null then 'callback' when attempts > 0 then 'retry' else 'new' end`;
+const UNCLAIMED_STATUS = sql`case when removed_at is not null then 'removed' when callback_at is not null then 'callback' when attempts > 0 then 'retry' else 'new' end`;
 
 /** The engine's writes to contacts it holds a claim (lease) on. */
 export class DialingRepository {

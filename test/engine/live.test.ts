@@ -344,6 +344,35 @@ describe('the live engine on virtual time, over the database', () => {
     await stop(campaign.id);
   });
 
+  test('a contact removed during its call: the call finishes, the contact ends removed and is never dialled again', async () => {
+    const campaign = await w.campaign({ dialing_mode: 'progressive', wrap_up_seconds: 5 });
+    const list = await w.list(campaign.id, 'Removal list');
+    const [number] = phones(1);
+    await w.contacts(list.id, [number!]);
+    await w.agents(campaign.id, 1);
+    await start(campaign.id);
+    await w.run(10_000);
+    const [contact] = await contactsOf(list.id);
+    assert.equal(contact.status, 'in_progress');
+    await w.ok('DELETE', `/v1/contacts/${contact.id}`);
+    const during = await w.ok('GET', `/v1/contacts/${contact.id}`);
+    assert.equal(during.status, 'in_progress', 'the live-call guard holds until the call ends');
+    assert.ok(during.removed_at);
+    await w.run(2 * MINUTE);
+    const afterCall = await w.ok('GET', `/v1/contacts/${contact.id}`);
+    assert.equal(afterCall.status, 'removed');
+    const logs = await logsOf(campaign.id);
+    assert.deepEqual(
+      logs.map((l) => l.status),
+      ['completed'],
+    );
+    assert.equal(
+      (await w.ok('GET', `/v1/campaigns/${campaign.id}`)).status,
+      'completed',
+      'nothing left to dial',
+    );
+  });
+
   test('preview: the agent sees the contact, skips one (no attempt), accepts the next, and takes the call', async () => {
     const campaign = await w.campaign({
       dialing_mode: 'preview',

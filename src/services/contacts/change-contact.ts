@@ -108,9 +108,11 @@ export function removeContact(
         `The campaign is ${CAMPAIGN_STATUS_WORD[campaign.status]}; its leads are kept as the record of what ran`,
       );
     }
+    // A contact on a call keeps its live-call status (and the database's one-call-per-number
+    // guard) until the call ends; the engine then leaves it removed.
     const { before, after } = await repos.contacts.update(
       current.id,
-      { status: 'removed', removed_at: now },
+      current.status === 'in_progress' ? { removed_at: now } : { status: 'removed', removed_at: now },
       now,
       options.version,
     );

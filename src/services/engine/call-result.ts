@@ -38,8 +38,10 @@ export async function decideCallResult(
     campaign,
     now,
   });
+  // A contact removed during its call stays removed, whatever the call's result.
+  const status = contact.removed_at ? 'removed' : decision.status;
   const patch: RowPatch<'contacts'> = {
-    status: decision.status,
+    status,
     attempts: attemptsWithThisCall - (decision.countsAsAttempt ? 0 : 1),
     next_attempt_at: decision.nextAttemptAt,
     callback_at: decision.callbackAt,
@@ -54,18 +56,18 @@ export async function decideCallResult(
     at: now,
   };
   const events: NewLeadEvent[] = [];
-  if (contact.status !== decision.status) {
+  if (contact.status !== status) {
     events.push({
       ...base,
       type: 'status_changed',
       from_status: contact.status,
-      to_status: decision.status,
+      to_status: status,
       detail: decision.reason ? { reason: decision.reason } : {},
     });
   }
   if (decision.status === 'retry')
     events.push({ ...base, type: 'retry_scheduled', detail: { at: decision.nextAttemptAt } });
-  if (decision.status === 'callback') {
+  if (status === 'callback') {
     events.push({
       ...base,
       type: 'callback_scheduled',
