@@ -81,7 +81,11 @@ function BoardRow({ entry, now, campaign }: { entry: BoardEntry; now: number; ca
   const state = session.state as WorkingAgentState;
   const inState = (now - Date.parse(session.state_since)) / 1000;
   const phase = call ? callPhase(call) : null;
+  // Ringing, waiting or talking for so long; once ended, how long the conversation lasted.
   const since = call ? (call.connected_at ?? call.answered_at ?? call.dialed_at) : null;
+  const callSeconds = since
+    ? ((call?.ended_at ? Date.parse(call.ended_at) : now) - Date.parse(since)) / 1000
+    : 0;
   const name = entry.full_name || entry.username;
   return (
     <tr data-agent={entry.username} data-state={state}>
@@ -111,7 +115,7 @@ function BoardRow({ entry, now, campaign }: { entry: BoardEntry; now: number; ca
               call.phone_number
             )}{' '}
             <small className="muted">
-              {phase === 'ended' ? 'ended' : phase} · {formatDuration((now - Date.parse(since!)) / 1000)}
+              {phase} · {formatDuration(callSeconds)}
             </small>
           </>
         ) : (

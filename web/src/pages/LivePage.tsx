@@ -46,8 +46,7 @@ export function LivePage({ campaignId }: { campaignId: string }) {
       {c && stats && (
         <p className="muted live-summary">
           <StatusBadge status={c.status} /> {c.dialing_mode} pacing · calling hours {c.calling_hours.start}–
-          {c.calling_hours.end} · figures for today since{' '}
-          {new Date(stats.today.day_start).toLocaleTimeString(undefined, { timeStyle: 'short' })}
+          {c.calling_hours.end} · today is the campaign's day in {c.time_zone}
         </p>
       )}
       {stats && (
@@ -80,7 +79,7 @@ export function LivePage({ campaignId }: { campaignId: string }) {
             </section>
           </div>
           <div className="columns wide-first">
-            <DayChart stats={stats} />
+            <DayChart stats={stats} timeZone={c?.time_zone} />
             <Today stats={stats} />
           </div>
         </>
@@ -221,7 +220,7 @@ const SERIES = [
 ] as const;
 
 /** The day in 15-minute steps, from the first call to now, the quiet quarters counted as zero. */
-function DayChart({ stats }: { stats: LiveStats }) {
+function DayChart({ stats, timeZone }: { stats: LiveStats; timeZone: string | undefined }) {
   const buckets = useMemo(() => {
     if (stats.series.length === 0) return [];
     const byStart = new Map(stats.series.map((b) => [Date.parse(b.at), b]));
@@ -244,7 +243,9 @@ function DayChart({ stats }: { stats: LiveStats }) {
     () => ({
       type: 'line',
       data: {
-        labels: buckets.map((b) => new Date(b.at).toLocaleTimeString(undefined, { timeStyle: 'short' })),
+        labels: buckets.map((b) =>
+          new Date(b.at).toLocaleTimeString(undefined, { timeZone, hour: '2-digit', minute: '2-digit' }),
+        ),
         datasets: SERIES.map((s) => ({
           label: s.label,
           data: buckets.map((b) => b[s.key]),
@@ -260,12 +261,12 @@ function DayChart({ stats }: { stats: LiveStats }) {
         plugins: { legend: { position: 'bottom' } },
       },
     }),
-    [buckets],
+    [buckets, timeZone],
   );
   const totals = SERIES.map((s) => `${stats.today[s.key]} ${s.label}`).join(', ');
   return (
     <section className="card" aria-labelledby="day-title">
-      <h2 id="day-title">Today, every 15 minutes</h2>
+      <h2 id="day-title">Today, every 15 minutes{timeZone ? ` (${timeZone})` : ''}</h2>
       {buckets.length === 0 ? (
         <p className="muted">No calls yet today.</p>
       ) : (
