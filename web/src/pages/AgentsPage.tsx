@@ -103,7 +103,7 @@ function BoardRow({ entry, now, campaign }: { entry: BoardEntry; now: number; ca
         {session.pause_reason && state === 'paused' && <small> {session.pause_reason}</small>}
         {session.pending_pause_reason && <small> (pause after this call)</small>}
       </td>
-      <td className="number" aria-label={`${name} in state for`}>
+      <td className="number" data-in-state>
         {formatDuration(inState)}
       </td>
       <td>

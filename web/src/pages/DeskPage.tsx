@@ -135,7 +135,7 @@ function Working({ desk, busy, perform }: { desk: Desk; busy: boolean; perform: 
       <section className="card desk-state" data-state={session.state} aria-labelledby="desk-state-title">
         <div className="desk-state-main">
           <h2 id="desk-state-title">
-            {STATE_HEADLINE[session.state]}
+            {preview ? 'Previewing a contact' : STATE_HEADLINE[session.state]}
             {session.state === 'paused' && session.pause_reason && `: ${session.pause_reason}`}
           </h2>
           <p className="muted">
@@ -147,10 +147,15 @@ function Working({ desk, busy, perform }: { desk: Desk; busy: boolean; perform: 
               You will pause ({session.pending_pause_reason}) when this call and its wrap-up end.
             </p>
           )}
-          {session.pending_request && <p className="muted">Waiting for the dialer…</p>}
+          {(session.pending_request || !session.engine) && (
+            <p className="muted" role="status">
+              Waiting for the dialer…
+            </p>
+          )}
         </div>
         <div className="desk-controls">
-          {session.state === 'available' && campaign.dialing_mode === 'preview' && (
+          {/* Contacts are handed out by the dialer engine: the button waits until it has taken this session. */}
+          {session.state === 'available' && campaign.dialing_mode === 'preview' && session.engine && (
             <button disabled={busy} onClick={() => void perform('preview/next')}>
               Next contact
             </button>
@@ -210,7 +215,7 @@ function Working({ desk, busy, perform }: { desk: Desk; busy: boolean; perform: 
 
 const STATE_HEADLINE: Record<string, string> = {
   available: 'Available: waiting for a call',
-  reserved: 'Reserved',
+  reserved: 'Reserved: a call is being placed for you',
   on_call: 'On a call',
   wrap_up: 'Wrap-up',
   paused: 'Paused',

@@ -129,7 +129,7 @@ function AgentsByState({ stats }: { stats: LiveStats }) {
   const text = AGENT_STATES.map((s) => `${stats.agents[s]} ${AGENT_STATE_LABEL[s]}`).join(', ');
   return (
     <section className="card tile" aria-labelledby="agents-title">
-      <h2 id="agents-title">Agents · {total} logged in</h2>
+      <h2 id="agents-title">Agents by state · {total} logged in</h2>
       <div className="stacked tall" role="img" aria-label={`Agents: ${total ? text : 'none logged in'}`}>
         {AGENT_STATES.filter((s) => stats.agents[s]).map((s) => (
           <span
