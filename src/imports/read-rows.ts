@@ -15,6 +15,14 @@ export interface SourceFile {
 
 const DELIMITERS = [',', ';', '\t', '|'];
 
+/** PostgreSQL text cannot hold NUL characters: a stray one in a file is dropped, not fatal. */
+function withoutNul(cells: string[]): string[] {
+  for (let i = 0; i < cells.length; i++) {
+    if (cells[i]!.includes('\0')) cells[i] = cells[i]!.replaceAll('\0', '');
+  }
+  return cells;
+}
+
 /** Picks the delimiter that splits the first lines most consistently (ignoring quoted text). */
 export function sniffDelimiter(sample: string): string {
   const lines = sample
@@ -77,7 +85,7 @@ export async function readCsv(path: string, hasHeader: (first: string[]) => bool
   let header: string[] | null = null;
   let pending: SourceRow | null = null;
   if (!first.done) {
-    const cells = first.value.record;
+    const cells = withoutNul(first.value.record);
     if (hasHeader(cells)) header = cells.map((c) => c.trim());
     else pending = { line: 1, cells };
     previousEnd = first.value.info.lines;
@@ -89,7 +97,7 @@ export async function readCsv(path: string, hasHeader: (first: string[]) => bool
       if (next.done) return;
       const line = previousEnd + 1;
       previousEnd = next.value.info.lines;
-      const cells = next.value.record;
+      const cells = withoutNul(next.value.record);
       if (cells.length === 1 && cells[0]!.trim() === '') continue;
       yield { line, cells };
     }
@@ -125,7 +133,7 @@ export async function readXlsx(path: string, hasHeader: (first: string[]) => boo
         const cells: string[] = [];
         for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]));
         if (cells.every((c) => c.trim() === '')) continue;
-        yield { line: row.number, cells };
+        yield { line: row.number, cells: withoutNul(cells) };
       }
       return;
     }
