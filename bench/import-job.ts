@@ -22,6 +22,7 @@ await runImport(deps, job, {
   owner: 'bench',
   leaseMs: 600_000,
   batchSize: Number(process.env.BENCH_BATCH ?? 5000),
+  threads: Number(process.env.BENCH_THREADS ?? 0),
 });
 const seconds = (performance.now() - started) / 1000;
 const usage = process.resourceUsage();

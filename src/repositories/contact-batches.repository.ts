@@ -3,6 +3,7 @@ import type { BulkTransaction } from '../db/bulk-session.js';
 import type { DedupPolicy, DedupScope } from '../db/schema.js';
 import type { TenantScope } from '../db/tenant-scope.js';
 import type { NewContact } from './contacts.repository.js';
+import { PG_TYPE, ROW_COLUMNS, STAGE, STAGE_COLUMNS } from './contact-stage.js';
 
 /** Where a batch of contacts goes; these are the same for every row of a batch. */
 export interface BatchTarget {
@@ -32,76 +33,6 @@ export interface StagedCounts {
 }
 
 export const DNC_REASON = 'dnc: the number is on a do-not-call list';
-
-/** Per-row columns of a batch, in the staging table's (and COPY's) order after `ord`. */
-const ROW_COLUMNS = [
-  'uid',
-  'phone_e164',
-  'phone_raw',
-  'phone_country',
-  'first_name',
-  'last_name',
-  'variables',
-  'ticket_id',
-  'note',
-  'type',
-  'priority',
-  'max_retries',
-  'cool_off_seconds',
-  'time_zone',
-  'time_zone_source',
-] as const satisfies readonly (keyof NewContact)[];
-
-const PG_TYPE: Record<(typeof ROW_COLUMNS)[number], string> = {
-  uid: 'uuid',
-  phone_e164: 'text',
-  phone_raw: 'text',
-  phone_country: 'text',
-  first_name: 'text',
-  last_name: 'text',
-  variables: 'jsonb',
-  ticket_id: 'text',
-  note: 'text',
-  type: 'text',
-  priority: 'integer',
-  max_retries: 'integer',
-  cool_off_seconds: 'integer',
-  time_zone: 'text',
-  time_zone_source: 'text',
-};
-
-const STAGE = 'pg_temp.contact_stage';
-const STAGE_COLUMNS = ['ord', 'rejection', 'raw_value', ...ROW_COLUMNS];
-
-const SPECIAL = /[\\\t\n\r]/;
-
-/** One value in COPY's text format. */
-function field(value: string | number | null): string {
-  if (value === null) return '\\N';
-  if (typeof value === 'number') return String(value);
-  if (!SPECIAL.test(value)) return value;
-  return value.replace(/[\\\t\n\r]/g, (c) =>
-    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
-  );
-}
-
-/**
- * The staging table's text for a valid row (`ord` is its line in the file). Lines are built while
- * the file is read and sent with one COPY per batch.
- */
-export function stageLine(ord: number, c: NewContact): string {
-  return (
-    `${ord}\t\\N\t\\N\t${c.uid}\t${field(c.phone_e164)}\t${field(c.phone_raw)}\t${field(c.phone_country)}\t` +
-    `${field(c.first_name)}\t${field(c.last_name)}\t${field(JSON.stringify(c.variables))}\t` +
-    `${field(c.ticket_id)}\t${field(c.note)}\t${field(c.type)}\t${field(c.priority)}\t${field(c.max_retries)}\t` +
-    `${field(c.cool_off_seconds)}\t${field(c.time_zone)}\t${field(c.time_zone_source)}\n`
-  );
-}
-
-/** The staging table's text for a refused row: it goes to the error report with the batch. */
-export function rejectedStageLine(ord: number, rawValue: string, reason: string): string {
-  return `${ord}\t${field(reason)}\t${field(rawValue)}${'\t\\N'.repeat(ROW_COLUMNS.length)}\n`;
-}
 
 /**
  * Writes batches of contacts: do-not-call numbers refused, duplicates (within the batch or already
@@ -133,6 +64,16 @@ export class ContactBatchesRepository {
       select ${this.scope.contactCenterId}::bigint, ${target.importJobId}::bigint, st.ord, coalesce(st.raw_value, st.phone_raw),
         coalesce(st.rejection, ${DNC_REASON})
       from ${sql.raw(STAGE)} st where st.rejection is not null or st.ord in (select ord from blocked))`;
+    if (process.env.EXPLAIN_IMPORT) {
+      await sql`savepoint x`.execute(this.scope.db);
+      const plan = await sql<{
+        'QUERY PLAN': string;
+      }>`explain (analyze, buffers) ${this.statement(source, target, rule, now, errors)}
+      select (select count(*) from inserted)::int as created, (select count(*) from matched)::int as matched,
+        (select count(*) from blocked)::int as dnc`.execute(this.scope.db);
+      console.error(plan.rows.map((r) => r['QUERY PLAN']).join('\n'));
+      await sql`rollback to savepoint x`.execute(this.scope.db);
+    }
     const result = await sql<StagedCounts>`${this.statement(source, target, rule, now, errors)}
       select (select count(*) from inserted)::int as created, (select count(*) from matched)::int as matched,
         (select count(*) from blocked)::int as dnc`.execute(this.scope.db);
@@ -188,7 +129,9 @@ export class ContactBatchesRepository {
   ): RawBuilder<unknown> {
     const center = this.scope.contactCenterId;
     const cols = sql.join(ROW_COLUMNS.map((c) => sql.ref(c)));
-    const fromBatch = sql.join(ROW_COLUMNS.map((c) => sql.ref(`f.${c}`)));
+    const fromBatch = sql.join(
+      ROW_COLUMNS.map((c) => (c === 'uid' ? sql`coalesce(f.uid, gen_random_uuid())` : sql.ref(`f.${c}`))),
+    );
     const dncScope =
       target.campaignId === null
         ? sql`d.campaign_id is null`
@@ -197,16 +140,20 @@ export class ContactBatchesRepository {
       rule.scope === 'campaign' && target.campaignId !== null
         ? sql`c.campaign_id = ${target.campaignId}`
         : sql`c.lead_list_id = ${target.leadListId}`;
-    // The earliest live contact with the row's number in the dedup target: one index probe per row.
+    // The earliest live contact with the row's number in the dedup target (offset 0 keeps the probe
+    // from being evaluated twice, once for the filter and once for the value).
     const matched =
       rule.policy === 'allow'
         ? sql`matched as (select null::integer as ord, null::bigint as id where false)`
         : sql`matched as (
-            select l.ord, m.id from live l cross join lateral (
-              select c.id from contacts c
-              where c.phone_e164 = l.phone_e164 and ${sameTarget} and c.removed_at is null
-                and c.contact_center_id = ${center}
-              order by c.id limit 1) m)`;
+            select ord, id from (
+              select l.ord, (
+                select c.id from contacts c
+                where c.phone_e164 = l.phone_e164 and ${sameTarget} and c.removed_at is null
+                  and c.contact_center_id = ${center}
+                order by c.id limit 1) as id
+              from live l offset 0) probed
+            where id is not null)`;
     // What is inserted: every live row (allow), or the first row of each number not stored yet.
     const fresh =
       rule.policy === 'allow'
@@ -232,11 +179,13 @@ export class ContactBatchesRepository {
                   order by m.id, l.ord desc) u
             where c.id = u.contact_id and c.contact_center_id = ${center})`
         : sql``;
+    // Both look-ups are correlated subqueries, one index probe per row: a plan that cannot turn
+    // into a scan of a large table whatever the statistics say.
     return sql`with s as materialized ${source},
       blocked as (
-        select s.ord from s where exists (
-          select 1 from dnc_entries d
-          where d.contact_center_id = ${center} and d.phone_e164 = s.phone_e164 and ${dncScope})),
+        select s.ord from s where (
+          select true from dnc_entries d
+          where d.contact_center_id = ${center} and d.phone_e164 = s.phone_e164 and ${dncScope} limit 1)),
       live as (select * from s where s.ord not in (select ord from blocked)),
       ${matched},
       ${fresh},

@@ -5,7 +5,8 @@ import { VersionedRepository } from './versioned-repository.js';
 
 /** A contact as written by an import or a create: everything but the engine's counters. */
 export interface NewContact {
-  uid: string;
+  /** Null: the database makes one (imports). */
+  uid: string | null;
   lead_list_id: number;
   campaign_id: number | null;
   phone_e164: string;

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_foundation.js';
 import * as m0002 from './0002_leads.js';
 import * as m0003 from './0003_hopper.js';
+import * as m0005 from './0005_import_dedup_indexes.js';
 
 /**
  * Forward-only migrations, applied in name order. Never edit a released migration: add the next
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_leads': m0002,
   '0003_hopper': m0003,
+  '0005_import_dedup_indexes': m0005,
 };

@@ -4,44 +4,38 @@ import type { ImportJob } from '../../db/schema.js';
 import { normalizePhone } from '../../domain/phone.js';
 import { AppError } from '../../domain/errors.js';
 import { ContactCentersRepository } from '../../repositories/contact-centers.repository.js';
-import { rejectedStageLine, stageLine } from '../../repositories/contact-batches.repository.js';
 import { tenantRepositories } from '../../repositories/index.js';
-import { readCsv, readXlsx } from '../../imports/read-rows.js';
-import { resolveColumns, rowToFields, type ColumnTarget } from '../../imports/column-mapping.js';
-import { prepareContact, type ContactTarget } from '../contacts/prepare-contact.js';
+import { readCsv, readXlsx, type SourceRow } from '../../imports/read-rows.js';
+import { resolveColumns, type ColumnTarget } from '../../imports/column-mapping.js';
+import type { ContactTarget } from '../contacts/prepare-contact.js';
 import type { ServiceDeps } from '../context.js';
+import type { PreparedBatch } from './prepare-rows.js';
+import { inlinePreparer, threadPreparer, type RowPreparer } from './row-preparer.js';
 
 export interface RunOptions {
   owner: string;
   leaseMs: number;
   batchSize: number;
+  /**
+   * Threads that check and encode rows beside the main thread, from the second batch on (a
+   * one-batch file never starts one). 0: everything on the main thread.
+   */
+  threads?: number;
   /** Called after each committed batch (tests use it to kill the process mid-import). */
   afterBatch?: (job: ImportJob, batches: number) => Promise<void> | void;
 }
 
-const RAW_LIMIT = 500;
-/** Rows read between two turns of the event loop, so the database's replies are not kept waiting. */
-const ROWS_PER_TURN = 256;
-
-/** A batch as it is read: its rows already checked and encoded for the staging table. */
-interface Batch {
-  lines: string[];
-  rows: number;
-  valid: number;
-  rejected: number;
-  /** The checkpoint once this batch is in: the number of data rows read up to its end. */
-  lastRow: number;
-}
-
-const emptyBatch = (): Batch => ({ lines: [], rows: 0, valid: 0, rejected: 0, lastRow: 0 });
+/** Rows checked together (and read between two turns of the event loop). */
+const CHUNK_ROWS = 256;
 
 /**
  * Runs (or resumes) an import. The file is read as a stream; rows already covered by the job's
- * checkpoint are skipped. Each row is checked and encoded as it is read; each batch is sent with
- * one COPY into a staging table and written by one statement (DNC, dedup, insert, error rows),
- * and its contacts, error rows, the job's counters and the new checkpoint commit in one
- * transaction, so a crash leaves whole batches and a checkpoint to resume from, never half a
- * batch. While one batch is written the next is read. The job ends completed, or failed with the
+ * checkpoint are skipped. Rows are checked and encoded in batches (on preparation threads when
+ * there are some); each batch is sent with one COPY into a staging table and written by one
+ * statement (DNC, dedup, insert, error rows), and its contacts, error rows, the job's counters and
+ * the new checkpoint commit in one transaction, so a crash leaves whole batches and a checkpoint
+ * to resume from, never half a batch. While one batch is written the next ones are read and
+ * checked; batches commit strictly in file order. The job ends completed, or failed with the
  * reason.
  */
 export async function runImport(deps: ServiceDeps, job: ImportJob, options: RunOptions): Promise<void> {
@@ -63,57 +57,77 @@ export async function runImport(deps: ServiceDeps, job: ImportJob, options: RunO
       centerTimeZone: center.time_zone,
       importJobId: job.id,
     };
-    await deps.openBulkSession(async (session) => {
-      let columns: ColumnTarget[] | null = null;
-      let rowNumber = 0;
-      let batch = emptyBatch();
-      let batches = 0;
-      // One batch is written while the next is read and checked: the database works on one core
-      // while parsing and normalisation run on the other. Batches still commit in file order.
-      let writing: Promise<void> = Promise.resolve();
-      const flush = async () => {
-        if (batch.rows === 0) return;
-        const full = batch;
-        full.lastRow = rowNumber;
-        batch = emptyBatch();
-        await writing;
-        writing = commitBatch(deps, session, job, target, full, options).then(async () => {
-          batches += 1;
-          await options.afterBatch?.(job, batches);
-        });
-        // Surface a failed write at the next flush (or the end), not as an unhandled rejection.
-        writing.catch(() => undefined);
-      };
-      let sinceTurn = 0;
-      for await (const row of source.rows) {
-        rowNumber += 1;
-        columns ??= resolveColumns(
-          source.header,
-          Math.max(source.header?.length ?? 0, row.cells.length),
-          job.column_mapping,
-        );
-        if (rowNumber <= job.checkpoint_row) continue;
-        const p = prepareContact(rowToFields(row.cells, columns), target, deps.ids.uuid());
-        if (p.ok) {
-          batch.lines.push(stageLine(row.line, p.contact));
-          batch.valid += 1;
-        } else {
-          batch.lines.push(
-            rejectedStageLine(row.line, p.raw.slice(0, RAW_LIMIT), `${p.reason}: ${p.message}`),
+    let threads: RowPreparer | undefined;
+    try {
+      await deps.openBulkSession(async (session) => {
+        let columns: ColumnTarget[] | null = null;
+        let inline: RowPreparer | undefined;
+        let rowNumber = 0;
+        let batches = 0;
+        let submitted = 0;
+        // Rows go to preparation in small chunks, so few of them wait as objects; a batch is the
+        // chunks' answers, in order.
+        const chunkSize = Math.min(CHUNK_ROWS, options.batchSize);
+        let chunk: SourceRow[] = [];
+        let parts: Promise<PreparedBatch>[] = [];
+        let batchRows = 0;
+        // Commits in file order; at most `ahead` batches are read before the oldest is in.
+        let chain: Promise<void> = Promise.resolve();
+        const pending: Promise<void>[] = [];
+        const ahead = 1 + (options.threads ?? 0);
+        const sendChunk = () => {
+          if (chunk.length === 0) return;
+          const spec = { columns: columns!, target };
+          // A one-batch file never starts a thread.
+          if (submitted >= 1 && options.threads && !threads) threads = threadPreparer(spec, options.threads);
+          const part = (threads ?? (inline ??= inlinePreparer(spec))).prepare(chunk);
+          part.catch(() => undefined);
+          parts.push(part);
+          batchRows += chunk.length;
+          chunk = [];
+        };
+        const submit = async () => {
+          sendChunk();
+          if (parts.length === 0) return;
+          const batch = parts;
+          const lastRow = rowNumber;
+          parts = [];
+          batchRows = 0;
+          submitted += 1;
+          chain = chain.then(async () => {
+            await commitBatch(deps, session, job, target, await Promise.all(batch), lastRow, options);
+            batches += 1;
+            await options.afterBatch?.(job, batches);
+          });
+          // A failed write surfaces at the next wait (or the end), not as an unhandled rejection.
+          chain.catch(() => undefined);
+          pending.push(chain);
+          while (pending.length > ahead) await pending.shift();
+        };
+        for await (const row of source.rows) {
+          rowNumber += 1;
+          columns ??= resolveColumns(
+            source.header,
+            Math.max(source.header?.length ?? 0, row.cells.length),
+            job.column_mapping,
           );
-          batch.rejected += 1;
+          if (rowNumber <= job.checkpoint_row) continue;
+          chunk.push(row);
+          if (batchRows + chunk.length >= options.batchSize) await submit();
+          else if (chunk.length === chunkSize) {
+            sendChunk();
+            // Let the database's replies and the threads' answers in between chunks.
+            await nextTurn();
+          }
         }
-        batch.rows += 1;
-        if (batch.rows >= options.batchSize) await flush();
-        if (++sinceTurn === ROWS_PER_TURN) {
-          sinceTurn = 0;
-          await nextTurn();
-        }
-      }
-      if (!columns && source.header) resolveColumns(source.header, source.header.length, job.column_mapping);
-      await flush();
-      await writing;
-    });
+        if (!columns && source.header)
+          resolveColumns(source.header, source.header.length, job.column_mapping);
+        await submit();
+        await chain;
+      });
+    } finally {
+      await threads?.close();
+    }
     await finish('completed', null);
   } catch (error) {
     const message =
@@ -140,13 +154,22 @@ async function commitBatch(
   session: BulkSession,
   job: ImportJob,
   target: ContactTarget,
-  batch: Batch,
+  parts: PreparedBatch[],
+  lastRow: number,
   options: RunOptions,
 ): Promise<void> {
+  let rows = 0;
+  let valid = 0;
+  let rejected = 0;
+  for (const part of parts) {
+    rows += part.rows;
+    valid += part.valid;
+    rejected += part.rejected;
+  }
   await session.transaction(async (tx) => {
     const repos = tenantRepositories(tx.trx, { contactCenterId: job.contact_center_id });
     const now = deps.clock.now();
-    await repos.contactBatches.stage(tx, batch.lines.join(''));
+    await repos.contactBatches.stage(tx, parts.map((p) => p.text).join(''));
     await repos.contacts.lockInserts();
     const counts = await repos.contactBatches.writeStaged(
       { leadListId: target.leadListId, campaignId: target.campaignId, importJobId: job.id },
@@ -158,14 +181,14 @@ async function commitBatch(
       job.id,
       options.owner,
       {
-        rows_read: batch.rows,
+        rows_read: rows,
         accepted: counts.created,
         updated,
-        duplicates: batch.valid - counts.dnc - counts.created - updated,
+        duplicates: valid - counts.dnc - counts.created - updated,
         dnc: counts.dnc,
-        rejected: batch.rejected,
+        rejected,
       },
-      batch.lastRow,
+      lastRow,
       new Date(now.getTime() + options.leaseMs),
       now,
     );

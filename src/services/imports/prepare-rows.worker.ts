@@ -1,0 +1,13 @@
+// A preparation thread of an import: checks and encodes batches of rows (see row-preparer.ts).
+import { parentPort, workerData } from 'node:worker_threads';
+import type { SourceRow } from '../../imports/read-rows.js';
+import { prepareRows, type PrepareSpec } from './prepare-rows.js';
+
+const spec = workerData as PrepareSpec;
+parentPort!.on('message', (message: { id: number; rows: SourceRow[] }) => {
+  try {
+    parentPort!.postMessage({ id: message.id, batch: prepareRows(message.rows, spec) });
+  } catch (error) {
+    parentPort!.postMessage({ id: message.id, error: (error as Error).stack ?? String(error) });
+  }
+});
