@@ -8,6 +8,8 @@ export interface ImportWorkerOptions {
   pollMs?: number;
   leaseMs?: number;
   batchSize?: number;
+  /** Preparation threads per running import (see RunOptions.threads). */
+  threads?: number;
   afterBatch?: RunOptions['afterBatch'];
   onError?: (error: unknown, job: ImportJob) => void;
 }
@@ -61,7 +63,8 @@ export class ImportWorker {
         await runImport(this.deps, job, {
           owner: this.options.owner,
           leaseMs: this.leaseMs,
-          batchSize: this.options.batchSize ?? 2000,
+          batchSize: this.options.batchSize ?? 5000,
+          threads: this.options.threads ?? 0,
           afterBatch: this.options.afterBatch,
         });
       } catch (error) {
