@@ -42,14 +42,21 @@ export const DNC_REASON = 'dnc: the number is on a do-not-call list';
 export class ContactBatchesRepository {
   constructor(private readonly scope: TenantScope) {}
 
-  /** A transaction-local staging table (emptied at commit) on the session's connection. */
-  async stage(tx: BulkTransaction, text: string): Promise<void> {
+  /**
+   * Creates this connection's staging table, once per bulk session (in a transaction of its own,
+   * so a later batch rolling back keeps it). Rows staged in a transaction vanish at its commit.
+   */
+  async createStage(tx: BulkTransaction): Promise<void> {
     await sql
       .raw(
         `create temp table if not exists contact_stage (ord integer, rejection text, raw_value text, ` +
           `${ROW_COLUMNS.map((c) => `${c} ${PG_TYPE[c]}`).join(', ')}) on commit delete rows`,
       )
       .execute(tx.trx);
+  }
+
+  /** Sends a batch (encoded by contact-stage.ts) into the staging table with one COPY. */
+  async stage(tx: BulkTransaction, text: string): Promise<void> {
     await tx.copyIn(`${STAGE} (${STAGE_COLUMNS.join(', ')})`, text);
   }
 

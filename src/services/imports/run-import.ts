@@ -60,6 +60,7 @@ export async function runImport(deps: ServiceDeps, job: ImportJob, options: RunO
     let threads: RowPreparer | undefined;
     try {
       await deps.openBulkSession(async (session) => {
+        await session.transaction((tx) => tenantRepositories(tx.trx, tenant).contactBatches.createStage(tx));
         let columns: ColumnTarget[] | null = null;
         let inline: RowPreparer | undefined;
         let rowNumber = 0;
