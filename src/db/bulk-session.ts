@@ -14,8 +14,8 @@ import type { DB } from './schema.js';
  */
 export interface BulkTransaction {
   trx: Transaction<DB>;
-  /** Runs `copy <target> from stdin` with `data` in COPY's text format. */
-  copyIn(target: string, data: string): Promise<void>;
+  /** Runs `copy <target> from stdin` with `data`, pieces of COPY's text format (UTF-8) in order. */
+  copyIn(target: string, data: readonly Uint8Array[]): Promise<void>;
 }
 
 /** A connection kept for a long job (an import): its transactions run one after another on it. */
@@ -46,7 +46,7 @@ export function postgresBulkSessions(pool: pg.Pool): OpenBulkSession {
             body({
               trx,
               copyIn: (target, data) =>
-                pipeline(Readable.from([data]), client.query(copyFrom(`copy ${target} from stdin`))),
+                pipeline(Readable.from(data), client.query(copyFrom(`copy ${target} from stdin`))),
             }),
           ),
       });
@@ -70,7 +70,7 @@ export function pgliteBulkSessions(db: Database, pglite: PGlite): OpenBulkSessio
           body({
             trx,
             copyIn: async (target, data) => {
-              await pglite.query(`copy ${target} from '/dev/blob'`, [], { blob: new Blob([data]) });
+              await pglite.query(`copy ${target} from '/dev/blob'`, [], { blob: new Blob([...data]) });
             },
           }),
         ),

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import fs from 'node:fs';
 
 /** One data row of an uploaded file: its line (1-based, counting the header) and its cells. */
@@ -120,7 +120,9 @@ function cellText(value: ExcelJS.CellValue): string {
 
 /** Streams the first worksheet of an XLSX file, row by row. */
 export async function readXlsx(path: string, hasHeader: (first: string[]) => boolean): Promise<SourceFile> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+  // Loaded on demand: a large library that CSV imports never need.
+  const { default: Excel } = await import('exceljs');
+  const reader = new Excel.stream.xlsx.WorkbookReader(path, {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
     styles: 'ignore',

@@ -55,9 +55,9 @@ export class ContactBatchesRepository {
       .execute(tx.trx);
   }
 
-  /** Sends a batch (encoded by contact-stage.ts) into the staging table with one COPY. */
-  async stage(tx: BulkTransaction, text: string): Promise<void> {
-    await tx.copyIn(`${STAGE} (${STAGE_COLUMNS.join(', ')})`, text);
+  /** Sends a batch (encoded by contact-stage.ts, UTF-8) into the staging table with one COPY. */
+  async stage(tx: BulkTransaction, data: readonly Uint8Array[]): Promise<void> {
+    await tx.copyIn(`${STAGE} (${STAGE_COLUMNS.join(', ')})`, data);
   }
 
   /**

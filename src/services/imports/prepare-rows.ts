@@ -9,30 +9,35 @@ export interface PrepareSpec {
   target: ContactTarget;
 }
 
-/** A batch checked and encoded for the staging table: valid rows and refused rows with their reason. */
+/** Rows checked and encoded for the staging table: valid rows and refused rows with their reason. */
 export interface PreparedBatch {
-  text: string;
+  /**
+   * COPY text, UTF-8. Bytes rather than a string: kept outside the JavaScript heap while the batch
+   * waits for the database (less garbage collection), and moved from a thread without a copy.
+   */
+  data: Uint8Array;
   rows: number;
   valid: number;
   rejected: number;
 }
 
 const RAW_LIMIT = 500;
+const utf8 = new TextEncoder();
 
 /** Checks and normalises a batch of file rows, in file order. Pure: runs inline or in a thread. */
 export function prepareRows(rows: readonly SourceRow[], spec: PrepareSpec): PreparedBatch {
-  let text = '';
+  const lines: string[] = [];
   let valid = 0;
   let rejected = 0;
   for (const row of rows) {
     const p = prepareContact(rowToFields(row.cells, spec.columns), spec.target, null);
     if (p.ok) {
-      text += stageLine(row.line, p.contact);
+      lines.push(stageLine(row.line, p.contact));
       valid += 1;
     } else {
-      text += rejectedStageLine(row.line, p.raw.slice(0, RAW_LIMIT), `${p.reason}: ${p.message}`);
+      lines.push(rejectedStageLine(row.line, p.raw.slice(0, RAW_LIMIT), `${p.reason}: ${p.message}`));
       rejected += 1;
     }
   }
-  return { text, rows: rows.length, valid, rejected };
+  return { data: utf8.encode(lines.join('')), rows: rows.length, valid, rejected };
 }

@@ -6,7 +6,8 @@ import { prepareRows, type PrepareSpec } from './prepare-rows.js';
 const spec = workerData as PrepareSpec;
 parentPort!.on('message', (message: { id: number; rows: SourceRow[] }) => {
   try {
-    parentPort!.postMessage({ id: message.id, batch: prepareRows(message.rows, spec) });
+    const batch = prepareRows(message.rows, spec);
+    parentPort!.postMessage({ id: message.id, batch }, [batch.data.buffer as ArrayBuffer]);
   } catch (error) {
     parentPort!.postMessage({ id: message.id, error: (error as Error).stack ?? String(error) });
   }

@@ -170,7 +170,10 @@ async function commitBatch(
   await session.transaction(async (tx) => {
     const repos = tenantRepositories(tx.trx, { contactCenterId: job.contact_center_id });
     const now = deps.clock.now();
-    await repos.contactBatches.stage(tx, parts.map((p) => p.text).join(''));
+    await repos.contactBatches.stage(
+      tx,
+      parts.map((p) => p.data),
+    );
     await repos.contacts.lockInserts();
     const counts = await repos.contactBatches.writeStaged(
       { leadListId: target.leadListId, campaignId: target.campaignId, importJobId: job.id },
