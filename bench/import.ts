@@ -21,7 +21,8 @@ import { normalizePhone, contactTimeZone } from '../src/domain/phone.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 5000);
-const THREADS = Number(process.env.BENCH_THREADS ?? 0);
+// Preparation threads: IMPORT_THREADS as the server and the CLI read it (default: cores − 1, at most 4).
+const THREADS = loadConfig({ IMPORT_THREADS: process.env.IMPORT_THREADS }).importThreads;
 const PGLITE_ROWS = Number(process.env.BENCH_PGLITE_ROWS ?? 200_000);
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'outdial-bench-'));

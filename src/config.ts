@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import os from 'node:os';
 import path from 'node:path';
 
 const LogLevel = Type.Union(
@@ -20,6 +21,7 @@ export const ConfigSchema = Type.Object({
   passwordHashCost: Type.Integer({ minimum: 10, maximum: 20 }),
   shutdownTimeoutMs: Type.Integer({ minimum: 100 }),
   databasePoolSize: Type.Integer({ minimum: 1, maximum: 200 }),
+  importThreads: Type.Integer({ minimum: 0, maximum: 64 }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -43,6 +45,13 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'PASSWORD_HASH_COST', key: 'passwordHashCost', kind: 'integer', default: '15' },
   { env: 'SHUTDOWN_TIMEOUT_MS', key: 'shutdownTimeoutMs', kind: 'integer', default: '10000' },
   { env: 'DATABASE_POOL_SIZE', key: 'databasePoolSize', kind: 'integer', default: '10' },
+  // Phone normalisation threads per running import: the cores left beside the main thread, at most 4.
+  {
+    env: 'IMPORT_THREADS',
+    key: 'importThreads',
+    kind: 'integer',
+    default: String(Math.max(0, Math.min(4, os.availableParallelism() - 1))),
+  },
 ];
 
 export class ConfigError extends Error {
