@@ -55,17 +55,20 @@ function field(value: string | number | null): string {
   );
 }
 
+/** A value that needs no escaping: null, a checked number, a country code. */
+const plain = (value: string | number | null) => (value === null ? '\\N' : value);
+
 /**
  * The staging table's text for a valid row (`ord` is its line in the file; a null uid is made by
- * the database). Lines are built while
- * the file is read and sent with one COPY per batch.
+ * the database). Lines are built as rows are checked and sent with one COPY per batch. Only text
+ * taken from the file can hold characters COPY must escape.
  */
 export function stageLine(ord: number, c: NewContact): string {
   return (
-    `${ord}\t\\N\t\\N\t${field(c.uid)}\t${field(c.phone_e164)}\t${field(c.phone_raw)}\t${field(c.phone_country)}\t` +
+    `${ord}\t\\N\t\\N\t${plain(c.uid)}\t${c.phone_e164}\t${field(c.phone_raw)}\t${plain(c.phone_country)}\t` +
     `${field(c.first_name)}\t${field(c.last_name)}\t${field(JSON.stringify(c.variables))}\t` +
-    `${field(c.ticket_id)}\t${field(c.note)}\t${field(c.type)}\t${field(c.priority)}\t${field(c.max_retries)}\t` +
-    `${field(c.cool_off_seconds)}\t${field(c.time_zone)}\t${field(c.time_zone_source)}\n`
+    `${field(c.ticket_id)}\t${field(c.note)}\t${field(c.type)}\t${c.priority}\t${plain(c.max_retries)}\t` +
+    `${plain(c.cool_off_seconds)}\t${c.time_zone}\t${c.time_zone_source}\n`
   );
 }
 
