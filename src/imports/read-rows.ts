@@ -91,15 +91,20 @@ export async function readCsv(path: string, hasHeader: (first: string[]) => bool
     previousEnd = first.value.info.lines;
   }
   async function* rows(): AsyncIterable<SourceRow> {
-    if (pending) yield pending;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      const line = previousEnd + 1;
-      previousEnd = next.value.info.lines;
-      const cells = withoutNul(next.value.record);
-      if (cells.length === 1 && cells[0]!.trim() === '') continue;
-      yield { line, cells };
+    try {
+      if (pending) yield pending;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        const line = previousEnd + 1;
+        previousEnd = next.value.info.lines;
+        const cells = withoutNul(next.value.record);
+        if (cells.length === 1 && cells[0]!.trim() === '') continue;
+        yield { line, cells };
+      }
+    } finally {
+      // A reader that stops early (a preview, a failed import) closes the file.
+      await iterator.return?.();
     }
   }
   return { header, rows: rows() };
@@ -149,11 +154,15 @@ export async function readXlsx(path: string, hasHeader: (first: string[]) => boo
     else pending = first.value;
   }
   async function* rows(): AsyncIterable<SourceRow> {
-    if (pending) yield pending;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value;
+    try {
+      if (pending) yield pending;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    } finally {
+      await iterator.return(undefined);
     }
   }
   return { header, rows: rows() };

@@ -195,6 +195,11 @@ const REFERENCES: Attempt[] = [
   },
   { route: 'GET /v1/contacts (list_id)', method: 'GET', url: (a) => `/v1/contacts?list_id=${a.list.id}` },
   {
+    route: 'GET /v1/campaigns/progress (campaign_id)',
+    method: 'GET',
+    url: (a) => `/v1/campaigns/progress?campaign_id=${a.campaign.id}`,
+  },
+  {
     route: 'PUT /v1/campaigns/{id}/lead-lists/{listId} (listId)',
     method: 'PUT',
     url: (a, g) => `/v1/campaigns/${g.campaign.id}/lead-lists/${a.list.id}`,

@@ -3,17 +3,34 @@ import { api, loadSession, logout, type Me } from './api';
 import { CampaignFormPage } from './pages/CampaignFormPage';
 import { CampaignPage } from './pages/CampaignPage';
 import { CampaignsPage } from './pages/CampaignsPage';
+import { ContactPage } from './pages/ContactPage';
+import { ContactsPage } from './pages/ContactsPage';
+import { DeskPage } from './pages/DeskPage';
+import { DncPage } from './pages/DncPage';
+import { ImportJobPage, ImportPage } from './pages/ImportPage';
+import { LeadListsPage } from './pages/LeadListsPage';
 import { LoginPage } from './pages/LoginPage';
 import { QueuesPage } from './pages/QueuesPage';
 import { UsersPage } from './pages/UsersPage';
-import { navigate, useRoute } from './router';
+import { navigate, useLocation } from './router';
 import { MeContext, useCan, useMe } from './session';
+import { ScreenBoundary } from './ui';
 import type { Permission } from '../../src/domain/permissions';
 
+/**
+ * The screens, each behind the permission it needs from the API's own matrix. Supervisor screens
+ * need a permission agents lack (the campaigns screen is the supervisor's monitoring view, so it
+ * needs reports:read; queues are managed, so queues:write): an agent sees only the desk.
+ */
 const NAV: { path: string; label: string; permission: Permission }[] = [
-  { path: 'campaigns', label: 'Campaigns', permission: 'campaigns:read' },
+  { path: 'campaigns', label: 'Campaigns', permission: 'reports:read' },
+  { path: 'contacts', label: 'Contacts', permission: 'contacts:read' },
+  { path: 'lists', label: 'Lead lists', permission: 'contacts:read' },
+  { path: 'import', label: 'Import', permission: 'contacts:write' },
+  { path: 'dnc', label: 'Do not call', permission: 'dnc:read' },
   { path: 'users', label: 'Users', permission: 'users:read' },
-  { path: 'queues', label: 'Queues', permission: 'queues:read' },
+  { path: 'queues', label: 'Queues', permission: 'queues:write' },
+  { path: 'desk', label: 'Desk', permission: 'agent:desk' },
 ];
 
 export function App() {
@@ -47,18 +64,30 @@ export function App() {
 
 function Shell({ onLogout }: { onLogout: () => void }) {
   const can = useCan();
-  const route = useRoute();
+  const { path, query } = useLocation();
   const me = useMe();
   const visible = NAV.filter((n) => can(n.permission));
   useEffect(() => {
-    if (route.length === 0 && visible[0]) navigate(visible[0].path);
-  }, [route, visible]);
+    if (path.length === 0 && visible[0]) navigate(visible[0].path);
+  }, [path, visible]);
   return (
     <div className="shell">
+      <a
+        className="skip"
+        href="#main"
+        onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}
+      >
+        Skip to content
+      </a>
       <nav className="nav" aria-label="Main">
         <div className="brand">Outdial</div>
         {visible.map((n) => (
-          <a key={n.path} href={`#/${n.path}`} className={route[0] === n.path ? 'active' : ''}>
+          <a
+            key={n.path}
+            href={`#/${n.path}`}
+            className={path[0] === n.path ? 'active' : ''}
+            aria-current={path[0] === n.path ? 'page' : undefined}
+          >
             {n.label}
           </a>
         ))}
@@ -72,23 +101,40 @@ function Shell({ onLogout }: { onLogout: () => void }) {
           </button>
         </div>
       </nav>
-      <main className="content">
-        <Routes route={route} />
+      <main className="content" id="main" tabIndex={-1}>
+        <ScreenBoundary screen={path.join('/')}>
+          <Routes path={path} query={query} />
+        </ScreenBoundary>
       </main>
     </div>
   );
 }
 
-function Routes({ route }: { route: string[] }) {
+function Routes({ path, query }: { path: string[]; query: URLSearchParams }) {
   const can = useCan();
-  const [section, id, sub] = route;
-  if (section === 'campaigns' && can('campaigns:read')) {
-    if (id === 'new' && can('campaigns:write')) return <CampaignFormPage />;
-    if (id && sub === 'edit' && can('campaigns:write')) return <CampaignFormPage campaignId={id} />;
-    if (id) return <CampaignPage campaignId={id} />;
-    return <CampaignsPage />;
+  const [section, id, sub] = path;
+  const allowed = NAV.find((n) => n.path === section);
+  if (!allowed || !can(allowed.permission)) return <p className="empty">Nothing here.</p>;
+  switch (section) {
+    case 'campaigns':
+      if (id === 'new' && can('campaigns:write')) return <CampaignFormPage />;
+      if (id && sub === 'edit' && can('campaigns:write')) return <CampaignFormPage campaignId={id} />;
+      if (id) return <CampaignPage campaignId={id} />;
+      return <CampaignsPage />;
+    case 'contacts':
+      return id ? <ContactPage contactId={id} /> : <ContactsPage query={query} />;
+    case 'lists':
+      return <LeadListsPage />;
+    case 'import':
+      return id ? <ImportJobPage jobId={id} query={query} /> : <ImportPage query={query} />;
+    case 'dnc':
+      return <DncPage query={query} />;
+    case 'users':
+      return <UsersPage />;
+    case 'queues':
+      return <QueuesPage />;
+    case 'desk':
+      return <DeskPage />;
   }
-  if (section === 'users' && can('users:read')) return <UsersPage />;
-  if (section === 'queues' && can('queues:read')) return <QueuesPage />;
   return <p className="empty">Nothing here.</p>;
 }

@@ -47,7 +47,8 @@ async function refresh(): Promise<boolean> {
   return true;
 }
 
-export async function api<T>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
+/** A request with the session's token, refreshed once on 401; the raw response. */
+async function authorized(method: string, path: string, body?: unknown, retried = false): Promise<Response> {
   const session = loadSession();
   const headers: Record<string, string> = {};
   if (session) headers.authorization = `Bearer ${session.access_token}`;
@@ -60,18 +61,65 @@ export async function api<T>(method: string, path: string, body?: unknown, retri
   const res = await fetch(path, { method, headers, body: payload });
   if (res.status === 401 && session && !retried) {
     refreshing ??= refresh().finally(() => (refreshing = null));
-    if (await refreshing) return api<T>(method, path, body, true);
+    if (await refreshing) return authorized(method, path, body, true);
     window.dispatchEvent(new Event('outdial:logged-out'));
   }
+  return res;
+}
+
+async function failure(res: Response): Promise<ApiError> {
+  const text = await res.text();
+  let message: unknown;
+  try {
+    message = text ? (JSON.parse(text) as { message?: unknown }).message : undefined;
+  } catch {
+    message = text;
+  }
+  const problems = Array.isArray(message) ? message.map(String) : [String(message ?? res.statusText)];
+  return new ApiError(res.status, problems.join('; '), problems);
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await authorized(method, path, body);
+  if (!res.ok) throw await failure(res);
   if (res.status === 204) return undefined as T;
   const text = await res.text();
-  const data = text ? JSON.parse(text) : undefined;
-  if (!res.ok) {
-    const message = data?.message;
-    const problems = Array.isArray(message) ? message : [String(message ?? res.statusText)];
-    throw new ApiError(res.status, problems.join('; '), problems);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Downloads a file the API serves (CSV exports, error reports): the token goes in a header, so no plain link. */
+export async function download(path: string, fileName: string): Promise<void> {
+  const res = await authorized('GET', path);
+  if (!res.ok) throw await failure(res);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** A text resource of the API (a CSV report) read in the page. */
+export async function authorizedText(path: string): Promise<string> {
+  const res = await authorized('GET', path);
+  if (!res.ok) throw await failure(res);
+  return res.text();
+}
+
+/** A query string from the values that are set (arrays repeat the key). */
+export function query(
+  params: Record<string, string | number | boolean | string[] | null | undefined>,
+): string {
+  const out = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null || value === '') continue;
+    if (Array.isArray(value)) value.forEach((v) => out.append(key, v));
+    else out.set(key, String(value));
   }
-  return data as T;
+  const text = out.toString();
+  return text ? `?${text}` : '';
 }
 
 export async function login(username: string, password: string, contactCenter: string): Promise<void> {
@@ -136,7 +184,6 @@ export interface Campaign {
   queue_id: string | null;
   name: string;
   description: string;
-  type: string;
   dialing_mode: 'preview' | 'progressive' | 'power' | 'predictive' | 'agentless';
   status: 'draft' | 'active' | 'paused' | 'completed' | 'cancelled';
   from_phone_number: string | null;
@@ -148,8 +195,173 @@ export interface Campaign {
   wrap_up_seconds: number;
   preview_timeout_seconds: number;
   retry_config: { max_retries: number; retry_interval_minutes: number };
+  retry_rules: Record<string, RetryRule>;
+  type: 'interaction' | 'notification';
+  agent_id: string | null;
+  scheduled_at: string | null;
+  ends_at: string | null;
+  weekly_windows: WeeklyWindow[];
+  started_at: string | null;
   version: number;
   created_at: string;
+}
+
+export interface RetryRule {
+  delay_minutes: number;
+  counts_as_attempt: boolean;
+}
+
+/** A weekly window: day 0 = Sunday, times HH:MM. */
+export interface WeeklyWindow {
+  day: number;
+  start: string;
+  end: string;
+}
+
+export type ContactStatus =
+  'new' | 'in_progress' | 'retry' | 'callback' | 'completed' | 'failed' | 'dnc' | 'removed';
+
+export type CountsByStatus = Partial<Record<ContactStatus, number>>;
+
+export interface CampaignProgress {
+  campaign_id: string;
+  total: number;
+  contacts_by_status: CountsByStatus;
+  lists: { list_id: string; total: number; contacts_by_status: CountsByStatus }[];
+}
+
+export interface CampaignUser {
+  campaign_user_id: number;
+  user_id: string;
+  username: string;
+  role: string;
+  full_name: string;
+}
+
+export interface LeadList {
+  id: string;
+  name: string;
+  description: string;
+  is_default: boolean;
+  contacts_by_status: CountsByStatus;
+  version: number;
+  created_at: string;
+}
+
+export type FetchOrder = 'priority' | 'oldest_first' | 'newest_first' | 'fewest_attempts_first';
+
+export interface CampaignLeadList {
+  campaign_lead_id: number;
+  campaign_id: string;
+  list_id: string;
+  list_name: string;
+  priority: number;
+  weightage: number;
+  enabled: boolean;
+  max_attempts: number;
+  churn_count: number;
+  fetch_order: FetchOrder;
+  dialing_enabled_at_all_times: boolean;
+  dialing_windows: WeeklyWindow[];
+  campaign_user_ids: number[];
+  version: number;
+}
+
+export interface Contact {
+  id: string;
+  list_id: string;
+  campaign_id: string | null;
+  phone_number: string;
+  phone_raw: string;
+  phone_country: string | null;
+  first_name: string;
+  last_name: string;
+  variables: Record<string, string>;
+  ticket_id: string | null;
+  note: string | null;
+  type: string | null;
+  priority: number;
+  max_retries: number | null;
+  cool_off_seconds: number | null;
+  time_zone: string;
+  time_zone_source: string;
+  status: ContactStatus;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_attempt_at: string | null;
+  last_outcome: string | null;
+  callback_at: string | null;
+  removed_at: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Eligibility {
+  contact_id: string;
+  campaign_id: string | null;
+  dialable: boolean;
+  reasons: { code: string; message: string }[];
+  next_eligible_at: string | null;
+}
+
+export interface DncEntry {
+  id: string;
+  phone_number: string;
+  campaign_numeric_id: number | null;
+  reason: string;
+  source: string;
+  created_at: string;
+}
+
+export interface DncItemResult {
+  index: number;
+  status: 'added' | 'exists' | 'rejected';
+  phone_number: string | null;
+  reason: string | null;
+}
+
+export interface ImportJob {
+  id: string;
+  status: 'queued' | 'running' | 'completed' | 'failed';
+  file_name: string;
+  list_id: string;
+  campaign_id: string | null;
+  dedup_policy: string;
+  dedup_scope: string;
+  progress: {
+    rows_read: number;
+    accepted: number;
+    updated: number;
+    rejected: number;
+    duplicates: number;
+    dnc: number;
+  };
+  error: string | null;
+  errors_url: string;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export interface ImportPreview {
+  file_name: string;
+  format: 'csv' | 'xlsx';
+  header: string[] | null;
+  columns: { position: number; name: string; target: string }[];
+  rows: {
+    line: number;
+    cells: string[];
+    result: {
+      status: 'ok' | 'rejected';
+      phone_number: string | null;
+      time_zone: string | null;
+      reason: string | null;
+      message: string | null;
+    } | null;
+  }[];
+  problems: string[];
+  estimated_rows: number | null;
+  exact_row_count: boolean;
 }
 
 export interface Queue {
@@ -159,7 +371,14 @@ export interface Queue {
   strategy: string;
   max_wait_seconds: number;
   wrap_up_seconds: number;
-  members: { user_id: string; username: string; full_name: string; extension: string | null }[];
+  members: {
+    user_id: string;
+    username: string;
+    full_name: string;
+    extension: string | null;
+    delay_seconds: number;
+    timeout_seconds: number;
+  }[];
   version: number;
 }
 

@@ -1,15 +1,32 @@
 import { useEffect, useState } from 'react';
 
-/** Hash routing: `#/campaigns/cmp_…` → ['campaigns', 'cmp_…']. Keeps the server's `/` a single file. */
-export function useRoute(): string[] {
-  const read = () => window.location.hash.replace(/^#\/?/, '').split('/').filter(Boolean);
-  const [route, setRoute] = useState(read);
+interface Location {
+  path: string[];
+  query: URLSearchParams;
+}
+
+function read(): Location {
+  const hash = window.location.hash.replace(/^#\/?/, '');
+  const [path = '', search = ''] = hash.split('?');
+  return { path: path.split('/').filter(Boolean), query: new URLSearchParams(search) };
+}
+
+/**
+ * Hash routing: `#/contacts/lead_…?status=new` → path ['contacts', 'lead_…'] and its query. Keeps
+ * the server's `/` a single file.
+ */
+export function useLocation(): Location {
+  const [location, setLocation] = useState(read);
   useEffect(() => {
-    const onChange = () => setRoute(read());
+    const onChange = () => setLocation(read());
     window.addEventListener('hashchange', onChange);
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
-  return route;
+  return location;
+}
+
+export function useRoute(): string[] {
+  return useLocation().path;
 }
 
 export function navigate(path: string): void {

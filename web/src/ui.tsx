@@ -1,4 +1,14 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import {
+  Children,
+  Component,
+  cloneElement,
+  useCallback,
+  useEffect,
+  useId,
+  useState,
+  type ReactElement,
+  type ReactNode,
+} from 'react';
 import { ApiError } from './api';
 
 /** Loads data, exposes it with loading/error state and a reload. */
@@ -53,13 +63,19 @@ export function Problems({ problems }: { problems: string[] | null | undefined }
   );
 }
 
-export function Field({ label, children, hint }: { label: string; children: ReactNode; hint?: string }) {
+/**
+ * A labelled control: the label names it and the hint describes it (aria-describedby), so a
+ * screen reader announces "Priority, spin button, lower dials first" rather than one long name.
+ */
+export function Field({ label, children, hint }: { label: string; children: ReactElement; hint?: string }) {
+  const id = useId();
+  const control = Children.only(children) as ReactElement<{ id?: string; 'aria-describedby'?: string }>;
   return (
-    <label className="field">
-      <span>{label}</span>
-      {children}
-      {hint && <small>{hint}</small>}
-    </label>
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {cloneElement(control, { id, 'aria-describedby': hint ? `${id}-hint` : undefined })}
+      {hint && <small id={`${id}-hint`}>{hint}</small>}
+    </div>
   );
 }
 
@@ -85,4 +101,23 @@ export function Page({
       {children}
     </section>
   );
+}
+
+/** A screen that fails to render says so and leaves the rest of the console working. */
+export class ScreenBoundary extends Component<
+  { children: ReactNode; screen: string },
+  { error: Error | null }
+> {
+  override state: { error: Error | null } = { error: null };
+  static getDerivedStateFromError(error: Error) {
+    return { error };
+  }
+  override componentDidUpdate(previous: { screen: string }) {
+    if (previous.screen !== this.props.screen && this.state.error) this.setState({ error: null });
+  }
+  override render() {
+    if (this.state.error)
+      return <Problems problems={[`This screen failed to show: ${this.state.error.message}`]} />;
+    return this.props.children;
+  }
 }

@@ -25,6 +25,7 @@ import {
   listCampaigns,
 } from '../../services/campaigns/read-campaigns.js';
 import { changeCampaignStatus, updateCampaign } from '../../services/campaigns/update-campaign.js';
+import { campaignProgress } from '../../services/campaigns/campaign-progress.js';
 import { getProcess } from '../../services/processes/manage-processes.js';
 import {
   authErrors,
@@ -237,6 +238,19 @@ function refOrNotFound(kind: 'process' | 'queue', value: string, label: string):
   return uid;
 }
 
+const ContactsByStatus = Type.Record(Type.String(), Type.Integer(), {
+  description: 'Contacts per status (new, in_progress, retry, callback, completed, failed, dnc); absent = 0',
+});
+const CampaignProgressResponse = Type.Object({
+  campaign_id: Type.String(),
+  total: Type.Integer(),
+  contacts_by_status: ContactsByStatus,
+  lists: Type.Array(
+    Type.Object({ list_id: Type.String(), total: Type.Integer(), contacts_by_status: ContactsByStatus }),
+    { description: 'Per attached list that has contacts' },
+  ),
+});
+
 const CampaignUserResponse = Type.Object({
   campaign_user_id: Type.Integer({ description: "The assignment's id (Exotel's campaignUserId)" }),
   user_id: Type.String(),
@@ -334,6 +348,44 @@ export const campaignRoutes =
         const views = await describeCampaigns(deps, request.ctx, result.rows);
         const center = await centerPublicId(request.ctx);
         return { data: views.map((v) => presentCampaign(v, center)), meta: pageMeta(page, result.total) };
+      },
+    );
+
+    app.get(
+      '/campaigns/progress',
+      {
+        config: { permission: 'reports:read' },
+        schema: {
+          tags,
+          security,
+          summary: 'Contacts by status for campaigns (all, or those named), over the lists each dials',
+          description:
+            'Repeat `campaign_id` to name several campaigns (at most 100). Removed contacts are not counted; ' +
+            'a list attached to two campaigns counts in both.',
+          querystring: Type.Object({
+            campaign_id: Type.Optional(Type.Array(Type.String(), { maxItems: 100 })),
+          }),
+          response: {
+            200: Type.Object({ data: Type.Array(CampaignProgressResponse) }),
+            ...authErrors(400, 404),
+          },
+        },
+      },
+      async (request) => {
+        const uids = request.query.campaign_id?.map(id);
+        const progress = await campaignProgress(deps, request.ctx, uids);
+        return {
+          data: progress.map((p) => ({
+            campaign_id: toPublicId('campaign', p.campaignUid),
+            total: p.total,
+            contacts_by_status: p.byStatus,
+            lists: p.lists.map((l) => ({
+              list_id: toPublicId('leadList', l.listUid),
+              total: l.total,
+              contacts_by_status: l.byStatus,
+            })),
+          })),
+        };
       },
     );
 

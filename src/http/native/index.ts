@@ -15,6 +15,7 @@ import { contactRoutes } from './contacts.routes.js';
 import { dncRoutes } from './dnc.routes.js';
 import { leadListRoutes } from './lead-lists.routes.js';
 import { importRoutes } from './imports.routes.js';
+import { importPreviewRoutes } from './import-preview.routes.js';
 
 export interface NativeApiOptions {
   deps: ServiceDeps;
@@ -46,4 +47,5 @@ export const nativeApi =
     await app.register(contactRoutes(deps));
     await app.register(dncRoutes(deps));
     await app.register(importRoutes(deps));
+    await app.register(importPreviewRoutes(deps));
   };

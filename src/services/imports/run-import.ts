@@ -1,10 +1,10 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { BulkSession } from '../../db/bulk-session.js';
 import type { ImportJob } from '../../db/schema.js';
-import { normalizePhone } from '../../domain/phone.js';
 import { AppError } from '../../domain/errors.js';
 import { ContactCentersRepository } from '../../repositories/contact-centers.repository.js';
 import { tenantRepositories } from '../../repositories/index.js';
+import { isHeaderRow } from '../../imports/header-row.js';
 import { readCsv, readXlsx, type SourceRow } from '../../imports/read-rows.js';
 import { resolveColumns, type ColumnTarget } from '../../imports/column-mapping.js';
 import type { ContactTarget } from '../contacts/prepare-contact.js';
@@ -43,9 +43,7 @@ export async function runImport(deps: ServiceDeps, job: ImportJob, options: RunO
   try {
     const center = await new ContactCentersRepository(deps.db).findById(job.contact_center_id);
     if (!center) throw new Error('contact center is gone');
-    const looksLikeHeader = (cells: string[]) =>
-      !cells.some((c) => normalizePhone(c, center.default_country).ok) &&
-      cells.some((c) => /[A-Za-z]/.test(c));
+    const looksLikeHeader = (cells: string[]) => isHeaderRow(cells, center.default_country);
     const source =
       job.file_format === 'xlsx'
         ? await readXlsx(job.file_path, looksLikeHeader)

@@ -1,16 +1,31 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, type Campaign, type Paged, type Process, type Queue } from '../api';
+import {
+  api,
+  type Campaign,
+  type Paged,
+  type Process,
+  type Queue,
+  type RetryRule,
+  type WeeklyWindow,
+} from '../api';
+import { fromLocalInput, toLocalInput } from '../format';
 import { navigate } from '../router';
 import { Field, Page, Problems, useAction, useLoad } from '../ui';
+import { WeeklyWindowsEditor } from '../widgets';
 
 interface Form {
   name: string;
   description: string;
+  type: Campaign['type'];
   process_id: string;
   queue_id: string;
+  agent_id: string;
   dialing_mode: Campaign['dialing_mode'];
   from_phone_number: string;
   time_zone: string;
+  scheduled_at: string;
+  ends_at: string;
+  weekly_windows: WeeklyWindow[];
   calling_start: string;
   calling_end: string;
   abandon_cap_percent: number;
@@ -20,16 +35,22 @@ interface Form {
   preview_timeout_seconds: number;
   max_retries: number;
   retry_interval_minutes: number;
+  retry_rules: { outcome: string; delay_minutes: number; counts_as_attempt: boolean }[];
 }
 
 const blank: Form = {
   name: '',
   description: '',
+  type: 'interaction',
   process_id: '',
   queue_id: '',
+  agent_id: '',
   dialing_mode: 'progressive',
   from_phone_number: '',
   time_zone: '',
+  scheduled_at: '',
+  ends_at: '',
+  weekly_windows: [],
   calling_start: '08:00',
   calling_end: '21:00',
   abandon_cap_percent: 3,
@@ -39,17 +60,26 @@ const blank: Form = {
   preview_timeout_seconds: 30,
   max_retries: 2,
   retry_interval_minutes: 60,
+  retry_rules: [],
 };
+
+/** Call outcomes the dialer reports; a rule may also name a disposition of the center's own. */
+const OUTCOMES = ['no_answer', 'busy', 'machine', 'abandoned', 'failed', 'invalid_number'];
 
 function fromCampaign(c: Campaign): Form {
   return {
     name: c.name,
     description: c.description,
+    type: c.type,
     process_id: c.process_id,
     queue_id: c.queue_id ?? '',
+    agent_id: c.agent_id ?? '',
     dialing_mode: c.dialing_mode,
     from_phone_number: c.from_phone_number ?? '',
     time_zone: c.time_zone,
+    scheduled_at: toLocalInput(c.scheduled_at),
+    ends_at: toLocalInput(c.ends_at),
+    weekly_windows: c.weekly_windows,
     calling_start: c.calling_hours.start,
     calling_end: c.calling_hours.end,
     abandon_cap_percent: Math.round(c.abandon_rate_cap * 1000) / 10,
@@ -59,6 +89,7 @@ function fromCampaign(c: Campaign): Form {
     preview_timeout_seconds: c.preview_timeout_seconds,
     max_retries: c.retry_config.max_retries,
     retry_interval_minutes: c.retry_config.retry_interval_minutes,
+    retry_rules: Object.entries(c.retry_rules).map(([outcome, r]) => ({ outcome, ...r })),
   };
 }
 
@@ -88,14 +119,24 @@ export function CampaignFormPage({ campaignId }: { campaignId?: string }) {
       setForm((f) => ({ ...f, [key]: value }));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    const rules: Record<string, RetryRule> = {};
+    for (const r of form.retry_rules) {
+      if (r.outcome.trim())
+        rules[r.outcome.trim()] = { delay_minutes: r.delay_minutes, counts_as_attempt: r.counts_as_attempt };
+    }
     const body = {
       name: form.name,
       description: form.description,
+      type: form.type,
       ...(form.process_id ? { process_id: form.process_id } : {}),
       queue_id: form.queue_id || null,
+      agent_id: form.agent_id || null,
       dialing_mode: form.dialing_mode,
       from_phone_number: form.from_phone_number || null,
       ...(form.time_zone ? { time_zone: form.time_zone } : {}),
+      scheduled_at: fromLocalInput(form.scheduled_at),
+      ends_at: fromLocalInput(form.ends_at),
+      weekly_windows: form.weekly_windows,
       calling_hours: { start: form.calling_start, end: form.calling_end },
       abandon_rate_cap: form.abandon_cap_percent / 100,
       lines_per_agent: form.lines_per_agent,
@@ -103,6 +144,7 @@ export function CampaignFormPage({ campaignId }: { campaignId?: string }) {
       wrap_up_seconds: form.wrap_up_seconds,
       preview_timeout_seconds: form.preview_timeout_seconds,
       retry_config: { max_retries: form.max_retries, retry_interval_minutes: form.retry_interval_minutes },
+      retry_rules: rules,
       ...(campaignId ? { version } : {}),
     };
     let saved: Campaign | undefined;
@@ -116,15 +158,24 @@ export function CampaignFormPage({ campaignId }: { campaignId?: string }) {
   const [processes, queues] = options.data ?? [];
   const num = (key: keyof Form) => (e: { target: { value: string } }) =>
     set(key)(Number(e.target.value) as never);
+  const setRule = (i: number, patch: Partial<Form['retry_rules'][number]>) =>
+    set('retry_rules')(form.retry_rules.map((r, j) => (j === i ? { ...r, ...patch } : r)));
 
   return (
     <Page title={campaignId ? `Edit ${form.name}` : 'New campaign'}>
       <form className="card form-grid" onSubmit={submit}>
+        <h2>Campaign</h2>
         <Field label="Name">
           <input value={form.name} onChange={(e) => set('name')(e.target.value)} required />
         </Field>
         <Field label="Description">
           <input value={form.description} onChange={(e) => set('description')(e.target.value)} />
+        </Field>
+        <Field label="Type">
+          <select value={form.type} onChange={(e) => set('type')(e.target.value as Form['type'])}>
+            <option value="interaction">Interaction (agents talk)</option>
+            <option value="notification">Notification (message only)</option>
+          </select>
         </Field>
         <Field label="Process">
           <select value={form.process_id} onChange={(e) => set('process_id')(e.target.value)}>
@@ -146,6 +197,18 @@ export function CampaignFormPage({ campaignId }: { campaignId?: string }) {
             ))}
           </select>
         </Field>
+        <Field label="Caller id">
+          <input
+            value={form.from_phone_number}
+            onChange={(e) => set('from_phone_number')(e.target.value)}
+            placeholder="+91…"
+          />
+        </Field>
+        <Field label="External agent" hint="An AI agent's reference, for agentless campaigns">
+          <input value={form.agent_id} onChange={(e) => set('agent_id')(e.target.value)} />
+        </Field>
+
+        <h2>Pacing</h2>
         <Field label="Pacing mode">
           <select
             value={form.dialing_mode}
@@ -158,37 +221,7 @@ export function CampaignFormPage({ campaignId }: { campaignId?: string }) {
             <option value="agentless">Agentless</option>
           </select>
         </Field>
-        <Field label="Caller id">
-          <input
-            value={form.from_phone_number}
-            onChange={(e) => set('from_phone_number')(e.target.value)}
-            placeholder="+91…"
-          />
-        </Field>
-        <Field label="Schedule time zone" hint="IANA name; empty = the center's">
-          <input
-            value={form.time_zone}
-            onChange={(e) => set('time_zone')(e.target.value)}
-            placeholder="Asia/Kolkata"
-          />
-        </Field>
-        <Field label="Calling hours from" hint="In each contact's own time zone">
-          <input
-            type="time"
-            value={form.calling_start}
-            onChange={(e) => set('calling_start')(e.target.value)}
-            required
-          />
-        </Field>
-        <Field label="Calling hours until">
-          <input
-            type="time"
-            value={form.calling_end}
-            onChange={(e) => set('calling_end')(e.target.value)}
-            required
-          />
-        </Field>
-        <Field label="Abandon cap (%)">
+        <Field label="Abandon cap (%)" hint="Of calls answered by a person, per day and over 30 days">
           <input
             type="number"
             min={0}
@@ -227,6 +260,55 @@ export function CampaignFormPage({ campaignId }: { campaignId?: string }) {
             onChange={num('preview_timeout_seconds')}
           />
         </Field>
+
+        <h2>When it calls</h2>
+        <Field label="Calling hours from" hint="In each contact's own time zone">
+          <input
+            type="time"
+            value={form.calling_start}
+            onChange={(e) => set('calling_start')(e.target.value)}
+            required
+          />
+        </Field>
+        <Field label="Calling hours until">
+          <input
+            type="time"
+            value={form.calling_end}
+            onChange={(e) => set('calling_end')(e.target.value)}
+            required
+          />
+        </Field>
+        <Field label="Schedule time zone" hint="IANA name; empty = the center's">
+          <input
+            value={form.time_zone}
+            onChange={(e) => set('time_zone')(e.target.value)}
+            placeholder="Asia/Kolkata"
+          />
+        </Field>
+        <Field label="Starts at" hint="Your local time; empty = when started">
+          <input
+            type="datetime-local"
+            value={form.scheduled_at}
+            onChange={(e) => set('scheduled_at')(e.target.value)}
+          />
+        </Field>
+        <Field label="Ends at" hint="Your local time; empty = no end">
+          <input
+            type="datetime-local"
+            value={form.ends_at}
+            onChange={(e) => set('ends_at')(e.target.value)}
+          />
+        </Field>
+        <div className="span-all">
+          <WeeklyWindowsEditor
+            legend="Weekly schedule"
+            hint="When the campaign dials, in its schedule time zone. No windows: any day."
+            value={form.weekly_windows}
+            onChange={set('weekly_windows')}
+          />
+        </div>
+
+        <h2>Retries</h2>
         <Field label="Retries after the first call">
           <input type="number" min={0} max={100} value={form.max_retries} onChange={num('max_retries')} />
         </Field>
@@ -238,6 +320,88 @@ export function CampaignFormPage({ campaignId }: { campaignId?: string }) {
             onChange={num('retry_interval_minutes')}
           />
         </Field>
+        <fieldset className="span-all rules">
+          <legend>Retry rules by outcome</legend>
+          <small className="muted">
+            Override the interval for an outcome, and whether that call uses up an attempt.
+          </small>
+          <datalist id="outcomes">
+            {OUTCOMES.map((o) => (
+              <option key={o} value={o} />
+            ))}
+          </datalist>
+          {form.retry_rules.length > 0 && (
+            <table className="grid compact">
+              <thead>
+                <tr>
+                  <th>Outcome</th>
+                  <th>Retry after (min)</th>
+                  <th>Counts as an attempt</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {form.retry_rules.map((r, i) => (
+                  <tr key={i}>
+                    <td>
+                      <input
+                        aria-label={`Rule ${i + 1} outcome`}
+                        list="outcomes"
+                        value={r.outcome}
+                        required
+                        pattern="[A-Za-z0-9_.:-]+"
+                        onChange={(e) => setRule(i, { outcome: e.target.value })}
+                      />
+                    </td>
+                    <td>
+                      <input
+                        aria-label={`Rule ${i + 1} retry after (min)`}
+                        type="number"
+                        min={0}
+                        value={r.delay_minutes}
+                        onChange={(e) => setRule(i, { delay_minutes: Number(e.target.value) })}
+                      />
+                    </td>
+                    <td>
+                      <input
+                        aria-label={`Rule ${i + 1} counts as an attempt`}
+                        type="checkbox"
+                        checked={r.counts_as_attempt}
+                        onChange={(e) => setRule(i, { counts_as_attempt: e.target.checked })}
+                      />
+                    </td>
+                    <td>
+                      <button
+                        type="button"
+                        className="link"
+                        aria-label={`Remove rule ${i + 1}`}
+                        onClick={() => set('retry_rules')(form.retry_rules.filter((_, j) => j !== i))}
+                      >
+                        remove
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <button
+            type="button"
+            className="small secondary"
+            onClick={() =>
+              set('retry_rules')([
+                ...form.retry_rules,
+                {
+                  outcome: OUTCOMES.find((o) => !form.retry_rules.some((r) => r.outcome === o)) ?? '',
+                  delay_minutes: 30,
+                  counts_as_attempt: true,
+                },
+              ])
+            }
+          >
+            Add a rule
+          </button>
+        </fieldset>
         <div className="form-actions">
           <Problems problems={problems} />
           <button type="submit" disabled={busy}>

@@ -1,7 +1,8 @@
-import { api, type Campaign, type Paged } from '../api';
+import { api, query, type Campaign, type CampaignProgress, type Paged } from '../api';
 import { navigate } from '../router';
 import { useCan } from '../session';
 import { Page, Problems, StatusBadge, useAction, useLoad } from '../ui';
+import { Progress } from '../widgets';
 
 const ACTIONS: Record<Campaign['status'], ('start' | 'pause' | 'resume' | 'stop')[]> = {
   draft: ['start', 'stop'],
@@ -39,6 +40,16 @@ export function CampaignControls({ campaign, onChange }: { campaign: Campaign; o
 export function CampaignsPage() {
   const can = useCan();
   const { data, error, reload } = useLoad(() => api<Paged<Campaign>>('GET', '/v1/campaigns?limit=100'), []);
+  const showProgress = can('reports:read');
+  const ids = data?.data.map((c) => c.id) ?? [];
+  const progress = useLoad(
+    () =>
+      showProgress && ids.length
+        ? api<{ data: CampaignProgress[] }>('GET', `/v1/campaigns/progress${query({ campaign_id: ids })}`)
+        : Promise.resolve({ data: [] }),
+    [ids.join(',')],
+  );
+  const progressOf = new Map(progress.data?.data.map((p) => [p.campaign_id, p.contacts_by_status]));
   return (
     <Page
       title="Campaigns"
@@ -46,13 +57,14 @@ export function CampaignsPage() {
         can('campaigns:write') && <button onClick={() => navigate('campaigns/new')}>New campaign</button>
       }
     >
-      <Problems problems={error ? [error] : null} />
+      <Problems problems={error ? [error] : progress.error ? [progress.error] : null} />
       <table className="grid">
         <thead>
           <tr>
             <th>Name</th>
             <th>Mode</th>
             <th>Status</th>
+            {showProgress && <th className="wide">Contacts</th>}
             <th>Abandon cap</th>
             <th />
           </tr>
@@ -67,6 +79,11 @@ export function CampaignsPage() {
               <td>
                 <StatusBadge status={c.status} />
               </td>
+              {showProgress && (
+                <td>
+                  <Progress counts={progressOf.get(c.id)} label={`${c.name} contacts`} />
+                </td>
+              )}
               <td>{(c.abandon_rate_cap * 100).toFixed(1)}%</td>
               <td>
                 <CampaignControls campaign={c} onChange={reload} />
@@ -75,7 +92,7 @@ export function CampaignsPage() {
           ))}
           {data && data.data.length === 0 && (
             <tr>
-              <td colSpan={5} className="empty">
+              <td colSpan={6} className="empty">
                 No campaigns yet.
               </td>
             </tr>

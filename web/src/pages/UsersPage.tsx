@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { Fragment, useState, type FormEvent } from 'react';
 import { api, type Paged, type User } from '../api';
 import { useCan } from '../session';
 import { Field, Page, Problems, StatusBadge, useAction, useLoad } from '../ui';
@@ -7,6 +7,7 @@ export function UsersPage() {
   const can = useCan();
   const { data, error, reload } = useLoad(() => api<Paged<User>>('GET', '/v1/users?limit=100'), []);
   const [run, problems, busy] = useAction();
+  const [editing, setEditing] = useState<string | null>(null);
   return (
     <Page title="Users and agents">
       <Problems problems={error ? [error] : problems} />
@@ -23,56 +24,81 @@ export function UsersPage() {
         </thead>
         <tbody>
           {data?.data.map((u) => (
-            <tr key={u.id}>
-              <td>{u.username}</td>
-              <td>{u.full_name}</td>
-              <td>
-                {can('users:write') ? (
-                  <select
-                    aria-label={`Role of ${u.username}`}
-                    value={u.role}
-                    disabled={busy}
-                    onChange={(e) =>
-                      run(() =>
-                        api('PATCH', `/v1/users/${u.id}`, { role: e.target.value, version: u.version }),
-                      ).then(reload)
-                    }
-                  >
-                    <option value="admin">admin</option>
-                    <option value="supervisor">supervisor</option>
-                    <option value="agent">agent</option>
-                  </select>
-                ) : (
-                  u.role
-                )}
-              </td>
-              <td>{u.extension ?? '—'}</td>
-              <td>
-                <StatusBadge status={u.status} />
-              </td>
-              <td>
-                {can('users:write') && u.status === 'active' && (
-                  <button
-                    className="small danger"
-                    disabled={busy}
-                    onClick={() => run(() => api('DELETE', `/v1/users/${u.id}`)).then(reload)}
-                  >
-                    Disable
-                  </button>
-                )}
-                {can('users:write') && u.status === 'disabled' && (
-                  <button
-                    className="small secondary"
-                    disabled={busy}
-                    onClick={() =>
-                      run(() => api('PATCH', `/v1/users/${u.id}`, { status: 'active' })).then(reload)
-                    }
-                  >
-                    Enable
-                  </button>
-                )}
-              </td>
-            </tr>
+            <Fragment key={u.id}>
+              <tr>
+                <td>{u.username}</td>
+                <td>{u.full_name}</td>
+                <td>
+                  {can('users:write') ? (
+                    <select
+                      aria-label={`Role of ${u.username}`}
+                      value={u.role}
+                      disabled={busy}
+                      onChange={(e) =>
+                        run(() =>
+                          api('PATCH', `/v1/users/${u.id}`, { role: e.target.value, version: u.version }),
+                        ).then(reload)
+                      }
+                    >
+                      <option value="admin">admin</option>
+                      <option value="supervisor">supervisor</option>
+                      <option value="agent">agent</option>
+                    </select>
+                  ) : (
+                    u.role
+                  )}
+                </td>
+                <td>{u.extension ?? '—'}</td>
+                <td>
+                  <StatusBadge status={u.status} />
+                </td>
+                <td className="row-actions">
+                  {can('users:write') && (
+                    <button
+                      className="small secondary"
+                      aria-expanded={editing === u.id}
+                      aria-label={`Edit ${u.username}`}
+                      onClick={() => setEditing(editing === u.id ? null : u.id)}
+                    >
+                      Edit
+                    </button>
+                  )}
+                  {can('users:write') && u.status === 'active' && (
+                    <button
+                      className="small danger"
+                      disabled={busy}
+                      onClick={() => run(() => api('DELETE', `/v1/users/${u.id}`)).then(reload)}
+                    >
+                      Disable
+                    </button>
+                  )}
+                  {can('users:write') && u.status === 'disabled' && (
+                    <button
+                      className="small secondary"
+                      disabled={busy}
+                      onClick={() =>
+                        run(() => api('PATCH', `/v1/users/${u.id}`, { status: 'active' })).then(reload)
+                      }
+                    >
+                      Enable
+                    </button>
+                  )}
+                </td>
+              </tr>
+              {editing === u.id && (
+                <tr className="editing">
+                  <td colSpan={6}>
+                    <EditUser
+                      user={u}
+                      onDone={(saved) => {
+                        setEditing(null);
+                        if (saved) reload();
+                      }}
+                    />
+                  </td>
+                </tr>
+              )}
+            </Fragment>
           ))}
         </tbody>
       </table>
@@ -128,6 +154,56 @@ function NewUser({ onCreated }: { onCreated: () => void }) {
         <Problems problems={problems} />
         <button type="submit" disabled={busy}>
           Create user
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function EditUser({ user, onDone }: { user: User; onDone: (saved: boolean) => void }) {
+  const [form, setForm] = useState({
+    full_name: user.full_name,
+    email: user.email ?? '',
+    extension: user.extension ?? '',
+    password: '',
+  });
+  const [run, problems, busy] = useAction();
+  const bind = (key: keyof typeof form) => ({
+    value: form[key],
+    onChange: (e: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: e.target.value })),
+  });
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const body = {
+      full_name: form.full_name,
+      email: form.email || null,
+      extension: form.extension || null,
+      ...(form.password ? { password: form.password } : {}),
+      version: user.version,
+    };
+    if (await run(() => api('PATCH', `/v1/users/${user.id}`, body))) onDone(true);
+  };
+  return (
+    <form className="form-grid nested" onSubmit={submit} aria-label={`Edit ${user.username}`}>
+      <Field label="Full name">
+        <input {...bind('full_name')} />
+      </Field>
+      <Field label="Email">
+        <input type="email" {...bind('email')} />
+      </Field>
+      <Field label="Extension">
+        <input {...bind('extension')} pattern="[0-9*#+]{1,16}" />
+      </Field>
+      <Field label="New password" hint="Empty: unchanged. A new one ends their sessions">
+        <input type="password" {...bind('password')} minLength={8} autoComplete="new-password" />
+      </Field>
+      <div className="form-actions">
+        <Problems problems={problems} />
+        <button type="submit" disabled={busy}>
+          Save {user.username}
+        </button>
+        <button type="button" className="secondary" onClick={() => onDone(false)}>
+          Cancel
         </button>
       </div>
     </form>

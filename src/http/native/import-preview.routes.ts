@@ -1,0 +1,152 @@
+import multipart from '@fastify/multipart';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import fs from 'node:fs';
+import { invalid } from '../../domain/errors.js';
+import type { ServiceDeps } from '../../services/context.js';
+import {
+  PREVIEW_ROWS,
+  PREVIEW_SAMPLE_BYTES,
+  previewImport,
+  storePreviewUpload,
+  type PreviewUpload,
+} from '../../services/imports/preview-import.js';
+import { authErrors, Nullable } from './common.js';
+import { MAX_IMPORT_BYTES } from './imports.routes.js';
+
+const PreviewResponse = Type.Object({
+  file_name: Type.String(),
+  format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')]),
+  header: Type.Union([Type.Array(Type.String()), Type.Null()], {
+    description: 'The header row, or null when the first row is data (it holds a phone number)',
+  }),
+  columns: Type.Array(
+    Type.Object({
+      position: Type.Integer({ description: '1-based; a column_mapping key when the file has no header' }),
+      name: Type.String(),
+      target: Type.String({ description: 'phone, a contact field, var:<name> or ignore' }),
+    }),
+  ),
+  rows: Type.Array(
+    Type.Object({
+      line: Type.Integer(),
+      cells: Type.Array(Type.String()),
+      result: Type.Union(
+        [
+          Type.Object({
+            status: Type.Union([Type.Literal('ok'), Type.Literal('rejected')]),
+            phone_number: Nullable(Type.String({ description: 'E.164, when ok' })),
+            time_zone: Nullable(Type.String()),
+            reason: Nullable(Type.String({ description: 'The reason code the error report would give' })),
+            message: Nullable(Type.String()),
+          }),
+          Type.Null(),
+        ],
+        { description: 'null while the mapping has problems' },
+      ),
+    }),
+  ),
+  problems: Type.Array(Type.String(), { description: 'Why an import with this mapping would fail' }),
+  estimated_rows: Nullable(
+    Type.Integer({ description: 'Data rows in the file (CSV; estimated when sampled)' }),
+  ),
+  exact_row_count: Type.Boolean(),
+});
+
+/** A preview of an import: read the first rows of a file and see where each column would go. */
+export const importPreviewRoutes =
+  (deps: ServiceDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    await app.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 10 } });
+
+    app.post(
+      '/imports/preview',
+      {
+        config: { permission: 'contacts:write' },
+        schema: {
+          tags: ['imports'],
+          security: [{ bearer: [] }],
+          summary: 'Preview an import: the first rows of a CSV or XLSX file, columns mapped, rows checked',
+          description:
+            'multipart/form-data: `file`; optional `column_mapping` (JSON, as for POST /v1/imports), `rows` ' +
+            `(default ${PREVIEW_ROWS}, at most 50) and \`file_size\` (the whole file's size when only its ` +
+            `beginning is sent). Only the first ${PREVIEW_SAMPLE_BYTES} bytes of a CSV file are read; ` +
+            'nothing is stored or imported.',
+          consumes: ['multipart/form-data'],
+          response: { 200: PreviewResponse, ...authErrors(400) },
+        },
+      },
+      async (request) => {
+        if (!request.isMultipart())
+          throw invalid('Send multipart/form-data', ['content-type must be multipart/form-data']);
+        const fields: Record<string, string> = {};
+        let upload: PreviewUpload | undefined;
+        try {
+          for await (const part of request.parts()) {
+            if (part.type === 'field') {
+              fields[part.fieldname] = String(part.value);
+              continue;
+            }
+            if (upload) throw invalid('One file per preview', ['send a single file']);
+            upload = await storePreviewUpload(deps, part.file, part.filename || 'upload.csv');
+            if (part.file.truncated)
+              throw invalid('File too large', [`file: larger than ${MAX_IMPORT_BYTES} bytes`]);
+          }
+          if (!upload) throw invalid('No file', ['file is required (multipart field "file")']);
+          const options = previewOptions(fields);
+          const { name } = upload;
+          // From here the preview owns the file and deletes it.
+          const taken = upload;
+          upload = undefined;
+          const preview = await previewImport(deps, request.ctx, taken, options);
+          return {
+            file_name: name,
+            format: preview.format,
+            header: preview.header,
+            columns: preview.columns,
+            rows: preview.rows.map((r) => ({
+              line: r.line,
+              cells: r.cells,
+              result: r.result && {
+                status: r.result.status,
+                phone_number: r.result.status === 'ok' ? r.result.phoneNumber : null,
+                time_zone: r.result.status === 'ok' ? r.result.timeZone : null,
+                reason: r.result.status === 'rejected' ? r.result.reason : null,
+                message: r.result.status === 'rejected' ? r.result.message : null,
+              },
+            })),
+            problems: preview.problems,
+            estimated_rows: preview.estimatedRows,
+            exact_row_count: preview.exactRowCount,
+          };
+        } finally {
+          if (upload) await fs.promises.rm(upload.path, { force: true });
+        }
+      },
+    );
+  };
+
+function previewOptions(fields: Record<string, string>) {
+  const problems: string[] = [];
+  let columnMapping: Record<string, string> = {};
+  if (fields.column_mapping) {
+    try {
+      const parsed: unknown = JSON.parse(fields.column_mapping);
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+      columnMapping = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
+    } catch {
+      problems.push('column_mapping must be a JSON object');
+    }
+  }
+  const number = (name: string, min: number, max: number) => {
+    if (fields[name] === undefined) return undefined;
+    const n = Number(fields[name]);
+    if (!Number.isInteger(n) || n < min || n > max)
+      problems.push(`${name}: a whole number from ${min} to ${max}`);
+    return n;
+  };
+  const rows = number('rows', 1, 50);
+  const fileSize = number('file_size', 0, Number.MAX_SAFE_INTEGER);
+  if (problems.length) throw invalid('Invalid preview request', problems);
+  return { columnMapping, rows, fileSize };
+}
