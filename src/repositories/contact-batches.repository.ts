@@ -71,16 +71,6 @@ export class ContactBatchesRepository {
       select ${this.scope.contactCenterId}::bigint, ${target.importJobId}::bigint, st.ord, coalesce(st.raw_value, st.phone_raw),
         coalesce(st.rejection, ${DNC_REASON})
       from ${sql.raw(STAGE)} st where st.rejection is not null or st.ord in (select ord from blocked))`;
-    if (process.env.EXPLAIN_IMPORT) {
-      await sql`savepoint x`.execute(this.scope.db);
-      const plan = await sql<{
-        'QUERY PLAN': string;
-      }>`explain (analyze, buffers) ${this.statement(source, target, rule, now, errors)}
-      select (select count(*) from inserted)::int as created, (select count(*) from matched)::int as matched,
-        (select count(*) from blocked)::int as dnc`.execute(this.scope.db);
-      console.error(plan.rows.map((r) => r['QUERY PLAN']).join('\n'));
-      await sql`rollback to savepoint x`.execute(this.scope.db);
-    }
     const result = await sql<StagedCounts>`${this.statement(source, target, rule, now, errors)}
       select (select count(*) from inserted)::int as created, (select count(*) from matched)::int as matched,
         (select count(*) from blocked)::int as dnc`.execute(this.scope.db);
@@ -108,9 +98,9 @@ export class ContactBatchesRepository {
       created_id: number | null;
       created_uid: string | null;
     }>`${this.statement(source, target, rule, now, sql``)}
-      select s.ord, b.ord is not null as dnc, m.id as matched_id, i.id as created_id, i.uid as created_uid
-      from s left join blocked b on b.ord = s.ord left join matched m on m.ord = s.ord
-        left join inserted i on i.uid = s.uid
+      select s.ord, s.blocked as dnc, case when not s.blocked then s.match_id end as matched_id,
+        i.id as created_id, i.uid as created_uid
+      from s left join inserted i on i.uid = s.uid
       order by s.ord`.execute(this.scope.db);
     return result.rows.map((r): RowOutcome => {
       if (r.dnc) return { kind: 'dnc' };
@@ -124,8 +114,9 @@ export class ContactBatchesRepository {
   }
 
   /**
-   * The common statement: CTEs `s` (the batch), `blocked` (on a do-not-call list), `matched` (the
-   * stored contact each row duplicates), `inserted`, and for the update policy `updated`.
+   * The common statement. CTE `s` is the batch, each row with `blocked` (its number is on a
+   * do-not-call list) and `match_id` (the stored contact it duplicates); then `blocked`,
+   * `matched`, `inserted`, and for the update policy `updated`.
    */
   private statement(
     source: RawBuilder<unknown>,
@@ -147,27 +138,23 @@ export class ContactBatchesRepository {
       rule.scope === 'campaign' && target.campaignId !== null
         ? sql`c.campaign_id = ${target.campaignId}`
         : sql`c.lead_list_id = ${target.leadListId}`;
-    // The earliest live contact with the row's number in the dedup target (offset 0 keeps the probe
-    // from being evaluated twice, once for the filter and once for the value).
-    const matched =
+    // Both look-ups are correlated subqueries, one index probe per row, each made once (the CTE is
+    // materialized): a plan no statistics can turn into a scan of a large table. The match is the
+    // earliest live contact with the number in the dedup target.
+    const matchId =
       rule.policy === 'allow'
-        ? sql`matched as (select null::integer as ord, null::bigint as id where false)`
-        : sql`matched as (
-            select ord, id from (
-              select l.ord, (
-                select c.id from contacts c
-                where c.phone_e164 = l.phone_e164 and ${sameTarget} and c.removed_at is null
-                  and c.contact_center_id = ${center}
-                order by c.id limit 1) as id
-              from live l offset 0) probed
-            where id is not null)`;
-    // What is inserted: every live row (allow), or the first row of each number not stored yet.
+        ? sql`null::bigint`
+        : sql`(select c.id from contacts c
+              where c.phone_e164 = b.phone_e164 and ${sameTarget} and c.removed_at is null
+                and c.contact_center_id = ${center}
+              order by c.id limit 1)`;
+    // What is inserted: every row not blocked (allow), or the first row of each number not stored.
     const fresh =
       rule.policy === 'allow'
-        ? sql`fresh as (select * from live)`
+        ? sql`fresh as (select * from s where not s.blocked)`
         : sql`fresh as (
-            select distinct on (l.phone_e164) l.* from live l
-            where l.ord not in (select ord from matched) order by l.phone_e164, l.ord)`;
+            select distinct on (s.phone_e164) s.* from s where not s.blocked and s.match_id is null
+            order by s.phone_e164, s.ord)`;
     // Several rows of one batch updating the same contact: the last one wins, once. The file's
     // values replace the details; empty cells keep stored values; variables are merged.
     const updated =
@@ -182,19 +169,19 @@ export class ContactBatchesRepository {
               cool_off_seconds = coalesce(u.cool_off_seconds, c.cool_off_seconds),
               time_zone = u.time_zone, time_zone_source = u.time_zone_source, phone_raw = u.phone_raw,
               version = c.version + 1, updated_at = ${now}::timestamptz
-            from (select distinct on (m.id) m.id as contact_id, l.* from matched m join live l on l.ord = m.ord
-                  order by m.id, l.ord desc) u
+            from (select distinct on (m.id) m.id as contact_id, s.* from matched m join s on s.ord = m.ord
+                  order by m.id, s.ord desc) u
             where c.id = u.contact_id and c.contact_center_id = ${center})`
         : sql``;
-    // Both look-ups are correlated subqueries, one index probe per row: a plan that cannot turn
-    // into a scan of a large table whatever the statistics say.
-    return sql`with s as materialized ${source},
-      blocked as (
-        select s.ord from s where (
-          select true from dnc_entries d
-          where d.contact_center_id = ${center} and d.phone_e164 = s.phone_e164 and ${dncScope} limit 1)),
-      live as (select * from s where s.ord not in (select ord from blocked)),
-      ${matched},
+    return sql`with s as materialized (
+        select b.*, (
+            select true from dnc_entries d
+            where d.contact_center_id = ${center} and d.phone_e164 = b.phone_e164 and ${dncScope} limit 1
+          ) is not null as blocked,
+          ${matchId} as match_id
+        from ${source} b),
+      blocked as (select s.ord from s where s.blocked),
+      matched as (select s.ord, s.match_id as id from s where not s.blocked and s.match_id is not null),
       ${fresh},
       inserted as (
         insert into contacts (contact_center_id, lead_list_id, campaign_id, import_job_id, status, ${cols},
