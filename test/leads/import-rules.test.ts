@@ -162,7 +162,7 @@ describe('import rules: every rejection, dedup scopes and policies, threads, lea
     );
   });
 
-  test('preparation threads give the same contacts and the same report as the main thread', async () => {
+  test('a reader thread, with or without preparation threads, gives what the main thread gives', async () => {
     const lines = ['phone,first_name,note,product'];
     for (let i = 0; i < 40; i++) {
       const phone =
@@ -170,19 +170,35 @@ describe('import rules: every rejection, dedup scopes and policies, threads, lea
       lines.push(`${phone},Name ${i},"line one\nline ${i}",p${i % 3}`);
     }
     const file = `${lines.join('\n')}\n`;
-    const threaded = new ImportWorker(t.deps, { owner: 'threads', batchSize: 6, threads: 2 });
-    const inline = new ImportWorker(t.deps, { owner: 'inline', batchSize: 6, threads: 0 });
-    const a = await newList('Threads');
-    const b = await newList('Inline');
-    const withThreads = await run({ list_id: a.id }, file, threaded);
-    const onMain = await run({ list_id: b.id }, file, inline);
-    assert.equal(withThreads.job.status, 'completed', withThreads.job.error);
-    assert.deepEqual(withThreads.job.progress, onMain.job.progress);
-    assert.deepEqual(withThreads.report, onMain.report);
     const shape = (cs: ContactView[]) =>
       cs.map((c) => [c.phone_number, c.first_name, c.note, c.variables, c.time_zone, c.time_zone_source]);
-    assert.deepEqual(shape(await contactsOf(a.id)), shape(await contactsOf(b.id)));
-    assert.equal((await contactsOf(a.id)).length, withThreads.job.progress.accepted);
+    const runs = [];
+    for (const threads of [0, 1, 3]) {
+      const by = new ImportWorker(t.deps, {
+        owner: `t${threads}`,
+        batchSize: 6,
+        threads,
+        threadsFromBytes: 0,
+      });
+      const list = await newList(`Threads ${threads}`);
+      const { job, report } = await run({ list_id: list.id }, file, by);
+      assert.equal(job.status, 'completed', job.error);
+      runs.push({ progress: job.progress, report, contacts: shape(await contactsOf(list.id)) });
+    }
+    assert.equal(runs[0]!.contacts.length, runs[0]!.progress.accepted);
+    assert.deepEqual(runs[1], runs[0]);
+    assert.deepEqual(runs[2], runs[0]);
+  });
+
+  test('a file without a phone column fails the same way on a reader thread', async () => {
+    const by = new ImportWorker(t.deps, { owner: 'reader', batchSize: 6, threads: 1, threadsFromBytes: 0 });
+    const list = await newList('No phone');
+    const { job } = await run({ list_id: list.id }, 'name,city\nA,B\n', by);
+    assert.equal(job.status, 'failed');
+    assert.match(job.error, /phone column/);
+    const broken = (await run({ list_id: list.id }, 'phone,name\n9876543212,"unterminated\n', by)).job;
+    assert.equal(broken.status, 'failed');
+    assert.match(broken.error, /quote|Quote|closing/i);
   });
 
   test('a stray NUL character in a file is dropped, not fatal', async () => {

@@ -8,8 +8,9 @@ export interface ImportWorkerOptions {
   pollMs?: number;
   leaseMs?: number;
   batchSize?: number;
-  /** Preparation threads per running import (see RunOptions.threads). */
+  /** Threads per running import (see RunOptions.threads and threadsFromBytes). */
   threads?: number;
+  threadsFromBytes?: number;
   afterBatch?: RunOptions['afterBatch'];
   onError?: (error: unknown, job: ImportJob) => void;
 }
@@ -65,6 +66,7 @@ export class ImportWorker {
           leaseMs: this.leaseMs,
           batchSize: this.options.batchSize ?? 5000,
           threads: this.options.threads ?? 0,
+          threadsFromBytes: this.options.threadsFromBytes,
           afterBatch: this.options.afterBatch,
         });
       } catch (error) {

@@ -1,6 +1,7 @@
-// A preparation thread of an import: checks and encodes batches of rows (see row-preparer.ts).
+// A preparation thread of an import: checks and encodes chunks of rows (see import-threads.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SourceRow } from '../../imports/read-rows.js';
+import { sendError } from './import-threads.js';
 import { prepareRows, type PrepareSpec } from './prepare-rows.js';
 
 const spec = workerData as PrepareSpec;
@@ -9,6 +10,6 @@ parentPort!.on('message', (message: { id: number; rows: SourceRow[] }) => {
     const batch = prepareRows(message.rows, spec);
     parentPort!.postMessage({ id: message.id, batch }, [batch.data.buffer as ArrayBuffer]);
   } catch (error) {
-    parentPort!.postMessage({ id: message.id, error: (error as Error).stack ?? String(error) });
+    parentPort!.postMessage({ id: message.id, error: sendError(error) });
   }
 });

@@ -1,53 +1,48 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import fs from 'node:fs';
 import type { BulkSession } from '../../db/bulk-session.js';
 import type { ImportJob } from '../../db/schema.js';
 import { AppError } from '../../domain/errors.js';
 import { ContactCentersRepository } from '../../repositories/contact-centers.repository.js';
 import { tenantRepositories } from '../../repositories/index.js';
-import { isHeaderRow } from '../../imports/header-row.js';
-import { readCsv, readXlsx, type SourceRow } from '../../imports/read-rows.js';
-import { resolveColumns, type ColumnTarget } from '../../imports/column-mapping.js';
 import type { ContactTarget } from '../contacts/prepare-contact.js';
 import type { ServiceDeps } from '../context.js';
+import { inlineBatches, threadedBatches } from './import-threads.js';
 import type { PreparedBatch } from './prepare-rows.js';
-import { inlinePreparer, threadPreparer, type RowPreparer } from './row-preparer.js';
+import type { ReadSpec } from './read-batches.js';
 
 export interface RunOptions {
   owner: string;
   leaseMs: number;
   batchSize: number;
   /**
-   * Threads that check and encode rows beside the main thread, from the second batch on (a
-   * one-batch file never starts one). 0: everything on the main thread.
+   * Threads for the file (IMPORT_THREADS): with 1 or more, a reader thread parses the file and
+   * checks its rows while the main thread only writes to the database; each one above 1 is a
+   * preparation thread the reader hands rows to. 0: everything on the main thread.
    */
   threads?: number;
+  /** Smaller files are read on the main thread: starting a thread would cost more than it saves. */
+  threadsFromBytes?: number;
   /** Called after each committed batch (tests use it to kill the process mid-import). */
   afterBatch?: (job: ImportJob, batches: number) => Promise<void> | void;
 }
 
-/** Rows checked together (and read between two turns of the event loop). */
-const CHUNK_ROWS = 256;
+/** About 10,000 rows of a typical lead file. */
+const THREADS_FROM_BYTES = 1024 * 1024;
 
 /**
- * Runs (or resumes) an import. The file is read as a stream; rows already covered by the job's
- * checkpoint are skipped. Rows are checked and encoded in batches (on preparation threads when
- * there are some); each batch is sent with one COPY into a staging table and written by one
- * statement (DNC, dedup, insert, error rows), and its contacts, error rows, the job's counters and
- * the new checkpoint commit in one transaction, so a crash leaves whole batches and a checkpoint
- * to resume from, never half a batch. While one batch is written the next ones are read and
- * checked; batches commit strictly in file order. The job ends completed, or failed with the
- * reason.
+ * Runs (or resumes) an import. The file is streamed from the job's checkpoint on; rows are checked
+ * and encoded in batches (on a reader thread for a large file, see RunOptions.threads). Each batch
+ * is sent with one COPY into a staging table and written by one statement (DNC, dedup, insert,
+ * error rows); its contacts, error rows, the job's counters and the new checkpoint commit in one
+ * transaction, so a crash leaves whole batches and a checkpoint to resume from, never half a
+ * batch. While one batch is written the next ones are read; batches commit in file order. The job
+ * ends completed, or failed with the reason.
  */
 export async function runImport(deps: ServiceDeps, job: ImportJob, options: RunOptions): Promise<void> {
   const tenant = { contactCenterId: job.contact_center_id };
   try {
     const center = await new ContactCentersRepository(deps.db).findById(job.contact_center_id);
     if (!center) throw new Error('contact center is gone');
-    const looksLikeHeader = (cells: string[]) => isHeaderRow(cells, center.default_country);
-    const source =
-      job.file_format === 'xlsx'
-        ? await readXlsx(job.file_path, looksLikeHeader)
-        : await readCsv(job.file_path, looksLikeHeader);
     const target: ContactTarget = {
       leadListId: job.lead_list_id,
       campaignId: job.campaign_id,
@@ -55,77 +50,43 @@ export async function runImport(deps: ServiceDeps, job: ImportJob, options: RunO
       centerTimeZone: center.time_zone,
       importJobId: job.id,
     };
-    let threads: RowPreparer | undefined;
+    const spec: ReadSpec = {
+      filePath: job.file_path,
+      fileFormat: job.file_format,
+      columnMapping: job.column_mapping,
+      checkpointRow: job.checkpoint_row,
+      batchSize: options.batchSize,
+      target,
+    };
+    const threads = options.threads ?? 0;
+    // Batches read ahead of the database: enough to keep it busy, few enough to keep memory flat.
+    const ahead = 2;
+    const { size } = await fs.promises.stat(job.file_path);
+    const batches =
+      threads > 0 && size >= (options.threadsFromBytes ?? THREADS_FROM_BYTES)
+        ? threadedBatches(spec, threads, ahead)
+        : inlineBatches(spec);
     try {
       await deps.openBulkSession(async (session) => {
         await session.transaction((tx) => tenantRepositories(tx.trx, tenant).contactBatches.createStage(tx));
-        let columns: ColumnTarget[] | null = null;
-        let inline: RowPreparer | undefined;
-        let rowNumber = 0;
-        let batches = 0;
-        let submitted = 0;
-        // Rows go to preparation in small chunks, so few of them wait as objects; a batch is the
-        // chunks' answers, in order.
-        const chunkSize = Math.min(CHUNK_ROWS, options.batchSize);
-        let chunk: SourceRow[] = [];
-        let parts: Promise<PreparedBatch>[] = [];
-        let batchRows = 0;
-        // Commits in file order; at most `ahead` batches are read before the oldest is in.
+        let committed = 0;
         let chain: Promise<void> = Promise.resolve();
         const pending: Promise<void>[] = [];
-        const ahead = 1 + (options.threads ?? 0);
-        const sendChunk = () => {
-          if (chunk.length === 0) return;
-          const spec = { columns: columns!, target };
-          // A one-batch file never starts a thread.
-          if (submitted >= 1 && options.threads && !threads) threads = threadPreparer(spec, options.threads);
-          const part = (threads ?? (inline ??= inlinePreparer(spec))).prepare(chunk);
-          part.catch(() => undefined);
-          parts.push(part);
-          batchRows += chunk.length;
-          chunk = [];
-        };
-        const submit = async () => {
-          sendChunk();
-          if (parts.length === 0) return;
-          const batch = parts;
-          const lastRow = rowNumber;
-          parts = [];
-          batchRows = 0;
-          submitted += 1;
+        for await (const batch of batches) {
           chain = chain.then(async () => {
-            await commitBatch(deps, session, job, target, await Promise.all(batch), lastRow, options);
-            batches += 1;
-            await options.afterBatch?.(job, batches);
+            await commitBatch(deps, session, job, target, await batch.parts, batch.lastRow, options);
+            committed += 1;
+            await options.afterBatch?.(job, committed);
           });
           // A failed write surfaces at the next wait (or the end), not as an unhandled rejection.
           chain.catch(() => undefined);
           pending.push(chain);
-          while (pending.length > ahead) await pending.shift();
-        };
-        for await (const row of source.rows) {
-          rowNumber += 1;
-          columns ??= resolveColumns(
-            source.header,
-            Math.max(source.header?.length ?? 0, row.cells.length),
-            job.column_mapping,
-          );
-          if (rowNumber <= job.checkpoint_row) continue;
-          chunk.push(row);
-          if (batchRows + chunk.length >= options.batchSize) await submit();
-          else if (chunk.length === chunkSize) {
-            sendChunk();
-            // Let the database's replies and the threads' answers in between chunks.
-            await nextTurn();
-          }
+          while (pending.length >= ahead) await pending.shift();
         }
-        if (!columns && source.header)
-          resolveColumns(source.header, source.header.length, job.column_mapping);
-        await submit();
         await chain;
       });
     } finally {
-      await threads?.close();
+      await batches.close();
     }
     await finish('completed', null);
   } catch (error) {
