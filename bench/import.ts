@@ -1,6 +1,9 @@
 // npm run bench:import — the real import job on a realistic 1,000,000-row CSV into PostgreSQL,
 // against a raw COPY of the same rows (already clean) into the same table; then the import on
-// embedded PGlite. Prints rows/s, the ratio, and peak memory. Figures, not assertions.
+// embedded PGlite. The job runs in a process of its own (bench/import-job.ts), so its peak RSS is
+// the import's alone. Prints rows/s, the ratio, peak memory, CPU per row of the job and of its
+// PostgreSQL backends, and the load average (other work on the machine skews every figure).
+// Figures, not assertions. BENCH_ROWS, BENCH_PGLITE_ROWS, BENCH_BATCH and IMPORT_THREADS vary it.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
