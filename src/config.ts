@@ -45,12 +45,13 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'PASSWORD_HASH_COST', key: 'passwordHashCost', kind: 'integer', default: '15' },
   { env: 'SHUTDOWN_TIMEOUT_MS', key: 'shutdownTimeoutMs', kind: 'integer', default: '10000' },
   { env: 'DATABASE_POOL_SIZE', key: 'databasePoolSize', kind: 'integer', default: '10' },
-  // Phone normalisation threads per running import: the cores left beside the main thread, at most 4.
+  // Threads per running import: a reader thread, and a second one that checks rows for it when a
+  // core is left for it (PostgreSQL's one backend per import is the ceiling beyond that).
   {
     env: 'IMPORT_THREADS',
     key: 'importThreads',
     kind: 'integer',
-    default: String(Math.max(0, Math.min(4, os.availableParallelism() - 1))),
+    default: String(Math.max(0, Math.min(2, os.availableParallelism() - 1))),
   },
 ];
 
