@@ -44,6 +44,10 @@ export function connectPostgres(url: string, poolSize = 10): DatabaseHandle {
           : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
     },
   });
+  // A connection the server closes (restart, failover, a dropped database) is discarded by the
+  // pool, and a query on it fails; without these listeners its error event would end the process.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
