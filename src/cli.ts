@@ -2,7 +2,9 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { migrateToLatest } from './db/migrator.js';
-import { DEMO_CENTER, DEMO_USERS, ensureDemoCenter } from './demo.js';
+import { DEMO_BOTS, DEMO_CAMPAIGN, DEMO_CENTER, DEMO_USERS, ensureDemoCenter } from './demo.js';
+import { demoFloor } from './demo-floor.js';
+import { Random } from './engine/random.js';
 import { openDatabase, prepareRuntime } from './runtime.js';
 import { serve } from './server.js';
 import type { ServiceDeps } from './services/context.js';
@@ -124,6 +126,13 @@ program
     const deps = await prepareRuntime(handle, cfg);
     const { created } = await ensureDemoCenter(deps);
     const server = await serve(cfg, handle, deps);
+    const floor = server.engine
+      ? await demoFloor(deps, server.scheduler, new Random(cfg.carrierSeed + 1), (error) =>
+          console.error('demo floor:', (error as Error).message),
+        )
+      : null;
+    floor?.start();
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => floor?.stop());
     const users = DEMO_USERS.map(
       (u) => `    ${u.role.padEnd(10)} ${u.username.padEnd(11)} ${u.password}`,
     ).join('\n');
@@ -132,8 +141,16 @@ Outdial demo ${created ? 'created' : 'ready'} on ${handle.kind === 'pglite' ? `t
   API docs:   ${server.url}/docs
   Log in:     curl -s ${server.url}/v1/auth/login -H 'content-type: application/json' \\
                 -d '{"username":"admin","password":"demo-admin-pass","contact_center":"${DEMO_CENTER}"}'
+  Console:    ${server.url}/
   Contact center "${DEMO_CENTER}", users (role, username, password):
 ${users}
+${
+  floor
+    ? `  Campaign "${DEMO_CAMPAIGN}" is dialing (predictive, simulated carrier) with ${DEMO_BOTS.length} simulated agents
+  (${DEMO_BOTS.join(', ')}); log in as agent1 to take calls at the desk. Live numbers: the console, or
+  GET /v1/campaigns/{id}/live (Server-Sent Events).`
+    : '  The dialer engine is off (OUTDIAL_ENGINE=off): the demo campaign does not dial.'
+}
 `);
   });
 

@@ -21,6 +21,11 @@ export const ConfigSchema = Type.Object({
   passwordHashCost: Type.Integer({ minimum: 10, maximum: 20 }),
   shutdownTimeoutMs: Type.Integer({ minimum: 100 }),
   databasePoolSize: Type.Integer({ minimum: 1, maximum: 200 }),
+  engine: Type.Union([Type.Literal('on'), Type.Literal('off')]),
+  carrier: Type.Union([Type.Literal('simulated')]),
+  carrierSeed: Type.Integer({ minimum: 0 }),
+  engineTickMs: Type.Integer({ minimum: 50, maximum: 60_000 }),
+  engineLeaseSeconds: Type.Integer({ minimum: 5, maximum: 3600 }),
   importThreads: Type.Integer({ minimum: 0, maximum: 64 }),
 });
 export type Config = Static<typeof ConfigSchema>;
@@ -45,6 +50,11 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'PASSWORD_HASH_COST', key: 'passwordHashCost', kind: 'integer', default: '15' },
   { env: 'SHUTDOWN_TIMEOUT_MS', key: 'shutdownTimeoutMs', kind: 'integer', default: '10000' },
   { env: 'DATABASE_POOL_SIZE', key: 'databasePoolSize', kind: 'integer', default: '10' },
+  { env: 'OUTDIAL_ENGINE', key: 'engine', kind: 'string', default: 'on' },
+  { env: 'OUTDIAL_CARRIER', key: 'carrier', kind: 'string', default: 'simulated' },
+  { env: 'SIMULATED_CARRIER_SEED', key: 'carrierSeed', kind: 'integer', default: '1' },
+  { env: 'ENGINE_TICK_MS', key: 'engineTickMs', kind: 'integer', default: '1000' },
+  { env: 'ENGINE_LEASE_SECONDS', key: 'engineLeaseSeconds', kind: 'integer', default: '30' },
   // Threads per running import: a reader thread, and a second one that checks rows for it when a
   // core is left for it (PostgreSQL's one backend per import is the ceiling beyond that).
   {

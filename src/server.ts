@@ -6,11 +6,39 @@ import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { buildApp } from './http/app.js';
 import type { ServiceDeps } from './services/context.js';
+import { Random } from './engine/random.js';
+import { RealTimeScheduler } from './engine/scheduler.js';
+import { REALISTIC_DAY, realisticCallees, SimulatedCarrier } from './engine/simulated-carrier.js';
+import { EngineHost } from './services/engine/engine-host.js';
 
 export interface RunningServer {
   app: FastifyInstance;
   url: string;
+  engine: EngineHost | null;
+  scheduler: RealTimeScheduler;
   stop(): Promise<void>;
+}
+
+/**
+ * The dialer engine of this process, on real time. The carrier is the built-in simulated one
+ * (OUTDIAL_CARRIER=simulated, the only one so far): a realistic mix of answers, machines, busy and
+ * invalid numbers, seeded by SIMULATED_CARRIER_SEED.
+ */
+function startEngine(config: Config, deps: ServiceDeps, scheduler: RealTimeScheduler, logger: pino.Logger) {
+  const random = new Random(config.carrierSeed);
+  const carrier = new SimulatedCarrier(scheduler, random.fork(), realisticCallees(REALISTIC_DAY));
+  const engine = new EngineHost(deps, {
+    scheduler,
+    carrier,
+    random: random.fork(),
+    tickMs: config.engineTickMs,
+    leaseMs: config.engineLeaseSeconds * 1000,
+    onError: (error, where) => logger.error({ err: error, where }, 'engine error'),
+  });
+  deps.engine = engine;
+  engine.start();
+  logger.info({ node: engine.nodeId, carrier: config.carrier }, 'dialer engine started');
+  return engine;
 }
 
 /**
@@ -37,6 +65,8 @@ export async function serve(
     onError: (error, job) => logger.error({ err: error, importJob: job.id }, 'import failed'),
   });
   imports.start();
+  const scheduler = new RealTimeScheduler();
+  const engine = config.engine === 'on' ? startEngine(config, deps, scheduler, logger) : null;
   const url = await app.listen({ host: config.host, port: config.port });
   logger.info({ url, database: handle.kind }, 'Outdial is serving');
 
@@ -50,6 +80,9 @@ export async function serve(
       }, config.shutdownTimeoutMs);
       timer.unref();
       await app.close();
+      // Live calls get most of the shutdown time to finish; claims and agents pass to other processes.
+      await engine?.stop(Math.max(0, config.shutdownTimeoutMs - 2000));
+      scheduler.cancelAll();
       await imports.stop();
       await handle.close();
       clearTimeout(timer);
@@ -63,5 +96,5 @@ export async function serve(
       void stop().then(() => process.exit(0));
     });
   }
-  return { app, url, stop };
+  return { app, url, engine, scheduler, stop };
 }

@@ -334,7 +334,121 @@ export interface ImportJobErrorsTable {
   reason: string;
 }
 
+export interface EngineNodesTable {
+  id: string;
+  hostname: string;
+  pid: number;
+  started_at: Timestamp;
+  heartbeat_at: Timestamp;
+}
+
+/** What became of one call: carrier outcomes, plus abandoned (no agent in time) and cancelled (never placed). */
+export type CallOutcome =
+  'answered' | 'machine' | 'no_answer' | 'busy' | 'invalid_number' | 'failed' | 'abandoned' | 'cancelled';
+export type CallStatus = 'dialing' | 'answered' | 'connected' | 'ended';
+
+export interface CallLogsTable {
+  id: Id;
+  uid: string;
+  contact_center_id: number;
+  campaign_id: number;
+  lead_list_id: number;
+  contact_id: number;
+  phone_e164: string;
+  caller_id: string | null;
+  dialing_mode: DialingMode;
+  engine_owner: string;
+  attempt: number;
+  agent_user_id: number | null;
+  status: Generated<CallStatus>;
+  outcome: CallOutcome | null;
+  failure_reason: string | null;
+  counts_as_attempt: boolean | null;
+  disposition: string | null;
+  disposition_note: string | null;
+  callback_at: Timestamp | null;
+  callback_user_id: number | null;
+  dialed_at: Timestamp;
+  answered_at: Timestamp | null;
+  connected_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  wrap_up_ended_at: Timestamp | null;
+  version: Version;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface LeadEventsTable {
+  id: Id;
+  contact_center_id: number;
+  contact_id: number;
+  campaign_id: number | null;
+  call_log_id: number | null;
+  agent_user_id: number | null;
+  at: Timestamp;
+  type: string;
+  from_status: string | null;
+  to_status: string | null;
+  detail: Json<Record<string, unknown>>;
+}
+
+export type AgentSessionState = 'available' | 'reserved' | 'on_call' | 'wrap_up' | 'paused' | 'logged_out';
+export type AgentRequestedState = 'available' | 'paused' | 'logged_out';
+export type AgentRequestedAction =
+  'preview_next' | 'preview_accept' | 'preview_skip' | 'hangup' | 'end_wrap_up';
+
+export interface AgentSessionsTable {
+  id: Id;
+  uid: string;
+  contact_center_id: number;
+  user_id: number;
+  campaign_id: number;
+  state: AgentSessionState;
+  state_since: Timestamp;
+  idle_since: Timestamp;
+  pause_reason: string | null;
+  pending_pause_reason: string | null;
+  call_log_id: number | null;
+  wrap_up_deadline: Timestamp | null;
+  preview_contact_id: number | null;
+  preview_expires_at: Timestamp | null;
+  requested_state: AgentRequestedState | null;
+  requested_pause_reason: string | null;
+  requested_action: AgentRequestedAction | null;
+  engine_owner: string | null;
+  engine_lease_expires_at: Timestamp | null;
+  logged_in_at: Timestamp;
+  logged_out_at: Timestamp | null;
+  talk_ms: Generated<number>;
+  wrap_up_ms: Generated<number>;
+  calls_handled: Generated<number>;
+  version: Version;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CampaignStatsTable {
+  contact_center_id: number;
+  campaign_id: number;
+  bucket_start: Timestamp;
+  dials: Generated<number>;
+  person_answers: Generated<number>;
+  machine_answers: Generated<number>;
+  connected: Generated<number>;
+  abandoned: Generated<number>;
+  no_answer: Generated<number>;
+  busy: Generated<number>;
+  invalid_number: Generated<number>;
+  failed: Generated<number>;
+  talk_ms: Generated<number>;
+}
+
 export interface DB {
+  engine_nodes: EngineNodesTable;
+  call_logs: CallLogsTable;
+  lead_events: LeadEventsTable;
+  agent_sessions: AgentSessionsTable;
+  campaign_stats: CampaignStatsTable;
   lead_lists: LeadListsTable;
   campaign_lead_lists: CampaignLeadListsTable;
   campaign_lead_list_users: CampaignLeadListUsersTable;
@@ -376,3 +490,7 @@ export type CampaignLeadList = Row<'campaign_lead_lists'>;
 export type Contact = Row<'contacts'>;
 export type DncEntry = Row<'dnc_entries'>;
 export type ImportJob = Row<'import_jobs'>;
+export type CallLog = Row<'call_logs'>;
+export type LeadEvent = Row<'lead_events'>;
+export type AgentSession = Row<'agent_sessions'>;
+export type CampaignStats = Row<'campaign_stats'>;

@@ -11,7 +11,8 @@ import { conflict } from './errors.js';
  *        ▲                                   └──▶ retry (next_attempt_at) | callback (callback_at)
  *        └────── operator resets (failed/completed → new) ───────
  *
- *   any state except in_progress ──remove──▶ removed (soft delete: never dialled, history kept)
+ *   any state ──remove──▶ removed (soft delete: never dialled again, history kept; a contact on a
+ *                                   call is marked removed at once and becomes `removed` when the call ends)
  *
  * `new`, `retry` and `callback` are dialable states; `completed`, `failed`, `dnc` and `removed` are final
  * for dialling. Only the engine moves a contact into or out of `in_progress`.
@@ -44,10 +45,6 @@ export function checkManualTransition(from: ContactStatus, to: ContactStatus): v
 export function checkCallOutcomeTransition(from: ContactStatus, to: ContactStatus): void {
   if (from !== 'in_progress' || !AFTER_CALL.includes(to))
     throw conflict(`A call cannot move a contact from ${from} to ${to}`);
-}
-
-export function canRemove(status: ContactStatus): boolean {
-  return status !== 'in_progress' && status !== 'removed';
 }
 
 /** Custom variables: documented limits (docs/leads.md). */

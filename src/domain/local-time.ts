@@ -63,3 +63,12 @@ export function nextAllowed(
   }
   return null;
 }
+
+/** The instant the local day containing `at` began, in a zone (a daylight-saving change that day included). */
+export function startOfLocalDay(at: Date, zone: string): Date {
+  const minute = Math.floor(at.getTime() / 60_000) * 60_000;
+  let start = minute - localDayMinutes(at, zone).minutes * 60_000;
+  const drift = localDayMinutes(new Date(start), zone).minutes;
+  if (drift !== 0) start -= (drift > 720 ? drift - 1440 : drift) * 60_000;
+  return new Date(start);
+}

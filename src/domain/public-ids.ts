@@ -19,6 +19,7 @@ export const ID_PREFIX = {
   importJob: 'imp',
   dncEntry: 'dnc',
   dncList: 'dnl',
+  agentSession: 'ags',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

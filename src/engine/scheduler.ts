@@ -68,6 +68,30 @@ export class VirtualScheduler implements Scheduler {
     return fired;
   }
 
+  /** When the next live timer is due, if any. */
+  nextAt(): number | undefined {
+    while (this.heap.length > 0 && this.cancelled.has(this.heap[0]!.id)) {
+      this.cancelled.delete(this.pop()!.id);
+    }
+    return this.heap[0]?.at;
+  }
+
+  /**
+   * Runs the timers due up to `ms` one at a time, awaiting `settle` after each, so work a timer
+   * starts asynchronously (database writes) finishes before virtual time moves on. Ends at `ms`.
+   */
+  async advanceTo(ms: number, settle: () => Promise<void>): Promise<void> {
+    for (;;) {
+      const next = this.nextAt();
+      if (next === undefined || next > ms) break;
+      const timer = this.pop()!;
+      this.current = timer.at;
+      timer.fn();
+      await settle();
+    }
+    this.current = Math.max(this.current, ms);
+  }
+
   /** Pending (not cancelled) timers. */
   get pending(): number {
     return this.heap.length - this.cancelled.size;

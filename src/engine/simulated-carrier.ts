@@ -6,8 +6,30 @@ export type DialOutcome = 'person' | 'machine' | 'no_answer' | 'busy' | 'invalid
 
 /** How simulated callees behave: what each dial turns into and when, and how long people talk. */
 export interface CalleeModel {
-  outcome(random: Random, ringTimeoutMs: number): { outcome: DialOutcome; afterMs: number };
-  talkMs(random: Random): number;
+  outcome(random: Random, call: PlaceCallRequest): { outcome: DialOutcome; afterMs: number };
+  talkMs(random: Random, call: PlaceCallRequest): number;
+}
+
+/**
+ * Callees scripted by number (tests): each number answers as its script says, in turn; numbers
+ * without a script, and turns past the end, use `otherwise`.
+ */
+export function scriptedCallees(
+  scripts: Record<string, { outcome: DialOutcome; afterMs: number; talkMs?: number }[]>,
+  otherwise: { outcome: DialOutcome; afterMs: number; talkMs?: number },
+): CalleeModel {
+  const turns = new Map<string, number>();
+  const lastTurn = new Map<string, { outcome: DialOutcome; afterMs: number; talkMs?: number }>();
+  return {
+    outcome: (_random, call) => {
+      const turn = turns.get(call.to) ?? 0;
+      turns.set(call.to, turn + 1);
+      const step = scripts[call.to]?.[turn] ?? otherwise;
+      lastTurn.set(call.callId, step);
+      return { outcome: step.outcome, afterMs: step.afterMs };
+    },
+    talkMs: (_random, call) => lastTurn.get(call.callId)?.talkMs ?? 60_000,
+  };
 }
 
 /**
@@ -40,7 +62,7 @@ export function realisticCallees(opts: {
   talkSigma: number;
 }): CalleeModel {
   return {
-    outcome: (random, ringTimeoutMs) => {
+    outcome: (random, { ringTimeoutMs }) => {
       const r = random.next();
       if (r < opts.invalidProbability)
         return { outcome: 'invalid_number', afterMs: random.uniform(500, 2000) };
@@ -57,6 +79,7 @@ export function realisticCallees(opts: {
 }
 
 interface LiveCall {
+  request: PlaceCallRequest;
   answered: boolean;
   timers: TimerId[];
 }
@@ -81,8 +104,8 @@ export class SimulatedCarrier implements Carrier {
   }
 
   placeCall(request: PlaceCallRequest): void {
-    const { outcome, afterMs } = this.callees.outcome(this.random, request.ringTimeoutMs);
-    const call: LiveCall = { answered: false, timers: [] };
+    const { outcome, afterMs } = this.callees.outcome(this.random, request);
+    const call: LiveCall = { request, answered: false, timers: [] };
     this.calls.set(request.callId, call);
     const callId = request.callId;
     call.timers.push(
@@ -110,7 +133,7 @@ export class SimulatedCarrier implements Carrier {
     const call = this.calls.get(callId);
     if (!call?.answered) return;
     call.timers.push(
-      this.scheduler.after(this.callees.talkMs(this.random), () => {
+      this.scheduler.after(this.callees.talkMs(this.random, call.request), () => {
         if (!this.calls.delete(callId)) return;
         this.emit({ type: 'ended', callId });
       }),
@@ -126,6 +149,11 @@ export class SimulatedCarrier implements Carrier {
 
   get liveCalls(): number {
     return this.calls.size;
+  }
+
+  /** The numbers being called right now. */
+  liveNumbers(): string[] {
+    return [...this.calls.values()].map((c) => c.request.to);
   }
 }
 

@@ -10,6 +10,7 @@ import { nativeApi } from './native/index.js';
 import { authPlugin } from './plugins/auth.js';
 import { sendNativeError } from './plugins/errors.js';
 import { webUi } from './web.js';
+import type { Repeater } from './live-feed.js';
 import { validatorCompiler } from './plugins/validation.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { sql } from 'kysely';
@@ -17,6 +18,7 @@ import { notFound } from '../domain/errors.js';
 import { exotelDialect } from './dialects/exotel/index.js';
 import { sendExotelError } from './dialects/exotel/envelope.js';
 import { qvoiceDialect } from './dialects/qvoice/index.js';
+import { dialnexaDialect } from './dialects/dialnexa/index.js';
 import { sendQvoiceError } from './dialects/qvoice/envelope.js';
 
 export interface AppOptions {
@@ -24,6 +26,8 @@ export interface AppOptions {
   /** A pino logger; without one the app logs nothing (tests). */
   loggerInstance?: FastifyBaseLogger;
   loginRateLimitPerMinute: number;
+  /** How live streams repeat their refresh (real timers unless a test drives them). */
+  liveRepeat?: Repeater;
   /** False once shutdown has begun: /readyz then answers 503 so load balancers drain this process. */
   isAccepting?: () => boolean;
 }
@@ -99,10 +103,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(nativeApi({ deps, loginRateLimitPerMinute: opts.loginRateLimitPerMinute }), {
-    prefix: '/v1',
-  });
+  await app.register(
+    nativeApi({
+      deps,
+      loginRateLimitPerMinute: opts.loginRateLimitPerMinute,
+      ...(opts.liveRepeat ? { liveRepeat: opts.liveRepeat } : {}),
+    }),
+    {
+      prefix: '/v1',
+    },
+  );
 
+  // DialNexa's campaign-leads paths sit under /v1 beside the native API, in the same envelope.
+  await app.register(dialnexaDialect(deps), { prefix: '/v1' });
   await app.register(exotelDialect(deps, opts.loginRateLimitPerMinute));
   await app.register(qvoiceDialect(deps, opts.loginRateLimitPerMinute));
 

@@ -12,15 +12,18 @@ export type CampaignUserWithUser = CampaignUser & {
 export class CampaignUsersRepository {
   constructor(private readonly scope: TenantScope) {}
 
-  listForCampaign(campaignId: number): Promise<CampaignUserWithUser[]> {
-    return this.scope
+  listForCampaign(
+    campaignId: number,
+    page?: { limit: number; offset: number },
+  ): Promise<CampaignUserWithUser[]> {
+    const q = this.scope
       .selectFrom('campaign_users')
       .innerJoin('users', 'users.id', 'campaign_users.user_id')
       .selectAll('campaign_users')
       .select(['users.uid as user_uid', 'users.username', 'users.role', 'users.full_name'])
       .where('campaign_users.campaign_id', '=', campaignId)
-      .orderBy('campaign_users.id')
-      .execute();
+      .orderBy('campaign_users.id');
+    return (page ? q.limit(page.limit).offset(page.offset) : q).execute();
   }
 
   findById(id: number): Promise<CampaignUser | undefined> {

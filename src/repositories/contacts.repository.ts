@@ -34,6 +34,8 @@ export interface ContactFilters {
   phonePrefix?: string;
   changedSince?: Date;
   includeRemoved?: boolean;
+  /** Contacts of the lists this campaign dials (whatever campaign they were added for). */
+  dialledByCampaignId?: number;
 }
 
 export class ContactsRepository extends VersionedRepository<'contacts'> {
@@ -61,7 +63,16 @@ export class ContactsRepository extends VersionedRepository<'contacts'> {
     if (filters.phonePrefix)
       q = q.where('phone_e164', 'like', `${filters.phonePrefix.replace(/[\\%_]/g, '')}%`);
     if (filters.changedSince) q = q.where('updated_at', '>=', filters.changedSince);
+    if (filters.dialledByCampaignId !== undefined)
+      q = q.where('lead_list_id', 'in', this.listsOfCampaign(filters.dialledByCampaignId));
     return q.orderBy('id').limit(limit).execute();
+  }
+
+  private listsOfCampaign(campaignId: number) {
+    return this.scope
+      .selectFrom('campaign_lead_lists')
+      .select('campaign_lead_lists.lead_list_id')
+      .where('campaign_lead_lists.campaign_id', '=', campaignId);
   }
 
   async countByStatus(where: { campaignId?: number; leadListId?: number }): Promise<Record<string, number>> {

@@ -12,6 +12,11 @@ import { ContactsRepository } from './contacts.repository.js';
 import { DncRepository } from './dnc.repository.js';
 import { ImportJobsRepository } from './imports.repository.js';
 import { CampaignLeadListsRepository, LeadListsRepository } from './lead-lists.repository.js';
+import { AgentSessionsRepository } from './agent-sessions.repository.js';
+import { CallLogsRepository } from './call-logs.repository.js';
+import { CampaignStatsRepository } from './campaign-stats.repository.js';
+import { DialingRepository } from './dialing.repository.js';
+import { LeadEventsRepository } from './lead-events.repository.js';
 
 /** Every tenant-scoped repository, bound to one executor (database or transaction) and one tenant. */
 export function tenantRepositories(db: Executor, tenant: Tenant) {
@@ -31,6 +36,11 @@ export function tenantRepositories(db: Executor, tenant: Tenant) {
     contactBatches: new ContactBatchesRepository(scope),
     dnc: new DncRepository(scope),
     imports: new ImportJobsRepository(scope),
+    agentSessions: new AgentSessionsRepository(scope),
+    callLogs: new CallLogsRepository(scope),
+    campaignStats: new CampaignStatsRepository(scope),
+    dialing: new DialingRepository(scope),
+    leadEvents: new LeadEventsRepository(scope),
   };
 }
 export type TenantRepositories = ReturnType<typeof tenantRepositories>;

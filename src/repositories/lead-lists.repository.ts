@@ -8,6 +8,8 @@ export type CampaignLeadListView = CampaignLeadList & {
   list_name: string;
   campaign_uid: string;
   campaign_user_ids: number[];
+  /** The mapping rows behind campaign_user_ids, each with its own id (Exotel's campaignLeadUserMappings). */
+  user_mappings: { id: number; campaign_user_id: number }[];
 };
 
 export class LeadListsRepository extends VersionedRepository<'lead_lists'> {
@@ -17,6 +19,13 @@ export class LeadListsRepository extends VersionedRepository<'lead_lists'> {
 
   list(page: PageRequest): Promise<Page<LeadList>> {
     return paginate<LeadList>(this.scope.selectFrom('lead_lists'), page, (b) => b.selectAll().orderBy('id'));
+  }
+
+  /** Serializes, until the transaction ends, the creation of one campaign's default list. */
+  async lockDefaultListOf(campaignId: number): Promise<void> {
+    await sql`select pg_advisory_xact_lock(hashtext('default_lead_list'), ${campaignId}::int)`.execute(
+      this.scope.db,
+    );
   }
 
   findByName(name: string): Promise<LeadList | undefined> {
@@ -47,6 +56,11 @@ export class CampaignLeadListsRepository extends VersionedRepository<'campaign_l
         sql<number[]>`coalesce((select array_agg(u.campaign_user_id order by u.campaign_user_id)
           from campaign_lead_list_users u where u.campaign_lead_list_id = campaign_lead_lists.id), '{}')`.as(
           'campaign_user_ids',
+        ),
+        sql<{ id: number; campaign_user_id: number }[]>`coalesce((select json_agg(json_build_object(
+            'id', u.id, 'campaign_user_id', u.campaign_user_id) order by u.id)
+          from campaign_lead_list_users u where u.campaign_lead_list_id = campaign_lead_lists.id), '[]'::json)`.as(
+          'user_mappings',
         ),
       ]);
   }

@@ -21,6 +21,17 @@ export interface ServiceDeps {
   auth: AuthSettings;
   /** Where uploaded files are kept (imports), under the data directory. */
   storageDir: string;
+  /** The dialer engine running in this process, if any: agents' desk requests reach it at once. */
+  engine?: EngineLink;
+}
+
+/** What services may ask of the engine host running in the same process. */
+export interface EngineLink {
+  /** Carries out an agent session's pending desk requests now, if this process's engine owns the session. */
+  applyAgentRequests(
+    contactCenterId: number,
+    sessionUid: string,
+  ): Promise<{ handled: boolean; refusal: Error | null }>;
 }
 
 /** Who is acting, for which contact center; passed explicitly to every tenant service. */

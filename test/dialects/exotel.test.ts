@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { PASSWORD, seedCenter, startTestApp, type SeededCenter, type TestApp } from '../helpers/harness.js';
 import { assertSameShape } from '../helpers/shape.js';
+import { assertNoServerErrors } from '../helpers/server-errors.js';
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8'));
@@ -130,5 +131,9 @@ describe('Exotel CC dialect: token, processes, campaigns', () => {
     const unknown = await get('/configuration/nothing-here');
     assert.equal(unknown.statusCode, 404);
     assert.equal(unknown.json().errorCode, 'CONF-1001');
+  });
+
+  test('no request in this file answered 500', async () => {
+    await assertNoServerErrors(t);
   });
 });

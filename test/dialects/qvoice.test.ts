@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { PASSWORD, seedCenter, startTestApp, type SeededCenter, type TestApp } from '../helpers/harness.js';
+import { assertNoServerErrors } from '../helpers/server-errors.js';
 
 describe('Qvoice dialect: login and account header', () => {
   let t: TestApp;
@@ -40,5 +41,9 @@ describe('Qvoice dialect: login and account header', () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/v2/nothing' });
     assert.equal(res.statusCode, 404);
     assert.equal(res.json().message, 'The requested resource was not found.');
+  });
+
+  test('no request in this file answered 500', async () => {
+    await assertNoServerErrors(t);
   });
 });

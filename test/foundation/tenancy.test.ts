@@ -1,14 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { as, seedCenter, startTestApp, type SeededCenter, type TestApp } from '../helpers/harness.js';
-import { foundationObjects } from '../helpers/fixtures.js';
+import { engineObjects, foundationObjects } from '../helpers/fixtures.js';
+import { multipart } from '../helpers/multipart.js';
 
-type Ids = Awaited<ReturnType<typeof foundationObjects>>;
+type Ids = Awaited<ReturnType<typeof foundationObjects>> & {
+  engine: Awaited<ReturnType<typeof engineObjects>>;
+};
 interface Attempt {
   route: string;
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   url: (acme: Ids, globex: Ids) => string;
   body?: (acme: Ids, globex: Ids) => object;
+  /** Sent as a multipart upload of a small CSV instead of a JSON body. */
+  upload?: boolean;
 }
 
 /** Every native route that names an object, tried by globex's admin with acme's ids. */
@@ -147,10 +152,74 @@ const ATTEMPTS: Attempt[] = [
     method: 'GET',
     url: (a) => `/v1/imports/${a.importJob.id}/errors.csv`,
   },
+  {
+    route: 'POST /v1/agents/{id}/logout',
+    method: 'POST',
+    url: (a) => `/v1/agents/${a.engine.agentSessionId}/logout`,
+  },
+  {
+    route: 'GET /v1/call-logs/campaign/{campaignId}',
+    method: 'GET',
+    url: (a) => `/v1/call-logs/campaign/${a.engine.campaign.id}`,
+  },
+  { route: 'GET /v1/call-logs/{id}', method: 'GET', url: (a) => `/v1/call-logs/${a.engine.callLogId}` },
+  {
+    route: 'POST /v1/call-logs/{id}/disposition',
+    method: 'POST',
+    url: (a) => `/v1/call-logs/${a.engine.callLogId}/disposition`,
+    body: () => ({ disposition: 'success' }),
+  },
+  {
+    route: 'GET /v1/contacts/{id}/history',
+    method: 'GET',
+    url: (a) => `/v1/contacts/${a.engine.contact.id}/history`,
+  },
+  {
+    route: 'GET /v1/campaigns/{id}/live-stats',
+    method: 'GET',
+    url: (a) => `/v1/campaigns/${a.engine.campaign.id}/live-stats`,
+  },
+  {
+    route: 'GET /v1/campaigns/{id}/live',
+    method: 'GET',
+    url: (a) => `/v1/campaigns/${a.engine.campaign.id}/live`,
+  },
+  {
+    route: 'GET /v1/campaigns-leads/{id}',
+    method: 'GET',
+    url: (a) => `/v1/campaigns-leads/${a.contact.id}`,
+  },
+  {
+    route: 'DELETE /v1/campaigns-leads/{id}',
+    method: 'DELETE',
+    url: (a) => `/v1/campaigns-leads/${a.contact.id}`,
+  },
+  {
+    route: 'POST /v1/campaigns-leads/upload-file/{campaignId}',
+    method: 'POST',
+    url: (a) => `/v1/campaigns-leads/upload-file/${a.campaign.id}`,
+    upload: true,
+  },
 ];
 
 /** References to acme objects inside globex's own requests: resolved as missing, never linked. */
 const REFERENCES: Attempt[] = [
+  {
+    route: 'GET /v1/agents?campaign_id=',
+    method: 'GET',
+    url: (a) => `/v1/agents?campaign_id=${a.engine.campaign.id}`,
+  },
+  {
+    route: 'GET /v1/call-logs?lead_id=',
+    method: 'GET',
+    url: (a) => `/v1/call-logs?lead_id=${a.engine.contact.id}`,
+  },
+  {
+    route: 'POST /v1/desk/login (campaign_id)',
+    method: 'POST',
+    url: () => '/v1/desk/login',
+    body: (a) => ({ campaign_id: a.engine.campaign.id }),
+  },
   {
     route: 'POST /v1/campaigns (process_id)',
     method: 'POST',
@@ -195,6 +264,12 @@ const REFERENCES: Attempt[] = [
   },
   { route: 'GET /v1/contacts (list_id)', method: 'GET', url: (a) => `/v1/contacts?list_id=${a.list.id}` },
   {
+    route: 'POST /v1/campaigns-leads (campaignId)',
+    method: 'POST',
+    url: () => '/v1/campaigns-leads',
+    body: (a) => ({ phoneNumber: '9812345678', countryCode: '+91', campaignId: a.campaign.id }),
+  },
+  {
     route: 'GET /v1/campaigns/progress (campaign_id)',
     method: 'GET',
     url: (a) => `/v1/campaigns/progress?campaign_id=${a.campaign.id}`,
@@ -223,8 +298,8 @@ describe('tenancy: another center’s objects are invisible and untouchable', ()
     t = await startTestApp();
     acme = await seedCenter(t, 'acme');
     globex = await seedCenter(t, 'globex');
-    acmeIds = await foundationObjects(t, acme);
-    globexIds = await foundationObjects(t, globex);
+    acmeIds = { ...(await foundationObjects(t, acme)), engine: await engineObjects(t, acme) };
+    globexIds = { ...(await foundationObjects(t, globex)), engine: await engineObjects(t, globex) };
   });
   after(() => t.close());
 
@@ -244,6 +319,9 @@ describe('tenancy: another center’s objects are invisible and untouchable', ()
       '/v1/contacts?limit=1000&include_removed=true',
       '/v1/dnc?limit=100',
       `/v1/imports/${acmeIds.importJob.id}`,
+      `/v1/call-logs?limit=100`,
+      `/v1/contacts/${acmeIds.engine.contact.id}/history`,
+      `/v1/agents`,
     ];
     return Promise.all(urls.map(async (url) => (await admin({ method: 'GET', url })).body));
   }
@@ -268,6 +346,9 @@ describe('tenancy: another center’s objects are invisible and untouchable', ()
         method: attempt.method,
         url: attempt.url(acmeIds, globexIds),
         ...(attempt.body ? { payload: attempt.body(acmeIds, globexIds) } : {}),
+        ...(attempt.upload
+          ? multipart({}, { name: 'leads.csv', content: 'phone_number\n9812345678\n' })
+          : {}),
       });
       assert.equal(res.statusCode, 404, `${attempt.route}: ${res.statusCode} ${res.body}`);
       assert.deepEqual(Object.keys(res.json()).sort(), ['error', 'message', 'statusCode'], attempt.route);
@@ -317,8 +398,8 @@ describe('tenancy: another center’s objects are invisible and untouchable', ()
     assert.equal(res.statusCode, 404);
     const list = (await as(t, key)({ method: 'GET', url: '/v1/campaigns' })).json();
     assert.deepEqual(
-      list.data.map((c: { id: string }) => c.id),
-      [acmeIds.campaign.id],
+      list.data.map((c: { id: string }) => c.id).sort(),
+      [acmeIds.campaign.id, acmeIds.engine.campaign.id].sort(),
     );
   });
 });

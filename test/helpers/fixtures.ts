@@ -1,6 +1,11 @@
 import type { TestApp, SeededCenter } from './harness.js';
 import { as } from './harness.js';
 import { multipart } from './multipart.js';
+import { systemContext } from '../../src/services/context.js';
+import { claimContacts } from '../../src/services/engine/claim-contacts.js';
+import { finishCall } from '../../src/services/engine/finish-call.js';
+import { openCall } from '../../src/services/engine/open-call.js';
+import { getCampaignById } from '../../src/services/campaigns/read-campaigns.js';
 
 let made = 0;
 
@@ -48,4 +53,67 @@ export async function foundationObjects(t: TestApp, center: SeededCenter) {
   });
   if (upload.statusCode !== 202) throw new Error(`import: ${upload.body}`);
   return { process, queue, campaign, userId, apiKey, list, contact, dncEntry, importJob: upload.json() };
+}
+
+/**
+ * Objects the engine makes, through its own services: a running campaign with a contact that was
+ * called once (its call log and history), and the center's agent logged in to it (an agent session).
+ */
+export async function engineObjects(t: TestApp, center: SeededCenter) {
+  const admin = as(t, center.tokens.admin);
+  const ok = async (method: 'POST' | 'PUT', url: string, payload: object) => {
+    const res = await admin({ method, url, payload });
+    if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
+    return res.json();
+  };
+  const campaign = await ok('POST', '/v1/campaigns', {
+    name: 'Engine fixture',
+    status: 'active',
+    calling_hours: { start: '00:00', end: '23:59' },
+  });
+  const list = await ok('POST', '/v1/lead-lists', { name: 'Engine fixture list' });
+  await ok('PUT', `/v1/campaigns/${campaign.id}/lead-lists/${list.id}`, {});
+  const contact = await ok('POST', '/v1/contacts', { list_id: list.id, phone_number: '+919812300000' });
+  await ok('POST', `/v1/campaigns/${campaign.id}/users`, {
+    user_ids: [`usr_${center.agent.uid.replace(/-/g, '')}`],
+  });
+  const desk = await as(
+    t,
+    center.tokens.agent,
+  )({
+    method: 'POST',
+    url: '/v1/desk/login',
+    payload: { campaign_id: campaign.id },
+  });
+  if (desk.statusCode !== 200) throw new Error(`desk login: ${desk.body}`);
+  const ctx = systemContext(center.center.id, 'fixture');
+  const [claimed] = await claimContacts(t.deps, ctx, campaign.numeric_id, 1, {
+    owner: 'fixture',
+    leaseMs: 60_000,
+    random: () => 0.5,
+  });
+  if (!claimed) throw new Error('the fixture contact could not be claimed');
+  const fullCampaign = await getCampaignById(t.deps, ctx, campaign.numeric_id);
+  const opened = await openCall(t.deps, ctx, {
+    callUid: t.deps.ids.uuid(),
+    contactId: claimed.id,
+    campaign: fullCampaign,
+    mode: 'predictive',
+    owner: 'fixture',
+    agentUserId: null,
+  });
+  const log = await finishCall(t.deps, ctx, {
+    callLogId: opened!.callLogId,
+    contactId: claimed.id,
+    campaign: fullCampaign,
+    owner: 'fixture',
+    outcome: 'no_answer',
+  });
+  return {
+    campaign,
+    list,
+    contact,
+    agentSessionId: desk.json().session.id as string,
+    callLogId: `log_${log!.uid.replace(/-/g, '')}`,
+  };
 }

@@ -7,7 +7,8 @@ import { connectPglite, connectPostgres, type DatabaseHandle } from '../../src/d
 import { buildApp } from '../../src/http/app.js';
 import { loadConfig } from '../../src/config.js';
 import { prepareRuntime } from '../../src/runtime.js';
-import { ManualClock, systemIds } from '../../src/seams.js';
+import { ManualClock, systemIds, type Clock } from '../../src/seams.js';
+import type { Repeater } from '../../src/http/live-feed.js';
 import type { ServiceDeps } from '../../src/services/context.js';
 import { createCenter } from '../../src/services/centers/create-center.js';
 import { createUser } from '../../src/services/users/create-user.js';
@@ -35,6 +36,16 @@ export async function freshDatabase(): Promise<DatabaseHandle> {
       await handle.close();
       const dropper = new pg.Client({ connectionString: url });
       await dropper.connect();
+      // The pool's end() resolves before its connections have left the server: wait for them, so
+      // that dropping the database never kills one still closing (its error would be uncaught).
+      for (let i = 0; i < 100; i++) {
+        const open = await dropper.query(
+          'select count(*)::int as n from pg_stat_activity where datname = $1',
+          [name],
+        );
+        if (open.rows[0].n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       await dropper.query(`drop database if exists ${name} with (force)`);
       await dropper.end();
     },
@@ -49,7 +60,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/**
+ * A real app on a fresh database. `seams.clock` replaces the manual clock (the engine tests pass
+ * their virtual scheduler, so services and the engine share one time).
+ */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  seams: { clock?: Clock; liveRepeat?: Repeater } = {},
+): Promise<TestApp> {
   const handle = await freshDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'outdial-test-'));
   const config = loadConfig({
@@ -59,8 +77,12 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ...env,
   });
   const clock = new ManualClock(new Date());
-  const deps = await prepareRuntime(handle, config, { clock, ids: systemIds });
-  const app = await buildApp({ deps, loginRateLimitPerMinute: config.loginRateLimitPerMinute });
+  const deps = await prepareRuntime(handle, config, { clock: seams.clock ?? clock, ids: systemIds });
+  const app = await buildApp({
+    deps,
+    loginRateLimitPerMinute: config.loginRateLimitPerMinute,
+    ...(seams.liveRepeat ? { liveRepeat: seams.liveRepeat } : {}),
+  });
   await app.ready();
   return {
     app,

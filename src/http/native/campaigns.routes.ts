@@ -41,7 +41,8 @@ import {
   VersionField,
 } from './common.js';
 import { getQueue } from '../../services/queues/manage-queues.js';
-import type { CampaignStatus } from '../../db/schema.js';
+import type { CampaignStatus, ContactStatus } from '../../db/schema.js';
+import { campaignLeadCounters } from '../../domain/status-words.js';
 
 const StatusWord = Type.Union(
   ['draft', 'active', 'paused', 'completed', 'cancelled'].map((s) => Type.Literal(s)),
@@ -104,12 +105,19 @@ export const CampaignResponse = Type.Object({
   retry_rules: Type.Record(Type.String(), RetryRule),
   started_at: Nullable(Timestamp),
   completed_at: Nullable(Timestamp),
+  total_leads: Type.Integer({ description: 'Live leads of the lists this campaign dials' }),
+  completed_calls: Type.Integer({ description: 'Leads whose calling is over (completed or failed)' }),
+  pending_calls: Type.Integer({ description: 'Leads still to call, or on a call now' }),
   version: Type.Integer(),
   created_at: Timestamp,
   updated_at: Timestamp,
 });
 
-export function presentCampaign(c: CampaignView, centerPublicId: string) {
+export function presentCampaign(
+  c: CampaignView,
+  centerPublicId: string,
+  leadsByStatus: Partial<Record<ContactStatus, number>>,
+) {
   return {
     id: toPublicId('campaign', c.uid),
     numeric_id: c.id,
@@ -137,6 +145,7 @@ export function presentCampaign(c: CampaignView, centerPublicId: string) {
     retry_rules: c.retry_rules,
     started_at: iso(c.started_at),
     completed_at: iso(c.completed_at),
+    ...campaignLeadCounters(leadsByStatus),
     version: c.version,
     created_at: iso(c.created_at)!,
     updated_at: iso(c.updated_at)!,
@@ -278,7 +287,11 @@ export const campaignRoutes =
     const security = [{ bearer: [] }];
     const id = (raw: string) => uidParam('campaign', raw, 'Campaign');
     const present = async (ctx: RequestContext, view: CampaignView) =>
-      presentCampaign(view, await centerPublicId(ctx));
+      presentCampaign(
+        view,
+        await centerPublicId(ctx),
+        (await campaignProgress(deps, ctx, [view.uid]))[0]?.byStatus ?? {},
+      );
 
     app.post(
       '/campaigns',
@@ -347,7 +360,15 @@ export const campaignRoutes =
         );
         const views = await describeCampaigns(deps, request.ctx, result.rows);
         const center = await centerPublicId(request.ctx);
-        return { data: views.map((v) => presentCampaign(v, center)), meta: pageMeta(page, result.total) };
+        const progress = await campaignProgress(
+          deps,
+          request.ctx,
+          views.map((v) => v.uid),
+        );
+        return {
+          data: views.map((v, i) => presentCampaign(v, center, progress[i]?.byStatus ?? {})),
+          meta: pageMeta(page, result.total),
+        };
       },
     );
 

@@ -67,7 +67,11 @@ export async function presentImport(deps: ServiceDeps, ctx: RequestContext, job:
 }
 
 /** Reads a multipart upload: text fields in any order and one file, stored as it streams in. */
-export async function receiveUpload(deps: ServiceDeps, parts: AsyncIterable<Multipart>) {
+export async function receiveUpload(
+  deps: ServiceDeps,
+  parts: AsyncIterable<Multipart>,
+  maxBytes = MAX_IMPORT_BYTES,
+) {
   const fields: Record<string, string> = {};
   let file: { path: string; name: string } | undefined;
   for await (const part of parts) {
@@ -76,7 +80,7 @@ export async function receiveUpload(deps: ServiceDeps, parts: AsyncIterable<Mult
       const stored = await storeUpload(deps, part.file, part.filename || 'upload.csv');
       if (part.file.truncated) {
         await fs.promises.rm(stored, { force: true });
-        throw invalid('File too large', [`file: larger than ${MAX_IMPORT_BYTES} bytes`]);
+        throw invalid('File too large', [`file: larger than ${maxBytes} bytes`]);
       }
       file = { path: stored, name: part.filename || 'upload.csv' };
     } else {

@@ -15,11 +15,18 @@ import { contactRoutes } from './contacts.routes.js';
 import { dncRoutes } from './dnc.routes.js';
 import { leadListRoutes } from './lead-lists.routes.js';
 import { importRoutes } from './imports.routes.js';
+import { agentRoutes } from './agents.routes.js';
+import { callLogRoutes } from './call-logs.routes.js';
+import { deskRoutes } from './desk.routes.js';
+import { liveRoutes } from './live.routes.js';
+import type { Repeater } from '../live-feed.js';
 import { importPreviewRoutes } from './import-preview.routes.js';
 
 export interface NativeApiOptions {
   deps: ServiceDeps;
   loginRateLimitPerMinute: number;
+  /** How live streams repeat their refresh (real timers unless a test drives them). */
+  liveRepeat?: Repeater;
 }
 
 /** The native API under /v1, in DialNexa's conventions (its `/v1/campaigns` is this one). */
@@ -47,5 +54,9 @@ export const nativeApi =
     await app.register(contactRoutes(deps));
     await app.register(dncRoutes(deps));
     await app.register(importRoutes(deps));
+    await app.register(deskRoutes(deps));
+    await app.register(agentRoutes(deps));
+    await app.register(callLogRoutes(deps));
+    await app.register(liveRoutes(deps, opts.liveRepeat ? { repeat: opts.liveRepeat } : {}));
     await app.register(importPreviewRoutes(deps));
   };

@@ -1,4 +1,5 @@
 import type { Campaign } from '../../db/schema.js';
+import { notFound } from '../../domain/errors.js';
 import {
   withReferences,
   type CampaignFilters,
@@ -13,6 +14,21 @@ export function getCampaign(deps: ServiceDeps, ctx: RequestContext, uid: string)
 
 export function getCampaignById(deps: ServiceDeps, ctx: RequestContext, id: number): Promise<Campaign> {
   return tenantReader(deps, ctx).campaigns.getById(id);
+}
+
+/**
+ * A campaign addressed through its place in the hierarchy (Exotel's paths name the process, then
+ * the campaign): a campaign of another process is as missing as an unknown one.
+ */
+export async function getCampaignInProcess(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  processId: number,
+  campaignId: number,
+): Promise<Campaign> {
+  const campaign = await tenantReader(deps, ctx).campaigns.getById(campaignId);
+  if (campaign.process_id !== processId) throw notFound('Campaign');
+  return campaign;
 }
 
 export function listCampaigns(

@@ -4,12 +4,14 @@ import {
   stringifyVariables,
   variableProblems,
 } from '../../domain/contact-lifecycle.js';
-import { conflict, invalid } from '../../domain/errors.js';
+import { CAMPAIGN_STATUS_WORD, FINAL_CAMPAIGN_STATUSES } from '../../domain/campaign-lifecycle.js';
+import { conflict, invalid, notFound } from '../../domain/errors.js';
 import { contactTimeZone } from '../../domain/phone.js';
 import { toPublicId } from '../../domain/public-ids.js';
 import { isValidTimeZone } from '../../domain/validation.js';
 import { ContactCentersRepository } from '../../repositories/contact-centers.repository.js';
 import { inTenantTransaction, type RequestContext, type ServiceDeps } from '../context.js';
+import { campaignOfContact } from './campaign-leads.js';
 
 export interface ContactChange {
   first_name?: string;
@@ -84,22 +86,35 @@ export function updateContact(
 
 /**
  * Removes a contact: it is never dialled again and keeps its calls and history. A call already
- * live finishes; the contact is then left removed (the engine does not revive it).
+ * live finishes; the contact is then left removed (the engine does not revive it). The leads of
+ * a completed or stopped campaign stay as the record of what ran (409). Removing a removed
+ * contact changes nothing, or, with `removedIsMissing`, answers 404 as for an unknown one.
  */
 export function removeContact(
   deps: ServiceDeps,
   ctx: RequestContext,
   uid: string,
-  version?: number,
+  options: { version?: number; removedIsMissing?: boolean } = {},
 ): Promise<Contact> {
   return inTenantTransaction(deps, ctx, async ({ repos, now, audit }) => {
     const current = await repos.contacts.getByUid(uid);
-    if (current.removed_at) return current;
+    if (current.removed_at) {
+      if (options.removedIsMissing) throw notFound('Lead');
+      return current;
+    }
+    const campaign = await campaignOfContact(repos, current);
+    if (campaign && FINAL_CAMPAIGN_STATUSES.includes(campaign.status)) {
+      throw conflict(
+        `The campaign is ${CAMPAIGN_STATUS_WORD[campaign.status]}; its leads are kept as the record of what ran`,
+      );
+    }
+    // A contact on a call keeps its live-call status (and the database's one-call-per-number
+    // guard) until the call ends; the engine then leaves it removed.
     const { before, after } = await repos.contacts.update(
       current.id,
-      { status: 'removed', removed_at: now },
+      current.status === 'in_progress' ? { removed_at: now } : { status: 'removed', removed_at: now },
       now,
-      version,
+      options.version,
     );
     await audit('contact.remove', 'contact', toPublicId('contact', after.uid), before, after);
     return after;

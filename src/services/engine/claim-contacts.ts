@@ -9,6 +9,8 @@ export interface ClaimOptions {
   leaseMs: number;
   /** Uniform [0, 1): which list of equal priority goes first is drawn by weightage. */
   random: () => number;
+  /** Only these lists (the ones the agents at hand may take calls from); all open lists when absent. */
+  listIds?: readonly number[];
 }
 
 /** Whether the campaign itself may dial now: running, started, not ended, inside its weekly schedule. */
@@ -54,7 +56,9 @@ export async function claimContacts(
     try {
       return await deps.db.transaction().execute(async (trx) => {
         const hopper = new HopperRepository(tenantRepositories(trx, ctx.tenant).scope);
-        const lists = await hopper.openLists(campaign, now);
+        const lists = (await hopper.openLists(campaign, now)).filter(
+          (l) => !options.listIds || options.listIds.includes(l.lead_list_id),
+        );
         const claimed: Contact[] = [];
         const priorities = [...new Set(lists.map((l) => l.priority))].sort((a, b) => a - b);
         for (const priority of priorities) {

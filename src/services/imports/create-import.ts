@@ -32,12 +32,17 @@ export async function storeUpload(deps: ServiceDeps, stream: Readable, fileName:
   return target;
 }
 
-/** Queues an import of a stored file; a background worker runs it and reports progress on the job. */
+/**
+ * Queues an import of a stored file; a background worker runs it and reports progress on the job.
+ * With `claim`, the job is created already leased to that owner, who runs it at once (a
+ * synchronous upload): no worker takes it unless the owner stops renewing the lease.
+ */
 export function createImport(
   deps: ServiceDeps,
   ctx: RequestContext,
   input: NewImport,
   filePath: string,
+  claim?: { owner: string; leaseMs: number },
 ): Promise<ImportJob> {
   return inTenantTransaction(deps, ctx, async ({ repos, now, audit }) => {
     const target = await resolveDestination(deps, repos, ctx, input.destination, now);
@@ -54,10 +59,11 @@ export function createImport(
       file_name: input.fileName,
       file_path: filePath,
       file_format: importFormat(input.fileName),
-      lease_owner: null,
-      lease_expires_at: null,
+      ...(claim ? { status: 'running' as const } : {}),
+      lease_owner: claim?.owner ?? null,
+      lease_expires_at: claim ? new Date(now.getTime() + claim.leaseMs) : null,
       error: null,
-      started_at: null,
+      started_at: claim ? now : null,
       finished_at: null,
       created_at: now,
       updated_at: now,

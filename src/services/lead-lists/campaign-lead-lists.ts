@@ -149,7 +149,11 @@ export function mapLeadListUsers(
       );
       if (missing.length) throw notFound(`User ${missing.join(', ')}`);
       const byUid = await Promise.all(refs.flatMap((r) => ('uid' in r ? [repos.users.getByUid(r.uid)] : [])));
-      const users = [...byName, ...byUid];
+      const position = (u: { username: string; uid: string }) =>
+        refs.findIndex((r) =>
+          'username' in r ? r.username.toLowerCase() === u.username.toLowerCase() : r.uid === u.uid,
+        );
+      const users = [...byName, ...byUid].sort((a, b) => position(a) - position(b));
       const out = [];
       for (const user of users) {
         const campaignUser = await repos.campaignUsers.findByUser(mapping.campaign_id, user.id);
@@ -178,6 +182,35 @@ export function mapLeadListUsers(
 }
 
 /**
+ * One page of a campaign's users (in campaign-user id order), each marked as mapped or not to one
+ * of the campaign's lists: paging through gives every campaign user once (Exotel's lead-user read).
+ */
+export async function leadListUsersPage(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  mappingRef: { campaignId: number; leadListId: number },
+  page: { limit: number; offset: number },
+): Promise<{
+  mapping: CampaignLeadListView;
+  users: { username: string; campaignUserId: number; mapped: boolean }[];
+}> {
+  const repos = tenantReader(deps, ctx);
+  const found = await repos.campaignLeadLists.find(mappingRef.campaignId, mappingRef.leadListId);
+  if (!found) throw notFound('Campaign lead');
+  const mapping = (await repos.campaignLeadLists.view(found.id))!;
+  const mapped = new Set(mapping.campaign_user_ids.map(Number));
+  const campaignUsers = await repos.campaignUsers.listForCampaign(mappingRef.campaignId, page);
+  return {
+    mapping,
+    users: campaignUsers.map((u) => ({
+      username: u.username,
+      campaignUserId: u.id,
+      mapped: mapped.has(Number(u.id)),
+    })),
+  };
+}
+
+/**
  * The list a campaign's contacts go to when the client has no list concept (Qvoice, DialNexa,
  * or a native create naming only the campaign): created and attached on first use.
  */
@@ -187,11 +220,12 @@ export async function ensureDefaultList(
   campaign: Campaign,
   now: Date,
 ) {
-  const mappings = await repos.campaignLeadLists.forCampaign(campaign.id);
-  for (const m of mappings) {
-    const list = await repos.leadLists.getById(m.lead_list_id);
-    if (list.is_default) return list;
-  }
+  const existing = await findDefaultList(repos, campaign);
+  if (existing) return existing;
+  // Two first contacts added at once must not both create the list: the second waits, then finds it.
+  await repos.leadLists.lockDefaultListOf(campaign.id);
+  const created = await findDefaultList(repos, campaign);
+  if (created) return created;
   const list = await repos.leadLists.insert({
     uid: ids.uuid(),
     name: `${campaign.name} #${campaign.id} (default list)`,
@@ -205,4 +239,13 @@ export async function ensureDefaultList(
     now,
   );
   return list;
+}
+
+async function findDefaultList(repos: TenantRepositories, campaign: Campaign) {
+  const mappings = await repos.campaignLeadLists.forCampaign(campaign.id);
+  for (const m of mappings) {
+    const list = await repos.leadLists.getById(m.lead_list_id);
+    if (list.is_default) return list;
+  }
+  return undefined;
 }

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { normalizeError, reasonPhrase } from '../../plugins/errors.js';
 
@@ -38,3 +39,20 @@ export function exotelEnvelope<T>(request: FastifyRequest, response: T, httpCode
 
 /** Exotel's records count versions from 0; Outdial's start at 1. */
 export const exotelVersion = (version: number) => version - 1;
+
+export const ExotelError = Type.Object({
+  statusCode: Type.Integer(),
+  status: Type.String(),
+  errorCode: Type.String({ examples: ['CONF-1001'] }),
+  errorMessage: Type.String(),
+});
+
+/** The error answers of every Exotel route, for its OpenAPI description. */
+export const exotelErrors = {
+  400: ExotelError,
+  401: ExotelError,
+  403: ExotelError,
+  404: ExotelError,
+  409: ExotelError,
+  500: ExotelError,
+};

@@ -1,30 +1,22 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
-import { notFound } from '../../../domain/errors.js';
 import type { ServiceDeps } from '../../../services/context.js';
 import { login } from '../../../services/auth/login.js';
 import { listCampaigns } from '../../../services/campaigns/read-campaigns.js';
 import { listProcesses } from '../../../services/processes/manage-processes.js';
 import type { ProcessSort } from '../../../repositories/processes.repository.js';
 import { loginRateLimit } from '../../native/auth.routes.js';
-import { exotelEnvelope, exotelTime, exotelVersion, sendExotelError } from './envelope.js';
-
-/** Exotel documents both `Bearer <token>` and `Basic <token>`; both carry the same token. */
-export function exotelCredential(request: FastifyRequest): string | undefined {
-  const match = /^(?:Bearer|Basic)\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-  return match?.[1];
-}
+import {
+  exotelEnvelope,
+  exotelErrors as errors,
+  exotelTime,
+  exotelVersion,
+  sendExotelError,
+} from './envelope.js';
+import { exotelLeadRoutes } from './lead-routes.js';
+import { exotelCredential, requireOwnCenter } from './request.js';
 
 const TOKEN_TTL_SECONDS = 86400;
-
-const ExotelError = Type.Object({
-  statusCode: Type.Integer(),
-  status: Type.String(),
-  errorCode: Type.String({ examples: ['CONF-1001'] }),
-  errorMessage: Type.String(),
-});
-const errors = { 400: ExotelError, 401: ExotelError, 403: ExotelError, 404: ExotelError, 500: ExotelError };
 
 const ProcessItem = Type.Object({
   processId: Type.Integer(),
@@ -49,11 +41,6 @@ const CampaignItem = Type.Object({
   ref: Type.Integer(),
   version: Type.Integer(),
 });
-
-/** The center in an Exotel path or query must be the caller's own; any other reads as missing. */
-function requireOwnCenter(request: FastifyRequest, contactCenterId: number): void {
-  if (request.ctx.tenant.contactCenterId !== contactCenterId) throw notFound('Contact center');
-}
 
 export const CAMPAIGN_TYPE_WORD = {
   interaction: 'Interaction Campaign',
@@ -225,4 +212,6 @@ export const exotelDialect =
         }));
       },
     );
+
+    await app.register(exotelLeadRoutes(deps));
   };

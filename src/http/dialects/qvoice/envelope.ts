@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { normalizeError } from '../../plugins/errors.js';
 
@@ -20,3 +21,15 @@ export function sendQvoiceError(error: unknown, request: FastifyRequest, reply: 
   const details = e.details.length ? e.details : e.statusCode >= 500 ? [] : [e.message];
   return reply.status(e.statusCode).send({ message: SENTENCE[e.statusCode] ?? 'Error.', details });
 }
+
+export const QvoiceError = Type.Object({ message: Type.String(), details: Type.Array(Type.String()) });
+
+/** The error answers of every Qvoice route, for its OpenAPI description. */
+export const qvoiceErrors = {
+  400: QvoiceError,
+  401: QvoiceError,
+  403: QvoiceError,
+  404: QvoiceError,
+  409: QvoiceError,
+  500: QvoiceError,
+};

@@ -1,21 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { forbidden } from '../../../domain/errors.js';
+import { forbidden, invalid } from '../../../domain/errors.js';
 import { hexOfUuid } from '../../../domain/public-ids.js';
 import { login } from '../../../services/auth/login.js';
 import { getCenter } from '../../../services/centers/update-center.js';
 import type { ServiceDeps } from '../../../services/context.js';
 import { loginRateLimit } from '../../native/auth.routes.js';
-import { sendQvoiceError } from './envelope.js';
-
-const QvoiceError = Type.Object({ message: Type.String(), details: Type.Array(Type.String()) });
-export const qvoiceErrors = {
-  400: QvoiceError,
-  401: QvoiceError,
-  403: QvoiceError,
-  404: QvoiceError,
-  500: QvoiceError,
-};
+import { qvoiceErrors, sendQvoiceError } from './envelope.js';
+import { qvoiceLeadRoutes } from './lead-routes.js';
 
 const QvoiceUser = Type.Object({
   id: Type.String({ description: '32 hex digits' }),
@@ -42,6 +34,7 @@ export const qvoiceDialect =
       const given = String(request.headers['x-account-id'] ?? '')
         .trim()
         .toLowerCase();
+      if (!given) throw invalid('X-Account-ID is required', ['header X-Account-ID is required']);
       const center = await getCenter(deps, request.ctx);
       if (given !== hexOfUuid(center.uid) && given !== String(center.id)) {
         throw forbidden('X-Account-ID does not name the account of these credentials');
@@ -88,4 +81,6 @@ export const qvoiceDialect =
         };
       },
     );
+
+    await app.register(qvoiceLeadRoutes(deps));
   };

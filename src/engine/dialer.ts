@@ -1,0 +1,653 @@
+import type { CallOutcome } from '../db/schema.js';
+import { conflict } from '../domain/errors.js';
+import { AgentPool, type AgentSeat, type AgentState } from './agents.js';
+import type { CallEvent, Carrier } from './carrier.js';
+import {
+  agentlessLaunches,
+  DialStatistics,
+  powerLaunches,
+  PredictivePacer,
+  type DialingMode,
+  type PacingSnapshot,
+} from './pacing.js';
+import type { Random } from './random.js';
+import type { Scheduler, TimerId } from './scheduler.js';
+
+/** A value now, or later: in-memory sources answer at once, database-backed ones later. */
+export type Maybe<T> = T | Promise<T>;
+
+/** One contact to dial, as its source knows it. */
+export interface DialTarget {
+  /** The source's id for the contact. */
+  ref: string;
+  phone: string;
+  /** The contact's list: routing may restrict which agents take its calls. */
+  listRef: string | null;
+  callerId: string | null;
+}
+
+/** Where contacts come from: the database-backed hopper live, an endless supply in simulations. */
+export interface ContactSource {
+  /** Up to `n` contacts to dial now; with `forAgent`, contacts that agent may take. */
+  claim(n: number, forAgent: AgentSeat | null): Maybe<DialTarget[]>;
+  /** A claimed contact that is not dialled after all (preview skipped, dialer stopped). */
+  release(target: DialTarget, why: 'skipped' | 'cancelled'): Maybe<void>;
+}
+
+/** The engine's view of one call. */
+export interface LiveCall {
+  id: string;
+  target: DialTarget;
+  /** Reserved before dialling (progressive, preview), or connected after the answer. */
+  agent: AgentSeat | null;
+  placedAt: number;
+  answeredAt: number | null;
+  connectedAt: number | null;
+  patienceTimer: TimerId | null;
+  /** Number of the attempt, filled in by the journal when it counts it. */
+  attempt: number;
+}
+
+/**
+ * What the engine reports as it works; the live host writes it to the database (call logs, lead
+ * events, contact outcomes, agent sessions, counters), simulations count it or ignore it.
+ */
+export interface CallJournal {
+  /**
+   * Before the carrier is asked: counts the attempt and opens the call's record. `false` means the
+   * claim on the contact was lost (its lease expired): the call must not be placed.
+   */
+  placing(call: LiveCall): Maybe<boolean>;
+  answered(call: LiveCall, by: 'person' | 'machine'): void;
+  connected(call: LiveCall, agent: AgentSeat): void;
+  /** The call is over for its contact, with its outcome (`answered` when a conversation ended). */
+  finished(call: LiveCall, outcome: CallOutcome, detail?: string): void;
+  agentMoved(seat: AgentSeat, from: AgentState): void;
+}
+
+export const nullJournal: CallJournal = {
+  placing: () => true,
+  answered: () => undefined,
+  connected: () => undefined,
+  finished: () => undefined,
+  agentMoved: () => undefined,
+};
+
+export interface DialerOptions {
+  scheduler: Scheduler;
+  carrier: Carrier;
+  random: Random;
+  source: ContactSource;
+  journal?: CallJournal;
+  mode: DialingMode;
+  linesPerAgent?: number;
+  /** Agentless: calls live at once (ringing and playing). */
+  concurrencyLimit?: number;
+  abandonCap?: number;
+  /** How long an answered call waits for an agent before it is abandoned. */
+  patienceMs?: number;
+  ringTimeoutMs?: number;
+  /** When a finished conversation's wrap-up ends by itself; null: when the agent ends it. */
+  wrapUpMs: (seat: AgentSeat) => number | null;
+  /** Agentless: how long the recorded message plays; without it, until the carrier ends the call. */
+  messageMs?: number;
+  /** Preview: how long an agent may look at a contact before it is dialled anyway. */
+  previewTimeoutMs?: number;
+  tickMs?: number;
+  /** Which agents may take a contact's call (queue membership, list user mappings). */
+  canTake?: (seat: AgentSeat, target: DialTarget) => boolean;
+  priors?: { answerProbability: number; meanResolutionMs: number; meanHandleMs: number };
+  /** Makes call ids; unique across every process sharing a database. */
+  callId: () => string;
+  /** A source or journal failure (the dialer carries on: a failed claim claims nothing). */
+  onError?: (error: unknown) => void;
+}
+
+export interface DialerCounters {
+  dials: number;
+  personAnswers: number;
+  machineAnswers: number;
+  connected: number;
+  abandoned: number;
+  maxInFlight: number;
+}
+
+/**
+ * The dialer for one campaign in one engine process: it paces calls by the campaign's mode,
+ * places them through the carrier, routes answers to the longest-idle agent allowed to take them,
+ * abandons answers no agent takes within the patience, and runs each agent through
+ * reserved → on call → wrap-up. It is synchronous and deterministic over its scheduler; its
+ * contact source and journal may be asynchronous (the database) or not (simulations).
+ */
+export class Dialer {
+  readonly pool = new AgentPool();
+  readonly dialStats: DialStatistics;
+  readonly pacer: PredictivePacer;
+  readonly counters: DialerCounters = {
+    dials: 0,
+    personAnswers: 0,
+    machineAnswers: 0,
+    connected: 0,
+    abandoned: 0,
+    maxInFlight: 0,
+  };
+  /** Every answer by a person, and whether it was abandoned (for abandon records). */
+  onPersonAnswer: ((abandoned: boolean, at: number) => void) | null = null;
+
+  private readonly journal: CallJournal;
+  private calls = new Map<string, LiveCall>();
+  private waiting: LiveCall[] = [];
+  private previews = new Map<string, { target: DialTarget; timer: TimerId | null }>();
+  private wrapUpTimers = new Map<string, TimerId>();
+  private agentlessPlaying = 0;
+  /** Contacts asked of the source and not yet answered: counted as ringing so pacing does not repeat itself. */
+  private claiming = 0;
+  private dryUntil = -Infinity;
+  private dialing = false;
+  private ticking = false;
+  private closed = false;
+  private pending = new Set<Promise<unknown>>();
+
+  private o: DialerOptions;
+
+  constructor(options: DialerOptions) {
+    const o = (this.o = { ...options });
+    const priors = o.priors ?? { answerProbability: 0.3, meanResolutionMs: 16_400, meanHandleMs: 105_000 };
+    this.dialStats = new DialStatistics({ ...priors, weight: 50 });
+    this.pacer = new PredictivePacer(this.dialStats, {
+      cap: o.abandonCap ?? 0.03,
+      patienceMs: o.patienceMs ?? 2000,
+    });
+    this.journal = o.journal ?? nullJournal;
+    o.carrier.onEvent((e) => this.onCarrierEvent(e));
+  }
+
+  get mode(): DialingMode {
+    return this.o.mode;
+  }
+
+  /** Settings that may change while the dialer runs (the campaign was edited). */
+  configure(
+    settings: Partial<
+      Pick<
+        DialerOptions,
+        'mode' | 'linesPerAgent' | 'concurrencyLimit' | 'previewTimeoutMs' | 'ringTimeoutMs'
+      >
+    >,
+  ): void {
+    this.o = { ...this.o, ...settings };
+  }
+
+  /** Starts the pacing clock; dialing begins once `setDialing(true)`. */
+  start(): void {
+    if (this.ticking) return;
+    this.ticking = true;
+    const tick = () => {
+      if (this.closed) return;
+      this.pace();
+      this.o.scheduler.after(this.o.tickMs ?? 1000, tick);
+    };
+    tick();
+  }
+
+  /** Whether new calls may be placed (campaign running and inside its hours); live calls go on either way. */
+  setDialing(on: boolean): void {
+    if (this.dialing === on) return;
+    this.dialing = on;
+    if (!on) for (const seat of [...this.pool.seats.values()]) this.dropPreview(seat, 'cancelled');
+    else this.pace();
+  }
+
+  get isDialing(): boolean {
+    return this.dialing;
+  }
+
+  /** No more dialing, ever; live calls finish. */
+  close(): void {
+    this.setDialing(false);
+    this.closed = true;
+  }
+
+  /** Resolves when nothing the dialer started (claims, journal writes) is still running. */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  get liveCalls(): number {
+    return this.calls.size;
+  }
+
+  get ringing(): number {
+    let n = 0;
+    for (const c of this.calls.values()) if (c.answeredAt === null) n += 1;
+    return n;
+  }
+
+  get waitingForAgent(): number {
+    return this.waiting.length;
+  }
+
+  callOf(seat: AgentSeat): LiveCall | undefined {
+    return seat.callId ? this.calls.get(seat.callId) : undefined;
+  }
+
+  previewOf(seat: AgentSeat): DialTarget | undefined {
+    return this.previews.get(seat.id)?.target;
+  }
+
+  // ── agents ──────────────────────────────────────────────────────────────────────────────────
+
+  /** An agent joins, available (or paused with a reason). */
+  addAgent(seat: AgentSeat, pausedFor: string | null = null): void {
+    const now = this.o.scheduler.nowMs();
+    this.pool.add(seat);
+    if (seat.state === 'logged_out') this.move(seat, 'available', now);
+    if (pausedFor !== null && seat.state === 'available') {
+      seat.pauseReason = pausedFor;
+      this.move(seat, 'paused', now);
+    }
+    this.afterAgentFree(seat, now);
+  }
+
+  /** Pause now when free; during a call or wrap-up, when the wrap-up ends. */
+  pauseAgent(seat: AgentSeat, reason: string): void {
+    const now = this.o.scheduler.nowMs();
+    if (seat.state === 'available') {
+      seat.pauseReason = reason;
+      this.move(seat, 'paused', now);
+    } else if (seat.state === 'reserved' && this.previews.has(seat.id)) {
+      this.dropPreview(seat, 'skipped');
+      seat.pauseReason = reason;
+      this.move(seat, 'paused', now);
+    } else if (seat.state !== 'paused') {
+      seat.pendingPause = reason;
+    }
+  }
+
+  resumeAgent(seat: AgentSeat): void {
+    const now = this.o.scheduler.nowMs();
+    seat.pendingPause = null;
+    if (seat.state === 'paused') {
+      seat.pauseReason = null;
+      this.move(seat, 'available', now);
+      this.afterAgentFree(seat, now);
+    }
+  }
+
+  /** Logs an agent out; refused while the agent has a call. */
+  logoutAgent(seat: AgentSeat): void {
+    if (seat.state === 'reserved' && this.previews.has(seat.id)) this.dropPreview(seat, 'skipped');
+    if (seat.state !== 'available' && seat.state !== 'paused') {
+      throw conflict(`An agent who is ${seat.state.replace('_', ' ')} cannot log out; finish the call first`);
+    }
+    this.move(seat, 'logged_out', this.o.scheduler.nowMs());
+    this.pool.seats.delete(seat.id);
+  }
+
+  /** The engine process lost this agent (another process owns it now): forget it without a state change. */
+  forgetAgent(seat: AgentSeat): void {
+    this.pool.seats.delete(seat.id);
+  }
+
+  /** The agent ends a conversation from the desk. */
+  hangup(seat: AgentSeat): void {
+    const call = this.callOf(seat);
+    if (!call || seat.state !== 'on_call') throw conflict('The agent has no conversation to end');
+    this.o.carrier.hangup(call.id);
+    this.conversationEnded(call, this.o.scheduler.nowMs());
+  }
+
+  endWrapUp(seat: AgentSeat): void {
+    if (seat.state !== 'wrap_up') throw conflict('The agent is not in wrap-up');
+    const timer = this.wrapUpTimers.get(seat.id);
+    if (timer !== undefined) this.o.scheduler.cancel(timer);
+    this.wrapUpTimers.delete(seat.id);
+    const now = this.o.scheduler.nowMs();
+    if (seat.pendingPause !== null) {
+      seat.pauseReason = seat.pendingPause;
+      seat.pendingPause = null;
+      this.move(seat, 'paused', now);
+    } else {
+      this.move(seat, 'available', now);
+      this.afterAgentFree(seat, now);
+    }
+    this.pace();
+  }
+
+  // ── preview ─────────────────────────────────────────────────────────────────────────────────
+
+  /** Preview mode: reserves the agent and finds the contact to show; null when none is dialable. */
+  previewNext(seat: AgentSeat): Maybe<DialTarget | null> {
+    if (this.o.mode !== 'preview') throw conflict('The campaign is not in preview mode');
+    if (!this.dialing) throw conflict('The campaign is not dialing now');
+    if (seat.state !== 'available') throw conflict(`An agent who is ${seat.state} cannot preview`);
+    const now = this.o.scheduler.nowMs();
+    this.move(seat, 'reserved', now);
+    return this.then(
+      this.recover(() => this.o.source.claim(1, seat), []),
+      (targets) => {
+        const target = targets[0];
+        if (!target || seat.state !== 'reserved') {
+          if (target) void this.o.source.release(target, 'cancelled');
+          if (seat.state === 'reserved') this.freeReserved(seat);
+          return null;
+        }
+        const timeout = this.o.previewTimeoutMs;
+        const timer = timeout ? this.o.scheduler.after(timeout, () => this.previewAccept(seat)) : null;
+        this.previews.set(seat.id, { target, timer });
+        return target;
+      },
+    );
+  }
+
+  previewAccept(seat: AgentSeat): void {
+    const preview = this.previews.get(seat.id);
+    if (!preview) throw conflict('The agent has no contact in preview');
+    this.previews.delete(seat.id);
+    if (preview.timer !== null) this.o.scheduler.cancel(preview.timer);
+    this.place(preview.target, seat);
+  }
+
+  previewSkip(seat: AgentSeat): void {
+    if (!this.previews.has(seat.id)) throw conflict('The agent has no contact in preview');
+    this.dropPreview(seat, 'skipped');
+  }
+
+  private dropPreview(seat: AgentSeat, why: 'skipped' | 'cancelled'): void {
+    const preview = this.previews.get(seat.id);
+    if (!preview) return;
+    this.previews.delete(seat.id);
+    if (preview.timer !== null) this.o.scheduler.cancel(preview.timer);
+    this.track(this.o.source.release(preview.target, why));
+    if (seat.state === 'reserved') this.freeReserved(seat);
+  }
+
+  // ── pacing ──────────────────────────────────────────────────────────────────────────────────
+
+  snapshot(): PacingSnapshot {
+    const now = this.o.scheduler.nowMs();
+    const busySinceMs: number[] = [];
+    let available = 0;
+    for (const s of this.pool.seats.values()) {
+      if (s.state === 'available') available += 1;
+      else if (s.state === 'on_call' || s.state === 'wrap_up') busySinceMs.push(now - s.since);
+    }
+    const ringingAgesMs: number[] = [];
+    for (const c of this.calls.values())
+      if (c.answeredAt === null && !c.agent) ringingAgesMs.push(now - c.placedAt);
+    for (let i = 0; i < this.claiming; i++) ringingAgesMs.push(0);
+    return { nowMs: now, available, busySinceMs, ringingAgesMs, waiting: this.waiting.length };
+  }
+
+  /** Places the calls the mode asks for now. */
+  pace(): void {
+    if (!this.dialing || this.closed) return;
+    const now = this.o.scheduler.nowMs();
+    if (now < this.dryUntil) return;
+    const s = this.snapshot();
+    switch (this.o.mode) {
+      case 'preview':
+        return;
+      case 'progressive': {
+        // One contact per free agent, the agent reserved for it; stop once the source runs dry.
+        while (now >= this.dryUntil) {
+          const agent = this.pool.longestIdle();
+          if (!agent) return;
+          this.move(agent, 'reserved', now);
+          this.claimAndDial(1, agent);
+        }
+        return;
+      }
+      case 'power':
+        return this.claimAndDial(powerLaunches(s, this.o.linesPerAgent ?? 2.5), null);
+      case 'predictive':
+        return this.claimAndDial(this.pacer.decide(s), null);
+      case 'agentless':
+        return this.claimAndDial(
+          agentlessLaunches({ ...s, connected: this.agentlessPlaying }, this.o.concurrencyLimit ?? 10),
+          null,
+        );
+    }
+  }
+
+  private claimAndDial(n: number, agent: AgentSeat | null): void {
+    if (n <= 0) return;
+    this.claiming += n;
+    this.then(
+      this.recover(() => this.o.source.claim(n, agent), []),
+      (targets) => {
+        this.claiming -= n;
+        if (targets.length < n) this.dryUntil = this.o.scheduler.nowMs() + (this.o.tickMs ?? 1000);
+        if (agent && targets.length === 0 && agent.state === 'reserved') this.freeReserved(agent);
+        for (const target of targets) {
+          if (this.closed || !this.dialing || (agent && agent.state !== 'reserved')) {
+            this.track(this.o.source.release(target, 'cancelled'));
+            continue;
+          }
+          this.place(target, agent);
+        }
+      },
+    );
+  }
+
+  private place(target: DialTarget, agent: AgentSeat | null): void {
+    const call: LiveCall = {
+      id: this.o.callId(),
+      target,
+      agent,
+      placedAt: this.o.scheduler.nowMs(),
+      answeredAt: null,
+      connectedAt: null,
+      patienceTimer: null,
+      attempt: 0,
+    };
+    if (agent) agent.callId = call.id;
+    this.calls.set(call.id, call);
+    this.then(
+      this.recover(() => this.journal.placing(call), false),
+      (ok) => {
+        if (!ok) {
+          this.calls.delete(call.id);
+          if (agent?.state === 'reserved') this.freeReserved(agent);
+          return;
+        }
+        call.placedAt = this.o.scheduler.nowMs();
+        this.counters.dials += 1;
+        this.counters.maxInFlight = Math.max(this.counters.maxInFlight, this.ringing);
+        this.o.carrier.placeCall({
+          callId: call.id,
+          to: target.phone,
+          callerId: target.callerId,
+          ringTimeoutMs: this.o.ringTimeoutMs ?? 25_000,
+          detectMachine: true,
+        });
+      },
+    );
+  }
+
+  // ── calls ───────────────────────────────────────────────────────────────────────────────────
+
+  private onCarrierEvent(e: CallEvent): void {
+    const call = this.calls.get(e.callId);
+    if (!call) return;
+    const now = this.o.scheduler.nowMs();
+    switch (e.type) {
+      case 'ringing':
+        return;
+      case 'answered':
+        this.answered(call, e.by, now);
+        break;
+      case 'ended':
+        if (call.connectedAt !== null) this.conversationEnded(call, now);
+        else if (call.answeredAt !== null && this.o.mode === 'agentless') this.messageEnded(call);
+        else if (call.answeredAt !== null) {
+          // The person hung up while waiting for an agent: an abandon all the same.
+          this.abandon(call);
+        }
+        break;
+      case 'failed':
+        this.dialStats.recordResolution(now - call.placedAt, false);
+        this.unanswered(call, 'failed', now, e.reason);
+        break;
+      default:
+        this.dialStats.recordResolution(now - call.placedAt, false);
+        this.unanswered(call, e.type, now);
+    }
+    this.pace();
+  }
+
+  private answered(call: LiveCall, by: 'person' | 'machine', now: number): void {
+    this.dialStats.recordResolution(now - call.placedAt, by === 'person');
+    this.journal.answered(call, by);
+    if (by === 'machine') {
+      this.counters.machineAnswers += 1;
+      this.o.carrier.hangup(call.id);
+      this.unanswered(call, 'machine', now);
+      return;
+    }
+    this.counters.personAnswers += 1;
+    call.answeredAt = now;
+    if (this.o.mode === 'agentless') {
+      this.agentlessPlaying += 1;
+      this.notePersonAnswer(false, now);
+      this.o.carrier.bridge(call.id, null);
+      if (this.o.messageMs !== undefined) {
+        this.o.scheduler.after(this.o.messageMs, () => {
+          if (!this.calls.has(call.id)) return;
+          this.o.carrier.hangup(call.id);
+          this.messageEnded(call);
+        });
+      }
+      return;
+    }
+    const agent = call.agent ?? this.pool.longestIdle((seat) => this.o.canTake?.(seat, call.target) ?? true);
+    if (agent) this.connect(call, agent, now);
+    else {
+      this.waiting.push(call);
+      call.patienceTimer = this.o.scheduler.after(this.o.patienceMs ?? 2000, () => this.abandon(call));
+    }
+  }
+
+  private messageEnded(call: LiveCall): void {
+    this.agentlessPlaying -= 1;
+    this.calls.delete(call.id);
+    this.journal.finished(call, 'answered');
+    this.pace();
+  }
+
+  private unanswered(call: LiveCall, outcome: CallOutcome, now: number, detail?: string): void {
+    this.calls.delete(call.id);
+    this.journal.finished(call, outcome, detail);
+    const agent = call.agent;
+    if (agent && agent.state === 'reserved' && agent.callId === call.id) this.freeReserved(agent, now);
+  }
+
+  /** A reserved agent whose call came to nothing: free again (or paused, if asked meanwhile). */
+  private freeReserved(agent: AgentSeat, now = this.o.scheduler.nowMs()): void {
+    if (agent.pendingPause !== null) {
+      agent.pauseReason = agent.pendingPause;
+      agent.pendingPause = null;
+      this.move(agent, 'paused', now);
+      return;
+    }
+    this.move(agent, 'available', now);
+    this.afterAgentFree(agent, now);
+  }
+
+  private connect(call: LiveCall, agent: AgentSeat, now: number): void {
+    if (call.patienceTimer !== null) this.o.scheduler.cancel(call.patienceTimer);
+    call.patienceTimer = null;
+    call.agent = agent;
+    call.connectedAt = now;
+    agent.callId = call.id;
+    this.move(agent, 'on_call', now);
+    this.counters.connected += 1;
+    this.notePersonAnswer(false, now);
+    this.journal.connected(call, agent);
+    this.o.carrier.bridge(call.id, agent.extension);
+  }
+
+  private notePersonAnswer(abandoned: boolean, now: number): void {
+    this.pacer.observeAnswer(abandoned);
+    this.onPersonAnswer?.(abandoned, now);
+  }
+
+  private abandon(call: LiveCall): void {
+    const index = this.waiting.indexOf(call);
+    if (index < 0) return;
+    this.waiting.splice(index, 1);
+    if (call.patienceTimer !== null) this.o.scheduler.cancel(call.patienceTimer);
+    this.counters.abandoned += 1;
+    this.notePersonAnswer(true, this.o.scheduler.nowMs());
+    this.o.carrier.hangup(call.id);
+    this.calls.delete(call.id);
+    this.journal.finished(call, 'abandoned');
+    this.pace();
+  }
+
+  private conversationEnded(call: LiveCall, now: number): void {
+    this.calls.delete(call.id);
+    const agent = call.agent;
+    this.journal.finished(call, 'answered');
+    if (!agent || agent.callId !== call.id) return;
+    const talk = now - agent.since;
+    this.move(agent, 'wrap_up', now);
+    const wrap = this.o.wrapUpMs(agent);
+    this.dialStats.recordHandle(talk + (wrap ?? 0));
+    if (wrap !== null) {
+      this.wrapUpTimers.set(
+        agent.id,
+        this.o.scheduler.after(wrap, () => {
+          this.wrapUpTimers.delete(agent.id);
+          if (agent.state === 'wrap_up') this.endWrapUp(agent);
+        }),
+      );
+    }
+  }
+
+  /** A freed agent first serves an answered call waiting for someone it may take. */
+  private afterAgentFree(agent: AgentSeat, now: number): void {
+    if (agent.state !== 'available') return;
+    const index = this.waiting.findIndex((c) => this.o.canTake?.(agent, c.target) ?? true);
+    if (index < 0) return;
+    const [call] = this.waiting.splice(index, 1);
+    this.connect(call!, agent, now);
+  }
+
+  private move(seat: AgentSeat, to: AgentState, now: number): void {
+    const from = seat.state;
+    seat.move(to, now);
+    this.journal.agentMoved(seat, from);
+  }
+
+  // ── async plumbing ──────────────────────────────────────────────────────────────────────────
+
+  private then<T, R>(value: Maybe<T>, next: (v: T) => R): Maybe<R> {
+    if (!(value instanceof Promise)) return next(value);
+    const p = value.then(next);
+    this.track(p);
+    return p;
+  }
+
+  /** The value of a source or journal call, or `fallback` (reported) when it fails. */
+  private recover<T>(call: () => Maybe<T>, fallback: T): Maybe<T> {
+    try {
+      const value = call();
+      if (!(value instanceof Promise)) return value;
+      return value.catch((error: unknown) => {
+        this.o.onError?.(error);
+        return fallback;
+      });
+    } catch (error) {
+      this.o.onError?.(error);
+      return fallback;
+    }
+  }
+
+  private track(value: Maybe<unknown>): void {
+    if (!(value instanceof Promise)) return;
+    const p = value.catch((error: unknown) => this.o.onError?.(error));
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  }
+}

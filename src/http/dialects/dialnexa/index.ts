@@ -1,0 +1,222 @@
+import multipart from '@fastify/multipart';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import fs from 'node:fs';
+import type { Campaign, Contact } from '../../../db/schema.js';
+import { invalid } from '../../../domain/errors.js';
+import { toPublicId } from '../../../domain/public-ids.js';
+import { dialnexaLeadStatus } from '../../../domain/status-words.js';
+import { getCampaign } from '../../../services/campaigns/read-campaigns.js';
+import { removeContact } from '../../../services/contacts/change-contact.js';
+import { getLead } from '../../../services/contacts/campaign-leads.js';
+import { createContacts } from '../../../services/contacts/create-contacts.js';
+import type { ServiceDeps } from '../../../services/context.js';
+import { importNow } from '../../../services/imports/import-now.js';
+import { authErrors, IdParams, iso, Nullable, Timestamp, uidParam } from '../../native/common.js';
+import { receiveUpload } from '../../native/imports.routes.js';
+import { sendNativeError } from '../../plugins/errors.js';
+
+/** DialNexa's documented upload limit. */
+export const DIALNEXA_UPLOAD_BYTES = 10 * 1024 * 1024;
+const REPORTED_ROWS = 1000;
+
+const CampaignLead = Type.Object({
+  id: Type.String({ examples: ['lead_210ea5d942f41744f1ef37e84a59878d'] }),
+  name: Type.String(),
+  phone_number: Type.String({ description: 'E.164' }),
+  campaign_id: Nullable(Type.String({ description: 'cmp_…' })),
+  status: Type.String({ description: 'pending, in_progress, completed, failed or removed' }),
+  notes: Type.Record(Type.String(), Type.String()),
+  call_log_id: Nullable(Type.String({ description: 'log_… once a call has been placed' })),
+  created_at: Timestamp,
+});
+
+function presentLead(contact: Contact, campaign: Campaign | null) {
+  return {
+    id: toPublicId('contact', contact.uid),
+    name: [contact.first_name, contact.last_name].filter(Boolean).join(' '),
+    phone_number: contact.phone_e164,
+    campaign_id: campaign ? toPublicId('campaign', campaign.uid) : null,
+    status: dialnexaLeadStatus(contact.status),
+    notes: contact.variables,
+    // Call logs are the dialer engine's records; until it writes them no lead has one.
+    call_log_id: null,
+    created_at: iso(contact.created_at)!,
+  };
+}
+
+/** DialNexa sends the national number and the calling code apart; a number written with + keeps its own. */
+function dialString(phoneNumber: string, countryCode: string | undefined): string {
+  const number = phoneNumber.trim();
+  if (number.startsWith('+') || !countryCode) return number;
+  return `+${countryCode.replace(/^\+/, '')} ${number}`;
+}
+
+/**
+ * DialNexa's campaign-leads API. Its paths sit under /v1 beside the native API, which already
+ * follows DialNexa's conventions (its /v1/campaigns is DialNexa's): same bearer API keys, same
+ * error envelope. Only the shapes DialNexa documents differently live here: a camelCase create
+ * body answered in snake_case, `name` and `notes` for the contact's name and variables.
+ */
+export const dialnexaDialect =
+  (deps: ServiceDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.setErrorHandler((error, request, reply) => sendNativeError(error, request, reply));
+    await app.register(multipart, { limits: { fileSize: DIALNEXA_UPLOAD_BYTES, files: 1, fields: 20 } });
+    const tags = ['DialNexa'];
+    const security = [{ bearer: [] }];
+    const leadUid = (raw: string) => uidParam('contact', raw, 'Lead');
+
+    app.post(
+      '/campaigns-leads',
+      {
+        config: { permission: 'contacts:write' },
+        schema: {
+          tags,
+          security,
+          summary: 'Add a lead to a campaign (DialNexa): camelCase body, snake_case answer',
+          body: Type.Object(
+            {
+              name: Type.Optional(Type.String({ maxLength: 200 })),
+              phoneNumber: Type.String({ minLength: 1, maxLength: 64 }),
+              countryCode: Type.Optional(
+                Type.String({ pattern: '^\\+?[0-9]{1,4}$', examples: ['+91'], description: 'Calling code' }),
+              ),
+              campaignId: Type.String({ description: 'cmp_…' }),
+              notes: Type.Optional(
+                Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
+                  maxProperties: 15,
+                  description: 'Up to 15 variables for the agent',
+                }),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: CampaignLead, ...authErrors(400, 404, 409) },
+        },
+      },
+      async (request, reply) => {
+        const b = request.body;
+        const campaignUid = uidParam('campaign', b.campaignId, 'Campaign');
+        const [result] = await createContacts(
+          deps,
+          request.ctx,
+          { campaignUid },
+          [{ phone: dialString(b.phoneNumber, b.countryCode), first_name: b.name, variables: b.notes }],
+          { policy: 'allow', scope: 'list' },
+        );
+        if (!result || result.status === 'duplicate' || result.status === 'updated')
+          throw new Error('a single create with the allow policy always creates');
+        if (result.status === 'rejected')
+          throw invalid(result.message, [`phoneNumber: ${result.message} (${result.reason})`]);
+        const lead = await getLead(deps, request.ctx, result.uid!);
+        return reply.status(201).send(presentLead(lead.contact, lead.campaign));
+      },
+    );
+
+    app.get(
+      '/campaigns-leads/:id',
+      {
+        config: { permission: 'contacts:read' },
+        schema: {
+          tags,
+          security,
+          summary: 'Get a campaign lead (DialNexa); a removed lead is not found',
+          params: IdParams,
+          response: { 200: CampaignLead, ...authErrors(404) },
+        },
+      },
+      async (request) => {
+        const lead = await getLead(deps, request.ctx, leadUid(request.params.id));
+        return presentLead(lead.contact, lead.campaign);
+      },
+    );
+
+    app.delete(
+      '/campaigns-leads/:id',
+      {
+        config: { permission: 'contacts:write' },
+        schema: {
+          tags,
+          security,
+          summary:
+            'Remove a lead from its campaign (DialNexa); a call in progress finishes. 409 once the campaign is completed or cancelled',
+          params: IdParams,
+          response: { 200: Type.Object({ message: Type.String() }), ...authErrors(404, 409) },
+        },
+      },
+      async (request) => {
+        await removeContact(deps, request.ctx, leadUid(request.params.id), { removedIsMissing: true });
+        return { message: 'Lead removed from campaign.' };
+      },
+    );
+
+    app.post(
+      '/campaigns-leads/upload-file/:campaignId',
+      {
+        config: { permission: 'contacts:write' },
+        schema: {
+          tags,
+          security,
+          summary: 'Upload leads from a CSV or XLSX file (DialNexa), up to 10 MB; answers when imported',
+          description:
+            'multipart/form-data with `file`. A `phone_number` column is required; `name` names the lead; ' +
+            'every other column becomes a note (variable). Numbers already in the campaign are skipped; ' +
+            'refused rows are listed with their reasons.',
+          consumes: ['multipart/form-data'],
+          params: Type.Object({ campaignId: Type.String() }),
+          response: {
+            200: Type.Object({
+              campaign_id: Type.String(),
+              leads_created: Type.Integer(),
+              leads_skipped: Type.Integer({ description: 'Duplicates and refused rows' }),
+              message: Type.String(),
+              rejected_rows: Type.Array(
+                Type.Object({ line: Type.Integer(), value: Type.String(), reason: Type.String() }),
+                { description: `The first ${REPORTED_ROWS} refused rows, in file order` },
+              ),
+            }),
+            ...authErrors(400, 404),
+          },
+        },
+      },
+      async (request) => {
+        const campaign = await getCampaign(
+          deps,
+          request.ctx,
+          uidParam('campaign', request.params.campaignId, 'Campaign'),
+        );
+        if (!request.isMultipart())
+          throw invalid('Send multipart/form-data', ['content-type must be multipart/form-data']);
+        const { file } = await receiveUpload(deps, request.parts(), DIALNEXA_UPLOAD_BYTES);
+        try {
+          const { job, rejectedRows } = await importNow(
+            deps,
+            request.ctx,
+            {
+              destination: { campaignUid: campaign.uid },
+              fileName: file.name,
+              dedupPolicy: 'skip',
+              dedupScope: 'list',
+              columnMapping: {},
+            },
+            file.path,
+            REPORTED_ROWS,
+          );
+          const refused = job.rejected + job.dnc;
+          const skipped = job.duplicates + refused;
+          return {
+            campaign_id: toPublicId('campaign', campaign.uid),
+            leads_created: job.accepted,
+            leads_skipped: skipped,
+            message:
+              `${job.accepted} lead${job.accepted === 1 ? '' : 's'} created, ${skipped} skipped` +
+              ` (${job.duplicates} already in the campaign, ${refused} refused).`,
+            rejected_rows: rejectedRows.map((r) => ({ line: r.line, value: r.raw_value, reason: r.reason })),
+          };
+        } finally {
+          await fs.promises.rm(file.path, { force: true });
+        }
+      },
+    );
+  };

@@ -1,0 +1,232 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FetchOrder } from '../../../db/schema.js';
+import type { CampaignLeadListView } from '../../../repositories/lead-lists.repository.js';
+import { getCampaignById, getCampaignInProcess } from '../../../services/campaigns/read-campaigns.js';
+import type { ServiceDeps } from '../../../services/context.js';
+import {
+  campaignLeadLists,
+  leadListUsersPage,
+  mapLeadListUsers,
+} from '../../../services/lead-lists/campaign-lead-lists.js';
+import { exotelEnvelope, exotelErrors as errors, exotelTime, exotelVersion } from './envelope.js';
+import { exotelCredential, requireOwnCenter } from './request.js';
+
+/**
+ * Exotel's "lead" is Outdial's lead list; its "campaign-lead" is the list's attachment to a
+ * campaign (priority, weightage, attempts, windows) and its user mappings name campaign users.
+ */
+
+const UserMapping = Type.Object({
+  id: Type.Integer({ description: 'The mapping row' }),
+  campaignLeadId: Type.Integer(),
+  campaignUserId: Type.Integer(),
+});
+
+const DialingConfiguration = Type.Object({
+  day: Type.Integer({ description: '0 = Sunday' }),
+  start: Type.String({ description: 'HH:MM in the campaign’s time zone' }),
+  end: Type.String(),
+});
+
+const FetchOrderDetail = Type.Object({ fieldName: Type.String(), order: Type.String() });
+
+const CampaignLead = Type.Object({
+  id: Type.Integer({ description: 'Campaign-lead mapping id' }),
+  campaignContextId: Type.Integer(),
+  leadId: Type.Integer({ description: 'The lead list' }),
+  priority: Type.Integer(),
+  weightage: Type.Integer(),
+  enabled: Type.Boolean(),
+  maxAttempt: Type.Integer(),
+  churnCount: Type.Integer(),
+  fetchOrderDetails: Type.Array(FetchOrderDetail),
+  leadDialingConfigurationEnabled: Type.Boolean(),
+  leadDialingEnabledAtAllTime: Type.Boolean(),
+  campaignLeadDialingConfigurations: Type.Array(DialingConfiguration),
+  campaignLeadUserMappings: Type.Array(UserMapping),
+  dateAdded: Type.String(),
+  dateModified: Type.String(),
+  ref: Type.Integer(),
+  version: Type.Integer(),
+});
+
+/** Outdial's fetch orders as Exotel-style sort details; the default (by priority) is the empty list. */
+const FETCH_ORDER_DETAILS: Record<FetchOrder, { fieldName: string; order: string }[]> = {
+  priority: [],
+  oldest_first: [{ fieldName: 'dateAdded', order: 'asc' }],
+  newest_first: [{ fieldName: 'dateAdded', order: 'desc' }],
+  fewest_attempts_first: [{ fieldName: 'attempts', order: 'asc' }],
+};
+
+function presentCampaignLead(m: CampaignLeadListView) {
+  return {
+    id: m.id,
+    campaignContextId: m.campaign_id,
+    leadId: m.lead_list_id,
+    priority: m.priority,
+    weightage: m.weightage,
+    enabled: m.enabled,
+    maxAttempt: m.max_attempts,
+    churnCount: m.churn_count,
+    fetchOrderDetails: FETCH_ORDER_DETAILS[m.fetch_order],
+    // A list's own dialing settings always apply in Outdial (on top of the campaign's schedule).
+    leadDialingConfigurationEnabled: true,
+    leadDialingEnabledAtAllTime: m.dialing_enabled_at_all_times,
+    campaignLeadDialingConfigurations: m.dialing_windows,
+    campaignLeadUserMappings: m.user_mappings.map((u) => ({
+      id: Number(u.id),
+      campaignLeadId: m.id,
+      campaignUserId: Number(u.campaign_user_id),
+    })),
+    dateAdded: exotelTime(m.created_at),
+    dateModified: exotelTime(m.updated_at),
+    ref: 0,
+    version: exotelVersion(m.version),
+  };
+}
+
+const LeadUserMapping = Type.Object({
+  campaignLeadId: Type.Integer(),
+  assignedCampaignUserIds: Type.Array(Type.Integer()),
+  unassignedCampaignUserIds: Type.Array(Type.Integer()),
+  leadId: Type.Integer(),
+  campaignId: Type.Integer(),
+  assignedUserIds: Type.Array(Type.String({ description: 'usernames' })),
+  unassignedUserIds: Type.Array(Type.String()),
+});
+
+export const exotelLeadRoutes =
+  (deps: ServiceDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const tags = ['Exotel CC'];
+    const security = [{ bearer: [] }];
+    const HierarchyParams = Type.Object({
+      contactCenterId: Type.Integer(),
+      processId: Type.Integer(),
+      campaignId: Type.Integer(),
+    });
+
+    app.get(
+      '/cms/configuration/cc/:contactCenterId/process/:processId/campaign/:campaignId/campaign-lead',
+      {
+        config: { permission: 'campaigns:read', credential: exotelCredential },
+        schema: {
+          tags,
+          security,
+          summary:
+            'Get campaign leads (Exotel CC): the lists a campaign dials, with their settings and users',
+          params: HierarchyParams,
+          response: {
+            200: Type.Object({
+              http_code: Type.Integer(),
+              method: Type.String(),
+              request_id: Type.String(),
+              response: Type.Array(
+                Type.Object({
+                  http_code: Type.Integer(),
+                  error_data: Type.Null(),
+                  data: CampaignLead,
+                }),
+              ),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const { contactCenterId, processId, campaignId } = request.params;
+        requireOwnCenter(request, contactCenterId);
+        const campaign = await getCampaignInProcess(deps, request.ctx, processId, campaignId);
+        const mappings = await campaignLeadLists(deps, request.ctx, campaign.uid);
+        return exotelEnvelope(
+          request,
+          mappings.map((m) => ({ http_code: 200, error_data: null, data: presentCampaignLead(m) })),
+        );
+      },
+    );
+
+    app.get(
+      '/cms/configuration/cc/:contactCenterId/process/:processId/campaign/:campaignId/lead-user',
+      {
+        config: { permission: 'campaigns:read', credential: exotelCredential },
+        schema: {
+          tags,
+          security,
+          summary:
+            'Get the users of one campaign lead (Exotel CC): a page of the campaign’s users, each assigned or unassigned',
+          params: HierarchyParams,
+          querystring: Type.Object({
+            leadId: Type.Integer(),
+            limit: Type.Integer({ minimum: 1, maximum: 500 }),
+            offset: Type.Integer({ minimum: 0 }),
+          }),
+          response: { 200: LeadUserMapping, ...errors },
+        },
+      },
+      async (request) => {
+        const { contactCenterId, processId, campaignId } = request.params;
+        const { leadId, limit, offset } = request.query;
+        requireOwnCenter(request, contactCenterId);
+        const campaign = await getCampaignInProcess(deps, request.ctx, processId, campaignId);
+        const { mapping, users } = await leadListUsersPage(
+          deps,
+          request.ctx,
+          { campaignId: campaign.id, leadListId: leadId },
+          { limit, offset },
+        );
+        const assigned = users.filter((u) => u.mapped);
+        const unassigned = users.filter((u) => !u.mapped);
+        return {
+          campaignLeadId: mapping.id,
+          assignedCampaignUserIds: assigned.map((u) => u.campaignUserId),
+          unassignedCampaignUserIds: unassigned.map((u) => u.campaignUserId),
+          leadId: mapping.lead_list_id,
+          campaignId: mapping.campaign_id,
+          assignedUserIds: assigned.map((u) => u.username),
+          unassignedUserIds: unassigned.map((u) => u.username),
+        };
+      },
+    );
+
+    app.put(
+      '/cms/configuration/voice/campaignLeadUserMapping',
+      {
+        config: { permission: 'campaigns:write', credential: exotelCredential },
+        schema: {
+          tags,
+          security,
+          summary: 'Assign and unassign users of a campaign lead (Exotel CC): who may take that list’s calls',
+          body: Type.Object({
+            leadId: Type.Integer(),
+            campaignId: Type.Integer(),
+            assignedUserIds: Type.Array(Type.String({ minLength: 1 }), { maxItems: 500, default: [] }),
+            unassignedUserIds: Type.Array(Type.String({ minLength: 1 }), { maxItems: 500, default: [] }),
+          }),
+          response: { 200: LeadUserMapping, ...errors },
+        },
+      },
+      async (request) => {
+        const b = request.body;
+        const campaign = await getCampaignById(deps, request.ctx, b.campaignId);
+        const { mapping, assigned, unassigned } = await mapLeadListUsers(
+          deps,
+          request.ctx,
+          { campaignId: campaign.id, leadListId: b.leadId },
+          {
+            assign: b.assignedUserIds.map((username) => ({ username })),
+            unassign: b.unassignedUserIds.map((username) => ({ username })),
+          },
+        );
+        return {
+          campaignLeadId: mapping.id,
+          assignedCampaignUserIds: assigned.map((a) => a.campaignUserId),
+          unassignedCampaignUserIds: unassigned.map((u) => u.campaignUserId),
+          leadId: mapping.lead_list_id,
+          campaignId: mapping.campaign_id,
+          assignedUserIds: assigned.map((a) => a.username),
+          unassignedUserIds: unassigned.map((u) => u.username),
+        };
+      },
+    );
+  };

@@ -1,0 +1,198 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { DISPOSITIONS } from '../../domain/call-outcome.js';
+import { CALL_STATUS_WORDS, outcomesOfWord, type CallStatusWord } from '../../domain/call-status.js';
+import type { CallLogFilters } from '../../repositories/call-logs.repository.js';
+import { getCampaign } from '../../services/campaigns/read-campaigns.js';
+import { dispositionCall } from '../../services/calls/disposition-call.js';
+import { contactHistory, getCallLog, listCallLogs } from '../../services/calls/read-call-logs.js';
+import { getContact } from '../../services/contacts/read-contacts.js';
+import type { RequestContext, ServiceDeps } from '../../services/context.js';
+import { getUser } from '../../services/users/read-users.js';
+import { authErrors, IdParams, Paged, pageMeta, pageOf, PageQuery, Timestamp, uidParam } from './common.js';
+import { CallLogResponse, LeadEventResponse, presentCallLog, presentLeadEvent } from './engine-presenters.js';
+
+const CallLogQuery = Type.Object({
+  ...PageQuery,
+  status: Type.Optional(Type.Union(CALL_STATUS_WORDS.map((w) => Type.Literal(w)))),
+  lead_id: Type.Optional(Type.String()),
+  agent_id: Type.Optional(Type.String()),
+  start_date: Type.Optional(Timestamp),
+  end_date: Type.Optional(Timestamp),
+  min_duration: Type.Optional(
+    Type.Number({ minimum: 0, description: 'Seconds from answer to end, at least' }),
+  ),
+  max_duration: Type.Optional(
+    Type.Number({ minimum: 0, description: 'Seconds from answer to end, at most' }),
+  ),
+});
+
+type Query = {
+  status?: CallStatusWord;
+  lead_id?: string;
+  agent_id?: string;
+  start_date?: string;
+  end_date?: string;
+  min_duration?: number;
+  max_duration?: number;
+};
+
+/** Call logs (DialNexa's /v1/call-logs, which the native API shares) and a contact's history. */
+export const callLogRoutes =
+  (deps: ServiceDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const tags = ['call logs'];
+    const security = [{ bearer: [] }];
+
+    const filters = async (ctx: RequestContext, q: Query, campaignId?: number): Promise<CallLogFilters> => ({
+      ...(campaignId !== undefined ? { campaignId } : {}),
+      ...(q.status === 'in_progress'
+        ? { open: true }
+        : q.status
+          ? { outcomes: outcomesOfWord(q.status) }
+          : {}),
+      ...(q.lead_id
+        ? { contactId: (await getContact(deps, ctx, uidParam('contact', q.lead_id, 'Lead'))).id }
+        : {}),
+      ...(q.agent_id
+        ? { agentUserId: (await getUser(deps, ctx, uidParam('user', q.agent_id, 'Agent'))).id }
+        : {}),
+      ...(q.start_date ? { from: new Date(q.start_date) } : {}),
+      ...(q.end_date ? { to: new Date(q.end_date) } : {}),
+      ...(q.min_duration !== undefined ? { minDurationSeconds: q.min_duration } : {}),
+      ...(q.max_duration !== undefined ? { maxDurationSeconds: q.max_duration } : {}),
+    });
+
+    app.get(
+      '/call-logs',
+      {
+        config: { permission: 'reports:read' },
+        schema: {
+          tags,
+          security,
+          summary: 'Call logs, newest first, filtered by status, lead, agent, date range and duration',
+          querystring: CallLogQuery,
+          response: { 200: Paged(CallLogResponse), ...authErrors(400, 404) },
+        },
+      },
+      async (request) => {
+        const page = pageOf(request.query);
+        const result = await listCallLogs(deps, request.ctx, await filters(request.ctx, request.query), page);
+        return { data: result.rows.map(presentCallLog), meta: pageMeta(page, result.total) };
+      },
+    );
+
+    app.get(
+      '/call-logs/campaign/:campaignId',
+      {
+        config: { permission: 'reports:read' },
+        schema: {
+          tags,
+          security,
+          summary: "A campaign's call logs",
+          params: Type.Object({ campaignId: Type.String() }),
+          querystring: CallLogQuery,
+          response: { 200: Paged(CallLogResponse), ...authErrors(400, 404) },
+        },
+      },
+      async (request) => {
+        const campaign = await getCampaign(
+          deps,
+          request.ctx,
+          uidParam('campaign', request.params.campaignId, 'Campaign'),
+        );
+        const page = pageOf(request.query);
+        const result = await listCallLogs(
+          deps,
+          request.ctx,
+          await filters(request.ctx, request.query, campaign.id),
+          page,
+        );
+        return { data: result.rows.map(presentCallLog), meta: pageMeta(page, result.total) };
+      },
+    );
+
+    app.get(
+      '/call-logs/:id',
+      {
+        config: { permission: 'reports:read' },
+        schema: {
+          tags,
+          security,
+          summary: 'One call log',
+          params: IdParams,
+          response: { 200: CallLogResponse, ...authErrors(404) },
+        },
+      },
+      async (request) =>
+        presentCallLog(
+          await getCallLog(deps, request.ctx, uidParam('callLog', request.params.id, 'Call log')),
+        ),
+    );
+
+    app.post(
+      '/call-logs/:id/disposition',
+      {
+        config: { permission: 'contacts:write' },
+        schema: {
+          tags,
+          security,
+          summary: "Record or change an answered call's disposition (until its wrap-up ends)",
+          params: IdParams,
+          body: Type.Object({
+            disposition: Type.Union(DISPOSITIONS.map((d) => Type.Literal(d))),
+            note: Type.Optional(Type.String({ maxLength: 2000 })),
+            callback_at: Type.Optional(Timestamp),
+          }),
+          response: { 200: CallLogResponse, ...authErrors(400, 404, 409) },
+        },
+      },
+      async (request) => {
+        const log = await getCallLog(deps, request.ctx, uidParam('callLog', request.params.id, 'Call log'));
+        await dispositionCall(deps, request.ctx, log.id, {
+          disposition: request.body.disposition,
+          note: request.body.note ?? null,
+          callbackAt: request.body.callback_at ? new Date(request.body.callback_at) : null,
+        });
+        return presentCallLog(await getCallLog(deps, request.ctx, log.uid));
+      },
+    );
+
+    app.get(
+      '/contacts/:id/history',
+      {
+        config: { permission: 'contacts:read' },
+        schema: {
+          tags: ['contacts'],
+          security,
+          summary:
+            "A contact's history: dialled, answered, connected, abandoned, dispositions, status changes, retries",
+          params: IdParams,
+          querystring: Type.Object({
+            limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+            after: Type.Integer({ minimum: 0, default: 0, description: 'Events after this event id' }),
+          }),
+          response: {
+            200: Type.Object({
+              data: Type.Array(LeadEventResponse),
+              next_after: Type.Union([Type.Integer(), Type.Null()]),
+            }),
+            ...authErrors(404),
+          },
+        },
+      },
+      async (request) => {
+        const events = await contactHistory(
+          deps,
+          request.ctx,
+          uidParam('contact', request.params.id, 'Contact'),
+          request.query.limit,
+          request.query.after,
+        );
+        return {
+          data: events.map(presentLeadEvent),
+          next_after: events.length === request.query.limit ? events[events.length - 1]!.id : null,
+        };
+      },
+    );
+  };

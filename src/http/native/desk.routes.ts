@@ -1,0 +1,199 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { DISPOSITIONS } from '../../domain/call-outcome.js';
+import { conflict } from '../../domain/errors.js';
+import { toPublicId } from '../../domain/public-ids.js';
+import { agentLogin } from '../../services/agents/agent-login.js';
+import { requestAgentChange, type DeskRequest } from '../../services/agents/agent-requests.js';
+import { readDesk } from '../../services/agents/read-agents.js';
+import { dispositionCall } from '../../services/calls/disposition-call.js';
+import type { RequestContext, ServiceDeps } from '../../services/context.js';
+import { authErrors, Nullable, Timestamp, uidParam } from './common.js';
+import { ContactResponse, presentContact } from './contacts.routes.js';
+import {
+  AgentSessionResponse,
+  CallLogResponse,
+  LeadEventResponse,
+  presentCallLog,
+  presentLeadEvent,
+  presentSession,
+} from './engine-presenters.js';
+
+const DeskResponse = Type.Object({
+  session: Nullable(AgentSessionResponse),
+  campaign: Nullable(
+    Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      dialing_mode: Type.String(),
+      wrap_up_seconds: Type.Integer(),
+      preview_timeout_seconds: Type.Integer(),
+    }),
+  ),
+  call: Nullable(CallLogResponse),
+  contact: Nullable(ContactResponse),
+  history: Type.Array(LeadEventResponse),
+});
+
+/** The agent desk: the logged-in user works a campaign — log in, pause, preview, hang up, dispose, wrap up. */
+export const deskRoutes =
+  (deps: ServiceDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const tags = ['agent desk'];
+    const security = [{ bearer: [] }];
+    const config = { permission: 'agent:desk' as const };
+
+    const view = async (ctx: RequestContext) => {
+      const desk = await readDesk(deps, ctx);
+      if (!desk) return { session: null, campaign: null, call: null, contact: null, history: [] };
+      return {
+        session: presentSession(desk.session, desk.campaign.uid),
+        campaign: {
+          id: toPublicId('campaign', desk.campaign.uid),
+          name: desk.campaign.name,
+          dialing_mode: desk.campaign.dialing_mode,
+          wrap_up_seconds: desk.campaign.wrap_up_seconds,
+          preview_timeout_seconds: desk.campaign.preview_timeout_seconds,
+        },
+        call: desk.call ? presentCallLog(desk.call) : null,
+        contact: desk.contact ? presentContact(desk.contact) : null,
+        history: desk.history.map(presentLeadEvent),
+      };
+    };
+
+    app.get(
+      '/desk',
+      {
+        config,
+        schema: {
+          tags,
+          security,
+          summary: "The agent's desk: session, and the contact of the call or preview at hand",
+          response: { 200: DeskResponse, ...authErrors() },
+        },
+      },
+      async (request) => view(request.ctx),
+    );
+
+    app.post(
+      '/desk/login',
+      {
+        config,
+        schema: {
+          tags,
+          security,
+          summary: 'Log in to work a campaign (you must be assigned to it, and in its queue if it has one)',
+          body: Type.Object({ campaign_id: Type.String() }),
+          response: { 200: DeskResponse, ...authErrors(400, 404, 409) },
+        },
+      },
+      async (request) => {
+        await agentLogin(deps, request.ctx, uidParam('campaign', request.body.campaign_id, 'Campaign'));
+        return view(request.ctx);
+      },
+    );
+
+    const requests: { path: string; summary: string; request: (body: { reason?: string }) => DeskRequest }[] =
+      [
+        { path: '/desk/resume', summary: 'Become available again', request: () => ({ kind: 'resume' }) },
+        {
+          path: '/desk/logout',
+          summary: 'Log out (not during a call or wrap-up)',
+          request: () => ({ kind: 'logout' }),
+        },
+        {
+          path: '/desk/preview/next',
+          summary: 'Preview mode: reserve the next contact to look at before dialing',
+          request: () => ({ kind: 'action', action: 'preview_next' }),
+        },
+        {
+          path: '/desk/preview/accept',
+          summary: 'Dial the contact in preview',
+          request: () => ({ kind: 'action', action: 'preview_accept' }),
+        },
+        {
+          path: '/desk/preview/skip',
+          summary: 'Give the contact in preview back, undialled',
+          request: () => ({ kind: 'action', action: 'preview_skip' }),
+        },
+        {
+          path: '/desk/hangup',
+          summary: 'End the conversation',
+          request: () => ({ kind: 'action', action: 'hangup' }),
+        },
+        {
+          path: '/desk/wrap-up/end',
+          summary: 'End wrap-up: available again (or paused, if a pause was asked)',
+          request: () => ({ kind: 'action', action: 'end_wrap_up' }),
+        },
+      ];
+    for (const r of requests) {
+      app.post(
+        r.path,
+        {
+          config,
+          schema: {
+            tags,
+            security,
+            summary: r.summary,
+            response: { 200: DeskResponse, ...authErrors(404, 409) },
+          },
+        },
+        async (request) => {
+          await requestAgentChange(deps, request.ctx, r.request({}));
+          return view(request.ctx);
+        },
+      );
+    }
+
+    app.post(
+      '/desk/pause',
+      {
+        config,
+        schema: {
+          tags,
+          security,
+          summary: 'Pause with a reason: now when free, or when the current call and wrap-up end',
+          body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 100 }) }),
+          response: { 200: DeskResponse, ...authErrors(400, 404, 409) },
+        },
+      },
+      async (request) => {
+        await requestAgentChange(deps, request.ctx, { kind: 'pause', reason: request.body.reason });
+        return view(request.ctx);
+      },
+    );
+
+    app.post(
+      '/desk/disposition',
+      {
+        config,
+        schema: {
+          tags,
+          security,
+          summary: 'Record what came of the conversation (during the call or in wrap-up)',
+          body: Type.Object({
+            disposition: Type.Union(DISPOSITIONS.map((d) => Type.Literal(d))),
+            note: Type.Optional(Type.String({ maxLength: 2000 })),
+            callback_at: Type.Optional(Timestamp),
+            callback_mine: Type.Optional(
+              Type.Boolean({ description: 'A callback only you take (default: any agent of the list)' }),
+            ),
+          }),
+          response: { 200: DeskResponse, ...authErrors(400, 404, 409) },
+        },
+      },
+      async (request) => {
+        const desk = await readDesk(deps, request.ctx);
+        if (!desk?.call) throw conflict('You have no call to record a disposition for');
+        const principal = request.ctx.principal;
+        await dispositionCall(deps, request.ctx, desk.call.id, {
+          disposition: request.body.disposition,
+          note: request.body.note ?? null,
+          callbackAt: request.body.callback_at ? new Date(request.body.callback_at) : null,
+          callbackUserId: request.body.callback_mine && principal.kind === 'user' ? principal.userId : null,
+        });
+        return view(request.ctx);
+      },
+    );
+  };

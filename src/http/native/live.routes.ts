@@ -1,0 +1,184 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { toPublicId } from '../../domain/public-ids.js';
+import { campaignLiveStats, type LiveStats } from '../../services/campaigns/live-stats.js';
+import type { ServiceDeps } from '../../services/context.js';
+import { LiveFeed, realRepeater, type Repeater } from '../live-feed.js';
+import { bearerCredential } from '../plugins/auth.js';
+import { authErrors, IdParams, iso, Timestamp, uidParam } from './common.js';
+
+const Counters = {
+  dials: Type.Integer(),
+  person_answers: Type.Integer(),
+  machine_answers: Type.Integer(),
+  connected: Type.Integer(),
+  abandoned: Type.Integer(),
+  no_answer: Type.Integer(),
+  busy: Type.Integer(),
+  invalid_number: Type.Integer(),
+  failed: Type.Integer(),
+  talk_ms: Type.Integer(),
+};
+
+export const LiveStatsResponse = Type.Object({
+  campaign_id: Type.String(),
+  status: Type.String(),
+  dialing_mode: Type.String(),
+  abandon_rate_cap: Type.Number(),
+  at: Timestamp,
+  agents: Type.Object({
+    available: Type.Integer(),
+    reserved: Type.Integer(),
+    on_call: Type.Integer(),
+    wrap_up: Type.Integer(),
+    paused: Type.Integer(),
+  }),
+  calls: Type.Object({
+    ringing: Type.Integer(),
+    waiting_for_agent: Type.Integer(),
+    connected: Type.Integer(),
+    in_flight: Type.Integer(),
+  }),
+  dial_level: Type.Number({ description: 'Calls ringing per working agent' }),
+  today: Type.Object({ ...Counters, abandon_rate: Type.Number(), day_start: Timestamp }),
+  rolling_30_days: Type.Object({
+    person_answers: Type.Integer(),
+    abandoned: Type.Integer(),
+    abandon_rate: Type.Number(),
+  }),
+  series: Type.Array(
+    Type.Object({
+      at: Timestamp,
+      dials: Type.Integer(),
+      person_answers: Type.Integer(),
+      connected: Type.Integer(),
+      abandoned: Type.Integer(),
+    }),
+    { description: "Today's 15-minute buckets" },
+  ),
+});
+
+function presentLiveStats(s: LiveStats) {
+  return {
+    campaign_id: toPublicId('campaign', s.campaign.uid),
+    status: s.campaign.status,
+    dialing_mode: s.campaign.dialing_mode,
+    abandon_rate_cap: s.campaign.abandon_rate_cap,
+    at: iso(s.at)!,
+    agents: s.agents,
+    calls: s.calls,
+    dial_level: Math.round(s.dial_level * 100) / 100,
+    today: { ...s.today, day_start: iso(s.today.day_start)! },
+    rolling_30_days: s.rolling_30_days,
+    series: s.series.map((b) => ({
+      at: iso(b.bucket_start)!,
+      dials: b.dials,
+      person_answers: b.person_answers,
+      connected: b.connected,
+      abandoned: b.abandoned,
+    })),
+  };
+}
+
+type Presented = ReturnType<typeof presentLiveStats>;
+
+/** Browsers' EventSource cannot set headers: the stream also takes the token as `access_token`. */
+function streamCredential(request: FastifyRequest): string | undefined {
+  return bearerCredential(request) ?? (request.query as { access_token?: string }).access_token;
+}
+
+/** Streams open in this process: a shutdown ends them, or it would wait for them forever. */
+const openStreams = new Set<FastifyReply['raw']>();
+
+/** Ends every open event stream (the server is closing). */
+export function endEventStreams(): void {
+  for (const raw of openStreams) raw.end();
+  openStreams.clear();
+}
+
+/** Opens a Server-Sent Events stream on a hijacked reply; returns a function that sends one event. */
+export function openEventStream(request: FastifyRequest, reply: FastifyReply, onClose: () => void) {
+  reply.hijack();
+  openStreams.add(reply.raw);
+  reply.raw.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+    'x-request-id': request.id,
+  });
+  reply.raw.write('retry: 2000\n\n');
+  const keepAlive = setInterval(() => reply.raw.write(': keep-alive\n\n'), 15_000);
+  keepAlive.unref();
+  request.raw.on('close', () => {
+    openStreams.delete(reply.raw);
+    clearInterval(keepAlive);
+    onClose();
+  });
+  return (event: string, data: unknown) =>
+    reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
+/** A campaign's live numbers: as JSON, and as a stream that pushes them whenever they change. */
+export const liveRoutes =
+  (deps: ServiceDeps, options: { intervalMs?: number; repeat?: Repeater } = {}): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const tags = ['live statistics'];
+    const security = [{ bearer: [] }];
+    const feed = new LiveFeed<Presented>(options.repeat ?? realRepeater, options.intervalMs ?? 1000, (v) =>
+      JSON.stringify({ ...v, at: null }),
+    );
+    app.addHook('preClose', async () => endEventStreams());
+    app.addHook('onClose', async () => feed.close());
+
+    app.get(
+      '/campaigns/:id/live-stats',
+      {
+        config: { permission: 'reports:read' },
+        schema: {
+          tags,
+          security,
+          summary:
+            "A campaign's live numbers: agents by state, calls in flight, dial level, today, abandon rates",
+          params: IdParams,
+          response: { 200: LiveStatsResponse, ...authErrors(404) },
+        },
+      },
+      async (request) =>
+        presentLiveStats(
+          await campaignLiveStats(deps, request.ctx, uidParam('campaign', request.params.id, 'Campaign')),
+        ),
+    );
+
+    app.get(
+      '/campaigns/:id/live',
+      {
+        config: { permission: 'reports:read', credential: streamCredential },
+        schema: {
+          tags,
+          security,
+          summary:
+            'Server-Sent Events: `stats` events with the live numbers whenever they change (token in the Authorization header or `access_token`)',
+          params: IdParams,
+          querystring: Type.Object({ access_token: Type.Optional(Type.String()) }),
+          produces: ['text/event-stream'],
+          response: { 200: Type.String({ description: 'text/event-stream' }), ...authErrors(404) },
+        },
+      },
+      async (request, reply) => {
+        const uid = uidParam('campaign', request.params.id, 'Campaign');
+        const ctx = request.ctx;
+        // Answers 404 before the stream opens.
+        const first = presentLiveStats(await campaignLiveStats(deps, ctx, uid));
+        let unsubscribe: () => void = () => undefined;
+        const send = openEventStream(request, reply, () => unsubscribe());
+        send('stats', first);
+        unsubscribe = feed.subscribe(
+          `${ctx.tenant.contactCenterId}:${uid}`,
+          async () => presentLiveStats(await campaignLiveStats(deps, ctx, uid)),
+          (value) => send('stats', value),
+        );
+      },
+    );
+  };

@@ -1,0 +1,178 @@
+import { sql } from 'kysely';
+import type { CallLog, CallOutcome, CallStatus } from '../db/schema.js';
+import type { TenantScope } from '../db/tenant-scope.js';
+import { paginate, VersionedRepository, type Page, type PageRequest } from './versioned-repository.js';
+
+export interface CallLogFilters {
+  campaignId?: number;
+  contactId?: number;
+  agentUserId?: number;
+  /** Calls that ended with one of these outcomes (or, with `open`, are still live). */
+  outcomes?: CallOutcome[];
+  open?: boolean;
+  from?: Date;
+  to?: Date;
+  /** Conversation length bounds, in seconds (answer to end). */
+  minDurationSeconds?: number;
+  maxDurationSeconds?: number;
+}
+
+/** A call log with the public ids of what it refers to. */
+export type CallLogView = CallLog & {
+  campaign_uid: string;
+  contact_uid: string;
+  lead_list_uid: string;
+  agent_uid: string | null;
+};
+
+/** Call logs: one per attempt, opened when the call is placed and closed with its outcome. */
+export class CallLogsRepository extends VersionedRepository<'call_logs'> {
+  constructor(scope: TenantScope) {
+    super(scope, 'call_logs', 'Call log');
+  }
+
+  async markAnswered(id: number, at: Date): Promise<void> {
+    await this.scope
+      .updateTable('call_logs')
+      .set({ status: 'answered', answered_at: at, updated_at: at })
+      .where('id', '=', id)
+      .where('status', '=', 'dialing')
+      .execute();
+  }
+
+  async markConnected(id: number, agentUserId: number, at: Date): Promise<void> {
+    await this.scope
+      .updateTable('call_logs')
+      .set({ status: 'connected', connected_at: at, agent_user_id: agentUserId, updated_at: at })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Closes the call with its outcome; a call already closed stays as it was. */
+  async close(
+    id: number,
+    values: { outcome: CallOutcome; countsAsAttempt: boolean; failureReason: string | null },
+    at: Date,
+  ): Promise<CallLog | undefined> {
+    return this.scope
+      .updateTable('call_logs')
+      .set({
+        status: 'ended',
+        outcome: values.outcome,
+        counts_as_attempt: values.countsAsAttempt,
+        failure_reason: values.failureReason,
+        ended_at: at,
+        updated_at: at,
+        version: sql`version + 1`,
+      })
+      .where('id', '=', id)
+      .where('ended_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  async setDisposition(
+    id: number,
+    values: {
+      disposition: string;
+      note: string | null;
+      callbackAt: Date | null;
+      callbackUserId: number | null;
+    },
+    at: Date,
+  ): Promise<CallLog> {
+    return this.scope
+      .updateTable('call_logs')
+      .set({
+        disposition: values.disposition,
+        disposition_note: values.note,
+        callback_at: values.callbackAt,
+        callback_user_id: values.callbackUserId,
+        updated_at: at,
+        version: sql`version + 1`,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async setCountsAsAttempt(id: number, counts: boolean, at: Date): Promise<CallLog> {
+    return this.scope
+      .updateTable('call_logs')
+      .set({ counts_as_attempt: counts, updated_at: at, version: sql`version + 1` })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async markWrapUpEnded(id: number, at: Date): Promise<void> {
+    await this.scope
+      .updateTable('call_logs')
+      .set({ wrap_up_ended_at: at, updated_at: at })
+      .where('id', '=', id)
+      .where('wrap_up_ended_at', 'is', null)
+      .execute();
+  }
+
+  private views() {
+    return this.scope
+      .selectFrom('call_logs')
+      .innerJoin('campaigns', 'campaigns.id', 'call_logs.campaign_id')
+      .innerJoin('contacts', 'contacts.id', 'call_logs.contact_id')
+      .innerJoin('lead_lists', 'lead_lists.id', 'call_logs.lead_list_id')
+      .leftJoin('users', 'users.id', 'call_logs.agent_user_id');
+  }
+
+  private withIds<Q extends ReturnType<CallLogsRepository['views']>>(q: Q) {
+    return q
+      .selectAll('call_logs')
+      .select([
+        'campaigns.uid as campaign_uid',
+        'contacts.uid as contact_uid',
+        'lead_lists.uid as lead_list_uid',
+        'users.uid as agent_uid',
+      ]);
+  }
+
+  async view(uid: string): Promise<CallLogView | undefined> {
+    return (await this.withIds(this.views()).where('call_logs.uid', '=', uid).executeTakeFirst()) as
+      CallLogView | undefined;
+  }
+
+  list(filters: CallLogFilters, page: PageRequest): Promise<Page<CallLogView>> {
+    let q = this.views();
+    if (filters.campaignId !== undefined) q = q.where('call_logs.campaign_id', '=', filters.campaignId);
+    if (filters.contactId !== undefined) q = q.where('call_logs.contact_id', '=', filters.contactId);
+    if (filters.agentUserId !== undefined) q = q.where('call_logs.agent_user_id', '=', filters.agentUserId);
+    if (filters.outcomes?.length || filters.open) {
+      q = q.where((eb) =>
+        eb.or([
+          ...(filters.outcomes?.length ? [eb('call_logs.outcome', 'in', filters.outcomes)] : []),
+          ...(filters.open ? [eb('call_logs.ended_at', 'is', null)] : []),
+        ]),
+      );
+    }
+    if (filters.from) q = q.where('call_logs.dialed_at', '>=', filters.from);
+    if (filters.to) q = q.where('call_logs.dialed_at', '<', filters.to);
+    const talk = sql<number>`extract(epoch from (call_logs.ended_at - coalesce(call_logs.connected_at, call_logs.answered_at)))`;
+    if (filters.minDurationSeconds !== undefined) q = q.where(talk, '>=', filters.minDurationSeconds);
+    if (filters.maxDurationSeconds !== undefined) q = q.where(talk, '<=', filters.maxDurationSeconds);
+    return paginate<CallLogView>(q, page, (b) =>
+      this.withIds(b).orderBy('call_logs.dialed_at', 'desc').orderBy('call_logs.id', 'desc'),
+    );
+  }
+
+  /** Calls of a campaign not yet ended, by status (live statistics). */
+  async openByStatus(campaignId: number): Promise<Record<CallStatus, number>> {
+    const rows = await this.scope
+      .selectFrom('call_logs')
+      .select(['status', sql<number>`count(*)::int`.as('n')])
+      .where('campaign_id', '=', campaignId)
+      .where('ended_at', 'is', null)
+      .groupBy('status')
+      .execute();
+    const out: Record<CallStatus, number> = { dialing: 0, answered: 0, connected: 0, ended: 0 };
+    for (const r of rows) out[r.status] = r.n;
+    return out;
+  }
+}

@@ -1,0 +1,68 @@
+import { sql } from 'kysely';
+import type { CampaignStats } from '../db/schema.js';
+import type { TenantScope } from '../db/tenant-scope.js';
+
+export const STATS_BUCKET_MS = 15 * 60_000;
+
+export type StatsCounter = Exclude<keyof CampaignStats, 'contact_center_id' | 'campaign_id' | 'bucket_start'>;
+export type StatsDelta = Partial<Record<StatsCounter, number>>;
+
+export const STATS_COUNTERS: readonly StatsCounter[] = [
+  'dials',
+  'person_answers',
+  'machine_answers',
+  'connected',
+  'abandoned',
+  'no_answer',
+  'busy',
+  'invalid_number',
+  'failed',
+  'talk_ms',
+];
+
+export type StatsTotals = Record<StatsCounter, number>;
+
+export function bucketStart(at: Date): Date {
+  return new Date(Math.floor(at.getTime() / STATS_BUCKET_MS) * STATS_BUCKET_MS);
+}
+
+/** Campaign counters in 15-minute buckets: what happened when, summed over any day or range. */
+export class CampaignStatsRepository {
+  constructor(private readonly scope: TenantScope) {}
+
+  /** Adds counts to a bucket (created on first use); several engine processes add concurrently. */
+  async add(campaignId: number, bucket: Date, delta: StatsDelta): Promise<void> {
+    const columns = STATS_COUNTERS.filter((c) => delta[c]);
+    if (columns.length === 0) return;
+    const values = columns.map((c) => delta[c]!);
+    await sql`
+      insert into campaign_stats (contact_center_id, campaign_id, bucket_start, ${sql.join(columns.map((c) => sql.ref(c)))})
+      values (${this.scope.contactCenterId}, ${campaignId}, ${bucket}, ${sql.join(values)})
+      on conflict (campaign_id, bucket_start) do update set
+        ${sql.join(columns.map((c) => sql`${sql.ref(c)} = campaign_stats.${sql.ref(c)} + excluded.${sql.ref(c)}`))}`.execute(
+      this.scope.db,
+    );
+  }
+
+  async totals(campaignId: number, from: Date, to: Date): Promise<StatsTotals> {
+    const row = await this.scope
+      .selectFrom('campaign_stats')
+      .select(STATS_COUNTERS.map((c) => sql<number>`coalesce(sum(${sql.ref(c)}), 0)::bigint`.as(c)))
+      .where('campaign_id', '=', campaignId)
+      .where('bucket_start', '>=', from)
+      .where('bucket_start', '<', to)
+      .executeTakeFirstOrThrow();
+    return row as unknown as StatsTotals;
+  }
+
+  series(campaignId: number, from: Date, to: Date): Promise<CampaignStats[]> {
+    return this.scope
+      .selectFrom('campaign_stats')
+      .selectAll()
+      .where('campaign_id', '=', campaignId)
+      .where('bucket_start', '>=', from)
+      .where('bucket_start', '<', to)
+      .orderBy('bucket_start')
+      .execute();
+  }
+}

@@ -1,0 +1,154 @@
+import { sql } from 'kysely';
+import type { Contact, RowPatch } from '../db/schema.js';
+import type { TenantScope } from '../db/tenant-scope.js';
+
+/** The status a claimed contact returns to when it is not dialled after all. */
+const UNCLAIMED_STATUS = sql`case when removed_at is not null then 'removed' when callback_at is not null then 'callback' when attempts > 0 then 'retry' else 'new' end`;
+
+/** The engine's writes to contacts it holds a claim (lease) on. */
+export class DialingRepository {
+  constructor(private readonly scope: TenantScope) {}
+
+  /**
+   * Counts the attempt as the call is placed, once: only the holder of the claim can, and only
+   * while the contact is still in progress. Returns the contact, or nothing if the claim was lost.
+   */
+  async countAttempt(contactId: number, owner: string, now: Date): Promise<Contact | undefined> {
+    const result = await sql<Contact>`
+      update contacts set attempts = attempts + 1, last_attempt_at = ${now}, updated_at = ${now}
+      where contact_center_id = ${this.scope.contactCenterId} and id = ${contactId}
+        and status = 'in_progress' and lease_owner = ${owner}
+      returning *`.execute(this.scope.db);
+    return result.rows[0];
+  }
+
+  async linkCallLog(contactId: number, callLogId: number): Promise<void> {
+    await this.scope
+      .updateTable('contacts')
+      .set({ last_call_log_id: callLogId })
+      .where('id', '=', contactId)
+      .execute();
+  }
+
+  /** The contact, locked, if `owner` still holds its claim. */
+  async lockClaimed(contactId: number, owner: string): Promise<Contact | undefined> {
+    return this.scope
+      .selectFrom('contacts')
+      .selectAll()
+      .where('id', '=', contactId)
+      .where('status', '=', 'in_progress')
+      .where('lease_owner', '=', owner)
+      .forUpdate()
+      .executeTakeFirst();
+  }
+
+  /** Ends the claim with the call's result (status, counters, next attempt). */
+  async finishClaim(contactId: number, patch: RowPatch<'contacts'>, now: Date): Promise<Contact> {
+    return this.scope
+      .updateTable('contacts')
+      .set({
+        ...patch,
+        lease_owner: null,
+        lease_expires_at: null,
+        claimed_for_campaign_id: null,
+        version: sql`version + 1`,
+        updated_at: now,
+      })
+      .where('id', '=', contactId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  /** A claimed contact not dialled after all goes back as it was, without an attempt. */
+  async releaseClaim(contactId: number, owner: string, now: Date): Promise<Contact | undefined> {
+    const result = await sql<Contact>`
+      update contacts set status = ${UNCLAIMED_STATUS}, lease_owner = null, lease_expires_at = null,
+        claimed_for_campaign_id = null, version = version + 1, updated_at = ${now}
+      where contact_center_id = ${this.scope.contactCenterId} and id = ${contactId}
+        and status = 'in_progress' and lease_owner = ${owner}
+      returning *`.execute(this.scope.db);
+    return result.rows[0];
+  }
+
+  /** A disposition re-decides its own call's result, if nothing has changed the contact since. */
+  async applyDisposition(
+    contact: Contact,
+    callLogId: number,
+    patch: RowPatch<'contacts'>,
+    now: Date,
+  ): Promise<Contact | undefined> {
+    return this.scope
+      .updateTable('contacts')
+      .set({ ...patch, version: sql`version + 1`, updated_at: now })
+      .where('id', '=', contact.id)
+      .where('version', '=', contact.version)
+      .where('last_call_log_id', '=', callLogId)
+      .where('status', '<>', 'in_progress')
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  /**
+   * Who may take a campaign's calls: the members of its queue (null when it has no queue), and per
+   * attached list the users mapped to it (a list with no mapping is open to every campaign user).
+   */
+  async routing(campaign: { id: number; queue_id: number | null }): Promise<{
+    queueUserIds: number[] | null;
+    campaignUserIds: number[];
+    listIds: number[];
+    listUserIds: Map<number, number[]>;
+  }> {
+    const queueUserIds =
+      campaign.queue_id === null
+        ? null
+        : (
+            await this.scope
+              .selectFrom('queue_members')
+              .select('user_id')
+              .where('queue_id', '=', campaign.queue_id)
+              .execute()
+          ).map((r) => r.user_id);
+    const campaignUserIds = (
+      await this.scope
+        .selectFrom('campaign_users')
+        .select('user_id')
+        .where('campaign_id', '=', campaign.id)
+        .execute()
+    ).map((r) => r.user_id);
+    const listIds = (
+      await this.scope
+        .selectFrom('campaign_lead_lists')
+        .select('lead_list_id')
+        .where('campaign_id', '=', campaign.id)
+        .execute()
+    ).map((r) => r.lead_list_id);
+    const mapped = await sql<{ lead_list_id: number; user_id: number }>`
+      select m.lead_list_id, cu.user_id from campaign_lead_lists m
+      join campaign_lead_list_users lu on lu.campaign_lead_list_id = m.id
+      join campaign_users cu on cu.id = lu.campaign_user_id
+      where m.contact_center_id = ${this.scope.contactCenterId} and m.campaign_id = ${campaign.id}`.execute(
+      this.scope.db,
+    );
+    const listUserIds = new Map<number, number[]>();
+    for (const r of mapped.rows)
+      listUserIds.set(r.lead_list_id, [...(listUserIds.get(r.lead_list_id) ?? []), r.user_id]);
+    return { queueUserIds, campaignUserIds, listIds, listUserIds };
+  }
+
+  /** Whether any contact of the campaign's lists may still be dialled, now or later. */
+  async campaignHasWorkLeft(campaignId: number): Promise<boolean> {
+    const result = await sql<{ left: boolean }>`
+      select exists (
+        select 1 from campaign_lead_lists m
+        join contacts x on x.contact_center_id = m.contact_center_id and x.lead_list_id = m.lead_list_id
+        where m.contact_center_id = ${this.scope.contactCenterId} and m.campaign_id = ${campaignId}
+          and x.removed_at is null
+          and (x.status = 'in_progress' or x.status = 'callback'
+            or (x.status in ('new', 'retry') and x.attempts < m.max_attempts
+              and (x.max_retries is null or x.attempts <= x.max_retries)))
+      ) as left`.execute(this.scope.db);
+    return result.rows[0]!.left;
+  }
+}
+
+export { UNCLAIMED_STATUS };

@@ -1,0 +1,478 @@
+import type { AgentSession, Campaign, CallOutcome, RowPatch } from '../../db/schema.js';
+import { AgentSeat, type AgentState } from '../../engine/agents.js';
+import type { Carrier } from '../../engine/carrier.js';
+import {
+  Dialer,
+  type CallJournal,
+  type ContactSource,
+  type DialTarget,
+  type LiveCall,
+} from '../../engine/dialer.js';
+import type { Random } from '../../engine/random.js';
+import type { Scheduler } from '../../engine/scheduler.js';
+import {
+  bucketStart,
+  type StatsCounter,
+  type StatsDelta,
+} from '../../repositories/campaign-stats.repository.js';
+import { tenantRepositories, type TenantRepositories } from '../../repositories/index.js';
+import { systemContext, type RequestContext, type ServiceDeps } from '../context.js';
+import { recordAnswer, recordConnection } from './call-progress.js';
+import { campaignOpen, claimContacts } from './claim-contacts.js';
+import { finishCall } from './finish-call.js';
+import { openCall } from './open-call.js';
+import { releaseClaim } from './release-claim.js';
+
+/** What every campaign run of one engine process shares. */
+export interface EngineContext {
+  deps: ServiceDeps;
+  scheduler: Scheduler;
+  carrier: Carrier;
+  random: Random;
+  /** This engine process: owner of its claims and agent sessions. */
+  owner: string;
+  leaseMs: number;
+  tickMs: number;
+  patienceMs: number;
+  ringTimeoutMs: number;
+  onError(error: unknown, where: string): void;
+}
+
+interface SeatInfo {
+  seat: AgentSeat;
+  sessionId: number;
+  userId: number;
+  /** The call the agent is on or wrapping up. */
+  callLogId: number | null;
+  previewExpiresAt: Date | null;
+  handled: number;
+}
+
+const ROUTING_REFRESH_MS = 5000;
+
+const OUTCOME_COUNTER: Partial<Record<CallOutcome, StatsCounter>> = {
+  abandoned: 'abandoned',
+  no_answer: 'no_answer',
+  busy: 'busy',
+  invalid_number: 'invalid_number',
+  failed: 'failed',
+};
+
+/**
+ * One campaign in one engine process: the engine's Dialer, fed by the database hopper, its work
+ * written to call logs, lead history, contacts, agent sessions and campaign counters. It drives
+ * the agent sessions this process owns (a fair share of the campaign's, so several processes can
+ * work one campaign) and carries out what their desks request.
+ */
+export class CampaignRun implements ContactSource, CallJournal {
+  readonly dialer: Dialer;
+  private campaign: Campaign;
+  private readonly ctx: RequestContext;
+  private readonly random: Random;
+  private seats = new Map<string, SeatInfo>();
+  private calls = new Map<string, { callLogId: number; contactId: number }>();
+  private writes = new Map<string, Promise<void>>();
+  private routing: Awaited<ReturnType<TenantRepositories['dialing']['routing']>> = {
+    queueUserIds: null,
+    campaignUserIds: [],
+    listIds: [],
+    listUserIds: new Map(),
+  };
+  private stats = new Map<number, StatsDelta>();
+  private routingDueAt = 0;
+
+  constructor(
+    private readonly e: EngineContext,
+    campaign: Campaign,
+  ) {
+    this.campaign = campaign;
+    this.ctx = systemContext(campaign.contact_center_id, 'engine');
+    this.random = e.random.fork();
+    this.dialer = new Dialer({
+      scheduler: e.scheduler,
+      carrier: e.carrier,
+      random: this.random,
+      source: this,
+      journal: this,
+      mode: campaign.dialing_mode,
+      linesPerAgent: campaign.lines_per_agent,
+      concurrencyLimit: campaign.max_concurrent_calls ?? 10,
+      abandonCap: campaign.abandon_rate_cap,
+      patienceMs: e.patienceMs,
+      ringTimeoutMs: e.ringTimeoutMs,
+      wrapUpMs: () => this.campaign.wrap_up_seconds * 1000,
+      previewTimeoutMs: campaign.preview_timeout_seconds * 1000,
+      tickMs: e.tickMs,
+      canTake: (seat, target) => this.canTake(this.seats.get(seat.id), Number(target.listRef)),
+      callId: () => e.deps.ids.uuid(),
+      onError: (error) => e.onError(error, `campaign ${campaign.id}`),
+    });
+    this.dialer.start();
+  }
+
+  get campaignId(): number {
+    return this.campaign.id;
+  }
+
+  private get repos(): TenantRepositories {
+    return tenantRepositories(this.e.deps.db, this.ctx.tenant);
+  }
+
+  private now(): Date {
+    return this.e.deps.clock.now();
+  }
+
+  /** Nothing left to do here: no live call, no agent. */
+  get done(): boolean {
+    return this.dialer.liveCalls === 0 && this.seats.size === 0;
+  }
+
+  hasSession(sessionUid: string): boolean {
+    return this.seats.has(sessionUid);
+  }
+
+  /**
+   * Brings the run up to date with the database: the campaign's settings and status, who may take
+   * which list's calls, this process's share of the campaign's agent sessions, and what their
+   * desks requested.
+   */
+  async sync(campaign: Campaign, liveNodes: string[]): Promise<void> {
+    this.campaign = campaign;
+    const now = this.now();
+    const nodes = Math.max(1, liveNodes.length);
+    const rank = Math.max(0, liveNodes.indexOf(this.e.owner));
+    const limit = campaign.max_concurrent_calls ?? 10;
+    const agentlessShare = Math.floor(limit / nodes) + (rank < limit % nodes ? 1 : 0);
+    this.dialer.configure({
+      mode: campaign.dialing_mode,
+      linesPerAgent: campaign.lines_per_agent,
+      concurrencyLimit: agentlessShare,
+      previewTimeoutMs: campaign.preview_timeout_seconds * 1000,
+    });
+    const repos = this.repos;
+    // Who may take which list's calls changes rarely: read every few seconds, not every tick.
+    if (now.getTime() >= this.routingDueAt) {
+      this.routing = await repos.dialing.routing(campaign);
+      this.routingDueAt = now.getTime() + ROUTING_REFRESH_MS;
+    }
+
+    let open = await repos.agentSessions.openForCampaign(campaign.id);
+    const owned = open.filter((s) => s.engine_owner === this.e.owner).length;
+    const share = Math.ceil(open.length / nodes);
+    const adoptable = open.some((s) => s.engine_owner === null || (s.engine_lease_expires_at ?? now) < now);
+    if (adoptable && share > owned) {
+      const leaseUntil = new Date(now.getTime() + this.e.leaseMs);
+      const adopted = await repos.agentSessions.adopt(
+        campaign.id,
+        this.e.owner,
+        share - owned,
+        now,
+        leaseUntil,
+      );
+      if (adopted.length > 0) open = await repos.agentSessions.openForCampaign(campaign.id);
+    }
+    if (owned > share && nodes > 1) {
+      // Another process has joined: hand it free agents (never one on a call) so the load evens out.
+      const spare = [...this.seats.values()]
+        .filter((i) => i.seat.state === 'available' || i.seat.state === 'paused')
+        .slice(0, owned - share);
+      if (spare.length > 0) {
+        for (const info of spare) {
+          this.dialer.forgetAgent(info.seat);
+          this.seats.delete(info.seat.id);
+        }
+        await repos.agentSessions.handOver(
+          spare.map((i) => i.sessionId),
+          this.e.owner,
+          now,
+        );
+        open = await repos.agentSessions.openForCampaign(campaign.id);
+      }
+    }
+    const mine = open.filter((s) => s.engine_owner === this.e.owner);
+    const mineIds = new Set(mine.map((s) => s.uid));
+    for (const [uid, info] of this.seats) {
+      if (!mineIds.has(uid)) {
+        this.dialer.forgetAgent(info.seat);
+        this.seats.delete(uid);
+      }
+    }
+    for (const session of mine) if (!this.seats.has(session.uid)) await this.adopt(session);
+    for (const session of mine) {
+      if (session.requested_state || session.requested_action) await this.applyRequests(session);
+    }
+
+    const dialing =
+      campaign.status === 'running' &&
+      campaignOpen(campaign, now) &&
+      (campaign.dialing_mode !== 'agentless' || agentlessShare > 0);
+    this.dialer.setDialing(dialing);
+    await this.flushStats();
+  }
+
+  /** A session this process now owns joins the dialer, free (or paused, as it was). */
+  private async adopt(session: AgentSession): Promise<void> {
+    const user = await this.repos.users.findById(session.user_id);
+    const seat = new AgentSeat(session.uid, user?.extension ?? null);
+    const info: SeatInfo = {
+      seat,
+      sessionId: session.id,
+      userId: session.user_id,
+      callLogId: null,
+      previewExpiresAt: null,
+      handled: session.calls_handled,
+    };
+    this.seats.set(session.uid, info);
+    const pausedFor =
+      session.state === 'paused'
+        ? (session.pause_reason ?? 'paused')
+        : session.pending_pause_reason !== null
+          ? session.pending_pause_reason
+          : null;
+    this.dialer.addAgent(seat, pausedFor);
+  }
+
+  /**
+   * Carries out what an agent's desk asked for. Returns the refusal, if the request could not be
+   * done (e.g. log out during a call); the request is cleared either way.
+   */
+  async applyRequests(session: AgentSession): Promise<Error | null> {
+    const info = this.seats.get(session.uid);
+    if (!info) return null;
+    const { seat } = info;
+    let refusal: Error | null = null;
+    try {
+      if (session.requested_state === 'paused')
+        this.dialer.pauseAgent(seat, session.requested_pause_reason ?? 'break');
+      else if (session.requested_state === 'available') this.dialer.resumeAgent(seat);
+      else if (session.requested_state === 'logged_out') this.dialer.logoutAgent(seat);
+      switch (session.requested_action) {
+        case 'preview_next': {
+          const target = await this.dialer.previewNext(seat);
+          info.previewExpiresAt = target
+            ? new Date(this.now().getTime() + this.campaign.preview_timeout_seconds * 1000)
+            : null;
+          break;
+        }
+        case 'preview_accept':
+          this.dialer.previewAccept(seat);
+          break;
+        case 'preview_skip':
+          this.dialer.previewSkip(seat);
+          break;
+        case 'hangup':
+          this.dialer.hangup(seat);
+          break;
+        case 'end_wrap_up':
+          this.dialer.endWrapUp(seat);
+          break;
+        default:
+      }
+    } catch (error) {
+      refusal = error as Error;
+    }
+    await this.repos.agentSessions.clearRequests(session, this.e.owner, this.now());
+    if (seat.state === 'logged_out') this.seats.delete(session.uid);
+    this.persistSeat(info);
+    return refusal;
+  }
+
+  private canTake(info: SeatInfo | undefined, listId: number): boolean {
+    if (!info) return false;
+    const { queueUserIds, listUserIds } = this.routing;
+    if (queueUserIds !== null && !queueUserIds.includes(info.userId)) return false;
+    const mapped = listUserIds.get(listId);
+    return !mapped || mapped.includes(info.userId);
+  }
+
+  /** The lists some agent at hand may take (all of them when routing is unrestricted). */
+  private claimableLists(forAgent: AgentSeat | null): number[] | undefined {
+    if (this.campaign.dialing_mode === 'agentless') return undefined;
+    if (this.routing.queueUserIds === null && this.routing.listUserIds.size === 0) return undefined;
+    const candidates = forAgent ? [this.seats.get(forAgent.id)] : [...this.seats.values()];
+    return this.routing.listIds.filter((listId) => candidates.some((info) => this.canTake(info, listId)));
+  }
+
+  // ── ContactSource ───────────────────────────────────────────────────────────────────────────
+
+  async claim(n: number, forAgent: AgentSeat | null): Promise<DialTarget[]> {
+    const listIds = this.claimableLists(forAgent);
+    if (listIds && listIds.length === 0) return [];
+    const contacts = await claimContacts(this.e.deps, this.ctx, this.campaign.id, n, {
+      owner: this.e.owner,
+      leaseMs: this.e.leaseMs,
+      random: () => this.random.next(),
+      ...(listIds ? { listIds } : {}),
+    });
+    return contacts.map((c) => ({
+      ref: String(c.id),
+      phone: c.phone_e164,
+      listRef: String(c.lead_list_id),
+      callerId: this.campaign.caller_id,
+    }));
+  }
+
+  release(target: DialTarget, why: 'skipped' | 'cancelled'): Promise<void> {
+    return releaseClaim(this.e.deps, this.ctx, {
+      contactId: Number(target.ref),
+      campaignId: this.campaign.id,
+      owner: this.e.owner,
+      why,
+      agentUserId: null,
+    });
+  }
+
+  // ── CallJournal ─────────────────────────────────────────────────────────────────────────────
+
+  async placing(call: LiveCall): Promise<boolean> {
+    const agent = call.agent ? this.seats.get(call.agent.id) : undefined;
+    const opened = await openCall(this.e.deps, this.ctx, {
+      callUid: call.id,
+      contactId: Number(call.target.ref),
+      campaign: this.campaign,
+      mode: this.campaign.dialing_mode,
+      owner: this.e.owner,
+      agentUserId: agent?.userId ?? null,
+    });
+    if (!opened) return false;
+    this.calls.set(call.id, { callLogId: opened.callLogId, contactId: Number(call.target.ref) });
+    call.attempt = opened.attempt;
+    if (agent) agent.callLogId = opened.callLogId;
+    this.count('dials');
+    return true;
+  }
+
+  answered(call: LiveCall, by: 'person' | 'machine'): void {
+    this.count(by === 'person' ? 'person_answers' : 'machine_answers');
+    const ref = this.callRef(call);
+    if (ref) this.enqueue(call.id, () => recordAnswer(this.e.deps, this.ctx, ref, by));
+  }
+
+  connected(call: LiveCall, agent: AgentSeat): void {
+    this.count('connected');
+    const info = this.seats.get(agent.id);
+    const ref = this.callRef(call);
+    if (!info || !ref) return;
+    info.callLogId = ref.callLogId;
+    this.enqueue(call.id, () => recordConnection(this.e.deps, this.ctx, ref, info.userId));
+  }
+
+  finished(call: LiveCall, outcome: CallOutcome, detail?: string): void {
+    const counter = OUTCOME_COUNTER[outcome];
+    if (counter) this.count(counter);
+    if (outcome === 'answered' && call.connectedAt !== null) {
+      this.count('talk_ms', Math.round(this.e.scheduler.nowMs() - call.connectedAt));
+    }
+    const ref = this.callRef(call);
+    if (!ref) return;
+    this.enqueue(call.id, async () => {
+      await finishCall(this.e.deps, this.ctx, {
+        callLogId: ref.callLogId,
+        contactId: ref.contactId,
+        campaign: this.campaign,
+        owner: this.e.owner,
+        outcome,
+        ...(detail ? { detail } : {}),
+      });
+      this.calls.delete(call.id);
+    });
+  }
+
+  agentMoved(seat: AgentSeat, from: AgentState): void {
+    const info = this.seats.get(seat.id);
+    if (!info) return;
+    if (from === 'on_call') info.handled += 1;
+    if (from === 'wrap_up' && info.callLogId !== null) {
+      const callLogId = info.callLogId;
+      info.callLogId = null;
+      this.enqueue(seat.id, () => this.repos.callLogs.markWrapUpEnded(callLogId, this.now()));
+    }
+    this.persistSeat(info);
+  }
+
+  private callRef(call: LiveCall) {
+    const known = this.calls.get(call.id);
+    return known ? { ...known, campaignId: this.campaign.id } : undefined;
+  }
+
+  /** Writes the agent's state as it is when the write runs (writes of one agent run in order). */
+  private persistSeat(info: SeatInfo): void {
+    this.enqueue(info.seat.id, async () => {
+      const { seat } = info;
+      const preview = this.dialer.previewOf(seat);
+      const times = seat.timesAt(seat.since);
+      const patch: RowPatch<'agent_sessions'> = {
+        state: seat.state,
+        state_since: new Date(seat.since),
+        idle_since: new Date(seat.idleSince),
+        pause_reason: seat.state === 'paused' ? seat.pauseReason : null,
+        pending_pause_reason: seat.pendingPause,
+        call_log_id: seat.state === 'on_call' || seat.state === 'wrap_up' ? info.callLogId : null,
+        wrap_up_deadline:
+          seat.state === 'wrap_up' ? new Date(seat.since + this.campaign.wrap_up_seconds * 1000) : null,
+        preview_contact_id: preview ? Number(preview.ref) : null,
+        preview_expires_at: preview ? info.previewExpiresAt : null,
+        talk_ms: Math.round(times.talkMs),
+        wrap_up_ms: Math.round(times.wrapUpMs),
+        calls_handled: info.handled,
+        ...(seat.state === 'logged_out' ? { logged_out_at: new Date(seat.since), engine_owner: null } : {}),
+      };
+      const written = await this.repos.agentSessions.writeByOwner(
+        info.sessionId,
+        this.e.owner,
+        patch,
+        this.now(),
+      );
+      if (!written && this.seats.get(seat.id) === info) {
+        // Another process owns the session now (this one stalled past its lease): let it go.
+        this.dialer.forgetAgent(seat);
+        this.seats.delete(seat.id);
+      }
+    });
+  }
+
+  // ── counters ────────────────────────────────────────────────────────────────────────────────
+
+  private count(counter: StatsCounter, n = 1): void {
+    const bucket = bucketStart(this.now()).getTime();
+    const delta = this.stats.get(bucket) ?? {};
+    delta[counter] = (delta[counter] ?? 0) + n;
+    this.stats.set(bucket, delta);
+  }
+
+  async flushStats(): Promise<void> {
+    if (this.stats.size === 0) return;
+    const pending = [...this.stats.entries()];
+    this.stats.clear();
+    for (const [bucket, delta] of pending) {
+      await this.repos.campaignStats.add(this.campaign.id, new Date(bucket), delta);
+    }
+  }
+
+  // ── plumbing ────────────────────────────────────────────────────────────────────────────────
+
+  /** Runs `work` after the earlier writes for the same call or agent. */
+  private enqueue(key: string, work: () => Promise<void>): void {
+    const previous = this.writes.get(key) ?? Promise.resolve();
+    const next = previous
+      .then(work)
+      .catch((error: unknown) => this.e.onError(error, `campaign ${this.campaign.id}`));
+    this.writes.set(key, next);
+    void next.finally(() => {
+      if (this.writes.get(key) === next) this.writes.delete(key);
+    });
+  }
+
+  async idle(): Promise<void> {
+    for (;;) {
+      await this.dialer.idle();
+      if (this.writes.size === 0) return;
+      await Promise.allSettled([...this.writes.values()]);
+    }
+  }
+
+  /** No more dialing; live calls finish. */
+  close(): void {
+    this.dialer.close();
+  }
+}

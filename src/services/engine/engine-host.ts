@@ -1,0 +1,184 @@
+import os from 'node:os';
+import type { Campaign } from '../../db/schema.js';
+import type { Carrier } from '../../engine/carrier.js';
+import type { Random } from '../../engine/random.js';
+import type { Scheduler, TimerId } from '../../engine/scheduler.js';
+import { EngineRepository } from '../../repositories/engine.repository.js';
+import { tenantRepositories } from '../../repositories/index.js';
+import { changeCampaignStatus } from '../campaigns/update-campaign.js';
+import { systemContext, type ServiceDeps } from '../context.js';
+import { CampaignRun, type EngineContext } from './campaign-run.js';
+import { reclaimExpiredClaims } from './reclaim-expired.js';
+
+const HOUSEKEEPING_EVERY_TICKS = 5;
+
+export interface EngineHostOptions {
+  scheduler: Scheduler;
+  carrier: Carrier;
+  random: Random;
+  /** This process's name among the engine processes sharing the database. */
+  nodeId?: string;
+  tickMs?: number;
+  /** How long claims and agent sessions stay this process's without renewal. */
+  leaseMs?: number;
+  patienceMs?: number;
+  ringTimeoutMs?: number;
+  /** Every this many ticks, running campaigns with nothing left to dial are completed. */
+  completionEveryTicks?: number;
+  onError?: (error: unknown, where: string) => void;
+}
+
+/**
+ * The dialer engine in one process: every tick it beats its heart (so other processes know it is
+ * alive), renews its leases, returns the claims of processes that died, and runs every campaign
+ * that is running or paused or has agents logged in, each as a CampaignRun over its share of the
+ * agents. Any number of hosts may share one PostgreSQL database.
+ */
+export class EngineHost {
+  readonly nodeId: string;
+  private readonly e: EngineContext;
+  private readonly engine: EngineRepository;
+  private runs = new Map<number, CampaignRun>();
+  private timer: TimerId | null = null;
+  private ticking: Promise<void> | null = null;
+  private ticks = 0;
+  private nodes: string[] = [];
+  private stopped = false;
+
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly o: EngineHostOptions,
+  ) {
+    this.nodeId = o.nodeId ?? `${os.hostname()}:${process.pid}:${deps.ids.uuid().slice(0, 8)}`;
+    this.engine = new EngineRepository(deps.db);
+    this.e = {
+      deps,
+      scheduler: o.scheduler,
+      carrier: o.carrier,
+      random: o.random,
+      owner: this.nodeId,
+      leaseMs: o.leaseMs ?? 30_000,
+      tickMs: o.tickMs ?? 1000,
+      patienceMs: o.patienceMs ?? 2000,
+      ringTimeoutMs: o.ringTimeoutMs ?? 25_000,
+      onError: o.onError ?? (() => undefined),
+    };
+  }
+
+  start(): void {
+    const loop = () => {
+      if (this.stopped) return;
+      this.ticking ??= this.tick()
+        .catch((error: unknown) => this.e.onError(error, 'engine tick'))
+        .finally(() => (this.ticking = null));
+      this.timer = this.o.scheduler.after(this.e.tickMs, loop);
+    };
+    loop();
+  }
+
+  runOf(campaignId: number): CampaignRun | undefined {
+    return this.runs.get(campaignId);
+  }
+
+  /** One round of the engine's work (also called directly by tests). */
+  async tick(): Promise<void> {
+    const now = this.deps.clock.now();
+    await this.engine.heartbeat({ id: this.nodeId, hostname: os.hostname(), pid: process.pid }, now);
+    await this.engine.renewLeases(this.nodeId, new Date(now.getTime() + this.e.leaseMs));
+    // Housekeeping runs every few ticks: leases last many ticks, so a dead process's claims and
+    // agents come back within a lease and a few seconds either way.
+    if (this.ticks % HOUSEKEEPING_EVERY_TICKS === 0) {
+      await reclaimExpiredClaims(this.deps);
+      this.nodes = await this.engine.liveNodes(new Date(now.getTime() - this.e.leaseMs));
+    }
+    const nodes = this.nodes;
+    const campaigns = await this.engine.campaignsToRun();
+    const active = new Set<number>();
+    for (const campaign of campaigns) {
+      active.add(campaign.id);
+      let run = this.runs.get(campaign.id);
+      if (!run) {
+        run = new CampaignRun(this.e, campaign);
+        this.runs.set(campaign.id, run);
+      }
+      await run.sync(campaign, nodes);
+    }
+    for (const [id, run] of this.runs) {
+      if (active.has(id)) continue;
+      run.dialer.setDialing(false);
+      await run.flushStats();
+      if (run.done) {
+        run.close();
+        this.runs.delete(id);
+      }
+    }
+    this.ticks += 1;
+    if (this.ticks % (this.o.completionEveryTicks ?? 10) === 0) {
+      await this.completeFinishedCampaigns(campaigns.filter((c) => c.status === 'running'));
+    }
+  }
+
+  /** A running campaign whose every contact is final is completed. */
+  private async completeFinishedCampaigns(running: Campaign[]): Promise<void> {
+    for (const campaign of running) {
+      const ctx = systemContext(campaign.contact_center_id, 'engine');
+      const repos = tenantRepositories(this.deps.db, ctx.tenant);
+      if (await repos.dialing.campaignHasWorkLeft(campaign.id)) continue;
+      if ((await repos.campaignLeadLists.forCampaign(campaign.id)).length === 0) continue;
+      try {
+        await changeCampaignStatus(this.deps, ctx, campaign.uid, 'complete', campaign.version);
+      } catch {
+        // Changed meanwhile (paused, edited, or completed by another process): next round decides.
+      }
+    }
+  }
+
+  /**
+   * Carries out an agent's desk request at once when this process owns the session (the desk
+   * calls it right after recording the request). Returns whether this process handled it, and
+   * the refusal if the request could not be done.
+   */
+  async applyAgentRequests(
+    contactCenterId: number,
+    sessionUid: string,
+  ): Promise<{ handled: boolean; refusal: Error | null }> {
+    await this.ticking;
+    const session = await tenantRepositories(this.deps.db, { contactCenterId }).agentSessions.findByUid(
+      sessionUid,
+    );
+    const run = session ? this.runs.get(session.campaign_id) : undefined;
+    if (!session || !run || session.engine_owner !== this.nodeId || !run.hasSession(session.uid)) {
+      return { handled: false, refusal: null };
+    }
+    const refusal = await run.applyRequests(session);
+    await run.idle();
+    return { handled: true, refusal };
+  }
+
+  /** Resolves when this host's current tick and every write it started are done. */
+  async idle(): Promise<void> {
+    await this.ticking;
+    for (const run of this.runs.values()) await run.idle();
+  }
+
+  /**
+   * Stops placing calls, lets live calls end (up to `drainMs`), gives up its agents so another
+   * process adopts them at once, and leaves.
+   */
+  async stop(drainMs = 0): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== null) this.o.scheduler.cancel(this.timer);
+    await this.ticking;
+    for (const run of this.runs.values()) run.close();
+    const deadline = Date.now() + drainMs;
+    while ([...this.runs.values()].some((r) => r.dialer.liveCalls > 0) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    for (const run of this.runs.values()) {
+      await run.idle();
+      await run.flushStats();
+    }
+    await this.engine.releaseSessions(this.nodeId, this.deps.clock.now());
+    await this.engine.leave(this.nodeId);
+  }
+}

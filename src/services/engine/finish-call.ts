@@ -1,0 +1,81 @@
+import type { CallLog, CallOutcome, Campaign } from '../../db/schema.js';
+import { tenantRepositories } from '../../repositories/index.js';
+import type { RequestContext, ServiceDeps } from '../context.js';
+import { decideCallResult } from './call-result.js';
+
+export interface FinishCallInput {
+  callLogId: number;
+  contactId: number;
+  campaign: Campaign;
+  owner: string;
+  outcome: CallOutcome;
+  /** Why a call failed, as the carrier put it. */
+  detail?: string;
+}
+
+/** The event each outcome is recorded as in the contact's history. */
+const OUTCOME_EVENT: Record<CallOutcome, string> = {
+  answered: 'ended',
+  machine: 'machine',
+  no_answer: 'no_answer',
+  busy: 'busy',
+  invalid_number: 'invalid_number',
+  failed: 'failed',
+  abandoned: 'abandoned',
+  cancelled: 'cancelled',
+};
+
+/**
+ * A call is over for its contact: closes the call log with its outcome and ends the engine's claim
+ * on the contact with the result the campaign's rules give (retry with its delay, callback,
+ * completed, failed, do-not-call), all in one transaction. If the claim was lost meanwhile (the
+ * lease expired and the contact went back to the pool), only the call log is closed.
+ */
+export function finishCall(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  input: FinishCallInput,
+): Promise<CallLog | undefined> {
+  return deps.db.transaction().execute(async (trx) => {
+    const repos = tenantRepositories(trx, ctx.tenant);
+    const now = deps.clock.now();
+    const contact = await repos.dialing.lockClaimed(input.contactId, input.owner);
+    const open = await repos.callLogs.findById(input.callLogId);
+    if (!open || open.ended_at) return open;
+    const log: CallLog = { ...open, outcome: input.outcome };
+    const result =
+      contact && open.contact_id === contact.id
+        ? await decideCallResult({ repos, deps, now, campaign: input.campaign, contact, log })
+        : null;
+    const closed = await repos.callLogs.close(
+      log.id,
+      {
+        outcome: input.outcome,
+        countsAsAttempt: result?.decision.countsAsAttempt ?? true,
+        failureReason: input.detail ?? (result ? null : 'claim_lost'),
+      },
+      now,
+    );
+    const base = {
+      contact_id: input.contactId,
+      campaign_id: input.campaign.id,
+      call_log_id: log.id,
+      agent_user_id: log.agent_user_id,
+      at: now,
+    };
+    const talkFrom = log.connected_at ?? log.answered_at;
+    const callEvent = {
+      ...base,
+      type: OUTCOME_EVENT[input.outcome],
+      detail: {
+        ...(input.detail ? { reason: input.detail } : {}),
+        ...(talkFrom && input.outcome === 'answered'
+          ? { talk_seconds: Math.round((now.getTime() - talkFrom.getTime()) / 1000) }
+          : {}),
+      },
+    };
+    if (result) await repos.dialing.finishClaim(input.contactId, result.patch, now);
+    await repos.leadEvents.add([callEvent, ...(result?.events ?? [])]);
+    return closed;
+  });
+}
