@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import os from 'node:os';
 import path from 'node:path';
 
 const LogLevel = Type.Union(
@@ -29,6 +30,7 @@ export const ConfigSchema = Type.Object({
   simulatedRingMinMs: Type.Integer({ minimum: 0, maximum: 120_000 }),
   simulatedRingMaxMs: Type.Integer({ minimum: 0, maximum: 120_000 }),
   simulatedTalkMs: Type.Integer({ minimum: 100, maximum: 3_600_000 }),
+  importThreads: Type.Integer({ minimum: 0, maximum: 64 }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -61,6 +63,14 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'SIMULATED_RING_MIN_MS', key: 'simulatedRingMinMs', kind: 'integer', default: '3000' },
   { env: 'SIMULATED_RING_MAX_MS', key: 'simulatedRingMaxMs', kind: 'integer', default: '15000' },
   { env: 'SIMULATED_TALK_MS', key: 'simulatedTalkMs', kind: 'integer', default: '90000' },
+  // Threads per running import: a reader thread, and a second one that checks rows for it when a
+  // core is left for it (PostgreSQL's one backend per import is the ceiling beyond that).
+  {
+    env: 'IMPORT_THREADS',
+    key: 'importThreads',
+    kind: 'integer',
+    default: String(Math.max(0, Math.min(2, os.availableParallelism() - 1))),
+  },
 ];
 
 export class ConfigError extends Error {
