@@ -357,10 +357,14 @@ describe('the live console against a real Outdial server on the simulated carrie
     }
     await agent.getByRole('button', { name: 'Hang up' }).click();
     await deskState(agent, 'wrap_up');
-    await agent.getByRole('form', { name: 'Disposition' }).getByLabel('Success').check();
-    await agent.getByRole('button', { name: 'Save disposition' }).click();
+    // This time by keyboard alone: the disposition's choices are a labelled radio group.
+    await agent.getByRole('form', { name: 'Disposition' }).getByLabel('Success').focus();
+    await agent.keyboard.press('Space');
+    await agent.getByRole('button', { name: 'Save disposition' }).focus();
+    await agent.keyboard.press('Enter');
     await agent.locator('[data-recorded="success"]').waitFor();
-    await agent.getByRole('button', { name: 'End wrap-up' }).click();
+    await agent.getByRole('button', { name: 'End wrap-up' }).focus();
+    await agent.keyboard.press('Enter');
     await deskState(agent, 'available');
     await agent.getByRole('button', { name: 'Log out of the campaign' }).click();
     await agent.getByRole('button', { name: 'Log in to the campaign' }).waitFor();
