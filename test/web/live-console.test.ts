@@ -225,6 +225,7 @@ describe('the live console against a real Outdial server on the simulated carrie
     // 2. The agent logs in at the desk (the campaign is not dialing yet) and pauses.
     const agent = await logInAs(browser, base, 'acme', 'agent', PASSWORD);
     await agent.getByRole('heading', { name: 'Welcome, Asha Agent' }).waitFor();
+    await agent.getByRole('button', { name: 'Log in to the campaign' }).waitFor();
     assert.deepEqual(await agent.getByLabel('Campaign', { exact: true }).locator('option').allInnerTexts(), [
       'Renewals predictive (predictive, draft)',
       'Walk-ins preview (preview, active)',
@@ -386,15 +387,17 @@ describe('the live console against a real Outdial server on the simulated carrie
     await row.getByText('Asha Agent').waitFor();
     assert.match(await row.innerText(), /answered/);
     assert.match(await row.innerText(), /Callback\s+“wants the gold plan”/);
+    // The history is a request of its own: wait for its last event before reading it all.
+    await history.locator('[data-event="callback_scheduled"]').waitFor();
+    await history
+      .locator('[data-event="connected"]')
+      .getByText(/by Asha Agent/)
+      .waitFor();
     const events = await history
       .locator('[data-event]')
       .evaluateAll((items) => items.map((i) => i.getAttribute('data-event')));
     for (const type of ['dialed', 'answered', 'connected', 'ended', 'disposition', 'callback_scheduled'])
       assert.ok(events.includes(type), `history has ${type}: ${events.join(', ')}`);
-    await history
-      .locator('[data-event="connected"]')
-      .getByText(/by Asha Agent/)
-      .waitFor();
     assert.match(
       await history.locator('[data-event="disposition"]').innerText(),
       /Disposition · Callback · “wants the gold plan” · by Asha Agent$/,

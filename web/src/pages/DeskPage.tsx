@@ -100,7 +100,9 @@ function CampaignLogin({ name, busy, perform }: { name: string; busy: boolean; p
     >
       <h2>Welcome, {name}</h2>
       <Problems problems={campaigns.error ? [campaigns.error] : null} />
-      {campaigns.data && options.length === 0 ? (
+      {!campaigns.data ? (
+        <p className="muted">Finding your campaigns…</p>
+      ) : options.length === 0 ? (
         <p className="muted">
           You are not assigned to any campaign you could work now. A supervisor assigns you to one.
         </p>
