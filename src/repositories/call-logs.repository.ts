@@ -162,9 +162,10 @@ export class CallLogsRepository extends VersionedRepository<'call_logs'> {
     }
     if (filters.from) q = q.where('call_logs.dialed_at', '>=', filters.from);
     if (filters.to) q = q.where('call_logs.dialed_at', '<', filters.to);
-    const talk = sql<number>`extract(epoch from (call_logs.ended_at - coalesce(call_logs.connected_at, call_logs.answered_at)))`;
-    if (filters.minDurationSeconds !== undefined) q = q.where(talk, '>=', filters.minDurationSeconds);
-    if (filters.maxDurationSeconds !== undefined) q = q.where(talk, '<=', filters.maxDurationSeconds);
+    // The duration a call log shows: from the answer to the end (never-answered calls have none).
+    const duration = sql<number>`extract(epoch from (call_logs.ended_at - call_logs.answered_at))`;
+    if (filters.minDurationSeconds !== undefined) q = q.where(duration, '>=', filters.minDurationSeconds);
+    if (filters.maxDurationSeconds !== undefined) q = q.where(duration, '<=', filters.maxDurationSeconds);
     return paginate<CallLogView>(q, page, (b) =>
       this.withIds(b).orderBy('call_logs.dialed_at', 'desc').orderBy('call_logs.id', 'desc'),
     );

@@ -617,6 +617,33 @@ describe('dialects over the engine’s records: queue status, lead history, voic
     assert.deepEqual((await dn('/v1/call-logs', globexKey)).json().data, []);
   });
 
+  test('queue status follows the desk: a paused agent, a logged-out agent', async () => {
+    // Every lead is final by now: the engine has completed the campaign; the agents stay logged in.
+    await w.run(60 * SECOND);
+    assert.equal((await w.ok('GET', `/v1/campaigns/${campaign.id}`)).status, 'completed');
+    const [paused, gone] = agents;
+    const pause = await w.desk(paused!)({
+      method: 'POST',
+      url: '/v1/desk/pause',
+      payload: { reason: 'lunch' },
+    });
+    assert.equal(pause.statusCode, 200, pause.body);
+    const logout = await w.desk(gone!)({ method: 'POST', url: '/v1/desk/logout', payload: {} });
+    assert.equal(logout.statusCode, 200, logout.body);
+    await w.run(2 * SECOND);
+    const [status] = await queueStatus();
+    const shown = (agent: Agent) => {
+      const a = status!.agents.find((x) => x.id === hex(agent.id))!;
+      return { logged_in: a.logged_in, status: a.status, registered: a.registered };
+    };
+    assert.deepEqual(shown(paused!), { logged_in: true, status: 'paused', registered: true });
+    assert.deepEqual(shown(gone!), { logged_in: false, status: 'idle', registered: false });
+    assert.deepEqual(
+      [status!.logged_in_agents, status!.logged_out_agents, status!.idle_agents, status!.agents_registered],
+      [1, 3, 0, 1],
+    );
+  });
+
   test('no request in this file answered 500', async () => {
     await assertNoServerErrors(w.t);
   });
