@@ -24,11 +24,11 @@ function config(): Config {
 }
 
 /** Runs a one-shot command against the prepared database, reporting failures and always closing it. */
-async function withRuntime(work: (deps: ServiceDeps) => Promise<void>): Promise<void> {
+async function withRuntime(work: (deps: ServiceDeps, cfg: Config) => Promise<void>): Promise<void> {
   const cfg = config();
   const handle = await openDatabase(cfg);
   try {
-    await work(await prepareRuntime(handle, cfg));
+    await work(await prepareRuntime(handle, cfg), cfg);
   } catch (error) {
     console.error((error as Error).message, ...((error as { details?: string[] }).details ?? []));
     process.exitCode = 1;
@@ -100,8 +100,9 @@ program
   .option('--scope <scope>', 'dedup within the list or the campaign', 'list')
   .option('--mapping <json>', 'column mapping: {"Header": "phone" | "first_name" | "var:name" | "ignore"}')
   .action(async (file: string, opts: Record<string, string>) => {
-    await withRuntime(async (deps) => {
+    await withRuntime(async (deps, cfg) => {
       const job = await importCommand(deps, file, {
+        threads: cfg.importThreads,
         center: opts.center!,
         campaign: opts.campaign,
         list: opts.list,

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import os from 'node:os';
 import path from 'node:path';
 
 const LogLevel = Type.Union(
@@ -25,6 +26,7 @@ export const ConfigSchema = Type.Object({
   carrierSeed: Type.Integer({ minimum: 0 }),
   engineTickMs: Type.Integer({ minimum: 50, maximum: 60_000 }),
   engineLeaseSeconds: Type.Integer({ minimum: 5, maximum: 3600 }),
+  importThreads: Type.Integer({ minimum: 0, maximum: 64 }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -53,6 +55,14 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'SIMULATED_CARRIER_SEED', key: 'carrierSeed', kind: 'integer', default: '1' },
   { env: 'ENGINE_TICK_MS', key: 'engineTickMs', kind: 'integer', default: '1000' },
   { env: 'ENGINE_LEASE_SECONDS', key: 'engineLeaseSeconds', kind: 'integer', default: '30' },
+  // Threads per running import: a reader thread, and a second one that checks rows for it when a
+  // core is left for it (PostgreSQL's one backend per import is the ceiling beyond that).
+  {
+    env: 'IMPORT_THREADS',
+    key: 'importThreads',
+    kind: 'integer',
+    default: String(Math.max(0, Math.min(2, os.availableParallelism() - 1))),
+  },
 ];
 
 export class ConfigError extends Error {

@@ -29,6 +29,7 @@ export async function prepareRuntime(
     config.jwtSecret ?? (await getOrCreateSecret(handle.db, 'jwt_secret', () => ids.secret(48)));
   return {
     db: handle.db,
+    openBulkSession: handle.openBulkSession,
     clock: seams.clock ?? systemClock,
     storageDir: path.join(config.dataDir, 'files'),
     ids,

@@ -61,6 +61,7 @@ export async function serve(
   });
   const imports = new ImportWorker(deps, {
     owner: `${os.hostname()}:${process.pid}`,
+    threads: config.importThreads,
     onError: (error, job) => logger.error({ err: error, importJob: job.id }, 'import failed'),
   });
   imports.start();

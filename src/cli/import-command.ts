@@ -16,6 +16,8 @@ export interface ImportCommandOptions {
   dedup: DedupPolicy;
   scope: DedupScope;
   mapping?: string;
+  /** Preparation threads (IMPORT_THREADS). */
+  threads: number;
 }
 
 async function countLines(file: string): Promise<number> {
@@ -80,7 +82,7 @@ export async function importCommand(deps: ServiceDeps, file: string, opts: Impor
   };
   const timer = setInterval(() => void show(), 500);
   try {
-    await runImport(deps, claimed, { owner, leaseMs: 60_000, batchSize: 5000 });
+    await runImport(deps, claimed, { owner, leaseMs: 60_000, batchSize: 5000, threads: opts.threads });
   } finally {
     clearInterval(timer);
   }

@@ -1,9 +1,10 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { pgliteBulkSessions, postgresBulkSessions, type OpenBulkSession } from './bulk-session.js';
 import type { DB } from './schema.js';
 
 export type Database = Kysely<DB>;
@@ -19,6 +20,8 @@ export interface DatabaseHandle {
   /** The raw pg pool (PostgreSQL only), for COPY and other driver-level work. */
   pool?: pg.Pool;
   pglite?: PGlite;
+  /** A connection held for a long job, with COPY (imports). */
+  openBulkSession: OpenBulkSession;
   close(): Promise<void>;
 }
 
@@ -41,8 +44,18 @@ export function connectPostgres(url: string, poolSize = 10): DatabaseHandle {
           : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
     },
   });
+  // A connection the server closes (restart, failover, a dropped database) is discarded by the
+  // pool, and a query on it fails; without these listeners its error event would end the process.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: 'postgres', pool, close: () => db.destroy() };
+  return {
+    db,
+    kind: 'postgres',
+    pool,
+    openBulkSession: postgresBulkSessions(pool),
+    close: () => db.destroy(),
+  };
 }
 
 /**
@@ -57,6 +70,8 @@ export async function connectPglite(dataDir?: string): Promise<DatabaseHandle> {
     location = path.join(dataDir, 'pglite');
     releaseLock = lockDataDir(dataDir);
   }
+  // Loaded on demand: a server on PostgreSQL never needs the WASM build (tens of MB of memory).
+  const { PGlite } = await import('@electric-sql/pglite');
   const pglite = new PGlite(location, {
     parsers: { [INT8_OID]: parseInt8, [NUMERIC_OID]: parseInt8 },
   });
@@ -66,6 +81,7 @@ export async function connectPglite(dataDir?: string): Promise<DatabaseHandle> {
     db,
     kind: 'pglite',
     pglite,
+    openBulkSession: pgliteBulkSessions(db, pglite),
     close: async () => {
       await db.destroy();
       releaseLock();

@@ -71,5 +71,7 @@ export function variableProblems(variables: Record<string, unknown>): string[] {
 }
 
 export function stringifyVariables(variables: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)]));
+  const out: Record<string, string> = {};
+  for (const key in variables) out[key] = String(variables[key]);
+  return out;
 }

@@ -91,15 +91,16 @@ export function resolveColumns(
 export function rowToFields(cells: string[], targets: ColumnTarget[]): ContactFields {
   const fields: ContactFields = { phone: '' };
   const variables: Record<string, string> = {};
-  targets.forEach((target, i) => {
+  for (let i = 0; i < targets.length; i++) {
+    const target = targets[i]!;
     const value = cells[i] ?? '';
-    if (target === 'ignore') return;
+    if (target === 'ignore') continue;
     if (target.startsWith('var:')) {
       if (value !== '') variables[target.slice(4)] = value;
     } else {
       (fields as unknown as Record<string, string>)[target] = value;
     }
-  });
+  }
   fields.variables = variables;
   return fields;
 }

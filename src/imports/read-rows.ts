@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import fs from 'node:fs';
 
 /** One data row of an uploaded file: its line (1-based, counting the header) and its cells. */
@@ -14,6 +14,14 @@ export interface SourceFile {
 }
 
 const DELIMITERS = [',', ';', '\t', '|'];
+
+/** PostgreSQL text cannot hold NUL characters: a stray one in a file is dropped, not fatal. */
+function withoutNul(cells: string[]): string[] {
+  for (let i = 0; i < cells.length; i++) {
+    if (cells[i]!.includes('\0')) cells[i] = cells[i]!.replaceAll('\0', '');
+  }
+  return cells;
+}
 
 /** Picks the delimiter that splits the first lines most consistently (ignoring quoted text). */
 export function sniffDelimiter(sample: string): string {
@@ -77,21 +85,26 @@ export async function readCsv(path: string, hasHeader: (first: string[]) => bool
   let header: string[] | null = null;
   let pending: SourceRow | null = null;
   if (!first.done) {
-    const cells = first.value.record;
+    const cells = withoutNul(first.value.record);
     if (hasHeader(cells)) header = cells.map((c) => c.trim());
     else pending = { line: 1, cells };
     previousEnd = first.value.info.lines;
   }
   async function* rows(): AsyncIterable<SourceRow> {
-    if (pending) yield pending;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      const line = previousEnd + 1;
-      previousEnd = next.value.info.lines;
-      const cells = next.value.record;
-      if (cells.length === 1 && cells[0]!.trim() === '') continue;
-      yield { line, cells };
+    try {
+      if (pending) yield pending;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        const line = previousEnd + 1;
+        previousEnd = next.value.info.lines;
+        const cells = withoutNul(next.value.record);
+        if (cells.length === 1 && cells[0]!.trim() === '') continue;
+        yield { line, cells };
+      }
+    } finally {
+      // A reader that stops early (a preview, a failed import) closes the file.
+      await iterator.return?.();
     }
   }
   return { header, rows: rows() };
@@ -112,7 +125,9 @@ function cellText(value: ExcelJS.CellValue): string {
 
 /** Streams the first worksheet of an XLSX file, row by row. */
 export async function readXlsx(path: string, hasHeader: (first: string[]) => boolean): Promise<SourceFile> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+  // Loaded on demand: a large library that CSV imports never need.
+  const { default: Excel } = await import('exceljs');
+  const reader = new Excel.stream.xlsx.WorkbookReader(path, {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
     styles: 'ignore',
@@ -125,7 +140,7 @@ export async function readXlsx(path: string, hasHeader: (first: string[]) => boo
         const cells: string[] = [];
         for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]));
         if (cells.every((c) => c.trim() === '')) continue;
-        yield { line: row.number, cells };
+        yield { line: row.number, cells: withoutNul(cells) };
       }
       return;
     }
@@ -139,11 +154,15 @@ export async function readXlsx(path: string, hasHeader: (first: string[]) => boo
     else pending = first.value;
   }
   async function* rows(): AsyncIterable<SourceRow> {
-    if (pending) yield pending;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value;
+    try {
+      if (pending) yield pending;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    } finally {
+      await iterator.return(undefined);
     }
   }
   return { header, rows: rows() };

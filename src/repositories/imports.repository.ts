@@ -25,25 +25,20 @@ export class ImportJobsRepository extends VersionedRepository<'import_jobs'> {
     super(scope, 'import_jobs', 'Import');
   }
 
-  async addErrors(jobId: number, errors: ImportRowError[]): Promise<void> {
-    if (errors.length === 0) return;
-    await sql`
-      insert into import_job_errors (contact_center_id, import_job_id, line, raw_value, reason)
-      select ${this.scope.contactCenterId}, ${jobId}, * from unnest(${errors.map((e) => e.line)}::integer[],
-        ${errors.map((e) => e.raw_value)}::text[], ${errors.map((e) => e.reason)}::text[])`.execute(
-      this.scope.db,
-    );
-  }
-
-  /** Adds a batch's counts and moves the checkpoint, in the batch's transaction. */
+  /**
+   * Adds a batch's counts, moves the checkpoint and renews the lease, in the batch's transaction —
+   * only while `owner` still holds the lease (the row stays locked until the batch commits, so no
+   * other worker can take the job in between). False when the lease was lost: roll the batch back.
+   */
   async advance(
     jobId: number,
+    owner: string,
     delta: Omit<ImportProgress, 'checkpoint_row'>,
     checkpointRow: number,
     leaseUntil: Date,
     now: Date,
-  ) {
-    await this.scope
+  ): Promise<boolean> {
+    const row = await this.scope
       .updateTable('import_jobs')
       .set((eb) => ({
         rows_read: eb('rows_read', '+', delta.rows_read),
@@ -57,7 +52,11 @@ export class ImportJobsRepository extends VersionedRepository<'import_jobs'> {
         updated_at: now,
       }))
       .where('id', '=', jobId)
-      .execute();
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'running')
+      .returning('id')
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   errors(jobId: number, afterLine: number, limit: number): Promise<ImportRowError[]> {

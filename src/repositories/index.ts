@@ -7,6 +7,7 @@ import { CampaignsRepository } from './campaigns.repository.js';
 import { ProcessesRepository } from './processes.repository.js';
 import { QueuesRepository } from './queues.repository.js';
 import { UsersRepository } from './users.repository.js';
+import { ContactBatchesRepository } from './contact-batches.repository.js';
 import { ContactsRepository } from './contacts.repository.js';
 import { DncRepository } from './dnc.repository.js';
 import { ImportJobsRepository } from './imports.repository.js';
@@ -32,6 +33,7 @@ export function tenantRepositories(db: Executor, tenant: Tenant) {
     leadLists: new LeadListsRepository(scope),
     campaignLeadLists: new CampaignLeadListsRepository(scope),
     contacts: new ContactsRepository(scope),
+    contactBatches: new ContactBatchesRepository(scope),
     dnc: new DncRepository(scope),
     imports: new ImportJobsRepository(scope),
     agentSessions: new AgentSessionsRepository(scope),

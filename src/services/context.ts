@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import type { OpenBulkSession } from '../db/bulk-session.js';
 import type { Database, Executor } from '../db/database.js';
 import type { Tenant } from '../db/tenant-scope.js';
 import type { Principal } from '../domain/permissions.js';
@@ -13,6 +14,8 @@ export type AuthSettings = Pick<
 /** What every service needs from the outside world, injected once at start-up. */
 export interface ServiceDeps {
   db: Database;
+  /** A connection held for a long job, with COPY (imports). */
+  openBulkSession: OpenBulkSession;
   clock: Clock;
   ids: IdGenerator;
   auth: AuthSettings;

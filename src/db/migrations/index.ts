@@ -3,6 +3,7 @@ import * as m0001 from './0001_foundation.js';
 import * as m0002 from './0002_leads.js';
 import * as m0003 from './0003_hopper.js';
 import * as m0004 from './0004_engine.js';
+import * as m0005 from './0005_import_dedup_indexes.js';
 import * as m0007 from './0007_dialects.js';
 import * as m0010 from './0010_dialect_reports.js';
 
@@ -15,6 +16,7 @@ export const migrations: Record<string, Migration> = {
   '0002_leads': m0002,
   '0003_hopper': m0003,
   '0004_engine': m0004,
+  '0005_import_dedup_indexes': m0005,
   '0007_dialects': m0007,
   '0010_dialect_reports': m0010,
 };

@@ -44,7 +44,7 @@ function text(value: string | null | undefined): string | null {
 }
 
 /** Checks and normalizes one contact; a refusal carries a reason code, a message and the raw value. */
-export function prepareContact(fields: ContactFields, target: ContactTarget, uid: string): Prepared {
+export function prepareContact(fields: ContactFields, target: ContactTarget, uid: string | null): Prepared {
   const phone = normalizePhone(fields.phone ?? '', target.defaultCountry);
   if (!phone.ok) return { ok: false, reason: phone.reason, message: phone.message, raw: fields.phone ?? '' };
   const refuse = (reason: string, message: string, raw: unknown): Prepared => ({

@@ -8,6 +8,9 @@ export interface ImportWorkerOptions {
   pollMs?: number;
   leaseMs?: number;
   batchSize?: number;
+  /** Threads per running import (see RunOptions.threads and threadsFromBytes). */
+  threads?: number;
+  threadsFromBytes?: number;
   afterBatch?: RunOptions['afterBatch'];
   onError?: (error: unknown, job: ImportJob) => void;
 }
@@ -61,7 +64,9 @@ export class ImportWorker {
         await runImport(this.deps, job, {
           owner: this.options.owner,
           leaseMs: this.leaseMs,
-          batchSize: this.options.batchSize ?? 2000,
+          batchSize: this.options.batchSize ?? 5000,
+          threads: this.options.threads ?? 0,
+          threadsFromBytes: this.options.threadsFromBytes,
           afterBatch: this.options.afterBatch,
         });
       } catch (error) {

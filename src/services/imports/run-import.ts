@@ -1,44 +1,48 @@
+import fs from 'node:fs';
+import type { BulkSession } from '../../db/bulk-session.js';
 import type { ImportJob } from '../../db/schema.js';
-import { normalizePhone } from '../../domain/phone.js';
 import { AppError } from '../../domain/errors.js';
 import { ContactCentersRepository } from '../../repositories/contact-centers.repository.js';
-import type { ImportRowError } from '../../repositories/imports.repository.js';
-import type { NewContact } from '../../repositories/contacts.repository.js';
 import { tenantRepositories } from '../../repositories/index.js';
-import { readCsv, readXlsx, type SourceRow } from '../../imports/read-rows.js';
-import { resolveColumns, rowToFields, type ColumnTarget } from '../../imports/column-mapping.js';
-import { prepareContact, type ContactTarget } from '../contacts/prepare-contact.js';
-import { writeContactBatch } from '../contacts/write-contact-batch.js';
+import type { ContactTarget } from '../contacts/prepare-contact.js';
 import type { ServiceDeps } from '../context.js';
+import { inlineBatches, threadedBatches } from './import-threads.js';
+import type { PreparedBatch } from './prepare-rows.js';
+import type { ReadSpec } from './read-batches.js';
 
 export interface RunOptions {
   owner: string;
   leaseMs: number;
   batchSize: number;
+  /**
+   * Threads for the file (IMPORT_THREADS): with 1 or more, a reader thread parses the file and
+   * checks its rows while the main thread only writes to the database; each one above 1 is a
+   * preparation thread the reader hands rows to. 0: everything on the main thread.
+   */
+  threads?: number;
+  /** Smaller files are read on the main thread: starting a thread would cost more than it saves. */
+  threadsFromBytes?: number;
   /** Called after each committed batch (tests use it to kill the process mid-import). */
   afterBatch?: (job: ImportJob, batches: number) => Promise<void> | void;
 }
 
-const RAW_LIMIT = 500;
+/** About 10,000 rows of a typical lead file. */
+const THREADS_FROM_BYTES = 1024 * 1024;
 
 /**
- * Runs (or resumes) an import. The file is read as a stream; rows already covered by the job's
- * checkpoint are skipped. Each batch — its contacts, its error rows, the job's counters and the
- * new checkpoint — commits in one transaction, so a crash leaves whole batches and a checkpoint
- * to resume from, never half a batch. The job ends completed, or failed with the reason.
+ * Runs (or resumes) an import. The file is streamed from the job's checkpoint on; rows are checked
+ * and encoded in batches (on a reader thread for a large file, see RunOptions.threads). Each batch
+ * is sent with one COPY into a staging table and written by one statement (DNC, dedup, insert,
+ * error rows); its contacts, error rows, the job's counters and the new checkpoint commit in one
+ * transaction, so a crash leaves whole batches and a checkpoint to resume from, never half a
+ * batch. While one batch is written the next ones are read; batches commit in file order. The job
+ * ends completed, or failed with the reason.
  */
 export async function runImport(deps: ServiceDeps, job: ImportJob, options: RunOptions): Promise<void> {
   const tenant = { contactCenterId: job.contact_center_id };
   try {
     const center = await new ContactCentersRepository(deps.db).findById(job.contact_center_id);
     if (!center) throw new Error('contact center is gone');
-    const looksLikeHeader = (cells: string[]) =>
-      !cells.some((c) => normalizePhone(c, center.default_country).ok) &&
-      cells.some((c) => /[A-Za-z]/.test(c));
-    const source =
-      job.file_format === 'xlsx'
-        ? await readXlsx(job.file_path, looksLikeHeader)
-        : await readCsv(job.file_path, looksLikeHeader);
     const target: ContactTarget = {
       leadListId: job.lead_list_id,
       campaignId: job.campaign_id,
@@ -46,140 +50,112 @@ export async function runImport(deps: ServiceDeps, job: ImportJob, options: RunO
       centerTimeZone: center.time_zone,
       importJobId: job.id,
     };
-    let columns: ColumnTarget[] | null = null;
-    let rowNumber = 0;
-    let batch: SourceRow[] = [];
-    let batches = 0;
-    // One batch is written while the next is read and checked: the database works on one core
-    // while normalisation runs on the other. Batches still commit strictly in file order.
-    let writing: Promise<void> = Promise.resolve();
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const prepared = prepareBatch(deps, target, columns!, batch);
-      batch = [];
-      const checkpoint = rowNumber;
-      await writing;
-      writing = commitBatch(deps, job, target, prepared, checkpoint, options).then(async () => {
-        batches += 1;
-        await options.afterBatch?.(job, batches);
-      });
-      // Surface a failed write at once rather than at the next batch.
-      writing.catch(() => undefined);
+    const spec: ReadSpec = {
+      filePath: job.file_path,
+      fileFormat: job.file_format,
+      columnMapping: job.column_mapping,
+      checkpointRow: job.checkpoint_row,
+      batchSize: options.batchSize,
+      target,
     };
-    for await (const row of source.rows) {
-      rowNumber += 1;
-      columns ??= resolveColumns(
-        source.header,
-        Math.max(source.header?.length ?? 0, row.cells.length),
-        job.column_mapping,
-      );
-      if (rowNumber <= job.checkpoint_row) continue;
-      batch.push(row);
-      if (batch.length >= options.batchSize) await flush();
+    const threads = options.threads ?? 0;
+    // Batches read ahead of the database: enough to keep it busy, few enough to keep memory flat.
+    const ahead = 2;
+    const { size } = await fs.promises.stat(job.file_path);
+    const batches =
+      threads > 0 && size >= (options.threadsFromBytes ?? THREADS_FROM_BYTES)
+        ? threadedBatches(spec, threads, ahead)
+        : inlineBatches(spec);
+    try {
+      await deps.openBulkSession(async (session) => {
+        await session.transaction((tx) => tenantRepositories(tx.trx, tenant).contactBatches.createStage(tx));
+        let committed = 0;
+        let chain: Promise<void> = Promise.resolve();
+        const pending: Promise<void>[] = [];
+        for await (const batch of batches) {
+          chain = chain.then(async () => {
+            await commitBatch(deps, session, job, target, await batch.parts, batch.lastRow, options);
+            committed += 1;
+            await options.afterBatch?.(job, committed);
+          });
+          // A failed write surfaces at the next wait (or the end), not as an unhandled rejection.
+          chain.catch(() => undefined);
+          pending.push(chain);
+          while (pending.length >= ahead) await pending.shift();
+        }
+        await chain;
+      });
+    } finally {
+      await batches.close();
     }
-    if (!columns && source.header) resolveColumns(source.header, source.header.length, job.column_mapping);
-    await flush();
-    await writing;
-    await finish(deps, job, 'completed', null);
+    await finish('completed', null);
   } catch (error) {
     const message =
       error instanceof AppError
         ? [error.message, ...error.details].join(': ')
         : `${(error as Error).message ?? String(error)}`.slice(0, 1000);
-    await finish(deps, job, 'failed', message);
+    await finish('failed', message);
     if (!(error instanceof AppError) && !(error as { code?: string }).code?.startsWith('CSV_')) throw error;
   }
 
-  async function finish(d: ServiceDeps, j: ImportJob, status: 'completed' | 'failed', error: string | null) {
-    const now = d.clock.now();
-    await tenantRepositories(d.db, tenant)
+  async function finish(status: 'completed' | 'failed', error: string | null) {
+    const now = deps.clock.now();
+    await tenantRepositories(deps.db, tenant)
       .scope.updateTable('import_jobs')
       .set({ status, error, finished_at: now, lease_owner: null, lease_expires_at: null, updated_at: now })
-      .where('id', '=', j.id)
+      .where('id', '=', job.id)
       .where('lease_owner', '=', options.owner)
       .execute();
   }
 }
 
-interface PreparedBatch {
-  rows: number;
-  errors: ImportRowError[];
-  prepared: { row: SourceRow; contact: NewContact }[];
-}
-
-function prepareBatch(
-  deps: ServiceDeps,
-  target: ContactTarget,
-  columns: ColumnTarget[],
-  rows: SourceRow[],
-): PreparedBatch {
-  const errors: ImportRowError[] = [];
-  const prepared: { row: SourceRow; contact: NewContact }[] = [];
-  for (const row of rows) {
-    const p = prepareContact(rowToFields(row.cells, columns), target, deps.ids.uuid());
-    if (p.ok) prepared.push({ row, contact: p.contact });
-    else
-      errors.push({
-        line: row.line,
-        raw_value: p.raw.slice(0, RAW_LIMIT),
-        reason: `${p.reason}: ${p.message}`,
-      });
-  }
-  return { rows: rows.length, errors, prepared };
-}
-
 async function commitBatch(
   deps: ServiceDeps,
+  session: BulkSession,
   job: ImportJob,
   target: ContactTarget,
-  batch: PreparedBatch,
-  lastRowNumber: number,
+  parts: PreparedBatch[],
+  lastRow: number,
   options: RunOptions,
 ): Promise<void> {
-  const { prepared } = batch;
-  const errors = [...batch.errors];
-  await deps.db.transaction().execute(async (trx) => {
-    const repos = tenantRepositories(trx, { contactCenterId: job.contact_center_id });
+  let rows = 0;
+  let valid = 0;
+  let rejected = 0;
+  for (const part of parts) {
+    rows += part.rows;
+    valid += part.valid;
+    rejected += part.rejected;
+  }
+  await session.transaction(async (tx) => {
+    const repos = tenantRepositories(tx.trx, { contactCenterId: job.contact_center_id });
     const now = deps.clock.now();
-    // The lease is checked inside the batch: a worker that lost its job to another must not write.
-    const current = await repos.imports.findById(job.id);
-    if (!current || current.lease_owner !== options.owner || current.status !== 'running') {
-      throw new Error('import lease lost');
-    }
-    const outcomes = await writeContactBatch(
-      repos,
-      prepared.map((p) => p.contact),
-      target,
+    await repos.contactBatches.stage(
+      tx,
+      parts.map((p) => p.data),
+    );
+    await repos.contacts.lockInserts();
+    const counts = await repos.contactBatches.writeStaged(
+      { leadListId: target.leadListId, campaignId: target.campaignId, importJobId: job.id },
       { policy: job.dedup_policy, scope: job.dedup_scope },
       now,
     );
-    let accepted = 0;
-    let updated = 0;
-    let duplicates = 0;
-    let dnc = 0;
-    outcomes.forEach((o, i) => {
-      const row = prepared[i]!.row;
-      if (o.kind === 'created') accepted += 1;
-      else if (o.kind === 'updated') updated += 1;
-      else if (o.kind === 'duplicate') {
-        duplicates += 1;
-      } else {
-        dnc += 1;
-        errors.push({
-          line: row.line,
-          raw_value: prepared[i]!.contact.phone_raw,
-          reason: 'dnc: the number is on a do-not-call list',
-        });
-      }
-    });
-    errors.sort((a, b) => a.line - b.line);
-    await repos.imports.addErrors(job.id, errors);
-    await repos.imports.advance(
+    const updated = job.dedup_policy === 'update' ? counts.matched : 0;
+    const stillOurs = await repos.imports.advance(
       job.id,
-      { rows_read: batch.rows, accepted, updated, duplicates, dnc, rejected: errors.length - dnc },
-      lastRowNumber,
+      options.owner,
+      {
+        rows_read: rows,
+        accepted: counts.created,
+        updated,
+        duplicates: valid - counts.dnc - counts.created - updated,
+        dnc: counts.dnc,
+        rejected,
+      },
+      lastRow,
       new Date(now.getTime() + options.leaseMs),
       now,
     );
+    // A worker that lost its job to another (its lease expired) must not write: roll back.
+    if (!stillOurs) throw new Error('import lease lost');
   });
 }
