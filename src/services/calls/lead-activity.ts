@@ -25,7 +25,8 @@ export interface LeadActivityPage {
 /**
  * The center's lead history in a time range (`from` included, `to` excluded), oldest first, one
  * key-set page at a time: `afterKey` is the `nextKey` of the page before. Pages neither skip nor
- * repeat an event while events are written, since every new event is later than those read.
+ * repeat an event while events are written, since new events carry the current time; only a
+ * transaction committing milliseconds after a later one can land behind a page already read.
  */
 export async function leadActivity(
   deps: ServiceDeps,
