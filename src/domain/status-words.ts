@@ -1,4 +1,5 @@
-import type { CampaignStatus, ContactStatus } from '../db/schema.js';
+import type { AgentSessionState, CampaignStatus, ContactStatus } from '../db/schema.js';
+import type { LeadEventType } from './lead-events.js';
 import { invalid } from './errors.js';
 
 /**
@@ -95,4 +96,60 @@ export function campaignLeadCounters(byStatus: Partial<Record<ContactStatus, num
     else pending += n;
   }
   return { total_leads: completed + pending, completed_calls: completed, pending_calls: pending };
+}
+
+/**
+ * How an agent's state reads in Qvoice's queue status (`status`, beside `logged_in`). Qvoice's
+ * sample shows a logged-out agent as `logged_in: false, status: "idle"`: the status says what the
+ * agent is doing with calls, so an agent with no open session reads `idle` and not logged in.
+ */
+export const QVOICE_AGENT_STATUS: Record<AgentSessionState, string> = {
+  available: 'idle',
+  reserved: 'reserved',
+  on_call: 'on_call',
+  wrap_up: 'wrap_up',
+  paused: 'paused',
+  logged_out: 'idle',
+};
+
+/**
+ * How each event of a lead's history reads in Qvoice's campaign activity (`event`, `type`).
+ * `null` as the type means the event's own detail names it: a disposition reads as its code, a
+ * status change as the new status in Qvoice's words.
+ */
+export const QVOICE_HISTORY_EVENTS: Record<LeadEventType, { event: string; type: string | null }> = {
+  dialed: { event: 'campaign dial', type: 'dial lead' },
+  answered: { event: 'campaign dial', type: 'lead answered' },
+  machine: { event: 'campaign dial', type: 'machine answered' },
+  no_answer: { event: 'campaign dial', type: 'no answer' },
+  busy: { event: 'campaign dial', type: 'busy' },
+  invalid_number: { event: 'campaign dial', type: 'invalid number' },
+  failed: { event: 'campaign dial', type: 'failed' },
+  connected: { event: 'campaign dial', type: 'dial agent' },
+  abandoned: { event: 'campaign dial', type: 'abandoned' },
+  ended: { event: 'campaign dial', type: 'hangup' },
+  cancelled: { event: 'campaign dial', type: 'cancelled' },
+  claim_expired: { event: 'campaign dial', type: 'dialer lost' },
+  disposition: { event: 'disposition', type: null },
+  status_changed: { event: 'lead status', type: null },
+  retry_scheduled: { event: 'schedule', type: 'retry' },
+  callback_scheduled: { event: 'schedule', type: 'callback' },
+  preview_skipped: { event: 'preview', type: 'skipped' },
+  added_to_dnc: { event: 'dnc', type: 'added' },
+};
+
+/** An event of a lead's history in Qvoice's words. */
+export function qvoiceHistoryEvent(e: {
+  type: string;
+  to_status: string | null;
+  detail: Record<string, unknown>;
+}): { event: string; type: string } {
+  const words = QVOICE_HISTORY_EVENTS[e.type as LeadEventType];
+  if (!words) return { event: 'lead event', type: e.type };
+  if (words.type !== null) return { event: words.event, type: words.type };
+  if (e.type === 'status_changed' && e.to_status && e.to_status in LEAD_STATUS_READS) {
+    return { event: words.event, type: qvoiceLeadStatus(e.to_status as ContactStatus) };
+  }
+  const disposition = e.detail.disposition;
+  return { event: words.event, type: typeof disposition === 'string' ? disposition : e.type };
 }

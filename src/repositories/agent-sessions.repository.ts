@@ -84,6 +84,17 @@ export class AgentSessionsRepository extends VersionedRepository<'agent_sessions
       .execute();
   }
 
+  /** The open session of each of these users that has one (at most one per user). */
+  openForUsers(userIds: number[]): Promise<AgentSession[]> {
+    if (userIds.length === 0) return Promise.resolve([]);
+    return this.scope
+      .selectFrom('agent_sessions')
+      .selectAll()
+      .where('user_id', 'in', userIds)
+      .where('state', '<>', 'logged_out')
+      .execute();
+  }
+
   /** Gives sessions up for another engine process to adopt. */
   async handOver(ids: number[], owner: string, now: Date): Promise<void> {
     await this.scope

@@ -25,6 +25,14 @@ export type CallLogView = CallLog & {
   agent_uid: string | null;
 };
 
+/** When an agent's latest call was dialled, answered and ended. */
+export interface AgentLastCall {
+  agent_user_id: number;
+  dialed_at: Date;
+  answered_at: Date | null;
+  ended_at: Date | null;
+}
+
 /** Call logs: one per attempt, opened when the call is placed and closed with its outcome. */
 export class CallLogsRepository extends VersionedRepository<'call_logs'> {
   constructor(scope: TenantScope) {
@@ -154,12 +162,42 @@ export class CallLogsRepository extends VersionedRepository<'call_logs'> {
     }
     if (filters.from) q = q.where('call_logs.dialed_at', '>=', filters.from);
     if (filters.to) q = q.where('call_logs.dialed_at', '<', filters.to);
-    const talk = sql<number>`extract(epoch from (call_logs.ended_at - coalesce(call_logs.connected_at, call_logs.answered_at)))`;
-    if (filters.minDurationSeconds !== undefined) q = q.where(talk, '>=', filters.minDurationSeconds);
-    if (filters.maxDurationSeconds !== undefined) q = q.where(talk, '<=', filters.maxDurationSeconds);
+    // The duration a call log shows: from the answer to the end (never-answered calls have none).
+    const duration = sql<number>`extract(epoch from (call_logs.ended_at - call_logs.answered_at))`;
+    if (filters.minDurationSeconds !== undefined) q = q.where(duration, '>=', filters.minDurationSeconds);
+    if (filters.maxDurationSeconds !== undefined) q = q.where(duration, '<=', filters.maxDurationSeconds);
     return paginate<CallLogView>(q, page, (b) =>
       this.withIds(b).orderBy('call_logs.dialed_at', 'desc').orderBy('call_logs.id', 'desc'),
     );
+  }
+
+  /**
+   * Calls of these campaigns answered by a person and not yet given to an agent: the callers
+   * waiting in the campaigns' queue (for at most the engine's patience).
+   */
+  async waitingForAgent(campaignIds: number[]): Promise<CallLogView[]> {
+    if (campaignIds.length === 0) return [];
+    return (await this.withIds(this.views())
+      .where('call_logs.campaign_id', 'in', campaignIds)
+      .where('call_logs.ended_at', 'is', null)
+      .where('call_logs.status', '=', 'answered')
+      .orderBy('call_logs.answered_at')
+      .orderBy('call_logs.id')
+      .execute()) as CallLogView[];
+  }
+
+  /** Each of these agents' latest call (the one dialled last), if they have had one. */
+  async latestByAgents(agentUserIds: number[]): Promise<AgentLastCall[]> {
+    if (agentUserIds.length === 0) return [];
+    const result = await sql<AgentLastCall>`
+      select a.id as agent_user_id, last.dialed_at, last.answered_at, last.ended_at
+      from unnest(${agentUserIds}::bigint[]) as a(id)
+      cross join lateral (
+        select dialed_at, answered_at, ended_at from call_logs
+        where contact_center_id = ${this.scope.contactCenterId} and agent_user_id = a.id
+        order by dialed_at desc, id desc
+        limit 1) last`.execute(this.scope.db);
+    return result.rows.map((r) => ({ ...r, agent_user_id: Number(r.agent_user_id) }));
   }
 
   /** Calls of a campaign not yet ended, by status (live statistics). */

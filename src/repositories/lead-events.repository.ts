@@ -21,6 +21,19 @@ export type LeadEventView = LeadEvent & {
   agent_uid: string | null;
 };
 
+/** An event with the names and numbers an activity report shows. */
+export type LeadActivity = LeadEventView & {
+  contact_first_name: string;
+  contact_last_name: string;
+  contact_phone: string;
+  campaign_name: string | null;
+  campaign_queue_id: number | null;
+  agent_username: string | null;
+  agent_full_name: string | null;
+  agent_email: string | null;
+  agent_extension: string | null;
+};
+
 /** The contact's history: every event the engine and the operators cause, in time order. */
 export class LeadEventsRepository {
   constructor(private readonly scope: TenantScope) {}
@@ -65,17 +78,36 @@ export class LeadEventsRepository {
       .execute()) as LeadEventView[];
   }
 
+  /** The (time, id) key of an event, to continue a range after it. */
+  async keyOf(id: number): Promise<{ at: Date; id: number } | undefined> {
+    return this.scope.selectFrom('lead_events').select(['at', 'id']).where('id', '=', id).executeTakeFirst();
+  }
+
   /**
-   * Events in a time range, in (time, id) order, from a key: stable pages while events are added
-   * (a new event is always later than the range already read, or outside it).
+   * Events in a time range (`from` included, `to` excluded), in (time, id) order, from a key:
+   * stable pages while events are added (a new event is always later than the range already
+   * read, or outside it). Each comes with whom and what it is about, for activity reports.
    */
   async inRange(
     from: Date,
     to: Date,
     limit: number,
     after: { at: Date; id: number } | null,
-  ): Promise<LeadEventView[]> {
-    let q = this.views().where('lead_events.at', '>=', from).where('lead_events.at', '<', to);
+  ): Promise<LeadActivity[]> {
+    let q = this.views()
+      .select([
+        'contacts.first_name as contact_first_name',
+        'contacts.last_name as contact_last_name',
+        'contacts.phone_e164 as contact_phone',
+        'campaigns.name as campaign_name',
+        'campaigns.queue_id as campaign_queue_id',
+        'users.username as agent_username',
+        'users.full_name as agent_full_name',
+        'users.email as agent_email',
+        'users.extension as agent_extension',
+      ])
+      .where('lead_events.at', '>=', from)
+      .where('lead_events.at', '<', to);
     if (after) {
       q = q.where((eb) =>
         eb.or([
@@ -88,6 +120,6 @@ export class LeadEventsRepository {
       .orderBy('lead_events.at')
       .orderBy('lead_events.id')
       .limit(limit)
-      .execute()) as LeadEventView[];
+      .execute()) as LeadActivity[];
   }
 }

@@ -35,6 +35,23 @@ export class UsersRepository extends VersionedRepository<'users'> {
       .execute();
   }
 
+  /**
+   * Of these extensions, the ones the center gives to more than one user, or to a user and a
+   * queue: dialling them cannot reach one agent.
+   */
+  async sharedExtensions(extensions: string[]): Promise<Set<string>> {
+    if (extensions.length === 0) return new Set();
+    const center = this.scope.contactCenterId;
+    const result = await sql<{ extension: string }>`
+      select extension from (
+        select extension from users where contact_center_id = ${center} and extension = any(${extensions}::text[])
+        union all
+        select extension from queues where contact_center_id = ${center} and extension = any(${extensions}::text[])
+      ) holders
+      group by extension having count(*) > 1`.execute(this.scope.db);
+    return new Set(result.rows.map((r) => r.extension));
+  }
+
   findByIds(ids: number[]): Promise<User[]> {
     if (ids.length === 0) return Promise.resolve([]);
     return this.scope.selectFrom('users').selectAll().where('id', 'in', ids).execute();

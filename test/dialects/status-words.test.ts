@@ -3,7 +3,15 @@ import { readFileSync } from 'node:fs';
 import type { InjectOptions } from 'fastify';
 import { after, before, describe, test } from 'node:test';
 import type { ContactStatus } from '../../src/db/schema.js';
-import { LEAD_STATUS_READS, QVOICE_SETTABLE } from '../../src/domain/status-words.js';
+import type { CallOutcome } from '../../src/db/schema.js';
+import { callStatusWord } from '../../src/domain/call-status.js';
+import { LEAD_EVENT_TYPES } from '../../src/domain/lead-events.js';
+import {
+  LEAD_STATUS_READS,
+  QVOICE_AGENT_STATUS,
+  QVOICE_HISTORY_EVENTS,
+  QVOICE_SETTABLE,
+} from '../../src/domain/status-words.js';
 import { systemContext } from '../../src/services/context.js';
 import { claimContacts } from '../../src/services/engine/claim-contacts.js';
 import {
@@ -41,6 +49,70 @@ function documentedTable(): Row[] {
       return { state: state!, native: native!, qvoice: qvoice!, dialnexa: dialnexa!, set: set! };
     });
 }
+
+/** The rows (cells, backticks removed) of a marked table of docs/compatibility.md. */
+function markedTable(name: string): string[][] {
+  const doc = readFileSync(new URL('../../docs/compatibility.md', import.meta.url), 'utf8');
+  const block = new RegExp(`<!-- ${name}:begin -->([\\s\\S]*?)<!-- ${name}:end -->`).exec(doc);
+  assert.ok(block, `docs/compatibility.md has the marked ${name}`);
+  return block[1]!
+    .split('\n')
+    .filter((line) => line.startsWith('|'))
+    .slice(2)
+    .map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim().replace(/`/g, '')),
+    );
+}
+
+describe('engine vocabularies: call status, agent state and history words are documented as coded', () => {
+  test('call status words', () => {
+    const rows = markedTable('call-status-table');
+    const live = rows.find(([outcome]) => outcome === '(live)');
+    assert.deepEqual(live, ['(live)', callStatusWord({ ended_at: null, outcome: null })]);
+    const ended = rows.filter(([outcome]) => outcome !== '(live)');
+    const outcomes: CallOutcome[] = [
+      'answered',
+      'machine',
+      'no_answer',
+      'busy',
+      'invalid_number',
+      'failed',
+      'abandoned',
+      'cancelled',
+    ];
+    assert.deepEqual(ended.map(([o]) => o).sort(), [...outcomes].sort());
+    for (const [outcome, word] of ended) {
+      assert.equal(callStatusWord({ ended_at: new Date(), outcome: outcome as CallOutcome }), word, outcome);
+    }
+  });
+
+  test('agent states in Qvoice’s words', () => {
+    const rows = markedTable('agent-status-table');
+    assert.deepEqual(
+      rows.map(([state]) => state!.replace(' / none', '')).sort(),
+      Object.keys(QVOICE_AGENT_STATUS).sort(),
+    );
+    for (const [state, loggedIn, word] of rows) {
+      const key = state!.replace(' / none', '') as keyof typeof QVOICE_AGENT_STATUS;
+      assert.equal(word, QVOICE_AGENT_STATUS[key], state);
+      assert.equal(loggedIn, String(key !== 'logged_out'), state);
+    }
+  });
+
+  test('lead history events in Qvoice’s words', () => {
+    const rows = markedTable('history-event-table');
+    assert.deepEqual(rows.map(([type]) => type).sort(), [...LEAD_EVENT_TYPES].sort());
+    for (const [type, event, word] of rows) {
+      const coded = QVOICE_HISTORY_EVENTS[type as keyof typeof QVOICE_HISTORY_EVENTS];
+      assert.equal(event, coded.event, type);
+      assert.equal(word!.startsWith('the '), coded.type === null, `${type}: named by its detail`);
+      if (coded.type !== null) assert.equal(word, coded.type, type);
+    }
+  });
+});
 
 describe('lead status words: one table, documented and served in both directions', () => {
   let t: TestApp;

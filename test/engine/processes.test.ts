@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +19,7 @@ import { EngineHost } from '../../src/services/engine/engine-host.js';
 import { attachLeadList } from '../../src/services/lead-lists/campaign-lead-lists.js';
 import { createLeadList } from '../../src/services/lead-lists/manage-lead-lists.js';
 import { freshDatabase } from '../helpers/harness.js';
+import { runUntilKilled } from '../helpers/doomed-process.js';
 import { LiveWorld } from './support/live.js';
 
 const MINUTE = 60_000;
@@ -171,21 +171,10 @@ describe('several engine processes, and one that dies', () => {
 
       const dbUrl = url ? (handle.pool!.options as { connectionString: string }).connectionString : undefined;
       if (!url) await handle.close(); // the embedded database belongs to one process at a time
-      const child = spawn(process.execPath, ['--import', 'tsx', 'test/engine/support/doomed-engine.ts'], {
-        env: {
-          ...process.env,
-          KILL_AFTER_CALLS: '8',
-          ...(dbUrl ? { ENGINE_DATABASE_URL: dbUrl } : { ENGINE_DATA_DIR: path.join(dataDir, 'db') }),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+      await runUntilKilled('test/engine/support/doomed-engine.ts', {
+        KILL_AFTER_CALLS: '8',
+        ...(dbUrl ? { ENGINE_DATABASE_URL: dbUrl } : { ENGINE_DATA_DIR: path.join(dataDir, 'db') }),
       });
-      let output = '';
-      child.stdout.on('data', (d) => (output += d));
-      child.stderr.on('data', (d) => (output += d));
-      const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
-        child.on('exit', (_c, s) => resolve(s)),
-      );
-      assert.equal(signal, 'SIGKILL', `the engine was not killed: ${output}`);
 
       // The survivor runs on virtual time, from the moment of the crash.
       const scheduler = new VirtualScheduler(Date.now());

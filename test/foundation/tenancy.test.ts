@@ -220,6 +220,11 @@ const REFERENCES: Attempt[] = [
     url: (a) => `/v1/call-logs?lead_id=${a.engine.contact.id}`,
   },
   {
+    route: 'GET /v1/call-logs?campaign_id=',
+    method: 'GET',
+    url: (a) => `/v1/call-logs?campaign_id=${a.engine.campaign.id}`,
+  },
+  {
     route: 'POST /v1/desk/login (campaign_id)',
     method: 'POST',
     url: () => '/v1/desk/login',

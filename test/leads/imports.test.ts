@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +15,7 @@ import { systemContext } from '../../src/services/context.js';
 import { createLeadList } from '../../src/services/lead-lists/manage-lead-lists.js';
 import { createImport } from '../../src/services/imports/create-import.js';
 import { multipart } from '../helpers/multipart.js';
+import { runUntilKilled } from '../helpers/doomed-process.js';
 import {
   as,
   freshDatabase,
@@ -242,22 +242,11 @@ describe('an import survives its worker being killed', () => {
 
     const dbUrl = url ? (handle.pool!.options as { connectionString: string }).connectionString : undefined;
     if (!url) await handle.close(); // the embedded database belongs to one process at a time
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/leads/support/crash-worker.ts'], {
-      env: {
-        ...process.env,
-        KILL_AFTER_BATCHES: '2',
-        BATCH_SIZE: '10',
-        ...(dbUrl ? { WORKER_DATABASE_URL: dbUrl } : { WORKER_DATA_DIR: path.join(dataDir, 'db') }),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    await runUntilKilled('test/leads/support/crash-worker.ts', {
+      KILL_AFTER_BATCHES: '2',
+      BATCH_SIZE: '10',
+      ...(dbUrl ? { WORKER_DATABASE_URL: dbUrl } : { WORKER_DATA_DIR: path.join(dataDir, 'db') }),
     });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
-      child.on('exit', (_code, s) => resolve(s)),
-    );
-    assert.equal(signal, 'SIGKILL', `the worker was not killed: ${output}`);
 
     if (!url) {
       handle = await connectPglite(path.join(dataDir, 'db'));

@@ -5,6 +5,7 @@ import * as m0003 from './0003_hopper.js';
 import * as m0004 from './0004_engine.js';
 import * as m0005 from './0005_import_dedup_indexes.js';
 import * as m0007 from './0007_dialects.js';
+import * as m0010 from './0010_dialect_reports.js';
 
 /**
  * Forward-only migrations, applied in name order. Never edit a released migration: add the next
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0004_engine': m0004,
   '0005_import_dedup_indexes': m0005,
   '0007_dialects': m0007,
+  '0010_dialect_reports': m0010,
 };

@@ -12,22 +12,39 @@ import { getUser } from '../../services/users/read-users.js';
 import { authErrors, IdParams, Paged, pageMeta, pageOf, PageQuery, Timestamp, uidParam } from './common.js';
 import { CallLogResponse, LeadEventResponse, presentCallLog, presentLeadEvent } from './engine-presenters.js';
 
-const CallLogQuery = Type.Object({
+/** A date-time, or a whole day (UTC): a day starts a range at its first instant and ends it after its last. */
+const DateBound = Type.Union([Timestamp, Type.String({ format: 'date' })], {
+  description: 'ISO 8601 date-time, or a date (YYYY-MM-DD, UTC): an end date includes that whole day',
+});
+const DAY_MS = 86_400_000;
+
+function dateBound(value: string, end: boolean): Date {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return new Date(value);
+  return new Date(Date.parse(`${value}T00:00:00Z`) + (end ? DAY_MS : 0));
+}
+
+const CallLogFields = {
   ...PageQuery,
   status: Type.Optional(Type.Union(CALL_STATUS_WORDS.map((w) => Type.Literal(w)))),
   lead_id: Type.Optional(Type.String()),
   agent_id: Type.Optional(Type.String()),
-  start_date: Type.Optional(Timestamp),
-  end_date: Type.Optional(Timestamp),
+  start_date: Type.Optional(DateBound),
+  end_date: Type.Optional(DateBound),
   min_duration: Type.Optional(
     Type.Number({ minimum: 0, description: 'Seconds from answer to end, at least' }),
   ),
   max_duration: Type.Optional(
     Type.Number({ minimum: 0, description: 'Seconds from answer to end, at most' }),
   ),
+};
+const CampaignCallLogQuery = Type.Object(CallLogFields);
+const CallLogQuery = Type.Object({
+  ...CallLogFields,
+  campaign_id: Type.Optional(Type.String({ description: 'cmp_…: the calls of one campaign' })),
 });
 
 type Query = {
+  campaign_id?: string;
   status?: CallStatusWord;
   lead_id?: string;
   agent_id?: string;
@@ -46,6 +63,9 @@ export const callLogRoutes =
 
     const filters = async (ctx: RequestContext, q: Query, campaignId?: number): Promise<CallLogFilters> => ({
       ...(campaignId !== undefined ? { campaignId } : {}),
+      ...(q.campaign_id
+        ? { campaignId: (await getCampaign(deps, ctx, uidParam('campaign', q.campaign_id, 'Campaign'))).id }
+        : {}),
       ...(q.status === 'in_progress'
         ? { open: true }
         : q.status
@@ -57,8 +77,8 @@ export const callLogRoutes =
       ...(q.agent_id
         ? { agentUserId: (await getUser(deps, ctx, uidParam('user', q.agent_id, 'Agent'))).id }
         : {}),
-      ...(q.start_date ? { from: new Date(q.start_date) } : {}),
-      ...(q.end_date ? { to: new Date(q.end_date) } : {}),
+      ...(q.start_date ? { from: dateBound(q.start_date, false) } : {}),
+      ...(q.end_date ? { to: dateBound(q.end_date, true) } : {}),
       ...(q.min_duration !== undefined ? { minDurationSeconds: q.min_duration } : {}),
       ...(q.max_duration !== undefined ? { maxDurationSeconds: q.max_duration } : {}),
     });
@@ -70,7 +90,8 @@ export const callLogRoutes =
         schema: {
           tags,
           security,
-          summary: 'Call logs, newest first, filtered by status, lead, agent, date range and duration',
+          summary:
+            'Call logs, newest first, filtered by campaign, status, lead, agent, date range and duration',
           querystring: CallLogQuery,
           response: { 200: Paged(CallLogResponse), ...authErrors(400, 404) },
         },
@@ -91,7 +112,7 @@ export const callLogRoutes =
           security,
           summary: "A campaign's call logs",
           params: Type.Object({ campaignId: Type.String() }),
-          querystring: CallLogQuery,
+          querystring: CampaignCallLogQuery,
           response: { 200: Paged(CallLogResponse), ...authErrors(400, 404) },
         },
       },

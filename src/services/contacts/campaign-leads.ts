@@ -13,6 +13,8 @@ import { tenantReader, type RequestContext, type ServiceDeps } from '../context.
 export interface Lead {
   contact: Contact;
   campaign: Campaign | null;
+  /** The contact's last call (its uid), once one has been placed. */
+  lastCallUid: string | null;
 }
 
 /** A lead that exists and was not removed; a removed lead reads as missing. */
@@ -20,7 +22,9 @@ export async function getLead(deps: ServiceDeps, ctx: RequestContext, uid: strin
   const repos = tenantReader(deps, ctx);
   const contact = await repos.contacts.findByUid(uid);
   if (!contact || contact.removed_at) throw notFound('Lead');
-  return { contact, campaign: await campaignOfContact(repos, contact) };
+  const lastCall =
+    contact.last_call_log_id === null ? undefined : await repos.callLogs.findById(contact.last_call_log_id);
+  return { contact, campaign: await campaignOfContact(repos, contact), lastCallUid: lastCall?.uid ?? null };
 }
 
 /** The campaign a contact belongs to: the one it was added for, else the first that dials its list. */

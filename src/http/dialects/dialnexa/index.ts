@@ -2,13 +2,12 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import fs from 'node:fs';
-import type { Campaign, Contact } from '../../../db/schema.js';
 import { invalid } from '../../../domain/errors.js';
 import { toPublicId } from '../../../domain/public-ids.js';
 import { dialnexaLeadStatus } from '../../../domain/status-words.js';
 import { getCampaign } from '../../../services/campaigns/read-campaigns.js';
 import { removeContact } from '../../../services/contacts/change-contact.js';
-import { getLead } from '../../../services/contacts/campaign-leads.js';
+import { getLead, type Lead } from '../../../services/contacts/campaign-leads.js';
 import { createContacts } from '../../../services/contacts/create-contacts.js';
 import type { ServiceDeps } from '../../../services/context.js';
 import { importNow } from '../../../services/imports/import-now.js';
@@ -31,7 +30,7 @@ const CampaignLead = Type.Object({
   created_at: Timestamp,
 });
 
-function presentLead(contact: Contact, campaign: Campaign | null) {
+function presentLead({ contact, campaign, lastCallUid }: Lead) {
   return {
     id: toPublicId('contact', contact.uid),
     name: [contact.first_name, contact.last_name].filter(Boolean).join(' '),
@@ -39,8 +38,7 @@ function presentLead(contact: Contact, campaign: Campaign | null) {
     campaign_id: campaign ? toPublicId('campaign', campaign.uid) : null,
     status: dialnexaLeadStatus(contact.status),
     notes: contact.variables,
-    // Call logs are the dialer engine's records; until it writes them no lead has one.
-    call_log_id: null,
+    call_log_id: lastCallUid ? toPublicId('callLog', lastCallUid) : null,
     created_at: iso(contact.created_at)!,
   };
 }
@@ -110,7 +108,7 @@ export const dialnexaDialect =
         if (result.status === 'rejected')
           throw invalid(result.message, [`phoneNumber: ${result.message} (${result.reason})`]);
         const lead = await getLead(deps, request.ctx, result.uid!);
-        return reply.status(201).send(presentLead(lead.contact, lead.campaign));
+        return reply.status(201).send(presentLead(lead));
       },
     );
 
@@ -128,7 +126,7 @@ export const dialnexaDialect =
       },
       async (request) => {
         const lead = await getLead(deps, request.ctx, leadUid(request.params.id));
-        return presentLead(lead.contact, lead.campaign);
+        return presentLead(lead);
       },
     );
 

@@ -8,6 +8,7 @@ import type { ServiceDeps } from '../../../services/context.js';
 import { loginRateLimit } from '../../native/auth.routes.js';
 import { qvoiceErrors, sendQvoiceError } from './envelope.js';
 import { qvoiceLeadRoutes } from './lead-routes.js';
+import { qvoiceReportRoutes } from './report-routes.js';
 
 const QvoiceUser = Type.Object({
   id: Type.String({ description: '32 hex digits' }),
@@ -83,4 +84,5 @@ export const qvoiceDialect =
     );
 
     await app.register(qvoiceLeadRoutes(deps));
+    await app.register(qvoiceReportRoutes(deps));
   };
