@@ -26,6 +26,10 @@ export const ConfigSchema = Type.Object({
   carrierSeed: Type.Integer({ minimum: 0 }),
   engineTickMs: Type.Integer({ minimum: 50, maximum: 60_000 }),
   engineLeaseSeconds: Type.Integer({ minimum: 5, maximum: 3600 }),
+  simulatedAnswerPercent: Type.Integer({ minimum: 0, maximum: 100 }),
+  simulatedRingMinMs: Type.Integer({ minimum: 0, maximum: 120_000 }),
+  simulatedRingMaxMs: Type.Integer({ minimum: 0, maximum: 120_000 }),
+  simulatedTalkMs: Type.Integer({ minimum: 100, maximum: 3_600_000 }),
   importThreads: Type.Integer({ minimum: 0, maximum: 64 }),
 });
 export type Config = Static<typeof ConfigSchema>;
@@ -55,6 +59,10 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'SIMULATED_CARRIER_SEED', key: 'carrierSeed', kind: 'integer', default: '1' },
   { env: 'ENGINE_TICK_MS', key: 'engineTickMs', kind: 'integer', default: '1000' },
   { env: 'ENGINE_LEASE_SECONDS', key: 'engineLeaseSeconds', kind: 'integer', default: '30' },
+  { env: 'SIMULATED_ANSWER_PERCENT', key: 'simulatedAnswerPercent', kind: 'integer', default: '35' },
+  { env: 'SIMULATED_RING_MIN_MS', key: 'simulatedRingMinMs', kind: 'integer', default: '3000' },
+  { env: 'SIMULATED_RING_MAX_MS', key: 'simulatedRingMaxMs', kind: 'integer', default: '15000' },
+  { env: 'SIMULATED_TALK_MS', key: 'simulatedTalkMs', kind: 'integer', default: '90000' },
   // Threads per running import: a reader thread, and a second one that checks rows for it when a
   // core is left for it (PostgreSQL's one backend per import is the ceiling beyond that).
   {
@@ -95,6 +103,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(
       `${setting?.env ?? key}: ${error.message}${error.value === undefined ? '' : ` (got "${String(error.value)}")`}`,
     );
+  }
+  const ring = [raw.simulatedRingMinMs, raw.simulatedRingMaxMs];
+  if (typeof ring[0] === 'number' && typeof ring[1] === 'number' && ring[0] > ring[1]) {
+    problems.push(`SIMULATED_RING_MIN_MS (${ring[0]}) must not exceed SIMULATED_RING_MAX_MS (${ring[1]})`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const config = raw as Config;

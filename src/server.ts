@@ -20,13 +20,27 @@ export interface RunningServer {
 }
 
 /**
+ * The simulated callees of the configuration: the realistic day's mix of answers, machines, busy
+ * and invalid numbers, with the share answered, the ring and the talk times as configured (quicker
+ * ones make a demo, or a browser test on real time, move faster).
+ */
+export function simulatedCallees(config: Config) {
+  return realisticCallees({
+    ...REALISTIC_DAY,
+    answerProbability: config.simulatedAnswerPercent / 100,
+    ringMinMs: config.simulatedRingMinMs,
+    ringMaxMs: config.simulatedRingMaxMs,
+    meanTalkMs: config.simulatedTalkMs,
+  });
+}
+
+/**
  * The dialer engine of this process, on real time. The carrier is the built-in simulated one
- * (OUTDIAL_CARRIER=simulated, the only one so far): a realistic mix of answers, machines, busy and
- * invalid numbers, seeded by SIMULATED_CARRIER_SEED.
+ * (OUTDIAL_CARRIER=simulated, the only one so far), seeded by SIMULATED_CARRIER_SEED.
  */
 function startEngine(config: Config, deps: ServiceDeps, scheduler: RealTimeScheduler, logger: pino.Logger) {
   const random = new Random(config.carrierSeed);
-  const carrier = new SimulatedCarrier(scheduler, random.fork(), realisticCallees(REALISTIC_DAY));
+  const carrier = new SimulatedCarrier(scheduler, random.fork(), simulatedCallees(config));
   const engine = new EngineHost(deps, {
     scheduler,
     carrier,

@@ -1,4 +1,5 @@
-import type { CampaignUser, User } from '../db/schema.js';
+import type { Campaign, CampaignUser, User } from '../db/schema.js';
+import { FINAL_CAMPAIGN_STATUSES } from '../domain/campaign-lifecycle.js';
 import type { TenantScope } from '../db/tenant-scope.js';
 
 export type CampaignUserWithUser = CampaignUser & {
@@ -37,6 +38,23 @@ export class CampaignUsersRepository {
       .where('campaign_id', '=', campaignId)
       .where('user_id', '=', userId)
       .executeTakeFirst();
+  }
+
+  /** The campaigns a user is assigned to and may still work (not archived, stopped or completed). */
+  workableCampaignsOf(userId: number): Promise<Campaign[]> {
+    return this.scope
+      .selectFrom('campaign_users')
+      .innerJoin('campaigns', (j) =>
+        j
+          .onRef('campaigns.id', '=', 'campaign_users.campaign_id')
+          .onRef('campaigns.contact_center_id', '=', 'campaign_users.contact_center_id'),
+      )
+      .selectAll('campaigns')
+      .where('campaign_users.user_id', '=', userId)
+      .where('campaigns.archived_at', 'is', null)
+      .where('campaigns.status', 'not in', [...FINAL_CAMPAIGN_STATUSES])
+      .orderBy('campaigns.name')
+      .execute();
   }
 
   /** Assigns users, returning every requested assignment (existing ones included). */

@@ -275,6 +275,9 @@ describe('the live engine on virtual time, over the database', () => {
     await w.contacts(list.id, [number!]);
     const [agent] = await w.agents(campaign.id, 1);
     const desk = w.desk(agent!);
+    const workable = async () =>
+      (await desk({ method: 'GET', url: '/v1/desk/campaigns' })).json().data.map((c: { id: string }) => c.id);
+    assert.deepEqual(await workable(), [campaign.id], 'the campaigns the agent is assigned to');
     await start(campaign.id);
     await w.run(10_000); // dialled, answered after 5 s, connected
     let view = (await desk({ method: 'GET', url: '/v1/desk' })).json();
@@ -313,6 +316,7 @@ describe('the live engine on virtual time, over the database', () => {
     assert.equal(logs.length, 2, 'called back at its time');
     assert.ok(Date.parse(logs[0]!.dialed_at) >= Date.parse(callbackAt));
     await stop(campaign.id);
+    assert.deepEqual(await workable(), [], 'a stopped campaign is no longer offered');
   });
 
   test('the desk: a do-not-call disposition puts the number on the list and finishes the contact', async () => {
@@ -449,6 +453,57 @@ describe('the live engine on virtual time, over the database', () => {
     const lingering = await fetch(`${address}/v1/campaigns/${campaign.id}/live?access_token=${adminToken}`);
     assert.equal(lingering.status, 200);
     await stop(campaign.id);
+  });
+
+  test('agents board stream over a real port: state changes pushed to every listener, one refresh per campaign', async () => {
+    const campaign = await w.campaign({ dialing_mode: 'progressive', wrap_up_seconds: 5 });
+    await w.list(campaign.id, 'Board list');
+    const agents = await w.agents(campaign.id, 2);
+    // The statistics stream's test may have opened the port already.
+    const listening = w.t.app.server.address();
+    const address =
+      listening && typeof listening === 'object'
+        ? `http://127.0.0.1:${listening.port}`
+        : await w.t.app.listen({ port: 0, host: '127.0.0.1' });
+    const token = w.acme.tokens.supervisor;
+    const url = `${address}/v1/agents/live?campaign_id=${campaign.id}`;
+    const refreshesBefore = w.repeater.active;
+    const byHeader = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    const byQuery = await fetch(`${url}&access_token=${token}`);
+    assert.equal(byQuery.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+    type Board = {
+      at: string;
+      data: { username: string; session: { state: string; pause_reason: string } }[];
+    };
+    const streams = [byHeader, byQuery].map((r) => sseReader(r));
+    for (const next of streams) {
+      const first = await next();
+      assert.equal(first.event, 'agents');
+      const board = first.data as unknown as Board;
+      assert.deepEqual(
+        board.data.map((a) => [a.username, a.session.state]),
+        agents.map((a) => [a.username, 'available']).sort(),
+      );
+      assert.equal(board.at, new Date(w.scheduler.nowMs()).toISOString(), "the server's clock, for ticking");
+    }
+    assert.equal(w.repeater.active, refreshesBefore + 1, 'one refresh for the board, however many listen');
+    const pause = await w.desk(agents[0]!)({
+      method: 'POST',
+      url: '/v1/desk/pause',
+      payload: { reason: 'coaching' },
+    });
+    assert.equal(pause.statusCode, 200, pause.body);
+    w.repeater.fire();
+    for (const next of streams) {
+      const board = (await next()).data as unknown as Board;
+      const paused = board.data.find((a) => a.username === agents[0]!.username)!;
+      assert.deepEqual([paused.session.state, paused.session.pause_reason], ['paused', 'coaching']);
+    }
+    const agentToken = await fetch(`${url}&access_token=${agents[1]!.token}`);
+    assert.equal(agentToken.status, 403, 'agents do not watch the board');
+    await agentToken.body?.cancel();
+    assert.equal((await fetch(url)).status, 401);
+    for (const stream of streams) await stream.close();
   });
 
   test('agentless: calls play a message, never more at once than the concurrency limit', async () => {

@@ -9,7 +9,7 @@ import {
   type SeededCenter,
   type TestApp,
 } from '../helpers/harness.js';
-import { foundationObjects } from '../helpers/fixtures.js';
+import { engineObjects, foundationObjects } from '../helpers/fixtures.js';
 
 type Objects = Awaited<ReturnType<typeof foundationObjects>>;
 interface Action {
@@ -195,6 +195,95 @@ describe('roles and API-key scopes: allowed actions succeed, the rest answer 403
             await as(t, acme.tokens.admin)({ method: 'GET', url: '/v1/audit-log?limit=1' })
           ).json().meta.total;
           assert.equal(auditAfter, auditBefore, `${label}: a refused action changed something`);
+        }
+      }
+    }
+  });
+
+  test("the engine's routes: each principal is refused exactly what the matrix forbids, and a refusal changes nothing", async () => {
+    const e = await engineObjects(t, acme);
+    // Allowed requests may still fail on their own terms (no open desk session, a call that was
+    // never answered): what matters here is that they are not refused, and the refused are.
+    const actions: {
+      name: string;
+      permission: Permission;
+      method: 'GET' | 'POST';
+      url: string;
+      body?: object;
+    }[] = [
+      {
+        name: 'live statistics',
+        permission: 'reports:read',
+        method: 'GET',
+        url: `/v1/campaigns/${e.campaign.id}/live-stats`,
+      },
+      {
+        name: 'agents board',
+        permission: 'reports:read',
+        method: 'GET',
+        url: `/v1/agents?campaign_id=${e.campaign.id}`,
+      },
+      { name: 'call logs', permission: 'reports:read', method: 'GET', url: '/v1/call-logs' },
+      { name: 'a call log', permission: 'reports:read', method: 'GET', url: `/v1/call-logs/${e.callLogId}` },
+      {
+        name: "a campaign's call logs",
+        permission: 'reports:read',
+        method: 'GET',
+        url: `/v1/call-logs/campaign/${e.campaign.id}`,
+      },
+      {
+        name: "a contact's history",
+        permission: 'contacts:read',
+        method: 'GET',
+        url: `/v1/contacts/${e.contact.id}/history`,
+      },
+      {
+        name: "a call's disposition",
+        permission: 'contacts:write',
+        method: 'POST',
+        url: `/v1/call-logs/${e.callLogId}/disposition`,
+        body: { disposition: 'success' },
+      },
+      {
+        name: 'log an agent out',
+        permission: 'campaigns:control',
+        method: 'POST',
+        url: `/v1/agents/${e.agentSessionId}/logout`,
+      },
+      { name: 'the desk', permission: 'agent:desk', method: 'GET', url: '/v1/desk' },
+      { name: "the desk's campaigns", permission: 'agent:desk', method: 'GET', url: '/v1/desk/campaigns' },
+      {
+        name: 'pause at the desk',
+        permission: 'agent:desk',
+        method: 'POST',
+        url: '/v1/desk/pause',
+        body: { reason: 'break' },
+      },
+      {
+        name: 'resume at the desk',
+        permission: 'agent:desk',
+        method: 'POST',
+        url: '/v1/desk/resume',
+        body: {},
+      },
+    ];
+    const auditTotal = async () =>
+      (await as(t, acme.tokens.admin)({ method: 'GET', url: '/v1/audit-log?limit=1' })).json().meta.total;
+    for (const who of principals()) {
+      const call = as(t, who.token);
+      for (const action of actions) {
+        const before = await auditTotal();
+        const res = await call({
+          method: action.method,
+          url: action.url,
+          ...(action.body ? { payload: action.body } : {}),
+        });
+        const label = `${who.name} → ${action.name}: ${res.statusCode} ${res.body.slice(0, 160)}`;
+        if (isAllowed(who.principal, action.permission)) {
+          assert.ok(res.statusCode !== 403 && res.statusCode < 500, label);
+        } else {
+          assert.equal(res.statusCode, 403, label);
+          assert.equal(await auditTotal(), before, `${label}: a refused action changed something`);
         }
       }
     }

@@ -25,6 +25,39 @@ describe('configuration', () => {
       assert.equal(error.problems.length, 4);
     }
   });
+
+  test("the simulated carrier's callees: realistic by default, quicker when configured, checked", () => {
+    const realistic = loadConfig({});
+    assert.deepEqual(
+      [realistic.simulatedAnswerPercent, realistic.simulatedRingMinMs, realistic.simulatedRingMaxMs],
+      [35, 3000, 15000],
+    );
+    const quick = loadConfig({
+      SIMULATED_RING_MIN_MS: '200',
+      SIMULATED_RING_MAX_MS: '800',
+      SIMULATED_TALK_MS: '5000',
+    });
+    assert.deepEqual(
+      [quick.simulatedRingMinMs, quick.simulatedRingMaxMs, quick.simulatedTalkMs],
+      [200, 800, 5000],
+    );
+    try {
+      loadConfig({
+        SIMULATED_ANSWER_PERCENT: '120',
+        SIMULATED_RING_MIN_MS: '9000',
+        SIMULATED_RING_MAX_MS: '1000',
+      });
+      assert.fail('expected a ConfigError');
+    } catch (error) {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.problems.length, 2, error.problems.join('\n'));
+      assert.match(error.problems[0]!, /SIMULATED_ANSWER_PERCENT/);
+      assert.match(
+        error.problems[1]!,
+        /SIMULATED_RING_MIN_MS \(9000\) must not exceed SIMULATED_RING_MAX_MS \(1000\)/,
+      );
+    }
+  });
 });
 
 describe('migrations', () => {

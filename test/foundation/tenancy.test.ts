@@ -210,6 +210,11 @@ const REFERENCES: Attempt[] = [
     url: (a) => `/v1/agents?campaign_id=${a.engine.campaign.id}`,
   },
   {
+    route: 'GET /v1/agents/live?campaign_id=',
+    method: 'GET',
+    url: (a) => `/v1/agents/live?campaign_id=${a.engine.campaign.id}`,
+  },
+  {
     route: 'GET /v1/call-logs?lead_id=',
     method: 'GET',
     url: (a) => `/v1/call-logs?lead_id=${a.engine.contact.id}`,

@@ -162,10 +162,9 @@ describe('web console in a real browser: import, contacts, do-not-call, roles', 
     assert.match(await eligibility.innerText(), /Next eligible: not by itself/);
     const variables = page.getByRole('region', { name: 'Variables' });
     assert.match(await variables.innerText(), /plan\s+gold/);
-    assert.match(
-      await page.getByRole('region', { name: 'Calls and history' }).innerText(),
-      /Not available yet/,
-    );
+    const history = page.getByRole('region', { name: 'Calls and history' });
+    await history.getByText('Never called yet.').waitFor();
+    assert.match(await history.innerText(), /Calls · 0[\s\S]*Nothing has happened to this contact yet/);
     await page.screenshot({ path: screenshotPath('contact'), fullPage: true });
 
     // Starting the campaign changes the answer: the campaign no longer blocks it.
@@ -312,10 +311,13 @@ describe('web console in a real browser: import, contacts, do-not-call, roles', 
     await page.getByRole('heading', { name: 'Desk' }).waitFor();
     const nav = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts();
     assert.deepEqual(nav, ['Desk']);
+    await page.getByText('You are not assigned to any campaign you could work now.').waitFor();
     await page.screenshot({ path: screenshotPath('agent-desk') });
     for (const screen of [
       'campaigns',
       `campaigns/${campaign.id}`,
+      `campaigns/${campaign.id}/live`,
+      'agents',
       'contacts',
       'lists',
       'import',
@@ -347,6 +349,13 @@ describe('web console in a real browser: import, contacts, do-not-call, roles', 
       ['POST', `/v1/campaigns/${campaign.id}/pause`, {}],
       ['GET', '/v1/users'],
       ['POST', '/v1/queues', { name: 'x' }],
+      ['GET', `/v1/campaigns/${campaign.id}/live-stats`],
+      ['GET', `/v1/campaigns/${campaign.id}/live`],
+      ['GET', '/v1/agents'],
+      ['GET', '/v1/agents/live'],
+      ['GET', '/v1/call-logs'],
+      ['GET', `/v1/call-logs/campaign/${campaign.id}`],
+      ['GET', `/v1/contacts/${contactId}/history`],
     ];
     for (const [method, path, body] of refused) {
       const res = await apiFromPage(page, method, path, body);

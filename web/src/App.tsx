@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, loadSession, logout, type Me } from './api';
+import { AgentsPage } from './pages/AgentsPage';
 import { CampaignFormPage } from './pages/CampaignFormPage';
 import { CampaignPage } from './pages/CampaignPage';
 import { CampaignsPage } from './pages/CampaignsPage';
@@ -9,6 +10,7 @@ import { DeskPage } from './pages/DeskPage';
 import { DncPage } from './pages/DncPage';
 import { ImportJobPage, ImportPage } from './pages/ImportPage';
 import { LeadListsPage } from './pages/LeadListsPage';
+import { LivePage } from './pages/LivePage';
 import { LoginPage } from './pages/LoginPage';
 import { QueuesPage } from './pages/QueuesPage';
 import { UsersPage } from './pages/UsersPage';
@@ -24,6 +26,7 @@ import type { Permission } from '../../src/domain/permissions';
  */
 const NAV: { path: string; label: string; permission: Permission }[] = [
   { path: 'campaigns', label: 'Campaigns', permission: 'reports:read' },
+  { path: 'agents', label: 'Agents', permission: 'reports:read' },
   { path: 'contacts', label: 'Contacts', permission: 'contacts:read' },
   { path: 'lists', label: 'Lead lists', permission: 'contacts:read' },
   { path: 'import', label: 'Import', permission: 'contacts:write' },
@@ -119,10 +122,13 @@ function Routes({ path, query }: { path: string[]; query: URLSearchParams }) {
     case 'campaigns':
       if (id === 'new' && can('campaigns:write')) return <CampaignFormPage />;
       if (id && sub === 'edit' && can('campaigns:write')) return <CampaignFormPage campaignId={id} />;
+      if (id && sub === 'live') return <LivePage campaignId={id} />;
       if (id) return <CampaignPage campaignId={id} />;
       return <CampaignsPage />;
     case 'contacts':
       return id ? <ContactPage contactId={id} /> : <ContactsPage query={query} />;
+    case 'agents':
+      return <AgentsPage query={query} />;
     case 'lists':
       return <LeadListsPage />;
     case 'import':

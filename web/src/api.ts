@@ -388,3 +388,150 @@ export interface Process {
   description: string;
   is_default: boolean;
 }
+
+/**
+ * Makes sure the stored access token is still accepted (refreshing it if not), for requests the
+ * console cannot retry itself: an EventSource sends its token once, in its address.
+ */
+export async function freshAccessToken(): Promise<string | null> {
+  const res = await authorized('GET', '/v1/me');
+  return res.ok ? (loadSession()?.access_token ?? null) : null;
+}
+
+export type AgentState = 'available' | 'reserved' | 'on_call' | 'wrap_up' | 'paused' | 'logged_out';
+
+export interface AgentSession {
+  id: string;
+  campaign_id: string;
+  state: AgentState;
+  state_since: string;
+  idle_since: string;
+  pause_reason: string | null;
+  pending_pause_reason: string | null;
+  wrap_up_deadline: string | null;
+  preview_expires_at: string | null;
+  pending_request: string | null;
+  engine: string | null;
+  logged_in_at: string;
+  logged_out_at: string | null;
+  calls_handled: number;
+  talk_seconds: number;
+  wrap_up_seconds: number;
+}
+
+export type CallStatus =
+  'in_progress' | 'completed' | 'busy' | 'no_answer' | 'voicemail' | 'abandoned' | 'failed' | 'cancelled';
+
+export interface CallLog {
+  id: string;
+  numeric_id: number;
+  campaign_id: string;
+  lead_id: string;
+  list_id: string;
+  phone_number: string;
+  caller_id: string | null;
+  agent_id: string | null;
+  status: CallStatus;
+  outcome: string | null;
+  failure_reason: string | null;
+  attempt: number;
+  counts_as_attempt: boolean | null;
+  dialing_mode: string;
+  disposition: Disposition | null;
+  disposition_note: string | null;
+  callback_at: string | null;
+  dialed_at: string;
+  answered_at: string | null;
+  connected_at: string | null;
+  ended_at: string | null;
+  wrap_up_ended_at: string | null;
+  ring_seconds: number | null;
+  duration: number | null;
+  created_at: string;
+}
+
+export interface LeadEvent {
+  id: number;
+  at: string;
+  type: string;
+  lead_id: string;
+  campaign_id: string | null;
+  call_log_id: string | null;
+  agent_id: string | null;
+  from_status: string | null;
+  to_status: string | null;
+  detail: Record<string, unknown>;
+}
+
+export const DISPOSITIONS = [
+  'success',
+  'callback',
+  'not_interested',
+  'wrong_number',
+  'do_not_call',
+  'voicemail',
+] as const;
+export type Disposition = (typeof DISPOSITIONS)[number];
+
+export interface DeskCampaign {
+  id: string;
+  name: string;
+  dialing_mode: Campaign['dialing_mode'];
+  status: Campaign['status'];
+}
+
+export interface Desk {
+  session: AgentSession | null;
+  campaign: {
+    id: string;
+    name: string;
+    dialing_mode: Campaign['dialing_mode'];
+    wrap_up_seconds: number;
+    preview_timeout_seconds: number;
+  } | null;
+  call: CallLog | null;
+  contact: Contact | null;
+  history: LeadEvent[];
+}
+
+export interface BoardEntry {
+  user_id: string;
+  username: string;
+  full_name: string;
+  extension: string | null;
+  session: AgentSession;
+  call: CallLog | null;
+}
+
+/** The agents board as streamed: `at` is the server's clock when it was read. */
+export interface AgentsBoard {
+  at: string;
+  data: BoardEntry[];
+}
+
+export interface LiveCounters {
+  dials: number;
+  person_answers: number;
+  machine_answers: number;
+  connected: number;
+  abandoned: number;
+  no_answer: number;
+  busy: number;
+  invalid_number: number;
+  failed: number;
+  talk_ms: number;
+}
+
+export interface LiveStats {
+  campaign_id: string;
+  status: string;
+  dialing_mode: Campaign['dialing_mode'];
+  abandon_rate_cap: number;
+  at: string;
+  agents: Record<Exclude<AgentState, 'logged_out'>, number>;
+  calls: { ringing: number; waiting_for_agent: number; connected: number; in_flight: number };
+  dial_level: number;
+  today: LiveCounters & { abandon_rate: number; day_start: string };
+  rolling_30_days: { person_answers: number; abandoned: number; abandon_rate: number };
+  series: { at: string; dials: number; person_answers: number; connected: number; abandoned: number }[];
+}

@@ -7,6 +7,9 @@ import {
   DoughnutController,
   Legend,
   LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
   Tooltip,
   type ChartConfiguration,
 } from 'chart.js';
@@ -20,6 +23,9 @@ Chart.register(
   BarElement,
   CategoryScale,
   LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
   Tooltip,
   Legend,
 );
@@ -41,13 +47,29 @@ export function ChartCanvas({
   height?: string;
 }) {
   const canvas = useRef<HTMLCanvasElement>(null);
+  const chart = useRef<Chart | null>(null);
   useEffect(() => {
     const rootSize = parseFloat(getComputedStyle(document.documentElement).fontSize) || 15;
     Chart.defaults.font.size = Math.round(rootSize * 0.85);
     Chart.defaults.color = '#3d4a5a';
-    const chart = new Chart(canvas.current!, config);
-    return () => chart.destroy();
+    // A live chart gets new numbers every second or so: update it in place rather than redraw it.
+    const current = chart.current;
+    if (current && (current.config as { type?: string }).type === config.type) {
+      current.data = config.data;
+      if (config.options) current.options = config.options;
+      current.update('none');
+      return;
+    }
+    current?.destroy();
+    chart.current = new Chart(canvas.current!, config);
   }, [config]);
+  useEffect(
+    () => () => {
+      chart.current?.destroy();
+      chart.current = null;
+    },
+    [],
+  );
   return (
     <div className="chart" style={{ height }}>
       <canvas ref={canvas} role="img" aria-label={label} />

@@ -46,3 +46,55 @@ export function finishedShare(counts: CountsByStatus): number {
   const total = totalOf(counts);
   return total ? FINISHED.reduce((a, s) => a + (counts[s] ?? 0), 0) / total : 0;
 }
+
+/** Agent states in the order of a call's life, then paused. */
+export const AGENT_STATES = ['available', 'reserved', 'on_call', 'wrap_up', 'paused'] as const;
+export type WorkingAgentState = (typeof AGENT_STATES)[number];
+
+export const AGENT_STATE_LABEL: Record<WorkingAgentState | 'logged_out', string> = {
+  available: 'available',
+  reserved: 'reserved',
+  on_call: 'on a call',
+  wrap_up: 'wrap-up',
+  paused: 'paused',
+  logged_out: 'logged out',
+};
+
+export const AGENT_STATE_COLOR: Record<WorkingAgentState, string> = {
+  available: '#1a7f37',
+  reserved: '#7d93ab',
+  on_call: '#1f6feb',
+  wrap_up: '#e3a008',
+  paused: '#3d444d',
+};
+
+export const CALL_STATUS_LABEL: Record<string, string> = {
+  in_progress: 'in progress',
+  completed: 'answered',
+  busy: 'busy',
+  no_answer: 'no answer',
+  voicemail: 'machine',
+  abandoned: 'abandoned',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
+
+export const DISPOSITION_LABEL: Record<string, string> = {
+  success: 'Success',
+  callback: 'Callback',
+  not_interested: 'Not interested',
+  wrong_number: 'Wrong number',
+  do_not_call: 'Do not call',
+  voicemail: 'Voicemail',
+};
+
+/** Where a live call is: ringing, answered and waiting for an agent, or talking. */
+export function callPhase(call: {
+  ended_at: string | null;
+  answered_at: string | null;
+  connected_at: string | null;
+}): 'ringing' | 'waiting' | 'connected' | 'ended' {
+  if (call.ended_at) return 'ended';
+  if (call.connected_at) return 'connected';
+  return call.answered_at ? 'waiting' : 'ringing';
+}

@@ -2,10 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { toPublicId } from '../../domain/public-ids.js';
 import { requestAgentChange } from '../../services/agents/agent-requests.js';
-import { agentsBoard } from '../../services/agents/read-agents.js';
+import { agentsBoard, type BoardEntry as BoardRow } from '../../services/agents/read-agents.js';
 import { getCampaignById } from '../../services/campaigns/read-campaigns.js';
-import type { ServiceDeps } from '../../services/context.js';
-import { authErrors, IdParams, Nullable, uidParam } from './common.js';
+import type { RequestContext, ServiceDeps } from '../../services/context.js';
+import { LiveFeed, realRepeater, type Repeater } from '../live-feed.js';
+import { authErrors, IdParams, iso, Nullable, uidParam } from './common.js';
+import { openEventStream, streamCredential } from './live.routes.js';
 import {
   AgentSessionResponse,
   CallLogResponse,
@@ -22,12 +24,39 @@ const BoardEntry = Type.Object({
   call: Nullable(CallLogResponse),
 });
 
+function presentBoard(rows: BoardRow[]) {
+  return rows.map((row) => ({
+    user_id: toPublicId('user', row.user_uid),
+    username: row.username,
+    full_name: row.full_name,
+    extension: row.extension,
+    session: presentSession(row, row.campaign_uid),
+    call: row.call ? presentCallLog(row.call) : null,
+  }));
+}
+
+const BoardQuery = Type.Object({ campaign_id: Type.Optional(Type.String()) });
+
 /** Supervisors' view of the agents: who is logged in, in what state since when, on which call. */
 export const agentRoutes =
-  (deps: ServiceDeps): FastifyPluginAsyncTypebox =>
+  (deps: ServiceDeps, options: { intervalMs?: number; repeat?: Repeater } = {}): FastifyPluginAsyncTypebox =>
   async (app) => {
     const tags = ['agents'];
     const security = [{ bearer: [] }];
+    // The board's stream: one database read per center and campaign filter every interval, however
+    // many supervisors watch it; `at` (the server's time, for ticking clocks) is not a change.
+    const feed = new LiveFeed<{ at: string; data: ReturnType<typeof presentBoard> }>(
+      options.repeat ?? realRepeater,
+      options.intervalMs ?? 1000,
+      (v) => JSON.stringify(v.data),
+    );
+    app.addHook('onClose', async () => feed.close());
+    const board = async (ctx: RequestContext, campaignUid: string | undefined) => ({
+      at: iso(deps.clock.now())!,
+      data: presentBoard(await agentsBoard(deps, ctx, campaignUid)),
+    });
+    const campaignOf = (query: { campaign_id?: string }) =>
+      query.campaign_id ? uidParam('campaign', query.campaign_id, 'Campaign') : undefined;
 
     app.get(
       '/agents',
@@ -37,25 +66,42 @@ export const agentRoutes =
           tags,
           security,
           summary: 'The live agents board: every logged-in agent, state, time in state, current call',
-          querystring: Type.Object({ campaign_id: Type.Optional(Type.String()) }),
+          querystring: BoardQuery,
           response: { 200: Type.Object({ data: Type.Array(BoardEntry) }), ...authErrors(404) },
         },
       },
-      async (request) => {
-        const campaignUid = request.query.campaign_id
-          ? uidParam('campaign', request.query.campaign_id, 'Campaign')
-          : undefined;
-        const rows = await agentsBoard(deps, request.ctx, campaignUid);
-        return {
-          data: rows.map((row) => ({
-            user_id: toPublicId('user', row.user_uid),
-            username: row.username,
-            full_name: row.full_name,
-            extension: row.extension,
-            session: presentSession(row, row.campaign_uid),
-            call: row.call ? presentCallLog(row.call) : null,
-          })),
-        };
+      async (request) => ({
+        data: presentBoard(await agentsBoard(deps, request.ctx, campaignOf(request.query))),
+      }),
+    );
+
+    app.get(
+      '/agents/live',
+      {
+        config: { permission: 'reports:read', credential: streamCredential },
+        schema: {
+          tags,
+          security,
+          summary:
+            'Server-Sent Events: `agents` events with the live agents board whenever it changes (token in the Authorization header or `access_token`)',
+          querystring: Type.Object({ ...BoardQuery.properties, access_token: Type.Optional(Type.String()) }),
+          produces: ['text/event-stream'],
+          response: { 200: Type.String({ description: 'text/event-stream' }), ...authErrors(404) },
+        },
+      },
+      async (request, reply) => {
+        const campaignUid = campaignOf(request.query);
+        const ctx = request.ctx;
+        // Answers 404 (an unknown campaign) before the stream opens.
+        const first = await board(ctx, campaignUid);
+        let unsubscribe: () => void = () => undefined;
+        const send = openEventStream(request, reply, () => unsubscribe());
+        send('agents', first);
+        unsubscribe = feed.subscribe(
+          `${ctx.tenant.contactCenterId}:${campaignUid ?? '*'}`,
+          () => board(ctx, campaignUid),
+          (value) => send('agents', value),
+        );
       },
     );
 

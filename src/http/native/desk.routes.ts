@@ -5,7 +5,8 @@ import { conflict } from '../../domain/errors.js';
 import { toPublicId } from '../../domain/public-ids.js';
 import { agentLogin } from '../../services/agents/agent-login.js';
 import { requestAgentChange, type DeskRequest } from '../../services/agents/agent-requests.js';
-import { readDesk } from '../../services/agents/read-agents.js';
+import { deskCampaigns, readDesk } from '../../services/agents/read-agents.js';
+import { CAMPAIGN_STATUS_WORD } from '../../domain/campaign-lifecycle.js';
 import { dispositionCall } from '../../services/calls/disposition-call.js';
 import type { RequestContext, ServiceDeps } from '../../services/context.js';
 import { authErrors, Nullable, Timestamp, uidParam } from './common.js';
@@ -73,6 +74,39 @@ export const deskRoutes =
         },
       },
       async (request) => view(request.ctx),
+    );
+
+    app.get(
+      '/desk/campaigns',
+      {
+        config,
+        schema: {
+          tags,
+          security,
+          summary: 'The campaigns you may log in to: assigned to you, and not stopped or completed',
+          response: {
+            200: Type.Object({
+              data: Type.Array(
+                Type.Object({
+                  id: Type.String(),
+                  name: Type.String(),
+                  dialing_mode: Type.String(),
+                  status: Type.String(),
+                }),
+              ),
+            }),
+            ...authErrors(),
+          },
+        },
+      },
+      async (request) => ({
+        data: (await deskCampaigns(deps, request.ctx)).map((c) => ({
+          id: toPublicId('campaign', c.uid),
+          name: c.name,
+          dialing_mode: c.dialing_mode,
+          status: CAMPAIGN_STATUS_WORD[c.status],
+        })),
+      }),
     );
 
     app.post(

@@ -55,7 +55,7 @@ export const nativeApi =
     await app.register(dncRoutes(deps));
     await app.register(importRoutes(deps));
     await app.register(deskRoutes(deps));
-    await app.register(agentRoutes(deps));
+    await app.register(agentRoutes(deps, opts.liveRepeat ? { repeat: opts.liveRepeat } : {}));
     await app.register(callLogRoutes(deps));
     await app.register(liveRoutes(deps, opts.liveRepeat ? { repeat: opts.liveRepeat } : {}));
     await app.register(importPreviewRoutes(deps));

@@ -84,7 +84,7 @@ function presentLiveStats(s: LiveStats) {
 type Presented = ReturnType<typeof presentLiveStats>;
 
 /** Browsers' EventSource cannot set headers: the stream also takes the token as `access_token`. */
-function streamCredential(request: FastifyRequest): string | undefined {
+export function streamCredential(request: FastifyRequest): string | undefined {
   return bearerCredential(request) ?? (request.query as { access_token?: string }).access_token;
 }
 

@@ -31,6 +31,11 @@ export async function readDesk(deps: ServiceDeps, ctx: RequestContext): Promise<
   return { session, campaign, call, contact, history };
 }
 
+/** The campaigns the logged-in user may log in to at the desk (assigned, and not finished). */
+export async function deskCampaigns(deps: ServiceDeps, ctx: RequestContext): Promise<Campaign[]> {
+  return tenantReader(deps, ctx).campaignUsers.workableCampaignsOf(actingUserId(ctx));
+}
+
 export interface BoardEntry extends AgentBoardRow {
   call: CallLogView | null;
 }

@@ -73,7 +73,16 @@ export function CampaignsPage() {
           {data?.data.map((c) => (
             <tr key={c.id}>
               <td>
-                <a href={`#/campaigns/${c.id}`}>{c.name}</a>
+                <a href={`#/campaigns/${c.id}`}>{c.name}</a>{' '}
+                {showProgress && (
+                  <a
+                    className="button-like"
+                    href={`#/campaigns/${c.id}/live`}
+                    aria-label={`${c.name}: live view`}
+                  >
+                    live
+                  </a>
+                )}
               </td>
               <td>{c.dialing_mode}</td>
               <td>

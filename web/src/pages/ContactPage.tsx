@@ -2,6 +2,9 @@ import { useState, type FormEvent } from 'react';
 import {
   api,
   query,
+  type CallLog,
+  type LeadEvent,
+  type User,
   type Campaign,
   type Contact,
   type ContactStatus,
@@ -9,9 +12,11 @@ import {
   type LeadList,
   type Paged,
 } from '../api';
-import { formatMoment, fromLocalInput, toLocalInput } from '../format';
+import { formatInstant, formatMoment, fromLocalInput, toLocalInput } from '../format';
+import { EventTimeline } from '../history';
+import { formatDuration } from '../live';
 import { useCan } from '../session';
-import { STATUS_LABEL } from '../status';
+import { CALL_STATUS_LABEL, DISPOSITION_LABEL, STATUS_LABEL } from '../status';
 import { Field, Page, Problems, StatusBadge, useAction, useLoad } from '../ui';
 
 /** The statuses an operator may set by hand; the server checks each move against the lifecycle. */
@@ -75,13 +80,7 @@ export function ContactPage({ contactId }: { contactId: string }) {
         </div>
       )}
       {c && <Variables variables={c.variables} />}
-      <section className="card placeholder" aria-labelledby="history-title" data-pending="engine">
-        <h2 id="history-title">Calls and history</h2>
-        <p>
-          Not available yet: this contact's call logs and lead history appear here once the dialer engine
-          records calls.
-        </p>
-      </section>
+      {c && <CallsAndHistory contact={c} />}
     </Page>
   );
 }
@@ -223,6 +222,102 @@ function EligibilityCard({ contact }: { contact: Contact }) {
           )}
           {!e.campaign_id && <p className="muted">Its list is not attached to any campaign.</p>}
         </>
+      )}
+    </section>
+  );
+}
+
+/** Every call made to the contact, newest first, and its history (what the engine and agents did), oldest first. */
+function CallsAndHistory({ contact }: { contact: Contact }) {
+  const can = useCan();
+  const calls = useLoad(
+    () =>
+      can('reports:read')
+        ? api<Paged<CallLog>>('GET', `/v1/call-logs${query({ lead_id: contact.id, limit: 100 })}`)
+        : Promise.resolve(null),
+    [contact.id, contact.version],
+  );
+  const [events, setEvents] = useState<LeadEvent[]>([]);
+  const [after, setAfter] = useState(0);
+  const history = useLoad(
+    () =>
+      api<{ data: LeadEvent[]; next_after: number | null }>(
+        'GET',
+        `/v1/contacts/${contact.id}/history${query({ limit: 100, after: after || undefined })}`,
+      ),
+    [contact.id, contact.version, after],
+  );
+  const page = history.data;
+  const shown = after ? [...events, ...(page?.data ?? [])] : (page?.data ?? []);
+  const users = useLoad(
+    () => (can('users:read') ? api<Paged<User>>('GET', '/v1/users?limit=100') : Promise.resolve(null)),
+    [],
+  );
+  const names = new Map(users.data?.data.map((u) => [u.id, u.full_name || u.username]));
+  const agentName = (id: string) => names.get(id);
+  return (
+    <section className="card" aria-labelledby="history-title">
+      <h2 id="history-title">Calls and history</h2>
+      <Problems problems={[calls.error, history.error].filter((e): e is string => !!e)} />
+      {calls.data && (
+        <>
+          <h3>Calls · {calls.data.meta.total}</h3>
+          {calls.data.data.length === 0 ? (
+            <p className="muted">Never called yet.</p>
+          ) : (
+            <div className="scroll">
+              <table className="grid compact calls" aria-label="Calls">
+                <thead>
+                  <tr>
+                    <th>Dialled</th>
+                    <th>Attempt</th>
+                    <th>Result</th>
+                    <th>Agent</th>
+                    <th>Ring, talk</th>
+                    <th>Disposition</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {calls.data.data.map((call) => (
+                    <tr key={call.id} data-call={call.id}>
+                      <td>{formatInstant(call.dialed_at)}</td>
+                      <td className="number">{call.attempt}</td>
+                      <td>
+                        <span className={`badge badge-call-${call.status}`}>
+                          {CALL_STATUS_LABEL[call.status] ?? call.status}
+                        </span>
+                        {call.failure_reason && <small> {call.failure_reason.replace(/_/g, ' ')}</small>}
+                      </td>
+                      <td>{call.agent_id ? (agentName(call.agent_id) ?? call.agent_id) : '—'}</td>
+                      <td>
+                        {call.ring_seconds !== null ? `${Math.round(call.ring_seconds)}s` : '—'}
+                        {call.duration !== null && `, ${formatDuration(call.duration)}`}
+                      </td>
+                      <td>
+                        {call.disposition ? DISPOSITION_LABEL[call.disposition] : '—'}
+                        {call.disposition_note && <small> “{call.disposition_note}”</small>}
+                        {call.callback_at && <small> call back {formatMoment(call.callback_at)}</small>}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
+      <h3>History</h3>
+      {page && <EventTimeline events={shown} agentName={agentName} />}
+      {page?.next_after != null && (
+        <button
+          className="small secondary"
+          onClick={() => {
+            setEvents(shown);
+            setAfter(page.next_after!);
+          }}
+        >
+          Load later events
+        </button>
       )}
     </section>
   );
