@@ -33,11 +33,16 @@ export function agentlessLaunches(s: PacingSnapshot & { connected: number }, lim
 
 const BIN_MS = 500;
 const BINS = 240; // two minutes of ringing
+const HANDLE_BIN_MS = 1000;
+const HANDLE_BINS = 1800; // half an hour busy; longer handles share the last bin
 
 /**
  * What the dialer has learned about its own traffic, online, starting from priors: how dials
- * resolve over their age (answered by a person or not) and how long agents stay busy per call.
- * Recent traffic weighs more (exponential forgetting), so the estimates follow the day.
+ * resolve over their age (answered by a person or not) and how long agents stay busy per call
+ * (talk + wrap-up), both as distributions, so that a ringing call's chance of an answer depends on
+ * how long it has rung and a busy agent's chance of finishing on how long it has been busy. The
+ * priors are exponential (memoryless) with the given means. Recent traffic weighs more
+ * (exponential forgetting), so the estimates follow the day.
  */
 export class DialStatistics {
   private resolved = new Float64Array(BINS + 1);
@@ -48,6 +53,11 @@ export class DialStatistics {
   private survival = new Float64Array(BINS + 2);
   private answerTail = new Float64Array(BINS + 2);
   private dirty = true;
+  private handled = new Float64Array(HANDLE_BINS + 1);
+  private handleTail = new Float64Array(HANDLE_BINS + 2);
+  private handleDirty = true;
+  private quantiles: number[] = [];
+  private quantilesFor = 0;
 
   constructor(
     private readonly prior: {
@@ -71,6 +81,13 @@ export class DialStatistics {
     this.total = prior.weight;
     this.handleSum = prior.meanHandleMs * prior.weight;
     this.handleCount = prior.weight;
+    for (let b = 0; b <= HANDLE_BINS; b++) {
+      const lo = b * HANDLE_BIN_MS;
+      const mass =
+        Math.exp(-lo / prior.meanHandleMs) -
+        (b === HANDLE_BINS ? 0 : Math.exp(-(lo + HANDLE_BIN_MS) / prior.meanHandleMs));
+      this.handled[b] = mass * prior.weight;
+    }
   }
 
   recordResolution(ageMs: number, answeredByPerson: boolean): void {
@@ -89,6 +106,24 @@ export class DialStatistics {
   recordHandle(ms: number): void {
     this.handleSum = this.handleSum * this.decay + ms;
     this.handleCount = this.handleCount * this.decay + 1;
+    for (let b = 0; b <= HANDLE_BINS; b++) this.handled[b]! *= this.decay;
+    this.handled[Math.min(HANDLE_BINS, Math.floor(ms / HANDLE_BIN_MS))]! += 1;
+    this.handleDirty = true;
+  }
+
+  /** P(an agent busy for `ageMs` is free again within the next `horizonMs`). */
+  finishWithin(ageMs: number, horizonMs: number): number {
+    if (this.handleDirty) {
+      this.handleTail[HANDLE_BINS + 1] = 0;
+      for (let b = HANDLE_BINS; b >= 0; b--) this.handleTail[b] = this.handleTail[b + 1]! + this.handled[b]!;
+      this.handleDirty = false;
+    }
+    const from = Math.floor(ageMs / HANDLE_BIN_MS);
+    const alive = from >= HANDLE_BINS ? 0 : this.handleTail[from]!;
+    // Busy longer than the distribution says anyone is: assume a fresh call's mean is left.
+    if (alive <= 1e-9) return 1 - Math.exp(-horizonMs / this.meanHandleMs);
+    const to = Math.min(HANDLE_BINS + 1, Math.floor((ageMs + horizonMs) / HANDLE_BIN_MS));
+    return (alive - this.handleTail[to]!) / alive;
   }
 
   get meanHandleMs(): number {
@@ -111,6 +146,29 @@ export class DialStatistics {
       this.answerTail[b] = this.answerTail[b + 1]! + this.answered[b]!;
     }
     this.dirty = false;
+    this.quantilesFor = 0;
+  }
+
+  /**
+   * When a new dial that a person answers is answered (ms after placing): the midpoints of `count`
+   * slices of equal probability of that time, to average over it. Cached until the curve changes.
+   */
+  answerTimes(count: number): number[] {
+    this.refresh();
+    if (this.quantilesFor === count) return this.quantiles;
+    const total = this.answerTail[0]!;
+    const times: number[] = [];
+    let cumulative = 0;
+    let b = 0;
+    for (let i = 0; i < count; i++) {
+      const goal = (total * (i + 0.5)) / count;
+      while (b < BINS && cumulative + this.answered[b]! < goal) cumulative += this.answered[b++]!;
+      const inBin = this.answered[b]! > 0 ? (goal - cumulative) / this.answered[b]! : 0.5;
+      times.push((b + Math.min(1, Math.max(0, inBin))) * BIN_MS);
+    }
+    this.quantiles = times;
+    this.quantilesFor = count;
+    return times;
   }
 
   /** P(a dial of this age is answered by a person within the next `horizonMs`). */
@@ -124,28 +182,6 @@ export class DialStatistics {
   }
 }
 
-function normalPdf(z: number): number {
-  return Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
-}
-
-function normalCdf(z: number): number {
-  // Abramowitz–Stegun 7.1.26 via erf
-  const t = 1 / (1 + 0.3275911 * (Math.abs(z) / Math.SQRT2));
-  const y =
-    1 -
-    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) *
-      t *
-      Math.exp(-(z * z) / 2);
-  return z >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
-}
-
-/** E[max(0, X)] for X normal with this mean and standard deviation. */
-function expectedExcess(mean: number, sd: number): number {
-  if (sd < 1e-9) return Math.max(0, mean);
-  const z = mean / sd;
-  return sd * normalPdf(z) + mean * normalCdf(z);
-}
-
 export interface PredictiveOptions {
   /** The abandon-rate cap over calls answered by a person (0.03 = 3%). */
   cap: number;
@@ -154,37 +190,79 @@ export interface PredictiveOptions {
   maxLinesPerAgent?: number;
 }
 
+/** How many instants a new dial's answer time is averaged over (equal-probability slices). */
+const ANSWER_POINTS = 6;
+/** Probabilities below this are left out of the distributions of counts. */
+const NEGLIGIBLE = 1e-9;
+/** The day aims at this share of the cap; the rest absorbs bad luck late in the day. */
+const GOAL_SHARE = 0.9;
+/** How far one answer by a person moves the risk threshold (in log terms; see `observeAnswer`). */
+const STEERING_GAIN = 0.006;
+/** Below this many abandons of headroom under the cap today, the risk threshold shrinks with it. */
+const HEADROOM_ABANDONS = 6;
+
 /**
- * Predictive pacing. For each candidate number of new dials it estimates, over the coming
- * seconds, how many answers will arrive (every ringing call's answer chance given its age, from
- * the learned resolution curve) against how many agents will be free (free now, plus busy agents
- * finishing, from the learned handle time), and the expected answers left without an agent. It
- * dials as many as keep that expected share of abandoned answers under a target; the target is
- * steered by the abandon rate actually measured today, so the day stays under the cap.
+ * Adds one Bernoulli(p) variable to the distribution of a sum held at pmf[at … at + size); the
+ * support grows only while its top holds a probability that can matter.
+ */
+function addBernoulli(pmf: Float64Array, at: number, size: number, p: number): number {
+  const top = pmf[at + size - 1]! * p;
+  const grows = top > NEGLIGIBLE;
+  if (grows) pmf[at + size] = top;
+  for (let i = at + size - 1; i > at; i--) pmf[i] = pmf[i]! * (1 - p) + pmf[i - 1]! * p;
+  pmf[at] = pmf[at]! * (1 - p);
+  return grows ? size + 1 : size;
+}
+
+/**
+ * Predictive pacing by the abandon risk of each additional dial. For the next dial it estimates
+ * the chance that, if a person answers it, no agent takes the call within the patience: the
+ * answers arriving before it (each ringing call by its age on the learned resolution curve, and
+ * the other new dials of this decision) already took every agent free by then (free now, plus
+ * each busy agent finishing within its answer time plus the patience, by how long it has been
+ * busy, on the learned handle-time distribution; every earlier answer is counted as taking an
+ * agent, a slight overestimate). Both counts are exact sums of independent Bernoulli variables
+ * (to 1e-9); the answer time is averaged over the new dial's learned answer-time
+ * distribution. It dials while that marginal risk stays under a threshold, so every line it adds
+ * is itself cheap in abandons (a limit on the average over all lines lets the last ones be
+ * expensive, and small fleets pay for it).
+ *
+ * The threshold is the budget controller: it follows today's abandon allowance (see
+ * `observeAnswer`) and shrinks as the day's headroom under the cap runs out.
  */
 export class PredictivePacer {
-  private target: number;
+  private threshold: number;
   private personAnswers = 0;
   private abandons = 0;
+  private answerPmf = new Float64Array(0);
+  private freedCdf = new Float64Array(0);
 
   constructor(
     readonly stats: DialStatistics,
     private readonly options: PredictiveOptions,
   ) {
-    this.target = options.cap;
+    this.threshold = options.cap / 2;
   }
 
-  /** Feeds today's outcome back: an answer by a person, and whether it was abandoned. */
+  /** The marginal abandon risk a new dial may carry (before the headroom rule). */
+  get riskThreshold(): number {
+    return this.threshold;
+  }
+
+  /**
+   * Feeds today's outcome back: an answer by a person, and whether it was abandoned. Each answer
+   * multiplies the threshold by exp(gain × (1 − abandoned / goal)), with goal = 90% of the cap:
+   * over a day, log(threshold) moves by gain / goal × (goal × answers − abandons), so the
+   * threshold rises while allowance is left unspent and falls once it is overspent, and settles
+   * where the day's rate is the goal. It is not reset by a new day: each day starts from the
+   * level the previous ones learned.
+   */
   observeAnswer(abandoned: boolean): void {
     this.personAnswers += 1;
     if (abandoned) this.abandons += 1;
-    const goal = this.options.cap * 0.92;
-    // Early in the day a single abandon swings the raw rate; smooth it towards the goal.
-    const measured = (this.abandons + goal * 50) / (this.personAnswers + 50);
-    // Gentle multiplicative steering, faster when over the goal.
-    if (measured > goal) this.target *= abandoned ? 0.9 : 0.995;
-    else this.target *= abandoned ? 0.995 : 1.002;
-    this.target = Math.min(this.options.cap * 3, Math.max(this.options.cap * 0.05, this.target));
+    const goal = this.options.cap * GOAL_SHARE;
+    this.threshold *= Math.exp(STEERING_GAIN * (1 - (abandoned ? 1 : 0) / goal));
+    this.threshold = Math.min(this.options.cap * 5, Math.max(this.options.cap / 50, this.threshold));
   }
 
   /** A new day: the daily rate starts over (the rolling 30-day rate is the engine's record). */
@@ -193,52 +271,80 @@ export class PredictivePacer {
     this.abandons = 0;
   }
 
+  /**
+   * The threshold for now: scaled by today's headroom under the cap (abandons still allowed at
+   * the cap, over at most `HEADROOM_ABANDONS`), so a run of abandons near the cap slows dialing at
+   * once, and with none left only risk-free dials go out (no more lines than free agents) until
+   * the day's rate is back under the cap.
+   */
+  private currentThreshold(): number {
+    const allowed = this.options.cap * this.personAnswers;
+    if (allowed <= 0) return this.threshold;
+    const headroom = (allowed - this.abandons) / Math.min(HEADROOM_ABANDONS, allowed);
+    return this.threshold * Math.max(0, Math.min(1, headroom));
+  }
+
   decide(s: PacingSnapshot): number {
-    const agents = s.available + s.busySinceMs.length;
+    const ringing = s.ringingAgesMs.length;
+    const busy = s.busySinceMs.length;
+    const agents = s.available + busy;
     if (agents === 0) return 0;
-    const maxInFlight = Math.ceil(agents * (this.options.maxLinesPerAgent ?? 6));
-    const room = maxInFlight - s.ringingAgesMs.length;
+    const room = Math.ceil(agents * (this.options.maxLinesPerAgent ?? 6)) - ringing;
     if (room <= 0) return 0;
-    // Measured today above the cap: never dial more lines than free agents until it recovers.
-    if (this.personAnswers > 100 && this.abandons / this.personAnswers > this.options.cap) {
-      return Math.max(0, Math.min(room, s.available - s.waiting - s.ringingAgesMs.length));
-    }
-    const handle = this.stats.meanHandleMs;
-    let best = 0;
-    for (const horizon of [4000, 8000, 16000, 32000]) {
-      // An answer arriving within the horizon may still wait `patience` for an agent to free up.
-      const freeing = 1 - Math.exp(-(horizon + this.options.patienceMs) / handle);
-      const agentsMean = s.available - s.waiting + s.busySinceMs.length * freeing;
-      const agentsVar = s.busySinceMs.length * freeing * (1 - freeing);
-      let answersMean = 0;
-      let answersVar = 0;
-      for (const age of s.ringingAgesMs) {
-        const q = this.stats.answerWithin(age, horizon);
-        answersMean += q;
-        answersVar += q * (1 - q);
+    const free = s.available - s.waiting;
+    const times = this.stats.answerTimes(ANSWER_POINTS);
+    const n = times.length;
+    // Per instant at which the next dial may be answered: the distribution of the answers before
+    // it (calls ringing now, then the new dials already decided), and the cumulative distribution
+    // of the busy agents freed by then plus the patience.
+    const width = ringing + room + 1;
+    if (this.answerPmf.length < n * width) this.answerPmf = new Float64Array(n * width * 2);
+    if (this.freedCdf.length < n * (busy + 1)) this.freedCdf = new Float64Array(n * (busy + 1) * 2);
+    const answers = this.answerPmf;
+    const freed = this.freedCdf;
+    const answerSizes = new Int32Array(n);
+    const freedSizes = new Int32Array(n);
+    const newAnsweredBy = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      const t = times[j]!;
+      newAnsweredBy[j] = this.stats.answerWithin(0, t);
+      const a0 = j * width;
+      answers[a0] = 1;
+      let size = 1;
+      for (const age of s.ringingAgesMs)
+        size = addBernoulli(answers, a0, size, this.stats.answerWithin(age, t));
+      answerSizes[j] = size;
+      const f0 = j * (busy + 1);
+      freed[f0] = 1;
+      size = 1;
+      for (const age of s.busySinceMs) {
+        size = addBernoulli(freed, f0, size, this.stats.finishWithin(age, t + this.options.patienceMs));
       }
-      const qNew = this.stats.answerWithin(0, horizon);
-      // Largest k with expected excess answers / expected answers within the target.
-      let lo = 0;
-      let hi = room;
-      const ok = (k: number) => {
-        const mean = answersMean + k * qNew;
-        if (mean <= 1e-9) return true;
-        const excess = expectedExcess(
-          mean - agentsMean,
-          Math.sqrt(answersVar + k * qNew * (1 - qNew) + agentsVar),
-        );
-        return excess / mean <= this.target;
-      };
-      if (!ok(0)) return 0;
-      while (lo < hi) {
-        const mid = Math.ceil((lo + hi) / 2);
-        if (ok(mid)) lo = mid;
-        else hi = mid - 1;
-      }
-      best = horizon === 4000 ? lo : Math.min(best, lo);
+      for (let i = 1; i < size; i++) freed[f0 + i] = freed[f0 + i]! + freed[f0 + i - 1]!;
+      freedSizes[j] = size;
     }
-    return best;
+    const threshold = this.currentThreshold();
+    let launches = 0;
+    while (launches < room) {
+      // The next dial is abandoned when the answers before it number at least the agents free by
+      // then: P(answers − freed ≥ free now), averaged over its answer instants.
+      let risk = 0;
+      for (let j = 0; j < n; j++) {
+        const a0 = j * width;
+        const f0 = j * (busy + 1);
+        const lastFreed = freedSizes[j]! - 1;
+        const end = a0 + answerSizes[j]!;
+        let mostFreed = Math.max(0, -free);
+        for (let a = a0 + Math.max(0, free); a < end; a++, mostFreed++) {
+          risk += answers[a]! * (mostFreed >= lastFreed ? 1 : freed[f0 + mostFreed]!);
+        }
+      }
+      if (risk / n > threshold) break;
+      launches += 1;
+      for (let j = 0; j < n; j++)
+        answerSizes[j] = addBernoulli(answers, j * width, answerSizes[j]!, newAnsweredBy[j]!);
+    }
+    return launches;
   }
 }
 

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AgentPool, AgentSeat } from '../../src/engine/agents.js';
-import { AbandonRecord, powerLaunches, progressiveLaunches } from '../../src/engine/pacing.js';
+import {
+  AbandonRecord,
+  DialStatistics,
+  powerLaunches,
+  PredictivePacer,
+  progressiveLaunches,
+} from '../../src/engine/pacing.js';
 import { Random } from '../../src/engine/random.js';
 import { VirtualScheduler } from '../../src/engine/scheduler.js';
 import {
@@ -124,6 +130,48 @@ describe('engine core on virtual time', () => {
       powerLaunches({ nowMs: 0, available: 1, busySinceMs: [], ringingAgesMs: [1, 2, 3], waiting: 0 }, 2.5),
       0,
     );
+  });
+
+  test('predictive adds lines only while each one is cheap in abandons, and none at risk over the cap', () => {
+    const pacer = () =>
+      new PredictivePacer(
+        new DialStatistics({
+          answerProbability: 0.3,
+          meanResolutionMs: 16_400,
+          meanHandleMs: 105_000,
+          weight: 50,
+        }),
+        { cap: 0.03, patienceMs: 2000 },
+      );
+    const snapshot = (free: number, busy: number, ringingAgesMs: number[] = []) => ({
+      nowMs: 0,
+      available: free,
+      busySinceMs: Array<number>(busy).fill(30_000),
+      ringingAgesMs,
+      waiting: 0,
+    });
+    const fresh = pacer();
+    const launches = Array.from({ length: 11 }, (_, free) => fresh.decide(snapshot(free, 10 - free)));
+    // Every agent busy: a dial would be abandoned about a third of the time.
+    assert.equal(launches[0], 0);
+    // One free agent and nothing ringing: its call is risk-free, a second one is not cheap.
+    assert.equal(launches[1], 1);
+    for (let free = 2; free <= 10; free++) {
+      assert.ok(launches[free]! > free, `over-dials with ${free} free: ${launches[free]}`);
+      assert.ok(
+        launches[free]! > launches[free - 1]!,
+        `more lines with more free agents: ${launches.join(',')}`,
+      );
+      assert.ok(
+        launches[free]! <= Math.ceil(free / 0.3),
+        `no more lines than answers needed: ${launches.join(',')}`,
+      );
+    }
+    // Today's rate over the cap: only risk-free dials, no more lines than free agents.
+    const over = pacer();
+    for (let i = 0; i < 200; i++) over.observeAnswer(i % 25 === 0);
+    assert.equal(over.decide(snapshot(3, 7, [1000])), 2);
+    assert.ok(over.riskThreshold < 0.015, 'abandons above the goal lower the threshold');
   });
 
   test('an answered call no agent takes within 2 seconds is abandoned', () => {
