@@ -193,6 +193,15 @@ export class PredictivePacer {
     this.abandons = 0;
   }
 
+  /**
+   * Today's counts as recorded (by every process dialling the campaign, and before a restart):
+   * the pacer steers by the campaign's day, not by what this process alone has seen.
+   */
+  seedDay(personAnswers: number, abandons: number): void {
+    this.personAnswers = personAnswers;
+    this.abandons = abandons;
+  }
+
   decide(s: PacingSnapshot): number {
     const agents = s.available + s.busySinceMs.length;
     if (agents === 0) return 0;

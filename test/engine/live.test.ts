@@ -30,11 +30,15 @@ interface StreamedStats {
 }
 
 /** Reads Server-Sent Events one at a time from a streaming response. */
+/** Reads a Server-Sent Events stream; `next(type)` waits for the next event of that type, keeping the others for later. */
 function sseReader(response: Response) {
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
-  const next = async (): Promise<{ event: string; data: StreamedStats }> => {
+  const kept: { event: string; data: StreamedStats }[] = [];
+  const next = async (type = 'stats'): Promise<{ event: string; data: StreamedStats }> => {
+    const index = kept.findIndex((e) => e.event === type);
+    if (index >= 0) return kept.splice(index, 1)[0]!;
     for (;;) {
       const end = buffer.indexOf('\n\n');
       if (end >= 0) {
@@ -42,7 +46,10 @@ function sseReader(response: Response) {
         buffer = buffer.slice(end + 2);
         const event = /^event: (.*)$/m.exec(block)?.[1];
         const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event && data) return { event, data: JSON.parse(data) };
+        if (!event || !data) continue;
+        const parsed = { event, data: JSON.parse(data) as StreamedStats };
+        if (event === type) return parsed;
+        kept.push(parsed);
         continue;
       }
       const { value, done } = await reader.read();
@@ -319,6 +326,51 @@ describe('the live engine on virtual time, over the database', () => {
     assert.deepEqual(await workable(), [], 'a stopped campaign is no longer offered');
   });
 
+  test('a callback kept by its agent: predictive dials it reserved for that agent only, never for another', async () => {
+    const campaign = await w.campaign({ dialing_mode: 'predictive', wrap_up_seconds: 600 });
+    const list = await w.list(campaign.id, 'Kept callbacks');
+    const [number] = phones(1);
+    await w.contacts(list.id, [number!]);
+    const agents = await w.agents(campaign.id, 2);
+    await start(campaign.id);
+    await w.run(10_000); // dialled, answered after 5 s, connected to one of the two
+    const states = await Promise.all(
+      agents.map(async (a) => (await w.desk(a)({ method: 'GET', url: '/v1/desk' })).json().session.state),
+    );
+    const ownerIndex = states.indexOf('on_call');
+    assert.ok(ownerIndex >= 0, `states ${states.join(', ')}`);
+    const owner = agents[ownerIndex]!;
+    const other = agents[1 - ownerIndex]!;
+    const desk = w.desk(owner);
+    await desk({ method: 'POST', url: '/v1/desk/hangup' });
+    const callbackAt = new Date(w.scheduler.nowMs() + 10 * MINUTE).toISOString();
+    const disposed = await desk({
+      method: 'POST',
+      url: '/v1/desk/disposition',
+      payload: { disposition: 'callback', callback_at: callbackAt, callback_mine: true },
+    });
+    assert.equal(disposed.statusCode, 200, disposed.body);
+    await desk({ method: 'POST', url: '/v1/desk/pause', payload: { reason: 'training' } });
+    await desk({ method: 'POST', url: '/v1/desk/wrap-up/end' });
+
+    // Due, but its agent is paused: the other agent, free all along, is not given it.
+    await w.run(15 * MINUTE);
+    assert.equal((await logsOf(campaign.id)).length, 1, 'not dialled for another agent');
+    const [contact] = await contactsOf(list.id);
+    assert.equal(contact.status, 'callback');
+    assert.equal((await w.desk(other)({ method: 'GET', url: '/v1/desk' })).json().session.state, 'available');
+
+    await desk({ method: 'POST', url: '/v1/desk/resume' });
+    await w.run(15_000);
+    const logs = await logsOf(campaign.id);
+    assert.equal(logs.length, 2, 'dialled once its agent is back');
+    assert.equal(logs[0]!.agent_id, owner.id, 'reserved for, and connected to, its agent');
+    const view = (await desk({ method: 'GET', url: '/v1/desk' })).json();
+    assert.equal(view.session.state, 'on_call');
+    assert.equal(view.contact.phone_number, number);
+    await stop(campaign.id);
+  });
+
   test('the desk: a do-not-call disposition puts the number on the list and finishes the contact', async () => {
     const campaign = await w.campaign({ dialing_mode: 'progressive', wrap_up_seconds: 600 });
     const list = await w.list(campaign.id, 'DNC desk list');
@@ -437,7 +489,15 @@ describe('the live engine on virtual time, over the database', () => {
       assert.equal(first.data.today.dials, 0);
       assert.equal(first.data.agents.available, 2);
     }
-    assert.equal(w.repeater.active, 1, 'one refresh for the campaign, however many listen');
+    for (const next of streams) {
+      const whyNot = (await next('eligibility')).data as unknown as { waiting: number; dialable_now: number };
+      assert.deepEqual([whyNot.waiting, whyNot.dialable_now], [4, 0], 'not running yet: nothing dialable');
+    }
+    assert.equal(
+      w.repeater.active,
+      2,
+      'one refresh of the numbers and one of the why-not counts for the campaign, however many listen',
+    );
     await start(campaign.id);
     await w.run(30_000);
     w.repeater.fire();
@@ -477,7 +537,7 @@ describe('the live engine on virtual time, over the database', () => {
     };
     const streams = [byHeader, byQuery].map((r) => sseReader(r));
     for (const next of streams) {
-      const first = await next();
+      const first = await next('agents');
       assert.equal(first.event, 'agents');
       const board = first.data as unknown as Board;
       assert.deepEqual(
@@ -495,7 +555,7 @@ describe('the live engine on virtual time, over the database', () => {
     assert.equal(pause.statusCode, 200, pause.body);
     w.repeater.fire();
     for (const next of streams) {
-      const board = (await next()).data as unknown as Board;
+      const board = (await next('agents')).data as unknown as Board;
       const paused = board.data.find((a) => a.username === agents[0]!.username)!;
       assert.deepEqual([paused.session.state, paused.session.pause_reason], ['paused', 'coaching']);
     }
