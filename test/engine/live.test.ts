@@ -381,6 +381,12 @@ describe('the live engine on virtual time, over the database', () => {
     await start(campaign.id);
     await w.run(70_000); // answered, talked 60 s, hung up by the callee: wrap-up
     assert.equal((await desk({ method: 'GET', url: '/v1/desk' })).json().session.state, 'wrap_up');
+    await w.run(30_000);
+    assert.equal(
+      (await w.ok('GET', `/v1/campaigns/${campaign.id}`)).status,
+      'active',
+      'its only contact is completed, but not completed the campaign while the agent may still set a disposition',
+    );
     const res = await desk({
       method: 'POST',
       url: '/v1/desk/disposition',
