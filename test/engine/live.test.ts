@@ -4,6 +4,8 @@ import { sql } from 'kysely';
 import { REALISTIC_DAY, realisticCallees, scriptedCallees } from '../../src/engine/simulated-carrier.js';
 import type { Agent } from './support/live.js';
 import { LiveWorld } from './support/live.js';
+import { bucketStart } from '../../src/repositories/campaign-stats.repository.js';
+import { tenantRepositories } from '../../src/repositories/index.js';
 
 let phoneSeq = 0;
 const phones = (n: number) => Array.from({ length: n }, () => `+9198${String(10000000 + phoneSeq++)}`);
@@ -191,6 +193,26 @@ describe('the live engine on virtual time, over the database', () => {
     } finally {
       await world.close();
     }
+  });
+
+  test('predictive steers by the day on record: over the cap today (another process, before a restart), no more lines than free agents', async () => {
+    const campaign = await w.campaign({ dialing_mode: 'predictive', wrap_up_seconds: 5 });
+    const list = await w.list(campaign.id, 'Steered list');
+    await w.contacts(list.id, phones(30));
+    await w.agents(campaign.id, 3);
+    // Earlier today the campaign abandoned 10% of its answers: three times its 3% cap.
+    await tenantRepositories(w.t.deps.db, { contactCenterId: w.acme.center.id }).campaignStats.add(
+      campaign.numeric_id,
+      bucketStart(new Date(w.scheduler.nowMs())),
+      { dials: 700, person_answers: 200, abandoned: 20 },
+    );
+    await start(campaign.id);
+    await w.run(4000); // before any answer (5 s): what was dialled is what the pacer chose
+    const dialled = await logsOf(campaign.id);
+    assert.ok(dialled.length > 0, 'it dials');
+    assert.ok(dialled.length <= 3, `${dialled.length} lines for 3 free agents`);
+    await stop(campaign.id);
+    await w.run(2 * MINUTE);
   });
 
   test("an answered call goes only to an agent mapped to its list (and in the campaign's queue)", async () => {

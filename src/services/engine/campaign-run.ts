@@ -211,7 +211,6 @@ export class CampaignRun implements ContactSource, CallJournal {
       campaign.status === 'running' &&
       campaignOpen(campaign, now) &&
       (campaign.dialing_mode !== 'agentless' || agentlessShare > 0);
-    this.dialer.setDialing(dialing);
     await this.flushStats();
     if (now.getTime() >= this.daySeedDueAt) {
       // What the whole campaign did today (every process, and this one before a restart), and a
@@ -225,6 +224,7 @@ export class CampaignRun implements ContactSource, CallJournal {
       this.dialer.pacer.seedDay(Number(today.person_answers), Number(today.abandoned));
       this.daySeedDueAt = now.getTime() + DAY_SEED_REFRESH_MS;
     }
+    this.dialer.setDialing(dialing);
   }
 
   /** A session this process now owns joins the dialer, free (or paused, as it was). */
