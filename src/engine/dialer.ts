@@ -28,8 +28,17 @@ export interface DialTarget {
 
 /** Where contacts come from: the database-backed hopper live, an endless supply in simulations. */
 export interface ContactSource {
-  /** Up to `n` contacts to dial now; with `forAgent`, contacts that agent may take. */
-  claim(n: number, forAgent: AgentSeat | null): Maybe<DialTarget[]>;
+  /**
+   * Up to `n` contacts to dial now; with `forAgent`, contacts that agent may take, its own
+   * callbacks included (only those with `ownCallbacksOnly`). Without an agent, never a callback
+   * an agent kept for themselves.
+   */
+  claim(n: number, forAgent: AgentSeat | null, ownCallbacksOnly?: boolean): Maybe<DialTarget[]>;
+  /**
+   * Which of these free agents have a callback of their own due (power and predictive dial those
+   * reserved for their owner, since an unreserved answer could go to anyone or be abandoned).
+   */
+  dueCallbackOwners?(free: AgentSeat[]): Maybe<AgentSeat[]>;
   /** A claimed contact that is not dialled after all (preview skipped, dialer stopped). */
   release(target: DialTarget, why: 'skipped' | 'cancelled'): Maybe<void>;
 }
@@ -97,6 +106,8 @@ export interface DialerOptions {
   /** Which agents may take a contact's call (queue membership, list user mappings). */
   canTake?: (seat: AgentSeat, target: DialTarget) => boolean;
   priors?: { answerProbability: number; meanResolutionMs: number; meanHandleMs: number };
+  /** Power and predictive: how often to look for agents' own due callbacks (default 5 s). */
+  ownCallbacksEveryMs?: number;
   /** Makes call ids; unique across every process sharing a database. */
   callId: () => string;
   /** A source or journal failure (the dialer carries on: a failed claim claims nothing). */
@@ -143,6 +154,7 @@ export class Dialer {
   /** Contacts asked of the source and not yet answered: counted as ringing so pacing does not repeat itself. */
   private claiming = 0;
   private dryUntil = -Infinity;
+  private ownCallbacksDueAt = -Infinity;
   private dialing = false;
   private ticking = false;
   private closed = false;
@@ -399,8 +411,10 @@ export class Dialer {
         return;
       }
       case 'power':
+        this.dialOwnCallbacks(now);
         return this.claimAndDial(powerLaunches(s, this.o.linesPerAgent ?? 2.5), null);
       case 'predictive':
+        this.dialOwnCallbacks(now);
         return this.claimAndDial(this.pacer.decide(s), null);
       case 'agentless':
         return this.claimAndDial(
@@ -410,14 +424,35 @@ export class Dialer {
     }
   }
 
-  private claimAndDial(n: number, agent: AgentSeat | null): void {
+  /** Reserves each free agent who has a callback of their own due, and dials it for them. */
+  private dialOwnCallbacks(now: number): void {
+    const source = this.o.source;
+    if (!source.dueCallbackOwners || now < this.ownCallbacksDueAt) return;
+    this.ownCallbacksDueAt = now + (this.o.ownCallbacksEveryMs ?? 5000);
+    const free = [...this.pool.seats.values()].filter((s) => s.state === 'available');
+    if (free.length === 0) return;
+    this.then(
+      this.recover(() => source.dueCallbackOwners!(free), []),
+      (owners) => {
+        const at = this.o.scheduler.nowMs();
+        for (const seat of owners) {
+          if (!this.dialing || this.closed || seat.state !== 'available') continue;
+          this.move(seat, 'reserved', at);
+          this.claimAndDial(1, seat, true);
+        }
+      },
+    );
+  }
+
+  private claimAndDial(n: number, agent: AgentSeat | null, ownCallbacksOnly = false): void {
     if (n <= 0) return;
     this.claiming += n;
     this.then(
-      this.recover(() => this.o.source.claim(n, agent), []),
+      this.recover(() => this.o.source.claim(n, agent, ownCallbacksOnly), []),
       (targets) => {
         this.claiming -= n;
-        if (targets.length < n) this.dryUntil = this.o.scheduler.nowMs() + (this.o.tickMs ?? 1000);
+        if (targets.length < n && !ownCallbacksOnly)
+          this.dryUntil = this.o.scheduler.nowMs() + (this.o.tickMs ?? 1000);
         if (agent && targets.length === 0 && agent.state === 'reserved') this.freeReserved(agent);
         for (const target of targets) {
           if (this.closed || !this.dialing || (agent && agent.state !== 'reserved')) {

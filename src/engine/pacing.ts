@@ -272,6 +272,15 @@ export class PredictivePacer {
   }
 
   /**
+   * Today's counts as recorded (by every process dialling the campaign, and before a restart):
+   * the pacer steers by the campaign's day, not by what this process alone has seen.
+   */
+  seedDay(personAnswers: number, abandons: number): void {
+    this.personAnswers = personAnswers;
+    this.abandons = abandons;
+  }
+
+  /**
    * The threshold for now: scaled by today's headroom under the cap (abandons still allowed at
    * the cap, over at most `HEADROOM_ABANDONS`), so a run of abandons near the cap slows dialing at
    * once, and with none left only risk-free dials go out (no more lines than free agents) until

@@ -135,7 +135,10 @@ export class DialingRepository {
     return { queueUserIds, campaignUserIds, listIds, listUserIds };
   }
 
-  /** Whether any contact of the campaign's lists may still be dialled, now or later. */
+  /**
+   * Whether any contact of the campaign's lists may still be dialled, now or later, or an agent
+   * still on a call or in wrap-up may yet reopen one with a disposition.
+   */
   async campaignHasWorkLeft(campaignId: number): Promise<boolean> {
     const result = await sql<{ left: boolean }>`
       select exists (
@@ -146,6 +149,11 @@ export class DialingRepository {
           and (x.status = 'in_progress' or x.status = 'callback'
             or (x.status in ('new', 'retry') and x.attempts < m.max_attempts
               and (x.max_retries is null or x.attempts <= x.max_retries)))
+      ) or exists (
+        -- An agent still on a call or in wrap-up may yet set a disposition that reopens a contact.
+        select 1 from agent_sessions s
+        where s.contact_center_id = ${this.scope.contactCenterId} and s.campaign_id = ${campaignId}
+          and s.state in ('on_call', 'wrap_up')
       ) as left`.execute(this.scope.db);
     return result.rows[0]!.left;
   }

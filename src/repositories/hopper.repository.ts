@@ -9,6 +9,14 @@ const ORDER: Record<CampaignLeadList['fetch_order'], string> = {
   fewest_attempts_first: 'x.attempts asc, x.id asc',
 };
 
+/** Whose claim this is, for callbacks kept by an agent: only that agent's claims take them. */
+export interface CallbackClaim {
+  /** The agent the contacts are claimed for; null when for whoever answers (power, predictive, agentless). */
+  forUserId: number | null;
+  /** Only that agent's own due callbacks. */
+  ownedOnly: boolean;
+}
+
 /**
  * The hopper: which contacts of a campaign may be dialled now, and their atomic claim. The rules
  * mirror domain/eligibility.ts: dialable status and due, attempts under the list's and the
@@ -46,14 +54,22 @@ export class HopperRepository {
     owner: string,
     now: Date,
     leaseUntil: Date,
+    callbacks: CallbackClaim = { forUserId: null, ownedOnly: false },
   ): Promise<Contact[]> {
     if (limit <= 0) return [];
+    // A callback an agent kept for themselves goes to that agent's own claims only.
+    const ownership = callbacks.ownedOnly
+      ? sql`and x.status = 'callback' and x.callback_user_id = ${callbacks.forUserId}`
+      : callbacks.forUserId === null
+        ? sql`and (x.status <> 'callback' or x.callback_user_id is null)`
+        : sql`and (x.status <> 'callback' or x.callback_user_id is null or x.callback_user_id = ${callbacks.forUserId})`;
     const candidates = await sql<{ id: number; phone_e164: string }>`
       select x.id, x.phone_e164 from contacts x
       where x.contact_center_id = ${this.scope.contactCenterId} and x.lead_list_id = ${list.lead_list_id}
         and x.removed_at is null and x.status in ('new', 'retry', 'callback')
         and (x.status <> 'retry' or x.next_attempt_at is null or x.next_attempt_at <= ${now})
         and (x.status <> 'callback' or x.callback_at is null or x.callback_at <= ${now})
+        ${ownership}
         and x.attempts < ${list.max_attempts}
         and (x.max_retries is null or x.attempts <= x.max_retries)
         and (${now}::timestamptz at time zone x.time_zone)::time >= ${campaign.calling_hours_start}::time
@@ -89,6 +105,19 @@ export class HopperRepository {
       where contact_center_id = ${this.scope.contactCenterId} and id = ${contactId}
         and status = 'in_progress' and lease_owner = ${owner}`.execute(this.scope.db);
     return Number(result.numAffectedRows ?? 0) === 1;
+  }
+
+  /** Which of these agents have a callback of their own due now in one of the campaign's lists. */
+  async ownersOfDueCallbacks(campaignId: number, userIds: number[], now: Date): Promise<number[]> {
+    if (userIds.length === 0) return [];
+    const result = await sql<{ user_id: number }>`
+      select distinct x.callback_user_id as user_id from contacts x
+      join campaign_lead_lists m on m.contact_center_id = x.contact_center_id and m.lead_list_id = x.lead_list_id
+      where x.contact_center_id = ${this.scope.contactCenterId} and m.campaign_id = ${campaignId} and m.enabled
+        and x.status = 'callback' and x.removed_at is null
+        and x.callback_user_id = any(${userIds}::bigint[])
+        and (x.callback_at is null or x.callback_at <= ${now})`.execute(this.scope.db);
+    return result.rows.map((r) => Number(r.user_id));
   }
 
   async isOnDnc(phone: string, campaignId: number): Promise<boolean> {

@@ -17,6 +17,7 @@ import { CallLogsRepository } from './call-logs.repository.js';
 import { CampaignStatsRepository } from './campaign-stats.repository.js';
 import { DialingRepository } from './dialing.repository.js';
 import { LeadEventsRepository } from './lead-events.repository.js';
+import { CampaignEligibilityRepository } from './campaign-eligibility.repository.js';
 
 /** Every tenant-scoped repository, bound to one executor (database or transaction) and one tenant. */
 export function tenantRepositories(db: Executor, tenant: Tenant) {
@@ -41,6 +42,7 @@ export function tenantRepositories(db: Executor, tenant: Tenant) {
     campaignStats: new CampaignStatsRepository(scope),
     dialing: new DialingRepository(scope),
     leadEvents: new LeadEventsRepository(scope),
+    campaignEligibility: new CampaignEligibilityRepository(scope),
   };
 }
 export type TenantRepositories = ReturnType<typeof tenantRepositories>;

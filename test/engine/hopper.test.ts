@@ -129,6 +129,48 @@ describe('the hopper: eligibility rules, ordering and atomic claims', () => {
     const nightAnswer = await eligibility(night.id);
     assert.equal(nightAnswer.next_eligible_at, '2026-03-02T13:00:00.000Z', '08:00 in New York (EST)');
 
+    // The same rules counted for the whole campaign: each holds back exactly its one contact.
+    const whyNot = async () =>
+      (await api()({ method: 'GET', url: `/v1/campaigns/${campaign.id}/eligibility` })).json();
+    const counts = (reasons: { code: string; contacts: number }[]) =>
+      Object.fromEntries(reasons.map((r) => [r.code, r.contacts]));
+    const before = await whyNot();
+    assert.deepEqual(
+      { ...before, at: undefined, campaign_id: undefined, lists: undefined, reasons: counts(before.reasons) },
+      {
+        at: undefined,
+        campaign_id: undefined,
+        lists: undefined,
+        contacts: 12,
+        waiting: 11,
+        in_progress: 0,
+        finished: 1,
+        dialable_now: 3,
+        reasons: {
+          retry_not_due: 1,
+          callback_not_due: 1,
+          max_attempts_reached: 1,
+          contact_max_retries_reached: 1,
+          on_dnc_list: 1,
+          outside_calling_hours: 1,
+          list_disabled: 1,
+          outside_list_window: 1,
+        },
+      },
+    );
+    assert.deepEqual(
+      before.lists.map((l: { name: string; dialable_now: number; waiting: number }) => [
+        l.name,
+        l.waiting,
+        l.dialable_now,
+      ]),
+      [
+        ['rules', 9, 3],
+        ['disabled', 1, 0],
+        ['closed', 1, 0],
+      ],
+    );
+
     const claimed = await claim(100);
     const claimedIds = claimed.map((c) => c.id).sort();
     // The dialable one and one of the twins: never both twins (one live call per number).
@@ -144,6 +186,10 @@ describe('the hopper: eligibility rules, ordering and atomic claims', () => {
       (await eligibility(ok.id)).reasons.map((r: { code: string }) => r.code),
       ['call_in_progress'],
     );
+    const during = await whyNot();
+    assert.equal(during.in_progress, 2);
+    assert.equal(during.dialable_now, 0);
+    assert.equal(counts(during.reasons).number_in_live_call, 1);
   });
 
   test('calling hours follow each contact’s zone across a daylight-saving change', async () => {

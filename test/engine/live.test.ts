@@ -4,6 +4,8 @@ import { sql } from 'kysely';
 import { REALISTIC_DAY, realisticCallees, scriptedCallees } from '../../src/engine/simulated-carrier.js';
 import type { Agent } from './support/live.js';
 import { LiveWorld } from './support/live.js';
+import { bucketStart } from '../../src/repositories/campaign-stats.repository.js';
+import { tenantRepositories } from '../../src/repositories/index.js';
 
 let phoneSeq = 0;
 const phones = (n: number) => Array.from({ length: n }, () => `+9198${String(10000000 + phoneSeq++)}`);
@@ -30,11 +32,15 @@ interface StreamedStats {
 }
 
 /** Reads Server-Sent Events one at a time from a streaming response. */
+/** Reads a Server-Sent Events stream; `next(type)` waits for the next event of that type, keeping the others for later. */
 function sseReader(response: Response) {
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
-  const next = async (): Promise<{ event: string; data: StreamedStats }> => {
+  const kept: { event: string; data: StreamedStats }[] = [];
+  const next = async (type = 'stats'): Promise<{ event: string; data: StreamedStats }> => {
+    const index = kept.findIndex((e) => e.event === type);
+    if (index >= 0) return kept.splice(index, 1)[0]!;
     for (;;) {
       const end = buffer.indexOf('\n\n');
       if (end >= 0) {
@@ -42,7 +48,10 @@ function sseReader(response: Response) {
         buffer = buffer.slice(end + 2);
         const event = /^event: (.*)$/m.exec(block)?.[1];
         const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event && data) return { event, data: JSON.parse(data) };
+        if (!event || !data) continue;
+        const parsed = { event, data: JSON.parse(data) as StreamedStats };
+        if (event === type) return parsed;
+        kept.push(parsed);
         continue;
       }
       const { value, done } = await reader.read();
@@ -186,6 +195,26 @@ describe('the live engine on virtual time, over the database', () => {
     }
   });
 
+  test('predictive steers by the day on record: over the cap today (another process, before a restart), no more lines than free agents', async () => {
+    const campaign = await w.campaign({ dialing_mode: 'predictive', wrap_up_seconds: 5 });
+    const list = await w.list(campaign.id, 'Steered list');
+    await w.contacts(list.id, phones(30));
+    await w.agents(campaign.id, 3);
+    // Earlier today the campaign abandoned 10% of its answers: three times its 3% cap.
+    await tenantRepositories(w.t.deps.db, { contactCenterId: w.acme.center.id }).campaignStats.add(
+      campaign.numeric_id,
+      bucketStart(new Date(w.scheduler.nowMs())),
+      { dials: 700, person_answers: 200, abandoned: 20 },
+    );
+    await start(campaign.id);
+    await w.run(4000); // before any answer (5 s): what was dialled is what the pacer chose
+    const dialled = await logsOf(campaign.id);
+    assert.ok(dialled.length > 0, 'it dials');
+    assert.ok(dialled.length <= 3, `${dialled.length} lines for 3 free agents`);
+    await stop(campaign.id);
+    await w.run(2 * MINUTE);
+  });
+
   test("an answered call goes only to an agent mapped to its list (and in the campaign's queue)", async () => {
     const queue = await w.ok('POST', '/v1/queues', { name: 'Routing queue' });
     const campaign = await w.campaign({
@@ -319,6 +348,51 @@ describe('the live engine on virtual time, over the database', () => {
     assert.deepEqual(await workable(), [], 'a stopped campaign is no longer offered');
   });
 
+  test('a callback kept by its agent: predictive dials it reserved for that agent only, never for another', async () => {
+    const campaign = await w.campaign({ dialing_mode: 'predictive', wrap_up_seconds: 600 });
+    const list = await w.list(campaign.id, 'Kept callbacks');
+    const [number] = phones(1);
+    await w.contacts(list.id, [number!]);
+    const agents = await w.agents(campaign.id, 2);
+    await start(campaign.id);
+    await w.run(10_000); // dialled, answered after 5 s, connected to one of the two
+    const states = await Promise.all(
+      agents.map(async (a) => (await w.desk(a)({ method: 'GET', url: '/v1/desk' })).json().session.state),
+    );
+    const ownerIndex = states.indexOf('on_call');
+    assert.ok(ownerIndex >= 0, `states ${states.join(', ')}`);
+    const owner = agents[ownerIndex]!;
+    const other = agents[1 - ownerIndex]!;
+    const desk = w.desk(owner);
+    await desk({ method: 'POST', url: '/v1/desk/hangup' });
+    const callbackAt = new Date(w.scheduler.nowMs() + 10 * MINUTE).toISOString();
+    const disposed = await desk({
+      method: 'POST',
+      url: '/v1/desk/disposition',
+      payload: { disposition: 'callback', callback_at: callbackAt, callback_mine: true },
+    });
+    assert.equal(disposed.statusCode, 200, disposed.body);
+    await desk({ method: 'POST', url: '/v1/desk/pause', payload: { reason: 'training' } });
+    await desk({ method: 'POST', url: '/v1/desk/wrap-up/end' });
+
+    // Due, but its agent is paused: the other agent, free all along, is not given it.
+    await w.run(15 * MINUTE);
+    assert.equal((await logsOf(campaign.id)).length, 1, 'not dialled for another agent');
+    const [contact] = await contactsOf(list.id);
+    assert.equal(contact.status, 'callback');
+    assert.equal((await w.desk(other)({ method: 'GET', url: '/v1/desk' })).json().session.state, 'available');
+
+    await desk({ method: 'POST', url: '/v1/desk/resume' });
+    await w.run(15_000);
+    const logs = await logsOf(campaign.id);
+    assert.equal(logs.length, 2, 'dialled once its agent is back');
+    assert.equal(logs[0]!.agent_id, owner.id, 'reserved for, and connected to, its agent');
+    const view = (await desk({ method: 'GET', url: '/v1/desk' })).json();
+    assert.equal(view.session.state, 'on_call');
+    assert.equal(view.contact.phone_number, number);
+    await stop(campaign.id);
+  });
+
   test('the desk: a do-not-call disposition puts the number on the list and finishes the contact', async () => {
     const campaign = await w.campaign({ dialing_mode: 'progressive', wrap_up_seconds: 600 });
     const list = await w.list(campaign.id, 'DNC desk list');
@@ -329,6 +403,12 @@ describe('the live engine on virtual time, over the database', () => {
     await start(campaign.id);
     await w.run(70_000); // answered, talked 60 s, hung up by the callee: wrap-up
     assert.equal((await desk({ method: 'GET', url: '/v1/desk' })).json().session.state, 'wrap_up');
+    await w.run(30_000);
+    assert.equal(
+      (await w.ok('GET', `/v1/campaigns/${campaign.id}`)).status,
+      'active',
+      'its only contact is completed, but not completed the campaign while the agent may still set a disposition',
+    );
     const res = await desk({
       method: 'POST',
       url: '/v1/desk/disposition',
@@ -437,7 +517,15 @@ describe('the live engine on virtual time, over the database', () => {
       assert.equal(first.data.today.dials, 0);
       assert.equal(first.data.agents.available, 2);
     }
-    assert.equal(w.repeater.active, 1, 'one refresh for the campaign, however many listen');
+    for (const next of streams) {
+      const whyNot = (await next('eligibility')).data as unknown as { waiting: number; dialable_now: number };
+      assert.deepEqual([whyNot.waiting, whyNot.dialable_now], [4, 0], 'not running yet: nothing dialable');
+    }
+    assert.equal(
+      w.repeater.active,
+      2,
+      'one refresh of the numbers and one of the why-not counts for the campaign, however many listen',
+    );
     await start(campaign.id);
     await w.run(30_000);
     w.repeater.fire();
@@ -477,7 +565,7 @@ describe('the live engine on virtual time, over the database', () => {
     };
     const streams = [byHeader, byQuery].map((r) => sseReader(r));
     for (const next of streams) {
-      const first = await next();
+      const first = await next('agents');
       assert.equal(first.event, 'agents');
       const board = first.data as unknown as Board;
       assert.deepEqual(
@@ -495,7 +583,7 @@ describe('the live engine on virtual time, over the database', () => {
     assert.equal(pause.statusCode, 200, pause.body);
     w.repeater.fire();
     for (const next of streams) {
-      const board = (await next()).data as unknown as Board;
+      const board = (await next('agents')).data as unknown as Board;
       const paused = board.data.find((a) => a.username === agents[0]!.username)!;
       assert.deepEqual([paused.session.state, paused.session.pause_reason], ['paused', 'coaching']);
     }

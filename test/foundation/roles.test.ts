@@ -218,6 +218,12 @@ describe('roles and API-key scopes: allowed actions succeed, the rest answer 403
         url: `/v1/campaigns/${e.campaign.id}/live-stats`,
       },
       {
+        name: 'why not dialling',
+        permission: 'reports:read',
+        method: 'GET',
+        url: `/v1/campaigns/${e.campaign.id}/eligibility`,
+      },
+      {
         name: 'agents board',
         permission: 'reports:read',
         method: 'GET',

@@ -180,6 +180,11 @@ const ATTEMPTS: Attempt[] = [
     url: (a) => `/v1/campaigns/${a.engine.campaign.id}/live-stats`,
   },
   {
+    route: 'GET /v1/campaigns/{id}/eligibility',
+    method: 'GET',
+    url: (a) => `/v1/campaigns/${a.engine.campaign.id}/eligibility`,
+  },
+  {
     route: 'GET /v1/campaigns/{id}/live',
     method: 'GET',
     url: (a) => `/v1/campaigns/${a.engine.campaign.id}/live`,

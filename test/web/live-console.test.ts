@@ -273,6 +273,13 @@ describe('the live console against a real Outdial server on the simulated carrie
     const agentRow = board.locator('tr[data-agent="agent"]');
     assert.equal(await agentRow.getAttribute('data-state'), 'paused');
     assert.match(await agentRow.innerText(), /paused lunch/);
+    // Why not dialling: the 199 imported contacts are waiting, on a call or finished, and the
+    // reasons holding some back are named.
+    const whyNot = supervisor.getByRole('region', { name: 'Why not dialling' });
+    await whyNot.waitFor();
+    const accounted = ['waiting_contacts', 'on_call_contacts', 'finished_contacts'].map(figure).join(' + ');
+    await supervisor.waitForFunction(`${accounted} === 199`);
+    assert.match(await whyNot.innerText(), /could be dialled now/);
     await supervisor.screenshot({ path: screenshotPath('live-campaign'), fullPage: true });
     // Times in state tick in the browser, between the server's events.
     const inState = `document.querySelector('tr[data-agent="agent"] [data-in-state]')?.textContent`;

@@ -535,3 +535,31 @@ export interface LiveStats {
   rolling_30_days: { person_answers: number; abandoned: number; abandon_rate: number };
   series: { at: string; dials: number; person_answers: number; connected: number; abandoned: number }[];
 }
+
+export interface ReasonCount {
+  code: string;
+  message: string;
+  contacts: number;
+}
+
+/** GET /v1/campaigns/{id}/eligibility, and the live stream's `eligibility` events. */
+export interface CampaignEligibility {
+  campaign_id: string;
+  at: string;
+  contacts: number;
+  waiting: number;
+  in_progress: number;
+  finished: number;
+  dialable_now: number;
+  reasons: ReasonCount[];
+  lists: {
+    lead_list_id: string;
+    name: string;
+    priority: number;
+    contacts: number;
+    waiting: number;
+    in_progress: number;
+    dialable_now: number;
+    reasons: ReasonCount[];
+  }[];
+}

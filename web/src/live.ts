@@ -3,32 +3,50 @@ import { freshAccessToken, loadSession } from './api';
 
 export type StreamState = 'connecting' | 'live' | 'reconnecting';
 
-/**
- * The latest value of a Server-Sent Events stream of the API. The browser's EventSource cannot
- * send headers, so the token goes in the address; when the server refuses it (it expired) the
- * token is refreshed and the stream opened again. Network drops are retried by the browser itself.
- */
+/** The latest value of one event of a Server-Sent Events stream of the API (see useEventStreams). */
 export function useEventStream<T>(
   path: string | null,
   event: string,
 ): { data: T | undefined; state: StreamState; receivedAt: number } {
-  const [data, setData] = useState<{ value: T; at: number }>();
+  const stream = useEventStreams<Record<string, T>>(path, [event]);
+  return { data: stream.latest[event], state: stream.state, receivedAt: stream.receivedAt };
+}
+
+/**
+ * The latest value of each named event of one Server-Sent Events stream of the API, over one
+ * connection. The browser's EventSource cannot send headers, so the token goes in the address;
+ * when the server refuses it (it expired) the token is refreshed and the stream opened again.
+ * Network drops are retried by the browser itself. `receivedAt` is when the first named event last came.
+ */
+export function useEventStreams<M extends Record<string, unknown>>(
+  path: string | null,
+  events: (keyof M & string)[],
+): { latest: Partial<M>; state: StreamState; receivedAt: number } {
+  const [latest, setLatest] = useState<Partial<M>>({});
+  const [receivedAt, setReceivedAt] = useState(0);
   const [state, setState] = useState<StreamState>('connecting');
+  const names = events.join(' ');
   useEffect(() => {
     if (!path) return;
-    setData(undefined);
+    setLatest({});
+    setReceivedAt(0);
     setState('connecting');
     let source: EventSource | null = null;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let closed = false;
+    const list = names.split(' ');
     const open = (token: string | null | undefined) => {
       if (closed || !token) return;
       const separator = path.includes('?') ? '&' : '?';
       source = new EventSource(`${path}${separator}access_token=${encodeURIComponent(token)}`);
-      source.addEventListener(event, (message) => {
-        setData({ value: JSON.parse((message as MessageEvent<string>).data) as T, at: Date.now() });
-        setState('live');
-      });
+      for (const event of list) {
+        source.addEventListener(event, (message) => {
+          const value: unknown = JSON.parse((message as MessageEvent<string>).data);
+          setLatest((before) => ({ ...before, [event]: value }));
+          if (event === list[0]) setReceivedAt(Date.now());
+          setState('live');
+        });
+      }
       source.onerror = () => {
         if (closed) return;
         setState('reconnecting');
@@ -45,8 +63,8 @@ export function useEventStream<T>(
       clearTimeout(retry);
       source?.close();
     };
-  }, [path, event]);
-  return { data: data?.value, state, receivedAt: data?.at ?? 0 };
+  }, [path, names]);
+  return { latest, state, receivedAt };
 }
 
 /** The current time, updated every `ms`: for clocks that tick in the browser, not on the server. */

@@ -2,7 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toPublicId } from '../../domain/public-ids.js';
+import { BLOCK_REASON_TEXT, type BlockReason } from '../../domain/eligibility.js';
 import { campaignLiveStats, type LiveStats } from '../../services/campaigns/live-stats.js';
+import {
+  campaignEligibility,
+  type CampaignEligibility,
+  type ReasonCounts,
+} from '../../services/engine/campaign-eligibility.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { LiveFeed, realRepeater, type Repeater } from '../live-feed.js';
 import { bearerCredential } from '../plugins/auth.js';
@@ -59,6 +65,65 @@ export const LiveStatsResponse = Type.Object({
   ),
 });
 
+const ReasonCountsSchema = Type.Array(
+  Type.Object({ code: Type.String(), message: Type.String(), contacts: Type.Integer() }),
+  {
+    description: 'Waiting contacts held back by each reason, most first; one contact may count under several',
+  },
+);
+
+export const CampaignEligibilityResponse = Type.Object({
+  campaign_id: Type.String(),
+  at: Timestamp,
+  contacts: Type.Integer({ description: "Every contact of the campaign's lists" }),
+  waiting: Type.Integer({ description: 'Still to call: new, retry or callback' }),
+  in_progress: Type.Integer({ description: 'On a call now' }),
+  finished: Type.Integer({ description: 'Completed, failed, do-not-call or removed' }),
+  dialable_now: Type.Integer({ description: 'Waiting contacts the hopper would hand out now' }),
+  reasons: ReasonCountsSchema,
+  lists: Type.Array(
+    Type.Object({
+      lead_list_id: Type.String(),
+      name: Type.String(),
+      priority: Type.Integer(),
+      contacts: Type.Integer(),
+      waiting: Type.Integer(),
+      in_progress: Type.Integer(),
+      dialable_now: Type.Integer(),
+      reasons: ReasonCountsSchema,
+    }),
+  ),
+});
+
+function presentReasons(counts: ReasonCounts) {
+  return (Object.entries(counts) as [BlockReason, number][])
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([code, contacts]) => ({ code, message: BLOCK_REASON_TEXT[code], contacts }));
+}
+
+function presentEligibility(e: CampaignEligibility) {
+  return {
+    campaign_id: toPublicId('campaign', e.campaign.uid),
+    at: iso(e.at)!,
+    contacts: e.contacts,
+    waiting: e.waiting,
+    in_progress: e.in_progress,
+    finished: e.finished,
+    dialable_now: e.dialable_now,
+    reasons: presentReasons(e.reasons),
+    lists: e.lists.map((l) => ({
+      lead_list_id: toPublicId('leadList', l.list_uid),
+      name: l.list_name,
+      priority: l.priority,
+      contacts: l.contacts,
+      waiting: l.waiting,
+      in_progress: l.in_progress,
+      dialable_now: l.dialable_now,
+      reasons: presentReasons(l.reasons),
+    })),
+  };
+}
+
 function presentLiveStats(s: LiveStats) {
   return {
     campaign_id: toPublicId('campaign', s.campaign.uid),
@@ -82,6 +147,7 @@ function presentLiveStats(s: LiveStats) {
 }
 
 type Presented = ReturnType<typeof presentLiveStats>;
+type PresentedEligibility = ReturnType<typeof presentEligibility>;
 
 /** Browsers' EventSource cannot set headers: the stream also takes the token as `access_token`. */
 export function streamCredential(request: FastifyRequest): string | undefined {
@@ -116,21 +182,55 @@ export function openEventStream(request: FastifyRequest, reply: FastifyReply, on
     clearInterval(keepAlive);
     onClose();
   });
-  return (event: string, data: unknown) =>
+  return (event: string, data: unknown) => {
+    // A load that finishes after the client left has nowhere to go.
+    if (reply.raw.writableEnded || reply.raw.destroyed) return;
     reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
 }
 
 /** A campaign's live numbers: as JSON, and as a stream that pushes them whenever they change. */
 export const liveRoutes =
-  (deps: ServiceDeps, options: { intervalMs?: number; repeat?: Repeater } = {}): FastifyPluginAsyncTypebox =>
+  (
+    deps: ServiceDeps,
+    options: { intervalMs?: number; eligibilityIntervalMs?: number; repeat?: Repeater } = {},
+  ): FastifyPluginAsyncTypebox =>
   async (app) => {
     const tags = ['live statistics'];
     const security = [{ bearer: [] }];
     const feed = new LiveFeed<Presented>(options.repeat ?? realRepeater, options.intervalMs ?? 1000, (v) =>
       JSON.stringify({ ...v, at: null }),
     );
+    // The why-not counts read every waiting contact of the campaign: refreshed far less often.
+    const eligibilityFeed = new LiveFeed<PresentedEligibility>(
+      options.repeat ?? realRepeater,
+      options.eligibilityIntervalMs ?? 15_000,
+      (v) => JSON.stringify({ ...v, at: null }),
+    );
     app.addHook('preClose', async () => endEventStreams());
-    app.addHook('onClose', async () => feed.close());
+    app.addHook('onClose', async () => {
+      feed.close();
+      eligibilityFeed.close();
+    });
+
+    app.get(
+      '/campaigns/:id/eligibility',
+      {
+        config: { permission: 'reports:read' },
+        schema: {
+          tags,
+          security,
+          summary:
+            'Why is the campaign not dialling? Its waiting contacts counted by each reason that holds them back now, per list and in all',
+          params: IdParams,
+          response: { 200: CampaignEligibilityResponse, ...authErrors(404) },
+        },
+      },
+      async (request) =>
+        presentEligibility(
+          await campaignEligibility(deps, request.ctx, uidParam('campaign', request.params.id, 'Campaign')),
+        ),
+    );
 
     app.get(
       '/campaigns/:id/live-stats',
@@ -159,7 +259,7 @@ export const liveRoutes =
           tags,
           security,
           summary:
-            'Server-Sent Events: `stats` events with the live numbers whenever they change (token in the Authorization header or `access_token`)',
+            'Server-Sent Events: `stats` events with the live numbers whenever they change, `eligibility` events with the why-not counts (refreshed every 15 s) (token in the Authorization header or `access_token`)',
           params: IdParams,
           querystring: Type.Object({ access_token: Type.Optional(Type.String()) }),
           produces: ['text/event-stream'],
@@ -171,13 +271,25 @@ export const liveRoutes =
         const ctx = request.ctx;
         // Answers 404 before the stream opens.
         const first = presentLiveStats(await campaignLiveStats(deps, ctx, uid));
-        let unsubscribe: () => void = () => undefined;
-        const send = openEventStream(request, reply, () => unsubscribe());
+        const unsubscribe: (() => void)[] = [];
+        const send = openEventStream(request, reply, () => unsubscribe.forEach((u) => u()));
         send('stats', first);
-        unsubscribe = feed.subscribe(
-          `${ctx.tenant.contactCenterId}:${uid}`,
-          async () => presentLiveStats(await campaignLiveStats(deps, ctx, uid)),
-          (value) => send('stats', value),
+        const topic = `${ctx.tenant.contactCenterId}:${uid}`;
+        unsubscribe.push(
+          feed.subscribe(
+            topic,
+            async () => presentLiveStats(await campaignLiveStats(deps, ctx, uid)),
+            (value) => send('stats', value),
+          ),
+        );
+        const loadEligibility = async () => presentEligibility(await campaignEligibility(deps, ctx, uid));
+        unsubscribe.push(
+          eligibilityFeed.subscribe(topic, loadEligibility, (value) => send('eligibility', value)),
+        );
+        // The first counts follow the first numbers, without holding them up.
+        loadEligibility().then(
+          (value) => send('eligibility', value),
+          (error: unknown) => request.log.warn({ err: error }, 'eligibility counts failed'),
         );
       },
     );

@@ -15,9 +15,11 @@ import {
   type StatsCounter,
   type StatsDelta,
 } from '../../repositories/campaign-stats.repository.js';
+import { startOfLocalDay } from '../../domain/local-time.js';
 import { tenantRepositories, type TenantRepositories } from '../../repositories/index.js';
 import { systemContext, type RequestContext, type ServiceDeps } from '../context.js';
 import { recordAnswer, recordConnection } from './call-progress.js';
+import { HopperRepository } from '../../repositories/hopper.repository.js';
 import { campaignOpen, claimContacts } from './claim-contacts.js';
 import { finishCall } from './finish-call.js';
 import { openCall } from './open-call.js';
@@ -48,6 +50,8 @@ interface SeatInfo {
   handled: number;
 }
 
+/** How often the pacer's count of today's answers and abandons is brought in line with the record. */
+const DAY_SEED_REFRESH_MS = 60_000;
 const ROUTING_REFRESH_MS = 5000;
 
 const OUTCOME_COUNTER: Partial<Record<CallOutcome, StatsCounter>> = {
@@ -80,6 +84,7 @@ export class CampaignRun implements ContactSource, CallJournal {
   };
   private stats = new Map<number, StatsDelta>();
   private routingDueAt = 0;
+  private daySeedDueAt = 0;
 
   constructor(
     private readonly e: EngineContext,
@@ -206,8 +211,20 @@ export class CampaignRun implements ContactSource, CallJournal {
       campaign.status === 'running' &&
       campaignOpen(campaign, now) &&
       (campaign.dialing_mode !== 'agentless' || agentlessShare > 0);
-    this.dialer.setDialing(dialing);
     await this.flushStats();
+    if (now.getTime() >= this.daySeedDueAt) {
+      // What the whole campaign did today (every process, and this one before a restart), and a
+      // fresh count when the campaign's day turns.
+      const dayStart = startOfLocalDay(now, campaign.time_zone);
+      const today = await repos.campaignStats.totals(
+        campaign.id,
+        dayStart,
+        new Date(now.getTime() + 86_400_000),
+      );
+      this.dialer.pacer.seedDay(Number(today.person_answers), Number(today.abandoned));
+      this.daySeedDueAt = now.getTime() + DAY_SEED_REFRESH_MS;
+    }
+    this.dialer.setDialing(dialing);
   }
 
   /** A session this process now owns joins the dialer, free (or paused, as it was). */
@@ -295,14 +312,18 @@ export class CampaignRun implements ContactSource, CallJournal {
 
   // ── ContactSource ───────────────────────────────────────────────────────────────────────────
 
-  async claim(n: number, forAgent: AgentSeat | null): Promise<DialTarget[]> {
+  async claim(n: number, forAgent: AgentSeat | null, ownCallbacksOnly = false): Promise<DialTarget[]> {
     const listIds = this.claimableLists(forAgent);
     if (listIds && listIds.length === 0) return [];
+    const forUserId = forAgent ? (this.seats.get(forAgent.id)?.userId ?? null) : null;
+    if (forAgent && forUserId === null) return [];
     const contacts = await claimContacts(this.e.deps, this.ctx, this.campaign.id, n, {
       owner: this.e.owner,
       leaseMs: this.e.leaseMs,
       random: () => this.random.next(),
       ...(listIds ? { listIds } : {}),
+      forUserId,
+      ownedCallbacksOnly: ownCallbacksOnly,
     });
     return contacts.map((c) => ({
       ref: String(c.id),
@@ -310,6 +331,20 @@ export class CampaignRun implements ContactSource, CallJournal {
       listRef: String(c.lead_list_id),
       callerId: this.campaign.caller_id,
     }));
+  }
+
+  async dueCallbackOwners(free: AgentSeat[]): Promise<AgentSeat[]> {
+    const byUser = new Map<number, AgentSeat>();
+    for (const seat of free) {
+      const info = this.seats.get(seat.id);
+      if (info) byUser.set(info.userId, seat);
+    }
+    const owners = await new HopperRepository(this.repos.scope).ownersOfDueCallbacks(
+      this.campaign.id,
+      [...byUser.keys()],
+      this.now(),
+    );
+    return owners.flatMap((userId) => byUser.get(userId) ?? []);
   }
 
   release(target: DialTarget, why: 'skipped' | 'cancelled'): Promise<void> {

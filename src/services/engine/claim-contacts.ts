@@ -11,6 +11,10 @@ export interface ClaimOptions {
   random: () => number;
   /** Only these lists (the ones the agents at hand may take calls from); all open lists when absent. */
   listIds?: readonly number[];
+  /** Claims for one agent (preview, progressive, owned callbacks): that agent's own callbacks included. */
+  forUserId?: number | null;
+  /** Only the `forUserId` agent's own due callbacks. */
+  ownedCallbacksOnly?: boolean;
 }
 
 /** Whether the campaign itself may dial now: running, started, not ended, inside its weekly schedule. */
@@ -67,7 +71,10 @@ export async function claimContacts(
             const shares = shareByWeight(group, n - claimed.length, options.random);
             const dry: CampaignLeadList[] = [];
             for (const [i, list] of group.entries()) {
-              const got = await hopper.claim(campaign, list, shares[i]!, options.owner, now, leaseUntil);
+              const got = await hopper.claim(campaign, list, shares[i]!, options.owner, now, leaseUntil, {
+                forUserId: options.forUserId ?? null,
+                ownedOnly: options.ownedCallbacksOnly ?? false,
+              });
               claimed.push(...got);
               if (got.length < shares[i]!) dry.push(list);
             }

@@ -1,8 +1,8 @@
 import { lazy, Suspense, useEffect, useMemo, useRef } from 'react';
 import type { ChartConfiguration } from 'chart.js';
-import { api, type Campaign, type LiveStats } from '../api';
+import { api, type Campaign, type CampaignEligibility, type LiveStats } from '../api';
 import { formatCount } from '../format';
-import { formatDuration, useEventStream } from '../live';
+import { formatDuration, useEventStreams } from '../live';
 import { AGENT_STATE_COLOR, AGENT_STATE_LABEL, AGENT_STATES } from '../status';
 import { Page, Problems, StatusBadge, useLoad } from '../ui';
 import { AgentsBoardCard, StreamBadge } from './AgentsPage';
@@ -18,8 +18,12 @@ const ChartCanvas = lazy(() => import('../charts').then((m) => ({ default: m.Cha
  */
 export function LivePage({ campaignId }: { campaignId: string }) {
   const campaign = useLoad(() => api<Campaign>('GET', `/v1/campaigns/${campaignId}`), [campaignId]);
-  const stream = useEventStream<LiveStats>(`/v1/campaigns/${campaignId}/live`, 'stats');
-  const stats = stream.data;
+  const stream = useEventStreams<{ stats: LiveStats; eligibility: CampaignEligibility }>(
+    `/v1/campaigns/${campaignId}/live`,
+    ['stats', 'eligibility'],
+  );
+  const stats = stream.latest.stats;
+  const whyNot = stream.latest.eligibility;
   const c = campaign.data;
   // The engine changes the campaign's status too (it completes a campaign with nobody left to call).
   const reload = campaign.reload;
@@ -84,6 +88,7 @@ export function LivePage({ campaignId }: { campaignId: string }) {
           </div>
         </>
       )}
+      {whyNot && <WhyNotDialling counts={whyNot} />}
       <AgentsBoardCard campaignId={campaignId} />
     </Page>
   );
@@ -311,6 +316,74 @@ function Today({ stats }: { stats: LiveStats }) {
           ))}
         </tbody>
       </table>
+    </section>
+  );
+}
+
+/**
+ * Why a full list is not dialling: the waiting contacts held back by each rule, as bars (one
+ * contact may be held back by several), and per list what is left and what could go now.
+ */
+function WhyNotDialling({ counts }: { counts: CampaignEligibility }) {
+  const widest = Math.max(1, ...counts.reasons.map((r) => r.contacts));
+  return (
+    <section className="card" aria-labelledby="why-not-title" data-card="why-not">
+      <h2 id="why-not-title">Why not dialling</h2>
+      <div className="figures">
+        <Figure name="dialable_now" value={counts.dialable_now} label="could be dialled now" />
+        <Figure name="waiting_contacts" value={counts.waiting} label="waiting to be called" />
+        <Figure name="on_call_contacts" value={counts.in_progress} label="on a call" />
+        <Figure name="finished_contacts" value={counts.finished} label="finished" />
+      </div>
+      {counts.reasons.length === 0 ? (
+        <p className="muted">Nothing holds back the waiting contacts.</p>
+      ) : (
+        <table className="grid compact reasons">
+          <caption className="muted">
+            Waiting contacts held back, by reason (one contact may be held back by several)
+          </caption>
+          <tbody>
+            {counts.reasons.map((r) => (
+              <tr key={r.code} data-reason={r.code}>
+                <th scope="row">{r.message}</th>
+                <td className="number">{formatCount(r.contacts)}</td>
+                <td className="bar-cell" aria-hidden="true">
+                  <span className="bar" style={{ width: `${(r.contacts / widest) * 100}%` }} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {counts.lists.length > 1 && (
+        <table className="grid compact">
+          <thead>
+            <tr>
+              <th scope="col">List</th>
+              <th scope="col">Priority</th>
+              <th scope="col">Waiting</th>
+              <th scope="col">Could go now</th>
+              <th scope="col">Held back most by</th>
+            </tr>
+          </thead>
+          <tbody>
+            {counts.lists.map((l) => (
+              <tr key={l.lead_list_id}>
+                <th scope="row">{l.name}</th>
+                <td className="number">{l.priority}</td>
+                <td className="number">{formatCount(l.waiting)}</td>
+                <td className="number">{formatCount(l.dialable_now)}</td>
+                <td>
+                  {l.reasons[0] ? `${l.reasons[0].message} (${formatCount(l.reasons[0].contacts)})` : '—'}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <small className="muted">
+        Counted every 15 seconds, at {new Date(counts.at).toLocaleTimeString()}.
+      </small>
     </section>
   );
 }
