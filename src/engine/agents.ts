@@ -38,6 +38,8 @@ export class AgentSeat {
   since = 0;
   /** When the agent last became free: longest idle is served first. */
   idleSince = 0;
+  /** When the current call's conversation began (on call, then wrap-up): handle time runs from it. */
+  busySince = 0;
   pauseReason: string | null = null;
   pendingPause: string | null = null;
   callId: string | null = null;
@@ -52,6 +54,7 @@ export class AgentSeat {
   move(to: AgentState, now: number): void {
     assertAgentTransition(this.state, to);
     const spent = now - this.since;
+    if (to === 'on_call') this.busySince = now;
     if (this.state === 'on_call') this.times.talkMs += spent;
     if (this.state === 'wrap_up') this.times.wrapUpMs += spent;
     if (to === 'logged_out' && this.loggedInAt !== null) {

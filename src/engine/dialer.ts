@@ -382,7 +382,7 @@ export class Dialer {
     let available = 0;
     for (const s of this.pool.seats.values()) {
       if (s.state === 'available') available += 1;
-      else if (s.state === 'on_call' || s.state === 'wrap_up') busySinceMs.push(now - s.since);
+      else if (s.state === 'on_call' || s.state === 'wrap_up') busySinceMs.push(now - s.busySince);
     }
     const ringingAgesMs: number[] = [];
     for (const c of this.calls.values())
