@@ -56,6 +56,7 @@ export async function claimContacts(
     try {
       return await deps.db.transaction().execute(async (trx) => {
         const hopper = new HopperRepository(tenantRepositories(trx, ctx.tenant).scope);
+        await hopper.settleClaimTransaction();
         const lists = (await hopper.openLists(campaign, now)).filter(
           (l) => !options.listIds || options.listIds.includes(l.lead_list_id),
         );
