@@ -66,15 +66,16 @@ export class HopperRepository {
    * processes fail rather than dial twice.
    *
    * Each part walks a partial index in the fetch order (migration 0011; callbacks are found by
-   * when they are due, the due rule restated in the index's terms) and stops once it has enough, so a claim costs the same in a list of a
-   * thousand contacts or of a million. For PostgreSQL to choose that walk it must expect many
-   * rows to pass the tests; hence calling hours are one comparison: local time in the contact's
-   * zone, on a 24-hour clock started at the hours' start (time minus interval wraps around
-   * midnight), is under their length. As two bounds on one expression they would count as rare
-   * and the whole list would be sorted. The do-not-call and live-call checks are probes by number
-   * for the rows that pass the cheaper tests: `offset 0` keeps PostgreSQL from turning them into
-   * joins, which would read the whole do-not-call list, or compare every row walked with every
-   * live call of the center (statistics rarely know how many are in progress), on every claim.
+   * when they are due, the due rule restated in that index's terms) and stops once it has
+   * enough, so a claim costs the same in a list of a thousand contacts or of a million. For
+   * PostgreSQL to choose that walk it must expect many rows to pass the tests; hence calling
+   * hours are one comparison: local time in the contact's zone, on a 24-hour clock started at the
+   * hours' start (time minus interval wraps around midnight), is under their length. As two
+   * bounds on one expression they would count as rare and the whole list would be sorted. The
+   * do-not-call and live-call checks are probes by number for the rows that pass the cheaper
+   * tests: `offset 0` keeps PostgreSQL from turning them into joins, which would read the whole
+   * do-not-call list, or compare every row walked with every live call of the center (statistics
+   * rarely know how many are in progress), on every claim.
    */
   async claim(
     campaign: Campaign,

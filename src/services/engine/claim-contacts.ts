@@ -81,8 +81,11 @@ export async function claimContacts(
       });
     } catch (error) {
       // Another process claimed a contact with one of these numbers at the same moment: the
-      // live-call index refused the second; try again, the number is now visibly live.
-      if ((error as { code?: string }).code === '23505' && attempt < 3) continue;
+      // live-call index refused the second (or, when two claims each took a number the other
+      // also took, the database ended one of them as a deadlock); try again, the number is now
+      // visibly live.
+      const code = (error as { code?: string }).code;
+      if ((code === '23505' || code === '40P01') && attempt < 3) continue;
       throw error;
     }
   }
