@@ -10,24 +10,21 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { loadConfig } from '../src/config.js';
-import { connectPglite, connectPostgres, type DatabaseHandle } from '../src/db/database.js';
-import { prepareRuntime } from '../src/runtime.js';
+import { connectPglite, type DatabaseHandle } from '../src/db/database.js';
 import { systemContext, type ServiceDeps } from '../src/services/context.js';
-import { createCenter } from '../src/services/centers/create-center.js';
 import { createLeadList } from '../src/services/lead-lists/manage-lead-lists.js';
 import { createImport } from '../src/services/imports/create-import.js';
 import { addDncNumbers } from '../src/services/dnc/manage-dnc.js';
 import { normalizePhone, contactTimeZone } from '../src/domain/phone.js';
+import { backendCpu, benchCenter, fmt, freshPostgres, load, mb, verdict } from './support.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 5000);
 // Threads: IMPORT_THREADS as the server and the CLI read it (default: cores − 1, at most 2).
 const THREADS = loadConfig({ IMPORT_THREADS: process.env.IMPORT_THREADS }).importThreads;
 const PGLITE_ROWS = Number(process.env.BENCH_PGLITE_ROWS ?? 200_000);
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'outdial-bench-'));
 
 /** A seeded generator so every run imports the same file. */
@@ -81,41 +78,8 @@ async function generate(rows: number, name: string): Promise<Generated> {
   return { file, dnc };
 }
 
-async function freshPostgres() {
-  const name = `outdial_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const handle = connectPostgres(url.toString(), 4);
-  return {
-    handle,
-    name,
-    url: url.toString(),
-    drop: async () => {
-      await handle.close();
-      const c = new pg.Client({ connectionString: ADMIN_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
-
 async function setup(handle: DatabaseHandle, generated: Generated) {
-  const config = loadConfig({ OUTDIAL_DATA_DIR: tmp, PASSWORD_HASH_COST: '10' });
-  const deps = await prepareRuntime(handle, config);
-  const { center } = await createCenter(deps, {
-    shortName: 'bench',
-    name: 'Bench',
-    defaultCountry: 'IN',
-    timeZone: 'Asia/Kolkata',
-    admin: { username: 'admin', password: 'bench-password' },
-  });
-  const ctx = systemContext(center.id);
+  const { deps, ctx, center } = await benchCenter(handle, tmp);
   for (let i = 0; i < generated.dnc.length; i += 10_000) {
     await addDncNumbers(
       deps,
@@ -145,54 +109,6 @@ async function queueImport(deps: ServiceDeps, ctx: ReturnType<typeof systemConte
     },
     stored,
   );
-}
-
-/**
- * CPU seconds used by this database's own server processes while `work` runs (Linux /proc,
- * sampled every 100 ms): other databases on the same server — other benchmarks, tests — are not
- * counted. Connections that close between two samples lose their last < 100 ms.
- */
-async function backendCpu<T>(pool: pg.Pool, database: string, work: () => Promise<T>) {
-  const ticks = (pid: number) => {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return Number(fields[11]) + Number(fields[12]);
-    } catch {
-      return undefined; // the connection ended
-    }
-  };
-  const first = new Map<number, number>();
-  const last = new Map<number, number>();
-  const sample = async (baseline: boolean) => {
-    const { rows } = await pool.query<{ pid: number }>(
-      'select pid from pg_stat_activity where datname = $1',
-      [database],
-    );
-    for (const { pid } of rows) {
-      const t = ticks(pid);
-      if (t === undefined) continue;
-      if (!first.has(pid)) first.set(pid, baseline ? t : 0);
-      last.set(pid, t);
-    }
-  };
-  await sample(true);
-  let sampling = Promise.resolve();
-  const timer = setInterval(() => (sampling = sampling.then(() => sample(false))), 100);
-  try {
-    const result = await work();
-    return { result, seconds: await stop() };
-  } finally {
-    clearInterval(timer);
-  }
-  async function stop() {
-    clearInterval(timer);
-    await sampling;
-    await sample(false);
-    let total = 0;
-    for (const [pid, t] of last) total += t - first.get(pid)!;
-    return total / 100;
-  }
 }
 
 interface JobRun {
@@ -272,20 +188,12 @@ async function rawCopy(handle: DatabaseHandle, deps: ServiceDeps, centerId: numb
   return { seconds, rows: lines.length, rowsPerSecond: lines.length / seconds };
 }
 
-const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const load = () =>
-  os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
-
 console.log(`Load average before: ${load()}`);
 console.log(`Generating ${fmt(ROWS)} rows…`);
 const big = await generate(ROWS, 'leads.csv');
 console.log(`  ${mb(fs.statSync(big.file).size)} CSV, ${fmt(big.dnc.length)} numbers on the DNC list`);
 
-const postgres = await freshPostgres();
+const postgres = await freshPostgres('outdial_bench');
 try {
   const { deps, ctx, center } = await setup(postgres.handle, big);
   const queued = await queueImport(deps, ctx, big.file);
@@ -328,7 +236,6 @@ try {
   const rowsPerSecond = job.rows_read / run.seconds;
   const ratio = rowsPerSecond / copy.rowsPerSecond;
   const perRow = (seconds: number, rows: number) => `${((seconds * 1e6) / rows).toFixed(1)} µs/row`;
-  const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
   console.log(`
 Results: ${os.cpus().length} cores; load average (1, 5, 15 min) before the import ${loadBeforeImport}, after it ${loadAfterImport}, after the COPY ${loadAfterCopy}
   file                   ${fmt(job.rows_read)} rows, ${mb(fs.statSync(big.file).size)}: accepted ${fmt(job.accepted)}, duplicates ${fmt(job.duplicates)}, rejected ${fmt(job.rejected)}, dnc ${fmt(job.dnc)}

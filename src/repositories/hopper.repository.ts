@@ -1,6 +1,16 @@
 import { sql } from 'kysely';
 import type { Campaign, CampaignLeadList, Contact } from '../db/schema.js';
 import type { TenantScope } from '../db/tenant-scope.js';
+import { clockMinutes } from '../domain/local-time.js';
+
+/**
+ * Calling hours as the length of time since their start, on a 24-hour clock ('08:00'–'21:00' is
+ * '13:00'; '00:00'–'24:00' is '24:00', which every time of day is under).
+ */
+function hoursLength(campaign: Campaign): string {
+  const length = clockMinutes(campaign.calling_hours_end) - clockMinutes(campaign.calling_hours_start);
+  return `${String(Math.floor(length / 60)).padStart(2, '0')}:${String(length % 60).padStart(2, '0')}`;
+}
 
 const ORDER: Record<CampaignLeadList['fetch_order'], string> = {
   priority: 'x.priority asc, x.id asc',
@@ -27,6 +37,21 @@ export interface CallbackClaim {
 export class HopperRepository {
   constructor(private readonly scope: TenantScope) {}
 
+  /**
+   * Settings for the claim's transaction. It commits without waiting for its write to reach the
+   * disk: safe for a claim, since no call is placed on it before the attempt is counted under the
+   * same claim, in a later transaction that does wait (services/engine/open-call.ts) and whose
+   * wait covers every earlier commit too; should the server crash before, the claim is lost, the
+   * contact is dialable again and the call is never placed. And no JIT compilation: the claim
+   * reads a few rows, but its cost estimate (a walk that may go far) can pass the threshold, and
+   * compiling would take longer than the claim itself.
+   */
+  async settleClaimTransaction(): Promise<void> {
+    await sql`select set_config('synchronous_commit', 'off', true), set_config('jit', 'off', true)`.execute(
+      this.scope.db,
+    );
+  }
+
   /** The campaign's lists that may dial now, with their settings. */
   async openLists(campaign: Campaign, now: Date): Promise<CampaignLeadList[]> {
     const result = await sql<CampaignLeadList>`
@@ -42,10 +67,23 @@ export class HopperRepository {
   }
 
   /**
-   * Claims up to `limit` eligible contacts of one list for `owner` until `leaseUntil`: rows are
-   * locked with SKIP LOCKED (other claimers skip them), one contact per number, then marked
-   * in progress. The unique live-call index makes a same-number race between processes fail
-   * rather than dial twice.
+   * Claims up to `limit` eligible contacts of one list for `owner` until `leaseUntil`, in one
+   * statement: due callbacks first, then new contacts and due retries, each in the list's fetch
+   * order; rows are locked with SKIP LOCKED (other claimers skip them), one contact per number,
+   * then marked in progress. The unique live-call index makes a same-number race between
+   * processes fail rather than dial twice.
+   *
+   * Each part walks a partial index in the fetch order (migration 0011; callbacks are found by
+   * when they are due, the due rule restated in that index's terms) and stops once it has
+   * enough, so a claim costs the same in a list of a thousand contacts or of a million. For
+   * PostgreSQL to choose that walk it must expect many rows to pass the tests; hence calling
+   * hours are one comparison: local time in the contact's zone, on a 24-hour clock started at the
+   * hours' start (time minus interval wraps around midnight), is under their length. As two
+   * bounds on one expression they would count as rare and the whole list would be sorted. The
+   * do-not-call and live-call checks are probes by number for the rows that pass the cheaper
+   * tests: `offset 0` keeps PostgreSQL from turning them into joins, which would read the whole
+   * do-not-call list, or compare every row walked with every live call of the center (statistics
+   * rarely know how many are in progress), on every claim.
    */
   async claim(
     campaign: Campaign,
@@ -63,37 +101,44 @@ export class HopperRepository {
       : callbacks.forUserId === null
         ? sql`and (x.status <> 'callback' or x.callback_user_id is null)`
         : sql`and (x.status <> 'callback' or x.callback_user_id is null or x.callback_user_id = ${callbacks.forUserId})`;
-    const candidates = await sql<{ id: number; phone_e164: string }>`
-      select x.id, x.phone_e164 from contacts x
-      where x.contact_center_id = ${this.scope.contactCenterId} and x.lead_list_id = ${list.lead_list_id}
+    const eligible = sql`x.contact_center_id = ${this.scope.contactCenterId} and x.lead_list_id = ${list.lead_list_id}
         and x.removed_at is null and x.status in ('new', 'retry', 'callback')
         and (x.status <> 'retry' or x.next_attempt_at is null or x.next_attempt_at <= ${now})
         and (x.status <> 'callback' or x.callback_at is null or x.callback_at <= ${now})
         ${ownership}
         and x.attempts < ${list.max_attempts}
         and (x.max_retries is null or x.attempts <= x.max_retries)
-        and (${now}::timestamptz at time zone x.time_zone)::time >= ${campaign.calling_hours_start}::time
-        and (${now}::timestamptz at time zone x.time_zone)::time < ${campaign.calling_hours_end}::time
+        and (${now}::timestamptz at time zone x.time_zone)::time - ${campaign.calling_hours_start}::interval
+          < ${hoursLength(campaign)}::time
         and not exists (select 1 from dnc_entries d where d.contact_center_id = x.contact_center_id
-          and d.phone_e164 = x.phone_e164 and (d.campaign_id is null or d.campaign_id = ${campaign.id}))
+          and d.phone_e164 = x.phone_e164 and (d.campaign_id is null or d.campaign_id = ${campaign.id}) offset 0)
         and not exists (select 1 from contacts l where l.contact_center_id = x.contact_center_id
-          and l.phone_e164 = x.phone_e164 and l.status = 'in_progress')
-      order by (x.status = 'callback') desc, ${sql.raw(ORDER[list.fetch_order])}
-      limit ${limit * 2}
-      for update of x skip locked`.execute(this.scope.db);
-    const seen = new Set<string>();
-    const ids: number[] = [];
-    for (const c of candidates.rows) {
-      if (seen.has(c.phone_e164)) continue;
-      seen.add(c.phone_e164);
-      ids.push(c.id);
-      if (ids.length === limit) break;
-    }
-    if (ids.length === 0) return [];
+          and l.phone_e164 = x.phone_e164 and l.status = 'in_progress' offset 0)`;
+    const order = sql.raw(ORDER[list.fetch_order]);
     const claimed = await sql<Contact>`
+      with due_callbacks as (
+        select x.id, x.phone_e164, x.priority, x.created_at, x.attempts from contacts x
+        where x.status = 'callback' and coalesce(x.callback_at, '-infinity') <= ${now} and ${eligible}
+        order by ${order}
+        limit ${limit * 2}
+        for update of x skip locked
+      ), new_and_retries as (
+        select x.id, x.phone_e164, x.priority, x.created_at, x.attempts from contacts x
+        where x.status in ('new', 'retry') and ${eligible}
+        order by ${order}
+        limit ${limit * 2}
+        for update of x skip locked
+      ), candidates as (
+        select x.id, x.phone_e164, row_number() over (order by x.callback desc, ${order}) as rank
+        from (select *, true as callback from due_callbacks
+              union all select *, false from new_and_retries) x
+      ), one_per_number as (
+        select distinct on (phone_e164) id, rank from candidates order by phone_e164, rank
+      )
       update contacts set status = 'in_progress', lease_owner = ${owner}, lease_expires_at = ${leaseUntil},
         claimed_for_campaign_id = ${campaign.id}, version = version + 1, updated_at = ${now}
-      where contact_center_id = ${this.scope.contactCenterId} and id = any(${ids}::bigint[])
+      where contact_center_id = ${this.scope.contactCenterId}
+        and id = any(array(select id from one_per_number order by rank limit ${limit}))
       returning *`.execute(this.scope.db);
     return claimed.rows;
   }

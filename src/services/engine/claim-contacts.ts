@@ -60,6 +60,7 @@ export async function claimContacts(
     try {
       return await deps.db.transaction().execute(async (trx) => {
         const hopper = new HopperRepository(tenantRepositories(trx, ctx.tenant).scope);
+        await hopper.settleClaimTransaction();
         const lists = (await hopper.openLists(campaign, now)).filter(
           (l) => !options.listIds || options.listIds.includes(l.lead_list_id),
         );
@@ -87,8 +88,11 @@ export async function claimContacts(
       });
     } catch (error) {
       // Another process claimed a contact with one of these numbers at the same moment: the
-      // live-call index refused the second; try again, the number is now visibly live.
-      if ((error as { code?: string }).code === '23505' && attempt < 3) continue;
+      // live-call index refused the second (or, when two claims each took a number the other
+      // also took, the database ended one of them as a deadlock); try again, the number is now
+      // visibly live.
+      const code = (error as { code?: string }).code;
+      if ((code === '23505' || code === '40P01') && attempt < 3) continue;
       throw error;
     }
   }
