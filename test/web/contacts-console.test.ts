@@ -72,6 +72,11 @@ describe('web console in a real browser: import, contacts, do-not-call, roles', 
     await page.goto(`${base}/#/campaigns/${campaign.id}`);
     await page.getByRole('link', { name: 'Import contacts' }).click();
     await page.getByRole('heading', { name: 'Import contacts' }).waitFor();
+    // The campaign comes preselected once the campaigns are loaded.
+    await page
+      .getByLabel('Campaign')
+      .locator(`option[value="${campaign.id}"]`)
+      .waitFor({ state: 'attached' });
     assert.equal(await page.getByLabel('Campaign').inputValue(), campaign.id);
     await page.getByLabel('List', { exact: true }).selectOption({ label: 'March leads' });
     await page.getByLabel('File').setInputFiles({
