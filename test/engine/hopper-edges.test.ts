@@ -3,7 +3,14 @@ import { after, before, describe, test } from 'node:test';
 import { claimContacts } from '../../src/services/engine/claim-contacts.js';
 import { systemContext } from '../../src/services/context.js';
 import { Random } from '../../src/engine/random.js';
-import { as, seedCenter, startTestApp, type SeededCenter, type TestApp } from '../helpers/harness.js';
+import {
+  as,
+  readWriteKey,
+  seedCenter,
+  startTestApp,
+  type SeededCenter,
+  type TestApp,
+} from '../helpers/harness.js';
 
 // Monday 2 March 2026, 09:00 UTC: 09:00 in UTC, 08:00 at UTC−1, 14:30 in India, 17:00 in
 // Singapore, 00:00 at UTC−9.
@@ -21,12 +28,7 @@ describe('the hopper at the edges of calling hours and callbacks', () => {
     t = await startTestApp();
     t.clock.set(NINE_UTC);
     acme = await seedCenter(t, 'acme');
-    key = (
-      await as(
-        t,
-        acme.tokens.admin,
-      )({ method: 'POST', url: '/v1/api-keys', payload: { name: 'tests', scope: 'read_write' } })
-    ).json().key;
+    key = await readWriteKey(t, acme);
   });
   after(() => t.close());
 

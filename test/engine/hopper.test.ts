@@ -6,7 +6,14 @@ import { tenantRepositories } from '../../src/repositories/index.js';
 import { claimContacts } from '../../src/services/engine/claim-contacts.js';
 import { systemContext } from '../../src/services/context.js';
 import { Random } from '../../src/engine/random.js';
-import { as, seedCenter, startTestApp, type SeededCenter, type TestApp } from '../helpers/harness.js';
+import {
+  as,
+  readWriteKey,
+  seedCenter,
+  startTestApp,
+  type SeededCenter,
+  type TestApp,
+} from '../helpers/harness.js';
 
 // Monday 2 March 2026, 12:00 in India (06:30 UTC): inside 08:00–21:00 for Indian contacts.
 const NOON_IST = '2026-03-02T06:30:00Z';
@@ -23,13 +30,7 @@ describe('the hopper: eligibility rules, ordering and atomic claims', () => {
     t.clock.set(NOON_IST);
     acme = await seedCenter(t, 'acme');
     random = new Random(5);
-    // An API key, not a short-lived access token: these tests move the clock by days.
-    key = (
-      await as(
-        t,
-        acme.tokens.admin,
-      )({ method: 'POST', url: '/v1/api-keys', payload: { name: 'tests', scope: 'read_write' } })
-    ).json().key;
+    key = await readWriteKey(t, acme);
   });
   after(() => t.close());
 

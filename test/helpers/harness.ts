@@ -151,3 +151,12 @@ export function as(t: TestApp, token: string) {
   return (opts: InjectOptions) =>
     t.app.inject({ ...opts, headers: { ...(opts.headers ?? {}), authorization: `Bearer ${token}` } });
 }
+
+/** A read-write API key of the center: unlike an access token it outlives a clock moved by days. */
+export async function readWriteKey(t: TestApp, center: SeededCenter): Promise<string> {
+  const res = await as(
+    t,
+    center.tokens.admin,
+  )({ method: 'POST', url: '/v1/api-keys', payload: { name: 'tests', scope: 'read_write' } });
+  return res.json().key as string;
+}
