@@ -55,6 +55,16 @@ export class ContactBatchesRepository {
       .execute(tx.trx);
   }
 
+  /**
+   * Brings the planner's statistics of contacts up to date. An import grows the table faster than
+   * autovacuum analyzes it; with statistics from when the list was small, the dedup probe looks as
+   * cheap walking the list's (lead_list_id, id) index as probing (lead_list_id, phone_e164, id),
+   * and the walk reads the whole list for every row.
+   */
+  async refreshStatistics(tx: BulkTransaction): Promise<void> {
+    await sql`analyze contacts`.execute(tx.trx);
+  }
+
   /** Sends a batch (encoded by contact-stage.ts, UTF-8) into the staging table with one COPY. */
   async stage(tx: BulkTransaction, data: readonly Uint8Array[]): Promise<void> {
     await tx.copyIn(`${STAGE} (${STAGE_COLUMNS.join(', ')})`, data);

@@ -76,6 +76,11 @@ export async function runImport(deps: ServiceDeps, job: ImportJob, options: RunO
           chain = chain.then(async () => {
             await commitBatch(deps, session, job, target, await batch.parts, batch.lastRow, options);
             committed += 1;
+            // Statistics follow the growing table: after 1, 2, 4, 8… batches, a few times per file.
+            if ((committed & (committed - 1)) === 0)
+              await session.transaction((tx) =>
+                tenantRepositories(tx.trx, tenant).contactBatches.refreshStatistics(tx),
+              );
             await options.afterBatch?.(job, committed);
           });
           // A failed write surfaces at the next wait (or the end), not as an unhandled rejection.
