@@ -113,3 +113,14 @@ export function evaluateEligibility(input: EligibilityInput): Eligibility {
   }
   return { dialable: reasons.length === 0, reasons, nextEligibleAt };
 }
+
+/** Reasons that hold back the whole campaign now, whatever the contact. */
+export function campaignBlocks(campaign: Campaign, now: Date): BlockReason[] {
+  const reasons: BlockReason[] = [];
+  if (campaign.status !== 'running') reasons.push('campaign_not_running');
+  if (campaign.scheduled_at && campaign.scheduled_at > now) reasons.push('campaign_not_started');
+  if (campaign.ends_at && campaign.ends_at <= now) reasons.push('campaign_ended');
+  if (!withinWeeklyWindows(now, campaign.time_zone, campaign.weekly_windows))
+    reasons.push('outside_campaign_schedule');
+  return reasons;
+}

@@ -205,3 +205,21 @@ export function WeeklyWindowsEditor({
     </fieldset>
   );
 }
+
+/** A contact's custom variables as a two-column table, or "None." */
+export function VariablesTable({ variables }: { variables: Record<string, string> }) {
+  const entries = Object.entries(variables);
+  if (entries.length === 0) return <p className="muted">None.</p>;
+  return (
+    <table className="grid compact" aria-label="Variables">
+      <tbody>
+        {entries.map(([k, v]) => (
+          <tr key={k}>
+            <th scope="row">{k}</th>
+            <td>{v}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

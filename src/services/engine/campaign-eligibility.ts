@@ -1,5 +1,5 @@
 import type { Campaign } from '../../db/schema.js';
-import type { BlockReason } from '../../domain/eligibility.js';
+import { campaignBlocks, type BlockReason } from '../../domain/eligibility.js';
 import { withinHours, withinWeeklyWindows } from '../../domain/local-time.js';
 import type { EligibilityGroup } from '../../repositories/campaign-eligibility.repository.js';
 import { tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
@@ -48,17 +48,6 @@ const CONTACT_REASONS = [
 
 function add(into: ReasonCounts, reason: BlockReason, n: number) {
   if (n > 0) into[reason] = (into[reason] ?? 0) + n;
-}
-
-/** Reasons that hold back the whole campaign now, whatever the contact. */
-export function campaignBlocks(campaign: Campaign, now: Date): BlockReason[] {
-  const reasons: BlockReason[] = [];
-  if (campaign.status !== 'running') reasons.push('campaign_not_running');
-  if (campaign.scheduled_at && campaign.scheduled_at > now) reasons.push('campaign_not_started');
-  if (campaign.ends_at && campaign.ends_at <= now) reasons.push('campaign_ended');
-  if (!withinWeeklyWindows(now, campaign.time_zone, campaign.weekly_windows))
-    reasons.push('outside_campaign_schedule');
-  return reasons;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Campaign, CampaignLeadList, Contact } from '../../db/schema.js';
-import { withinWeeklyWindows } from '../../domain/local-time.js';
+import { campaignBlocks } from '../../domain/eligibility.js';
 import { HopperRepository } from '../../repositories/hopper.repository.js';
 import { tenantRepositories } from '../../repositories/index.js';
 import type { RequestContext, ServiceDeps } from '../context.js';
@@ -19,10 +19,7 @@ export interface ClaimOptions {
 
 /** Whether the campaign itself may dial now: running, started, not ended, inside its weekly schedule. */
 export function campaignOpen(campaign: Campaign, now: Date): boolean {
-  if (campaign.status !== 'running') return false;
-  if (campaign.scheduled_at && campaign.scheduled_at > now) return false;
-  if (campaign.ends_at && campaign.ends_at <= now) return false;
-  return withinWeeklyWindows(now, campaign.time_zone, campaign.weekly_windows);
+  return campaignBlocks(campaign, now).length === 0;
 }
 
 /** Splits `n` claims among lists in proportion to weightage, the remainder drawn at random by weight. */

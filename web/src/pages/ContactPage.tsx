@@ -1,3 +1,4 @@
+import { VariablesTable } from '../widgets';
 import { useState, type FormEvent } from 'react';
 import {
   api,
@@ -324,24 +325,10 @@ function CallsAndHistory({ contact }: { contact: Contact }) {
 }
 
 function Variables({ variables }: { variables: Record<string, string> }) {
-  const entries = Object.entries(variables);
   return (
     <section className="card" aria-labelledby="variables-title">
       <h2 id="variables-title">Variables</h2>
-      {entries.length === 0 ? (
-        <p className="muted">None.</p>
-      ) : (
-        <table className="grid compact">
-          <tbody>
-            {entries.map(([k, v]) => (
-              <tr key={k}>
-                <th scope="row">{k}</th>
-                <td>{v}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <VariablesTable variables={variables} />
     </section>
   );
 }

@@ -1,3 +1,4 @@
+import { VariablesTable } from '../widgets';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import {
   api,
@@ -422,7 +423,6 @@ function contactName(c: Contact): string {
 /** Who the agent is talking to (or previewing): details, variables and what happened before. */
 function ContactPanel({ desk }: { desk: Desk }) {
   const c = desk.contact!;
-  const variables = Object.entries(c.variables);
   const localTime = new Date().toLocaleTimeString(undefined, {
     timeZone: c.time_zone,
     hour: '2-digit',
@@ -459,20 +459,7 @@ function ContactPanel({ desk }: { desk: Desk }) {
           )}
         </dl>
         <h3>Variables</h3>
-        {variables.length === 0 ? (
-          <p className="muted">None.</p>
-        ) : (
-          <table className="grid compact" aria-label="Variables">
-            <tbody>
-              {variables.map(([k, v]) => (
-                <tr key={k}>
-                  <th scope="row">{k}</th>
-                  <td>{v}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <VariablesTable variables={c.variables} />
       </section>
       <section className="card" aria-labelledby="desk-history-title">
         <h2 id="desk-history-title">History</h2>
