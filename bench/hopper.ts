@@ -1,6 +1,7 @@
 // npm run bench:hopper — how fast the hopper hands out contacts on PostgreSQL: the engine's own
-// claim service (claimContacts) on a campaign of 10,000 and of 1,000,000 contacts, one contact per
-// claim and in batches. Each campaign lives in a scratch database of its own; its contacts are
+// hopper (ContactHopper, which claims through claimContacts and reads ahead of quick demand) on a
+// campaign of 10,000 and of 1,000,000 contacts, one contact per take and in batches; and, for
+// comparison, claimContacts alone (every take a claim of its own, no read-ahead). Each campaign lives in a scratch database of its own; its contacts are
 // realistic: four lists (three of priority 1 sharing by weightage, each with its own fetch order,
 // one with dialing windows; one of priority 2), eight time zones of which some are outside calling
 // hours at the benchmark's instant, 1% of numbers on the do-not-call list, a few numbers in two
@@ -15,9 +16,10 @@ import path from 'node:path';
 import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
 import type pg from 'pg';
 import type { DB } from '../src/db/schema.js';
-import { ManualClock } from '../src/seams.js';
+import type { Clock } from '../src/seams.js';
 import { createCampaign } from '../src/services/campaigns/create-campaign.js';
 import { claimContacts } from '../src/services/engine/claim-contacts.js';
+import { ContactHopper } from '../src/services/engine/contact-hopper.js';
 import { attachLeadList } from '../src/services/lead-lists/campaign-lead-lists.js';
 import { createLeadList } from '../src/services/lead-lists/manage-lead-lists.js';
 import type { RequestContext, ServiceDeps } from '../src/services/context.js';
@@ -51,6 +53,9 @@ const LEASE_MS = 600_000;
 // York, 08:30 in Chicago (inside 08:00–21:00); 06:30 in Los Angeles, 22:30 in Singapore and
 // 01:30 in Sydney (outside).
 const NOW = new Date('2026-03-02T14:30:00Z');
+/** Time runs from NOW as it does on the wall: the hopper sizes its read-ahead by how fast it is used. */
+const clock: Clock = { now: () => new Date(NOW.getTime() + performance.now() - benchStarted) };
+const benchStarted = performance.now();
 
 /** Time zones with their share of the contacts, and a number prefix of that country. */
 const ZONES = [
@@ -98,7 +103,6 @@ interface Campaign {
 async function loadCampaign(size: number): Promise<Campaign & { loadSeconds: number; eligible: number }> {
   const db = await freshPostgres('outdial_bench_hopper', CLAIMERS + 2);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'outdial-bench-hopper-'));
-  const clock = new ManualClock(NOW);
   const { deps, ctx, center } = await benchCenter(db.handle, dataDir, clock);
   const campaign = await createCampaign(deps, ctx, {
     name: 'Hopper bench',
@@ -256,12 +260,34 @@ interface Measured {
 }
 
 /**
- * Claims `n` contacts at a time with `claimers` concurrent claimers, in rounds of ROUND contacts
- * (put back between rounds, untimed), until SECONDS of claiming are measured, after WARM_UP
- * contacts claimed untimed.
+ * Takes `n` contacts at a time with `claimers` concurrent claimers (each an engine process of its
+ * own, with its own hopper), in rounds of ROUND contacts (put back between rounds, with what the
+ * hoppers hold, untimed), until SECONDS of taking are measured, after WARM_UP contacts untimed.
+ * `via`: the engine's hopper, or claimContacts alone.
  */
-async function measure(c: Campaign, n: number, claimers: number): Promise<Measured> {
+async function measure(c: Campaign, n: number, claimers: number, via: Via): Promise<Measured> {
   const random = new Random(7);
+  const options = (index: number) => ({
+    owner: `bench-engine-${index}`,
+    leaseMs: LEASE_MS,
+    random: () => random.next(),
+  });
+  const hoppers = Array.from(
+    { length: claimers },
+    (_, i) =>
+      new ContactHopper(c.deps, c.ctx, c.campaignId, {
+        ...options(i),
+        ...(process.env.BENCH_AHEAD ? { maxAhead: Number(process.env.BENCH_AHEAD) } : {}),
+      }),
+  );
+  const take = (index: number, want: number) =>
+    via === 'hopper'
+      ? hoppers[index]!.take(want)
+      : claimContacts(c.deps, c.ctx, c.campaignId, want, options(index));
+  const putAllBack = async () => {
+    for (const hopper of hoppers) await hopper.returnAll();
+    await putBack(c.pool);
+  };
   let claimed = 0;
   let claims = 0;
   let seconds = 0;
@@ -275,11 +301,7 @@ async function measure(c: Campaign, n: number, claimers: number): Promise<Measur
       while (left > 0) {
         const want = Math.min(n, left);
         left -= want;
-        const contacts = await claimContacts(c.deps, c.ctx, c.campaignId, want, {
-          owner: `bench-engine-${index}`,
-          leaseMs: LEASE_MS,
-          random: () => random.next(),
-        });
+        const contacts = await take(index, want);
         calls += 1;
         got += contacts.length;
         if (contacts.length < want)
@@ -290,7 +312,7 @@ async function measure(c: Campaign, n: number, claimers: number): Promise<Measur
     return { got, calls };
   };
   await claimRound(WARM_UP);
-  await putBack(c.pool);
+  await putAllBack();
   while (seconds < SECONDS) {
     const started = performance.now();
     const startedCpu = process.cpuUsage();
@@ -301,7 +323,7 @@ async function measure(c: Campaign, n: number, claimers: number): Promise<Measur
     cpu += cpuSeconds;
     claimed += result.got;
     claims += result.calls;
-    await putBack(c.pool);
+    await putAllBack();
   }
   await c.pool.query('vacuum contacts');
   return {
@@ -355,21 +377,47 @@ async function explainClaim(c: Campaign): Promise<string> {
  * free agent without waiting for the others, power and predictive dialling claim batches, and
  * several engine processes (campaigns, servers) claim at the same time.
  */
+type Via = 'hopper' | 'claims';
 const PHASES = [
-  { key: 'single', label: 'one at a time, 1 claimer', n: 1, claimers: 1, unit: 'claims/s  ' },
+  { key: 'single', label: 'one at a time, 1 claimer', n: 1, claimers: 1, via: 'hopper', unit: 'takes/s   ' },
   {
     key: 'singles',
     label: `one at a time, ${CLAIMERS} at once`,
     n: 1,
     claimers: CLAIMERS,
-    unit: 'claims/s  ',
+    via: 'hopper',
+    unit: 'takes/s   ',
   },
-  { key: 'batch', label: `batches of ${BATCH}, 1 claimer`, n: BATCH, claimers: 1, unit: 'contacts/s' },
+  {
+    key: 'batch',
+    label: `batches of ${BATCH}, 1 claimer`,
+    n: BATCH,
+    claimers: 1,
+    via: 'hopper',
+    unit: 'contacts/s',
+  },
   {
     key: 'batches',
     label: `batches of ${BATCH}, ${CLAIMERS} at once`,
     n: BATCH,
     claimers: CLAIMERS,
+    via: 'hopper',
+    unit: 'contacts/s',
+  },
+  {
+    key: 'claimSingle',
+    label: 'no read-ahead: one at a time',
+    n: 1,
+    claimers: 1,
+    via: 'claims',
+    unit: 'claims/s  ',
+  },
+  {
+    key: 'claimBatch',
+    label: `no read-ahead: batches of ${BATCH}`,
+    n: BATCH,
+    claimers: 1,
+    via: 'claims',
     unit: 'contacts/s',
   },
 ] as const;
@@ -393,7 +441,7 @@ for (const size of SIZES) {
     const measured = {} as Record<PhaseKey, Measured>;
     for (const phase of PHASES) {
       console.log(`  ${phase.label}…`);
-      measured[phase.key] = await measure(c, phase.n, phase.claimers);
+      measured[phase.key] = await measure(c, phase.n, phase.claimers, phase.via);
     }
     const plan = EXPLAIN && size === Math.max(...SIZES) ? await explainClaim(c) : null;
     results.push({ size, eligible: c.eligible, loadSeconds: c.loadSeconds, measured, plan });
@@ -419,7 +467,7 @@ for (const r of results) {
   for (const phase of PHASES) {
     const m = r.measured[phase.key];
     console.log(
-      `  ${phase.label.padEnd(26)} ${fmt(m.perSecond).padStart(8)} ${phase.unit} (${fmt(m.claimed)} contacts in ${fmt(m.claims)} claims, ${m.seconds.toFixed(1)} s; CPU per contact: PostgreSQL ${micros(m.backendCpuSeconds / m.claimed)}, Node ${micros(m.nodeCpuSeconds / m.claimed)})`,
+      `  ${phase.label.padEnd(30)} ${fmt(m.perSecond).padStart(8)} ${phase.unit} (${fmt(m.claimed)} contacts in ${fmt(m.claims)} takes, ${m.seconds.toFixed(1)} s; CPU per contact: PostgreSQL ${micros(m.backendCpuSeconds / m.claimed)}, Node ${micros(m.nodeCpuSeconds / m.claimed)})`,
     );
   }
 }
@@ -432,7 +480,7 @@ if (small && large) {
     `  ${label.padEnd(46)} ${value.padStart(18)}   target ${target.padEnd(8)} ${verdict(ok)}`;
   const sizes = `${fmt(large.size)} / ${fmt(small.size)}`;
   console.log(`\nTargets (campaign of ${fmt(large.size)} contacts)`);
-  for (const phase of PHASES) {
+  for (const phase of PHASES.filter((p) => p.via === 'hopper')) {
     const single = phase.n === 1;
     const value = figure(phase.key);
     const target = single ? 2000 : 10000;

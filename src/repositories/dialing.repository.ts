@@ -10,14 +10,23 @@ export class DialingRepository {
   constructor(private readonly scope: TenantScope) {}
 
   /**
-   * Counts the attempt as the call is placed, once: only the holder of the claim can, and only
-   * while the contact is still in progress. Returns the contact, or nothing if the claim was lost.
+   * Counts the attempt as the call is placed, once: only the holder of the claim can, only while
+   * the contact is still in progress, and only if its number is not on a do-not-call list now
+   * (one may have been added since the claim). Returns the contact, or nothing if the claim was
+   * lost or the number is barred.
    */
-  async countAttempt(contactId: number, owner: string, now: Date): Promise<Contact | undefined> {
+  async countAttempt(
+    contactId: number,
+    campaignId: number,
+    owner: string,
+    now: Date,
+  ): Promise<Contact | undefined> {
     const result = await sql<Contact>`
-      update contacts set attempts = attempts + 1, last_attempt_at = ${now}, updated_at = ${now}
-      where contact_center_id = ${this.scope.contactCenterId} and id = ${contactId}
-        and status = 'in_progress' and lease_owner = ${owner}
+      update contacts x set attempts = attempts + 1, last_attempt_at = ${now}, updated_at = ${now}
+      where x.contact_center_id = ${this.scope.contactCenterId} and x.id = ${contactId}
+        and x.status = 'in_progress' and x.lease_owner = ${owner}
+        and not exists (select 1 from dnc_entries d where d.contact_center_id = x.contact_center_id
+          and d.phone_e164 = x.phone_e164 and (d.campaign_id is null or d.campaign_id = ${campaignId}))
       returning *`.execute(this.scope.db);
     return result.rows[0];
   }
@@ -61,13 +70,19 @@ export class DialingRepository {
 
   /** A claimed contact not dialled after all goes back as it was, without an attempt. */
   async releaseClaim(contactId: number, owner: string, now: Date): Promise<Contact | undefined> {
+    return (await this.releaseClaims([contactId], owner, now))[0];
+  }
+
+  /** Claimed contacts not dialled after all go back as they were; those `owner` still holds. */
+  async releaseClaims(contactIds: readonly number[], owner: string, now: Date): Promise<Contact[]> {
+    if (contactIds.length === 0) return [];
     const result = await sql<Contact>`
       update contacts set status = ${UNCLAIMED_STATUS}, lease_owner = null, lease_expires_at = null,
         claimed_for_campaign_id = null, version = version + 1, updated_at = ${now}
-      where contact_center_id = ${this.scope.contactCenterId} and id = ${contactId}
+      where contact_center_id = ${this.scope.contactCenterId} and id = any(${contactIds}::bigint[])
         and status = 'in_progress' and lease_owner = ${owner}
       returning *`.execute(this.scope.db);
-    return result.rows[0];
+    return result.rows;
   }
 
   /** A disposition re-decides its own call's result, if nothing has changed the contact since. */

@@ -20,7 +20,8 @@ import { tenantRepositories, type TenantRepositories } from '../../repositories/
 import { systemContext, type RequestContext, type ServiceDeps } from '../context.js';
 import { recordAnswer, recordConnection } from './call-progress.js';
 import { HopperRepository } from '../../repositories/hopper.repository.js';
-import { campaignOpen, claimContacts } from './claim-contacts.js';
+import { campaignOpen } from './claim-contacts.js';
+import { ContactHopper } from './contact-hopper.js';
 import { finishCall } from './finish-call.js';
 import { openCall } from './open-call.js';
 import { releaseClaim } from './release-claim.js';
@@ -85,6 +86,7 @@ export class CampaignRun implements ContactSource, CallJournal {
   private stats = new Map<number, StatsDelta>();
   private routingDueAt = 0;
   private daySeedDueAt = 0;
+  private readonly hopper: ContactHopper;
 
   constructor(
     private readonly e: EngineContext,
@@ -93,6 +95,11 @@ export class CampaignRun implements ContactSource, CallJournal {
     this.campaign = campaign;
     this.ctx = systemContext(campaign.contact_center_id, 'engine');
     this.random = e.random.fork();
+    this.hopper = new ContactHopper(e.deps, this.ctx, campaign.id, {
+      owner: e.owner,
+      leaseMs: e.leaseMs,
+      random: () => this.random.next(),
+    });
     this.dialer = new Dialer({
       scheduler: e.scheduler,
       carrier: e.carrier,
@@ -224,7 +231,14 @@ export class CampaignRun implements ContactSource, CallJournal {
       this.dialer.pacer.seedDay(Number(today.person_answers), Number(today.abandoned));
       this.daySeedDueAt = now.getTime() + DAY_SEED_REFRESH_MS;
     }
-    this.dialer.setDialing(dialing);
+    if (dialing) this.dialer.setDialing(true);
+    else await this.stopDialing();
+  }
+
+  /** No new calls for now (live calls go on); the contacts held for the next ones go back. */
+  async stopDialing(): Promise<void> {
+    this.dialer.setDialing(false);
+    await this.hopper.returnAll();
   }
 
   /** A session this process now owns joins the dialer, free (or paused, as it was). */
@@ -317,10 +331,7 @@ export class CampaignRun implements ContactSource, CallJournal {
     if (listIds && listIds.length === 0) return [];
     const forUserId = forAgent ? (this.seats.get(forAgent.id)?.userId ?? null) : null;
     if (forAgent && forUserId === null) return [];
-    const contacts = await claimContacts(this.e.deps, this.ctx, this.campaign.id, n, {
-      owner: this.e.owner,
-      leaseMs: this.e.leaseMs,
-      random: () => this.random.next(),
+    const contacts = await this.hopper.take(n, {
       ...(listIds ? { listIds } : {}),
       forUserId,
       ownedCallbacksOnly: ownCallbacksOnly,
@@ -506,8 +517,9 @@ export class CampaignRun implements ContactSource, CallJournal {
     }
   }
 
-  /** No more dialing; live calls finish. */
+  /** No more dialing; live calls finish, and the contacts held for the next ones go back. */
   close(): void {
     this.dialer.close();
+    this.enqueue('hopper', () => this.hopper.returnAll());
   }
 }

@@ -49,9 +49,20 @@ export async function claimContacts(
   n: number,
   options: ClaimOptions,
 ): Promise<Contact[]> {
-  const now = deps.clock.now();
   const campaign = await tenantRepositories(deps.db, ctx.tenant).campaigns.findById(campaignId);
-  if (!campaign || !campaignOpen(campaign, now)) return [];
+  return campaign ? claimFromCampaign(deps, ctx, campaign, n, options) : [];
+}
+
+/** claimContacts for a campaign already read. */
+export async function claimFromCampaign(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  campaign: Campaign,
+  n: number,
+  options: ClaimOptions,
+): Promise<Contact[]> {
+  const now = deps.clock.now();
+  if (!campaignOpen(campaign, now)) return [];
   const leaseUntil = new Date(now.getTime() + options.leaseMs);
   for (let attempt = 0; ; attempt++) {
     try {

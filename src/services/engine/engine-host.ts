@@ -105,7 +105,7 @@ export class EngineHost {
     }
     for (const [id, run] of this.runs) {
       if (active.has(id)) continue;
-      run.dialer.setDialing(false);
+      await run.stopDialing();
       await run.flushStats();
       if (run.done) {
         run.close();

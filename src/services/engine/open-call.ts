@@ -14,7 +14,8 @@ export interface OpenCallInput {
 
 /**
  * As a call is placed: counts the contact's attempt (once, by the holder of its claim), opens the
- * call log and records "dialled". Nothing, and no call, if the claim was lost meanwhile.
+ * call log and records "dialled". Nothing, and no call, if the claim was lost meanwhile or the
+ * number went on a do-not-call list.
  */
 export function openCall(
   deps: ServiceDeps,
@@ -24,8 +25,13 @@ export function openCall(
   return deps.db.transaction().execute(async (trx) => {
     const repos = tenantRepositories(trx, ctx.tenant);
     const now = deps.clock.now();
-    const contact = await repos.dialing.countAttempt(input.contactId, input.owner, now);
-    if (!contact) return null;
+    const contact = await repos.dialing.countAttempt(input.contactId, input.campaign.id, input.owner, now);
+    if (!contact) {
+      // Barred since its claim (or the claim was lost, and this changes nothing): back to the
+      // pool, where the hopper passes it over and its eligibility names the do-not-call list.
+      await repos.dialing.releaseClaim(input.contactId, input.owner, now);
+      return null;
+    }
     const log = await repos.callLogs.insert({
       uid: input.callUid,
       campaign_id: input.campaign.id,
