@@ -1,5 +1,7 @@
 /** A thin client of Outdial's native /v1 API, with the session kept in localStorage. */
 
+import type { Disposition } from '../../src/domain/call-outcome';
+
 export interface Session {
   access_token: string;
   refresh_token: string;
@@ -463,15 +465,7 @@ export interface LeadEvent {
   detail: Record<string, unknown>;
 }
 
-export const DISPOSITIONS = [
-  'success',
-  'callback',
-  'not_interested',
-  'wrong_number',
-  'do_not_call',
-  'voicemail',
-] as const;
-export type Disposition = (typeof DISPOSITIONS)[number];
+export { DISPOSITIONS, type Disposition } from '../../src/domain/call-outcome';
 
 export interface DeskCampaign {
   id: string;

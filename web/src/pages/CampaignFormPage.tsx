@@ -12,6 +12,7 @@ import { fromLocalInput, toLocalInput } from '../format';
 import { navigate } from '../router';
 import { Field, Page, Problems, useAction, useLoad } from '../ui';
 import { WeeklyWindowsEditor } from '../widgets';
+import { RETRYABLE } from '../../../src/domain/call-outcome';
 
 interface Form {
   name: string;
@@ -63,8 +64,8 @@ const blank: Form = {
   retry_rules: [],
 };
 
-/** Call outcomes the dialer reports; a rule may also name a disposition of the center's own. */
-const OUTCOMES = ['no_answer', 'busy', 'machine', 'abandoned', 'failed', 'invalid_number'];
+/** The results whose retry a rule tunes: the server's own list (an invalid number is never retried). */
+const OUTCOMES: readonly string[] = RETRYABLE;
 
 function fromCampaign(c: Campaign): Form {
   return {
