@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { TenantScope } from '../db/tenant-scope.js';
+import { barringDncEntries } from './dnc.repository.js';
 
 /** A campaign's contacts of one list and one time zone, counted by what holds each back. */
 export interface EligibilityGroup {
@@ -38,9 +39,7 @@ export class CampaignEligibilityRepository {
           coalesce(x.status = 'callback' and x.callback_at > ${now}, false) as callback_not_due,
           (x.attempts >= m.max_attempts) as max_attempts_reached,
           (x.max_retries is not null and x.attempts > x.max_retries) as contact_max_retries_reached,
-          exists (select 1 from dnc_entries d where d.contact_center_id = x.contact_center_id
-            and d.phone_e164 = x.phone_e164 and (d.campaign_id is null or d.campaign_id = m.campaign_id))
-            as on_dnc_list,
+          exists (${barringDncEntries('x', sql.ref('m.campaign_id'))}) as on_dnc_list,
           exists (select 1 from contacts l where l.contact_center_id = x.contact_center_id
             and l.phone_e164 = x.phone_e164 and l.status = 'in_progress' and l.id <> x.id) as number_in_live_call
         from campaign_lead_lists m

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Contact, RowPatch } from '../db/schema.js';
 import type { TenantScope } from '../db/tenant-scope.js';
+import { barringDncEntries } from './dnc.repository.js';
 
 /** The status a claimed contact returns to when it is not dialled after all. */
 const UNCLAIMED_STATUS = sql`case when removed_at is not null then 'removed' when callback_at is not null then 'callback' when attempts > 0 then 'retry' else 'new' end`;
@@ -25,8 +26,7 @@ export class DialingRepository {
       update contacts x set attempts = attempts + 1, last_attempt_at = ${now}, updated_at = ${now}
       where x.contact_center_id = ${this.scope.contactCenterId} and x.id = ${contactId}
         and x.status = 'in_progress' and x.lease_owner = ${owner}
-        and not exists (select 1 from dnc_entries d where d.contact_center_id = x.contact_center_id
-          and d.phone_e164 = x.phone_e164 and (d.campaign_id is null or d.campaign_id = ${campaignId}))
+        and not exists (${barringDncEntries('x', campaignId)})
       returning *`.execute(this.scope.db);
     return result.rows[0];
   }

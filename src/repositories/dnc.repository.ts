@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { DncEntry } from '../db/schema.js';
 import type { TenantScope } from '../db/tenant-scope.js';
 import { paginate, type Page, type PageRequest } from './versioned-repository.js';
@@ -6,6 +6,21 @@ import { paginate, type Page, type PageRequest } from './versioned-repository.js
 export interface DncFilters {
   campaignId?: number | null;
   phonePrefix?: string;
+}
+
+/**
+ * SQL for `exists (…)`: the do-not-call entries that bar the number of the contact row `alias`
+ * for a campaign, the center's own and that campaign's. One statement of the rule for the
+ * hopper's claim, the attempt's count as a call is placed, and the campaign's "why not" counts.
+ */
+export function barringDncEntries(
+  alias: string,
+  campaignId: number | RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  return sql`select 1 from dnc_entries d
+    where d.contact_center_id = ${sql.ref(`${alias}.contact_center_id`)}
+      and d.phone_e164 = ${sql.ref(`${alias}.phone_e164`)}
+      and (d.campaign_id is null or d.campaign_id = ${campaignId})`;
 }
 
 /** Do-not-call entries: center-wide (campaign_id null) or for one campaign. */

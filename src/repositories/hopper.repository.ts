@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Campaign, CampaignLeadList, Contact } from '../db/schema.js';
 import type { TenantScope } from '../db/tenant-scope.js';
 import { clockMinutes } from '../domain/local-time.js';
+import { barringDncEntries } from './dnc.repository.js';
 
 /**
  * Calling hours as the length of time since their start, on a 24-hour clock ('08:00'–'21:00' is
@@ -112,8 +113,7 @@ export class HopperRepository {
         and (x.max_retries is null or x.attempts <= x.max_retries)
         and (${now}::timestamptz at time zone x.time_zone)::time - ${campaign.calling_hours_start}::interval
           < ${hoursLength(campaign)}::time
-        and not exists (select 1 from dnc_entries d where d.contact_center_id = x.contact_center_id
-          and d.phone_e164 = x.phone_e164 and (d.campaign_id is null or d.campaign_id = ${campaign.id}) offset 0)
+        and not exists (${barringDncEntries('x', campaign.id)} offset 0)
         and not exists (select 1 from contacts l where l.contact_center_id = x.contact_center_id
           and l.phone_e164 = x.phone_e164 and l.status = 'in_progress' offset 0)`;
     const order = sql.raw(ORDER[list.fetch_order]);
@@ -165,16 +165,6 @@ export class HopperRepository {
         and x.callback_user_id = any(${userIds}::bigint[])
         and (x.callback_at is null or x.callback_at <= ${now})`.execute(this.scope.db);
     return result.rows.map((r) => Number(r.user_id));
-  }
-
-  async isOnDnc(phone: string, campaignId: number): Promise<boolean> {
-    const row = await this.scope
-      .selectFrom('dnc_entries')
-      .select('id')
-      .where('phone_e164', '=', phone)
-      .where((eb) => eb.or([eb('campaign_id', 'is', null), eb('campaign_id', '=', campaignId)]))
-      .executeTakeFirst();
-    return !!row;
   }
 
   async numberInLiveCall(phone: string, exceptContactId: number): Promise<boolean> {

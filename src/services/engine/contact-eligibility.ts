@@ -34,9 +34,7 @@ export async function contactEligibility(
     campaign,
     mapping,
     contact,
-    onDnc: campaign
-      ? await hopper.isOnDnc(contact.phone_e164, campaign.id)
-      : (await repos.dnc.blockedNumbers([contact.phone_e164], null)).size > 0,
+    onDnc: (await repos.dnc.blockedNumbers([contact.phone_e164], campaign?.id ?? null)).size > 0,
     numberInLiveCall: await hopper.numberInLiveCall(contact.phone_e164, contact.id),
   });
   return { ...result, campaign };
