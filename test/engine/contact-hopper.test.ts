@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { systemContext } from '../../src/services/context.js';
+import { describe, test } from 'node:test';
 import { ContactHopper } from '../../src/services/engine/contact-hopper.js';
 import { openCall } from '../../src/services/engine/open-call.js';
 import { Random } from '../../src/engine/random.js';
 import { tenantRepositories } from '../../src/repositories/index.js';
-import {
-  as,
-  readWriteKey,
-  seedCenter,
-  startTestApp,
-  type SeededCenter,
-  type TestApp,
-} from '../helpers/harness.js';
+import { hopperBed } from './support/hopper-bed.js';
 
 // Monday 2 March 2026, 09:00 UTC: 14:30 in India.
 const NINE_UTC = '2026-03-02T09:00:00Z';
@@ -22,54 +14,25 @@ const NINE_UTC = '2026-03-02T09:00:00Z';
  * and what may change while they are held checked again when they are handed out or dialled.
  */
 describe('the hopper reads ahead of demand', () => {
-  let t: TestApp;
-  let acme: SeededCenter;
-  let key: string;
-  before(async () => {
-    t = await startTestApp();
-    t.clock.set(NINE_UTC);
-    acme = await seedCenter(t, 'acme');
-    key = await readWriteKey(t, acme);
-  });
-  after(() => t.close());
-
-  const api = () => as(t, key);
-  const ctx = () => systemContext(acme.center.id);
+  const bed = hopperBed(NINE_UTC);
+  const { api, ctx } = bed;
   async function campaignWith(
     name: string,
     phones: string[],
     callingHours = { start: '08:00', end: '21:00' },
   ) {
-    const campaign = (
-      await api()({
-        method: 'POST',
-        url: '/v1/campaigns',
-        payload: { name, status: 'active', calling_hours: callingHours },
-      })
-    ).json();
-    const list = (await api()({ method: 'POST', url: '/v1/lead-lists', payload: { name } })).json();
-    const attached = await api()({
-      method: 'PUT',
-      url: `/v1/campaigns/${campaign.id}/lead-lists/${list.id}`,
-      payload: { priority: 1 },
-    });
-    assert.equal(attached.statusCode, 200, attached.body);
+    const { campaign, list } = await bed.campaignWithList(name, { calling_hours: callingHours });
     const contacts = [];
-    for (const phone of phones) {
-      const res = await api()({
-        method: 'POST',
-        url: '/v1/contacts',
-        payload: { list_id: list.id, phone_number: phone, time_zone: 'Asia/Kolkata' },
-      });
-      assert.equal(res.statusCode, 201, res.body);
-      contacts.push(res.json());
-    }
-    const full = (await tenantRepositories(t.deps.db, ctx().tenant).campaigns.findById(campaign.numeric_id))!;
+    for (const phone of phones)
+      contacts.push(await bed.contact(list.id, phone, { time_zone: 'Asia/Kolkata' }));
+    const full = (await tenantRepositories(bed.t.deps.db, ctx().tenant).campaigns.findById(
+      campaign.numeric_id,
+    ))!;
     return { campaign: full, apiId: campaign.id as string, list, contacts };
   }
   const hopperFor = (campaignId: number, options: { maxAgeMs?: number } = {}) => {
     const random = new Random(5);
-    return new ContactHopper(t.deps, ctx(), campaignId, {
+    return new ContactHopper(bed.t.deps, ctx(), campaignId, {
       owner: 'engine-a',
       leaseMs: 60_000,
       random: () => random.next(),
@@ -77,7 +40,7 @@ describe('the hopper reads ahead of demand', () => {
     });
   };
   const statuses = async (ids: number[]) => {
-    const rows = await t.deps.db
+    const rows = await bed.t.deps.db
       .selectFrom('contacts')
       .select(['id', 'status', 'attempts'])
       .where('id', 'in', ids)
@@ -110,12 +73,12 @@ describe('the hopper reads ahead of demand', () => {
     const hopper = hopperFor(campaign.id);
     for (let i = 0; i < 4; i++) {
       assert.equal((await hopper.take(1)).length, 1);
-      t.clock.advance(5000);
+      bed.t.clock.advance(5000);
     }
     assert.equal(hopper.size, 0);
     const ids = contacts.map((c) => c.numeric_id as number);
     assert.equal((await statuses(ids)).filter((s) => s.startsWith('in_progress')).length, 4);
-    t.clock.set(NINE_UTC);
+    bed.t.clock.set(NINE_UTC);
   });
 
   test('a contact held too long goes back; one whose calling hours closed is not handed out', async () => {
@@ -130,11 +93,11 @@ describe('the hopper reads ahead of demand', () => {
     do taken.push(...(await hopper.take(1)).map((c) => c.id));
     while (hopper.size === 0 && taken.length < 10);
     assert.ok(hopper.size > 0, 'quick takes read ahead');
-    t.clock.advance(11_000);
+    bed.t.clock.advance(11_000);
     const next = await hopper.take(1);
     assert.equal(next.length, 1, 'a fresh claim serves the take');
     assert.ok(!taken.includes(next[0]!.id));
-    t.clock.set('2026-03-02T09:01:00Z');
+    bed.t.clock.set('2026-03-02T09:01:00Z');
     assert.deepEqual(await hopper.take(1), [], 'nothing is handed out once the hours are over');
     assert.equal(hopper.size, 0);
     const after = await statuses(ids);
@@ -143,7 +106,7 @@ describe('the hopper reads ahead of demand', () => {
       taken.length + 1,
       'only the handed-out ones',
     );
-    t.clock.set(NINE_UTC);
+    bed.t.clock.set(NINE_UTC);
   });
 
   test('a number barred while its contact is held is not dialled, and the contact goes back', async () => {
@@ -158,8 +121,8 @@ describe('the hopper reads ahead of demand', () => {
     });
     assert.ok([200, 201].includes(barred.statusCode), barred.body);
     const dial = (contactId: number) =>
-      openCall(t.deps, ctx(), {
-        callUid: t.deps.ids.uuid(),
+      openCall(bed.t.deps, ctx(), {
+        callUid: bed.t.deps.ids.uuid(),
         contactId,
         campaign,
         mode: 'power',
@@ -169,11 +132,10 @@ describe('the hopper reads ahead of demand', () => {
     assert.notEqual(await dial(first.id), null);
     assert.equal(await dial(second.id), null, 'no call to a barred number');
     assert.deepEqual(await statuses([first.id, second.id]), ['in_progress/1', 'new/0']);
-    const eligibility = await api()({
-      method: 'GET',
-      url: `/v1/contacts/${contacts.find((c) => c.numeric_id === second.id).id}/eligibility?campaign_id=${apiId}`,
-    });
-    assert.equal(eligibility.json().dialable, false);
+    const barredContact = contacts.find((c) => c.numeric_id === second.id);
+    const eligibility = await bed.eligibility(barredContact.id, apiId);
+    assert.equal(eligibility.dialable, false);
+    assert.ok(eligibility.reasons.some((r: { code: string }) => r.code === 'on_dnc_list'));
     await hopper.returnAll();
   });
 });

@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { claimContacts } from '../../src/services/engine/claim-contacts.js';
-import { systemContext } from '../../src/services/context.js';
 import { Random } from '../../src/engine/random.js';
-import {
-  as,
-  readWriteKey,
-  seedCenter,
-  startTestApp,
-  type SeededCenter,
-  type TestApp,
-} from '../helpers/harness.js';
+import { hopperBed } from './support/hopper-bed.js';
 
 // Monday 2 March 2026, 09:00 UTC: 09:00 in UTC, 08:00 at UTC−1, 14:30 in India, 17:00 in
 // Singapore, 00:00 at UTC−9.
@@ -21,59 +13,21 @@ const NINE_UTC = '2026-03-02T09:00:00Z';
  * planner need (migration 0011); at the edges it must still agree with the eligibility rules.
  */
 describe('the hopper at the edges of calling hours and callbacks', () => {
-  let t: TestApp;
-  let acme: SeededCenter;
-  let key: string;
-  before(async () => {
-    t = await startTestApp();
-    t.clock.set(NINE_UTC);
-    acme = await seedCenter(t, 'acme');
-    key = await readWriteKey(t, acme);
-  });
-  after(() => t.close());
-
-  const api = () => as(t, key);
-  async function campaignWithList(name: string, callingHours: { start: string; end: string }) {
-    const campaign = (
-      await api()({
-        method: 'POST',
-        url: '/v1/campaigns',
-        payload: { name, status: 'active', calling_hours: callingHours },
-      })
-    ).json();
-    const list = (await api()({ method: 'POST', url: '/v1/lead-lists', payload: { name } })).json();
-    const res = await api()({
-      method: 'PUT',
-      url: `/v1/campaigns/${campaign.id}/lead-lists/${list.id}`,
-      payload: { priority: 1 },
-    });
-    assert.equal(res.statusCode, 200, res.body);
-    return { campaign, list };
-  }
-  async function contact(listId: string, phone: string, timeZone: string) {
-    const res = await api()({
-      method: 'POST',
-      url: '/v1/contacts',
-      payload: { list_id: listId, phone_number: phone, time_zone: timeZone },
-    });
-    assert.equal(res.statusCode, 201, res.body);
-    return res.json();
-  }
+  const bed = hopperBed(NINE_UTC);
+  const campaignWithList = (name: string, callingHours: { start: string; end: string }) =>
+    bed.campaignWithList(name, { calling_hours: callingHours });
+  const contact = (listId: string, phone: string, timeZone: string) =>
+    bed.contact(listId, phone, { time_zone: timeZone });
   const claim = (campaignId: number, n: number) => {
     const random = new Random(1);
-    return claimContacts(t.deps, systemContext(acme.center.id), campaignId, n, {
+    return claimContacts(bed.t.deps, bed.ctx(), campaignId, n, {
       owner: 'engine-a',
       leaseMs: 60_000,
       random: () => random.next(),
     });
   };
   const dialable = async (campaignId: string, contactId: string) =>
-    (
-      await api()({
-        method: 'GET',
-        url: `/v1/contacts/${contactId}/eligibility?campaign_id=${campaignId}`,
-      })
-    ).json().dialable as boolean;
+    (await bed.eligibility(contactId, campaignId)).dialable as boolean;
 
   test('calling hours include their start and exclude their end, in every zone, as eligibility says', async () => {
     const office = await campaignWithList('Office hours', { start: '09:00', end: '17:00' });
@@ -106,7 +60,7 @@ describe('the hopper at the edges of calling hours and callbacks', () => {
     const untimed = await contact(calls.list.id, '+91 98300 00002', 'Asia/Kolkata');
     const later = await contact(calls.list.id, '+91 98300 00003', 'Asia/Kolkata');
     const setColumns = (id: number, values: Record<string, unknown>) =>
-      t.deps.db.updateTable('contacts').set(values).where('id', '=', id).execute();
+      bed.t.deps.db.updateTable('contacts').set(values).where('id', '=', id).execute();
     await setColumns(untimed.numeric_id, { status: 'callback', callback_at: null });
     await setColumns(later.numeric_id, { status: 'callback', callback_at: new Date('2026-03-02T10:00:00Z') });
     assert.deepEqual(

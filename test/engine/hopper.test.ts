@@ -1,76 +1,37 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { releaseExpiredClaims, HopperRepository } from '../../src/repositories/hopper.repository.js';
 import { tenantRepositories } from '../../src/repositories/index.js';
 import { claimContacts } from '../../src/services/engine/claim-contacts.js';
-import { systemContext } from '../../src/services/context.js';
 import { Random } from '../../src/engine/random.js';
-import {
-  as,
-  readWriteKey,
-  seedCenter,
-  startTestApp,
-  type SeededCenter,
-  type TestApp,
-} from '../helpers/harness.js';
+import { hopperBed } from './support/hopper-bed.js';
 
 // Monday 2 March 2026, 12:00 in India (06:30 UTC): inside 08:00–21:00 for Indian contacts.
 const NOON_IST = '2026-03-02T06:30:00Z';
 
 describe('the hopper: eligibility rules, ordering and atomic claims', () => {
-  let t: TestApp;
-  let acme: SeededCenter;
+  const bed = hopperBed(NOON_IST);
+  const { api, ctx } = bed;
   let campaign: { id: string; numeric_id: number };
   const lists: Record<string, { id: string; numeric_id: number }> = {};
-  let random: Random;
-  let key: string;
-  before(async () => {
-    t = await startTestApp();
-    t.clock.set(NOON_IST);
-    acme = await seedCenter(t, 'acme');
-    random = new Random(5);
-    key = await readWriteKey(t, acme);
-  });
-  after(() => t.close());
-
-  const api = () => as(t, key);
-  const ctx = () => systemContext(acme.center.id);
+  const random = new Random(5);
   const claim = (n: number, owner = 'engine-a') =>
-    claimContacts(t.deps, ctx(), campaign.numeric_id, n, {
+    claimContacts(bed.t.deps, ctx(), campaign.numeric_id, n, {
       owner,
       leaseMs: 60_000,
       random: () => random.next(),
     });
-  async function newList(name: string, mapping: object) {
-    const list = (await api()({ method: 'POST', url: '/v1/lead-lists', payload: { name } })).json();
-    const res = await api()({
-      method: 'PUT',
-      url: `/v1/campaigns/${campaign.id}/lead-lists/${list.id}`,
-      payload: mapping,
-    });
-    assert.equal(res.statusCode, 200, res.body);
-    lists[name] = list;
-    return list;
-  }
-  async function contact(list: string, phone: string, extra: object = {}) {
-    const res = await api()({
-      method: 'POST',
-      url: '/v1/contacts',
-      payload: { list_id: lists[list]!.id, phone_number: phone, ...extra },
-    });
-    assert.equal(res.statusCode, 201, res.body);
-    return res.json();
-  }
-  const eligibility = async (id: string) =>
-    (await api()({ method: 'GET', url: `/v1/contacts/${id}/eligibility?campaign_id=${campaign.id}` })).json();
+  const newList = async (name: string, mapping: object) =>
+    (lists[name] = await bed.attachNewList(campaign.id, name, mapping));
+  const contact = (list: string, phone: string, extra: object = {}) =>
+    bed.contact(lists[list]!.id, phone, extra);
+  const eligibility = (id: string) => bed.eligibility(id, campaign.id);
   const setColumns = (id: number, values: Record<string, unknown>) =>
-    t.deps.db.updateTable('contacts').set(values).where('id', '=', id).execute();
+    bed.t.deps.db.updateTable('contacts').set(values).where('id', '=', id).execute();
 
   test('each rule blocks on its own, the eligibility answer names it, and the hopper skips it', async () => {
-    campaign = (
-      await api()({ method: 'POST', url: '/v1/campaigns', payload: { name: 'Rules', status: 'active' } })
-    ).json();
+    campaign = await bed.campaign('Rules');
     await newList('rules', { priority: 1, max_attempts: 3 });
     await newList('disabled', { priority: 1, enabled: false });
     await newList('closed', {
@@ -196,25 +157,23 @@ describe('the hopper: eligibility rules, ordering and atomic claims', () => {
   test('calling hours follow each contact’s zone across a daylight-saving change', async () => {
     const c = await contact('rules', '+1 212 555 0199', { time_zone: 'America/New_York' });
     const codes = async () => (await eligibility(c.id)).reasons.map((r: { code: string }) => r.code);
-    t.clock.set('2026-03-07T12:30:00Z'); // Saturday 07:30 EST: too early
+    bed.t.clock.set('2026-03-07T12:30:00Z'); // Saturday 07:30 EST: too early
     assert.deepEqual(await codes(), ['outside_calling_hours']);
-    t.clock.set('2026-03-09T12:30:00Z'); // Monday 08:30 EDT, after the clocks went forward
+    bed.t.clock.set('2026-03-09T12:30:00Z'); // Monday 08:30 EDT, after the clocks went forward
     assert.deepEqual(await codes(), []);
     const london = await contact('rules', '+44 7400 123456');
     assert.match(
       (await api()({ method: 'GET', url: `/v1/contacts/${london.id}` })).json().time_zone,
       /Europe\/London/,
     );
-    t.clock.set('2026-03-09T20:30:00Z'); // 20:30 in London, 02:00 in India, 16:30 in New York
+    bed.t.clock.set('2026-03-09T20:30:00Z'); // 20:30 in London, 02:00 in India, 16:30 in New York
     assert.deepEqual((await eligibility(london.id)).reasons, []);
     assert.deepEqual(await codes(), []);
-    t.clock.set(NOON_IST);
+    bed.t.clock.set(NOON_IST);
   });
 
   test('lists go by priority, then share by weightage', async () => {
-    campaign = (
-      await api()({ method: 'POST', url: '/v1/campaigns', payload: { name: 'Order', status: 'active' } })
-    ).json();
+    campaign = await bed.campaign('Order');
     await newList('first', { priority: 1, weightage: 1 });
     await newList('heavy', { priority: 2, weightage: 3 });
     await newList('light', { priority: 2, weightage: 1 });
@@ -243,7 +202,7 @@ describe('the hopper: eligibility rules, ordering and atomic claims', () => {
     const [a, b] = await Promise.all([claim(30, 'engine-a'), claim(30, 'engine-b')]);
     const ids = [...a, ...b].map((c) => c.id);
     assert.equal(new Set(ids).size, ids.length);
-    const live = await t.deps.db
+    const live = await bed.t.deps.db
       .selectFrom('contacts')
       .select(['phone_e164', sql<number>`count(*)::int`.as('n')])
       .where('status', '=', 'in_progress')
@@ -258,13 +217,13 @@ describe('the hopper: eligibility rules, ordering and atomic claims', () => {
     const [held] = await claim(1, 'doomed');
     assert.ok(held);
     const hopper = new HopperRepository(
-      tenantRepositories(t.deps.db, { contactCenterId: acme.center.id }).scope,
+      tenantRepositories(bed.t.deps.db, { contactCenterId: bed.acme.center.id }).scope,
     );
-    assert.equal(await hopper.markDialed(held.id, 'someone-else', t.clock.now()), false);
-    assert.equal(await hopper.markDialed(held.id, 'doomed', t.clock.now()), true);
-    t.clock.advance(61_000);
-    assert.ok((await releaseExpiredClaims(t.deps.db, t.clock.now())) >= 1);
-    const back = await t.deps.db
+    assert.equal(await hopper.markDialed(held.id, 'someone-else', bed.t.clock.now()), false);
+    assert.equal(await hopper.markDialed(held.id, 'doomed', bed.t.clock.now()), true);
+    bed.t.clock.advance(61_000);
+    assert.ok((await releaseExpiredClaims(bed.t.deps.db, bed.t.clock.now())) >= 1);
+    const back = await bed.t.deps.db
       .selectFrom('contacts')
       .selectAll()
       .where('id', '=', held.id)
@@ -272,6 +231,6 @@ describe('the hopper: eligibility rules, ordering and atomic claims', () => {
     assert.equal(back.status, 'retry');
     assert.equal(back.attempts, held.attempts + 1);
     assert.equal(back.lease_owner, null);
-    t.clock.set(NOON_IST);
+    bed.t.clock.set(NOON_IST);
   });
 });
