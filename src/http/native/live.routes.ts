@@ -198,14 +198,18 @@ export const liveRoutes =
   async (app) => {
     const tags = ['live statistics'];
     const security = [{ bearer: [] }];
-    const feed = new LiveFeed<Presented>(options.repeat ?? realRepeater, options.intervalMs ?? 1000, (v) =>
-      JSON.stringify({ ...v, at: null }),
+    // A value is news when something other than the time it was read has changed.
+    const sameButTime = (v: { at: string }) => JSON.stringify({ ...v, at: null });
+    const feed = new LiveFeed<Presented>(
+      options.repeat ?? realRepeater,
+      options.intervalMs ?? 1000,
+      sameButTime,
     );
     // The why-not counts read every waiting contact of the campaign: refreshed far less often.
     const eligibilityFeed = new LiveFeed<PresentedEligibility>(
       options.repeat ?? realRepeater,
       options.eligibilityIntervalMs ?? 15_000,
-      (v) => JSON.stringify({ ...v, at: null }),
+      sameButTime,
     );
     app.addHook('preClose', async () => endEventStreams());
     app.addHook('onClose', async () => {

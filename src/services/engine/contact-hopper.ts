@@ -67,14 +67,17 @@ export class ContactHopper {
    * another: one that comes while another claims is served from what that claim brought.
    */
   take(n: number, taker: HopperTake = {}): Promise<Contact[]> {
-    const result = this.queue.then(() => this.takeNow(n, taker));
-    this.queue = result.catch(() => undefined);
-    return result;
+    return this.inTurn(() => this.takeNow(n, taker));
   }
 
   /** Everything held goes back to the pool (the campaign stopped dialing, or the process leaves). */
   returnAll(): Promise<void> {
-    const result = this.queue.then(() => this.giveBack(this.held.splice(0)));
+    return this.inTurn(() => this.giveBack(this.held.splice(0)));
+  }
+
+  /** Runs `work` after everything asked of the hopper before it. */
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work);
     this.queue = result.catch(() => undefined);
     return result;
   }

@@ -1,4 +1,3 @@
-import { VariablesTable } from '../widgets';
 import { useState, type FormEvent } from 'react';
 import {
   api,
@@ -19,6 +18,7 @@ import { formatDuration } from '../live';
 import { useCan } from '../session';
 import { CALL_STATUS_LABEL, DISPOSITION_LABEL, STATUS_LABEL } from '../status';
 import { Field, Page, Problems, StatusBadge, useAction, useLoad } from '../ui';
+import { VariablesTable } from '../widgets';
 
 /** The statuses an operator may set by hand; the server checks each move against the lifecycle. */
 const MANUAL_STATUSES: ContactStatus[] = ['new', 'retry', 'callback', 'completed', 'failed', 'dnc'];

@@ -1,4 +1,3 @@
-import { VariablesTable } from '../widgets';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import {
   api,
@@ -15,6 +14,7 @@ import { formatDuration, useNow } from '../live';
 import { useMe } from '../session';
 import { AGENT_STATE_LABEL, DISPOSITION_LABEL } from '../status';
 import { Field, Page, Problems, StatusBadge, useAction, useLoad } from '../ui';
+import { VariablesTable } from '../widgets';
 
 /** How often the desk asks for the agent's own session: the engine changes it between clicks. */
 const POLL_MS = 1000;
