@@ -3,47 +3,23 @@
 // the scratch database's own server processes, and how figures are printed.
 import fs from 'node:fs';
 import os from 'node:os';
-import pg from 'pg';
+import type pg from 'pg';
 import { loadConfig } from '../src/config.js';
-import { connectPostgres, type DatabaseHandle } from '../src/db/database.js';
+import type { DatabaseHandle } from '../src/db/database.js';
 import { prepareRuntime } from '../src/runtime.js';
 import type { Clock } from '../src/seams.js';
 import { systemContext } from '../src/services/context.js';
 import { createCenter } from '../src/services/centers/create-center.js';
+import { scratchPostgres, type ScratchDatabase } from '../test/helpers/scratch-postgres.js';
+
+export type { ScratchDatabase };
 
 /** The server the benchmarks create their scratch databases on (they never touch this database itself). */
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-export interface ScratchDatabase {
-  handle: DatabaseHandle;
-  name: string;
-  url: string;
-  drop(): Promise<void>;
-}
-
-/** A new empty database named `<prefix>_<pid>` (dropped first if a crashed run left it). */
-export async function freshPostgres(prefix: string, poolSize = 4): Promise<ScratchDatabase> {
-  const name = `${prefix}_${process.pid}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const handle = connectPostgres(url.toString(), poolSize);
-  return {
-    handle,
-    name,
-    url: url.toString(),
-    drop: async () => {
-      await handle.close();
-      const c = new pg.Client({ connectionString: ADMIN_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
+/** A new empty database named `<prefix>_<pid>` on the benchmarks' server. */
+export function freshPostgres(prefix: string, poolSize = 4): Promise<ScratchDatabase> {
+  return scratchPostgres(ADMIN_URL, `${prefix}_${process.pid}`, poolSize);
 }
 
 /** Migrates the database and creates the benchmark's contact center (India, Asia/Kolkata). */

@@ -2,8 +2,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { connectPglite, connectPostgres, type DatabaseHandle } from '../../src/db/database.js';
+import { connectPglite, type DatabaseHandle } from '../../src/db/database.js';
 import { buildApp } from '../../src/http/app.js';
 import { loadConfig } from '../../src/config.js';
 import { prepareRuntime } from '../../src/runtime.js';
@@ -12,6 +11,7 @@ import type { Repeater } from '../../src/http/live-feed.js';
 import type { ServiceDeps } from '../../src/services/context.js';
 import { createCenter } from '../../src/services/centers/create-center.js';
 import { createUser } from '../../src/services/users/create-user.js';
+import { scratchPostgres } from './scratch-postgres.js';
 import { systemContext } from '../../src/services/context.js';
 import type { ContactCenter, User } from '../../src/db/schema.js';
 
@@ -22,34 +22,12 @@ import type { ContactCenter, User } from '../../src/db/schema.js';
 export async function freshDatabase(): Promise<DatabaseHandle> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) return connectPglite();
-  const name = `outdial_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  const handle = connectPostgres(target.toString(), 5);
-  return {
-    ...handle,
-    close: async () => {
-      await handle.close();
-      const dropper = new pg.Client({ connectionString: url });
-      await dropper.connect();
-      // The pool's end() resolves before its connections have left the server: wait for them, so
-      // that dropping the database never kills one still closing (its error would be uncaught).
-      for (let i = 0; i < 100; i++) {
-        const open = await dropper.query(
-          'select count(*)::int as n from pg_stat_activity where datname = $1',
-          [name],
-        );
-        if (open.rows[0].n === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      await dropper.query(`drop database if exists ${name} with (force)`);
-      await dropper.end();
-    },
-  };
+  const scratch = await scratchPostgres(
+    url,
+    `outdial_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`,
+    5,
+  );
+  return { ...scratch.handle, close: scratch.drop };
 }
 
 export interface TestApp {
