@@ -11,9 +11,9 @@ import type { Repeater } from '../../src/http/live-feed.js';
 import type { ServiceDeps } from '../../src/services/context.js';
 import { createCenter } from '../../src/services/centers/create-center.js';
 import { createUser } from '../../src/services/users/create-user.js';
-import { scratchPostgres } from './scratch-postgres.js';
 import { systemContext } from '../../src/services/context.js';
 import type { ContactCenter, User } from '../../src/db/schema.js';
+import { scratchPostgres } from './scratch-postgres.js';
 
 /**
  * A fresh, migrated database for one test file: in-memory PGlite by default, or a new database on
