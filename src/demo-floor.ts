@@ -3,8 +3,7 @@ import type { Disposition } from './domain/call-outcome.js';
 import type { Random } from './engine/random.js';
 import type { Scheduler } from './engine/scheduler.js';
 import { addDemoLeads, DEMO_BOTS, DEMO_CAMPAIGN, DEMO_CENTER, DEMO_LIST } from './demo.js';
-import { ContactCentersRepository } from './repositories/contact-centers.repository.js';
-import { tenantRepositories } from './repositories/index.js';
+import { tenantRepositories, sharedRepositories } from './repositories/index.js';
 import { agentLogin } from './services/agents/agent-login.js';
 import { requestAgentChange } from './services/agents/agent-requests.js';
 import { readDesk } from './services/agents/read-agents.js';
@@ -151,7 +150,7 @@ export async function demoFloor(
   random: Random,
   onError: (error: unknown) => void,
 ): Promise<DemoFloor | null> {
-  const center = await new ContactCentersRepository(deps.db).findByShortName(DEMO_CENTER);
+  const center = await sharedRepositories(deps.db).contactCenters.findByShortName(DEMO_CENTER);
   if (!center) return null;
   const repos = tenantRepositories(deps.db, { contactCenterId: center.id });
   const campaign = (await repos.campaigns.listAll()).find((c) => c.name === DEMO_CAMPAIGN);

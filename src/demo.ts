@@ -1,5 +1,5 @@
+import { sharedRepositories } from './repositories/index.js';
 import type { ContactCenter } from './db/schema.js';
-import { ContactCentersRepository } from './repositories/contact-centers.repository.js';
 import { createCampaign } from './services/campaigns/create-campaign.js';
 import { assignCampaignUsers } from './services/campaigns/campaign-users.js';
 import { createCenter } from './services/centers/create-center.js';
@@ -79,7 +79,7 @@ export async function addDemoLeads(
 export async function ensureDemoCenter(
   deps: ServiceDeps,
 ): Promise<{ center: ContactCenter; created: boolean }> {
-  const existing = await new ContactCentersRepository(deps.db).findByShortName(DEMO_CENTER);
+  const existing = await sharedRepositories(deps.db).contactCenters.findByShortName(DEMO_CENTER);
   if (existing) return { center: existing, created: false };
   const [admin, ...others] = DEMO_USERS;
   const { center } = await createCenter(deps, {

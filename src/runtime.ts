@@ -1,8 +1,8 @@
+import { sharedRepositories } from './repositories/index.js';
 import path from 'node:path';
 import type { Config } from './config.js';
 import { connectPglite, connectPostgres, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
-import { getOrCreateSecret } from './repositories/server-secrets.repository.js';
 import type { ServiceDeps } from './services/context.js';
 import { systemClock, systemIds, type Clock, type IdGenerator } from './seams.js';
 
@@ -26,7 +26,8 @@ export async function prepareRuntime(
   await migrateToLatest(handle.db);
   const ids = seams.ids ?? systemIds;
   const jwtSecret =
-    config.jwtSecret ?? (await getOrCreateSecret(handle.db, 'jwt_secret', () => ids.secret(48)));
+    config.jwtSecret ??
+    (await sharedRepositories(handle.db).serverSecrets.getOrCreate('jwt_secret', () => ids.secret(48)));
   return {
     db: handle.db,
     openBulkSession: handle.openBulkSession,

@@ -3,10 +3,10 @@ import path from 'node:path';
 import readline from 'node:readline';
 import type { DedupPolicy, DedupScope } from '../db/schema.js';
 import { parsePublicId } from '../domain/public-ids.js';
-import { ContactCentersRepository } from '../repositories/contact-centers.repository.js';
-import { claimNextImport } from '../repositories/imports.repository.js';
+import { findCenterByShortName } from '../services/centers/find-center.js';
 import { systemContext, type ServiceDeps } from '../services/context.js';
 import { createImport, storeUpload } from '../services/imports/create-import.js';
+import { getImport } from '../services/imports/read-imports.js';
 import { runImport } from '../services/imports/run-import.js';
 
 export interface ImportCommandOptions {
@@ -39,7 +39,7 @@ function bar(done: number, total: number | null, width = 30): string {
  * progress bar on stderr. Returns the job's final state.
  */
 export async function importCommand(deps: ServiceDeps, file: string, opts: ImportCommandOptions) {
-  const center = await new ContactCentersRepository(deps.db).findByShortName(opts.center);
+  const center = await findCenterByShortName(deps, opts.center);
   if (!center) throw new Error(`No contact center named ${opts.center}`);
   const ctx = systemContext(center.id, 'cli-import');
   const campaignUid = opts.campaign ? parsePublicId('campaign', opts.campaign) : undefined;
@@ -47,6 +47,8 @@ export async function importCommand(deps: ServiceDeps, file: string, opts: Impor
   if (opts.campaign && !campaignUid) throw new Error('--campaign takes a cmp_… id');
   if (opts.list && !listUid) throw new Error('--list takes a lst_… id');
   const stored = await storeUpload(deps, fs.createReadStream(file), path.basename(file));
+  // The job is created already leased to this process, so no background worker takes it.
+  const owner = `cli:${process.pid}`;
   const job = await createImport(
     deps,
     ctx,
@@ -58,19 +60,13 @@ export async function importCommand(deps: ServiceDeps, file: string, opts: Impor
       columnMapping: opts.mapping ? (JSON.parse(opts.mapping) as Record<string, string>) : {},
     },
     stored,
+    { owner, leaseMs: 60_000 },
   );
-  const owner = `cli:${process.pid}`;
-  const claimed = await claimNextImport(deps.db, owner, deps.clock.now(), 60_000, job.id);
-  if (!claimed) throw new Error('The import was taken by another worker');
   const total =
     path.extname(file).toLowerCase() === '.xlsx' ? null : Math.max(0, (await countLines(file)) - 1);
   const started = Date.now();
   const show = async () => {
-    const row = await deps.db
-      .selectFrom('import_jobs')
-      .selectAll()
-      .where('id', '=', job.id)
-      .executeTakeFirstOrThrow();
+    const row = await getImport(deps, ctx, job.uid);
     const rate = Math.round(row.rows_read / Math.max(0.001, (Date.now() - started) / 1000));
     readline.clearLine(process.stderr, 0);
     readline.cursorTo(process.stderr, 0);
@@ -82,7 +78,7 @@ export async function importCommand(deps: ServiceDeps, file: string, opts: Impor
   };
   const timer = setInterval(() => void show(), 500);
   try {
-    await runImport(deps, claimed, { owner, leaseMs: 60_000, batchSize: 5000, threads: opts.threads });
+    await runImport(deps, job, { owner, leaseMs: 60_000, batchSize: 5000, threads: opts.threads });
   } finally {
     clearInterval(timer);
   }

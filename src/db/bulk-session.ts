@@ -4,7 +4,6 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import type { Database } from './database.js';
 import type { DB } from './schema.js';
 
 /**
@@ -33,7 +32,7 @@ export function postgresBulkSessions(pool: pg.Pool): OpenBulkSession {
   return async (work) => {
     const client = await pool.connect();
     const connection = { query: client.query.bind(client), release: () => undefined };
-    const db: Database = new Kysely<DB>({
+    const db: Kysely<DB> = new Kysely<DB>({
       dialect: new PostgresDialect({
         pool: { connect: async () => connection, end: async () => undefined },
       }),
@@ -62,7 +61,7 @@ export function postgresBulkSessions(pool: pg.Pool): OpenBulkSession {
 }
 
 /** PGlite: its one connection, through the shared Kysely; COPY reads from a Blob. */
-export function pgliteBulkSessions(db: Database, pglite: PGlite): OpenBulkSession {
+export function pgliteBulkSessions(db: Kysely<DB>, pglite: PGlite): OpenBulkSession {
   return (work) =>
     work({
       transaction: (body) =>

@@ -18,7 +18,6 @@ import { conflict } from './errors.js';
  * for dialling. Only the engine moves a contact into or out of `in_progress`.
  */
 export const DIALABLE_STATUSES: readonly ContactStatus[] = ['new', 'retry', 'callback'];
-export const FINAL_STATUSES: readonly ContactStatus[] = ['completed', 'failed', 'dnc', 'removed'];
 
 /** What an operator (or an API client) may set by hand, from which states. */
 const MANUAL: Record<ContactStatus, readonly ContactStatus[]> = {
@@ -32,19 +31,11 @@ const MANUAL: Record<ContactStatus, readonly ContactStatus[]> = {
   removed: [],
 };
 
-/** Engine transitions at the end of a call. */
-const AFTER_CALL: readonly ContactStatus[] = ['retry', 'callback', 'completed', 'failed', 'dnc'];
-
 export function checkManualTransition(from: ContactStatus, to: ContactStatus): void {
   if (from === to) return;
   if (from === 'in_progress')
     throw conflict('The contact is on a call; its status changes when the call ends');
   if (!MANUAL[from].includes(to)) throw conflict(`A contact cannot go from ${from} to ${to}`);
-}
-
-export function checkCallOutcomeTransition(from: ContactStatus, to: ContactStatus): void {
-  if (from !== 'in_progress' || !AFTER_CALL.includes(to))
-    throw conflict(`A call cannot move a contact from ${from} to ${to}`);
 }
 
 /** Custom variables: documented limits (docs/leads.md). */

@@ -1,5 +1,3 @@
-import { invalid } from './errors.js';
-
 /**
  * Native (and DialNexa-style) identifiers are a prefix and the record's uuid as 32 hex digits,
  * e.g. `cmp_210ea5d942f41744f1ef37e84a4965e0`. Qvoice ids are the same 32 hex digits without the
@@ -41,11 +39,4 @@ export function parsePublicId(kind: IdKind, publicId: string): string | undefine
   if (!publicId.startsWith(prefix)) return undefined;
   const hex = publicId.slice(prefix.length);
   return /^[0-9a-f]{32}$/.test(hex) ? uuidOfHex(hex) : undefined;
-}
-
-export function requirePublicId(kind: IdKind, publicId: string, field: string): string {
-  const uuid = parsePublicId(kind, publicId);
-  if (!uuid)
-    throw invalid(`${field} must be a ${ID_PREFIX[kind]}_ id`, [`${field} must be a ${ID_PREFIX[kind]}_ id`]);
-  return uuid;
 }

@@ -13,7 +13,7 @@ import { webUi } from './web.js';
 import type { Repeater } from './live-feed.js';
 import { validatorCompiler } from './plugins/validation.js';
 import { metricsPlugin } from './plugins/metrics.js';
-import { sql } from 'kysely';
+import { databaseReady } from '../services/health/database-ready.js';
 import { notFound } from '../domain/errors.js';
 import { exotelDialect } from './dialects/exotel/index.js';
 import { sendExotelError } from './dialects/exotel/envelope.js';
@@ -94,12 +94,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
     if (opts.isAccepting && !opts.isAccepting()) return reply.status(503).send({ status: 'shutting down' });
-    try {
-      await sql`select 1`.execute(deps.db);
-      return { status: 'ready' };
-    } catch {
-      return reply.status(503).send({ status: 'database unavailable' });
-    }
+    if (await databaseReady(deps)) return { status: 'ready' };
+    return reply.status(503).send({ status: 'database unavailable' });
   });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 

@@ -47,12 +47,17 @@ export class CampaignsRepository extends VersionedRepository<'campaigns'> {
       .orderBy('id')
       .execute();
   }
+
+  /** Adds the public ids of the rows this one references. */
+  withReferences(campaigns: Campaign[]): Promise<CampaignView[]> {
+    return addCampaignRefs(this.scope, campaigns);
+  }
 }
 
 export type CampaignView = Campaign & { process_uid: string; queue_uid: string | null };
 
 /** Adds the public ids of each campaign's process and queue. */
-export async function withReferences(scope: TenantScope, campaigns: Campaign[]): Promise<CampaignView[]> {
+async function addCampaignRefs(scope: TenantScope, campaigns: Campaign[]): Promise<CampaignView[]> {
   const processIds = [...new Set(campaigns.map((c) => c.process_id))];
   const queueIds = [...new Set(campaigns.flatMap((c) => (c.queue_id === null ? [] : [c.queue_id])))];
   const [processes, queues] = await Promise.all([

@@ -18,6 +18,13 @@ export class ContactCentersRepository {
       .executeTakeFirst();
   }
 
+  /** Serialises concurrent creations of one short name (until the transaction ends) into a clear conflict. */
+  async lockShortName(shortName: string): Promise<void> {
+    await sql`select pg_advisory_xact_lock(hashtext(${`center:${shortName.toLowerCase()}`}))`.execute(
+      this.db,
+    );
+  }
+
   insert(values: NewRow<'contact_centers'>): Promise<ContactCenter> {
     return this.db.insertInto('contact_centers').values(values).returningAll().executeTakeFirstOrThrow();
   }

@@ -85,12 +85,17 @@ export class ContactsRepository extends VersionedRepository<'contacts'> {
     const rows = await q.execute();
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
+
+  /** Adds the public ids of the rows this one references. */
+  withRefs(contacts: Contact[]): Promise<ContactView[]> {
+    return addContactRefs(this.scope, contacts);
+  }
 }
 
 export type ContactView = Contact & { list_uid: string; campaign_uid: string | null };
 
 /** Adds the public ids of each contact's list and campaign. */
-export async function withContactRefs(scope: TenantScope, contacts: Contact[]): Promise<ContactView[]> {
+async function addContactRefs(scope: TenantScope, contacts: Contact[]): Promise<ContactView[]> {
   const listIds = [...new Set(contacts.map((c) => c.lead_list_id))];
   const campaignIds = [...new Set(contacts.flatMap((c) => (c.campaign_id === null ? [] : [c.campaign_id])))];
   const [lists, campaigns] = await Promise.all([

@@ -59,6 +59,22 @@ export class ImportJobsRepository extends VersionedRepository<'import_jobs'> {
     return row !== undefined;
   }
 
+  /** Ends the job (completed or failed with the reason), only while `owner` still holds its lease. */
+  async finish(
+    jobId: number,
+    owner: string,
+    status: 'completed' | 'failed',
+    error: string | null,
+    now: Date,
+  ): Promise<void> {
+    await this.scope
+      .updateTable('import_jobs')
+      .set({ status, error, finished_at: now, lease_owner: null, lease_expires_at: null, updated_at: now })
+      .where('id', '=', jobId)
+      .where('lease_owner', '=', owner)
+      .execute();
+  }
+
   errors(jobId: number, afterLine: number, limit: number): Promise<ImportRowError[]> {
     return this.scope
       .selectFrom('import_job_errors')

@@ -18,6 +18,15 @@ import { CampaignStatsRepository } from './campaign-stats.repository.js';
 import { DialingRepository } from './dialing.repository.js';
 import { LeadEventsRepository } from './lead-events.repository.js';
 import { CampaignEligibilityRepository } from './campaign-eligibility.repository.js';
+import { CampaignProgressRepository } from './campaign-progress.repository.js';
+import { HopperRepository } from './hopper.repository.js';
+import { ContactCentersRepository } from './contact-centers.repository.js';
+import { RefreshTokensRepository } from './refresh-tokens.repository.js';
+import { EngineRepository } from './engine.repository.js';
+import { findApiKeyByHash, touchApiKey } from './api-keys.repository.js';
+import { claimNextImport } from './imports.repository.js';
+import { getOrCreateSecret } from './server-secrets.repository.js';
+import { pingDatabase } from './health.repository.js';
 
 /** Every tenant-scoped repository, bound to one executor (database or transaction) and one tenant. */
 export function tenantRepositories(db: Executor, tenant: Tenant) {
@@ -43,6 +52,33 @@ export function tenantRepositories(db: Executor, tenant: Tenant) {
     dialing: new DialingRepository(scope),
     leadEvents: new LeadEventsRepository(scope),
     campaignEligibility: new CampaignEligibilityRepository(scope),
+    campaignProgress: new CampaignProgressRepository(scope),
+    hopper: new HopperRepository(scope),
   };
 }
 export type TenantRepositories = ReturnType<typeof tenantRepositories>;
+
+/**
+ * The repositories that work before a tenant is known or across tenants (see ARCHITECTURE.md,
+ * Tenancy): the centers themselves, credential look-ups, the engine's housekeeping, the import
+ * queue shared by every process, the server's own secrets and the readiness probe.
+ */
+export function sharedRepositories(db: Executor) {
+  return {
+    contactCenters: new ContactCentersRepository(db),
+    refreshTokens: new RefreshTokensRepository(db),
+    engine: new EngineRepository(db),
+    apiKeys: {
+      findByHash: (keyHash: string) => findApiKeyByHash(db, keyHash),
+      touch: (id: number, now: Date) => touchApiKey(db, id, now),
+    },
+    importQueue: {
+      claimNext: (owner: string, now: Date, leaseMs: number, onlyJobId?: number) =>
+        claimNextImport(db, owner, now, leaseMs, onlyJobId),
+    },
+    serverSecrets: {
+      getOrCreate: (name: string, generate: () => string) => getOrCreateSecret(db, name, generate),
+    },
+    ping: () => pingDatabase(db),
+  };
+}

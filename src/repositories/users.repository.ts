@@ -22,6 +22,10 @@ export class UsersRepository extends VersionedRepository<'users'> {
       .executeTakeFirst();
   }
 
+  async recordLogin(userId: number, now: Date): Promise<void> {
+    await this.scope.updateTable('users').set({ last_login_at: now }).where('id', '=', userId).execute();
+  }
+
   findByUsernames(usernames: string[]): Promise<User[]> {
     if (usernames.length === 0) return Promise.resolve([]);
     return this.scope

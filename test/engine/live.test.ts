@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { REALISTIC_DAY, realisticCallees, scriptedCallees } from '../../src/engine/simulated-carrier.js';
 import type { Agent } from './support/live.js';
 import { LiveWorld } from './support/live.js';
-import { bucketStart } from '../../src/repositories/campaign-stats.repository.js';
+import { bucketStart } from '../../src/domain/stats-buckets.js';
 import { tenantRepositories } from '../../src/repositories/index.js';
 
 let phoneSeq = 0;

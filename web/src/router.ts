@@ -25,10 +25,6 @@ export function useLocation(): Location {
   return location;
 }
 
-export function useRoute(): string[] {
-  return useLocation().path;
-}
-
 export function navigate(path: string): void {
   window.location.hash = `#/${path}`;
 }

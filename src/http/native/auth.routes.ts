@@ -9,6 +9,7 @@ import { getUser } from '../../services/users/read-users.js';
 import { getCenter } from '../../services/centers/update-center.js';
 import { CenterResponse, presentCenter } from './center.routes.js';
 import { errors } from './common.js';
+import { loginRateLimit } from '../login-rate-limit.js';
 import { UserResponse, presentUser } from './users.routes.js';
 
 const SessionResponse = Type.Object({
@@ -18,15 +19,6 @@ const SessionResponse = Type.Object({
   refresh_token: Type.String({ description: 'Single use: each refresh returns a new one' }),
   refresh_expires_in: Type.Integer(),
 });
-
-export function loginRateLimit(perMinute: number) {
-  return {
-    max: perMinute,
-    timeWindow: 60_000,
-    keyGenerator: (request: { ip: string; body?: unknown }) =>
-      `${request.ip}:${String((request.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase()}`,
-  };
-}
 
 export const authRoutes =
   (deps: ServiceDeps, loginPerMinute: number): FastifyPluginAsyncTypebox =>

@@ -12,7 +12,7 @@ import {
   type PreviewUpload,
 } from '../../services/imports/preview-import.js';
 import { authErrors, Nullable } from './common.js';
-import { MAX_IMPORT_BYTES } from './imports.routes.js';
+import { MAX_IMPORT_BYTES } from '../uploads.js';
 
 const PreviewResponse = Type.Object({
   file_name: Type.String(),

@@ -1,4 +1,4 @@
-import multipart, { type Multipart } from '@fastify/multipart';
+import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { stringify } from 'csv-stringify';
@@ -7,12 +7,11 @@ import type { DedupPolicy, DedupScope, ImportJob } from '../../db/schema.js';
 import { invalid } from '../../domain/errors.js';
 import { toPublicId } from '../../domain/public-ids.js';
 import { tenantReader, type RequestContext, type ServiceDeps } from '../../services/context.js';
-import { createImport, storeUpload } from '../../services/imports/create-import.js';
+import { createImport } from '../../services/imports/create-import.js';
+import { MAX_IMPORT_BYTES, receiveUpload } from '../uploads.js';
 import { getImport, importErrors } from '../../services/imports/read-imports.js';
 import { authErrors, IdParams, iso, Nullable, Timestamp, uidParam } from './common.js';
 import { getCampaignById } from '../../services/campaigns/read-campaigns.js';
-
-export const MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
 
 const ImportResponse = Type.Object({
   id: Type.String(),
@@ -64,31 +63,6 @@ export async function presentImport(deps: ServiceDeps, ctx: RequestContext, job:
     started_at: iso(job.started_at),
     finished_at: iso(job.finished_at),
   };
-}
-
-/** Reads a multipart upload: text fields in any order and one file, stored as it streams in. */
-export async function receiveUpload(
-  deps: ServiceDeps,
-  parts: AsyncIterable<Multipart>,
-  maxBytes = MAX_IMPORT_BYTES,
-) {
-  const fields: Record<string, string> = {};
-  let file: { path: string; name: string } | undefined;
-  for await (const part of parts) {
-    if (part.type === 'file') {
-      if (file) throw invalid('One file per import', ['send a single file']);
-      const stored = await storeUpload(deps, part.file, part.filename || 'upload.csv');
-      if (part.file.truncated) {
-        await fs.promises.rm(stored, { force: true });
-        throw invalid('File too large', [`file: larger than ${maxBytes} bytes`]);
-      }
-      file = { path: stored, name: part.filename || 'upload.csv' };
-    } else {
-      fields[part.fieldname] = String(part.value);
-    }
-  }
-  if (!file) throw invalid('No file', ['file is required (multipart field "file")']);
-  return { fields, file };
 }
 
 export const importRoutes =

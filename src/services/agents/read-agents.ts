@@ -1,6 +1,6 @@
 import type { AgentSession, Campaign } from '../../db/schema.js';
 import type { CallLogView } from '../../repositories/call-logs.repository.js';
-import { withContactRefs, type ContactView } from '../../repositories/contacts.repository.js';
+import type { ContactView } from '../../repositories/contacts.repository.js';
 import type { LeadEventView } from '../../repositories/lead-events.repository.js';
 import type { AgentBoardRow } from '../../repositories/agent-sessions.repository.js';
 import { tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
@@ -26,7 +26,7 @@ export async function readDesk(deps: ServiceDeps, ctx: RequestContext): Promise<
   const call = log ? ((await repos.callLogs.view(log.uid)) ?? null) : null;
   const contactId = call?.contact_id ?? session.preview_contact_id;
   const found = contactId ? await repos.contacts.findById(contactId) : undefined;
-  const contact = found ? ((await withContactRefs(repos.scope, [found]))[0] ?? null) : null;
+  const contact = found ? ((await repos.contacts.withRefs([found]))[0] ?? null) : null;
   const history = contact ? await repos.leadEvents.forContact(contact.id, 50) : [];
   return { session, campaign, call, contact, history };
 }

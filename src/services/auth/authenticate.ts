@@ -1,6 +1,5 @@
 import type { Principal } from '../../domain/permissions.js';
-import { findApiKeyByHash, touchApiKey } from '../../repositories/api-keys.repository.js';
-import { tenantRepositories } from '../../repositories/index.js';
+import { tenantRepositories, sharedRepositories } from '../../repositories/index.js';
 import type { ServiceDeps } from '../context.js';
 import { sha256, verifyAccessToken } from './tokens.js';
 
@@ -13,12 +12,12 @@ export const API_KEY_PREFIX = 'odk_';
 export async function authenticate(deps: ServiceDeps, credential: string): Promise<Principal | undefined> {
   const now = deps.clock.now();
   if (credential.startsWith(API_KEY_PREFIX)) {
-    const key = await findApiKeyByHash(deps.db, sha256(credential));
+    const key = await sharedRepositories(deps.db).apiKeys.findByHash(sha256(credential));
     if (!key || key.revoked_at || (key.expires_at && key.expires_at.getTime() <= now.getTime()))
       return undefined;
     // Last-use time is advisory: written at most once a minute per key.
     if (!key.last_used_at || now.getTime() - key.last_used_at.getTime() > 60_000)
-      await touchApiKey(deps.db, key.id, now);
+      await sharedRepositories(deps.db).apiKeys.touch(key.id, now);
     return {
       kind: 'api_key',
       contactCenterId: key.contact_center_id,

@@ -1,7 +1,6 @@
 import type { ContactCenter, User } from '../../db/schema.js';
 import { unauthorized } from '../../domain/errors.js';
-import { ContactCentersRepository } from '../../repositories/contact-centers.repository.js';
-import { tenantRepositories } from '../../repositories/index.js';
+import { tenantRepositories, sharedRepositories } from '../../repositories/index.js';
 import type { ServiceDeps } from '../context.js';
 import { UNUSABLE_HASH, verifyPassword } from './passwords.js';
 import { issueSession, type SessionTokens } from './tokens.js';
@@ -22,7 +21,7 @@ export interface LoginResult {
 
 /** Checks credentials and opens a session. Every failure reads the same, so nothing is revealed. */
 export async function login(deps: ServiceDeps, input: LoginInput): Promise<LoginResult> {
-  const centers = new ContactCentersRepository(deps.db);
+  const centers = sharedRepositories(deps.db).contactCenters;
   const center =
     'shortName' in input.contactCenter
       ? await centers.findByShortName(input.contactCenter.shortName)
@@ -36,7 +35,7 @@ export async function login(deps: ServiceDeps, input: LoginInput): Promise<Login
   }
   return deps.db.transaction().execute(async (trx) => {
     const now = deps.clock.now();
-    await trx.updateTable('users').set({ last_login_at: now }).where('id', '=', user.id).execute();
+    await tenantRepositories(trx, { contactCenterId: center.id }).users.recordLogin(user.id, now);
     const tokens = await issueSession(deps, trx, user, { accessTtlSeconds: input.accessTtlSeconds });
     return { user, center, tokens };
   });

@@ -1,10 +1,7 @@
 import { unauthorized } from '../../domain/errors.js';
-import { RefreshTokensRepository } from '../../repositories/refresh-tokens.repository.js';
-import { tenantRepositories } from '../../repositories/index.js';
+import { tenantRepositories, sharedRepositories } from '../../repositories/index.js';
 import type { ServiceDeps } from '../context.js';
 import { issueSession, sha256, type SessionTokens } from './tokens.js';
-
-export class RefreshTokenReusedError extends Error {}
 
 /**
  * Exchanges a refresh token for a new pair. Each refresh token works once: presenting one that
@@ -13,7 +10,7 @@ export class RefreshTokenReusedError extends Error {}
 export async function refreshSession(deps: ServiceDeps, refreshToken: string): Promise<SessionTokens> {
   const outcome = await deps.db.transaction().execute(async (trx) => {
     const now = deps.clock.now();
-    const tokens = new RefreshTokensRepository(trx);
+    const tokens = sharedRepositories(trx).refreshTokens;
     const stored = await tokens.findByHashForUpdate(sha256(refreshToken));
     if (!stored || stored.revoked_at || stored.expires_at.getTime() <= now.getTime())
       return { kind: 'invalid' as const };

@@ -1,8 +1,8 @@
+import { sharedRepositories } from '../../repositories/index.js';
 import { createHash } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import type { Executor } from '../../db/database.js';
 import type { User } from '../../db/schema.js';
-import { RefreshTokensRepository } from '../../repositories/refresh-tokens.repository.js';
 import type { ServiceDeps } from '../context.js';
 
 export interface SessionTokens {
@@ -69,7 +69,7 @@ export async function issueSession(
   const now = deps.clock.now();
   const accessTtl = options.accessTtlSeconds ?? deps.auth.accessTokenTtlSeconds;
   const refreshToken = `odr_${deps.ids.secret(32)}`;
-  await new RefreshTokensRepository(trx).insert({
+  await sharedRepositories(trx).refreshTokens.insert({
     contact_center_id: user.contact_center_id,
     user_id: user.id,
     family_id: options.familyId ?? deps.ids.uuid(),

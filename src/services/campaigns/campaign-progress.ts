@@ -1,6 +1,5 @@
 import type { ContactStatus } from '../../db/schema.js';
 import { notFound } from '../../domain/errors.js';
-import { CampaignProgressRepository } from '../../repositories/campaign-progress.repository.js';
 import { tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
 
 export type CountsByStatus = Partial<Record<ContactStatus, number>>;
@@ -23,7 +22,7 @@ export async function campaignProgress(
   campaignUids?: string[],
 ): Promise<CampaignProgress[]> {
   const repos = tenantReader(deps, ctx);
-  const progress = new CampaignProgressRepository(repos.scope);
+  const progress = repos.campaignProgress;
   let campaigns: { id: number; uid: string }[];
   if (campaignUids) {
     const wanted = [...new Set(campaignUids)];

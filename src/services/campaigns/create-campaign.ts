@@ -1,5 +1,5 @@
+import { sharedRepositories } from '../../repositories/index.js';
 import type { Campaign } from '../../db/schema.js';
-import { ContactCentersRepository } from '../../repositories/contact-centers.repository.js';
 import { toPublicId } from '../../domain/public-ids.js';
 import { inTenantTransaction, type RequestContext, type ServiceDeps } from '../context.js';
 import { campaignPatch, type CampaignSettingsInput } from './campaign-settings.js';
@@ -21,7 +21,7 @@ export function createCampaign(
   input: CreateCampaignInput,
 ): Promise<Campaign> {
   return inTenantTransaction(deps, ctx, async ({ repos, trx, now, audit }) => {
-    const center = await new ContactCentersRepository(trx).findById(ctx.tenant.contactCenterId);
+    const center = await sharedRepositories(trx).contactCenters.findById(ctx.tenant.contactCenterId);
     if (!center) throw notFound('Contact center');
     const processId = input.processId ?? (await repos.processes.findDefault())?.id;
     if (processId === undefined) throw notFound('Default process');

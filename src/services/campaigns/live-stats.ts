@@ -1,6 +1,6 @@
 import type { AgentSessionState, Campaign, CampaignStats } from '../../db/schema.js';
 import { startOfLocalDay } from '../../domain/local-time.js';
-import { STATS_BUCKET_MS, type StatsTotals } from '../../repositories/campaign-stats.repository.js';
+import { STATS_BUCKET_MS, type StatsTotals } from '../../domain/stats-buckets.js';
 import { tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
 
 export interface LiveStats {

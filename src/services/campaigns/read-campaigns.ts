@@ -1,10 +1,6 @@
 import type { Campaign } from '../../db/schema.js';
 import { notFound } from '../../domain/errors.js';
-import {
-  withReferences,
-  type CampaignFilters,
-  type CampaignView,
-} from '../../repositories/campaigns.repository.js';
+import type { CampaignFilters, CampaignView } from '../../repositories/campaigns.repository.js';
 import type { Page, PageRequest } from '../../repositories/versioned-repository.js';
 import { tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
 
@@ -45,7 +41,7 @@ export async function describeCampaigns(
   ctx: RequestContext,
   campaigns: Campaign[],
 ): Promise<CampaignView[]> {
-  return withReferences(tenantReader(deps, ctx).scope, campaigns);
+  return tenantReader(deps, ctx).campaigns.withReferences(campaigns);
 }
 
 export async function describeCampaign(

@@ -1,9 +1,7 @@
-import { sql } from 'kysely';
 import type { ContactCenter, User } from '../../db/schema.js';
 import { conflict, invalid } from '../../domain/errors.js';
 import { requireCountry, requirePassword, requireTimeZone } from '../../domain/validation.js';
-import { ContactCentersRepository } from '../../repositories/contact-centers.repository.js';
-import { tenantRepositories } from '../../repositories/index.js';
+import { tenantRepositories, sharedRepositories } from '../../repositories/index.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { ServiceDeps } from '../context.js';
 
@@ -35,9 +33,8 @@ export async function createCenter(
   const passwordHash = await hashPassword(input.admin.password, deps.auth.passwordHashCost);
   return deps.db.transaction().execute(async (trx) => {
     const now = deps.clock.now();
-    const centers = new ContactCentersRepository(trx);
-    // Serialises concurrent creations of the same short name into a clear conflict.
-    await sql`select pg_advisory_xact_lock(hashtext(${`center:${shortName}`}))`.execute(trx);
+    const centers = sharedRepositories(trx).contactCenters;
+    await centers.lockShortName(shortName);
     if (await centers.findByShortName(shortName))
       throw conflict(`A contact center named ${shortName} exists`);
     const center = await centers.insert({

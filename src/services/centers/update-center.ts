@@ -1,7 +1,7 @@
+import { sharedRepositories } from '../../repositories/index.js';
 import type { ContactCenter } from '../../db/schema.js';
 import { notFound, staleVersion } from '../../domain/errors.js';
 import { requireCountry, requireTimeZone } from '../../domain/validation.js';
-import { ContactCentersRepository } from '../../repositories/contact-centers.repository.js';
 import { inTenantTransaction, type RequestContext, type ServiceDeps } from '../context.js';
 
 export interface UpdateCenterInput {
@@ -12,8 +12,8 @@ export interface UpdateCenterInput {
 }
 
 export function getCenter(deps: ServiceDeps, ctx: RequestContext): Promise<ContactCenter> {
-  return new ContactCentersRepository(deps.db)
-    .findById(ctx.tenant.contactCenterId)
+  return sharedRepositories(deps.db)
+    .contactCenters.findById(ctx.tenant.contactCenterId)
     .then((c) => c ?? Promise.reject(notFound('Contact center')));
 }
 
@@ -23,7 +23,7 @@ export function updateCenter(
   input: UpdateCenterInput,
 ): Promise<ContactCenter> {
   return inTenantTransaction(deps, ctx, async ({ trx, now, audit }) => {
-    const centers = new ContactCentersRepository(trx);
+    const centers = sharedRepositories(trx).contactCenters;
     const before = await centers.lockForUpdate(ctx.tenant.contactCenterId);
     if (!before) throw notFound('Contact center');
     if (input.version !== undefined && input.version !== before.version) throw staleVersion(before.version);

@@ -1,3 +1,4 @@
+import { sharedRepositories } from '../../repositories/index.js';
 import type { Contact, ContactStatus } from '../../db/schema.js';
 import {
   checkManualTransition,
@@ -9,7 +10,6 @@ import { conflict, invalid, notFound } from '../../domain/errors.js';
 import { contactTimeZone } from '../../domain/phone.js';
 import { toPublicId } from '../../domain/public-ids.js';
 import { isValidTimeZone } from '../../domain/validation.js';
-import { ContactCentersRepository } from '../../repositories/contact-centers.repository.js';
 import { inTenantTransaction, type RequestContext, type ServiceDeps } from '../context.js';
 import { campaignOfContact } from './campaign-leads.js';
 
@@ -61,7 +61,7 @@ export function updateContact(
     if (change.time_zone !== undefined) {
       if (change.time_zone !== null && !isValidTimeZone(change.time_zone))
         throw invalid('Unknown time zone', ['time_zone: unknown']);
-      const center = (await new ContactCentersRepository(trx).findById(ctx.tenant.contactCenterId))!;
+      const center = (await sharedRepositories(trx).contactCenters.findById(ctx.tenant.contactCenterId))!;
       const zone = contactTimeZone(change.time_zone, current.phone_country, center.time_zone);
       patch.time_zone = zone.zone;
       patch.time_zone_source = zone.source;

@@ -1,7 +1,7 @@
+import { sharedRepositories } from '../../repositories/index.js';
 import type { DedupPolicy, DedupScope } from '../../db/schema.js';
 import { invalid, notFound } from '../../domain/errors.js';
 import { toPublicId } from '../../domain/public-ids.js';
-import { ContactCentersRepository } from '../../repositories/contact-centers.repository.js';
 import type { TenantRepositories } from '../../repositories/index.js';
 import { inTenantTransaction, type RequestContext, type ServiceDeps } from '../context.js';
 import { ensureDefaultList } from '../lead-lists/campaign-lead-lists.js';
@@ -28,7 +28,7 @@ export async function resolveDestination(
   now: Date,
   importJobId: number | null = null,
 ): Promise<ContactTarget> {
-  const center = await new ContactCentersRepository(repos.scope.db).findById(ctx.tenant.contactCenterId);
+  const center = await sharedRepositories(repos.scope.db).contactCenters.findById(ctx.tenant.contactCenterId);
   if (!center) throw notFound('Contact center');
   if (!destination.leadListUid && !destination.campaignUid) {
     throw invalid('Say where the contacts go', ['list_id or campaign_id is required']);

@@ -1,9 +1,5 @@
 import type { Contact } from '../../db/schema.js';
-import {
-  withContactRefs,
-  type ContactFilters,
-  type ContactView,
-} from '../../repositories/contacts.repository.js';
+import type { ContactFilters, ContactView } from '../../repositories/contacts.repository.js';
 import { tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
 
 export function getContact(deps: ServiceDeps, ctx: RequestContext, uid: string): Promise<Contact> {
@@ -56,5 +52,5 @@ export function describeContacts(
   ctx: RequestContext,
   contacts: Contact[],
 ): Promise<ContactView[]> {
-  return withContactRefs(tenantReader(deps, ctx).scope, contacts);
+  return tenantReader(deps, ctx).contacts.withRefs(contacts);
 }

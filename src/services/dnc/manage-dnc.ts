@@ -1,8 +1,8 @@
+import { sharedRepositories } from '../../repositories/index.js';
 import type { DncEntry } from '../../db/schema.js';
 import { invalid, notFound } from '../../domain/errors.js';
 import { normalizePhone } from '../../domain/phone.js';
 import { toPublicId } from '../../domain/public-ids.js';
-import { ContactCentersRepository } from '../../repositories/contact-centers.repository.js';
 import type { DncFilters } from '../../repositories/dnc.repository.js';
 import type { Page, PageRequest } from '../../repositories/versioned-repository.js';
 import { inTenantTransaction, tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
@@ -28,7 +28,7 @@ export function addDncNumbers(
   source = 'api',
 ): Promise<DncItemResult[]> {
   return inTenantTransaction(deps, ctx, async ({ repos, trx, now, audit }) => {
-    const center = (await new ContactCentersRepository(trx).findById(ctx.tenant.contactCenterId))!;
+    const center = (await sharedRepositories(trx).contactCenters.findById(ctx.tenant.contactCenterId))!;
     const campaign = campaignUid ? await repos.campaigns.getByUid(campaignUid) : null;
     const results: DncItemResult[] = [];
     const valid: { index: number; phone: string; reason: string }[] = [];
@@ -104,7 +104,7 @@ export async function checkDnc(
   campaignUid: string | null,
 ): Promise<{ phone: string; blocked: boolean; entries: DncEntry[] }> {
   const repos = tenantReader(deps, ctx);
-  const center = (await new ContactCentersRepository(deps.db).findById(ctx.tenant.contactCenterId))!;
+  const center = (await sharedRepositories(deps.db).contactCenters.findById(ctx.tenant.contactCenterId))!;
   const normalized = normalizePhone(phone, center.default_country);
   if (!normalized.ok) throw invalid('Invalid phone number', [`phone: ${normalized.message}`]);
   const campaign = campaignUid ? await repos.campaigns.getByUid(campaignUid) : null;

@@ -10,16 +10,11 @@ import {
 } from '../../engine/dialer.js';
 import type { Random } from '../../engine/random.js';
 import type { Scheduler } from '../../engine/scheduler.js';
-import {
-  bucketStart,
-  type StatsCounter,
-  type StatsDelta,
-} from '../../repositories/campaign-stats.repository.js';
+import { bucketStart, type StatsCounter, type StatsDelta } from '../../domain/stats-buckets.js';
 import { startOfLocalDay } from '../../domain/local-time.js';
 import { tenantRepositories, type TenantRepositories } from '../../repositories/index.js';
 import { systemContext, type RequestContext, type ServiceDeps } from '../context.js';
 import { recordAnswer, recordConnection } from './call-progress.js';
-import { HopperRepository } from '../../repositories/hopper.repository.js';
 import { campaignOpen } from './claim-contacts.js';
 import { ContactHopper } from './contact-hopper.js';
 import { finishCall } from './finish-call.js';
@@ -350,7 +345,7 @@ export class CampaignRun implements ContactSource, CallJournal {
       const info = this.seats.get(seat.id);
       if (info) byUser.set(info.userId, seat);
     }
-    const owners = await new HopperRepository(this.repos.scope).ownersOfDueCallbacks(
+    const owners = await this.repos.hopper.ownersOfDueCallbacks(
       this.campaign.id,
       [...byUser.keys()],
       this.now(),

@@ -1,6 +1,5 @@
 import type { Campaign, CampaignLeadList, Contact } from '../../db/schema.js';
 import { campaignBlocks } from '../../domain/eligibility.js';
-import { HopperRepository } from '../../repositories/hopper.repository.js';
 import { tenantRepositories } from '../../repositories/index.js';
 import type { RequestContext, ServiceDeps } from '../context.js';
 
@@ -67,7 +66,7 @@ export async function claimFromCampaign(
   for (let attempt = 0; ; attempt++) {
     try {
       return await deps.db.transaction().execute(async (trx) => {
-        const hopper = new HopperRepository(tenantRepositories(trx, ctx.tenant).scope);
+        const hopper = tenantRepositories(trx, ctx.tenant).hopper;
         await hopper.settleClaimTransaction();
         const lists = (await hopper.openLists(campaign, now)).filter(
           (l) => !options.listIds || options.listIds.includes(l.lead_list_id),

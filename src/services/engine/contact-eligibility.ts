@@ -1,7 +1,6 @@
 import type { Campaign } from '../../db/schema.js';
 import { evaluateEligibility, type Eligibility } from '../../domain/eligibility.js';
 import { notFound } from '../../domain/errors.js';
-import { HopperRepository } from '../../repositories/hopper.repository.js';
 import { tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
 
 /**
@@ -28,7 +27,7 @@ export async function contactEligibility(
   const mapping = campaign
     ? ((await repos.campaignLeadLists.find(campaign.id, contact.lead_list_id)) ?? null)
     : null;
-  const hopper = new HopperRepository(repos.scope);
+  const hopper = repos.hopper;
   const result = evaluateEligibility({
     now: deps.clock.now(),
     campaign,

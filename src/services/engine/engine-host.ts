@@ -3,8 +3,8 @@ import type { Campaign } from '../../db/schema.js';
 import type { Carrier } from '../../engine/carrier.js';
 import type { Random } from '../../engine/random.js';
 import type { Scheduler, TimerId } from '../../engine/scheduler.js';
-import { EngineRepository } from '../../repositories/engine.repository.js';
-import { tenantRepositories } from '../../repositories/index.js';
+import type { EngineRepository } from '../../repositories/engine.repository.js';
+import { tenantRepositories, sharedRepositories } from '../../repositories/index.js';
 import { changeCampaignStatus } from '../campaigns/update-campaign.js';
 import { systemContext, type ServiceDeps } from '../context.js';
 import { CampaignRun, type EngineContext } from './campaign-run.js';
@@ -50,7 +50,7 @@ export class EngineHost {
     private readonly o: EngineHostOptions,
   ) {
     this.nodeId = o.nodeId ?? `${os.hostname()}:${process.pid}:${deps.ids.uuid().slice(0, 8)}`;
-    this.engine = new EngineRepository(deps.db);
+    this.engine = sharedRepositories(deps.db).engine;
     this.e = {
       deps,
       scheduler: o.scheduler,

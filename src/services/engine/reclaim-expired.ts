@@ -1,5 +1,4 @@
-import { EngineRepository } from '../../repositories/engine.repository.js';
-import { tenantRepositories } from '../../repositories/index.js';
+import { tenantRepositories, sharedRepositories } from '../../repositories/index.js';
 import type { ServiceDeps } from '../context.js';
 
 /**
@@ -10,7 +9,7 @@ import type { ServiceDeps } from '../context.js';
 export async function reclaimExpiredClaims(deps: ServiceDeps): Promise<number> {
   return deps.db.transaction().execute(async (trx) => {
     const now = deps.clock.now();
-    const expired = await new EngineRepository(trx).releaseExpiredClaims(now);
+    const expired = await sharedRepositories(trx).engine.releaseExpiredClaims(now);
     for (const claim of expired) {
       const repos = tenantRepositories(trx, { contactCenterId: claim.contact_center_id });
       const log = claim.last_call_log_id ? await repos.callLogs.findById(claim.last_call_log_id) : undefined;

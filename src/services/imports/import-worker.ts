@@ -1,5 +1,5 @@
 import type { ImportJob } from '../../db/schema.js';
-import { claimNextImport } from '../../repositories/imports.repository.js';
+import { sharedRepositories } from '../../repositories/index.js';
 import type { ServiceDeps } from '../context.js';
 import { runImport, type RunOptions } from './run-import.js';
 
@@ -52,8 +52,7 @@ export class ImportWorker {
   async drain(): Promise<number> {
     let ran = 0;
     while (!this.stopped) {
-      const job = await claimNextImport(
-        this.deps.db,
+      const job = await sharedRepositories(this.deps.db).importQueue.claimNext(
         this.options.owner,
         this.deps.clock.now(),
         this.leaseMs,

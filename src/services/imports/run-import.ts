@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import type { BulkSession } from '../../db/bulk-session.js';
 import type { ImportJob } from '../../db/schema.js';
 import { AppError } from '../../domain/errors.js';
-import { ContactCentersRepository } from '../../repositories/contact-centers.repository.js';
-import { tenantRepositories } from '../../repositories/index.js';
+import { tenantRepositories, sharedRepositories } from '../../repositories/index.js';
 import type { ContactTarget } from '../contacts/prepare-contact.js';
 import type { ServiceDeps } from '../context.js';
 import { inlineBatches, threadedBatches } from './import-threads.js';
@@ -41,7 +40,7 @@ const THREADS_FROM_BYTES = 1024 * 1024;
 export async function runImport(deps: ServiceDeps, job: ImportJob, options: RunOptions): Promise<void> {
   const tenant = { contactCenterId: job.contact_center_id };
   try {
-    const center = await new ContactCentersRepository(deps.db).findById(job.contact_center_id);
+    const center = await sharedRepositories(deps.db).contactCenters.findById(job.contact_center_id);
     if (!center) throw new Error('contact center is gone');
     const target: ContactTarget = {
       leadListId: job.lead_list_id,
@@ -105,12 +104,7 @@ export async function runImport(deps: ServiceDeps, job: ImportJob, options: RunO
 
   async function finish(status: 'completed' | 'failed', error: string | null) {
     const now = deps.clock.now();
-    await tenantRepositories(deps.db, tenant)
-      .scope.updateTable('import_jobs')
-      .set({ status, error, finished_at: now, lease_owner: null, lease_expires_at: null, updated_at: now })
-      .where('id', '=', job.id)
-      .where('lease_owner', '=', options.owner)
-      .execute();
+    await tenantRepositories(deps.db, tenant).imports.finish(job.id, options.owner, status, error, now);
   }
 }
 

@@ -73,10 +73,6 @@ export function getProcess(deps: ServiceDeps, ctx: RequestContext, uid: string):
   return tenantReader(deps, ctx).processes.getByUid(uid);
 }
 
-export function getProcessById(deps: ServiceDeps, ctx: RequestContext, id: number): Promise<Process> {
-  return tenantReader(deps, ctx).processes.getById(id);
-}
-
 export function listProcesses(
   deps: ServiceDeps,
   ctx: RequestContext,

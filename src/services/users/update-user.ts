@@ -1,8 +1,8 @@
+import { sharedRepositories } from '../../repositories/index.js';
 import type { Role, User } from '../../db/schema.js';
 import { conflict, forbidden } from '../../domain/errors.js';
 import { toPublicId } from '../../domain/public-ids.js';
 import { requirePassword } from '../../domain/validation.js';
-import { RefreshTokensRepository } from '../../repositories/refresh-tokens.repository.js';
 import { hashPassword } from '../auth/passwords.js';
 import { inTenantTransaction, type RequestContext, type ServiceDeps } from '../context.js';
 
@@ -47,7 +47,7 @@ export async function updateUser(
     const { before, after } = await repos.users.update(current.id, patch, now, input.version);
     // A new password or a disabled account ends every open session of that user.
     if (passwordHash !== undefined || after.status === 'disabled') {
-      await new RefreshTokensRepository(trx).revokeAllForUser(after.id, now);
+      await sharedRepositories(trx).refreshTokens.revokeAllForUser(after.id, now);
     }
     await audit('user.update', 'user', toPublicId('user', after.uid), before, after);
     return after;

@@ -12,7 +12,7 @@ import { createContacts } from '../../../services/contacts/create-contacts.js';
 import type { ServiceDeps } from '../../../services/context.js';
 import { importNow } from '../../../services/imports/import-now.js';
 import { authErrors, IdParams, iso, Nullable, Timestamp, uidParam } from '../../native/common.js';
-import { receiveUpload } from '../../native/imports.routes.js';
+import { receiveUpload } from '../../uploads.js';
 import { sendNativeError } from '../../plugins/errors.js';
 
 /** DialNexa's documented upload limit. */

@@ -5,7 +5,7 @@ import { login } from '../../../services/auth/login.js';
 import { listCampaigns } from '../../../services/campaigns/read-campaigns.js';
 import { listProcesses } from '../../../services/processes/manage-processes.js';
 import type { ProcessSort } from '../../../repositories/processes.repository.js';
-import { loginRateLimit } from '../../native/auth.routes.js';
+import { loginRateLimit } from '../../login-rate-limit.js';
 import {
   exotelEnvelope,
   exotelErrors as errors,

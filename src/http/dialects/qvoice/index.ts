@@ -5,7 +5,7 @@ import { hexOfUuid } from '../../../domain/public-ids.js';
 import { login } from '../../../services/auth/login.js';
 import { getCenter } from '../../../services/centers/update-center.js';
 import type { ServiceDeps } from '../../../services/context.js';
-import { loginRateLimit } from '../../native/auth.routes.js';
+import { loginRateLimit } from '../../login-rate-limit.js';
 import { qvoiceErrors, sendQvoiceError } from './envelope.js';
 import { qvoiceLeadRoutes } from './lead-routes.js';
 import { qvoiceReportRoutes } from './report-routes.js';

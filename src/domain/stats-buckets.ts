@@ -1,0 +1,26 @@
+import type { CampaignStats } from '../db/schema.js';
+
+/** Campaign counters are summed in buckets of this length: what happened when, over any day or range. */
+export const STATS_BUCKET_MS = 15 * 60_000;
+
+export type StatsCounter = Exclude<keyof CampaignStats, 'contact_center_id' | 'campaign_id' | 'bucket_start'>;
+export type StatsDelta = Partial<Record<StatsCounter, number>>;
+
+export const STATS_COUNTERS: readonly StatsCounter[] = [
+  'dials',
+  'person_answers',
+  'machine_answers',
+  'connected',
+  'abandoned',
+  'no_answer',
+  'busy',
+  'invalid_number',
+  'failed',
+  'talk_ms',
+];
+
+export type StatsTotals = Record<StatsCounter, number>;
+
+export function bucketStart(at: Date): Date {
+  return new Date(Math.floor(at.getTime() / STATS_BUCKET_MS) * STATS_BUCKET_MS);
+}
