@@ -107,6 +107,20 @@ module.exports = {
       },
     },
     {
+      name: 'row-work-is-pure',
+      severity: 'error',
+      comment:
+        'src/imports is the pure row work of imports and the bulk contact API (read files, map ' +
+        'columns, check and encode rows, batch them, on threads): no database, services or HTTP. ' +
+        'It encodes rows in the staging format of src/repositories/contact-stage.ts.',
+      from: { path: '^src/imports/' },
+      to: {
+        path: '^src/(http|services|repositories|cli|engine)/|^src/db/|^node_modules/(kysely|pg|fastify|@fastify)',
+        pathNot: ['^src/repositories/contact-stage\\.ts$', '^src/db/schema\\.ts$'],
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
       name: 'routes-not-across-apis',
       severity: 'error',
       comment:

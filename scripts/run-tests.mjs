@@ -1,9 +1,20 @@
 #!/usr/bin/env node
-// Runs every test/**/*.test.ts with Node's test runner and tsx (Node 20's --test takes no globs).
-// Arguments narrow the run to files whose path contains one of them: `npm test -- leads web`.
+// Runs every test/**/*.test.ts with Node's test runner and tsx, several files at once: each file
+// runs in a process of its own with its own database, so files never share state. A file's
+// output is printed whole when it ends (never interleaved), then a summary with each file's time.
+//
+//   npm test                    every file
+//   npm test -- leads web       files whose path contains one of the words
+//   TEST_CONCURRENCY=1 npm test one file at a time (default: the machine's cores + 1, at least 2)
+//
+// The slowest files start first (their times from the last run are kept in
+// artifacts/test-times.json), so the run ends soon after its longest file does.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+
+const TIMES = path.join('artifacts', 'test-times.json');
 
 const filters = process.argv.slice(2);
 const files = fs
@@ -18,7 +29,70 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], {
-  stdio: 'inherit',
-});
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+function readTimes() {
+  try {
+    return JSON.parse(fs.readFileSync(TIMES, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+function concurrency() {
+  const asked = process.env.TEST_CONCURRENCY;
+  if (asked === undefined || asked === '') return Math.max(2, os.availableParallelism() + 1);
+  const n = Number(asked);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`TEST_CONCURRENCY must be a whole number of files at once (1 or more), not "${asked}"`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const previous = readTimes();
+// Unknown files count as slow: a new file should not be the one the run waits for at the end.
+const queue = [...files].sort((a, b) => (previous[b] ?? Infinity) - (previous[a] ?? Infinity));
+const parallel = Math.min(concurrency(), files.length);
+const started = Date.now();
+const results = [];
+
+function runFile(file) {
+  return new Promise((resolve) => {
+    const begun = Date.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', file], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
+    });
+    const output = [];
+    child.stdout.on('data', (chunk) => output.push(chunk));
+    child.stderr.on('data', (chunk) => output.push(chunk));
+    child.on('close', (code, signal) => {
+      const seconds = (Date.now() - begun) / 1000;
+      const ok = code === 0;
+      process.stdout.write(
+        `\n── ${file} ${ok ? 'passed' : `FAILED (${signal ?? `exit ${code}`})`} in ${seconds.toFixed(1)} s\n`,
+      );
+      process.stdout.write(Buffer.concat(output));
+      results.push({ file, ok, seconds });
+      resolve();
+    });
+  });
+}
+
+async function lane() {
+  for (let file = queue.shift(); file !== undefined; file = queue.shift()) await runFile(file);
+}
+
+await Promise.all(Array.from({ length: parallel }, lane));
+
+const wall = (Date.now() - started) / 1000;
+const failed = results.filter((r) => !r.ok);
+fs.mkdirSync(path.dirname(TIMES), { recursive: true });
+fs.writeFileSync(
+  TIMES,
+  JSON.stringify({ ...previous, ...Object.fromEntries(results.map((r) => [r.file, r.seconds])) }, null, 2),
+);
+console.log(`\n── ${results.length} files, ${parallel} at a time, in ${wall.toFixed(1)} s wall time`);
+for (const r of [...results].sort((a, b) => b.seconds - a.seconds))
+  console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.seconds.toFixed(1).padStart(7)} s  ${r.file}`);
+if (failed.length) console.log(`\n${failed.length} file(s) failed: ${failed.map((r) => r.file).join(', ')}`);
+process.exit(failed.length ? 1 : 0);

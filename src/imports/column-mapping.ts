@@ -1,5 +1,5 @@
 import { invalid } from '../domain/errors.js';
-import type { ContactFields } from '../services/contacts/prepare-contact.js';
+import type { ContactFields } from './prepare-contact.js';
 
 /** Where a column goes: a contact field, a custom variable (`var:name`), or nowhere (`ignore`). */
 export type ColumnTarget = keyof Omit<ContactFields, 'variables'> | `var:${string}` | 'ignore';

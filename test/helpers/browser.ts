@@ -6,11 +6,17 @@ import { webDirectory } from '../../src/http/web.js';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = path.resolve('artifacts', 'screenshots');
 
-/** Why browser tests cannot run here, or undefined when they can. */
+/**
+ * Why browser tests cannot run here, or undefined when they can. On a developer's machine a
+ * missing Chromium skips them (with this reason in the report); in CI (`CI=true`) it is an error,
+ * so a run that never opened the console cannot pass.
+ */
 export function browserSkipReason(): string | undefined {
-  return fs.existsSync(CHROMIUM)
-    ? undefined
-    : `no Chromium at ${CHROMIUM} (install Debian's chromium package, or set CHROMIUM_PATH): browser tests skipped`;
+  if (fs.existsSync(CHROMIUM)) return undefined;
+  const missing = `no Chromium at ${CHROMIUM} (install Debian's chromium package, or set CHROMIUM_PATH)`;
+  if (process.env.CI === 'true')
+    throw new Error(`${missing}: CI=true runs the browser tests, it never skips them`);
+  return `${missing}: browser tests skipped`;
 }
 
 function newestMtime(dir: string): number {

@@ -5,7 +5,7 @@ import { toPublicId } from '../../domain/public-ids.js';
 import type { TenantRepositories } from '../../repositories/index.js';
 import { inTenantTransaction, type RequestContext, type ServiceDeps } from '../context.js';
 import { ensureDefaultList } from '../lead-lists/campaign-lead-lists.js';
-import { prepareContact, type ContactFields, type ContactTarget } from './prepare-contact.js';
+import { prepareContact, type ContactFields, type ContactTarget } from '../../imports/prepare-contact.js';
 import { writeContactBatch } from './write-contact-batch.js';
 
 /** Where contacts go: a list, a campaign (its default list), or a list within a campaign. */

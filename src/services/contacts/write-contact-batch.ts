@@ -1,7 +1,7 @@
 import type { TenantRepositories } from '../../repositories/index.js';
 import type { NewContact } from '../../repositories/contacts.repository.js';
 import type { RowOutcome } from '../../repositories/contact-batches.repository.js';
-import type { ContactTarget, DedupRule } from './prepare-contact.js';
+import type { ContactTarget, DedupRule } from '../../imports/prepare-contact.js';
 
 export type { RowOutcome };
 

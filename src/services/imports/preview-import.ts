@@ -7,7 +7,7 @@ import { resolveColumns, rowToFields, type ColumnTarget } from '../../imports/co
 import { isHeaderRow } from '../../imports/header-row.js';
 import { readCsv, readXlsx, type SourceRow } from '../../imports/read-rows.js';
 import { getCenter } from '../centers/update-center.js';
-import { prepareContact } from '../contacts/prepare-contact.js';
+import { prepareContact } from '../../imports/prepare-contact.js';
 import type { RequestContext, ServiceDeps } from '../context.js';
 import { importFormat } from './create-import.js';
 

@@ -3,11 +3,11 @@ import type { BulkSession } from '../../db/bulk-session.js';
 import type { ImportJob } from '../../db/schema.js';
 import { AppError } from '../../domain/errors.js';
 import { tenantRepositories, sharedRepositories } from '../../repositories/index.js';
-import type { ContactTarget } from '../contacts/prepare-contact.js';
+import type { ContactTarget } from '../../imports/prepare-contact.js';
 import type { ServiceDeps } from '../context.js';
-import { inlineBatches, threadedBatches } from './import-threads.js';
-import type { PreparedBatch } from './prepare-rows.js';
-import type { ReadSpec } from './read-batches.js';
+import { inlineBatches, threadedBatches } from '../../imports/import-threads.js';
+import type { PreparedBatch } from '../../imports/prepare-rows.js';
+import type { ReadSpec } from '../../imports/read-batches.js';
 
 export interface RunOptions {
   owner: string;

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { AppError, type ErrorKind } from '../../domain/errors.js';
+import { AppError, type ErrorKind } from '../domain/errors.js';
 import { prepareRows, type PreparedBatch, type PrepareSpec } from './prepare-rows.js';
 import { readBatches, type ReadBatch, type ReadSpec, type RowPreparer } from './read-batches.js';
 

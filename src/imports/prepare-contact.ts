@@ -1,8 +1,8 @@
-import type { DedupPolicy, TimeZoneSource } from '../../db/schema.js';
-import { stringifyVariables, variableProblems } from '../../domain/contact-lifecycle.js';
-import { contactTimeZone, normalizePhone } from '../../domain/phone.js';
-import { isValidTimeZone } from '../../domain/validation.js';
-import type { NewContact } from '../../repositories/contacts.repository.js';
+import type { DedupPolicy, TimeZoneSource } from '../db/schema.js';
+import { stringifyVariables, variableProblems } from '../domain/contact-lifecycle.js';
+import { contactTimeZone, normalizePhone } from '../domain/phone.js';
+import { isValidTimeZone } from '../domain/validation.js';
+import type { NewContact } from '../repositories/contacts.repository.js';
 
 /** A contact as a client or a file row gives it, before any checking. */
 export interface ContactFields {

@@ -1,7 +1,7 @@
-import type { SourceRow } from '../../imports/read-rows.js';
-import { rowToFields, type ColumnTarget } from '../../imports/column-mapping.js';
-import { rejectedStageLine, stageLine } from '../../repositories/contact-stage.js';
-import { prepareContact, type ContactTarget } from '../contacts/prepare-contact.js';
+import type { SourceRow } from './read-rows.js';
+import { rowToFields, type ColumnTarget } from './column-mapping.js';
+import { rejectedStageLine, stageLine } from '../repositories/contact-stage.js';
+import { prepareContact, type ContactTarget } from './prepare-contact.js';
 
 /** What every row of one import is checked against. Plain data: it is sent to preparation threads. */
 export interface PrepareSpec {

@@ -1,8 +1,8 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { resolveColumns, type ColumnTarget } from '../../imports/column-mapping.js';
-import { isHeaderRow } from '../../imports/header-row.js';
-import { readCsv, readXlsx, type SourceRow } from '../../imports/read-rows.js';
-import type { ContactTarget } from '../contacts/prepare-contact.js';
+import { resolveColumns, type ColumnTarget } from './column-mapping.js';
+import { isHeaderRow } from './header-row.js';
+import { readCsv, readXlsx, type SourceRow } from './read-rows.js';
+import type { ContactTarget } from './prepare-contact.js';
 import type { PreparedBatch, PrepareSpec } from './prepare-rows.js';
 
 /** What reading an import's file needs. Plain data: it is sent to the reader thread. */

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { scriptedCallees } from '../../src/engine/simulated-carrier.js';
+import { LiveWorld } from './support/live.js';
+import { callsOf, assertNoOverlap, assertAttemptsCountedOnce } from './support/call-rows.js';
+
+const MINUTE = 60_000;
+
+describe('several engine processes share one campaign', () => {
+  test('two engine processes share one campaign: agents split, no contact or number dialled twice', async () => {
+    const w = await LiveWorld.create();
+    try {
+      const callees = scriptedCallees({}, { outcome: 'person', afterMs: 4000, talkMs: 40_000 });
+      const a = w.host('node-a', callees, 1);
+      const campaign = await w.campaign({ dialing_mode: 'power', lines_per_agent: 1.5, wrap_up_seconds: 5 });
+      const list = await w.list(campaign.id, 'Shared list');
+      await w.contacts(
+        list.id,
+        Array.from({ length: 120 }, (_, i) => `+9197${String(20000000 + i)}`),
+      );
+      await w.agents(campaign.id, 6);
+      await w.ok('POST', `/v1/campaigns/${campaign.id}/start`, {});
+      await w.run(MINUTE);
+      // A second process joins a campaign the first is already dialing.
+      const b = w.host('node-b', callees, 2);
+      await w.run(20 * MINUTE);
+
+      const db = w.t.deps.db;
+      const owners = (
+        await sql<{
+          owner: string;
+          n: number;
+        }>`select engine_owner as owner, count(*)::int as n from agent_sessions
+          where campaign_id = ${campaign.numeric_id} and state <> 'logged_out' group by engine_owner`.execute(
+          db,
+        )
+      ).rows;
+      assert.deepEqual(
+        owners.map((o) => [o.owner, o.n]).sort(),
+        [
+          ['node-a', 3],
+          ['node-b', 3],
+        ],
+        'each process drives its share of the agents',
+      );
+      const calls = await callsOf(db, campaign.numeric_id);
+      const byOwner = new Set(calls.map((c) => c.owner));
+      assert.ok(byOwner.has('node-a') && byOwner.has('node-b'), 'both processes dialled');
+      assert.ok(a.carrier.liveCalls + b.carrier.liveCalls <= 9, 'never more lines than 1.5 per agent in all');
+      assertNoOverlap(calls);
+      await assertAttemptsCountedOnce(db, calls, list.numeric_id);
+      const perContact = new Map<number, number>();
+      for (const c of calls) perContact.set(c.contact_id, (perContact.get(c.contact_id) ?? 0) + 1);
+      assert.ok(
+        [...perContact.values()].every((n) => n === 1),
+        'every contact answered at its only call',
+      );
+      assert.ok(calls.length >= 100, `${calls.length} calls in 20 minutes`);
+    } finally {
+      await w.close();
+    }
+  });
+});
