@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { type ServiceDeps } from '../../../src/services/context.js';
 
-
 export interface CallRow {
   contact_id: number;
   phone: string;
