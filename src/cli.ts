@@ -1,19 +1,31 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import fs from 'node:fs';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { migrateToLatest } from './db/migrator.js';
 import { DEMO_BOTS, DEMO_CAMPAIGN, DEMO_CENTER, DEMO_USERS, ensureDemoCenter } from './demo.js';
 import { demoFloor } from './demo-floor.js';
 import { Random } from './engine/random.js';
 import { openDatabase, prepareRuntime } from './runtime.js';
-import { serve } from './server.js';
+import type { DatabaseHandle } from './db/database.js';
+import { PortInUseError, serve } from './server.js';
 import type { ServiceDeps } from './services/context.js';
 import { createCenter } from './services/centers/create-center.js';
 import { importCommand } from './cli/import-command.js';
 
-function config(): Config {
+/** Where the server listens, from --host/--port; each overrides its environment variable. */
+interface ListenOptions {
+  host?: string;
+  port?: string;
+}
+
+function config(listen: ListenOptions = {}): Config {
   try {
-    return loadConfig();
+    return loadConfig({
+      ...process.env,
+      ...(listen.host === undefined ? {} : { HOST: listen.host }),
+      ...(listen.port === undefined ? {} : { PORT: listen.port }),
+    });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -37,16 +49,46 @@ async function withRuntime(work: (deps: ServiceDeps, cfg: Config) => Promise<voi
   }
 }
 
-const program = new Command().name('outdial').description('Outdial: outbound contact-center campaign server');
+/** The version in package.json, found from the source (src/) or the build (dist/src/). */
+function packageVersion(): string {
+  for (const candidate of ['../package.json', '../../package.json']) {
+    const file = new URL(candidate, import.meta.url);
+    if (!fs.existsSync(file)) continue;
+    const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === 'outdial' && pkg.version) return pkg.version;
+  }
+  return 'unknown';
+}
 
-program
-  .command('serve')
+/** Serves until stopped; a port already in use is one line on stderr and exit code 1. */
+async function serving<T>(start: () => Promise<T>, handle: DatabaseHandle): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    if (!(error instanceof PortInUseError)) throw error;
+    console.error(`outdial: ${error.message}`);
+    await handle.close();
+    process.exit(1);
+  }
+}
+
+const program = new Command()
+  .name('outdial')
+  .description('Outdial: outbound contact-center campaign server')
+  .version(packageVersion(), '-v, --version', 'print the version and exit');
+
+const listenOptions = (command: Command) =>
+  command
+    .option('--host <address>', 'address to listen on (overrides HOST; default 127.0.0.1)')
+    .option('--port <number>', 'port to listen on (overrides PORT; default 3000; 0 picks a free one)');
+
+listenOptions(program.command('serve'))
   .description('Apply pending migrations and serve the API')
-  .action(async () => {
-    const cfg = config();
+  .action(async (opts: ListenOptions) => {
+    const cfg = config(opts);
     const handle = await openDatabase(cfg);
     const deps = await prepareRuntime(handle, cfg);
-    await serve(cfg, handle, deps);
+    await serving(() => serve(cfg, handle, deps), handle);
   });
 
 program
@@ -117,15 +159,14 @@ program
     });
   });
 
-program
-  .command('demo')
+listenOptions(program.command('demo'))
   .description('Serve with a demo contact center (created on first run)')
-  .action(async () => {
-    const cfg = config();
+  .action(async (opts: ListenOptions) => {
+    const cfg = config(opts);
     const handle = await openDatabase(cfg);
     const deps = await prepareRuntime(handle, cfg);
     const { created } = await ensureDemoCenter(deps);
-    const server = await serve(cfg, handle, deps);
+    const server = await serving(() => serve(cfg, handle, deps), handle);
     const floor = server.engine
       ? await demoFloor(deps, server.scheduler, new Random(cfg.carrierSeed + 1), (error) =>
           console.error('demo floor:', (error as Error).message),

@@ -11,6 +11,9 @@ import { RealTimeScheduler } from './engine/scheduler.js';
 import { REALISTIC_DAY, realisticCallees, SimulatedCarrier } from './engine/simulated-carrier.js';
 import { EngineHost } from './services/engine/engine-host.js';
 
+/** The address asked for is taken by another process (said in one line, not a stack trace). */
+export class PortInUseError extends Error {}
+
 export interface RunningServer {
   app: FastifyInstance;
   url: string;
@@ -78,10 +81,21 @@ export async function serve(
     threads: config.importThreads,
     onError: (error, job) => logger.error({ err: error, importJob: job.id }, 'import failed'),
   });
+  // Listening comes first: a taken port ends here, before any job or call has started.
+  let url: string;
+  try {
+    url = await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await app.close();
+    if ((error as { code?: string }).code === 'EADDRINUSE')
+      throw new PortInUseError(
+        `${config.host}:${config.port} is already in use: stop what listens there, or choose another port (--port or PORT)`,
+      );
+    throw error;
+  }
   imports.start();
   const scheduler = new RealTimeScheduler();
   const engine = config.engine === 'on' ? startEngine(config, deps, scheduler, logger) : null;
-  const url = await app.listen({ host: config.host, port: config.port });
   logger.info({ url, database: handle.kind }, 'Outdial is serving');
 
   let stopping: Promise<void> | undefined;

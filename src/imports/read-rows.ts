@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse';
-import type ExcelJS from 'exceljs';
+import type { CellValue, Row } from '@cj-tech-master/excelts';
 import fs from 'node:fs';
 
 /** One data row of an uploaded file: its line (1-based, counting the header) and its cells. */
@@ -110,12 +110,12 @@ export async function readCsv(path: string, hasHeader: (first: string[]) => bool
   return { header, rows: rows() };
 }
 
-function cellText(value: ExcelJS.CellValue): string {
+function cellText(value: CellValue): string {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'object') {
     if ('text' in value && typeof value.text === 'string') return value.text;
-    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
+    if ('result' in value) return cellText(value.result as CellValue);
     if ('richText' in value) return value.richText.map((r) => r.text).join('');
     if ('hyperlink' in value) return String((value as { text?: unknown }).text ?? value.hyperlink);
     return '';
@@ -125,9 +125,9 @@ function cellText(value: ExcelJS.CellValue): string {
 
 /** Streams the first worksheet of an XLSX file, row by row. */
 export async function readXlsx(path: string, hasHeader: (first: string[]) => boolean): Promise<SourceFile> {
-  // Loaded on demand: a large library that CSV imports never need.
-  const { default: Excel } = await import('exceljs');
-  const reader = new Excel.stream.xlsx.WorkbookReader(path, {
+  // Loaded on demand: CSV imports never need it.
+  const { WorkbookReader } = await import('@cj-tech-master/excelts');
+  const reader = new WorkbookReader(path, {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
     styles: 'ignore',
@@ -135,8 +135,8 @@ export async function readXlsx(path: string, hasHeader: (first: string[]) => boo
   });
   async function* allRows(): AsyncGenerator<SourceRow> {
     for await (const worksheet of reader) {
-      for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
-        const values = row.values as ExcelJS.CellValue[];
+      for await (const row of worksheet as AsyncIterable<Row>) {
+        const values = row.values;
         const cells: string[] = [];
         for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]));
         if (cells.every((c) => c.trim() === '')) continue;

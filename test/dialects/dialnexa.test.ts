@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import ExcelJS from 'exceljs';
+import { Workbook } from '@cj-tech-master/excelts';
 import type { InjectOptions } from 'fastify';
 import { as, seedCenter, startTestApp, type SeededCenter, type TestApp } from '../helpers/harness.js';
 import { multipart } from '../helpers/multipart.js';
@@ -330,7 +330,7 @@ describe('DialNexa dialect: campaigns, campaign leads, file upload', () => {
     const again = (await upload({ name: 'leads.csv', content: csv })).json();
     assert.deepEqual([again.leads_created, again.leads_skipped], [0, 5]);
 
-    const workbook = new ExcelJS.Workbook();
+    const workbook = new Workbook();
     const sheet = workbook.addWorksheet('Leads');
     sheet.addRow(['phone_number', 'name', 'city']);
     sheet.addRow(['9876500005', 'Meera Nair', 'Kochi']);

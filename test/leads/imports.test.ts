@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import ExcelJS from 'exceljs';
+import { Workbook } from '@cj-tech-master/excelts';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { connectPglite, type DatabaseHandle } from '../../src/db/database.js';
 import { loadConfig } from '../../src/config.js';
@@ -123,7 +123,7 @@ describe('bulk import', () => {
   });
 
   test('an XLSX file imports like a CSV, with a column mapping', async () => {
-    const workbook = new ExcelJS.Workbook();
+    const workbook = new Workbook();
     const sheet = workbook.addWorksheet('Leads');
     sheet.addRow(['Mobile', 'Customer', 'Loan amount', 'Junk']);
     sheet.addRow(['98123 45678', 'Asha', 250000, 'x']);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import ExcelJS from 'exceljs';
+import { Workbook } from '@cj-tech-master/excelts';
 import { multipart } from '../helpers/multipart.js';
 import { as, seedCenter, startTestApp, type SeededCenter, type TestApp } from '../helpers/harness.js';
 
@@ -122,7 +122,7 @@ describe('import preview', () => {
   });
 
   test('XLSX: the first sheet’s first rows', async () => {
-    const workbook = new ExcelJS.Workbook();
+    const workbook = new Workbook();
     const sheet = workbook.addWorksheet('Leads');
     sheet.addRow(['Mobile', 'Name', 'Amount']);
     for (let i = 0; i < 30; i++) sheet.addRow([`98765432${String(i).padStart(2, '0')}`, `N${i}`, i * 10]);
