@@ -8,13 +8,16 @@
 //   TEST_CONCURRENCY=1 npm test one file at a time (default: the machine's cores + 1, at least 2)
 //
 // The slowest files start first (their times from the last run are kept in
-// artifacts/test-times.json), so the run ends soon after its longest file does.
+// artifacts/test-times.json, else scripts/test-times.json; the largest first when there are
+// none), so the run ends soon after its longest file does.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 const TIMES = path.join('artifacts', 'test-times.json');
+// Times of a whole run on a 2-core machine, committed: the order of a fresh checkout's first run.
+const SEED = path.join('scripts', 'test-times.json');
 
 const filters = process.argv.slice(2);
 const files = fs
@@ -29,9 +32,9 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-function readTimes() {
+function readTimes(file) {
   try {
-    return JSON.parse(fs.readFileSync(TIMES, 'utf8'));
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch {
     return {};
   }
@@ -48,9 +51,13 @@ function concurrency() {
   return n;
 }
 
-const previous = readTimes();
-// Unknown files count as slow: a new file should not be the one the run waits for at the end.
-const queue = [...files].sort((a, b) => (previous[b] ?? Infinity) - (previous[a] ?? Infinity));
+const previous = { ...readTimes(SEED), ...readTimes(TIMES) };
+// Files without a time yet (a fresh checkout, a new file) go first, the larger ones before the
+// smaller: a slow file should not be the one the whole run waits for at the end.
+const size = (file) => fs.statSync(file).size;
+const queue = [...files].sort(
+  (a, b) => (previous[b] ?? Infinity) - (previous[a] ?? Infinity) || size(b) - size(a),
+);
 const parallel = Math.min(concurrency(), files.length);
 const started = Date.now();
 const results = [];
@@ -89,7 +96,11 @@ const failed = results.filter((r) => !r.ok);
 fs.mkdirSync(path.dirname(TIMES), { recursive: true });
 fs.writeFileSync(
   TIMES,
-  JSON.stringify({ ...previous, ...Object.fromEntries(results.map((r) => [r.file, r.seconds])) }, null, 2),
+  JSON.stringify(
+    { ...readTimes(TIMES), ...Object.fromEntries(results.map((r) => [r.file, Math.round(r.seconds)])) },
+    null,
+    2,
+  ),
 );
 console.log(`\n── ${results.length} files, ${parallel} at a time, in ${wall.toFixed(1)} s wall time`);
 for (const r of [...results].sort((a, b) => b.seconds - a.seconds))

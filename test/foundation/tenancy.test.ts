@@ -338,7 +338,14 @@ describe('tenancy: another center’s objects are invisible and untouchable', ()
       `/v1/contacts/${acmeIds.engine.contact.id}/history`,
       `/v1/agents`,
     ];
-    return Promise.all(urls.map(async (url) => (await admin({ method: 'GET', url })).body));
+    return Promise.all(
+      urls.map(async (url) => {
+        const res = await admin({ method: 'GET', url });
+        // An error answer would compare equal before and after, hiding any change.
+        assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
+        return res.body;
+      }),
+    );
   }
 
   test('every native route with a path id is in the cross-tenant table', async () => {
@@ -394,7 +401,11 @@ describe('tenancy: another center’s objects are invisible and untouchable', ()
       '/v1/api-keys',
       '/v1/audit-log',
     ]) {
-      const body = (await globexAdmin({ method: 'GET', url: `${url}?limit=100` })).body;
+      const res = await globexAdmin({ method: 'GET', url: `${url}?limit=100` });
+      // An error answer would show no acme id either: the list must be globex's own, and not empty.
+      assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
+      assert.ok(res.json().data.length > 0, `${url}: globex sees none of its own rows`);
+      const body = res.body;
       for (const id of [
         acmeIds.campaign.id,
         acmeIds.process.id,

@@ -46,7 +46,9 @@ describe('import rules: every rejection, dedup scopes and policies, threads, lea
 
   async function result(id: string) {
     const job = (await sup()({ method: 'GET', url: `/v1/imports/${id}` })).json();
-    const csv = (await sup()({ method: 'GET', url: job.errors_url })).body;
+    const errorsCsv = await sup()({ method: 'GET', url: job.errors_url });
+    assert.equal(errorsCsv.statusCode, 200, errorsCsv.body);
+    const csv = errorsCsv.body;
     return { job, report: parseCsv(csv, { from_line: 2 }) as string[][] };
   }
 

@@ -52,7 +52,9 @@ describe('bulk import', () => {
     const job = (
       await as(t, acme.tokens.supervisor)({ method: 'GET', url: `/v1/imports/${res.json().id}` })
     ).json();
-    const report = (await as(t, acme.tokens.supervisor)({ method: 'GET', url: job.errors_url })).body;
+    const errorsCsv = await as(t, acme.tokens.supervisor)({ method: 'GET', url: job.errors_url });
+    assert.equal(errorsCsv.statusCode, 200, errorsCsv.body);
+    const report = errorsCsv.body;
     return { job, report: (parseCsv(report, { from_line: 2 }) as string[][]).map((r) => r.join('|')) };
   }
 
