@@ -261,6 +261,8 @@ export interface ContactsTable {
   max_retries: number | null;
   cool_off_seconds: number | null;
   time_zone: string;
+  /** Every zone the contact may be in; `time_zone` is one of them. Calling hours hold in each. */
+  time_zones: string[];
   time_zone_source: TimeZoneSource;
   status: Generated<ContactStatus>;
   attempts: Generated<number>;

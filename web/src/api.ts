@@ -286,6 +286,7 @@ export interface Contact {
   max_retries: number | null;
   cool_off_seconds: number | null;
   time_zone: string;
+  time_zones: string[];
   time_zone_source: string;
   status: ContactStatus;
   attempts: number;
@@ -357,6 +358,8 @@ export interface ImportPreview {
       status: 'ok' | 'rejected';
       phone_number: string | null;
       time_zone: string | null;
+      time_zones: string[] | null;
+      time_zone_source: string | null;
       reason: string | null;
       message: string | null;
     } | null;

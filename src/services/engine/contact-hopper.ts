@@ -1,5 +1,5 @@
 import type { Campaign, Contact } from '../../db/schema.js';
-import { withinHours } from '../../domain/local-time.js';
+import { withinHoursEverywhere } from '../../domain/local-time.js';
 import { tenantRepositories } from '../../repositories/index.js';
 import type { RequestContext, ServiceDeps } from '../context.js';
 import { campaignOpen, claimFromCampaign, type ClaimOptions } from './claim-contacts.js';
@@ -140,7 +140,7 @@ export class ContactHopper {
     if (!campaign) return false;
     return (
       campaignOpen(campaign, now) &&
-      withinHours(now, contact.time_zone, campaign.calling_hours_start, campaign.calling_hours_end)
+      withinHoursEverywhere(now, contact.time_zones, campaign.calling_hours_start, campaign.calling_hours_end)
     );
   }
 
