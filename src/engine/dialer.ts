@@ -183,11 +183,12 @@ export class Dialer {
     settings: Partial<
       Pick<
         DialerOptions,
-        'mode' | 'linesPerAgent' | 'concurrencyLimit' | 'previewTimeoutMs' | 'ringTimeoutMs'
+        'mode' | 'linesPerAgent' | 'concurrencyLimit' | 'previewTimeoutMs' | 'ringTimeoutMs' | 'abandonCap'
       >
     >,
   ): void {
     this.o = { ...this.o, ...settings };
+    if (settings.abandonCap !== undefined) this.pacer.setCap(settings.abandonCap);
   }
 
   /** Starts the pacing clock; dialing begins once `setDialing(true)`. */

@@ -61,6 +61,8 @@ export class CallLogsRepository extends VersionedRepository<'call_logs'> {
     id: number,
     values: { outcome: CallOutcome; countsAsAttempt: boolean; failureReason: string | null },
     at: Date,
+    /** When the record is written, if later than the call ended (a call closed after its engine died). */
+    writtenAt: Date = at,
   ): Promise<CallLog | undefined> {
     return this.scope
       .updateTable('call_logs')
@@ -70,7 +72,7 @@ export class CallLogsRepository extends VersionedRepository<'call_logs'> {
         counts_as_attempt: values.countsAsAttempt,
         failure_reason: values.failureReason,
         ended_at: at,
-        updated_at: at,
+        updated_at: writtenAt,
         version: sql`version + 1`,
       })
       .where('id', '=', id)

@@ -160,6 +160,7 @@ export class CampaignRun implements ContactSource, CallJournal {
       linesPerAgent: campaign.lines_per_agent,
       concurrencyLimit: agentlessShare,
       previewTimeoutMs: campaign.preview_timeout_seconds * 1000,
+      abandonCap: campaign.abandon_rate_cap,
     });
     const repos = this.repos;
     // Who may take which list's calls changes rarely: read every few seconds, not every tick.
