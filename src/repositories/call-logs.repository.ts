@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { CallLog, CallOutcome, CallStatus } from '../db/schema.js';
+import { NO_DISPOSITION } from '../domain/call-outcome.js';
 import type { TenantScope } from '../db/tenant-scope.js';
 import { paginate, VersionedRepository, type Page, type PageRequest } from './versioned-repository.js';
 
@@ -115,10 +116,15 @@ export class CallLogsRepository extends VersionedRepository<'call_logs'> {
       .executeTakeFirstOrThrow();
   }
 
+  /** The agent's wrap-up of the call is over; a conversation left without a disposition says so. */
   async markWrapUpEnded(id: number, at: Date): Promise<void> {
     await this.scope
       .updateTable('call_logs')
-      .set({ wrap_up_ended_at: at, updated_at: at })
+      .set({
+        wrap_up_ended_at: at,
+        updated_at: at,
+        disposition: sql`case when connected_at is not null then coalesce(disposition, ${NO_DISPOSITION}) else disposition end`,
+      })
       .where('id', '=', id)
       .where('wrap_up_ended_at', 'is', null)
       .execute();

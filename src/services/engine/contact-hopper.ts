@@ -70,6 +70,26 @@ export class ContactHopper {
     return this.inTurn(() => this.takeNow(n, taker));
   }
 
+  /**
+   * The campaign as it is now (it may have been edited): held contacts it no longer lets be
+   * dialled — outside calling hours or the schedule, or of a list no longer open — go back now.
+   */
+  review(campaign: Campaign, openListIds: readonly number[]): Promise<void> {
+    return this.inTurn(async () => {
+      this.campaign = campaign;
+      const now = this.deps.clock.now();
+      const back: Held[] = [];
+      const kept: Held[] = [];
+      for (const entry of this.held) {
+        const fine =
+          openListIds.includes(entry.contact.lead_list_id) && this.stillCallable(entry.contact, now);
+        (fine ? kept : back).push(entry);
+      }
+      this.held = kept;
+      await this.giveBack(back);
+    });
+  }
+
   /** Everything held goes back to the pool (the campaign stopped dialing, or the process leaves). */
   returnAll(): Promise<void> {
     return this.inTurn(() => this.giveBack(this.held.splice(0)));
