@@ -195,6 +195,7 @@ export interface Campaign {
   lines_per_agent: number;
   max_concurrent_calls: number | null;
   wrap_up_seconds: number;
+  require_disposition: boolean;
   preview_timeout_seconds: number;
   retry_config: { max_retries: number; retry_interval_minutes: number };
   retry_rules: Record<string, RetryRule>;
