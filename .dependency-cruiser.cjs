@@ -72,8 +72,16 @@ module.exports = {
       name: 'db-at-the-bottom',
       severity: 'error',
       comment: 'src/db (connection, schema, migrations, tenant scope) depends on no layer above it.',
-      from: { path: '^src/db/' },
+      from: { path: '^src/db/', pathNot: '^src/db/migrations/' },
       to: { path: '^src/(repositories|services|http|cli|engine|imports|domain)/' },
+    },
+    {
+      name: 'migrations-at-the-bottom',
+      severity: 'error',
+      comment:
+        'A data migration may apply a pure rule of src/domain (e.g. re-deriving time zones), nothing above it.',
+      from: { path: '^src/db/migrations/' },
+      to: { path: '^src/(repositories|services|http|cli|engine|imports)/' },
     },
     {
       name: 'domain-is-pure',

@@ -164,7 +164,7 @@ async function fixture(
     await client.query('select setseed(0.42)');
     await client.query(
       `insert into contacts (uid, contact_center_id, lead_list_id, phone_e164, phone_raw, phone_country,
-         first_name, last_name, variables, priority, max_retries, time_zone, time_zone_source, status, attempts,
+         first_name, last_name, variables, priority, max_retries, time_zone, time_zones, time_zone_source, status, attempts,
          next_attempt_at, last_attempt_at, callback_at, removed_at, created_at, updated_at)
        select gen_random_uuid(), $1, ${listCase},
          ${zoneCase((z) => `'${z.prefix}'`)} || lpad(number_key::text, 8, '0'),
@@ -173,7 +173,7 @@ async function fixture(
          'Name' || g, 'Surname', jsonb_build_object('city', 'Pune', 'amount', (g * 37) % 100000),
          floor(priority_draw * 5)::int,
          case when limit_draw < 0.03 then 1 end,
-         ${zoneCase((z) => `'${z.zone}'`)}, 'number',
+         ${zoneCase((z) => `'${z.zone}'`)}, array[${zoneCase((z) => `'${z.zone}'`)}], 'number',
          case when due_callback then 'callback'
               when status_draw < 0.55 then 'new'
               when status_draw < 0.79 then 'retry'

@@ -157,10 +157,10 @@ function cleanRows(centerId: number, file: string): string[] {
     const p = normalizePhone(phone!, 'IN');
     if (!p.ok || seen.has(p.e164)) continue;
     seen.add(p.e164);
-    const tz = contactTimeZone(null, p.country, 'Asia/Kolkata');
+    const tz = contactTimeZone(null, p.e164, 'Asia/Kolkata');
     const vars = JSON.stringify({ city, product, amount }).replace(/"/g, '""');
     out.push(
-      `${crypto.randomUUID()},${centerId},LIST,${p.e164},${phone},${p.country ?? ''},${first},${last},"${vars}",${tz.zone},${tz.source},new,now(),now()`,
+      `${crypto.randomUUID()},${centerId},LIST,${p.e164},${phone},${p.country ?? ''},${first},${last},"${vars}",${tz.zone},"{${tz.zones.join(',')}}",${tz.source},new,now(),now()`,
     );
   }
   return out;
@@ -177,7 +177,7 @@ async function rawCopy(handle: DatabaseHandle, deps: ServiceDeps, centerId: numb
     const copy = client.query(
       copyFrom(
         `copy contacts (uid, contact_center_id, lead_list_id, phone_e164, phone_raw, phone_country, first_name, last_name,
-          variables, time_zone, time_zone_source, status, created_at, updated_at) from stdin (format csv)`,
+          variables, time_zone, time_zones, time_zone_source, status, created_at, updated_at) from stdin (format csv)`,
       ),
     );
     await pipeline(fs.createReadStream(clean), copy);

@@ -131,6 +131,8 @@ export interface CampaignsTable {
   lines_per_agent: Generated<number>;
   max_concurrent_calls: number | null;
   wrap_up_seconds: Generated<number>;
+  /** An answered call's disposition must be given before the agent may end its wrap-up. */
+  require_disposition: Generated<boolean>;
   preview_timeout_seconds: Generated<number>;
   max_attempts: Generated<number>;
   retry_interval_minutes: Generated<number>;
@@ -261,6 +263,8 @@ export interface ContactsTable {
   max_retries: number | null;
   cool_off_seconds: number | null;
   time_zone: string;
+  /** Every zone the contact may be in; `time_zone` is one of them. Calling hours hold in each. */
+  time_zones: string[];
   time_zone_source: TimeZoneSource;
   status: Generated<ContactStatus>;
   attempts: Generated<number>;

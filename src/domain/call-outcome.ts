@@ -11,6 +11,13 @@ export const DISPOSITIONS = [
 ] as const;
 export type Disposition = (typeof DISPOSITIONS)[number];
 
+/**
+ * What an answered call's record says when its wrap-up ended with no disposition given (the
+ * campaign's wrap-up limit passed, or the campaign does not require one): counted in reports like
+ * any disposition, never an empty field. It changes nothing about the contact.
+ */
+export const NO_DISPOSITION = 'no_disposition';
+
 /** Outcomes and dispositions whose retry the campaign's `retry_rules` may tune. */
 export const RETRYABLE = ['no_answer', 'busy', 'machine', 'abandoned', 'failed', 'voicemail'] as const;
 export type RetryableResult = (typeof RETRYABLE)[number];

@@ -1,6 +1,6 @@
 import type { Campaign, CampaignLeadList, Contact } from '../db/schema.js';
 import { DIALABLE_STATUSES } from './contact-lifecycle.js';
-import { nextAllowed, withinHours, withinWeeklyWindows } from './local-time.js';
+import { nextAllowed, withinHoursEverywhere, withinWeeklyWindows } from './local-time.js';
 
 /** Every reason a contact cannot be dialled now. The hopper's SQL applies the same rules. */
 export type BlockReason =
@@ -19,7 +19,8 @@ export type BlockReason =
   | 'contact_max_retries_reached'
   | 'on_dnc_list'
   | 'number_in_live_call'
-  | 'outside_calling_hours';
+  | 'outside_calling_hours'
+  | 'outside_calling_hours_in_a_zone_of_its_prefix';
 
 export const BLOCK_REASON_TEXT: Record<BlockReason, string> = {
   campaign_not_running: 'the campaign is not running',
@@ -38,6 +39,8 @@ export const BLOCK_REASON_TEXT: Record<BlockReason, string> = {
   on_dnc_list: 'the number is on a do-not-call list',
   number_in_live_call: 'another call to the same number is live',
   outside_calling_hours: "outside calling hours in the contact's time zone",
+  outside_calling_hours_in_a_zone_of_its_prefix:
+    "the number's prefix spans several time zones and it is called only inside calling hours in every one of them: it is outside them in at least one now",
 };
 
 export interface EligibilityInput {
@@ -91,8 +94,9 @@ export function evaluateEligibility(input: EligibilityInput): Eligibility {
   if (input.onDnc) block('on_dnc_list', true);
   if (input.numberInLiveCall) block('number_in_live_call');
   const hoursOk = (at: Date) =>
-    !campaign || withinHours(at, contact.time_zone, campaign.calling_hours_start, campaign.calling_hours_end);
-  if (!hoursOk(now)) block('outside_calling_hours');
+    !campaign ||
+    withinHoursEverywhere(at, contact.time_zones, campaign.calling_hours_start, campaign.calling_hours_end);
+  if (!hoursOk(now)) block(callingHoursReason(contact.time_zones));
 
   let nextEligibleAt: Date | null = reasons.length === 0 ? now : null;
   const onlyTimed =
@@ -123,4 +127,9 @@ export function campaignBlocks(campaign: Campaign, now: Date): BlockReason[] {
   if (!withinWeeklyWindows(now, campaign.time_zone, campaign.weekly_windows))
     reasons.push('outside_campaign_schedule');
   return reasons;
+}
+
+/** Which calling-hours rule holds a contact back: its one zone's, or the every-zone rule of a prefix spanning several. */
+export function callingHoursReason(zones: readonly string[]): BlockReason {
+  return zones.length > 1 ? 'outside_calling_hours_in_a_zone_of_its_prefix' : 'outside_calling_hours';
 }

@@ -37,6 +37,19 @@ export function withinHours(at: Date, zone: string, start: string, end: string):
   return minutes >= clockMinutes(start) && minutes < clockMinutes(end);
 }
 
+/**
+ * Whether local time at `at` falls in [start, end) in every one of the zones: a contact whose
+ * number's prefix spans several zones is called only when it is inside calling hours in each.
+ */
+export function withinHoursEverywhere(
+  at: Date,
+  zones: readonly string[],
+  start: string,
+  end: string,
+): boolean {
+  return zones.every((zone) => withinHours(at, zone, start, end));
+}
+
 /** Whether `at` falls in one of the weekly windows (empty = always). */
 export function withinWeeklyWindows(at: Date, zone: string, windows: WeeklyWindow[]): boolean {
   if (windows.length === 0) return true;

@@ -5,6 +5,7 @@ import {
   type CountryCode,
 } from 'libphonenumber-js/max';
 import type { TimeZoneSource } from '../db/schema.js';
+import { canonicalTimeZone, timeZonesOfNumber } from './time-zones.js';
 
 export type PhoneRejection =
   'empty' | 'not_a_number' | 'invalid_country' | 'too_short' | 'too_long' | 'invalid_number' | 'not_dialable';
@@ -66,31 +67,32 @@ function reject(reason: PhoneRejection): NormalizedPhone {
   return { ok: false, reason, message: PHONE_REJECTION_MESSAGE[reason] };
 }
 
-const zoneByCountry = new Map<string, string | null>();
-
-/** The one time zone of a country per CLDR (via Intl), or null where it has several. */
-export function singleTimeZoneOf(country: string): string | null {
-  let zone = zoneByCountry.get(country);
-  if (zone === undefined) {
-    const zones =
-      (new Intl.Locale(`und-${country}`) as Intl.Locale & { timeZones?: string[] }).timeZones ?? [];
-    zone = zones.length === 1 ? zones[0]! : null;
-    zoneByCountry.set(country, zone);
-  }
-  return zone;
+/** A contact's time zones and which rule gave them. */
+export interface ContactZones {
+  /** The zone shown and used where one is needed: the explicit one, or the first candidate. */
+  zone: string;
+  /** Every zone the contact may be in (canonical IANA names); calling hours must hold in each. */
+  zones: string[];
+  source: TimeZoneSource;
 }
 
 /**
- * A contact's time zone: given explicitly; else from its number where the country has one zone;
- * else the center's. The source is recorded so operators can see which rule applied.
+ * A contact's time zone. Precedence: an explicit zone; else the zones its number's prefix may
+ * ring in (libphonenumber's map: by area code where the country has several zones); else the
+ * center's. The source is recorded so operators can see which rule applied, and which contacts
+ * were placed in the center's zone for want of anything better.
  */
 export function contactTimeZone(
   explicit: string | null | undefined,
-  phoneCountry: string | null,
+  e164: string | null,
   centerZone: string,
-): { zone: string; source: TimeZoneSource } {
-  if (explicit) return { zone: explicit, source: 'explicit' };
-  const fromNumber = phoneCountry ? singleTimeZoneOf(phoneCountry) : null;
-  if (fromNumber) return { zone: fromNumber, source: 'number' };
-  return { zone: centerZone, source: 'center_default' };
+): ContactZones {
+  if (explicit) {
+    const zone = canonicalTimeZone(explicit);
+    return { zone, zones: [zone], source: 'explicit' };
+  }
+  const fromNumber = e164 ? timeZonesOfNumber(e164) : [];
+  if (fromNumber.length > 0) return { zone: fromNumber[0]!, zones: [...fromNumber], source: 'number' };
+  const zone = canonicalTimeZone(centerZone);
+  return { zone, zones: [zone], source: 'center_default' };
 }

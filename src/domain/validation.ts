@@ -1,5 +1,6 @@
 import { isSupportedCountry } from 'libphonenumber-js';
 import { invalid } from './errors.js';
+import { canonicalTimeZone } from './time-zones.js';
 
 const knownZones = new Set<string>();
 
@@ -18,7 +19,7 @@ export function isValidTimeZone(zone: string): boolean {
 export function requireTimeZone(zone: string, field = 'time_zone'): string {
   if (!isValidTimeZone(zone))
     throw invalid(`${field} must be an IANA time zone`, [`${field}: unknown time zone "${zone}"`]);
-  return zone;
+  return canonicalTimeZone(zone);
 }
 
 export function requireCountry(code: string, field = 'default_country'): string {

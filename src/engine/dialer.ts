@@ -183,11 +183,29 @@ export class Dialer {
     settings: Partial<
       Pick<
         DialerOptions,
-        'mode' | 'linesPerAgent' | 'concurrencyLimit' | 'previewTimeoutMs' | 'ringTimeoutMs'
+        'mode' | 'linesPerAgent' | 'concurrencyLimit' | 'previewTimeoutMs' | 'ringTimeoutMs' | 'abandonCap'
       >
     >,
   ): void {
     this.o = { ...this.o, ...settings };
+    if (settings.abandonCap !== undefined) this.pacer.setCap(settings.abandonCap);
+  }
+
+  /**
+   * The wrap-up limit changed: every agent in wrap-up now ends it at the new limit counted from
+   * when its wrap-up began (at once, if that has passed).
+   */
+  wrapUpLimitChanged(): void {
+    const now = this.o.scheduler.nowMs();
+    for (const seat of this.pool.seats.values()) {
+      if (seat.state !== 'wrap_up') continue;
+      const timer = this.wrapUpTimers.get(seat.id);
+      if (timer !== undefined) this.o.scheduler.cancel(timer);
+      this.wrapUpTimers.delete(seat.id);
+      const wrap = this.o.wrapUpMs(seat);
+      if (wrap === null) continue;
+      this.armWrapUp(seat, Math.max(0, seat.since + wrap - now));
+    }
   }
 
   /** Starts the pacing clock; dialing begins once `setDialing(true)`. */
@@ -629,15 +647,17 @@ export class Dialer {
     this.move(agent, 'wrap_up', now);
     const wrap = this.o.wrapUpMs(agent);
     this.dialStats.recordHandle(talk + (wrap ?? 0));
-    if (wrap !== null) {
-      this.wrapUpTimers.set(
-        agent.id,
-        this.o.scheduler.after(wrap, () => {
-          this.wrapUpTimers.delete(agent.id);
-          if (agent.state === 'wrap_up') this.endWrapUp(agent);
-        }),
-      );
-    }
+    if (wrap !== null) this.armWrapUp(agent, wrap);
+  }
+
+  private armWrapUp(agent: AgentSeat, afterMs: number): void {
+    this.wrapUpTimers.set(
+      agent.id,
+      this.o.scheduler.after(afterMs, () => {
+        this.wrapUpTimers.delete(agent.id);
+        if (agent.state === 'wrap_up') this.endWrapUp(agent);
+      }),
+    );
   }
 
   /** A freed agent first serves an answered call waiting for someone it may take. */

@@ -239,7 +239,7 @@ export class PredictivePacer {
 
   constructor(
     readonly stats: DialStatistics,
-    private readonly options: PredictiveOptions,
+    private options: PredictiveOptions,
   ) {
     this.threshold = options.cap / 2;
   }
@@ -247,6 +247,22 @@ export class PredictivePacer {
   /** The marginal abandon risk a new dial may carry (before the headroom rule). */
   get riskThreshold(): number {
     return this.threshold;
+  }
+
+  get cap(): number {
+    return this.options.cap;
+  }
+
+  /**
+   * A new cap for a running campaign. The learned threshold keeps its level relative to the cap
+   * (what the controller learned is how far this campaign's dials may go against its allowance),
+   * and the headroom rule applies the new cap to today's answers at once: a cap lowered below
+   * today's rate stops every risky dial from the next decision on.
+   */
+  setCap(cap: number): void {
+    if (cap === this.options.cap) return;
+    this.threshold *= cap / this.options.cap;
+    this.options = { ...this.options, cap };
   }
 
   /**

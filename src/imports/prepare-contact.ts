@@ -1,4 +1,4 @@
-import type { DedupPolicy, TimeZoneSource } from '../db/schema.js';
+import type { DedupPolicy } from '../db/schema.js';
 import { stringifyVariables, variableProblems } from '../domain/contact-lifecycle.js';
 import { contactTimeZone, normalizePhone } from '../domain/phone.js';
 import { isValidTimeZone } from '../domain/validation.js';
@@ -77,11 +77,7 @@ export function prepareContact(fields: ContactFields, target: ContactTarget, uid
   const problems = variableProblems(variables);
   if (problems.length)
     return refuse('invalid_variables', problems.join('; '), JSON.stringify(variables).slice(0, 200));
-  const zone: { zone: string; source: TimeZoneSource } = contactTimeZone(
-    zoneText,
-    phone.country,
-    target.centerTimeZone,
-  );
+  const zone = contactTimeZone(zoneText, phone.e164, target.centerTimeZone);
   return {
     ok: true,
     contact: {
@@ -101,6 +97,7 @@ export function prepareContact(fields: ContactFields, target: ContactTarget, uid
       max_retries: maxRetries,
       cool_off_seconds: coolOff,
       time_zone: zone.zone,
+      time_zones: zone.zones,
       time_zone_source: zone.source,
       status: 'new',
       import_job_id: target.importJobId,

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { CallLog, CallOutcome, CallStatus } from '../db/schema.js';
+import { NO_DISPOSITION } from '../domain/call-outcome.js';
 import type { TenantScope } from '../db/tenant-scope.js';
 import { paginate, VersionedRepository, type Page, type PageRequest } from './versioned-repository.js';
 
@@ -61,6 +62,8 @@ export class CallLogsRepository extends VersionedRepository<'call_logs'> {
     id: number,
     values: { outcome: CallOutcome; countsAsAttempt: boolean; failureReason: string | null },
     at: Date,
+    /** When the record is written, if later than the call ended (a call closed after its engine died). */
+    writtenAt: Date = at,
   ): Promise<CallLog | undefined> {
     return this.scope
       .updateTable('call_logs')
@@ -70,7 +73,7 @@ export class CallLogsRepository extends VersionedRepository<'call_logs'> {
         counts_as_attempt: values.countsAsAttempt,
         failure_reason: values.failureReason,
         ended_at: at,
-        updated_at: at,
+        updated_at: writtenAt,
         version: sql`version + 1`,
       })
       .where('id', '=', id)
@@ -113,10 +116,15 @@ export class CallLogsRepository extends VersionedRepository<'call_logs'> {
       .executeTakeFirstOrThrow();
   }
 
+  /** The agent's wrap-up of the call is over; a conversation left without a disposition says so. */
   async markWrapUpEnded(id: number, at: Date): Promise<void> {
     await this.scope
       .updateTable('call_logs')
-      .set({ wrap_up_ended_at: at, updated_at: at })
+      .set({
+        wrap_up_ended_at: at,
+        updated_at: at,
+        disposition: sql`case when connected_at is not null then coalesce(disposition, ${NO_DISPOSITION}) else disposition end`,
+      })
       .where('id', '=', id)
       .where('wrap_up_ended_at', 'is', null)
       .execute();

@@ -2,10 +2,11 @@ import { sql } from 'kysely';
 import type { TenantScope } from '../db/tenant-scope.js';
 import { barringDncEntries } from './dnc.repository.js';
 
-/** A campaign's contacts of one list and one time zone, counted by what holds each back. */
+/** A campaign's contacts of one list and one set of candidate time zones, counted by what holds each back. */
 export interface EligibilityGroup {
   lead_list_id: number;
-  time_zone: string;
+  /** The contacts' candidate zones (one, or several where a number's prefix spans them). */
+  time_zones: string[];
   /** Every contact of the list, removed ones included. */
   contacts: number;
   /** Still to call: new, retry or callback, not removed. The reason counts below are among these. */
@@ -33,7 +34,7 @@ export class CampaignEligibilityRepository {
   async groups(campaignId: number, now: Date): Promise<EligibilityGroup[]> {
     const result = await sql<EligibilityGroup>`
       with facts as (
-        select x.lead_list_id, x.time_zone, x.status,
+        select x.lead_list_id, x.time_zones, x.status,
           (x.removed_at is null and x.status in ('new', 'retry', 'callback')) as waiting,
           coalesce(x.status = 'retry' and x.next_attempt_at > ${now}, false) as retry_not_due,
           coalesce(x.status = 'callback' and x.callback_at > ${now}, false) as callback_not_due,
@@ -46,7 +47,7 @@ export class CampaignEligibilityRepository {
         join contacts x on x.contact_center_id = m.contact_center_id and x.lead_list_id = m.lead_list_id
         where m.contact_center_id = ${this.scope.contactCenterId} and m.campaign_id = ${campaignId}
       )
-      select lead_list_id, time_zone,
+      select lead_list_id, time_zones,
         count(*)::int as contacts,
         count(*) filter (where waiting)::int as waiting,
         count(*) filter (where status = 'in_progress')::int as in_progress,
@@ -59,8 +60,8 @@ export class CampaignEligibilityRepository {
         count(*) filter (where waiting and not (retry_not_due or callback_not_due or max_attempts_reached
           or contact_max_retries_reached or on_dnc_list or number_in_live_call))::int as clear
       from facts
-      group by lead_list_id, time_zone
-      order by lead_list_id, time_zone`.execute(this.scope.db);
+      group by lead_list_id, time_zones
+      order by lead_list_id, time_zones`.execute(this.scope.db);
     return result.rows;
   }
 }

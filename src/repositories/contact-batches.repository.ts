@@ -97,7 +97,13 @@ export class ContactBatchesRepository {
     if (rows.length === 0) return [];
     const arrays = ROW_COLUMNS.map(
       (c) =>
-        sql`${rows.map((r) => (c === 'variables' ? JSON.stringify(r.variables) : r[c]))}::${sql.raw(PG_TYPE[c])}[]`,
+        sql`${rows.map((r) =>
+          c === 'variables'
+            ? JSON.stringify(r.variables)
+            : c === 'time_zones'
+              ? r.time_zones.join(' ')
+              : r[c],
+        )}::${sql.raw(PG_TYPE[c])}[]`,
     );
     const source = sql`(select * from unnest(${rows.map((_, i) => i)}::integer[], ${sql.join(arrays)})
       as u(ord, ${sql.join(ROW_COLUMNS.map((c) => sql.ref(c)))}))`;
@@ -138,7 +144,13 @@ export class ContactBatchesRepository {
     const center = this.scope.contactCenterId;
     const cols = sql.join(ROW_COLUMNS.map((c) => sql.ref(c)));
     const fromBatch = sql.join(
-      ROW_COLUMNS.map((c) => (c === 'uid' ? sql`coalesce(f.uid, gen_random_uuid())` : sql.ref(`f.${c}`))),
+      ROW_COLUMNS.map((c) =>
+        c === 'uid'
+          ? sql`coalesce(f.uid, gen_random_uuid())`
+          : c === 'time_zones'
+            ? sql`string_to_array(f.time_zones, ' ')`
+            : sql.ref(`f.${c}`),
+      ),
     );
     const dncScope =
       target.campaignId === null
@@ -177,7 +189,8 @@ export class ContactBatchesRepository {
               type = coalesce(u.type, c.type), priority = u.priority,
               max_retries = coalesce(u.max_retries, c.max_retries),
               cool_off_seconds = coalesce(u.cool_off_seconds, c.cool_off_seconds),
-              time_zone = u.time_zone, time_zone_source = u.time_zone_source, phone_raw = u.phone_raw,
+              time_zone = u.time_zone, time_zone_source = u.time_zone_source,
+              time_zones = string_to_array(u.time_zones, ' '), phone_raw = u.phone_raw,
               version = c.version + 1, updated_at = ${now}::timestamptz
             from (select distinct on (m.id) m.id as contact_id, s.* from matched m join s on s.ord = m.ord
                   order by m.id, s.ord desc) u

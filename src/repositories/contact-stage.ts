@@ -20,6 +20,7 @@ export const ROW_COLUMNS = [
   'cool_off_seconds',
   'time_zone',
   'time_zone_source',
+  'time_zones',
 ] as const satisfies readonly (keyof NewContact)[];
 
 export const PG_TYPE: Record<(typeof ROW_COLUMNS)[number], string> = {
@@ -38,6 +39,8 @@ export const PG_TYPE: Record<(typeof ROW_COLUMNS)[number], string> = {
   cool_off_seconds: 'integer',
   time_zone: 'text',
   time_zone_source: 'text',
+  // Space-separated in the batch (an array of arrays cannot be unnested row by row); an array once stored.
+  time_zones: 'text',
 };
 
 export const STAGE = 'pg_temp.contact_stage';
@@ -68,7 +71,7 @@ export function stageLine(ord: number, c: NewContact): string {
     `${ord}\t\\N\t\\N\t${plain(c.uid)}\t${c.phone_e164}\t${field(c.phone_raw)}\t${plain(c.phone_country)}\t` +
     `${field(c.first_name)}\t${field(c.last_name)}\t${field(JSON.stringify(c.variables))}\t` +
     `${field(c.ticket_id)}\t${field(c.note)}\t${field(c.type)}\t${c.priority}\t${plain(c.max_retries)}\t` +
-    `${plain(c.cool_off_seconds)}\t${c.time_zone}\t${c.time_zone_source}\n`
+    `${plain(c.cool_off_seconds)}\t${c.time_zone}\t${c.time_zone_source}\t${c.time_zones.join(' ')}\n`
   );
 }
 

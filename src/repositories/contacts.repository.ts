@@ -22,6 +22,7 @@ export interface NewContact {
   max_retries: number | null;
   cool_off_seconds: number | null;
   time_zone: string;
+  time_zones: string[];
   time_zone_source: TimeZoneSource;
   status: ContactStatus;
   import_job_id: number | null;

@@ -10,6 +10,11 @@ export interface ExpiredClaim {
   last_call_log_id: number | null;
   campaign_id: number | null;
   lease_owner: string | null;
+  /**
+   * When the claim's holder was last known alive: its last heartbeat, else (it left the table)
+   * its last renewal of the lease.
+   */
+  last_alive_at: Date;
 }
 
 /**
@@ -65,18 +70,24 @@ export class EngineRepository {
 
   /**
    * Returns contacts whose claim expired (their engine process died or stalled) to the pool as they
-   * were before the claim. The attempt of a call that was placed stays counted.
+   * were before the claim. The attempt of a call that was placed stays counted. `leaseMs` is how
+   * long a renewal lasts (the same setting for every process): the lease's end less that is
+   * when it was last renewed.
    */
-  async releaseExpiredClaims(now: Date, limit = 1000): Promise<ExpiredClaim[]> {
+  async releaseExpiredClaims(now: Date, leaseMs: number, limit = 1000): Promise<ExpiredClaim[]> {
     const result = await sql<ExpiredClaim>`
       update contacts x set status = ${UNCLAIMED_STATUS}, next_attempt_at = ${now}, lease_owner = null,
         lease_expires_at = null, claimed_for_campaign_id = null, version = version + 1, updated_at = ${now}
-      from (select id, lease_owner, claimed_for_campaign_id from contacts
+      from (select id, lease_owner, claimed_for_campaign_id, lease_expires_at from contacts
             where status = 'in_progress' and lease_expires_at < ${now}
             order by lease_expires_at limit ${limit} for update skip locked) old
       where x.id = old.id
       returning x.id, x.contact_center_id, x.status, x.last_call_log_id, old.claimed_for_campaign_id as campaign_id,
-        old.lease_owner`.execute(this.db);
+        old.lease_owner, least(${now}::timestamptz, coalesce(
+          (select n.heartbeat_at from engine_nodes n where n.id = old.lease_owner),
+          old.lease_expires_at - make_interval(secs => ${leaseMs / 1000}))) as last_alive_at`.execute(
+      this.db,
+    );
     return result.rows;
   }
 }

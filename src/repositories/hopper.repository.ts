@@ -32,7 +32,8 @@ export interface CallbackClaim {
  * The hopper: which contacts of a campaign may be dialled now, and their atomic claim. The rules
  * mirror domain/eligibility.ts: dialable status and due, attempts under the list's and the
  * contact's limits, not on a do-not-call list now, no live call to the number in the center,
- * inside calling hours in the contact's own zone (PostgreSQL's zone data, daylight saving included),
+ * inside calling hours in the contact's own zone, in every one of them where its number's prefix
+ * spans several (PostgreSQL's zone data, daylight saving included),
  * and the list enabled and inside its windows.
  */
 export class HopperRepository {
@@ -81,7 +82,8 @@ export class HopperRepository {
    * enough, so a claim costs the same in a list of a thousand contacts or of a million. For
    * PostgreSQL to choose that walk it must expect many rows to pass the tests; hence calling
    * hours are one comparison: local time in the contact's zone, on a 24-hour clock started at the
-   * hours' start (time minus interval wraps around midnight), is under their length. As two
+   * hours' start (time minus interval wraps around midnight), is under their length (in its first
+   * zone; a contact whose prefix spans several zones is then checked in each, a probe as below). As two
    * bounds on one expression they would count as rare and the whole list would be sorted. The
    * do-not-call and live-call checks are probes by number for the rows that pass the cheaper
    * tests: `offset 0` keeps PostgreSQL from turning them into joins, which would read the whole
@@ -113,6 +115,9 @@ export class HopperRepository {
         and (x.max_retries is null or x.attempts <= x.max_retries)
         and (${now}::timestamptz at time zone x.time_zone)::time - ${campaign.calling_hours_start}::interval
           < ${hoursLength(campaign)}::time
+        and (cardinality(x.time_zones) = 1 or not exists (select 1 from unnest(x.time_zones) z
+          where (${now}::timestamptz at time zone z)::time - ${campaign.calling_hours_start}::interval
+            >= ${hoursLength(campaign)}::time offset 0))
         and not exists (${barringDncEntries('x', campaign.id)} offset 0)
         and not exists (select 1 from contacts l where l.contact_center_id = x.contact_center_id
           and l.phone_e164 = x.phone_e164 and l.status = 'in_progress' offset 0)`;

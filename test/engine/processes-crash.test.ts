@@ -93,6 +93,10 @@ describe('an engine process killed mid-call', () => {
       'the dead process had calls live',
     );
     await assertAttemptsCountedOnce(db, before, list.id);
+    const lastHeartbeat = (
+      await sql<{ at: Date }>`select heartbeat_at as at from engine_nodes where id = 'doomed'`.execute(db)
+    ).rows[0]!.at;
+    const openBefore = before.filter((c) => c.ended === null).length;
 
     const random = new Random(9);
     const carrier = new SimulatedCarrier(
@@ -124,6 +128,16 @@ describe('an engine process killed mid-call', () => {
     const calls = await callsOf(db, campaign.id);
     const lost = calls.filter((c) => c.owner === 'doomed' && c.reason === 'engine_lost');
     assert.ok(lost.length > 0, "the dead process's open calls are closed as engine_lost");
+    assert.equal(lost.length, openBefore, 'every call open at the crash is closed as lost');
+    for (const call of lost) {
+      // Closed when the process was last known alive (its last heartbeat, or the last it wrote
+      // of the call), not when the survivor found it 30 s later: no outage in any duration.
+      assert.ok(
+        call.ended!.getTime() <= lastHeartbeat.getTime() + 1000,
+        `a lost call ended ${call.ended!.toISOString()}, the process was last alive ${lastHeartbeat.toISOString()}`,
+      );
+      assert.ok(call.ended! >= call.dialed, 'never before it was dialled');
+    }
     assert.ok(
       calls.every((c) => c.ended),
       'no call left open',

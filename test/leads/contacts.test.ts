@@ -40,7 +40,8 @@ describe('contacts: create, bulk, normalization, dedup, DNC, key-set pagination'
     assert.equal(c.phone_number, '+919876543210');
     assert.equal(c.status, 'new');
     assert.equal(c.time_zone_source, 'number');
-    assert.match(c.time_zone, /Asia\/(Kolkata|Calcutta)/);
+    assert.equal(c.time_zone, 'Asia/Kolkata', 'the canonical IANA name, not Asia/Calcutta');
+    assert.deepEqual(c.time_zones, ['Asia/Kolkata']);
     assert.deepEqual(c.variables, { product: 'home_loan', amount: '250000' });
     const us = (
       await sup()({
@@ -49,15 +50,17 @@ describe('contacts: create, bulk, normalization, dedup, DNC, key-set pagination'
         payload: { list_id: list.id, phone_number: '+1 212 555 0100' },
       })
     ).json();
-    assert.equal(us.time_zone_source, 'center_default');
+    assert.equal(us.time_zone_source, 'number', 'a US number is placed by its area code');
+    assert.deepEqual(us.time_zones, ['America/New_York']);
     const explicit = (
       await sup()({
         method: 'POST',
         url: '/v1/contacts',
-        payload: { list_id: list.id, phone_number: '+1 212 555 0101', time_zone: 'America/New_York' },
+        payload: { list_id: list.id, phone_number: '+1 212 555 0101', time_zone: 'America/Chicago' },
       })
     ).json();
     assert.equal(explicit.time_zone_source, 'explicit');
+    assert.deepEqual(explicit.time_zones, ['America/Chicago'], 'an explicit zone wins over the prefix');
   });
 
   test('invalid numbers are refused with their reason', async () => {

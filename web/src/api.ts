@@ -195,6 +195,7 @@ export interface Campaign {
   lines_per_agent: number;
   max_concurrent_calls: number | null;
   wrap_up_seconds: number;
+  require_disposition: boolean;
   preview_timeout_seconds: number;
   retry_config: { max_retries: number; retry_interval_minutes: number };
   retry_rules: Record<string, RetryRule>;
@@ -286,6 +287,7 @@ export interface Contact {
   max_retries: number | null;
   cool_off_seconds: number | null;
   time_zone: string;
+  time_zones: string[];
   time_zone_source: string;
   status: ContactStatus;
   attempts: number;
@@ -357,6 +359,8 @@ export interface ImportPreview {
       status: 'ok' | 'rejected';
       phone_number: string | null;
       time_zone: string | null;
+      time_zones: string[] | null;
+      time_zone_source: string | null;
       reason: string | null;
       message: string | null;
     } | null;

@@ -100,6 +100,7 @@ export const CampaignResponse = Type.Object({
   lines_per_agent: Type.Number(),
   max_concurrent_calls: Nullable(Type.Integer()),
   wrap_up_seconds: Type.Integer(),
+  require_disposition: Type.Boolean(),
   preview_timeout_seconds: Type.Integer(),
   retry_config: RetryConfig,
   retry_rules: Type.Record(Type.String(), RetryRule),
@@ -140,6 +141,7 @@ export function presentCampaign(
     lines_per_agent: c.lines_per_agent,
     max_concurrent_calls: c.max_concurrent_calls,
     wrap_up_seconds: c.wrap_up_seconds,
+    require_disposition: c.require_disposition,
     preview_timeout_seconds: c.preview_timeout_seconds,
     retry_config: { max_retries: c.max_attempts - 1, retry_interval_minutes: c.retry_interval_minutes },
     retry_rules: c.retry_rules,
@@ -173,6 +175,12 @@ const SettingsFields = {
   lines_per_agent: Type.Optional(Type.Number({ minimum: 1, maximum: 10 })),
   max_concurrent_calls: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 10000 }))),
   wrap_up_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
+  require_disposition: Type.Optional(
+    Type.Boolean({
+      description:
+        "An agent may end wrap-up only after giving the call a disposition (default true); a wrap-up ended by the limit without one records 'no_disposition'",
+    }),
+  ),
   preview_timeout_seconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600 })),
   retry_config: Type.Optional(RetryConfig),
   retry_rules: Type.Optional(Type.Record(Type.String(), RetryRule)),
@@ -233,6 +241,7 @@ async function settingsInput(
     linesPerAgent: b.lines_per_agent,
     maxConcurrentCalls: b.max_concurrent_calls,
     wrapUpSeconds: b.wrap_up_seconds,
+    requireDisposition: b.require_disposition,
     previewTimeoutSeconds: b.preview_timeout_seconds,
     maxAttempts: b.retry_config ? b.retry_config.max_retries + 1 : undefined,
     retryIntervalMinutes: b.retry_config?.retry_interval_minutes,

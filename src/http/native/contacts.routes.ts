@@ -48,9 +48,14 @@ export const ContactResponse = Type.Object({
   priority: Type.Integer(),
   max_retries: Nullable(Type.Integer()),
   cool_off_seconds: Nullable(Type.Integer()),
-  time_zone: Type.String(),
+  time_zone: Type.String({ description: 'Canonical IANA name; with several candidates, the first of them' }),
+  time_zones: Type.Array(Type.String(), {
+    description:
+      "Every zone the contact may be in: one, or several where its number's prefix spans them; it is called only inside calling hours in each",
+  }),
   time_zone_source: Type.String({
-    description: 'explicit, number (the country has one zone) or center_default',
+    description:
+      "explicit (given), number (from the number's prefix) or center_default (a fallback: the center's zone, for want of anything better)",
   }),
   status: Status,
   attempts: Type.Integer(),
@@ -83,6 +88,7 @@ export function presentContact(c: ContactView) {
     max_retries: c.max_retries,
     cool_off_seconds: c.cool_off_seconds,
     time_zone: c.time_zone,
+    time_zones: c.time_zones,
     time_zone_source: c.time_zone_source,
     status: c.status,
     attempts: c.attempts,

@@ -37,6 +37,18 @@ const PreviewResponse = Type.Object({
             status: Type.Union([Type.Literal('ok'), Type.Literal('rejected')]),
             phone_number: Nullable(Type.String({ description: 'E.164, when ok' })),
             time_zone: Nullable(Type.String()),
+            time_zones: Nullable(
+              Type.Array(Type.String(), {
+                description:
+                  'Every zone the number may be in; the contact is called only inside calling hours in each',
+              }),
+            ),
+            time_zone_source: Nullable(
+              Type.String({
+                description:
+                  'explicit, number (its prefix) or center_default (a fallback: nothing placed it)',
+              }),
+            ),
             reason: Nullable(Type.String({ description: 'The reason code the error report would give' })),
             message: Nullable(Type.String()),
           }),
@@ -111,6 +123,8 @@ export const importPreviewRoutes =
                 status: r.result.status,
                 phone_number: r.result.status === 'ok' ? r.result.phoneNumber : null,
                 time_zone: r.result.status === 'ok' ? r.result.timeZone : null,
+                time_zones: r.result.status === 'ok' ? r.result.timeZones : null,
+                time_zone_source: r.result.status === 'ok' ? r.result.timeZoneSource : null,
                 reason: r.result.status === 'rejected' ? r.result.reason : null,
                 message: r.result.status === 'rejected' ? r.result.message : null,
               },

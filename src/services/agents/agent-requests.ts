@@ -76,6 +76,22 @@ function directChange(
   }
 }
 
+/** The campaign requires a disposition and the agent has not given one for the call in wrap-up. */
+async function missingDisposition(
+  repos: ReturnType<typeof tenantReader>,
+  session: AgentSession,
+  request: DeskRequest,
+): Promise<string | null> {
+  if (request.kind !== 'action' || request.action !== 'end_wrap_up' || session.call_log_id === null)
+    return null;
+  const log = await repos.callLogs.findById(session.call_log_id);
+  if (!log || log.disposition !== null || log.connected_at === null) return null;
+  const campaign = await repos.campaigns.findById(log.campaign_id);
+  return campaign?.require_disposition
+    ? "Give the call a disposition before ending wrap-up: this campaign requires one (the wrap-up limit still ends it, recorded as 'no_disposition')"
+    : null;
+}
+
 function requestPatch(request: DeskRequest): RowPatch<'agent_sessions'> {
   switch (request.kind) {
     case 'pause':
@@ -109,7 +125,7 @@ export async function requestAgentChange(
       : await repos.agentSessions.findOpenByUser(actingUserId(ctx));
     if (!session || session.state === 'logged_out')
       throw notFound(sessionUid ? 'Agent session' : 'Open agent session');
-    const problem = refusal(session, request);
+    const problem = refusal(session, request) ?? (await missingDisposition(repos, session, request));
     if (problem) throw conflict(problem);
     const now = deps.clock.now();
     const owned =

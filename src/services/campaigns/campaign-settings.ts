@@ -21,6 +21,7 @@ export interface CampaignSettingsInput {
   linesPerAgent?: number;
   maxConcurrentCalls?: number | null;
   wrapUpSeconds?: number;
+  requireDisposition?: boolean;
   previewTimeoutSeconds?: number;
   maxAttempts?: number;
   retryIntervalMinutes?: number;
@@ -65,6 +66,7 @@ export function campaignPatch(input: CampaignSettingsInput): Partial<Campaign> {
   set('lines_per_agent', input.linesPerAgent);
   set('max_concurrent_calls', input.maxConcurrentCalls);
   set('wrap_up_seconds', input.wrapUpSeconds);
+  set('require_disposition', input.requireDisposition);
   set('preview_timeout_seconds', input.previewTimeoutSeconds);
   set('max_attempts', input.maxAttempts);
   set('retry_interval_minutes', input.retryIntervalMinutes);

@@ -62,8 +62,9 @@ export function updateContact(
       if (change.time_zone !== null && !isValidTimeZone(change.time_zone))
         throw invalid('Unknown time zone', ['time_zone: unknown']);
       const center = (await sharedRepositories(trx).contactCenters.findById(ctx.tenant.contactCenterId))!;
-      const zone = contactTimeZone(change.time_zone, current.phone_country, center.time_zone);
+      const zone = contactTimeZone(change.time_zone, current.phone_e164, center.time_zone);
       patch.time_zone = zone.zone;
+      patch.time_zones = zone.zones;
       patch.time_zone_source = zone.source;
     }
     if (change.status !== undefined && change.status !== current.status) {

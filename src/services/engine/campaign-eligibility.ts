@@ -1,5 +1,5 @@
 import type { Campaign } from '../../db/schema.js';
-import { campaignBlocks, type BlockReason } from '../../domain/eligibility.js';
+import { callingHoursReason, campaignBlocks, type BlockReason } from '../../domain/eligibility.js';
 import { withinHours, withinWeeklyWindows } from '../../domain/local-time.js';
 import type { EligibilityGroup } from '../../repositories/campaign-eligibility.repository.js';
 import { tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
@@ -67,14 +67,15 @@ export async function campaignEligibility(
   const groups = await repos.campaignEligibility.groups(campaign.id, now);
   const campaignWide = campaignBlocks(campaign, now);
   const openHours = new Map<string, boolean>();
-  const hoursOpen = (zone: string) => {
-    let open = openHours.get(zone);
-    if (open === undefined) {
-      open = withinHours(now, zone, campaign.calling_hours_start, campaign.calling_hours_end);
-      openHours.set(zone, open);
-    }
-    return open;
-  };
+  const hoursOpen = (zones: readonly string[]) =>
+    zones.every((zone) => {
+      let open = openHours.get(zone);
+      if (open === undefined) {
+        open = withinHours(now, zone, campaign.calling_hours_start, campaign.calling_hours_end);
+        openHours.set(zone, open);
+      }
+      return open;
+    });
 
   const lists = mappings.map((m): ListEligibility => {
     const listWide: BlockReason[] = [...campaignWide];
@@ -101,8 +102,8 @@ export async function campaignEligibility(
       entry.in_progress += g.in_progress;
       for (const reason of listWide) add(entry.reasons, reason, g.waiting);
       for (const reason of CONTACT_REASONS) add(entry.reasons, reason, g[reason]);
-      const hours = hoursOpen(g.time_zone);
-      if (!hours) add(entry.reasons, 'outside_calling_hours', g.waiting);
+      const hours = hoursOpen(g.time_zones);
+      if (!hours) add(entry.reasons, callingHoursReason(g.time_zones), g.waiting);
       if (hours && listWide.length === 0) entry.dialable_now += g.clear;
     }
     return entry;

@@ -144,7 +144,13 @@ export class CampaignRun implements ContactSource, CallJournal {
    * desks requested.
    */
   async sync(campaign: Campaign, liveNodes: string[]): Promise<void> {
+    const wrapUpChanged = campaign.wrap_up_seconds !== this.campaign.wrap_up_seconds;
     this.campaign = campaign;
+    if (wrapUpChanged) {
+      this.dialer.wrapUpLimitChanged();
+      // Their desks show the new deadline.
+      for (const info of this.seats.values()) if (info.seat.state === 'wrap_up') this.persistSeat(info);
+    }
     const now = this.now();
     const nodes = Math.max(1, liveNodes.length);
     const rank = Math.max(0, liveNodes.indexOf(this.e.owner));
@@ -155,6 +161,7 @@ export class CampaignRun implements ContactSource, CallJournal {
       linesPerAgent: campaign.lines_per_agent,
       concurrencyLimit: agentlessShare,
       previewTimeoutMs: campaign.preview_timeout_seconds * 1000,
+      abandonCap: campaign.abandon_rate_cap,
     });
     const repos = this.repos;
     // Who may take which list's calls changes rarely: read every few seconds, not every tick.
@@ -226,8 +233,18 @@ export class CampaignRun implements ContactSource, CallJournal {
       this.dialer.pacer.seedDay(Number(today.person_answers), Number(today.abandoned));
       this.daySeedDueAt = now.getTime() + DAY_SEED_REFRESH_MS;
     }
-    if (dialing) this.dialer.setDialing(true);
-    else await this.stopDialing();
+    if (dialing) {
+      // Contacts held ahead of demand were claimed under the settings of then: what an edit
+      // closed since (calling hours, a list disabled or out of its windows) goes back now.
+      if (this.hopper.size > 0) {
+        const open = await repos.hopper.openLists(campaign, now);
+        await this.hopper.review(
+          campaign,
+          open.map((l) => l.lead_list_id),
+        );
+      }
+      this.dialer.setDialing(true);
+    } else await this.stopDialing();
   }
 
   /** No new calls for now (live calls go on); the contacts held for the next ones go back. */

@@ -1,5 +1,5 @@
 import type { Campaign, Contact } from '../../db/schema.js';
-import { withinHours } from '../../domain/local-time.js';
+import { withinHoursEverywhere } from '../../domain/local-time.js';
 import { tenantRepositories } from '../../repositories/index.js';
 import type { RequestContext, ServiceDeps } from '../context.js';
 import { campaignOpen, claimFromCampaign, type ClaimOptions } from './claim-contacts.js';
@@ -68,6 +68,26 @@ export class ContactHopper {
    */
   take(n: number, taker: HopperTake = {}): Promise<Contact[]> {
     return this.inTurn(() => this.takeNow(n, taker));
+  }
+
+  /**
+   * The campaign as it is now (it may have been edited): held contacts it no longer lets be
+   * dialled — outside calling hours or the schedule, or of a list no longer open — go back now.
+   */
+  review(campaign: Campaign, openListIds: readonly number[]): Promise<void> {
+    return this.inTurn(async () => {
+      this.campaign = campaign;
+      const now = this.deps.clock.now();
+      const back: Held[] = [];
+      const kept: Held[] = [];
+      for (const entry of this.held) {
+        const fine =
+          openListIds.includes(entry.contact.lead_list_id) && this.stillCallable(entry.contact, now);
+        (fine ? kept : back).push(entry);
+      }
+      this.held = kept;
+      await this.giveBack(back);
+    });
   }
 
   /** Everything held goes back to the pool (the campaign stopped dialing, or the process leaves). */
@@ -140,7 +160,7 @@ export class ContactHopper {
     if (!campaign) return false;
     return (
       campaignOpen(campaign, now) &&
-      withinHours(now, contact.time_zone, campaign.calling_hours_start, campaign.calling_hours_end)
+      withinHoursEverywhere(now, contact.time_zones, campaign.calling_hours_start, campaign.calling_hours_end)
     );
   }
 

@@ -88,7 +88,7 @@ export class EngineHost {
     // Housekeeping runs every few ticks: leases last many ticks, so a dead process's claims and
     // agents come back within a lease and a few seconds either way.
     if (this.ticks % HOUSEKEEPING_EVERY_TICKS === 0) {
-      await reclaimExpiredClaims(this.deps);
+      await reclaimExpiredClaims(this.deps, this.e.leaseMs);
       this.nodes = await this.engine.liveNodes(new Date(now.getTime() - this.e.leaseMs));
     }
     const nodes = this.nodes;

@@ -3,21 +3,30 @@ import type { ServiceDeps } from '../context.js';
 
 /**
  * Contacts whose engine process died holding them (the claim's lease expired) go back to the pool
- * as they were; a call that was open on them is closed as failed ("engine_lost") and the contact's
- * history says so. Attempts of calls that were placed stay counted. Returns how many came back.
+ * as they were; a call that was open on them is closed as failed ("engine_lost") at the time its
+ * process was last known alive, not now (its duration would take in the whole outage), and the
+ * contact's history says so. Attempts of calls that were placed stay counted. Returns how many
+ * came back.
  */
-export async function reclaimExpiredClaims(deps: ServiceDeps): Promise<number> {
+export async function reclaimExpiredClaims(deps: ServiceDeps, leaseMs: number): Promise<number> {
   return deps.db.transaction().execute(async (trx) => {
     const now = deps.clock.now();
-    const expired = await sharedRepositories(trx).engine.releaseExpiredClaims(now);
+    const expired = await sharedRepositories(trx).engine.releaseExpiredClaims(now, leaseMs);
     for (const claim of expired) {
       const repos = tenantRepositories(trx, { contactCenterId: claim.contact_center_id });
       const log = claim.last_call_log_id ? await repos.callLogs.findById(claim.last_call_log_id) : undefined;
       const open = log && !log.ended_at && log.engine_owner === claim.lease_owner ? log : undefined;
       if (open) {
+        // Never before the last thing the process wrote of the call (an answer between heartbeats).
+        const lastAlive = Math.max(
+          new Date(claim.last_alive_at).getTime(),
+          open.dialed_at.getTime(),
+          open.updated_at.getTime(),
+        );
         await repos.callLogs.close(
           open.id,
           { outcome: 'failed', countsAsAttempt: true, failureReason: 'engine_lost' },
+          new Date(Math.min(lastAlive, now.getTime())),
           now,
         );
       }
@@ -31,7 +40,7 @@ export async function reclaimExpiredClaims(deps: ServiceDeps): Promise<number> {
           type: 'claim_expired',
           from_status: 'in_progress',
           to_status: claim.status,
-          detail: { engine: claim.lease_owner },
+          detail: { engine: claim.lease_owner, last_alive_at: new Date(claim.last_alive_at).toISOString() },
         },
       ]);
     }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { TimeZoneSource } from '../../db/schema.js';
 import { AppError, invalid } from '../../domain/errors.js';
 import { resolveColumns, rowToFields, type ColumnTarget } from '../../imports/column-mapping.js';
 import { isHeaderRow } from '../../imports/header-row.js';
@@ -65,7 +66,15 @@ export async function storePreviewUpload(
 }
 
 export type PreviewRowResult =
-  | { status: 'ok'; phoneNumber: string; timeZone: string }
+  | {
+      status: 'ok';
+      phoneNumber: string;
+      timeZone: string;
+      /** Every zone the number may be in; calling hours must hold in each. */
+      timeZones: string[];
+      /** `center_default` flags a contact placed in the center's zone for want of anything better. */
+      timeZoneSource: TimeZoneSource;
+    }
   | { status: 'rejected'; reason: string; message: string };
 
 export interface ImportPreview {
@@ -151,7 +160,13 @@ export async function previewImport(
         if (problems.length) return { line: row.line, cells: row.cells, result: null };
         const p = prepareContact(rowToFields(row.cells, targets), target, deps.ids.uuid());
         const result: PreviewRowResult = p.ok
-          ? { status: 'ok', phoneNumber: p.contact.phone_e164, timeZone: p.contact.time_zone }
+          ? {
+              status: 'ok',
+              phoneNumber: p.contact.phone_e164,
+              timeZone: p.contact.time_zone,
+              timeZones: p.contact.time_zones,
+              timeZoneSource: p.contact.time_zone_source,
+            }
           : { status: 'rejected', reason: p.reason, message: p.message };
         return { line: row.line, cells: row.cells, result };
       }),

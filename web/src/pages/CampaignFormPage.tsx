@@ -33,6 +33,7 @@ interface Form {
   lines_per_agent: number;
   max_concurrent_calls: string;
   wrap_up_seconds: number;
+  require_disposition: boolean;
   preview_timeout_seconds: number;
   max_retries: number;
   retry_interval_minutes: number;
@@ -58,6 +59,7 @@ const blank: Form = {
   lines_per_agent: 1,
   max_concurrent_calls: '',
   wrap_up_seconds: 30,
+  require_disposition: true,
   preview_timeout_seconds: 30,
   max_retries: 2,
   retry_interval_minutes: 60,
@@ -87,6 +89,7 @@ function fromCampaign(c: Campaign): Form {
     lines_per_agent: c.lines_per_agent,
     max_concurrent_calls: c.max_concurrent_calls === null ? '' : String(c.max_concurrent_calls),
     wrap_up_seconds: c.wrap_up_seconds,
+    require_disposition: c.require_disposition,
     preview_timeout_seconds: c.preview_timeout_seconds,
     max_retries: c.retry_config.max_retries,
     retry_interval_minutes: c.retry_config.retry_interval_minutes,
@@ -143,6 +146,7 @@ export function CampaignFormPage({ campaignId }: { campaignId?: string }) {
       lines_per_agent: form.lines_per_agent,
       max_concurrent_calls: form.max_concurrent_calls ? Number(form.max_concurrent_calls) : null,
       wrap_up_seconds: form.wrap_up_seconds,
+      require_disposition: form.require_disposition,
       preview_timeout_seconds: form.preview_timeout_seconds,
       retry_config: { max_retries: form.max_retries, retry_interval_minutes: form.retry_interval_minutes },
       retry_rules: rules,
@@ -252,6 +256,13 @@ export function CampaignFormPage({ campaignId }: { campaignId?: string }) {
         </Field>
         <Field label="Wrap-up limit (s)">
           <input type="number" min={0} value={form.wrap_up_seconds} onChange={num('wrap_up_seconds')} />
+        </Field>
+        <Field label="Disposition required before wrap-up ends">
+          <input
+            type="checkbox"
+            checked={form.require_disposition}
+            onChange={(e) => setForm((f) => ({ ...f, require_disposition: e.target.checked }))}
+          />
         </Field>
         <Field label="Preview timeout (s)">
           <input

@@ -131,7 +131,18 @@ function Details({ contact: c }: { contact: Contact }) {
         </dd>
         <dt>Time zone</dt>
         <dd>
-          {c.time_zone} <small className="muted">({c.time_zone_source.replace('_', ' ')})</small>
+          {c.time_zones.join(', ')} <small className="muted">({c.time_zone_source.replace('_', ' ')})</small>
+          {c.time_zones.length > 1 && (
+            <small className="muted">
+              {' '}
+              · its number&apos;s prefix spans these zones: called only inside calling hours in every one
+            </small>
+          )}
+          {c.time_zone_source === 'center_default' && (
+            <span className="badge badge-paused" title="Nothing placed this contact: give its time zone">
+              fallback zone
+            </span>
+          )}
         </dd>
         <dt>Number as given</dt>
         <dd>

@@ -212,7 +212,20 @@ export function ImportPage({ query }: { query: URLSearchParams }) {
                           <td key={c.position}>{r.cells[i] ?? ''}</td>
                         ))}
                         <td>
-                          {r.result?.status === 'ok' && <span className="ok">✓ {r.result.phone_number}</span>}
+                          {r.result?.status === 'ok' && (
+                            <span className="ok">
+                              ✓ {r.result.phone_number}{' '}
+                              <small className="muted">{r.result.time_zones?.join(', ')}</small>
+                            </span>
+                          )}
+                          {r.result?.time_zone_source === 'center_default' && (
+                            <span
+                              className="badge badge-paused"
+                              title="Nothing in the row or its number placed it: the center's zone is used"
+                            >
+                              fallback zone
+                            </span>
+                          )}
                           {r.result?.status === 'rejected' && (
                             <span className="bad">
                               ✗ {r.result.message} <code>{r.result.reason}</code>
