@@ -2,7 +2,12 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { Registry } from 'prom-client';
 import type { ServiceDeps } from '../services/context.js';
 import { ErrorResponse } from './native/common.js';
@@ -16,10 +21,9 @@ import { metricsPlugin } from './plugins/metrics.js';
 import { sql } from 'kysely';
 import { notFound } from '../domain/errors.js';
 import { exotelDialect } from './dialects/exotel/index.js';
-import { sendExotelError } from './dialects/exotel/envelope.js';
 import { qvoiceDialect } from './dialects/qvoice/index.js';
 import { dialnexaDialect } from './dialects/dialnexa/index.js';
-import { sendQvoiceError } from './dialects/qvoice/envelope.js';
+import { answerClientError, refuseNulCharacters, sendInDialect } from './edge.js';
 
 export interface AppOptions {
   deps: ServiceDeps;
@@ -46,12 +50,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 12 * 1024 * 1024,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Requests refused before any route is chosen answer in the envelope of their address's dialect.
+    frameworkErrors: (error, request, reply) =>
+      sendInDialect(error, request as FastifyRequest, reply as FastifyReply),
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  app.addHook('preValidation', refuseNulCharacters);
   app.addSchema(ErrorResponse);
 
   await app.register(swagger, {
@@ -84,12 +93,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler((error, request, reply) => sendNativeError(error, request, reply));
   // Unknown paths answer in the envelope of the dialect whose namespace they fall in.
-  app.setNotFoundHandler((request, reply) => {
-    const missing = notFound(`Route ${request.method} ${request.url.split('?')[0]}`);
-    if (/^\/(configuration|cms)\//.test(request.url)) return sendExotelError(missing, request, reply);
-    if (/^\/(api\/v2|callcenter)\//.test(request.url)) return sendQvoiceError(missing, request, reply);
-    return sendNativeError(missing, request, reply);
-  });
+  app.setNotFoundHandler((request, reply) =>
+    sendInDialect(notFound(`Route ${request.method} ${request.url.split('?')[0]}`), request, reply),
+  );
 
   app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {

@@ -43,6 +43,7 @@ import {
 import { getQueue } from '../../services/queues/manage-queues.js';
 import type { CampaignStatus, ContactStatus } from '../../db/schema.js';
 import { campaignLeadCounters } from '../../domain/status-words.js';
+import { Count } from '../schemas/bounds.js';
 
 const StatusWord = Type.Union(
   ['draft', 'active', 'paused', 'completed', 'cancelled'].map((s) => Type.Literal(s)),
@@ -73,7 +74,7 @@ const RetryConfig = Type.Object(
   { additionalProperties: false },
 );
 const RetryRule = Type.Object(
-  { delay_minutes: Type.Integer({ minimum: 0 }), counts_as_attempt: Type.Boolean() },
+  { delay_minutes: Count({ maximum: 525600 }), counts_as_attempt: Type.Boolean() },
   { additionalProperties: false },
 );
 const CallingHours = Type.Object({ start: ClockTime, end: ClockTime }, { additionalProperties: false });

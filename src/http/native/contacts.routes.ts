@@ -20,13 +20,14 @@ import { BLOCK_REASON_TEXT } from '../../domain/eligibility.js';
 import { getCampaign } from '../../services/campaigns/read-campaigns.js';
 import { getLeadList } from '../../services/lead-lists/manage-lead-lists.js';
 import { authErrors, IdParams, iso, Nullable, Timestamp, uidParam, VersionField } from './common.js';
+import { Count, Int4, VariableValue } from '../schemas/bounds.js';
 
 const Status = Type.Union(
   (['new', 'in_progress', 'retry', 'callback', 'completed', 'failed', 'dnc', 'removed'] as const).map((s) =>
     Type.Literal(s),
   ),
 );
-const Variables = Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
+const Variables = Type.Record(Type.String(), VariableValue, {
   description:
     'Custom variables: at most 50, names of letters, digits, _ . - up to 64 characters, values up to 1,024',
 });
@@ -105,9 +106,9 @@ const ContactDetails = {
   ticket_id: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
   note: Type.Optional(Nullable(Type.String({ maxLength: 1024 }))),
   type: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
-  priority: Type.Optional(Type.Integer()),
+  priority: Type.Optional(Int4()),
   max_retries: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 100 }))),
-  cool_off_seconds: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
+  cool_off_seconds: Type.Optional(Nullable(Count())),
   time_zone: Type.Optional(Nullable(Type.String())),
 };
 const ContactFieldsSchema = { phone_number: Type.String({ maxLength: 64 }), ...ContactDetails };

@@ -32,6 +32,7 @@ import {
   uidParam,
   VersionField,
 } from './common.js';
+import { Count } from '../schemas/bounds.js';
 
 const LeadListResponse = Type.Object({
   id: Type.String(),
@@ -103,7 +104,7 @@ const MappingBody = {
   weightage: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
   enabled: Type.Optional(Type.Boolean()),
   max_attempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-  churn_count: Type.Optional(Type.Integer({ minimum: 0 })),
+  churn_count: Type.Optional(Count()),
   fetch_order: Type.Optional(FetchOrder),
   dialing_enabled_at_all_times: Type.Optional(Type.Boolean()),
   dialing_windows: Type.Optional(Type.Array(Window)),

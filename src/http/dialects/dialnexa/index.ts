@@ -14,6 +14,7 @@ import { importNow } from '../../../services/imports/import-now.js';
 import { authErrors, IdParams, iso, Nullable, Timestamp, uidParam } from '../../native/common.js';
 import { receiveUpload } from '../../native/imports.routes.js';
 import { sendNativeError } from '../../plugins/errors.js';
+import { VariableValue } from '../../schemas/bounds.js';
 
 /** DialNexa's documented upload limit. */
 export const DIALNEXA_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -82,7 +83,7 @@ export const dialnexaDialect =
               ),
               campaignId: Type.String({ description: 'cmp_…' }),
               notes: Type.Optional(
-                Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
+                Type.Record(Type.String(), VariableValue, {
                   maxProperties: 15,
                   description: 'Up to 15 variables for the agent',
                 }),

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { normalizeError, reasonPhrase } from '../../plugins/errors.js';
+import { normalizeError, reasonPhrase, type NormalizedError } from '../../plugins/errors.js';
 
 /**
  * Exotel's error codes. CONF-1001 is documented by Exotel; the others are Outdial's, in the same
@@ -12,19 +12,28 @@ export const EXOTEL_ERROR_CODE: Record<number, { code: string; message?: string 
   403: { code: 'AUTH-1003' },
   404: { code: 'CONF-1001', message: "Object doesn't exist" },
   409: { code: 'CONF-1009' },
+  413: { code: 'CONF-1013' },
+  414: { code: 'CONF-1014' },
+  415: { code: 'CONF-1015' },
   429: { code: 'AUTH-1029' },
+  431: { code: 'CONF-1031' },
   500: { code: 'SYS-1000' },
 };
 
-export function sendExotelError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const e = normalizeError(error, request);
+/** Exotel's error body for an error already normalized (also written raw, before any route is known). */
+export function exotelErrorBody(e: NormalizedError) {
   const known = EXOTEL_ERROR_CODE[e.statusCode] ?? { code: `HTTP-${e.statusCode}` };
-  return reply.status(e.statusCode).send({
+  return {
     statusCode: e.statusCode,
     status: reasonPhrase(e.statusCode),
     errorCode: known.code,
     errorMessage: known.message ?? (e.details.length ? e.details.join('; ') : e.message),
-  });
+  };
+}
+
+export function sendExotelError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const e = normalizeError(error, request);
+  return reply.status(e.statusCode).send(exotelErrorBody(e));
 }
 
 /** Exotel timestamps carry an explicit offset: 2025-09-10T06:49:57.192+00:00. */

@@ -11,6 +11,7 @@ import {
 } from '../../../services/lead-lists/campaign-lead-lists.js';
 import { exotelEnvelope, exotelErrors as errors, exotelTime, exotelVersion } from './envelope.js';
 import { exotelCredential, requireOwnCenter } from './request.js';
+import { Count, RowId } from '../../schemas/bounds.js';
 
 /**
  * Exotel's "lead" is Outdial's lead list; its "campaign-lead" is the list's attachment to a
@@ -102,9 +103,9 @@ export const exotelLeadRoutes =
     const tags = ['Exotel CC'];
     const security = [{ bearer: [] }];
     const HierarchyParams = Type.Object({
-      contactCenterId: Type.Integer(),
-      processId: Type.Integer(),
-      campaignId: Type.Integer(),
+      contactCenterId: RowId(),
+      processId: RowId(),
+      campaignId: RowId(),
     });
 
     app.get(
@@ -157,9 +158,9 @@ export const exotelLeadRoutes =
             'Get the users of one campaign lead (Exotel CC): a page of the campaign’s users, each assigned or unassigned',
           params: HierarchyParams,
           querystring: Type.Object({
-            leadId: Type.Integer(),
+            leadId: RowId(),
             limit: Type.Integer({ minimum: 1, maximum: 500 }),
-            offset: Type.Integer({ minimum: 0 }),
+            offset: Count(),
           }),
           response: { 200: LeadUserMapping, ...errors },
         },
@@ -198,8 +199,8 @@ export const exotelLeadRoutes =
           security,
           summary: 'Assign and unassign users of a campaign lead (Exotel CC): who may take that list’s calls',
           body: Type.Object({
-            leadId: Type.Integer(),
-            campaignId: Type.Integer(),
+            leadId: RowId(),
+            campaignId: RowId(),
             assignedUserIds: Type.Array(Type.String({ minLength: 1 }), { maxItems: 500, default: [] }),
             unassignedUserIds: Type.Array(Type.String({ minLength: 1 }), { maxItems: 500, default: [] }),
           }),

@@ -30,6 +30,22 @@ export const qvoiceDialect =
   async (app) => {
     app.setErrorHandler((error, request, reply) => sendQvoiceError(error, request, reply));
 
+    // Qvoice's page shows clients sending JSON without a Content-Type, and status changes and
+    // deletions with `Content-Type: application/json` and no body at all: both are taken as sent.
+    app.addHook('onRequest', async (request) => {
+      const hasBody =
+        request.headers['transfer-encoding'] !== undefined ||
+        (request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0');
+      if (hasBody && !request.headers['content-type']) request.headers['content-type'] = 'application/json';
+    });
+    const parseJson = app.getDefaultJsonParser('error', 'error');
+    app.removeContentTypeParser('application/json');
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+      const text = body.toString();
+      if (text === '') return done(null, undefined);
+      return parseJson(request, text, done);
+    });
+
     app.addHook('preValidation', async (request) => {
       if (request.routeOptions.config.public) return;
       const given = String(request.headers['x-account-id'] ?? '')

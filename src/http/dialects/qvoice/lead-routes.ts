@@ -20,6 +20,7 @@ import { getContactById } from '../../../services/contacts/read-contacts.js';
 import { getCampaign } from '../../../services/campaigns/read-campaigns.js';
 import type { ServiceDeps } from '../../../services/context.js';
 import { qvoiceErrors as errors } from './envelope.js';
+import { Count, Int4 } from '../../schemas/bounds.js';
 
 /** Qvoice ids are 32 hex digits (the record's uuid); anything else names nothing. */
 export function qvoiceUid(id: string, label: string): string {
@@ -168,12 +169,10 @@ export const qvoiceLeadRoutes =
               first_name: Text(200),
               last_name: Text(200),
               type: Text(64),
-              priority: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+              priority: Type.Optional(Type.Union([Int4(), Type.Null()])),
               ticket_id: Text(200),
               note: Text(1024),
-              cool_off: Type.Optional(
-                Type.Union([Type.Integer({ minimum: 0, description: 'seconds' }), Type.Null()]),
-              ),
+              cool_off: Type.Optional(Type.Union([Count({ description: 'seconds' }), Type.Null()])),
             },
             { additionalProperties: false },
           ),

@@ -10,6 +10,7 @@ import type { ServiceDeps } from '../../../services/context.js';
 import { queuesStatus, type QueueStatus } from '../../../services/queues/queue-status.js';
 import { qvoiceErrors as errors } from './envelope.js';
 import { qvoiceUid } from './lead-routes.js';
+import { UNIX_SECONDS_MAX } from '../../schemas/bounds.js';
 
 /** Unix time as Qvoice's clients send it: seconds, or milliseconds (its own sample mixes both). */
 const UnixTime = Type.String({
@@ -26,13 +27,17 @@ interface Instant {
   unitMs: number;
 }
 
-function readUnixTime(raw: string): Instant {
+/** The last millisecond a timestamp column holds without an extended year (9999-12-31T23:59:59.999Z). */
+const LATEST_MS = UNIX_SECONDS_MAX * 1000 + 999;
+
+function readUnixTime(raw: string, name: string): Instant {
   const value = Number(raw);
   const inMs = value >= MILLISECONDS_FROM;
-  return {
-    ms: Math.floor(inMs ? value : value * 1000),
-    unitMs: Number.isInteger(value) ? (inMs ? 1 : 1000) : 1,
-  };
+  const ms = Math.floor(inMs ? value : value * 1000);
+  if (ms > LATEST_MS) {
+    throw invalid(`${name} is too far in the future`, [`querystring.${name} must be before the year 10000`]);
+  }
+  return { ms, unitMs: Number.isInteger(value) ? (inMs ? 1 : 1000) : 1 };
 }
 
 const seconds = (d: Date | null | undefined) => (d ? d.getTime() / 1000 : 0);
@@ -282,8 +287,9 @@ export const qvoiceReportRoutes =
           ]);
         }
         const startRaw = q.startDate ?? q.starDate;
-        const start = startRaw === undefined ? null : readUnixTime(startRaw);
-        const end = q.endDate === undefined ? null : readUnixTime(q.endDate);
+        const startName = q.startDate !== undefined ? 'startDate' : 'starDate';
+        const start = startRaw === undefined ? null : readUnixTime(startRaw, startName);
+        const end = q.endDate === undefined ? null : readUnixTime(q.endDate, 'endDate');
         if (start && end && end.ms < start.ms) {
           throw invalid('endDate is before startDate', ['endDate must not be before startDate']);
         }
