@@ -24,6 +24,8 @@ import { exotelDialect } from './dialects/exotel/index.js';
 import { qvoiceDialect } from './dialects/qvoice/index.js';
 import { dialnexaDialect } from './dialects/dialnexa/index.js';
 import { answerClientError, refuseNulCharacters, sendInDialect } from './edge.js';
+import { describeOperation, hoistComponents, named } from './schemas/components.js';
+import { Type } from '@sinclair/typebox';
 
 export interface AppOptions {
   deps: ServiceDeps;
@@ -71,7 +73,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         version: '0.1.0',
         description:
           'Outbound campaign server. Native API under /v1 (DialNexa conventions), plus the Exotel CC, Qvoice and DialNexa dialects.',
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       },
+      servers: [{ url: '/', description: 'This Outdial server' }],
       components: {
         securitySchemes: {
           bearer: {
@@ -83,10 +87,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    transformObject: (documents) =>
+      'openapiObject' in documents ? hoistComponents(documents.openapiObject) : documents.swaggerObject,
   });
   await app.register(rateLimit, { global: false });
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), public: true };
+    describeOperation(route);
   });
   await app.register(authPlugin, { deps });
   await app.register(metricsPlugin, { registry: new Registry() });
@@ -97,8 +104,26 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     sendInDialect(notFound(`Route ${request.method} ${request.url.split('?')[0]}`), request, reply),
   );
 
-  app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
+  const Status = Type.Object({ status: Type.String() }, named('Status'));
+  const operations = ['operations'];
+  app.get(
+    '/healthz',
+    {
+      config: { public: true },
+      schema: {
+        tags: operations,
+        summary: 'The process is alive',
+        response: { 200: Type.Object({ status: Type.Literal('ok') }), 500: Type.Ref('NativeError') },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+  const readiness = {
+    tags: operations,
+    summary: 'The database answers and the process is not shutting down (503 otherwise)',
+    response: { 200: Status, 503: Status, 500: Type.Ref('NativeError') },
+  };
+  app.get('/readyz', { config: { public: true }, schema: readiness }, async (_request, reply) => {
     if (opts.isAccepting && !opts.isAccepting()) return reply.status(503).send({ status: 'shutting down' });
     try {
       await sql`select 1`.execute(deps.db);

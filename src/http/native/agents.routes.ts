@@ -14,15 +14,19 @@ import {
   presentCallLog,
   presentSession,
 } from './engine-presenters.js';
+import { eventStream, named } from '../schemas/components.js';
 
-const BoardEntry = Type.Object({
-  user_id: Type.String(),
-  username: Type.String(),
-  full_name: Type.String(),
-  extension: Nullable(Type.String()),
-  session: AgentSessionResponse,
-  call: Nullable(CallLogResponse),
-});
+const BoardEntry = Type.Object(
+  {
+    user_id: Type.String(),
+    username: Type.String(),
+    full_name: Type.String(),
+    extension: Nullable(Type.String()),
+    session: AgentSessionResponse,
+    call: Nullable(CallLogResponse),
+  },
+  named('AgentBoardEntry'),
+);
 
 function presentBoard(rows: BoardRow[]) {
   return rows.map((row) => ({
@@ -85,8 +89,12 @@ export const agentRoutes =
           summary:
             'Server-Sent Events: `agents` events with the live agents board whenever it changes (token in the Authorization header or `access_token`)',
           querystring: Type.Object({ ...BoardQuery.properties, access_token: Type.Optional(Type.String()) }),
-          produces: ['text/event-stream'],
-          response: { 200: Type.String({ description: 'text/event-stream' }), ...authErrors(404) },
+          response: {
+            200: eventStream('Server-Sent Events: `agents` messages', {
+              agents: Type.Object({ data: Type.Array(BoardEntry) }),
+            }),
+            ...authErrors(404),
+          },
         },
       },
       async (request, reply) => {

@@ -3,6 +3,7 @@ import { notFound } from '../../domain/errors.js';
 import { parsePublicId, type IdKind } from '../../domain/public-ids.js';
 import type { PageRequest } from '../../repositories/versioned-repository.js';
 import { Int4, PageNumber } from '../schemas/bounds.js';
+import { named } from '../schemas/components.js';
 
 /** The native error envelope (shared with DialNexa): `message` is a string or a list of problems. */
 export const ErrorResponse = Type.Object(
@@ -31,12 +32,15 @@ export const PageQuery = {
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Items per page (max 100)' }),
 };
 
-export const PageMeta = Type.Object({
-  page: Type.Integer(),
-  limit: Type.Integer(),
-  total: Type.Integer(),
-  totalPages: Type.Integer(),
-});
+export const PageMeta = Type.Object(
+  {
+    page: Type.Integer(),
+    limit: Type.Integer(),
+    total: Type.Integer(),
+    totalPages: Type.Integer(),
+  },
+  named('PageMeta'),
+);
 
 export function Paged<T extends TSchema>(item: T) {
   return Type.Object({ data: Type.Array(item), meta: PageMeta });

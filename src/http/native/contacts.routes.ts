@@ -21,6 +21,7 @@ import { getCampaign } from '../../services/campaigns/read-campaigns.js';
 import { getLeadList } from '../../services/lead-lists/manage-lead-lists.js';
 import { authErrors, IdParams, iso, Nullable, Timestamp, uidParam, VersionField } from './common.js';
 import { Count, Int4, VariableValue } from '../schemas/bounds.js';
+import { named } from '../schemas/components.js';
 
 const Status = Type.Union(
   (['new', 'in_progress', 'retry', 'callback', 'completed', 'failed', 'dnc', 'removed'] as const).map((s) =>
@@ -32,38 +33,41 @@ const Variables = Type.Record(Type.String(), VariableValue, {
     'Custom variables: at most 50, names of letters, digits, _ . - up to 64 characters, values up to 1,024',
 });
 
-export const ContactResponse = Type.Object({
-  id: Type.String({ examples: ['lead_m4b7zx9nq2pw…'] }),
-  numeric_id: Type.Integer(),
-  list_id: Type.String(),
-  campaign_id: Nullable(Type.String()),
-  phone_number: Type.String({ description: 'E.164' }),
-  phone_raw: Type.String({ description: 'As given' }),
-  phone_country: Nullable(Type.String()),
-  first_name: Type.String(),
-  last_name: Type.String(),
-  variables: Type.Record(Type.String(), Type.String()),
-  ticket_id: Nullable(Type.String()),
-  note: Nullable(Type.String()),
-  type: Nullable(Type.String()),
-  priority: Type.Integer(),
-  max_retries: Nullable(Type.Integer()),
-  cool_off_seconds: Nullable(Type.Integer()),
-  time_zone: Type.String(),
-  time_zone_source: Type.String({
-    description: 'explicit, number (the country has one zone) or center_default',
-  }),
-  status: Status,
-  attempts: Type.Integer(),
-  next_attempt_at: Nullable(Timestamp),
-  last_attempt_at: Nullable(Timestamp),
-  last_outcome: Nullable(Type.String()),
-  callback_at: Nullable(Timestamp),
-  removed_at: Nullable(Timestamp),
-  version: Type.Integer(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
-});
+export const ContactResponse = Type.Object(
+  {
+    id: Type.String({ examples: ['lead_m4b7zx9nq2pw…'] }),
+    numeric_id: Type.Integer(),
+    list_id: Type.String(),
+    campaign_id: Nullable(Type.String()),
+    phone_number: Type.String({ description: 'E.164' }),
+    phone_raw: Type.String({ description: 'As given' }),
+    phone_country: Nullable(Type.String()),
+    first_name: Type.String(),
+    last_name: Type.String(),
+    variables: Type.Record(Type.String(), Type.String()),
+    ticket_id: Nullable(Type.String()),
+    note: Nullable(Type.String()),
+    type: Nullable(Type.String()),
+    priority: Type.Integer(),
+    max_retries: Nullable(Type.Integer()),
+    cool_off_seconds: Nullable(Type.Integer()),
+    time_zone: Type.String(),
+    time_zone_source: Type.String({
+      description: 'explicit, number (the country has one zone) or center_default',
+    }),
+    status: Status,
+    attempts: Type.Integer(),
+    next_attempt_at: Nullable(Timestamp),
+    last_attempt_at: Nullable(Timestamp),
+    last_outcome: Nullable(Type.String()),
+    callback_at: Nullable(Timestamp),
+    removed_at: Nullable(Timestamp),
+    version: Type.Integer(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  named('Contact'),
+);
 
 export function presentContact(c: ContactView) {
   return {

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { normalizeError, reasonPhrase, type NormalizedError } from '../../plugins/errors.js';
+import { named } from '../../schemas/components.js';
 
 /**
  * Exotel's error codes. CONF-1001 is documented by Exotel; the others are Outdial's, in the same
@@ -49,12 +50,15 @@ export function exotelEnvelope<T>(request: FastifyRequest, response: T, httpCode
 /** Exotel's records count versions from 0; Outdial's start at 1. */
 export const exotelVersion = (version: number) => version - 1;
 
-export const ExotelError = Type.Object({
-  statusCode: Type.Integer(),
-  status: Type.String(),
-  errorCode: Type.String({ examples: ['CONF-1001'] }),
-  errorMessage: Type.String(),
-});
+export const ExotelError = Type.Object(
+  {
+    statusCode: Type.Integer(),
+    status: Type.String(),
+    errorCode: Type.String({ examples: ['CONF-1001'] }),
+    errorMessage: Type.String(),
+  },
+  named('ExotelError'),
+);
 
 /** The error answers of every Exotel route, for its OpenAPI description. */
 export const exotelErrors = {

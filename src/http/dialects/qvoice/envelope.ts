@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { normalizeError, type NormalizedError } from '../../plugins/errors.js';
+import { named } from '../../schemas/components.js';
 
 /**
  * Qvoice documents its errors as a status with a short sentence. Outdial sends that sentence as
@@ -31,7 +32,10 @@ export function sendQvoiceError(error: unknown, request: FastifyRequest, reply: 
   return reply.status(e.statusCode).send(qvoiceErrorBody(e));
 }
 
-export const QvoiceError = Type.Object({ message: Type.String(), details: Type.Array(Type.String()) });
+export const QvoiceError = Type.Object(
+  { message: Type.String(), details: Type.Array(Type.String()) },
+  named('QvoiceError'),
+);
 
 /** The error answers of every Qvoice route, for its OpenAPI description. */
 export const qvoiceErrors = {
