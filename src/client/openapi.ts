@@ -1857,8 +1857,7 @@ export interface components {
             /** @description The session (ags_…) */
             id: string;
             campaign_id: string;
-            /** @description available, reserved, on_call, wrap_up, paused or logged_out */
-            state: string;
+            state: "available" | "reserved" | "on_call" | "wrap_up" | "paused" | "logged_out";
             /** Format: date-time */
             state_since: string;
             /** Format: date-time */
@@ -1951,6 +1950,8 @@ export interface components {
             /** @enum {string} */
             event: "agents";
             data: {
+                /** Format: date-time */
+                at: string;
                 data: components["schemas"]["AgentBoardEntry"][];
             };
         };

@@ -6,7 +6,7 @@ import { agentsBoard, type BoardEntry as BoardRow } from '../../services/agents/
 import { getCampaignById } from '../../services/campaigns/read-campaigns.js';
 import type { RequestContext, ServiceDeps } from '../../services/context.js';
 import { LiveFeed, realRepeater, type Repeater } from '../live-feed.js';
-import { authErrors, IdParams, iso, Nullable, uidParam } from './common.js';
+import { authErrors, IdParams, iso, Nullable, Timestamp, uidParam } from './common.js';
 import { openEventStream, streamCredential } from './live.routes.js';
 import {
   AgentSessionResponse,
@@ -91,7 +91,7 @@ export const agentRoutes =
           querystring: Type.Object({ ...BoardQuery.properties, access_token: Type.Optional(Type.String()) }),
           response: {
             200: eventStream('Server-Sent Events: `agents` messages', {
-              agents: Type.Object({ data: Type.Array(BoardEntry) }),
+              agents: Type.Object({ at: Timestamp, data: Type.Array(BoardEntry) }),
             }),
             ...authErrors(404),
           },

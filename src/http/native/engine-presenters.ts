@@ -1,11 +1,20 @@
 import { Type } from '@sinclair/typebox';
-import type { AgentSession } from '../../db/schema.js';
+import type { AgentSession, AgentSessionState } from '../../db/schema.js';
 import { callStatusWord, CALL_STATUS_WORDS } from '../../domain/call-status.js';
 import { toPublicId } from '../../domain/public-ids.js';
 import type { CallLogView } from '../../repositories/call-logs.repository.js';
 import type { LeadEventView } from '../../repositories/lead-events.repository.js';
 import { iso, Nullable, Timestamp } from './common.js';
 import { named } from '../schemas/components.js';
+
+const AGENT_SESSION_STATES = [
+  'available',
+  'reserved',
+  'on_call',
+  'wrap_up',
+  'paused',
+  'logged_out',
+] as const satisfies readonly AgentSessionState[];
 
 export const CallLogResponse = Type.Object(
   {
@@ -118,7 +127,7 @@ export const AgentSessionResponse = Type.Object(
   {
     id: Type.String({ description: 'The session (ags_…)' }),
     campaign_id: Type.String(),
-    state: Type.String({ description: 'available, reserved, on_call, wrap_up, paused or logged_out' }),
+    state: Type.Union(AGENT_SESSION_STATES.map((state) => Type.Literal(state))),
     state_since: Timestamp,
     idle_since: Timestamp,
     pause_reason: Nullable(Type.String()),
