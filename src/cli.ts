@@ -12,6 +12,7 @@ import { PortInUseError, serve } from './server.js';
 import type { ServiceDeps } from './services/context.js';
 import { createCenter } from './services/centers/create-center.js';
 import { importCommand } from './cli/import-command.js';
+import { remoteImport } from './cli/remote-import.js';
 
 /** Where the server listens, from --host/--port; each overrides its environment variable. */
 interface ListenOptions {
@@ -135,13 +136,32 @@ program
   .command('import')
   .description('Import a CSV or XLSX file of contacts into a list or campaign, with a progress bar')
   .argument('<file>', 'CSV or XLSX file')
-  .requiredOption('--center <short-name>', 'the contact center')
+  .option('--center <short-name>', 'the contact center (importing in this process, on its database)')
+  .option('--server <url>', 'upload to this running server instead, through its API (with --token)')
+  .option('--token <key>', 'an API key (read_write) or access token of the center, with --server')
   .option('--campaign <id>', 'cmp_… (its default list unless --list is given)')
   .option('--list <id>', 'lst_…')
   .option('--dedup <policy>', 'skip, update or allow', 'skip')
   .option('--scope <scope>', 'dedup within the list or the campaign', 'list')
   .option('--mapping <json>', 'column mapping: {"Header": "phone" | "first_name" | "var:name" | "ignore"}')
   .action(async (file: string, opts: Record<string, string>) => {
+    if (opts.server) {
+      if (!opts.token) throw new Error('--server needs --token (an API key or access token)');
+      const job = await remoteImport(file, {
+        server: opts.server,
+        token: opts.token,
+        campaign: opts.campaign,
+        list: opts.list,
+        dedup: opts.dedup!,
+        scope: opts.scope!,
+        mapping: opts.mapping,
+      });
+      console.log(job.status === 'completed' ? 'Import completed' : `Import failed: ${job.error}`);
+      if (job.progress.rejected + job.progress.dnc > 0) console.log(`Rejected rows: GET ${job.errors_url}`);
+      process.exitCode = job.status === 'completed' ? 0 : 1;
+      return;
+    }
+    if (!opts.center) throw new Error('import needs --center (or --server and --token)');
     await withRuntime(async (deps, cfg) => {
       const job = await importCommand(deps, file, {
         threads: cfg.importThreads,

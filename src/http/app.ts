@@ -2,7 +2,12 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { Registry } from 'prom-client';
 import type { ServiceDeps } from '../services/context.js';
 import { ErrorResponse } from './native/common.js';
@@ -16,10 +21,11 @@ import { metricsPlugin } from './plugins/metrics.js';
 import { databaseReady } from '../services/health/database-ready.js';
 import { notFound } from '../domain/errors.js';
 import { exotelDialect } from './dialects/exotel/index.js';
-import { sendExotelError } from './dialects/exotel/envelope.js';
 import { qvoiceDialect } from './dialects/qvoice/index.js';
 import { dialnexaDialect } from './dialects/dialnexa/index.js';
-import { sendQvoiceError } from './dialects/qvoice/envelope.js';
+import { answerClientError, refuseNulCharacters, sendInDialect } from './edge.js';
+import { describeOperation, hoistComponents, named } from './schemas/components.js';
+import { Type } from '@sinclair/typebox';
 
 export interface AppOptions {
   deps: ServiceDeps;
@@ -46,12 +52,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 12 * 1024 * 1024,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Requests refused before any route is chosen answer in the envelope of their address's dialect.
+    frameworkErrors: (error, request, reply) =>
+      sendInDialect(error, request as FastifyRequest, reply as FastifyReply),
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  app.addHook('preValidation', refuseNulCharacters);
   app.addSchema(ErrorResponse);
 
   await app.register(swagger, {
@@ -62,7 +73,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         version: '0.1.0',
         description:
           'Outbound campaign server. Native API under /v1 (DialNexa conventions), plus the Exotel CC, Qvoice and DialNexa dialects.',
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       },
+      servers: [{ url: '/', description: 'This Outdial server' }],
       components: {
         securitySchemes: {
           bearer: {
@@ -74,25 +87,43 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    transformObject: (documents) =>
+      'openapiObject' in documents ? hoistComponents(documents.openapiObject) : documents.swaggerObject,
   });
   await app.register(rateLimit, { global: false });
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), public: true };
+    describeOperation(route);
   });
   await app.register(authPlugin, { deps });
   await app.register(metricsPlugin, { registry: new Registry() });
 
   app.setErrorHandler((error, request, reply) => sendNativeError(error, request, reply));
   // Unknown paths answer in the envelope of the dialect whose namespace they fall in.
-  app.setNotFoundHandler((request, reply) => {
-    const missing = notFound(`Route ${request.method} ${request.url.split('?')[0]}`);
-    if (/^\/(configuration|cms)\//.test(request.url)) return sendExotelError(missing, request, reply);
-    if (/^\/(api\/v2|callcenter)\//.test(request.url)) return sendQvoiceError(missing, request, reply);
-    return sendNativeError(missing, request, reply);
-  });
+  app.setNotFoundHandler((request, reply) =>
+    sendInDialect(notFound(`Route ${request.method} ${request.url.split('?')[0]}`), request, reply),
+  );
 
-  app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
+  const Status = Type.Object({ status: Type.String() }, named('Status'));
+  const operations = ['operations'];
+  app.get(
+    '/healthz',
+    {
+      config: { public: true },
+      schema: {
+        tags: operations,
+        summary: 'The process is alive',
+        response: { 200: Type.Object({ status: Type.Literal('ok') }), 500: Type.Ref('NativeError') },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+  const readiness = {
+    tags: operations,
+    summary: 'The database answers and the process is not shutting down (503 otherwise)',
+    response: { 200: Status, 503: Status, 500: Type.Ref('NativeError') },
+  };
+  app.get('/readyz', { config: { public: true }, schema: readiness }, async (_request, reply) => {
     if (opts.isAccepting && !opts.isAccepting()) return reply.status(503).send({ status: 'shutting down' });
     if (await databaseReady(deps)) return { status: 'ready' };
     return reply.status(503).send({ status: 'database unavailable' });

@@ -3,6 +3,10 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { after, before, describe, test } from 'node:test';
 import { startTestApp, type TestApp } from '../helpers/harness.js';
 
+/** The operations anyone may call: logging in, and the operations endpoints. */
+const PUBLIC =
+  /^\/(v1\/auth\/(login|refresh|logout)|configuration\/basicauth|api\/v2\/login|healthz|readyz|metrics)$/;
+
 describe('OpenAPI document, docs and operations endpoints', () => {
   let t: TestApp;
   before(async () => {
@@ -29,13 +33,34 @@ describe('OpenAPI document, docs and operations endpoints', () => {
           `${method} ${path} has no success answer`,
         );
         assert.ok(codes.includes('500'), `${method} ${path} documents no error answer`);
-        const isPublic = /login|basicauth|refresh|logout/.test(path);
+        // Public operations say so with an empty security list; the rest name the bearer scheme.
+        const isPublic = Array.isArray(op.security) && op.security.length === 0;
+        assert.equal(isPublic, PUBLIC.test(path), `${path}: public ${isPublic}`);
         if (!isPublic) {
           assert.ok(op.security, `${method} ${path} declares no security`);
           assert.ok(codes.includes('401'), `${method} ${path} documents no 401`);
         }
       }
     }
+    // Resources are named components; event streams document their messages; operations are in.
+    for (const name of [
+      'Campaign',
+      'Contact',
+      'LeadList',
+      'CallLog',
+      'LiveStats',
+      'ExotelCampaignLead',
+      'QvoiceLead',
+    ]) {
+      assert.ok(doc.components.schemas[name], `component ${name} missing`);
+    }
+    const live =
+      doc.paths['/v1/campaigns/{id}/live'].get.responses['200'].content['text/event-stream'].schema;
+    assert.deepEqual(
+      live.anyOf.map((m: { $ref: string }) => m.$ref),
+      ['#/components/schemas/StatsEvent', '#/components/schemas/EligibilityEvent'],
+    );
+    for (const p of ['/healthz', '/readyz', '/metrics']) assert.ok(doc.paths[p]?.get, `${p} missing`);
     // Spot-check that routes registered in the app are in the document.
     for (const p of [
       '/v1/campaigns/{id}',

@@ -1,6 +1,6 @@
 /** A thin client of Outdial's native /v1 API, with the session kept in localStorage. */
 
-import type { Disposition } from '../../src/domain/call-outcome';
+import type { Answer, Schemas } from '../../src/client/openapi-schemas';
 
 export interface Session {
   access_token: string;
@@ -151,172 +151,41 @@ export async function logout(): Promise<void> {
   }
 }
 
-export interface PageMeta {
-  page: number;
-  limit: number;
-  total: number;
-  totalPages: number;
-}
+export type PageMeta = Schemas['PageMeta'];
 export interface Paged<T> {
   data: T[];
   meta: PageMeta;
 }
 
-export interface Me {
-  kind: 'user' | 'api_key';
-  contact_center: { id: string; short_name: string; name: string; time_zone: string };
-  user: User | null;
-}
+export type Me = Answer<'/v1/me', 'get'>;
 
-export interface User {
-  id: string;
-  username: string;
-  full_name: string;
-  email: string | null;
-  role: 'admin' | 'supervisor' | 'agent';
-  extension: string | null;
-  status: 'active' | 'disabled';
-  version: number;
-}
+export type User = Schemas['User'];
 
-export interface Campaign {
-  id: string;
-  numeric_id: number;
-  process_id: string;
-  queue_id: string | null;
-  name: string;
-  description: string;
-  dialing_mode: 'preview' | 'progressive' | 'power' | 'predictive' | 'agentless';
-  status: 'draft' | 'active' | 'paused' | 'completed' | 'cancelled';
-  from_phone_number: string | null;
-  time_zone: string;
-  calling_hours: { start: string; end: string };
-  abandon_rate_cap: number;
-  lines_per_agent: number;
-  max_concurrent_calls: number | null;
-  wrap_up_seconds: number;
-  require_disposition: boolean;
-  preview_timeout_seconds: number;
-  retry_config: { max_retries: number; retry_interval_minutes: number };
-  retry_rules: Record<string, RetryRule>;
-  type: 'interaction' | 'notification';
-  agent_id: string | null;
-  scheduled_at: string | null;
-  ends_at: string | null;
-  weekly_windows: WeeklyWindow[];
-  started_at: string | null;
-  version: number;
-  created_at: string;
-}
+export type Campaign = Schemas['Campaign'];
 
-export interface RetryRule {
-  delay_minutes: number;
-  counts_as_attempt: boolean;
-}
+export type RetryRule = Schemas['RetryRule'];
 
-/** A weekly window: day 0 = Sunday, times HH:MM. */
-export interface WeeklyWindow {
-  day: number;
-  start: string;
-  end: string;
-}
+export type WeeklyWindow = Schemas['WeeklyWindow'];
 
-export type ContactStatus =
-  'new' | 'in_progress' | 'retry' | 'callback' | 'completed' | 'failed' | 'dnc' | 'removed';
+export type ContactStatus = Contact['status'];
 
 export type CountsByStatus = Partial<Record<ContactStatus, number>>;
 
-export interface CampaignProgress {
-  campaign_id: string;
-  total: number;
-  contacts_by_status: CountsByStatus;
-  lists: { list_id: string; total: number; contacts_by_status: CountsByStatus }[];
-}
+export type CampaignProgress = Schemas['CampaignProgress'];
 
-export interface CampaignUser {
-  campaign_user_id: number;
-  user_id: string;
-  username: string;
-  role: string;
-  full_name: string;
-}
+export type CampaignUser = Schemas['CampaignUser'];
 
-export interface LeadList {
-  id: string;
-  name: string;
-  description: string;
-  is_default: boolean;
-  contacts_by_status: CountsByStatus;
-  version: number;
-  created_at: string;
-}
+export type LeadList = Schemas['LeadList'];
 
-export type FetchOrder = 'priority' | 'oldest_first' | 'newest_first' | 'fewest_attempts_first';
+export type FetchOrder = CampaignLeadList['fetch_order'];
 
-export interface CampaignLeadList {
-  campaign_lead_id: number;
-  campaign_id: string;
-  list_id: string;
-  list_name: string;
-  priority: number;
-  weightage: number;
-  enabled: boolean;
-  max_attempts: number;
-  churn_count: number;
-  fetch_order: FetchOrder;
-  dialing_enabled_at_all_times: boolean;
-  dialing_windows: WeeklyWindow[];
-  campaign_user_ids: number[];
-  version: number;
-}
+export type CampaignLeadList = Schemas['CampaignLeadList'];
 
-export interface Contact {
-  id: string;
-  list_id: string;
-  campaign_id: string | null;
-  phone_number: string;
-  phone_raw: string;
-  phone_country: string | null;
-  first_name: string;
-  last_name: string;
-  variables: Record<string, string>;
-  ticket_id: string | null;
-  note: string | null;
-  type: string | null;
-  priority: number;
-  max_retries: number | null;
-  cool_off_seconds: number | null;
-  time_zone: string;
-  time_zones: string[];
-  time_zone_source: string;
-  status: ContactStatus;
-  attempts: number;
-  next_attempt_at: string | null;
-  last_attempt_at: string | null;
-  last_outcome: string | null;
-  callback_at: string | null;
-  removed_at: string | null;
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
+export type Contact = Schemas['Contact'];
 
-export interface Eligibility {
-  contact_id: string;
-  campaign_id: string | null;
-  dialable: boolean;
-  reasons: { code: string; message: string }[];
-  next_eligible_at: string | null;
-}
+export type Eligibility = Answer<'/v1/contacts/{id}/eligibility', 'get'>;
 
-export interface DncEntry {
-  id: string;
-  phone_number: string;
-  campaign_numeric_id: number | null;
-  reason: string;
-  source: string;
-  created_at: string;
-}
+export type DncEntry = Schemas['DncEntry'];
 
 export interface DncItemResult {
   index: number;
@@ -325,75 +194,13 @@ export interface DncItemResult {
   reason: string | null;
 }
 
-export interface ImportJob {
-  id: string;
-  status: 'queued' | 'running' | 'completed' | 'failed';
-  file_name: string;
-  list_id: string;
-  campaign_id: string | null;
-  dedup_policy: string;
-  dedup_scope: string;
-  progress: {
-    rows_read: number;
-    accepted: number;
-    updated: number;
-    rejected: number;
-    duplicates: number;
-    dnc: number;
-  };
-  error: string | null;
-  errors_url: string;
-  created_at: string;
-  finished_at: string | null;
-}
+export type ImportJob = Schemas['Import'];
 
-export interface ImportPreview {
-  file_name: string;
-  format: 'csv' | 'xlsx';
-  header: string[] | null;
-  columns: { position: number; name: string; target: string }[];
-  rows: {
-    line: number;
-    cells: string[];
-    result: {
-      status: 'ok' | 'rejected';
-      phone_number: string | null;
-      time_zone: string | null;
-      time_zones: string[] | null;
-      time_zone_source: string | null;
-      reason: string | null;
-      message: string | null;
-    } | null;
-  }[];
-  problems: string[];
-  estimated_rows: number | null;
-  exact_row_count: boolean;
-}
+export type ImportPreview = Schemas['ImportPreview'];
 
-export interface Queue {
-  id: string;
-  name: string;
-  extension: string | null;
-  strategy: string;
-  max_wait_seconds: number;
-  wrap_up_seconds: number;
-  members: {
-    user_id: string;
-    username: string;
-    full_name: string;
-    extension: string | null;
-    delay_seconds: number;
-    timeout_seconds: number;
-  }[];
-  version: number;
-}
+export type Queue = Schemas['Queue'];
 
-export interface Process {
-  id: string;
-  name: string;
-  description: string;
-  is_default: boolean;
-}
+export type Process = Schemas['Process'];
 
 /**
  * Makes sure the stored access token is still accepted (refreshing it if not), for requests the
@@ -404,160 +211,21 @@ export async function freshAccessToken(): Promise<string | null> {
   return res.ok ? (loadSession()?.access_token ?? null) : null;
 }
 
-export type AgentState = 'available' | 'reserved' | 'on_call' | 'wrap_up' | 'paused' | 'logged_out';
+export type CallLog = Schemas['CallLog'];
 
-export interface AgentSession {
-  id: string;
-  campaign_id: string;
-  state: AgentState;
-  state_since: string;
-  idle_since: string;
-  pause_reason: string | null;
-  pending_pause_reason: string | null;
-  wrap_up_deadline: string | null;
-  preview_expires_at: string | null;
-  pending_request: string | null;
-  engine: string | null;
-  logged_in_at: string;
-  logged_out_at: string | null;
-  calls_handled: number;
-  talk_seconds: number;
-  wrap_up_seconds: number;
-}
-
-export type CallStatus =
-  'in_progress' | 'completed' | 'busy' | 'no_answer' | 'voicemail' | 'abandoned' | 'failed' | 'cancelled';
-
-export interface CallLog {
-  id: string;
-  numeric_id: number;
-  campaign_id: string;
-  lead_id: string;
-  list_id: string;
-  phone_number: string;
-  caller_id: string | null;
-  agent_id: string | null;
-  status: CallStatus;
-  outcome: string | null;
-  failure_reason: string | null;
-  attempt: number;
-  counts_as_attempt: boolean | null;
-  dialing_mode: string;
-  disposition: Disposition | null;
-  disposition_note: string | null;
-  callback_at: string | null;
-  dialed_at: string;
-  answered_at: string | null;
-  connected_at: string | null;
-  ended_at: string | null;
-  wrap_up_ended_at: string | null;
-  ring_seconds: number | null;
-  duration: number | null;
-  created_at: string;
-}
-
-export interface LeadEvent {
-  id: number;
-  at: string;
-  type: string;
-  lead_id: string;
-  campaign_id: string | null;
-  call_log_id: string | null;
-  agent_id: string | null;
-  from_status: string | null;
-  to_status: string | null;
-  detail: Record<string, unknown>;
-}
+export type LeadEvent = Schemas['LeadEvent'];
 
 export { DISPOSITIONS, type Disposition } from '../../src/domain/call-outcome';
 
-export interface DeskCampaign {
-  id: string;
-  name: string;
-  dialing_mode: Campaign['dialing_mode'];
-  status: Campaign['status'];
-}
+export type DeskCampaign = Answer<'/v1/desk/campaigns', 'get'>['data'][number];
 
-export interface Desk {
-  session: AgentSession | null;
-  campaign: {
-    id: string;
-    name: string;
-    dialing_mode: Campaign['dialing_mode'];
-    wrap_up_seconds: number;
-    preview_timeout_seconds: number;
-  } | null;
-  call: CallLog | null;
-  contact: Contact | null;
-  history: LeadEvent[];
-}
+export type Desk = Schemas['Desk'];
 
-export interface BoardEntry {
-  user_id: string;
-  username: string;
-  full_name: string;
-  extension: string | null;
-  session: AgentSession;
-  call: CallLog | null;
-}
+export type BoardEntry = Schemas['AgentBoardEntry'];
 
-/** The agents board as streamed: `at` is the server's clock when it was read. */
-export interface AgentsBoard {
-  at: string;
-  data: BoardEntry[];
-}
+/** What the agents stream sends: the board and the server's time it was read at. */
+export type AgentsBoard = Schemas['AgentsEvent']['data'];
 
-export interface LiveCounters {
-  dials: number;
-  person_answers: number;
-  machine_answers: number;
-  connected: number;
-  abandoned: number;
-  no_answer: number;
-  busy: number;
-  invalid_number: number;
-  failed: number;
-  talk_ms: number;
-}
+export type LiveStats = Schemas['LiveStats'];
 
-export interface LiveStats {
-  campaign_id: string;
-  status: string;
-  dialing_mode: Campaign['dialing_mode'];
-  abandon_rate_cap: number;
-  at: string;
-  agents: Record<Exclude<AgentState, 'logged_out'>, number>;
-  calls: { ringing: number; waiting_for_agent: number; connected: number; in_flight: number };
-  dial_level: number;
-  today: LiveCounters & { abandon_rate: number; day_start: string };
-  rolling_30_days: { person_answers: number; abandoned: number; abandon_rate: number };
-  series: { at: string; dials: number; person_answers: number; connected: number; abandoned: number }[];
-}
-
-export interface ReasonCount {
-  code: string;
-  message: string;
-  contacts: number;
-}
-
-/** GET /v1/campaigns/{id}/eligibility, and the live stream's `eligibility` events. */
-export interface CampaignEligibility {
-  campaign_id: string;
-  at: string;
-  contacts: number;
-  waiting: number;
-  in_progress: number;
-  finished: number;
-  dialable_now: number;
-  reasons: ReasonCount[];
-  lists: {
-    lead_list_id: string;
-    name: string;
-    priority: number;
-    contacts: number;
-    waiting: number;
-    in_progress: number;
-    dialable_now: number;
-    reasons: ReasonCount[];
-  }[];
-}
+export type CampaignEligibility = Schemas['CampaignEligibility'];

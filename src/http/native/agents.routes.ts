@@ -6,7 +6,7 @@ import { agentsBoard, type BoardEntry as BoardRow } from '../../services/agents/
 import { getCampaignById } from '../../services/campaigns/read-campaigns.js';
 import type { RequestContext, ServiceDeps } from '../../services/context.js';
 import { LiveFeed, realRepeater, type Repeater } from '../live-feed.js';
-import { authErrors, IdParams, iso, Nullable, uidParam } from './common.js';
+import { authErrors, IdParams, iso, Nullable, Timestamp, uidParam } from './common.js';
 import { openEventStream, streamCredential } from './live.routes.js';
 import {
   AgentSessionResponse,
@@ -14,15 +14,19 @@ import {
   presentCallLog,
   presentSession,
 } from './engine-presenters.js';
+import { eventStream, named } from '../schemas/components.js';
 
-const BoardEntry = Type.Object({
-  user_id: Type.String(),
-  username: Type.String(),
-  full_name: Type.String(),
-  extension: Nullable(Type.String()),
-  session: AgentSessionResponse,
-  call: Nullable(CallLogResponse),
-});
+const BoardEntry = Type.Object(
+  {
+    user_id: Type.String(),
+    username: Type.String(),
+    full_name: Type.String(),
+    extension: Nullable(Type.String()),
+    session: AgentSessionResponse,
+    call: Nullable(CallLogResponse),
+  },
+  named('AgentBoardEntry'),
+);
 
 function presentBoard(rows: BoardRow[]) {
   return rows.map((row) => ({
@@ -85,8 +89,12 @@ export const agentRoutes =
           summary:
             'Server-Sent Events: `agents` events with the live agents board whenever it changes (token in the Authorization header or `access_token`)',
           querystring: Type.Object({ ...BoardQuery.properties, access_token: Type.Optional(Type.String()) }),
-          produces: ['text/event-stream'],
-          response: { 200: Type.String({ description: 'text/event-stream' }), ...authErrors(404) },
+          response: {
+            200: eventStream('Server-Sent Events: `agents` messages', {
+              agents: Type.Object({ at: Timestamp, data: Type.Array(BoardEntry) }),
+            }),
+            ...authErrors(404),
+          },
         },
       },
       async (request, reply) => {

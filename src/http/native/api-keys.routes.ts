@@ -21,20 +21,24 @@ import {
   Timestamp,
   uidParam,
 } from './common.js';
+import { named } from '../schemas/components.js';
 
 const Scope = Type.Union([Type.Literal('read'), Type.Literal('read_write')]);
 
-const ApiKeyResponse = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  scope: Scope,
-  hint: Type.String({ description: 'The first and last characters, to recognise a key' }),
-  last_used_at: Nullable(Timestamp),
-  expires_at: Nullable(Timestamp),
-  revoked_at: Nullable(Timestamp),
-  version: Type.Integer(),
-  created_at: Timestamp,
-});
+const ApiKeyResponse = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    scope: Scope,
+    hint: Type.String({ description: 'The first and last characters, to recognise a key' }),
+    last_used_at: Nullable(Timestamp),
+    expires_at: Nullable(Timestamp),
+    revoked_at: Nullable(Timestamp),
+    version: Type.Integer(),
+    created_at: Timestamp,
+  },
+  named('ApiKey'),
+);
 
 function presentApiKey(k: ApiKey) {
   return {

@@ -11,14 +11,18 @@ import { CenterResponse, presentCenter } from './center.routes.js';
 import { errors } from './common.js';
 import { loginRateLimit } from '../login-rate-limit.js';
 import { UserResponse, presentUser } from './users.routes.js';
+import { named } from '../schemas/components.js';
 
-const SessionResponse = Type.Object({
-  access_token: Type.String(),
-  token_type: Type.Literal('Bearer'),
-  expires_in: Type.Integer({ description: 'Access token lifetime, seconds' }),
-  refresh_token: Type.String({ description: 'Single use: each refresh returns a new one' }),
-  refresh_expires_in: Type.Integer(),
-});
+const SessionResponse = Type.Object(
+  {
+    access_token: Type.String(),
+    token_type: Type.Literal('Bearer'),
+    expires_in: Type.Integer({ description: 'Access token lifetime, seconds' }),
+    refresh_token: Type.String({ description: 'Single use: each refresh returns a new one' }),
+    refresh_expires_in: Type.Integer(),
+  },
+  named('Session'),
+);
 
 export const authRoutes =
   (deps: ServiceDeps, loginPerMinute: number): FastifyPluginAsyncTypebox =>

@@ -11,6 +11,7 @@ import type { RequestContext, ServiceDeps } from '../../services/context.js';
 import { getUser } from '../../services/users/read-users.js';
 import { authErrors, IdParams, Paged, pageMeta, pageOf, PageQuery, Timestamp, uidParam } from './common.js';
 import { CallLogResponse, LeadEventResponse, presentCallLog, presentLeadEvent } from './engine-presenters.js';
+import { Bounded, Count, INT4_MAX, ROW_ID_MAX } from '../schemas/bounds.js';
 
 /** A date-time, or a whole day (UTC): a day starts a range at its first instant and ends it after its last. */
 const DateBound = Type.Union([Timestamp, Type.String({ format: 'date' })], {
@@ -30,12 +31,8 @@ const CallLogFields = {
   agent_id: Type.Optional(Type.String()),
   start_date: Type.Optional(DateBound),
   end_date: Type.Optional(DateBound),
-  min_duration: Type.Optional(
-    Type.Number({ minimum: 0, description: 'Seconds from answer to end, at least' }),
-  ),
-  max_duration: Type.Optional(
-    Type.Number({ minimum: 0, description: 'Seconds from answer to end, at most' }),
-  ),
+  min_duration: Type.Optional(Bounded(0, INT4_MAX, { description: 'Seconds from answer to end, at least' })),
+  max_duration: Type.Optional(Bounded(0, INT4_MAX, { description: 'Seconds from answer to end, at most' })),
 };
 const CampaignCallLogQuery = Type.Object(CallLogFields);
 const CallLogQuery = Type.Object({
@@ -191,7 +188,7 @@ export const callLogRoutes =
           params: IdParams,
           querystring: Type.Object({
             limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
-            after: Type.Integer({ minimum: 0, default: 0, description: 'Events after this event id' }),
+            after: Count({ maximum: ROW_ID_MAX, default: 0, description: 'Events after this event id' }),
           }),
           response: {
             200: Type.Object({

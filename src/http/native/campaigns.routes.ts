@@ -43,6 +43,8 @@ import {
 import { getQueue } from '../../services/queues/manage-queues.js';
 import type { CampaignStatus, ContactStatus } from '../../db/schema.js';
 import { campaignLeadCounters } from '../../domain/status-words.js';
+import { Count } from '../schemas/bounds.js';
+import { named } from '../schemas/components.js';
 
 const StatusWord = Type.Union(
   ['draft', 'active', 'paused', 'completed', 'cancelled'].map((s) => Type.Literal(s)),
@@ -63,56 +65,62 @@ const WeeklyWindow = Type.Object(
     start: ClockTime,
     end: ClockTime,
   },
-  { additionalProperties: false },
+  { ...named('WeeklyWindow'), additionalProperties: false },
 );
 const RetryConfig = Type.Object(
   {
     max_retries: Type.Integer({ minimum: 0, maximum: 100, description: 'Calls after the first one' }),
     retry_interval_minutes: Type.Integer({ minimum: 0, maximum: 525600 }),
   },
-  { additionalProperties: false },
+  { ...named('RetryConfig'), additionalProperties: false },
 );
 const RetryRule = Type.Object(
-  { delay_minutes: Type.Integer({ minimum: 0 }), counts_as_attempt: Type.Boolean() },
-  { additionalProperties: false },
+  { delay_minutes: Count({ maximum: 525600 }), counts_as_attempt: Type.Boolean() },
+  { ...named('RetryRule'), additionalProperties: false },
 );
-const CallingHours = Type.Object({ start: ClockTime, end: ClockTime }, { additionalProperties: false });
+const CallingHours = Type.Object(
+  { start: ClockTime, end: ClockTime },
+  { ...named('CallingHours'), additionalProperties: false },
+);
 
-export const CampaignResponse = Type.Object({
-  id: Type.String({ examples: ['cmp_210ea5d942f41744f1ef37e84a4965e0'] }),
-  numeric_id: Type.Integer({ description: "Exotel's campaignId" }),
-  organization_id: Type.String({ description: 'The contact center (ctr_…)' }),
-  process_id: Type.String(),
-  queue_id: Nullable(Type.String()),
-  name: Type.String(),
-  description: Type.String(),
-  type: CampaignType,
-  dialing_mode: DialingMode,
-  status: StatusWord,
-  agent_id: Nullable(Type.String()),
-  from_phone_number: Nullable(Type.String()),
-  time_zone: Type.String(),
-  scheduled_at: Nullable(Timestamp),
-  ends_at: Nullable(Timestamp),
-  weekly_windows: Type.Array(WeeklyWindow),
-  calling_hours: CallingHours,
-  abandon_rate_cap: Type.Number(),
-  lines_per_agent: Type.Number(),
-  max_concurrent_calls: Nullable(Type.Integer()),
-  wrap_up_seconds: Type.Integer(),
-  require_disposition: Type.Boolean(),
-  preview_timeout_seconds: Type.Integer(),
-  retry_config: RetryConfig,
-  retry_rules: Type.Record(Type.String(), RetryRule),
-  started_at: Nullable(Timestamp),
-  completed_at: Nullable(Timestamp),
-  total_leads: Type.Integer({ description: 'Live leads of the lists this campaign dials' }),
-  completed_calls: Type.Integer({ description: 'Leads whose calling is over (completed or failed)' }),
-  pending_calls: Type.Integer({ description: 'Leads still to call, or on a call now' }),
-  version: Type.Integer(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
-});
+export const CampaignResponse = Type.Object(
+  {
+    id: Type.String({ examples: ['cmp_210ea5d942f41744f1ef37e84a4965e0'] }),
+    numeric_id: Type.Integer({ description: "Exotel's campaignId" }),
+    organization_id: Type.String({ description: 'The contact center (ctr_…)' }),
+    process_id: Type.String(),
+    queue_id: Nullable(Type.String()),
+    name: Type.String(),
+    description: Type.String(),
+    type: CampaignType,
+    dialing_mode: DialingMode,
+    status: StatusWord,
+    agent_id: Nullable(Type.String()),
+    from_phone_number: Nullable(Type.String()),
+    time_zone: Type.String(),
+    scheduled_at: Nullable(Timestamp),
+    ends_at: Nullable(Timestamp),
+    weekly_windows: Type.Array(WeeklyWindow),
+    calling_hours: CallingHours,
+    abandon_rate_cap: Type.Number(),
+    lines_per_agent: Type.Number(),
+    max_concurrent_calls: Nullable(Type.Integer()),
+    wrap_up_seconds: Type.Integer(),
+    require_disposition: Type.Boolean(),
+    preview_timeout_seconds: Type.Integer(),
+    retry_config: RetryConfig,
+    retry_rules: Type.Record(Type.String(), RetryRule),
+    started_at: Nullable(Timestamp),
+    completed_at: Nullable(Timestamp),
+    total_leads: Type.Integer({ description: 'Live leads of the lists this campaign dials' }),
+    completed_calls: Type.Integer({ description: 'Leads whose calling is over (completed or failed)' }),
+    pending_calls: Type.Integer({ description: 'Leads still to call, or on a call now' }),
+    version: Type.Integer(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  named('Campaign'),
+);
 
 export function presentCampaign(
   c: CampaignView,
@@ -259,24 +267,30 @@ function refOrNotFound(kind: 'process' | 'queue', value: string, label: string):
 const ContactsByStatus = Type.Record(Type.String(), Type.Integer(), {
   description: 'Contacts per status (new, in_progress, retry, callback, completed, failed, dnc); absent = 0',
 });
-const CampaignProgressResponse = Type.Object({
-  campaign_id: Type.String(),
-  total: Type.Integer(),
-  contacts_by_status: ContactsByStatus,
-  lists: Type.Array(
-    Type.Object({ list_id: Type.String(), total: Type.Integer(), contacts_by_status: ContactsByStatus }),
-    { description: 'Per attached list that has contacts' },
-  ),
-});
+const CampaignProgressResponse = Type.Object(
+  {
+    campaign_id: Type.String(),
+    total: Type.Integer(),
+    contacts_by_status: ContactsByStatus,
+    lists: Type.Array(
+      Type.Object({ list_id: Type.String(), total: Type.Integer(), contacts_by_status: ContactsByStatus }),
+      { description: 'Per attached list that has contacts' },
+    ),
+  },
+  named('CampaignProgress'),
+);
 
-const CampaignUserResponse = Type.Object({
-  campaign_user_id: Type.Integer({ description: "The assignment's id (Exotel's campaignUserId)" }),
-  user_id: Type.String(),
-  username: Type.String(),
-  role: Type.String(),
-  full_name: Type.String(),
-  created_at: Timestamp,
-});
+const CampaignUserResponse = Type.Object(
+  {
+    campaign_user_id: Type.Integer({ description: "The assignment's id (Exotel's campaignUserId)" }),
+    user_id: Type.String(),
+    username: Type.String(),
+    role: Type.String(),
+    full_name: Type.String(),
+    created_at: Timestamp,
+  },
+  named('CampaignUser'),
+);
 
 function presentCampaignUser(r: CampaignUserWithUser) {
   return {

@@ -5,18 +5,22 @@ import { toPublicId } from '../../domain/public-ids.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { getCenter, updateCenter } from '../../services/centers/update-center.js';
 import { authErrors, iso, Timestamp, VersionField } from './common.js';
+import { named } from '../schemas/components.js';
 
-export const CenterResponse = Type.Object({
-  id: Type.String({ examples: ['ctr_0f8fad5bd9cb469fa16570867728950e'] }),
-  numeric_id: Type.Integer({ description: "Exotel's contactCenterId" }),
-  short_name: Type.String({ description: "Login domain (Qvoice's `domain`)" }),
-  name: Type.String(),
-  default_country: Type.String({ description: 'ISO 3166 country for national numbers' }),
-  time_zone: Type.String(),
-  version: Type.Integer(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
-});
+export const CenterResponse = Type.Object(
+  {
+    id: Type.String({ examples: ['ctr_0f8fad5bd9cb469fa16570867728950e'] }),
+    numeric_id: Type.Integer({ description: "Exotel's contactCenterId" }),
+    short_name: Type.String({ description: "Login domain (Qvoice's `domain`)" }),
+    name: Type.String(),
+    default_country: Type.String({ description: 'ISO 3166 country for national numbers' }),
+    time_zone: Type.String(),
+    version: Type.Integer(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  named('ContactCenter'),
+);
 
 export function presentCenter(c: ContactCenter) {
   return {

@@ -2,6 +2,8 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { notFound } from '../../domain/errors.js';
 import { parsePublicId, type IdKind } from '../../domain/public-ids.js';
 import type { PageRequest } from '../../repositories/versioned-repository.js';
+import { Int4, PageNumber } from '../schemas/bounds.js';
+import { named } from '../schemas/components.js';
 
 /** The native error envelope (shared with DialNexa): `message` is a string or a list of problems. */
 export const ErrorResponse = Type.Object(
@@ -26,16 +28,19 @@ export function errors(...codes: (400 | 401 | 403 | 404 | 409 | 429)[]) {
 export const authErrors = (...codes: (400 | 404 | 409)[]) => errors(401, 403, ...codes);
 
 export const PageQuery = {
-  page: Type.Integer({ minimum: 1, default: 1, description: 'Page number, from 1' }),
+  page: PageNumber({ default: 1, description: 'Page number, from 1' }),
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Items per page (max 100)' }),
 };
 
-export const PageMeta = Type.Object({
-  page: Type.Integer(),
-  limit: Type.Integer(),
-  total: Type.Integer(),
-  totalPages: Type.Integer(),
-});
+export const PageMeta = Type.Object(
+  {
+    page: Type.Integer(),
+    limit: Type.Integer(),
+    total: Type.Integer(),
+    totalPages: Type.Integer(),
+  },
+  named('PageMeta'),
+);
 
 export function Paged<T extends TSchema>(item: T) {
   return Type.Object({ data: Type.Array(item), meta: PageMeta });
@@ -63,7 +68,7 @@ export const IdParams = Type.Object({
 export const Timestamp = Type.String({ format: 'date-time' });
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
-export const VersionField = Type.Integer({
+export const VersionField = Int4({
   minimum: 1,
   description:
     'Optimistic concurrency: when given, the change is refused with 409 if the record has moved on',

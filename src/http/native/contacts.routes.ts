@@ -20,54 +20,61 @@ import { BLOCK_REASON_TEXT } from '../../domain/eligibility.js';
 import { getCampaign } from '../../services/campaigns/read-campaigns.js';
 import { getLeadList } from '../../services/lead-lists/manage-lead-lists.js';
 import { authErrors, IdParams, iso, Nullable, Timestamp, uidParam, VersionField } from './common.js';
+import { Count, Int4, VariableValue } from '../schemas/bounds.js';
+import { named } from '../schemas/components.js';
 
 const Status = Type.Union(
   (['new', 'in_progress', 'retry', 'callback', 'completed', 'failed', 'dnc', 'removed'] as const).map((s) =>
     Type.Literal(s),
   ),
 );
-const Variables = Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
+const Variables = Type.Record(Type.String(), VariableValue, {
   description:
     'Custom variables: at most 50, names of letters, digits, _ . - up to 64 characters, values up to 1,024',
 });
 
-export const ContactResponse = Type.Object({
-  id: Type.String({ examples: ['lead_m4b7zx9nq2pw…'] }),
-  numeric_id: Type.Integer(),
-  list_id: Type.String(),
-  campaign_id: Nullable(Type.String()),
-  phone_number: Type.String({ description: 'E.164' }),
-  phone_raw: Type.String({ description: 'As given' }),
-  phone_country: Nullable(Type.String()),
-  first_name: Type.String(),
-  last_name: Type.String(),
-  variables: Type.Record(Type.String(), Type.String()),
-  ticket_id: Nullable(Type.String()),
-  note: Nullable(Type.String()),
-  type: Nullable(Type.String()),
-  priority: Type.Integer(),
-  max_retries: Nullable(Type.Integer()),
-  cool_off_seconds: Nullable(Type.Integer()),
-  time_zone: Type.String({ description: 'Canonical IANA name; with several candidates, the first of them' }),
-  time_zones: Type.Array(Type.String(), {
-    description:
-      "Every zone the contact may be in: one, or several where its number's prefix spans them; it is called only inside calling hours in each",
-  }),
-  time_zone_source: Type.String({
-    description:
-      "explicit (given), number (from the number's prefix) or center_default (a fallback: the center's zone, for want of anything better)",
-  }),
-  status: Status,
-  attempts: Type.Integer(),
-  next_attempt_at: Nullable(Timestamp),
-  last_attempt_at: Nullable(Timestamp),
-  last_outcome: Nullable(Type.String()),
-  callback_at: Nullable(Timestamp),
-  removed_at: Nullable(Timestamp),
-  version: Type.Integer(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
-});
+export const ContactResponse = Type.Object(
+  {
+    id: Type.String({ examples: ['lead_m4b7zx9nq2pw…'] }),
+    numeric_id: Type.Integer(),
+    list_id: Type.String(),
+    campaign_id: Nullable(Type.String()),
+    phone_number: Type.String({ description: 'E.164' }),
+    phone_raw: Type.String({ description: 'As given' }),
+    phone_country: Nullable(Type.String()),
+    first_name: Type.String(),
+    last_name: Type.String(),
+    variables: Type.Record(Type.String(), Type.String()),
+    ticket_id: Nullable(Type.String()),
+    note: Nullable(Type.String()),
+    type: Nullable(Type.String()),
+    priority: Type.Integer(),
+    max_retries: Nullable(Type.Integer()),
+    cool_off_seconds: Nullable(Type.Integer()),
+    time_zone: Type.String({
+      description: 'Canonical IANA name; with several candidates, the first of them',
+    }),
+    time_zones: Type.Array(Type.String(), {
+      description:
+        "Every zone the contact may be in: one, or several where its number's prefix spans them; it is called only inside calling hours in each",
+    }),
+    time_zone_source: Type.String({
+      description:
+        "explicit (given), number (from the number's prefix) or center_default (a fallback: the center's zone, for want of anything better)",
+    }),
+    status: Status,
+    attempts: Type.Integer(),
+    next_attempt_at: Nullable(Timestamp),
+    last_attempt_at: Nullable(Timestamp),
+    last_outcome: Nullable(Type.String()),
+    callback_at: Nullable(Timestamp),
+    removed_at: Nullable(Timestamp),
+    version: Type.Integer(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  named('Contact'),
+);
 
 export function presentContact(c: ContactView) {
   return {
@@ -111,9 +118,9 @@ const ContactDetails = {
   ticket_id: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
   note: Type.Optional(Nullable(Type.String({ maxLength: 1024 }))),
   type: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
-  priority: Type.Optional(Type.Integer()),
+  priority: Type.Optional(Int4()),
   max_retries: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 100 }))),
-  cool_off_seconds: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
+  cool_off_seconds: Type.Optional(Nullable(Count())),
   time_zone: Type.Optional(Nullable(Type.String())),
 };
 const ContactFieldsSchema = { phone_number: Type.String({ maxLength: 64 }), ...ContactDetails };

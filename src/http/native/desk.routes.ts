@@ -19,22 +19,26 @@ import {
   presentLeadEvent,
   presentSession,
 } from './engine-presenters.js';
+import { named } from '../schemas/components.js';
 
-const DeskResponse = Type.Object({
-  session: Nullable(AgentSessionResponse),
-  campaign: Nullable(
-    Type.Object({
-      id: Type.String(),
-      name: Type.String(),
-      dialing_mode: Type.String(),
-      wrap_up_seconds: Type.Integer(),
-      preview_timeout_seconds: Type.Integer(),
-    }),
-  ),
-  call: Nullable(CallLogResponse),
-  contact: Nullable(ContactResponse),
-  history: Type.Array(LeadEventResponse),
-});
+const DeskResponse = Type.Object(
+  {
+    session: Nullable(AgentSessionResponse),
+    campaign: Nullable(
+      Type.Object({
+        id: Type.String(),
+        name: Type.String(),
+        dialing_mode: Type.String(),
+        wrap_up_seconds: Type.Integer(),
+        preview_timeout_seconds: Type.Integer(),
+      }),
+    ),
+    call: Nullable(CallLogResponse),
+    contact: Nullable(ContactResponse),
+    history: Type.Array(LeadEventResponse),
+  },
+  named('Desk'),
+);
 
 /** The agent desk: the logged-in user works a campaign — log in, pause, preview, hang up, dispose, wrap up. */
 export const deskRoutes =

@@ -16,15 +16,19 @@ import {
   Timestamp,
   uidParam,
 } from './common.js';
+import { named } from '../schemas/components.js';
 
-const DncResponse = Type.Object({
-  id: Type.String(),
-  phone_number: Type.String(),
-  campaign_numeric_id: Nullable(Type.Integer({ description: 'null: the center-wide list' })),
-  reason: Type.String(),
-  source: Type.String(),
-  created_at: Timestamp,
-});
+const DncResponse = Type.Object(
+  {
+    id: Type.String(),
+    phone_number: Type.String(),
+    campaign_numeric_id: Nullable(Type.Integer({ description: 'null: the center-wide list' })),
+    reason: Type.String(),
+    source: Type.String(),
+    created_at: Timestamp,
+  },
+  named('DncEntry'),
+);
 
 function presentDnc(e: DncEntry) {
   return {

@@ -1,48 +1,63 @@
 import { Type } from '@sinclair/typebox';
-import type { AgentSession } from '../../db/schema.js';
+import type { AgentSession, AgentSessionState } from '../../db/schema.js';
 import { callStatusWord, CALL_STATUS_WORDS } from '../../domain/call-status.js';
 import { toPublicId } from '../../domain/public-ids.js';
 import type { CallLogView } from '../../repositories/call-logs.repository.js';
 import type { LeadEventView } from '../../repositories/lead-events.repository.js';
 import { iso, Nullable, Timestamp } from './common.js';
+import { named } from '../schemas/components.js';
 
-export const CallLogResponse = Type.Object({
-  id: Type.String({ examples: ['log_5f0c2b1e9a7d4c3b8e6f1a2d3c4b5a69'] }),
-  numeric_id: Type.Integer(),
-  campaign_id: Type.String(),
-  lead_id: Type.String({ description: 'The contact (lead_…)' }),
-  list_id: Type.String(),
-  phone_number: Type.String({ description: 'E.164' }),
-  caller_id: Nullable(Type.String()),
-  agent_id: Nullable(Type.String({ description: 'The agent (usr_…) who took or was reserved for the call' })),
-  status: Type.Union(
-    CALL_STATUS_WORDS.map((w) => Type.Literal(w)),
-    {
-      description:
-        'in_progress while live; then completed, busy, no_answer, voicemail, abandoned, failed, cancelled',
-    },
-  ),
-  outcome: Nullable(
-    Type.String({
-      description: 'answered, machine, no_answer, busy, invalid_number, failed, abandoned, cancelled',
-    }),
-  ),
-  failure_reason: Nullable(Type.String()),
-  attempt: Type.Integer({ description: "The contact's attempt number this call was" }),
-  counts_as_attempt: Nullable(Type.Boolean()),
-  dialing_mode: Type.String(),
-  disposition: Nullable(Type.String()),
-  disposition_note: Nullable(Type.String()),
-  callback_at: Nullable(Timestamp),
-  dialed_at: Timestamp,
-  answered_at: Nullable(Timestamp),
-  connected_at: Nullable(Timestamp),
-  ended_at: Nullable(Timestamp),
-  wrap_up_ended_at: Nullable(Timestamp),
-  ring_seconds: Nullable(Type.Number()),
-  duration: Nullable(Type.Number({ description: 'Seconds from answer to end' })),
-  created_at: Timestamp,
-});
+const AGENT_SESSION_STATES = [
+  'available',
+  'reserved',
+  'on_call',
+  'wrap_up',
+  'paused',
+  'logged_out',
+] as const satisfies readonly AgentSessionState[];
+
+export const CallLogResponse = Type.Object(
+  {
+    id: Type.String({ examples: ['log_5f0c2b1e9a7d4c3b8e6f1a2d3c4b5a69'] }),
+    numeric_id: Type.Integer(),
+    campaign_id: Type.String(),
+    lead_id: Type.String({ description: 'The contact (lead_…)' }),
+    list_id: Type.String(),
+    phone_number: Type.String({ description: 'E.164' }),
+    caller_id: Nullable(Type.String()),
+    agent_id: Nullable(
+      Type.String({ description: 'The agent (usr_…) who took or was reserved for the call' }),
+    ),
+    status: Type.Union(
+      CALL_STATUS_WORDS.map((w) => Type.Literal(w)),
+      {
+        description:
+          'in_progress while live; then completed, busy, no_answer, voicemail, abandoned, failed, cancelled',
+      },
+    ),
+    outcome: Nullable(
+      Type.String({
+        description: 'answered, machine, no_answer, busy, invalid_number, failed, abandoned, cancelled',
+      }),
+    ),
+    failure_reason: Nullable(Type.String()),
+    attempt: Type.Integer({ description: "The contact's attempt number this call was" }),
+    counts_as_attempt: Nullable(Type.Boolean()),
+    dialing_mode: Type.String(),
+    disposition: Nullable(Type.String()),
+    disposition_note: Nullable(Type.String()),
+    callback_at: Nullable(Timestamp),
+    dialed_at: Timestamp,
+    answered_at: Nullable(Timestamp),
+    connected_at: Nullable(Timestamp),
+    ended_at: Nullable(Timestamp),
+    wrap_up_ended_at: Nullable(Timestamp),
+    ring_seconds: Nullable(Type.Number()),
+    duration: Nullable(Type.Number({ description: 'Seconds from answer to end' })),
+    created_at: Timestamp,
+  },
+  named('CallLog'),
+);
 
 const seconds = (from: Date | null, to: Date | null) =>
   from && to ? Math.round((to.getTime() - from.getTime()) / 100) / 10 : null;
@@ -77,18 +92,21 @@ export function presentCallLog(c: CallLogView) {
   };
 }
 
-export const LeadEventResponse = Type.Object({
-  id: Type.Integer(),
-  at: Timestamp,
-  type: Type.String(),
-  lead_id: Type.String(),
-  campaign_id: Nullable(Type.String()),
-  call_log_id: Nullable(Type.String()),
-  agent_id: Nullable(Type.String()),
-  from_status: Nullable(Type.String()),
-  to_status: Nullable(Type.String()),
-  detail: Type.Record(Type.String(), Type.Unknown()),
-});
+export const LeadEventResponse = Type.Object(
+  {
+    id: Type.Integer(),
+    at: Timestamp,
+    type: Type.String(),
+    lead_id: Type.String(),
+    campaign_id: Nullable(Type.String()),
+    call_log_id: Nullable(Type.String()),
+    agent_id: Nullable(Type.String()),
+    from_status: Nullable(Type.String()),
+    to_status: Nullable(Type.String()),
+    detail: Type.Record(Type.String(), Type.Unknown()),
+  },
+  named('LeadEvent'),
+);
 
 export function presentLeadEvent(e: LeadEventView) {
   return {
@@ -105,28 +123,31 @@ export function presentLeadEvent(e: LeadEventView) {
   };
 }
 
-export const AgentSessionResponse = Type.Object({
-  id: Type.String({ description: 'The session (ags_…)' }),
-  campaign_id: Type.String(),
-  state: Type.String({ description: 'available, reserved, on_call, wrap_up, paused or logged_out' }),
-  state_since: Timestamp,
-  idle_since: Timestamp,
-  pause_reason: Nullable(Type.String()),
-  pending_pause_reason: Nullable(
-    Type.String({ description: 'A pause asked during a call: taken when wrap-up ends' }),
-  ),
-  wrap_up_deadline: Nullable(Timestamp),
-  preview_expires_at: Nullable(Timestamp),
-  pending_request: Nullable(
-    Type.String({ description: 'A desk request the engine has not carried out yet' }),
-  ),
-  engine: Nullable(Type.String({ description: 'The engine process driving this agent' })),
-  logged_in_at: Timestamp,
-  logged_out_at: Nullable(Timestamp),
-  calls_handled: Type.Integer(),
-  talk_seconds: Type.Number(),
-  wrap_up_seconds: Type.Number(),
-});
+export const AgentSessionResponse = Type.Object(
+  {
+    id: Type.String({ description: 'The session (ags_…)' }),
+    campaign_id: Type.String(),
+    state: Type.Union(AGENT_SESSION_STATES.map((state) => Type.Literal(state))),
+    state_since: Timestamp,
+    idle_since: Timestamp,
+    pause_reason: Nullable(Type.String()),
+    pending_pause_reason: Nullable(
+      Type.String({ description: 'A pause asked during a call: taken when wrap-up ends' }),
+    ),
+    wrap_up_deadline: Nullable(Timestamp),
+    preview_expires_at: Nullable(Timestamp),
+    pending_request: Nullable(
+      Type.String({ description: 'A desk request the engine has not carried out yet' }),
+    ),
+    engine: Nullable(Type.String({ description: 'The engine process driving this agent' })),
+    logged_in_at: Timestamp,
+    logged_out_at: Nullable(Timestamp),
+    calls_handled: Type.Integer(),
+    talk_seconds: Type.Number(),
+    wrap_up_seconds: Type.Number(),
+  },
+  named('AgentSession'),
+);
 
 export function presentSession(s: AgentSession, campaignUid: string) {
   return {

@@ -12,29 +12,33 @@ import { MAX_IMPORT_BYTES, receiveUpload } from '../uploads.js';
 import { getImport, importErrors } from '../../services/imports/read-imports.js';
 import { authErrors, IdParams, iso, Nullable, Timestamp, uidParam } from './common.js';
 import { getCampaignById } from '../../services/campaigns/read-campaigns.js';
+import { named } from '../schemas/components.js';
 
-const ImportResponse = Type.Object({
-  id: Type.String(),
-  status: Type.String({ description: 'queued, running, completed or failed' }),
-  file_name: Type.String(),
-  list_id: Type.String(),
-  campaign_id: Nullable(Type.String()),
-  dedup_policy: Type.String(),
-  dedup_scope: Type.String(),
-  progress: Type.Object({
-    rows_read: Type.Integer(),
-    accepted: Type.Integer(),
-    updated: Type.Integer(),
-    rejected: Type.Integer(),
-    duplicates: Type.Integer(),
-    dnc: Type.Integer(),
-  }),
-  error: Nullable(Type.String()),
-  errors_url: Type.String(),
-  created_at: Timestamp,
-  started_at: Nullable(Timestamp),
-  finished_at: Nullable(Timestamp),
-});
+const ImportResponse = Type.Object(
+  {
+    id: Type.String(),
+    status: Type.String({ description: 'queued, running, completed or failed' }),
+    file_name: Type.String(),
+    list_id: Type.String(),
+    campaign_id: Nullable(Type.String()),
+    dedup_policy: Type.String(),
+    dedup_scope: Type.String(),
+    progress: Type.Object({
+      rows_read: Type.Integer(),
+      accepted: Type.Integer(),
+      updated: Type.Integer(),
+      rejected: Type.Integer(),
+      duplicates: Type.Integer(),
+      dnc: Type.Integer(),
+    }),
+    error: Nullable(Type.String()),
+    errors_url: Type.String(),
+    created_at: Timestamp,
+    started_at: Nullable(Timestamp),
+    finished_at: Nullable(Timestamp),
+  },
+  named('Import'),
+);
 
 export async function presentImport(deps: ServiceDeps, ctx: RequestContext, job: ImportJob) {
   const id = toPublicId('importJob', job.uid);

@@ -32,23 +32,28 @@ import {
   uidParam,
   VersionField,
 } from './common.js';
+import { Count } from '../schemas/bounds.js';
+import { named } from '../schemas/components.js';
 
-const LeadListResponse = Type.Object({
-  id: Type.String(),
-  numeric_id: Type.Integer({ description: "Exotel's leadId" }),
-  name: Type.String(),
-  description: Type.String(),
-  is_default: Type.Boolean({ description: 'Made for a campaign created without lists' }),
-  contacts_by_status: Type.Record(Type.String(), Type.Integer()),
-  version: Type.Integer(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
-});
+const LeadListResponse = Type.Object(
+  {
+    id: Type.String(),
+    numeric_id: Type.Integer({ description: "Exotel's leadId" }),
+    name: Type.String(),
+    description: Type.String(),
+    is_default: Type.Boolean({ description: 'Made for a campaign created without lists' }),
+    contacts_by_status: Type.Record(Type.String(), Type.Integer()),
+    version: Type.Integer(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  named('LeadList'),
+);
 
 const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$' });
 const Window = Type.Object(
   { day: Type.Integer({ minimum: 0, maximum: 6 }), start: ClockTime, end: ClockTime },
-  { additionalProperties: false },
+  { ...named('DialingWindow'), additionalProperties: false },
 );
 const FetchOrder = Type.Union(
   (['priority', 'oldest_first', 'newest_first', 'fewest_attempts_first'] as const).map((s) =>
@@ -56,26 +61,29 @@ const FetchOrder = Type.Union(
   ),
 );
 
-const MappingResponse = Type.Object({
-  campaign_lead_id: Type.Integer({ description: "The mapping's id (Exotel's campaign-lead id)" }),
-  campaign_id: Type.String(),
-  list_id: Type.String(),
-  list_name: Type.String(),
-  priority: Type.Integer({ description: 'Lower dials first' }),
-  weightage: Type.Integer({ description: 'Share among lists of equal priority' }),
-  enabled: Type.Boolean(),
-  max_attempts: Type.Integer(),
-  churn_count: Type.Integer(),
-  fetch_order: FetchOrder,
-  dialing_enabled_at_all_times: Type.Boolean(),
-  dialing_windows: Type.Array(Window),
-  campaign_user_ids: Type.Array(Type.Integer(), {
-    description: 'Campaign users who may take this list’s calls',
-  }),
-  version: Type.Integer(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
-});
+const MappingResponse = Type.Object(
+  {
+    campaign_lead_id: Type.Integer({ description: "The mapping's id (Exotel's campaign-lead id)" }),
+    campaign_id: Type.String(),
+    list_id: Type.String(),
+    list_name: Type.String(),
+    priority: Type.Integer({ description: 'Lower dials first' }),
+    weightage: Type.Integer({ description: 'Share among lists of equal priority' }),
+    enabled: Type.Boolean(),
+    max_attempts: Type.Integer(),
+    churn_count: Type.Integer(),
+    fetch_order: FetchOrder,
+    dialing_enabled_at_all_times: Type.Boolean(),
+    dialing_windows: Type.Array(Window),
+    campaign_user_ids: Type.Array(Type.Integer(), {
+      description: 'Campaign users who may take this list’s calls',
+    }),
+    version: Type.Integer(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  named('CampaignLeadList'),
+);
 
 function presentMapping(m: CampaignLeadListView) {
   return {
@@ -103,7 +111,7 @@ const MappingBody = {
   weightage: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
   enabled: Type.Optional(Type.Boolean()),
   max_attempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-  churn_count: Type.Optional(Type.Integer({ minimum: 0 })),
+  churn_count: Type.Optional(Count()),
   fetch_order: Type.Optional(FetchOrder),
   dialing_enabled_at_all_times: Type.Optional(Type.Boolean()),
   dialing_windows: Type.Optional(Type.Array(Window)),

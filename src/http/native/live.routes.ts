@@ -13,6 +13,7 @@ import type { ServiceDeps } from '../../services/context.js';
 import { LiveFeed, realRepeater, type Repeater } from '../live-feed.js';
 import { bearerCredential } from '../plugins/auth.js';
 import { authErrors, IdParams, iso, Timestamp, uidParam } from './common.js';
+import { eventStream, named } from '../schemas/components.js';
 
 const Counters = {
   dials: Type.Integer(),
@@ -27,43 +28,46 @@ const Counters = {
   talk_ms: Type.Integer(),
 };
 
-export const LiveStatsResponse = Type.Object({
-  campaign_id: Type.String(),
-  status: Type.String(),
-  dialing_mode: Type.String(),
-  abandon_rate_cap: Type.Number(),
-  at: Timestamp,
-  agents: Type.Object({
-    available: Type.Integer(),
-    reserved: Type.Integer(),
-    on_call: Type.Integer(),
-    wrap_up: Type.Integer(),
-    paused: Type.Integer(),
-  }),
-  calls: Type.Object({
-    ringing: Type.Integer(),
-    waiting_for_agent: Type.Integer(),
-    connected: Type.Integer(),
-    in_flight: Type.Integer(),
-  }),
-  dial_level: Type.Number({ description: 'Calls ringing per working agent' }),
-  today: Type.Object({ ...Counters, abandon_rate: Type.Number(), day_start: Timestamp }),
-  rolling_30_days: Type.Object({
-    person_answers: Type.Integer(),
-    abandoned: Type.Integer(),
-    abandon_rate: Type.Number(),
-  }),
-  series: Type.Array(
-    Type.Object({
-      at: Timestamp,
-      dials: Type.Integer(),
-      person_answers: Type.Integer(),
-      connected: Type.Integer(),
-      abandoned: Type.Integer(),
+export const LiveStatsResponse = Type.Object(
+  {
+    campaign_id: Type.String(),
+    status: Type.String(),
+    dialing_mode: Type.String(),
+    abandon_rate_cap: Type.Number(),
+    at: Timestamp,
+    agents: Type.Object({
+      available: Type.Integer(),
+      reserved: Type.Integer(),
+      on_call: Type.Integer(),
+      wrap_up: Type.Integer(),
+      paused: Type.Integer(),
     }),
-    { description: "Today's 15-minute buckets" },
-  ),
-});
+    calls: Type.Object({
+      ringing: Type.Integer(),
+      waiting_for_agent: Type.Integer(),
+      connected: Type.Integer(),
+      in_flight: Type.Integer(),
+    }),
+    dial_level: Type.Number({ description: 'Calls ringing per working agent' }),
+    today: Type.Object({ ...Counters, abandon_rate: Type.Number(), day_start: Timestamp }),
+    rolling_30_days: Type.Object({
+      person_answers: Type.Integer(),
+      abandoned: Type.Integer(),
+      abandon_rate: Type.Number(),
+    }),
+    series: Type.Array(
+      Type.Object({
+        at: Timestamp,
+        dials: Type.Integer(),
+        person_answers: Type.Integer(),
+        connected: Type.Integer(),
+        abandoned: Type.Integer(),
+      }),
+      { description: "Today's 15-minute buckets" },
+    ),
+  },
+  named('LiveStats'),
+);
 
 const ReasonCountsSchema = Type.Array(
   Type.Object({ code: Type.String(), message: Type.String(), contacts: Type.Integer() }),
@@ -72,28 +76,31 @@ const ReasonCountsSchema = Type.Array(
   },
 );
 
-export const CampaignEligibilityResponse = Type.Object({
-  campaign_id: Type.String(),
-  at: Timestamp,
-  contacts: Type.Integer({ description: "Every contact of the campaign's lists" }),
-  waiting: Type.Integer({ description: 'Still to call: new, retry or callback' }),
-  in_progress: Type.Integer({ description: 'On a call now' }),
-  finished: Type.Integer({ description: 'Completed, failed, do-not-call or removed' }),
-  dialable_now: Type.Integer({ description: 'Waiting contacts the hopper would hand out now' }),
-  reasons: ReasonCountsSchema,
-  lists: Type.Array(
-    Type.Object({
-      lead_list_id: Type.String(),
-      name: Type.String(),
-      priority: Type.Integer(),
-      contacts: Type.Integer(),
-      waiting: Type.Integer(),
-      in_progress: Type.Integer(),
-      dialable_now: Type.Integer(),
-      reasons: ReasonCountsSchema,
-    }),
-  ),
-});
+export const CampaignEligibilityResponse = Type.Object(
+  {
+    campaign_id: Type.String(),
+    at: Timestamp,
+    contacts: Type.Integer({ description: "Every contact of the campaign's lists" }),
+    waiting: Type.Integer({ description: 'Still to call: new, retry or callback' }),
+    in_progress: Type.Integer({ description: 'On a call now' }),
+    finished: Type.Integer({ description: 'Completed, failed, do-not-call or removed' }),
+    dialable_now: Type.Integer({ description: 'Waiting contacts the hopper would hand out now' }),
+    reasons: ReasonCountsSchema,
+    lists: Type.Array(
+      Type.Object({
+        lead_list_id: Type.String(),
+        name: Type.String(),
+        priority: Type.Integer(),
+        contacts: Type.Integer(),
+        waiting: Type.Integer(),
+        in_progress: Type.Integer(),
+        dialable_now: Type.Integer(),
+        reasons: ReasonCountsSchema,
+      }),
+    ),
+  },
+  named('CampaignEligibility'),
+);
 
 function presentReasons(counts: ReasonCounts) {
   return (Object.entries(counts) as [BlockReason, number][])
@@ -266,8 +273,13 @@ export const liveRoutes =
             'Server-Sent Events: `stats` events with the live numbers whenever they change, `eligibility` events with the why-not counts (refreshed every 15 s) (token in the Authorization header or `access_token`)',
           params: IdParams,
           querystring: Type.Object({ access_token: Type.Optional(Type.String()) }),
-          produces: ['text/event-stream'],
-          response: { 200: Type.String({ description: 'text/event-stream' }), ...authErrors(404) },
+          response: {
+            200: eventStream('Server-Sent Events: `stats` and `eligibility` messages', {
+              stats: LiveStatsResponse,
+              eligibility: CampaignEligibilityResponse,
+            }),
+            ...authErrors(404),
+          },
         },
       },
       async (request, reply) => {

@@ -22,19 +22,23 @@ import {
   uidParam,
   VersionField,
 } from './common.js';
+import { named } from '../schemas/components.js';
 
-export const ProcessResponse = Type.Object({
-  id: Type.String({ examples: ['prc_9b2d3c4e5f60718293a4b5c6d7e8f901'] }),
-  numeric_id: Type.Integer({ description: "Exotel's processId" }),
-  name: Type.String(),
-  description: Type.String(),
-  process_type: Type.String(),
-  dialing_state_level: Type.String(),
-  is_default: Type.Boolean(),
-  version: Type.Integer(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
-});
+export const ProcessResponse = Type.Object(
+  {
+    id: Type.String({ examples: ['prc_9b2d3c4e5f60718293a4b5c6d7e8f901'] }),
+    numeric_id: Type.Integer({ description: "Exotel's processId" }),
+    name: Type.String(),
+    description: Type.String(),
+    process_type: Type.String(),
+    dialing_state_level: Type.String(),
+    is_default: Type.Boolean(),
+    version: Type.Integer(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  named('Process'),
+);
 
 export function presentProcess(p: Process) {
   return {

@@ -25,6 +25,7 @@ import {
   uidParam,
   VersionField,
 } from './common.js';
+import { named } from '../schemas/components.js';
 
 const Strategy = Type.Union([
   Type.Literal('longest_idle'),
@@ -37,29 +38,35 @@ const Tag = Type.Object(
   { additionalProperties: false },
 );
 
-const MemberResponse = Type.Object({
-  user_id: Type.String(),
-  username: Type.String(),
-  full_name: Type.String(),
-  extension: Nullable(Type.String()),
-  delay_seconds: Type.Integer(),
-  timeout_seconds: Type.Integer(),
-  tags: Type.Array(Tag),
-});
+const MemberResponse = Type.Object(
+  {
+    user_id: Type.String(),
+    username: Type.String(),
+    full_name: Type.String(),
+    extension: Nullable(Type.String()),
+    delay_seconds: Type.Integer(),
+    timeout_seconds: Type.Integer(),
+    tags: Type.Array(Tag),
+  },
+  named('QueueMember'),
+);
 
-export const QueueResponse = Type.Object({
-  id: Type.String({ examples: ['que_9ba7842ef51c41569bee1f4aa7466b1e'] }),
-  uuid: Type.String({ format: 'uuid', description: "Qvoice's queue id" }),
-  name: Type.String(),
-  extension: Nullable(Type.String()),
-  strategy: Strategy,
-  max_wait_seconds: Type.Integer(),
-  wrap_up_seconds: Type.Integer(),
-  members: Type.Array(MemberResponse),
-  version: Type.Integer(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
-});
+export const QueueResponse = Type.Object(
+  {
+    id: Type.String({ examples: ['que_9ba7842ef51c41569bee1f4aa7466b1e'] }),
+    uuid: Type.String({ format: 'uuid', description: "Qvoice's queue id" }),
+    name: Type.String(),
+    extension: Nullable(Type.String()),
+    strategy: Strategy,
+    max_wait_seconds: Type.Integer(),
+    wrap_up_seconds: Type.Integer(),
+    members: Type.Array(MemberResponse),
+    version: Type.Integer(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  named('Queue'),
+);
 
 export function presentQueue({ queue, members }: QueueWithMembers) {
   return {

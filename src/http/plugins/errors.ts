@@ -8,10 +8,13 @@ const REASON: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  408: 'Request Timeout',
   413: 'Payload Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -58,15 +61,17 @@ export function normalizeError(error: unknown, request: FastifyRequest): Normali
 }
 
 /** Native and DialNexa envelope: `{statusCode, message, error}`; message is a list when several problems. */
-export function sendNativeError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const e = normalizeError(error, request);
+export function nativeErrorBody(e: NormalizedError) {
   const message =
     e.details.length > 1
       ? e.details
       : e.details.length === 1 && e.code === 'validation'
         ? e.details
         : e.message;
-  return reply
-    .status(e.statusCode)
-    .send({ statusCode: e.statusCode, message, error: reasonPhrase(e.statusCode) });
+  return { statusCode: e.statusCode, message, error: reasonPhrase(e.statusCode) };
+}
+
+export function sendNativeError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const e = normalizeError(error, request);
+  return reply.status(e.statusCode).send(nativeErrorBody(e));
 }

@@ -29,7 +29,18 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: { registry: R
     );
     if (reply.statusCode >= 500) errors.inc({ route });
   });
-  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
+  const metricsSchema = {
+    tags: ['operations'],
+    summary: 'Prometheus metrics: process, HTTP request durations by route and status',
+    response: {
+      200: {
+        description: 'Prometheus text exposition format',
+        content: { 'text/plain': { schema: { type: 'string' } } },
+      },
+      500: { $ref: 'NativeError' },
+    },
+  };
+  app.get('/metrics', { config: { public: true }, schema: metricsSchema }, async (_request, reply) => {
     reply.header('content-type', registry.contentType);
     return registry.metrics();
   });

@@ -350,7 +350,8 @@ function inAnHour(): string {
 }
 
 function DispositionForm({ call, busy, perform }: { call: CallLog; busy: boolean; perform: Perform }) {
-  const [code, setCode] = useState<Disposition | ''>(call.disposition ?? '');
+  // The call log stores the word as recorded; the desk only ever records one of DISPOSITIONS.
+  const [code, setCode] = useState<Disposition | ''>((call.disposition as Disposition | null) ?? '');
   const [note, setNote] = useState(call.disposition_note ?? '');
   const [callbackAt, setCallbackAt] = useState(toLocalInput(call.callback_at) || inAnHour());
   const [mine, setMine] = useState(false);

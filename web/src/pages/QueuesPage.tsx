@@ -268,7 +268,10 @@ function QueueSettings({ queue: q, onDone }: { queue: Queue; onDone: (saved: boo
         />
       </Field>
       <Field label="Strategy">
-        <select value={form.strategy} onChange={(e) => setForm({ ...form, strategy: e.target.value })}>
+        <select
+          value={form.strategy}
+          onChange={(e) => setForm({ ...form, strategy: e.target.value as Queue['strategy'] })}
+        >
           {Object.entries(STRATEGIES).map(([value, text]) => (
             <option key={value} value={value}>
               {text}

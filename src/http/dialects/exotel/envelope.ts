@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { normalizeError, reasonPhrase } from '../../plugins/errors.js';
+import { normalizeError, reasonPhrase, type NormalizedError } from '../../plugins/errors.js';
+import { named } from '../../schemas/components.js';
 
 /**
  * Exotel's error codes. CONF-1001 is documented by Exotel; the others are Outdial's, in the same
@@ -12,19 +13,28 @@ export const EXOTEL_ERROR_CODE: Record<number, { code: string; message?: string 
   403: { code: 'AUTH-1003' },
   404: { code: 'CONF-1001', message: "Object doesn't exist" },
   409: { code: 'CONF-1009' },
+  413: { code: 'CONF-1013' },
+  414: { code: 'CONF-1014' },
+  415: { code: 'CONF-1015' },
   429: { code: 'AUTH-1029' },
+  431: { code: 'CONF-1031' },
   500: { code: 'SYS-1000' },
 };
 
-export function sendExotelError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const e = normalizeError(error, request);
+/** Exotel's error body for an error already normalized (also written raw, before any route is known). */
+export function exotelErrorBody(e: NormalizedError) {
   const known = EXOTEL_ERROR_CODE[e.statusCode] ?? { code: `HTTP-${e.statusCode}` };
-  return reply.status(e.statusCode).send({
+  return {
     statusCode: e.statusCode,
     status: reasonPhrase(e.statusCode),
     errorCode: known.code,
     errorMessage: known.message ?? (e.details.length ? e.details.join('; ') : e.message),
-  });
+  };
+}
+
+export function sendExotelError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const e = normalizeError(error, request);
+  return reply.status(e.statusCode).send(exotelErrorBody(e));
 }
 
 /** Exotel timestamps carry an explicit offset: 2025-09-10T06:49:57.192+00:00. */
@@ -40,12 +50,15 @@ export function exotelEnvelope<T>(request: FastifyRequest, response: T, httpCode
 /** Exotel's records count versions from 0; Outdial's start at 1. */
 export const exotelVersion = (version: number) => version - 1;
 
-export const ExotelError = Type.Object({
-  statusCode: Type.Integer(),
-  status: Type.String(),
-  errorCode: Type.String({ examples: ['CONF-1001'] }),
-  errorMessage: Type.String(),
-});
+export const ExotelError = Type.Object(
+  {
+    statusCode: Type.Integer(),
+    status: Type.String(),
+    errorCode: Type.String({ examples: ['CONF-1001'] }),
+    errorMessage: Type.String(),
+  },
+  named('ExotelError'),
+);
 
 /** The error answers of every Exotel route, for its OpenAPI description. */
 export const exotelErrors = {

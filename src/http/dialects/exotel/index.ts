@@ -15,32 +15,40 @@ import {
 } from './envelope.js';
 import { exotelLeadRoutes } from './lead-routes.js';
 import { exotelCredential, requireOwnCenter } from './request.js';
+import { Count, RowId, RowIdText } from '../../schemas/bounds.js';
+import { named } from '../../schemas/components.js';
 
 const TOKEN_TTL_SECONDS = 86400;
 
-const ProcessItem = Type.Object({
-  processId: Type.Integer(),
-  processName: Type.String(),
-  contactCenterId: Type.Integer(),
-  processType: Type.String(),
-  description: Type.String(),
-  dialingStateLevel: Type.String(),
-  dateAdded: Type.String(),
-  dateModified: Type.String(),
-});
+const ProcessItem = Type.Object(
+  {
+    processId: Type.Integer(),
+    processName: Type.String(),
+    contactCenterId: Type.Integer(),
+    processType: Type.String(),
+    description: Type.String(),
+    dialingStateLevel: Type.String(),
+    dateAdded: Type.String(),
+    dateModified: Type.String(),
+  },
+  named('ExotelProcess'),
+);
 
-const CampaignItem = Type.Object({
-  campaignContextId: Type.Integer(),
-  campaignContextName: Type.String(),
-  campaignContextType: Type.String(),
-  contactCenterId: Type.Integer(),
-  processId: Type.Integer(),
-  description: Type.String(),
-  dateAdded: Type.String(),
-  dateModified: Type.String(),
-  ref: Type.Integer(),
-  version: Type.Integer(),
-});
+const CampaignItem = Type.Object(
+  {
+    campaignContextId: Type.Integer(),
+    campaignContextName: Type.String(),
+    campaignContextType: Type.String(),
+    contactCenterId: Type.Integer(),
+    processId: Type.Integer(),
+    description: Type.String(),
+    dateAdded: Type.String(),
+    dateModified: Type.String(),
+    ref: Type.Integer(),
+    version: Type.Integer(),
+  },
+  named('ExotelCampaign'),
+);
 
 export const CAMPAIGN_TYPE_WORD = {
   interaction: 'Interaction Campaign',
@@ -76,7 +84,7 @@ export const exotelDialect =
             username: Type.String({ minLength: 1 }),
             password: Type.String({ minLength: 1 }),
             context: Type.Literal('ContactCenter'),
-            contextId: Type.String({ pattern: '^[0-9]+$', description: 'The contact center id' }),
+            contextId: RowIdText({ description: 'The contact center id' }),
             dateExpiry: Type.Optional(Type.String()),
             userRole: Type.Optional(Type.String()),
           }),
@@ -127,10 +135,10 @@ export const exotelDialect =
           tags,
           security,
           summary: 'Get all processes (Exotel CC)',
-          params: Type.Object({ contactCenterId: Type.Integer() }),
+          params: Type.Object({ contactCenterId: RowId() }),
           querystring: Type.Object({
             limit: Type.Integer({ minimum: 1, maximum: 10, default: 2 }),
-            offset: Type.Integer({ minimum: 0, default: 0 }),
+            offset: Count({ default: 0 }),
             sort_by: Type.Optional(Type.String({ examples: ['id:desc,name:asc'] })),
             processName: Type.Optional(Type.String({ description: 'Prefix of the process name' })),
           }),
@@ -186,7 +194,7 @@ export const exotelDialect =
           tags,
           security,
           summary: 'Get all campaigns (Exotel CC): a bare array',
-          querystring: Type.Object({ contactCenterId: Type.Integer() }),
+          querystring: Type.Object({ contactCenterId: RowId() }),
           response: { 200: Type.Array(CampaignItem), ...errors },
         },
       },

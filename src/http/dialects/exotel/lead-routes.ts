@@ -11,45 +11,59 @@ import {
 } from '../../../services/lead-lists/campaign-lead-lists.js';
 import { exotelEnvelope, exotelErrors as errors, exotelTime, exotelVersion } from './envelope.js';
 import { exotelCredential, requireOwnCenter } from './request.js';
+import { Count, RowId } from '../../schemas/bounds.js';
+import { named } from '../../schemas/components.js';
 
 /**
  * Exotel's "lead" is Outdial's lead list; its "campaign-lead" is the list's attachment to a
  * campaign (priority, weightage, attempts, windows) and its user mappings name campaign users.
  */
 
-const UserMapping = Type.Object({
-  id: Type.Integer({ description: 'The mapping row' }),
-  campaignLeadId: Type.Integer(),
-  campaignUserId: Type.Integer(),
-});
+const UserMapping = Type.Object(
+  {
+    id: Type.Integer({ description: 'The mapping row' }),
+    campaignLeadId: Type.Integer(),
+    campaignUserId: Type.Integer(),
+  },
+  named('ExotelUserMapping'),
+);
 
-const DialingConfiguration = Type.Object({
-  day: Type.Integer({ description: '0 = Sunday' }),
-  start: Type.String({ description: 'HH:MM in the campaign’s time zone' }),
-  end: Type.String(),
-});
+const DialingConfiguration = Type.Object(
+  {
+    day: Type.Integer({ description: '0 = Sunday' }),
+    start: Type.String({ description: 'HH:MM in the campaign’s time zone' }),
+    end: Type.String(),
+  },
+  named('ExotelDialingConfiguration'),
+);
 
-const FetchOrderDetail = Type.Object({ fieldName: Type.String(), order: Type.String() });
+const FetchOrderDetail = Type.Object(
+  { fieldName: Type.String(), order: Type.String() },
+  named('ExotelFetchOrder'),
+);
 
-const CampaignLead = Type.Object({
-  id: Type.Integer({ description: 'Campaign-lead mapping id' }),
-  campaignContextId: Type.Integer(),
-  leadId: Type.Integer({ description: 'The lead list' }),
-  priority: Type.Integer(),
-  weightage: Type.Integer(),
-  enabled: Type.Boolean(),
-  maxAttempt: Type.Integer(),
-  churnCount: Type.Integer(),
-  fetchOrderDetails: Type.Array(FetchOrderDetail),
-  leadDialingConfigurationEnabled: Type.Boolean(),
-  leadDialingEnabledAtAllTime: Type.Boolean(),
-  campaignLeadDialingConfigurations: Type.Array(DialingConfiguration),
-  campaignLeadUserMappings: Type.Array(UserMapping),
-  dateAdded: Type.String(),
-  dateModified: Type.String(),
-  ref: Type.Integer(),
-  version: Type.Integer(),
-});
+const CampaignLead = Type.Object(
+  {
+    id: Type.Integer({ description: 'Campaign-lead mapping id' }),
+    campaignContextId: Type.Integer(),
+    leadId: Type.Integer({ description: 'The lead list' }),
+    priority: Type.Integer(),
+    weightage: Type.Integer(),
+    enabled: Type.Boolean(),
+    maxAttempt: Type.Integer(),
+    churnCount: Type.Integer(),
+    fetchOrderDetails: Type.Array(FetchOrderDetail),
+    leadDialingConfigurationEnabled: Type.Boolean(),
+    leadDialingEnabledAtAllTime: Type.Boolean(),
+    campaignLeadDialingConfigurations: Type.Array(DialingConfiguration),
+    campaignLeadUserMappings: Type.Array(UserMapping),
+    dateAdded: Type.String(),
+    dateModified: Type.String(),
+    ref: Type.Integer(),
+    version: Type.Integer(),
+  },
+  named('ExotelCampaignLead'),
+);
 
 /** Outdial's fetch orders as Exotel-style sort details; the default (by priority) is the empty list. */
 const FETCH_ORDER_DETAILS: Record<FetchOrder, { fieldName: string; order: string }[]> = {
@@ -86,15 +100,18 @@ function presentCampaignLead(m: CampaignLeadListView) {
   };
 }
 
-const LeadUserMapping = Type.Object({
-  campaignLeadId: Type.Integer(),
-  assignedCampaignUserIds: Type.Array(Type.Integer()),
-  unassignedCampaignUserIds: Type.Array(Type.Integer()),
-  leadId: Type.Integer(),
-  campaignId: Type.Integer(),
-  assignedUserIds: Type.Array(Type.String({ description: 'usernames' })),
-  unassignedUserIds: Type.Array(Type.String()),
-});
+const LeadUserMapping = Type.Object(
+  {
+    campaignLeadId: Type.Integer(),
+    assignedCampaignUserIds: Type.Array(Type.Integer()),
+    unassignedCampaignUserIds: Type.Array(Type.Integer()),
+    leadId: Type.Integer(),
+    campaignId: Type.Integer(),
+    assignedUserIds: Type.Array(Type.String({ description: 'usernames' })),
+    unassignedUserIds: Type.Array(Type.String()),
+  },
+  named('ExotelLeadUserMapping'),
+);
 
 export const exotelLeadRoutes =
   (deps: ServiceDeps): FastifyPluginAsyncTypebox =>
@@ -102,9 +119,9 @@ export const exotelLeadRoutes =
     const tags = ['Exotel CC'];
     const security = [{ bearer: [] }];
     const HierarchyParams = Type.Object({
-      contactCenterId: Type.Integer(),
-      processId: Type.Integer(),
-      campaignId: Type.Integer(),
+      contactCenterId: RowId(),
+      processId: RowId(),
+      campaignId: RowId(),
     });
 
     app.get(
@@ -157,9 +174,9 @@ export const exotelLeadRoutes =
             'Get the users of one campaign lead (Exotel CC): a page of the campaign’s users, each assigned or unassigned',
           params: HierarchyParams,
           querystring: Type.Object({
-            leadId: Type.Integer(),
+            leadId: RowId(),
             limit: Type.Integer({ minimum: 1, maximum: 500 }),
-            offset: Type.Integer({ minimum: 0 }),
+            offset: Count(),
           }),
           response: { 200: LeadUserMapping, ...errors },
         },
@@ -198,8 +215,8 @@ export const exotelLeadRoutes =
           security,
           summary: 'Assign and unassign users of a campaign lead (Exotel CC): who may take that list’s calls',
           body: Type.Object({
-            leadId: Type.Integer(),
-            campaignId: Type.Integer(),
+            leadId: RowId(),
+            campaignId: RowId(),
             assignedUserIds: Type.Array(Type.String({ minLength: 1 }), { maxItems: 500, default: [] }),
             unassignedUserIds: Type.Array(Type.String({ minLength: 1 }), { maxItems: 500, default: [] }),
           }),

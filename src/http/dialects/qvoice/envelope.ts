@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { normalizeError } from '../../plugins/errors.js';
+import { normalizeError, type NormalizedError } from '../../plugins/errors.js';
+import { named } from '../../schemas/components.js';
 
 /**
  * Qvoice documents its errors as a status with a short sentence. Outdial sends that sentence as
@@ -12,17 +13,29 @@ const SENTENCE: Record<number, string> = {
   403: 'Access denied.',
   404: 'The requested resource was not found.',
   409: 'The request conflicts with the current state.',
+  413: 'The request is too large.',
+  414: 'The request address is too long.',
+  415: 'The content type is not supported.',
   429: 'Too many requests.',
+  431: 'The request headers are too large.',
   500: 'Error due to an internal issue.',
 };
 
-export function sendQvoiceError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const e = normalizeError(error, request);
+/** Qvoice's error body for an error already normalized (also written raw, before any route is known). */
+export function qvoiceErrorBody(e: NormalizedError) {
   const details = e.details.length ? e.details : e.statusCode >= 500 ? [] : [e.message];
-  return reply.status(e.statusCode).send({ message: SENTENCE[e.statusCode] ?? 'Error.', details });
+  return { message: SENTENCE[e.statusCode] ?? 'Error.', details };
 }
 
-export const QvoiceError = Type.Object({ message: Type.String(), details: Type.Array(Type.String()) });
+export function sendQvoiceError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const e = normalizeError(error, request);
+  return reply.status(e.statusCode).send(qvoiceErrorBody(e));
+}
+
+export const QvoiceError = Type.Object(
+  { message: Type.String(), details: Type.Array(Type.String()) },
+  named('QvoiceError'),
+);
 
 /** The error answers of every Qvoice route, for its OpenAPI description. */
 export const qvoiceErrors = {

@@ -9,17 +9,21 @@ import { loginRateLimit } from '../../login-rate-limit.js';
 import { qvoiceErrors, sendQvoiceError } from './envelope.js';
 import { qvoiceLeadRoutes } from './lead-routes.js';
 import { qvoiceReportRoutes } from './report-routes.js';
+import { named } from '../../schemas/components.js';
 
-const QvoiceUser = Type.Object({
-  id: Type.String({ description: '32 hex digits' }),
-  username: Type.String(),
-  name: Type.String(),
-  email: Type.Union([Type.String(), Type.Null()]),
-  role: Type.String(),
-  extension: Type.Union([Type.String(), Type.Null()]),
-  account_id: Type.String({ description: 'Send it as X-Account-ID' }),
-  domain: Type.String(),
-});
+const QvoiceUser = Type.Object(
+  {
+    id: Type.String({ description: '32 hex digits' }),
+    username: Type.String(),
+    name: Type.String(),
+    email: Type.Union([Type.String(), Type.Null()]),
+    role: Type.String(),
+    extension: Type.Union([Type.String(), Type.Null()]),
+    account_id: Type.String({ description: 'Send it as X-Account-ID' }),
+    domain: Type.String(),
+  },
+  named('QvoiceUser'),
+);
 
 /**
  * Qvoice: login by domain (the center's short name); every other call sends the token and
@@ -29,6 +33,22 @@ export const qvoiceDialect =
   (deps: ServiceDeps, loginPerMinute: number): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.setErrorHandler((error, request, reply) => sendQvoiceError(error, request, reply));
+
+    // Qvoice's page shows clients sending JSON without a Content-Type, and status changes and
+    // deletions with `Content-Type: application/json` and no body at all: both are taken as sent.
+    app.addHook('onRequest', async (request) => {
+      const hasBody =
+        request.headers['transfer-encoding'] !== undefined ||
+        (request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0');
+      if (hasBody && !request.headers['content-type']) request.headers['content-type'] = 'application/json';
+    });
+    const parseJson = app.getDefaultJsonParser('error', 'error');
+    app.removeContentTypeParser('application/json');
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+      const text = body.toString();
+      if (text === '') return done(null, undefined);
+      return parseJson(request, text, done);
+    });
 
     app.addHook('preValidation', async (request) => {
       if (request.routeOptions.config.public) return;

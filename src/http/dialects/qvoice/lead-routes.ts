@@ -20,6 +20,8 @@ import { getContactById } from '../../../services/contacts/read-contacts.js';
 import { getCampaign } from '../../../services/campaigns/read-campaigns.js';
 import type { ServiceDeps } from '../../../services/context.js';
 import { qvoiceErrors as errors } from './envelope.js';
+import { Count, Int4 } from '../../schemas/bounds.js';
+import { named } from '../../schemas/components.js';
 
 /** Qvoice ids are 32 hex digits (the record's uuid); anything else names nothing. */
 export function qvoiceUid(id: string, label: string): string {
@@ -27,17 +29,20 @@ export function qvoiceUid(id: string, label: string): string {
   return uuidOfHex(id.toLowerCase());
 }
 
-const LeadItem = Type.Object({
-  created: Type.Integer({ description: 'Unix time in seconds' }),
-  campaign_id: Type.String({ description: '32 hex digits' }),
-  number: Type.String({ description: 'E.164' }),
-  status: Type.String({ description: 'new, in_progress, retry, callback, success, failed or dnc' }),
-  retries: Type.Integer({ description: 'Retries allowed after the first call' }),
-  first_name: Type.String(),
-  last_name: Type.String(),
-  priority: Type.Integer(),
-  id: Type.String({ description: '32 hex digits' }),
-});
+const LeadItem = Type.Object(
+  {
+    created: Type.Integer({ description: 'Unix time in seconds' }),
+    campaign_id: Type.String({ description: '32 hex digits' }),
+    number: Type.String({ description: 'E.164' }),
+    status: Type.String({ description: 'new, in_progress, retry, callback, success, failed or dnc' }),
+    retries: Type.Integer({ description: 'Retries allowed after the first call' }),
+    first_name: Type.String(),
+    last_name: Type.String(),
+    priority: Type.Integer(),
+    id: Type.String({ description: '32 hex digits' }),
+  },
+  named('QvoiceLead'),
+);
 
 function presentLead(contact: Contact, campaign: Campaign | null) {
   return {
@@ -168,12 +173,10 @@ export const qvoiceLeadRoutes =
               first_name: Text(200),
               last_name: Text(200),
               type: Text(64),
-              priority: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+              priority: Type.Optional(Type.Union([Int4(), Type.Null()])),
               ticket_id: Text(200),
               note: Text(1024),
-              cool_off: Type.Optional(
-                Type.Union([Type.Integer({ minimum: 0, description: 'seconds' }), Type.Null()]),
-              ),
+              cool_off: Type.Optional(Type.Union([Count({ description: 'seconds' }), Type.Null()])),
             },
             { additionalProperties: false },
           ),
