@@ -24,3 +24,4 @@ export {
   type FrequencyReport,
 } from './audio.js';
 export { writeRtpPcap } from './pcap.js';
+export { startBaresip, type BaresipEvent, type BaresipOptions, type BaresipPhone } from './baresip.js';

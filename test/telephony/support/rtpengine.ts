@@ -35,14 +35,14 @@ export async function startRtpengine(
       `--port-max=${portMax}`,
       '--foreground',
       '--log-stderr',
-      '--log-level=5',
+      '--log-level=6',
       '--num-threads=2',
       '--delete-delay=0',
     ],
     { name: `rtpengine@${address}` },
   );
   try {
-    await peer.waitForOutput(/Startup complete|ng listener|Listening/i, 10_000).catch(async () => {
+    await peer.waitForOutput(/Startup complete/, 10_000).catch(async () => {
       // Versions word their start-up differently; a live process after a moment is started.
       if (!peer.alive) throw new Error('exited');
     });
