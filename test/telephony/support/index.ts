@@ -6,6 +6,7 @@ export {
   FAR_END_NUMBERS,
   placeSippCall,
   SIPP_SCENARIOS,
+  sdpAudio,
   startSippFarEnd,
   type FarEndOptions,
   type SippCallOptions,

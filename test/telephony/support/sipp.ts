@@ -153,6 +153,8 @@ export interface SippCallOptions {
   /** Digest credentials for a challenging trunk. */
   auth?: { username: string; password: string };
   timeoutMs?: number;
+  /** Called once with the 200 OK's SDP while the call is up (to point a test's media at the callee). */
+  onAnswer?: (sdp: string) => void;
 }
 
 export interface SippCallResult {
@@ -210,9 +212,11 @@ export async function placeSippCall(options: SippCallOptions): Promise<SippCallR
   if (options.auth) args.push('-au', options.auth.username, '-ap', options.auth.password);
   const peer = PeerProcess.start('sipp', args, { cwd: dir, name: `sipp-caller@${address}` });
   let exitCode: number | null;
+  const watcher = options.onAnswer ? watchForAnswer(dir, options.onAnswer) : undefined;
   try {
     exitCode = await peer.waitForExit((options.timeoutMs ?? 15_000) + 5000);
   } finally {
+    if (watcher) clearInterval(watcher);
     await peer.stop();
   }
   const log = fs.readdirSync(dir).find((f) => f.endsWith('_messages.log'));
@@ -233,4 +237,28 @@ export async function placeSippCall(options: SippCallOptions): Promise<SippCallR
       : 'caller'
     : undefined;
   return { status, statuses, endedBy, exitCode, messages };
+}
+
+/** Polls SIPp's message trace for the first 200 OK with SDP and hands its body over. */
+function watchForAnswer(dir: string, onAnswer: (sdp: string) => void): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    const log = fs.readdirSync(dir).find((f) => f.endsWith('_messages.log'));
+    if (!log) return;
+    const text = fs.readFileSync(path.join(dir, log), 'utf8');
+    const answer = text.match(
+      /^SIP\/2\.0 200 [^\n]*\n(?:[^\n]+\n)*?CSeq:\s*\d+ INVITE[\s\S]*?\n\s*\n(v=0[\s\S]*?)\n\s*\n/m,
+    );
+    if (!answer?.[1]) return;
+    clearInterval(timer);
+    onAnswer(answer[1]);
+  }, 20);
+  return timer;
+}
+
+/** The audio address, port and payload types of an SDP body (for tests; the carrier has its own parser). */
+export function sdpAudio(sdp: string): { address: string; port: number; payloadTypes: number[] } {
+  const address = sdp.match(/^c=IN IP4 (\S+)/m)?.[1];
+  const media = sdp.match(/^m=audio (\d+) RTP\/AVP ([\d ]+)/m);
+  if (!address || !media?.[1] || !media[2]) throw new Error(`no audio in SDP:\n${sdp}`);
+  return { address, port: Number(media[1]), payloadTypes: media[2].trim().split(/\s+/).map(Number) };
 }
