@@ -1,11 +1,26 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { ManualClock } from '../../src/seams.js';
 import {
+  MachineDetector,
+  RtpEndpoint,
+  tone,
+  type MachineDetectionVerdict,
+} from '../../src/telephony/media/index.js';
+import {
+  AGENT_TONE_HZ,
+  analyseFrequency,
+  CUSTOMER_TONE_HZ,
   FAR_END_NUMBERS,
   placeSippCall,
+  sdpAudio,
+  startBaresip,
   startKamailio,
+  startRtpengine,
   startSippFarEnd,
+  type BaresipPhone,
   type Kamailio,
+  type Rtpengine,
   type SippFarEnd,
 } from './support/index.js';
 
@@ -113,5 +128,128 @@ describe('a trunk that demands digest authentication', () => {
       call.statuses.filter((s) => s >= 180),
       [401, 403],
     );
+  });
+});
+
+/** Collects what an RTP endpoint hears as one PCM buffer. */
+function recorder(endpoint: RtpEndpoint): () => Int16Array {
+  const frames: Int16Array[] = [];
+  endpoint.onAudio((frame) => frames.push(frame.samples));
+  return () => {
+    const all = new Int16Array(frames.reduce((n, f) => n + f.length, 0));
+    let offset = 0;
+    for (const frame of frames) {
+      all.set(frame, offset);
+      offset += frame.length;
+    }
+    return all;
+  };
+}
+
+describe('baresip phones registered at Kamailio', () => {
+  let farEnd: SippFarEnd;
+  let rtpengine: Rtpengine;
+  let kamailio: Kamailio;
+  let agent: BaresipPhone;
+  let customer: BaresipPhone;
+  before(async () => {
+    farEnd = await startSippFarEnd();
+    rtpengine = await startRtpengine();
+    kamailio = await startKamailio({
+      trunk: farEnd,
+      rtpengine: { address: rtpengine.address, port: rtpengine.ngPort },
+    });
+    agent = await startBaresip({ user: '1001', registrar: kamailio, toneHz: AGENT_TONE_HZ });
+    customer = await startBaresip({ user: '+14155550777', registrar: kamailio, toneHz: CUSTOMER_TONE_HZ });
+    await agent.registered();
+    await customer.registered();
+  });
+  after(async () => {
+    await agent?.stop();
+    await customer?.stop();
+    await kamailio?.stop();
+    await rtpengine?.stop();
+    await farEnd?.stop();
+  });
+
+  test('a phone auto-answers a call through Kamailio; each side hears the other', async () => {
+    const endpoint = await RtpEndpoint.open({ address: '127.0.0.1' });
+    const heard = recorder(endpoint);
+    const before = agent.events.length;
+    try {
+      const call = await placeSippCall({
+        proxy: kamailio,
+        number: '1001',
+        media: endpoint.local,
+        holdMs: 1500,
+        onAnswer: (sdp) => {
+          const media = sdpAudio(sdp);
+          endpoint.setRemote(media.address, media.port);
+          void endpoint.play(tone(CUSTOMER_TONE_HZ, 5000));
+        },
+      });
+      assert.equal(call.status, 200, call.messages);
+      assert.equal(call.endedBy, 'caller');
+      // rtpengine anchors the media: the phone's SDP as the caller saw it names rtpengine's address.
+      assert.match(call.messages, new RegExp(`c=IN IP4 ${rtpengine.address.replace(/\./g, '\\.')}`));
+      const callerHeard = analyseFrequency({ sampleRate: 8000, samples: heard() });
+      assert.equal(callerHeard.dominantHz, AGENT_TONE_HZ, JSON.stringify(callerHeard));
+      assert.ok(callerHeard.seconds > 0.8, JSON.stringify(callerHeard));
+      await agent.waitForEvent('CALL_CLOSED', 5000, before);
+      const phoneHeard = agent.heard();
+      assert.equal(phoneHeard.dominantHz, CUSTOMER_TONE_HZ, JSON.stringify(phoneHeard));
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  test('two phones call each other through Kamailio and rtpengine; audio crosses both ways; ctrl_tcp hangs up', async () => {
+    const agentEvents = agent.events.length;
+    const customerEvents = customer.events.length;
+    await agent.dial(`sip:${customer.user}@${kamailio.domain}`);
+    await agent.waitForEvent('CALL_ESTABLISHED', 5000, agentEvents);
+    await customer.waitForEvent('CALL_ESTABLISHED', 5000, customerEvents);
+    await new Promise((r) => setTimeout(r, 1500));
+    await customer.hangup();
+    await agent.waitForEvent('CALL_CLOSED', 5000, agentEvents);
+    await customer.waitForEvent('CALL_CLOSED', 5000, customerEvents);
+    assert.equal(agent.heard().dominantHz, CUSTOMER_TONE_HZ);
+    assert.equal(customer.heard().dominantHz, AGENT_TONE_HZ);
+  });
+});
+
+describe("machine detection on a SIPp far end's real RTP", () => {
+  let farEnd: SippFarEnd;
+  let kamailio: Kamailio;
+  before(async () => {
+    farEnd = await startSippFarEnd({ ringMs: 50 });
+    kamailio = await startKamailio({ trunk: farEnd });
+  });
+  after(async () => {
+    await kamailio?.stop();
+    await farEnd?.stop();
+  });
+
+  async function detectOn(number: string): Promise<MachineDetectionVerdict | undefined> {
+    const endpoint = await RtpEndpoint.open({ address: '127.0.0.1' });
+    const detector = new MachineDetector(new ManualClock());
+    endpoint.onAudio((frame) => detector.push(frame.samples));
+    try {
+      const call = await placeSippCall({ proxy: kamailio, number, media: endpoint.local, holdMs: 5500 });
+      assert.equal(call.status, 200);
+      return detector.verdict;
+    } finally {
+      await endpoint.close();
+    }
+  }
+
+  test('the person number says "Hello?" and waits: person', async () => {
+    const verdict = await detectOn(FAR_END_NUMBERS.person);
+    assert.equal(verdict?.result, 'person', JSON.stringify(verdict));
+  });
+
+  test('the machine number plays a long greeting: machine', async () => {
+    const verdict = await detectOn(FAR_END_NUMBERS.machine);
+    assert.equal(verdict?.result, 'machine', JSON.stringify(verdict));
   });
 });
