@@ -84,6 +84,13 @@ describe('SIPp far end behind Kamailio: each outcome by dialled number', () => {
     });
   }
 
+  test("the far end's counters: every call so far ended as the scenario says", async () => {
+    await new Promise((r) => setTimeout(r, 1100));
+    const stats = farEnd.stats();
+    assert.ok(stats && stats.callsCreated >= 9, JSON.stringify(stats));
+    assert.equal(stats?.failedCalls, 0, JSON.stringify(stats));
+  });
+
   test('hangs up: the far end sends BYE through the record-routed dialog', async () => {
     const call = await placeSippCall({ proxy: kamailio, number: FAR_END_NUMBERS.hangsUp, holdMs: 10_000 });
     assert.equal(call.status, 200);

@@ -12,6 +12,7 @@ export {
   type SippCallOptions,
   type SippCallResult,
   type SippFarEnd,
+  type SippStats,
 } from './sipp.js';
 export {
   AGENT_TONE_HZ,

@@ -47,6 +47,16 @@ export interface FarEndOptions {
   toneSeconds?: number;
 }
 
+/** Cumulative counters from SIPp's -trace_stat file. */
+export interface SippStats {
+  callsCreated: number;
+  currentCalls: number;
+  successfulCalls: number;
+  failedCalls: number;
+  /** Every column of the last line, by SIPp's own names. */
+  raw: Record<string, string>;
+}
+
 export interface SippFarEnd {
   address: string;
   port: number;
@@ -55,8 +65,8 @@ export interface SippFarEnd {
   /** `sip:<number>@<address>:<port>`, to call it directly. */
   uri(number: string): string;
   process: PeerProcess;
-  /** SIPp's statistics screen as last printed (calls, successes, failures). */
-  stats(): string;
+  /** SIPp's counters as of its last statistics dump (every second). */
+  stats(): SippStats | undefined;
   stop(): Promise<void>;
 }
 
@@ -112,7 +122,7 @@ export async function startSippFarEnd(options: FarEndOptions = {}): Promise<Sipp
     );
   }
   // Not -bg, which would detach it from the harness. -nostdin: no keyboard commands.
-  args.push('-max_socket', '4096', '-trace_err', '-nostdin');
+  args.push('-max_socket', '4096', '-trace_err', '-nostdin', '-trace_stat', '-fd', '1', '-stf', 'stats.csv');
   if (process.env.SIPP_TRACE) args.push('-trace_msg');
   const peer = PeerProcess.start('sipp', args, { cwd: dir, name: `sipp-far-end@${address}` });
   // SIPp prints nothing until its first screen; give it a moment, then check it is still running.
@@ -124,10 +134,30 @@ export async function startSippFarEnd(options: FarEndOptions = {}): Promise<Sipp
     mediaPort,
     uri: (number) => `sip:${number}@${address}:${port}`,
     process: peer,
-    stats: () => peer.log().split('------ Scenario Screen').pop() ?? '',
+    stats: () => readStats(path.join(dir, 'stats.csv')),
     stop: async () => {
       await peer.stop();
     },
+  };
+}
+
+function readStats(file: string): SippStats | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
+  const header = lines[0]?.split(';') ?? [];
+  const last = lines.at(-1)?.split(';') ?? [];
+  if (lines.length < 2) return undefined;
+  const raw: Record<string, string> = {};
+  header.forEach((name, i) => {
+    if (name) raw[name] = last[i] ?? '';
+  });
+  const count = (name: string): number => Number(raw[name] ?? 0);
+  return {
+    callsCreated: count('TotalCallCreated'),
+    currentCalls: count('CurrentCall'),
+    successfulCalls: count('SuccessfulCall(C)'),
+    failedCalls: count('FailedCall(C)'),
+    raw,
   };
 }
 
