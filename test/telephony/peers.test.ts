@@ -91,6 +91,44 @@ describe('SIPp far end behind Kamailio: each outcome by dialled number', () => {
     assert.equal(stats?.failedCalls, 0, JSON.stringify(stats));
   });
 
+  test('Kamailio as outbound proxy: a Request-URI for the trunk itself, routed by the Route header', async () => {
+    const call = await placeSippCall({
+      proxy: kamailio,
+      number: FAR_END_NUMBERS.busy,
+      requestUriHost: `${farEnd.address}:${farEnd.port}`,
+    });
+    assert.equal(call.status, 486);
+    assert.match(call.messages, new RegExp(`^INVITE sip:\\${FAR_END_NUMBERS.busy}@${farEnd.address}`, 'm'));
+  });
+
+  test("a re-INVITE moves the far end's audio to another port (as third-party call control does)", async () => {
+    const first = await RtpEndpoint.open({ address: '127.0.0.1' });
+    const second = await RtpEndpoint.open({ address: '127.0.0.1' });
+    const heardFirst = recorder(first);
+    const heardSecond = recorder(second);
+    try {
+      const call = await placeSippCall({
+        proxy: kamailio,
+        number: FAR_END_NUMBERS.answered,
+        media: first.local,
+        movedMediaPort: second.local.port,
+        holdMs: 1500,
+      });
+      assert.equal(call.status, 200);
+      assert.equal(call.messages.match(/^SIP\/2\.0 200 [^\n]*\n(?:[^\n]+\n)*?CSeq: 5 INVITE/gm)?.length, 1);
+      const moved = analyseFrequency({ sampleRate: 8000, samples: heardSecond() });
+      assert.equal(moved.dominantHz, CUSTOMER_TONE_HZ, JSON.stringify(moved));
+      assert.ok(moved.seconds > 1, JSON.stringify(moved));
+      assert.ok(
+        heardFirst().length < 8000 * 0.5,
+        'the first port hears at most the moment before the re-INVITE',
+      );
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
   test('hangs up: the far end sends BYE through the record-routed dialog', async () => {
     const call = await placeSippCall({ proxy: kamailio, number: FAR_END_NUMBERS.hangsUp, holdMs: 10_000 });
     assert.equal(call.status, 200);

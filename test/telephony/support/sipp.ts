@@ -183,6 +183,16 @@ export interface SippCallOptions {
   /** Digest credentials for a challenging trunk. */
   auth?: { username: string; password: string };
   timeoutMs?: number;
+  /**
+   * The Request-URI's host (`sip:<number>@<host>`). Default: the proxy itself. Another host (the trunk's)
+   * makes the proxy an outbound proxy, reached through the Route header the caller always sends.
+   */
+  requestUriHost?: string;
+  /**
+   * Once answered, a re-INVITE moves the far end's audio to this port on the media address, as third-party
+   * call control does when it joins the callee to an agent.
+   */
+  movedMediaPort?: number;
   /** Called once with the 200 OK's SDP while the call is up (to point a test's media at the callee). */
   onAnswer?: (sdp: string) => void;
 }
@@ -232,6 +242,12 @@ export async function placeSippCall(options: SippCallOptions): Promise<SippCallR
     '-set',
     'rtp_port',
     String(media.port),
+    '-set',
+    'target',
+    options.requestUriHost ?? `${options.proxy.address}:${options.proxy.port}`,
+    '-set',
+    'moved_port',
+    String(options.movedMediaPort ?? 0),
     '-trace_msg',
     '-trace_err',
     '-nostdin',
