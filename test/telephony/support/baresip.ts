@@ -94,7 +94,8 @@ export async function startBaresip(options: BaresipOptions): Promise<BaresipPhon
       `net_interface ${address}`,
       `audio_source aufile,${microphone}`,
       'audio_alert aufile,/dev/null',
-      `rtp_ports 20000-40000`,
+      // Below the OS's ephemeral ports and rtpengine's range, so its RTP sockets rarely meet either.
+      'rtp_ports 20000-29999',
       'module_path /usr/lib/baresip/modules',
       'module g711.so',
       'module aufile.so',

@@ -1,4 +1,11 @@
-export { requireBinary, runTool, scratchDir, PeerProcess, killAllPeersSync } from './peer-process.js';
+export {
+  requireBinary,
+  runTool,
+  scratchDir,
+  removeScratchDir,
+  PeerProcess,
+  killAllPeersSync,
+} from './peer-process.js';
 export { allocateAddress, freeUdpPort, portsFree, waitForSipUdp } from './loopback.js';
 export { startKamailio, KAMAILIO_CONFIG, type Kamailio, type KamailioOptions } from './kamailio.js';
 export { startRtpengine, type Rtpengine } from './rtpengine.js';

@@ -55,7 +55,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
   ];
   if (options.rtpengine)
     args.push('-A', `RTPENGINE="udp:${options.rtpengine.address}:${options.rtpengine.port}"`);
-  const peer = PeerProcess.start('kamailio', args, { cwd: dir, name: `kamailio@${address}` });
+  const peer = PeerProcess.start('kamailio', args, { cwd: dir, name: `kamailio@${address}`, ownDirs: [dir] });
   try {
     await waitForSipUdp(address, port, 15_000);
   } catch (error) {

@@ -49,9 +49,22 @@ export function runTool(name: string, args: string[], options: { cwd?: string } 
   return `${result.stdout}${result.stderr}`;
 }
 
-/** A scratch directory for one peer's configuration, logs and recordings, removed by stop(). */
+const scratchDirs = new Set<string>();
+
+/**
+ * A scratch directory for one peer's configuration, logs and recordings. removeScratchDir() deletes it,
+ * and any left over go when the test process exits, unless OUTDIAL_KEEP_PEER_FILES is set (to read a
+ * failed run's logs and recordings).
+ */
 export function scratchDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `outdial-${prefix}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `outdial-${prefix}-`));
+  scratchDirs.add(dir);
+  return dir;
+}
+
+export function removeScratchDir(dir: string): void {
+  scratchDirs.delete(dir);
+  if (!process.env.OUTDIAL_KEEP_PEER_FILES) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 const running = new Set<PeerProcess>();
@@ -86,13 +99,20 @@ export class PeerProcess {
     });
   }
 
-  static start(binary: string, args: string[], options: { cwd?: string; name?: string } = {}): PeerProcess {
+  private dirs: string[] = [];
+
+  static start(
+    binary: string,
+    args: string[],
+    options: { cwd?: string; name?: string; ownDirs?: string[] } = {},
+  ): PeerProcess {
     const child = spawn(requireBinary(binary), args, {
       cwd: options.cwd,
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const peer = new PeerProcess(options.name ?? binary, child);
+    peer.dirs = options.ownDirs ?? [];
     running.add(peer);
     return peer;
   }
@@ -154,8 +174,14 @@ export class PeerProcess {
     return this.output.split('\n').slice(-lines).join('\n');
   }
 
-  /** Ends the peer's process group: SIGTERM, then SIGKILL after a grace period. */
+  /** Ends the peer's process group (SIGTERM, then SIGKILL after a grace period) and removes its scratch files. */
   async stop(graceMs = 3000): Promise<void> {
+    await this.end(graceMs);
+    for (const dir of this.dirs) removeScratchDir(dir);
+    this.dirs = [];
+  }
+
+  private async end(graceMs: number): Promise<void> {
     if (!this.alive || this.child.pid === undefined) return;
     const group = -this.child.pid;
     try {
@@ -184,7 +210,10 @@ export class PeerProcess {
   }
 }
 
-/** Kills every peer this process started and has not stopped, so a crashed test leaves nothing behind. */
+/**
+ * Kills every peer this process started and has not stopped, and removes the scratch directories, so a
+ * failed or interrupted test leaves nothing behind.
+ */
 export function killAllPeersSync(): void {
   for (const peer of running) {
     if (peer.pid === undefined) continue;
@@ -195,6 +224,14 @@ export function killAllPeersSync(): void {
     }
   }
   running.clear();
+  for (const dir of [...scratchDirs]) removeScratchDir(dir);
 }
 
 process.once('exit', killAllPeersSync);
+// The test runner ends a file that overruns with SIGTERM, which skips 'exit' handlers.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    killAllPeersSync();
+    process.exit(signal === 'SIGTERM' ? 143 : 130);
+  });
+}

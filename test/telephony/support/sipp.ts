@@ -4,7 +4,7 @@ import { readWav, tone } from '../../../src/telephony/media/wav.js';
 import { CUSTOMER_TONE_HZ, MACHINE_GREETING, PERSON_GREETING, speechWav } from './audio.js';
 import { allocateAddress, freeUdpPort } from './loopback.js';
 import { writeRtpPcap } from './pcap.js';
-import { PeerProcess, requireBinary, scratchDir } from './peer-process.js';
+import { PeerProcess, removeScratchDir, requireBinary, scratchDir } from './peer-process.js';
 
 export const SIPP_SCENARIOS = path.resolve('telephony/sipp');
 
@@ -124,7 +124,11 @@ export async function startSippFarEnd(options: FarEndOptions = {}): Promise<Sipp
   // Not -bg, which would detach it from the harness. -nostdin: no keyboard commands.
   args.push('-max_socket', '4096', '-trace_err', '-nostdin', '-trace_stat', '-fd', '1', '-stf', 'stats.csv');
   if (process.env.SIPP_TRACE) args.push('-trace_msg');
-  const peer = PeerProcess.start('sipp', args, { cwd: dir, name: `sipp-far-end@${address}` });
+  const peer = PeerProcess.start('sipp', args, {
+    cwd: dir,
+    name: `sipp-far-end@${address}`,
+    ownDirs: [dir],
+  });
   // SIPp prints nothing until its first screen; give it a moment, then check it is still running.
   await new Promise((r) => setTimeout(r, 300));
   if (!peer.alive) throw new Error(`SIPp far end did not start:\n${peer.tail()}\n${errors(dir)}`);
@@ -267,6 +271,8 @@ export async function placeSippCall(options: SippCallOptions): Promise<SippCallR
   }
   const log = fs.readdirSync(dir).find((f) => f.endsWith('_messages.log'));
   const messages = log ? fs.readFileSync(path.join(dir, log), 'utf8') : '';
+  const errorLog = errors(dir);
+  removeScratchDir(dir);
   const statuses = [
     ...messages.matchAll(/^SIP\/2\.0 (\d{3})[^\n]*\n(?:[^\n]+\n)*?CSeq:\s*\d+ INVITE/gim),
   ].map((m) => Number(m[1]));
@@ -274,7 +280,7 @@ export async function placeSippCall(options: SippCallOptions): Promise<SippCallR
   const status = finals.at(-1);
   if (status === undefined) {
     throw new Error(
-      `the SIPp caller got no final answer to its INVITE (exit ${exitCode}):\n${messages}\n${errors(dir)}\n${peer.tail()}`,
+      `the SIPp caller got no final answer to its INVITE (exit ${exitCode}):\n${messages}\n${errorLog}\n${peer.tail()}`,
     );
   }
   const endedBy = /^BYE /m.test(messages)
