@@ -31,7 +31,7 @@ describe('SIPp far end behind Kamailio: each outcome by dialled number', () => {
   let kamailio: Kamailio;
   before(async () => {
     farEnd = await startSippFarEnd({ ringMs: 100 });
-    kamailio = await startKamailio({ trunk: farEnd });
+    kamailio = await startKamailio({ trunk: farEnd, trustedNet: '127.0.0.0/8' });
   });
   after(async () => {
     await kamailio?.stop();
@@ -134,6 +134,35 @@ describe('SIPp far end behind Kamailio: each outcome by dialled number', () => {
     assert.equal(call.status, 200);
     assert.equal(call.endedBy, 'far-end');
     assert.equal(call.exitCode, 0);
+  });
+});
+
+describe('Kamailio is no open relay to the trunk', () => {
+  let farEnd: SippFarEnd;
+  let kamailio: Kamailio;
+  let phone: BaresipPhone;
+  before(async () => {
+    farEnd = await startSippFarEnd({ ringMs: 50 });
+    kamailio = await startKamailio({ trunk: farEnd, trustedNet: '10.99.0.0/16' });
+    phone = await startBaresip({ user: '1002', registrar: kamailio });
+    await phone.registered();
+  });
+  after(async () => {
+    await phone?.stop();
+    await kamailio?.stop();
+    await farEnd?.stop();
+  });
+
+  test('a caller outside the trusted subnet gets 403 for a number, and the trunk never sees it', async () => {
+    const call = await placeSippCall({ proxy: kamailio, number: FAR_END_NUMBERS.answered });
+    assert.equal(call.status, 403);
+    await new Promise((r) => setTimeout(r, 1100));
+    assert.equal(farEnd.stats()?.callsCreated ?? 0, 0);
+  });
+
+  test('a registered phone is still reachable from there', async () => {
+    const call = await placeSippCall({ proxy: kamailio, number: '1002', holdMs: 200 });
+    assert.equal(call.status, 200);
   });
 });
 

@@ -11,6 +11,8 @@ export interface KamailioOptions {
   domain?: string;
   /** rtpengine's ng control address: when given, Kamailio anchors every call's media there. */
   rtpengine?: { address: string; port: number };
+  /** Only requests from this subnet may reach the trunk (TRUSTED_NET); e.g. '127.0.0.0/8'. */
+  trustedNet?: string;
 }
 
 export interface Kamailio {
@@ -53,6 +55,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     '-A',
     `TRUNK_PORT=${options.trunk.port}`,
   ];
+  if (options.trustedNet) args.push('-A', `TRUSTED_NET="${options.trustedNet}"`);
   if (options.rtpengine)
     args.push('-A', `RTPENGINE="udp:${options.rtpengine.address}:${options.rtpengine.port}"`);
   const peer = PeerProcess.start('kamailio', args, { cwd: dir, name: `kamailio@${address}`, ownDirs: [dir] });
