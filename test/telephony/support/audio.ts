@@ -7,7 +7,7 @@ import { runTool } from './peer-process.js';
 export const AGENT_TONE_HZ = 440;
 export const CUSTOMER_TONE_HZ = 1000;
 
-/** The greeting a machine plays (~14 s spoken), and what a person says on answering. */
+/** The greeting a machine plays (~18 s spoken by espeak-ng), and what a person says on answering. */
 export const MACHINE_GREETING =
   'Hello, you have reached the voicemail of Alex Johnson at Northwind Traders. ' +
   'I am away from my desk right now or on another call. Please leave your name, your number ' +

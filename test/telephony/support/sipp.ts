@@ -17,7 +17,7 @@ export const FAR_END_NUMBERS = {
   answered: '+14155550100',
   /** 180, 200, then a short "Hello?" and silence: a person, for machine detection. */
   person: '+14155550200',
-  /** 180, 200, then a ~14 s spoken greeting: an answering machine. */
+  /** 180, 200, then a ~18 s spoken greeting: an answering machine. */
   machine: '+14155550222',
   /** Answered, then the far end hangs up (BYE) about 2 s later. */
   hangsUp: '+14155550299',
