@@ -39,10 +39,11 @@ export interface FarEndOptions {
   /** A trunk that demands digest auth: 401 first, 403 when the retry's credentials are wrong. */
   auth?: { username: string; password: string };
   /**
-   * 'far-end' (default): the number plan above, with media. 'uas': SIPp's built-in answer-everything
-   * scenario (no media), for load.
+   * 'far-end' (default): the number plan above, with media. 'load': answers every call after `ringMs` and
+   * keeps it up until BYE, without media (telephony/sipp/far-end-load.xml; SIPp's built-in `-sn uas`
+   * does not echo Record-Route, so its dialogs break behind Kamailio).
    */
-  scenario?: 'far-end' | 'uas';
+  scenario?: 'far-end' | 'load';
   /** Media seconds the customer tone lasts (default 60). */
   toneSeconds?: number;
 }
@@ -95,8 +96,8 @@ export async function startSippFarEnd(options: FarEndOptions = {}): Promise<Sipp
   const mediaPort = await freeUdpPort(address);
   const dir = scratchDir('sipp-far-end');
   const args = ['-i', address, '-p', String(port), '-mi', address, '-mp', String(mediaPort)];
-  if ((options.scenario ?? 'far-end') === 'uas') {
-    args.push('-sn', 'uas');
+  if (options.scenario === 'load') {
+    args.push('-sf', path.join(SIPP_SCENARIOS, 'far-end-load.xml'), '-d', String(options.ringMs ?? 200));
   } else {
     const media = farEndMedia(options.toneSeconds ?? 60);
     for (const file of ['hello.pcap', 'machine.pcap'])
