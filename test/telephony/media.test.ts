@@ -1,0 +1,217 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { ManualClock } from '../../src/seams.js';
+import {
+  decodeG711,
+  encodeG711,
+  MachineDetector,
+  parseRtp,
+  readWav,
+  RtpEndpoint,
+  serializeRtp,
+  tone,
+  type PacketPacer,
+} from '../../src/telephony/media/index.js';
+import {
+  analyseFrequency,
+  MACHINE_GREETING,
+  PERSON_GREETING,
+  runTool,
+  scratchDir,
+  speechWav,
+  toneWav,
+  wavSeconds,
+} from './support/index.js';
+
+let dir: string;
+before(() => {
+  dir = scratchDir('media-test');
+});
+after(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Feeds a detector 20 ms at a time, as RTP would, and returns the verdict. */
+function detect(samples: Int16Array, detector = new MachineDetector(new ManualClock())) {
+  for (let offset = 0; offset < samples.length && !detector.verdict; offset += 160) {
+    detector.push(samples.subarray(offset, offset + 160));
+  }
+  return detector.verdict;
+}
+
+describe('G.711', () => {
+  test('µ-law and A-law decode what sox encodes, within the codec step', () => {
+    const source = toneWav(path.join(dir, 'g711-source.wav'), 1000, 0.5, 0.7);
+    const pcm = readWav(source).samples;
+    for (const [codec, type] of [
+      ['PCMU', 'ul'],
+      ['PCMA', 'al'],
+    ] as const) {
+      const raw = path.join(dir, `g711.${type}`);
+      runTool('sox', [source, '-t', type, '-r', '8000', '-c', '1', raw]);
+      const decoded = decodeG711(codec, fs.readFileSync(raw));
+      assert.equal(decoded.length, pcm.length);
+      let worst = 0;
+      for (let i = 0; i < pcm.length; i++) {
+        const step = Math.max(16, Math.abs(pcm[i] ?? 0) / 8);
+        worst = Math.max(worst, Math.abs((decoded[i] ?? 0) - (pcm[i] ?? 0)) / step);
+      }
+      assert.ok(worst <= 1, `${codec}: decoded samples stray ${worst} codec steps from the source`);
+      // Our encoding, decoded by sox, is the source within one codec step too.
+      const encoded = path.join(dir, `ours.${type}`);
+      fs.writeFileSync(encoded, encodeG711(codec, pcm));
+      const back = path.join(dir, `ours-${type}.wav`);
+      runTool('sox', [
+        '-t',
+        type,
+        '-r',
+        '8000',
+        '-c',
+        '1',
+        encoded,
+        '-b',
+        '16',
+        '-e',
+        'signed-integer',
+        back,
+      ]);
+      const soxDecoded = readWav(back).samples;
+      let stray = 0;
+      for (let i = 0; i < pcm.length; i++) {
+        const step = Math.max(16, Math.abs(pcm[i] ?? 0) / 8);
+        if (Math.abs((soxDecoded[i] ?? 0) - (pcm[i] ?? 0)) > step) stray++;
+      }
+      assert.equal(stray, 0, `${codec}: ${stray} samples of our encoding stray from the source`);
+    }
+  });
+});
+
+describe('RTP packets', () => {
+  test('serialize and parse round trip; RTCP and junk are refused', () => {
+    const packet = {
+      payloadType: 8,
+      marker: true,
+      sequenceNumber: 65535,
+      timestamp: 0xfffffff0,
+      ssrc: 0xdeadbeef,
+      payload: new Uint8Array([1, 2, 3, 4]),
+    };
+    const parsed = parseRtp(serializeRtp(packet));
+    assert.deepEqual(
+      { ...parsed, payload: [...(parsed?.payload ?? [])] },
+      { ...packet, payload: [1, 2, 3, 4] },
+    );
+    const rtcp = Buffer.from([0x80, 200, 0, 6, 0, 0, 0, 1, 0, 0, 0, 0]);
+    assert.equal(parseRtp(rtcp), undefined);
+    assert.equal(parseRtp(Buffer.from('hello')), undefined);
+  });
+});
+
+describe('RTP endpoint', () => {
+  test('one endpoint plays a tone to another over UDP; the receiver decodes it and latches', async () => {
+    const sender = await RtpEndpoint.open({ address: '127.0.0.1', codec: 'PCMA' });
+    const receiver = await RtpEndpoint.open({ address: '127.0.0.1' });
+    try {
+      receiver.setRemote('127.0.0.1', 9);
+      sender.setRemote(receiver.local.address, receiver.local.port);
+      const heard: Int16Array[] = [];
+      receiver.onAudio((frame) => {
+        assert.equal(frame.codec, 'PCMA');
+        heard.push(frame.samples);
+      });
+      await sender.play(tone(1000, 600));
+      await new Promise((r) => setTimeout(r, 100));
+      const samples = Int16Array.from(heard.flatMap((f) => [...f]));
+      assert.ok(samples.length >= 4000, `received ${samples.length} samples`);
+      assert.equal(analyseFrequency({ sampleRate: 8000, samples }).dominantHz, 1000);
+      assert.equal(sender.stats.packetsSent, 30);
+      assert.deepEqual(receiver.remoteAddress, { address: '127.0.0.1', port: sender.local.port });
+      assert.match(receiver.sdp(), /^c=IN IP4 127\.0\.0\.1\r$/m);
+      assert.match(receiver.sdp(), new RegExp(`^m=audio ${receiver.local.port} RTP/AVP 0 8\\r$`, 'm'));
+    } finally {
+      await sender.close();
+      await receiver.close();
+    }
+  });
+
+  test('a pacer passed in decides when packets go: no timers in the test', async () => {
+    let tick: ((due: number) => void) | undefined;
+    const pacer: PacketPacer = {
+      start(_ptime, onTick) {
+        tick = onTick;
+        return () => {
+          tick = undefined;
+        };
+      },
+    };
+    const sender = await RtpEndpoint.open({ address: '127.0.0.1', pacer });
+    try {
+      sender.setRemote('127.0.0.1', 9);
+      const played = sender.play(tone(440, 100));
+      tick?.(3);
+      assert.equal(sender.stats.packetsSent, 3);
+      tick?.(10);
+      await played;
+      assert.equal(sender.stats.packetsSent, 5);
+      assert.equal(tick, undefined, 'the pacer is stopped once the recording has been sent');
+    } finally {
+      await sender.close();
+    }
+  });
+});
+
+describe('answering-machine detection on espeak-ng speech', () => {
+  test('a short "Hello?" then silence is a person', () => {
+    const file = speechWav(path.join(dir, 'hello.wav'), PERSON_GREETING, 3);
+    const verdict = detect(readWav(file).samples);
+    assert.equal(verdict?.result, 'person', JSON.stringify(verdict));
+    assert.equal(verdict?.cause, 'after-greeting-silence');
+    assert.ok(verdict && verdict.afterMs > 800 && verdict.afterMs < 2500, JSON.stringify(verdict));
+  });
+
+  test('a long spoken greeting is a machine', () => {
+    const file = speechWav(path.join(dir, 'greeting.wav'), MACHINE_GREETING);
+    assert.ok(wavSeconds(file) > 12, 'the greeting lasts over 12 s');
+    const verdict = detect(readWav(file).samples);
+    assert.equal(verdict?.result, 'machine', JSON.stringify(verdict));
+    assert.ok(['maximum-words', 'long-greeting'].includes(verdict?.cause ?? ''), JSON.stringify(verdict));
+    assert.ok(verdict && verdict.afterMs < 3000, JSON.stringify(verdict));
+  });
+
+  test('a long silence before anything is said is a machine; a steady tone is one long word', () => {
+    const silence = new Int16Array(8000 * 4);
+    assert.deepEqual(detect(silence), {
+      result: 'machine',
+      cause: 'initial-silence',
+      afterMs: 2500,
+      words: 0,
+      voiceMs: 0,
+    });
+    const verdict = detect(
+      tone(1000, 8000).samples,
+      new MachineDetector(new ManualClock(), { greetingMs: 10_000 }),
+    );
+    assert.equal(verdict?.cause, 'long-word');
+  });
+
+  test('audio that never comes is undecided once the analysis time has passed on the clock', () => {
+    const clock = new ManualClock();
+    const detector = new MachineDetector(clock);
+    clock.advance(4999);
+    assert.equal(detector.expire(), undefined);
+    clock.advance(1);
+    assert.deepEqual(detector.expire(), {
+      result: 'undecided',
+      cause: 'no-audio',
+      afterMs: 5000,
+      words: 0,
+      voiceMs: 0,
+    });
+  });
+
+  test('parameters are checked', () => {
+    assert.throws(() => new MachineDetector(new ManualClock(), { greetingMs: 0 }), /greetingMs must be > 0/);
+  });
+});
