@@ -41,7 +41,7 @@ export interface ContactFilters {
 
 export class ContactsRepository extends VersionedRepository<'contacts'> {
   constructor(scope: TenantScope) {
-    super(scope, 'contacts', 'Contact');
+    super(scope, 'contacts', 'Contact', ['time_zones']);
   }
 
   /**

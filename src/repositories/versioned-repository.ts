@@ -35,6 +35,8 @@ export class VersionedRepository<T extends VersionedTable> {
     protected readonly scope: TenantScope,
     protected readonly table: T,
     protected readonly label: string,
+    /** Columns of PostgreSQL type text[]: written as arrays, where other objects are written as JSON. */
+    private readonly textArrayColumns: readonly string[] = [],
   ) {}
 
   async findById(id: number): Promise<Row<T> | undefined> {
@@ -88,7 +90,7 @@ export class VersionedRepository<T extends VersionedTable> {
     const current = (before as { version: number }).version;
     if (expectedVersion !== undefined && expectedVersion !== current) throw staleVersion(current);
     const after = (await (this.scope.updateTable(this.table) as any)
-      .set({ ...serializeJson(patch), version: sql`version + 1`, updated_at: now })
+      .set({ ...serializeJson(patch, this.textArrayColumns), version: sql`version + 1`, updated_at: now })
       .where(`${this.table}.id`, '=', id)
       .returningAll()
       .executeTakeFirstOrThrow()) as Row<T>;
@@ -106,11 +108,14 @@ export class VersionedRepository<T extends VersionedTable> {
 }
 
 /** jsonb columns are written as JSON text so both drivers store objects and arrays alike. */
-export function serializeJson<T extends object>(values: T): T {
+export function serializeJson<T extends object>(values: T, arrayColumns: readonly string[] = []): T {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(values)) {
-    out[key] =
-      value !== null && typeof value === 'object' && !(value instanceof Date) ? JSON.stringify(value) : value;
+    out[key] = arrayColumns.includes(key)
+      ? sql`${value}::text[]`
+      : value !== null && typeof value === 'object' && !(value instanceof Date)
+        ? JSON.stringify(value)
+        : value;
   }
   return out as T;
 }

@@ -61,6 +61,19 @@ describe('contacts: create, bulk, normalization, dedup, DNC, key-set pagination'
     ).json();
     assert.equal(explicit.time_zone_source, 'explicit');
     assert.deepEqual(explicit.time_zones, ['America/Chicago'], 'an explicit zone wins over the prefix');
+
+    const edit = (time_zone: string | null) =>
+      sup()({ method: 'PATCH', url: `/v1/contacts/${us.id}`, payload: { time_zone } });
+    const set = await edit('America/Denver');
+    assert.equal(set.statusCode, 200, set.body);
+    assert.deepEqual([set.json().time_zones, set.json().time_zone_source], [['America/Denver'], 'explicit']);
+    const cleared = await edit(null);
+    assert.equal(cleared.statusCode, 200, cleared.body);
+    assert.deepEqual(
+      [cleared.json().time_zones, cleared.json().time_zone_source],
+      [['America/New_York'], 'number'],
+      'a zone taken away falls back to the prefix again',
+    );
   });
 
   test('invalid numbers are refused with their reason', async () => {
