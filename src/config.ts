@@ -31,6 +31,7 @@ export const ConfigSchema = Type.Object({
   simulatedRingMaxMs: Type.Integer({ minimum: 0, maximum: 120_000 }),
   simulatedTalkMs: Type.Integer({ minimum: 100, maximum: 3_600_000 }),
   importThreads: Type.Integer({ minimum: 0, maximum: 64 }),
+  uploadIdleTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -63,6 +64,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'SIMULATED_RING_MIN_MS', key: 'simulatedRingMinMs', kind: 'integer', default: '3000' },
   { env: 'SIMULATED_RING_MAX_MS', key: 'simulatedRingMaxMs', kind: 'integer', default: '15000' },
   { env: 'SIMULATED_TALK_MS', key: 'simulatedTalkMs', kind: 'integer', default: '90000' },
+  { env: 'UPLOAD_IDLE_TIMEOUT_MS', key: 'uploadIdleTimeoutMs', kind: 'integer', default: '30000' },
   // Threads per running import: a reader thread, and a second one that checks rows for it when a
   // core is left for it (PostgreSQL's one backend per import is the ceiling beyond that).
   {

@@ -32,6 +32,7 @@ export async function prepareRuntime(
     openBulkSession: handle.openBulkSession,
     clock: seams.clock ?? systemClock,
     storageDir: path.join(config.dataDir, 'files'),
+    uploadIdleTimeoutMs: config.uploadIdleTimeoutMs,
     ids,
     auth: {
       jwtSecret,

@@ -1,7 +1,5 @@
-import multipart, { type Multipart } from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { stringify } from 'csv-stringify';
 import fs from 'node:fs';
 import type { DedupPolicy, DedupScope, ImportJob } from '../../db/schema.js';
 import { invalid } from '../../domain/errors.js';
@@ -11,6 +9,8 @@ import { createImport, storeUpload } from '../../services/imports/create-import.
 import { getImport, importErrors } from '../../services/imports/read-imports.js';
 import { authErrors, IdParams, iso, Nullable, Timestamp, uidParam } from './common.js';
 import { getCampaignById } from '../../services/campaigns/read-campaigns.js';
+import { csvExport } from '../csv-export.js';
+import { acceptMultipart, receiveUpload, type FileSink, type UploadLimits } from '../upload.js';
 
 export const MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
 
@@ -66,35 +66,41 @@ export async function presentImport(deps: ServiceDeps, ctx: RequestContext, job:
   };
 }
 
-/** Reads a multipart upload: text fields in any order and one file, stored as it streams in. */
-export async function receiveUpload(
-  deps: ServiceDeps,
-  parts: AsyncIterable<Multipart>,
-  maxBytes = MAX_IMPORT_BYTES,
-) {
-  const fields: Record<string, string> = {};
-  let file: { path: string; name: string } | undefined;
-  for await (const part of parts) {
-    if (part.type === 'file') {
-      if (file) throw invalid('One file per import', ['send a single file']);
-      const stored = await storeUpload(deps, part.file, part.filename || 'upload.csv');
-      if (part.file.truncated) {
-        await fs.promises.rm(stored, { force: true });
-        throw invalid('File too large', [`file: larger than ${maxBytes} bytes`]);
-      }
-      file = { path: stored, name: part.filename || 'upload.csv' };
-    } else {
-      fields[part.fieldname] = String(part.value);
-    }
+/** Limits of an import upload: the file, and the few fields the import routes read. */
+export function importUploadLimits(deps: ServiceDeps, fileBytes = MAX_IMPORT_BYTES): UploadLimits {
+  return { fileBytes, fields: 20, idleMs: deps.uploadIdleTimeoutMs };
+}
+
+/** An import file streamed to the import store (removed again if the import is not created). */
+export function importFileSink(deps: ServiceDeps): FileSink<string> {
+  return {
+    store: (stream, fileName) => storeUpload(deps, stream, fileName),
+    discard: (stored) => fs.promises.rm(stored, { force: true }),
+  };
+}
+
+/** `column_mapping`: a JSON object of header (or 1-based position) → target, all strings. */
+export function parseColumnMapping(text: string | undefined): Record<string, string> {
+  if (text === undefined || text === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw invalid('Bad column_mapping', ['column_mapping must be a JSON object']);
   }
-  if (!file) throw invalid('No file', ['file is required (multipart field "file")']);
-  return { fields, file };
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw invalid('Bad column_mapping', ['column_mapping must be a JSON object']);
+  const entries = Object.entries(parsed);
+  const notText = entries.find(([, target]) => typeof target !== 'string');
+  if (notText)
+    throw invalid('Bad column_mapping', [`column_mapping.${notText[0]}: the target must be a string`]);
+  return Object.fromEntries(entries) as Record<string, string>;
 }
 
 export const importRoutes =
   (deps: ServiceDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
-    await app.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 20 } });
+    acceptMultipart(app);
     const tags = ['imports'];
     const security = [{ bearer: [] }];
 
@@ -114,9 +120,12 @@ export const importRoutes =
         },
       },
       async (request, reply) => {
-        if (!request.isMultipart())
-          throw invalid('Send multipart/form-data', ['content-type must be multipart/form-data']);
-        const { fields, file } = await receiveUpload(deps, request.parts());
+        const { fields, file } = await receiveUpload(
+          request,
+          reply,
+          importUploadLimits(deps),
+          importFileSink(deps),
+        );
         try {
           const policy = (fields.dedup_policy ?? 'skip') as DedupPolicy;
           const scope = (fields.dedup_scope ?? 'list') as DedupScope;
@@ -124,14 +133,7 @@ export const importRoutes =
             throw invalid('Bad dedup_policy', ['dedup_policy: skip, update or allow']);
           if (!['list', 'campaign'].includes(scope))
             throw invalid('Bad dedup_scope', ['dedup_scope: list or campaign']);
-          let mapping: Record<string, string> = {};
-          if (fields.column_mapping) {
-            try {
-              mapping = JSON.parse(fields.column_mapping) as Record<string, string>;
-            } catch {
-              throw invalid('Bad column_mapping', ['column_mapping must be a JSON object']);
-            }
-          }
+          const mapping = parseColumnMapping(fields.column_mapping);
           const job = await createImport(
             deps,
             request.ctx,
@@ -147,11 +149,11 @@ export const importRoutes =
               dedupScope: scope,
               columnMapping: mapping,
             },
-            file.path,
+            file.stored,
           );
           return reply.status(202).send(await presentImport(deps, request.ctx, job));
         } catch (error) {
-          await fs.promises.rm(file.path, { force: true });
+          await fs.promises.rm(file.stored, { force: true });
           throw error;
         }
       },
@@ -191,7 +193,7 @@ export const importRoutes =
       },
       async (request, reply) => {
         const job = await getImport(deps, request.ctx, uidParam('importJob', request.params.id, 'Import'));
-        const csv = stringify({ header: true, columns: ['line', 'raw_value', 'reason'] });
+        const csv = csvExport(['line', 'raw_value', 'reason']);
         const ctx = request.ctx;
         void (async () => {
           try {
