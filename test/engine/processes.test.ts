@@ -43,6 +43,26 @@ async function callsOf(db: ServiceDeps['db'], campaignId: number): Promise<CallR
   ).rows;
 }
 
+/** The campaign's counters say exactly what its call logs say: nothing counted twice or lost. */
+async function assertCountersMatchLogs(db: ServiceDeps['db'], campaignId: number, when: string) {
+  const counters = (
+    await sql<Record<string, number>>`select coalesce(sum(dials), 0)::int as dials,
+      coalesce(sum(person_answers + machine_answers), 0)::int as answers,
+      coalesce(sum(connected), 0)::int as connected, coalesce(sum(failed), 0)::int as failed,
+      coalesce(sum(abandoned), 0)::int as abandoned, coalesce(sum(no_answer), 0)::int as no_answer
+      from campaign_stats where campaign_id = ${campaignId}`.execute(db)
+  ).rows[0];
+  const logs = (
+    await sql<Record<string, number>>`select count(*)::int as dials,
+      count(answered_at)::int as answers, count(connected_at)::int as connected,
+      count(*) filter (where outcome = 'failed')::int as failed,
+      count(*) filter (where outcome = 'abandoned')::int as abandoned,
+      count(*) filter (where outcome = 'no_answer')::int as no_answer
+      from call_logs where campaign_id = ${campaignId}`.execute(db)
+  ).rows[0];
+  assert.deepEqual(counters, logs, `counters against call logs ${when}`);
+}
+
 /** No number ever had two calls at once. */
 function assertNoOverlap(calls: CallRow[]) {
   const byPhone = new Map<string, CallRow[]>();
@@ -193,6 +213,7 @@ describe('several engine processes, and one that dies', () => {
         'the dead process had calls live',
       );
       await assertAttemptsCountedOnce(db, before, list.id);
+      await assertCountersMatchLogs(db, campaign.id, 'right after the kill');
 
       const random = new Random(9);
       const carrier = new SimulatedCarrier(
@@ -239,6 +260,7 @@ describe('several engine processes, and one that dies', () => {
       );
       assertNoOverlap(calls);
       await assertAttemptsCountedOnce(db, calls, list.id);
+      await assertCountersMatchLogs(db, campaign.id, 'once the survivor finished');
       const history = (
         await sql<{
           type: string;

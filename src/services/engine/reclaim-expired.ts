@@ -1,11 +1,12 @@
 import { EngineRepository } from '../../repositories/engine.repository.js';
+import { bucketStart } from '../../repositories/campaign-stats.repository.js';
 import { tenantRepositories } from '../../repositories/index.js';
 import type { ServiceDeps } from '../context.js';
 
 /**
  * Contacts whose engine process died holding them (the claim's lease expired) go back to the pool
  * as they were; a call that was open on them is closed as failed ("engine_lost") and the contact's
- * history says so. Attempts of calls that were placed stay counted. Returns how many came back.
+ * history says so (and the campaign's failed counter). Attempts of calls that were placed stay counted. Returns how many came back.
  */
 export async function reclaimExpiredClaims(deps: ServiceDeps): Promise<number> {
   return deps.db.transaction().execute(async (trx) => {
@@ -21,6 +22,8 @@ export async function reclaimExpiredClaims(deps: ServiceDeps): Promise<number> {
           { outcome: 'failed', countsAsAttempt: true, failureReason: 'engine_lost' },
           now,
         );
+        // Counted with the close, as finish-call counts every other ending.
+        await repos.campaignStats.add(open.campaign_id, bucketStart(now), { failed: 1 });
       }
       await repos.leadEvents.add([
         {
