@@ -39,6 +39,7 @@ export async function prepareRuntime(
       accessTokenTtlSeconds: config.accessTokenTtlSeconds,
       refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
       passwordHashCost: config.passwordHashCost,
+      loginRateLimitPerMinute: config.loginRateLimitPerMinute,
     },
   };
 }

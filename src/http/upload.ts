@@ -154,6 +154,8 @@ export function receiveUpload<T>(
     raw.on('data', touch);
     raw.on('end', stopWatching);
     raw.on('close', onClose);
+    // The client may have gone while the route was busy before reading (its 'close' is past).
+    if (raw.destroyed && !raw.complete) return onClose();
     touch();
     raw.pipe(parser);
   });

@@ -8,7 +8,7 @@ import type { Clock, IdGenerator } from '../seams.js';
 
 export type AuthSettings = Pick<
   Config,
-  'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds' | 'passwordHashCost'
+  'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds' | 'passwordHashCost' | 'loginRateLimitPerMinute'
 > & { jwtSecret: string };
 
 /** What every service needs from the outside world, injected once at start-up. */

@@ -17,7 +17,18 @@ function filePart(content: string) {
   return `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="leads.csv"\r\n\r\n${content}\r\n`;
 }
 
-const openFiles = () => fs.readdirSync('/proc/self/fd').length;
+/** This process's open file handles on files under `dir` (deleted ones included). */
+function openFilesUnder(dir: string): number {
+  let n = 0;
+  for (const fd of fs.readdirSync('/proc/self/fd')) {
+    try {
+      if (fs.readlinkSync(`/proc/self/fd/${fd}`).startsWith(dir)) n += 1;
+    } catch {
+      // closed while listed
+    }
+  }
+  return n;
+}
 
 /**
  * Sends a request over a real socket: the headers promise `declaredLength` bytes, `body` is what
@@ -106,24 +117,28 @@ describe('uploads end, whatever the client sends', () => {
 
     test(`${label}: 20 uploads cut off mid-body (client gone) leave no open file and no stored file`, async () => {
       const { url, fields } = route();
-      const baseline = openFiles();
       const body = Buffer.from(fields + filePart('phone\n9876543210\n9876543211'));
       for (let i = 0; i < 20; i++) {
         const res = await rawRequest(port, url, key, body, body.length + 10_000, 'hang-up');
         assert.equal(res.status, null);
       }
-      await eventually(() => stored().length === 0 && openFiles() <= baseline, 'uploads released');
+      await eventually(
+        () => stored().length === 0 && openFilesUnder(t.deps.storageDir) === 0,
+        'uploads released',
+      );
     });
 
     test(`${label}: a client that stops sending is answered 408 and its file discarded`, async () => {
       const { url, fields } = route();
-      const baseline = openFiles();
       const body = Buffer.from(fields + filePart('phone\n9876543210'));
       const res = await rawRequest(port, url, key, body, body.length + 10_000, 'wait');
       assert.equal(res.status, 408, res.text);
       assert.match(res.text, /"statusCode":408/);
       assert.match(res.text, /Upload stalled/);
-      await eventually(() => stored().length === 0 && openFiles() <= baseline, 'upload released');
+      await eventually(
+        () => stored().length === 0 && openFilesUnder(t.deps.storageDir) === 0,
+        'upload released',
+      );
     });
 
     test(`${label}: a body that ends without its closing boundary answers 400`, async () => {

@@ -7,6 +7,7 @@ import * as m0005 from './0005_import_dedup_indexes.js';
 import * as m0007 from './0007_dialects.js';
 import * as m0010 from './0010_dialect_reports.js';
 import * as m0011 from './0011_hopper_speed.js';
+import * as m0017 from './0017_security.js';
 
 /**
  * Forward-only migrations, applied in name order. Never edit a released migration: add the next
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0007_dialects': m0007,
   '0010_dialect_reports': m0010,
   '0011_hopper_speed': m0011,
+  '0017_security': m0017,
 };

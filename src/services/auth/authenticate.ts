@@ -1,6 +1,7 @@
 import type { Principal } from '../../domain/permissions.js';
 import { findApiKeyByHash, touchApiKey } from '../../repositories/api-keys.repository.js';
 import { tenantRepositories } from '../../repositories/index.js';
+import { RefreshTokensRepository } from '../../repositories/refresh-tokens.repository.js';
 import type { ServiceDeps } from '../context.js';
 import { sha256, verifyAccessToken } from './tokens.js';
 
@@ -29,10 +30,13 @@ export async function authenticate(deps: ServiceDeps, credential: string): Promi
   }
   const claims = await verifyAccessToken(deps, credential);
   if (!claims) return undefined;
-  const user = await tenantRepositories(deps.db, { contactCenterId: claims.contactCenterId }).users.findByUid(
-    claims.userUid,
-  );
-  if (!user || user.status !== 'active') return undefined;
+  // The session is checked on every request (bench/auth.ts measures it): a logout, a password
+  // change or a revoked refresh family ends its access tokens at once, not when they expire.
+  const [user, sessionOpen] = await Promise.all([
+    tenantRepositories(deps.db, { contactCenterId: claims.contactCenterId }).users.findByUid(claims.userUid),
+    new RefreshTokensRepository(deps.db).familyOpen(claims.sessionId),
+  ]);
+  if (!user || user.status !== 'active' || !sessionOpen) return undefined;
   return {
     kind: 'user',
     contactCenterId: user.contact_center_id,
@@ -40,5 +44,6 @@ export async function authenticate(deps: ServiceDeps, credential: string): Promi
     userUid: user.uid,
     username: user.username,
     role: user.role,
+    sessionId: claims.sessionId,
   };
 }

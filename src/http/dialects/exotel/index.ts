@@ -5,7 +5,6 @@ import { login } from '../../../services/auth/login.js';
 import { listCampaigns } from '../../../services/campaigns/read-campaigns.js';
 import { listProcesses } from '../../../services/processes/manage-processes.js';
 import type { ProcessSort } from '../../../repositories/processes.repository.js';
-import { loginRateLimit } from '../../native/auth.routes.js';
 import {
   exotelEnvelope,
   exotelErrors as errors,
@@ -59,7 +58,7 @@ function parseSort(sortBy: string | undefined): ProcessSort {
 }
 
 export const exotelDialect =
-  (deps: ServiceDeps, loginPerMinute: number): FastifyPluginAsyncTypebox =>
+  (deps: ServiceDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.setErrorHandler((error, request, reply) => sendExotelError(error, request, reply));
     const tags = ['Exotel CC'];
@@ -68,7 +67,7 @@ export const exotelDialect =
     app.post(
       '/configuration/basicauth',
       {
-        config: { public: true, rateLimit: loginRateLimit(loginPerMinute) },
+        config: { public: true },
         schema: {
           tags,
           summary: 'Token generation (Exotel CC)',
@@ -104,6 +103,7 @@ export const exotelDialect =
           username: request.body.username,
           password: request.body.password,
           contactCenter: { id: Number(request.body.contextId) },
+          clientAddress: request.ip,
           accessTtlSeconds: TOKEN_TTL_SECONDS,
         });
         return {
