@@ -23,4 +23,15 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // Every CSV the server writes goes through src/http/csv-export.ts, which neutralises formulas.
+    files: ['src/**/*.ts'],
+    ignores: ['src/http/csv-export.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'csv-stringify', message: 'Write CSV with csvExport (src/http/csv-export.ts).' }] },
+      ],
+    },
+  },
 );

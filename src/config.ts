@@ -31,6 +31,8 @@ export const ConfigSchema = Type.Object({
   simulatedRingMaxMs: Type.Integer({ minimum: 0, maximum: 120_000 }),
   simulatedTalkMs: Type.Integer({ minimum: 100, maximum: 3_600_000 }),
   importThreads: Type.Integer({ minimum: 0, maximum: 64 }),
+  uploadIdleTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
+  metricsToken: Type.Optional(Type.String({ minLength: 16 })),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -51,7 +53,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'ACCESS_TOKEN_TTL_SECONDS', key: 'accessTokenTtlSeconds', kind: 'integer', default: '900' },
   { env: 'REFRESH_TOKEN_TTL_SECONDS', key: 'refreshTokenTtlSeconds', kind: 'integer', default: '2592000' },
   { env: 'LOGIN_RATE_LIMIT_PER_MINUTE', key: 'loginRateLimitPerMinute', kind: 'integer', default: '10' },
-  { env: 'PASSWORD_HASH_COST', key: 'passwordHashCost', kind: 'integer', default: '15' },
+  { env: 'PASSWORD_HASH_COST', key: 'passwordHashCost', kind: 'integer', default: '17' },
   { env: 'SHUTDOWN_TIMEOUT_MS', key: 'shutdownTimeoutMs', kind: 'integer', default: '10000' },
   { env: 'DATABASE_POOL_SIZE', key: 'databasePoolSize', kind: 'integer', default: '10' },
   { env: 'OUTDIAL_ENGINE', key: 'engine', kind: 'string', default: 'on' },
@@ -63,6 +65,8 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'SIMULATED_RING_MIN_MS', key: 'simulatedRingMinMs', kind: 'integer', default: '3000' },
   { env: 'SIMULATED_RING_MAX_MS', key: 'simulatedRingMaxMs', kind: 'integer', default: '15000' },
   { env: 'SIMULATED_TALK_MS', key: 'simulatedTalkMs', kind: 'integer', default: '90000' },
+  { env: 'METRICS_TOKEN', key: 'metricsToken', kind: 'string' },
+  { env: 'UPLOAD_IDLE_TIMEOUT_MS', key: 'uploadIdleTimeoutMs', kind: 'integer', default: '30000' },
   // Threads per running import: a reader thread, and a second one that checks rows for it when a
   // core is left for it (PostgreSQL's one backend per import is the ceiling beyond that).
   {

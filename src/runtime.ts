@@ -33,12 +33,14 @@ export async function prepareRuntime(
     openBulkSession: handle.openBulkSession,
     clock: seams.clock ?? systemClock,
     storageDir: path.join(config.dataDir, 'files'),
+    uploadIdleTimeoutMs: config.uploadIdleTimeoutMs,
     ids,
     auth: {
       jwtSecret,
       accessTokenTtlSeconds: config.accessTokenTtlSeconds,
       refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
       passwordHashCost: config.passwordHashCost,
+      loginRateLimitPerMinute: config.loginRateLimitPerMinute,
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import os from 'node:os';
-import pino from 'pino';
+import type pino from 'pino';
 import { ImportWorker } from './services/imports/import-worker.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
@@ -10,6 +10,7 @@ import { Random } from './engine/random.js';
 import { RealTimeScheduler } from './engine/scheduler.js';
 import { REALISTIC_DAY, realisticCallees, SimulatedCarrier } from './engine/simulated-carrier.js';
 import { EngineHost } from './services/engine/engine-host.js';
+import { createLogger } from './http/logging.js';
 
 /** The address asked for is taken by another process (said in one line, not a stack trace). */
 export class PortInUseError extends Error {}
@@ -69,11 +70,12 @@ export async function serve(
   deps: ServiceDeps,
 ): Promise<RunningServer> {
   let accepting = true;
-  const logger = pino({ level: config.logLevel });
+  const logger = createLogger(config.logLevel);
   const app = await buildApp({
     deps,
     loggerInstance: logger,
     loginRateLimitPerMinute: config.loginRateLimitPerMinute,
+    ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     isAccepting: () => accepting,
   });
   const imports = new ImportWorker(deps, {

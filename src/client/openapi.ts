@@ -8,7 +8,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics: process, HTTP request durations by route and status */
+        /**
+         * Prometheus metrics: process, HTTP request durations by route and status
+         * @description With METRICS_TOKEN set, only `Authorization: Bearer <token>` reads them (401 otherwise).
+         */
         get: operations["getMetrics"];
         put?: never;
         post?: never;
@@ -114,6 +117,23 @@ export interface paths {
         get: operations["getV1Me"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/stream-ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A single-use ticket (30 s) to open one event stream: EventSource cannot send a header, and a token in an address would be logged */
+        post: operations["postV1AuthStreamTicket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1007,7 +1027,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-Sent Events: `agents` events with the live agents board whenever it changes (token in the Authorization header or `access_token`) */
+        /** Server-Sent Events: `agents` events with the live agents board whenever it changes (token in the Authorization header, or a stream ticket as `ticket`) */
         get: operations["getV1AgentsLive"];
         put?: never;
         post?: never;
@@ -1160,7 +1180,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-Sent Events: `stats` events with the live numbers whenever they change, `eligibility` events with the why-not counts (refreshed every 15 s) (token in the Authorization header or `access_token`) */
+        /** Server-Sent Events: `stats` events with the live numbers whenever they change, `eligibility` events with the why-not counts (refreshed every 15 s) (token in the Authorization header, or a stream ticket as `ticket`) */
         get: operations["getV1CampaignsByIdLive"];
         put?: never;
         post?: never;
@@ -2338,6 +2358,15 @@ export interface operations {
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2610,6 +2639,56 @@ export interface operations {
                         user: components["schemas"]["User"] | null;
                         api_key_id: string | null;
                         scope: string | null;
+                    };
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    postV1AuthStreamTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ticket: string;
+                        expires_in: number;
                     };
                 };
             };
@@ -7882,7 +7961,8 @@ export interface operations {
         parameters: {
             query?: {
                 campaign_id?: string;
-                access_token?: string;
+                /** @description A single-use ticket from POST /v1/auth/stream-ticket */
+                ticket?: string;
             };
             header?: never;
             path?: never;
@@ -8509,7 +8589,8 @@ export interface operations {
     getV1CampaignsByIdLive: {
         parameters: {
             query?: {
-                access_token?: string;
+                /** @description A single-use ticket from POST /v1/auth/stream-ticket */
+                ticket?: string;
             };
             header?: never;
             path: {

@@ -186,6 +186,21 @@ export interface RefreshTokensTable {
   revoked_at: Timestamp | null;
 }
 
+export interface LoginAttemptsTable {
+  key_hash: string;
+  window_start: Timestamp;
+  attempts: number;
+}
+
+export interface StreamTicketsTable {
+  ticket_hash: string;
+  contact_center_id: number;
+  user_id: number | null;
+  session_id: string | null;
+  api_key_id: number | null;
+  expires_at: Timestamp;
+}
+
 export interface AuditLogTable {
   id: Id;
   contact_center_id: number;
@@ -470,6 +485,8 @@ export interface DB {
   campaign_users: CampaignUsersTable;
   api_keys: ApiKeysTable;
   refresh_tokens: RefreshTokensTable;
+  login_attempts: LoginAttemptsTable;
+  stream_tickets: StreamTicketsTable;
   audit_log: AuditLogTable;
 }
 

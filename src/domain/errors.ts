@@ -3,14 +3,24 @@
  * the code is stable and documented (docs/errors.md).
  */
 export type ErrorKind =
-  'validation' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'rate_limited' | 'internal';
+  | 'validation'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'timeout'
+  | 'conflict'
+  | 'too_large'
+  | 'rate_limited'
+  | 'internal';
 
 const STATUS: Record<ErrorKind, number> = {
   validation: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  timeout: 408,
   conflict: 409,
+  too_large: 413,
   rate_limited: 429,
   internal: 500,
 };

@@ -44,6 +44,8 @@ export type Principal =
       userUid: string;
       username: string;
       role: Role;
+      /** The login (refresh-token family) the user's access token belongs to. */
+      sessionId?: string;
     }
   | {
       kind: 'api_key';

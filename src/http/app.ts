@@ -34,6 +34,8 @@ export interface AppOptions {
   loginRateLimitPerMinute: number;
   /** How live streams repeat their refresh (real timers unless a test drives them). */
   liveRepeat?: Repeater;
+  /** When set, /metrics answers only `Authorization: Bearer <metricsToken>` (METRICS_TOKEN). */
+  metricsToken?: string;
   /** False once shutdown has begun: /readyz then answers 503 so load balancers drain this process. */
   isAccepting?: () => boolean;
 }
@@ -96,7 +98,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     describeOperation(route);
   });
   await app.register(authPlugin, { deps });
-  await app.register(metricsPlugin, { registry: new Registry() });
+  await app.register(metricsPlugin, {
+    registry: new Registry(),
+    ...(opts.metricsToken ? { token: opts.metricsToken } : {}),
+  });
 
   app.setErrorHandler((error, request, reply) => sendNativeError(error, request, reply));
   // Unknown paths answer in the envelope of the dialect whose namespace they fall in.
@@ -143,8 +148,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   // DialNexa's campaign-leads paths sit under /v1 beside the native API, in the same envelope.
   await app.register(dialnexaDialect(deps), { prefix: '/v1' });
-  await app.register(exotelDialect(deps, opts.loginRateLimitPerMinute));
-  await app.register(qvoiceDialect(deps, opts.loginRateLimitPerMinute));
+  await app.register(exotelDialect(deps));
+  await app.register(qvoiceDialect(deps));
 
   await webUi(app);
 

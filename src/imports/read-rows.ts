@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse';
 import type { CellValue, Row } from '@cj-tech-master/excelts';
 import fs from 'node:fs';
+import { AppError, invalid } from '../domain/errors.js';
 
 /** One data row of an uploaded file: its line (1-based, counting the header) and its cells. */
 export interface SourceRow {
@@ -14,6 +15,18 @@ export interface SourceFile {
 }
 
 const DELIMITERS = [',', ';', '\t', '|'];
+
+/**
+ * Whatever the CSV parser or the XLSX reader refuses is the file's fault: one 400-class error for
+ * every upload path, whatever code (or none) the library gave it. Errors of the system (a missing
+ * file, no file handles left) are not the file's, and pass unchanged.
+ */
+export function unreadableFile(format: 'csv' | 'xlsx', error: unknown): unknown {
+  if (error instanceof AppError || (error as { syscall?: string } | null)?.syscall) return error;
+  const reason = ((error as Error | null)?.message ?? String(error)).split('\n')[0]!.slice(0, 300);
+  const what = `cannot be read as ${format === 'csv' ? 'CSV' : 'XLSX'}`;
+  return invalid(`The file ${what}`, [`file: ${what} (${reason})`]);
+}
 
 /** PostgreSQL text cannot hold NUL characters: a stray one in a file is dropped, not fatal. */
 function withoutNul(cells: string[]): string[] {
@@ -81,7 +94,10 @@ export async function readCsv(path: string, hasHeader: (first: string[]) => bool
     info: { lines: number };
   }>;
   let previousEnd = 0;
-  const first = await iterator.next();
+  const first = await iterator.next().catch((error: unknown) => {
+    parser.destroy();
+    throw unreadableFile('csv', error);
+  });
   let header: string[] | null = null;
   let pending: SourceRow | null = null;
   if (!first.done) {
@@ -102,6 +118,8 @@ export async function readCsv(path: string, hasHeader: (first: string[]) => bool
         if (cells.length === 1 && cells[0]!.trim() === '') continue;
         yield { line, cells };
       }
+    } catch (error) {
+      throw unreadableFile('csv', error);
     } finally {
       // A reader that stops early (a preview, a failed import) closes the file.
       await iterator.return?.();
@@ -146,7 +164,9 @@ export async function readXlsx(path: string, hasHeader: (first: string[]) => boo
     }
   }
   const iterator = allRows();
-  const first = await iterator.next();
+  const first = await iterator.next().catch((error: unknown) => {
+    throw unreadableFile('xlsx', error);
+  });
   let header: string[] | null = null;
   let pending: SourceRow | null = null;
   if (!first.done) {
@@ -161,6 +181,8 @@ export async function readXlsx(path: string, hasHeader: (first: string[]) => boo
         if (next.done) return;
         yield next.value;
       }
+    } catch (error) {
+      throw unreadableFile('xlsx', error);
     } finally {
       await iterator.return(undefined);
     }

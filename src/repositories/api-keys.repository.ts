@@ -18,6 +18,11 @@ export function findApiKeyByHash(db: Executor, keyHash: string): Promise<ApiKey 
   return db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
 }
 
+/** An API key by id, for a stream ticket issued to it (the ticket names its center too). */
+export function findApiKeyById(db: Executor, id: number): Promise<ApiKey | undefined> {
+  return db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 export async function touchApiKey(db: Executor, id: number, now: Date): Promise<void> {
   await db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', id).execute();
 }

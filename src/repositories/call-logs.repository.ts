@@ -40,21 +40,26 @@ export class CallLogsRepository extends VersionedRepository<'call_logs'> {
     super(scope, 'call_logs', 'Call log');
   }
 
-  async markAnswered(id: number, at: Date): Promise<void> {
-    await this.scope
+  /** True when this marked it (a call still dialing); false for a call already past that. */
+  async markAnswered(id: number, at: Date): Promise<boolean> {
+    const result = await this.scope
       .updateTable('call_logs')
       .set({ status: 'answered', answered_at: at, updated_at: at })
       .where('id', '=', id)
       .where('status', '=', 'dialing')
-      .execute();
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
-  async markConnected(id: number, agentUserId: number, at: Date): Promise<void> {
-    await this.scope
+  /** True when the call was still open and is now connected to the agent. */
+  async markConnected(id: number, agentUserId: number, at: Date): Promise<boolean> {
+    const result = await this.scope
       .updateTable('call_logs')
       .set({ status: 'connected', connected_at: at, agent_user_id: agentUserId, updated_at: at })
       .where('id', '=', id)
-      .execute();
+      .where('ended_at', 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   /** Closes the call with its outcome; a call already closed stays as it was. */

@@ -23,7 +23,9 @@ import { HopperRepository } from './hopper.repository.js';
 import { ContactCentersRepository } from './contact-centers.repository.js';
 import { RefreshTokensRepository } from './refresh-tokens.repository.js';
 import { EngineRepository } from './engine.repository.js';
-import { findApiKeyByHash, touchApiKey } from './api-keys.repository.js';
+import { findApiKeyByHash, findApiKeyById, touchApiKey } from './api-keys.repository.js';
+import { LoginAttemptsRepository } from './login-attempts.repository.js';
+import { StreamTicketsRepository } from './stream-tickets.repository.js';
 import { claimNextImport } from './imports.repository.js';
 import { getOrCreateSecret } from './server-secrets.repository.js';
 import { pingDatabase } from './health.repository.js';
@@ -68,7 +70,10 @@ export function sharedRepositories(db: Executor) {
     contactCenters: new ContactCentersRepository(db),
     refreshTokens: new RefreshTokensRepository(db),
     engine: new EngineRepository(db),
+    loginAttempts: new LoginAttemptsRepository(db),
+    streamTickets: new StreamTicketsRepository(db),
     apiKeys: {
+      findById: (id: number) => findApiKeyById(db, id),
       findByHash: (keyHash: string) => findApiKeyByHash(db, keyHash),
       touch: (id: number, now: Date) => touchApiKey(db, id, now),
     },

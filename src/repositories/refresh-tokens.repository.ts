@@ -20,6 +20,18 @@ export class RefreshTokensRepository {
       .executeTakeFirst();
   }
 
+  /** Whether a login (refresh-token family) is still open: revocation marks all of its tokens. */
+  async familyOpen(familyId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('refresh_tokens')
+      .select('id')
+      .where('family_id', '=', familyId)
+      .where('revoked_at', 'is', null)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   async markUsed(id: number, now: Date): Promise<void> {
     await this.db.updateTable('refresh_tokens').set({ used_at: now }).where('id', '=', id).execute();
   }

@@ -22,8 +22,13 @@ export class UsersRepository extends VersionedRepository<'users'> {
       .executeTakeFirst();
   }
 
-  async recordLogin(userId: number, now: Date): Promise<void> {
-    await this.scope.updateTable('users').set({ last_login_at: now }).where('id', '=', userId).execute();
+  /** A successful login; `rehashedPassword` replaces a hash made at a lower cost than today's. */
+  async recordLogin(userId: number, now: Date, rehashedPassword: string | null = null): Promise<void> {
+    await this.scope
+      .updateTable('users')
+      .set({ last_login_at: now, ...(rehashedPassword ? { password_hash: rehashedPassword } : {}) })
+      .where('id', '=', userId)
+      .execute();
   }
 
   findByUsernames(usernames: string[]): Promise<User[]> {

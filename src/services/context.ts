@@ -8,7 +8,7 @@ import type { Clock, IdGenerator } from '../seams.js';
 
 export type AuthSettings = Pick<
   Config,
-  'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds' | 'passwordHashCost'
+  'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds' | 'passwordHashCost' | 'loginRateLimitPerMinute'
 > & { jwtSecret: string };
 
 /** What every service needs from the outside world, injected once at start-up. */
@@ -21,6 +21,8 @@ export interface ServiceDeps {
   auth: AuthSettings;
   /** Where uploaded files are kept (imports), under the data directory. */
   storageDir: string;
+  /** An upload whose body stops arriving for this long is refused (408) and its file discarded. */
+  uploadIdleTimeoutMs: number;
   /** The dialer engine running in this process, if any: agents' desk requests reach it at once. */
   engine?: EngineLink;
 }

@@ -344,7 +344,7 @@ describe('DialNexa dialect: campaigns, campaign leads, file upload', () => {
     const refusals: [Awaited<ReturnType<typeof upload>>, number][] = [
       [await upload({ name: 'leads.csv', content: 'name,city\nAsha,Pune\n' }), 400],
       [await upload({ name: 'leads.pdf', content: '%PDF' }), 400],
-      [await upload({ name: 'big.csv', content: Buffer.alloc(10 * 1024 * 1024 + 1, 0x31) }), 400],
+      [await upload({ name: 'big.csv', content: Buffer.alloc(10 * 1024 * 1024 + 1, 0x31) }), 413],
       [await upload({ name: 'leads.csv', content: csv }, `cmp_${'0'.repeat(32)}`), 404],
       [await upload({ name: 'leads.csv', content: csv }, campaign.id, globexKey), 404],
       [await upload({ name: 'leads.csv', content: csv }, campaign.id, readKey), 403],

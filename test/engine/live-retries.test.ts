@@ -200,7 +200,17 @@ describe('the live engine on virtual time: retries, removal, preview and live st
     const byHeader = await fetch(`${address}/v1/campaigns/${campaign.id}/live`, {
       headers: { authorization: `Bearer ${adminToken}` },
     });
-    const byQuery = await fetch(`${address}/v1/campaigns/${campaign.id}/live?access_token=${adminToken}`);
+    const ticketFor = async (token: string) =>
+      (
+        await w.t.app.inject({
+          method: 'POST',
+          url: '/v1/auth/stream-ticket',
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).json().ticket as string;
+    const byQuery = await fetch(
+      `${address}/v1/campaigns/${campaign.id}/live?ticket=${await ticketFor(adminToken)}`,
+    );
     assert.equal(byHeader.headers.get('content-type'), 'text/event-stream; charset=utf-8');
     const streams = [byHeader, byQuery].map((r) => sseReader(r));
     for (const next of streams) {
@@ -230,7 +240,9 @@ describe('the live engine on virtual time: retries, removal, preview and live st
     assert.equal(unauthorized.status, 401);
     for (const stream of streams) await stream.close();
     // A stream left open must not hold up the server's shutdown (after all tests, w.close()).
-    const lingering = await fetch(`${address}/v1/campaigns/${campaign.id}/live?access_token=${adminToken}`);
+    const lingering = await fetch(
+      `${address}/v1/campaigns/${campaign.id}/live?ticket=${await ticketFor(adminToken)}`,
+    );
     assert.equal(lingering.status, 200);
     await stop(campaign.id);
   });
@@ -249,7 +261,15 @@ describe('the live engine on virtual time: retries, removal, preview and live st
     const url = `${address}/v1/agents/live?campaign_id=${campaign.id}`;
     const refreshesBefore = w.repeater.active;
     const byHeader = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-    const byQuery = await fetch(`${url}&access_token=${token}`);
+    const ticketFor = async (bearer: string) =>
+      (
+        await w.t.app.inject({
+          method: 'POST',
+          url: '/v1/auth/stream-ticket',
+          headers: { authorization: `Bearer ${bearer}` },
+        })
+      ).json().ticket as string;
+    const byQuery = await fetch(`${url}&ticket=${await ticketFor(token)}`);
     assert.equal(byQuery.headers.get('content-type'), 'text/event-stream; charset=utf-8');
     type Board = {
       at: string;
@@ -279,9 +299,12 @@ describe('the live engine on virtual time: retries, removal, preview and live st
       const paused = board.data.find((a) => a.username === agents[0]!.username)!;
       assert.deepEqual([paused.session.state, paused.session.pause_reason], ['paused', 'coaching']);
     }
-    const agentToken = await fetch(`${url}&access_token=${agents[1]!.token}`);
-    assert.equal(agentToken.status, 403, 'agents do not watch the board');
-    await agentToken.body?.cancel();
+    const agentTicket = await w.t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/stream-ticket',
+      headers: { authorization: `Bearer ${agents[1]!.token}` },
+    });
+    assert.equal(agentTicket.statusCode, 403, 'agents do not watch the board (nor get a ticket for it)');
     assert.equal((await fetch(url)).status, 401);
     for (const stream of streams) await stream.close();
   });

@@ -20,7 +20,12 @@ import { attachLeadList } from '../../src/services/lead-lists/campaign-lead-list
 import { createLeadList } from '../../src/services/lead-lists/manage-lead-lists.js';
 import { freshDatabase } from '../helpers/harness.js';
 import { runUntilKilled } from '../helpers/doomed-process.js';
-import { callsOf, assertNoOverlap, assertAttemptsCountedOnce } from './support/call-rows.js';
+import {
+  callsOf,
+  assertNoOverlap,
+  assertAttemptsCountedOnce,
+  assertCountersMatchLogs,
+} from './support/call-rows.js';
 
 const MINUTE = 60_000;
 
@@ -93,6 +98,7 @@ describe('an engine process killed mid-call', () => {
       'the dead process had calls live',
     );
     await assertAttemptsCountedOnce(db, before, list.id);
+    await assertCountersMatchLogs(db, campaign.id, 'right after the kill');
     const lastHeartbeat = (
       await sql<{ at: Date }>`select heartbeat_at as at from engine_nodes where id = 'doomed'`.execute(db)
     ).rows[0]!.at;
@@ -153,6 +159,7 @@ describe('an engine process killed mid-call', () => {
     );
     assertNoOverlap(calls);
     await assertAttemptsCountedOnce(db, calls, list.id);
+    await assertCountersMatchLogs(db, campaign.id, 'once the survivor finished');
     const history = (
       await sql<{
         type: string;

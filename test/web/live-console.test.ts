@@ -285,11 +285,27 @@ describe('the live console against a real Outdial server on the simulated carrie
     const inState = `document.querySelector('tr[data-agent="agent"] [data-in-state]')?.textContent`;
     const shown = await agentRow.locator('[data-in-state]').innerText();
     await supervisor.waitForFunction(`${inState} !== ${JSON.stringify(shown)}`);
-    // Everything above came over the two event streams: no request per refresh.
+    // Everything above came over the two event streams (each opened with a ticket of its own): no
+    // request per refresh, and no token in any address.
     const apiCalls = requests.filter((u) => new URL(u).pathname.startsWith('/v1/'));
     assert.deepEqual(
       apiCalls.map((u) => new URL(u).pathname).sort(),
-      [`/v1/agents/live`, `/v1/campaigns/${predictive.id}`, `/v1/campaigns/${predictive.id}/live`].sort(),
+      [
+        `/v1/agents/live`,
+        '/v1/auth/stream-ticket',
+        '/v1/auth/stream-ticket',
+        `/v1/campaigns/${predictive.id}`,
+        `/v1/campaigns/${predictive.id}/live`,
+      ].sort(),
+    );
+    assert.ok(
+      apiCalls.every((u) => !new URL(u).searchParams.has('access_token')),
+      apiCalls.join(' '),
+    );
+    assert.ok(
+      apiCalls
+        .filter((u) => new URL(u).pathname.endsWith('/live'))
+        .every((u) => new URL(u).searchParams.has('ticket')),
     );
     const wall = await logInAs(browser, base, 'acme', 'super', PASSWORD, { width: 2560, height: 1440 });
     await wall.goto(`${base}/#/campaigns/${predictive.id}/live`);

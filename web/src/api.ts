@@ -203,12 +203,12 @@ export type Queue = Schemas['Queue'];
 export type Process = Schemas['Process'];
 
 /**
- * Makes sure the stored access token is still accepted (refreshing it if not), for requests the
- * console cannot retry itself: an EventSource sends its token once, in its address.
+ * A single-use ticket to open one event stream (an EventSource cannot send the token in a header,
+ * and a token in the address would end up in logs), or null when the session has ended.
  */
-export async function freshAccessToken(): Promise<string | null> {
-  const res = await authorized('GET', '/v1/me');
-  return res.ok ? (loadSession()?.access_token ?? null) : null;
+export async function streamTicket(): Promise<string | null> {
+  const res = await authorized('POST', '/v1/auth/stream-ticket');
+  return res.ok ? ((await res.json()) as { ticket: string }).ticket : null;
 }
 
 export type CallLog = Schemas['CallLog'];

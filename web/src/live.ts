@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { freshAccessToken, loadSession } from './api';
+import { streamTicket } from './api';
 
 export type StreamState = 'connecting' | 'live' | 'reconnecting';
 
@@ -14,9 +14,10 @@ export function useEventStream<T>(
 
 /**
  * The latest value of each named event of one Server-Sent Events stream of the API, over one
- * connection. The browser's EventSource cannot send headers, so the token goes in the address;
- * when the server refuses it (it expired) the token is refreshed and the stream opened again.
- * Network drops are retried by the browser itself. `receivedAt` is when the first named event last came.
+ * connection. The browser's EventSource cannot send headers, so the address carries a single-use
+ * stream ticket (never the token); each opening, and each reopening after the server closed or
+ * refused the stream, takes a new one. Network drops are retried by the browser itself, which
+ * reuses the address: the spent ticket is refused, and the stream is reopened with a new one. `receivedAt` is when the first named event last came.
  */
 export function useEventStreams<M extends Record<string, unknown>>(
   path: string | null,
@@ -35,10 +36,10 @@ export function useEventStreams<M extends Record<string, unknown>>(
     let retry: ReturnType<typeof setTimeout> | undefined;
     let closed = false;
     const list = names.split(' ');
-    const open = (token: string | null | undefined) => {
-      if (closed || !token) return;
+    const open = (ticket: string | null) => {
+      if (closed || !ticket) return;
       const separator = path.includes('?') ? '&' : '?';
-      source = new EventSource(`${path}${separator}access_token=${encodeURIComponent(token)}`);
+      source = new EventSource(`${path}${separator}ticket=${encodeURIComponent(ticket)}`);
       for (const event of list) {
         source.addEventListener(event, (message) => {
           const value: unknown = JSON.parse((message as MessageEvent<string>).data);
@@ -50,14 +51,13 @@ export function useEventStreams<M extends Record<string, unknown>>(
       source.onerror = () => {
         if (closed) return;
         setState('reconnecting');
-        if (source?.readyState === EventSource.CLOSED) {
-          // Refused (an expired token, most likely): the browser gives up, so we reopen.
-          source.close();
-          retry = setTimeout(() => void freshAccessToken().then(open, () => open(null)), 2000);
-        }
+        // Refused (a spent ticket) or dropped: reopen with a new ticket, rather than let the
+        // browser retry the same address.
+        source?.close();
+        retry = setTimeout(() => void streamTicket().then(open, () => open(null)), 2000);
       };
     };
-    open(loadSession()?.access_token);
+    void streamTicket().then(open, () => open(null));
     return () => {
       closed = true;
       clearTimeout(retry);

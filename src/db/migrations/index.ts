@@ -9,6 +9,7 @@ import * as m0010 from './0010_dialect_reports.js';
 import * as m0011 from './0011_hopper_speed.js';
 import * as m0015 from './0015_callee_time_zones.js';
 import * as m0016 from './0016_required_disposition.js';
+import * as m0017 from './0017_security.js';
 
 /**
  * Forward-only migrations, applied in name order. Never edit a released migration: add the next
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '0011_hopper_speed': m0011,
   '0015_callee_time_zones': m0015,
   '0016_required_disposition': m0016,
+  '0017_security': m0017,
 };

@@ -7,7 +7,7 @@ import { getCampaignById } from '../../services/campaigns/read-campaigns.js';
 import type { RequestContext, ServiceDeps } from '../../services/context.js';
 import { LiveFeed, realRepeater, type Repeater } from '../live-feed.js';
 import { authErrors, IdParams, iso, Nullable, Timestamp, uidParam } from './common.js';
-import { openEventStream, streamCredential } from './live.routes.js';
+import { openEventStream, streamCredential, StreamTicketQuery } from './live.routes.js';
 import {
   AgentSessionResponse,
   CallLogResponse,
@@ -82,13 +82,13 @@ export const agentRoutes =
     app.get(
       '/agents/live',
       {
-        config: { permission: 'reports:read', credential: streamCredential },
+        config: { permission: 'reports:read', credential: streamCredential, streamTicket: true },
         schema: {
           tags,
           security,
           summary:
-            'Server-Sent Events: `agents` events with the live agents board whenever it changes (token in the Authorization header or `access_token`)',
-          querystring: Type.Object({ ...BoardQuery.properties, access_token: Type.Optional(Type.String()) }),
+            'Server-Sent Events: `agents` events with the live agents board whenever it changes (token in the Authorization header, or a stream ticket as `ticket`)',
+          querystring: Type.Object({ ...BoardQuery.properties, ...StreamTicketQuery }),
           response: {
             200: eventStream('Server-Sent Events: `agents` messages', {
               agents: Type.Object({ at: Timestamp, data: Type.Array(BoardEntry) }),

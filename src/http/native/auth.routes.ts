@@ -4,12 +4,12 @@ import { toPublicId } from '../../domain/public-ids.js';
 import { login } from '../../services/auth/login.js';
 import { logout } from '../../services/auth/logout.js';
 import { refreshSession } from '../../services/auth/refresh-session.js';
+import { issueStreamTicket } from '../../services/auth/stream-tickets.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { getUser } from '../../services/users/read-users.js';
 import { getCenter } from '../../services/centers/update-center.js';
 import { CenterResponse, presentCenter } from './center.routes.js';
 import { errors } from './common.js';
-import { loginRateLimit } from '../login-rate-limit.js';
 import { UserResponse, presentUser } from './users.routes.js';
 import { named } from '../schemas/components.js';
 
@@ -24,13 +24,21 @@ const SessionResponse = Type.Object(
   named('Session'),
 );
 
+/**
+ * Refreshes are limited per address in this process. Logins are limited in the login service
+ * itself (per address and login name, across the native, Exotel and Qvoice routes, in the database).
+ */
+function refreshRateLimit(perMinute: number) {
+  return { max: perMinute, timeWindow: 60_000 };
+}
+
 export const authRoutes =
   (deps: ServiceDeps, loginPerMinute: number): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.post(
       '/auth/login',
       {
-        config: { public: true, rateLimit: loginRateLimit(loginPerMinute) },
+        config: { public: true },
         schema: {
           tags: ['auth'],
           summary: 'Log in with username, password and contact center',
@@ -54,6 +62,7 @@ export const authRoutes =
           username: body.username,
           password: body.password,
           contactCenter: { shortName: body.contact_center },
+          clientAddress: request.ip,
         });
         return { ...result.tokens, user: presentUser(result.user) };
       },
@@ -62,7 +71,7 @@ export const authRoutes =
     app.post(
       '/auth/refresh',
       {
-        config: { public: true, rateLimit: loginRateLimit(loginPerMinute * 6) },
+        config: { public: true, rateLimit: refreshRateLimit(loginPerMinute * 6) },
         schema: {
           tags: ['auth'],
           summary: 'Exchange a refresh token for a new token pair (the old refresh token stops working)',
@@ -140,5 +149,23 @@ export const authRoutes =
         }
         throw new Error('unreachable');
       },
+    );
+
+    app.post(
+      '/auth/stream-ticket',
+      {
+        config: { permission: 'reports:read' },
+        schema: {
+          tags: ['auth'],
+          summary:
+            'A single-use ticket (30 s) to open one event stream: EventSource cannot send a header, and a token in an address would be logged',
+          security: [{ bearer: [] }],
+          response: {
+            200: Type.Object({ ticket: Type.String(), expires_in: Type.Integer() }),
+            ...errors(401, 403),
+          },
+        },
+      },
+      async (request) => issueStreamTicket(deps, request.principal!),
     );
   };

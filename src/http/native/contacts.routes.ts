@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
-import { stringify } from 'csv-stringify';
 import type { ContactStatus } from '../../db/schema.js';
 import { conflict, invalid } from '../../domain/errors.js';
 import { toPublicId } from '../../domain/public-ids.js';
@@ -22,6 +21,7 @@ import { getLeadList } from '../../services/lead-lists/manage-lead-lists.js';
 import { authErrors, IdParams, iso, Nullable, Timestamp, uidParam, VersionField } from './common.js';
 import { Count, Int4, VariableValue } from '../schemas/bounds.js';
 import { named } from '../schemas/components.js';
+import { csvExport } from '../csv-export.js';
 
 const Status = Type.Union(
   (['new', 'in_progress', 'retry', 'callback', 'completed', 'failed', 'dnc', 'removed'] as const).map((s) =>
@@ -352,23 +352,20 @@ export const contactRoutes =
       },
       async (request, reply) => {
         const filters = await filtersOf(deps, request.ctx, { ...request.query, limit: 1 });
-        const csv = stringify({
-          header: true,
-          columns: [
-            'id',
-            'phone_number',
-            'first_name',
-            'last_name',
-            'status',
-            'attempts',
-            'last_outcome',
-            'list_id',
-            'campaign_id',
-            'time_zone',
-            'variables',
-            'created_at',
-          ],
-        });
+        const csv = csvExport([
+          'id',
+          'phone_number',
+          'first_name',
+          'last_name',
+          'status',
+          'attempts',
+          'last_outcome',
+          'list_id',
+          'campaign_id',
+          'time_zone',
+          'variables',
+          'created_at',
+        ]);
         const ctx = request.ctx;
         void (async () => {
           try {

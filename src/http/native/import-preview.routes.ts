@@ -1,4 +1,3 @@
-import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import fs from 'node:fs';
@@ -12,8 +11,9 @@ import {
   type PreviewUpload,
 } from '../../services/imports/preview-import.js';
 import { authErrors, Nullable } from './common.js';
-import { MAX_IMPORT_BYTES } from '../uploads.js';
+import { MAX_IMPORT_BYTES } from '../import-uploads.js';
 import { named } from '../schemas/components.js';
+import { acceptMultipart, receiveUpload } from '../upload.js';
 
 const PreviewResponse = Type.Object(
   {
@@ -73,7 +73,7 @@ const PreviewResponse = Type.Object(
 export const importPreviewRoutes =
   (deps: ServiceDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
-    await app.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 10 } });
+    acceptMultipart(app);
 
     app.post(
       '/imports/preview',
@@ -92,23 +92,19 @@ export const importPreviewRoutes =
           response: { 200: PreviewResponse, ...authErrors(400) },
         },
       },
-      async (request) => {
-        if (!request.isMultipart())
-          throw invalid('Send multipart/form-data', ['content-type must be multipart/form-data']);
-        const fields: Record<string, string> = {};
-        let upload: PreviewUpload | undefined;
+      async (request, reply) => {
+        const received = await receiveUpload(
+          request,
+          reply,
+          { fileBytes: MAX_IMPORT_BYTES, fields: 10, idleMs: deps.uploadIdleTimeoutMs },
+          {
+            store: (stream, fileName) => storePreviewUpload(deps, stream, fileName),
+            discard: (stored) => fs.promises.rm(stored.path, { force: true }),
+          },
+        );
+        const fields = received.fields;
+        let upload: PreviewUpload | undefined = received.file.stored;
         try {
-          for await (const part of request.parts()) {
-            if (part.type === 'field') {
-              fields[part.fieldname] = String(part.value);
-              continue;
-            }
-            if (upload) throw invalid('One file per preview', ['send a single file']);
-            upload = await storePreviewUpload(deps, part.file, part.filename || 'upload.csv');
-            if (part.file.truncated)
-              throw invalid('File too large', [`file: larger than ${MAX_IMPORT_BYTES} bytes`]);
-          }
-          if (!upload) throw invalid('No file', ['file is required (multipart field "file")']);
           const options = previewOptions(fields);
           const { name } = upload;
           // From here the preview owns the file and deletes it.

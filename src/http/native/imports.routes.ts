@@ -1,18 +1,18 @@
-import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { stringify } from 'csv-stringify';
 import fs from 'node:fs';
 import type { DedupPolicy, DedupScope, ImportJob } from '../../db/schema.js';
 import { invalid } from '../../domain/errors.js';
 import { toPublicId } from '../../domain/public-ids.js';
 import { tenantReader, type RequestContext, type ServiceDeps } from '../../services/context.js';
 import { createImport } from '../../services/imports/create-import.js';
-import { MAX_IMPORT_BYTES, receiveUpload } from '../uploads.js';
 import { getImport, importErrors } from '../../services/imports/read-imports.js';
 import { authErrors, IdParams, iso, Nullable, Timestamp, uidParam } from './common.js';
 import { getCampaignById } from '../../services/campaigns/read-campaigns.js';
 import { named } from '../schemas/components.js';
+import { csvExport } from '../csv-export.js';
+import { acceptMultipart, receiveUpload } from '../upload.js';
+import { importFileSink, importUploadLimits, parseColumnMapping } from '../import-uploads.js';
 
 const ImportResponse = Type.Object(
   {
@@ -72,7 +72,7 @@ export async function presentImport(deps: ServiceDeps, ctx: RequestContext, job:
 export const importRoutes =
   (deps: ServiceDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
-    await app.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 20 } });
+    acceptMultipart(app);
     const tags = ['imports'];
     const security = [{ bearer: [] }];
 
@@ -92,9 +92,12 @@ export const importRoutes =
         },
       },
       async (request, reply) => {
-        if (!request.isMultipart())
-          throw invalid('Send multipart/form-data', ['content-type must be multipart/form-data']);
-        const { fields, file } = await receiveUpload(deps, request.parts());
+        const { fields, file } = await receiveUpload(
+          request,
+          reply,
+          importUploadLimits(deps),
+          importFileSink(deps),
+        );
         try {
           const policy = (fields.dedup_policy ?? 'skip') as DedupPolicy;
           const scope = (fields.dedup_scope ?? 'list') as DedupScope;
@@ -102,14 +105,7 @@ export const importRoutes =
             throw invalid('Bad dedup_policy', ['dedup_policy: skip, update or allow']);
           if (!['list', 'campaign'].includes(scope))
             throw invalid('Bad dedup_scope', ['dedup_scope: list or campaign']);
-          let mapping: Record<string, string> = {};
-          if (fields.column_mapping) {
-            try {
-              mapping = JSON.parse(fields.column_mapping) as Record<string, string>;
-            } catch {
-              throw invalid('Bad column_mapping', ['column_mapping must be a JSON object']);
-            }
-          }
+          const mapping = parseColumnMapping(fields.column_mapping);
           const job = await createImport(
             deps,
             request.ctx,
@@ -125,11 +121,11 @@ export const importRoutes =
               dedupScope: scope,
               columnMapping: mapping,
             },
-            file.path,
+            file.stored,
           );
           return reply.status(202).send(await presentImport(deps, request.ctx, job));
         } catch (error) {
-          await fs.promises.rm(file.path, { force: true });
+          await fs.promises.rm(file.stored, { force: true });
           throw error;
         }
       },
@@ -169,7 +165,7 @@ export const importRoutes =
       },
       async (request, reply) => {
         const job = await getImport(deps, request.ctx, uidParam('importJob', request.params.id, 'Import'));
-        const csv = stringify({ header: true, columns: ['line', 'raw_value', 'reason'] });
+        const csv = csvExport(['line', 'raw_value', 'reason']);
         const ctx = request.ctx;
         void (async () => {
           try {

@@ -156,10 +156,19 @@ function presentLiveStats(s: LiveStats) {
 type Presented = ReturnType<typeof presentLiveStats>;
 type PresentedEligibility = ReturnType<typeof presentEligibility>;
 
-/** Browsers' EventSource cannot set headers: the stream also takes the token as `access_token`. */
+/**
+ * Browsers' EventSource cannot set headers: a stream also takes a single-use ticket
+ * (`POST /v1/auth/stream-ticket`) as `ticket`. Never a token or key: addresses end up in logs.
+ */
 export function streamCredential(request: FastifyRequest): string | undefined {
-  return bearerCredential(request) ?? (request.query as { access_token?: string }).access_token;
+  return bearerCredential(request) ?? (request.query as { ticket?: string }).ticket;
 }
+
+export const StreamTicketQuery = {
+  ticket: Type.Optional(
+    Type.String({ maxLength: 100, description: 'A single-use ticket from POST /v1/auth/stream-ticket' }),
+  ),
+};
 
 /** Streams open in this process: a shutdown ends them, or it would wait for them forever. */
 const openStreams = new Set<FastifyReply['raw']>();
@@ -265,14 +274,14 @@ export const liveRoutes =
     app.get(
       '/campaigns/:id/live',
       {
-        config: { permission: 'reports:read', credential: streamCredential },
+        config: { permission: 'reports:read', credential: streamCredential, streamTicket: true },
         schema: {
           tags,
           security,
           summary:
-            'Server-Sent Events: `stats` events with the live numbers whenever they change, `eligibility` events with the why-not counts (refreshed every 15 s) (token in the Authorization header or `access_token`)',
+            'Server-Sent Events: `stats` events with the live numbers whenever they change, `eligibility` events with the why-not counts (refreshed every 15 s) (token in the Authorization header, or a stream ticket as `ticket`)',
           params: IdParams,
-          querystring: Type.Object({ access_token: Type.Optional(Type.String()) }),
+          querystring: Type.Object(StreamTicketQuery),
           response: {
             200: eventStream('Server-Sent Events: `stats` and `eligibility` messages', {
               stats: LiveStatsResponse,

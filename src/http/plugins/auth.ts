@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { forbidden, unauthorized } from '../../domain/errors.js';
 import { isAllowed, type Permission, type Principal } from '../../domain/permissions.js';
 import { authenticate } from '../../services/auth/authenticate.js';
+import { redeemStreamTicket, STREAM_TICKET_PREFIX } from '../../services/auth/stream-tickets.js';
 import type { RequestContext, ServiceDeps } from '../../services/context.js';
 
 declare module 'fastify' {
@@ -16,6 +17,8 @@ declare module 'fastify' {
      * or undefined. Default: `Authorization: Bearer <token>`.
      */
     credential?: (request: FastifyRequest) => string | undefined;
+    /** Event streams also take a single-use stream ticket (services/auth/stream-tickets.ts). */
+    streamTicket?: boolean;
   }
   interface FastifyRequest {
     principal?: Principal;
@@ -49,7 +52,11 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { deps: ServiceD
     if (config.public || !config.permission) return;
     const credential = (config.credential ?? bearerCredential)(request);
     if (!credential) throw unauthorized('Missing bearer credentials');
-    const principal = await authenticate(opts.deps, credential);
+    const principal = credential.startsWith(STREAM_TICKET_PREFIX)
+      ? config.streamTicket
+        ? await redeemStreamTicket(opts.deps, credential)
+        : undefined
+      : await authenticate(opts.deps, credential);
     if (!principal) throw unauthorized('Invalid or expired credentials');
     request.principal = principal;
     request.ctx = {

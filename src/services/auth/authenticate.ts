@@ -28,10 +28,13 @@ export async function authenticate(deps: ServiceDeps, credential: string): Promi
   }
   const claims = await verifyAccessToken(deps, credential);
   if (!claims) return undefined;
-  const user = await tenantRepositories(deps.db, { contactCenterId: claims.contactCenterId }).users.findByUid(
-    claims.userUid,
-  );
-  if (!user || user.status !== 'active') return undefined;
+  // The session is checked on every request (bench/auth.ts measures it): a logout, a password
+  // change or a revoked refresh family ends its access tokens at once, not when they expire.
+  const [user, sessionOpen] = await Promise.all([
+    tenantRepositories(deps.db, { contactCenterId: claims.contactCenterId }).users.findByUid(claims.userUid),
+    sharedRepositories(deps.db).refreshTokens.familyOpen(claims.sessionId),
+  ]);
+  if (!user || user.status !== 'active' || !sessionOpen) return undefined;
   return {
     kind: 'user',
     contactCenterId: user.contact_center_id,
@@ -39,5 +42,6 @@ export async function authenticate(deps: ServiceDeps, credential: string): Promi
     userUid: user.uid,
     username: user.username,
     role: user.role,
+    sessionId: claims.sessionId,
   };
 }

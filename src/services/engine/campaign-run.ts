@@ -10,7 +10,6 @@ import {
 } from '../../engine/dialer.js';
 import type { Random } from '../../engine/random.js';
 import type { Scheduler } from '../../engine/scheduler.js';
-import { bucketStart, type StatsCounter, type StatsDelta } from '../../domain/stats-buckets.js';
 import { startOfLocalDay } from '../../domain/local-time.js';
 import { tenantRepositories, type TenantRepositories } from '../../repositories/index.js';
 import { systemContext, type RequestContext, type ServiceDeps } from '../context.js';
@@ -50,14 +49,6 @@ interface SeatInfo {
 const DAY_SEED_REFRESH_MS = 60_000;
 const ROUTING_REFRESH_MS = 5000;
 
-const OUTCOME_COUNTER: Partial<Record<CallOutcome, StatsCounter>> = {
-  abandoned: 'abandoned',
-  no_answer: 'no_answer',
-  busy: 'busy',
-  invalid_number: 'invalid_number',
-  failed: 'failed',
-};
-
 /**
  * One campaign in one engine process: the engine's Dialer, fed by the database hopper, its work
  * written to call logs, lead history, contacts, agent sessions and campaign counters. It drives
@@ -78,7 +69,6 @@ export class CampaignRun implements ContactSource, CallJournal {
     listIds: [],
     listUserIds: new Map(),
   };
-  private stats = new Map<number, StatsDelta>();
   private routingDueAt = 0;
   private daySeedDueAt = 0;
   private readonly hopper: ContactHopper;
@@ -220,7 +210,6 @@ export class CampaignRun implements ContactSource, CallJournal {
       campaign.status === 'running' &&
       campaignOpen(campaign, now) &&
       (campaign.dialing_mode !== 'agentless' || agentlessShare > 0);
-    await this.flushStats();
     if (now.getTime() >= this.daySeedDueAt) {
       // What the whole campaign did today (every process, and this one before a restart), and a
       // fresh count when the campaign's day turns.
@@ -396,18 +385,18 @@ export class CampaignRun implements ContactSource, CallJournal {
     this.calls.set(call.id, { callLogId: opened.callLogId, contactId: Number(call.target.ref) });
     call.attempt = opened.attempt;
     if (agent) agent.callLogId = opened.callLogId;
-    this.count('dials');
     return true;
   }
 
+  // Counters move with the writes below, in their transactions (open-call, call-progress,
+  // finish-call): a crash or a failed write can never leave them apart from the call logs.
+
   answered(call: LiveCall, by: 'person' | 'machine'): void {
-    this.count(by === 'person' ? 'person_answers' : 'machine_answers');
     const ref = this.callRef(call);
     if (ref) this.enqueue(call.id, () => recordAnswer(this.e.deps, this.ctx, ref, by));
   }
 
   connected(call: LiveCall, agent: AgentSeat): void {
-    this.count('connected');
     const info = this.seats.get(agent.id);
     const ref = this.callRef(call);
     if (!info || !ref) return;
@@ -416,11 +405,6 @@ export class CampaignRun implements ContactSource, CallJournal {
   }
 
   finished(call: LiveCall, outcome: CallOutcome, detail?: string): void {
-    const counter = OUTCOME_COUNTER[outcome];
-    if (counter) this.count(counter);
-    if (outcome === 'answered' && call.connectedAt !== null) {
-      this.count('talk_ms', Math.round(this.e.scheduler.nowMs() - call.connectedAt));
-    }
     const ref = this.callRef(call);
     if (!ref) return;
     this.enqueue(call.id, async () => {
@@ -487,24 +471,6 @@ export class CampaignRun implements ContactSource, CallJournal {
         this.seats.delete(seat.id);
       }
     });
-  }
-
-  // ── counters ────────────────────────────────────────────────────────────────────────────────
-
-  private count(counter: StatsCounter, n = 1): void {
-    const bucket = bucketStart(this.now()).getTime();
-    const delta = this.stats.get(bucket) ?? {};
-    delta[counter] = (delta[counter] ?? 0) + n;
-    this.stats.set(bucket, delta);
-  }
-
-  async flushStats(): Promise<void> {
-    if (this.stats.size === 0) return;
-    const pending = [...this.stats.entries()];
-    this.stats.clear();
-    for (const [bucket, delta] of pending) {
-      await this.repos.campaignStats.add(this.campaign.id, new Date(bucket), delta);
-    }
   }
 
   // ── plumbing ────────────────────────────────────────────────────────────────────────────────

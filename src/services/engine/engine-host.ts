@@ -106,7 +106,6 @@ export class EngineHost {
     for (const [id, run] of this.runs) {
       if (active.has(id)) continue;
       await run.stopDialing();
-      await run.flushStats();
       if (run.done) {
         run.close();
         this.runs.delete(id);
@@ -174,10 +173,7 @@ export class EngineHost {
     while ([...this.runs.values()].some((r) => r.dialer.liveCalls > 0) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    for (const run of this.runs.values()) {
-      await run.idle();
-      await run.flushStats();
-    }
+    for (const run of this.runs.values()) await run.idle();
     await this.engine.releaseSessions(this.nodeId, this.deps.clock.now());
     await this.engine.leave(this.nodeId);
   }

@@ -1,4 +1,5 @@
 import type { CallLog, CallOutcome, Campaign } from '../../db/schema.js';
+import { bucketStart, type StatsCounter, type StatsDelta } from '../../domain/stats-buckets.js';
 import { tenantRepositories } from '../../repositories/index.js';
 import type { RequestContext, ServiceDeps } from '../context.js';
 import { decideCallResult } from './call-result.js';
@@ -12,6 +13,15 @@ export interface FinishCallInput {
   /** Why a call failed, as the carrier put it. */
   detail?: string;
 }
+
+/** The campaign counter each outcome adds to (answers and connections are counted as they happen). */
+const OUTCOME_COUNTER: Partial<Record<CallOutcome, StatsCounter>> = {
+  abandoned: 'abandoned',
+  no_answer: 'no_answer',
+  busy: 'busy',
+  invalid_number: 'invalid_number',
+  failed: 'failed',
+};
 
 /** The event each outcome is recorded as in the contact's history. */
 const OUTCOME_EVENT: Record<CallOutcome, string> = {
@@ -28,8 +38,9 @@ const OUTCOME_EVENT: Record<CallOutcome, string> = {
 /**
  * A call is over for its contact: closes the call log with its outcome and ends the engine's claim
  * on the contact with the result the campaign's rules give (retry with its delay, callback,
- * completed, failed, do-not-call), all in one transaction. If the claim was lost meanwhile (the
- * lease expired and the contact went back to the pool), only the call log is closed.
+ * completed, failed, do-not-call) and adds the outcome (and talk time) to the campaign's counters,
+ * all in one transaction. If the claim was lost meanwhile (the lease expired and the contact went
+ * back to the pool), only the call log is closed and counted.
  */
 export function finishCall(
   deps: ServiceDeps,
@@ -76,6 +87,12 @@ export function finishCall(
     };
     if (result) await repos.dialing.finishClaim(input.contactId, result.patch, now);
     await repos.leadEvents.add([callEvent, ...(result?.events ?? [])]);
+    const counted: StatsDelta = {};
+    const counter = OUTCOME_COUNTER[input.outcome];
+    if (counter) counted[counter] = 1;
+    if (input.outcome === 'answered' && log.connected_at)
+      counted.talk_ms = Math.max(0, now.getTime() - log.connected_at.getTime());
+    await repos.campaignStats.add(input.campaign.id, bucketStart(now), counted);
     return closed;
   });
 }

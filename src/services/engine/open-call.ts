@@ -1,4 +1,5 @@
 import type { Campaign, DialingMode } from '../../db/schema.js';
+import { bucketStart } from '../../domain/stats-buckets.js';
 import { tenantRepositories } from '../../repositories/index.js';
 import type { RequestContext, ServiceDeps } from '../context.js';
 
@@ -14,8 +15,8 @@ export interface OpenCallInput {
 
 /**
  * As a call is placed: counts the contact's attempt (once, by the holder of its claim), opens the
- * call log and records "dialled". Nothing, and no call, if the claim was lost meanwhile or the
- * number went on a do-not-call list.
+ * call log, records "dialled" and counts the dial in the campaign's counters, in one transaction.
+ * Nothing, and no call, if the claim was lost meanwhile or the number went on a do-not-call list.
  */
 export function openCall(
   deps: ServiceDeps,
@@ -70,6 +71,8 @@ export function openCall(
         detail: { attempt: contact.attempts, phone: contact.phone_e164, mode: input.mode },
       },
     ]);
+    // Last, so the campaign's counter row (shared by all its calls) is locked only until commit.
+    await repos.campaignStats.add(input.campaign.id, bucketStart(now), { dials: 1 });
     return { callLogId: log.id, attempt: contact.attempts };
   });
 }

@@ -1,12 +1,13 @@
+import { bucketStart } from '../../domain/stats-buckets.js';
 import { tenantRepositories, sharedRepositories } from '../../repositories/index.js';
 import type { ServiceDeps } from '../context.js';
 
 /**
  * Contacts whose engine process died holding them (the claim's lease expired) go back to the pool
  * as they were; a call that was open on them is closed as failed ("engine_lost") at the time its
- * process was last known alive, not now (its duration would take in the whole outage), and the
- * contact's history says so. Attempts of calls that were placed stay counted. Returns how many
- * came back.
+ * process was last known alive, not now (its duration would take in the whole outage), counted in
+ * the campaign's failed counter, and the contact's history says so. Attempts of calls that were
+ * placed stay counted. Returns how many came back.
  */
 export async function reclaimExpiredClaims(deps: ServiceDeps, leaseMs: number): Promise<number> {
   return deps.db.transaction().execute(async (trx) => {
@@ -23,12 +24,15 @@ export async function reclaimExpiredClaims(deps: ServiceDeps, leaseMs: number): 
           open.dialed_at.getTime(),
           open.updated_at.getTime(),
         );
+        const endedAt = new Date(Math.min(lastAlive, now.getTime()));
         await repos.callLogs.close(
           open.id,
           { outcome: 'failed', countsAsAttempt: true, failureReason: 'engine_lost' },
-          new Date(Math.min(lastAlive, now.getTime())),
+          endedAt,
           now,
         );
+        // Counted with the close, in the quarter-hour the call ended, as finish-call counts every other ending.
+        await repos.campaignStats.add(open.campaign_id, bucketStart(endedAt), { failed: 1 });
       }
       await repos.leadEvents.add([
         {

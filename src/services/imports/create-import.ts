@@ -23,12 +23,17 @@ export function importFormat(fileName: string): 'csv' | 'xlsx' {
   throw invalid('Unsupported file type', [`file: ${ext} files cannot be imported; send CSV or XLSX`]);
 }
 
-/** Saves an uploaded file where import workers (of any process) will read it. */
+/** Saves an uploaded file where import workers (of any process) will read it; a failed save leaves nothing. */
 export async function storeUpload(deps: ServiceDeps, stream: Readable, fileName: string): Promise<string> {
   const dir = path.join(deps.storageDir, 'imports');
   await fs.promises.mkdir(dir, { recursive: true });
   const target = path.join(dir, `${deps.ids.uuid()}.${importFormat(fileName)}`);
-  await pipeline(stream, fs.createWriteStream(target));
+  try {
+    await pipeline(stream, fs.createWriteStream(target));
+  } catch (error) {
+    await fs.promises.rm(target, { force: true });
+    throw error;
+  }
   return target;
 }
 

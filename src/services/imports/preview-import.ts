@@ -42,27 +42,40 @@ export async function storePreviewUpload(
   const dir = path.join(deps.storageDir, 'previews');
   await fs.promises.mkdir(dir, { recursive: true });
   const target = path.join(dir, `${deps.ids.uuid()}.${format}`);
-  if (format === 'xlsx') {
-    await pipeline(stream, fs.createWriteStream(target));
-    const { size } = await fs.promises.stat(target);
-    return { path: target, name: fileName, format, bytes: size, receivedBytes: size, complete: true };
-  }
-  const out = await fs.promises.open(target, 'w');
-  let kept = 0;
-  let seen = 0;
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      seen += chunk.length;
-      if (kept < PREVIEW_SAMPLE_BYTES) {
-        const part = chunk.subarray(0, PREVIEW_SAMPLE_BYTES - kept);
-        await out.write(part);
-        kept += part.length;
-      }
+    if (format === 'xlsx') {
+      await pipeline(stream, fs.createWriteStream(target));
+      const { size } = await fs.promises.stat(target);
+      return { path: target, name: fileName, format, bytes: size, receivedBytes: size, complete: true };
     }
-  } finally {
-    await out.close();
+    const out = await fs.promises.open(target, 'w');
+    let kept = 0;
+    let seen = 0;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        seen += chunk.length;
+        if (kept < PREVIEW_SAMPLE_BYTES) {
+          const part = chunk.subarray(0, PREVIEW_SAMPLE_BYTES - kept);
+          await out.write(part);
+          kept += part.length;
+        }
+      }
+    } finally {
+      await out.close();
+    }
+    return {
+      path: target,
+      name: fileName,
+      format,
+      bytes: kept,
+      receivedBytes: seen,
+      complete: seen === kept,
+    };
+  } catch (error) {
+    // A cut-off or refused upload leaves no file behind.
+    await fs.promises.rm(target, { force: true });
+    throw error;
   }
-  return { path: target, name: fileName, format, bytes: kept, receivedBytes: seen, complete: seen === kept };
 }
 
 export type PreviewRowResult =

@@ -94,17 +94,29 @@ export async function runImport(deps: ServiceDeps, job: ImportJob, options: RunO
     }
     await finish('completed', null);
   } catch (error) {
+    // The readers turn every problem of the file itself into an AppError (read-rows.ts).
     const message =
       error instanceof AppError
         ? [error.message, ...error.details].join(': ')
         : `${(error as Error).message ?? String(error)}`.slice(0, 1000);
     await finish('failed', message);
-    if (!(error instanceof AppError) && !(error as { code?: string }).code?.startsWith('CSV_')) throw error;
+    if (!(error instanceof AppError)) throw error;
   }
 
+  /**
+   * Ends the job, if it is still this runner's, and deletes its file: an import is never resumed
+   * once it ended, and a lead file is personal data with no reason to outlive its import.
+   */
   async function finish(status: 'completed' | 'failed', error: string | null) {
     const now = deps.clock.now();
-    await tenantRepositories(deps.db, tenant).imports.finish(job.id, options.owner, status, error, now);
+    const ended = await tenantRepositories(deps.db, tenant).imports.finish(
+      job.id,
+      options.owner,
+      status,
+      error,
+      now,
+    );
+    if (ended) await fs.promises.rm(job.file_path, { force: true });
   }
 }
 

@@ -34,6 +34,26 @@ export function assertNoOverlap(calls: CallRow[]) {
 }
 
 /** Every placed call counted once: a contact's attempts are its counted calls. */
+/** The campaign's counters say exactly what its call logs say: nothing counted twice or lost. */
+export async function assertCountersMatchLogs(db: ServiceDeps['db'], campaignId: number, when: string) {
+  const counters = (
+    await sql<Record<string, number>>`select coalesce(sum(dials), 0)::int as dials,
+      coalesce(sum(person_answers + machine_answers), 0)::int as answers,
+      coalesce(sum(connected), 0)::int as connected, coalesce(sum(failed), 0)::int as failed,
+      coalesce(sum(abandoned), 0)::int as abandoned, coalesce(sum(no_answer), 0)::int as no_answer
+      from campaign_stats where campaign_id = ${campaignId}`.execute(db)
+  ).rows[0];
+  const logs = (
+    await sql<Record<string, number>>`select count(*)::int as dials,
+      count(answered_at)::int as answers, count(connected_at)::int as connected,
+      count(*) filter (where outcome = 'failed')::int as failed,
+      count(*) filter (where outcome = 'abandoned')::int as abandoned,
+      count(*) filter (where outcome = 'no_answer')::int as no_answer
+      from call_logs where campaign_id = ${campaignId}`.execute(db)
+  ).rows[0];
+  assert.deepEqual(counters, logs, `counters against call logs ${when}`);
+}
+
 export async function assertAttemptsCountedOnce(db: ServiceDeps['db'], calls: CallRow[], listId: number) {
   const contacts = (
     await sql<{

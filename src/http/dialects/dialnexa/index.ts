@@ -1,4 +1,3 @@
-import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import fs from 'node:fs';
@@ -12,7 +11,8 @@ import { createContacts } from '../../../services/contacts/create-contacts.js';
 import type { ServiceDeps } from '../../../services/context.js';
 import { importNow } from '../../../services/imports/import-now.js';
 import { authErrors, IdParams, iso, Nullable, Timestamp, uidParam } from '../../native/common.js';
-import { receiveUpload } from '../../uploads.js';
+import { importFileSink, importUploadLimits } from '../../import-uploads.js';
+import { acceptMultipart, receiveUpload } from '../../upload.js';
 import { sendNativeError } from '../../plugins/errors.js';
 import { VariableValue } from '../../schemas/bounds.js';
 import { named } from '../../schemas/components.js';
@@ -65,7 +65,7 @@ export const dialnexaDialect =
   (deps: ServiceDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.setErrorHandler((error, request, reply) => sendNativeError(error, request, reply));
-    await app.register(multipart, { limits: { fileSize: DIALNEXA_UPLOAD_BYTES, files: 1, fields: 20 } });
+    acceptMultipart(app);
     const tags = ['DialNexa'];
     const security = [{ bearer: [] }];
     const leadUid = (raw: string) => uidParam('contact', raw, 'Lead');
@@ -183,15 +183,18 @@ export const dialnexaDialect =
           },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const campaign = await getCampaign(
           deps,
           request.ctx,
           uidParam('campaign', request.params.campaignId, 'Campaign'),
         );
-        if (!request.isMultipart())
-          throw invalid('Send multipart/form-data', ['content-type must be multipart/form-data']);
-        const { file } = await receiveUpload(deps, request.parts(), DIALNEXA_UPLOAD_BYTES);
+        const { file } = await receiveUpload(
+          request,
+          reply,
+          importUploadLimits(deps, DIALNEXA_UPLOAD_BYTES),
+          importFileSink(deps),
+        );
         try {
           const { job, rejectedRows } = await importNow(
             deps,
@@ -203,7 +206,7 @@ export const dialnexaDialect =
               dedupScope: 'list',
               columnMapping: {},
             },
-            file.path,
+            file.stored,
             REPORTED_ROWS,
           );
           const refused = job.rejected + job.dnc;
@@ -218,7 +221,7 @@ export const dialnexaDialect =
             rejected_rows: rejectedRows.map((r) => ({ line: r.line, value: r.raw_value, reason: r.reason })),
           };
         } finally {
-          await fs.promises.rm(file.path, { force: true });
+          await fs.promises.rm(file.stored, { force: true });
         }
       },
     );

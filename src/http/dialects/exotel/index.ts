@@ -5,7 +5,6 @@ import { login } from '../../../services/auth/login.js';
 import { listCampaigns } from '../../../services/campaigns/read-campaigns.js';
 import { listProcesses } from '../../../services/processes/manage-processes.js';
 import type { ProcessSort } from '../../../repositories/processes.repository.js';
-import { loginRateLimit } from '../../login-rate-limit.js';
 import {
   exotelEnvelope,
   exotelErrors as errors,
@@ -67,7 +66,7 @@ function parseSort(sortBy: string | undefined): ProcessSort {
 }
 
 export const exotelDialect =
-  (deps: ServiceDeps, loginPerMinute: number): FastifyPluginAsyncTypebox =>
+  (deps: ServiceDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.setErrorHandler((error, request, reply) => sendExotelError(error, request, reply));
     const tags = ['Exotel CC'];
@@ -76,7 +75,7 @@ export const exotelDialect =
     app.post(
       '/configuration/basicauth',
       {
-        config: { public: true, rateLimit: loginRateLimit(loginPerMinute) },
+        config: { public: true },
         schema: {
           tags,
           summary: 'Token generation (Exotel CC)',
@@ -112,6 +111,7 @@ export const exotelDialect =
           username: request.body.username,
           password: request.body.password,
           contactCenter: { id: Number(request.body.contextId) },
+          clientAddress: request.ip,
           accessTtlSeconds: TOKEN_TTL_SECONDS,
         });
         return {

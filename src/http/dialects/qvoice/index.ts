@@ -5,7 +5,6 @@ import { hexOfUuid } from '../../../domain/public-ids.js';
 import { login } from '../../../services/auth/login.js';
 import { getCenter } from '../../../services/centers/update-center.js';
 import type { ServiceDeps } from '../../../services/context.js';
-import { loginRateLimit } from '../../login-rate-limit.js';
 import { qvoiceErrors, sendQvoiceError } from './envelope.js';
 import { qvoiceLeadRoutes } from './lead-routes.js';
 import { qvoiceReportRoutes } from './report-routes.js';
@@ -30,7 +29,7 @@ const QvoiceUser = Type.Object(
  * `X-Account-ID`, which must name the token's own account (the center's 32-hex id or numeric id).
  */
 export const qvoiceDialect =
-  (deps: ServiceDeps, loginPerMinute: number): FastifyPluginAsyncTypebox =>
+  (deps: ServiceDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.setErrorHandler((error, request, reply) => sendQvoiceError(error, request, reply));
 
@@ -65,7 +64,7 @@ export const qvoiceDialect =
     app.post(
       '/api/v2/login',
       {
-        config: { public: true, rateLimit: loginRateLimit(loginPerMinute) },
+        config: { public: true },
         schema: {
           tags: ['Qvoice'],
           summary: 'Get access token (Qvoice)',
@@ -85,6 +84,7 @@ export const qvoiceDialect =
           username: request.body.username,
           password: request.body.password,
           contactCenter: { shortName: request.body.domain },
+          clientAddress: request.ip,
         });
         return {
           user: {
