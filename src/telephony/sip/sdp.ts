@@ -1,0 +1,44 @@
+/**
+ * The SDP Outdial offers and answers: one audio stream, G.711 (PCMU, PCMA) and telephone events,
+ * on the address and port where the call's media is parked or anchored.
+ */
+export interface MediaAddress {
+  address: string;
+  port: number;
+}
+
+export function audioOffer(media: MediaAddress, sessionId: number, version = 1): string {
+  return [
+    'v=0',
+    `o=outdial ${sessionId} ${version} IN IP4 ${media.address}`,
+    's=outdial',
+    `c=IN IP4 ${media.address}`,
+    't=0 0',
+    `m=audio ${media.port} RTP/AVP 0 8 101`,
+    'a=rtpmap:0 PCMU/8000',
+    'a=rtpmap:8 PCMA/8000',
+    'a=rtpmap:101 telephone-event/8000',
+    'a=fmtp:101 0-15',
+    'a=ptime:20',
+    'a=sendrecv',
+    '',
+  ].join('\r\n');
+}
+
+/** Where an SDP body says its audio should be sent, or null when it has none. */
+export function audioDestination(sdp: string): MediaAddress | null {
+  const session = /^c=IN IP4 (\S+)/m.exec(sdp)?.[1];
+  const audio = /^m=audio (\d+) /m.exec(sdp);
+  if (!audio) return null;
+  const sectionStart = audio.index;
+  const mediaConnection = /^c=IN IP4 (\S+)/m.exec(sdp.slice(sectionStart))?.[1];
+  const address = mediaConnection ?? session;
+  if (!address) return null;
+  return { address, port: Number(audio[1]) };
+}
+
+/** The SDP's own session version (o= line), so a re-offer can bump it. */
+export function sessionVersion(sdp: string): number | null {
+  const match = /^o=\S+ \S+ (\d+) /m.exec(sdp);
+  return match ? Number(match[1]) : null;
+}
