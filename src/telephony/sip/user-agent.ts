@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import dgram from 'node:dgram';
 import * as sip from 'sip';
 import type { NameAddr, SipMessage, SipRequest, SipResponse, SipStack } from 'sip';
 import { signRequest } from 'sip/digest.js';
@@ -146,7 +147,16 @@ export class SipUserAgent {
     );
   }
 
-  static start(options: UserAgentOptions): SipUserAgent {
+  /** Binds the SIP port; fails with a clear error when it cannot (the stack would crash later). */
+  static async start(options: UserAgentOptions): Promise<SipUserAgent> {
+    await new Promise<void>((resolve, reject) => {
+      const probe = dgram.createSocket('udp4');
+      probe.once('error', (error) => {
+        probe.close();
+        reject(new Error(`cannot bind SIP on udp:${options.address}:${options.port}: ${error.message}`));
+      });
+      probe.bind(options.port, options.address, () => probe.close(() => resolve()));
+    });
     return new SipUserAgent(options);
   }
 
