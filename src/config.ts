@@ -42,6 +42,7 @@ export const ConfigSchema = Type.Object({
   sipTrunkUser: Type.Optional(Type.String({ minLength: 1 })),
   sipTrunkPassword: Type.Optional(Type.String({ minLength: 1 })),
   sipFromDomain: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.-]+$' })),
+  sipAgentDomain: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.-]+(:\\d+)?$' })),
   sipDefaultCallerId: Type.String({ pattern: '^(\\+?[0-9]{3,15}|anonymous)$' }),
 });
 export type Config = Static<typeof ConfigSchema>;
@@ -92,6 +93,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'SIP_TRUNK_USER', key: 'sipTrunkUser', kind: 'string' },
   { env: 'SIP_TRUNK_PASSWORD', key: 'sipTrunkPassword', kind: 'string' },
   { env: 'SIP_FROM_DOMAIN', key: 'sipFromDomain', kind: 'string' },
+  { env: 'SIP_AGENT_DOMAIN', key: 'sipAgentDomain', kind: 'string' },
   { env: 'SIP_DEFAULT_CALLER_ID', key: 'sipDefaultCallerId', kind: 'string', default: 'anonymous' },
 ];
 

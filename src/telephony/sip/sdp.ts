@@ -42,3 +42,33 @@ export function sessionVersion(sdp: string): number | null {
   const match = /^o=\S+ \S+ (\d+) /m.exec(sdp);
   return match ? Number(match[1]) : null;
 }
+
+/**
+ * One side's SDP origin within its dialog. Third-party call control hands each leg the other's
+ * SDP; the origin line is rewritten to the dialog's own session id and a bumped version, since a
+ * UA (or a carrier's border controller) may refuse a session whose origin changes mid-dialog.
+ */
+export class SdpOrigin {
+  private version = 1;
+  constructor(private readonly sessionId: number) {}
+
+  /** The version our first offer or answer used. */
+  first(media: MediaAddress): string {
+    return audioOffer(media, this.sessionId, this.version);
+  }
+
+  /** Our own parked media again, as the next version. */
+  next(media: MediaAddress): string {
+    this.version += 1;
+    return audioOffer(media, this.sessionId, this.version);
+  }
+
+  /** Another leg's SDP, restamped as this dialog's next version. */
+  adopt(sdp: string): string {
+    this.version += 1;
+    return sdp.replace(/^o=.*$/m, (line) => {
+      const address = line.split(' ').slice(3).join(' ');
+      return `o=outdial ${this.sessionId} ${this.version} ${address}`;
+    });
+  }
+}

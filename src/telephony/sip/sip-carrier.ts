@@ -1,7 +1,7 @@
-import type { CallEvent, Carrier, PlaceCallRequest } from '../../engine/carrier.js';
+import type { AgentDeviceEvent, CallEvent, Carrier, PlaceCallRequest } from '../../engine/carrier.js';
 import type { Scheduler, TimerId } from '../../engine/scheduler.js';
 import type { MediaParking, ParkedMedia } from './media-park.js';
-import { audioOffer } from './sdp.js';
+import { SdpOrigin } from './sdp.js';
 import type { Dialog, DigestCredentials, InviteResult, PendingInvite, SipUserAgent } from './user-agent.js';
 
 /** Where and how calls leave for the public network. */
@@ -20,6 +20,8 @@ export interface TrunkSettings {
 export interface SipCarrierOptions {
   ua: SipUserAgent;
   trunk: TrunkSettings;
+  /** Agents' phones are `sip:<extension>@<agentDomain>`, reached through the trunk's outbound proxy. */
+  agentDomain: string | null;
   scheduler: Scheduler;
   media: MediaParking;
   onError?: (error: unknown, where: string) => void;
@@ -30,6 +32,9 @@ export interface SipCarrierOptions {
 interface SipCall {
   request: PlaceCallRequest;
   media: ParkedMedia | null;
+  origin: SdpOrigin;
+  /** The agent leg this call is joined to (or being joined to). */
+  agent: AgentLeg | null;
   invite: PendingInvite | null;
   dialog: Dialog | null;
   ringTimer: TimerId | null;
@@ -37,6 +42,29 @@ interface SipCall {
   /** Why the INVITE was cancelled, if it was: the ring timeout (no answer) or our hang-up. */
   cancelledBy: 'timeout' | 'hangup' | null;
   hungUp: boolean;
+}
+
+/**
+ * An agent's standing ("nailed-up") leg: the agent's phone called once and kept connected, its
+ * media parked on a local port between calls (the agent hears silence), joined to each answered
+ * customer by re-INVITEs (RFC 3725 third-party call control).
+ */
+interface AgentLeg {
+  extension: string;
+  media: ParkedMedia | null;
+  origin: SdpOrigin;
+  dialog: Dialog | null;
+  invite: PendingInvite | null;
+  state: 'connecting' | 'up' | 'gone';
+  /** The customer call joined to this leg, if any. */
+  call: SipCall | null;
+  /** Joins and re-parks of this leg, one at a time. */
+  work: Promise<void>;
+}
+
+/** Whether the leg was dropped while we awaited something (logout, or its phone hung up). */
+function gone(leg: AgentLeg): boolean {
+  return leg.state === 'gone';
 }
 
 /**
@@ -48,8 +76,24 @@ interface SipCall {
 export class SipCarrier implements Carrier {
   private listeners: ((event: CallEvent) => void)[] = [];
   private calls = new Map<string, SipCall>();
+  private agents = new Map<string, AgentLeg>();
+  private agentListeners: ((event: AgentDeviceEvent) => void)[] = [];
 
   constructor(private readonly o: SipCarrierOptions) {}
+
+  onAgentDevice(listener: (event: AgentDeviceEvent) => void): void {
+    this.agentListeners.push(listener);
+  }
+
+  /** Agents whose phone is connected now. */
+  get agentLegsUp(): number {
+    return [...this.agents.values()].filter((a) => a.state === 'up').length;
+  }
+
+  agentLegState(extension: string): 'connecting' | 'up' | null {
+    const leg = this.agents.get(extension);
+    return leg && leg.state !== 'gone' ? leg.state : null;
+  }
 
   onEvent(listener: (event: CallEvent) => void): void {
     this.listeners.push(listener);
@@ -67,6 +111,8 @@ export class SipCarrier implements Carrier {
     const call: SipCall = {
       request,
       media: null,
+      origin: new SdpOrigin(Date.now()),
+      agent: null,
       invite: null,
       dialog: null,
       ringTimer: null,
@@ -94,7 +140,7 @@ export class SipCarrier implements Carrier {
       from: { uri: `sip:${callerId}@${trunk.fromDomain}` },
       ...(trunk.outboundProxy ? { outboundProxy: trunk.outboundProxy } : {}),
       ...(trunk.credentials ? { credentials: trunk.credentials } : {}),
-      offer: audioOffer(media, Date.now()),
+      offer: call.origin.first(media),
       onProvisional: (response) => {
         if (call.ringing || call.hungUp) return;
         if (response.status === 180 || response.status === 183) {
@@ -130,6 +176,7 @@ export class SipCarrier implements Carrier {
         return this.release(call);
       }
       result.dialog.onBye = () => this.finish(call, { type: 'ended', callId });
+      result.dialog.onReinvite = () => (call.media ? call.origin.next(call.media) : null);
       this.emit({ type: 'answered', callId, by: 'person' });
       return;
     }
@@ -165,9 +212,140 @@ export class SipCarrier implements Carrier {
     }
   }
 
-  /** Connects an answered call to an agent's standing leg, or (null) to the campaign's message. */
-  bridge(_callId: string, _agentExtension: string | null): void {
-    // Joining media is done by the agent legs (third-party call control); see bridgeTo.
+  /**
+   * Connects an answered call to an agent's standing leg: the agent's phone is re-INVITEd without
+   * SDP, its offer goes to the customer in a re-INVITE, and the customer's answer back in the
+   * agent's ACK. With no agent (null, agentless), the call stays on its parked media.
+   */
+  bridge(callId: string, agentExtension: string | null): void {
+    const call = this.calls.get(callId);
+    if (!call?.dialog || agentExtension === null) return;
+    const leg = this.agents.get(agentExtension);
+    if (!leg || leg.state !== 'up' || !leg.dialog) {
+      // The engine only routes to agents whose phone is up; one that dropped this instant ends the call.
+      this.hangup(callId);
+      this.emit({ type: 'ended', callId });
+      return;
+    }
+    call.agent = leg;
+    leg.call = call;
+    this.onLeg(leg, () => this.join(leg, call));
+  }
+
+  private onLeg(leg: AgentLeg, work: () => Promise<void>): void {
+    leg.work = leg.work
+      .then(work)
+      .catch((error: unknown) => this.o.onError?.(error, `agent ${leg.extension}`));
+  }
+
+  private async join(leg: AgentLeg, call: SipCall): Promise<void> {
+    const agentDialog = leg.dialog;
+    const customer = call.dialog;
+    if (!agentDialog || !customer || leg.call !== call || call.hungUp) return;
+    const agentSide = await agentDialog.reinvite(null);
+    const agentOffer = agentSide.response.content;
+    if (agentSide.response.status >= 300 || !agentOffer) {
+      agentSide.ack(null);
+      throw new Error(`agent ${leg.extension} refused the join: ${agentSide.response.status}`);
+    }
+    if (leg.call !== call || call.hungUp || customer.ended) {
+      // The customer left meanwhile: the agent's offer is answered with our parked media.
+      agentSide.ack(leg.media ? leg.origin.next(leg.media) : null);
+      return;
+    }
+    const customerSide = await customer.reinvite(call.origin.adopt(agentOffer));
+    customerSide.ack(null);
+    const customerAnswer = customerSide.response.content;
+    if (customerSide.response.status >= 300 || !customerAnswer) {
+      agentSide.ack(leg.media ? leg.origin.next(leg.media) : null);
+      throw new Error(`customer refused the join: ${customerSide.response.status}`);
+    }
+    agentSide.ack(leg.origin.adopt(customerAnswer));
+  }
+
+  /** The customer is gone: the agent's phone goes back to parked media (silence) for the next call. */
+  private park(leg: AgentLeg): void {
+    leg.call = null;
+    this.onLeg(leg, async () => {
+      if (leg.state !== 'up' || !leg.dialog || !leg.media || leg.call) return;
+      const result = await leg.dialog.reinvite(leg.origin.next(leg.media));
+      result.ack(null);
+    });
+  }
+
+  agentReady(extension: string): void {
+    const existing = this.agents.get(extension);
+    if (existing && existing.state !== 'gone') return;
+    const leg: AgentLeg = {
+      extension,
+      media: null,
+      origin: new SdpOrigin(Date.now()),
+      dialog: null,
+      invite: null,
+      state: 'connecting',
+      call: null,
+      work: Promise.resolve(),
+    };
+    this.agents.set(extension, leg);
+    void this.connectAgent(leg).catch((error: unknown) => {
+      this.o.onError?.(error, `agent ${extension}`);
+      this.agentLost(leg, 'phone_unreachable');
+    });
+  }
+
+  private async connectAgent(leg: AgentLeg): Promise<void> {
+    const { trunk, agentDomain } = this.o;
+    if (!agentDomain) throw new Error("no SIP domain for agents' phones (SIP_AGENT_DOMAIN)");
+    leg.media = await this.o.media.open();
+    if (gone(leg)) return this.dropLegMedia(leg);
+    leg.invite = this.o.ua.invite({
+      to: `sip:${leg.extension}@${agentDomain}`,
+      from: { uri: `sip:outdial@${agentDomain}`, name: 'Outdial' },
+      ...(trunk.outboundProxy ? { outboundProxy: trunk.outboundProxy } : {}),
+      offer: leg.origin.first(leg.media),
+    });
+    const result = await leg.invite.result;
+    leg.invite = null;
+    if (result.kind !== 'answered') return this.agentLost(leg, 'phone_unreachable');
+    if (gone(leg)) {
+      void result.dialog.bye();
+      return this.dropLegMedia(leg);
+    }
+    leg.dialog = result.dialog;
+    leg.state = 'up';
+    result.dialog.onReinvite = () => (leg.media ? leg.origin.next(leg.media) : null);
+    result.dialog.onBye = () => this.agentLost(leg, 'phone_hung_up');
+  }
+
+  agentGone(extension: string): void {
+    const leg = this.agents.get(extension);
+    if (!leg) return;
+    this.agents.delete(extension);
+    leg.state = 'gone';
+    leg.invite?.cancel();
+    if (leg.dialog) void leg.dialog.bye();
+    this.dropLegMedia(leg);
+  }
+
+  private agentLost(leg: AgentLeg, reason: AgentDeviceEvent['reason']): void {
+    if (leg.state === 'gone') return;
+    leg.state = 'gone';
+    if (this.agents.get(leg.extension) === leg) this.agents.delete(leg.extension);
+    this.dropLegMedia(leg);
+    const call = leg.call;
+    leg.call = null;
+    if (call && this.calls.has(call.request.callId)) {
+      // The conversation cannot go on without the agent: the customer is hung up and the call ends.
+      call.agent = null;
+      this.hangup(call.request.callId);
+      this.emit({ type: 'ended', callId: call.request.callId });
+    }
+    for (const l of this.agentListeners) l({ type: 'device_lost', extension: leg.extension, reason });
+  }
+
+  private dropLegMedia(leg: AgentLeg): void {
+    leg.media?.close();
+    leg.media = null;
   }
 
   hangup(callId: string): void {
@@ -197,6 +375,9 @@ export class SipCarrier implements Carrier {
   }
 
   private release(call: SipCall): void {
+    const leg = call.agent;
+    call.agent = null;
+    if (leg && leg.call === call) this.park(leg);
     if (call.ringTimer !== null) this.o.scheduler.cancel(call.ringTimer);
     call.ringTimer = null;
     call.media?.close();

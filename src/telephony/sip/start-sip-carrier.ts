@@ -30,6 +30,7 @@ export async function startSipCarrier(
   const carrier = new SipCarrier({
     ua,
     scheduler,
+    agentDomain: config.sipAgentDomain ?? null,
     media: new UdpMediaParking(config.sipMediaAddress ?? config.sipBindAddress),
     trunk: {
       domain: trunkDomain,

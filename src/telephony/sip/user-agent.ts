@@ -29,6 +29,7 @@ export class Dialog {
   onBye: (() => void) | null = null;
   /** An offer in a re-INVITE from the far end; answer with our SDP (or null to refuse with 488). */
   onReinvite: ((offer: string | undefined) => string | null) | null = null;
+  private reinviting: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly ua: SipUserAgent,
@@ -71,17 +72,27 @@ export class Dialog {
   }
 
   /**
-   * Sends a re-INVITE with `offer` (or none, for an offer in the 2xx) and ACKs its 2xx with
-   * `answerFor(theirSdp)`; resolves with the final response.
+   * Sends a re-INVITE with `offer` (or none: the far end offers in its 2xx). Re-INVITEs on one
+   * dialog go one at a time. The caller ACKs a 2xx with `ack(answer)` (the answer to an offer in
+   * the 2xx, which may come from another leg: third-party call control); other answers need none.
    */
-  async reinvite(offer: string | null, answerFor?: (sdp: string) => string | null): Promise<SipResponse> {
-    const request = this.request('INVITE', offer ?? undefined);
-    const response = await this.ua.transact(request);
-    if (response.status >= 200 && response.status < 300) {
-      const ackBody = answerFor && response.content ? answerFor(response.content) : null;
-      this.ua.sendAck(this, request.headers.cseq.seq, ackBody);
-    }
-    return response;
+  reinvite(offer: string | null): Promise<{ response: SipResponse; ack: (answer: string | null) => void }> {
+    const run = this.reinviting.then(async () => {
+      const request = this.request('INVITE', offer ?? undefined);
+      const response = await this.ua.transact(request);
+      let acked = false;
+      const ack = (answer: string | null) => {
+        if (acked || response.status < 200 || response.status >= 300) return;
+        acked = true;
+        this.ua.sendAck(this, request.headers.cseq.seq, answer);
+      };
+      return { response, ack };
+    });
+    this.reinviting = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
   }
 }
 
