@@ -1,0 +1,26 @@
+export { requireBinary, runTool, scratchDir, PeerProcess, killAllPeersSync } from './peer-process.js';
+export { allocateAddress, freeUdpPort, portsFree, waitForSipUdp } from './loopback.js';
+export { startKamailio, KAMAILIO_CONFIG, type Kamailio, type KamailioOptions } from './kamailio.js';
+export { startRtpengine, type Rtpengine } from './rtpengine.js';
+export {
+  FAR_END_NUMBERS,
+  placeSippCall,
+  SIPP_SCENARIOS,
+  startSippFarEnd,
+  type FarEndOptions,
+  type SippCallOptions,
+  type SippCallResult,
+  type SippFarEnd,
+} from './sipp.js';
+export {
+  AGENT_TONE_HZ,
+  analyseFrequency,
+  CUSTOMER_TONE_HZ,
+  MACHINE_GREETING,
+  PERSON_GREETING,
+  speechWav,
+  toneWav,
+  wavSeconds,
+  type FrequencyReport,
+} from './audio.js';
+export { writeRtpPcap } from './pcap.js';
