@@ -105,7 +105,7 @@ export async function serve(
       await app.close();
       // Live calls get most of the shutdown time to finish; claims and agents pass to other processes.
       await engine?.stop(Math.max(0, config.shutdownTimeoutMs - 2000));
-      started?.sip?.stop();
+      await started?.sip?.stop();
       scheduler.cancelAll();
       await imports.stop();
       await handle.close();

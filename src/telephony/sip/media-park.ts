@@ -28,7 +28,12 @@ export class UdpMediaParking implements MediaParking {
         socket.off('error', reject);
         socket.on('error', () => undefined);
         const { port } = socket.address();
-        resolve({ address: this.address, port, close: () => socket.close() });
+        let open = true;
+        const close = () => {
+          if (open) socket.close();
+          open = false;
+        };
+        resolve({ address: this.address, port, close });
       });
     });
   }

@@ -8,7 +8,7 @@ import { SipUserAgent } from './user-agent.js';
 export interface RunningSipCarrier {
   carrier: SipCarrier;
   ua: SipUserAgent;
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 /** The SIP carrier of the configuration (OUTDIAL_CARRIER=sip), its user agent bound and listening. */

@@ -140,6 +140,8 @@ export class SipUserAgent {
   readonly contactUri: string;
   private readonly stack: SipStack;
   private readonly dialogs = new Map<string, Dialog>();
+  private inFlight = 0;
+  private stopped = false;
 
   private constructor(private readonly o: UserAgentOptions) {
     this.contactUri = `sip:outdial@${o.address}:${o.port}`;
@@ -175,7 +177,15 @@ export class SipUserAgent {
     return this.dialogs.size;
   }
 
-  stop(): void {
+  /**
+   * Stops the stack once requests under way (BYEs of a shutdown) are answered, or after
+   * `graceMs`; later sends are dropped rather than thrown from a closed socket.
+   */
+  async stop(graceMs = 2000): Promise<void> {
+    if (this.stopped) return;
+    const deadline = Date.now() + graceMs;
+    while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    this.stopped = true;
     this.stack.destroy();
   }
 
@@ -185,14 +195,17 @@ export class SipUserAgent {
 
   /** Sends a request outside the INVITE flow and resolves with its final response. */
   transact(request: SipRequest): Promise<SipResponse> {
-    return new Promise((resolve) => {
+    if (this.stopped) return Promise.resolve(sip.makeResponse(request, 503, 'Stopped'));
+    this.inFlight += 1;
+    return new Promise<SipResponse>((resolve) => {
       this.stack.send(request, (response) => {
         if (response.status >= 200) resolve(response);
       });
-    });
+    }).finally(() => (this.inFlight -= 1));
   }
 
   sendAck(dialog: Dialog, seq: number, body: string | null): void {
+    if (this.stopped) return;
     const ack: SipRequest = {
       method: 'ACK',
       uri: dialog.remoteTarget,
@@ -266,6 +279,11 @@ export class SipUserAgent {
       let auth: ReturnType<typeof signRequest> = null;
       let challenged = false;
       const attempt = (challenge?: SipResponse) => {
+        if (this.stopped) {
+          settled = true;
+          resolve({ kind: 'rejected', status: 503, reason: 'Stopped', authRejected: false });
+          return;
+        }
         const request = build();
         if (challenge && r.credentials) auth = signRequest(auth, request, challenge, r.credentials);
         current = request;
