@@ -7,6 +7,8 @@ const LogLevel = Type.Union(
   ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
 );
 
+const IPV4 = '^(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}$';
+
 /** Every setting Outdial reads from its environment, with its default and meaning (README: Configuration). */
 export const ConfigSchema = Type.Object({
   host: Type.String({ minLength: 1 }),
@@ -22,7 +24,7 @@ export const ConfigSchema = Type.Object({
   shutdownTimeoutMs: Type.Integer({ minimum: 100 }),
   databasePoolSize: Type.Integer({ minimum: 1, maximum: 200 }),
   engine: Type.Union([Type.Literal('on'), Type.Literal('off')]),
-  carrier: Type.Union([Type.Literal('simulated')]),
+  carrier: Type.Union([Type.Literal('simulated'), Type.Literal('sip')]),
   carrierSeed: Type.Integer({ minimum: 0 }),
   engineTickMs: Type.Integer({ minimum: 50, maximum: 60_000 }),
   engineLeaseSeconds: Type.Integer({ minimum: 5, maximum: 3600 }),
@@ -33,6 +35,17 @@ export const ConfigSchema = Type.Object({
   importThreads: Type.Integer({ minimum: 0, maximum: 64 }),
   uploadIdleTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
   metricsToken: Type.Optional(Type.String({ minLength: 16 })),
+  sipBindAddress: Type.String({ pattern: IPV4 }),
+  sipPort: Type.Integer({ minimum: 1, maximum: 65535 }),
+  sipMediaAddress: Type.Optional(Type.String({ pattern: IPV4 })),
+  sipTrunkDomain: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.-]+(:\\d+)?$' })),
+  sipOutboundProxy: Type.Optional(Type.String({ pattern: '^sip:[^@\\s]+$' })),
+  sipTrunkTransport: Type.Union([Type.Literal('udp')]),
+  sipTrunkUser: Type.Optional(Type.String({ minLength: 1 })),
+  sipTrunkPassword: Type.Optional(Type.String({ minLength: 1 })),
+  sipFromDomain: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.-]+$' })),
+  sipAgentDomain: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.-]+(:\\d+)?$' })),
+  sipDefaultCallerId: Type.String({ pattern: '^(\\+?[0-9]{3,15}|anonymous)$' }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -75,7 +88,43 @@ export const SETTINGS: readonly Setting[] = [
     kind: 'integer',
     default: String(Math.max(0, Math.min(2, os.availableParallelism() - 1))),
   },
+  { env: 'SIP_BIND_ADDRESS', key: 'sipBindAddress', kind: 'string', default: '127.0.0.1' },
+  { env: 'SIP_PORT', key: 'sipPort', kind: 'integer', default: '5080' },
+  { env: 'SIP_MEDIA_ADDRESS', key: 'sipMediaAddress', kind: 'string' },
+  { env: 'SIP_TRUNK_DOMAIN', key: 'sipTrunkDomain', kind: 'string' },
+  { env: 'SIP_OUTBOUND_PROXY', key: 'sipOutboundProxy', kind: 'string' },
+  { env: 'SIP_TRUNK_TRANSPORT', key: 'sipTrunkTransport', kind: 'string', default: 'udp' },
+  { env: 'SIP_TRUNK_USER', key: 'sipTrunkUser', kind: 'string' },
+  { env: 'SIP_TRUNK_PASSWORD', key: 'sipTrunkPassword', kind: 'string' },
+  { env: 'SIP_FROM_DOMAIN', key: 'sipFromDomain', kind: 'string' },
+  { env: 'SIP_AGENT_DOMAIN', key: 'sipAgentDomain', kind: 'string' },
+  { env: 'SIP_DEFAULT_CALLER_ID', key: 'sipDefaultCallerId', kind: 'string', default: 'anonymous' },
 ];
+
+/** What only makes sense together: the SIP carrier's trunk, its credentials, and its first hop. */
+function sipProblems(raw: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  if (raw.carrier === 'sip' && raw.sipTrunkDomain === undefined) {
+    problems.push('SIP_TRUNK_DOMAIN is required with OUTDIAL_CARRIER=sip (the host numbers are dialled at)');
+  }
+  if ((raw.sipTrunkUser === undefined) !== (raw.sipTrunkPassword === undefined)) {
+    problems.push('SIP_TRUNK_USER and SIP_TRUNK_PASSWORD go together: set both or neither');
+  }
+  // The SIP stack takes a request for its own host as addressed to itself, so the first hop
+  // must be another address than the one Outdial binds.
+  const firstHop =
+    typeof raw.sipOutboundProxy === 'string'
+      ? /^sip:([^:;]+)/.exec(raw.sipOutboundProxy)?.[1]
+      : typeof raw.sipTrunkDomain === 'string'
+        ? raw.sipTrunkDomain.split(':')[0]
+        : undefined;
+  if (raw.carrier === 'sip' && firstHop !== undefined && firstHop === raw.sipBindAddress) {
+    problems.push(
+      `SIP_BIND_ADDRESS (${firstHop}) must differ from the trunk's or outbound proxy's host: on one machine bind Outdial to another loopback address (e.g. 127.0.0.2)`,
+    );
+  }
+  return problems;
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -112,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (typeof ring[0] === 'number' && typeof ring[1] === 'number' && ring[0] > ring[1]) {
     problems.push(`SIMULATED_RING_MIN_MS (${ring[0]}) must not exceed SIMULATED_RING_MAX_MS (${ring[1]})`);
   }
+  problems.push(...sipProblems(raw));
   if (problems.length > 0) throw new ConfigError(problems);
   const config = raw as Config;
   config.dataDir = path.resolve(config.dataDir);

@@ -11,6 +11,7 @@ import { RealTimeScheduler } from './engine/scheduler.js';
 import { REALISTIC_DAY, realisticCallees, SimulatedCarrier } from './engine/simulated-carrier.js';
 import { EngineHost } from './services/engine/engine-host.js';
 import { createLogger } from './http/logging.js';
+import { startSipCarrier, type RunningSipCarrier } from './telephony/sip/start-sip-carrier.js';
 
 /** The address asked for is taken by another process (said in one line, not a stack trace). */
 export class PortInUseError extends Error {}
@@ -40,11 +41,18 @@ export function simulatedCallees(config: Config) {
 
 /**
  * The dialer engine of this process, on real time. The carrier is the built-in simulated one
- * (OUTDIAL_CARRIER=simulated, the only one so far), seeded by SIMULATED_CARRIER_SEED.
+ * (OUTDIAL_CARRIER=simulated, seeded by SIMULATED_CARRIER_SEED) or SIP through a trunk
+ * (OUTDIAL_CARRIER=sip, docs/telephony.md).
  */
-function startEngine(config: Config, deps: ServiceDeps, scheduler: RealTimeScheduler, logger: pino.Logger) {
+async function startEngine(
+  config: Config,
+  deps: ServiceDeps,
+  scheduler: RealTimeScheduler,
+  logger: pino.Logger,
+): Promise<{ engine: EngineHost; sip: RunningSipCarrier | null }> {
   const random = new Random(config.carrierSeed);
-  const carrier = new SimulatedCarrier(scheduler, random.fork(), simulatedCallees(config));
+  const sip = config.carrier === 'sip' ? await startSipCarrier(config, scheduler, logger) : null;
+  const carrier = sip?.carrier ?? new SimulatedCarrier(scheduler, random.fork(), simulatedCallees(config));
   const engine = new EngineHost(deps, {
     scheduler,
     carrier,
@@ -56,7 +64,7 @@ function startEngine(config: Config, deps: ServiceDeps, scheduler: RealTimeSched
   deps.engine = engine;
   engine.start();
   logger.info({ node: engine.nodeId, carrier: config.carrier }, 'dialer engine started');
-  return engine;
+  return { engine, sip };
 }
 
 /**
@@ -97,7 +105,8 @@ export async function serve(
   }
   imports.start();
   const scheduler = new RealTimeScheduler();
-  const engine = config.engine === 'on' ? startEngine(config, deps, scheduler, logger) : null;
+  const started = config.engine === 'on' ? await startEngine(config, deps, scheduler, logger) : null;
+  const engine = started?.engine ?? null;
   logger.info({ url, database: handle.kind }, 'Outdial is serving');
 
   let stopping: Promise<void> | undefined;
@@ -112,6 +121,7 @@ export async function serve(
       await app.close();
       // Live calls get most of the shutdown time to finish; claims and agents pass to other processes.
       await engine?.stop(Math.max(0, config.shutdownTimeoutMs - 2000));
+      await started?.sip?.stop();
       scheduler.cancelAll();
       await imports.stop();
       await handle.close();

@@ -23,6 +23,14 @@ export type CallEvent =
   /** The far end hung up (after an answer). */
   | { type: 'ended'; callId: string };
 
+/** What became of an agent's device, for carriers that hold a standing connection to it. */
+export interface AgentDeviceEvent {
+  type: 'device_lost';
+  extension: string;
+  /** Shown as the agent's pause reason: `phone_unreachable` (never connected) or `phone_hung_up`. */
+  reason: 'phone_unreachable' | 'phone_hung_up';
+}
+
 export interface Carrier {
   placeCall(request: PlaceCallRequest): void;
   /** Connects an answered call to an agent's device. */
@@ -30,4 +38,13 @@ export interface Carrier {
   /** Ends a call from our side (after wrap-up decisions, abandons, or stop). */
   hangup(callId: string): void;
   onEvent(listener: (event: CallEvent) => void): void;
+  /**
+   * The agent is ready on this process (login, adoption, resume): a carrier that keeps each
+   * agent's phone connected between calls connects it now, if it is not already. Idempotent.
+   */
+  agentReady?(agentExtension: string): void;
+  /** The agent left this process (logout, or handed to another process): drop that connection. */
+  agentGone?(agentExtension: string): void;
+  /** The agent's device dropped or could not be reached: the engine pauses the agent. */
+  onAgentDevice?(listener: (event: AgentDeviceEvent) => void): void;
 }

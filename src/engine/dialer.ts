@@ -1,7 +1,7 @@
 import type { CallOutcome } from '../db/schema.js';
 import { conflict } from '../domain/errors.js';
 import { AgentPool, type AgentSeat, type AgentState } from './agents.js';
-import type { CallEvent, Carrier } from './carrier.js';
+import type { AgentDeviceEvent, CallEvent, Carrier } from './carrier.js';
 import {
   agentlessLaunches,
   DialStatistics,
@@ -172,6 +172,7 @@ export class Dialer {
     });
     this.journal = o.journal ?? nullJournal;
     o.carrier.onEvent((e) => this.onCarrierEvent(e));
+    o.carrier.onAgentDevice?.((e) => this.onAgentDevice(e));
   }
 
   get mode(): DialingMode {
@@ -271,6 +272,7 @@ export class Dialer {
   addAgent(seat: AgentSeat, pausedFor: string | null = null): void {
     const now = this.o.scheduler.nowMs();
     this.pool.add(seat);
+    if (seat.extension !== null) this.o.carrier.agentReady?.(seat.extension);
     if (seat.state === 'logged_out') this.move(seat, 'available', now);
     if (pausedFor !== null && seat.state === 'available') {
       seat.pauseReason = pausedFor;
@@ -298,6 +300,7 @@ export class Dialer {
     const now = this.o.scheduler.nowMs();
     seat.pendingPause = null;
     if (seat.state === 'paused') {
+      if (seat.extension !== null) this.o.carrier.agentReady?.(seat.extension);
       seat.pauseReason = null;
       this.move(seat, 'available', now);
       this.afterAgentFree(seat, now);
@@ -312,11 +315,20 @@ export class Dialer {
     }
     this.move(seat, 'logged_out', this.o.scheduler.nowMs());
     this.pool.seats.delete(seat.id);
+    if (seat.extension !== null) this.o.carrier.agentGone?.(seat.extension);
   }
 
   /** The engine process lost this agent (another process owns it now): forget it without a state change. */
   forgetAgent(seat: AgentSeat): void {
     this.pool.seats.delete(seat.id);
+    if (seat.extension !== null) this.o.carrier.agentGone?.(seat.extension);
+  }
+
+  /** An agent whose phone dropped takes no more calls: paused (after the call, if on one) with the reason. */
+  private onAgentDevice(e: AgentDeviceEvent): void {
+    for (const seat of this.pool.seats.values()) {
+      if (seat.extension === e.extension) this.pauseAgent(seat, e.reason);
+    }
   }
 
   /** The agent ends a conversation from the desk. */

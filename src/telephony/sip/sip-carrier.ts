@@ -1,0 +1,387 @@
+import type { AgentDeviceEvent, CallEvent, Carrier, PlaceCallRequest } from '../../engine/carrier.js';
+import type { Scheduler, TimerId } from '../../engine/scheduler.js';
+import type { MediaParking, ParkedMedia } from './media-park.js';
+import { SdpOrigin } from './sdp.js';
+import type { Dialog, DigestCredentials, InviteResult, PendingInvite, SipUserAgent } from './user-agent.js';
+
+/** Where and how calls leave for the public network. */
+export interface TrunkSettings {
+  /** Host (and port) in the Request-URI: `sip:<number>@<domain>`. */
+  domain: string;
+  /** First hop for every call (Kamailio, or the provider's proxy), as a SIP URI; none: straight to `domain`. */
+  outboundProxy: string | null;
+  credentials: DigestCredentials | null;
+  /** Domain in the From header (the caller id's host part). */
+  fromDomain: string;
+  /** Caller id when the campaign sets none. */
+  defaultCallerId: string;
+}
+
+export interface SipCarrierOptions {
+  ua: SipUserAgent;
+  trunk: TrunkSettings;
+  /** Agents' phones are `sip:<extension>@<agentDomain>`, reached through the trunk's outbound proxy. */
+  agentDomain: string | null;
+  scheduler: Scheduler;
+  media: MediaParking;
+  onError?: (error: unknown, where: string) => void;
+  /** The trunk refused our credentials: a configuration problem, not the callee's. */
+  onTrunkAuthRejected?: (status: number) => void;
+}
+
+interface SipCall {
+  request: PlaceCallRequest;
+  media: ParkedMedia | null;
+  origin: SdpOrigin;
+  /** The agent leg this call is joined to (or being joined to). */
+  agent: AgentLeg | null;
+  invite: PendingInvite | null;
+  dialog: Dialog | null;
+  ringTimer: TimerId | null;
+  ringing: boolean;
+  /** Why the INVITE was cancelled, if it was: the ring timeout (no answer) or our hang-up. */
+  cancelledBy: 'timeout' | 'hangup' | null;
+  hungUp: boolean;
+}
+
+/**
+ * An agent's standing ("nailed-up") leg: the agent's phone called once and kept connected, its
+ * media parked on a local port between calls (the agent hears silence), joined to each answered
+ * customer by re-INVITEs (RFC 3725 third-party call control).
+ */
+interface AgentLeg {
+  extension: string;
+  media: ParkedMedia | null;
+  origin: SdpOrigin;
+  dialog: Dialog | null;
+  invite: PendingInvite | null;
+  state: 'connecting' | 'up' | 'gone';
+  /** The customer call joined to this leg, if any. */
+  call: SipCall | null;
+  /** Joins and re-parks of this leg, one at a time. */
+  work: Promise<void>;
+}
+
+/** Whether the leg was dropped while we awaited something (logout, or its phone hung up). */
+function gone(leg: AgentLeg): boolean {
+  return leg.state === 'gone';
+}
+
+/**
+ * The engine's Carrier over SIP: each call is an INVITE through the trunk with its media parked
+ * on a local port; SIP answers are mapped onto the engine's outcomes (docs/telephony.md has the
+ * table). It decides nothing about whom to call: it places, bridges and hangs up what the engine
+ * says.
+ */
+export class SipCarrier implements Carrier {
+  private listeners: ((event: CallEvent) => void)[] = [];
+  private calls = new Map<string, SipCall>();
+  private agents = new Map<string, AgentLeg>();
+  private agentListeners: ((event: AgentDeviceEvent) => void)[] = [];
+
+  constructor(private readonly o: SipCarrierOptions) {}
+
+  onAgentDevice(listener: (event: AgentDeviceEvent) => void): void {
+    this.agentListeners.push(listener);
+  }
+
+  /** Agents whose phone is connected now. */
+  get agentLegsUp(): number {
+    return [...this.agents.values()].filter((a) => a.state === 'up').length;
+  }
+
+  agentLegState(extension: string): 'connecting' | 'up' | null {
+    const leg = this.agents.get(extension);
+    return leg && leg.state !== 'gone' ? leg.state : null;
+  }
+
+  onEvent(listener: (event: CallEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  get liveCalls(): number {
+    return this.calls.size;
+  }
+
+  private emit(event: CallEvent): void {
+    for (const l of this.listeners) l(event);
+  }
+
+  placeCall(request: PlaceCallRequest): void {
+    const call: SipCall = {
+      request,
+      media: null,
+      origin: new SdpOrigin(Date.now()),
+      agent: null,
+      invite: null,
+      dialog: null,
+      ringTimer: null,
+      ringing: false,
+      cancelledBy: null,
+      hungUp: false,
+    };
+    this.calls.set(request.callId, call);
+    this.o.media.open().then(
+      (media) => this.invite(call, media),
+      (error: unknown) => {
+        this.o.onError?.(error, 'media port');
+        this.finish(call, { type: 'failed', callId: request.callId, reason: 'media_unavailable' });
+      },
+    );
+  }
+
+  private invite(call: SipCall, media: ParkedMedia): void {
+    call.media = media;
+    if (call.hungUp) return this.release(call);
+    const { trunk } = this.o;
+    const callerId = call.request.callerId ?? trunk.defaultCallerId;
+    const invite = this.o.ua.invite({
+      to: `sip:${call.request.to}@${trunk.domain}`,
+      from: { uri: `sip:${callerId}@${trunk.fromDomain}` },
+      ...(trunk.outboundProxy ? { outboundProxy: trunk.outboundProxy } : {}),
+      ...(trunk.credentials ? { credentials: trunk.credentials } : {}),
+      offer: call.origin.first(media),
+      onProvisional: (response) => {
+        if (call.ringing || call.hungUp) return;
+        if (response.status === 180 || response.status === 183) {
+          call.ringing = true;
+          this.emit({ type: 'ringing', callId: call.request.callId });
+        }
+      },
+    });
+    call.invite = invite;
+    call.ringTimer = this.o.scheduler.after(call.request.ringTimeoutMs, () => {
+      call.ringTimer = null;
+      if (call.dialog || call.cancelledBy) return;
+      call.cancelledBy = 'timeout';
+      invite.cancel();
+    });
+    invite.result.then(
+      (result) => this.settled(call, result),
+      (error: unknown) => {
+        this.o.onError?.(error, 'invite');
+        this.finish(call, { type: 'failed', callId: call.request.callId, reason: 'sip_error' });
+      },
+    );
+  }
+
+  private settled(call: SipCall, result: InviteResult): void {
+    const callId = call.request.callId;
+    if (call.ringTimer !== null) this.o.scheduler.cancel(call.ringTimer);
+    call.ringTimer = null;
+    if (result.kind === 'answered') {
+      call.dialog = result.dialog;
+      if (call.hungUp || call.cancelledBy) {
+        void result.dialog.bye();
+        return this.release(call);
+      }
+      result.dialog.onBye = () => this.finish(call, { type: 'ended', callId });
+      result.dialog.onReinvite = () => (call.media ? call.origin.next(call.media) : null);
+      this.emit({ type: 'answered', callId, by: 'person' });
+      return;
+    }
+    if (call.hungUp) return this.release(call);
+    if (result.authRejected) this.o.onTrunkAuthRejected?.(result.status);
+    this.finish(call, this.outcomeOf(call, result, callId));
+  }
+
+  private outcomeOf(
+    call: SipCall,
+    result: Extract<InviteResult, { kind: 'rejected' }>,
+    callId: string,
+  ): CallEvent {
+    if (result.authRejected) {
+      return { type: 'failed', callId, reason: `sip:${result.status} trunk_credentials_rejected` };
+    }
+    switch (result.status) {
+      case 486:
+      case 600:
+        return { type: 'busy', callId };
+      case 404:
+      case 484:
+      case 604:
+        return { type: 'invalid_number', callId };
+      case 408:
+      case 480:
+        return { type: 'no_answer', callId };
+      case 487:
+        if (call.cancelledBy === 'timeout') return { type: 'no_answer', callId };
+        return { type: 'failed', callId, reason: 'sip:487' };
+      default:
+        return { type: 'failed', callId, reason: `sip:${result.status}` };
+    }
+  }
+
+  /**
+   * Connects an answered call to an agent's standing leg: the agent's phone is re-INVITEd without
+   * SDP, its offer goes to the customer in a re-INVITE, and the customer's answer back in the
+   * agent's ACK. With no agent (null, agentless), the call stays on its parked media.
+   */
+  bridge(callId: string, agentExtension: string | null): void {
+    const call = this.calls.get(callId);
+    if (!call?.dialog || agentExtension === null) return;
+    const leg = this.agents.get(agentExtension);
+    if (!leg || leg.state !== 'up' || !leg.dialog) {
+      // The engine only routes to agents whose phone is up; one that dropped this instant ends the call.
+      this.hangup(callId);
+      this.emit({ type: 'ended', callId });
+      return;
+    }
+    call.agent = leg;
+    leg.call = call;
+    this.onLeg(leg, () => this.join(leg, call));
+  }
+
+  private onLeg(leg: AgentLeg, work: () => Promise<void>): void {
+    leg.work = leg.work
+      .then(work)
+      .catch((error: unknown) => this.o.onError?.(error, `agent ${leg.extension}`));
+  }
+
+  private async join(leg: AgentLeg, call: SipCall): Promise<void> {
+    const agentDialog = leg.dialog;
+    const customer = call.dialog;
+    if (!agentDialog || !customer || leg.call !== call || call.hungUp) return;
+    const agentSide = await agentDialog.reinvite(null);
+    const agentOffer = agentSide.response.content;
+    if (agentSide.response.status >= 300 || !agentOffer) {
+      agentSide.ack(null);
+      throw new Error(`agent ${leg.extension} refused the join: ${agentSide.response.status}`);
+    }
+    if (leg.call !== call || call.hungUp || customer.ended) {
+      // The customer left meanwhile: the agent's offer is answered with our parked media.
+      agentSide.ack(leg.media ? leg.origin.next(leg.media) : null);
+      return;
+    }
+    const customerSide = await customer.reinvite(call.origin.adopt(agentOffer));
+    customerSide.ack(null);
+    const customerAnswer = customerSide.response.content;
+    if (customerSide.response.status >= 300 || !customerAnswer) {
+      agentSide.ack(leg.media ? leg.origin.next(leg.media) : null);
+      throw new Error(`customer refused the join: ${customerSide.response.status}`);
+    }
+    agentSide.ack(leg.origin.adopt(customerAnswer));
+  }
+
+  /** The customer is gone: the agent's phone goes back to parked media (silence) for the next call. */
+  private park(leg: AgentLeg): void {
+    leg.call = null;
+    this.onLeg(leg, async () => {
+      if (leg.state !== 'up' || !leg.dialog || !leg.media || leg.call) return;
+      const result = await leg.dialog.reinvite(leg.origin.next(leg.media));
+      result.ack(null);
+    });
+  }
+
+  agentReady(extension: string): void {
+    const existing = this.agents.get(extension);
+    if (existing && existing.state !== 'gone') return;
+    const leg: AgentLeg = {
+      extension,
+      media: null,
+      origin: new SdpOrigin(Date.now()),
+      dialog: null,
+      invite: null,
+      state: 'connecting',
+      call: null,
+      work: Promise.resolve(),
+    };
+    this.agents.set(extension, leg);
+    void this.connectAgent(leg).catch((error: unknown) => {
+      this.o.onError?.(error, `agent ${extension}`);
+      this.agentLost(leg, 'phone_unreachable');
+    });
+  }
+
+  private async connectAgent(leg: AgentLeg): Promise<void> {
+    const { trunk, agentDomain } = this.o;
+    if (!agentDomain) throw new Error("no SIP domain for agents' phones (SIP_AGENT_DOMAIN)");
+    leg.media = await this.o.media.open();
+    if (gone(leg)) return this.dropLegMedia(leg);
+    leg.invite = this.o.ua.invite({
+      to: `sip:${leg.extension}@${agentDomain}`,
+      from: { uri: `sip:outdial@${agentDomain}`, name: 'Outdial' },
+      ...(trunk.outboundProxy ? { outboundProxy: trunk.outboundProxy } : {}),
+      offer: leg.origin.first(leg.media),
+    });
+    const result = await leg.invite.result;
+    leg.invite = null;
+    if (result.kind !== 'answered') return this.agentLost(leg, 'phone_unreachable');
+    if (gone(leg)) {
+      void result.dialog.bye();
+      return this.dropLegMedia(leg);
+    }
+    leg.dialog = result.dialog;
+    leg.state = 'up';
+    result.dialog.onReinvite = () => (leg.media ? leg.origin.next(leg.media) : null);
+    result.dialog.onBye = () => this.agentLost(leg, 'phone_hung_up');
+  }
+
+  agentGone(extension: string): void {
+    const leg = this.agents.get(extension);
+    if (!leg) return;
+    this.agents.delete(extension);
+    leg.state = 'gone';
+    leg.invite?.cancel();
+    if (leg.dialog) void leg.dialog.bye();
+    this.dropLegMedia(leg);
+  }
+
+  private agentLost(leg: AgentLeg, reason: AgentDeviceEvent['reason']): void {
+    if (leg.state === 'gone') return;
+    leg.state = 'gone';
+    if (this.agents.get(leg.extension) === leg) this.agents.delete(leg.extension);
+    this.dropLegMedia(leg);
+    const call = leg.call;
+    leg.call = null;
+    if (call && this.calls.has(call.request.callId)) {
+      // The conversation cannot go on without the agent: the customer is hung up and the call ends.
+      call.agent = null;
+      this.hangup(call.request.callId);
+      this.emit({ type: 'ended', callId: call.request.callId });
+    }
+    for (const l of this.agentListeners) l({ type: 'device_lost', extension: leg.extension, reason });
+  }
+
+  private dropLegMedia(leg: AgentLeg): void {
+    leg.media?.close();
+    leg.media = null;
+  }
+
+  hangup(callId: string): void {
+    const call = this.calls.get(callId);
+    if (!call || call.hungUp) return;
+    call.hungUp = true;
+    if (call.ringTimer !== null) this.o.scheduler.cancel(call.ringTimer);
+    call.ringTimer = null;
+    if (call.dialog) {
+      const dialog = call.dialog;
+      this.release(call);
+      void dialog.bye();
+      return;
+    }
+    if (call.invite) {
+      call.cancelledBy ??= 'hangup';
+      call.invite.cancel();
+    }
+    // The INVITE's end (487, or a 2xx that crossed the CANCEL and gets a BYE) releases the call.
+    if (!call.invite) this.release(call);
+  }
+
+  private finish(call: SipCall, event: CallEvent): void {
+    if (!this.calls.has(call.request.callId)) return;
+    this.release(call);
+    this.emit(event);
+  }
+
+  private release(call: SipCall): void {
+    const leg = call.agent;
+    call.agent = null;
+    if (leg && leg.call === call) this.park(leg);
+    if (call.ringTimer !== null) this.o.scheduler.cancel(call.ringTimer);
+    call.ringTimer = null;
+    call.media?.close();
+    call.media = null;
+    this.calls.delete(call.request.callId);
+  }
+}

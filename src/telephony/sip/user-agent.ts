@@ -1,0 +1,414 @@
+import { randomBytes } from 'node:crypto';
+import dgram from 'node:dgram';
+import * as sip from 'sip';
+import type { NameAddr, SipMessage, SipRequest, SipResponse, SipStack } from 'sip';
+import { signRequest } from 'sip/digest.js';
+
+/** Digest credentials for a SIP trunk or proxy that challenges our requests. */
+export interface DigestCredentials {
+  user: string;
+  password: string;
+}
+
+export interface UserAgentOptions {
+  /** Local address and UDP port the SIP stack binds (and puts in Via and Contact). */
+  address: string;
+  port: number;
+  /** Called for a request outside any dialog we know (default: answered 481 / 405). */
+  onStrayRequest?: (request: SipRequest) => SipResponse | null;
+  onError?: (error: unknown) => void;
+  /** Every message sent and received, for tracing signalling (LOG_LEVEL=trace). */
+  trace?: (direction: 'send' | 'recv', message: SipMessage) => void;
+}
+
+/** One established dialog (RFC 3261 §12) from our side: enough to send BYE and re-INVITEs. */
+export class Dialog {
+  localSeq: number;
+  /** The far end hung up (BYE) or we did: no further in-dialog requests. */
+  ended = false;
+  onBye: (() => void) | null = null;
+  /** An offer in a re-INVITE from the far end; answer with our SDP (or null to refuse with 488). */
+  onReinvite: ((offer: string | undefined) => string | null) | null = null;
+  private reinviting: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly ua: SipUserAgent,
+    readonly callId: string,
+    readonly local: NameAddr,
+    readonly remote: NameAddr,
+    readonly remoteTarget: string,
+    readonly routeSet: NameAddr[],
+    seq: number,
+  ) {
+    this.localSeq = seq;
+  }
+
+  /** Builds an in-dialog request with our next CSeq. */
+  request(method: string, content?: string): SipRequest {
+    this.localSeq += 1;
+    return {
+      method,
+      uri: this.remoteTarget,
+      headers: {
+        to: this.remote,
+        from: this.local,
+        'call-id': this.callId,
+        cseq: { method, seq: this.localSeq },
+        contact: [{ uri: this.ua.contactUri, params: {} }],
+        route: this.routeSet.map((r) => ({ ...r, params: { ...r.params } })),
+        'max-forwards': 70,
+        ...(content ? { 'content-type': 'application/sdp' } : {}),
+      },
+      ...(content ? { content } : {}),
+    };
+  }
+
+  /** Ends the dialog with BYE; resolves with the final status (408 when unanswered). */
+  bye(): Promise<number> {
+    if (this.ended) return Promise.resolve(200);
+    this.ended = true;
+    this.ua.forget(this);
+    return this.ua.transact(this.request('BYE')).then((r) => r.status);
+  }
+
+  /**
+   * Sends a re-INVITE with `offer` (or none: the far end offers in its 2xx). Re-INVITEs on one
+   * dialog go one at a time. The caller ACKs a 2xx with `ack(answer)` (the answer to an offer in
+   * the 2xx, which may come from another leg: third-party call control); other answers need none.
+   */
+  reinvite(offer: string | null): Promise<{ response: SipResponse; ack: (answer: string | null) => void }> {
+    const run = this.reinviting.then(async () => {
+      const request = this.request('INVITE', offer ?? undefined);
+      const response = await this.ua.transact(request);
+      let acked = false;
+      const ack = (answer: string | null) => {
+        if (acked || response.status < 200 || response.status >= 300) return;
+        acked = true;
+        this.ua.sendAck(this, request.headers.cseq.seq, answer);
+      };
+      return { response, ack };
+    });
+    this.reinviting = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+}
+
+/** What became of an INVITE we sent. */
+export type InviteResult =
+  | { kind: 'answered'; dialog: Dialog; response: SipResponse }
+  | { kind: 'rejected'; status: number; reason: string; authRejected: boolean };
+
+export interface InviteRequest {
+  to: string;
+  from: { uri: string; name?: string };
+  /** First hop (loose route) for the dialog-creating request: the outbound proxy. */
+  outboundProxy?: string;
+  offer?: string;
+  credentials?: DigestCredentials;
+  onProvisional?: (response: SipResponse) => void;
+  /** Body for the ACK of the 2xx (third-party call control: the answer to the 2xx's offer). */
+  ackBody?: (response: SipResponse) => string | null;
+}
+
+/** An INVITE under way: cancel it while it rings, or wait for how it ends. */
+export interface PendingInvite {
+  readonly callId: string;
+  readonly result: Promise<InviteResult>;
+  /** Sends CANCEL (once a provisional answer makes it allowed); a 2xx that crosses it is hung up. */
+  cancel(): void;
+}
+
+/** The proxy's URI with `;lr`: without it the stack would strict-route (rewrite the Request-URI). */
+function looseRoute(uri: string): string {
+  return /;lr\b/.test(uri) ? uri : `${uri};lr`;
+}
+
+function token(bytes = 8): string {
+  return randomBytes(bytes).toString('hex');
+}
+
+/**
+ * A SIP user agent over the `sip` package's transaction layer (which does retransmission and
+ * transaction matching): it creates dialogs by INVITE (with digest authentication, CANCEL, ACK of
+ * the 2xx), sends in-dialog BYE and re-INVITEs, and answers the far end's BYE, re-INVITE and
+ * OPTIONS. It decides nothing about whom to call.
+ */
+export class SipUserAgent {
+  readonly contactUri: string;
+  private readonly stack: SipStack;
+  private readonly dialogs = new Map<string, Dialog>();
+  private inFlight = 0;
+  private stopped = false;
+
+  private constructor(private readonly o: UserAgentOptions) {
+    this.contactUri = `sip:outdial@${o.address}:${o.port}`;
+    this.stack = sip.create(
+      {
+        address: o.address,
+        port: o.port,
+        udp: true,
+        tcp: false,
+        logger: {
+          error: (e) => o.onError?.(e),
+          ...(o.trace ? { send: (m) => o.trace!('send', m), recv: (m) => o.trace!('recv', m) } : {}),
+        },
+      },
+      (request) => this.onRequest(request),
+    );
+  }
+
+  /** Binds the SIP port; fails with a clear error when it cannot (the stack would crash later). */
+  static async start(options: UserAgentOptions): Promise<SipUserAgent> {
+    await new Promise<void>((resolve, reject) => {
+      const probe = dgram.createSocket('udp4');
+      probe.once('error', (error) => {
+        probe.close();
+        reject(new Error(`cannot bind SIP on udp:${options.address}:${options.port}: ${error.message}`));
+      });
+      probe.bind(options.port, options.address, () => probe.close(() => resolve()));
+    });
+    return new SipUserAgent(options);
+  }
+
+  get dialogCount(): number {
+    return this.dialogs.size;
+  }
+
+  /**
+   * Stops the stack once requests under way (BYEs of a shutdown) are answered, or after
+   * `graceMs`; later sends are dropped rather than thrown from a closed socket.
+   */
+  async stop(graceMs = 2000): Promise<void> {
+    if (this.stopped) return;
+    const deadline = Date.now() + graceMs;
+    while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    this.stopped = true;
+    this.stack.destroy();
+  }
+
+  forget(dialog: Dialog): void {
+    if (this.dialogs.get(dialog.callId) === dialog) this.dialogs.delete(dialog.callId);
+  }
+
+  /** Sends a request outside the INVITE flow and resolves with its final response. */
+  transact(request: SipRequest): Promise<SipResponse> {
+    if (this.stopped) return Promise.resolve(sip.makeResponse(request, 503, 'Stopped'));
+    this.inFlight += 1;
+    return new Promise<SipResponse>((resolve) => {
+      this.stack.send(request, (response) => {
+        if (response.status >= 200) resolve(response);
+      });
+    }).finally(() => (this.inFlight -= 1));
+  }
+
+  sendAck(dialog: Dialog, seq: number, body: string | null): void {
+    if (this.stopped) return;
+    const ack: SipRequest = {
+      method: 'ACK',
+      uri: dialog.remoteTarget,
+      headers: {
+        to: dialog.remote,
+        from: dialog.local,
+        'call-id': dialog.callId,
+        cseq: { method: 'ACK', seq },
+        route: dialog.routeSet.map((r) => ({ ...r, params: { ...r.params } })),
+        'max-forwards': 70,
+        via: [],
+        ...(body ? { 'content-type': 'application/sdp' } : {}),
+      },
+      ...(body ? { content: body } : {}),
+    };
+    this.stack.send(ack);
+  }
+
+  invite(r: InviteRequest): PendingInvite {
+    const callId = `${token(12)}@${this.o.address}`;
+    const local: NameAddr = {
+      uri: r.from.uri,
+      params: { tag: token() },
+      ...(r.from.name ? { name: r.from.name } : {}),
+    };
+    let seq = 1;
+    let current: SipRequest | null = null;
+    let provisional = false;
+    let cancelWanted = false;
+    let cancelled = false;
+    let settled = false;
+
+    const build = (): SipRequest => ({
+      method: 'INVITE',
+      uri: r.to,
+      headers: {
+        to: { uri: r.to, params: {} },
+        from: local,
+        'call-id': callId,
+        cseq: { method: 'INVITE', seq },
+        contact: [{ uri: this.contactUri, params: {} }],
+        ...(r.outboundProxy ? { route: [{ uri: looseRoute(r.outboundProxy), params: {} }] } : {}),
+        'max-forwards': 70,
+        'user-agent': 'Outdial',
+        ...(r.offer ? { 'content-type': 'application/sdp' } : {}),
+      },
+      ...(r.offer ? { content: r.offer } : {}),
+    });
+
+    const sendCancel = () => {
+      if (cancelled || !current?.headers.via?.[0]) return;
+      cancelled = true;
+      const invite = current;
+      const cancel: SipRequest = {
+        method: 'CANCEL',
+        uri: invite.uri,
+        headers: {
+          to: invite.headers.to,
+          from: invite.headers.from,
+          'call-id': callId,
+          cseq: { method: 'CANCEL', seq: invite.headers.cseq.seq },
+          via: [invite.headers.via![0]!],
+          ...(invite.headers.route ? { route: invite.headers.route } : {}),
+          'max-forwards': 70,
+        },
+      };
+      this.stack.send(cancel, () => undefined);
+    };
+
+    const result = new Promise<InviteResult>((resolve) => {
+      let auth: ReturnType<typeof signRequest> = null;
+      let challenged = false;
+      const attempt = (challenge?: SipResponse) => {
+        if (this.stopped) {
+          settled = true;
+          resolve({ kind: 'rejected', status: 503, reason: 'Stopped', authRejected: false });
+          return;
+        }
+        const request = build();
+        if (challenge && r.credentials) auth = signRequest(auth, request, challenge, r.credentials);
+        current = request;
+        provisional = false;
+        this.stack.send(request, (response) => {
+          if (settled) {
+            // A retransmitted 2xx: the transaction layer passes it up; ACK it again.
+            const d = this.dialogs.get(callId);
+            if (d && response.status >= 200 && response.status < 300) {
+              this.sendAck(d, request.headers.cseq.seq, r.ackBody?.(response) ?? null);
+            }
+            return;
+          }
+          if (response.status < 200) {
+            if (response.status > 100) {
+              provisional = true;
+              r.onProvisional?.(response);
+            } else provisional = true;
+            if (cancelWanted) sendCancel();
+            return;
+          }
+          if (response.status < 300) {
+            settled = true;
+            const dialog = this.dialogFrom(request, response, local);
+            this.dialogs.set(callId, dialog);
+            this.sendAck(dialog, request.headers.cseq.seq, r.ackBody?.(response) ?? null);
+            if (cancelWanted) {
+              void dialog.bye();
+              resolve({ kind: 'rejected', status: 487, reason: 'Request Terminated', authRejected: false });
+              return;
+            }
+            resolve({ kind: 'answered', dialog, response });
+            return;
+          }
+          if (
+            (response.status === 401 || response.status === 407) &&
+            r.credentials &&
+            !challenged &&
+            !cancelWanted
+          ) {
+            challenged = true;
+            seq += 1;
+            attempt(response);
+            return;
+          }
+          settled = true;
+          resolve({
+            kind: 'rejected',
+            status: response.status,
+            reason: response.reason,
+            authRejected:
+              response.status === 401 || response.status === 407 || (challenged && response.status === 403),
+          });
+        });
+      };
+      attempt();
+    });
+
+    return {
+      callId,
+      result,
+      cancel: () => {
+        if (settled || cancelWanted) return;
+        cancelWanted = true;
+        if (provisional) sendCancel();
+      },
+    };
+  }
+
+  private dialogFrom(request: SipRequest, response: SipResponse, local: NameAddr): Dialog {
+    const contact = Array.isArray(response.headers.contact) ? response.headers.contact[0]?.uri : undefined;
+    const routeSet = [...(response.headers['record-route'] ?? [])].reverse();
+    return new Dialog(
+      this,
+      request.headers['call-id'],
+      local,
+      response.headers.to,
+      contact ?? request.uri,
+      routeSet,
+      request.headers.cseq.seq,
+    );
+  }
+
+  private onRequest(request: SipRequest): void {
+    const dialog = this.dialogs.get(request.headers['call-id']);
+    if (request.method === 'ACK') return;
+    if (request.method === 'OPTIONS') {
+      this.stack.send(sip.makeResponse(request, 200, 'OK'));
+      return;
+    }
+    if (!dialog) {
+      const answer =
+        this.o.onStrayRequest?.(request) ?? sip.makeResponse(request, 481, 'Call/Transaction Does Not Exist');
+      if (answer) this.stack.send(answer);
+      return;
+    }
+    switch (request.method) {
+      case 'BYE':
+        this.stack.send(sip.makeResponse(request, 200, 'OK'));
+        if (!dialog.ended) {
+          dialog.ended = true;
+          this.forget(dialog);
+          dialog.onBye?.();
+        }
+        return;
+      case 'INVITE': {
+        const sdp = dialog.onReinvite?.(request.content) ?? null;
+        if (sdp === null) {
+          this.stack.send(sip.makeResponse(request, 488, 'Not Acceptable Here'));
+          return;
+        }
+        const ok = sip.makeResponse(request, 200, 'OK');
+        ok.headers.contact = [{ uri: this.contactUri, params: {} }];
+        ok.headers['content-type'] = 'application/sdp';
+        ok.content = sdp;
+        this.stack.send(ok);
+        return;
+      }
+      case 'UPDATE':
+      case 'INFO':
+      case 'NOTIFY':
+        this.stack.send(sip.makeResponse(request, 200, 'OK'));
+        return;
+      default:
+        this.stack.send(sip.makeResponse(request, 405, 'Method Not Allowed'));
+    }
+  }
+}

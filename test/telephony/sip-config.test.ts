@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const base = { PASSWORD_HASH_COST: '10', OUTDIAL_DATA_DIR: '/tmp' };
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig({ ...base, ...env });
+    return [];
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    return error.problems;
+  }
+}
+
+describe('OUTDIAL_CARRIER=sip settings', () => {
+  test('the simulated carrier stays the default and needs no SIP setting', () => {
+    assert.equal(loadConfig(base).carrier, 'simulated');
+  });
+
+  test('a complete SIP configuration loads', () => {
+    const config = loadConfig({
+      ...base,
+      OUTDIAL_CARRIER: 'sip',
+      SIP_BIND_ADDRESS: '10.0.0.21',
+      SIP_TRUNK_DOMAIN: 'sip.provider.example',
+      SIP_OUTBOUND_PROXY: 'sip:10.0.0.5:5060',
+      SIP_TRUNK_USER: 'outdial',
+      SIP_TRUNK_PASSWORD: 's3cret',
+      SIP_AGENT_DOMAIN: 'agents.example.com',
+      SIP_DEFAULT_CALLER_ID: '+14155550000',
+    });
+    assert.equal(config.carrier, 'sip');
+    assert.equal(config.sipPort, 5080);
+    assert.equal(config.sipTrunkTransport, 'udp');
+  });
+
+  test('the trunk is required', () => {
+    assert.deepEqual(problems({ OUTDIAL_CARRIER: 'sip' }), [
+      'SIP_TRUNK_DOMAIN is required with OUTDIAL_CARRIER=sip (the host numbers are dialled at)',
+    ]);
+  });
+
+  test('credentials go together', () => {
+    assert.deepEqual(
+      problems({ OUTDIAL_CARRIER: 'sip', SIP_TRUNK_DOMAIN: 'trunk.example', SIP_TRUNK_USER: 'x' }),
+      ['SIP_TRUNK_USER and SIP_TRUNK_PASSWORD go together: set both or neither'],
+    );
+  });
+
+  test('the first hop must not be our own address', () => {
+    const found = problems({
+      OUTDIAL_CARRIER: 'sip',
+      SIP_TRUNK_DOMAIN: 'trunk.example',
+      SIP_OUTBOUND_PROXY: 'sip:127.0.0.1:5060',
+    });
+    assert.equal(found.length, 1);
+    assert.match(found[0]!, /^SIP_BIND_ADDRESS \(127\.0\.0\.1\) must differ/);
+  });
+
+  test('bad values are named: address, transport, proxy, caller id', () => {
+    const found = problems({
+      OUTDIAL_CARRIER: 'sip',
+      SIP_TRUNK_DOMAIN: 'trunk.example',
+      SIP_BIND_ADDRESS: '300.1.1.1',
+      SIP_TRUNK_TRANSPORT: 'tls',
+      SIP_OUTBOUND_PROXY: 'http://proxy',
+      SIP_DEFAULT_CALLER_ID: 'bob',
+    });
+    for (const name of [
+      'SIP_BIND_ADDRESS',
+      'SIP_TRUNK_TRANSPORT',
+      'SIP_OUTBOUND_PROXY',
+      'SIP_DEFAULT_CALLER_ID',
+    ]) {
+      assert.ok(
+        found.some((p) => p.startsWith(name)),
+        `${name} in ${found.join('; ')}`,
+      );
+    }
+  });
+});
