@@ -78,11 +78,24 @@ function runFile(file) {
       process.stdout.write(
         `\n── ${file} ${ok ? 'passed' : `FAILED (${signal ?? `exit ${code}`})`} in ${seconds.toFixed(1)} s\n`,
       );
-      process.stdout.write(Buffer.concat(output));
-      results.push({ file, ok, seconds });
+      const text = Buffer.concat(output);
+      process.stdout.write(text);
+      results.push({ file, ok, seconds, counts: testCounts(text.toString('utf8'), ok) });
       resolve();
     });
   });
+}
+
+/** The file's own totals from the spec reporter's closing lines; a file that died before them counts as one failure. */
+function testCounts(text, ok) {
+  const total = (name) => {
+    const match = [...text.matchAll(new RegExp(`^ℹ ${name} (\\d+)$`, 'gm'))].at(-1);
+    return match ? Number(match[1]) : undefined;
+  };
+  const passed = total('pass');
+  const failedTests = total('fail');
+  if (passed === undefined || failedTests === undefined) return { passed: 0, failed: 1, skipped: 0 };
+  return { passed, failed: failedTests + (ok || failedTests > 0 ? 0 : 1), skipped: total('skipped') ?? 0 };
 }
 
 async function lane() {
@@ -106,4 +119,7 @@ console.log(`\n── ${results.length} files, ${parallel} at a time, in ${wall.
 for (const r of [...results].sort((a, b) => b.seconds - a.seconds))
   console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.seconds.toFixed(1).padStart(7)} s  ${r.file}`);
 if (failed.length) console.log(`\n${failed.length} file(s) failed: ${failed.map((r) => r.file).join(', ')}`);
+const sum = (key) => results.reduce((n, r) => n + r.counts[key], 0);
+// The closing line CI reads: every file's tests together.
+console.log(`\ntests: ${sum('passed')} passed, ${sum('failed')} failed, ${sum('skipped')} skipped`);
 process.exit(failed.length ? 1 : 0);
