@@ -1,25 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { scriptedCallees } from '../../src/engine/simulated-carrier.js';
-import { LiveWorld } from './support/live.js';
+import { LiveWorld, phoneNumbers } from './support/live.js';
 
-let phoneSeq = 0;
-const phones = (n: number) => Array.from({ length: n }, () => `+9198${String(10000000 + phoneSeq++)}`);
+const phones = phoneNumbers();
 const MINUTE = 60_000;
-
-interface Log {
-  id: string;
-  lead_id: string;
-  list_id: string;
-  phone_number: string;
-  agent_id: string | null;
-  status: string;
-  outcome: string | null;
-  dialed_at: string;
-  ended_at: string | null;
-  attempt: number;
-  counts_as_attempt: boolean | null;
-}
 
 // One of the four files of the live engine's tests (live-*.test.ts), split so they run in parallel.
 describe('the live engine on virtual time: the agent desk and its callback', () => {
@@ -30,10 +15,9 @@ describe('the live engine on virtual time: the agent desk and its callback', () 
   });
   after(() => w.close());
 
-  const logsOf = async (campaignId: string, world = w): Promise<Log[]> =>
-    (await world.ok('GET', `/v1/call-logs/campaign/${campaignId}?limit=100`)).data;
-  const start = (campaignId: string) => w.ok('POST', `/v1/campaigns/${campaignId}/start`, {});
-  const stop = (campaignId: string) => w.ok('POST', `/v1/campaigns/${campaignId}/stop`, {});
+  const logsOf = (campaignId: string, world = w) => world.callLogs(campaignId);
+  const start = (campaignId: string) => w.start(campaignId);
+  const stop = (campaignId: string) => w.stop(campaignId);
 
   test('the desk: pause during a call waits for wrap-up; disposition callback; the callback is dialled at its time', async () => {
     const campaign = await w.campaign({ dialing_mode: 'progressive', wrap_up_seconds: 600 });

@@ -2,27 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { REALISTIC_DAY, realisticCallees, scriptedCallees } from '../../src/engine/simulated-carrier.js';
-import { LiveWorld } from './support/live.js';
+import { LiveWorld, phoneNumbers, type CallLogEntry as Log } from './support/live.js';
 import { bucketStart } from '../../src/domain/stats-buckets.js';
 import { tenantRepositories } from '../../src/repositories/index.js';
 
-let phoneSeq = 0;
-const phones = (n: number) => Array.from({ length: n }, () => `+9198${String(10000000 + phoneSeq++)}`);
+const phones = phoneNumbers();
 const MINUTE = 60_000;
-
-interface Log {
-  id: string;
-  lead_id: string;
-  list_id: string;
-  phone_number: string;
-  agent_id: string | null;
-  status: string;
-  outcome: string | null;
-  dialed_at: string;
-  ended_at: string | null;
-  attempt: number;
-  counts_as_attempt: boolean | null;
-}
 
 // One of the four files of the live engine's tests (live-*.test.ts), split so they run in parallel.
 describe('the live engine on virtual time: dialling modes and routing', () => {
@@ -33,12 +18,10 @@ describe('the live engine on virtual time: dialling modes and routing', () => {
   });
   after(() => w.close());
 
-  const logsOf = async (campaignId: string, world = w): Promise<Log[]> =>
-    (await world.ok('GET', `/v1/call-logs/campaign/${campaignId}?limit=100`)).data;
-  const contactsOf = async (listId: string, world = w) =>
-    (await world.ok('GET', `/v1/contacts?list_id=${listId}&limit=100`)).data;
-  const start = (campaignId: string) => w.ok('POST', `/v1/campaigns/${campaignId}/start`, {});
-  const stop = (campaignId: string) => w.ok('POST', `/v1/campaigns/${campaignId}/stop`, {});
+  const logsOf = (campaignId: string, world = w) => world.callLogs(campaignId);
+  const contactsOf = (listId: string, world = w) => world.contactsOf(listId);
+  const start = (campaignId: string) => w.start(campaignId);
+  const stop = (campaignId: string) => w.stop(campaignId);
 
   /** No number ever had two calls at once, and every ended call has an outcome. */
   function assertNoOverlap(logs: Log[]) {

@@ -1,25 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { scriptedCallees } from '../../src/engine/simulated-carrier.js';
-import { LiveWorld } from './support/live.js';
+import { LiveWorld, phoneNumbers } from './support/live.js';
 
-let phoneSeq = 0;
-const phones = (n: number) => Array.from({ length: n }, () => `+9198${String(10000000 + phoneSeq++)}`);
+const phones = phoneNumbers();
 const MINUTE = 60_000;
-
-interface Log {
-  id: string;
-  lead_id: string;
-  list_id: string;
-  phone_number: string;
-  agent_id: string | null;
-  status: string;
-  outcome: string | null;
-  dialed_at: string;
-  ended_at: string | null;
-  attempt: number;
-  counts_as_attempt: boolean | null;
-}
 
 interface StreamedStats {
   status: string;
@@ -66,12 +51,10 @@ describe('the live engine on virtual time: retries, removal, preview and live st
   });
   after(() => w.close());
 
-  const logsOf = async (campaignId: string, world = w): Promise<Log[]> =>
-    (await world.ok('GET', `/v1/call-logs/campaign/${campaignId}?limit=100`)).data;
-  const contactsOf = async (listId: string, world = w) =>
-    (await world.ok('GET', `/v1/contacts?list_id=${listId}&limit=100`)).data;
-  const start = (campaignId: string) => w.ok('POST', `/v1/campaigns/${campaignId}/start`, {});
-  const stop = (campaignId: string) => w.ok('POST', `/v1/campaigns/${campaignId}/stop`, {});
+  const logsOf = (campaignId: string, world = w) => world.callLogs(campaignId);
+  const contactsOf = (listId: string, world = w) => world.contactsOf(listId);
+  const start = (campaignId: string) => w.start(campaignId);
+  const stop = (campaignId: string) => w.stop(campaignId);
 
   test('retries by outcome: the rule delay, the contact cool-off, then failed at max attempts', async () => {
     const world = await LiveWorld.create();

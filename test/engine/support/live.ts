@@ -42,6 +42,27 @@ export class ManualRepeater {
   }
 }
 
+/** A fresh Indian mobile number each call, so no two tests of a file dial the same one. */
+export function phoneNumbers() {
+  let next = 0;
+  return (n: number) => Array.from({ length: n }, () => `+9198${String(10000000 + next++)}`);
+}
+
+/** A call log as the native API answers it, the fields these tests read. */
+export interface CallLogEntry {
+  id: string;
+  lead_id: string;
+  list_id: string;
+  phone_number: string;
+  agent_id: string | null;
+  status: string;
+  outcome: string | null;
+  dialed_at: string;
+  ended_at: string | null;
+  attempt: number;
+  counts_as_attempt: boolean | null;
+}
+
 export class LiveWorld {
   readonly scheduler = new VirtualScheduler(NOON_IST);
   readonly repeater = new ManualRepeater();
@@ -78,6 +99,23 @@ export class LiveWorld {
     const res = await this.api()({ method, url, ...(payload ? { payload } : {}) });
     assert.ok(res.statusCode < 300, `${method} ${url}: ${res.statusCode} ${res.body}`);
     return res.json();
+  }
+
+  /** A campaign's call logs, oldest first (the first 100). */
+  async callLogs(campaignId: string): Promise<CallLogEntry[]> {
+    return (await this.ok('GET', `/v1/call-logs/campaign/${campaignId}?limit=100`)).data;
+  }
+
+  async contactsOf(listId: string) {
+    return (await this.ok('GET', `/v1/contacts?list_id=${listId}&limit=100`)).data;
+  }
+
+  start(campaignId: string) {
+    return this.ok('POST', `/v1/campaigns/${campaignId}/start`, {});
+  }
+
+  stop(campaignId: string) {
+    return this.ok('POST', `/v1/campaigns/${campaignId}/stop`, {});
   }
 
   async campaign(settings: object) {
