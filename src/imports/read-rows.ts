@@ -141,8 +141,32 @@ function cellText(value: CellValue): string {
   return String(value);
 }
 
+/** A ZIP archive's end-of-central-directory record: 22 bytes, plus a comment of up to 65,535. */
+const ZIP_END_SIGNATURE = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
+const ZIP_END_MAX_BYTES = 22 + 65_535;
+
+/**
+ * An XLSX file is a ZIP archive, which ends with its central directory. The streaming reader reads
+ * entries front to back and, given a file cut off before that end, waits for data that never
+ * comes: a truncated upload must be refused before it is streamed, or its request never answers.
+ */
+async function assertWholeZip(path: string): Promise<void> {
+  const file = await fs.promises.open(path, 'r');
+  try {
+    const { size } = await file.stat();
+    const length = Math.min(size, ZIP_END_MAX_BYTES);
+    const tail = Buffer.alloc(length);
+    await file.read(tail, 0, length, size - length);
+    if (length < 22 || tail.lastIndexOf(ZIP_END_SIGNATURE) < 0)
+      throw unreadableFile('xlsx', new Error('not a whole ZIP archive (cut off, or not an XLSX file)'));
+  } finally {
+    await file.close();
+  }
+}
+
 /** Streams the first worksheet of an XLSX file, row by row. */
 export async function readXlsx(path: string, hasHeader: (first: string[]) => boolean): Promise<SourceFile> {
+  await assertWholeZip(path);
   // Loaded on demand: CSV imports never need it.
   const { WorkbookReader } = await import('@cj-tech-master/excelts');
   const reader = new WorkbookReader(path, {
