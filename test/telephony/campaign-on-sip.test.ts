@@ -20,7 +20,7 @@ import {
   type SippFarEnd,
 } from './support/index.js';
 
-// A progressive campaign run by the real engine on real time, with the database, over the SIP
+// Campaigns run by the real engine on real time, with the database, over the SIP
 // carrier: two agents whose phones are baresip instances registered at Kamailio, customers at the
 // SIPp far end who say "Hello?" (machine detection: a person) and then talk (the 1000 Hz tone).
 
@@ -30,6 +30,7 @@ interface CallLog {
   agent_id: string | null;
   status: string;
   outcome: string | null;
+  answered_at: string | null;
   connected_at: string | null;
   ended_at: string | null;
 }
@@ -55,11 +56,36 @@ async function eventually<T>(
   }
 }
 
+type Caller = ReturnType<typeof as>;
+
+async function ok(call: Caller, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) {
+  const res = await call({ method, url, ...(payload ? { payload } : {}) });
+  assert.ok(res.statusCode < 300, `${method} ${url}: ${res.statusCode} ${res.body}`);
+  return res.json();
+}
+
+/** A campaign calling at any hour (the test runs whatever the time of day at the customers), its contacts loaded. */
+async function campaignCalling(admin: Caller, settings: object, customers: string[]) {
+  const campaign = await ok(admin, 'POST', '/v1/campaigns', {
+    name: `On SIP ${Date.now()}`,
+    wrap_up_seconds: 5,
+    calling_hours: { start: '00:00', end: '23:59' },
+    ...settings,
+  });
+  const list = await ok(admin, 'POST', '/v1/lead-lists', { name: `List ${Date.now()}` });
+  await ok(admin, 'PUT', `/v1/campaigns/${campaign.id}/lead-lists/${list.id}`, {});
+  await ok(admin, 'POST', '/v1/contacts/bulk', {
+    list_id: list.id,
+    contacts: customers.map((phone_number) => ({ phone_number })),
+  });
+  return campaign as { id: string };
+}
+
 /** Same last three digits as the far end's person number, so each customer is a person who talks on. */
 const CUSTOMERS = ['+14155551200', '+14155552200'];
 assert.ok(CUSTOMERS.every((n) => n.endsWith(FAR_END_NUMBERS.person.slice(-3))));
 
-describe('a progressive campaign on the SIP carrier: engine, database, Kamailio, baresip agents, SIPp customers', () => {
+describe('campaigns on the SIP carrier: engine, database, Kamailio, baresip agents, SIPp customers', () => {
   let farEnd: SippFarEnd;
   let kamailio: Kamailio;
   let ua: SipUserAgent;
@@ -68,6 +94,8 @@ describe('a progressive campaign on the SIP carrier: engine, database, Kamailio,
   let t: TestApp;
   const phones: BaresipPhone[] = [];
   const errors: string[] = [];
+  const agents: Agent[] = [];
+  let admin: Caller;
 
   before(async () => {
     farEnd = await startSippFarEnd({ ringMs: 300 });
@@ -118,33 +146,9 @@ describe('a progressive campaign on the SIP carrier: engine, database, Kamailio,
   });
 
   test("customers are connected to the agents' phones, and each agent hears the customer", async () => {
-    const acme = await seedCenter(t, 'acme');
-    const admin = as(t, acme.tokens.admin);
-    const ok = async (
-      call: ReturnType<typeof as>,
-      method: 'GET' | 'POST' | 'PUT',
-      url: string,
-      payload?: object,
-    ) => {
-      const res = await call({ method, url, ...(payload ? { payload } : {}) });
-      assert.ok(res.statusCode < 300, `${method} ${url}: ${res.statusCode} ${res.body}`);
-      return res.json();
-    };
-    const campaign = await ok(admin, 'POST', '/v1/campaigns', {
-      name: 'Renewals on SIP',
-      dialing_mode: 'progressive',
-      wrap_up_seconds: 5,
-      // Any hour, so the test runs whatever the time of day at the customers.
-      calling_hours: { start: '00:00', end: '23:59' },
-    });
-    const list = await ok(admin, 'POST', '/v1/lead-lists', { name: 'Renewals' });
-    await ok(admin, 'PUT', `/v1/campaigns/${campaign.id}/lead-lists/${list.id}`, {});
-    await ok(admin, 'POST', '/v1/contacts/bulk', {
-      list_id: list.id,
-      contacts: CUSTOMERS.map((phone_number) => ({ phone_number })),
-    });
+    admin = as(t, (await seedCenter(t, 'acme')).tokens.admin);
+    const campaign = await campaignCalling(admin, { dialing_mode: 'progressive' }, CUSTOMERS);
 
-    const agents: Agent[] = [];
     for (const phone of phones) {
       const username = `agent${phone.user}`;
       const user = await ok(admin, 'POST', '/v1/users', {
@@ -219,6 +223,48 @@ describe('a progressive campaign on the SIP carrier: engine, database, Kamailio,
         `agent ${agent.extension} heard the customer's tone: ${JSON.stringify(heard)}`,
       );
     }
+    assert.deepEqual(errors, []);
+  });
+
+  test('a customer who answers with no agent free is abandoned (hung up) after the patience', async (context) => {
+    // Power dialling, two lines for the one agent: both customers answer, one gets the agent, the
+    // other waits with nobody to take it.
+    const agent = agents[0]!;
+    const customers = ['+14155553200', '+14155554200'];
+    const campaign = await campaignCalling(admin, { dialing_mode: 'power', lines_per_agent: 2 }, customers);
+    await ok(admin, 'POST', `/v1/campaigns/${campaign.id}/users`, { user_ids: [agent.id] });
+    await ok(as(t, agent.token), 'POST', '/v1/desk/login', { campaign_id: campaign.id });
+    await ok(admin, 'POST', `/v1/campaigns/${campaign.id}/start`, {});
+
+    const logsOf = async (): Promise<CallLog[]> =>
+      (await ok(admin, 'GET', `/v1/call-logs/campaign/${campaign.id}?limit=100`)).data;
+    const logs = await eventually(
+      async () => {
+        const all = await logsOf();
+        return all.length === 2 && all.some((l) => l.connected_at) && all.some((l) => l.ended_at)
+          ? all
+          : undefined;
+      },
+      `one customer connected, the other ended (errors: ${errors.join('; ')})`,
+    );
+    const taken = logs.find((l) => l.connected_at)!;
+    const abandoned = logs.find((l) => l !== taken)!;
+    assert.equal(taken.agent_id, agent.id);
+    assert.equal(abandoned.outcome, 'abandoned', JSON.stringify(abandoned));
+    assert.equal(abandoned.connected_at, null);
+    assert.ok(abandoned.answered_at, JSON.stringify(abandoned));
+    const waitedMs = Date.parse(abandoned.ended_at!) - Date.parse(abandoned.answered_at!);
+    context.diagnostic(`abandoned customer hung up ${waitedMs} ms after the engine heard the answer`);
+    await eventually(() => (carrier.liveCalls === 1 ? true : undefined), 'the abandoned customer is hung up');
+
+    await ok(as(t, agent.token), 'POST', '/v1/desk/hangup');
+    await ok(as(t, agent.token), 'POST', '/v1/desk/disposition', { disposition: 'success' });
+    await ok(as(t, agent.token), 'POST', '/v1/desk/wrap-up/end');
+    await ok(as(t, agent.token), 'POST', '/v1/desk/logout');
+    await eventually(
+      () => (carrier.liveCalls === 0 && carrier.agentLegsUp === 0 ? true : undefined),
+      'all hung up',
+    );
     assert.deepEqual(errors, []);
   });
 });
