@@ -2,6 +2,7 @@ import type { SipMessage } from 'sip';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { CallEvent } from '../../src/engine/carrier.js';
+import type { MachineDetectionVerdict } from '../../src/telephony/media/amd.js';
 import { RealTimeScheduler } from '../../src/engine/scheduler.js';
 import { UdpMediaParking } from '../../src/telephony/sip/media-park.js';
 import { SipCarrier, type TrunkSettings } from '../../src/telephony/sip/sip-carrier.js';
@@ -27,6 +28,7 @@ interface Bed {
   carrier: SipCarrier;
   events: CallEvent[];
   authRejections: number[];
+  verdicts: Map<string, MachineDetectionVerdict>;
   stop(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ async function startBed(
   });
   const events: CallEvent[] = [];
   const authRejections: number[] = [];
+  const verdicts = new Map<string, MachineDetectionVerdict>();
   const carrier = new SipCarrier({
     ua,
     scheduler: new RealTimeScheduler(),
@@ -67,6 +70,7 @@ async function startBed(
       defaultCallerId: '+14155550001',
     },
     onTrunkAuthRejected: (status) => authRejections.push(status),
+    onMachineDetection: (callId, verdict) => verdicts.set(callId, verdict),
   });
   carrier.onEvent((e) => events.push(e));
   return {
@@ -76,6 +80,7 @@ async function startBed(
     carrier,
     events,
     authRejections,
+    verdicts,
     stop: async () => {
       await ua.stop();
       await kamailio.stop();
@@ -118,9 +123,9 @@ function until(
 const final = (e: CallEvent) => e.type !== 'ringing';
 let calls = 0;
 
-function dial(bed: Bed, to: string, ringTimeoutMs = 5000): string {
+function dial(bed: Bed, to: string, ringTimeoutMs = 5000, detectMachine = false): string {
   const callId = `call-${++calls}`;
-  bed.carrier.placeCall({ callId, to, callerId: null, ringTimeoutMs, detectMachine: false });
+  bed.carrier.placeCall({ callId, to, callerId: null, ringTimeoutMs, detectMachine });
   return callId;
 }
 
@@ -250,5 +255,62 @@ describe('SIP carrier: a trunk that demands digest authentication', () => {
     } finally {
       await bed.stop();
     }
+  });
+});
+
+describe("SIP carrier: answering-machine detection on the answered leg's audio", () => {
+  let bed: Bed;
+  before(async () => {
+    bed = await startBed({ ringMs: 50 });
+  });
+  after(async () => {
+    await bed?.stop();
+  });
+
+  async function answeredWithDetection(to: string) {
+    const callId = dial(bed, to, 5000, true);
+    await until(bed, callId, (e) => e.type === 'ringing');
+    const ringingSeen = Date.now();
+    const event = await until(bed, callId, final, 15_000);
+    const waitedMs = Date.now() - ringingSeen;
+    bed.carrier.hangup(callId);
+    await eventually(() => bed.carrier.liveCalls === 0, 'the call is released');
+    return { callId, event, verdict: bed.verdicts.get(callId), waitedMs };
+  }
+
+  test('a short "Hello?" then silence is answered by a person, once the silence after it is heard', async () => {
+    const { callId, event, verdict, waitedMs } = await answeredWithDetection(FAR_END_NUMBERS.person);
+    assert.deepEqual(event, { type: 'answered', callId, by: 'person' });
+    assert.equal(verdict?.result, 'person', JSON.stringify(verdict));
+    assert.equal(verdict?.cause, 'after-greeting-silence', JSON.stringify(verdict));
+    // The answer is held back for the analysis: at least the greeting and the silence after it.
+    assert.ok(waitedMs >= 800, `reported after ${waitedMs} ms`);
+  });
+
+  test('a long spoken greeting is answered by a machine', async () => {
+    const { callId, event, verdict } = await answeredWithDetection(FAR_END_NUMBERS.machine);
+    assert.deepEqual(event, { type: 'answered', callId, by: 'machine' });
+    assert.equal(verdict?.result, 'machine', JSON.stringify(verdict));
+  });
+
+  test('a call hung up by us during the analysis reports nothing more', async () => {
+    const callId = dial(bed, FAR_END_NUMBERS.machine, 5000, true);
+    await until(bed, callId, (e) => e.type === 'ringing');
+    await eventually(() => bed.ua.dialogCount > 0, 'the call is answered');
+    bed.carrier.hangup(callId);
+    await eventually(() => bed.carrier.liveCalls === 0, 'the call is released');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(
+      bed.events.filter((e) => e.callId === callId).map((e) => e.type),
+      ['ringing'],
+    );
+    assert.equal(bed.verdicts.has(callId), false);
+  });
+
+  test('without detection asked for, the answer is reported at once as a person', async () => {
+    const callId = dial(bed, FAR_END_NUMBERS.machine);
+    assert.deepEqual(await until(bed, callId, final), { type: 'answered', callId, by: 'person' });
+    bed.carrier.hangup(callId);
+    assert.equal(bed.verdicts.has(callId), false);
   });
 });

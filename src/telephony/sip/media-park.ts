@@ -1,8 +1,15 @@
 import dgram from 'node:dgram';
+import { codecOfPayloadType, decodeG711 } from '../media/g711.js';
+import { parseRtp } from '../media/rtp.js';
 import type { MediaAddress } from './sdp.js';
 
 /** A local RTP port where a call's audio lands while no agent or message is joined to it. */
 export interface ParkedMedia extends MediaAddress {
+  /**
+   * Hands each G.711 packet arriving from now on, decoded to 16-bit PCM at 8 kHz, to `onAudio` (in
+   * arrival order); null stops. Other payloads (telephone-event, comfort noise) are skipped.
+   */
+  listen(onAudio: ((pcm: Int16Array) => void) | null): void;
   close(): void;
 }
 
@@ -13,7 +20,7 @@ export interface MediaParking {
 
 /**
  * Parks each call's RTP on its own UDP socket on the media address (OS-chosen port) and drops what
- * arrives, so the far end's stream has somewhere to go (no ICMP unreachable, which some carriers
+ * arrives unless someone listens (machine detection), so the far end's stream has somewhere to go (no ICMP unreachable, which some carriers
  * treat as a dead call) until the call is joined to an agent.
  */
 export class UdpMediaParking implements MediaParking {
@@ -23,7 +30,13 @@ export class UdpMediaParking implements MediaParking {
     return new Promise((resolve, reject) => {
       const socket = dgram.createSocket('udp4');
       socket.once('error', reject);
-      socket.on('message', () => undefined);
+      let onAudio: ((pcm: Int16Array) => void) | null = null;
+      socket.on('message', (datagram) => {
+        if (!onAudio) return;
+        const packet = parseRtp(datagram);
+        const codec = packet && codecOfPayloadType(packet.payloadType);
+        if (packet && codec) onAudio(decodeG711(codec, packet.payload));
+      });
       socket.bind(0, this.address, () => {
         socket.off('error', reject);
         socket.on('error', () => undefined);
@@ -33,7 +46,10 @@ export class UdpMediaParking implements MediaParking {
           if (open) socket.close();
           open = false;
         };
-        resolve({ address: this.address, port, close });
+        const listen = (listener: ((pcm: Int16Array) => void) | null) => {
+          onAudio = listener;
+        };
+        resolve({ address: this.address, port, listen, close });
       });
     });
   }

@@ -1,5 +1,10 @@
 import type { AgentDeviceEvent, CallEvent, Carrier, PlaceCallRequest } from '../../engine/carrier.js';
 import type { Scheduler, TimerId } from '../../engine/scheduler.js';
+import {
+  MachineDetector,
+  type MachineDetectionParameters,
+  type MachineDetectionVerdict,
+} from '../media/amd.js';
 import type { MediaParking, ParkedMedia } from './media-park.js';
 import { SdpOrigin } from './sdp.js';
 import type { Dialog, DigestCredentials, InviteResult, PendingInvite, SipUserAgent } from './user-agent.js';
@@ -24,6 +29,10 @@ export interface SipCarrierOptions {
   agentDomain: string | null;
   scheduler: Scheduler;
   media: MediaParking;
+  /** Answering-machine detection's thresholds, over the defaults (amd.ts, docs/telephony.md). */
+  machineDetection?: Partial<MachineDetectionParameters>;
+  /** Each call's machine-detection verdict, as it is reached (for logs). */
+  onMachineDetection?: (callId: string, verdict: MachineDetectionVerdict) => void;
   onError?: (error: unknown, where: string) => void;
   /** The trunk refused our credentials: a configuration problem, not the callee's. */
   onTrunkAuthRejected?: (status: number) => void;
@@ -38,6 +47,8 @@ interface SipCall {
   invite: PendingInvite | null;
   dialog: Dialog | null;
   ringTimer: TimerId | null;
+  /** Set while the answered call's first audio is analysed, before the engine hears of the answer. */
+  detection: { detector: MachineDetector; timer: TimerId } | null;
   ringing: boolean;
   /** Why the INVITE was cancelled, if it was: the ring timeout (no answer) or our hang-up. */
   cancelledBy: 'timeout' | 'hangup' | null;
@@ -116,6 +127,7 @@ export class SipCarrier implements Carrier {
       invite: null,
       dialog: null,
       ringTimer: null,
+      detection: null,
       ringing: false,
       cancelledBy: null,
       hungUp: false,
@@ -175,14 +187,48 @@ export class SipCarrier implements Carrier {
         void result.dialog.bye();
         return this.release(call);
       }
-      result.dialog.onBye = () => this.finish(call, { type: 'ended', callId });
+      result.dialog.onBye = () => {
+        // Hung up while being analysed: it was answered all the same, by what it sounded like so far.
+        if (call.detection) this.detected(call, call.detection.detector.verdict);
+        this.finish(call, { type: 'ended', callId });
+      };
       result.dialog.onReinvite = () => (call.media ? call.origin.next(call.media) : null);
+      if (call.request.detectMachine && call.media) return this.detectMachine(call, call.media);
       this.emit({ type: 'answered', callId, by: 'person' });
       return;
     }
     if (call.hungUp) return this.release(call);
     if (result.authRejected) this.o.onTrunkAuthRejected?.(result.status);
     this.finish(call, this.outcomeOf(call, result, callId));
+  }
+
+  /**
+   * Listens to the answered call's parked audio until the detector decides, or until its total
+   * analysis time has passed on the clock (audio that never comes), then reports the answer.
+   */
+  private detectMachine(call: SipCall, media: ParkedMedia): void {
+    const detector = new MachineDetector(this.o.scheduler, this.o.machineDetection);
+    const timer = this.o.scheduler.after(detector.parameters.totalAnalysisTimeMs, () =>
+      this.detected(call, detector.expire()),
+    );
+    call.detection = { detector, timer };
+    media.listen((pcm) => {
+      const verdict = detector.push(pcm);
+      if (verdict) this.detected(call, verdict);
+    });
+  }
+
+  private detected(call: SipCall, verdict: MachineDetectionVerdict | undefined): void {
+    const detection = call.detection;
+    if (!detection) return;
+    call.detection = null;
+    this.o.scheduler.cancel(detection.timer);
+    call.media?.listen(null);
+    const callId = call.request.callId;
+    if (verdict) this.o.onMachineDetection?.(callId, verdict);
+    if (call.hungUp || !this.calls.has(callId)) return;
+    // Undecided is a person: a machine put through to an agent costs less than a person hung up on.
+    this.emit({ type: 'answered', callId, by: verdict?.result === 'machine' ? 'machine' : 'person' });
   }
 
   private outcomeOf(
@@ -375,6 +421,10 @@ export class SipCarrier implements Carrier {
   }
 
   private release(call: SipCall): void {
+    if (call.detection) {
+      this.o.scheduler.cancel(call.detection.timer);
+      call.detection = null;
+    }
     const leg = call.agent;
     call.agent = null;
     if (leg && leg.call === call) this.park(leg);

@@ -43,6 +43,7 @@ export async function startSipCarrier(
       defaultCallerId: config.sipDefaultCallerId,
     },
     onError: (error, where) => logger.error({ err: error, where }, 'SIP carrier error'),
+    onMachineDetection: (callId, verdict) => logger.debug({ callId, verdict }, 'machine detection'),
     onTrunkAuthRejected: (status) =>
       logger.error(
         { status, trunk: trunkDomain, user: config.sipTrunkUser ?? null },

@@ -15,7 +15,7 @@ export const SIPP_SCENARIOS = path.resolve('telephony/sipp');
 export const FAR_END_NUMBERS = {
   /** 180, 200 + SDP, a 1000 Hz tone (the customer) until BYE. */
   answered: '+14155550100',
-  /** 180, 200, then a short "Hello?" and silence: a person, for machine detection. */
+  /** 180, 200, then a short "Hello?", 2 s of silence (a person, for machine detection), then the 1000 Hz tone. */
   person: '+14155550200',
   /** 180, 200, then a ~18 s spoken greeting: an answering machine. */
   machine: '+14155550222',
@@ -74,12 +74,18 @@ export interface SippFarEnd {
 /** Audio the far end plays, made once per process (espeak-ng and sox) into a shared scratch directory. */
 let mediaDir: string | undefined;
 function farEndMedia(toneSeconds: number): string {
-  if (mediaDir && fs.existsSync(path.join(mediaDir, `customer-${toneSeconds}.pcap`))) return mediaDir;
+  if (mediaDir && fs.existsSync(path.join(mediaDir, `person-${toneSeconds}.pcap`))) return mediaDir;
   mediaDir ??= scratchDir('far-end-media');
   const customer = path.join(mediaDir, `customer-${toneSeconds}.pcap`);
   writeRtpPcap(customer, tone(CUSTOMER_TONE_HZ, toneSeconds * 1000));
-  const hello = speechWav(path.join(mediaDir, 'hello.wav'), PERSON_GREETING, 6);
-  writeRtpPcap(path.join(mediaDir, 'hello.pcap'), readWav(hello));
+  // The person says "Hello?", waits 2 s (machine detection decides in the first 0.8 s of it), then
+  // talks on as the customer's tone, which the agent the call is put through to should hear.
+  const hello = readWav(speechWav(path.join(mediaDir, 'hello.wav'), PERSON_GREETING, 2));
+  const talk = tone(CUSTOMER_TONE_HZ, toneSeconds * 1000);
+  const person = new Int16Array(hello.samples.length + talk.samples.length);
+  person.set(hello.samples);
+  person.set(talk.samples, hello.samples.length);
+  writeRtpPcap(path.join(mediaDir, `person-${toneSeconds}.pcap`), { ...talk, samples: person });
   const greeting = speechWav(path.join(mediaDir, 'machine.wav'), MACHINE_GREETING, 1);
   writeRtpPcap(path.join(mediaDir, 'machine.pcap'), readWav(greeting));
   return mediaDir;
@@ -100,8 +106,11 @@ export async function startSippFarEnd(options: FarEndOptions = {}): Promise<Sipp
     args.push('-sf', path.join(SIPP_SCENARIOS, 'far-end-load.xml'), '-d', String(options.ringMs ?? 200));
   } else {
     const media = farEndMedia(options.toneSeconds ?? 60);
-    for (const file of ['hello.pcap', 'machine.pcap'])
-      fs.copyFileSync(path.join(media, file), path.join(dir, file));
+    fs.copyFileSync(path.join(media, 'machine.pcap'), path.join(dir, 'machine.pcap'));
+    fs.copyFileSync(
+      path.join(media, `person-${options.toneSeconds ?? 60}.pcap`),
+      path.join(dir, 'hello.pcap'),
+    );
     fs.copyFileSync(
       path.join(media, `customer-${options.toneSeconds ?? 60}.pcap`),
       path.join(dir, 'customer.pcap'),
