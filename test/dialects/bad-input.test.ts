@@ -8,6 +8,7 @@ import {
   startTestApp,
   type SeededCenter,
   type TestApp,
+  exotelAdminToken,
 } from '../helpers/harness.js';
 
 interface RawAnswer {
@@ -100,18 +101,7 @@ describe('bad input answers 4xx in the caller’s dialect, never 500', () => {
       })
     ).json();
     processId = (await admin({ method: 'GET', url: '/v1/processes?limit=1' })).json().data[0].numeric_id;
-    exotel = (
-      await t.app.inject({
-        method: 'POST',
-        url: '/configuration/basicauth',
-        payload: {
-          username: 'admin',
-          password: PASSWORD,
-          context: 'ContactCenter',
-          contextId: String(acme.center.id),
-        },
-      })
-    ).json().response.data.access_token;
+    exotel = await exotelAdminToken(t, acme);
     const q = (
       await t.app.inject({
         method: 'POST',

@@ -8,6 +8,7 @@ import {
   startTestApp,
   type SeededCenter,
   type TestApp,
+  exotelAdminToken,
 } from '../helpers/harness.js';
 
 /**
@@ -27,18 +28,7 @@ describe('dialects: a server fault answers 500 in each dialect’s envelope', ()
   before(async () => {
     t = await startTestApp();
     acme = await seedCenter(t, 'acme');
-    exotel = (
-      await t.app.inject({
-        method: 'POST',
-        url: '/configuration/basicauth',
-        payload: {
-          username: 'admin',
-          password: PASSWORD,
-          context: 'ContactCenter',
-          contextId: String(acme.center.id),
-        },
-      })
-    ).json().response.data.access_token;
+    exotel = await exotelAdminToken(t, acme);
     const q = await t.app.inject({
       method: 'POST',
       url: '/api/v2/login',

@@ -7,6 +7,7 @@ import {
   startTestApp,
   type SeededCenter,
   type TestApp,
+  exotelAdminToken,
 } from '../helpers/harness.js';
 
 /**
@@ -140,18 +141,7 @@ describe('fuzz: every operation answers bad input with a 4xx, never a 500', () =
     const agentId = (await admin({ method: 'GET', url: '/v1/users?limit=100' }))
       .json()
       .data.find((u: { username: string }) => u.username === 'agent').id;
-    const exotel = (
-      await t.app.inject({
-        method: 'POST',
-        url: '/configuration/basicauth',
-        payload: {
-          username: 'admin',
-          password: PASSWORD,
-          context: 'ContactCenter',
-          contextId: String(acme.center.id),
-        },
-      })
-    ).json().response.data.access_token as string;
+    const exotel = await exotelAdminToken(t, acme);
     const qvoice = (
       await t.app.inject({
         method: 'POST',

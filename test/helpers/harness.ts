@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -125,6 +126,22 @@ export async function seedCenter(t: TestApp, shortName: string): Promise<SeededC
 }
 
 /** inject() with a bearer token. */
+/** The seeded center's admin logged in through Exotel's basic-auth login: its access token. */
+export async function exotelAdminToken(t: TestApp, center: SeededCenter): Promise<string> {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/configuration/basicauth',
+    payload: {
+      username: 'admin',
+      password: PASSWORD,
+      context: 'ContactCenter',
+      contextId: String(center.center.id),
+    },
+  });
+  assert.equal(res.statusCode, 200, res.body);
+  return res.json().response.data.access_token;
+}
+
 export function as(t: TestApp, token: string) {
   return (opts: InjectOptions) =>
     t.app.inject({ ...opts, headers: { ...(opts.headers ?? {}), authorization: `Bearer ${token}` } });
