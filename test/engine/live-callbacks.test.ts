@@ -15,18 +15,13 @@ describe('the live engine on virtual time: kept callbacks and do-not-call dispos
   });
   after(() => w.close());
 
-  const logsOf = (campaignId: string, world = w) => world.callLogs(campaignId);
-  const contactsOf = (listId: string, world = w) => world.contactsOf(listId);
-  const start = (campaignId: string) => w.start(campaignId);
-  const stop = (campaignId: string) => w.stop(campaignId);
-
   test('a callback kept by its agent: predictive dials it reserved for that agent only, never for another', async () => {
     const campaign = await w.campaign({ dialing_mode: 'predictive', wrap_up_seconds: 600 });
     const list = await w.list(campaign.id, 'Kept callbacks');
     const [number] = phones(1);
     await w.contacts(list.id, [number!]);
     const agents = await w.agents(campaign.id, 2);
-    await start(campaign.id);
+    await w.start(campaign.id);
     await w.run(10_000); // dialled, answered after 5 s, connected to one of the two
     const states = await Promise.all(
       agents.map(async (a) => (await w.desk(a)({ method: 'GET', url: '/v1/desk' })).json().session.state),
@@ -49,20 +44,20 @@ describe('the live engine on virtual time: kept callbacks and do-not-call dispos
 
     // Due, but its agent is paused: the other agent, free all along, is not given it.
     await w.run(15 * MINUTE);
-    assert.equal((await logsOf(campaign.id)).length, 1, 'not dialled for another agent');
-    const [contact] = await contactsOf(list.id);
+    assert.equal((await w.callLogs(campaign.id)).length, 1, 'not dialled for another agent');
+    const [contact] = await w.contactsOf(list.id);
     assert.equal(contact.status, 'callback');
     assert.equal((await w.desk(other)({ method: 'GET', url: '/v1/desk' })).json().session.state, 'available');
 
     await desk({ method: 'POST', url: '/v1/desk/resume' });
     await w.run(15_000);
-    const logs = await logsOf(campaign.id);
+    const logs = await w.callLogs(campaign.id);
     assert.equal(logs.length, 2, 'dialled once its agent is back');
     assert.equal(logs[0]!.agent_id, owner.id, 'reserved for, and connected to, its agent');
     const view = (await desk({ method: 'GET', url: '/v1/desk' })).json();
     assert.equal(view.session.state, 'on_call');
     assert.equal(view.contact.phone_number, number);
-    await stop(campaign.id);
+    await w.stop(campaign.id);
   });
 
   test('the desk: a do-not-call disposition puts the number on the list and finishes the contact', async () => {
@@ -72,7 +67,7 @@ describe('the live engine on virtual time: kept callbacks and do-not-call dispos
     await w.contacts(list.id, [number!]);
     const [agent] = await w.agents(campaign.id, 1);
     const desk = w.desk(agent!);
-    await start(campaign.id);
+    await w.start(campaign.id);
     await w.run(70_000); // answered, talked 60 s, hung up by the callee: wrap-up
     assert.equal((await desk({ method: 'GET', url: '/v1/desk' })).json().session.state, 'wrap_up');
     await w.run(30_000);
@@ -97,6 +92,6 @@ describe('the live engine on virtual time: kept callbacks and do-not-call dispos
       payload: { disposition: 'success' },
     });
     assert.equal(later.statusCode, 409, 'no disposition change after wrap-up');
-    await stop(campaign.id);
+    await w.stop(campaign.id);
   });
 });

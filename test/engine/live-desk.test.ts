@@ -15,10 +15,6 @@ describe('the live engine on virtual time: the agent desk and its callback', () 
   });
   after(() => w.close());
 
-  const logsOf = (campaignId: string, world = w) => world.callLogs(campaignId);
-  const start = (campaignId: string) => w.start(campaignId);
-  const stop = (campaignId: string) => w.stop(campaignId);
-
   test('the desk: pause during a call waits for wrap-up; disposition callback; the callback is dialled at its time', async () => {
     const campaign = await w.campaign({ dialing_mode: 'progressive', wrap_up_seconds: 600 });
     const list = await w.list(campaign.id, 'Desk list');
@@ -29,7 +25,7 @@ describe('the live engine on virtual time: the agent desk and its callback', () 
     const workable = async () =>
       (await desk({ method: 'GET', url: '/v1/desk/campaigns' })).json().data.map((c: { id: string }) => c.id);
     assert.deepEqual(await workable(), [campaign.id], 'the campaigns the agent is assigned to');
-    await start(campaign.id);
+    await w.start(campaign.id);
     await w.run(10_000); // dialled, answered after 5 s, connected
     let view = (await desk({ method: 'GET', url: '/v1/desk' })).json();
     assert.equal(view.session.state, 'on_call');
@@ -61,12 +57,12 @@ describe('the live engine on virtual time: the agent desk and its callback', () 
     view = (await desk({ method: 'POST', url: '/v1/desk/resume' })).json();
     assert.equal(view.session.state, 'available');
     await w.run(20 * MINUTE);
-    assert.equal((await logsOf(campaign.id)).length, 1, 'not called back before its time');
+    assert.equal((await w.callLogs(campaign.id)).length, 1, 'not called back before its time');
     await w.run(11 * MINUTE);
-    const logs = await logsOf(campaign.id);
+    const logs = await w.callLogs(campaign.id);
     assert.equal(logs.length, 2, 'called back at its time');
     assert.ok(Date.parse(logs[0]!.dialed_at) >= Date.parse(callbackAt));
-    await stop(campaign.id);
+    await w.stop(campaign.id);
     assert.deepEqual(await workable(), [], 'a stopped campaign is no longer offered');
   });
 });

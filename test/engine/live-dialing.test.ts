@@ -18,11 +18,6 @@ describe('the live engine on virtual time: dialling modes and routing', () => {
   });
   after(() => w.close());
 
-  const logsOf = (campaignId: string, world = w) => world.callLogs(campaignId);
-  const contactsOf = (listId: string, world = w) => world.contactsOf(listId);
-  const start = (campaignId: string) => w.start(campaignId);
-  const stop = (campaignId: string) => w.stop(campaignId);
-
   /** No number ever had two calls at once, and every ended call has an outcome. */
   function assertNoOverlap(logs: Log[]) {
     const byPhone = new Map<string, Log[]>();
@@ -42,17 +37,17 @@ describe('the live engine on virtual time: dialling modes and routing', () => {
     const list = await w.list(campaign.id, 'Progressive list');
     await w.contacts(list.id, phones(12));
     const agents = await w.agents(campaign.id, 3);
-    await start(campaign.id);
+    await w.start(campaign.id);
     await w.run(8 * MINUTE);
 
-    const contacts = await contactsOf(list.id);
+    const contacts = await w.contactsOf(list.id);
     assert.equal(contacts.length, 12);
     for (const c of contacts) {
       assert.equal(c.status, 'completed', `${c.phone_number} is ${c.status}`);
       assert.equal(c.attempts, 1);
       assert.equal(c.last_outcome, 'answered');
     }
-    const logs = await logsOf(campaign.id);
+    const logs = await w.callLogs(campaign.id);
     assert.equal(logs.length, 12);
     const agentIds = new Set(agents.map((a) => a.id));
     for (const log of logs) {
@@ -152,12 +147,12 @@ describe('the live engine on virtual time: dialling modes and routing', () => {
       bucketStart(new Date(w.scheduler.nowMs())),
       { dials: 700, person_answers: 200, abandoned: 20 },
     );
-    await start(campaign.id);
+    await w.start(campaign.id);
     await w.run(4000); // before any answer (5 s): what was dialled is what the pacer chose
-    const dialled = await logsOf(campaign.id);
+    const dialled = await w.callLogs(campaign.id);
     assert.ok(dialled.length > 0, 'it dials');
     assert.ok(dialled.length <= 3, `${dialled.length} lines for 3 free agents`);
-    await stop(campaign.id);
+    await w.stop(campaign.id);
     await w.run(2 * MINUTE);
   });
 
@@ -177,11 +172,11 @@ describe('the live engine on virtual time: dialling modes and routing', () => {
     await w.ok('PUT', `/v1/campaigns/${campaign.id}/lead-lists/${vip.id}/users`, {
       assign_user_ids: [senior!.id],
     });
-    await start(campaign.id);
+    await w.start(campaign.id);
     await w.run(12 * MINUTE);
-    await stop(campaign.id);
+    await w.stop(campaign.id);
     await w.run(2 * MINUTE);
-    const logs = await logsOf(campaign.id);
+    const logs = await w.callLogs(campaign.id);
     const vipLogs = logs.filter((l) => l.list_id === vip.id && l.agent_id);
     const generalLogs = logs.filter((l) => l.list_id === general.id && l.agent_id);
     assert.ok(vipLogs.length > 0 && generalLogs.length > 0);
@@ -214,7 +209,7 @@ describe('the live engine on virtual time: dialling modes and routing', () => {
       }
       assert.ok(peak <= 4, `peak ${peak} live calls`);
       assert.equal(peak, 4, 'the limit is used');
-      const contacts = await contactsOf(list.id, world);
+      const contacts = await world.contactsOf(list.id);
       assert.ok(contacts.every((c: { status: string }) => c.status === 'completed'));
     } finally {
       await world.close();

@@ -51,11 +51,6 @@ describe('the live engine on virtual time: retries, removal, preview and live st
   });
   after(() => w.close());
 
-  const logsOf = (campaignId: string, world = w) => world.callLogs(campaignId);
-  const contactsOf = (listId: string, world = w) => world.contactsOf(listId);
-  const start = (campaignId: string) => w.start(campaignId);
-  const stop = (campaignId: string) => w.stop(campaignId);
-
   test('retries by outcome: the rule delay, the contact cool-off, then failed at max attempts', async () => {
     const world = await LiveWorld.create();
     try {
@@ -71,7 +66,7 @@ describe('the live engine on virtual time: retries, removal, preview and live st
       await world.agents(campaign.id, 1);
       await world.ok('POST', `/v1/campaigns/${campaign.id}/start`, {});
       await world.run(MINUTE);
-      const first = await contactsOf(list.id, world);
+      const first = await world.contactsOf(list.id);
       for (const c of first) {
         assert.equal(c.status, 'retry');
         assert.equal(c.attempts, 1);
@@ -80,13 +75,13 @@ describe('the live engine on virtual time: retries, removal, preview and live st
       const due = (phone: string) =>
         Date.parse(first.find((c: { phone_number: string }) => c.phone_number === phone).next_attempt_at);
       const dialedAt = Date.parse(
-        (await logsOf(campaign.id, world)).find((l) => l.phone_number === plain)!.dialed_at,
+        (await world.callLogs(campaign.id)).find((l) => l.phone_number === plain)!.dialed_at,
       );
       assert.ok(Math.abs(due(plain!) - (dialedAt + 10 * MINUTE)) < 5000, 'the busy rule: 10 minutes');
       assert.ok(due(cooled!) - dialedAt >= 3590_000, 'the cool-off: an hour after the last attempt');
 
       await world.run(25 * MINUTE);
-      const plainNow = (await contactsOf(list.id, world)).find(
+      const plainNow = (await world.contactsOf(list.id)).find(
         (c: { phone_number: string }) => c.phone_number === plain,
       );
       assert.equal(plainNow.status, 'failed', 'third busy: attempts used up');
@@ -94,7 +89,7 @@ describe('the live engine on virtual time: retries, removal, preview and live st
       const history = (await world.ok('GET', `/v1/contacts/${plainNow.id}/history?limit=100`)).data;
       const last = history.filter((e: { type: string }) => e.type === 'status_changed').at(-1);
       assert.deepEqual([last.to_status, last.detail.reason], ['failed', 'max_attempts_reached']);
-      const cooledNow = (await contactsOf(list.id, world)).find(
+      const cooledNow = (await world.contactsOf(list.id)).find(
         (c: { phone_number: string }) => c.phone_number === cooled,
       );
       assert.equal(cooledNow.attempts, 1, 'not tried again within its cool-off');
@@ -109,9 +104,9 @@ describe('the live engine on virtual time: retries, removal, preview and live st
     const [number] = phones(1);
     await w.contacts(list.id, [number!]);
     await w.agents(campaign.id, 1);
-    await start(campaign.id);
+    await w.start(campaign.id);
     await w.run(10_000);
-    const [contact] = await contactsOf(list.id);
+    const [contact] = await w.contactsOf(list.id);
     assert.equal(contact.status, 'in_progress');
     await w.ok('DELETE', `/v1/contacts/${contact.id}`);
     const during = await w.ok('GET', `/v1/contacts/${contact.id}`);
@@ -120,7 +115,7 @@ describe('the live engine on virtual time: retries, removal, preview and live st
     await w.run(2 * MINUTE);
     const afterCall = await w.ok('GET', `/v1/contacts/${contact.id}`);
     assert.equal(afterCall.status, 'removed');
-    const logs = await logsOf(campaign.id);
+    const logs = await w.callLogs(campaign.id);
     assert.deepEqual(
       logs.map((l) => l.status),
       ['completed'],
@@ -145,16 +140,16 @@ describe('the live engine on virtual time: retries, removal, preview and live st
     await w.contacts(list.id, [secondNumber!]);
     const [agent] = await w.agents(campaign.id, 1);
     const desk = w.desk(agent!);
-    await start(campaign.id);
+    await w.start(campaign.id);
     await w.run(2000);
-    assert.equal((await logsOf(campaign.id)).length, 0, 'preview never dials by itself');
+    assert.equal((await w.callLogs(campaign.id)).length, 0, 'preview never dials by itself');
 
     let view = (await desk({ method: 'POST', url: '/v1/desk/preview/next' })).json();
     assert.equal(view.session.state, 'reserved');
     assert.equal(view.contact.phone_number, firstNumber);
     view = (await desk({ method: 'POST', url: '/v1/desk/preview/skip' })).json();
     assert.equal(view.session.state, 'available');
-    const skipped = (await contactsOf(list.id)).find(
+    const skipped = (await w.contactsOf(list.id)).find(
       (c: { phone_number: string }) => c.phone_number === firstNumber,
     );
     assert.deepEqual([skipped.status, skipped.attempts], ['new', 0]);
@@ -170,7 +165,7 @@ describe('the live engine on virtual time: retries, removal, preview and live st
       (e: { type: string }) => e.type,
     );
     assert.ok(history.includes('preview_skipped'));
-    await stop(campaign.id);
+    await w.stop(campaign.id);
   });
 
   test('live statistics stream over a real port: pushed when they change, one refresh for every listener', async () => {
@@ -211,7 +206,7 @@ describe('the live engine on virtual time: retries, removal, preview and live st
       2,
       'one refresh of the numbers and one of the why-not counts for the campaign, however many listen',
     );
-    await start(campaign.id);
+    await w.start(campaign.id);
     await w.run(30_000);
     w.repeater.fire();
     for (const next of streams) {
@@ -227,7 +222,7 @@ describe('the live engine on virtual time: retries, removal, preview and live st
       `${address}/v1/campaigns/${campaign.id}/live?ticket=${await ticketFor(adminToken)}`,
     );
     assert.equal(lingering.status, 200);
-    await stop(campaign.id);
+    await w.stop(campaign.id);
   });
 
   test('agents board stream over a real port: state changes pushed to every listener, one refresh per campaign', async () => {
