@@ -10,7 +10,7 @@ import Fastify, {
 } from 'fastify';
 import { Registry } from 'prom-client';
 import type { ServiceDeps } from '../services/context.js';
-import { ErrorResponse } from './native/common.js';
+import { ErrorResponse } from './schemas/common.js';
 import { nativeApi } from './native/index.js';
 import { authPlugin } from './plugins/auth.js';
 import { sendNativeError } from './plugins/errors.js';

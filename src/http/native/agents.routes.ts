@@ -1,45 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { toPublicId } from '../../domain/public-ids.js';
 import { requestAgentChange } from '../../services/agents/agent-requests.js';
-import { agentsBoard, type BoardEntry as BoardRow } from '../../services/agents/read-agents.js';
+import { agentsBoard } from '../../services/agents/read-agents.js';
 import { getCampaignById } from '../../services/campaigns/read-campaigns.js';
 import type { RequestContext, ServiceDeps } from '../../services/context.js';
 import { LiveFeed, realRepeater, type Repeater } from '../live-feed.js';
-import { authErrors, IdParams, iso, Nullable, Timestamp, uidParam } from './common.js';
-import { openEventStream, streamCredential, StreamTicketQuery } from './live.routes.js';
-import {
-  AgentSessionResponse,
-  CallLogResponse,
-  presentCallLog,
-  presentSession,
-} from './engine-presenters.js';
-import { eventStream, named } from '../schemas/components.js';
-
-const BoardEntry = Type.Object(
-  {
-    user_id: Type.String(),
-    username: Type.String(),
-    full_name: Type.String(),
-    extension: Nullable(Type.String()),
-    session: AgentSessionResponse,
-    call: Nullable(CallLogResponse),
-  },
-  named('AgentBoardEntry'),
-);
-
-function presentBoard(rows: BoardRow[]) {
-  return rows.map((row) => ({
-    user_id: toPublicId('user', row.user_uid),
-    username: row.username,
-    full_name: row.full_name,
-    extension: row.extension,
-    session: presentSession(row, row.campaign_uid),
-    call: row.call ? presentCallLog(row.call) : null,
-  }));
-}
-
-const BoardQuery = Type.Object({ campaign_id: Type.Optional(Type.String()) });
+import { authErrors, iso, uidParam } from './common.js';
+import { IdParams, Timestamp } from '../schemas/common.js';
+import { openEventStream, streamCredential } from './live.routes.js';
+import { StreamTicketQuery } from '../schemas/live.js';
+import { AgentSessionResponse } from '../schemas/desk.js';
+import { presentSession } from './presenters/engine.js';
+import { eventStream } from '../schemas/components.js';
+import { BoardEntry, BoardQuery } from '../schemas/agents.js';
+import { presentBoard } from './presenters/agents.js';
 
 /** Supervisors' view of the agents: who is logged in, in what state since when, on which call. */
 export const agentRoutes =

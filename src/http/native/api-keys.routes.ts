@@ -1,7 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { ApiKey } from '../../db/schema.js';
-import { toPublicId } from '../../domain/public-ids.js';
 import type { ServiceDeps } from '../../services/context.js';
 import {
   createApiKey,
@@ -9,50 +7,10 @@ import {
   listApiKeys,
   revokeApiKey,
 } from '../../services/api-keys/manage-api-keys.js';
-import {
-  authErrors,
-  IdParams,
-  iso,
-  Nullable,
-  Paged,
-  pageMeta,
-  pageOf,
-  PageQuery,
-  Timestamp,
-  uidParam,
-} from './common.js';
-import { named } from '../schemas/components.js';
-
-const Scope = Type.Union([Type.Literal('read'), Type.Literal('read_write')]);
-
-const ApiKeyResponse = Type.Object(
-  {
-    id: Type.String(),
-    name: Type.String(),
-    scope: Scope,
-    hint: Type.String({ description: 'The first and last characters, to recognise a key' }),
-    last_used_at: Nullable(Timestamp),
-    expires_at: Nullable(Timestamp),
-    revoked_at: Nullable(Timestamp),
-    version: Type.Integer(),
-    created_at: Timestamp,
-  },
-  named('ApiKey'),
-);
-
-function presentApiKey(k: ApiKey) {
-  return {
-    id: toPublicId('apiKey', k.uid),
-    name: k.name,
-    scope: k.scope,
-    hint: k.key_hint,
-    last_used_at: iso(k.last_used_at),
-    expires_at: iso(k.expires_at),
-    revoked_at: iso(k.revoked_at),
-    version: k.version,
-    created_at: iso(k.created_at)!,
-  };
-}
+import { authErrors, pageMeta, pageOf, uidParam } from './common.js';
+import { IdParams, Nullable, Paged, PageQuery } from '../schemas/common.js';
+import { Scope, ApiKeyResponse } from '../schemas/api-keys.js';
+import { presentApiKey } from './presenters/api-keys.js';
 
 export const apiKeyRoutes =
   (deps: ServiceDeps): FastifyPluginAsyncTypebox =>

@@ -2,24 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { ServiceDeps } from '../../services/context.js';
 import { listAudit } from '../../services/audit/list-audit.js';
-import { authErrors, iso, Nullable, Paged, pageMeta, pageOf, PageQuery, Timestamp } from './common.js';
-import { named } from '../schemas/components.js';
-
-const AuditResponse = Type.Object(
-  {
-    id: Type.Integer(),
-    at: Timestamp,
-    actor_type: Type.String({ description: 'user, api_key or system' }),
-    actor_id: Nullable(Type.String()),
-    action: Type.String({ examples: ['campaign.update'] }),
-    entity_type: Type.String(),
-    entity_id: Type.String(),
-    before: Type.Unknown(),
-    after: Type.Unknown(),
-    request_id: Nullable(Type.String()),
-  },
-  named('AuditEntry'),
-);
+import { authErrors, iso, pageMeta, pageOf } from './common.js';
+import { Paged, PageQuery } from '../schemas/common.js';
+import { AuditResponse } from '../schemas/audit.js';
 
 export const auditRoutes =
   (deps: ServiceDeps): FastifyPluginAsyncTypebox =>

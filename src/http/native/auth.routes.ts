@@ -8,21 +8,12 @@ import { issueStreamTicket } from '../../services/auth/stream-tickets.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { getUser } from '../../services/users/read-users.js';
 import { getCenter } from '../../services/centers/update-center.js';
-import { CenterResponse, presentCenter } from './center.routes.js';
+import { CenterResponse } from '../schemas/center.js';
+import { presentCenter } from './presenters/center.js';
 import { errors } from './common.js';
-import { UserResponse, presentUser } from './users.routes.js';
-import { named } from '../schemas/components.js';
-
-const SessionResponse = Type.Object(
-  {
-    access_token: Type.String(),
-    token_type: Type.Literal('Bearer'),
-    expires_in: Type.Integer({ description: 'Access token lifetime, seconds' }),
-    refresh_token: Type.String({ description: 'Single use: each refresh returns a new one' }),
-    refresh_expires_in: Type.Integer(),
-  },
-  named('Session'),
-);
+import { UserResponse } from '../schemas/users.js';
+import { presentUser } from './presenters/users.js';
+import { SessionResponse } from '../schemas/auth.js';
 
 /**
  * Refreshes are limited per address in this process. Logins are limited in the login service

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { DISPOSITIONS } from '../../domain/call-outcome.js';
-import { CALL_STATUS_WORDS, outcomesOfWord, type CallStatusWord } from '../../domain/call-status.js';
+import { outcomesOfWord, type CallStatusWord } from '../../domain/call-status.js';
 import type { CallLogFilters } from '../../repositories/call-logs.repository.js';
 import { getCampaign } from '../../services/campaigns/read-campaigns.js';
 import { dispositionCall } from '../../services/calls/disposition-call.js';
@@ -9,36 +9,19 @@ import { contactHistory, getCallLog, listCallLogs } from '../../services/calls/r
 import { getContact } from '../../services/contacts/read-contacts.js';
 import type { RequestContext, ServiceDeps } from '../../services/context.js';
 import { getUser } from '../../services/users/read-users.js';
-import { authErrors, IdParams, Paged, pageMeta, pageOf, PageQuery, Timestamp, uidParam } from './common.js';
-import { CallLogResponse, LeadEventResponse, presentCallLog, presentLeadEvent } from './engine-presenters.js';
-import { Bounded, Count, INT4_MAX, ROW_ID_MAX } from '../schemas/bounds.js';
+import { authErrors, pageMeta, pageOf, uidParam } from './common.js';
+import { IdParams, Paged, Timestamp } from '../schemas/common.js';
+import { CallLogResponse, LeadEventResponse } from '../schemas/call-logs.js';
+import { presentCallLog, presentLeadEvent } from './presenters/engine.js';
+import { Count, ROW_ID_MAX } from '../schemas/bounds.js';
+import { CampaignCallLogQuery, CallLogQuery } from '../schemas/call-logs.js';
 
-/** A date-time, or a whole day (UTC): a day starts a range at its first instant and ends it after its last. */
-const DateBound = Type.Union([Timestamp, Type.String({ format: 'date' })], {
-  description: 'ISO 8601 date-time, or a date (YYYY-MM-DD, UTC): an end date includes that whole day',
-});
 const DAY_MS = 86_400_000;
 
 function dateBound(value: string, end: boolean): Date {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return new Date(value);
   return new Date(Date.parse(`${value}T00:00:00Z`) + (end ? DAY_MS : 0));
 }
-
-const CallLogFields = {
-  ...PageQuery,
-  status: Type.Optional(Type.Union(CALL_STATUS_WORDS.map((w) => Type.Literal(w)))),
-  lead_id: Type.Optional(Type.String()),
-  agent_id: Type.Optional(Type.String()),
-  start_date: Type.Optional(DateBound),
-  end_date: Type.Optional(DateBound),
-  min_duration: Type.Optional(Bounded(0, INT4_MAX, { description: 'Seconds from answer to end, at least' })),
-  max_duration: Type.Optional(Bounded(0, INT4_MAX, { description: 'Seconds from answer to end, at most' })),
-};
-const CampaignCallLogQuery = Type.Object(CallLogFields);
-const CallLogQuery = Type.Object({
-  ...CallLogFields,
-  campaign_id: Type.Optional(Type.String({ description: 'cmp_…: the calls of one campaign' })),
-});
 
 type Query = {
   campaign_id?: string;

@@ -8,7 +8,6 @@ import {
 import { parsePublicId, toPublicId } from '../../domain/public-ids.js';
 import { notFound } from '../../domain/errors.js';
 import type { CampaignView } from '../../repositories/campaigns.repository.js';
-import type { CampaignUserWithUser } from '../../repositories/campaign-users.repository.js';
 import type { RequestContext, ServiceDeps } from '../../services/context.js';
 import { archiveCampaign } from '../../services/campaigns/archive-campaign.js';
 import {
@@ -27,194 +26,20 @@ import {
 import { changeCampaignStatus, updateCampaign } from '../../services/campaigns/update-campaign.js';
 import { campaignProgress } from '../../services/campaigns/campaign-progress.js';
 import { getProcess } from '../../services/processes/manage-processes.js';
-import {
-  authErrors,
-  IdParams,
-  iso,
-  Nullable,
-  Paged,
-  pageMeta,
-  pageOf,
-  PageQuery,
-  Timestamp,
-  uidParam,
-  VersionField,
-} from './common.js';
+import { authErrors, pageMeta, pageOf, uidParam } from './common.js';
+import { IdParams, Paged, PageQuery, VersionField } from '../schemas/common.js';
 import { getQueue } from '../../services/queues/manage-queues.js';
-import type { CampaignStatus, ContactStatus } from '../../db/schema.js';
-import { campaignLeadCounters } from '../../domain/status-words.js';
-import { Count } from '../schemas/bounds.js';
-import { named } from '../schemas/components.js';
-
-const StatusWord = Type.Union(
-  ['draft', 'active', 'paused', 'completed', 'cancelled'].map((s) => Type.Literal(s)),
-  { description: 'draft (not started), active (running), paused, completed, cancelled (stopped)' },
-);
-const DialingMode = Type.Union([
-  Type.Literal('preview'),
-  Type.Literal('progressive'),
-  Type.Literal('power'),
-  Type.Literal('predictive'),
-  Type.Literal('agentless'),
-]);
-const CampaignType = Type.Union([Type.Literal('interaction'), Type.Literal('notification')]);
-const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$' });
-const WeeklyWindow = Type.Object(
-  {
-    day: Type.Integer({ minimum: 0, maximum: 6, description: '0 = Sunday' }),
-    start: ClockTime,
-    end: ClockTime,
-  },
-  { ...named('WeeklyWindow'), additionalProperties: false },
-);
-const RetryConfig = Type.Object(
-  {
-    max_retries: Type.Integer({ minimum: 0, maximum: 100, description: 'Calls after the first one' }),
-    retry_interval_minutes: Type.Integer({ minimum: 0, maximum: 525600 }),
-  },
-  { ...named('RetryConfig'), additionalProperties: false },
-);
-const RetryRule = Type.Object(
-  { delay_minutes: Count({ maximum: 525600 }), counts_as_attempt: Type.Boolean() },
-  { ...named('RetryRule'), additionalProperties: false },
-);
-const CallingHours = Type.Object(
-  { start: ClockTime, end: ClockTime },
-  { ...named('CallingHours'), additionalProperties: false },
-);
-
-export const CampaignResponse = Type.Object(
-  {
-    id: Type.String({ examples: ['cmp_210ea5d942f41744f1ef37e84a4965e0'] }),
-    numeric_id: Type.Integer({ description: "Exotel's campaignId" }),
-    organization_id: Type.String({ description: 'The contact center (ctr_…)' }),
-    process_id: Type.String(),
-    queue_id: Nullable(Type.String()),
-    name: Type.String(),
-    description: Type.String(),
-    type: CampaignType,
-    dialing_mode: DialingMode,
-    status: StatusWord,
-    agent_id: Nullable(Type.String()),
-    from_phone_number: Nullable(Type.String()),
-    time_zone: Type.String(),
-    scheduled_at: Nullable(Timestamp),
-    ends_at: Nullable(Timestamp),
-    weekly_windows: Type.Array(WeeklyWindow),
-    calling_hours: CallingHours,
-    abandon_rate_cap: Type.Number(),
-    lines_per_agent: Type.Number(),
-    max_concurrent_calls: Nullable(Type.Integer()),
-    wrap_up_seconds: Type.Integer(),
-    require_disposition: Type.Boolean(),
-    preview_timeout_seconds: Type.Integer(),
-    retry_config: RetryConfig,
-    retry_rules: Type.Record(Type.String(), RetryRule),
-    started_at: Nullable(Timestamp),
-    completed_at: Nullable(Timestamp),
-    total_leads: Type.Integer({ description: 'Live leads of the lists this campaign dials' }),
-    completed_calls: Type.Integer({ description: 'Leads whose calling is over (completed or failed)' }),
-    pending_calls: Type.Integer({ description: 'Leads still to call, or on a call now' }),
-    version: Type.Integer(),
-    created_at: Timestamp,
-    updated_at: Timestamp,
-  },
-  named('Campaign'),
-);
-
-export function presentCampaign(
-  c: CampaignView,
-  centerPublicId: string,
-  leadsByStatus: Partial<Record<ContactStatus, number>>,
-) {
-  return {
-    id: toPublicId('campaign', c.uid),
-    numeric_id: c.id,
-    organization_id: centerPublicId,
-    process_id: toPublicId('process', c.process_uid),
-    queue_id: c.queue_uid ? toPublicId('queue', c.queue_uid) : null,
-    name: c.name,
-    description: c.description,
-    type: c.type,
-    dialing_mode: c.dialing_mode,
-    status: CAMPAIGN_STATUS_WORD[c.status],
-    agent_id: c.agent_ref,
-    from_phone_number: c.caller_id,
-    time_zone: c.time_zone,
-    scheduled_at: iso(c.scheduled_at),
-    ends_at: iso(c.ends_at),
-    weekly_windows: c.weekly_windows,
-    calling_hours: { start: c.calling_hours_start, end: c.calling_hours_end },
-    abandon_rate_cap: c.abandon_rate_cap,
-    lines_per_agent: c.lines_per_agent,
-    max_concurrent_calls: c.max_concurrent_calls,
-    wrap_up_seconds: c.wrap_up_seconds,
-    require_disposition: c.require_disposition,
-    preview_timeout_seconds: c.preview_timeout_seconds,
-    retry_config: { max_retries: c.max_attempts - 1, retry_interval_minutes: c.retry_interval_minutes },
-    retry_rules: c.retry_rules,
-    started_at: iso(c.started_at),
-    completed_at: iso(c.completed_at),
-    ...campaignLeadCounters(leadsByStatus),
-    version: c.version,
-    created_at: iso(c.created_at)!,
-    updated_at: iso(c.updated_at)!,
-  };
-}
-
-const SettingsFields = {
-  description: Type.Optional(Type.String({ maxLength: 2000 })),
-  process_id: Type.Optional(Type.String({ description: 'prc_… (default: the center’s default process)' })),
-  queue_id: Type.Optional(Nullable(Type.String({ description: 'que_…: the agents who take its calls' }))),
-  type: Type.Optional(CampaignType),
-  dialing_mode: Type.Optional(DialingMode),
-  agent_id: Type.Optional(
-    Nullable(Type.String({ maxLength: 200, description: 'An external (AI) agent reference' })),
-  ),
-  from_phone_number: Type.Optional(Nullable(Type.String({ maxLength: 32, description: 'Caller id' }))),
-  time_zone: Type.Optional(Type.String({ description: 'IANA zone of the schedule (default: the center’s)' })),
-  scheduled_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
-  ends_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
-  weekly_windows: Type.Optional(
-    Type.Array(WeeklyWindow, { description: 'When the campaign dials; empty = always' }),
-  ),
-  calling_hours: Type.Optional(CallingHours),
-  abandon_rate_cap: Type.Optional(Type.Number({ minimum: 0, maximum: 0.5 })),
-  lines_per_agent: Type.Optional(Type.Number({ minimum: 1, maximum: 10 })),
-  max_concurrent_calls: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 10000 }))),
-  wrap_up_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
-  require_disposition: Type.Optional(
-    Type.Boolean({
-      description:
-        "An agent may end wrap-up only after giving the call a disposition (default true); a wrap-up ended by the limit without one records 'no_disposition'",
-    }),
-  ),
-  preview_timeout_seconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600 })),
-  retry_config: Type.Optional(RetryConfig),
-  retry_rules: Type.Optional(Type.Record(Type.String(), RetryRule)),
-};
-
-const CreateBody = Type.Object(
-  {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    ...SettingsFields,
-    status: Type.Optional(
-      Type.Union([Type.Literal('draft'), Type.Literal('active')], {
-        description: 'active starts it at once (default draft)',
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
-const UpdateBody = Type.Object(
-  {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    ...SettingsFields,
-    status: Type.Optional(StatusWord),
-    version: Type.Optional(VersionField),
-  },
-  { additionalProperties: false },
-);
+import type { CampaignStatus } from '../../db/schema.js';
+import {
+  StatusWord,
+  DialingMode,
+  CampaignResponse,
+  CreateBody,
+  UpdateBody,
+  CampaignProgressResponse,
+  CampaignUserResponse,
+} from '../schemas/campaigns.js';
+import { presentCampaign, presentCampaignUser } from './presenters/campaigns.js';
 
 type Settings = Omit<Static<typeof UpdateBody>, 'status' | 'version'>;
 
@@ -262,45 +87,6 @@ function refOrNotFound(kind: 'process' | 'queue', value: string, label: string):
   const uid = parsePublicId(kind, value);
   if (!uid) throw notFound(label);
   return uid;
-}
-
-const ContactsByStatus = Type.Record(Type.String(), Type.Integer(), {
-  description: 'Contacts per status (new, in_progress, retry, callback, completed, failed, dnc); absent = 0',
-});
-const CampaignProgressResponse = Type.Object(
-  {
-    campaign_id: Type.String(),
-    total: Type.Integer(),
-    contacts_by_status: ContactsByStatus,
-    lists: Type.Array(
-      Type.Object({ list_id: Type.String(), total: Type.Integer(), contacts_by_status: ContactsByStatus }),
-      { description: 'Per attached list that has contacts' },
-    ),
-  },
-  named('CampaignProgress'),
-);
-
-const CampaignUserResponse = Type.Object(
-  {
-    campaign_user_id: Type.Integer({ description: "The assignment's id (Exotel's campaignUserId)" }),
-    user_id: Type.String(),
-    username: Type.String(),
-    role: Type.String(),
-    full_name: Type.String(),
-    created_at: Timestamp,
-  },
-  named('CampaignUser'),
-);
-
-function presentCampaignUser(r: CampaignUserWithUser) {
-  return {
-    campaign_user_id: r.id,
-    user_id: toPublicId('user', r.user_uid),
-    username: r.username,
-    role: r.role,
-    full_name: r.full_name,
-    created_at: iso(r.created_at)!,
-  };
 }
 
 export const campaignRoutes =

@@ -1,40 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { ContactCenter } from '../../db/schema.js';
-import { toPublicId } from '../../domain/public-ids.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { getCenter, updateCenter } from '../../services/centers/update-center.js';
-import { authErrors, iso, Timestamp, VersionField } from './common.js';
-import { named } from '../schemas/components.js';
-
-export const CenterResponse = Type.Object(
-  {
-    id: Type.String({ examples: ['ctr_0f8fad5bd9cb469fa16570867728950e'] }),
-    numeric_id: Type.Integer({ description: "Exotel's contactCenterId" }),
-    short_name: Type.String({ description: "Login domain (Qvoice's `domain`)" }),
-    name: Type.String(),
-    default_country: Type.String({ description: 'ISO 3166 country for national numbers' }),
-    time_zone: Type.String(),
-    version: Type.Integer(),
-    created_at: Timestamp,
-    updated_at: Timestamp,
-  },
-  named('ContactCenter'),
-);
-
-export function presentCenter(c: ContactCenter) {
-  return {
-    id: toPublicId('contactCenter', c.uid),
-    numeric_id: c.id,
-    short_name: c.short_name,
-    name: c.name,
-    default_country: c.default_country,
-    time_zone: c.time_zone,
-    version: c.version,
-    created_at: iso(c.created_at)!,
-    updated_at: iso(c.updated_at)!,
-  };
-}
+import { authErrors } from './common.js';
+import { VersionField } from '../schemas/common.js';
+import { CenterResponse } from '../schemas/center.js';
+import { presentCenter } from './presenters/center.js';
 
 export const centerRoutes =
   (deps: ServiceDeps): FastifyPluginAsyncTypebox =>

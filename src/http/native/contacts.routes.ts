@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { ContactStatus } from '../../db/schema.js';
 import { conflict, invalid } from '../../domain/errors.js';
 import { toPublicId } from '../../domain/public-ids.js';
-import type { ContactFilters, ContactView } from '../../repositories/contacts.repository.js';
+import type { ContactFilters } from '../../repositories/contacts.repository.js';
 import { removeContact, updateContact } from '../../services/contacts/change-contact.js';
 import { createContacts } from '../../services/contacts/create-contacts.js';
 import {
@@ -18,124 +18,19 @@ import { contactEligibility } from '../../services/engine/contact-eligibility.js
 import { BLOCK_REASON_TEXT } from '../../domain/eligibility.js';
 import { getCampaign } from '../../services/campaigns/read-campaigns.js';
 import { getLeadList } from '../../services/lead-lists/manage-lead-lists.js';
-import { authErrors, IdParams, iso, Nullable, Timestamp, uidParam, VersionField } from './common.js';
-import { Count, Int4, VariableValue } from '../schemas/bounds.js';
-import { named } from '../schemas/components.js';
+import { authErrors, iso, uidParam } from './common.js';
+import { IdParams, Nullable, Timestamp, VersionField } from '../schemas/common.js';
 import { csvExport } from '../csv-export.js';
-
-const Status = Type.Union(
-  (['new', 'in_progress', 'retry', 'callback', 'completed', 'failed', 'dnc', 'removed'] as const).map((s) =>
-    Type.Literal(s),
-  ),
-);
-const Variables = Type.Record(Type.String(), VariableValue, {
-  description:
-    'Custom variables: at most 50, names of letters, digits, _ . - up to 64 characters, values up to 1,024',
-});
-
-export const ContactResponse = Type.Object(
-  {
-    id: Type.String({ examples: ['lead_m4b7zx9nq2pw…'] }),
-    numeric_id: Type.Integer(),
-    list_id: Type.String(),
-    campaign_id: Nullable(Type.String()),
-    phone_number: Type.String({ description: 'E.164' }),
-    phone_raw: Type.String({ description: 'As given' }),
-    phone_country: Nullable(Type.String()),
-    first_name: Type.String(),
-    last_name: Type.String(),
-    variables: Type.Record(Type.String(), Type.String()),
-    ticket_id: Nullable(Type.String()),
-    note: Nullable(Type.String()),
-    type: Nullable(Type.String()),
-    priority: Type.Integer(),
-    max_retries: Nullable(Type.Integer()),
-    cool_off_seconds: Nullable(Type.Integer()),
-    time_zone: Type.String({
-      description: 'Canonical IANA name; with several candidates, the first of them',
-    }),
-    time_zones: Type.Array(Type.String(), {
-      description:
-        "Every zone the contact may be in: one, or several where its number's prefix spans them; it is called only inside calling hours in each",
-    }),
-    time_zone_source: Type.String({
-      description:
-        "explicit (given), number (from the number's prefix) or center_default (a fallback: the center's zone, for want of anything better)",
-    }),
-    status: Status,
-    attempts: Type.Integer(),
-    next_attempt_at: Nullable(Timestamp),
-    last_attempt_at: Nullable(Timestamp),
-    last_outcome: Nullable(Type.String()),
-    callback_at: Nullable(Timestamp),
-    removed_at: Nullable(Timestamp),
-    version: Type.Integer(),
-    created_at: Timestamp,
-    updated_at: Timestamp,
-  },
-  named('Contact'),
-);
-
-export function presentContact(c: ContactView) {
-  return {
-    id: toPublicId('contact', c.uid),
-    numeric_id: c.id,
-    list_id: toPublicId('leadList', c.list_uid),
-    campaign_id: c.campaign_uid ? toPublicId('campaign', c.campaign_uid) : null,
-    phone_number: c.phone_e164,
-    phone_raw: c.phone_raw,
-    phone_country: c.phone_country,
-    first_name: c.first_name,
-    last_name: c.last_name,
-    variables: c.variables,
-    ticket_id: c.ticket_id,
-    note: c.note,
-    type: c.type,
-    priority: c.priority,
-    max_retries: c.max_retries,
-    cool_off_seconds: c.cool_off_seconds,
-    time_zone: c.time_zone,
-    time_zones: c.time_zones,
-    time_zone_source: c.time_zone_source,
-    status: c.status,
-    attempts: c.attempts,
-    next_attempt_at: iso(c.next_attempt_at),
-    last_attempt_at: iso(c.last_attempt_at),
-    last_outcome: c.last_outcome,
-    callback_at: iso(c.callback_at),
-    removed_at: iso(c.removed_at),
-    version: c.version,
-    created_at: iso(c.created_at)!,
-    updated_at: iso(c.updated_at)!,
-  };
-}
-
-/** The details a client may set on a contact, at creation and later. */
-const ContactDetails = {
-  first_name: Type.Optional(Type.String({ maxLength: 200 })),
-  last_name: Type.Optional(Type.String({ maxLength: 200 })),
-  variables: Type.Optional(Variables),
-  ticket_id: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-  note: Type.Optional(Nullable(Type.String({ maxLength: 1024 }))),
-  type: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
-  priority: Type.Optional(Int4()),
-  max_retries: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 100 }))),
-  cool_off_seconds: Type.Optional(Nullable(Count())),
-  time_zone: Type.Optional(Nullable(Type.String())),
-};
-const ContactFieldsSchema = { phone_number: Type.String({ maxLength: 64 }), ...ContactDetails };
-const Destination = {
-  list_id: Type.Optional(Type.String({ description: 'lst_…' })),
-  campaign_id: Type.Optional(
-    Type.String({ description: 'cmp_…: without list_id, the campaign’s default list' }),
-  ),
-};
-const Dedup = {
-  dedup_policy: Type.Optional(
-    Type.Union([Type.Literal('skip'), Type.Literal('update'), Type.Literal('allow')]),
-  ),
-  dedup_scope: Type.Optional(Type.Union([Type.Literal('list'), Type.Literal('campaign')])),
-};
+import {
+  Status,
+  ContactResponse,
+  ContactDetails,
+  ContactFieldsSchema,
+  Destination,
+  Dedup,
+  ListQuery,
+} from '../schemas/contacts.js';
+import { presentContact } from './presenters/contacts.js';
 
 function fieldsOf(item: Static<ReturnType<typeof Type.Object<typeof ContactFieldsSchema>>>) {
   return { ...item, phone: item.phone_number };
@@ -148,17 +43,6 @@ function destinationOf(body: { list_id?: string; campaign_id?: string }) {
       body.campaign_id === undefined ? undefined : uidParam('campaign', body.campaign_id, 'Campaign'),
   };
 }
-
-const ListQuery = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-  after: Type.Optional(Type.String({ description: 'The next_cursor of the previous page' })),
-  status: Type.Optional(Type.Array(Status)),
-  list_id: Type.Optional(Type.String()),
-  campaign_id: Type.Optional(Type.String()),
-  phone_prefix: Type.Optional(Type.String({ pattern: '^\\+?[0-9]*$' })),
-  changed_since: Type.Optional(Type.String({ format: 'date-time' })),
-  include_removed: Type.Optional(Type.Boolean()),
-});
 
 async function filtersOf(
   deps: ServiceDeps,

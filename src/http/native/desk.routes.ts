@@ -9,36 +9,11 @@ import { deskCampaigns, readDesk } from '../../services/agents/read-agents.js';
 import { CAMPAIGN_STATUS_WORD } from '../../domain/campaign-lifecycle.js';
 import { dispositionCall } from '../../services/calls/disposition-call.js';
 import type { RequestContext, ServiceDeps } from '../../services/context.js';
-import { authErrors, Nullable, Timestamp, uidParam } from './common.js';
-import { ContactResponse, presentContact } from './contacts.routes.js';
-import {
-  AgentSessionResponse,
-  CallLogResponse,
-  LeadEventResponse,
-  presentCallLog,
-  presentLeadEvent,
-  presentSession,
-} from './engine-presenters.js';
-import { named } from '../schemas/components.js';
-
-const DeskResponse = Type.Object(
-  {
-    session: Nullable(AgentSessionResponse),
-    campaign: Nullable(
-      Type.Object({
-        id: Type.String(),
-        name: Type.String(),
-        dialing_mode: Type.String(),
-        wrap_up_seconds: Type.Integer(),
-        preview_timeout_seconds: Type.Integer(),
-      }),
-    ),
-    call: Nullable(CallLogResponse),
-    contact: Nullable(ContactResponse),
-    history: Type.Array(LeadEventResponse),
-  },
-  named('Desk'),
-);
+import { authErrors, uidParam } from './common.js';
+import { Timestamp } from '../schemas/common.js';
+import { presentContact } from './presenters/contacts.js';
+import { presentCallLog, presentLeadEvent, presentSession } from './presenters/engine.js';
+import { DeskResponse } from '../schemas/desk.js';
 
 /** The agent desk: the logged-in user works a campaign — log in, pause, preview, hang up, dispose, wrap up. */
 export const deskRoutes =

@@ -1,52 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { DncEntry } from '../../db/schema.js';
-import { toPublicId } from '../../domain/public-ids.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { addDncNumbers, checkDnc, listDnc, removeDncEntry } from '../../services/dnc/manage-dnc.js';
-import {
-  authErrors,
-  IdParams,
-  iso,
-  Nullable,
-  Paged,
-  pageMeta,
-  pageOf,
-  PageQuery,
-  Timestamp,
-  uidParam,
-} from './common.js';
-import { named } from '../schemas/components.js';
-
-const DncResponse = Type.Object(
-  {
-    id: Type.String(),
-    phone_number: Type.String(),
-    campaign_numeric_id: Nullable(Type.Integer({ description: 'null: the center-wide list' })),
-    reason: Type.String(),
-    source: Type.String(),
-    created_at: Timestamp,
-  },
-  named('DncEntry'),
-);
-
-function presentDnc(e: DncEntry) {
-  return {
-    id: toPublicId('dncEntry', e.uid),
-    phone_number: e.phone_e164,
-    campaign_numeric_id: e.campaign_id,
-    reason: e.reason,
-    source: e.source,
-    created_at: iso(e.created_at)!,
-  };
-}
-
-const ItemResult = Type.Object({
-  index: Type.Integer(),
-  status: Type.String({ description: 'added, exists or rejected' }),
-  phone_number: Nullable(Type.String()),
-  reason: Nullable(Type.String()),
-});
+import { authErrors, pageMeta, pageOf, uidParam } from './common.js';
+import { IdParams, Paged, PageQuery } from '../schemas/common.js';
+import { DncResponse, ItemResult } from '../schemas/dnc.js';
+import { presentDnc } from './presenters/dnc.js';
 
 export const dncRoutes =
   (deps: ServiceDeps): FastifyPluginAsyncTypebox =>

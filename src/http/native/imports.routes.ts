@@ -1,73 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import fs from 'node:fs';
-import type { DedupPolicy, DedupScope, ImportJob } from '../../db/schema.js';
+import type { DedupPolicy, DedupScope } from '../../db/schema.js';
 import { invalid } from '../../domain/errors.js';
-import { toPublicId } from '../../domain/public-ids.js';
-import { tenantReader, type RequestContext, type ServiceDeps } from '../../services/context.js';
+import type { ServiceDeps } from '../../services/context.js';
 import { createImport } from '../../services/imports/create-import.js';
 import { getImport, importErrors } from '../../services/imports/read-imports.js';
-import { authErrors, IdParams, iso, Nullable, Timestamp, uidParam } from './common.js';
-import { getCampaignById } from '../../services/campaigns/read-campaigns.js';
-import { named } from '../schemas/components.js';
+import { authErrors, uidParam } from './common.js';
+import { IdParams } from '../schemas/common.js';
 import { csvExport } from '../csv-export.js';
 import { acceptMultipart, receiveUpload } from '../upload.js';
 import { importFileSink, importUploadLimits, parseColumnMapping } from '../import-uploads.js';
-
-const ImportResponse = Type.Object(
-  {
-    id: Type.String(),
-    status: Type.String({ description: 'queued, running, completed or failed' }),
-    file_name: Type.String(),
-    list_id: Type.String(),
-    campaign_id: Nullable(Type.String()),
-    dedup_policy: Type.String(),
-    dedup_scope: Type.String(),
-    progress: Type.Object({
-      rows_read: Type.Integer(),
-      accepted: Type.Integer(),
-      updated: Type.Integer(),
-      rejected: Type.Integer(),
-      duplicates: Type.Integer(),
-      dnc: Type.Integer(),
-    }),
-    error: Nullable(Type.String()),
-    errors_url: Type.String(),
-    created_at: Timestamp,
-    started_at: Nullable(Timestamp),
-    finished_at: Nullable(Timestamp),
-  },
-  named('Import'),
-);
-
-export async function presentImport(deps: ServiceDeps, ctx: RequestContext, job: ImportJob) {
-  const id = toPublicId('importJob', job.uid);
-  const repos = tenantReader(deps, ctx);
-  const list = await repos.leadLists.getById(job.lead_list_id);
-  const campaign = job.campaign_id === null ? null : await getCampaignById(deps, ctx, job.campaign_id);
-  return {
-    id,
-    status: job.status,
-    file_name: job.file_name,
-    list_id: toPublicId('leadList', list.uid),
-    campaign_id: campaign ? toPublicId('campaign', campaign.uid) : null,
-    dedup_policy: job.dedup_policy,
-    dedup_scope: job.dedup_scope,
-    progress: {
-      rows_read: job.rows_read,
-      accepted: job.accepted,
-      updated: job.updated,
-      rejected: job.rejected,
-      duplicates: job.duplicates,
-      dnc: job.dnc,
-    },
-    error: job.error,
-    errors_url: `/v1/imports/${id}/errors.csv`,
-    created_at: iso(job.created_at)!,
-    started_at: iso(job.started_at),
-    finished_at: iso(job.finished_at),
-  };
-}
+import { ImportResponse } from '../schemas/imports.js';
+import { presentImport } from './presenters/imports.js';
 
 export const importRoutes =
   (deps: ServiceDeps): FastifyPluginAsyncTypebox =>

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { LeadList } from '../../db/schema.js';
 import { toPublicId } from '../../domain/public-ids.js';
-import type { CampaignLeadListView } from '../../repositories/lead-lists.repository.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { contactCountsByStatus } from '../../services/contacts/read-contacts.js';
 import {
@@ -20,103 +19,10 @@ import {
   updateLeadList,
 } from '../../services/lead-lists/manage-lead-lists.js';
 import { getCampaign } from '../../services/campaigns/read-campaigns.js';
-import {
-  authErrors,
-  IdParams,
-  iso,
-  Paged,
-  pageMeta,
-  pageOf,
-  PageQuery,
-  Timestamp,
-  uidParam,
-  VersionField,
-} from './common.js';
-import { Count } from '../schemas/bounds.js';
-import { named } from '../schemas/components.js';
-
-const LeadListResponse = Type.Object(
-  {
-    id: Type.String(),
-    numeric_id: Type.Integer({ description: "Exotel's leadId" }),
-    name: Type.String(),
-    description: Type.String(),
-    is_default: Type.Boolean({ description: 'Made for a campaign created without lists' }),
-    contacts_by_status: Type.Record(Type.String(), Type.Integer()),
-    version: Type.Integer(),
-    created_at: Timestamp,
-    updated_at: Timestamp,
-  },
-  named('LeadList'),
-);
-
-const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$' });
-const Window = Type.Object(
-  { day: Type.Integer({ minimum: 0, maximum: 6 }), start: ClockTime, end: ClockTime },
-  { ...named('DialingWindow'), additionalProperties: false },
-);
-const FetchOrder = Type.Union(
-  (['priority', 'oldest_first', 'newest_first', 'fewest_attempts_first'] as const).map((s) =>
-    Type.Literal(s),
-  ),
-);
-
-const MappingResponse = Type.Object(
-  {
-    campaign_lead_id: Type.Integer({ description: "The mapping's id (Exotel's campaign-lead id)" }),
-    campaign_id: Type.String(),
-    list_id: Type.String(),
-    list_name: Type.String(),
-    priority: Type.Integer({ description: 'Lower dials first' }),
-    weightage: Type.Integer({ description: 'Share among lists of equal priority' }),
-    enabled: Type.Boolean(),
-    max_attempts: Type.Integer(),
-    churn_count: Type.Integer(),
-    fetch_order: FetchOrder,
-    dialing_enabled_at_all_times: Type.Boolean(),
-    dialing_windows: Type.Array(Window),
-    campaign_user_ids: Type.Array(Type.Integer(), {
-      description: 'Campaign users who may take this list’s calls',
-    }),
-    version: Type.Integer(),
-    created_at: Timestamp,
-    updated_at: Timestamp,
-  },
-  named('CampaignLeadList'),
-);
-
-function presentMapping(m: CampaignLeadListView) {
-  return {
-    campaign_lead_id: m.id,
-    campaign_id: toPublicId('campaign', m.campaign_uid),
-    list_id: toPublicId('leadList', m.list_uid),
-    list_name: m.list_name,
-    priority: m.priority,
-    weightage: m.weightage,
-    enabled: m.enabled,
-    max_attempts: m.max_attempts,
-    churn_count: m.churn_count,
-    fetch_order: m.fetch_order,
-    dialing_enabled_at_all_times: m.dialing_enabled_at_all_times,
-    dialing_windows: m.dialing_windows,
-    campaign_user_ids: m.campaign_user_ids,
-    version: m.version,
-    created_at: iso(m.created_at)!,
-    updated_at: iso(m.updated_at)!,
-  };
-}
-
-const MappingBody = {
-  priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
-  weightage: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
-  enabled: Type.Optional(Type.Boolean()),
-  max_attempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-  churn_count: Type.Optional(Count()),
-  fetch_order: Type.Optional(FetchOrder),
-  dialing_enabled_at_all_times: Type.Optional(Type.Boolean()),
-  dialing_windows: Type.Optional(Type.Array(Window)),
-  version: Type.Optional(VersionField),
-};
+import { authErrors, iso, pageMeta, pageOf, uidParam } from './common.js';
+import { IdParams, Paged, PageQuery, VersionField } from '../schemas/common.js';
+import { LeadListResponse, MappingResponse, MappingBody } from '../schemas/lead-lists.js';
+import { presentMapping } from './presenters/lead-lists.js';
 
 function mappingInput(b: Record<string, unknown>): MappingInput {
   return {

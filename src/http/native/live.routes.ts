@@ -1,157 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { toPublicId } from '../../domain/public-ids.js';
-import { BLOCK_REASON_TEXT, type BlockReason } from '../../domain/eligibility.js';
-import { campaignLiveStats, type LiveStats } from '../../services/campaigns/live-stats.js';
-import {
-  campaignEligibility,
-  type CampaignEligibility,
-  type ReasonCounts,
-} from '../../services/engine/campaign-eligibility.js';
+import { campaignLiveStats } from '../../services/campaigns/live-stats.js';
+import { campaignEligibility } from '../../services/engine/campaign-eligibility.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { LiveFeed, realRepeater, type Repeater } from '../live-feed.js';
 import { bearerCredential } from '../plugins/auth.js';
-import { authErrors, IdParams, iso, Timestamp, uidParam } from './common.js';
-import { eventStream, named } from '../schemas/components.js';
-
-const Counters = {
-  dials: Type.Integer(),
-  person_answers: Type.Integer(),
-  machine_answers: Type.Integer(),
-  connected: Type.Integer(),
-  abandoned: Type.Integer(),
-  no_answer: Type.Integer(),
-  busy: Type.Integer(),
-  invalid_number: Type.Integer(),
-  failed: Type.Integer(),
-  talk_ms: Type.Integer(),
-};
-
-export const LiveStatsResponse = Type.Object(
-  {
-    campaign_id: Type.String(),
-    status: Type.String(),
-    dialing_mode: Type.String(),
-    abandon_rate_cap: Type.Number(),
-    at: Timestamp,
-    agents: Type.Object({
-      available: Type.Integer(),
-      reserved: Type.Integer(),
-      on_call: Type.Integer(),
-      wrap_up: Type.Integer(),
-      paused: Type.Integer(),
-    }),
-    calls: Type.Object({
-      ringing: Type.Integer(),
-      waiting_for_agent: Type.Integer(),
-      connected: Type.Integer(),
-      in_flight: Type.Integer(),
-    }),
-    dial_level: Type.Number({ description: 'Calls ringing per working agent' }),
-    today: Type.Object({ ...Counters, abandon_rate: Type.Number(), day_start: Timestamp }),
-    rolling_30_days: Type.Object({
-      person_answers: Type.Integer(),
-      abandoned: Type.Integer(),
-      abandon_rate: Type.Number(),
-    }),
-    series: Type.Array(
-      Type.Object({
-        at: Timestamp,
-        dials: Type.Integer(),
-        person_answers: Type.Integer(),
-        connected: Type.Integer(),
-        abandoned: Type.Integer(),
-      }),
-      { description: "Today's 15-minute buckets" },
-    ),
-  },
-  named('LiveStats'),
-);
-
-const ReasonCountsSchema = Type.Array(
-  Type.Object({ code: Type.String(), message: Type.String(), contacts: Type.Integer() }),
-  {
-    description: 'Waiting contacts held back by each reason, most first; one contact may count under several',
-  },
-);
-
-export const CampaignEligibilityResponse = Type.Object(
-  {
-    campaign_id: Type.String(),
-    at: Timestamp,
-    contacts: Type.Integer({ description: "Every contact of the campaign's lists" }),
-    waiting: Type.Integer({ description: 'Still to call: new, retry or callback' }),
-    in_progress: Type.Integer({ description: 'On a call now' }),
-    finished: Type.Integer({ description: 'Completed, failed, do-not-call or removed' }),
-    dialable_now: Type.Integer({ description: 'Waiting contacts the hopper would hand out now' }),
-    reasons: ReasonCountsSchema,
-    lists: Type.Array(
-      Type.Object({
-        lead_list_id: Type.String(),
-        name: Type.String(),
-        priority: Type.Integer(),
-        contacts: Type.Integer(),
-        waiting: Type.Integer(),
-        in_progress: Type.Integer(),
-        dialable_now: Type.Integer(),
-        reasons: ReasonCountsSchema,
-      }),
-    ),
-  },
-  named('CampaignEligibility'),
-);
-
-function presentReasons(counts: ReasonCounts) {
-  return (Object.entries(counts) as [BlockReason, number][])
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([code, contacts]) => ({ code, message: BLOCK_REASON_TEXT[code], contacts }));
-}
-
-function presentEligibility(e: CampaignEligibility) {
-  return {
-    campaign_id: toPublicId('campaign', e.campaign.uid),
-    at: iso(e.at)!,
-    contacts: e.contacts,
-    waiting: e.waiting,
-    in_progress: e.in_progress,
-    finished: e.finished,
-    dialable_now: e.dialable_now,
-    reasons: presentReasons(e.reasons),
-    lists: e.lists.map((l) => ({
-      lead_list_id: toPublicId('leadList', l.list_uid),
-      name: l.list_name,
-      priority: l.priority,
-      contacts: l.contacts,
-      waiting: l.waiting,
-      in_progress: l.in_progress,
-      dialable_now: l.dialable_now,
-      reasons: presentReasons(l.reasons),
-    })),
-  };
-}
-
-function presentLiveStats(s: LiveStats) {
-  return {
-    campaign_id: toPublicId('campaign', s.campaign.uid),
-    status: s.campaign.status,
-    dialing_mode: s.campaign.dialing_mode,
-    abandon_rate_cap: s.campaign.abandon_rate_cap,
-    at: iso(s.at)!,
-    agents: s.agents,
-    calls: s.calls,
-    dial_level: Math.round(s.dial_level * 100) / 100,
-    today: { ...s.today, day_start: iso(s.today.day_start)! },
-    rolling_30_days: s.rolling_30_days,
-    series: s.series.map((b) => ({
-      at: iso(b.bucket_start)!,
-      dials: b.dials,
-      person_answers: b.person_answers,
-      connected: b.connected,
-      abandoned: b.abandoned,
-    })),
-  };
-}
+import { authErrors, uidParam } from './common.js';
+import { IdParams } from '../schemas/common.js';
+import { eventStream } from '../schemas/components.js';
+import { LiveStatsResponse, CampaignEligibilityResponse, StreamTicketQuery } from '../schemas/live.js';
+import { presentEligibility, presentLiveStats } from './presenters/live.js';
 
 type Presented = ReturnType<typeof presentLiveStats>;
 type PresentedEligibility = ReturnType<typeof presentEligibility>;
@@ -163,12 +22,6 @@ type PresentedEligibility = ReturnType<typeof presentEligibility>;
 export function streamCredential(request: FastifyRequest): string | undefined {
   return bearerCredential(request) ?? (request.query as { ticket?: string }).ticket;
 }
-
-export const StreamTicketQuery = {
-  ticket: Type.Optional(
-    Type.String({ maxLength: 100, description: 'A single-use ticket from POST /v1/auth/stream-ticket' }),
-  ),
-};
 
 /** Streams open in this process: a shutdown ends them, or it would wait for them forever. */
 const openStreams = new Set<FastifyReply['raw']>();

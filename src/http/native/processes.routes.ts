@@ -1,7 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { Process } from '../../db/schema.js';
-import { toPublicId } from '../../domain/public-ids.js';
 import type { ServiceDeps } from '../../services/context.js';
 import {
   createProcess,
@@ -10,57 +8,10 @@ import {
   listProcesses,
   updateProcess,
 } from '../../services/processes/manage-processes.js';
-import {
-  authErrors,
-  IdParams,
-  iso,
-  Paged,
-  pageMeta,
-  pageOf,
-  PageQuery,
-  Timestamp,
-  uidParam,
-  VersionField,
-} from './common.js';
-import { named } from '../schemas/components.js';
-
-export const ProcessResponse = Type.Object(
-  {
-    id: Type.String({ examples: ['prc_9b2d3c4e5f60718293a4b5c6d7e8f901'] }),
-    numeric_id: Type.Integer({ description: "Exotel's processId" }),
-    name: Type.String(),
-    description: Type.String(),
-    process_type: Type.String(),
-    dialing_state_level: Type.String(),
-    is_default: Type.Boolean(),
-    version: Type.Integer(),
-    created_at: Timestamp,
-    updated_at: Timestamp,
-  },
-  named('Process'),
-);
-
-export function presentProcess(p: Process) {
-  return {
-    id: toPublicId('process', p.uid),
-    numeric_id: p.id,
-    name: p.name,
-    description: p.description,
-    process_type: p.process_type,
-    dialing_state_level: p.dialing_state_level,
-    is_default: p.is_default,
-    version: p.version,
-    created_at: iso(p.created_at)!,
-    updated_at: iso(p.updated_at)!,
-  };
-}
-
-const Body = {
-  name: Type.String({ minLength: 1, maxLength: 200 }),
-  description: Type.Optional(Type.String({ maxLength: 2000 })),
-  process_type: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-  dialing_state_level: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-};
+import { authErrors, pageMeta, pageOf, uidParam } from './common.js';
+import { IdParams, Paged, PageQuery, VersionField } from '../schemas/common.js';
+import { ProcessResponse, Body } from '../schemas/processes.js';
+import { presentProcess } from './presenters/processes.js';
 
 export const processRoutes =
   (deps: ServiceDeps): FastifyPluginAsyncTypebox =>

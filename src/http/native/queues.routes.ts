@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { toPublicId } from '../../domain/public-ids.js';
 import type { ServiceDeps } from '../../services/context.js';
 import {
   createQueue,
@@ -10,95 +9,11 @@ import {
   removeQueueMember,
   setQueueMember,
   updateQueue,
-  type QueueWithMembers,
 } from '../../services/queues/manage-queues.js';
-import {
-  authErrors,
-  IdParams,
-  iso,
-  Nullable,
-  Paged,
-  pageMeta,
-  pageOf,
-  PageQuery,
-  Timestamp,
-  uidParam,
-  VersionField,
-} from './common.js';
-import { named } from '../schemas/components.js';
-
-const Strategy = Type.Union([
-  Type.Literal('longest_idle'),
-  Type.Literal('round_robin'),
-  Type.Literal('ring_all'),
-  Type.Literal('single'),
-]);
-const Tag = Type.Object(
-  { id: Type.String(), name: Type.String(), color: Type.String({ pattern: '^#[0-9a-fA-F]{6}$' }) },
-  { additionalProperties: false },
-);
-
-const MemberResponse = Type.Object(
-  {
-    user_id: Type.String(),
-    username: Type.String(),
-    full_name: Type.String(),
-    extension: Nullable(Type.String()),
-    delay_seconds: Type.Integer(),
-    timeout_seconds: Type.Integer(),
-    tags: Type.Array(Tag),
-  },
-  named('QueueMember'),
-);
-
-export const QueueResponse = Type.Object(
-  {
-    id: Type.String({ examples: ['que_9ba7842ef51c41569bee1f4aa7466b1e'] }),
-    uuid: Type.String({ format: 'uuid', description: "Qvoice's queue id" }),
-    name: Type.String(),
-    extension: Nullable(Type.String()),
-    strategy: Strategy,
-    max_wait_seconds: Type.Integer(),
-    wrap_up_seconds: Type.Integer(),
-    members: Type.Array(MemberResponse),
-    version: Type.Integer(),
-    created_at: Timestamp,
-    updated_at: Timestamp,
-  },
-  named('Queue'),
-);
-
-export function presentQueue({ queue, members }: QueueWithMembers) {
-  return {
-    id: toPublicId('queue', queue.uid),
-    uuid: queue.uid,
-    name: queue.name,
-    extension: queue.extension,
-    strategy: queue.strategy,
-    max_wait_seconds: queue.max_wait_seconds,
-    wrap_up_seconds: queue.wrap_up_seconds,
-    members: members.map((m) => ({
-      user_id: toPublicId('user', m.uid),
-      username: m.username,
-      full_name: m.full_name,
-      extension: m.extension,
-      delay_seconds: m.delay_seconds,
-      timeout_seconds: m.timeout_seconds,
-      tags: m.tags,
-    })),
-    version: queue.version,
-    created_at: iso(queue.created_at)!,
-    updated_at: iso(queue.updated_at)!,
-  };
-}
-
-const Fields = {
-  name: Type.String({ minLength: 1, maxLength: 200 }),
-  extension: Type.Optional(Nullable(Type.String({ pattern: '^[0-9*#+]{1,16}$' }))),
-  strategy: Type.Optional(Strategy),
-  max_wait_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86400 })),
-  wrap_up_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
-};
+import { authErrors, pageMeta, pageOf, uidParam } from './common.js';
+import { IdParams, Paged, PageQuery, VersionField } from '../schemas/common.js';
+import { Tag, QueueResponse, Fields } from '../schemas/queues.js';
+import { presentQueue } from './presenters/queues.js';
 
 export const queueRoutes =
   (deps: ServiceDeps): FastifyPluginAsyncTypebox =>

@@ -1,66 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { User } from '../../db/schema.js';
-import { toPublicId } from '../../domain/public-ids.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { createUser } from '../../services/users/create-user.js';
 import { getUser, listUsers } from '../../services/users/read-users.js';
 import { disableUser, updateUser } from '../../services/users/update-user.js';
-import {
-  authErrors,
-  IdParams,
-  iso,
-  Nullable,
-  Paged,
-  pageMeta,
-  pageOf,
-  PageQuery,
-  Timestamp,
-  uidParam,
-  VersionField,
-} from './common.js';
-import { named } from '../schemas/components.js';
-
-const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('supervisor'), Type.Literal('agent')]);
-const StatusSchema = Type.Union([Type.Literal('active'), Type.Literal('disabled')]);
-
-export const UserResponse = Type.Object(
-  {
-    id: Type.String({ examples: ['usr_7c9e6679742540de944be07fc1f90ae7'] }),
-    numeric_id: Type.Integer(),
-    username: Type.String(),
-    full_name: Type.String(),
-    email: Nullable(Type.String()),
-    role: RoleSchema,
-    extension: Nullable(Type.String()),
-    status: StatusSchema,
-    last_login_at: Nullable(Timestamp),
-    version: Type.Integer(),
-    created_at: Timestamp,
-    updated_at: Timestamp,
-  },
-  named('User'),
-);
-
-export function presentUser(u: User) {
-  return {
-    id: toPublicId('user', u.uid),
-    numeric_id: u.id,
-    username: u.username,
-    full_name: u.full_name,
-    email: u.email,
-    role: u.role,
-    extension: u.extension,
-    status: u.status,
-    last_login_at: iso(u.last_login_at),
-    version: u.version,
-    created_at: iso(u.created_at)!,
-    updated_at: iso(u.updated_at)!,
-  };
-}
-
-const Username = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' });
-const Extension = Nullable(Type.String({ pattern: '^[0-9*#+]{1,16}$' }));
+import { authErrors, pageMeta, pageOf, uidParam } from './common.js';
+import { IdParams, Nullable, Paged, PageQuery, VersionField } from '../schemas/common.js';
+import { RoleSchema, StatusSchema, UserResponse, Username, Extension } from '../schemas/users.js';
+import { presentUser } from './presenters/users.js';
 
 export const userRoutes =
   (deps: ServiceDeps): FastifyPluginAsyncTypebox =>

@@ -10,30 +10,17 @@ import { getLead, type Lead } from '../../../services/contacts/campaign-leads.js
 import { createContacts } from '../../../services/contacts/create-contacts.js';
 import type { ServiceDeps } from '../../../services/context.js';
 import { importNow } from '../../../services/imports/import-now.js';
-import { authErrors, IdParams, iso, Nullable, Timestamp, uidParam } from '../../native/common.js';
+import { authErrors, iso, uidParam } from '../../native/common.js';
+import { IdParams } from '../../schemas/common.js';
 import { importFileSink, importUploadLimits } from '../../import-uploads.js';
 import { acceptMultipart, receiveUpload } from '../../upload.js';
 import { sendNativeError } from '../../plugins/errors.js';
 import { VariableValue } from '../../schemas/bounds.js';
-import { named } from '../../schemas/components.js';
+import { CampaignLead } from './schemas.js';
 
 /** DialNexa's documented upload limit. */
 export const DIALNEXA_UPLOAD_BYTES = 10 * 1024 * 1024;
 const REPORTED_ROWS = 1000;
-
-const CampaignLead = Type.Object(
-  {
-    id: Type.String({ examples: ['lead_210ea5d942f41744f1ef37e84a59878d'] }),
-    name: Type.String(),
-    phone_number: Type.String({ description: 'E.164' }),
-    campaign_id: Nullable(Type.String({ description: 'cmp_…' })),
-    status: Type.String({ description: 'pending, in_progress, completed, failed or removed' }),
-    notes: Type.Record(Type.String(), Type.String()),
-    call_log_id: Nullable(Type.String({ description: 'log_… once a call has been placed' })),
-    created_at: Timestamp,
-  },
-  named('DialnexaCampaignLead'),
-);
 
 function presentLead({ contact, campaign, lastCallUid }: Lead) {
   return {

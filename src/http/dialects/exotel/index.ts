@@ -15,39 +15,9 @@ import {
 import { exotelLeadRoutes } from './lead-routes.js';
 import { exotelCredential, requireOwnCenter } from './request.js';
 import { Count, RowId, RowIdText } from '../../schemas/bounds.js';
-import { named } from '../../schemas/components.js';
+import { ProcessItem, CampaignItem } from './schemas.js';
 
 const TOKEN_TTL_SECONDS = 86400;
-
-const ProcessItem = Type.Object(
-  {
-    processId: Type.Integer(),
-    processName: Type.String(),
-    contactCenterId: Type.Integer(),
-    processType: Type.String(),
-    description: Type.String(),
-    dialingStateLevel: Type.String(),
-    dateAdded: Type.String(),
-    dateModified: Type.String(),
-  },
-  named('ExotelProcess'),
-);
-
-const CampaignItem = Type.Object(
-  {
-    campaignContextId: Type.Integer(),
-    campaignContextName: Type.String(),
-    campaignContextType: Type.String(),
-    contactCenterId: Type.Integer(),
-    processId: Type.Integer(),
-    description: Type.String(),
-    dateAdded: Type.String(),
-    dateModified: Type.String(),
-    ref: Type.Integer(),
-    version: Type.Integer(),
-  },
-  named('ExotelCampaign'),
-);
 
 export const CAMPAIGN_TYPE_WORD = {
   interaction: 'Interaction Campaign',

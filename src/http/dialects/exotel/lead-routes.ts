@@ -12,58 +12,7 @@ import {
 import { exotelEnvelope, exotelErrors as errors, exotelTime, exotelVersion } from './envelope.js';
 import { exotelCredential, requireOwnCenter } from './request.js';
 import { Count, RowId } from '../../schemas/bounds.js';
-import { named } from '../../schemas/components.js';
-
-/**
- * Exotel's "lead" is Outdial's lead list; its "campaign-lead" is the list's attachment to a
- * campaign (priority, weightage, attempts, windows) and its user mappings name campaign users.
- */
-
-const UserMapping = Type.Object(
-  {
-    id: Type.Integer({ description: 'The mapping row' }),
-    campaignLeadId: Type.Integer(),
-    campaignUserId: Type.Integer(),
-  },
-  named('ExotelUserMapping'),
-);
-
-const DialingConfiguration = Type.Object(
-  {
-    day: Type.Integer({ description: '0 = Sunday' }),
-    start: Type.String({ description: 'HH:MM in the campaign’s time zone' }),
-    end: Type.String(),
-  },
-  named('ExotelDialingConfiguration'),
-);
-
-const FetchOrderDetail = Type.Object(
-  { fieldName: Type.String(), order: Type.String() },
-  named('ExotelFetchOrder'),
-);
-
-const CampaignLead = Type.Object(
-  {
-    id: Type.Integer({ description: 'Campaign-lead mapping id' }),
-    campaignContextId: Type.Integer(),
-    leadId: Type.Integer({ description: 'The lead list' }),
-    priority: Type.Integer(),
-    weightage: Type.Integer(),
-    enabled: Type.Boolean(),
-    maxAttempt: Type.Integer(),
-    churnCount: Type.Integer(),
-    fetchOrderDetails: Type.Array(FetchOrderDetail),
-    leadDialingConfigurationEnabled: Type.Boolean(),
-    leadDialingEnabledAtAllTime: Type.Boolean(),
-    campaignLeadDialingConfigurations: Type.Array(DialingConfiguration),
-    campaignLeadUserMappings: Type.Array(UserMapping),
-    dateAdded: Type.String(),
-    dateModified: Type.String(),
-    ref: Type.Integer(),
-    version: Type.Integer(),
-  },
-  named('ExotelCampaignLead'),
-);
+import { CampaignLead, LeadUserMapping } from './schemas.js';
 
 /** Outdial's fetch orders as Exotel-style sort details; the default (by priority) is the empty list. */
 const FETCH_ORDER_DETAILS: Record<FetchOrder, { fieldName: string; order: string }[]> = {
@@ -99,19 +48,6 @@ function presentCampaignLead(m: CampaignLeadListView) {
     version: exotelVersion(m.version),
   };
 }
-
-const LeadUserMapping = Type.Object(
-  {
-    campaignLeadId: Type.Integer(),
-    assignedCampaignUserIds: Type.Array(Type.Integer()),
-    unassignedCampaignUserIds: Type.Array(Type.Integer()),
-    leadId: Type.Integer(),
-    campaignId: Type.Integer(),
-    assignedUserIds: Type.Array(Type.String({ description: 'usernames' })),
-    unassignedUserIds: Type.Array(Type.String()),
-  },
-  named('ExotelLeadUserMapping'),
-);
 
 export const exotelLeadRoutes =
   (deps: ServiceDeps): FastifyPluginAsyncTypebox =>

@@ -8,21 +8,7 @@ import type { ServiceDeps } from '../../../services/context.js';
 import { qvoiceErrors, sendQvoiceError } from './envelope.js';
 import { qvoiceLeadRoutes } from './lead-routes.js';
 import { qvoiceReportRoutes } from './report-routes.js';
-import { named } from '../../schemas/components.js';
-
-const QvoiceUser = Type.Object(
-  {
-    id: Type.String({ description: '32 hex digits' }),
-    username: Type.String(),
-    name: Type.String(),
-    email: Type.Union([Type.String(), Type.Null()]),
-    role: Type.String(),
-    extension: Type.Union([Type.String(), Type.Null()]),
-    account_id: Type.String({ description: 'Send it as X-Account-ID' }),
-    domain: Type.String(),
-  },
-  named('QvoiceUser'),
-);
+import { QvoiceUser } from './schemas.js';
 
 /**
  * Qvoice: login by domain (the center's short name); every other call sends the token and

@@ -21,28 +21,13 @@ import { getCampaign } from '../../../services/campaigns/read-campaigns.js';
 import type { ServiceDeps } from '../../../services/context.js';
 import { qvoiceErrors as errors } from './envelope.js';
 import { Count, Int4 } from '../../schemas/bounds.js';
-import { named } from '../../schemas/components.js';
+import { LeadItem, Text } from './schemas.js';
 
 /** Qvoice ids are 32 hex digits (the record's uuid); anything else names nothing. */
 export function qvoiceUid(id: string, label: string): string {
   if (!/^[0-9a-fA-F]{32}$/.test(id)) throw notFound(label);
   return uuidOfHex(id.toLowerCase());
 }
-
-const LeadItem = Type.Object(
-  {
-    created: Type.Integer({ description: 'Unix time in seconds' }),
-    campaign_id: Type.String({ description: '32 hex digits' }),
-    number: Type.String({ description: 'E.164' }),
-    status: Type.String({ description: 'new, in_progress, retry, callback, success, failed or dnc' }),
-    retries: Type.Integer({ description: 'Retries allowed after the first call' }),
-    first_name: Type.String(),
-    last_name: Type.String(),
-    priority: Type.Integer(),
-    id: Type.String({ description: '32 hex digits' }),
-  },
-  named('QvoiceLead'),
-);
 
 function presentLead(contact: Contact, campaign: Campaign | null) {
   return {
@@ -57,8 +42,6 @@ function presentLead(contact: Contact, campaign: Campaign | null) {
     id: hexOfUuid(contact.uid),
   };
 }
-
-const Text = (maxLength: number) => Type.Optional(Type.Union([Type.String({ maxLength }), Type.Null()]));
 
 export const qvoiceLeadRoutes =
   (deps: ServiceDeps): FastifyPluginAsyncTypebox =>

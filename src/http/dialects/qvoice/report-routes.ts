@@ -11,13 +11,7 @@ import { queuesStatus, type QueueStatus } from '../../../services/queues/queue-s
 import { qvoiceErrors as errors } from './envelope.js';
 import { qvoiceUid } from './lead-routes.js';
 import { UNIX_SECONDS_MAX } from '../../schemas/bounds.js';
-import { named } from '../../schemas/components.js';
-
-/** Unix time as Qvoice's clients send it: seconds, or milliseconds (its own sample mixes both). */
-const UnixTime = Type.String({
-  pattern: '^[0-9]{1,15}(\\.[0-9]{1,9})?$',
-  description: 'Unix time: up to 11 digits are seconds, 12 or more are milliseconds; a fraction is allowed',
-});
+import { UnixTime, QueueStatusItem, HistoryRecord } from './schemas.js';
 
 /** Values below this are seconds (up to the year 5138); from it on, milliseconds (from 1973). */
 const MILLISECONDS_FROM = 1e11;
@@ -53,55 +47,6 @@ function splitName(fullName: string, username: string): { first: string; last: s
   const space = name.indexOf(' ');
   return space < 0 ? { first: name, last: '' } : { first: name.slice(0, space), last: name.slice(space + 1) };
 }
-
-const Tag = Type.Object({ id: Type.String(), name: Type.String(), color: Type.String() }, named('QvoiceTag'));
-
-const QueueAgent = Type.Object(
-  {
-    id: Type.String({ description: 'The user, 32 hex digits' }),
-    name: Type.String(),
-    extension: Type.String({ description: 'Empty when the user has none' }),
-    extension_is_valid: Type.Boolean({
-      description: 'The user has an extension no other user or queue of the account has',
-    }),
-    delay: Type.Integer({ description: 'Seconds' }),
-    timeout: Type.Integer({ description: 'Seconds' }),
-    logged_in: Type.Boolean({ description: 'The agent has an open desk session (in any campaign)' }),
-    status: Type.String({ description: 'idle, reserved, on_call, wrap_up or paused' }),
-    registered: Type.Boolean({ description: 'A dialer engine process drives the agent now' }),
-    tags: Type.Array(Tag),
-  },
-  named('QvoiceQueueAgent'),
-);
-
-const QueueStatusItem = Type.Object(
-  {
-    id: Type.String({ format: 'uuid' }),
-    name: Type.String(),
-    extension: Type.String({ description: 'Empty when the queue has none' }),
-    max_time_caller_in_queue: Type.Integer({ description: 'Seconds' }),
-    strategy: Type.String(),
-    agents: Type.Array(QueueAgent),
-    calls: Type.Record(
-      Type.String({ description: 'cdrID' }),
-      Type.Object({
-        lead_id: Type.String(),
-        campaign_id: Type.String(),
-        number: Type.String(),
-        answered: Type.Integer({ description: 'Unix time in seconds' }),
-      }),
-      { description: 'Calls answered by a person and waiting for an agent, by cdrID' },
-    ),
-    total_agents: Type.Integer(),
-    logged_in_agents: Type.Integer(),
-    logged_out_agents: Type.Integer(),
-    idle_agents: Type.Integer(),
-    misconfigured_agents: Type.Integer(),
-    agents_registered: Type.Integer(),
-    agents_on_call: Type.Integer(),
-  },
-  named('QvoiceQueueStatus'),
-);
 
 function presentQueueStatus({ queue, agents, waiting }: QueueStatus) {
   const shown = agents.map(({ member, session, registered, extensionValid }) => ({
@@ -144,49 +89,6 @@ function presentQueueStatus({ queue, agents, waiting }: QueueStatus) {
     agents_on_call: count((a) => a.logged_in && a.status === QVOICE_AGENT_STATUS.on_call),
   };
 }
-
-const HistoryAgent = Type.Object(
-  {
-    delay: Type.Integer(),
-    device_endpoints: Type.Array(Type.String()),
-    email: Type.String(),
-    endpoint: Type.String({ description: 'The user, 32 hex digits' }),
-    ext: Type.String(),
-    first_name: Type.String(),
-    last_answered: Type.Number({ description: 'Unix seconds; 0 if never' }),
-    last_attempt: Type.Number({ description: 'Unix seconds; 0 if never' }),
-    last_hangup: Type.Number({ description: 'Unix seconds; 0 if never' }),
-    last_name: Type.String(),
-    status: Type.String(),
-    timeout: Type.Integer(),
-    total_talk_time: Type.Integer({ description: 'Seconds talked in the current session' }),
-    type: Type.String(),
-  },
-  named('QvoiceHistoryAgent'),
-);
-
-const HistoryRecord = Type.Object(
-  {
-    datetime: Type.String({ examples: ['2022-10-19 23:31:58 +0000 UTC'] }),
-    timestamp: Type.Integer({ description: 'Unix time in seconds' }),
-    campaign_name: Type.String(),
-    lead_name: Type.String(),
-    lead_number: Type.String(),
-    agent_name: Type.String(),
-    agent_extension: Type.String(),
-    lead_history: Type.Array(
-      Type.Object({
-        agent: Type.Union([HistoryAgent, Type.Null()]),
-        event: Type.String(),
-        ext: Type.String(),
-        last_attempt: Type.Number({ description: 'Unix seconds with a fraction: when it happened' }),
-        type: Type.String(),
-        uuid: Type.String({ description: 'The call (cdrID), empty for an event of no call' }),
-      }),
-    ),
-  },
-  named('QvoiceHistoryRecord'),
-);
 
 function presentActivity(page: LeadActivityPage) {
   return page.events.map((e) => {

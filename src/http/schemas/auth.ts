@@ -1,0 +1,13 @@
+import { Type } from '@sinclair/typebox';
+import { named } from './components.js';
+
+export const SessionResponse = Type.Object(
+  {
+    access_token: Type.String(),
+    token_type: Type.Literal('Bearer'),
+    expires_in: Type.Integer({ description: 'Access token lifetime, seconds' }),
+    refresh_token: Type.String({ description: 'Single use: each refresh returns a new one' }),
+    refresh_expires_in: Type.Integer(),
+  },
+  named('Session'),
+);

@@ -1,0 +1,85 @@
+import { Type } from '@sinclair/typebox';
+import { CALL_STATUS_WORDS } from '../../domain/call-status.js';
+import { PageQuery, Timestamp, Nullable } from './common.js';
+import { Bounded, INT4_MAX } from './bounds.js';
+import { named } from './components.js';
+
+/** A date-time, or a whole day (UTC): a day starts a range at its first instant and ends it after its last. */
+export const DateBound = Type.Union([Timestamp, Type.String({ format: 'date' })], {
+  description: 'ISO 8601 date-time, or a date (YYYY-MM-DD, UTC): an end date includes that whole day',
+});
+
+export const CallLogFields = {
+  ...PageQuery,
+  status: Type.Optional(Type.Union(CALL_STATUS_WORDS.map((w) => Type.Literal(w)))),
+  lead_id: Type.Optional(Type.String()),
+  agent_id: Type.Optional(Type.String()),
+  start_date: Type.Optional(DateBound),
+  end_date: Type.Optional(DateBound),
+  min_duration: Type.Optional(Bounded(0, INT4_MAX, { description: 'Seconds from answer to end, at least' })),
+  max_duration: Type.Optional(Bounded(0, INT4_MAX, { description: 'Seconds from answer to end, at most' })),
+};
+export const CampaignCallLogQuery = Type.Object(CallLogFields);
+export const CallLogQuery = Type.Object({
+  ...CallLogFields,
+  campaign_id: Type.Optional(Type.String({ description: 'cmp_…: the calls of one campaign' })),
+});
+
+export const CallLogResponse = Type.Object(
+  {
+    id: Type.String({ examples: ['log_5f0c2b1e9a7d4c3b8e6f1a2d3c4b5a69'] }),
+    numeric_id: Type.Integer(),
+    campaign_id: Type.String(),
+    lead_id: Type.String({ description: 'The contact (lead_…)' }),
+    list_id: Type.String(),
+    phone_number: Type.String({ description: 'E.164' }),
+    caller_id: Nullable(Type.String()),
+    agent_id: Nullable(
+      Type.String({ description: 'The agent (usr_…) who took or was reserved for the call' }),
+    ),
+    status: Type.Union(
+      CALL_STATUS_WORDS.map((w) => Type.Literal(w)),
+      {
+        description:
+          'in_progress while live; then completed, busy, no_answer, voicemail, abandoned, failed, cancelled',
+      },
+    ),
+    outcome: Nullable(
+      Type.String({
+        description: 'answered, machine, no_answer, busy, invalid_number, failed, abandoned, cancelled',
+      }),
+    ),
+    failure_reason: Nullable(Type.String()),
+    attempt: Type.Integer({ description: "The contact's attempt number this call was" }),
+    counts_as_attempt: Nullable(Type.Boolean()),
+    dialing_mode: Type.String(),
+    disposition: Nullable(Type.String()),
+    disposition_note: Nullable(Type.String()),
+    callback_at: Nullable(Timestamp),
+    dialed_at: Timestamp,
+    answered_at: Nullable(Timestamp),
+    connected_at: Nullable(Timestamp),
+    ended_at: Nullable(Timestamp),
+    wrap_up_ended_at: Nullable(Timestamp),
+    ring_seconds: Nullable(Type.Number()),
+    duration: Nullable(Type.Number({ description: 'Seconds from answer to end' })),
+    created_at: Timestamp,
+  },
+  named('CallLog'),
+);
+
+export const LeadEventResponse = Type.Object(
+  {
+    id: Type.Integer(),
+    at: Timestamp,
+    type: Type.String(),
+    lead_id: Type.String(),
+    campaign_id: Nullable(Type.String()),
+    call_log_id: Nullable(Type.String()),
+    agent_id: Nullable(Type.String()),
+    from_status: Nullable(Type.String()),
+    to_status: Nullable(Type.String()),
+    detail: Type.Record(Type.String(), Type.Unknown()),
+  },
+  named('LeadEvent'),
+);

@@ -1,0 +1,18 @@
+import { Type } from '@sinclair/typebox';
+import { Timestamp } from './common.js';
+import { named } from './components.js';
+
+export const CenterResponse = Type.Object(
+  {
+    id: Type.String({ examples: ['ctr_0f8fad5bd9cb469fa16570867728950e'] }),
+    numeric_id: Type.Integer({ description: "Exotel's contactCenterId" }),
+    short_name: Type.String({ description: "Login domain (Qvoice's `domain`)" }),
+    name: Type.String(),
+    default_country: Type.String({ description: 'ISO 3166 country for national numbers' }),
+    time_zone: Type.String(),
+    version: Type.Integer(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  named('ContactCenter'),
+);

@@ -1,0 +1,47 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+import { Int4, PageNumber } from './bounds.js';
+import { named } from './components.js';
+
+/** The native error envelope (shared with DialNexa): `message` is a string or a list of problems. */
+export const ErrorResponse = Type.Object(
+  {
+    statusCode: Type.Integer({ examples: [404] }),
+    message: Type.Union([Type.String(), Type.Array(Type.String())]),
+    error: Type.String({ examples: ['Not Found'] }),
+  },
+  { $id: 'NativeError', description: 'Error envelope: {statusCode, message, error}' },
+);
+
+export const errorRef = Type.Ref('NativeError');
+
+export const PageQuery = {
+  page: PageNumber({ default: 1, description: 'Page number, from 1' }),
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Items per page (max 100)' }),
+};
+
+export const PageMeta = Type.Object(
+  {
+    page: Type.Integer(),
+    limit: Type.Integer(),
+    total: Type.Integer(),
+    totalPages: Type.Integer(),
+  },
+  named('PageMeta'),
+);
+
+export function Paged<T extends TSchema>(item: T) {
+  return Type.Object({ data: Type.Array(item), meta: PageMeta });
+}
+
+export const IdParams = Type.Object({
+  id: Type.String({ description: 'Public id (prefix_ and 32 hex digits)' }),
+});
+
+export const Timestamp = Type.String({ format: 'date-time' });
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const VersionField = Int4({
+  minimum: 1,
+  description:
+    'Optimistic concurrency: when given, the change is refused with 409 if the record has moved on',
+});

@@ -1,0 +1,83 @@
+import { Type } from '@sinclair/typebox';
+import { Nullable, Timestamp } from './common.js';
+import { named } from './components.js';
+
+export const PreviewResponse = Type.Object(
+  {
+    file_name: Type.String(),
+    format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')]),
+    header: Type.Union([Type.Array(Type.String()), Type.Null()], {
+      description: 'The header row, or null when the first row is data (it holds a phone number)',
+    }),
+    columns: Type.Array(
+      Type.Object({
+        position: Type.Integer({ description: '1-based; a column_mapping key when the file has no header' }),
+        name: Type.String(),
+        target: Type.String({ description: 'phone, a contact field, var:<name> or ignore' }),
+      }),
+    ),
+    rows: Type.Array(
+      Type.Object({
+        line: Type.Integer(),
+        cells: Type.Array(Type.String()),
+        result: Type.Union(
+          [
+            Type.Object({
+              status: Type.Union([Type.Literal('ok'), Type.Literal('rejected')]),
+              phone_number: Nullable(Type.String({ description: 'E.164, when ok' })),
+              time_zone: Nullable(Type.String()),
+              time_zones: Nullable(
+                Type.Array(Type.String(), {
+                  description:
+                    'Every zone the number may be in; the contact is called only inside calling hours in each',
+                }),
+              ),
+              time_zone_source: Nullable(
+                Type.String({
+                  description:
+                    'explicit, number (its prefix) or center_default (a fallback: nothing placed it)',
+                }),
+              ),
+              reason: Nullable(Type.String({ description: 'The reason code the error report would give' })),
+              message: Nullable(Type.String()),
+            }),
+            Type.Null(),
+          ],
+          { description: 'null while the mapping has problems' },
+        ),
+      }),
+    ),
+    problems: Type.Array(Type.String(), { description: 'Why an import with this mapping would fail' }),
+    estimated_rows: Nullable(
+      Type.Integer({ description: 'Data rows in the file (CSV; estimated when sampled)' }),
+    ),
+    exact_row_count: Type.Boolean(),
+  },
+  named('ImportPreview'),
+);
+
+export const ImportResponse = Type.Object(
+  {
+    id: Type.String(),
+    status: Type.String({ description: 'queued, running, completed or failed' }),
+    file_name: Type.String(),
+    list_id: Type.String(),
+    campaign_id: Nullable(Type.String()),
+    dedup_policy: Type.String(),
+    dedup_scope: Type.String(),
+    progress: Type.Object({
+      rows_read: Type.Integer(),
+      accepted: Type.Integer(),
+      updated: Type.Integer(),
+      rejected: Type.Integer(),
+      duplicates: Type.Integer(),
+      dnc: Type.Integer(),
+    }),
+    error: Nullable(Type.String()),
+    errors_url: Type.String(),
+    created_at: Timestamp,
+    started_at: Nullable(Timestamp),
+    finished_at: Nullable(Timestamp),
+  },
+  named('Import'),
+);

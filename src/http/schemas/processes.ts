@@ -1,0 +1,26 @@
+import { Type } from '@sinclair/typebox';
+import { Timestamp } from './common.js';
+import { named } from './components.js';
+
+export const ProcessResponse = Type.Object(
+  {
+    id: Type.String({ examples: ['prc_9b2d3c4e5f60718293a4b5c6d7e8f901'] }),
+    numeric_id: Type.Integer({ description: "Exotel's processId" }),
+    name: Type.String(),
+    description: Type.String(),
+    process_type: Type.String(),
+    dialing_state_level: Type.String(),
+    is_default: Type.Boolean(),
+    version: Type.Integer(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  named('Process'),
+);
+
+export const Body = {
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  description: Type.Optional(Type.String({ maxLength: 2000 })),
+  process_type: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  dialing_state_level: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+};
