@@ -129,7 +129,7 @@ export function presentCampaign(
 ) {
   return {
     id: toPublicId('campaign', c.uid),
-    numeric_id: c.id,
+    numeric_id: c.number_in_center,
     organization_id: centerPublicId,
     process_id: toPublicId('process', c.process_uid),
     queue_id: c.queue_uid ? toPublicId('queue', c.queue_uid) : null,
@@ -294,7 +294,7 @@ const CampaignUserResponse = Type.Object(
 
 function presentCampaignUser(r: CampaignUserWithUser) {
   return {
-    campaign_user_id: r.id,
+    campaign_user_id: r.number_in_center,
     user_id: toPublicId('user', r.user_uid),
     username: r.username,
     role: r.role,

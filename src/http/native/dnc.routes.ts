@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { DncEntry } from '../../db/schema.js';
+import type { DncEntryView } from '../../repositories/dnc.repository.js';
 import { toPublicId } from '../../domain/public-ids.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { addDncNumbers, checkDnc, listDnc, removeDncEntry } from '../../services/dnc/manage-dnc.js';
@@ -30,11 +30,11 @@ const DncResponse = Type.Object(
   named('DncEntry'),
 );
 
-function presentDnc(e: DncEntry) {
+function presentDnc(e: DncEntryView) {
   return {
     id: toPublicId('dncEntry', e.uid),
     phone_number: e.phone_e164,
-    campaign_numeric_id: e.campaign_id,
+    campaign_numeric_id: e.campaign_number,
     reason: e.reason,
     source: e.source,
     created_at: iso(e.created_at)!,

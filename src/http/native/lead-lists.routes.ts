@@ -87,7 +87,7 @@ const MappingResponse = Type.Object(
 
 function presentMapping(m: CampaignLeadListView) {
   return {
-    campaign_lead_id: m.id,
+    campaign_lead_id: m.number_in_center,
     campaign_id: toPublicId('campaign', m.campaign_uid),
     list_id: toPublicId('leadList', m.list_uid),
     list_name: m.list_name,
@@ -99,7 +99,7 @@ function presentMapping(m: CampaignLeadListView) {
     fetch_order: m.fetch_order,
     dialing_enabled_at_all_times: m.dialing_enabled_at_all_times,
     dialing_windows: m.dialing_windows,
-    campaign_user_ids: m.campaign_user_ids,
+    campaign_user_ids: m.campaign_user_numbers,
     version: m.version,
     created_at: iso(m.created_at)!,
     updated_at: iso(m.updated_at)!,
@@ -141,7 +141,7 @@ export const leadListRoutes =
     const campaignId = (raw: string) => uidParam('campaign', raw, 'Campaign');
     const presentList = async (ctx: Parameters<typeof contactCountsByStatus>[1], l: LeadList) => ({
       id: toPublicId('leadList', l.uid),
-      numeric_id: l.id,
+      numeric_id: l.number_in_center,
       name: l.name,
       description: l.description,
       is_default: l.is_default,

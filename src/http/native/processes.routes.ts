@@ -43,7 +43,7 @@ export const ProcessResponse = Type.Object(
 export function presentProcess(p: Process) {
   return {
     id: toPublicId('process', p.uid),
-    numeric_id: p.id,
+    numeric_id: p.number_in_center,
     name: p.name,
     description: p.description,
     process_type: p.process_type,

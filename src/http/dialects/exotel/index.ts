@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { ServiceDeps } from '../../../services/context.js';
 import { login } from '../../../services/auth/login.js';
-import { listCampaigns } from '../../../services/campaigns/read-campaigns.js';
+import { describeCampaigns, listCampaigns } from '../../../services/campaigns/read-campaigns.js';
 import { listProcesses } from '../../../services/processes/manage-processes.js';
 import type { ProcessSort } from '../../../repositories/processes.repository.js';
 import {
@@ -56,7 +56,12 @@ export const CAMPAIGN_TYPE_WORD = {
 
 function parseSort(sortBy: string | undefined): ProcessSort {
   if (!sortBy) return [];
-  const columns = { id: 'id', name: 'name', processName: 'name', dateAdded: 'created_at' } as const;
+  const columns = {
+    id: 'number_in_center',
+    name: 'name',
+    processName: 'name',
+    dateAdded: 'created_at',
+  } as const;
   return sortBy.split(',').flatMap((part) => {
     const [field, direction = 'asc'] = part.split(':');
     const column = columns[field as keyof typeof columns];
@@ -170,7 +175,7 @@ export const exotelDialect =
           parseSort(sort_by),
         );
         const items = result.rows.map((p) => ({
-          processId: p.id,
+          processId: p.number_in_center,
           processName: p.name,
           contactCenterId: p.contact_center_id,
           processType: p.process_type,
@@ -206,12 +211,12 @@ export const exotelDialect =
           all.push(...result.rows);
           if (all.length >= result.total || result.rows.length === 0) break;
         }
-        return all.map((c) => ({
-          campaignContextId: c.id,
+        return (await describeCampaigns(deps, request.ctx, all)).map((c) => ({
+          campaignContextId: c.number_in_center,
           campaignContextName: c.name,
           campaignContextType: CAMPAIGN_TYPE_WORD[c.type],
           contactCenterId: c.contact_center_id,
-          processId: c.process_id,
+          processId: c.process_number,
           description: c.description,
           dateAdded: c.created_at.toISOString(),
           dateModified: c.updated_at.toISOString(),
