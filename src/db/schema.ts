@@ -14,6 +14,11 @@ export interface ServerSecretsTable {
 
 export interface ContactCentersTable {
   id: Id;
+  /**
+   * The integer id clients see (Exotel's contextId): random for centers created since migration
+   * 0020, the key for older ones, so it says nothing of how many centers the server holds.
+   */
+  public_number: number;
   uid: string;
   short_name: string;
   name: string;

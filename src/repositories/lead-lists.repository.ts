@@ -67,7 +67,9 @@ export class CampaignLeadListsRepository extends VersionedRepository<'campaign_l
         sql<number[]>`coalesce((select array_agg(cu.number_in_center order by u.campaign_user_id)
           from campaign_lead_list_users u join campaign_users cu on cu.id = u.campaign_user_id
           where u.campaign_lead_list_id = campaign_lead_lists.id), '{}')`.as('campaign_user_numbers'),
-        sql<{ number_in_center: number; campaign_user_number: number }[]>`coalesce((select json_agg(json_build_object(
+        sql<
+          { number_in_center: number; campaign_user_number: number }[]
+        >`coalesce((select json_agg(json_build_object(
             'number_in_center', u.number_in_center, 'campaign_user_number', cu.number_in_center) order by u.id)
           from campaign_lead_list_users u join campaign_users cu on cu.id = u.campaign_user_id
           where u.campaign_lead_list_id = campaign_lead_lists.id), '[]'::json)`.as('user_mappings'),

@@ -10,6 +10,12 @@ import { sql, type Kysely } from 'kysely';
  * every insert path (the repositories' own, a bulk statement, a future one) is numbered, concurrent
  * inserts in one center wait on the counter row and never share a number, and a rolled-back insert
  * gives its number back. Existing rows are numbered per center in key order.
+ *
+ * The center's own integer id (Exotel's `contextId`/`contactCenterId`, Qvoice's numeric
+ * X-Account-ID) cannot be numbered within itself, and as a serial key it tells each tenant how
+ * many centers the server held when it was made. It becomes `public_number`: a random nine-digit
+ * number for centers created from now on (drawn by create-center), and the old key for existing
+ * centers, whose integrators have that number configured and must keep working.
  */
 const NUMBERED_TABLES = [
   'processes',
@@ -39,6 +45,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     end
     $$`.execute(db);
 
+  await sql`alter table contact_centers add column public_number bigint`.execute(db);
+  await sql`update contact_centers set public_number = id`.execute(db);
+  await sql`alter table contact_centers alter column public_number set not null`.execute(db);
+  await sql`create unique index contact_centers_public_number on contact_centers (public_number)`.execute(db);
+
   for (const table of NUMBERED_TABLES) {
     const t = sql.table(table);
     await sql`alter table ${t} add column number_in_center bigint`.execute(db);
@@ -49,7 +60,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     await sql`create unique index ${sql.id(`${table}_number_in_center`)}
       on ${t} (contact_center_id, number_in_center)`.execute(db);
     await sql`insert into center_number_counters (contact_center_id, table_name, last_number)
-      select contact_center_id, ${table}, max(number_in_center) from ${t} group by contact_center_id`.execute(db);
+      select contact_center_id, ${table}, max(number_in_center) from ${t} group by contact_center_id`.execute(
+      db,
+    );
     await sql`create trigger ${sql.id(`${table}_number_in_center`)} before insert on ${t}
       for each row execute function assign_number_in_center()`.execute(db);
   }

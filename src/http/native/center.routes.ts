@@ -25,7 +25,7 @@ export const CenterResponse = Type.Object(
 export function presentCenter(c: ContactCenter) {
   return {
     id: toPublicId('contactCenter', c.uid),
-    numeric_id: c.id,
+    numeric_id: c.public_number,
     short_name: c.short_name,
     name: c.name,
     default_country: c.default_country,

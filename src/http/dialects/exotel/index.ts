@@ -115,7 +115,7 @@ export const exotelDialect =
         const { tokens } = await login(deps, {
           username: request.body.username,
           password: request.body.password,
-          contactCenter: { id: Number(request.body.contextId) },
+          contactCenter: { publicNumber: Number(request.body.contextId) },
           clientAddress: request.ip,
           accessTtlSeconds: TOKEN_TTL_SECONDS,
         });
@@ -165,7 +165,7 @@ export const exotelDialect =
         },
       },
       async (request) => {
-        requireOwnCenter(request, request.params.contactCenterId);
+        const center = await requireOwnCenter(deps, request, request.params.contactCenterId);
         const { limit, offset, sort_by, processName } = request.query;
         const result = await listProcesses(
           deps,
@@ -177,7 +177,7 @@ export const exotelDialect =
         const items = result.rows.map((p) => ({
           processId: p.number_in_center,
           processName: p.name,
-          contactCenterId: p.contact_center_id,
+          contactCenterId: center.public_number,
           processType: p.process_type,
           description: p.description,
           dialingStateLevel: p.dialing_state_level,
@@ -204,7 +204,7 @@ export const exotelDialect =
         },
       },
       async (request) => {
-        requireOwnCenter(request, request.query.contactCenterId);
+        const center = await requireOwnCenter(deps, request, request.query.contactCenterId);
         const all = [];
         for (let page = 1; ; page++) {
           const result = await listCampaigns(deps, request.ctx, {}, { page, limit: 500 });
@@ -215,7 +215,7 @@ export const exotelDialect =
           campaignContextId: c.number_in_center,
           campaignContextName: c.name,
           campaignContextType: CAMPAIGN_TYPE_WORD[c.type],
-          contactCenterId: c.contact_center_id,
+          contactCenterId: center.public_number,
           processId: c.process_number,
           description: c.description,
           dateAdded: c.created_at.toISOString(),

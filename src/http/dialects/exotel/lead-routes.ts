@@ -153,7 +153,7 @@ export const exotelLeadRoutes =
       },
       async (request) => {
         const { contactCenterId, processId, campaignId } = request.params;
-        requireOwnCenter(request, contactCenterId);
+        await requireOwnCenter(deps, request, contactCenterId);
         const campaign = await getCampaignInProcess(deps, request.ctx, processId, campaignId);
         const mappings = await campaignLeadLists(deps, request.ctx, campaign.uid);
         return exotelEnvelope(
@@ -184,7 +184,7 @@ export const exotelLeadRoutes =
       async (request) => {
         const { contactCenterId, processId, campaignId } = request.params;
         const { leadId, limit, offset } = request.query;
-        requireOwnCenter(request, contactCenterId);
+        await requireOwnCenter(deps, request, contactCenterId);
         const campaign = await getCampaignInProcess(deps, request.ctx, processId, campaignId);
         const { mapping, users } = await leadListUsersPage(
           deps,
