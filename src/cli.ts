@@ -127,7 +127,7 @@ program
         admin: { username: opts.adminUsername!, password },
       });
       console.log(
-        `Created contact center ${center.short_name} (id ${center.id}) with admin ${admin.username}`,
+        `Created contact center ${center.short_name} (number ${center.public_number}, Exotel's contextId) with admin ${admin.username}`,
       );
     });
   });

@@ -14,6 +14,11 @@ export interface ServerSecretsTable {
 
 export interface ContactCentersTable {
   id: Id;
+  /**
+   * The integer id clients see (Exotel's contextId): random for centers created since migration
+   * 0020, the key for older ones, so it says nothing of how many centers the server holds.
+   */
+  public_number: number;
   uid: string;
   short_name: string;
   name: string;
@@ -45,6 +50,8 @@ export interface UsersTable {
 
 export interface ProcessesTable {
   id: Id;
+  /** 1, 2, … within the contact center (migration 0020): the integer id clients see. */
+  number_in_center: Generated<number>;
   uid: string;
   contact_center_id: number;
   name: string;
@@ -110,6 +117,8 @@ export interface RetryRule {
 
 export interface CampaignsTable {
   id: Id;
+  /** 1, 2, … within the contact center (migration 0020): the integer id clients see. */
+  number_in_center: Generated<number>;
   uid: string;
   contact_center_id: number;
   process_id: number;
@@ -147,6 +156,8 @@ export interface CampaignsTable {
 
 export interface CampaignUsersTable {
   id: Id;
+  /** 1, 2, … within the contact center (migration 0020): the integer id clients see. */
+  number_in_center: Generated<number>;
   contact_center_id: number;
   campaign_id: number;
   user_id: number;
@@ -217,6 +228,8 @@ export interface AuditLogTable {
 
 export interface LeadListsTable {
   id: Id;
+  /** 1, 2, … within the contact center (migration 0020): the integer id clients see. */
+  number_in_center: Generated<number>;
   uid: string;
   contact_center_id: number;
   name: string;
@@ -231,6 +244,8 @@ export type FetchOrder = 'priority' | 'oldest_first' | 'newest_first' | 'fewest_
 
 export interface CampaignLeadListsTable {
   id: Id;
+  /** 1, 2, … within the contact center (migration 0020): the integer id clients see. */
+  number_in_center: Generated<number>;
   contact_center_id: number;
   campaign_id: number;
   lead_list_id: number;
@@ -249,6 +264,8 @@ export interface CampaignLeadListsTable {
 
 export interface CampaignLeadListUsersTable {
   id: Id;
+  /** 1, 2, … within the contact center (migration 0020): the integer id clients see. */
+  number_in_center: Generated<number>;
   contact_center_id: number;
   campaign_lead_list_id: number;
   campaign_user_id: number;

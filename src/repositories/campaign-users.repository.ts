@@ -9,7 +9,7 @@ export type CampaignUserWithUser = CampaignUser & {
   full_name: string;
 };
 
-/** Which users work a campaign; each assignment has its own id (Exotel's campaign-user id). */
+/** Which users work a campaign; each assignment has its own number (Exotel's campaign-user id). */
 export class CampaignUsersRepository {
   constructor(private readonly scope: TenantScope) {}
 
@@ -23,7 +23,7 @@ export class CampaignUsersRepository {
       .selectAll('campaign_users')
       .select(['users.uid as user_uid', 'users.username', 'users.role', 'users.full_name'])
       .where('campaign_users.campaign_id', '=', campaignId)
-      .orderBy('campaign_users.id');
+      .orderBy('campaign_users.number_in_center');
     return (page ? q.limit(page.limit).offset(page.offset) : q).execute();
   }
 
@@ -60,13 +60,23 @@ export class CampaignUsersRepository {
   /** Assigns users, returning every requested assignment (existing ones included). */
   async ensure(campaignId: number, userIds: number[], now: Date): Promise<CampaignUser[]> {
     if (userIds.length === 0) return [];
-    await this.scope
-      .insertInto(
-        'campaign_users',
-        userIds.map((user_id) => ({ campaign_id: campaignId, user_id, created_at: now, updated_at: now })),
-      )
-      .onConflict((oc) => oc.columns(['campaign_id', 'user_id']).doNothing())
+    const already = await this.scope
+      .selectFrom('campaign_users')
+      .select('user_id')
+      .where('campaign_id', '=', campaignId)
+      .where('user_id', 'in', userIds)
       .execute();
+    // Users already assigned are left out: an insert that meets its conflict still spends a number.
+    const fresh = userIds.filter((id) => !already.some((r) => Number(r.user_id) === Number(id)));
+    if (fresh.length) {
+      await this.scope
+        .insertInto(
+          'campaign_users',
+          fresh.map((user_id) => ({ campaign_id: campaignId, user_id, created_at: now, updated_at: now })),
+        )
+        .onConflict((oc) => oc.columns(['campaign_id', 'user_id']).doNothing())
+        .execute();
+    }
     return this.scope
       .selectFrom('campaign_users')
       .selectAll()

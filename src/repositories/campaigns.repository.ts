@@ -23,6 +23,11 @@ export class CampaignsRepository extends VersionedRepository<'campaigns'> {
     return row && !row.archived_at ? row : undefined;
   }
 
+  override async findByNumber(number: number): Promise<Campaign | undefined> {
+    const row = await super.findByNumber(number);
+    return row && !row.archived_at ? row : undefined;
+  }
+
   override async findByUid(uid: string): Promise<Campaign | undefined> {
     const row = await super.findByUid(uid);
     return row && !row.archived_at ? row : undefined;
@@ -54,7 +59,12 @@ export class CampaignsRepository extends VersionedRepository<'campaigns'> {
   }
 }
 
-export type CampaignView = Campaign & { process_uid: string; queue_uid: string | null };
+export type CampaignView = Campaign & {
+  process_uid: string;
+  /** The process's number in the center (Exotel's processId). */
+  process_number: number;
+  queue_uid: string | null;
+};
 
 /** Adds the public ids of each campaign's process and queue. */
 async function addCampaignRefs(scope: TenantScope, campaigns: Campaign[]): Promise<CampaignView[]> {
@@ -62,17 +72,22 @@ async function addCampaignRefs(scope: TenantScope, campaigns: Campaign[]): Promi
   const queueIds = [...new Set(campaigns.flatMap((c) => (c.queue_id === null ? [] : [c.queue_id])))];
   const [processes, queues] = await Promise.all([
     processIds.length
-      ? scope.selectFrom('processes').select(['id', 'uid']).where('id', 'in', processIds).execute()
+      ? scope
+          .selectFrom('processes')
+          .select(['id', 'uid', 'number_in_center'])
+          .where('id', 'in', processIds)
+          .execute()
       : Promise.resolve([]),
     queueIds.length
       ? scope.selectFrom('queues').select(['id', 'uid']).where('id', 'in', queueIds).execute()
       : Promise.resolve([]),
   ]);
-  const processUid = new Map(processes.map((p) => [p.id, p.uid]));
+  const processById = new Map(processes.map((p) => [p.id, p]));
   const queueUid = new Map(queues.map((q) => [q.id, q.uid]));
   return campaigns.map((c) => ({
     ...c,
-    process_uid: processUid.get(c.process_id)!,
+    process_uid: processById.get(c.process_id)!.uid,
+    process_number: processById.get(c.process_id)!.number_in_center,
     queue_uid: c.queue_id === null ? null : (queueUid.get(c.queue_id) ?? null),
   }));
 }

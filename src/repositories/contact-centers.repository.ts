@@ -10,6 +10,14 @@ export class ContactCentersRepository {
     return this.db.selectFrom('contact_centers').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  findByPublicNumber(publicNumber: number): Promise<ContactCenter | undefined> {
+    return this.db
+      .selectFrom('contact_centers')
+      .selectAll()
+      .where('public_number', '=', publicNumber)
+      .executeTakeFirst();
+  }
+
   findByShortName(shortName: string): Promise<ContactCenter | undefined> {
     return this.db
       .selectFrom('contact_centers')

@@ -23,6 +23,13 @@ export function barringDncEntries(
       and (d.campaign_id is null or d.campaign_id = ${campaignId})`;
 }
 
+/** An entry with its campaign's number in the center (null for the center-wide list). */
+export type DncEntryView = DncEntry & { campaign_number: number | null };
+
+const campaignNumber = sql<
+  number | null
+>`(select c.number_in_center from campaigns c where c.id = dnc_entries.campaign_id)`.as('campaign_number');
+
 /** Do-not-call entries: center-wide (campaign_id null) or for one campaign. */
 export class DncRepository {
   constructor(private readonly scope: TenantScope) {}
@@ -58,21 +65,22 @@ export class DncRepository {
     return this.scope.deleteFrom('dnc_entries').where('id', '=', id).returningAll().executeTakeFirst();
   }
 
-  list(filters: DncFilters, page: PageRequest): Promise<Page<DncEntry>> {
+  list(filters: DncFilters, page: PageRequest): Promise<Page<DncEntryView>> {
     let q = this.scope.selectFrom('dnc_entries');
     if (filters.campaignId === null) q = q.where('campaign_id', 'is', null);
     else if (filters.campaignId !== undefined) q = q.where('campaign_id', '=', filters.campaignId);
     if (filters.phonePrefix)
       q = q.where('phone_e164', 'like', `${filters.phonePrefix.replace(/[\\%_]/g, '')}%`);
-    return paginate<DncEntry>(q, page, (b) => b.selectAll().orderBy('id'));
+    return paginate<DncEntryView>(q, page, (b) => b.selectAll().select(campaignNumber).orderBy('id'));
   }
 
   /** Entries that block any of these numbers for a campaign: center-wide ones and the campaign's own. */
-  blocking(phones: string[], campaignId: number | null): Promise<DncEntry[]> {
+  blocking(phones: string[], campaignId: number | null): Promise<DncEntryView[]> {
     if (phones.length === 0) return Promise.resolve([]);
     let q = this.scope
       .selectFrom('dnc_entries')
       .selectAll()
+      .select(campaignNumber)
       .where('phone_e164', '=', sql<string>`any(${phones}::text[])`);
     q =
       campaignId === null

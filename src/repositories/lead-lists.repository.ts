@@ -7,9 +7,14 @@ export type CampaignLeadListView = CampaignLeadList & {
   list_uid: string;
   list_name: string;
   campaign_uid: string;
+  /** The numbers clients see for the campaign and the list (per contact center). */
+  campaign_number: number;
+  lead_list_number: number;
   campaign_user_ids: number[];
-  /** The mapping rows behind campaign_user_ids, each with its own id (Exotel's campaignLeadUserMappings). */
-  user_mappings: { id: number; campaign_user_id: number }[];
+  /** The same campaign users by the numbers clients see, in the same order. */
+  campaign_user_numbers: number[];
+  /** The mapping rows behind campaign_user_ids, by their numbers (Exotel's campaignLeadUserMappings). */
+  user_mappings: { number_in_center: number; campaign_user_number: number }[];
 };
 
 export class LeadListsRepository extends VersionedRepository<'lead_lists'> {
@@ -53,15 +58,21 @@ export class CampaignLeadListsRepository extends VersionedRepository<'campaign_l
         'lead_lists.uid as list_uid',
         'lead_lists.name as list_name',
         'campaigns.uid as campaign_uid',
+        'campaigns.number_in_center as campaign_number',
+        'lead_lists.number_in_center as lead_list_number',
         sql<number[]>`coalesce((select array_agg(u.campaign_user_id order by u.campaign_user_id)
           from campaign_lead_list_users u where u.campaign_lead_list_id = campaign_lead_lists.id), '{}')`.as(
           'campaign_user_ids',
         ),
-        sql<{ id: number; campaign_user_id: number }[]>`coalesce((select json_agg(json_build_object(
-            'id', u.id, 'campaign_user_id', u.campaign_user_id) order by u.id)
-          from campaign_lead_list_users u where u.campaign_lead_list_id = campaign_lead_lists.id), '[]'::json)`.as(
-          'user_mappings',
-        ),
+        sql<number[]>`coalesce((select array_agg(cu.number_in_center order by u.campaign_user_id)
+          from campaign_lead_list_users u join campaign_users cu on cu.id = u.campaign_user_id
+          where u.campaign_lead_list_id = campaign_lead_lists.id), '{}')`.as('campaign_user_numbers'),
+        sql<
+          { number_in_center: number; campaign_user_number: number }[]
+        >`coalesce((select json_agg(json_build_object(
+            'number_in_center', u.number_in_center, 'campaign_user_number', cu.number_in_center) order by u.id)
+          from campaign_lead_list_users u join campaign_users cu on cu.id = u.campaign_user_id
+          where u.campaign_lead_list_id = campaign_lead_lists.id), '[]'::json)`.as('user_mappings'),
       ]);
   }
 
@@ -81,6 +92,17 @@ export class CampaignLeadListsRepository extends VersionedRepository<'campaign_l
 
   view(id: number): Promise<CampaignLeadListView | undefined> {
     return this.views().where('campaign_lead_lists.id', '=', id).executeTakeFirst();
+  }
+
+  /** A campaign's mapping of one list, the list named by the number clients see (Exotel's leadId). */
+  findByListNumber(campaignId: number, leadListNumber: number): Promise<CampaignLeadList | undefined> {
+    return this.scope
+      .selectFrom('campaign_lead_lists')
+      .innerJoin('lead_lists', 'lead_lists.id', 'campaign_lead_lists.lead_list_id')
+      .selectAll('campaign_lead_lists')
+      .where('campaign_lead_lists.campaign_id', '=', campaignId)
+      .where('lead_lists.number_in_center', '=', leadListNumber)
+      .executeTakeFirst();
   }
 
   find(campaignId: number, leadListId: number): Promise<CampaignLeadList | undefined> {
@@ -104,11 +126,21 @@ export class CampaignLeadListsRepository extends VersionedRepository<'campaign_l
         .where('campaign_user_id', 'in', unassign)
         .execute();
     }
-    if (assign.length) {
+    const already = assign.length
+      ? await this.scope
+          .selectFrom('campaign_lead_list_users')
+          .select('campaign_user_id')
+          .where('campaign_lead_list_id', '=', mappingId)
+          .where('campaign_user_id', 'in', assign)
+          .execute()
+      : [];
+    // Users already mapped are left out: an insert that meets its conflict still spends a number.
+    const fresh = assign.filter((id) => !already.some((r) => Number(r.campaign_user_id) === Number(id)));
+    if (fresh.length) {
       await this.scope
         .insertInto(
           'campaign_lead_list_users',
-          assign.map((campaign_user_id) => ({
+          fresh.map((campaign_user_id) => ({
             campaign_lead_list_id: mappingId,
             campaign_user_id,
             created_at: now,

@@ -7,7 +7,10 @@ export interface ProcessFilters {
   namePrefix?: string;
 }
 
-export type ProcessSort = { column: 'id' | 'name' | 'created_at'; direction: 'asc' | 'desc' }[];
+export type ProcessSort = {
+  column: 'number_in_center' | 'name' | 'created_at';
+  direction: 'asc' | 'desc';
+}[];
 
 export class ProcessesRepository extends VersionedRepository<'processes'> {
   constructor(scope: TenantScope) {

@@ -8,6 +8,11 @@ export type VersionedTable = {
   [K in TenantTable]: Row<K> extends { id: number; version: number; updated_at: Date } ? K : never;
 }[TenantTable];
 
+/** Tables whose rows carry a number per contact center (migration 0020). */
+export type NumberedTable = {
+  [K in VersionedTable]: Row<K> extends { number_in_center: number } ? K : never;
+}[VersionedTable];
+
 export interface PageRequest {
   page: number;
   limit: number;
@@ -50,6 +55,14 @@ export class VersionedRepository<T extends VersionedTable> {
     const row = await this.findById(id);
     if (!row) throw notFound(this.label);
     return row;
+  }
+
+  /** A row by the number clients see (`number_in_center`, numbered per contact center). */
+  async findByNumber(this: VersionedRepository<NumberedTable>, number: number): Promise<Row<T> | undefined> {
+    return (await (this.scope.selectFrom(this.table) as any)
+      .selectAll()
+      .where(`${this.table}.number_in_center`, '=', number)
+      .executeTakeFirst()) as Row<T> | undefined;
   }
 
   async findByUid(uid: string): Promise<Row<T> | undefined> {

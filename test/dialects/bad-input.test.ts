@@ -163,7 +163,7 @@ describe('bad input answers 4xx in the caller’s dialect, never 500', () => {
     const exotelQuery = await rawRequest(
       base,
       'GET',
-      `/configuration/cc/${acme.center.id}/process?processName=%00`,
+      `/configuration/cc/${acme.center.public_number}/process?processName=%00`,
       exotelAuth(),
     );
     assert.equal(exotelQuery.status, 400, exotelQuery.body);
@@ -225,15 +225,15 @@ describe('bad input answers 4xx in the caller’s dialect, never 500', () => {
     );
     assert.equal(churn.status, 400, churn.body);
 
-    const hierarchy = `/cms/configuration/cc/${acme.center.id}/process/${processId}/campaign/${campaign.numeric_id}`;
+    const hierarchy = `/cms/configuration/cc/${acme.center.public_number}/process/${processId}/campaign/${campaign.numeric_id}`;
     for (const url of [
-      `/configuration/cc/${acme.center.id}/process?offset=99999999999999999999`,
-      `/configuration/cc/${acme.center.id}/process?limit=1e22`,
+      `/configuration/cc/${acme.center.public_number}/process?offset=99999999999999999999`,
+      `/configuration/cc/${acme.center.public_number}/process?limit=1e22`,
       `/configuration/cc/99999999999999999999/process`,
       `/configuration/hierarchyconfig/campaign?contactCenterId=99999999999999999999`,
       `${hierarchy}/lead-user?leadId=99999999999999999999&limit=10&offset=0`,
       `${hierarchy}/lead-user?leadId=${list.numeric_id}&limit=10&offset=1e22`,
-      `/cms/configuration/cc/${acme.center.id}/process/${processId}/campaign/99999999999999999999/campaign-lead`,
+      `/cms/configuration/cc/${acme.center.public_number}/process/${processId}/campaign/99999999999999999999/campaign-lead`,
     ]) {
       const res = await rawRequest(base, 'GET', url, exotelAuth());
       assert.equal(res.status, 400, `${url}: ${res.body}`);

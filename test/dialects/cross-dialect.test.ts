@@ -40,7 +40,7 @@ describe('across dialects: created in one, read and changed in the others', () =
         username: 'admin',
         password: PASSWORD,
         context: 'ContactCenter',
-        contextId: String(acme.center.id),
+        contextId: String(acme.center.public_number),
       },
     });
     exotelToken = e.json().response.data.access_token;
@@ -79,7 +79,7 @@ describe('across dialects: created in one, read and changed in the others', () =
     const exotel = (
       await ex({
         method: 'GET',
-        url: `/configuration/hierarchyconfig/campaign?contactCenterId=${acme.center.id}`,
+        url: `/configuration/hierarchyconfig/campaign?contactCenterId=${acme.center.public_number}`,
       })
     ).json();
     const mine = exotel.find(
@@ -238,7 +238,7 @@ describe('across dialects: created in one, read and changed in the others', () =
     const exotel = (
       await ex({
         method: 'GET',
-        url: `/cms/configuration/cc/${acme.center.id}/process/${(await native({ method: 'GET', url: `/v1/processes/${campaign.process_id}` })).json().numeric_id}/campaign/${campaign.numeric_id}/campaign-lead`,
+        url: `/cms/configuration/cc/${acme.center.public_number}/process/${(await native({ method: 'GET', url: `/v1/processes/${campaign.process_id}` })).json().numeric_id}/campaign/${campaign.numeric_id}/campaign-lead`,
       })
     ).json();
     assert.deepEqual(
@@ -310,7 +310,7 @@ describe('across dialects: created in one, read and changed in the others', () =
     const leadUser = (
       await ex({
         method: 'GET',
-        url: `/cms/configuration/cc/${acme.center.id}/process/${process.numeric_id}/campaign/${campaign.numeric_id}/lead-user?leadId=${list.numeric_id}&limit=10&offset=0`,
+        url: `/cms/configuration/cc/${acme.center.public_number}/process/${process.numeric_id}/campaign/${campaign.numeric_id}/lead-user?leadId=${list.numeric_id}&limit=10&offset=0`,
       })
     ).json();
     assert.deepEqual(leadUser.assignedUserIds, []);

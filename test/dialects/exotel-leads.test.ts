@@ -47,7 +47,7 @@ describe('Exotel CC dialect: campaign leads and lead-user mappings', () => {
         username: 'admin',
         password: PASSWORD,
         context: 'ContactCenter',
-        contextId: String(center.center.id),
+        contextId: String(center.center.public_number),
       },
     });
     assert.equal(res.statusCode, 200, res.body);
@@ -99,9 +99,9 @@ describe('Exotel CC dialect: campaign leads and lead-user mappings', () => {
 
   const exotel = (method: 'GET' | 'PUT', url: string, payload?: object, auth = `Bearer ${token}`) =>
     t.app.inject({ method, url, headers: { authorization: auth }, ...(payload ? { payload } : {}) });
-  const campaignLeadsUrl = (cc = acme.center.id, p = processId, c = campaign.numeric_id) =>
+  const campaignLeadsUrl = (cc = acme.center.public_number, p = processId, c = campaign.numeric_id) =>
     `/cms/configuration/cc/${cc}/process/${p}/campaign/${c}/campaign-lead`;
-  const leadUserUrl = (query: string, cc = acme.center.id) =>
+  const leadUserUrl = (query: string, cc = acme.center.public_number) =>
     `/cms/configuration/cc/${cc}/process/${processId}/campaign/${campaign.numeric_id}/lead-user?${query}`;
   const nativeMappings = async (): Promise<NativeMapping[]> =>
     (await as(t, acme.tokens.admin)({ method: 'GET', url: `/v1/campaigns/${campaign.id}/lead-lists` })).json()
@@ -246,7 +246,7 @@ describe('Exotel CC dialect: campaign leads and lead-user mappings', () => {
         username: 'agent',
         password: PASSWORD,
         context: 'ContactCenter',
-        contextId: String(acme.center.id),
+        contextId: String(acme.center.public_number),
       },
     });
     const agentToken = agentLogin.json().response.data.access_token;
@@ -269,14 +269,14 @@ describe('Exotel CC dialect: campaign leads and lead-user mappings', () => {
   test('another center’s ids, a campaign under the wrong process, and unknown objects answer CONF-1001', async () => {
     const before = await nativeMappings();
     const attempts = [
-      exotel('GET', campaignLeadsUrl(globex.center.id)),
-      exotel('GET', campaignLeadsUrl(acme.center.id, processId + 1000)),
-      exotel('GET', campaignLeadsUrl(acme.center.id, processId, campaign.numeric_id + 1000)),
+      exotel('GET', campaignLeadsUrl(globex.center.public_number)),
+      exotel('GET', campaignLeadsUrl(acme.center.public_number, processId + 1000)),
+      exotel('GET', campaignLeadsUrl(acme.center.public_number, processId, campaign.numeric_id + 1000)),
       exotel('GET', leadUserUrl(`leadId=${list.numeric_id + 1000}&limit=10&offset=0`)),
       // globex's token with acme's ids: acme's objects do not exist for globex.
       exotel(
         'GET',
-        campaignLeadsUrl(globex.center.id, processId, campaign.numeric_id),
+        campaignLeadsUrl(globex.center.public_number, processId, campaign.numeric_id),
         undefined,
         `Bearer ${globexToken}`,
       ),

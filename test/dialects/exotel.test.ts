@@ -24,7 +24,7 @@ describe('Exotel CC dialect: token, processes, campaigns', () => {
         username: 'admin',
         password: PASSWORD,
         context: 'ContactCenter',
-        contextId: String(acme.center.id),
+        contextId: String(acme.center.public_number),
       },
     });
     assert.equal(res.statusCode, 200);
@@ -61,7 +61,7 @@ describe('Exotel CC dialect: token, processes, campaigns', () => {
         username: 'admin',
         password: 'wrong-password',
         context: 'ContactCenter',
-        contextId: String(acme.center.id),
+        contextId: String(acme.center.public_number),
       },
     });
     assert.equal(wrong.statusCode, 401);
@@ -77,26 +77,30 @@ describe('Exotel CC dialect: token, processes, campaigns', () => {
   });
 
   test('campaigns: a bare array in the documented shape, with the created data', async () => {
-    const res = await get(`/configuration/hierarchyconfig/campaign?contactCenterId=${acme.center.id}`);
+    const res = await get(
+      `/configuration/hierarchyconfig/campaign?contactCenterId=${acme.center.public_number}`,
+    );
     assert.equal(res.statusCode, 200);
     assertSameShape(res.json(), fixture('exotel-get-all-campaigns'));
     const [campaign] = res.json();
     assert.equal(campaign.campaignContextName, 'Mumbai Sales Dept');
     assert.equal(campaign.campaignContextType, 'Interaction Campaign');
-    assert.equal(campaign.contactCenterId, acme.center.id);
+    assert.equal(campaign.contactCenterId, acme.center.public_number);
     assert.equal(campaign.version, 0);
   });
 
   test('Basic <token> is accepted like Bearer', async () => {
     const res = await get(
-      `/configuration/hierarchyconfig/campaign?contactCenterId=${acme.center.id}`,
+      `/configuration/hierarchyconfig/campaign?contactCenterId=${acme.center.public_number}`,
       `Basic ${token}`,
     );
     assert.equal(res.statusCode, 200);
   });
 
   test('processes: envelope, total as a string, offset pagination, prefix filter and sorting', async () => {
-    const res = await get(`/configuration/cc/${acme.center.id}/process?limit=10&sort_by=name:desc`);
+    const res = await get(
+      `/configuration/cc/${acme.center.public_number}/process?limit=10&sort_by=name:desc`,
+    );
     assert.equal(res.statusCode, 200);
     assertSameShape(res.json(), fixture('exotel-get-processes'));
     const body = res.json();
@@ -106,26 +110,34 @@ describe('Exotel CC dialect: token, processes, campaigns', () => {
       ['Sales', 'Default'],
     );
     const page = (
-      await get(`/configuration/cc/${acme.center.id}/process?limit=1&offset=1&sort_by=id:asc`)
+      await get(`/configuration/cc/${acme.center.public_number}/process?limit=1&offset=1&sort_by=id:asc`)
     ).json();
     assert.equal(page.response.length, 1);
     assert.equal(page.response[0].processName, 'Sales');
     assert.deepEqual(page.metadata, { total: '2', count: 1, offset: 1, limit: 1 });
-    const filtered = (await get(`/configuration/cc/${acme.center.id}/process?processName=sal`)).json();
+    const filtered = (
+      await get(`/configuration/cc/${acme.center.public_number}/process?processName=sal`)
+    ).json();
     assert.equal(filtered.metadata.total, '1');
-    assert.equal((await get(`/configuration/cc/${acme.center.id}/process?limit=11`)).statusCode, 400);
+    assert.equal(
+      (await get(`/configuration/cc/${acme.center.public_number}/process?limit=11`)).statusCode,
+      400,
+    );
   });
 
   test('another center, missing auth and unknown paths answer in the Exotel envelope', async () => {
-    const other = await get(`/configuration/cc/${globex.center.id}/process`);
+    const other = await get(`/configuration/cc/${globex.center.public_number}/process`);
     assert.equal(other.statusCode, 404);
     assert.deepEqual(other.json(), fixture('exotel-error'));
     const otherCampaigns = await get(
-      `/configuration/hierarchyconfig/campaign?contactCenterId=${globex.center.id}`,
+      `/configuration/hierarchyconfig/campaign?contactCenterId=${globex.center.public_number}`,
     );
     assert.equal(otherCampaigns.statusCode, 404);
     assert.equal((await get(`/configuration/hierarchyconfig/campaign`)).statusCode, 400);
-    const noAuth = await t.app.inject({ method: 'GET', url: `/configuration/cc/${acme.center.id}/process` });
+    const noAuth = await t.app.inject({
+      method: 'GET',
+      url: `/configuration/cc/${acme.center.public_number}/process`,
+    });
     assert.equal(noAuth.statusCode, 401);
     assertSameShape(noAuth.json(), fixture('exotel-error'));
     const unknown = await get('/configuration/nothing-here');

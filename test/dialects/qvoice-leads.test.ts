@@ -301,7 +301,11 @@ describe('Qvoice dialect: leads, statuses and the status report', () => {
     const crossed = await qv({ method: 'GET', url, headers: { 'x-account-id': g.account } });
     assert.equal(crossed.statusCode, 403);
     assertSameShape(crossed.json(), fixture('qvoice-error'));
-    const numeric = await qv({ method: 'GET', url, headers: { 'x-account-id': String(acme.center.id) } });
+    const numeric = await qv({
+      method: 'GET',
+      url,
+      headers: { 'x-account-id': String(acme.center.public_number) },
+    });
     assert.equal(numeric.statusCode, 200);
     const agent = await qlogin('acme', 'agent');
     const refused = await qv({ method: 'GET', url: '/api/v2/reports/campaigns/leads/status' }, agent);

@@ -56,7 +56,7 @@ describe('dialects: a server fault answers 500 in each dialect’s envelope', ()
   test('Exotel: 500 SYS-1000', async () => {
     const res = await t.app.inject({
       method: 'GET',
-      url: `/cms/configuration/cc/${acme.center.id}/process/${processId}/campaign/${campaign.numeric_id}/campaign-lead`,
+      url: `/cms/configuration/cc/${acme.center.public_number}/process/${processId}/campaign/${campaign.numeric_id}/campaign-lead`,
       headers: { authorization: `Bearer ${exotel}` },
     });
     assert.equal(res.statusCode, 500);

@@ -23,6 +23,7 @@ import {
   type TestApp,
 } from '../helpers/harness.js';
 import { assertNoServerErrors } from '../helpers/server-errors.js';
+import { withKey } from '../helpers/row-keys.js';
 
 interface Row {
   state: string;
@@ -202,11 +203,15 @@ describe('lead status words: one table, documented and served in both directions
     }
 
     // in_progress: only the engine puts a contact there, by claiming it for a call.
-    const live = (
-      await admin({ method: 'POST', url: '/v1/campaigns', payload: { name: 'Live', status: 'active' } })
-    ).json();
+    const live = await withKey(
+      t.deps.db,
+      'campaign',
+      (
+        await admin({ method: 'POST', url: '/v1/campaigns', payload: { name: 'Live', status: 'active' } })
+      ).json(),
+    );
     const onCall = await newContact(live.id);
-    const claimed = await claimContacts(t.deps, systemContext(acme.center.id), live.numeric_id, 1, {
+    const claimed = await claimContacts(t.deps, systemContext(acme.center.id), live.key, 1, {
       owner: 'test-engine',
       leaseMs: 60_000,
       random: () => 0,

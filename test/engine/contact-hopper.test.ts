@@ -25,9 +25,7 @@ describe('the hopper reads ahead of demand', () => {
     const contacts = [];
     for (const phone of phones)
       contacts.push(await bed.contact(list.id, phone, { time_zone: 'Asia/Kolkata' }));
-    const full = (await tenantRepositories(bed.t.deps.db, ctx().tenant).campaigns.findById(
-      campaign.numeric_id,
-    ))!;
+    const full = (await tenantRepositories(bed.t.deps.db, ctx().tenant).campaigns.findById(campaign.key))!;
     return { campaign: full, apiId: campaign.id as string, list, contacts };
   }
   const hopperFor = (campaignId: number, options: { maxAgeMs?: number } = {}) => {

@@ -38,7 +38,7 @@ describe('the hopper at the edges of calling hours and callbacks', () => {
     const expected = [true, false, true, false, false]; // 09:00, 08:00, 14:30, 17:00, 00:00
     for (const [i, c] of contacts.entries())
       assert.equal(await dialable(office.campaign.id, c.id), expected[i], zones[i]);
-    const claimed = new Set((await claim(office.campaign.numeric_id, 10)).map((c) => c.id));
+    const claimed = new Set((await claim(office.campaign.key, 10)).map((c) => c.id));
     assert.deepEqual(
       contacts.map((c) => claimed.has(c.numeric_id)),
       expected,
@@ -50,7 +50,7 @@ describe('the hopper at the edges of calling hours and callbacks', () => {
     const midnight = await contact(allDay.list.id, '+91 98200 00001', 'Etc/GMT+9');
     const evening = await contact(allDay.list.id, '+91 98200 00002', 'Asia/Tokyo');
     assert.equal(await dialable(allDay.campaign.id, midnight.id), true);
-    const claimed = (await claim(allDay.campaign.numeric_id, 10)).map((c) => c.id).sort();
+    const claimed = (await claim(allDay.campaign.key, 10)).map((c) => c.id).sort();
     assert.deepEqual(claimed, [midnight.numeric_id, evening.numeric_id].sort());
   });
 
@@ -64,11 +64,11 @@ describe('the hopper at the edges of calling hours and callbacks', () => {
     await setColumns(untimed.numeric_id, { status: 'callback', callback_at: null });
     await setColumns(later.numeric_id, { status: 'callback', callback_at: new Date('2026-03-02T10:00:00Z') });
     assert.deepEqual(
-      (await claim(calls.campaign.numeric_id, 1)).map((c) => c.id),
+      (await claim(calls.campaign.key, 1)).map((c) => c.id),
       [untimed.numeric_id],
     );
     assert.deepEqual(
-      (await claim(calls.campaign.numeric_id, 10)).map((c) => c.id),
+      (await claim(calls.campaign.key, 10)).map((c) => c.id),
       [fresh.numeric_id],
     );
   });

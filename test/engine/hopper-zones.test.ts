@@ -50,7 +50,7 @@ interface NativeContact {
 
 describe('callees in countries with several time zones: every door, three answers agreeing across a DST change', () => {
   const bed = hopperBed(new Date(START).toISOString());
-  let campaign: { id: string; numeric_id: number };
+  let campaign: { id: string; key: number };
   let qvoice: { token: string; account: string };
   let dialnexaKey: string;
   const contacts = new Map<string, NativeContact>();
@@ -160,7 +160,7 @@ describe('callees in countries with several time zones: every door, three answer
       .transaction()
       .execute(async (trx) => {
         const repos = tenantRepositories(trx, { contactCenterId: bed.acme.center.id });
-        const row = (await repos.campaigns.findById(campaign.numeric_id))!;
+        const row = (await repos.campaigns.findById(campaign.key))!;
         const hopper = new HopperRepository(repos.scope);
         for (const list of await hopper.openLists(row, now)) {
           for (const c of await hopper.claim(row, list, 100, 'probe', now, new Date(now.getTime() + 60_000)))

@@ -13,11 +13,11 @@ const NOON_IST = '2026-03-02T06:30:00Z';
 describe('the hopper: eligibility rules, ordering and atomic claims', () => {
   const bed = hopperBed(NOON_IST);
   const { api, ctx } = bed;
-  let campaign: { id: string; numeric_id: number };
-  const lists: Record<string, { id: string; numeric_id: number }> = {};
+  let campaign: { id: string; key: number };
+  const lists: Record<string, { id: string; key: number }> = {};
   const random = new Random(5);
   const claim = (n: number, owner = 'engine-a') =>
-    claimContacts(bed.t.deps, ctx(), campaign.numeric_id, n, {
+    claimContacts(bed.t.deps, ctx(), campaign.key, n, {
       owner,
       leaseMs: 60_000,
       random: () => random.next(),
@@ -192,9 +192,9 @@ describe('the hopper: eligibility rules, ordering and atomic claims', () => {
     await bulk('heavy', 200, 40);
     await bulk('light', 300, 40);
     const firstBatch = await claim(5);
-    assert.deepEqual(new Set(firstBatch.map((c) => c.lead_list_id)), new Set([lists.first!.numeric_id]));
+    assert.deepEqual(new Set(firstBatch.map((c) => c.lead_list_id)), new Set([lists.first!.key]));
     const second = await claim(20);
-    const fromHeavy = second.filter((c) => c.lead_list_id === lists.heavy!.numeric_id).length;
+    const fromHeavy = second.filter((c) => c.lead_list_id === lists.heavy!.key).length;
     assert.deepEqual([fromHeavy, second.length - fromHeavy], [15, 5]);
   });
 

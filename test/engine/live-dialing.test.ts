@@ -97,14 +97,14 @@ describe('the live engine on virtual time: dialling modes and routing', () => {
       const logs = (
         await sql<{ contact_id: number; outcome: string | null; counts: boolean | null; ended: Date | null }>`
           select contact_id, outcome, counts_as_attempt as counts, ended_at as ended from call_logs
-          where campaign_id = ${campaign.numeric_id}`.execute(db)
+          where campaign_id = ${campaign.key}`.execute(db)
       ).rows;
       assert.ok(logs.length > 100, `only ${logs.length} calls in 25 minutes`);
       const open = logs.filter((l) => !l.ended || !l.outcome);
       assert.equal(open.length, 0, `after a pause every call has ended: ${JSON.stringify(open)}`);
       const contacts = (
         await sql<{ id: number; attempts: number; status: string; next: Date | null }>`
-          select id, attempts, status, next_attempt_at as next from contacts where lead_list_id = ${list.numeric_id}`.execute(
+          select id, attempts, status, next_attempt_at as next from contacts where lead_list_id = ${list.key}`.execute(
           db,
         )
       ).rows;
@@ -143,7 +143,7 @@ describe('the live engine on virtual time: dialling modes and routing', () => {
     await w.agents(campaign.id, 3);
     // Earlier today the campaign abandoned 10% of its answers: three times its 3% cap.
     await tenantRepositories(w.t.deps.db, { contactCenterId: w.acme.center.id }).campaignStats.add(
-      campaign.numeric_id,
+      campaign.key,
       bucketStart(new Date(w.scheduler.nowMs())),
       { dials: 700, person_answers: 200, abandoned: 20 },
     );

@@ -32,9 +32,7 @@ describe('several engine processes share one campaign', () => {
           owner: string;
           n: number;
         }>`select engine_owner as owner, count(*)::int as n from agent_sessions
-          where campaign_id = ${campaign.numeric_id} and state <> 'logged_out' group by engine_owner`.execute(
-          db,
-        )
+          where campaign_id = ${campaign.key} and state <> 'logged_out' group by engine_owner`.execute(db)
       ).rows;
       assert.deepEqual(
         owners.map((o) => [o.owner, o.n]).sort(),
@@ -44,12 +42,12 @@ describe('several engine processes share one campaign', () => {
         ],
         'each process drives its share of the agents',
       );
-      const calls = await callsOf(db, campaign.numeric_id);
+      const calls = await callsOf(db, campaign.key);
       const byOwner = new Set(calls.map((c) => c.owner));
       assert.ok(byOwner.has('node-a') && byOwner.has('node-b'), 'both processes dialled');
       assert.ok(a.carrier.liveCalls + b.carrier.liveCalls <= 9, 'never more lines than 1.5 per agent in all');
       assertNoOverlap(calls);
-      await assertAttemptsCountedOnce(db, calls, list.numeric_id);
+      await assertAttemptsCountedOnce(db, calls, list.key);
       const perContact = new Map<number, number>();
       for (const c of calls) perContact.set(c.contact_id, (perContact.get(c.contact_id) ?? 0) + 1);
       assert.ok(

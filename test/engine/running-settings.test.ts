@@ -67,7 +67,7 @@ describe('settings changed on a running campaign take effect within a tick', () 
       await w.agents(campaign.id, 3);
       // Earlier today: 2 abandons in 200 answers (1%), well under a 5% cap, over a 0.5% one.
       await tenantRepositories(w.t.deps.db, { contactCenterId: w.acme.center.id }).campaignStats.add(
-        campaign.numeric_id,
+        campaign.key,
         bucketStart(new Date(w.scheduler.nowMs())),
         { dials: 600, person_answers: 200, abandoned: 2 },
       );
@@ -77,7 +77,7 @@ describe('settings changed on a running campaign take effect within a tick', () 
     const lowered = await predictive();
     const control = await predictive();
     await w.run(2000);
-    const run = w.hosts[0]!.runOf(lowered.numeric_id);
+    const run = w.hosts[0]!.runOf(lowered.key);
     assert.ok(run, 'the campaign runs (outside its schedule: nothing dialled yet)');
     assert.equal(run.dialer.pacer.cap, 0.05);
     assert.equal((await logsOf(lowered.id)).length + (await logsOf(control.id)).length, 0);

@@ -182,7 +182,7 @@ describe('fuzz: every operation answers bad input with a 4xx, never a 500', () =
       agents: agentId,
     };
     pathValue = (path, segmentBefore, name) => {
-      if (name === 'contactCenterId') return String(acme.center.id);
+      if (name === 'contactCenterId') return String(acme.center.public_number);
       if (name === 'processId') return String(process.numeric_id);
       if (name === 'campaignId') return path.startsWith('/cms') ? String(campaign.numeric_id) : campaign.id;
       if (name === 'campaign_id') return hex(campaign.id);
@@ -204,7 +204,7 @@ describe('fuzz: every operation answers bad input with a 4xx, never a 500', () =
       password: PASSWORD,
       contact_center: 'acme',
       domain: 'acme',
-      contextId: String(acme.center.id),
+      contextId: String(acme.center.public_number),
       context: 'ContactCenter',
     };
   });

@@ -114,7 +114,7 @@ describe('tokens and sessions', () => {
         username: 'admin',
         password: PASSWORD,
         context: 'ContactCenter',
-        contextId: String(acme.center.id),
+        contextId: String(acme.center.public_number),
       },
     });
     assert.equal(res.statusCode, 200, res.body);
@@ -143,7 +143,7 @@ describe('tokens and sessions', () => {
           username: 'super',
           password: 'wrong',
           context: 'ContactCenter',
-          contextId: String(acme.center.id),
+          contextId: String(acme.center.public_number),
         },
       });
     const qvoice = () =>

@@ -1,6 +1,7 @@
 import type { TestApp, SeededCenter } from './harness.js';
 import { as } from './harness.js';
 import { multipart } from './multipart.js';
+import { withKey } from './row-keys.js';
 import { systemContext } from '../../src/services/context.js';
 import { claimContacts } from '../../src/services/engine/claim-contacts.js';
 import { finishCall } from '../../src/services/engine/finish-call.js';
@@ -66,11 +67,15 @@ export async function engineObjects(t: TestApp, center: SeededCenter) {
     if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
     return res.json();
   };
-  const campaign = await ok('POST', '/v1/campaigns', {
-    name: 'Engine fixture',
-    status: 'active',
-    calling_hours: { start: '00:00', end: '23:59' },
-  });
+  const campaign = await withKey(
+    t.deps.db,
+    'campaign',
+    await ok('POST', '/v1/campaigns', {
+      name: 'Engine fixture',
+      status: 'active',
+      calling_hours: { start: '00:00', end: '23:59' },
+    }),
+  );
   const list = await ok('POST', '/v1/lead-lists', { name: 'Engine fixture list' });
   await ok('PUT', `/v1/campaigns/${campaign.id}/lead-lists/${list.id}`, {});
   const contact = await ok('POST', '/v1/contacts', { list_id: list.id, phone_number: '+919812300000' });
@@ -87,13 +92,13 @@ export async function engineObjects(t: TestApp, center: SeededCenter) {
   });
   if (desk.statusCode !== 200) throw new Error(`desk login: ${desk.body}`);
   const ctx = systemContext(center.center.id, 'fixture');
-  const [claimed] = await claimContacts(t.deps, ctx, campaign.numeric_id, 1, {
+  const [claimed] = await claimContacts(t.deps, ctx, campaign.key, 1, {
     owner: 'fixture',
     leaseMs: 60_000,
     random: () => 0.5,
   });
   if (!claimed) throw new Error('the fixture contact could not be claimed');
-  const fullCampaign = await getCampaignById(t.deps, ctx, campaign.numeric_id);
+  const fullCampaign = await getCampaignById(t.deps, ctx, campaign.key);
   const opened = await openCall(t.deps, ctx, {
     callUid: t.deps.ids.uuid(),
     contactId: claimed.id,

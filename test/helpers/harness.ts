@@ -135,7 +135,7 @@ export async function exotelAdminToken(t: TestApp, center: SeededCenter): Promis
       username: 'admin',
       password: PASSWORD,
       context: 'ContactCenter',
-      contextId: String(center.center.id),
+      contextId: String(center.center.public_number),
     },
   });
   assert.equal(res.statusCode, 200, res.body);

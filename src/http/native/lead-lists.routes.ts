@@ -47,7 +47,7 @@ export const leadListRoutes =
     const campaignId = (raw: string) => uidParam('campaign', raw, 'Campaign');
     const presentList = async (ctx: Parameters<typeof contactCountsByStatus>[1], l: LeadList) => ({
       id: toPublicId('leadList', l.uid),
-      numeric_id: l.id,
+      numeric_id: l.number_in_center,
       name: l.name,
       description: l.description,
       is_default: l.is_default,

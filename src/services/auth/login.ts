@@ -8,8 +8,8 @@ import { issueSession, sha256, type SessionTokens } from './tokens.js';
 export interface LoginInput {
   username: string;
   password: string;
-  /** The center's short name (Qvoice's `domain`) or its integer id (Exotel's `contextId`). */
-  contactCenter: { shortName: string } | { id: number };
+  /** The center's short name (Qvoice's `domain`) or its public number (Exotel's `contextId`). */
+  contactCenter: { shortName: string } | { publicNumber: number };
   /** The client's address: attempts are limited per address and login name. */
   clientAddress: string;
   accessTtlSeconds?: number;
@@ -37,7 +37,7 @@ export async function login(deps: ServiceDeps, input: LoginInput): Promise<Login
   const center =
     'shortName' in input.contactCenter
       ? await centers.findByShortName(input.contactCenter.shortName)
-      : await centers.findById(input.contactCenter.id);
+      : await centers.findByPublicNumber(input.contactCenter.publicNumber);
   await countAttempt(deps, input, center);
   const user = center
     ? await tenantRepositories(deps.db, { contactCenterId: center.id }).users.findByUsername(input.username)
@@ -63,7 +63,7 @@ async function countAttempt(deps: ServiceDeps, input: LoginInput, center: Contac
     ? `id:${center.id}`
     : 'shortName' in input.contactCenter
       ? `name:${input.contactCenter.shortName.toLowerCase()}`
-      : `id:${input.contactCenter.id}`;
+      : `number:${input.contactCenter.publicNumber}`;
   const attempts = sharedRepositories(deps.db).loginAttempts;
   const [perLogin, perAddress] = await attempts.count(
     [

@@ -12,18 +12,32 @@ export function getCampaignById(deps: ServiceDeps, ctx: RequestContext, id: numb
   return tenantReader(deps, ctx).campaigns.getById(id);
 }
 
+/** A campaign by the number clients see (per contact center: Exotel's campaignId). */
+export async function getCampaignByNumber(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  number: number,
+): Promise<Campaign> {
+  const campaign = await tenantReader(deps, ctx).campaigns.findByNumber(number);
+  if (!campaign) throw notFound('Campaign');
+  return campaign;
+}
+
 /**
  * A campaign addressed through its place in the hierarchy (Exotel's paths name the process, then
- * the campaign): a campaign of another process is as missing as an unknown one.
+ * the campaign, each by its number in the center): a campaign of another process is as missing as
+ * an unknown one.
  */
 export async function getCampaignInProcess(
   deps: ServiceDeps,
   ctx: RequestContext,
-  processId: number,
-  campaignId: number,
+  processNumber: number,
+  campaignNumber: number,
 ): Promise<Campaign> {
-  const campaign = await tenantReader(deps, ctx).campaigns.getById(campaignId);
-  if (campaign.process_id !== processId) throw notFound('Campaign');
+  const repos = tenantReader(deps, ctx);
+  const campaign = await repos.campaigns.findByNumber(campaignNumber);
+  const process = campaign && (await repos.processes.findById(campaign.process_id));
+  if (!campaign || process?.number_in_center !== processNumber) throw notFound('Campaign');
   return campaign;
 }
 

@@ -16,6 +16,24 @@ export interface CreateCenterInput {
 const SHORT_NAME = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
 /**
+ * A center's public number (Exotel's contextId) is nine random digits: a serial would tell each
+ * tenant how many centers the server holds.
+ */
+const PUBLIC_NUMBER_MIN = 100_000_000;
+const PUBLIC_NUMBER_SPAN = 900_000_000;
+
+async function drawPublicNumber(
+  deps: ServiceDeps,
+  centers: ReturnType<typeof sharedRepositories>['contactCenters'],
+): Promise<number> {
+  for (;;) {
+    const random = Buffer.from(deps.ids.secret(6), 'base64url').readUIntBE(0, 6);
+    const candidate = PUBLIC_NUMBER_MIN + (random % PUBLIC_NUMBER_SPAN);
+    if (!(await centers.findByPublicNumber(candidate))) return candidate;
+  }
+}
+
+/**
  * Creates a tenant with its first admin and its default process (campaigns created through APIs
  * without a process concept belong to it). Not exposed over HTTP: operators run it from the CLI.
  */
@@ -39,6 +57,7 @@ export async function createCenter(
       throw conflict(`A contact center named ${shortName} exists`);
     const center = await centers.insert({
       uid: deps.ids.uuid(),
+      public_number: await drawPublicNumber(deps, centers),
       short_name: shortName,
       name: input.name,
       default_country: defaultCountry,

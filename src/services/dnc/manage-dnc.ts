@@ -1,9 +1,8 @@
 import { sharedRepositories } from '../../repositories/index.js';
-import type { DncEntry } from '../../db/schema.js';
 import { invalid, notFound } from '../../domain/errors.js';
 import { normalizePhone } from '../../domain/phone.js';
 import { toPublicId } from '../../domain/public-ids.js';
-import type { DncFilters } from '../../repositories/dnc.repository.js';
+import type { DncEntryView, DncFilters } from '../../repositories/dnc.repository.js';
 import type { Page, PageRequest } from '../../repositories/versioned-repository.js';
 import { inTenantTransaction, tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
 
@@ -88,7 +87,7 @@ export async function listDnc(
   ctx: RequestContext,
   filters: { campaignUid?: string | null; phonePrefix?: string },
   page: PageRequest,
-): Promise<Page<DncEntry>> {
+): Promise<Page<DncEntryView>> {
   const repos = tenantReader(deps, ctx);
   const f: DncFilters = { phonePrefix: filters.phonePrefix };
   if (filters.campaignUid === null) f.campaignId = null;
@@ -102,7 +101,7 @@ export async function checkDnc(
   ctx: RequestContext,
   phone: string,
   campaignUid: string | null,
-): Promise<{ phone: string; blocked: boolean; entries: DncEntry[] }> {
+): Promise<{ phone: string; blocked: boolean; entries: DncEntryView[] }> {
   const repos = tenantReader(deps, ctx);
   const center = (await sharedRepositories(deps.db).contactCenters.findById(ctx.tenant.contactCenterId))!;
   const normalized = normalizePhone(phone, center.default_country);

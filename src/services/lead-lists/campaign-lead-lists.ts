@@ -6,6 +6,21 @@ import type { CampaignLeadListView } from '../../repositories/lead-lists.reposit
 import type { TenantRepositories } from '../../repositories/index.js';
 import { inTenantTransaction, tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
 
+/**
+ * One list of a campaign: the native API names the list by its id, Exotel by the number it shows
+ * (`leadId`, numbered per contact center).
+ */
+export type MappingRef = { campaignId: number } & ({ leadListId: number } | { leadListNumber: number });
+
+async function findMappingByRef(repos: TenantRepositories, ref: MappingRef): Promise<CampaignLeadList> {
+  const mapping =
+    'leadListId' in ref
+      ? await repos.campaignLeadLists.find(ref.campaignId, ref.leadListId)
+      : await repos.campaignLeadLists.findByListNumber(ref.campaignId, ref.leadListNumber);
+  if (!mapping) throw notFound('Campaign lead');
+  return mapping;
+}
+
 /** A user named the way the caller knows it: Exotel by username, the native API by id. */
 export type UserRef = { username: string } | { uid: string };
 
@@ -124,6 +139,13 @@ export async function campaignLeadLists(
   return repos.campaignLeadLists.forCampaign(campaign.id);
 }
 
+/** A campaign user as both its key and the number clients see (Exotel's campaignUserId). */
+interface CampaignUserRef {
+  username: string;
+  campaignUserId: number;
+  campaignUserNumber: number;
+}
+
 /**
  * Sets which of the campaign's users may take calls from one of its lists (Exotel's lead-user
  * mapping). Users are named by username; each must be assigned to the campaign.
@@ -131,16 +153,15 @@ export async function campaignLeadLists(
 export function mapLeadListUsers(
   deps: ServiceDeps,
   ctx: RequestContext,
-  mappingRef: { campaignId: number; leadListId: number },
+  mappingRef: MappingRef,
   change: { assign: UserRef[]; unassign: UserRef[] },
 ): Promise<{
   mapping: CampaignLeadListView;
-  assigned: { username: string; campaignUserId: number }[];
-  unassigned: { username: string; campaignUserId: number }[];
+  assigned: CampaignUserRef[];
+  unassigned: CampaignUserRef[];
 }> {
   return inTenantTransaction(deps, ctx, async ({ repos, now, audit }) => {
-    const mapping = await repos.campaignLeadLists.find(mappingRef.campaignId, mappingRef.leadListId);
-    if (!mapping) throw notFound('Campaign lead');
+    const mapping = await findMappingByRef(repos, mappingRef);
     const resolve = async (refs: UserRef[]) => {
       const usernames = refs.flatMap((r) => ('username' in r ? [r.username] : []));
       const byName = await repos.users.findByUsernames(usernames);
@@ -154,14 +175,18 @@ export function mapLeadListUsers(
           'username' in r ? r.username.toLowerCase() === u.username.toLowerCase() : r.uid === u.uid,
         );
       const users = [...byName, ...byUid].sort((a, b) => position(a) - position(b));
-      const out = [];
+      const out: CampaignUserRef[] = [];
       for (const user of users) {
         const campaignUser = await repos.campaignUsers.findByUser(mapping.campaign_id, user.id);
         if (!campaignUser)
           throw invalid(`${user.username} is not assigned to the campaign`, [
             `${user.username} is not a campaign user`,
           ]);
-        out.push({ username: user.username, campaignUserId: campaignUser.id });
+        out.push({
+          username: user.username,
+          campaignUserId: campaignUser.id,
+          campaignUserNumber: campaignUser.number_in_center,
+        });
       }
       return out;
     };
@@ -182,21 +207,20 @@ export function mapLeadListUsers(
 }
 
 /**
- * One page of a campaign's users (in campaign-user id order), each marked as mapped or not to one
+ * One page of a campaign's users (in campaign-user number order), each marked as mapped or not to one
  * of the campaign's lists: paging through gives every campaign user once (Exotel's lead-user read).
  */
 export async function leadListUsersPage(
   deps: ServiceDeps,
   ctx: RequestContext,
-  mappingRef: { campaignId: number; leadListId: number },
+  mappingRef: MappingRef,
   page: { limit: number; offset: number },
 ): Promise<{
   mapping: CampaignLeadListView;
-  users: { username: string; campaignUserId: number; mapped: boolean }[];
+  users: { username: string; campaignUserNumber: number; mapped: boolean }[];
 }> {
   const repos = tenantReader(deps, ctx);
-  const found = await repos.campaignLeadLists.find(mappingRef.campaignId, mappingRef.leadListId);
-  if (!found) throw notFound('Campaign lead');
+  const found = await findMappingByRef(repos, mappingRef);
   const mapping = (await repos.campaignLeadLists.view(found.id))!;
   const mapped = new Set(mapping.campaign_user_ids.map(Number));
   const campaignUsers = await repos.campaignUsers.listForCampaign(mappingRef.campaignId, page);
@@ -204,7 +228,7 @@ export async function leadListUsersPage(
     mapping,
     users: campaignUsers.map((u) => ({
       username: u.username,
-      campaignUserId: u.id,
+      campaignUserNumber: u.number_in_center,
       mapped: mapped.has(Number(u.id)),
     })),
   };
@@ -228,7 +252,7 @@ export async function ensureDefaultList(
   if (created) return created;
   const list = await repos.leadLists.insert({
     uid: ids.uuid(),
-    name: `${campaign.name} #${campaign.id} (default list)`,
+    name: `${campaign.name} #${campaign.number_in_center} (default list)`,
     description: `Contacts added to campaign ${campaign.name}`,
     is_default: true,
     created_at: now,

@@ -9,6 +9,7 @@ import {
   type SeededCenter,
   type TestApp,
 } from '../../helpers/harness.js';
+import { withKey } from '../../helpers/row-keys.js';
 
 /**
  * What the hopper tests stand on: a test app with its clock at `at`, the center acme and a
@@ -46,7 +47,7 @@ export function hopperBed(at: string) {
         payload: { name, status: 'active', ...settings },
       });
       assert.equal(res.statusCode, 201, res.body);
-      return res.json();
+      return withKey(t.deps.db, 'campaign', res.json());
     },
 
     /** A new lead list, attached to the campaign with `mapping`. */
@@ -58,7 +59,7 @@ export function hopperBed(at: string) {
         payload: mapping,
       });
       assert.equal(res.statusCode, 200, res.body);
-      return list;
+      return withKey(t.deps.db, 'leadList', list);
     },
 
     /** A running campaign with one list of priority 1. */

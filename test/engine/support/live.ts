@@ -11,6 +11,7 @@ import {
   type SeededCenter,
   type TestApp,
 } from '../../helpers/harness.js';
+import { withKey } from '../../helpers/row-keys.js';
 
 /** Monday 2 March 2026, 12:00 in India: inside the default calling hours for Indian numbers. */
 export const NOON_IST = Date.parse('2026-03-02T06:30:00Z');
@@ -119,13 +120,17 @@ export class LiveWorld {
   }
 
   async campaign(settings: object) {
-    return this.ok('POST', '/v1/campaigns', { name: `Campaign ${this.scheduler.nowMs()}`, ...settings });
+    const campaign = await this.ok('POST', '/v1/campaigns', {
+      name: `Campaign ${this.scheduler.nowMs()}`,
+      ...settings,
+    });
+    return withKey(this.t.deps.db, 'campaign', campaign);
   }
 
   async list(campaignId: string, name: string, mapping: object = {}) {
     const list = await this.ok('POST', '/v1/lead-lists', { name });
     await this.ok('PUT', `/v1/campaigns/${campaignId}/lead-lists/${list.id}`, mapping);
-    return list;
+    return withKey(this.t.deps.db, 'leadList', list);
   }
 
   async contacts(listId: string, phones: string[], extra: object = {}) {

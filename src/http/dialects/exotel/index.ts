@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { ServiceDeps } from '../../../services/context.js';
 import { login } from '../../../services/auth/login.js';
-import { listCampaigns } from '../../../services/campaigns/read-campaigns.js';
+import { describeCampaigns, listCampaigns } from '../../../services/campaigns/read-campaigns.js';
 import { listProcesses } from '../../../services/processes/manage-processes.js';
 import type { ProcessSort } from '../../../repositories/processes.repository.js';
 import {
@@ -26,7 +26,12 @@ export const CAMPAIGN_TYPE_WORD = {
 
 function parseSort(sortBy: string | undefined): ProcessSort {
   if (!sortBy) return [];
-  const columns = { id: 'id', name: 'name', processName: 'name', dateAdded: 'created_at' } as const;
+  const columns = {
+    id: 'number_in_center',
+    name: 'name',
+    processName: 'name',
+    dateAdded: 'created_at',
+  } as const;
   return sortBy.split(',').flatMap((part) => {
     const [field, direction = 'asc'] = part.split(':');
     const column = columns[field as keyof typeof columns];
@@ -80,7 +85,7 @@ export const exotelDialect =
         const { tokens } = await login(deps, {
           username: request.body.username,
           password: request.body.password,
-          contactCenter: { id: Number(request.body.contextId) },
+          contactCenter: { publicNumber: Number(request.body.contextId) },
           clientAddress: request.ip,
           accessTtlSeconds: TOKEN_TTL_SECONDS,
         });
@@ -130,7 +135,7 @@ export const exotelDialect =
         },
       },
       async (request) => {
-        requireOwnCenter(request, request.params.contactCenterId);
+        const center = await requireOwnCenter(deps, request, request.params.contactCenterId);
         const { limit, offset, sort_by, processName } = request.query;
         const result = await listProcesses(
           deps,
@@ -140,9 +145,9 @@ export const exotelDialect =
           parseSort(sort_by),
         );
         const items = result.rows.map((p) => ({
-          processId: p.id,
+          processId: p.number_in_center,
           processName: p.name,
-          contactCenterId: p.contact_center_id,
+          contactCenterId: center.public_number,
           processType: p.process_type,
           description: p.description,
           dialingStateLevel: p.dialing_state_level,
@@ -169,19 +174,19 @@ export const exotelDialect =
         },
       },
       async (request) => {
-        requireOwnCenter(request, request.query.contactCenterId);
+        const center = await requireOwnCenter(deps, request, request.query.contactCenterId);
         const all = [];
         for (let page = 1; ; page++) {
           const result = await listCampaigns(deps, request.ctx, {}, { page, limit: 500 });
           all.push(...result.rows);
           if (all.length >= result.total || result.rows.length === 0) break;
         }
-        return all.map((c) => ({
-          campaignContextId: c.id,
+        return (await describeCampaigns(deps, request.ctx, all)).map((c) => ({
+          campaignContextId: c.number_in_center,
           campaignContextName: c.name,
           campaignContextType: CAMPAIGN_TYPE_WORD[c.type],
-          contactCenterId: c.contact_center_id,
-          processId: c.process_id,
+          contactCenterId: center.public_number,
+          processId: c.process_number,
           description: c.description,
           dateAdded: c.created_at.toISOString(),
           dateModified: c.updated_at.toISOString(),

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FetchOrder } from '../../../db/schema.js';
 import type { CampaignLeadListView } from '../../../repositories/lead-lists.repository.js';
-import { getCampaignById, getCampaignInProcess } from '../../../services/campaigns/read-campaigns.js';
+import { getCampaignByNumber, getCampaignInProcess } from '../../../services/campaigns/read-campaigns.js';
 import type { ServiceDeps } from '../../../services/context.js';
 import {
   campaignLeadLists,
@@ -24,9 +24,9 @@ const FETCH_ORDER_DETAILS: Record<FetchOrder, { fieldName: string; order: string
 
 function presentCampaignLead(m: CampaignLeadListView) {
   return {
-    id: m.id,
-    campaignContextId: m.campaign_id,
-    leadId: m.lead_list_id,
+    id: m.number_in_center,
+    campaignContextId: m.campaign_number,
+    leadId: m.lead_list_number,
     priority: m.priority,
     weightage: m.weightage,
     enabled: m.enabled,
@@ -38,9 +38,9 @@ function presentCampaignLead(m: CampaignLeadListView) {
     leadDialingEnabledAtAllTime: m.dialing_enabled_at_all_times,
     campaignLeadDialingConfigurations: m.dialing_windows,
     campaignLeadUserMappings: m.user_mappings.map((u) => ({
-      id: Number(u.id),
-      campaignLeadId: m.id,
-      campaignUserId: Number(u.campaign_user_id),
+      id: Number(u.number_in_center),
+      campaignLeadId: m.number_in_center,
+      campaignUserId: Number(u.campaign_user_number),
     })),
     dateAdded: exotelTime(m.created_at),
     dateModified: exotelTime(m.updated_at),
@@ -89,7 +89,7 @@ export const exotelLeadRoutes =
       },
       async (request) => {
         const { contactCenterId, processId, campaignId } = request.params;
-        requireOwnCenter(request, contactCenterId);
+        await requireOwnCenter(deps, request, contactCenterId);
         const campaign = await getCampaignInProcess(deps, request.ctx, processId, campaignId);
         const mappings = await campaignLeadLists(deps, request.ctx, campaign.uid);
         return exotelEnvelope(
@@ -120,22 +120,22 @@ export const exotelLeadRoutes =
       async (request) => {
         const { contactCenterId, processId, campaignId } = request.params;
         const { leadId, limit, offset } = request.query;
-        requireOwnCenter(request, contactCenterId);
+        await requireOwnCenter(deps, request, contactCenterId);
         const campaign = await getCampaignInProcess(deps, request.ctx, processId, campaignId);
         const { mapping, users } = await leadListUsersPage(
           deps,
           request.ctx,
-          { campaignId: campaign.id, leadListId: leadId },
+          { campaignId: campaign.id, leadListNumber: leadId },
           { limit, offset },
         );
         const assigned = users.filter((u) => u.mapped);
         const unassigned = users.filter((u) => !u.mapped);
         return {
-          campaignLeadId: mapping.id,
-          assignedCampaignUserIds: assigned.map((u) => u.campaignUserId),
-          unassignedCampaignUserIds: unassigned.map((u) => u.campaignUserId),
-          leadId: mapping.lead_list_id,
-          campaignId: mapping.campaign_id,
+          campaignLeadId: mapping.number_in_center,
+          assignedCampaignUserIds: assigned.map((u) => u.campaignUserNumber),
+          unassignedCampaignUserIds: unassigned.map((u) => u.campaignUserNumber),
+          leadId: mapping.lead_list_number,
+          campaignId: mapping.campaign_number,
           assignedUserIds: assigned.map((u) => u.username),
           unassignedUserIds: unassigned.map((u) => u.username),
         };
@@ -161,22 +161,22 @@ export const exotelLeadRoutes =
       },
       async (request) => {
         const b = request.body;
-        const campaign = await getCampaignById(deps, request.ctx, b.campaignId);
+        const campaign = await getCampaignByNumber(deps, request.ctx, b.campaignId);
         const { mapping, assigned, unassigned } = await mapLeadListUsers(
           deps,
           request.ctx,
-          { campaignId: campaign.id, leadListId: b.leadId },
+          { campaignId: campaign.id, leadListNumber: b.leadId },
           {
             assign: b.assignedUserIds.map((username) => ({ username })),
             unassign: b.unassignedUserIds.map((username) => ({ username })),
           },
         );
         return {
-          campaignLeadId: mapping.id,
-          assignedCampaignUserIds: assigned.map((a) => a.campaignUserId),
-          unassignedCampaignUserIds: unassigned.map((u) => u.campaignUserId),
-          leadId: mapping.lead_list_id,
-          campaignId: mapping.campaign_id,
+          campaignLeadId: mapping.number_in_center,
+          assignedCampaignUserIds: assigned.map((a) => a.campaignUserNumber),
+          unassignedCampaignUserIds: unassigned.map((u) => u.campaignUserNumber),
+          leadId: mapping.lead_list_number,
+          campaignId: mapping.campaign_number,
           assignedUserIds: assigned.map((a) => a.username),
           unassignedUserIds: unassigned.map((u) => u.username),
         };

@@ -42,7 +42,7 @@ export const qvoiceDialect =
         .toLowerCase();
       if (!given) throw invalid('X-Account-ID is required', ['header X-Account-ID is required']);
       const center = await getCenter(deps, request.ctx);
-      if (given !== hexOfUuid(center.uid) && given !== String(center.id)) {
+      if (given !== hexOfUuid(center.uid) && given !== String(center.public_number)) {
         throw forbidden('X-Account-ID does not name the account of these credentials');
       }
     });

@@ -15,7 +15,7 @@ export function presentCampaign(
 ): Static<typeof CampaignResponse> {
   return {
     id: toPublicId('campaign', c.uid),
-    numeric_id: c.id,
+    numeric_id: c.number_in_center,
     organization_id: centerPublicId,
     process_id: toPublicId('process', c.process_uid),
     queue_id: c.queue_uid ? toPublicId('queue', c.queue_uid) : null,
@@ -50,7 +50,7 @@ export function presentCampaign(
 
 export function presentCampaignUser(r: CampaignUserWithUser): Static<typeof CampaignUserResponse> {
   return {
-    campaign_user_id: r.id,
+    campaign_user_id: r.number_in_center,
     user_id: toPublicId('user', r.user_uid),
     username: r.username,
     role: r.role,

@@ -7,7 +7,7 @@ import { iso } from '../common.js';
 export function presentCenter(c: ContactCenter): Static<typeof CenterResponse> {
   return {
     id: toPublicId('contactCenter', c.uid),
-    numeric_id: c.id,
+    numeric_id: c.public_number,
     short_name: c.short_name,
     name: c.name,
     default_country: c.default_country,

@@ -7,7 +7,7 @@ import { iso } from '../common.js';
 export function presentProcess(p: Process): Static<typeof ProcessResponse> {
   return {
     id: toPublicId('process', p.uid),
-    numeric_id: p.id,
+    numeric_id: p.number_in_center,
     name: p.name,
     description: p.description,
     process_type: p.process_type,
