@@ -2392,6 +2392,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
                     "application/json": {
                         /** @enum {string} */
                         status: "ok";
@@ -2777,6 +2782,7 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {} */
                 "application/json": {
                     name?: string;
                     default_country?: string;
@@ -3126,6 +3132,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "role": "admin",
+                 *       "email": null,
+                 *       "extension": null,
+                 *       "status": "active"
+                 *     }
+                 */
                 "application/json": {
                     username?: string;
                     password?: string;
@@ -3481,6 +3495,7 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {} */
                 "application/json": {
                     name?: string;
                     description?: string;
@@ -3940,6 +3955,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "queue_id": null,
+                 *       "type": "interaction",
+                 *       "dialing_mode": "preview",
+                 *       "agent_id": null,
+                 *       "from_phone_number": null,
+                 *       "scheduled_at": null,
+                 *       "ends_at": null,
+                 *       "max_concurrent_calls": null,
+                 *       "status": "draft"
+                 *     }
+                 */
                 "application/json": {
                     name?: string;
                     description?: string;
@@ -4053,6 +4081,7 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {} */
                 "application/json": {
                     /** @description Optimistic concurrency: when given, the change is refused with 409 if the record has moved on */
                     version?: number;
@@ -4128,6 +4157,7 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {} */
                 "application/json": {
                     /** @description Optimistic concurrency: when given, the change is refused with 409 if the record has moved on */
                     version?: number;
@@ -4203,6 +4233,7 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {} */
                 "application/json": {
                     /** @description Optimistic concurrency: when given, the change is refused with 409 if the record has moved on */
                     version?: number;
@@ -4278,6 +4309,7 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {} */
                 "application/json": {
                     /** @description Optimistic concurrency: when given, the change is refused with 409 if the record has moved on */
                     version?: number;
@@ -4811,6 +4843,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "extension": null,
+                 *       "strategy": "longest_idle"
+                 *     }
+                 */
                 "application/json": {
                     name?: string;
                     extension?: string | null;
@@ -4900,6 +4938,7 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {} */
                 "application/json": {
                     delay_seconds?: number;
                     timeout_seconds?: number;
@@ -5551,6 +5590,7 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {} */
                 "application/json": {
                     name?: string;
                     description?: string;
@@ -5698,6 +5738,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "fetch_order": "priority"
+                 *     }
+                 */
                 "application/json": {
                     priority?: number;
                     weightage?: number;
@@ -5847,6 +5892,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "assign_user_ids": [],
+                 *       "unassign_user_ids": []
+                 *     }
+                 */
                 "application/json": {
                     /** @default [] */
                     assign_user_ids?: string[];
@@ -6392,6 +6443,18 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "ticket_id": null,
+                 *       "note": null,
+                 *       "type": null,
+                 *       "max_retries": null,
+                 *       "cool_off_seconds": null,
+                 *       "time_zone": null,
+                 *       "status": "new",
+                 *       "next_attempt_at": null
+                 *     }
+                 */
                 "application/json": {
                     first_name?: string;
                     last_name?: string;
@@ -7821,6 +7884,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "disposition": "success"
+                 *     }
+                 */
                 "application/json": {
                     disposition: "success" | "callback" | "not_interested" | "wrong_number" | "do_not_call" | "voicemail";
                     note?: string;
@@ -8328,6 +8396,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "disposition": "success"
+                 *     }
+                 */
                 "application/json": {
                     disposition: "success" | "callback" | "not_interested" | "wrong_number" | "do_not_call" | "voicemail";
                     note?: string;

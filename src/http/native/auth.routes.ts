@@ -13,7 +13,7 @@ import { presentCenter } from './presenters/center.js';
 import { errors } from './common.js';
 import { UserResponse } from '../schemas/users.js';
 import { presentUser } from './presenters/users.js';
-import { SessionResponse } from '../schemas/auth.js';
+import { SessionResponse, LoginBody, RefreshBody, LogoutBody } from '../schemas/auth.js';
 
 /**
  * Refreshes are limited per address in this process. Logins are limited in the login service
@@ -33,14 +33,7 @@ export const authRoutes =
         schema: {
           tags: ['auth'],
           summary: 'Log in with username, password and contact center',
-          body: Type.Object(
-            {
-              username: Type.String({ minLength: 1 }),
-              password: Type.String({ minLength: 1 }),
-              contact_center: Type.String({ minLength: 1, description: 'The center short name' }),
-            },
-            { additionalProperties: false },
-          ),
+          body: LoginBody,
           response: {
             200: Type.Intersect([SessionResponse, Type.Object({ user: UserResponse })]),
             ...errors(400, 401, 429),
@@ -66,10 +59,7 @@ export const authRoutes =
         schema: {
           tags: ['auth'],
           summary: 'Exchange a refresh token for a new token pair (the old refresh token stops working)',
-          body: Type.Object(
-            { refresh_token: Type.String({ minLength: 1 }) },
-            { additionalProperties: false },
-          ),
+          body: RefreshBody,
           response: { 200: SessionResponse, ...errors(400, 401, 429) },
         },
       },
@@ -83,10 +73,7 @@ export const authRoutes =
         schema: {
           tags: ['auth'],
           summary: 'End the login a refresh token belongs to',
-          body: Type.Object(
-            { refresh_token: Type.String({ minLength: 1 }) },
-            { additionalProperties: false },
-          ),
+          body: LogoutBody,
           response: { 204: Type.Null(), ...errors(400) },
         },
       },

@@ -19,16 +19,15 @@ import { BLOCK_REASON_TEXT } from '../../domain/eligibility.js';
 import { getCampaign } from '../../services/campaigns/read-campaigns.js';
 import { getLeadList } from '../../services/lead-lists/manage-lead-lists.js';
 import { authErrors, iso, uidParam } from './common.js';
-import { IdParams, Nullable, Timestamp, VersionField } from '../schemas/common.js';
+import { IdParams, Nullable, Timestamp } from '../schemas/common.js';
 import { csvExport } from '../csv-export.js';
+import type { ContactFieldsSchema } from '../schemas/contacts.js';
 import {
-  Status,
   ContactResponse,
-  ContactDetails,
-  ContactFieldsSchema,
-  Destination,
-  Dedup,
   ListQuery,
+  CreateContactBody,
+  BulkContactsBody,
+  UpdateContactBody,
 } from '../schemas/contacts.js';
 import { presentContact } from './presenters/contacts.js';
 
@@ -89,10 +88,7 @@ export const contactRoutes =
           security,
           summary:
             'Add one contact to a list or a campaign (dedup_policy skip answers 409 for a number already there)',
-          body: Type.Object(
-            { ...Destination, ...ContactFieldsSchema, ...Dedup },
-            { additionalProperties: false },
-          ),
+          body: CreateContactBody,
           response: { 201: ContactResponse, ...authErrors(400, 404, 409) },
         },
       },
@@ -129,14 +125,7 @@ export const contactRoutes =
           tags,
           security,
           summary: 'Add many contacts (up to 10,000) with a result per item; bad items never stop the rest',
-          body: Type.Object(
-            {
-              ...Destination,
-              ...Dedup,
-              contacts: Type.Array(Type.Unknown(), { minItems: 1, maxItems: 10000 }),
-            },
-            { additionalProperties: false },
-          ),
+          body: BulkContactsBody,
           response: {
             200: Type.Object({
               summary: Type.Object({
@@ -334,15 +323,7 @@ export const contactRoutes =
           security,
           summary: 'Change a contact; `status` moves it by hand within its lifecycle',
           params: IdParams,
-          body: Type.Object(
-            {
-              ...ContactDetails,
-              status: Type.Optional(Status),
-              next_attempt_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
-              version: Type.Optional(VersionField),
-            },
-            { additionalProperties: false },
-          ),
+          body: UpdateContactBody,
           response: { 200: ContactResponse, ...authErrors(400, 404, 409) },
         },
       },

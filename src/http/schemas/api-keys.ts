@@ -18,3 +18,12 @@ export const ApiKeyResponse = Type.Object(
   },
   named('ApiKey'),
 );
+
+export const CreateApiKeyBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    scope: Scope,
+    expires_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+  },
+  { additionalProperties: false },
+);

@@ -11,3 +11,22 @@ export const SessionResponse = Type.Object(
   },
   named('Session'),
 );
+
+export const LoginBody = Type.Object(
+  {
+    username: Type.String({ minLength: 1 }),
+    password: Type.String({ minLength: 1 }),
+    contact_center: Type.String({ minLength: 1, description: 'The center short name' }),
+  },
+  { additionalProperties: false },
+);
+
+export const RefreshBody = Type.Object(
+  { refresh_token: Type.String({ minLength: 1 }) },
+  { additionalProperties: false },
+);
+
+export const LogoutBody = Type.Object(
+  { refresh_token: Type.String({ minLength: 1 }) },
+  { additionalProperties: false },
+);

@@ -3,6 +3,7 @@ import { CALL_STATUS_WORDS } from '../../domain/call-status.js';
 import { PageQuery, Timestamp, Nullable } from './common.js';
 import { Bounded, INT4_MAX } from './bounds.js';
 import { named } from './components.js';
+import { DISPOSITIONS } from '../../domain/call-outcome.js';
 
 /** A date-time, or a whole day (UTC): a day starts a range at its first instant and ends it after its last. */
 export const DateBound = Type.Union([Timestamp, Type.String({ format: 'date' })], {
@@ -83,3 +84,9 @@ export const LeadEventResponse = Type.Object(
   },
   named('LeadEvent'),
 );
+
+export const DispositionBody = Type.Object({
+  disposition: Type.Union(DISPOSITIONS.map((d) => Type.Literal(d))),
+  note: Type.Optional(Type.String({ maxLength: 2000 })),
+  callback_at: Type.Optional(Timestamp),
+});

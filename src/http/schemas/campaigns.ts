@@ -160,3 +160,12 @@ export const CampaignUserResponse = Type.Object(
   },
   named('CampaignUser'),
 );
+
+export const ControlBody = Type.Optional(
+  Type.Object({ version: Type.Optional(VersionField) }, { additionalProperties: false }),
+);
+
+export const AssignUsersBody = Type.Object(
+  { user_ids: Type.Array(Type.String(), { minItems: 1, maxItems: 500 }) },
+  { additionalProperties: false },
+);

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Timestamp } from './common.js';
+import { Timestamp, VersionField } from './common.js';
 import { named } from './components.js';
 
 export const CenterResponse = Type.Object(
@@ -15,4 +15,14 @@ export const CenterResponse = Type.Object(
     updated_at: Timestamp,
   },
   named('ContactCenter'),
+);
+
+export const UpdateCenterBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1 })),
+    default_country: Type.Optional(Type.String({ minLength: 2, maxLength: 2 })),
+    time_zone: Type.Optional(Type.String({ minLength: 1 })),
+    version: Type.Optional(VersionField),
+  },
+  { additionalProperties: false },
 );

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Nullable, Timestamp } from './common.js';
+import { Nullable, Timestamp, VersionField } from './common.js';
 import { Count, Int4, VariableValue } from './bounds.js';
 import { named } from './components.js';
 
@@ -93,3 +93,27 @@ export const ListQuery = Type.Object({
   changed_since: Type.Optional(Type.String({ format: 'date-time' })),
   include_removed: Type.Optional(Type.Boolean()),
 });
+
+export const CreateContactBody = Type.Object(
+  { ...Destination, ...ContactFieldsSchema, ...Dedup },
+  { additionalProperties: false },
+);
+
+export const BulkContactsBody = Type.Object(
+  {
+    ...Destination,
+    ...Dedup,
+    contacts: Type.Array(Type.Unknown(), { minItems: 1, maxItems: 10000 }),
+  },
+  { additionalProperties: false },
+);
+
+export const UpdateContactBody = Type.Object(
+  {
+    ...ContactDetails,
+    status: Type.Optional(Status),
+    next_attempt_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+    version: Type.Optional(VersionField),
+  },
+  { additionalProperties: false },
+);

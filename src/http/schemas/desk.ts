@@ -4,6 +4,7 @@ import { ContactResponse } from './contacts.js';
 import { CallLogResponse, LeadEventResponse } from './call-logs.js';
 import { named } from './components.js';
 import type { AgentSessionState } from '../../db/schema.js';
+import { DISPOSITIONS } from '../../domain/call-outcome.js';
 
 export const AGENT_SESSION_STATES = [
   'available',
@@ -58,3 +59,16 @@ export const DeskResponse = Type.Object(
   },
   named('Desk'),
 );
+
+export const DeskLoginBody = Type.Object({ campaign_id: Type.String() });
+
+export const PauseBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 100 }) });
+
+export const DeskDispositionBody = Type.Object({
+  disposition: Type.Union(DISPOSITIONS.map((d) => Type.Literal(d))),
+  note: Type.Optional(Type.String({ maxLength: 2000 })),
+  callback_at: Type.Optional(Timestamp),
+  callback_mine: Type.Optional(
+    Type.Boolean({ description: 'A callback only you take (default: any agent of the list)' }),
+  ),
+});

@@ -20,3 +20,21 @@ export const ItemResult = Type.Object({
   phone_number: Nullable(Type.String()),
   reason: Nullable(Type.String()),
 });
+
+export const AddDncBody = Type.Object(
+  {
+    phone_number: Type.String({ maxLength: 64 }),
+    campaign_id: Type.Optional(Type.String()),
+    reason: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+export const BulkDncBody = Type.Object(
+  {
+    campaign_id: Type.Optional(Type.String()),
+    reason: Type.Optional(Type.String({ maxLength: 500 })),
+    phone_numbers: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 100000 }),
+  },
+  { additionalProperties: false },
+);

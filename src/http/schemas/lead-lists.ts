@@ -64,3 +64,30 @@ export const MappingBody = {
   dialing_windows: Type.Optional(Type.Array(Window)),
   version: Type.Optional(VersionField),
 };
+
+export const CreateLeadListBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const UpdateLeadListBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    version: Type.Optional(VersionField),
+  },
+  { additionalProperties: false },
+);
+
+export const AttachListBody = Type.Object(MappingBody, { additionalProperties: false });
+
+export const ListUsersBody = Type.Object(
+  {
+    assign_user_ids: Type.Array(Type.String(), { maxItems: 500, default: [] }),
+    unassign_user_ids: Type.Array(Type.String(), { maxItems: 500, default: [] }),
+  },
+  { additionalProperties: false },
+);

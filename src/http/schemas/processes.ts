@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Timestamp } from './common.js';
+import { Timestamp, VersionField } from './common.js';
 import { named } from './components.js';
 
 export const ProcessResponse = Type.Object(
@@ -24,3 +24,10 @@ export const Body = {
   process_type: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   dialing_state_level: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
 };
+
+export const CreateProcessBody = Type.Object(Body, { additionalProperties: false });
+
+export const UpdateProcessBody = Type.Object(
+  { ...Body, name: Type.Optional(Body.name), version: Type.Optional(VersionField) },
+  { additionalProperties: false },
+);

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Nullable, Timestamp } from './common.js';
+import { Nullable, Timestamp, VersionField } from './common.js';
 import { named } from './components.js';
 
 export const Strategy = Type.Union([
@@ -50,3 +50,19 @@ export const Fields = {
   max_wait_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86400 })),
   wrap_up_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
 };
+
+export const CreateQueueBody = Type.Object(Fields, { additionalProperties: false });
+
+export const UpdateQueueBody = Type.Object(
+  { ...Fields, name: Type.Optional(Fields.name), version: Type.Optional(VersionField) },
+  { additionalProperties: false },
+);
+
+export const QueueMemberBody = Type.Object(
+  {
+    delay_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 600 })),
+    timeout_seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 600 })),
+    tags: Type.Optional(Type.Array(Tag, { maxItems: 50 })),
+  },
+  { additionalProperties: false },
+);

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Nullable, Timestamp } from './common.js';
+import { Nullable, Timestamp, VersionField } from './common.js';
 import { named } from './components.js';
 
 export const RoleSchema = Type.Union([
@@ -29,3 +29,29 @@ export const UserResponse = Type.Object(
 
 export const Username = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' });
 export const Extension = Nullable(Type.String({ pattern: '^[0-9*#+]{1,16}$' }));
+
+export const CreateUserBody = Type.Object(
+  {
+    username: Username,
+    password: Type.String({ minLength: 8, maxLength: 200 }),
+    role: RoleSchema,
+    full_name: Type.Optional(Type.String({ maxLength: 200 })),
+    email: Type.Optional(Nullable(Type.String({ format: 'email' }))),
+    extension: Type.Optional(Extension),
+  },
+  { additionalProperties: false },
+);
+
+export const UpdateUserBody = Type.Object(
+  {
+    username: Type.Optional(Username),
+    password: Type.Optional(Type.String({ minLength: 8, maxLength: 200 })),
+    role: Type.Optional(RoleSchema),
+    full_name: Type.Optional(Type.String({ maxLength: 200 })),
+    email: Type.Optional(Nullable(Type.String({ format: 'email' }))),
+    extension: Type.Optional(Extension),
+    status: Type.Optional(StatusSchema),
+    version: Type.Optional(VersionField),
+  },
+  { additionalProperties: false },
+);

@@ -15,8 +15,7 @@ import { IdParams } from '../../schemas/common.js';
 import { importFileSink, importUploadLimits } from '../../import-uploads.js';
 import { acceptMultipart, receiveUpload } from '../../upload.js';
 import { sendNativeError } from '../../plugins/errors.js';
-import { VariableValue } from '../../schemas/bounds.js';
-import { CampaignLead } from './schemas.js';
+import { CampaignLead, AddLeadBody } from './schemas.js';
 
 /** DialNexa's documented upload limit. */
 export const DIALNEXA_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -65,23 +64,7 @@ export const dialnexaDialect =
           tags,
           security,
           summary: 'Add a lead to a campaign (DialNexa): camelCase body, snake_case answer',
-          body: Type.Object(
-            {
-              name: Type.Optional(Type.String({ maxLength: 200 })),
-              phoneNumber: Type.String({ minLength: 1, maxLength: 64 }),
-              countryCode: Type.Optional(
-                Type.String({ pattern: '^\\+?[0-9]{1,4}$', examples: ['+91'], description: 'Calling code' }),
-              ),
-              campaignId: Type.String({ description: 'cmp_…' }),
-              notes: Type.Optional(
-                Type.Record(Type.String(), VariableValue, {
-                  maxProperties: 15,
-                  description: 'Up to 15 variables for the agent',
-                }),
-              ),
-            },
-            { additionalProperties: false },
-          ),
+          body: AddLeadBody,
           response: { 201: CampaignLead, ...authErrors(400, 404, 409) },
         },
       },

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { Nullable, Timestamp } from '../../schemas/common.js';
 import { named } from '../../schemas/components.js';
+import { VariableValue } from '../../schemas/bounds.js';
 
 export const CampaignLead = Type.Object(
   {
@@ -14,4 +15,22 @@ export const CampaignLead = Type.Object(
     created_at: Timestamp,
   },
   named('DialnexaCampaignLead'),
+);
+
+export const AddLeadBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+    phoneNumber: Type.String({ minLength: 1, maxLength: 64 }),
+    countryCode: Type.Optional(
+      Type.String({ pattern: '^\\+?[0-9]{1,4}$', examples: ['+91'], description: 'Calling code' }),
+    ),
+    campaignId: Type.String({ description: 'cmp_…' }),
+    notes: Type.Optional(
+      Type.Record(Type.String(), VariableValue, {
+        maxProperties: 15,
+        description: 'Up to 15 variables for the agent',
+      }),
+    ),
+  },
+  { additionalProperties: false },
 );

@@ -14,8 +14,8 @@ import {
 } from './envelope.js';
 import { exotelLeadRoutes } from './lead-routes.js';
 import { exotelCredential, requireOwnCenter } from './request.js';
-import { Count, RowId, RowIdText } from '../../schemas/bounds.js';
-import { ProcessItem, CampaignItem } from './schemas.js';
+import { Count, RowId } from '../../schemas/bounds.js';
+import { ProcessItem, CampaignItem, BasicAuthBody } from './schemas.js';
 
 const TOKEN_TTL_SECONDS = 86400;
 
@@ -49,14 +49,7 @@ export const exotelDialect =
         schema: {
           tags,
           summary: 'Token generation (Exotel CC)',
-          body: Type.Object({
-            username: Type.String({ minLength: 1 }),
-            password: Type.String({ minLength: 1 }),
-            context: Type.Literal('ContactCenter'),
-            contextId: RowIdText({ description: 'The contact center id' }),
-            dateExpiry: Type.Optional(Type.String()),
-            userRole: Type.Optional(Type.String()),
-          }),
+          body: BasicAuthBody,
           response: {
             200: Type.Object({
               request_id: Type.String(),

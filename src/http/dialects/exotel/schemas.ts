@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { named } from '../../schemas/components.js';
+import { RowIdText, RowId } from '../../schemas/bounds.js';
 
 export const ProcessItem = Type.Object(
   {
@@ -94,3 +95,19 @@ export const LeadUserMapping = Type.Object(
   },
   named('ExotelLeadUserMapping'),
 );
+
+export const BasicAuthBody = Type.Object({
+  username: Type.String({ minLength: 1 }),
+  password: Type.String({ minLength: 1 }),
+  context: Type.Literal('ContactCenter'),
+  contextId: RowIdText({ description: 'The contact center id' }),
+  dateExpiry: Type.Optional(Type.String()),
+  userRole: Type.Optional(Type.String()),
+});
+
+export const LeadUserMappingBody = Type.Object({
+  leadId: RowId(),
+  campaignId: RowId(),
+  assignedUserIds: Type.Array(Type.String({ minLength: 1 }), { maxItems: 500, default: [] }),
+  unassignedUserIds: Type.Array(Type.String({ minLength: 1 }), { maxItems: 500, default: [] }),
+});

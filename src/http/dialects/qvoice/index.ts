@@ -8,7 +8,7 @@ import type { ServiceDeps } from '../../../services/context.js';
 import { qvoiceErrors, sendQvoiceError } from './envelope.js';
 import { qvoiceLeadRoutes } from './lead-routes.js';
 import { qvoiceReportRoutes } from './report-routes.js';
-import { QvoiceUser } from './schemas.js';
+import { QvoiceUser, QvoiceLoginBody } from './schemas.js';
 
 /**
  * Qvoice: login by domain (the center's short name); every other call sends the token and
@@ -54,11 +54,7 @@ export const qvoiceDialect =
         schema: {
           tags: ['Qvoice'],
           summary: 'Get access token (Qvoice)',
-          body: Type.Object({
-            username: Type.String({ minLength: 1 }),
-            password: Type.String({ minLength: 1 }),
-            domain: Type.String({ minLength: 1 }),
-          }),
+          body: QvoiceLoginBody,
           response: {
             200: Type.Object({ user: QvoiceUser, access_token: Type.String(), refresh_token: Type.String() }),
             ...qvoiceErrors,

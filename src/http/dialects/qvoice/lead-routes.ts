@@ -20,8 +20,7 @@ import { getContactById } from '../../../services/contacts/read-contacts.js';
 import { getCampaign } from '../../../services/campaigns/read-campaigns.js';
 import type { ServiceDeps } from '../../../services/context.js';
 import { qvoiceErrors as errors } from './envelope.js';
-import { Count, Int4 } from '../../schemas/bounds.js';
-import { LeadItem, Text } from './schemas.js';
+import { LeadItem, AddQvoiceLeadBody } from './schemas.js';
 
 /** Qvoice ids are 32 hex digits (the record's uuid); anything else names nothing. */
 export function qvoiceUid(id: string, label: string): string {
@@ -149,20 +148,7 @@ export const qvoiceLeadRoutes =
           security,
           summary: 'Add lead to campaign (Qvoice)',
           params: Type.Object({ campaign_id: Type.String() }),
-          body: Type.Object(
-            {
-              number: Type.String({ minLength: 1, maxLength: 64 }),
-              retries: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 100 }), Type.Null()])),
-              first_name: Text(200),
-              last_name: Text(200),
-              type: Text(64),
-              priority: Type.Optional(Type.Union([Int4(), Type.Null()])),
-              ticket_id: Text(200),
-              note: Text(1024),
-              cool_off: Type.Optional(Type.Union([Count({ description: 'seconds' }), Type.Null()])),
-            },
-            { additionalProperties: false },
-          ),
+          body: AddQvoiceLeadBody,
           response: { 200: Message(true), ...errors },
         },
       },

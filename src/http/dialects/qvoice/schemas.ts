@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { named } from '../../schemas/components.js';
+import { Count, Int4 } from '../../schemas/bounds.js';
 
 export const QvoiceUser = Type.Object(
   {
@@ -132,4 +133,25 @@ export const HistoryRecord = Type.Object(
     ),
   },
   named('QvoiceHistoryRecord'),
+);
+
+export const QvoiceLoginBody = Type.Object({
+  username: Type.String({ minLength: 1 }),
+  password: Type.String({ minLength: 1 }),
+  domain: Type.String({ minLength: 1 }),
+});
+
+export const AddQvoiceLeadBody = Type.Object(
+  {
+    number: Type.String({ minLength: 1, maxLength: 64 }),
+    retries: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 100 }), Type.Null()])),
+    first_name: Text(200),
+    last_name: Text(200),
+    type: Text(64),
+    priority: Type.Optional(Type.Union([Int4(), Type.Null()])),
+    ticket_id: Text(200),
+    note: Text(1024),
+    cool_off: Type.Optional(Type.Union([Count({ description: 'seconds' }), Type.Null()])),
+  },
+  { additionalProperties: false },
 );
