@@ -1536,8 +1536,18 @@ export interface components {
             error: string;
         };
         Status: {
+            /** @description ready, shutting down or database unavailable */
             status: string;
         };
+        /**
+         * @example {
+         *       "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjYyI6MSwicm9sZSI6ImFkbWluIiwic3ViIjoiNTYzYzQ3OTkifQ.Qm9ndXMtc2lnbmF0dXJlLWZvci1kb2Nz",
+         *       "token_type": "Bearer",
+         *       "expires_in": 900,
+         *       "refresh_token": "odr_Xk3v9LqPz2WmT7yHc4NbR8sJd1FgA6uE0oKiVnMwYt5",
+         *       "refresh_expires_in": 2592000
+         *     }
+         */
         Session: {
             access_token: string;
             /** @enum {string} */
@@ -1548,6 +1558,22 @@ export interface components {
             refresh_token: string;
             refresh_expires_in: number;
         };
+        /**
+         * @example {
+         *       "id": "usr_563c4799718647bda0182157a0338b20",
+         *       "numeric_id": 1,
+         *       "username": "admin",
+         *       "full_name": "Demo Admin",
+         *       "email": "admin@example.com",
+         *       "role": "admin",
+         *       "extension": null,
+         *       "status": "active",
+         *       "last_login_at": "2026-12-06T18:47:47.904Z",
+         *       "version": 1,
+         *       "created_at": "2026-12-06T18:34:44.055Z",
+         *       "updated_at": "2026-12-06T18:34:44.055Z"
+         *     }
+         */
         User: {
             /** @example usr_7c9e6679742540de944be07fc1f90ae7 */
             id: string;
@@ -1560,11 +1586,30 @@ export interface components {
             status: "active" | "disabled";
             last_login_at: string | null;
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             updated_at: string;
         };
+        /**
+         * @example {
+         *       "id": "ctr_5ac836b84ce247b497e273d337373a01",
+         *       "numeric_id": 1,
+         *       "short_name": "demo",
+         *       "name": "Demo Contact Center",
+         *       "default_country": "IN",
+         *       "time_zone": "Asia/Kolkata",
+         *       "version": 1,
+         *       "created_at": "2026-12-06T18:34:44.055Z",
+         *       "updated_at": "2026-12-06T18:34:44.055Z"
+         *     }
+         */
         ContactCenter: {
             /** @example ctr_0f8fad5bd9cb469fa16570867728950e */
             id: string;
@@ -1577,17 +1622,45 @@ export interface components {
             default_country: string;
             time_zone: string;
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             updated_at: string;
         };
+        /**
+         * @example {
+         *       "page": 1,
+         *       "limit": 20,
+         *       "total": 400,
+         *       "totalPages": 20
+         *     }
+         */
         PageMeta: {
             page: number;
             limit: number;
             total: number;
             totalPages: number;
         };
+        /**
+         * @example {
+         *       "id": "prc_894d74f71fd94f26a64e2ef503ef5e3a",
+         *       "numeric_id": 2,
+         *       "name": "Sales",
+         *       "description": "Outbound sales lines",
+         *       "process_type": "Default",
+         *       "dialing_state_level": "process",
+         *       "is_default": false,
+         *       "version": 1,
+         *       "created_at": "2026-12-06T18:34:44.055Z",
+         *       "updated_at": "2026-12-06T18:34:44.055Z"
+         *     }
+         */
         Process: {
             /** @example prc_9b2d3c4e5f60718293a4b5c6d7e8f901 */
             id: string;
@@ -1599,30 +1672,115 @@ export interface components {
             dialing_state_level: string;
             is_default: boolean;
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             updated_at: string;
         };
+        /**
+         * @example {
+         *       "day": 1,
+         *       "start": "09:30",
+         *       "end": "18:00"
+         *     }
+         */
         WeeklyWindow: {
             /** @description 0 = Sunday */
             day: number;
             start: string;
             end: string;
         };
+        /**
+         * @example {
+         *       "start": "09:00",
+         *       "end": "21:00"
+         *     }
+         */
         CallingHours: {
             start: string;
             end: string;
         };
+        /**
+         * @example {
+         *       "max_retries": 2,
+         *       "retry_interval_minutes": 60
+         *     }
+         */
         RetryConfig: {
             /** @description Calls after the first one */
             max_retries: number;
             retry_interval_minutes: number;
         };
+        /**
+         * @example {
+         *       "delay_minutes": 15,
+         *       "counts_as_attempt": true
+         *     }
+         */
         RetryRule: {
             delay_minutes: number;
             counts_as_attempt: boolean;
         };
+        /**
+         * @example {
+         *       "id": "cmp_f8dd47247587486f98753ae096d47383",
+         *       "numeric_id": 1,
+         *       "organization_id": "ctr_5ac836b84ce247b497e273d337373a01",
+         *       "process_id": "prc_7343435cce9c4575974ed20c47f4ca43",
+         *       "queue_id": "que_3a046ed701e846419415e5fa2a1c99ea",
+         *       "name": "Mumbai Sales Dept",
+         *       "description": "Campaign related to Sales Management",
+         *       "type": "interaction",
+         *       "dialing_mode": "predictive",
+         *       "status": "active",
+         *       "agent_id": null,
+         *       "from_phone_number": "+912261234567",
+         *       "time_zone": "Asia/Kolkata",
+         *       "scheduled_at": null,
+         *       "ends_at": null,
+         *       "weekly_windows": [
+         *         {
+         *           "day": 1,
+         *           "start": "09:30",
+         *           "end": "18:00"
+         *         }
+         *       ],
+         *       "calling_hours": {
+         *         "start": "09:00",
+         *         "end": "21:00"
+         *       },
+         *       "abandon_rate_cap": 0.03,
+         *       "lines_per_agent": 1,
+         *       "max_concurrent_calls": null,
+         *       "wrap_up_seconds": 30,
+         *       "require_disposition": true,
+         *       "preview_timeout_seconds": 30,
+         *       "retry_config": {
+         *         "max_retries": 2,
+         *         "retry_interval_minutes": 60
+         *       },
+         *       "retry_rules": {
+         *         "busy": {
+         *           "delay_minutes": 15,
+         *           "counts_as_attempt": true
+         *         }
+         *       },
+         *       "started_at": "2026-12-06T18:35:26.780Z",
+         *       "completed_at": null,
+         *       "total_leads": 400,
+         *       "completed_calls": 31,
+         *       "pending_calls": 369,
+         *       "version": 2,
+         *       "created_at": "2026-12-06T18:35:26.214Z",
+         *       "updated_at": "2026-12-06T18:35:26.780Z"
+         *     }
+         */
         Campaign: {
             /** @example cmp_210ea5d942f41744f1ef37e84a4965e0 */
             id: string;
@@ -1664,11 +1822,45 @@ export interface components {
             /** @description Leads still to call, or on a call now */
             pending_calls: number;
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             updated_at: string;
         };
+        /**
+         * @example {
+         *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *       "total": 400,
+         *       "contacts_by_status": {
+         *         "callback": 6,
+         *         "completed": 28,
+         *         "failed": 3,
+         *         "in_progress": 6,
+         *         "new": 268,
+         *         "retry": 89
+         *       },
+         *       "lists": [
+         *         {
+         *           "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+         *           "total": 400,
+         *           "contacts_by_status": {
+         *             "callback": 6,
+         *             "completed": 28,
+         *             "failed": 3,
+         *             "in_progress": 6,
+         *             "new": 268,
+         *             "retry": 89
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
         CampaignProgress: {
             campaign_id: string;
             total: number;
@@ -1686,6 +1878,16 @@ export interface components {
                 };
             }[];
         };
+        /**
+         * @example {
+         *       "campaign_user_id": 1,
+         *       "user_id": "usr_2575cbaf9f9148c0b8f3479595ab9efc",
+         *       "username": "agent1",
+         *       "role": "agent",
+         *       "full_name": "Asha Agent",
+         *       "created_at": "2026-12-06T18:35:26.247Z"
+         *     }
+         */
         CampaignUser: {
             /** @description The assignment's id (Exotel's campaignUserId) */
             campaign_user_id: number;
@@ -1693,9 +1895,29 @@ export interface components {
             username: string;
             role: string;
             full_name: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
         };
+        /**
+         * @example {
+         *       "user_id": "usr_2575cbaf9f9148c0b8f3479595ab9efc",
+         *       "username": "agent1",
+         *       "full_name": "Asha Agent",
+         *       "extension": "1001",
+         *       "delay_seconds": 0,
+         *       "timeout_seconds": 15,
+         *       "tags": [
+         *         {
+         *           "id": "hindi",
+         *           "name": "Hindi",
+         *           "color": "#1f77b4"
+         *         }
+         *       ]
+         *     }
+         */
         QueueMember: {
             user_id: string;
             username: string;
@@ -1709,6 +1931,46 @@ export interface components {
                 color: string;
             }[];
         };
+        /**
+         * @example {
+         *       "id": "que_3a046ed701e846419415e5fa2a1c99ea",
+         *       "uuid": "3a046ed7-01e8-4641-9415-e5fa2a1c99ea",
+         *       "name": "Sales",
+         *       "extension": "5586",
+         *       "strategy": "longest_idle",
+         *       "max_wait_seconds": 120,
+         *       "wrap_up_seconds": 30,
+         *       "members": [
+         *         {
+         *           "user_id": "usr_2575cbaf9f9148c0b8f3479595ab9efc",
+         *           "username": "agent1",
+         *           "full_name": "Asha Agent",
+         *           "extension": "1001",
+         *           "delay_seconds": 0,
+         *           "timeout_seconds": 15,
+         *           "tags": [
+         *             {
+         *               "id": "hindi",
+         *               "name": "Hindi",
+         *               "color": "#1f77b4"
+         *             }
+         *           ]
+         *         },
+         *         {
+         *           "user_id": "usr_0d05d06b81b84784ae3d57dbba75b537",
+         *           "username": "agent2",
+         *           "full_name": "Ben Agent",
+         *           "extension": "1002",
+         *           "delay_seconds": 0,
+         *           "timeout_seconds": 15,
+         *           "tags": []
+         *         }
+         *       ],
+         *       "version": 1,
+         *       "created_at": "2026-12-06T18:35:03.585Z",
+         *       "updated_at": "2026-12-06T18:35:03.585Z"
+         *     }
+         */
         Queue: {
             /** @example que_9ba7842ef51c41569bee1f4aa7466b1e */
             id: string;
@@ -1724,11 +1986,30 @@ export interface components {
             wrap_up_seconds: number;
             members: components["schemas"]["QueueMember"][];
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             updated_at: string;
         };
+        /**
+         * @example {
+         *       "id": "key_c6e25c44c7a44535979e215750d67805",
+         *       "name": "CRM sync",
+         *       "scope": "read_write",
+         *       "hint": "odk_5v_t…JSTk",
+         *       "last_used_at": null,
+         *       "expires_at": null,
+         *       "revoked_at": null,
+         *       "version": 1,
+         *       "created_at": "2026-12-06T18:47:48.974Z"
+         *     }
+         */
         ApiKey: {
             id: string;
             name: string;
@@ -1739,12 +2020,36 @@ export interface components {
             expires_at: string | null;
             revoked_at: string | null;
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
         };
+        /**
+         * @example {
+         *       "id": 74,
+         *       "at": "2026-12-06T18:47:48.974Z",
+         *       "actor_type": "user",
+         *       "actor_id": "admin",
+         *       "action": "campaign.update",
+         *       "entity_type": "campaign",
+         *       "entity_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *       "before": {
+         *         "status": "draft"
+         *       },
+         *       "after": {
+         *         "status": "active"
+         *       },
+         *       "request_id": "64f7faa2-f617-4ea2-b7c2-5d5b27645f1f"
+         *     }
+         */
         AuditEntry: {
             id: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             at: string;
             /** @description user, api_key or system */
             actor_type: string;
@@ -1757,6 +2062,26 @@ export interface components {
             after: unknown;
             request_id: string | null;
         };
+        /**
+         * @example {
+         *       "id": "lst_b375150bc9f8410fbe251698fafe2fee",
+         *       "numeric_id": 1,
+         *       "name": "Mumbai leads",
+         *       "description": "",
+         *       "is_default": false,
+         *       "contacts_by_status": {
+         *         "callback": 6,
+         *         "completed": 28,
+         *         "failed": 3,
+         *         "in_progress": 6,
+         *         "new": 268,
+         *         "retry": 89
+         *       },
+         *       "version": 1,
+         *       "created_at": "2026-12-06T18:35:26.321Z",
+         *       "updated_at": "2026-12-06T18:35:26.321Z"
+         *     }
+         */
         LeadList: {
             id: string;
             /** @description Exotel's leadId */
@@ -1769,16 +2094,58 @@ export interface components {
                 [key: string]: number;
             };
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             updated_at: string;
         };
+        /**
+         * @example {
+         *       "day": 1,
+         *       "start": "10:00",
+         *       "end": "19:00"
+         *     }
+         */
         DialingWindow: {
             day: number;
             start: string;
             end: string;
         };
+        /**
+         * @example {
+         *       "campaign_lead_id": 1,
+         *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+         *       "list_name": "Mumbai leads",
+         *       "priority": 1,
+         *       "weightage": 1,
+         *       "enabled": true,
+         *       "max_attempts": 3,
+         *       "churn_count": 0,
+         *       "fetch_order": "priority",
+         *       "dialing_enabled_at_all_times": false,
+         *       "dialing_windows": [
+         *         {
+         *           "day": 1,
+         *           "start": "10:00",
+         *           "end": "19:00"
+         *         }
+         *       ],
+         *       "campaign_user_ids": [
+         *         1,
+         *         2
+         *       ],
+         *       "version": 1,
+         *       "created_at": "2026-12-06T18:35:26.349Z",
+         *       "updated_at": "2026-12-06T18:35:26.349Z"
+         *     }
+         */
         CampaignLeadList: {
             /** @description The mapping's id (Exotel's campaign-lead id) */
             campaign_lead_id: number;
@@ -1798,11 +2165,55 @@ export interface components {
             /** @description Campaign users who may take this list’s calls */
             campaign_user_ids: number[];
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             updated_at: string;
         };
+        /**
+         * @example {
+         *       "id": "lead_d4ed26745813470587c907f896ef760b",
+         *       "numeric_id": 1,
+         *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+         *       "campaign_id": null,
+         *       "phone_number": "+919820000000",
+         *       "phone_raw": "9820000000",
+         *       "phone_country": "IN",
+         *       "first_name": "Aarav",
+         *       "last_name": "Sharma",
+         *       "variables": {
+         *         "plan": "Silver",
+         *         "renewal_month": "1"
+         *       },
+         *       "ticket_id": null,
+         *       "note": null,
+         *       "type": null,
+         *       "priority": 0,
+         *       "max_retries": null,
+         *       "cool_off_seconds": null,
+         *       "time_zone": "Asia/Kolkata",
+         *       "time_zones": [
+         *         "Asia/Kolkata"
+         *       ],
+         *       "time_zone_source": "number",
+         *       "status": "retry",
+         *       "attempts": 1,
+         *       "next_attempt_at": "2026-12-06T19:36:10.846Z",
+         *       "last_attempt_at": "2026-12-06T18:35:45.275Z",
+         *       "last_outcome": "no_answer",
+         *       "callback_at": null,
+         *       "removed_at": null,
+         *       "version": 3,
+         *       "created_at": "2026-12-06T18:35:26.459Z",
+         *       "updated_at": "2026-12-06T18:36:10.846Z"
+         *     }
+         */
         Contact: {
             /** @example lead_m4b7zx9nq2pw… */
             id: string;
@@ -1839,19 +2250,52 @@ export interface components {
             callback_at: string | null;
             removed_at: string | null;
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             updated_at: string;
         };
+        /**
+         * @example {
+         *       "id": "dnc_1e3c52b9de5f49ffacc140f799a66797",
+         *       "phone_number": "+919820012345",
+         *       "campaign_numeric_id": null,
+         *       "reason": "Asked not to be called",
+         *       "source": "api",
+         *       "created_at": "2026-12-06T18:47:49.807Z"
+         *     }
+         */
         DncEntry: {
             id: string;
             phone_number: string;
             campaign_numeric_id: number | null;
             reason: string;
             source: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
+        };
+        /**
+         * @example {
+         *       "index": 0,
+         *       "status": "added",
+         *       "phone_number": "+919820012345",
+         *       "reason": null
+         *     }
+         */
+        DncItemResult: {
+            index: number;
+            status: "added" | "exists" | "rejected";
+            phone_number: string | null;
+            reason: string | null;
         };
         Import: {
             id: string;
@@ -1872,19 +2316,48 @@ export interface components {
             };
             error: string | null;
             errors_url: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
             started_at: string | null;
             finished_at: string | null;
         };
+        /**
+         * @example {
+         *       "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+         *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *       "state": "on_call",
+         *       "state_since": "2026-12-06T18:47:01.549Z",
+         *       "idle_since": "2026-12-06T18:46:36.480Z",
+         *       "pause_reason": null,
+         *       "pending_pause_reason": null,
+         *       "wrap_up_deadline": null,
+         *       "preview_expires_at": null,
+         *       "pending_request": null,
+         *       "engine": "vm:23728:2971d859",
+         *       "logged_in_at": "2026-12-06T18:35:42.422Z",
+         *       "logged_out_at": null,
+         *       "calls_handled": 8,
+         *       "talk_seconds": 473,
+         *       "wrap_up_seconds": 66
+         *     }
+         */
         AgentSession: {
             /** @description The session (ags_…) */
             id: string;
             campaign_id: string;
             state: "available" | "reserved" | "on_call" | "wrap_up" | "paused" | "logged_out";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             state_since: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             idle_since: string;
             pause_reason: string | null;
             pending_pause_reason: string | null;
@@ -1892,13 +2365,45 @@ export interface components {
             preview_expires_at: string | null;
             pending_request: string | null;
             engine: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             logged_in_at: string;
             logged_out_at: string | null;
             calls_handled: number;
             talk_seconds: number;
             wrap_up_seconds: number;
         };
+        /**
+         * @example {
+         *       "id": "log_13574bda5a2a4f319c829ff01248a647",
+         *       "numeric_id": 132,
+         *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *       "lead_id": "lead_341e16678e1247319b3cd29e19911cd3",
+         *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+         *       "phone_number": "+919821037389",
+         *       "caller_id": "+912261234567",
+         *       "agent_id": "usr_3dc6b8b4a307499ea87c6b0d2bb4aa30",
+         *       "status": "completed",
+         *       "outcome": "answered_person",
+         *       "failure_reason": null,
+         *       "attempt": 1,
+         *       "counts_as_attempt": true,
+         *       "dialing_mode": "predictive",
+         *       "disposition": "success",
+         *       "disposition_note": "Wants the Gold plan; call back after payday",
+         *       "callback_at": null,
+         *       "dialed_at": "2026-12-06T18:47:06.367Z",
+         *       "answered_at": "2026-12-06T18:47:07.384Z",
+         *       "connected_at": "2026-12-06T18:47:07.439Z",
+         *       "ended_at": "2026-12-06T18:48:52.102Z",
+         *       "wrap_up_ended_at": "2026-12-06T18:49:10.377Z",
+         *       "ring_seconds": 1,
+         *       "duration": 104.7,
+         *       "created_at": "2026-12-06T18:47:06.367Z"
+         *     }
+         */
         CallLog: {
             /** @example log_5f0c2b1e9a7d4c3b8e6f1a2d3c4b5a69 */
             id: string;
@@ -1922,7 +2427,10 @@ export interface components {
             disposition: string | null;
             disposition_note: string | null;
             callback_at: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             dialed_at: string;
             answered_at: string | null;
             connected_at: string | null;
@@ -1930,12 +2438,36 @@ export interface components {
             wrap_up_ended_at: string | null;
             ring_seconds: number | null;
             duration: number | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
         };
+        /**
+         * @example {
+         *       "id": 1,
+         *       "at": "2026-12-06T18:35:45.275Z",
+         *       "type": "dialed",
+         *       "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+         *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *       "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+         *       "agent_id": null,
+         *       "from_status": null,
+         *       "to_status": null,
+         *       "detail": {
+         *         "mode": "predictive",
+         *         "phone": "+919820000000",
+         *         "attempt": 1
+         *       }
+         *     }
+         */
         LeadEvent: {
             id: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             at: string;
             type: string;
             lead_id: string;
@@ -1961,6 +2493,59 @@ export interface components {
             contact: components["schemas"]["Contact"] | null;
             history: components["schemas"]["LeadEvent"][];
         };
+        /**
+         * @example {
+         *       "user_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+         *       "username": "bot1",
+         *       "full_name": "Simulated bot1",
+         *       "extension": "1100",
+         *       "session": {
+         *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+         *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *         "state": "on_call",
+         *         "state_since": "2026-12-06T18:47:01.549Z",
+         *         "idle_since": "2026-12-06T18:46:36.480Z",
+         *         "pause_reason": null,
+         *         "pending_pause_reason": null,
+         *         "wrap_up_deadline": null,
+         *         "preview_expires_at": null,
+         *         "pending_request": null,
+         *         "engine": "vm:23728:2971d859",
+         *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+         *         "logged_out_at": null,
+         *         "calls_handled": 8,
+         *         "talk_seconds": 473,
+         *         "wrap_up_seconds": 66
+         *       },
+         *       "call": {
+         *         "id": "log_64a74170d46a4d588e0843cf94200493",
+         *         "numeric_id": 131,
+         *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+         *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+         *         "phone_number": "+919821029470",
+         *         "caller_id": "+912261234567",
+         *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+         *         "status": "in_progress",
+         *         "outcome": null,
+         *         "failure_reason": null,
+         *         "attempt": 1,
+         *         "counts_as_attempt": null,
+         *         "dialing_mode": "predictive",
+         *         "disposition": null,
+         *         "disposition_note": null,
+         *         "callback_at": null,
+         *         "dialed_at": "2026-12-06T18:46:59.870Z",
+         *         "answered_at": "2026-12-06T18:47:01.550Z",
+         *         "connected_at": "2026-12-06T18:47:01.629Z",
+         *         "ended_at": null,
+         *         "wrap_up_ended_at": null,
+         *         "ring_seconds": 1.7,
+         *         "duration": null,
+         *         "created_at": "2026-12-06T18:46:59.870Z"
+         *       }
+         *     }
+         */
         AgentBoardEntry: {
             user_id: string;
             username: string;
@@ -1974,14 +2559,66 @@ export interface components {
             /** @enum {string} */
             event: "agents";
             data: {
-                /** Format: date-time */
+                /**
+                 * Format: date-time
+                 * @example 2026-12-06T18:47:50.689Z
+                 */
                 at: string;
                 data: components["schemas"]["AgentBoardEntry"][];
             };
         };
+        /**
+         * @example {
+         *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *       "at": "2026-12-06T18:47:50.689Z",
+         *       "contacts": 400,
+         *       "waiting": 363,
+         *       "in_progress": 6,
+         *       "finished": 31,
+         *       "dialable_now": 268,
+         *       "reasons": [
+         *         {
+         *           "code": "retry_not_due",
+         *           "message": "its next attempt is scheduled later",
+         *           "contacts": 89
+         *         },
+         *         {
+         *           "code": "callback_not_due",
+         *           "message": "a callback is scheduled later",
+         *           "contacts": 6
+         *         }
+         *       ],
+         *       "lists": [
+         *         {
+         *           "lead_list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+         *           "name": "Mumbai leads",
+         *           "priority": 1,
+         *           "contacts": 400,
+         *           "waiting": 363,
+         *           "in_progress": 6,
+         *           "dialable_now": 268,
+         *           "reasons": [
+         *             {
+         *               "code": "retry_not_due",
+         *               "message": "its next attempt is scheduled later",
+         *               "contacts": 89
+         *             },
+         *             {
+         *               "code": "callback_not_due",
+         *               "message": "a callback is scheduled later",
+         *               "contacts": 6
+         *             }
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
         CampaignEligibility: {
             campaign_id: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             at: string;
             /** @description Every contact of the campaign's lists */
             contacts: number;
@@ -2015,12 +2652,73 @@ export interface components {
                 }[];
             }[];
         };
+        /**
+         * @example {
+         *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *       "status": "running",
+         *       "dialing_mode": "predictive",
+         *       "abandon_rate_cap": 0.03,
+         *       "at": "2026-12-06T18:47:50.755Z",
+         *       "agents": {
+         *         "available": 0,
+         *         "reserved": 0,
+         *         "on_call": 6,
+         *         "wrap_up": 0,
+         *         "paused": 0
+         *       },
+         *       "calls": {
+         *         "ringing": 0,
+         *         "waiting_for_agent": 0,
+         *         "connected": 6,
+         *         "in_flight": 6
+         *       },
+         *       "dial_level": 0,
+         *       "today": {
+         *         "dials": 132,
+         *         "person_answers": 45,
+         *         "machine_answers": 2,
+         *         "connected": 45,
+         *         "abandoned": 0,
+         *         "no_answer": 75,
+         *         "busy": 7,
+         *         "invalid_number": 3,
+         *         "failed": 0,
+         *         "talk_ms": 2605047,
+         *         "abandon_rate": 0,
+         *         "day_start": "2026-12-06T18:30:00.000Z"
+         *       },
+         *       "rolling_30_days": {
+         *         "person_answers": 45,
+         *         "abandoned": 0,
+         *         "abandon_rate": 0
+         *       },
+         *       "series": [
+         *         {
+         *           "at": "2026-12-06T18:30:00.000Z",
+         *           "dials": 110,
+         *           "person_answers": 37,
+         *           "connected": 37,
+         *           "abandoned": 0
+         *         },
+         *         {
+         *           "at": "2026-12-06T18:45:00.000Z",
+         *           "dials": 22,
+         *           "person_answers": 8,
+         *           "connected": 8,
+         *           "abandoned": 0
+         *         }
+         *       ]
+         *     }
+         */
         LiveStats: {
             campaign_id: string;
             status: string;
             dialing_mode: string;
             abandon_rate_cap: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             at: string;
             agents: {
                 available: number;
@@ -2049,7 +2747,10 @@ export interface components {
                 failed: number;
                 talk_ms: number;
                 abandon_rate: number;
-                /** Format: date-time */
+                /**
+                 * Format: date-time
+                 * @example 2026-12-06T18:47:50.689Z
+                 */
                 day_start: string;
             };
             rolling_30_days: {
@@ -2059,7 +2760,10 @@ export interface components {
             };
             /** @description Today's 15-minute buckets */
             series: {
-                /** Format: date-time */
+                /**
+                 * Format: date-time
+                 * @example 2026-12-06T18:47:50.689Z
+                 */
                 at: string;
                 dials: number;
                 person_answers: number;
@@ -2123,7 +2827,10 @@ export interface components {
                 [key: string]: string;
             };
             call_log_id: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
         };
         ExotelError: {
@@ -2354,6 +3061,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example # HELP http_request_duration_seconds HTTP request durations by route and status
+                     *     # TYPE http_request_duration_seconds histogram
+                     *     http_request_duration_seconds_bucket{le="0.05",method="GET",route="/v1/campaigns",status_code="200"} 42
+                     */
                     "text/plain": string;
                 };
             };
@@ -2429,6 +3141,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ready"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Status"];
                 };
             };
@@ -2447,6 +3164,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ready"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Status"];
                 };
             };
@@ -2461,6 +3183,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "username": "admin",
+                 *       "password": "demo-admin-pass",
+                 *       "contact_center": "demo"
+                 *     }
+                 */
                 "application/json": {
                     username: string;
                     password: string;
@@ -2476,6 +3205,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjYyI6MSwicm9sZSI6ImFkbWluIiwic3ViIjoiNTYzYzQ3OTkifQ.Qm9ndXMtc2lnbmF0dXJlLWZvci1kb2Nz",
+                     *       "token_type": "Bearer",
+                     *       "expires_in": 900,
+                     *       "refresh_token": "odr_Xk3v9LqPz2WmT7yHc4NbR8sJd1FgA6uE0oKiVnMwYt5",
+                     *       "refresh_expires_in": 2592000,
+                     *       "user": {
+                     *         "id": "usr_563c4799718647bda0182157a0338b20",
+                     *         "numeric_id": 1,
+                     *         "username": "admin",
+                     *         "full_name": "Demo Admin",
+                     *         "email": "admin@example.com",
+                     *         "role": "admin",
+                     *         "extension": null,
+                     *         "status": "active",
+                     *         "last_login_at": "2026-12-06T18:47:47.904Z",
+                     *         "version": 1,
+                     *         "created_at": "2026-12-06T18:34:44.055Z",
+                     *         "updated_at": "2026-12-06T18:34:44.055Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Session"] & {
                         user: components["schemas"]["User"];
                     };
@@ -2528,6 +3280,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "refresh_token": "odr_Xk3v9LqPz2WmT7yHc4NbR8sJd1FgA6uE0oKiVnMwYt5"
+                 *     }
+                 */
                 "application/json": {
                     refresh_token: string;
                 };
@@ -2540,6 +3297,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjYyI6MSwicm9sZSI6ImFkbWluIiwic3ViIjoiNTYzYzQ3OTkifQ.Qm9ndXMtc2lnbmF0dXJlLWZvci1kb2Nz",
+                     *       "token_type": "Bearer",
+                     *       "expires_in": 900,
+                     *       "refresh_token": "odr_Xk3v9LqPz2WmT7yHc4NbR8sJd1FgA6uE0oKiVnMwYt5",
+                     *       "refresh_expires_in": 2592000
+                     *     }
+                     */
                     "application/json": components["schemas"]["Session"];
                 };
             };
@@ -2590,6 +3356,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "refresh_token": "odr_Xk3v9LqPz2WmT7yHc4NbR8sJd1FgA6uE0oKiVnMwYt5"
+                 *     }
+                 */
                 "application/json": {
                     refresh_token: string;
                 };
@@ -2638,6 +3409,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "kind": "user",
+                     *       "contact_center": {
+                     *         "id": "ctr_5ac836b84ce247b497e273d337373a01",
+                     *         "numeric_id": 1,
+                     *         "short_name": "demo",
+                     *         "name": "Demo Contact Center",
+                     *         "default_country": "IN",
+                     *         "time_zone": "Asia/Kolkata",
+                     *         "version": 1,
+                     *         "created_at": "2026-12-06T18:34:44.055Z",
+                     *         "updated_at": "2026-12-06T18:34:44.055Z"
+                     *       },
+                     *       "user": {
+                     *         "id": "usr_563c4799718647bda0182157a0338b20",
+                     *         "numeric_id": 1,
+                     *         "username": "admin",
+                     *         "full_name": "Demo Admin",
+                     *         "email": "admin@example.com",
+                     *         "role": "admin",
+                     *         "extension": null,
+                     *         "status": "active",
+                     *         "last_login_at": "2026-12-06T18:47:47.904Z",
+                     *         "version": 1,
+                     *         "created_at": "2026-12-06T18:34:44.055Z",
+                     *         "updated_at": "2026-12-06T18:34:44.055Z"
+                     *       },
+                     *       "api_key_id": null,
+                     *       "scope": null
+                     *     }
+                     */
                     "application/json": {
                         kind: "user" | "api_key";
                         contact_center: components["schemas"]["ContactCenter"];
@@ -2691,6 +3494,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "ticket": "odt_IjnzKTzvJvNsX0mMRFdhPYHs1kbKbyzBDesTw2Rq89Y",
+                     *       "expires_in": 30
+                     *     }
+                     */
                     "application/json": {
                         ticket: string;
                         expires_in: number;
@@ -2741,6 +3550,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "ctr_5ac836b84ce247b497e273d337373a01",
+                     *       "numeric_id": 1,
+                     *       "short_name": "demo",
+                     *       "name": "Demo Contact Center",
+                     *       "default_country": "IN",
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:34:44.055Z",
+                     *       "updated_at": "2026-12-06T18:34:44.055Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ContactCenter"];
                 };
             };
@@ -2782,7 +3604,13 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /** @example {} */
+                /**
+                 * @example {
+                 *       "name": "Mumbai Contact Center",
+                 *       "time_zone": "Asia/Kolkata",
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": {
                     name?: string;
                     default_country?: string;
@@ -2799,6 +3627,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "ctr_5ac836b84ce247b497e273d337373a01",
+                     *       "numeric_id": 1,
+                     *       "short_name": "demo",
+                     *       "name": "Demo Contact Center",
+                     *       "default_country": "IN",
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:34:44.055Z",
+                     *       "updated_at": "2026-12-06T18:34:44.055Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ContactCenter"];
                 };
             };
@@ -2873,6 +3714,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "usr_563c4799718647bda0182157a0338b20",
+                     *           "numeric_id": 1,
+                     *           "username": "admin",
+                     *           "full_name": "Demo Admin",
+                     *           "email": "admin@example.com",
+                     *           "role": "admin",
+                     *           "extension": null,
+                     *           "status": "active",
+                     *           "last_login_at": "2026-12-06T18:47:47.904Z",
+                     *           "version": 1,
+                     *           "created_at": "2026-12-06T18:34:44.055Z",
+                     *           "updated_at": "2026-12-06T18:34:44.055Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "limit": 20,
+                     *         "total": 400,
+                     *         "totalPages": 20
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["User"][];
                         meta: components["schemas"]["PageMeta"];
@@ -2926,6 +3793,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "username": "agent4",
+                 *       "password": "a-long-secret",
+                 *       "role": "agent",
+                 *       "full_name": "Divya Agent",
+                 *       "email": "divya@example.com",
+                 *       "extension": "1004"
+                 *     }
+                 */
                 "application/json": {
                     username: string;
                     password: string;
@@ -2943,6 +3820,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "usr_563c4799718647bda0182157a0338b20",
+                     *       "numeric_id": 1,
+                     *       "username": "admin",
+                     *       "full_name": "Demo Admin",
+                     *       "email": "admin@example.com",
+                     *       "role": "admin",
+                     *       "extension": null,
+                     *       "status": "active",
+                     *       "last_login_at": "2026-12-06T18:47:47.904Z",
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:34:44.055Z",
+                     *       "updated_at": "2026-12-06T18:34:44.055Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
@@ -3011,6 +3904,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "usr_563c4799718647bda0182157a0338b20",
+                     *       "numeric_id": 1,
+                     *       "username": "admin",
+                     *       "full_name": "Demo Admin",
+                     *       "email": "admin@example.com",
+                     *       "role": "admin",
+                     *       "extension": null,
+                     *       "status": "active",
+                     *       "last_login_at": "2026-12-06T18:47:47.904Z",
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:34:44.055Z",
+                     *       "updated_at": "2026-12-06T18:34:44.055Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
@@ -3070,6 +3979,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "usr_563c4799718647bda0182157a0338b20",
+                     *       "numeric_id": 1,
+                     *       "username": "admin",
+                     *       "full_name": "Demo Admin",
+                     *       "email": "admin@example.com",
+                     *       "role": "admin",
+                     *       "extension": null,
+                     *       "status": "active",
+                     *       "last_login_at": "2026-12-06T18:47:47.904Z",
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:34:44.055Z",
+                     *       "updated_at": "2026-12-06T18:34:44.055Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
@@ -3134,10 +4059,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "role": "admin",
-                 *       "email": null,
-                 *       "extension": null,
-                 *       "status": "active"
+                 *       "role": "supervisor",
+                 *       "version": 1
                  *     }
                  */
                 "application/json": {
@@ -3160,6 +4083,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "usr_563c4799718647bda0182157a0338b20",
+                     *       "numeric_id": 1,
+                     *       "username": "admin",
+                     *       "full_name": "Demo Admin",
+                     *       "email": "admin@example.com",
+                     *       "role": "admin",
+                     *       "extension": null,
+                     *       "status": "active",
+                     *       "last_login_at": "2026-12-06T18:47:47.904Z",
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:34:44.055Z",
+                     *       "updated_at": "2026-12-06T18:34:44.055Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
@@ -3240,6 +4179,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "prc_894d74f71fd94f26a64e2ef503ef5e3a",
+                     *           "numeric_id": 2,
+                     *           "name": "Sales",
+                     *           "description": "Outbound sales lines",
+                     *           "process_type": "Default",
+                     *           "dialing_state_level": "process",
+                     *           "is_default": false,
+                     *           "version": 1,
+                     *           "created_at": "2026-12-06T18:34:44.055Z",
+                     *           "updated_at": "2026-12-06T18:34:44.055Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "limit": 20,
+                     *         "total": 400,
+                     *         "totalPages": 20
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["Process"][];
                         meta: components["schemas"]["PageMeta"];
@@ -3293,6 +4256,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Sales",
+                 *       "description": "Outbound sales lines"
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     description?: string;
@@ -3308,6 +4277,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "prc_894d74f71fd94f26a64e2ef503ef5e3a",
+                     *       "numeric_id": 2,
+                     *       "name": "Sales",
+                     *       "description": "Outbound sales lines",
+                     *       "process_type": "Default",
+                     *       "dialing_state_level": "process",
+                     *       "is_default": false,
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:34:44.055Z",
+                     *       "updated_at": "2026-12-06T18:34:44.055Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Process"];
                 };
             };
@@ -3376,6 +4359,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "prc_894d74f71fd94f26a64e2ef503ef5e3a",
+                     *       "numeric_id": 2,
+                     *       "name": "Sales",
+                     *       "description": "Outbound sales lines",
+                     *       "process_type": "Default",
+                     *       "dialing_state_level": "process",
+                     *       "is_default": false,
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:34:44.055Z",
+                     *       "updated_at": "2026-12-06T18:34:44.055Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Process"];
                 };
             };
@@ -3495,7 +4492,12 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /** @example {} */
+                /**
+                 * @example {
+                 *       "description": "Outbound sales and renewals",
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": {
                     name?: string;
                     description?: string;
@@ -3513,6 +4515,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "prc_894d74f71fd94f26a64e2ef503ef5e3a",
+                     *       "numeric_id": 2,
+                     *       "name": "Sales",
+                     *       "description": "Outbound sales lines",
+                     *       "process_type": "Default",
+                     *       "dialing_state_level": "process",
+                     *       "is_default": false,
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:34:44.055Z",
+                     *       "updated_at": "2026-12-06T18:34:44.055Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Process"];
                 };
             };
@@ -3597,6 +4613,70 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "numeric_id": 1,
+                     *           "organization_id": "ctr_5ac836b84ce247b497e273d337373a01",
+                     *           "process_id": "prc_7343435cce9c4575974ed20c47f4ca43",
+                     *           "queue_id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *           "name": "Mumbai Sales Dept",
+                     *           "description": "Campaign related to Sales Management",
+                     *           "type": "interaction",
+                     *           "dialing_mode": "predictive",
+                     *           "status": "active",
+                     *           "agent_id": null,
+                     *           "from_phone_number": "+912261234567",
+                     *           "time_zone": "Asia/Kolkata",
+                     *           "scheduled_at": null,
+                     *           "ends_at": null,
+                     *           "weekly_windows": [
+                     *             {
+                     *               "day": 1,
+                     *               "start": "09:30",
+                     *               "end": "18:00"
+                     *             }
+                     *           ],
+                     *           "calling_hours": {
+                     *             "start": "09:00",
+                     *             "end": "21:00"
+                     *           },
+                     *           "abandon_rate_cap": 0.03,
+                     *           "lines_per_agent": 1,
+                     *           "max_concurrent_calls": null,
+                     *           "wrap_up_seconds": 30,
+                     *           "require_disposition": true,
+                     *           "preview_timeout_seconds": 30,
+                     *           "retry_config": {
+                     *             "max_retries": 2,
+                     *             "retry_interval_minutes": 60
+                     *           },
+                     *           "retry_rules": {
+                     *             "busy": {
+                     *               "delay_minutes": 15,
+                     *               "counts_as_attempt": true
+                     *             }
+                     *           },
+                     *           "started_at": "2026-12-06T18:35:26.780Z",
+                     *           "completed_at": null,
+                     *           "total_leads": 400,
+                     *           "completed_calls": 31,
+                     *           "pending_calls": 369,
+                     *           "version": 2,
+                     *           "created_at": "2026-12-06T18:35:26.214Z",
+                     *           "updated_at": "2026-12-06T18:35:26.780Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "limit": 20,
+                     *         "total": 400,
+                     *         "totalPages": 20
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["Campaign"][];
                         meta: components["schemas"]["PageMeta"];
@@ -3650,6 +4730,33 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Mumbai Sales Dept",
+                 *       "description": "Campaign related to Sales Management",
+                 *       "process_id": "prc_7343435cce9c4575974ed20c47f4ca43",
+                 *       "queue_id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                 *       "dialing_mode": "predictive",
+                 *       "from_phone_number": "+912261234567",
+                 *       "time_zone": "Asia/Kolkata",
+                 *       "weekly_windows": [
+                 *         {
+                 *           "day": 1,
+                 *           "start": "09:30",
+                 *           "end": "18:00"
+                 *         }
+                 *       ],
+                 *       "calling_hours": {
+                 *         "start": "09:00",
+                 *         "end": "21:00"
+                 *       },
+                 *       "abandon_rate_cap": 0.03,
+                 *       "retry_config": {
+                 *         "max_retries": 2,
+                 *         "retry_interval_minutes": 60
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     description?: string;
@@ -3690,6 +4797,60 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "numeric_id": 1,
+                     *       "organization_id": "ctr_5ac836b84ce247b497e273d337373a01",
+                     *       "process_id": "prc_7343435cce9c4575974ed20c47f4ca43",
+                     *       "queue_id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *       "name": "Mumbai Sales Dept",
+                     *       "description": "Campaign related to Sales Management",
+                     *       "type": "interaction",
+                     *       "dialing_mode": "predictive",
+                     *       "status": "active",
+                     *       "agent_id": null,
+                     *       "from_phone_number": "+912261234567",
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "scheduled_at": null,
+                     *       "ends_at": null,
+                     *       "weekly_windows": [
+                     *         {
+                     *           "day": 1,
+                     *           "start": "09:30",
+                     *           "end": "18:00"
+                     *         }
+                     *       ],
+                     *       "calling_hours": {
+                     *         "start": "09:00",
+                     *         "end": "21:00"
+                     *       },
+                     *       "abandon_rate_cap": 0.03,
+                     *       "lines_per_agent": 1,
+                     *       "max_concurrent_calls": null,
+                     *       "wrap_up_seconds": 30,
+                     *       "require_disposition": true,
+                     *       "preview_timeout_seconds": 30,
+                     *       "retry_config": {
+                     *         "max_retries": 2,
+                     *         "retry_interval_minutes": 60
+                     *       },
+                     *       "retry_rules": {
+                     *         "busy": {
+                     *           "delay_minutes": 15,
+                     *           "counts_as_attempt": true
+                     *         }
+                     *       },
+                     *       "started_at": "2026-12-06T18:35:26.780Z",
+                     *       "completed_at": null,
+                     *       "total_leads": 400,
+                     *       "completed_calls": 31,
+                     *       "pending_calls": 369,
+                     *       "version": 2,
+                     *       "created_at": "2026-12-06T18:35:26.214Z",
+                     *       "updated_at": "2026-12-06T18:35:26.780Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Campaign"];
                 };
             };
@@ -3766,6 +4927,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "total": 400,
+                     *           "contacts_by_status": {
+                     *             "callback": 6,
+                     *             "completed": 28,
+                     *             "failed": 3,
+                     *             "in_progress": 6,
+                     *             "new": 268,
+                     *             "retry": 89
+                     *           },
+                     *           "lists": [
+                     *             {
+                     *               "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *               "total": 400,
+                     *               "contacts_by_status": {
+                     *                 "callback": 6,
+                     *                 "completed": 28,
+                     *                 "failed": 3,
+                     *                 "in_progress": 6,
+                     *                 "new": 268,
+                     *                 "retry": 89
+                     *               }
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["CampaignProgress"][];
                     };
@@ -3836,6 +5029,60 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "numeric_id": 1,
+                     *       "organization_id": "ctr_5ac836b84ce247b497e273d337373a01",
+                     *       "process_id": "prc_7343435cce9c4575974ed20c47f4ca43",
+                     *       "queue_id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *       "name": "Mumbai Sales Dept",
+                     *       "description": "Campaign related to Sales Management",
+                     *       "type": "interaction",
+                     *       "dialing_mode": "predictive",
+                     *       "status": "active",
+                     *       "agent_id": null,
+                     *       "from_phone_number": "+912261234567",
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "scheduled_at": null,
+                     *       "ends_at": null,
+                     *       "weekly_windows": [
+                     *         {
+                     *           "day": 1,
+                     *           "start": "09:30",
+                     *           "end": "18:00"
+                     *         }
+                     *       ],
+                     *       "calling_hours": {
+                     *         "start": "09:00",
+                     *         "end": "21:00"
+                     *       },
+                     *       "abandon_rate_cap": 0.03,
+                     *       "lines_per_agent": 1,
+                     *       "max_concurrent_calls": null,
+                     *       "wrap_up_seconds": 30,
+                     *       "require_disposition": true,
+                     *       "preview_timeout_seconds": 30,
+                     *       "retry_config": {
+                     *         "max_retries": 2,
+                     *         "retry_interval_minutes": 60
+                     *       },
+                     *       "retry_rules": {
+                     *         "busy": {
+                     *           "delay_minutes": 15,
+                     *           "counts_as_attempt": true
+                     *         }
+                     *       },
+                     *       "started_at": "2026-12-06T18:35:26.780Z",
+                     *       "completed_at": null,
+                     *       "total_leads": 400,
+                     *       "completed_calls": 31,
+                     *       "pending_calls": 369,
+                     *       "version": 2,
+                     *       "created_at": "2026-12-06T18:35:26.214Z",
+                     *       "updated_at": "2026-12-06T18:35:26.780Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Campaign"];
                 };
             };
@@ -3957,15 +5204,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "queue_id": null,
-                 *       "type": "interaction",
-                 *       "dialing_mode": "preview",
-                 *       "agent_id": null,
-                 *       "from_phone_number": null,
-                 *       "scheduled_at": null,
-                 *       "ends_at": null,
-                 *       "max_concurrent_calls": null,
-                 *       "status": "draft"
+                 *       "status": "paused",
+                 *       "version": 2
                  *     }
                  */
                 "application/json": {
@@ -4010,6 +5250,60 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "numeric_id": 1,
+                     *       "organization_id": "ctr_5ac836b84ce247b497e273d337373a01",
+                     *       "process_id": "prc_7343435cce9c4575974ed20c47f4ca43",
+                     *       "queue_id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *       "name": "Mumbai Sales Dept",
+                     *       "description": "Campaign related to Sales Management",
+                     *       "type": "interaction",
+                     *       "dialing_mode": "predictive",
+                     *       "status": "active",
+                     *       "agent_id": null,
+                     *       "from_phone_number": "+912261234567",
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "scheduled_at": null,
+                     *       "ends_at": null,
+                     *       "weekly_windows": [
+                     *         {
+                     *           "day": 1,
+                     *           "start": "09:30",
+                     *           "end": "18:00"
+                     *         }
+                     *       ],
+                     *       "calling_hours": {
+                     *         "start": "09:00",
+                     *         "end": "21:00"
+                     *       },
+                     *       "abandon_rate_cap": 0.03,
+                     *       "lines_per_agent": 1,
+                     *       "max_concurrent_calls": null,
+                     *       "wrap_up_seconds": 30,
+                     *       "require_disposition": true,
+                     *       "preview_timeout_seconds": 30,
+                     *       "retry_config": {
+                     *         "max_retries": 2,
+                     *         "retry_interval_minutes": 60
+                     *       },
+                     *       "retry_rules": {
+                     *         "busy": {
+                     *           "delay_minutes": 15,
+                     *           "counts_as_attempt": true
+                     *         }
+                     *       },
+                     *       "started_at": "2026-12-06T18:35:26.780Z",
+                     *       "completed_at": null,
+                     *       "total_leads": 400,
+                     *       "completed_calls": 31,
+                     *       "pending_calls": 369,
+                     *       "version": 2,
+                     *       "created_at": "2026-12-06T18:35:26.214Z",
+                     *       "updated_at": "2026-12-06T18:35:26.780Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Campaign"];
                 };
             };
@@ -4081,7 +5375,11 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /** @example {} */
+                /**
+                 * @example {
+                 *       "version": 2
+                 *     }
+                 */
                 "application/json": {
                     /** @description Optimistic concurrency: when given, the change is refused with 409 if the record has moved on */
                     version?: number;
@@ -4095,6 +5393,60 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "numeric_id": 1,
+                     *       "organization_id": "ctr_5ac836b84ce247b497e273d337373a01",
+                     *       "process_id": "prc_7343435cce9c4575974ed20c47f4ca43",
+                     *       "queue_id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *       "name": "Mumbai Sales Dept",
+                     *       "description": "Campaign related to Sales Management",
+                     *       "type": "interaction",
+                     *       "dialing_mode": "predictive",
+                     *       "status": "active",
+                     *       "agent_id": null,
+                     *       "from_phone_number": "+912261234567",
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "scheduled_at": null,
+                     *       "ends_at": null,
+                     *       "weekly_windows": [
+                     *         {
+                     *           "day": 1,
+                     *           "start": "09:30",
+                     *           "end": "18:00"
+                     *         }
+                     *       ],
+                     *       "calling_hours": {
+                     *         "start": "09:00",
+                     *         "end": "21:00"
+                     *       },
+                     *       "abandon_rate_cap": 0.03,
+                     *       "lines_per_agent": 1,
+                     *       "max_concurrent_calls": null,
+                     *       "wrap_up_seconds": 30,
+                     *       "require_disposition": true,
+                     *       "preview_timeout_seconds": 30,
+                     *       "retry_config": {
+                     *         "max_retries": 2,
+                     *         "retry_interval_minutes": 60
+                     *       },
+                     *       "retry_rules": {
+                     *         "busy": {
+                     *           "delay_minutes": 15,
+                     *           "counts_as_attempt": true
+                     *         }
+                     *       },
+                     *       "started_at": "2026-12-06T18:35:26.780Z",
+                     *       "completed_at": null,
+                     *       "total_leads": 400,
+                     *       "completed_calls": 31,
+                     *       "pending_calls": 369,
+                     *       "version": 2,
+                     *       "created_at": "2026-12-06T18:35:26.214Z",
+                     *       "updated_at": "2026-12-06T18:35:26.780Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Campaign"];
                 };
             };
@@ -4157,7 +5509,11 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /** @example {} */
+                /**
+                 * @example {
+                 *       "version": 2
+                 *     }
+                 */
                 "application/json": {
                     /** @description Optimistic concurrency: when given, the change is refused with 409 if the record has moved on */
                     version?: number;
@@ -4171,6 +5527,60 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "numeric_id": 1,
+                     *       "organization_id": "ctr_5ac836b84ce247b497e273d337373a01",
+                     *       "process_id": "prc_7343435cce9c4575974ed20c47f4ca43",
+                     *       "queue_id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *       "name": "Mumbai Sales Dept",
+                     *       "description": "Campaign related to Sales Management",
+                     *       "type": "interaction",
+                     *       "dialing_mode": "predictive",
+                     *       "status": "active",
+                     *       "agent_id": null,
+                     *       "from_phone_number": "+912261234567",
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "scheduled_at": null,
+                     *       "ends_at": null,
+                     *       "weekly_windows": [
+                     *         {
+                     *           "day": 1,
+                     *           "start": "09:30",
+                     *           "end": "18:00"
+                     *         }
+                     *       ],
+                     *       "calling_hours": {
+                     *         "start": "09:00",
+                     *         "end": "21:00"
+                     *       },
+                     *       "abandon_rate_cap": 0.03,
+                     *       "lines_per_agent": 1,
+                     *       "max_concurrent_calls": null,
+                     *       "wrap_up_seconds": 30,
+                     *       "require_disposition": true,
+                     *       "preview_timeout_seconds": 30,
+                     *       "retry_config": {
+                     *         "max_retries": 2,
+                     *         "retry_interval_minutes": 60
+                     *       },
+                     *       "retry_rules": {
+                     *         "busy": {
+                     *           "delay_minutes": 15,
+                     *           "counts_as_attempt": true
+                     *         }
+                     *       },
+                     *       "started_at": "2026-12-06T18:35:26.780Z",
+                     *       "completed_at": null,
+                     *       "total_leads": 400,
+                     *       "completed_calls": 31,
+                     *       "pending_calls": 369,
+                     *       "version": 2,
+                     *       "created_at": "2026-12-06T18:35:26.214Z",
+                     *       "updated_at": "2026-12-06T18:35:26.780Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Campaign"];
                 };
             };
@@ -4233,7 +5643,11 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /** @example {} */
+                /**
+                 * @example {
+                 *       "version": 2
+                 *     }
+                 */
                 "application/json": {
                     /** @description Optimistic concurrency: when given, the change is refused with 409 if the record has moved on */
                     version?: number;
@@ -4247,6 +5661,60 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "numeric_id": 1,
+                     *       "organization_id": "ctr_5ac836b84ce247b497e273d337373a01",
+                     *       "process_id": "prc_7343435cce9c4575974ed20c47f4ca43",
+                     *       "queue_id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *       "name": "Mumbai Sales Dept",
+                     *       "description": "Campaign related to Sales Management",
+                     *       "type": "interaction",
+                     *       "dialing_mode": "predictive",
+                     *       "status": "active",
+                     *       "agent_id": null,
+                     *       "from_phone_number": "+912261234567",
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "scheduled_at": null,
+                     *       "ends_at": null,
+                     *       "weekly_windows": [
+                     *         {
+                     *           "day": 1,
+                     *           "start": "09:30",
+                     *           "end": "18:00"
+                     *         }
+                     *       ],
+                     *       "calling_hours": {
+                     *         "start": "09:00",
+                     *         "end": "21:00"
+                     *       },
+                     *       "abandon_rate_cap": 0.03,
+                     *       "lines_per_agent": 1,
+                     *       "max_concurrent_calls": null,
+                     *       "wrap_up_seconds": 30,
+                     *       "require_disposition": true,
+                     *       "preview_timeout_seconds": 30,
+                     *       "retry_config": {
+                     *         "max_retries": 2,
+                     *         "retry_interval_minutes": 60
+                     *       },
+                     *       "retry_rules": {
+                     *         "busy": {
+                     *           "delay_minutes": 15,
+                     *           "counts_as_attempt": true
+                     *         }
+                     *       },
+                     *       "started_at": "2026-12-06T18:35:26.780Z",
+                     *       "completed_at": null,
+                     *       "total_leads": 400,
+                     *       "completed_calls": 31,
+                     *       "pending_calls": 369,
+                     *       "version": 2,
+                     *       "created_at": "2026-12-06T18:35:26.214Z",
+                     *       "updated_at": "2026-12-06T18:35:26.780Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Campaign"];
                 };
             };
@@ -4309,7 +5777,11 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /** @example {} */
+                /**
+                 * @example {
+                 *       "version": 2
+                 *     }
+                 */
                 "application/json": {
                     /** @description Optimistic concurrency: when given, the change is refused with 409 if the record has moved on */
                     version?: number;
@@ -4323,6 +5795,60 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "numeric_id": 1,
+                     *       "organization_id": "ctr_5ac836b84ce247b497e273d337373a01",
+                     *       "process_id": "prc_7343435cce9c4575974ed20c47f4ca43",
+                     *       "queue_id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *       "name": "Mumbai Sales Dept",
+                     *       "description": "Campaign related to Sales Management",
+                     *       "type": "interaction",
+                     *       "dialing_mode": "predictive",
+                     *       "status": "active",
+                     *       "agent_id": null,
+                     *       "from_phone_number": "+912261234567",
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "scheduled_at": null,
+                     *       "ends_at": null,
+                     *       "weekly_windows": [
+                     *         {
+                     *           "day": 1,
+                     *           "start": "09:30",
+                     *           "end": "18:00"
+                     *         }
+                     *       ],
+                     *       "calling_hours": {
+                     *         "start": "09:00",
+                     *         "end": "21:00"
+                     *       },
+                     *       "abandon_rate_cap": 0.03,
+                     *       "lines_per_agent": 1,
+                     *       "max_concurrent_calls": null,
+                     *       "wrap_up_seconds": 30,
+                     *       "require_disposition": true,
+                     *       "preview_timeout_seconds": 30,
+                     *       "retry_config": {
+                     *         "max_retries": 2,
+                     *         "retry_interval_minutes": 60
+                     *       },
+                     *       "retry_rules": {
+                     *         "busy": {
+                     *           "delay_minutes": 15,
+                     *           "counts_as_attempt": true
+                     *         }
+                     *       },
+                     *       "started_at": "2026-12-06T18:35:26.780Z",
+                     *       "completed_at": null,
+                     *       "total_leads": 400,
+                     *       "completed_calls": 31,
+                     *       "pending_calls": 369,
+                     *       "version": 2,
+                     *       "created_at": "2026-12-06T18:35:26.214Z",
+                     *       "updated_at": "2026-12-06T18:35:26.780Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Campaign"];
                 };
             };
@@ -4391,6 +5917,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "campaign_user_id": 1,
+                     *           "user_id": "usr_2575cbaf9f9148c0b8f3479595ab9efc",
+                     *           "username": "agent1",
+                     *           "role": "agent",
+                     *           "full_name": "Asha Agent",
+                     *           "created_at": "2026-12-06T18:35:26.247Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["CampaignUser"][];
                     };
@@ -4446,6 +5986,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "user_ids": [
+                 *         "usr_2575cbaf9f9148c0b8f3479595ab9efc"
+                 *       ]
+                 *     }
+                 */
                 "application/json": {
                     user_ids: string[];
                 };
@@ -4458,6 +6005,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "campaign_user_id": 1,
+                     *           "user_id": "usr_2575cbaf9f9148c0b8f3479595ab9efc",
+                     *           "username": "agent1",
+                     *           "role": "agent",
+                     *           "full_name": "Asha Agent",
+                     *           "created_at": "2026-12-06T18:35:26.247Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["CampaignUser"][];
                     };
@@ -4587,6 +6148,56 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *           "uuid": "3a046ed7-01e8-4641-9415-e5fa2a1c99ea",
+                     *           "name": "Sales",
+                     *           "extension": "5586",
+                     *           "strategy": "longest_idle",
+                     *           "max_wait_seconds": 120,
+                     *           "wrap_up_seconds": 30,
+                     *           "members": [
+                     *             {
+                     *               "user_id": "usr_2575cbaf9f9148c0b8f3479595ab9efc",
+                     *               "username": "agent1",
+                     *               "full_name": "Asha Agent",
+                     *               "extension": "1001",
+                     *               "delay_seconds": 0,
+                     *               "timeout_seconds": 15,
+                     *               "tags": [
+                     *                 {
+                     *                   "id": "hindi",
+                     *                   "name": "Hindi",
+                     *                   "color": "#1f77b4"
+                     *                 }
+                     *               ]
+                     *             },
+                     *             {
+                     *               "user_id": "usr_0d05d06b81b84784ae3d57dbba75b537",
+                     *               "username": "agent2",
+                     *               "full_name": "Ben Agent",
+                     *               "extension": "1002",
+                     *               "delay_seconds": 0,
+                     *               "timeout_seconds": 15,
+                     *               "tags": []
+                     *             }
+                     *           ],
+                     *           "version": 1,
+                     *           "created_at": "2026-12-06T18:35:03.585Z",
+                     *           "updated_at": "2026-12-06T18:35:03.585Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "limit": 20,
+                     *         "total": 400,
+                     *         "totalPages": 20
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["Queue"][];
                         meta: components["schemas"]["PageMeta"];
@@ -4640,6 +6251,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Sales",
+                 *       "extension": "5586",
+                 *       "strategy": "longest_idle",
+                 *       "max_wait_seconds": 120,
+                 *       "wrap_up_seconds": 30
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     extension?: string | null;
@@ -4656,6 +6276,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *       "uuid": "3a046ed7-01e8-4641-9415-e5fa2a1c99ea",
+                     *       "name": "Sales",
+                     *       "extension": "5586",
+                     *       "strategy": "longest_idle",
+                     *       "max_wait_seconds": 120,
+                     *       "wrap_up_seconds": 30,
+                     *       "members": [
+                     *         {
+                     *           "user_id": "usr_2575cbaf9f9148c0b8f3479595ab9efc",
+                     *           "username": "agent1",
+                     *           "full_name": "Asha Agent",
+                     *           "extension": "1001",
+                     *           "delay_seconds": 0,
+                     *           "timeout_seconds": 15,
+                     *           "tags": [
+                     *             {
+                     *               "id": "hindi",
+                     *               "name": "Hindi",
+                     *               "color": "#1f77b4"
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "user_id": "usr_0d05d06b81b84784ae3d57dbba75b537",
+                     *           "username": "agent2",
+                     *           "full_name": "Ben Agent",
+                     *           "extension": "1002",
+                     *           "delay_seconds": 0,
+                     *           "timeout_seconds": 15,
+                     *           "tags": []
+                     *         }
+                     *       ],
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:35:03.585Z",
+                     *       "updated_at": "2026-12-06T18:35:03.585Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Queue"];
                 };
             };
@@ -4724,6 +6384,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *       "uuid": "3a046ed7-01e8-4641-9415-e5fa2a1c99ea",
+                     *       "name": "Sales",
+                     *       "extension": "5586",
+                     *       "strategy": "longest_idle",
+                     *       "max_wait_seconds": 120,
+                     *       "wrap_up_seconds": 30,
+                     *       "members": [
+                     *         {
+                     *           "user_id": "usr_2575cbaf9f9148c0b8f3479595ab9efc",
+                     *           "username": "agent1",
+                     *           "full_name": "Asha Agent",
+                     *           "extension": "1001",
+                     *           "delay_seconds": 0,
+                     *           "timeout_seconds": 15,
+                     *           "tags": [
+                     *             {
+                     *               "id": "hindi",
+                     *               "name": "Hindi",
+                     *               "color": "#1f77b4"
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "user_id": "usr_0d05d06b81b84784ae3d57dbba75b537",
+                     *           "username": "agent2",
+                     *           "full_name": "Ben Agent",
+                     *           "extension": "1002",
+                     *           "delay_seconds": 0,
+                     *           "timeout_seconds": 15,
+                     *           "tags": []
+                     *         }
+                     *       ],
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:35:03.585Z",
+                     *       "updated_at": "2026-12-06T18:35:03.585Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Queue"];
                 };
             };
@@ -4845,8 +6545,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "extension": null,
-                 *       "strategy": "longest_idle"
+                 *       "max_wait_seconds": 90,
+                 *       "version": 1
                  *     }
                  */
                 "application/json": {
@@ -4867,6 +6567,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *       "uuid": "3a046ed7-01e8-4641-9415-e5fa2a1c99ea",
+                     *       "name": "Sales",
+                     *       "extension": "5586",
+                     *       "strategy": "longest_idle",
+                     *       "max_wait_seconds": 120,
+                     *       "wrap_up_seconds": 30,
+                     *       "members": [
+                     *         {
+                     *           "user_id": "usr_2575cbaf9f9148c0b8f3479595ab9efc",
+                     *           "username": "agent1",
+                     *           "full_name": "Asha Agent",
+                     *           "extension": "1001",
+                     *           "delay_seconds": 0,
+                     *           "timeout_seconds": 15,
+                     *           "tags": [
+                     *             {
+                     *               "id": "hindi",
+                     *               "name": "Hindi",
+                     *               "color": "#1f77b4"
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "user_id": "usr_0d05d06b81b84784ae3d57dbba75b537",
+                     *           "username": "agent2",
+                     *           "full_name": "Ben Agent",
+                     *           "extension": "1002",
+                     *           "delay_seconds": 0,
+                     *           "timeout_seconds": 15,
+                     *           "tags": []
+                     *         }
+                     *       ],
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:35:03.585Z",
+                     *       "updated_at": "2026-12-06T18:35:03.585Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Queue"];
                 };
             };
@@ -4938,7 +6678,19 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /** @example {} */
+                /**
+                 * @example {
+                 *       "delay_seconds": 0,
+                 *       "timeout_seconds": 15,
+                 *       "tags": [
+                 *         {
+                 *           "id": "hindi",
+                 *           "name": "Hindi",
+                 *           "color": "#1f77b4"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": {
                     delay_seconds?: number;
                     timeout_seconds?: number;
@@ -4957,6 +6709,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *       "uuid": "3a046ed7-01e8-4641-9415-e5fa2a1c99ea",
+                     *       "name": "Sales",
+                     *       "extension": "5586",
+                     *       "strategy": "longest_idle",
+                     *       "max_wait_seconds": 120,
+                     *       "wrap_up_seconds": 30,
+                     *       "members": [
+                     *         {
+                     *           "user_id": "usr_2575cbaf9f9148c0b8f3479595ab9efc",
+                     *           "username": "agent1",
+                     *           "full_name": "Asha Agent",
+                     *           "extension": "1001",
+                     *           "delay_seconds": 0,
+                     *           "timeout_seconds": 15,
+                     *           "tags": [
+                     *             {
+                     *               "id": "hindi",
+                     *               "name": "Hindi",
+                     *               "color": "#1f77b4"
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "user_id": "usr_0d05d06b81b84784ae3d57dbba75b537",
+                     *           "username": "agent2",
+                     *           "full_name": "Ben Agent",
+                     *           "extension": "1002",
+                     *           "delay_seconds": 0,
+                     *           "timeout_seconds": 15,
+                     *           "tags": []
+                     *         }
+                     *       ],
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:35:03.585Z",
+                     *       "updated_at": "2026-12-06T18:35:03.585Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Queue"];
                 };
             };
@@ -5025,6 +6817,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *       "uuid": "3a046ed7-01e8-4641-9415-e5fa2a1c99ea",
+                     *       "name": "Sales",
+                     *       "extension": "5586",
+                     *       "strategy": "longest_idle",
+                     *       "max_wait_seconds": 120,
+                     *       "wrap_up_seconds": 30,
+                     *       "members": [
+                     *         {
+                     *           "user_id": "usr_2575cbaf9f9148c0b8f3479595ab9efc",
+                     *           "username": "agent1",
+                     *           "full_name": "Asha Agent",
+                     *           "extension": "1001",
+                     *           "delay_seconds": 0,
+                     *           "timeout_seconds": 15,
+                     *           "tags": [
+                     *             {
+                     *               "id": "hindi",
+                     *               "name": "Hindi",
+                     *               "color": "#1f77b4"
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "user_id": "usr_0d05d06b81b84784ae3d57dbba75b537",
+                     *           "username": "agent2",
+                     *           "full_name": "Ben Agent",
+                     *           "extension": "1002",
+                     *           "delay_seconds": 0,
+                     *           "timeout_seconds": 15,
+                     *           "tags": []
+                     *         }
+                     *       ],
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:35:03.585Z",
+                     *       "updated_at": "2026-12-06T18:35:03.585Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Queue"];
                 };
             };
@@ -5086,6 +6918,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "key_c6e25c44c7a44535979e215750d67805",
+                     *           "name": "CRM sync",
+                     *           "scope": "read_write",
+                     *           "hint": "odk_5v_t…JSTk",
+                     *           "last_used_at": null,
+                     *           "expires_at": null,
+                     *           "revoked_at": null,
+                     *           "version": 1,
+                     *           "created_at": "2026-12-06T18:47:48.974Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "limit": 20,
+                     *         "total": 400,
+                     *         "totalPages": 20
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["ApiKey"][];
                         meta: components["schemas"]["PageMeta"];
@@ -5139,6 +6994,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "CRM sync",
+                 *       "scope": "read_write",
+                 *       "expires_at": null
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     scope: "read" | "read_write";
@@ -5153,6 +7015,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "key_c6e25c44c7a44535979e215750d67805",
+                     *       "name": "CRM sync",
+                     *       "scope": "read_write",
+                     *       "hint": "odk_5v_t…JSTk",
+                     *       "last_used_at": null,
+                     *       "expires_at": null,
+                     *       "revoked_at": null,
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:47:48.974Z",
+                     *       "key": "odk_5v_tlkxo22ZKPgwgagMpvVQB8aZwpyPHwz1G__eJSTk"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ApiKey"] & {
                         /** @description Send as Bearer */
                         key: string;
@@ -5215,6 +7091,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "key_c6e25c44c7a44535979e215750d67805",
+                     *       "name": "CRM sync",
+                     *       "scope": "read_write",
+                     *       "hint": "odk_5v_t…JSTk",
+                     *       "last_used_at": null,
+                     *       "expires_at": null,
+                     *       "revoked_at": null,
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:47:48.974Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ApiKey"];
                 };
             };
@@ -5274,6 +7163,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "key_c6e25c44c7a44535979e215750d67805",
+                     *       "name": "CRM sync",
+                     *       "scope": "read_write",
+                     *       "hint": "odk_5v_t…JSTk",
+                     *       "last_used_at": null,
+                     *       "expires_at": null,
+                     *       "revoked_at": null,
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:47:48.974Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ApiKey"];
                 };
             };
@@ -5339,6 +7241,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": 74,
+                     *           "at": "2026-12-06T18:47:48.974Z",
+                     *           "actor_type": "user",
+                     *           "actor_id": "admin",
+                     *           "action": "campaign.update",
+                     *           "entity_type": "campaign",
+                     *           "entity_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "before": {
+                     *             "status": "draft"
+                     *           },
+                     *           "after": {
+                     *             "status": "active"
+                     *           },
+                     *           "request_id": "64f7faa2-f617-4ea2-b7c2-5d5b27645f1f"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "limit": 20,
+                     *         "total": 400,
+                     *         "totalPages": 20
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["AuditEntry"][];
                         meta: components["schemas"]["PageMeta"];
@@ -5403,6 +7333,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *           "numeric_id": 1,
+                     *           "name": "Mumbai leads",
+                     *           "description": "",
+                     *           "is_default": false,
+                     *           "contacts_by_status": {
+                     *             "callback": 6,
+                     *             "completed": 28,
+                     *             "failed": 3,
+                     *             "in_progress": 6,
+                     *             "new": 268,
+                     *             "retry": 89
+                     *           },
+                     *           "version": 1,
+                     *           "created_at": "2026-12-06T18:35:26.321Z",
+                     *           "updated_at": "2026-12-06T18:35:26.321Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "limit": 20,
+                     *         "total": 400,
+                     *         "totalPages": 20
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["LeadList"][];
                         meta: components["schemas"]["PageMeta"];
@@ -5456,6 +7416,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Mumbai leads",
+                 *       "description": "Walk-in enquiries, December"
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     description?: string;
@@ -5469,6 +7435,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *       "numeric_id": 1,
+                     *       "name": "Mumbai leads",
+                     *       "description": "",
+                     *       "is_default": false,
+                     *       "contacts_by_status": {
+                     *         "callback": 6,
+                     *         "completed": 28,
+                     *         "failed": 3,
+                     *         "in_progress": 6,
+                     *         "new": 268,
+                     *         "retry": 89
+                     *       },
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:35:26.321Z",
+                     *       "updated_at": "2026-12-06T18:35:26.321Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["LeadList"];
                 };
             };
@@ -5537,6 +7523,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *       "numeric_id": 1,
+                     *       "name": "Mumbai leads",
+                     *       "description": "",
+                     *       "is_default": false,
+                     *       "contacts_by_status": {
+                     *         "callback": 6,
+                     *         "completed": 28,
+                     *         "failed": 3,
+                     *         "in_progress": 6,
+                     *         "new": 268,
+                     *         "retry": 89
+                     *       },
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:35:26.321Z",
+                     *       "updated_at": "2026-12-06T18:35:26.321Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["LeadList"];
                 };
             };
@@ -5590,7 +7596,12 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /** @example {} */
+                /**
+                 * @example {
+                 *       "name": "Mumbai leads (December)",
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": {
                     name?: string;
                     description?: string;
@@ -5606,6 +7617,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *       "numeric_id": 1,
+                     *       "name": "Mumbai leads",
+                     *       "description": "",
+                     *       "is_default": false,
+                     *       "contacts_by_status": {
+                     *         "callback": 6,
+                     *         "completed": 28,
+                     *         "failed": 3,
+                     *         "in_progress": 6,
+                     *         "new": 268,
+                     *         "retry": 89
+                     *       },
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:35:26.321Z",
+                     *       "updated_at": "2026-12-06T18:35:26.321Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["LeadList"];
                 };
             };
@@ -5683,6 +7714,39 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "campaign_lead_id": 1,
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *           "list_name": "Mumbai leads",
+                     *           "priority": 1,
+                     *           "weightage": 1,
+                     *           "enabled": true,
+                     *           "max_attempts": 3,
+                     *           "churn_count": 0,
+                     *           "fetch_order": "priority",
+                     *           "dialing_enabled_at_all_times": false,
+                     *           "dialing_windows": [
+                     *             {
+                     *               "day": 1,
+                     *               "start": "10:00",
+                     *               "end": "19:00"
+                     *             }
+                     *           ],
+                     *           "campaign_user_ids": [
+                     *             1,
+                     *             2
+                     *           ],
+                     *           "version": 1,
+                     *           "created_at": "2026-12-06T18:35:26.349Z",
+                     *           "updated_at": "2026-12-06T18:35:26.349Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["CampaignLeadList"][];
                     };
@@ -5740,7 +7804,19 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "fetch_order": "priority"
+                 *       "priority": 1,
+                 *       "weightage": 1,
+                 *       "enabled": true,
+                 *       "max_attempts": 3,
+                 *       "fetch_order": "priority",
+                 *       "dialing_enabled_at_all_times": false,
+                 *       "dialing_windows": [
+                 *         {
+                 *           "day": 1,
+                 *           "start": "10:00",
+                 *           "end": "19:00"
+                 *         }
+                 *       ]
                  *     }
                  */
                 "application/json": {
@@ -5764,6 +7840,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "campaign_lead_id": 1,
+                     *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *       "list_name": "Mumbai leads",
+                     *       "priority": 1,
+                     *       "weightage": 1,
+                     *       "enabled": true,
+                     *       "max_attempts": 3,
+                     *       "churn_count": 0,
+                     *       "fetch_order": "priority",
+                     *       "dialing_enabled_at_all_times": false,
+                     *       "dialing_windows": [
+                     *         {
+                     *           "day": 1,
+                     *           "start": "10:00",
+                     *           "end": "19:00"
+                     *         }
+                     *       ],
+                     *       "campaign_user_ids": [
+                     *         1,
+                     *         2
+                     *       ],
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:35:26.349Z",
+                     *       "updated_at": "2026-12-06T18:35:26.349Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CampaignLeadList"];
                 };
             };
@@ -5894,7 +7999,9 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assign_user_ids": [],
+                 *       "assign_user_ids": [
+                 *         "usr_2575cbaf9f9148c0b8f3479595ab9efc"
+                 *       ],
                  *       "unassign_user_ids": []
                  *     }
                  */
@@ -5913,6 +8020,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "campaign_lead_id": 1,
+                     *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *       "list_name": "Mumbai leads",
+                     *       "priority": 1,
+                     *       "weightage": 1,
+                     *       "enabled": true,
+                     *       "max_attempts": 3,
+                     *       "churn_count": 0,
+                     *       "fetch_order": "priority",
+                     *       "dialing_enabled_at_all_times": false,
+                     *       "dialing_windows": [
+                     *         {
+                     *           "day": 1,
+                     *           "start": "10:00",
+                     *           "end": "19:00"
+                     *         }
+                     *       ],
+                     *       "campaign_user_ids": [
+                     *         1,
+                     *         2
+                     *       ],
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:35:26.349Z",
+                     *       "updated_at": "2026-12-06T18:35:26.349Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CampaignLeadList"];
                 };
             };
@@ -5988,6 +8124,49 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "numeric_id": 1,
+                     *           "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *           "campaign_id": null,
+                     *           "phone_number": "+919820000000",
+                     *           "phone_raw": "9820000000",
+                     *           "phone_country": "IN",
+                     *           "first_name": "Aarav",
+                     *           "last_name": "Sharma",
+                     *           "variables": {
+                     *             "plan": "Silver",
+                     *             "renewal_month": "1"
+                     *           },
+                     *           "ticket_id": null,
+                     *           "note": null,
+                     *           "type": null,
+                     *           "priority": 0,
+                     *           "max_retries": null,
+                     *           "cool_off_seconds": null,
+                     *           "time_zone": "Asia/Kolkata",
+                     *           "time_zones": [
+                     *             "Asia/Kolkata"
+                     *           ],
+                     *           "time_zone_source": "number",
+                     *           "status": "retry",
+                     *           "attempts": 1,
+                     *           "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *           "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *           "last_outcome": "no_answer",
+                     *           "callback_at": null,
+                     *           "removed_at": null,
+                     *           "version": 3,
+                     *           "created_at": "2026-12-06T18:35:26.459Z",
+                     *           "updated_at": "2026-12-06T18:36:10.846Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["Contact"][];
                         next_cursor: string | null;
@@ -6050,6 +8229,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                 *       "phone_number": "+919820000000",
+                 *       "first_name": "Aarav",
+                 *       "last_name": "Sharma",
+                 *       "variables": {
+                 *         "plan": "Silver",
+                 *         "renewal_month": "1"
+                 *       },
+                 *       "dedup_policy": "skip"
+                 *     }
+                 */
                 "application/json": {
                     /** @description lst_… */
                     list_id?: string;
@@ -6081,6 +8273,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *       "numeric_id": 1,
+                     *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *       "campaign_id": null,
+                     *       "phone_number": "+919820000000",
+                     *       "phone_raw": "9820000000",
+                     *       "phone_country": "IN",
+                     *       "first_name": "Aarav",
+                     *       "last_name": "Sharma",
+                     *       "variables": {
+                     *         "plan": "Silver",
+                     *         "renewal_month": "1"
+                     *       },
+                     *       "ticket_id": null,
+                     *       "note": null,
+                     *       "type": null,
+                     *       "priority": 0,
+                     *       "max_retries": null,
+                     *       "cool_off_seconds": null,
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "time_zones": [
+                     *         "Asia/Kolkata"
+                     *       ],
+                     *       "time_zone_source": "number",
+                     *       "status": "retry",
+                     *       "attempts": 1,
+                     *       "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *       "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *       "last_outcome": "no_answer",
+                     *       "callback_at": null,
+                     *       "removed_at": null,
+                     *       "version": 3,
+                     *       "created_at": "2026-12-06T18:35:26.459Z",
+                     *       "updated_at": "2026-12-06T18:36:10.846Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Contact"];
                 };
             };
@@ -6149,6 +8379,25 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                 *       "dedup_policy": "skip",
+                 *       "contacts": [
+                 *         {
+                 *           "phone_number": "+919820000001",
+                 *           "first_name": "Diya",
+                 *           "variables": {
+                 *             "plan": "Gold"
+                 *           }
+                 *         },
+                 *         {
+                 *           "phone_number": "9820000002",
+                 *           "first_name": "Kabir"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": {
                     /** @description lst_… */
                     list_id?: string;
@@ -6167,6 +8416,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "summary": {
+                     *         "created": 1,
+                     *         "updated": 0,
+                     *         "duplicates": 0,
+                     *         "rejected": 1
+                     *       },
+                     *       "results": [
+                     *         {
+                     *           "index": 0,
+                     *           "status": "created",
+                     *           "id": "lead_5b1f0e8d2c4a4e6f9a7b3c1d0e2f4a6b",
+                     *           "reason": null,
+                     *           "message": null
+                     *         },
+                     *         {
+                     *           "index": 1,
+                     *           "status": "rejected",
+                     *           "id": null,
+                     *           "reason": "invalid_phone",
+                     *           "message": "not a valid phone number"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         summary: {
                             created: number;
@@ -6248,13 +8523,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/csv */
+            /** @description The contacts, one a row */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string;
+                    /**
+                     * @example id,phone_number,first_name,last_name,status,attempts,last_outcome,list_id,campaign_id,time_zone,variables,created_at
+                     *     lead_d4ed26745813470587c907f896ef760b,+919820000000,Aarav,Sharma,retry,1,no_answer,lst_b375150bc9f8410fbe251698fafe2fee,,Asia/Kolkata,"{""plan"":""Silver""}",2026-12-06T18:35:26.459Z
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
@@ -6322,6 +8601,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *       "numeric_id": 1,
+                     *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *       "campaign_id": null,
+                     *       "phone_number": "+919820000000",
+                     *       "phone_raw": "9820000000",
+                     *       "phone_country": "IN",
+                     *       "first_name": "Aarav",
+                     *       "last_name": "Sharma",
+                     *       "variables": {
+                     *         "plan": "Silver",
+                     *         "renewal_month": "1"
+                     *       },
+                     *       "ticket_id": null,
+                     *       "note": null,
+                     *       "type": null,
+                     *       "priority": 0,
+                     *       "max_retries": null,
+                     *       "cool_off_seconds": null,
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "time_zones": [
+                     *         "Asia/Kolkata"
+                     *       ],
+                     *       "time_zone_source": "number",
+                     *       "status": "retry",
+                     *       "attempts": 1,
+                     *       "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *       "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *       "last_outcome": "no_answer",
+                     *       "callback_at": null,
+                     *       "removed_at": null,
+                     *       "version": 3,
+                     *       "created_at": "2026-12-06T18:35:26.459Z",
+                     *       "updated_at": "2026-12-06T18:36:10.846Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Contact"];
                 };
             };
@@ -6381,6 +8698,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *       "numeric_id": 1,
+                     *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *       "campaign_id": null,
+                     *       "phone_number": "+919820000000",
+                     *       "phone_raw": "9820000000",
+                     *       "phone_country": "IN",
+                     *       "first_name": "Aarav",
+                     *       "last_name": "Sharma",
+                     *       "variables": {
+                     *         "plan": "Silver",
+                     *         "renewal_month": "1"
+                     *       },
+                     *       "ticket_id": null,
+                     *       "note": null,
+                     *       "type": null,
+                     *       "priority": 0,
+                     *       "max_retries": null,
+                     *       "cool_off_seconds": null,
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "time_zones": [
+                     *         "Asia/Kolkata"
+                     *       ],
+                     *       "time_zone_source": "number",
+                     *       "status": "retry",
+                     *       "attempts": 1,
+                     *       "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *       "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *       "last_outcome": "no_answer",
+                     *       "callback_at": null,
+                     *       "removed_at": null,
+                     *       "version": 3,
+                     *       "created_at": "2026-12-06T18:35:26.459Z",
+                     *       "updated_at": "2026-12-06T18:36:10.846Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Contact"];
                 };
             };
@@ -6445,14 +8800,9 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "ticket_id": null,
-                 *       "note": null,
-                 *       "type": null,
-                 *       "max_retries": null,
-                 *       "cool_off_seconds": null,
-                 *       "time_zone": null,
-                 *       "status": "new",
-                 *       "next_attempt_at": null
+                 *       "status": "callback",
+                 *       "note": "Asked to be called after 6 pm",
+                 *       "version": 3
                  *     }
                  */
                 "application/json": {
@@ -6483,6 +8833,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *       "numeric_id": 1,
+                     *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *       "campaign_id": null,
+                     *       "phone_number": "+919820000000",
+                     *       "phone_raw": "9820000000",
+                     *       "phone_country": "IN",
+                     *       "first_name": "Aarav",
+                     *       "last_name": "Sharma",
+                     *       "variables": {
+                     *         "plan": "Silver",
+                     *         "renewal_month": "1"
+                     *       },
+                     *       "ticket_id": null,
+                     *       "note": null,
+                     *       "type": null,
+                     *       "priority": 0,
+                     *       "max_retries": null,
+                     *       "cool_off_seconds": null,
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "time_zones": [
+                     *         "Asia/Kolkata"
+                     *       ],
+                     *       "time_zone_source": "number",
+                     *       "status": "retry",
+                     *       "attempts": 1,
+                     *       "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *       "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *       "last_outcome": "no_answer",
+                     *       "callback_at": null,
+                     *       "removed_at": null,
+                     *       "version": 3,
+                     *       "created_at": "2026-12-06T18:35:26.459Z",
+                     *       "updated_at": "2026-12-06T18:36:10.846Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Contact"];
                 };
             };
@@ -6562,6 +8950,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "contact_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "dialable": false,
+                     *       "reasons": [
+                     *         {
+                     *           "code": "retry_not_due",
+                     *           "message": "its next attempt is scheduled later"
+                     *         }
+                     *       ],
+                     *       "next_eligible_at": "2026-12-06T19:36:10.846Z"
+                     *     }
+                     */
                     "application/json": {
                         contact_id: string;
                         campaign_id: string | null;
@@ -6634,6 +9036,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "dnc_1e3c52b9de5f49ffacc140f799a66797",
+                     *           "phone_number": "+919820012345",
+                     *           "campaign_numeric_id": null,
+                     *           "reason": "Asked not to be called",
+                     *           "source": "api",
+                     *           "created_at": "2026-12-06T18:47:49.807Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "limit": 20,
+                     *         "total": 400,
+                     *         "totalPages": 20
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["DncEntry"][];
                         meta: components["schemas"]["PageMeta"];
@@ -6696,6 +9118,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "phone_number": "+919820012345",
+                 *       "reason": "Asked not to be called"
+                 *     }
+                 */
                 "application/json": {
                     phone_number: string;
                     campaign_id?: string;
@@ -6710,13 +9138,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        index: number;
-                        /** @description added, exists or rejected */
-                        status: string;
-                        phone_number: string | null;
-                        reason: string | null;
-                    };
+                    /**
+                     * @example {
+                     *       "index": 0,
+                     *       "status": "added",
+                     *       "phone_number": "+919820012345",
+                     *       "reason": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DncItemResult"];
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
@@ -6775,6 +9205,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "Complaint list, December",
+                 *       "phone_numbers": [
+                 *         "+919820012345",
+                 *         "+919820012346"
+                 *       ]
+                 *     }
+                 */
                 "application/json": {
                     campaign_id?: string;
                     reason?: string;
@@ -6789,14 +9228,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "index": 0,
+                     *           "status": "added",
+                     *           "phone_number": "+919820012345",
+                     *           "reason": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
-                        results: {
-                            index: number;
-                            /** @description added, exists or rejected */
-                            status: string;
-                            phone_number: string | null;
-                            reason: string | null;
-                        }[];
+                        results: components["schemas"]["DncItemResult"][];
                     };
                 };
             };
@@ -6865,6 +9310,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "phone_number": "+919820012345",
+                     *       "blocked": true,
+                     *       "entries": [
+                     *         {
+                     *           "id": "dnc_1e3c52b9de5f49ffacc140f799a66797",
+                     *           "phone_number": "+919820012345",
+                     *           "campaign_numeric_id": null,
+                     *           "reason": "Asked not to be called",
+                     *           "source": "api",
+                     *           "created_at": "2026-12-06T18:47:49.807Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         phone_number: string;
                         blocked: boolean;
@@ -6991,6 +9452,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "imp_3f2a9c1e7b6d4e58a0c1d2e3f4a5b6c7",
+                     *       "status": "completed",
+                     *       "file_name": "mumbai-leads.csv",
+                     *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *       "campaign_id": null,
+                     *       "dedup_policy": "skip",
+                     *       "dedup_scope": "list",
+                     *       "progress": {
+                     *         "rows_read": 400,
+                     *         "accepted": 396,
+                     *         "updated": 0,
+                     *         "rejected": 2,
+                     *         "duplicates": 1,
+                     *         "dnc": 1
+                     *       },
+                     *       "error": null,
+                     *       "errors_url": "/v1/imports/imp_3f2a9c1e7b6d4e58a0c1d2e3f4a5b6c7/errors.csv",
+                     *       "created_at": "2026-12-06T18:35:26.459Z",
+                     *       "started_at": "2026-12-06T18:35:26.512Z",
+                     *       "finished_at": "2026-12-06T18:35:27.904Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Import"];
                 };
             };
@@ -7059,6 +9544,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "imp_3f2a9c1e7b6d4e58a0c1d2e3f4a5b6c7",
+                     *       "status": "completed",
+                     *       "file_name": "mumbai-leads.csv",
+                     *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *       "campaign_id": null,
+                     *       "dedup_policy": "skip",
+                     *       "dedup_scope": "list",
+                     *       "progress": {
+                     *         "rows_read": 400,
+                     *         "accepted": 396,
+                     *         "updated": 0,
+                     *         "rejected": 2,
+                     *         "duplicates": 1,
+                     *         "dnc": 1
+                     *       },
+                     *       "error": null,
+                     *       "errors_url": "/v1/imports/imp_3f2a9c1e7b6d4e58a0c1d2e3f4a5b6c7/errors.csv",
+                     *       "created_at": "2026-12-06T18:35:26.459Z",
+                     *       "started_at": "2026-12-06T18:35:26.512Z",
+                     *       "finished_at": "2026-12-06T18:35:27.904Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Import"];
                 };
             };
@@ -7112,13 +9621,18 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/csv */
+            /** @description The rejected rows: line, raw value, reason code */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string;
+                    /**
+                     * @example line,raw_value,reason
+                     *     3,12,invalid_phone
+                     *     7,+919820012345,dnc
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
@@ -7174,6 +9688,116 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "session": {
+                     *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "state": "on_call",
+                     *         "state_since": "2026-12-06T18:47:01.549Z",
+                     *         "idle_since": "2026-12-06T18:46:36.480Z",
+                     *         "pause_reason": null,
+                     *         "pending_pause_reason": null,
+                     *         "wrap_up_deadline": null,
+                     *         "preview_expires_at": null,
+                     *         "pending_request": null,
+                     *         "engine": "vm:23728:2971d859",
+                     *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *         "logged_out_at": null,
+                     *         "calls_handled": 8,
+                     *         "talk_seconds": 473,
+                     *         "wrap_up_seconds": 66
+                     *       },
+                     *       "campaign": {
+                     *         "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "name": "Mumbai Sales Dept",
+                     *         "dialing_mode": "predictive",
+                     *         "wrap_up_seconds": 30,
+                     *         "preview_timeout_seconds": 30
+                     *       },
+                     *       "call": {
+                     *         "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *         "numeric_id": 131,
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "phone_number": "+919821029470",
+                     *         "caller_id": "+912261234567",
+                     *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *         "status": "in_progress",
+                     *         "outcome": null,
+                     *         "failure_reason": null,
+                     *         "attempt": 1,
+                     *         "counts_as_attempt": null,
+                     *         "dialing_mode": "predictive",
+                     *         "disposition": null,
+                     *         "disposition_note": null,
+                     *         "callback_at": null,
+                     *         "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *         "answered_at": "2026-12-06T18:47:01.550Z",
+                     *         "connected_at": "2026-12-06T18:47:01.629Z",
+                     *         "ended_at": null,
+                     *         "wrap_up_ended_at": null,
+                     *         "ring_seconds": 1.7,
+                     *         "duration": null,
+                     *         "created_at": "2026-12-06T18:46:59.870Z"
+                     *       },
+                     *       "contact": {
+                     *         "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *         "numeric_id": 1,
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "campaign_id": null,
+                     *         "phone_number": "+919820000000",
+                     *         "phone_raw": "9820000000",
+                     *         "phone_country": "IN",
+                     *         "first_name": "Aarav",
+                     *         "last_name": "Sharma",
+                     *         "variables": {
+                     *           "plan": "Silver",
+                     *           "renewal_month": "1"
+                     *         },
+                     *         "ticket_id": null,
+                     *         "note": null,
+                     *         "type": null,
+                     *         "priority": 0,
+                     *         "max_retries": null,
+                     *         "cool_off_seconds": null,
+                     *         "time_zone": "Asia/Kolkata",
+                     *         "time_zones": [
+                     *           "Asia/Kolkata"
+                     *         ],
+                     *         "time_zone_source": "number",
+                     *         "status": "retry",
+                     *         "attempts": 1,
+                     *         "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *         "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *         "last_outcome": "no_answer",
+                     *         "callback_at": null,
+                     *         "removed_at": null,
+                     *         "version": 3,
+                     *         "created_at": "2026-12-06T18:35:26.459Z",
+                     *         "updated_at": "2026-12-06T18:36:10.846Z"
+                     *       },
+                     *       "history": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Desk"];
                 };
             };
@@ -7221,6 +9845,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "name": "Mumbai Sales Dept",
+                     *           "dialing_mode": "predictive",
+                     *           "status": "active"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         data: {
                             id: string;
@@ -7269,6 +9905,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383"
+                 *     }
+                 */
                 "application/json": {
                     campaign_id: string;
                 };
@@ -7281,6 +9922,116 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "session": {
+                     *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "state": "on_call",
+                     *         "state_since": "2026-12-06T18:47:01.549Z",
+                     *         "idle_since": "2026-12-06T18:46:36.480Z",
+                     *         "pause_reason": null,
+                     *         "pending_pause_reason": null,
+                     *         "wrap_up_deadline": null,
+                     *         "preview_expires_at": null,
+                     *         "pending_request": null,
+                     *         "engine": "vm:23728:2971d859",
+                     *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *         "logged_out_at": null,
+                     *         "calls_handled": 8,
+                     *         "talk_seconds": 473,
+                     *         "wrap_up_seconds": 66
+                     *       },
+                     *       "campaign": {
+                     *         "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "name": "Mumbai Sales Dept",
+                     *         "dialing_mode": "predictive",
+                     *         "wrap_up_seconds": 30,
+                     *         "preview_timeout_seconds": 30
+                     *       },
+                     *       "call": {
+                     *         "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *         "numeric_id": 131,
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "phone_number": "+919821029470",
+                     *         "caller_id": "+912261234567",
+                     *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *         "status": "in_progress",
+                     *         "outcome": null,
+                     *         "failure_reason": null,
+                     *         "attempt": 1,
+                     *         "counts_as_attempt": null,
+                     *         "dialing_mode": "predictive",
+                     *         "disposition": null,
+                     *         "disposition_note": null,
+                     *         "callback_at": null,
+                     *         "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *         "answered_at": "2026-12-06T18:47:01.550Z",
+                     *         "connected_at": "2026-12-06T18:47:01.629Z",
+                     *         "ended_at": null,
+                     *         "wrap_up_ended_at": null,
+                     *         "ring_seconds": 1.7,
+                     *         "duration": null,
+                     *         "created_at": "2026-12-06T18:46:59.870Z"
+                     *       },
+                     *       "contact": {
+                     *         "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *         "numeric_id": 1,
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "campaign_id": null,
+                     *         "phone_number": "+919820000000",
+                     *         "phone_raw": "9820000000",
+                     *         "phone_country": "IN",
+                     *         "first_name": "Aarav",
+                     *         "last_name": "Sharma",
+                     *         "variables": {
+                     *           "plan": "Silver",
+                     *           "renewal_month": "1"
+                     *         },
+                     *         "ticket_id": null,
+                     *         "note": null,
+                     *         "type": null,
+                     *         "priority": 0,
+                     *         "max_retries": null,
+                     *         "cool_off_seconds": null,
+                     *         "time_zone": "Asia/Kolkata",
+                     *         "time_zones": [
+                     *           "Asia/Kolkata"
+                     *         ],
+                     *         "time_zone_source": "number",
+                     *         "status": "retry",
+                     *         "attempts": 1,
+                     *         "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *         "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *         "last_outcome": "no_answer",
+                     *         "callback_at": null,
+                     *         "removed_at": null,
+                     *         "version": 3,
+                     *         "created_at": "2026-12-06T18:35:26.459Z",
+                     *         "updated_at": "2026-12-06T18:36:10.846Z"
+                     *       },
+                     *       "history": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Desk"];
                 };
             };
@@ -7355,6 +10106,116 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "session": {
+                     *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "state": "on_call",
+                     *         "state_since": "2026-12-06T18:47:01.549Z",
+                     *         "idle_since": "2026-12-06T18:46:36.480Z",
+                     *         "pause_reason": null,
+                     *         "pending_pause_reason": null,
+                     *         "wrap_up_deadline": null,
+                     *         "preview_expires_at": null,
+                     *         "pending_request": null,
+                     *         "engine": "vm:23728:2971d859",
+                     *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *         "logged_out_at": null,
+                     *         "calls_handled": 8,
+                     *         "talk_seconds": 473,
+                     *         "wrap_up_seconds": 66
+                     *       },
+                     *       "campaign": {
+                     *         "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "name": "Mumbai Sales Dept",
+                     *         "dialing_mode": "predictive",
+                     *         "wrap_up_seconds": 30,
+                     *         "preview_timeout_seconds": 30
+                     *       },
+                     *       "call": {
+                     *         "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *         "numeric_id": 131,
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "phone_number": "+919821029470",
+                     *         "caller_id": "+912261234567",
+                     *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *         "status": "in_progress",
+                     *         "outcome": null,
+                     *         "failure_reason": null,
+                     *         "attempt": 1,
+                     *         "counts_as_attempt": null,
+                     *         "dialing_mode": "predictive",
+                     *         "disposition": null,
+                     *         "disposition_note": null,
+                     *         "callback_at": null,
+                     *         "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *         "answered_at": "2026-12-06T18:47:01.550Z",
+                     *         "connected_at": "2026-12-06T18:47:01.629Z",
+                     *         "ended_at": null,
+                     *         "wrap_up_ended_at": null,
+                     *         "ring_seconds": 1.7,
+                     *         "duration": null,
+                     *         "created_at": "2026-12-06T18:46:59.870Z"
+                     *       },
+                     *       "contact": {
+                     *         "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *         "numeric_id": 1,
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "campaign_id": null,
+                     *         "phone_number": "+919820000000",
+                     *         "phone_raw": "9820000000",
+                     *         "phone_country": "IN",
+                     *         "first_name": "Aarav",
+                     *         "last_name": "Sharma",
+                     *         "variables": {
+                     *           "plan": "Silver",
+                     *           "renewal_month": "1"
+                     *         },
+                     *         "ticket_id": null,
+                     *         "note": null,
+                     *         "type": null,
+                     *         "priority": 0,
+                     *         "max_retries": null,
+                     *         "cool_off_seconds": null,
+                     *         "time_zone": "Asia/Kolkata",
+                     *         "time_zones": [
+                     *           "Asia/Kolkata"
+                     *         ],
+                     *         "time_zone_source": "number",
+                     *         "status": "retry",
+                     *         "attempts": 1,
+                     *         "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *         "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *         "last_outcome": "no_answer",
+                     *         "callback_at": null,
+                     *         "removed_at": null,
+                     *         "version": 3,
+                     *         "created_at": "2026-12-06T18:35:26.459Z",
+                     *         "updated_at": "2026-12-06T18:36:10.846Z"
+                     *       },
+                     *       "history": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Desk"];
                 };
             };
@@ -7420,6 +10281,116 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "session": {
+                     *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "state": "on_call",
+                     *         "state_since": "2026-12-06T18:47:01.549Z",
+                     *         "idle_since": "2026-12-06T18:46:36.480Z",
+                     *         "pause_reason": null,
+                     *         "pending_pause_reason": null,
+                     *         "wrap_up_deadline": null,
+                     *         "preview_expires_at": null,
+                     *         "pending_request": null,
+                     *         "engine": "vm:23728:2971d859",
+                     *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *         "logged_out_at": null,
+                     *         "calls_handled": 8,
+                     *         "talk_seconds": 473,
+                     *         "wrap_up_seconds": 66
+                     *       },
+                     *       "campaign": {
+                     *         "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "name": "Mumbai Sales Dept",
+                     *         "dialing_mode": "predictive",
+                     *         "wrap_up_seconds": 30,
+                     *         "preview_timeout_seconds": 30
+                     *       },
+                     *       "call": {
+                     *         "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *         "numeric_id": 131,
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "phone_number": "+919821029470",
+                     *         "caller_id": "+912261234567",
+                     *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *         "status": "in_progress",
+                     *         "outcome": null,
+                     *         "failure_reason": null,
+                     *         "attempt": 1,
+                     *         "counts_as_attempt": null,
+                     *         "dialing_mode": "predictive",
+                     *         "disposition": null,
+                     *         "disposition_note": null,
+                     *         "callback_at": null,
+                     *         "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *         "answered_at": "2026-12-06T18:47:01.550Z",
+                     *         "connected_at": "2026-12-06T18:47:01.629Z",
+                     *         "ended_at": null,
+                     *         "wrap_up_ended_at": null,
+                     *         "ring_seconds": 1.7,
+                     *         "duration": null,
+                     *         "created_at": "2026-12-06T18:46:59.870Z"
+                     *       },
+                     *       "contact": {
+                     *         "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *         "numeric_id": 1,
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "campaign_id": null,
+                     *         "phone_number": "+919820000000",
+                     *         "phone_raw": "9820000000",
+                     *         "phone_country": "IN",
+                     *         "first_name": "Aarav",
+                     *         "last_name": "Sharma",
+                     *         "variables": {
+                     *           "plan": "Silver",
+                     *           "renewal_month": "1"
+                     *         },
+                     *         "ticket_id": null,
+                     *         "note": null,
+                     *         "type": null,
+                     *         "priority": 0,
+                     *         "max_retries": null,
+                     *         "cool_off_seconds": null,
+                     *         "time_zone": "Asia/Kolkata",
+                     *         "time_zones": [
+                     *           "Asia/Kolkata"
+                     *         ],
+                     *         "time_zone_source": "number",
+                     *         "status": "retry",
+                     *         "attempts": 1,
+                     *         "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *         "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *         "last_outcome": "no_answer",
+                     *         "callback_at": null,
+                     *         "removed_at": null,
+                     *         "version": 3,
+                     *         "created_at": "2026-12-06T18:35:26.459Z",
+                     *         "updated_at": "2026-12-06T18:36:10.846Z"
+                     *       },
+                     *       "history": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Desk"];
                 };
             };
@@ -7485,6 +10456,116 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "session": {
+                     *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "state": "on_call",
+                     *         "state_since": "2026-12-06T18:47:01.549Z",
+                     *         "idle_since": "2026-12-06T18:46:36.480Z",
+                     *         "pause_reason": null,
+                     *         "pending_pause_reason": null,
+                     *         "wrap_up_deadline": null,
+                     *         "preview_expires_at": null,
+                     *         "pending_request": null,
+                     *         "engine": "vm:23728:2971d859",
+                     *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *         "logged_out_at": null,
+                     *         "calls_handled": 8,
+                     *         "talk_seconds": 473,
+                     *         "wrap_up_seconds": 66
+                     *       },
+                     *       "campaign": {
+                     *         "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "name": "Mumbai Sales Dept",
+                     *         "dialing_mode": "predictive",
+                     *         "wrap_up_seconds": 30,
+                     *         "preview_timeout_seconds": 30
+                     *       },
+                     *       "call": {
+                     *         "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *         "numeric_id": 131,
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "phone_number": "+919821029470",
+                     *         "caller_id": "+912261234567",
+                     *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *         "status": "in_progress",
+                     *         "outcome": null,
+                     *         "failure_reason": null,
+                     *         "attempt": 1,
+                     *         "counts_as_attempt": null,
+                     *         "dialing_mode": "predictive",
+                     *         "disposition": null,
+                     *         "disposition_note": null,
+                     *         "callback_at": null,
+                     *         "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *         "answered_at": "2026-12-06T18:47:01.550Z",
+                     *         "connected_at": "2026-12-06T18:47:01.629Z",
+                     *         "ended_at": null,
+                     *         "wrap_up_ended_at": null,
+                     *         "ring_seconds": 1.7,
+                     *         "duration": null,
+                     *         "created_at": "2026-12-06T18:46:59.870Z"
+                     *       },
+                     *       "contact": {
+                     *         "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *         "numeric_id": 1,
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "campaign_id": null,
+                     *         "phone_number": "+919820000000",
+                     *         "phone_raw": "9820000000",
+                     *         "phone_country": "IN",
+                     *         "first_name": "Aarav",
+                     *         "last_name": "Sharma",
+                     *         "variables": {
+                     *           "plan": "Silver",
+                     *           "renewal_month": "1"
+                     *         },
+                     *         "ticket_id": null,
+                     *         "note": null,
+                     *         "type": null,
+                     *         "priority": 0,
+                     *         "max_retries": null,
+                     *         "cool_off_seconds": null,
+                     *         "time_zone": "Asia/Kolkata",
+                     *         "time_zones": [
+                     *           "Asia/Kolkata"
+                     *         ],
+                     *         "time_zone_source": "number",
+                     *         "status": "retry",
+                     *         "attempts": 1,
+                     *         "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *         "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *         "last_outcome": "no_answer",
+                     *         "callback_at": null,
+                     *         "removed_at": null,
+                     *         "version": 3,
+                     *         "created_at": "2026-12-06T18:35:26.459Z",
+                     *         "updated_at": "2026-12-06T18:36:10.846Z"
+                     *       },
+                     *       "history": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Desk"];
                 };
             };
@@ -7550,6 +10631,116 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "session": {
+                     *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "state": "on_call",
+                     *         "state_since": "2026-12-06T18:47:01.549Z",
+                     *         "idle_since": "2026-12-06T18:46:36.480Z",
+                     *         "pause_reason": null,
+                     *         "pending_pause_reason": null,
+                     *         "wrap_up_deadline": null,
+                     *         "preview_expires_at": null,
+                     *         "pending_request": null,
+                     *         "engine": "vm:23728:2971d859",
+                     *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *         "logged_out_at": null,
+                     *         "calls_handled": 8,
+                     *         "talk_seconds": 473,
+                     *         "wrap_up_seconds": 66
+                     *       },
+                     *       "campaign": {
+                     *         "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "name": "Mumbai Sales Dept",
+                     *         "dialing_mode": "predictive",
+                     *         "wrap_up_seconds": 30,
+                     *         "preview_timeout_seconds": 30
+                     *       },
+                     *       "call": {
+                     *         "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *         "numeric_id": 131,
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "phone_number": "+919821029470",
+                     *         "caller_id": "+912261234567",
+                     *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *         "status": "in_progress",
+                     *         "outcome": null,
+                     *         "failure_reason": null,
+                     *         "attempt": 1,
+                     *         "counts_as_attempt": null,
+                     *         "dialing_mode": "predictive",
+                     *         "disposition": null,
+                     *         "disposition_note": null,
+                     *         "callback_at": null,
+                     *         "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *         "answered_at": "2026-12-06T18:47:01.550Z",
+                     *         "connected_at": "2026-12-06T18:47:01.629Z",
+                     *         "ended_at": null,
+                     *         "wrap_up_ended_at": null,
+                     *         "ring_seconds": 1.7,
+                     *         "duration": null,
+                     *         "created_at": "2026-12-06T18:46:59.870Z"
+                     *       },
+                     *       "contact": {
+                     *         "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *         "numeric_id": 1,
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "campaign_id": null,
+                     *         "phone_number": "+919820000000",
+                     *         "phone_raw": "9820000000",
+                     *         "phone_country": "IN",
+                     *         "first_name": "Aarav",
+                     *         "last_name": "Sharma",
+                     *         "variables": {
+                     *           "plan": "Silver",
+                     *           "renewal_month": "1"
+                     *         },
+                     *         "ticket_id": null,
+                     *         "note": null,
+                     *         "type": null,
+                     *         "priority": 0,
+                     *         "max_retries": null,
+                     *         "cool_off_seconds": null,
+                     *         "time_zone": "Asia/Kolkata",
+                     *         "time_zones": [
+                     *           "Asia/Kolkata"
+                     *         ],
+                     *         "time_zone_source": "number",
+                     *         "status": "retry",
+                     *         "attempts": 1,
+                     *         "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *         "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *         "last_outcome": "no_answer",
+                     *         "callback_at": null,
+                     *         "removed_at": null,
+                     *         "version": 3,
+                     *         "created_at": "2026-12-06T18:35:26.459Z",
+                     *         "updated_at": "2026-12-06T18:36:10.846Z"
+                     *       },
+                     *       "history": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Desk"];
                 };
             };
@@ -7615,6 +10806,116 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "session": {
+                     *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "state": "on_call",
+                     *         "state_since": "2026-12-06T18:47:01.549Z",
+                     *         "idle_since": "2026-12-06T18:46:36.480Z",
+                     *         "pause_reason": null,
+                     *         "pending_pause_reason": null,
+                     *         "wrap_up_deadline": null,
+                     *         "preview_expires_at": null,
+                     *         "pending_request": null,
+                     *         "engine": "vm:23728:2971d859",
+                     *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *         "logged_out_at": null,
+                     *         "calls_handled": 8,
+                     *         "talk_seconds": 473,
+                     *         "wrap_up_seconds": 66
+                     *       },
+                     *       "campaign": {
+                     *         "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "name": "Mumbai Sales Dept",
+                     *         "dialing_mode": "predictive",
+                     *         "wrap_up_seconds": 30,
+                     *         "preview_timeout_seconds": 30
+                     *       },
+                     *       "call": {
+                     *         "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *         "numeric_id": 131,
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "phone_number": "+919821029470",
+                     *         "caller_id": "+912261234567",
+                     *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *         "status": "in_progress",
+                     *         "outcome": null,
+                     *         "failure_reason": null,
+                     *         "attempt": 1,
+                     *         "counts_as_attempt": null,
+                     *         "dialing_mode": "predictive",
+                     *         "disposition": null,
+                     *         "disposition_note": null,
+                     *         "callback_at": null,
+                     *         "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *         "answered_at": "2026-12-06T18:47:01.550Z",
+                     *         "connected_at": "2026-12-06T18:47:01.629Z",
+                     *         "ended_at": null,
+                     *         "wrap_up_ended_at": null,
+                     *         "ring_seconds": 1.7,
+                     *         "duration": null,
+                     *         "created_at": "2026-12-06T18:46:59.870Z"
+                     *       },
+                     *       "contact": {
+                     *         "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *         "numeric_id": 1,
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "campaign_id": null,
+                     *         "phone_number": "+919820000000",
+                     *         "phone_raw": "9820000000",
+                     *         "phone_country": "IN",
+                     *         "first_name": "Aarav",
+                     *         "last_name": "Sharma",
+                     *         "variables": {
+                     *           "plan": "Silver",
+                     *           "renewal_month": "1"
+                     *         },
+                     *         "ticket_id": null,
+                     *         "note": null,
+                     *         "type": null,
+                     *         "priority": 0,
+                     *         "max_retries": null,
+                     *         "cool_off_seconds": null,
+                     *         "time_zone": "Asia/Kolkata",
+                     *         "time_zones": [
+                     *           "Asia/Kolkata"
+                     *         ],
+                     *         "time_zone_source": "number",
+                     *         "status": "retry",
+                     *         "attempts": 1,
+                     *         "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *         "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *         "last_outcome": "no_answer",
+                     *         "callback_at": null,
+                     *         "removed_at": null,
+                     *         "version": 3,
+                     *         "created_at": "2026-12-06T18:35:26.459Z",
+                     *         "updated_at": "2026-12-06T18:36:10.846Z"
+                     *       },
+                     *       "history": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Desk"];
                 };
             };
@@ -7680,6 +10981,116 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "session": {
+                     *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "state": "on_call",
+                     *         "state_since": "2026-12-06T18:47:01.549Z",
+                     *         "idle_since": "2026-12-06T18:46:36.480Z",
+                     *         "pause_reason": null,
+                     *         "pending_pause_reason": null,
+                     *         "wrap_up_deadline": null,
+                     *         "preview_expires_at": null,
+                     *         "pending_request": null,
+                     *         "engine": "vm:23728:2971d859",
+                     *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *         "logged_out_at": null,
+                     *         "calls_handled": 8,
+                     *         "talk_seconds": 473,
+                     *         "wrap_up_seconds": 66
+                     *       },
+                     *       "campaign": {
+                     *         "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "name": "Mumbai Sales Dept",
+                     *         "dialing_mode": "predictive",
+                     *         "wrap_up_seconds": 30,
+                     *         "preview_timeout_seconds": 30
+                     *       },
+                     *       "call": {
+                     *         "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *         "numeric_id": 131,
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "phone_number": "+919821029470",
+                     *         "caller_id": "+912261234567",
+                     *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *         "status": "in_progress",
+                     *         "outcome": null,
+                     *         "failure_reason": null,
+                     *         "attempt": 1,
+                     *         "counts_as_attempt": null,
+                     *         "dialing_mode": "predictive",
+                     *         "disposition": null,
+                     *         "disposition_note": null,
+                     *         "callback_at": null,
+                     *         "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *         "answered_at": "2026-12-06T18:47:01.550Z",
+                     *         "connected_at": "2026-12-06T18:47:01.629Z",
+                     *         "ended_at": null,
+                     *         "wrap_up_ended_at": null,
+                     *         "ring_seconds": 1.7,
+                     *         "duration": null,
+                     *         "created_at": "2026-12-06T18:46:59.870Z"
+                     *       },
+                     *       "contact": {
+                     *         "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *         "numeric_id": 1,
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "campaign_id": null,
+                     *         "phone_number": "+919820000000",
+                     *         "phone_raw": "9820000000",
+                     *         "phone_country": "IN",
+                     *         "first_name": "Aarav",
+                     *         "last_name": "Sharma",
+                     *         "variables": {
+                     *           "plan": "Silver",
+                     *           "renewal_month": "1"
+                     *         },
+                     *         "ticket_id": null,
+                     *         "note": null,
+                     *         "type": null,
+                     *         "priority": 0,
+                     *         "max_retries": null,
+                     *         "cool_off_seconds": null,
+                     *         "time_zone": "Asia/Kolkata",
+                     *         "time_zones": [
+                     *           "Asia/Kolkata"
+                     *         ],
+                     *         "time_zone_source": "number",
+                     *         "status": "retry",
+                     *         "attempts": 1,
+                     *         "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *         "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *         "last_outcome": "no_answer",
+                     *         "callback_at": null,
+                     *         "removed_at": null,
+                     *         "version": 3,
+                     *         "created_at": "2026-12-06T18:35:26.459Z",
+                     *         "updated_at": "2026-12-06T18:36:10.846Z"
+                     *       },
+                     *       "history": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Desk"];
                 };
             };
@@ -7745,6 +11156,116 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "session": {
+                     *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "state": "on_call",
+                     *         "state_since": "2026-12-06T18:47:01.549Z",
+                     *         "idle_since": "2026-12-06T18:46:36.480Z",
+                     *         "pause_reason": null,
+                     *         "pending_pause_reason": null,
+                     *         "wrap_up_deadline": null,
+                     *         "preview_expires_at": null,
+                     *         "pending_request": null,
+                     *         "engine": "vm:23728:2971d859",
+                     *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *         "logged_out_at": null,
+                     *         "calls_handled": 8,
+                     *         "talk_seconds": 473,
+                     *         "wrap_up_seconds": 66
+                     *       },
+                     *       "campaign": {
+                     *         "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "name": "Mumbai Sales Dept",
+                     *         "dialing_mode": "predictive",
+                     *         "wrap_up_seconds": 30,
+                     *         "preview_timeout_seconds": 30
+                     *       },
+                     *       "call": {
+                     *         "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *         "numeric_id": 131,
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "phone_number": "+919821029470",
+                     *         "caller_id": "+912261234567",
+                     *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *         "status": "in_progress",
+                     *         "outcome": null,
+                     *         "failure_reason": null,
+                     *         "attempt": 1,
+                     *         "counts_as_attempt": null,
+                     *         "dialing_mode": "predictive",
+                     *         "disposition": null,
+                     *         "disposition_note": null,
+                     *         "callback_at": null,
+                     *         "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *         "answered_at": "2026-12-06T18:47:01.550Z",
+                     *         "connected_at": "2026-12-06T18:47:01.629Z",
+                     *         "ended_at": null,
+                     *         "wrap_up_ended_at": null,
+                     *         "ring_seconds": 1.7,
+                     *         "duration": null,
+                     *         "created_at": "2026-12-06T18:46:59.870Z"
+                     *       },
+                     *       "contact": {
+                     *         "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *         "numeric_id": 1,
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "campaign_id": null,
+                     *         "phone_number": "+919820000000",
+                     *         "phone_raw": "9820000000",
+                     *         "phone_country": "IN",
+                     *         "first_name": "Aarav",
+                     *         "last_name": "Sharma",
+                     *         "variables": {
+                     *           "plan": "Silver",
+                     *           "renewal_month": "1"
+                     *         },
+                     *         "ticket_id": null,
+                     *         "note": null,
+                     *         "type": null,
+                     *         "priority": 0,
+                     *         "max_retries": null,
+                     *         "cool_off_seconds": null,
+                     *         "time_zone": "Asia/Kolkata",
+                     *         "time_zones": [
+                     *           "Asia/Kolkata"
+                     *         ],
+                     *         "time_zone_source": "number",
+                     *         "status": "retry",
+                     *         "attempts": 1,
+                     *         "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *         "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *         "last_outcome": "no_answer",
+                     *         "callback_at": null,
+                     *         "removed_at": null,
+                     *         "version": 3,
+                     *         "created_at": "2026-12-06T18:35:26.459Z",
+                     *         "updated_at": "2026-12-06T18:36:10.846Z"
+                     *       },
+                     *       "history": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Desk"];
                 };
             };
@@ -7804,6 +11325,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "Lunch"
+                 *     }
+                 */
                 "application/json": {
                     reason: string;
                 };
@@ -7816,6 +11342,116 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "session": {
+                     *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "state": "on_call",
+                     *         "state_since": "2026-12-06T18:47:01.549Z",
+                     *         "idle_since": "2026-12-06T18:46:36.480Z",
+                     *         "pause_reason": null,
+                     *         "pending_pause_reason": null,
+                     *         "wrap_up_deadline": null,
+                     *         "preview_expires_at": null,
+                     *         "pending_request": null,
+                     *         "engine": "vm:23728:2971d859",
+                     *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *         "logged_out_at": null,
+                     *         "calls_handled": 8,
+                     *         "talk_seconds": 473,
+                     *         "wrap_up_seconds": 66
+                     *       },
+                     *       "campaign": {
+                     *         "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "name": "Mumbai Sales Dept",
+                     *         "dialing_mode": "predictive",
+                     *         "wrap_up_seconds": 30,
+                     *         "preview_timeout_seconds": 30
+                     *       },
+                     *       "call": {
+                     *         "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *         "numeric_id": 131,
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "phone_number": "+919821029470",
+                     *         "caller_id": "+912261234567",
+                     *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *         "status": "in_progress",
+                     *         "outcome": null,
+                     *         "failure_reason": null,
+                     *         "attempt": 1,
+                     *         "counts_as_attempt": null,
+                     *         "dialing_mode": "predictive",
+                     *         "disposition": null,
+                     *         "disposition_note": null,
+                     *         "callback_at": null,
+                     *         "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *         "answered_at": "2026-12-06T18:47:01.550Z",
+                     *         "connected_at": "2026-12-06T18:47:01.629Z",
+                     *         "ended_at": null,
+                     *         "wrap_up_ended_at": null,
+                     *         "ring_seconds": 1.7,
+                     *         "duration": null,
+                     *         "created_at": "2026-12-06T18:46:59.870Z"
+                     *       },
+                     *       "contact": {
+                     *         "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *         "numeric_id": 1,
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "campaign_id": null,
+                     *         "phone_number": "+919820000000",
+                     *         "phone_raw": "9820000000",
+                     *         "phone_country": "IN",
+                     *         "first_name": "Aarav",
+                     *         "last_name": "Sharma",
+                     *         "variables": {
+                     *           "plan": "Silver",
+                     *           "renewal_month": "1"
+                     *         },
+                     *         "ticket_id": null,
+                     *         "note": null,
+                     *         "type": null,
+                     *         "priority": 0,
+                     *         "max_retries": null,
+                     *         "cool_off_seconds": null,
+                     *         "time_zone": "Asia/Kolkata",
+                     *         "time_zones": [
+                     *           "Asia/Kolkata"
+                     *         ],
+                     *         "time_zone_source": "number",
+                     *         "status": "retry",
+                     *         "attempts": 1,
+                     *         "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *         "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *         "last_outcome": "no_answer",
+                     *         "callback_at": null,
+                     *         "removed_at": null,
+                     *         "version": 3,
+                     *         "created_at": "2026-12-06T18:35:26.459Z",
+                     *         "updated_at": "2026-12-06T18:36:10.846Z"
+                     *       },
+                     *       "history": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Desk"];
                 };
             };
@@ -7886,13 +11522,19 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "disposition": "success"
+                 *       "disposition": "callback",
+                 *       "note": "Call back after payday",
+                 *       "callback_at": "2026-12-08T12:30:00.000Z",
+                 *       "callback_mine": true
                  *     }
                  */
                 "application/json": {
                     disposition: "success" | "callback" | "not_interested" | "wrong_number" | "do_not_call" | "voicemail";
                     note?: string;
-                    /** Format: date-time */
+                    /**
+                     * Format: date-time
+                     * @example 2026-12-06T18:47:50.689Z
+                     */
                     callback_at?: string;
                     /** @description A callback only you take (default: any agent of the list) */
                     callback_mine?: boolean;
@@ -7906,6 +11548,116 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "session": {
+                     *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "state": "on_call",
+                     *         "state_since": "2026-12-06T18:47:01.549Z",
+                     *         "idle_since": "2026-12-06T18:46:36.480Z",
+                     *         "pause_reason": null,
+                     *         "pending_pause_reason": null,
+                     *         "wrap_up_deadline": null,
+                     *         "preview_expires_at": null,
+                     *         "pending_request": null,
+                     *         "engine": "vm:23728:2971d859",
+                     *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *         "logged_out_at": null,
+                     *         "calls_handled": 8,
+                     *         "talk_seconds": 473,
+                     *         "wrap_up_seconds": 66
+                     *       },
+                     *       "campaign": {
+                     *         "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "name": "Mumbai Sales Dept",
+                     *         "dialing_mode": "predictive",
+                     *         "wrap_up_seconds": 30,
+                     *         "preview_timeout_seconds": 30
+                     *       },
+                     *       "call": {
+                     *         "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *         "numeric_id": 131,
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "phone_number": "+919821029470",
+                     *         "caller_id": "+912261234567",
+                     *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *         "status": "in_progress",
+                     *         "outcome": null,
+                     *         "failure_reason": null,
+                     *         "attempt": 1,
+                     *         "counts_as_attempt": null,
+                     *         "dialing_mode": "predictive",
+                     *         "disposition": null,
+                     *         "disposition_note": null,
+                     *         "callback_at": null,
+                     *         "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *         "answered_at": "2026-12-06T18:47:01.550Z",
+                     *         "connected_at": "2026-12-06T18:47:01.629Z",
+                     *         "ended_at": null,
+                     *         "wrap_up_ended_at": null,
+                     *         "ring_seconds": 1.7,
+                     *         "duration": null,
+                     *         "created_at": "2026-12-06T18:46:59.870Z"
+                     *       },
+                     *       "contact": {
+                     *         "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *         "numeric_id": 1,
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "campaign_id": null,
+                     *         "phone_number": "+919820000000",
+                     *         "phone_raw": "9820000000",
+                     *         "phone_country": "IN",
+                     *         "first_name": "Aarav",
+                     *         "last_name": "Sharma",
+                     *         "variables": {
+                     *           "plan": "Silver",
+                     *           "renewal_month": "1"
+                     *         },
+                     *         "ticket_id": null,
+                     *         "note": null,
+                     *         "type": null,
+                     *         "priority": 0,
+                     *         "max_retries": null,
+                     *         "cool_off_seconds": null,
+                     *         "time_zone": "Asia/Kolkata",
+                     *         "time_zones": [
+                     *           "Asia/Kolkata"
+                     *         ],
+                     *         "time_zone_source": "number",
+                     *         "status": "retry",
+                     *         "attempts": 1,
+                     *         "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *         "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *         "last_outcome": "no_answer",
+                     *         "callback_at": null,
+                     *         "removed_at": null,
+                     *         "version": 3,
+                     *         "created_at": "2026-12-06T18:35:26.459Z",
+                     *         "updated_at": "2026-12-06T18:36:10.846Z"
+                     *       },
+                     *       "history": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Desk"];
                 };
             };
@@ -7982,6 +11734,63 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "user_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *           "username": "bot1",
+                     *           "full_name": "Simulated bot1",
+                     *           "extension": "1100",
+                     *           "session": {
+                     *             "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *             "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *             "state": "on_call",
+                     *             "state_since": "2026-12-06T18:47:01.549Z",
+                     *             "idle_since": "2026-12-06T18:46:36.480Z",
+                     *             "pause_reason": null,
+                     *             "pending_pause_reason": null,
+                     *             "wrap_up_deadline": null,
+                     *             "preview_expires_at": null,
+                     *             "pending_request": null,
+                     *             "engine": "vm:23728:2971d859",
+                     *             "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *             "logged_out_at": null,
+                     *             "calls_handled": 8,
+                     *             "talk_seconds": 473,
+                     *             "wrap_up_seconds": 66
+                     *           },
+                     *           "call": {
+                     *             "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *             "numeric_id": 131,
+                     *             "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *             "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *             "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *             "phone_number": "+919821029470",
+                     *             "caller_id": "+912261234567",
+                     *             "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *             "status": "in_progress",
+                     *             "outcome": null,
+                     *             "failure_reason": null,
+                     *             "attempt": 1,
+                     *             "counts_as_attempt": null,
+                     *             "dialing_mode": "predictive",
+                     *             "disposition": null,
+                     *             "disposition_note": null,
+                     *             "callback_at": null,
+                     *             "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *             "answered_at": "2026-12-06T18:47:01.550Z",
+                     *             "connected_at": "2026-12-06T18:47:01.629Z",
+                     *             "ended_at": null,
+                     *             "wrap_up_ended_at": null,
+                     *             "ring_seconds": 1.7,
+                     *             "duration": null,
+                     *             "created_at": "2026-12-06T18:46:59.870Z"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["AgentBoardEntry"][];
                     };
@@ -8044,6 +11853,67 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "event": "agents",
+                     *       "data": {
+                     *         "at": "2026-12-06T18:47:50.689Z",
+                     *         "data": [
+                     *           {
+                     *             "user_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *             "username": "bot1",
+                     *             "full_name": "Simulated bot1",
+                     *             "extension": "1100",
+                     *             "session": {
+                     *               "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *               "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *               "state": "on_call",
+                     *               "state_since": "2026-12-06T18:47:01.549Z",
+                     *               "idle_since": "2026-12-06T18:46:36.480Z",
+                     *               "pause_reason": null,
+                     *               "pending_pause_reason": null,
+                     *               "wrap_up_deadline": null,
+                     *               "preview_expires_at": null,
+                     *               "pending_request": null,
+                     *               "engine": "vm:23728:2971d859",
+                     *               "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *               "logged_out_at": null,
+                     *               "calls_handled": 8,
+                     *               "talk_seconds": 473,
+                     *               "wrap_up_seconds": 66
+                     *             },
+                     *             "call": {
+                     *               "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *               "numeric_id": 131,
+                     *               "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *               "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *               "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *               "phone_number": "+919821029470",
+                     *               "caller_id": "+912261234567",
+                     *               "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *               "status": "in_progress",
+                     *               "outcome": null,
+                     *               "failure_reason": null,
+                     *               "attempt": 1,
+                     *               "counts_as_attempt": null,
+                     *               "dialing_mode": "predictive",
+                     *               "disposition": null,
+                     *               "disposition_note": null,
+                     *               "callback_at": null,
+                     *               "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *               "answered_at": "2026-12-06T18:47:01.550Z",
+                     *               "connected_at": "2026-12-06T18:47:01.629Z",
+                     *               "ended_at": null,
+                     *               "wrap_up_ended_at": null,
+                     *               "ring_seconds": 1.7,
+                     *               "duration": null,
+                     *               "created_at": "2026-12-06T18:46:59.870Z"
+                     *             }
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "text/event-stream": components["schemas"]["AgentsEvent"];
                 };
             };
@@ -8103,6 +11973,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "state": "on_call",
+                     *       "state_since": "2026-12-06T18:47:01.549Z",
+                     *       "idle_since": "2026-12-06T18:46:36.480Z",
+                     *       "pause_reason": null,
+                     *       "pending_pause_reason": null,
+                     *       "wrap_up_deadline": null,
+                     *       "preview_expires_at": null,
+                     *       "pending_request": null,
+                     *       "engine": "vm:23728:2971d859",
+                     *       "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *       "logged_out_at": null,
+                     *       "calls_handled": 8,
+                     *       "talk_seconds": 473,
+                     *       "wrap_up_seconds": 66
+                     *     }
+                     */
                     "application/json": components["schemas"]["AgentSession"];
                 };
             };
@@ -8186,6 +12076,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "log_13574bda5a2a4f319c829ff01248a647",
+                     *           "numeric_id": 132,
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "lead_id": "lead_341e16678e1247319b3cd29e19911cd3",
+                     *           "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *           "phone_number": "+919821037389",
+                     *           "caller_id": "+912261234567",
+                     *           "agent_id": "usr_3dc6b8b4a307499ea87c6b0d2bb4aa30",
+                     *           "status": "completed",
+                     *           "outcome": "answered_person",
+                     *           "failure_reason": null,
+                     *           "attempt": 1,
+                     *           "counts_as_attempt": true,
+                     *           "dialing_mode": "predictive",
+                     *           "disposition": "success",
+                     *           "disposition_note": "Wants the Gold plan; call back after payday",
+                     *           "callback_at": null,
+                     *           "dialed_at": "2026-12-06T18:47:06.367Z",
+                     *           "answered_at": "2026-12-06T18:47:07.384Z",
+                     *           "connected_at": "2026-12-06T18:47:07.439Z",
+                     *           "ended_at": "2026-12-06T18:48:52.102Z",
+                     *           "wrap_up_ended_at": "2026-12-06T18:49:10.377Z",
+                     *           "ring_seconds": 1,
+                     *           "duration": 104.7,
+                     *           "created_at": "2026-12-06T18:47:06.367Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "limit": 20,
+                     *         "total": 400,
+                     *         "totalPages": 20
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["CallLog"][];
                         meta: components["schemas"]["PageMeta"];
@@ -8272,6 +12201,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "log_13574bda5a2a4f319c829ff01248a647",
+                     *           "numeric_id": 132,
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "lead_id": "lead_341e16678e1247319b3cd29e19911cd3",
+                     *           "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *           "phone_number": "+919821037389",
+                     *           "caller_id": "+912261234567",
+                     *           "agent_id": "usr_3dc6b8b4a307499ea87c6b0d2bb4aa30",
+                     *           "status": "completed",
+                     *           "outcome": "answered_person",
+                     *           "failure_reason": null,
+                     *           "attempt": 1,
+                     *           "counts_as_attempt": true,
+                     *           "dialing_mode": "predictive",
+                     *           "disposition": "success",
+                     *           "disposition_note": "Wants the Gold plan; call back after payday",
+                     *           "callback_at": null,
+                     *           "dialed_at": "2026-12-06T18:47:06.367Z",
+                     *           "answered_at": "2026-12-06T18:47:07.384Z",
+                     *           "connected_at": "2026-12-06T18:47:07.439Z",
+                     *           "ended_at": "2026-12-06T18:48:52.102Z",
+                     *           "wrap_up_ended_at": "2026-12-06T18:49:10.377Z",
+                     *           "ring_seconds": 1,
+                     *           "duration": 104.7,
+                     *           "created_at": "2026-12-06T18:47:06.367Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "limit": 20,
+                     *         "total": 400,
+                     *         "totalPages": 20
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["CallLog"][];
                         meta: components["schemas"]["PageMeta"];
@@ -8343,6 +12311,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "log_13574bda5a2a4f319c829ff01248a647",
+                     *       "numeric_id": 132,
+                     *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "lead_id": "lead_341e16678e1247319b3cd29e19911cd3",
+                     *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *       "phone_number": "+919821037389",
+                     *       "caller_id": "+912261234567",
+                     *       "agent_id": "usr_3dc6b8b4a307499ea87c6b0d2bb4aa30",
+                     *       "status": "completed",
+                     *       "outcome": "answered_person",
+                     *       "failure_reason": null,
+                     *       "attempt": 1,
+                     *       "counts_as_attempt": true,
+                     *       "dialing_mode": "predictive",
+                     *       "disposition": "success",
+                     *       "disposition_note": "Wants the Gold plan; call back after payday",
+                     *       "callback_at": null,
+                     *       "dialed_at": "2026-12-06T18:47:06.367Z",
+                     *       "answered_at": "2026-12-06T18:47:07.384Z",
+                     *       "connected_at": "2026-12-06T18:47:07.439Z",
+                     *       "ended_at": "2026-12-06T18:48:52.102Z",
+                     *       "wrap_up_ended_at": "2026-12-06T18:49:10.377Z",
+                     *       "ring_seconds": 1,
+                     *       "duration": 104.7,
+                     *       "created_at": "2026-12-06T18:47:06.367Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CallLog"];
                 };
             };
@@ -8398,13 +12395,17 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "disposition": "success"
+                 *       "disposition": "success",
+                 *       "note": "Wants the Gold plan"
                  *     }
                  */
                 "application/json": {
                     disposition: "success" | "callback" | "not_interested" | "wrong_number" | "do_not_call" | "voicemail";
                     note?: string;
-                    /** Format: date-time */
+                    /**
+                     * Format: date-time
+                     * @example 2026-12-06T18:47:50.689Z
+                     */
                     callback_at?: string;
                 };
             };
@@ -8416,6 +12417,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "log_13574bda5a2a4f319c829ff01248a647",
+                     *       "numeric_id": 132,
+                     *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "lead_id": "lead_341e16678e1247319b3cd29e19911cd3",
+                     *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *       "phone_number": "+919821037389",
+                     *       "caller_id": "+912261234567",
+                     *       "agent_id": "usr_3dc6b8b4a307499ea87c6b0d2bb4aa30",
+                     *       "status": "completed",
+                     *       "outcome": "answered_person",
+                     *       "failure_reason": null,
+                     *       "attempt": 1,
+                     *       "counts_as_attempt": true,
+                     *       "dialing_mode": "predictive",
+                     *       "disposition": "success",
+                     *       "disposition_note": "Wants the Gold plan; call back after payday",
+                     *       "callback_at": null,
+                     *       "dialed_at": "2026-12-06T18:47:06.367Z",
+                     *       "answered_at": "2026-12-06T18:47:07.384Z",
+                     *       "connected_at": "2026-12-06T18:47:07.439Z",
+                     *       "ended_at": "2026-12-06T18:48:52.102Z",
+                     *       "wrap_up_ended_at": "2026-12-06T18:49:10.377Z",
+                     *       "ring_seconds": 1,
+                     *       "duration": 104.7,
+                     *       "created_at": "2026-12-06T18:47:06.367Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CallLog"];
                 };
             };
@@ -8497,6 +12527,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ],
+                     *       "next_after": null
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["LeadEvent"][];
                         next_after: number | null;
@@ -8559,6 +12612,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "at": "2026-12-06T18:47:50.689Z",
+                     *       "contacts": 400,
+                     *       "waiting": 363,
+                     *       "in_progress": 6,
+                     *       "finished": 31,
+                     *       "dialable_now": 268,
+                     *       "reasons": [
+                     *         {
+                     *           "code": "retry_not_due",
+                     *           "message": "its next attempt is scheduled later",
+                     *           "contacts": 89
+                     *         },
+                     *         {
+                     *           "code": "callback_not_due",
+                     *           "message": "a callback is scheduled later",
+                     *           "contacts": 6
+                     *         }
+                     *       ],
+                     *       "lists": [
+                     *         {
+                     *           "lead_list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *           "name": "Mumbai leads",
+                     *           "priority": 1,
+                     *           "contacts": 400,
+                     *           "waiting": 363,
+                     *           "in_progress": 6,
+                     *           "dialable_now": 268,
+                     *           "reasons": [
+                     *             {
+                     *               "code": "retry_not_due",
+                     *               "message": "its next attempt is scheduled later",
+                     *               "contacts": 89
+                     *             },
+                     *             {
+                     *               "code": "callback_not_due",
+                     *               "message": "a callback is scheduled later",
+                     *               "contacts": 6
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["CampaignEligibility"];
                 };
             };
@@ -8618,6 +12717,64 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "status": "running",
+                     *       "dialing_mode": "predictive",
+                     *       "abandon_rate_cap": 0.03,
+                     *       "at": "2026-12-06T18:47:50.755Z",
+                     *       "agents": {
+                     *         "available": 0,
+                     *         "reserved": 0,
+                     *         "on_call": 6,
+                     *         "wrap_up": 0,
+                     *         "paused": 0
+                     *       },
+                     *       "calls": {
+                     *         "ringing": 0,
+                     *         "waiting_for_agent": 0,
+                     *         "connected": 6,
+                     *         "in_flight": 6
+                     *       },
+                     *       "dial_level": 0,
+                     *       "today": {
+                     *         "dials": 132,
+                     *         "person_answers": 45,
+                     *         "machine_answers": 2,
+                     *         "connected": 45,
+                     *         "abandoned": 0,
+                     *         "no_answer": 75,
+                     *         "busy": 7,
+                     *         "invalid_number": 3,
+                     *         "failed": 0,
+                     *         "talk_ms": 2605047,
+                     *         "abandon_rate": 0,
+                     *         "day_start": "2026-12-06T18:30:00.000Z"
+                     *       },
+                     *       "rolling_30_days": {
+                     *         "person_answers": 45,
+                     *         "abandoned": 0,
+                     *         "abandon_rate": 0
+                     *       },
+                     *       "series": [
+                     *         {
+                     *           "at": "2026-12-06T18:30:00.000Z",
+                     *           "dials": 110,
+                     *           "person_answers": 37,
+                     *           "connected": 37,
+                     *           "abandoned": 0
+                     *         },
+                     *         {
+                     *           "at": "2026-12-06T18:45:00.000Z",
+                     *           "dials": 22,
+                     *           "person_answers": 8,
+                     *           "connected": 8,
+                     *           "abandoned": 0
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["LiveStats"];
                 };
             };
@@ -8680,6 +12837,67 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "event": "stats",
+                     *       "data": {
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "status": "running",
+                     *         "dialing_mode": "predictive",
+                     *         "abandon_rate_cap": 0.03,
+                     *         "at": "2026-12-06T18:47:50.755Z",
+                     *         "agents": {
+                     *           "available": 0,
+                     *           "reserved": 0,
+                     *           "on_call": 6,
+                     *           "wrap_up": 0,
+                     *           "paused": 0
+                     *         },
+                     *         "calls": {
+                     *           "ringing": 0,
+                     *           "waiting_for_agent": 0,
+                     *           "connected": 6,
+                     *           "in_flight": 6
+                     *         },
+                     *         "dial_level": 0,
+                     *         "today": {
+                     *           "dials": 132,
+                     *           "person_answers": 45,
+                     *           "machine_answers": 2,
+                     *           "connected": 45,
+                     *           "abandoned": 0,
+                     *           "no_answer": 75,
+                     *           "busy": 7,
+                     *           "invalid_number": 3,
+                     *           "failed": 0,
+                     *           "talk_ms": 2605047,
+                     *           "abandon_rate": 0,
+                     *           "day_start": "2026-12-06T18:30:00.000Z"
+                     *         },
+                     *         "rolling_30_days": {
+                     *           "person_answers": 45,
+                     *           "abandoned": 0,
+                     *           "abandon_rate": 0
+                     *         },
+                     *         "series": [
+                     *           {
+                     *             "at": "2026-12-06T18:30:00.000Z",
+                     *             "dials": 110,
+                     *             "person_answers": 37,
+                     *             "connected": 37,
+                     *             "abandoned": 0
+                     *           },
+                     *           {
+                     *             "at": "2026-12-06T18:45:00.000Z",
+                     *             "dials": 22,
+                     *             "person_answers": 8,
+                     *             "connected": 8,
+                     *             "abandoned": 0
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "text/event-stream": components["schemas"]["StatsEvent"] | components["schemas"]["EligibilityEvent"];
                 };
             };
@@ -8736,6 +12954,75 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "file_name": "mumbai-leads.csv",
+                     *       "format": "csv",
+                     *       "header": [
+                     *         "Phone",
+                     *         "First name",
+                     *         "Plan"
+                     *       ],
+                     *       "columns": [
+                     *         {
+                     *           "position": 1,
+                     *           "name": "Phone",
+                     *           "target": "phone"
+                     *         },
+                     *         {
+                     *           "position": 2,
+                     *           "name": "First name",
+                     *           "target": "first_name"
+                     *         },
+                     *         {
+                     *           "position": 3,
+                     *           "name": "Plan",
+                     *           "target": "var:plan"
+                     *         }
+                     *       ],
+                     *       "rows": [
+                     *         {
+                     *           "line": 2,
+                     *           "cells": [
+                     *             "9820000000",
+                     *             "Aarav",
+                     *             "Silver"
+                     *           ],
+                     *           "result": {
+                     *             "status": "ok",
+                     *             "phone_number": "+919820000000",
+                     *             "time_zone": "Asia/Kolkata",
+                     *             "time_zones": [
+                     *               "Asia/Kolkata"
+                     *             ],
+                     *             "time_zone_source": "number",
+                     *             "reason": null,
+                     *             "message": null
+                     *           }
+                     *         },
+                     *         {
+                     *           "line": 3,
+                     *           "cells": [
+                     *             "12",
+                     *             "Diya",
+                     *             "Gold"
+                     *           ],
+                     *           "result": {
+                     *             "status": "rejected",
+                     *             "phone_number": null,
+                     *             "time_zone": null,
+                     *             "time_zones": null,
+                     *             "time_zone_source": null,
+                     *             "reason": "invalid_phone",
+                     *             "message": "not a valid phone number"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "problems": [],
+                     *       "estimated_rows": 400,
+                     *       "exact_row_count": true
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImportPreview"];
                 };
             };

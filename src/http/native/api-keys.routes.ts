@@ -9,7 +9,7 @@ import {
 } from '../../services/api-keys/manage-api-keys.js';
 import { authErrors, pageMeta, pageOf, uidParam } from './common.js';
 import { IdParams, Paged, PageQuery } from '../schemas/common.js';
-import { ApiKeyResponse, CreateApiKeyBody } from '../schemas/api-keys.js';
+import { ApiKeyResponse, CreateApiKeyBody, CreatedApiKey } from '../schemas/api-keys.js';
 import { presentApiKey } from './presenters/api-keys.js';
 
 export const apiKeyRoutes =
@@ -28,10 +28,7 @@ export const apiKeyRoutes =
           summary: 'Create an API key; the key itself is in this answer only',
           body: CreateApiKeyBody,
           response: {
-            201: Type.Intersect([
-              ApiKeyResponse,
-              Type.Object({ key: Type.String({ description: 'Send as Bearer' }) }),
-            ]),
+            201: CreatedApiKey,
             ...authErrors(400),
           },
         },

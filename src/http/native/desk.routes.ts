@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import { conflict } from '../../domain/errors.js';
 import { toPublicId } from '../../domain/public-ids.js';
 import { agentLogin } from '../../services/agents/agent-login.js';
@@ -11,7 +10,13 @@ import type { RequestContext, ServiceDeps } from '../../services/context.js';
 import { authErrors, uidParam } from './common.js';
 import { presentContact } from './presenters/contacts.js';
 import { presentCallLog, presentLeadEvent, presentSession } from './presenters/engine.js';
-import { DeskResponse, DeskLoginBody, PauseBody, DeskDispositionBody } from '../schemas/desk.js';
+import {
+  DeskResponse,
+  DeskLoginBody,
+  PauseBody,
+  DeskDispositionBody,
+  DeskCampaignsAnswer,
+} from '../schemas/desk.js';
 
 /** The agent desk: the logged-in user works a campaign — log in, pause, preview, hang up, dispose, wrap up. */
 export const deskRoutes =
@@ -62,16 +67,7 @@ export const deskRoutes =
           security,
           summary: 'The campaigns you may log in to: assigned to you, and not stopped or completed',
           response: {
-            200: Type.Object({
-              data: Type.Array(
-                Type.Object({
-                  id: Type.String(),
-                  name: Type.String(),
-                  dialing_mode: Type.String(),
-                  status: Type.String(),
-                }),
-              ),
-            }),
+            200: DeskCampaignsAnswer,
             ...authErrors(),
           },
         },

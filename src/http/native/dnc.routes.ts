@@ -4,7 +4,7 @@ import type { ServiceDeps } from '../../services/context.js';
 import { addDncNumbers, checkDnc, listDnc, removeDncEntry } from '../../services/dnc/manage-dnc.js';
 import { authErrors, pageMeta, pageOf, uidParam } from './common.js';
 import { IdParams, Paged, PageQuery } from '../schemas/common.js';
-import { DncResponse, ItemResult, AddDncBody, BulkDncBody } from '../schemas/dnc.js';
+import { DncResponse, ItemResult, AddDncBody, BulkDncBody, DncCheckAnswer } from '../schemas/dnc.js';
 import { presentDnc } from './presenters/dnc.js';
 
 export const dncRoutes =
@@ -104,11 +104,7 @@ export const dncRoutes =
             campaign_id: Type.Optional(Type.String()),
           }),
           response: {
-            200: Type.Object({
-              phone_number: Type.String(),
-              blocked: Type.Boolean(),
-              entries: Type.Array(DncResponse),
-            }),
+            200: DncCheckAnswer,
             ...authErrors(400, 404),
           },
         },

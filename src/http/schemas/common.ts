@@ -26,7 +26,7 @@ export const PageMeta = Type.Object(
     total: Type.Integer(),
     totalPages: Type.Integer(),
   },
-  named('PageMeta'),
+  { ...named('PageMeta'), examples: [{ page: 1, limit: 20, total: 400, totalPages: 20 }] },
 );
 
 export function Paged<T extends TSchema>(item: T) {
@@ -37,7 +37,7 @@ export const IdParams = Type.Object({
   id: Type.String({ description: 'Public id (prefix_ and 32 hex digits)' }),
 });
 
-export const Timestamp = Type.String({ format: 'date-time' });
+export const Timestamp = Type.String({ format: 'date-time', examples: ['2026-12-06T18:47:50.689Z'] });
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const VersionField = Int4({
@@ -45,3 +45,8 @@ export const VersionField = Int4({
   description:
     'Optimistic concurrency: when given, the change is refused with 409 if the record has moved on',
 });
+
+/** A CSV answer (a download), documented as `text/csv` with an example of its first lines. */
+export function CsvAnswer(description: string, example: string) {
+  return { description, content: { 'text/csv': { schema: { type: 'string' }, example } } };
+}

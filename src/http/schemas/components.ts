@@ -25,11 +25,18 @@ function hoist(node: Json, schemas: Record<string, Json>): Json {
   }
   const name = (node as Record<string, Json>)[MARK];
   if (typeof name !== 'string') return out;
-  const known = schemas[name];
-  if (known !== undefined && JSON.stringify(known) !== JSON.stringify(out)) {
-    throw new Error(`Two different schemas are named ${name} in the OpenAPI document`);
+  const known = schemas[name] as Record<string, Json> | undefined;
+  // @fastify/swagger moves the examples of a route's top-level schema onto the media type, so
+  // the same component can arrive with and without its examples: they are the same schema.
+  const { examples, ...shape } = out;
+  if (known !== undefined) {
+    const { examples: knownExamples, ...knownShape } = known;
+    if (JSON.stringify(knownShape) !== JSON.stringify(shape)) {
+      throw new Error(`Two different schemas are named ${name} in the OpenAPI document`);
+    }
+    if (knownExamples !== undefined) return { $ref: `#/components/schemas/${name}` };
   }
-  schemas[name] = out;
+  schemas[name] = examples === undefined ? shape : out;
   return { $ref: `#/components/schemas/${name}` };
 }
 

@@ -24,7 +24,25 @@ export const UserResponse = Type.Object(
     created_at: Timestamp,
     updated_at: Timestamp,
   },
-  named('User'),
+  {
+    ...named('User'),
+    examples: [
+      {
+        id: 'usr_563c4799718647bda0182157a0338b20',
+        numeric_id: 1,
+        username: 'admin',
+        full_name: 'Demo Admin',
+        email: 'admin@example.com',
+        role: 'admin',
+        extension: null,
+        status: 'active',
+        last_login_at: '2026-12-06T18:47:47.904Z',
+        version: 1,
+        created_at: '2026-12-06T18:34:44.055Z',
+        updated_at: '2026-12-06T18:34:44.055Z',
+      },
+    ],
+  },
 );
 
 export const Username = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' });
@@ -39,7 +57,19 @@ export const CreateUserBody = Type.Object(
     email: Type.Optional(Nullable(Type.String({ format: 'email' }))),
     extension: Type.Optional(Extension),
   },
-  { additionalProperties: false },
+  {
+    examples: [
+      {
+        username: 'agent4',
+        password: 'a-long-secret',
+        role: 'agent',
+        full_name: 'Divya Agent',
+        email: 'divya@example.com',
+        extension: '1004',
+      },
+    ],
+    additionalProperties: false,
+  },
 );
 
 export const UpdateUserBody = Type.Object(
@@ -53,5 +83,5 @@ export const UpdateUserBody = Type.Object(
     status: Type.Optional(StatusSchema),
     version: Type.Optional(VersionField),
   },
-  { additionalProperties: false },
+  { examples: [{ role: 'supervisor', version: 1 }], additionalProperties: false },
 );
