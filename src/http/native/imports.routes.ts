@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import fs from 'node:fs';
 import type { DedupPolicy, DedupScope } from '../../db/schema.js';
 import { invalid } from '../../domain/errors.js';

@@ -3,6 +3,8 @@ import { Nullable, Timestamp } from '../../schemas/common.js';
 import { named } from '../../schemas/components.js';
 import { VariableValue } from '../../schemas/bounds.js';
 
+export const REPORTED_ROWS = 1000;
+
 export const CampaignLead = Type.Object(
   {
     id: Type.String({ examples: ['lead_210ea5d942f41744f1ef37e84a59878d'] }),
@@ -34,3 +36,16 @@ export const AddLeadBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const DialnexaDeleted = Type.Object({ message: Type.String() });
+
+export const DialnexaUploadAnswer = Type.Object({
+  campaign_id: Type.String(),
+  leads_created: Type.Integer(),
+  leads_skipped: Type.Integer({ description: 'Duplicates and refused rows' }),
+  message: Type.String(),
+  rejected_rows: Type.Array(
+    Type.Object({ line: Type.Integer(), value: Type.String(), reason: Type.String() }),
+    { description: `The first ${REPORTED_ROWS} refused rows, in file order` },
+  ),
+});

@@ -15,7 +15,7 @@ import {
 import { exotelLeadRoutes } from './lead-routes.js';
 import { exotelCredential, requireOwnCenter } from './request.js';
 import { Count, RowId } from '../../schemas/bounds.js';
-import { ProcessItem, CampaignItem, BasicAuthBody } from './schemas.js';
+import { CampaignItem, BasicAuthBody, ExotelTokenAnswer, ExotelProcessesAnswer } from './schemas.js';
 
 const TOKEN_TTL_SECONDS = 86400;
 
@@ -51,20 +51,7 @@ export const exotelDialect =
           summary: 'Token generation (Exotel CC)',
           body: BasicAuthBody,
           response: {
-            200: Type.Object({
-              request_id: Type.String(),
-              method: Type.String(),
-              http_code: Type.Integer(),
-              response: Type.Object({
-                code: Type.Integer(),
-                status: Type.String(),
-                data: Type.Object({
-                  access_token: Type.String(),
-                  token_type: Type.String(),
-                  expires_in: Type.Integer(),
-                }),
-              }),
-            }),
+            200: ExotelTokenAnswer,
             ...errors,
           },
         },
@@ -106,18 +93,7 @@ export const exotelDialect =
             processName: Type.Optional(Type.String({ description: 'Prefix of the process name' })),
           }),
           response: {
-            200: Type.Object({
-              http_code: Type.Integer(),
-              method: Type.String(),
-              request_id: Type.String(),
-              response: Type.Array(ProcessItem),
-              metadata: Type.Object({
-                total: Type.String({ description: 'A string, as Exotel documents it' }),
-                count: Type.Integer(),
-                offset: Type.Integer(),
-                limit: Type.Integer(),
-              }),
-            }),
+            200: ExotelProcessesAnswer,
             ...errors,
           },
         },

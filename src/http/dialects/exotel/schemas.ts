@@ -111,3 +111,44 @@ export const LeadUserMappingBody = Type.Object({
   assignedUserIds: Type.Array(Type.String({ minLength: 1 }), { maxItems: 500, default: [] }),
   unassignedUserIds: Type.Array(Type.String({ minLength: 1 }), { maxItems: 500, default: [] }),
 });
+
+export const ExotelTokenAnswer = Type.Object({
+  request_id: Type.String(),
+  method: Type.String(),
+  http_code: Type.Integer(),
+  response: Type.Object({
+    code: Type.Integer(),
+    status: Type.String(),
+    data: Type.Object({
+      access_token: Type.String(),
+      token_type: Type.String(),
+      expires_in: Type.Integer(),
+    }),
+  }),
+});
+
+export const ExotelProcessesAnswer = Type.Object({
+  http_code: Type.Integer(),
+  method: Type.String(),
+  request_id: Type.String(),
+  response: Type.Array(ProcessItem),
+  metadata: Type.Object({
+    total: Type.String({ description: 'A string, as Exotel documents it' }),
+    count: Type.Integer(),
+    offset: Type.Integer(),
+    limit: Type.Integer(),
+  }),
+});
+
+export const ExotelCampaignLeadsAnswer = Type.Object({
+  http_code: Type.Integer(),
+  method: Type.String(),
+  request_id: Type.String(),
+  response: Type.Array(
+    Type.Object({
+      http_code: Type.Integer(),
+      error_data: Type.Null(),
+      data: CampaignLead,
+    }),
+  ),
+});

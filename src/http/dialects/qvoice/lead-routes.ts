@@ -20,7 +20,13 @@ import { getContactById } from '../../../services/contacts/read-contacts.js';
 import { getCampaign } from '../../../services/campaigns/read-campaigns.js';
 import type { ServiceDeps } from '../../../services/context.js';
 import { qvoiceErrors as errors } from './envelope.js';
-import { LeadItem, AddQvoiceLeadBody } from './schemas.js';
+import {
+  AddQvoiceLeadBody,
+  QvoiceLeadsStatusAnswer,
+  QvoiceLeadsAnswer,
+  QvoiceLeadMessage,
+  QvoiceMessage,
+} from './schemas.js';
 
 /** Qvoice ids are 32 hex digits (the record's uuid); anything else names nothing. */
 export function qvoiceUid(id: string, label: string): string {
@@ -47,10 +53,6 @@ export const qvoiceLeadRoutes =
   async (app) => {
     const tags = ['Qvoice'];
     const security = [{ bearer: [] }];
-    const Message = (lead: boolean) =>
-      lead
-        ? Type.Object({ message: Type.String(), data: LeadItem })
-        : Type.Object({ message: Type.String() });
 
     app.get(
       '/api/v2/reports/campaigns/leads/status',
@@ -61,15 +63,7 @@ export const qvoiceLeadRoutes =
           security,
           summary: 'Get campaigns status and leads by status (Qvoice): an object keyed by campaign id',
           response: {
-            200: Type.Record(
-              Type.String({ description: 'campaign id, 32 hex digits' }),
-              Type.Object({
-                name: Type.String(),
-                status: Type.String({ description: 'stopped, running, paused or completed' }),
-                total_leads: Type.Integer(),
-                leads_by_status: Type.Record(Type.String(), Type.Integer()),
-              }),
-            ),
+            200: QvoiceLeadsStatusAnswer,
             ...errors,
           },
         },
@@ -114,10 +108,7 @@ export const qvoiceLeadRoutes =
             next_start_key: Type.Optional(Type.String({ pattern: '^([0-9a-fA-F]{32})?$' })),
           }),
           response: {
-            200: Type.Object({
-              data: Type.Array(LeadItem),
-              next_start_key: Type.String({ description: 'Empty when there are no more leads' }),
-            }),
+            200: QvoiceLeadsAnswer,
             ...errors,
           },
         },
@@ -149,7 +140,7 @@ export const qvoiceLeadRoutes =
           summary: 'Add lead to campaign (Qvoice)',
           params: Type.Object({ campaign_id: Type.String() }),
           body: AddQvoiceLeadBody,
-          response: { 200: Message(true), ...errors },
+          response: { 200: QvoiceLeadMessage, ...errors },
         },
       },
       async (request) => {
@@ -192,7 +183,7 @@ export const qvoiceLeadRoutes =
           security,
           summary: 'Set lead status (Qvoice): new, retry, callback, success, failed or dnc',
           params: Type.Object({ leadID: Type.String(), status: Type.String() }),
-          response: { 200: Message(true), ...errors },
+          response: { 200: QvoiceLeadMessage, ...errors },
         },
       },
       async (request) => {
@@ -213,7 +204,7 @@ export const qvoiceLeadRoutes =
           security,
           summary: 'Delete lead (Qvoice): it is never dialled again; its calls and history stay',
           params: Type.Object({ leadID: Type.String() }),
-          response: { 200: Message(false), ...errors },
+          response: { 200: QvoiceMessage, ...errors },
         },
       },
       async (request) => {

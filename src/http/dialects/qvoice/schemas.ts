@@ -155,3 +155,29 @@ export const AddQvoiceLeadBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const QvoiceLoginAnswer = Type.Object({
+  user: QvoiceUser,
+  access_token: Type.String(),
+  refresh_token: Type.String(),
+});
+
+export const QvoiceLeadsStatusAnswer = Type.Record(
+  Type.String({ description: 'campaign id, 32 hex digits' }),
+  Type.Object({
+    name: Type.String(),
+    status: Type.String({ description: 'stopped, running, paused or completed' }),
+    total_leads: Type.Integer(),
+    leads_by_status: Type.Record(Type.String(), Type.Integer()),
+  }),
+);
+
+export const QvoiceLeadsAnswer = Type.Object({
+  data: Type.Array(LeadItem),
+  next_start_key: Type.String({ description: 'Empty when there are no more leads' }),
+});
+
+export const QvoiceVoicemailAnswer = Type.Object({ message: Type.String() });
+
+export const QvoiceLeadMessage = Type.Object({ message: Type.String(), data: LeadItem });
+export const QvoiceMessage = Type.Object({ message: Type.String() });
