@@ -1527,7 +1527,21 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description Error envelope: {statusCode, message, error} */
+        /**
+         * @description Error envelope: {statusCode, message, error}
+         * @example {
+         *       "statusCode": 404,
+         *       "message": "Campaign not found",
+         *       "error": "Not Found"
+         *     }
+         * @example {
+         *       "statusCode": 400,
+         *       "message": [
+         *         "body/name must NOT have fewer than 1 characters"
+         *       ],
+         *       "error": "Bad Request"
+         *     }
+         */
         NativeError: {
             /** @example 404 */
             statusCode: number;
@@ -1535,6 +1549,11 @@ export interface components {
             /** @example Not Found */
             error: string;
         };
+        /**
+         * @example {
+         *       "status": "ready"
+         *     }
+         */
         Status: {
             /** @description ready, shutting down or database unavailable */
             status: string;
@@ -2297,6 +2316,30 @@ export interface components {
             phone_number: string | null;
             reason: string | null;
         };
+        /**
+         * @example {
+         *       "id": "imp_3f2a9c1e7b6d4e58a0c1d2e3f4a5b6c7",
+         *       "status": "completed",
+         *       "file_name": "mumbai-leads.csv",
+         *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+         *       "campaign_id": null,
+         *       "dedup_policy": "skip",
+         *       "dedup_scope": "list",
+         *       "progress": {
+         *         "rows_read": 400,
+         *         "accepted": 396,
+         *         "updated": 0,
+         *         "rejected": 2,
+         *         "duplicates": 1,
+         *         "dnc": 1
+         *       },
+         *       "error": null,
+         *       "errors_url": "/v1/imports/imp_3f2a9c1e7b6d4e58a0c1d2e3f4a5b6c7/errors.csv",
+         *       "created_at": "2026-12-06T18:35:26.459Z",
+         *       "started_at": "2026-12-06T18:35:26.512Z",
+         *       "finished_at": "2026-12-06T18:35:27.904Z"
+         *     }
+         */
         Import: {
             id: string;
             /** @description queued, running, completed or failed */
@@ -2480,6 +2523,116 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /**
+         * @example {
+         *       "session": {
+         *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+         *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *         "state": "on_call",
+         *         "state_since": "2026-12-06T18:47:01.549Z",
+         *         "idle_since": "2026-12-06T18:46:36.480Z",
+         *         "pause_reason": null,
+         *         "pending_pause_reason": null,
+         *         "wrap_up_deadline": null,
+         *         "preview_expires_at": null,
+         *         "pending_request": null,
+         *         "engine": "vm:23728:2971d859",
+         *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+         *         "logged_out_at": null,
+         *         "calls_handled": 8,
+         *         "talk_seconds": 473,
+         *         "wrap_up_seconds": 66
+         *       },
+         *       "campaign": {
+         *         "id": "cmp_f8dd47247587486f98753ae096d47383",
+         *         "name": "Mumbai Sales Dept",
+         *         "dialing_mode": "predictive",
+         *         "wrap_up_seconds": 30,
+         *         "preview_timeout_seconds": 30
+         *       },
+         *       "call": {
+         *         "id": "log_64a74170d46a4d588e0843cf94200493",
+         *         "numeric_id": 131,
+         *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+         *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+         *         "phone_number": "+919821029470",
+         *         "caller_id": "+912261234567",
+         *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+         *         "status": "in_progress",
+         *         "outcome": null,
+         *         "failure_reason": null,
+         *         "attempt": 1,
+         *         "counts_as_attempt": null,
+         *         "dialing_mode": "predictive",
+         *         "disposition": null,
+         *         "disposition_note": null,
+         *         "callback_at": null,
+         *         "dialed_at": "2026-12-06T18:46:59.870Z",
+         *         "answered_at": "2026-12-06T18:47:01.550Z",
+         *         "connected_at": "2026-12-06T18:47:01.629Z",
+         *         "ended_at": null,
+         *         "wrap_up_ended_at": null,
+         *         "ring_seconds": 1.7,
+         *         "duration": null,
+         *         "created_at": "2026-12-06T18:46:59.870Z"
+         *       },
+         *       "contact": {
+         *         "id": "lead_d4ed26745813470587c907f896ef760b",
+         *         "numeric_id": 1,
+         *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+         *         "campaign_id": null,
+         *         "phone_number": "+919820000000",
+         *         "phone_raw": "9820000000",
+         *         "phone_country": "IN",
+         *         "first_name": "Aarav",
+         *         "last_name": "Sharma",
+         *         "variables": {
+         *           "plan": "Silver",
+         *           "renewal_month": "1"
+         *         },
+         *         "ticket_id": null,
+         *         "note": null,
+         *         "type": null,
+         *         "priority": 0,
+         *         "max_retries": null,
+         *         "cool_off_seconds": null,
+         *         "time_zone": "Asia/Kolkata",
+         *         "time_zones": [
+         *           "Asia/Kolkata"
+         *         ],
+         *         "time_zone_source": "number",
+         *         "status": "retry",
+         *         "attempts": 1,
+         *         "next_attempt_at": "2026-12-06T19:36:10.846Z",
+         *         "last_attempt_at": "2026-12-06T18:35:45.275Z",
+         *         "last_outcome": "no_answer",
+         *         "callback_at": null,
+         *         "removed_at": null,
+         *         "version": 3,
+         *         "created_at": "2026-12-06T18:35:26.459Z",
+         *         "updated_at": "2026-12-06T18:36:10.846Z"
+         *       },
+         *       "history": [
+         *         {
+         *           "id": 1,
+         *           "at": "2026-12-06T18:35:45.275Z",
+         *           "type": "dialed",
+         *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+         *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+         *           "agent_id": null,
+         *           "from_status": null,
+         *           "to_status": null,
+         *           "detail": {
+         *             "mode": "predictive",
+         *             "phone": "+919820000000",
+         *             "attempt": 1
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
         Desk: {
             session: components["schemas"]["AgentSession"] | null;
             campaign: {
@@ -2783,6 +2936,75 @@ export interface components {
             event: "eligibility";
             data: components["schemas"]["CampaignEligibility"];
         };
+        /**
+         * @example {
+         *       "file_name": "mumbai-leads.csv",
+         *       "format": "csv",
+         *       "header": [
+         *         "Phone",
+         *         "First name",
+         *         "Plan"
+         *       ],
+         *       "columns": [
+         *         {
+         *           "position": 1,
+         *           "name": "Phone",
+         *           "target": "phone"
+         *         },
+         *         {
+         *           "position": 2,
+         *           "name": "First name",
+         *           "target": "first_name"
+         *         },
+         *         {
+         *           "position": 3,
+         *           "name": "Plan",
+         *           "target": "var:plan"
+         *         }
+         *       ],
+         *       "rows": [
+         *         {
+         *           "line": 2,
+         *           "cells": [
+         *             "9820000000",
+         *             "Aarav",
+         *             "Silver"
+         *           ],
+         *           "result": {
+         *             "status": "ok",
+         *             "phone_number": "+919820000000",
+         *             "time_zone": "Asia/Kolkata",
+         *             "time_zones": [
+         *               "Asia/Kolkata"
+         *             ],
+         *             "time_zone_source": "number",
+         *             "reason": null,
+         *             "message": null
+         *           }
+         *         },
+         *         {
+         *           "line": 3,
+         *           "cells": [
+         *             "12",
+         *             "Diya",
+         *             "Gold"
+         *           ],
+         *           "result": {
+         *             "status": "rejected",
+         *             "phone_number": null,
+         *             "time_zone": null,
+         *             "time_zones": null,
+         *             "time_zone_source": null,
+         *             "reason": "invalid_phone",
+         *             "message": "not a valid phone number"
+         *           }
+         *         }
+         *       ],
+         *       "problems": [],
+         *       "estimated_rows": 400,
+         *       "exact_row_count": true
+         *     }
+         */
         ImportPreview: {
             file_name: string;
             format: "csv" | "xlsx";
@@ -2814,6 +3036,21 @@ export interface components {
             estimated_rows: number | null;
             exact_row_count: boolean;
         };
+        /**
+         * @example {
+         *       "id": "lead_9c1e5a7b3d2f4e6a8b0c2d4e6f8a0b1c",
+         *       "name": "Priya Sharma",
+         *       "phone_number": "+919876543210",
+         *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *       "status": "completed",
+         *       "notes": {
+         *         "loan_amount": "250000",
+         *         "product": "home_loan"
+         *       },
+         *       "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+         *       "created_at": "2024-03-01T10:00:00.000Z"
+         *     }
+         */
         DialnexaCampaignLead: {
             /** @example lead_210ea5d942f41744f1ef37e84a59878d */
             id: string;
@@ -2833,6 +3070,14 @@ export interface components {
              */
             created_at: string;
         };
+        /**
+         * @example {
+         *       "statusCode": 404,
+         *       "status": "Not Found",
+         *       "errorCode": "CONF-1001",
+         *       "errorMessage": "Object doesn't exist"
+         *     }
+         */
         ExotelError: {
             statusCode: number;
             status: string;
@@ -2840,6 +3085,18 @@ export interface components {
             errorCode: string;
             errorMessage: string;
         };
+        /**
+         * @example {
+         *       "processId": 1,
+         *       "processName": "Sales",
+         *       "contactCenterId": 1,
+         *       "processType": "Default",
+         *       "description": "",
+         *       "dialingStateLevel": "process",
+         *       "dateAdded": "2025-09-10T06:49:57.192+00:00",
+         *       "dateModified": "2026-03-23T10:43:01.523+00:00"
+         *     }
+         */
         ExotelProcess: {
             processId: number;
             processName: string;
@@ -2850,6 +3107,20 @@ export interface components {
             dateAdded: string;
             dateModified: string;
         };
+        /**
+         * @example {
+         *       "campaignContextId": 1,
+         *       "campaignContextName": "Mumbai Sales Dept",
+         *       "campaignContextType": "Interaction Campaign",
+         *       "contactCenterId": 1,
+         *       "processId": 1,
+         *       "description": "Campaign related to Sales Management",
+         *       "dateAdded": "2026-03-24T12:28:52.354Z",
+         *       "dateModified": "2026-03-24T12:28:52.354Z",
+         *       "ref": 0,
+         *       "version": 0
+         *     }
+         */
         ExotelCampaign: {
             campaignContextId: number;
             campaignContextName: string;
@@ -2879,6 +3150,43 @@ export interface components {
             campaignLeadId: number;
             campaignUserId: number;
         };
+        /**
+         * @example {
+         *       "id": 1,
+         *       "campaignContextId": 1,
+         *       "leadId": 2,
+         *       "priority": 1,
+         *       "weightage": 1,
+         *       "enabled": true,
+         *       "maxAttempt": 10,
+         *       "churnCount": 0,
+         *       "fetchOrderDetails": [],
+         *       "leadDialingConfigurationEnabled": true,
+         *       "leadDialingEnabledAtAllTime": true,
+         *       "campaignLeadDialingConfigurations": [],
+         *       "campaignLeadUserMappings": [
+         *         {
+         *           "id": 29,
+         *           "campaignLeadId": 1,
+         *           "campaignUserId": 1
+         *         },
+         *         {
+         *           "id": 30,
+         *           "campaignLeadId": 1,
+         *           "campaignUserId": 3817
+         *         },
+         *         {
+         *           "id": 31,
+         *           "campaignLeadId": 1,
+         *           "campaignUserId": 3802
+         *         }
+         *       ],
+         *       "dateAdded": "2025-09-10T06:49:57.192+00:00",
+         *       "dateModified": "2026-03-23T10:43:01.523+00:00",
+         *       "ref": 1,
+         *       "version": 22
+         *     }
+         */
         ExotelCampaignLead: {
             /** @description Campaign-lead mapping id */
             id: number;
@@ -2900,6 +3208,27 @@ export interface components {
             ref: number;
             version: number;
         };
+        /**
+         * @example {
+         *       "campaignLeadId": 1,
+         *       "assignedCampaignUserIds": [
+         *         1
+         *       ],
+         *       "unassignedCampaignUserIds": [
+         *         3817,
+         *         3802
+         *       ],
+         *       "leadId": 2,
+         *       "campaignId": 1,
+         *       "assignedUserIds": [
+         *         "anav_agent"
+         *       ],
+         *       "unassignedUserIds": [
+         *         "madhur1",
+         *         "exe_gs"
+         *       ]
+         *     }
+         */
         ExotelLeadUserMapping: {
             campaignLeadId: number;
             assignedCampaignUserIds: number[];
@@ -2909,6 +3238,18 @@ export interface components {
             assignedUserIds: string[];
             unassignedUserIds: string[];
         };
+        /**
+         * @example {
+         *       "id": "563c4799718647bda0182157a0338b20",
+         *       "username": "admin",
+         *       "name": "Demo Admin",
+         *       "email": "admin@example.com",
+         *       "role": "admin",
+         *       "extension": null,
+         *       "account_id": "5ac836b84ce247b497e273d337373a01",
+         *       "domain": "demo"
+         *     }
+         */
         QvoiceUser: {
             /** @description 32 hex digits */
             id: string;
@@ -2921,10 +3262,31 @@ export interface components {
             account_id: string;
             domain: string;
         };
+        /**
+         * @example {
+         *       "message": "The information sent is invalid.",
+         *       "details": [
+         *         "number: not a phone number"
+         *       ]
+         *     }
+         */
         QvoiceError: {
             message: string;
             details: string[];
         };
+        /**
+         * @example {
+         *       "created": 1665762498,
+         *       "campaign_id": "210ea5d942f41744f1ef37e84a4965e0",
+         *       "number": "+12131204",
+         *       "status": "new",
+         *       "retries": 11,
+         *       "first_name": "Piper",
+         *       "last_name": "Huffman",
+         *       "priority": 4,
+         *       "id": "210ea5d942f41744f1ef37e84a59878d"
+         *     }
+         */
         QvoiceLead: {
             /** @description Unix time in seconds */
             created: number;
@@ -2967,6 +3329,43 @@ export interface components {
             registered: boolean;
             tags: components["schemas"]["QvoiceTag"][];
         };
+        /**
+         * @example {
+         *       "id": "9ba7842e-f51c-4156-9bee-1f4aa7466b1e",
+         *       "name": "QueueName",
+         *       "extension": "5586",
+         *       "max_time_caller_in_queue": 120,
+         *       "strategy": "single",
+         *       "agents": [
+         *         {
+         *           "id": "8d0af2bafb82d021dc1fb5b09996d7d6",
+         *           "name": "Agent1 Name",
+         *           "extension": "5865",
+         *           "extension_is_valid": true,
+         *           "delay": 0,
+         *           "timeout": 15,
+         *           "logged_in": false,
+         *           "status": "idle",
+         *           "registered": false,
+         *           "tags": [
+         *             {
+         *               "id": "6057e10976cba5c054d4a00e8aad9bc8",
+         *               "name": "Batch-W??B1",
+         *               "color": "#b306f1"
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "calls": {},
+         *       "total_agents": 1,
+         *       "logged_in_agents": 0,
+         *       "logged_out_agents": 1,
+         *       "idle_agents": 0,
+         *       "misconfigured_agents": 0,
+         *       "agents_registered": 0,
+         *       "agents_on_call": 0
+         *     }
+         */
         QvoiceQueueStatus: {
             /** Format: uuid */
             id: string;
@@ -3016,6 +3415,42 @@ export interface components {
             total_talk_time: number;
             type: string;
         };
+        /**
+         * @example {
+         *       "datetime": "2022-10-19 23:31:58 +0000 UTC",
+         *       "timestamp": 1666222318,
+         *       "campaign_name": "load_test_camp_1",
+         *       "lead_name": "Raven Shields",
+         *       "lead_number": "+12195011918",
+         *       "agent_name": "Jim Jones71",
+         *       "agent_extension": "1071",
+         *       "lead_history": [
+         *         {
+         *           "agent": {
+         *             "delay": 0,
+         *             "device_endpoints": [],
+         *             "email": "jones8@jones.com",
+         *             "endpoint": "009ec0f42923cceb8ce819aee367a215",
+         *             "ext": "1008",
+         *             "first_name": "Jim",
+         *             "last_answered": 1666221871.9237537,
+         *             "last_attempt": 1666221871.916515,
+         *             "last_hangup": 0,
+         *             "last_name": "Jones8",
+         *             "status": "idle",
+         *             "timeout": 20,
+         *             "total_talk_time": 0,
+         *             "type": "user"
+         *           },
+         *           "event": "campaign dial",
+         *           "ext": "1008",
+         *           "last_attempt": 1666222318.0263362,
+         *           "type": "dial agent",
+         *           "uuid": "d7bf2f395cf9adddece9dd8df49712f13d39-clicktocall"
+         *         }
+         *       ]
+         *     }
+         */
         QvoiceHistoryRecord: {
             /** @example 2022-10-19 23:31:58 +0000 UTC */
             datetime: string;
@@ -13073,6 +13508,18 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Priya Sharma",
+                 *       "phoneNumber": "9876543210",
+                 *       "countryCode": "+91",
+                 *       "campaignId": "cmp_f8dd47247587486f98753ae096d47383",
+                 *       "notes": {
+                 *         "loan_amount": "250000",
+                 *         "product": "home_loan"
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     name?: string;
                     phoneNumber: string;
@@ -13097,6 +13544,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "lead_9c1e5a7b3d2f4e6a8b0c2d4e6f8a0b1c",
+                     *       "name": "Priya Sharma",
+                     *       "phone_number": "+919876543210",
+                     *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "status": "completed",
+                     *       "notes": {
+                     *         "loan_amount": "250000",
+                     *         "product": "home_loan"
+                     *       },
+                     *       "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *       "created_at": "2024-03-01T10:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["DialnexaCampaignLead"];
                 };
             };
@@ -13174,6 +13636,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "lead_9c1e5a7b3d2f4e6a8b0c2d4e6f8a0b1c",
+                     *       "name": "Priya Sharma",
+                     *       "phone_number": "+919876543210",
+                     *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "status": "completed",
+                     *       "notes": {
+                     *         "loan_amount": "250000",
+                     *         "product": "home_loan"
+                     *       },
+                     *       "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *       "created_at": "2024-03-01T10:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["DialnexaCampaignLead"];
                 };
             };
@@ -13233,6 +13710,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "Lead removed from campaign."
+                     *     }
+                     */
                     "application/json": {
                         message: string;
                     };
@@ -13302,6 +13784,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "leads_created": 2,
+                     *       "leads_skipped": 1,
+                     *       "message": "2 leads created, 1 skipped (0 already in the campaign, 1 refused).",
+                     *       "rejected_rows": [
+                     *         {
+                     *           "line": 3,
+                     *           "value": "12",
+                     *           "reason": "too_short: too short for a phone number"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         campaign_id: string;
                         leads_created: number;
@@ -13373,6 +13870,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "username": "admin",
+                 *       "password": "demo-admin-pass",
+                 *       "context": "ContactCenter",
+                 *       "contextId": "1"
+                 *     }
+                 */
                 "application/json": {
                     username: string;
                     password: string;
@@ -13392,6 +13897,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "request_id": "a7f1e14d-4bc1-4d37-9d82-6e7443eb5c6c",
+                     *       "method": "POST",
+                     *       "http_code": 200,
+                     *       "response": {
+                     *         "code": 200,
+                     *         "status": "success",
+                     *         "data": {
+                     *           "access_token": "token",
+                     *           "token_type": "Bearer",
+                     *           "expires_in": 86400
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         request_id: string;
                         method: string;
@@ -13414,6 +13935,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13423,6 +13952,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13432,6 +13969,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13441,6 +13986,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13450,6 +14003,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13459,6 +14020,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13488,6 +14057,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "http_code": 200,
+                     *       "method": "GET",
+                     *       "request_id": "a7f1e14d-4bc1-4d37-9d82-6e7443eb5c6c",
+                     *       "response": [
+                     *         {
+                     *           "processId": 1,
+                     *           "processName": "Sales",
+                     *           "contactCenterId": 1,
+                     *           "processType": "Default",
+                     *           "description": "",
+                     *           "dialingStateLevel": "process",
+                     *           "dateAdded": "2025-09-10T06:49:57.192+00:00",
+                     *           "dateModified": "2026-03-23T10:43:01.523+00:00"
+                     *         }
+                     *       ],
+                     *       "metadata": {
+                     *         "total": "1",
+                     *         "count": 1,
+                     *         "offset": 0,
+                     *         "limit": 2
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         http_code: number;
                         method: string;
@@ -13509,6 +14103,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13518,6 +14120,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13527,6 +14137,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13536,6 +14154,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13545,6 +14171,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13554,6 +14188,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13576,6 +14218,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "campaignContextId": 1,
+                     *         "campaignContextName": "Mumbai Sales Dept",
+                     *         "campaignContextType": "Interaction Campaign",
+                     *         "contactCenterId": 1,
+                     *         "processId": 1,
+                     *         "description": "Campaign related to Sales Management",
+                     *         "dateAdded": "2026-03-24T12:28:52.354Z",
+                     *         "dateModified": "2026-03-24T12:28:52.354Z",
+                     *         "ref": 0,
+                     *         "version": 0
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["ExotelCampaign"][];
                 };
             };
@@ -13585,6 +14243,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13594,6 +14260,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13603,6 +14277,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13612,6 +14294,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13621,6 +14311,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13630,6 +14328,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13654,6 +14360,54 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "http_code": 200,
+                     *       "method": "GET",
+                     *       "request_id": "a7f1e14d-4bc1-4d37-9d82-6e7443eb5c6c",
+                     *       "response": [
+                     *         {
+                     *           "http_code": 200,
+                     *           "error_data": null,
+                     *           "data": {
+                     *             "id": 1,
+                     *             "campaignContextId": 1,
+                     *             "leadId": 2,
+                     *             "priority": 1,
+                     *             "weightage": 1,
+                     *             "enabled": true,
+                     *             "maxAttempt": 10,
+                     *             "churnCount": 0,
+                     *             "fetchOrderDetails": [],
+                     *             "leadDialingConfigurationEnabled": true,
+                     *             "leadDialingEnabledAtAllTime": true,
+                     *             "campaignLeadDialingConfigurations": [],
+                     *             "campaignLeadUserMappings": [
+                     *               {
+                     *                 "id": 29,
+                     *                 "campaignLeadId": 1,
+                     *                 "campaignUserId": 1
+                     *               },
+                     *               {
+                     *                 "id": 30,
+                     *                 "campaignLeadId": 1,
+                     *                 "campaignUserId": 3817
+                     *               },
+                     *               {
+                     *                 "id": 31,
+                     *                 "campaignLeadId": 1,
+                     *                 "campaignUserId": 3802
+                     *               }
+                     *             ],
+                     *             "dateAdded": "2025-09-10T06:49:57.192+00:00",
+                     *             "dateModified": "2026-03-23T10:43:01.523+00:00",
+                     *             "ref": 1,
+                     *             "version": 22
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         http_code: number;
                         method: string;
@@ -13672,6 +14426,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13681,6 +14443,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13690,6 +14460,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13699,6 +14477,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13708,6 +14494,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13717,6 +14511,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13745,6 +14547,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "campaignLeadId": 1,
+                     *       "assignedCampaignUserIds": [
+                     *         1
+                     *       ],
+                     *       "unassignedCampaignUserIds": [
+                     *         3817,
+                     *         3802
+                     *       ],
+                     *       "leadId": 2,
+                     *       "campaignId": 1,
+                     *       "assignedUserIds": [
+                     *         "anav_agent"
+                     *       ],
+                     *       "unassignedUserIds": [
+                     *         "madhur1",
+                     *         "exe_gs"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelLeadUserMapping"];
                 };
             };
@@ -13754,6 +14577,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13763,6 +14594,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13772,6 +14611,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13781,6 +14628,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13790,6 +14645,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13799,6 +14662,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13813,6 +14684,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "leadId": 2,
+                 *       "campaignId": 1,
+                 *       "assignedUserIds": [
+                 *         "anav_agent"
+                 *       ],
+                 *       "unassignedUserIds": [
+                 *         "exe_gs",
+                 *         "madhur1"
+                 *       ]
+                 *     }
+                 */
                 "application/json": {
                     leadId: number;
                     campaignId: number;
@@ -13830,6 +14714,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "campaignLeadId": 1,
+                     *       "assignedCampaignUserIds": [
+                     *         1
+                     *       ],
+                     *       "unassignedCampaignUserIds": [
+                     *         3817,
+                     *         3802
+                     *       ],
+                     *       "leadId": 2,
+                     *       "campaignId": 1,
+                     *       "assignedUserIds": [
+                     *         "anav_agent"
+                     *       ],
+                     *       "unassignedUserIds": [
+                     *         "madhur1",
+                     *         "exe_gs"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelLeadUserMapping"];
                 };
             };
@@ -13839,6 +14744,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13848,6 +14761,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13857,6 +14778,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13866,6 +14795,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13875,6 +14812,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13884,6 +14829,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -13898,6 +14851,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "username": "admin",
+                 *       "password": "demo-admin-pass",
+                 *       "domain": "demo"
+                 *     }
+                 */
                 "application/json": {
                     username: string;
                     password: string;
@@ -13912,6 +14872,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "user": {
+                     *         "id": "563c4799718647bda0182157a0338b20",
+                     *         "username": "admin",
+                     *         "name": "Demo Admin",
+                     *         "email": "admin@example.com",
+                     *         "role": "admin",
+                     *         "extension": null,
+                     *         "account_id": "5ac836b84ce247b497e273d337373a01",
+                     *         "domain": "demo"
+                     *       },
+                     *       "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjYyI6MSwicm9sZSI6ImFkbWluIiwic3ViIjoiNTYzYzQ3OTkifQ.Qm9ndXMtc2lnbmF0dXJlLWZvci1kb2Nz",
+                     *       "refresh_token": "odr_Xk3v9LqPz2WmT7yHc4NbR8sJd1FgA6uE0oKiVnMwYt5"
+                     *     }
+                     */
                     "application/json": {
                         user: components["schemas"]["QvoiceUser"];
                         access_token: string;
@@ -13925,6 +14901,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -13934,6 +14918,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -13943,6 +14935,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -13952,6 +14952,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -13961,6 +14969,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -13970,6 +14986,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -13990,6 +15014,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "campaing_id_1": {
+                     *         "name": "campaign_1",
+                     *         "status": "stopped",
+                     *         "total_leads": 44,
+                     *         "leads_by_status": {
+                     *           "new": 4,
+                     *           "success": 25,
+                     *           "failed": 5
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: {
                             name: string;
@@ -14009,6 +15047,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14018,6 +15064,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14027,6 +15081,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14036,6 +15098,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14045,6 +15115,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14054,6 +15132,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14079,6 +15165,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "created": 1665762498,
+                     *           "campaign_id": "210ea5d942f41744f1ef37e84a4965e0",
+                     *           "number": "+12131204",
+                     *           "status": "new",
+                     *           "retries": 11,
+                     *           "first_name": "Piper",
+                     *           "last_name": "Huffman",
+                     *           "priority": 4,
+                     *           "id": "210ea5d942f41744f1ef37e84a59878d"
+                     *         },
+                     *         {
+                     *           "created": 1665762674,
+                     *           "campaign_id": "210ea5d942f41744f1ef37e84a4965e0",
+                     *           "number": "+12131214",
+                     *           "status": "new",
+                     *           "retries": 11,
+                     *           "first_name": "Yash",
+                     *           "last_name": "Ellwood",
+                     *           "priority": 4,
+                     *           "id": "210ea5d942f41744f1ef37e84a5a1f95"
+                     *         }
+                     *       ],
+                     *       "next_start_key": "9f6b620d4d5e82e16a822fdff7210a8f"
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["QvoiceLead"][];
                         /** @description Empty when there are no more leads */
@@ -14092,6 +15207,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14101,6 +15224,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14110,6 +15241,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14119,6 +15258,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14128,6 +15275,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14137,6 +15292,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14153,6 +15316,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "number": "+12131204",
+                 *       "retries": 11,
+                 *       "first_name": "Piper",
+                 *       "last_name": "Huffman",
+                 *       "type": "sales",
+                 *       "priority": 4,
+                 *       "ticket_id": "T-1001",
+                 *       "note": "Call after lunch",
+                 *       "cool_off": 300
+                 *     }
+                 */
                 "application/json": {
                     number: string;
                     retries?: number | null;
@@ -14173,6 +15349,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "Lead added to campaign successfully.",
+                     *       "data": {
+                     *         "created": 1665762498,
+                     *         "campaign_id": "210ea5d942f41744f1ef37e84a4965e0",
+                     *         "number": "+12131204",
+                     *         "status": "new",
+                     *         "retries": 11,
+                     *         "first_name": "Piper",
+                     *         "last_name": "Huffman",
+                     *         "priority": 4,
+                     *         "id": "210ea5d942f41744f1ef37e84a59878d"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         message: string;
                         data: components["schemas"]["QvoiceLead"];
@@ -14185,6 +15377,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14194,6 +15394,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14203,6 +15411,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14212,6 +15428,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14221,6 +15445,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14230,6 +15462,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14253,6 +15493,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "Lead added to campaign successfully.",
+                     *       "data": {
+                     *         "created": 1665762498,
+                     *         "campaign_id": "210ea5d942f41744f1ef37e84a4965e0",
+                     *         "number": "+12131204",
+                     *         "status": "new",
+                     *         "retries": 11,
+                     *         "first_name": "Piper",
+                     *         "last_name": "Huffman",
+                     *         "priority": 4,
+                     *         "id": "210ea5d942f41744f1ef37e84a59878d"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         message: string;
                         data: components["schemas"]["QvoiceLead"];
@@ -14265,6 +15521,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14274,6 +15538,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14283,6 +15555,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14292,6 +15572,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14301,6 +15589,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14310,6 +15606,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14332,6 +15636,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "Lead deleted successfully."
+                     *     }
+                     */
                     "application/json": {
                         message: string;
                     };
@@ -14343,6 +15652,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14352,6 +15669,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14361,6 +15686,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14370,6 +15703,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14379,6 +15720,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14388,6 +15737,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14408,6 +15765,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "id": "9ba7842e-f51c-4156-9bee-1f4aa7466b1e",
+                     *         "name": "QueueName",
+                     *         "extension": "5586",
+                     *         "max_time_caller_in_queue": 120,
+                     *         "strategy": "single",
+                     *         "agents": [
+                     *           {
+                     *             "id": "8d0af2bafb82d021dc1fb5b09996d7d6",
+                     *             "name": "Agent1 Name",
+                     *             "extension": "5865",
+                     *             "extension_is_valid": true,
+                     *             "delay": 0,
+                     *             "timeout": 15,
+                     *             "logged_in": false,
+                     *             "status": "idle",
+                     *             "registered": false,
+                     *             "tags": [
+                     *               {
+                     *                 "id": "6057e10976cba5c054d4a00e8aad9bc8",
+                     *                 "name": "Batch-W??B1",
+                     *                 "color": "#b306f1"
+                     *               }
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "calls": {},
+                     *         "total_agents": 1,
+                     *         "logged_in_agents": 0,
+                     *         "logged_out_agents": 1,
+                     *         "idle_agents": 0,
+                     *         "misconfigured_agents": 0,
+                     *         "agents_registered": 0,
+                     *         "agents_on_call": 0
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["QvoiceQueueStatus"][];
                 };
             };
@@ -14417,6 +15813,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14426,6 +15830,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14435,6 +15847,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14444,6 +15864,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14453,6 +15881,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14462,6 +15898,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14492,6 +15936,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "datetime": "2022-10-19 23:31:58 +0000 UTC",
+                     *         "timestamp": 1666222318,
+                     *         "campaign_name": "load_test_camp_1",
+                     *         "lead_name": "Raven Shields",
+                     *         "lead_number": "+12195011918",
+                     *         "agent_name": "Jim Jones71",
+                     *         "agent_extension": "1071",
+                     *         "lead_history": [
+                     *           {
+                     *             "agent": {
+                     *               "delay": 0,
+                     *               "device_endpoints": [],
+                     *               "email": "jones8@jones.com",
+                     *               "endpoint": "009ec0f42923cceb8ce819aee367a215",
+                     *               "ext": "1008",
+                     *               "first_name": "Jim",
+                     *               "last_answered": 1666221871.9237537,
+                     *               "last_attempt": 1666221871.916515,
+                     *               "last_hangup": 0,
+                     *               "last_name": "Jones8",
+                     *               "status": "idle",
+                     *               "timeout": 20,
+                     *               "total_talk_time": 0,
+                     *               "type": "user"
+                     *             },
+                     *             "event": "campaign dial",
+                     *             "ext": "1008",
+                     *             "last_attempt": 1666222318.0263362,
+                     *             "type": "dial agent",
+                     *             "uuid": "d7bf2f395cf9adddece9dd8df49712f13d39-clicktocall"
+                     *           }
+                     *         ]
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["QvoiceHistoryRecord"][];
                 };
             };
@@ -14501,6 +15983,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14510,6 +16000,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14519,6 +16017,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14528,6 +16034,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14537,6 +16051,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14546,6 +16068,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14569,6 +16099,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "Call disposition set successfully."
+                     *     }
+                     */
                     "application/json": {
                         message: string;
                     };
@@ -14580,6 +16115,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14589,6 +16132,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14598,6 +16149,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14607,6 +16166,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14616,6 +16183,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -14625,6 +16200,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };

@@ -9,7 +9,14 @@ export const ErrorResponse = Type.Object(
     message: Type.Union([Type.String(), Type.Array(Type.String())]),
     error: Type.String({ examples: ['Not Found'] }),
   },
-  { $id: 'NativeError', description: 'Error envelope: {statusCode, message, error}' },
+  {
+    $id: 'NativeError',
+    description: 'Error envelope: {statusCode, message, error}',
+    examples: [
+      { statusCode: 404, message: 'Campaign not found', error: 'Not Found' },
+      { statusCode: 400, message: ['body/name must NOT have fewer than 1 characters'], error: 'Bad Request' },
+    ],
+  },
 );
 
 export const errorRef = Type.Ref('NativeError');

@@ -115,12 +115,16 @@ export function exampleOf(node: Json, schemas: Record<string, Json>, depth = 0):
 }
 
 /** A media type's example, unless it already has one or its schema (or component) does. */
-function documentExample(media: Record<string, Json>, schemas: Record<string, Json>): void {
-  if (media.example !== undefined || media.examples !== undefined) return;
+function documentExample(media: Record<string, Json>, schemas: Record<string, Json>, compose = true): void {
   let schema = media.schema as Record<string, Json> | undefined;
   if (typeof schema?.$ref === 'string') {
     schema = schemas[schema.$ref.replace('#/components/schemas/', '')] as Record<string, Json> | undefined;
+    // A component that is a route's whole answer lost its examples to the media type: give them back.
+    if (schema && schema.examples === undefined && media.example !== undefined) {
+      schema.examples = [media.example];
+    }
   }
+  if (!compose || media.example !== undefined || media.examples !== undefined) return;
   if (!schema || (Array.isArray(schema.examples) && schema.examples.length > 0)) return;
   const example = exampleOf(media.schema, schemas);
   if (example !== undefined) media.example = example;
@@ -134,9 +138,11 @@ type Operation = {
 function documentExamples(paths: Json, schemas: Record<string, Json>): void {
   for (const methods of Object.values((paths ?? {}) as Record<string, Record<string, Operation>>)) {
     for (const op of Object.values(methods)) {
-      const answers = Object.entries(op.responses ?? {}).filter(([code]) => code.startsWith('2'));
-      for (const content of [op.requestBody?.content, ...answers.map(([, answer]) => answer.content)]) {
-        for (const media of Object.values(content ?? {})) documentExample(media, schemas);
+      for (const media of Object.values(op.requestBody?.content ?? {})) documentExample(media, schemas);
+      for (const [code, answer] of Object.entries(op.responses ?? {})) {
+        for (const media of Object.values(answer.content ?? {})) {
+          documentExample(media, schemas, code.startsWith('2'));
+        }
       }
     }
   }
