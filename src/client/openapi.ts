@@ -1527,7 +1527,21 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description Error envelope: {statusCode, message, error} */
+        /**
+         * @description Error envelope: {statusCode, message, error}
+         * @example {
+         *       "statusCode": 404,
+         *       "message": "Campaign not found",
+         *       "error": "Not Found"
+         *     }
+         * @example {
+         *       "statusCode": 400,
+         *       "message": [
+         *         "body/name must NOT have fewer than 1 characters"
+         *       ],
+         *       "error": "Bad Request"
+         *     }
+         */
         NativeError: {
             /** @example 404 */
             statusCode: number;
@@ -1535,9 +1549,24 @@ export interface components {
             /** @example Not Found */
             error: string;
         };
+        /**
+         * @example {
+         *       "status": "ready"
+         *     }
+         */
         Status: {
+            /** @description ready, shutting down or database unavailable */
             status: string;
         };
+        /**
+         * @example {
+         *       "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjYyI6MSwicm9sZSI6ImFkbWluIiwic3ViIjoiNTYzYzQ3OTkifQ.Qm9ndXMtc2lnbmF0dXJlLWZvci1kb2Nz",
+         *       "token_type": "Bearer",
+         *       "expires_in": 900,
+         *       "refresh_token": "odr_Xk3v9LqPz2WmT7yHc4NbR8sJd1FgA6uE0oKiVnMwYt5",
+         *       "refresh_expires_in": 2592000
+         *     }
+         */
         Session: {
             access_token: string;
             /** @enum {string} */
@@ -1548,6 +1577,22 @@ export interface components {
             refresh_token: string;
             refresh_expires_in: number;
         };
+        /**
+         * @example {
+         *       "id": "usr_563c4799718647bda0182157a0338b20",
+         *       "numeric_id": 1,
+         *       "username": "admin",
+         *       "full_name": "Demo Admin",
+         *       "email": "admin@example.com",
+         *       "role": "admin",
+         *       "extension": null,
+         *       "status": "active",
+         *       "last_login_at": "2026-12-06T18:47:47.904Z",
+         *       "version": 1,
+         *       "created_at": "2026-12-06T18:34:44.055Z",
+         *       "updated_at": "2026-12-06T18:34:44.055Z"
+         *     }
+         */
         User: {
             /** @example usr_7c9e6679742540de944be07fc1f90ae7 */
             id: string;
@@ -1560,11 +1605,30 @@ export interface components {
             status: "active" | "disabled";
             last_login_at: string | null;
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             updated_at: string;
         };
+        /**
+         * @example {
+         *       "id": "ctr_5ac836b84ce247b497e273d337373a01",
+         *       "numeric_id": 1,
+         *       "short_name": "demo",
+         *       "name": "Demo Contact Center",
+         *       "default_country": "IN",
+         *       "time_zone": "Asia/Kolkata",
+         *       "version": 1,
+         *       "created_at": "2026-12-06T18:34:44.055Z",
+         *       "updated_at": "2026-12-06T18:34:44.055Z"
+         *     }
+         */
         ContactCenter: {
             /** @example ctr_0f8fad5bd9cb469fa16570867728950e */
             id: string;
@@ -1577,17 +1641,45 @@ export interface components {
             default_country: string;
             time_zone: string;
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             updated_at: string;
         };
+        /**
+         * @example {
+         *       "page": 1,
+         *       "limit": 20,
+         *       "total": 400,
+         *       "totalPages": 20
+         *     }
+         */
         PageMeta: {
             page: number;
             limit: number;
             total: number;
             totalPages: number;
         };
+        /**
+         * @example {
+         *       "id": "prc_894d74f71fd94f26a64e2ef503ef5e3a",
+         *       "numeric_id": 2,
+         *       "name": "Sales",
+         *       "description": "Outbound sales lines",
+         *       "process_type": "Default",
+         *       "dialing_state_level": "process",
+         *       "is_default": false,
+         *       "version": 1,
+         *       "created_at": "2026-12-06T18:34:44.055Z",
+         *       "updated_at": "2026-12-06T18:34:44.055Z"
+         *     }
+         */
         Process: {
             /** @example prc_9b2d3c4e5f60718293a4b5c6d7e8f901 */
             id: string;
@@ -1599,30 +1691,115 @@ export interface components {
             dialing_state_level: string;
             is_default: boolean;
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             updated_at: string;
         };
+        /**
+         * @example {
+         *       "day": 1,
+         *       "start": "09:30",
+         *       "end": "18:00"
+         *     }
+         */
         WeeklyWindow: {
             /** @description 0 = Sunday */
             day: number;
             start: string;
             end: string;
         };
+        /**
+         * @example {
+         *       "start": "09:00",
+         *       "end": "21:00"
+         *     }
+         */
         CallingHours: {
             start: string;
             end: string;
         };
+        /**
+         * @example {
+         *       "max_retries": 2,
+         *       "retry_interval_minutes": 60
+         *     }
+         */
         RetryConfig: {
             /** @description Calls after the first one */
             max_retries: number;
             retry_interval_minutes: number;
         };
+        /**
+         * @example {
+         *       "delay_minutes": 15,
+         *       "counts_as_attempt": true
+         *     }
+         */
         RetryRule: {
             delay_minutes: number;
             counts_as_attempt: boolean;
         };
+        /**
+         * @example {
+         *       "id": "cmp_f8dd47247587486f98753ae096d47383",
+         *       "numeric_id": 1,
+         *       "organization_id": "ctr_5ac836b84ce247b497e273d337373a01",
+         *       "process_id": "prc_7343435cce9c4575974ed20c47f4ca43",
+         *       "queue_id": "que_3a046ed701e846419415e5fa2a1c99ea",
+         *       "name": "Mumbai Sales Dept",
+         *       "description": "Campaign related to Sales Management",
+         *       "type": "interaction",
+         *       "dialing_mode": "predictive",
+         *       "status": "active",
+         *       "agent_id": null,
+         *       "from_phone_number": "+912261234567",
+         *       "time_zone": "Asia/Kolkata",
+         *       "scheduled_at": null,
+         *       "ends_at": null,
+         *       "weekly_windows": [
+         *         {
+         *           "day": 1,
+         *           "start": "09:30",
+         *           "end": "18:00"
+         *         }
+         *       ],
+         *       "calling_hours": {
+         *         "start": "09:00",
+         *         "end": "21:00"
+         *       },
+         *       "abandon_rate_cap": 0.03,
+         *       "lines_per_agent": 1,
+         *       "max_concurrent_calls": null,
+         *       "wrap_up_seconds": 30,
+         *       "require_disposition": true,
+         *       "preview_timeout_seconds": 30,
+         *       "retry_config": {
+         *         "max_retries": 2,
+         *         "retry_interval_minutes": 60
+         *       },
+         *       "retry_rules": {
+         *         "busy": {
+         *           "delay_minutes": 15,
+         *           "counts_as_attempt": true
+         *         }
+         *       },
+         *       "started_at": "2026-12-06T18:35:26.780Z",
+         *       "completed_at": null,
+         *       "total_leads": 400,
+         *       "completed_calls": 31,
+         *       "pending_calls": 369,
+         *       "version": 2,
+         *       "created_at": "2026-12-06T18:35:26.214Z",
+         *       "updated_at": "2026-12-06T18:35:26.780Z"
+         *     }
+         */
         Campaign: {
             /** @example cmp_210ea5d942f41744f1ef37e84a4965e0 */
             id: string;
@@ -1664,11 +1841,45 @@ export interface components {
             /** @description Leads still to call, or on a call now */
             pending_calls: number;
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             updated_at: string;
         };
+        /**
+         * @example {
+         *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *       "total": 400,
+         *       "contacts_by_status": {
+         *         "callback": 6,
+         *         "completed": 28,
+         *         "failed": 3,
+         *         "in_progress": 6,
+         *         "new": 268,
+         *         "retry": 89
+         *       },
+         *       "lists": [
+         *         {
+         *           "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+         *           "total": 400,
+         *           "contacts_by_status": {
+         *             "callback": 6,
+         *             "completed": 28,
+         *             "failed": 3,
+         *             "in_progress": 6,
+         *             "new": 268,
+         *             "retry": 89
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
         CampaignProgress: {
             campaign_id: string;
             total: number;
@@ -1686,6 +1897,16 @@ export interface components {
                 };
             }[];
         };
+        /**
+         * @example {
+         *       "campaign_user_id": 1,
+         *       "user_id": "usr_2575cbaf9f9148c0b8f3479595ab9efc",
+         *       "username": "agent1",
+         *       "role": "agent",
+         *       "full_name": "Asha Agent",
+         *       "created_at": "2026-12-06T18:35:26.247Z"
+         *     }
+         */
         CampaignUser: {
             /** @description The assignment's id (Exotel's campaignUserId) */
             campaign_user_id: number;
@@ -1693,9 +1914,29 @@ export interface components {
             username: string;
             role: string;
             full_name: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
         };
+        /**
+         * @example {
+         *       "user_id": "usr_2575cbaf9f9148c0b8f3479595ab9efc",
+         *       "username": "agent1",
+         *       "full_name": "Asha Agent",
+         *       "extension": "1001",
+         *       "delay_seconds": 0,
+         *       "timeout_seconds": 15,
+         *       "tags": [
+         *         {
+         *           "id": "hindi",
+         *           "name": "Hindi",
+         *           "color": "#1f77b4"
+         *         }
+         *       ]
+         *     }
+         */
         QueueMember: {
             user_id: string;
             username: string;
@@ -1709,6 +1950,46 @@ export interface components {
                 color: string;
             }[];
         };
+        /**
+         * @example {
+         *       "id": "que_3a046ed701e846419415e5fa2a1c99ea",
+         *       "uuid": "3a046ed7-01e8-4641-9415-e5fa2a1c99ea",
+         *       "name": "Sales",
+         *       "extension": "5586",
+         *       "strategy": "longest_idle",
+         *       "max_wait_seconds": 120,
+         *       "wrap_up_seconds": 30,
+         *       "members": [
+         *         {
+         *           "user_id": "usr_2575cbaf9f9148c0b8f3479595ab9efc",
+         *           "username": "agent1",
+         *           "full_name": "Asha Agent",
+         *           "extension": "1001",
+         *           "delay_seconds": 0,
+         *           "timeout_seconds": 15,
+         *           "tags": [
+         *             {
+         *               "id": "hindi",
+         *               "name": "Hindi",
+         *               "color": "#1f77b4"
+         *             }
+         *           ]
+         *         },
+         *         {
+         *           "user_id": "usr_0d05d06b81b84784ae3d57dbba75b537",
+         *           "username": "agent2",
+         *           "full_name": "Ben Agent",
+         *           "extension": "1002",
+         *           "delay_seconds": 0,
+         *           "timeout_seconds": 15,
+         *           "tags": []
+         *         }
+         *       ],
+         *       "version": 1,
+         *       "created_at": "2026-12-06T18:35:03.585Z",
+         *       "updated_at": "2026-12-06T18:35:03.585Z"
+         *     }
+         */
         Queue: {
             /** @example que_9ba7842ef51c41569bee1f4aa7466b1e */
             id: string;
@@ -1724,11 +2005,30 @@ export interface components {
             wrap_up_seconds: number;
             members: components["schemas"]["QueueMember"][];
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             updated_at: string;
         };
+        /**
+         * @example {
+         *       "id": "key_c6e25c44c7a44535979e215750d67805",
+         *       "name": "CRM sync",
+         *       "scope": "read_write",
+         *       "hint": "odk_5v_t…JSTk",
+         *       "last_used_at": null,
+         *       "expires_at": null,
+         *       "revoked_at": null,
+         *       "version": 1,
+         *       "created_at": "2026-12-06T18:47:48.974Z"
+         *     }
+         */
         ApiKey: {
             id: string;
             name: string;
@@ -1739,12 +2039,36 @@ export interface components {
             expires_at: string | null;
             revoked_at: string | null;
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
         };
+        /**
+         * @example {
+         *       "id": 74,
+         *       "at": "2026-12-06T18:47:48.974Z",
+         *       "actor_type": "user",
+         *       "actor_id": "admin",
+         *       "action": "campaign.update",
+         *       "entity_type": "campaign",
+         *       "entity_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *       "before": {
+         *         "status": "draft"
+         *       },
+         *       "after": {
+         *         "status": "active"
+         *       },
+         *       "request_id": "64f7faa2-f617-4ea2-b7c2-5d5b27645f1f"
+         *     }
+         */
         AuditEntry: {
             id: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             at: string;
             /** @description user, api_key or system */
             actor_type: string;
@@ -1757,6 +2081,26 @@ export interface components {
             after: unknown;
             request_id: string | null;
         };
+        /**
+         * @example {
+         *       "id": "lst_b375150bc9f8410fbe251698fafe2fee",
+         *       "numeric_id": 1,
+         *       "name": "Mumbai leads",
+         *       "description": "",
+         *       "is_default": false,
+         *       "contacts_by_status": {
+         *         "callback": 6,
+         *         "completed": 28,
+         *         "failed": 3,
+         *         "in_progress": 6,
+         *         "new": 268,
+         *         "retry": 89
+         *       },
+         *       "version": 1,
+         *       "created_at": "2026-12-06T18:35:26.321Z",
+         *       "updated_at": "2026-12-06T18:35:26.321Z"
+         *     }
+         */
         LeadList: {
             id: string;
             /** @description Exotel's leadId */
@@ -1769,16 +2113,58 @@ export interface components {
                 [key: string]: number;
             };
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             updated_at: string;
         };
+        /**
+         * @example {
+         *       "day": 1,
+         *       "start": "10:00",
+         *       "end": "19:00"
+         *     }
+         */
         DialingWindow: {
             day: number;
             start: string;
             end: string;
         };
+        /**
+         * @example {
+         *       "campaign_lead_id": 1,
+         *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+         *       "list_name": "Mumbai leads",
+         *       "priority": 1,
+         *       "weightage": 1,
+         *       "enabled": true,
+         *       "max_attempts": 3,
+         *       "churn_count": 0,
+         *       "fetch_order": "priority",
+         *       "dialing_enabled_at_all_times": false,
+         *       "dialing_windows": [
+         *         {
+         *           "day": 1,
+         *           "start": "10:00",
+         *           "end": "19:00"
+         *         }
+         *       ],
+         *       "campaign_user_ids": [
+         *         1,
+         *         2
+         *       ],
+         *       "version": 1,
+         *       "created_at": "2026-12-06T18:35:26.349Z",
+         *       "updated_at": "2026-12-06T18:35:26.349Z"
+         *     }
+         */
         CampaignLeadList: {
             /** @description The mapping's id (Exotel's campaign-lead id) */
             campaign_lead_id: number;
@@ -1798,11 +2184,55 @@ export interface components {
             /** @description Campaign users who may take this list’s calls */
             campaign_user_ids: number[];
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             updated_at: string;
         };
+        /**
+         * @example {
+         *       "id": "lead_d4ed26745813470587c907f896ef760b",
+         *       "numeric_id": 1,
+         *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+         *       "campaign_id": null,
+         *       "phone_number": "+919820000000",
+         *       "phone_raw": "9820000000",
+         *       "phone_country": "IN",
+         *       "first_name": "Aarav",
+         *       "last_name": "Sharma",
+         *       "variables": {
+         *         "plan": "Silver",
+         *         "renewal_month": "1"
+         *       },
+         *       "ticket_id": null,
+         *       "note": null,
+         *       "type": null,
+         *       "priority": 0,
+         *       "max_retries": null,
+         *       "cool_off_seconds": null,
+         *       "time_zone": "Asia/Kolkata",
+         *       "time_zones": [
+         *         "Asia/Kolkata"
+         *       ],
+         *       "time_zone_source": "number",
+         *       "status": "retry",
+         *       "attempts": 1,
+         *       "next_attempt_at": "2026-12-06T19:36:10.846Z",
+         *       "last_attempt_at": "2026-12-06T18:35:45.275Z",
+         *       "last_outcome": "no_answer",
+         *       "callback_at": null,
+         *       "removed_at": null,
+         *       "version": 3,
+         *       "created_at": "2026-12-06T18:35:26.459Z",
+         *       "updated_at": "2026-12-06T18:36:10.846Z"
+         *     }
+         */
         Contact: {
             /** @example lead_m4b7zx9nq2pw… */
             id: string;
@@ -1839,20 +2269,77 @@ export interface components {
             callback_at: string | null;
             removed_at: string | null;
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             updated_at: string;
         };
+        /**
+         * @example {
+         *       "id": "dnc_1e3c52b9de5f49ffacc140f799a66797",
+         *       "phone_number": "+919820012345",
+         *       "campaign_numeric_id": null,
+         *       "reason": "Asked not to be called",
+         *       "source": "api",
+         *       "created_at": "2026-12-06T18:47:49.807Z"
+         *     }
+         */
         DncEntry: {
             id: string;
             phone_number: string;
             campaign_numeric_id: number | null;
             reason: string;
             source: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
         };
+        /**
+         * @example {
+         *       "index": 0,
+         *       "status": "added",
+         *       "phone_number": "+919820012345",
+         *       "reason": null
+         *     }
+         */
+        DncItemResult: {
+            index: number;
+            status: "added" | "exists" | "rejected";
+            phone_number: string | null;
+            reason: string | null;
+        };
+        /**
+         * @example {
+         *       "id": "imp_3f2a9c1e7b6d4e58a0c1d2e3f4a5b6c7",
+         *       "status": "completed",
+         *       "file_name": "mumbai-leads.csv",
+         *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+         *       "campaign_id": null,
+         *       "dedup_policy": "skip",
+         *       "dedup_scope": "list",
+         *       "progress": {
+         *         "rows_read": 400,
+         *         "accepted": 396,
+         *         "updated": 0,
+         *         "rejected": 2,
+         *         "duplicates": 1,
+         *         "dnc": 1
+         *       },
+         *       "error": null,
+         *       "errors_url": "/v1/imports/imp_3f2a9c1e7b6d4e58a0c1d2e3f4a5b6c7/errors.csv",
+         *       "created_at": "2026-12-06T18:35:26.459Z",
+         *       "started_at": "2026-12-06T18:35:26.512Z",
+         *       "finished_at": "2026-12-06T18:35:27.904Z"
+         *     }
+         */
         Import: {
             id: string;
             /** @description queued, running, completed or failed */
@@ -1872,19 +2359,48 @@ export interface components {
             };
             error: string | null;
             errors_url: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
             started_at: string | null;
             finished_at: string | null;
         };
+        /**
+         * @example {
+         *       "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+         *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *       "state": "on_call",
+         *       "state_since": "2026-12-06T18:47:01.549Z",
+         *       "idle_since": "2026-12-06T18:46:36.480Z",
+         *       "pause_reason": null,
+         *       "pending_pause_reason": null,
+         *       "wrap_up_deadline": null,
+         *       "preview_expires_at": null,
+         *       "pending_request": null,
+         *       "engine": "vm:23728:2971d859",
+         *       "logged_in_at": "2026-12-06T18:35:42.422Z",
+         *       "logged_out_at": null,
+         *       "calls_handled": 8,
+         *       "talk_seconds": 473,
+         *       "wrap_up_seconds": 66
+         *     }
+         */
         AgentSession: {
             /** @description The session (ags_…) */
             id: string;
             campaign_id: string;
             state: "available" | "reserved" | "on_call" | "wrap_up" | "paused" | "logged_out";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             state_since: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             idle_since: string;
             pause_reason: string | null;
             pending_pause_reason: string | null;
@@ -1892,13 +2408,45 @@ export interface components {
             preview_expires_at: string | null;
             pending_request: string | null;
             engine: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             logged_in_at: string;
             logged_out_at: string | null;
             calls_handled: number;
             talk_seconds: number;
             wrap_up_seconds: number;
         };
+        /**
+         * @example {
+         *       "id": "log_13574bda5a2a4f319c829ff01248a647",
+         *       "numeric_id": 132,
+         *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *       "lead_id": "lead_341e16678e1247319b3cd29e19911cd3",
+         *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+         *       "phone_number": "+919821037389",
+         *       "caller_id": "+912261234567",
+         *       "agent_id": "usr_3dc6b8b4a307499ea87c6b0d2bb4aa30",
+         *       "status": "completed",
+         *       "outcome": "answered_person",
+         *       "failure_reason": null,
+         *       "attempt": 1,
+         *       "counts_as_attempt": true,
+         *       "dialing_mode": "predictive",
+         *       "disposition": "success",
+         *       "disposition_note": "Wants the Gold plan; call back after payday",
+         *       "callback_at": null,
+         *       "dialed_at": "2026-12-06T18:47:06.367Z",
+         *       "answered_at": "2026-12-06T18:47:07.384Z",
+         *       "connected_at": "2026-12-06T18:47:07.439Z",
+         *       "ended_at": "2026-12-06T18:48:52.102Z",
+         *       "wrap_up_ended_at": "2026-12-06T18:49:10.377Z",
+         *       "ring_seconds": 1,
+         *       "duration": 104.7,
+         *       "created_at": "2026-12-06T18:47:06.367Z"
+         *     }
+         */
         CallLog: {
             /** @example log_5f0c2b1e9a7d4c3b8e6f1a2d3c4b5a69 */
             id: string;
@@ -1922,7 +2470,10 @@ export interface components {
             disposition: string | null;
             disposition_note: string | null;
             callback_at: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             dialed_at: string;
             answered_at: string | null;
             connected_at: string | null;
@@ -1930,12 +2481,36 @@ export interface components {
             wrap_up_ended_at: string | null;
             ring_seconds: number | null;
             duration: number | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
         };
+        /**
+         * @example {
+         *       "id": 1,
+         *       "at": "2026-12-06T18:35:45.275Z",
+         *       "type": "dialed",
+         *       "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+         *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *       "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+         *       "agent_id": null,
+         *       "from_status": null,
+         *       "to_status": null,
+         *       "detail": {
+         *         "mode": "predictive",
+         *         "phone": "+919820000000",
+         *         "attempt": 1
+         *       }
+         *     }
+         */
         LeadEvent: {
             id: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             at: string;
             type: string;
             lead_id: string;
@@ -1948,6 +2523,116 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /**
+         * @example {
+         *       "session": {
+         *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+         *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *         "state": "on_call",
+         *         "state_since": "2026-12-06T18:47:01.549Z",
+         *         "idle_since": "2026-12-06T18:46:36.480Z",
+         *         "pause_reason": null,
+         *         "pending_pause_reason": null,
+         *         "wrap_up_deadline": null,
+         *         "preview_expires_at": null,
+         *         "pending_request": null,
+         *         "engine": "vm:23728:2971d859",
+         *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+         *         "logged_out_at": null,
+         *         "calls_handled": 8,
+         *         "talk_seconds": 473,
+         *         "wrap_up_seconds": 66
+         *       },
+         *       "campaign": {
+         *         "id": "cmp_f8dd47247587486f98753ae096d47383",
+         *         "name": "Mumbai Sales Dept",
+         *         "dialing_mode": "predictive",
+         *         "wrap_up_seconds": 30,
+         *         "preview_timeout_seconds": 30
+         *       },
+         *       "call": {
+         *         "id": "log_64a74170d46a4d588e0843cf94200493",
+         *         "numeric_id": 131,
+         *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+         *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+         *         "phone_number": "+919821029470",
+         *         "caller_id": "+912261234567",
+         *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+         *         "status": "in_progress",
+         *         "outcome": null,
+         *         "failure_reason": null,
+         *         "attempt": 1,
+         *         "counts_as_attempt": null,
+         *         "dialing_mode": "predictive",
+         *         "disposition": null,
+         *         "disposition_note": null,
+         *         "callback_at": null,
+         *         "dialed_at": "2026-12-06T18:46:59.870Z",
+         *         "answered_at": "2026-12-06T18:47:01.550Z",
+         *         "connected_at": "2026-12-06T18:47:01.629Z",
+         *         "ended_at": null,
+         *         "wrap_up_ended_at": null,
+         *         "ring_seconds": 1.7,
+         *         "duration": null,
+         *         "created_at": "2026-12-06T18:46:59.870Z"
+         *       },
+         *       "contact": {
+         *         "id": "lead_d4ed26745813470587c907f896ef760b",
+         *         "numeric_id": 1,
+         *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+         *         "campaign_id": null,
+         *         "phone_number": "+919820000000",
+         *         "phone_raw": "9820000000",
+         *         "phone_country": "IN",
+         *         "first_name": "Aarav",
+         *         "last_name": "Sharma",
+         *         "variables": {
+         *           "plan": "Silver",
+         *           "renewal_month": "1"
+         *         },
+         *         "ticket_id": null,
+         *         "note": null,
+         *         "type": null,
+         *         "priority": 0,
+         *         "max_retries": null,
+         *         "cool_off_seconds": null,
+         *         "time_zone": "Asia/Kolkata",
+         *         "time_zones": [
+         *           "Asia/Kolkata"
+         *         ],
+         *         "time_zone_source": "number",
+         *         "status": "retry",
+         *         "attempts": 1,
+         *         "next_attempt_at": "2026-12-06T19:36:10.846Z",
+         *         "last_attempt_at": "2026-12-06T18:35:45.275Z",
+         *         "last_outcome": "no_answer",
+         *         "callback_at": null,
+         *         "removed_at": null,
+         *         "version": 3,
+         *         "created_at": "2026-12-06T18:35:26.459Z",
+         *         "updated_at": "2026-12-06T18:36:10.846Z"
+         *       },
+         *       "history": [
+         *         {
+         *           "id": 1,
+         *           "at": "2026-12-06T18:35:45.275Z",
+         *           "type": "dialed",
+         *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+         *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+         *           "agent_id": null,
+         *           "from_status": null,
+         *           "to_status": null,
+         *           "detail": {
+         *             "mode": "predictive",
+         *             "phone": "+919820000000",
+         *             "attempt": 1
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
         Desk: {
             session: components["schemas"]["AgentSession"] | null;
             campaign: {
@@ -1961,6 +2646,59 @@ export interface components {
             contact: components["schemas"]["Contact"] | null;
             history: components["schemas"]["LeadEvent"][];
         };
+        /**
+         * @example {
+         *       "user_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+         *       "username": "bot1",
+         *       "full_name": "Simulated bot1",
+         *       "extension": "1100",
+         *       "session": {
+         *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+         *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *         "state": "on_call",
+         *         "state_since": "2026-12-06T18:47:01.549Z",
+         *         "idle_since": "2026-12-06T18:46:36.480Z",
+         *         "pause_reason": null,
+         *         "pending_pause_reason": null,
+         *         "wrap_up_deadline": null,
+         *         "preview_expires_at": null,
+         *         "pending_request": null,
+         *         "engine": "vm:23728:2971d859",
+         *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+         *         "logged_out_at": null,
+         *         "calls_handled": 8,
+         *         "talk_seconds": 473,
+         *         "wrap_up_seconds": 66
+         *       },
+         *       "call": {
+         *         "id": "log_64a74170d46a4d588e0843cf94200493",
+         *         "numeric_id": 131,
+         *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+         *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+         *         "phone_number": "+919821029470",
+         *         "caller_id": "+912261234567",
+         *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+         *         "status": "in_progress",
+         *         "outcome": null,
+         *         "failure_reason": null,
+         *         "attempt": 1,
+         *         "counts_as_attempt": null,
+         *         "dialing_mode": "predictive",
+         *         "disposition": null,
+         *         "disposition_note": null,
+         *         "callback_at": null,
+         *         "dialed_at": "2026-12-06T18:46:59.870Z",
+         *         "answered_at": "2026-12-06T18:47:01.550Z",
+         *         "connected_at": "2026-12-06T18:47:01.629Z",
+         *         "ended_at": null,
+         *         "wrap_up_ended_at": null,
+         *         "ring_seconds": 1.7,
+         *         "duration": null,
+         *         "created_at": "2026-12-06T18:46:59.870Z"
+         *       }
+         *     }
+         */
         AgentBoardEntry: {
             user_id: string;
             username: string;
@@ -1974,14 +2712,66 @@ export interface components {
             /** @enum {string} */
             event: "agents";
             data: {
-                /** Format: date-time */
+                /**
+                 * Format: date-time
+                 * @example 2026-12-06T18:47:50.689Z
+                 */
                 at: string;
                 data: components["schemas"]["AgentBoardEntry"][];
             };
         };
+        /**
+         * @example {
+         *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *       "at": "2026-12-06T18:47:50.689Z",
+         *       "contacts": 400,
+         *       "waiting": 363,
+         *       "in_progress": 6,
+         *       "finished": 31,
+         *       "dialable_now": 268,
+         *       "reasons": [
+         *         {
+         *           "code": "retry_not_due",
+         *           "message": "its next attempt is scheduled later",
+         *           "contacts": 89
+         *         },
+         *         {
+         *           "code": "callback_not_due",
+         *           "message": "a callback is scheduled later",
+         *           "contacts": 6
+         *         }
+         *       ],
+         *       "lists": [
+         *         {
+         *           "lead_list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+         *           "name": "Mumbai leads",
+         *           "priority": 1,
+         *           "contacts": 400,
+         *           "waiting": 363,
+         *           "in_progress": 6,
+         *           "dialable_now": 268,
+         *           "reasons": [
+         *             {
+         *               "code": "retry_not_due",
+         *               "message": "its next attempt is scheduled later",
+         *               "contacts": 89
+         *             },
+         *             {
+         *               "code": "callback_not_due",
+         *               "message": "a callback is scheduled later",
+         *               "contacts": 6
+         *             }
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
         CampaignEligibility: {
             campaign_id: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             at: string;
             /** @description Every contact of the campaign's lists */
             contacts: number;
@@ -2015,12 +2805,73 @@ export interface components {
                 }[];
             }[];
         };
+        /**
+         * @example {
+         *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *       "status": "running",
+         *       "dialing_mode": "predictive",
+         *       "abandon_rate_cap": 0.03,
+         *       "at": "2026-12-06T18:47:50.755Z",
+         *       "agents": {
+         *         "available": 0,
+         *         "reserved": 0,
+         *         "on_call": 6,
+         *         "wrap_up": 0,
+         *         "paused": 0
+         *       },
+         *       "calls": {
+         *         "ringing": 0,
+         *         "waiting_for_agent": 0,
+         *         "connected": 6,
+         *         "in_flight": 6
+         *       },
+         *       "dial_level": 0,
+         *       "today": {
+         *         "dials": 132,
+         *         "person_answers": 45,
+         *         "machine_answers": 2,
+         *         "connected": 45,
+         *         "abandoned": 0,
+         *         "no_answer": 75,
+         *         "busy": 7,
+         *         "invalid_number": 3,
+         *         "failed": 0,
+         *         "talk_ms": 2605047,
+         *         "abandon_rate": 0,
+         *         "day_start": "2026-12-06T18:30:00.000Z"
+         *       },
+         *       "rolling_30_days": {
+         *         "person_answers": 45,
+         *         "abandoned": 0,
+         *         "abandon_rate": 0
+         *       },
+         *       "series": [
+         *         {
+         *           "at": "2026-12-06T18:30:00.000Z",
+         *           "dials": 110,
+         *           "person_answers": 37,
+         *           "connected": 37,
+         *           "abandoned": 0
+         *         },
+         *         {
+         *           "at": "2026-12-06T18:45:00.000Z",
+         *           "dials": 22,
+         *           "person_answers": 8,
+         *           "connected": 8,
+         *           "abandoned": 0
+         *         }
+         *       ]
+         *     }
+         */
         LiveStats: {
             campaign_id: string;
             status: string;
             dialing_mode: string;
             abandon_rate_cap: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             at: string;
             agents: {
                 available: number;
@@ -2049,7 +2900,10 @@ export interface components {
                 failed: number;
                 talk_ms: number;
                 abandon_rate: number;
-                /** Format: date-time */
+                /**
+                 * Format: date-time
+                 * @example 2026-12-06T18:47:50.689Z
+                 */
                 day_start: string;
             };
             rolling_30_days: {
@@ -2059,7 +2913,10 @@ export interface components {
             };
             /** @description Today's 15-minute buckets */
             series: {
-                /** Format: date-time */
+                /**
+                 * Format: date-time
+                 * @example 2026-12-06T18:47:50.689Z
+                 */
                 at: string;
                 dials: number;
                 person_answers: number;
@@ -2079,6 +2936,75 @@ export interface components {
             event: "eligibility";
             data: components["schemas"]["CampaignEligibility"];
         };
+        /**
+         * @example {
+         *       "file_name": "mumbai-leads.csv",
+         *       "format": "csv",
+         *       "header": [
+         *         "Phone",
+         *         "First name",
+         *         "Plan"
+         *       ],
+         *       "columns": [
+         *         {
+         *           "position": 1,
+         *           "name": "Phone",
+         *           "target": "phone"
+         *         },
+         *         {
+         *           "position": 2,
+         *           "name": "First name",
+         *           "target": "first_name"
+         *         },
+         *         {
+         *           "position": 3,
+         *           "name": "Plan",
+         *           "target": "var:plan"
+         *         }
+         *       ],
+         *       "rows": [
+         *         {
+         *           "line": 2,
+         *           "cells": [
+         *             "9820000000",
+         *             "Aarav",
+         *             "Silver"
+         *           ],
+         *           "result": {
+         *             "status": "ok",
+         *             "phone_number": "+919820000000",
+         *             "time_zone": "Asia/Kolkata",
+         *             "time_zones": [
+         *               "Asia/Kolkata"
+         *             ],
+         *             "time_zone_source": "number",
+         *             "reason": null,
+         *             "message": null
+         *           }
+         *         },
+         *         {
+         *           "line": 3,
+         *           "cells": [
+         *             "12",
+         *             "Diya",
+         *             "Gold"
+         *           ],
+         *           "result": {
+         *             "status": "rejected",
+         *             "phone_number": null,
+         *             "time_zone": null,
+         *             "time_zones": null,
+         *             "time_zone_source": null,
+         *             "reason": "invalid_phone",
+         *             "message": "not a valid phone number"
+         *           }
+         *         }
+         *       ],
+         *       "problems": [],
+         *       "estimated_rows": 400,
+         *       "exact_row_count": true
+         *     }
+         */
         ImportPreview: {
             file_name: string;
             format: "csv" | "xlsx";
@@ -2110,6 +3036,21 @@ export interface components {
             estimated_rows: number | null;
             exact_row_count: boolean;
         };
+        /**
+         * @example {
+         *       "id": "lead_9c1e5a7b3d2f4e6a8b0c2d4e6f8a0b1c",
+         *       "name": "Priya Sharma",
+         *       "phone_number": "+919876543210",
+         *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *       "status": "completed",
+         *       "notes": {
+         *         "loan_amount": "250000",
+         *         "product": "home_loan"
+         *       },
+         *       "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+         *       "created_at": "2024-03-01T10:00:00.000Z"
+         *     }
+         */
         DialnexaCampaignLead: {
             /** @example lead_210ea5d942f41744f1ef37e84a59878d */
             id: string;
@@ -2123,9 +3064,20 @@ export interface components {
                 [key: string]: string;
             };
             call_log_id: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
             created_at: string;
         };
+        /**
+         * @example {
+         *       "statusCode": 404,
+         *       "status": "Not Found",
+         *       "errorCode": "CONF-1001",
+         *       "errorMessage": "Object doesn't exist"
+         *     }
+         */
         ExotelError: {
             statusCode: number;
             status: string;
@@ -2133,6 +3085,18 @@ export interface components {
             errorCode: string;
             errorMessage: string;
         };
+        /**
+         * @example {
+         *       "processId": 1,
+         *       "processName": "Sales",
+         *       "contactCenterId": 1,
+         *       "processType": "Default",
+         *       "description": "",
+         *       "dialingStateLevel": "process",
+         *       "dateAdded": "2025-09-10T06:49:57.192+00:00",
+         *       "dateModified": "2026-03-23T10:43:01.523+00:00"
+         *     }
+         */
         ExotelProcess: {
             processId: number;
             processName: string;
@@ -2143,6 +3107,20 @@ export interface components {
             dateAdded: string;
             dateModified: string;
         };
+        /**
+         * @example {
+         *       "campaignContextId": 1,
+         *       "campaignContextName": "Mumbai Sales Dept",
+         *       "campaignContextType": "Interaction Campaign",
+         *       "contactCenterId": 1,
+         *       "processId": 1,
+         *       "description": "Campaign related to Sales Management",
+         *       "dateAdded": "2026-03-24T12:28:52.354Z",
+         *       "dateModified": "2026-03-24T12:28:52.354Z",
+         *       "ref": 0,
+         *       "version": 0
+         *     }
+         */
         ExotelCampaign: {
             campaignContextId: number;
             campaignContextName: string;
@@ -2172,6 +3150,43 @@ export interface components {
             campaignLeadId: number;
             campaignUserId: number;
         };
+        /**
+         * @example {
+         *       "id": 1,
+         *       "campaignContextId": 1,
+         *       "leadId": 2,
+         *       "priority": 1,
+         *       "weightage": 1,
+         *       "enabled": true,
+         *       "maxAttempt": 10,
+         *       "churnCount": 0,
+         *       "fetchOrderDetails": [],
+         *       "leadDialingConfigurationEnabled": true,
+         *       "leadDialingEnabledAtAllTime": true,
+         *       "campaignLeadDialingConfigurations": [],
+         *       "campaignLeadUserMappings": [
+         *         {
+         *           "id": 29,
+         *           "campaignLeadId": 1,
+         *           "campaignUserId": 1
+         *         },
+         *         {
+         *           "id": 30,
+         *           "campaignLeadId": 1,
+         *           "campaignUserId": 3817
+         *         },
+         *         {
+         *           "id": 31,
+         *           "campaignLeadId": 1,
+         *           "campaignUserId": 3802
+         *         }
+         *       ],
+         *       "dateAdded": "2025-09-10T06:49:57.192+00:00",
+         *       "dateModified": "2026-03-23T10:43:01.523+00:00",
+         *       "ref": 1,
+         *       "version": 22
+         *     }
+         */
         ExotelCampaignLead: {
             /** @description Campaign-lead mapping id */
             id: number;
@@ -2193,6 +3208,27 @@ export interface components {
             ref: number;
             version: number;
         };
+        /**
+         * @example {
+         *       "campaignLeadId": 1,
+         *       "assignedCampaignUserIds": [
+         *         1
+         *       ],
+         *       "unassignedCampaignUserIds": [
+         *         3817,
+         *         3802
+         *       ],
+         *       "leadId": 2,
+         *       "campaignId": 1,
+         *       "assignedUserIds": [
+         *         "anav_agent"
+         *       ],
+         *       "unassignedUserIds": [
+         *         "madhur1",
+         *         "exe_gs"
+         *       ]
+         *     }
+         */
         ExotelLeadUserMapping: {
             campaignLeadId: number;
             assignedCampaignUserIds: number[];
@@ -2202,6 +3238,18 @@ export interface components {
             assignedUserIds: string[];
             unassignedUserIds: string[];
         };
+        /**
+         * @example {
+         *       "id": "563c4799718647bda0182157a0338b20",
+         *       "username": "admin",
+         *       "name": "Demo Admin",
+         *       "email": "admin@example.com",
+         *       "role": "admin",
+         *       "extension": null,
+         *       "account_id": "5ac836b84ce247b497e273d337373a01",
+         *       "domain": "demo"
+         *     }
+         */
         QvoiceUser: {
             /** @description 32 hex digits */
             id: string;
@@ -2214,10 +3262,31 @@ export interface components {
             account_id: string;
             domain: string;
         };
+        /**
+         * @example {
+         *       "message": "The information sent is invalid.",
+         *       "details": [
+         *         "number: not a phone number"
+         *       ]
+         *     }
+         */
         QvoiceError: {
             message: string;
             details: string[];
         };
+        /**
+         * @example {
+         *       "created": 1665762498,
+         *       "campaign_id": "210ea5d942f41744f1ef37e84a4965e0",
+         *       "number": "+12131204",
+         *       "status": "new",
+         *       "retries": 11,
+         *       "first_name": "Piper",
+         *       "last_name": "Huffman",
+         *       "priority": 4,
+         *       "id": "210ea5d942f41744f1ef37e84a59878d"
+         *     }
+         */
         QvoiceLead: {
             /** @description Unix time in seconds */
             created: number;
@@ -2260,6 +3329,43 @@ export interface components {
             registered: boolean;
             tags: components["schemas"]["QvoiceTag"][];
         };
+        /**
+         * @example {
+         *       "id": "9ba7842e-f51c-4156-9bee-1f4aa7466b1e",
+         *       "name": "QueueName",
+         *       "extension": "5586",
+         *       "max_time_caller_in_queue": 120,
+         *       "strategy": "single",
+         *       "agents": [
+         *         {
+         *           "id": "8d0af2bafb82d021dc1fb5b09996d7d6",
+         *           "name": "Agent1 Name",
+         *           "extension": "5865",
+         *           "extension_is_valid": true,
+         *           "delay": 0,
+         *           "timeout": 15,
+         *           "logged_in": false,
+         *           "status": "idle",
+         *           "registered": false,
+         *           "tags": [
+         *             {
+         *               "id": "6057e10976cba5c054d4a00e8aad9bc8",
+         *               "name": "Batch-W??B1",
+         *               "color": "#b306f1"
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "calls": {},
+         *       "total_agents": 1,
+         *       "logged_in_agents": 0,
+         *       "logged_out_agents": 1,
+         *       "idle_agents": 0,
+         *       "misconfigured_agents": 0,
+         *       "agents_registered": 0,
+         *       "agents_on_call": 0
+         *     }
+         */
         QvoiceQueueStatus: {
             /** Format: uuid */
             id: string;
@@ -2309,6 +3415,42 @@ export interface components {
             total_talk_time: number;
             type: string;
         };
+        /**
+         * @example {
+         *       "datetime": "2022-10-19 23:31:58 +0000 UTC",
+         *       "timestamp": 1666222318,
+         *       "campaign_name": "load_test_camp_1",
+         *       "lead_name": "Raven Shields",
+         *       "lead_number": "+12195011918",
+         *       "agent_name": "Jim Jones71",
+         *       "agent_extension": "1071",
+         *       "lead_history": [
+         *         {
+         *           "agent": {
+         *             "delay": 0,
+         *             "device_endpoints": [],
+         *             "email": "jones8@jones.com",
+         *             "endpoint": "009ec0f42923cceb8ce819aee367a215",
+         *             "ext": "1008",
+         *             "first_name": "Jim",
+         *             "last_answered": 1666221871.9237537,
+         *             "last_attempt": 1666221871.916515,
+         *             "last_hangup": 0,
+         *             "last_name": "Jones8",
+         *             "status": "idle",
+         *             "timeout": 20,
+         *             "total_talk_time": 0,
+         *             "type": "user"
+         *           },
+         *           "event": "campaign dial",
+         *           "ext": "1008",
+         *           "last_attempt": 1666222318.0263362,
+         *           "type": "dial agent",
+         *           "uuid": "d7bf2f395cf9adddece9dd8df49712f13d39-clicktocall"
+         *         }
+         *       ]
+         *     }
+         */
         QvoiceHistoryRecord: {
             /** @example 2022-10-19 23:31:58 +0000 UTC */
             datetime: string;
@@ -2354,6 +3496,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example # HELP http_request_duration_seconds HTTP request durations by route and status
+                     *     # TYPE http_request_duration_seconds histogram
+                     *     http_request_duration_seconds_bucket{le="0.05",method="GET",route="/v1/campaigns",status_code="200"} 42
+                     */
                     "text/plain": string;
                 };
             };
@@ -2392,6 +3539,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
                     "application/json": {
                         /** @enum {string} */
                         status: "ok";
@@ -2424,6 +3576,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ready"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Status"];
                 };
             };
@@ -2442,6 +3599,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ready"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Status"];
                 };
             };
@@ -2456,6 +3618,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "username": "admin",
+                 *       "password": "demo-admin-pass",
+                 *       "contact_center": "demo"
+                 *     }
+                 */
                 "application/json": {
                     username: string;
                     password: string;
@@ -2471,6 +3640,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjYyI6MSwicm9sZSI6ImFkbWluIiwic3ViIjoiNTYzYzQ3OTkifQ.Qm9ndXMtc2lnbmF0dXJlLWZvci1kb2Nz",
+                     *       "token_type": "Bearer",
+                     *       "expires_in": 900,
+                     *       "refresh_token": "odr_Xk3v9LqPz2WmT7yHc4NbR8sJd1FgA6uE0oKiVnMwYt5",
+                     *       "refresh_expires_in": 2592000,
+                     *       "user": {
+                     *         "id": "usr_563c4799718647bda0182157a0338b20",
+                     *         "numeric_id": 1,
+                     *         "username": "admin",
+                     *         "full_name": "Demo Admin",
+                     *         "email": "admin@example.com",
+                     *         "role": "admin",
+                     *         "extension": null,
+                     *         "status": "active",
+                     *         "last_login_at": "2026-12-06T18:47:47.904Z",
+                     *         "version": 1,
+                     *         "created_at": "2026-12-06T18:34:44.055Z",
+                     *         "updated_at": "2026-12-06T18:34:44.055Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Session"] & {
                         user: components["schemas"]["User"];
                     };
@@ -2523,6 +3715,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "refresh_token": "odr_Xk3v9LqPz2WmT7yHc4NbR8sJd1FgA6uE0oKiVnMwYt5"
+                 *     }
+                 */
                 "application/json": {
                     refresh_token: string;
                 };
@@ -2535,6 +3732,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjYyI6MSwicm9sZSI6ImFkbWluIiwic3ViIjoiNTYzYzQ3OTkifQ.Qm9ndXMtc2lnbmF0dXJlLWZvci1kb2Nz",
+                     *       "token_type": "Bearer",
+                     *       "expires_in": 900,
+                     *       "refresh_token": "odr_Xk3v9LqPz2WmT7yHc4NbR8sJd1FgA6uE0oKiVnMwYt5",
+                     *       "refresh_expires_in": 2592000
+                     *     }
+                     */
                     "application/json": components["schemas"]["Session"];
                 };
             };
@@ -2585,6 +3791,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "refresh_token": "odr_Xk3v9LqPz2WmT7yHc4NbR8sJd1FgA6uE0oKiVnMwYt5"
+                 *     }
+                 */
                 "application/json": {
                     refresh_token: string;
                 };
@@ -2633,6 +3844,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "kind": "user",
+                     *       "contact_center": {
+                     *         "id": "ctr_5ac836b84ce247b497e273d337373a01",
+                     *         "numeric_id": 1,
+                     *         "short_name": "demo",
+                     *         "name": "Demo Contact Center",
+                     *         "default_country": "IN",
+                     *         "time_zone": "Asia/Kolkata",
+                     *         "version": 1,
+                     *         "created_at": "2026-12-06T18:34:44.055Z",
+                     *         "updated_at": "2026-12-06T18:34:44.055Z"
+                     *       },
+                     *       "user": {
+                     *         "id": "usr_563c4799718647bda0182157a0338b20",
+                     *         "numeric_id": 1,
+                     *         "username": "admin",
+                     *         "full_name": "Demo Admin",
+                     *         "email": "admin@example.com",
+                     *         "role": "admin",
+                     *         "extension": null,
+                     *         "status": "active",
+                     *         "last_login_at": "2026-12-06T18:47:47.904Z",
+                     *         "version": 1,
+                     *         "created_at": "2026-12-06T18:34:44.055Z",
+                     *         "updated_at": "2026-12-06T18:34:44.055Z"
+                     *       },
+                     *       "api_key_id": null,
+                     *       "scope": null
+                     *     }
+                     */
                     "application/json": {
                         kind: "user" | "api_key";
                         contact_center: components["schemas"]["ContactCenter"];
@@ -2686,6 +3929,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "ticket": "odt_IjnzKTzvJvNsX0mMRFdhPYHs1kbKbyzBDesTw2Rq89Y",
+                     *       "expires_in": 30
+                     *     }
+                     */
                     "application/json": {
                         ticket: string;
                         expires_in: number;
@@ -2736,6 +3985,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "ctr_5ac836b84ce247b497e273d337373a01",
+                     *       "numeric_id": 1,
+                     *       "short_name": "demo",
+                     *       "name": "Demo Contact Center",
+                     *       "default_country": "IN",
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:34:44.055Z",
+                     *       "updated_at": "2026-12-06T18:34:44.055Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ContactCenter"];
                 };
             };
@@ -2777,6 +4039,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Mumbai Contact Center",
+                 *       "time_zone": "Asia/Kolkata",
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": {
                     name?: string;
                     default_country?: string;
@@ -2793,6 +4062,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "ctr_5ac836b84ce247b497e273d337373a01",
+                     *       "numeric_id": 1,
+                     *       "short_name": "demo",
+                     *       "name": "Demo Contact Center",
+                     *       "default_country": "IN",
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:34:44.055Z",
+                     *       "updated_at": "2026-12-06T18:34:44.055Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ContactCenter"];
                 };
             };
@@ -2867,6 +4149,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "usr_563c4799718647bda0182157a0338b20",
+                     *           "numeric_id": 1,
+                     *           "username": "admin",
+                     *           "full_name": "Demo Admin",
+                     *           "email": "admin@example.com",
+                     *           "role": "admin",
+                     *           "extension": null,
+                     *           "status": "active",
+                     *           "last_login_at": "2026-12-06T18:47:47.904Z",
+                     *           "version": 1,
+                     *           "created_at": "2026-12-06T18:34:44.055Z",
+                     *           "updated_at": "2026-12-06T18:34:44.055Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "limit": 20,
+                     *         "total": 400,
+                     *         "totalPages": 20
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["User"][];
                         meta: components["schemas"]["PageMeta"];
@@ -2920,6 +4228,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "username": "agent4",
+                 *       "password": "a-long-secret",
+                 *       "role": "agent",
+                 *       "full_name": "Divya Agent",
+                 *       "email": "divya@example.com",
+                 *       "extension": "1004"
+                 *     }
+                 */
                 "application/json": {
                     username: string;
                     password: string;
@@ -2937,6 +4255,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "usr_563c4799718647bda0182157a0338b20",
+                     *       "numeric_id": 1,
+                     *       "username": "admin",
+                     *       "full_name": "Demo Admin",
+                     *       "email": "admin@example.com",
+                     *       "role": "admin",
+                     *       "extension": null,
+                     *       "status": "active",
+                     *       "last_login_at": "2026-12-06T18:47:47.904Z",
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:34:44.055Z",
+                     *       "updated_at": "2026-12-06T18:34:44.055Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
@@ -3005,6 +4339,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "usr_563c4799718647bda0182157a0338b20",
+                     *       "numeric_id": 1,
+                     *       "username": "admin",
+                     *       "full_name": "Demo Admin",
+                     *       "email": "admin@example.com",
+                     *       "role": "admin",
+                     *       "extension": null,
+                     *       "status": "active",
+                     *       "last_login_at": "2026-12-06T18:47:47.904Z",
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:34:44.055Z",
+                     *       "updated_at": "2026-12-06T18:34:44.055Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
@@ -3064,6 +4414,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "usr_563c4799718647bda0182157a0338b20",
+                     *       "numeric_id": 1,
+                     *       "username": "admin",
+                     *       "full_name": "Demo Admin",
+                     *       "email": "admin@example.com",
+                     *       "role": "admin",
+                     *       "extension": null,
+                     *       "status": "active",
+                     *       "last_login_at": "2026-12-06T18:47:47.904Z",
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:34:44.055Z",
+                     *       "updated_at": "2026-12-06T18:34:44.055Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
@@ -3126,6 +4492,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "role": "supervisor",
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": {
                     username?: string;
                     password?: string;
@@ -3146,6 +4518,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "usr_563c4799718647bda0182157a0338b20",
+                     *       "numeric_id": 1,
+                     *       "username": "admin",
+                     *       "full_name": "Demo Admin",
+                     *       "email": "admin@example.com",
+                     *       "role": "admin",
+                     *       "extension": null,
+                     *       "status": "active",
+                     *       "last_login_at": "2026-12-06T18:47:47.904Z",
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:34:44.055Z",
+                     *       "updated_at": "2026-12-06T18:34:44.055Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
@@ -3226,6 +4614,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "prc_894d74f71fd94f26a64e2ef503ef5e3a",
+                     *           "numeric_id": 2,
+                     *           "name": "Sales",
+                     *           "description": "Outbound sales lines",
+                     *           "process_type": "Default",
+                     *           "dialing_state_level": "process",
+                     *           "is_default": false,
+                     *           "version": 1,
+                     *           "created_at": "2026-12-06T18:34:44.055Z",
+                     *           "updated_at": "2026-12-06T18:34:44.055Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "limit": 20,
+                     *         "total": 400,
+                     *         "totalPages": 20
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["Process"][];
                         meta: components["schemas"]["PageMeta"];
@@ -3279,6 +4691,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Sales",
+                 *       "description": "Outbound sales lines"
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     description?: string;
@@ -3294,6 +4712,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "prc_894d74f71fd94f26a64e2ef503ef5e3a",
+                     *       "numeric_id": 2,
+                     *       "name": "Sales",
+                     *       "description": "Outbound sales lines",
+                     *       "process_type": "Default",
+                     *       "dialing_state_level": "process",
+                     *       "is_default": false,
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:34:44.055Z",
+                     *       "updated_at": "2026-12-06T18:34:44.055Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Process"];
                 };
             };
@@ -3362,6 +4794,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "prc_894d74f71fd94f26a64e2ef503ef5e3a",
+                     *       "numeric_id": 2,
+                     *       "name": "Sales",
+                     *       "description": "Outbound sales lines",
+                     *       "process_type": "Default",
+                     *       "dialing_state_level": "process",
+                     *       "is_default": false,
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:34:44.055Z",
+                     *       "updated_at": "2026-12-06T18:34:44.055Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Process"];
                 };
             };
@@ -3481,6 +4927,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "description": "Outbound sales and renewals",
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": {
                     name?: string;
                     description?: string;
@@ -3498,6 +4950,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "prc_894d74f71fd94f26a64e2ef503ef5e3a",
+                     *       "numeric_id": 2,
+                     *       "name": "Sales",
+                     *       "description": "Outbound sales lines",
+                     *       "process_type": "Default",
+                     *       "dialing_state_level": "process",
+                     *       "is_default": false,
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:34:44.055Z",
+                     *       "updated_at": "2026-12-06T18:34:44.055Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Process"];
                 };
             };
@@ -3582,6 +5048,70 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "numeric_id": 1,
+                     *           "organization_id": "ctr_5ac836b84ce247b497e273d337373a01",
+                     *           "process_id": "prc_7343435cce9c4575974ed20c47f4ca43",
+                     *           "queue_id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *           "name": "Mumbai Sales Dept",
+                     *           "description": "Campaign related to Sales Management",
+                     *           "type": "interaction",
+                     *           "dialing_mode": "predictive",
+                     *           "status": "active",
+                     *           "agent_id": null,
+                     *           "from_phone_number": "+912261234567",
+                     *           "time_zone": "Asia/Kolkata",
+                     *           "scheduled_at": null,
+                     *           "ends_at": null,
+                     *           "weekly_windows": [
+                     *             {
+                     *               "day": 1,
+                     *               "start": "09:30",
+                     *               "end": "18:00"
+                     *             }
+                     *           ],
+                     *           "calling_hours": {
+                     *             "start": "09:00",
+                     *             "end": "21:00"
+                     *           },
+                     *           "abandon_rate_cap": 0.03,
+                     *           "lines_per_agent": 1,
+                     *           "max_concurrent_calls": null,
+                     *           "wrap_up_seconds": 30,
+                     *           "require_disposition": true,
+                     *           "preview_timeout_seconds": 30,
+                     *           "retry_config": {
+                     *             "max_retries": 2,
+                     *             "retry_interval_minutes": 60
+                     *           },
+                     *           "retry_rules": {
+                     *             "busy": {
+                     *               "delay_minutes": 15,
+                     *               "counts_as_attempt": true
+                     *             }
+                     *           },
+                     *           "started_at": "2026-12-06T18:35:26.780Z",
+                     *           "completed_at": null,
+                     *           "total_leads": 400,
+                     *           "completed_calls": 31,
+                     *           "pending_calls": 369,
+                     *           "version": 2,
+                     *           "created_at": "2026-12-06T18:35:26.214Z",
+                     *           "updated_at": "2026-12-06T18:35:26.780Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "limit": 20,
+                     *         "total": 400,
+                     *         "totalPages": 20
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["Campaign"][];
                         meta: components["schemas"]["PageMeta"];
@@ -3635,6 +5165,33 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Mumbai Sales Dept",
+                 *       "description": "Campaign related to Sales Management",
+                 *       "process_id": "prc_7343435cce9c4575974ed20c47f4ca43",
+                 *       "queue_id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                 *       "dialing_mode": "predictive",
+                 *       "from_phone_number": "+912261234567",
+                 *       "time_zone": "Asia/Kolkata",
+                 *       "weekly_windows": [
+                 *         {
+                 *           "day": 1,
+                 *           "start": "09:30",
+                 *           "end": "18:00"
+                 *         }
+                 *       ],
+                 *       "calling_hours": {
+                 *         "start": "09:00",
+                 *         "end": "21:00"
+                 *       },
+                 *       "abandon_rate_cap": 0.03,
+                 *       "retry_config": {
+                 *         "max_retries": 2,
+                 *         "retry_interval_minutes": 60
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     description?: string;
@@ -3675,6 +5232,60 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "numeric_id": 1,
+                     *       "organization_id": "ctr_5ac836b84ce247b497e273d337373a01",
+                     *       "process_id": "prc_7343435cce9c4575974ed20c47f4ca43",
+                     *       "queue_id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *       "name": "Mumbai Sales Dept",
+                     *       "description": "Campaign related to Sales Management",
+                     *       "type": "interaction",
+                     *       "dialing_mode": "predictive",
+                     *       "status": "active",
+                     *       "agent_id": null,
+                     *       "from_phone_number": "+912261234567",
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "scheduled_at": null,
+                     *       "ends_at": null,
+                     *       "weekly_windows": [
+                     *         {
+                     *           "day": 1,
+                     *           "start": "09:30",
+                     *           "end": "18:00"
+                     *         }
+                     *       ],
+                     *       "calling_hours": {
+                     *         "start": "09:00",
+                     *         "end": "21:00"
+                     *       },
+                     *       "abandon_rate_cap": 0.03,
+                     *       "lines_per_agent": 1,
+                     *       "max_concurrent_calls": null,
+                     *       "wrap_up_seconds": 30,
+                     *       "require_disposition": true,
+                     *       "preview_timeout_seconds": 30,
+                     *       "retry_config": {
+                     *         "max_retries": 2,
+                     *         "retry_interval_minutes": 60
+                     *       },
+                     *       "retry_rules": {
+                     *         "busy": {
+                     *           "delay_minutes": 15,
+                     *           "counts_as_attempt": true
+                     *         }
+                     *       },
+                     *       "started_at": "2026-12-06T18:35:26.780Z",
+                     *       "completed_at": null,
+                     *       "total_leads": 400,
+                     *       "completed_calls": 31,
+                     *       "pending_calls": 369,
+                     *       "version": 2,
+                     *       "created_at": "2026-12-06T18:35:26.214Z",
+                     *       "updated_at": "2026-12-06T18:35:26.780Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Campaign"];
                 };
             };
@@ -3751,6 +5362,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "total": 400,
+                     *           "contacts_by_status": {
+                     *             "callback": 6,
+                     *             "completed": 28,
+                     *             "failed": 3,
+                     *             "in_progress": 6,
+                     *             "new": 268,
+                     *             "retry": 89
+                     *           },
+                     *           "lists": [
+                     *             {
+                     *               "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *               "total": 400,
+                     *               "contacts_by_status": {
+                     *                 "callback": 6,
+                     *                 "completed": 28,
+                     *                 "failed": 3,
+                     *                 "in_progress": 6,
+                     *                 "new": 268,
+                     *                 "retry": 89
+                     *               }
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["CampaignProgress"][];
                     };
@@ -3821,6 +5464,60 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "numeric_id": 1,
+                     *       "organization_id": "ctr_5ac836b84ce247b497e273d337373a01",
+                     *       "process_id": "prc_7343435cce9c4575974ed20c47f4ca43",
+                     *       "queue_id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *       "name": "Mumbai Sales Dept",
+                     *       "description": "Campaign related to Sales Management",
+                     *       "type": "interaction",
+                     *       "dialing_mode": "predictive",
+                     *       "status": "active",
+                     *       "agent_id": null,
+                     *       "from_phone_number": "+912261234567",
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "scheduled_at": null,
+                     *       "ends_at": null,
+                     *       "weekly_windows": [
+                     *         {
+                     *           "day": 1,
+                     *           "start": "09:30",
+                     *           "end": "18:00"
+                     *         }
+                     *       ],
+                     *       "calling_hours": {
+                     *         "start": "09:00",
+                     *         "end": "21:00"
+                     *       },
+                     *       "abandon_rate_cap": 0.03,
+                     *       "lines_per_agent": 1,
+                     *       "max_concurrent_calls": null,
+                     *       "wrap_up_seconds": 30,
+                     *       "require_disposition": true,
+                     *       "preview_timeout_seconds": 30,
+                     *       "retry_config": {
+                     *         "max_retries": 2,
+                     *         "retry_interval_minutes": 60
+                     *       },
+                     *       "retry_rules": {
+                     *         "busy": {
+                     *           "delay_minutes": 15,
+                     *           "counts_as_attempt": true
+                     *         }
+                     *       },
+                     *       "started_at": "2026-12-06T18:35:26.780Z",
+                     *       "completed_at": null,
+                     *       "total_leads": 400,
+                     *       "completed_calls": 31,
+                     *       "pending_calls": 369,
+                     *       "version": 2,
+                     *       "created_at": "2026-12-06T18:35:26.214Z",
+                     *       "updated_at": "2026-12-06T18:35:26.780Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Campaign"];
                 };
             };
@@ -3940,6 +5637,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "status": "paused",
+                 *       "version": 2
+                 *     }
+                 */
                 "application/json": {
                     name?: string;
                     description?: string;
@@ -3982,6 +5685,60 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "numeric_id": 1,
+                     *       "organization_id": "ctr_5ac836b84ce247b497e273d337373a01",
+                     *       "process_id": "prc_7343435cce9c4575974ed20c47f4ca43",
+                     *       "queue_id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *       "name": "Mumbai Sales Dept",
+                     *       "description": "Campaign related to Sales Management",
+                     *       "type": "interaction",
+                     *       "dialing_mode": "predictive",
+                     *       "status": "active",
+                     *       "agent_id": null,
+                     *       "from_phone_number": "+912261234567",
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "scheduled_at": null,
+                     *       "ends_at": null,
+                     *       "weekly_windows": [
+                     *         {
+                     *           "day": 1,
+                     *           "start": "09:30",
+                     *           "end": "18:00"
+                     *         }
+                     *       ],
+                     *       "calling_hours": {
+                     *         "start": "09:00",
+                     *         "end": "21:00"
+                     *       },
+                     *       "abandon_rate_cap": 0.03,
+                     *       "lines_per_agent": 1,
+                     *       "max_concurrent_calls": null,
+                     *       "wrap_up_seconds": 30,
+                     *       "require_disposition": true,
+                     *       "preview_timeout_seconds": 30,
+                     *       "retry_config": {
+                     *         "max_retries": 2,
+                     *         "retry_interval_minutes": 60
+                     *       },
+                     *       "retry_rules": {
+                     *         "busy": {
+                     *           "delay_minutes": 15,
+                     *           "counts_as_attempt": true
+                     *         }
+                     *       },
+                     *       "started_at": "2026-12-06T18:35:26.780Z",
+                     *       "completed_at": null,
+                     *       "total_leads": 400,
+                     *       "completed_calls": 31,
+                     *       "pending_calls": 369,
+                     *       "version": 2,
+                     *       "created_at": "2026-12-06T18:35:26.214Z",
+                     *       "updated_at": "2026-12-06T18:35:26.780Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Campaign"];
                 };
             };
@@ -4053,6 +5810,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 2
+                 *     }
+                 */
                 "application/json": {
                     /** @description Optimistic concurrency: when given, the change is refused with 409 if the record has moved on */
                     version?: number;
@@ -4066,6 +5828,60 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "numeric_id": 1,
+                     *       "organization_id": "ctr_5ac836b84ce247b497e273d337373a01",
+                     *       "process_id": "prc_7343435cce9c4575974ed20c47f4ca43",
+                     *       "queue_id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *       "name": "Mumbai Sales Dept",
+                     *       "description": "Campaign related to Sales Management",
+                     *       "type": "interaction",
+                     *       "dialing_mode": "predictive",
+                     *       "status": "active",
+                     *       "agent_id": null,
+                     *       "from_phone_number": "+912261234567",
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "scheduled_at": null,
+                     *       "ends_at": null,
+                     *       "weekly_windows": [
+                     *         {
+                     *           "day": 1,
+                     *           "start": "09:30",
+                     *           "end": "18:00"
+                     *         }
+                     *       ],
+                     *       "calling_hours": {
+                     *         "start": "09:00",
+                     *         "end": "21:00"
+                     *       },
+                     *       "abandon_rate_cap": 0.03,
+                     *       "lines_per_agent": 1,
+                     *       "max_concurrent_calls": null,
+                     *       "wrap_up_seconds": 30,
+                     *       "require_disposition": true,
+                     *       "preview_timeout_seconds": 30,
+                     *       "retry_config": {
+                     *         "max_retries": 2,
+                     *         "retry_interval_minutes": 60
+                     *       },
+                     *       "retry_rules": {
+                     *         "busy": {
+                     *           "delay_minutes": 15,
+                     *           "counts_as_attempt": true
+                     *         }
+                     *       },
+                     *       "started_at": "2026-12-06T18:35:26.780Z",
+                     *       "completed_at": null,
+                     *       "total_leads": 400,
+                     *       "completed_calls": 31,
+                     *       "pending_calls": 369,
+                     *       "version": 2,
+                     *       "created_at": "2026-12-06T18:35:26.214Z",
+                     *       "updated_at": "2026-12-06T18:35:26.780Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Campaign"];
                 };
             };
@@ -4128,6 +5944,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 2
+                 *     }
+                 */
                 "application/json": {
                     /** @description Optimistic concurrency: when given, the change is refused with 409 if the record has moved on */
                     version?: number;
@@ -4141,6 +5962,60 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "numeric_id": 1,
+                     *       "organization_id": "ctr_5ac836b84ce247b497e273d337373a01",
+                     *       "process_id": "prc_7343435cce9c4575974ed20c47f4ca43",
+                     *       "queue_id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *       "name": "Mumbai Sales Dept",
+                     *       "description": "Campaign related to Sales Management",
+                     *       "type": "interaction",
+                     *       "dialing_mode": "predictive",
+                     *       "status": "active",
+                     *       "agent_id": null,
+                     *       "from_phone_number": "+912261234567",
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "scheduled_at": null,
+                     *       "ends_at": null,
+                     *       "weekly_windows": [
+                     *         {
+                     *           "day": 1,
+                     *           "start": "09:30",
+                     *           "end": "18:00"
+                     *         }
+                     *       ],
+                     *       "calling_hours": {
+                     *         "start": "09:00",
+                     *         "end": "21:00"
+                     *       },
+                     *       "abandon_rate_cap": 0.03,
+                     *       "lines_per_agent": 1,
+                     *       "max_concurrent_calls": null,
+                     *       "wrap_up_seconds": 30,
+                     *       "require_disposition": true,
+                     *       "preview_timeout_seconds": 30,
+                     *       "retry_config": {
+                     *         "max_retries": 2,
+                     *         "retry_interval_minutes": 60
+                     *       },
+                     *       "retry_rules": {
+                     *         "busy": {
+                     *           "delay_minutes": 15,
+                     *           "counts_as_attempt": true
+                     *         }
+                     *       },
+                     *       "started_at": "2026-12-06T18:35:26.780Z",
+                     *       "completed_at": null,
+                     *       "total_leads": 400,
+                     *       "completed_calls": 31,
+                     *       "pending_calls": 369,
+                     *       "version": 2,
+                     *       "created_at": "2026-12-06T18:35:26.214Z",
+                     *       "updated_at": "2026-12-06T18:35:26.780Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Campaign"];
                 };
             };
@@ -4203,6 +6078,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 2
+                 *     }
+                 */
                 "application/json": {
                     /** @description Optimistic concurrency: when given, the change is refused with 409 if the record has moved on */
                     version?: number;
@@ -4216,6 +6096,60 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "numeric_id": 1,
+                     *       "organization_id": "ctr_5ac836b84ce247b497e273d337373a01",
+                     *       "process_id": "prc_7343435cce9c4575974ed20c47f4ca43",
+                     *       "queue_id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *       "name": "Mumbai Sales Dept",
+                     *       "description": "Campaign related to Sales Management",
+                     *       "type": "interaction",
+                     *       "dialing_mode": "predictive",
+                     *       "status": "active",
+                     *       "agent_id": null,
+                     *       "from_phone_number": "+912261234567",
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "scheduled_at": null,
+                     *       "ends_at": null,
+                     *       "weekly_windows": [
+                     *         {
+                     *           "day": 1,
+                     *           "start": "09:30",
+                     *           "end": "18:00"
+                     *         }
+                     *       ],
+                     *       "calling_hours": {
+                     *         "start": "09:00",
+                     *         "end": "21:00"
+                     *       },
+                     *       "abandon_rate_cap": 0.03,
+                     *       "lines_per_agent": 1,
+                     *       "max_concurrent_calls": null,
+                     *       "wrap_up_seconds": 30,
+                     *       "require_disposition": true,
+                     *       "preview_timeout_seconds": 30,
+                     *       "retry_config": {
+                     *         "max_retries": 2,
+                     *         "retry_interval_minutes": 60
+                     *       },
+                     *       "retry_rules": {
+                     *         "busy": {
+                     *           "delay_minutes": 15,
+                     *           "counts_as_attempt": true
+                     *         }
+                     *       },
+                     *       "started_at": "2026-12-06T18:35:26.780Z",
+                     *       "completed_at": null,
+                     *       "total_leads": 400,
+                     *       "completed_calls": 31,
+                     *       "pending_calls": 369,
+                     *       "version": 2,
+                     *       "created_at": "2026-12-06T18:35:26.214Z",
+                     *       "updated_at": "2026-12-06T18:35:26.780Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Campaign"];
                 };
             };
@@ -4278,6 +6212,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 2
+                 *     }
+                 */
                 "application/json": {
                     /** @description Optimistic concurrency: when given, the change is refused with 409 if the record has moved on */
                     version?: number;
@@ -4291,6 +6230,60 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "numeric_id": 1,
+                     *       "organization_id": "ctr_5ac836b84ce247b497e273d337373a01",
+                     *       "process_id": "prc_7343435cce9c4575974ed20c47f4ca43",
+                     *       "queue_id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *       "name": "Mumbai Sales Dept",
+                     *       "description": "Campaign related to Sales Management",
+                     *       "type": "interaction",
+                     *       "dialing_mode": "predictive",
+                     *       "status": "active",
+                     *       "agent_id": null,
+                     *       "from_phone_number": "+912261234567",
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "scheduled_at": null,
+                     *       "ends_at": null,
+                     *       "weekly_windows": [
+                     *         {
+                     *           "day": 1,
+                     *           "start": "09:30",
+                     *           "end": "18:00"
+                     *         }
+                     *       ],
+                     *       "calling_hours": {
+                     *         "start": "09:00",
+                     *         "end": "21:00"
+                     *       },
+                     *       "abandon_rate_cap": 0.03,
+                     *       "lines_per_agent": 1,
+                     *       "max_concurrent_calls": null,
+                     *       "wrap_up_seconds": 30,
+                     *       "require_disposition": true,
+                     *       "preview_timeout_seconds": 30,
+                     *       "retry_config": {
+                     *         "max_retries": 2,
+                     *         "retry_interval_minutes": 60
+                     *       },
+                     *       "retry_rules": {
+                     *         "busy": {
+                     *           "delay_minutes": 15,
+                     *           "counts_as_attempt": true
+                     *         }
+                     *       },
+                     *       "started_at": "2026-12-06T18:35:26.780Z",
+                     *       "completed_at": null,
+                     *       "total_leads": 400,
+                     *       "completed_calls": 31,
+                     *       "pending_calls": 369,
+                     *       "version": 2,
+                     *       "created_at": "2026-12-06T18:35:26.214Z",
+                     *       "updated_at": "2026-12-06T18:35:26.780Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Campaign"];
                 };
             };
@@ -4359,6 +6352,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "campaign_user_id": 1,
+                     *           "user_id": "usr_2575cbaf9f9148c0b8f3479595ab9efc",
+                     *           "username": "agent1",
+                     *           "role": "agent",
+                     *           "full_name": "Asha Agent",
+                     *           "created_at": "2026-12-06T18:35:26.247Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["CampaignUser"][];
                     };
@@ -4414,6 +6421,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "user_ids": [
+                 *         "usr_2575cbaf9f9148c0b8f3479595ab9efc"
+                 *       ]
+                 *     }
+                 */
                 "application/json": {
                     user_ids: string[];
                 };
@@ -4426,6 +6440,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "campaign_user_id": 1,
+                     *           "user_id": "usr_2575cbaf9f9148c0b8f3479595ab9efc",
+                     *           "username": "agent1",
+                     *           "role": "agent",
+                     *           "full_name": "Asha Agent",
+                     *           "created_at": "2026-12-06T18:35:26.247Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["CampaignUser"][];
                     };
@@ -4555,6 +6583,56 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *           "uuid": "3a046ed7-01e8-4641-9415-e5fa2a1c99ea",
+                     *           "name": "Sales",
+                     *           "extension": "5586",
+                     *           "strategy": "longest_idle",
+                     *           "max_wait_seconds": 120,
+                     *           "wrap_up_seconds": 30,
+                     *           "members": [
+                     *             {
+                     *               "user_id": "usr_2575cbaf9f9148c0b8f3479595ab9efc",
+                     *               "username": "agent1",
+                     *               "full_name": "Asha Agent",
+                     *               "extension": "1001",
+                     *               "delay_seconds": 0,
+                     *               "timeout_seconds": 15,
+                     *               "tags": [
+                     *                 {
+                     *                   "id": "hindi",
+                     *                   "name": "Hindi",
+                     *                   "color": "#1f77b4"
+                     *                 }
+                     *               ]
+                     *             },
+                     *             {
+                     *               "user_id": "usr_0d05d06b81b84784ae3d57dbba75b537",
+                     *               "username": "agent2",
+                     *               "full_name": "Ben Agent",
+                     *               "extension": "1002",
+                     *               "delay_seconds": 0,
+                     *               "timeout_seconds": 15,
+                     *               "tags": []
+                     *             }
+                     *           ],
+                     *           "version": 1,
+                     *           "created_at": "2026-12-06T18:35:03.585Z",
+                     *           "updated_at": "2026-12-06T18:35:03.585Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "limit": 20,
+                     *         "total": 400,
+                     *         "totalPages": 20
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["Queue"][];
                         meta: components["schemas"]["PageMeta"];
@@ -4608,6 +6686,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Sales",
+                 *       "extension": "5586",
+                 *       "strategy": "longest_idle",
+                 *       "max_wait_seconds": 120,
+                 *       "wrap_up_seconds": 30
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     extension?: string | null;
@@ -4624,6 +6711,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *       "uuid": "3a046ed7-01e8-4641-9415-e5fa2a1c99ea",
+                     *       "name": "Sales",
+                     *       "extension": "5586",
+                     *       "strategy": "longest_idle",
+                     *       "max_wait_seconds": 120,
+                     *       "wrap_up_seconds": 30,
+                     *       "members": [
+                     *         {
+                     *           "user_id": "usr_2575cbaf9f9148c0b8f3479595ab9efc",
+                     *           "username": "agent1",
+                     *           "full_name": "Asha Agent",
+                     *           "extension": "1001",
+                     *           "delay_seconds": 0,
+                     *           "timeout_seconds": 15,
+                     *           "tags": [
+                     *             {
+                     *               "id": "hindi",
+                     *               "name": "Hindi",
+                     *               "color": "#1f77b4"
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "user_id": "usr_0d05d06b81b84784ae3d57dbba75b537",
+                     *           "username": "agent2",
+                     *           "full_name": "Ben Agent",
+                     *           "extension": "1002",
+                     *           "delay_seconds": 0,
+                     *           "timeout_seconds": 15,
+                     *           "tags": []
+                     *         }
+                     *       ],
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:35:03.585Z",
+                     *       "updated_at": "2026-12-06T18:35:03.585Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Queue"];
                 };
             };
@@ -4692,6 +6819,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *       "uuid": "3a046ed7-01e8-4641-9415-e5fa2a1c99ea",
+                     *       "name": "Sales",
+                     *       "extension": "5586",
+                     *       "strategy": "longest_idle",
+                     *       "max_wait_seconds": 120,
+                     *       "wrap_up_seconds": 30,
+                     *       "members": [
+                     *         {
+                     *           "user_id": "usr_2575cbaf9f9148c0b8f3479595ab9efc",
+                     *           "username": "agent1",
+                     *           "full_name": "Asha Agent",
+                     *           "extension": "1001",
+                     *           "delay_seconds": 0,
+                     *           "timeout_seconds": 15,
+                     *           "tags": [
+                     *             {
+                     *               "id": "hindi",
+                     *               "name": "Hindi",
+                     *               "color": "#1f77b4"
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "user_id": "usr_0d05d06b81b84784ae3d57dbba75b537",
+                     *           "username": "agent2",
+                     *           "full_name": "Ben Agent",
+                     *           "extension": "1002",
+                     *           "delay_seconds": 0,
+                     *           "timeout_seconds": 15,
+                     *           "tags": []
+                     *         }
+                     *       ],
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:35:03.585Z",
+                     *       "updated_at": "2026-12-06T18:35:03.585Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Queue"];
                 };
             };
@@ -4811,6 +6978,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "max_wait_seconds": 90,
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": {
                     name?: string;
                     extension?: string | null;
@@ -4829,6 +7002,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *       "uuid": "3a046ed7-01e8-4641-9415-e5fa2a1c99ea",
+                     *       "name": "Sales",
+                     *       "extension": "5586",
+                     *       "strategy": "longest_idle",
+                     *       "max_wait_seconds": 120,
+                     *       "wrap_up_seconds": 30,
+                     *       "members": [
+                     *         {
+                     *           "user_id": "usr_2575cbaf9f9148c0b8f3479595ab9efc",
+                     *           "username": "agent1",
+                     *           "full_name": "Asha Agent",
+                     *           "extension": "1001",
+                     *           "delay_seconds": 0,
+                     *           "timeout_seconds": 15,
+                     *           "tags": [
+                     *             {
+                     *               "id": "hindi",
+                     *               "name": "Hindi",
+                     *               "color": "#1f77b4"
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "user_id": "usr_0d05d06b81b84784ae3d57dbba75b537",
+                     *           "username": "agent2",
+                     *           "full_name": "Ben Agent",
+                     *           "extension": "1002",
+                     *           "delay_seconds": 0,
+                     *           "timeout_seconds": 15,
+                     *           "tags": []
+                     *         }
+                     *       ],
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:35:03.585Z",
+                     *       "updated_at": "2026-12-06T18:35:03.585Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Queue"];
                 };
             };
@@ -4900,6 +7113,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "delay_seconds": 0,
+                 *       "timeout_seconds": 15,
+                 *       "tags": [
+                 *         {
+                 *           "id": "hindi",
+                 *           "name": "Hindi",
+                 *           "color": "#1f77b4"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": {
                     delay_seconds?: number;
                     timeout_seconds?: number;
@@ -4918,6 +7144,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *       "uuid": "3a046ed7-01e8-4641-9415-e5fa2a1c99ea",
+                     *       "name": "Sales",
+                     *       "extension": "5586",
+                     *       "strategy": "longest_idle",
+                     *       "max_wait_seconds": 120,
+                     *       "wrap_up_seconds": 30,
+                     *       "members": [
+                     *         {
+                     *           "user_id": "usr_2575cbaf9f9148c0b8f3479595ab9efc",
+                     *           "username": "agent1",
+                     *           "full_name": "Asha Agent",
+                     *           "extension": "1001",
+                     *           "delay_seconds": 0,
+                     *           "timeout_seconds": 15,
+                     *           "tags": [
+                     *             {
+                     *               "id": "hindi",
+                     *               "name": "Hindi",
+                     *               "color": "#1f77b4"
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "user_id": "usr_0d05d06b81b84784ae3d57dbba75b537",
+                     *           "username": "agent2",
+                     *           "full_name": "Ben Agent",
+                     *           "extension": "1002",
+                     *           "delay_seconds": 0,
+                     *           "timeout_seconds": 15,
+                     *           "tags": []
+                     *         }
+                     *       ],
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:35:03.585Z",
+                     *       "updated_at": "2026-12-06T18:35:03.585Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Queue"];
                 };
             };
@@ -4986,6 +7252,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "que_3a046ed701e846419415e5fa2a1c99ea",
+                     *       "uuid": "3a046ed7-01e8-4641-9415-e5fa2a1c99ea",
+                     *       "name": "Sales",
+                     *       "extension": "5586",
+                     *       "strategy": "longest_idle",
+                     *       "max_wait_seconds": 120,
+                     *       "wrap_up_seconds": 30,
+                     *       "members": [
+                     *         {
+                     *           "user_id": "usr_2575cbaf9f9148c0b8f3479595ab9efc",
+                     *           "username": "agent1",
+                     *           "full_name": "Asha Agent",
+                     *           "extension": "1001",
+                     *           "delay_seconds": 0,
+                     *           "timeout_seconds": 15,
+                     *           "tags": [
+                     *             {
+                     *               "id": "hindi",
+                     *               "name": "Hindi",
+                     *               "color": "#1f77b4"
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "user_id": "usr_0d05d06b81b84784ae3d57dbba75b537",
+                     *           "username": "agent2",
+                     *           "full_name": "Ben Agent",
+                     *           "extension": "1002",
+                     *           "delay_seconds": 0,
+                     *           "timeout_seconds": 15,
+                     *           "tags": []
+                     *         }
+                     *       ],
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:35:03.585Z",
+                     *       "updated_at": "2026-12-06T18:35:03.585Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Queue"];
                 };
             };
@@ -5047,6 +7353,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "key_c6e25c44c7a44535979e215750d67805",
+                     *           "name": "CRM sync",
+                     *           "scope": "read_write",
+                     *           "hint": "odk_5v_t…JSTk",
+                     *           "last_used_at": null,
+                     *           "expires_at": null,
+                     *           "revoked_at": null,
+                     *           "version": 1,
+                     *           "created_at": "2026-12-06T18:47:48.974Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "limit": 20,
+                     *         "total": 400,
+                     *         "totalPages": 20
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["ApiKey"][];
                         meta: components["schemas"]["PageMeta"];
@@ -5100,6 +7429,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "CRM sync",
+                 *       "scope": "read_write",
+                 *       "expires_at": null
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     scope: "read" | "read_write";
@@ -5114,6 +7450,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "key_c6e25c44c7a44535979e215750d67805",
+                     *       "name": "CRM sync",
+                     *       "scope": "read_write",
+                     *       "hint": "odk_5v_t…JSTk",
+                     *       "last_used_at": null,
+                     *       "expires_at": null,
+                     *       "revoked_at": null,
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:47:48.974Z",
+                     *       "key": "odk_5v_tlkxo22ZKPgwgagMpvVQB8aZwpyPHwz1G__eJSTk"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ApiKey"] & {
                         /** @description Send as Bearer */
                         key: string;
@@ -5176,6 +7526,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "key_c6e25c44c7a44535979e215750d67805",
+                     *       "name": "CRM sync",
+                     *       "scope": "read_write",
+                     *       "hint": "odk_5v_t…JSTk",
+                     *       "last_used_at": null,
+                     *       "expires_at": null,
+                     *       "revoked_at": null,
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:47:48.974Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ApiKey"];
                 };
             };
@@ -5235,6 +7598,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "key_c6e25c44c7a44535979e215750d67805",
+                     *       "name": "CRM sync",
+                     *       "scope": "read_write",
+                     *       "hint": "odk_5v_t…JSTk",
+                     *       "last_used_at": null,
+                     *       "expires_at": null,
+                     *       "revoked_at": null,
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:47:48.974Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ApiKey"];
                 };
             };
@@ -5300,6 +7676,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": 74,
+                     *           "at": "2026-12-06T18:47:48.974Z",
+                     *           "actor_type": "user",
+                     *           "actor_id": "admin",
+                     *           "action": "campaign.update",
+                     *           "entity_type": "campaign",
+                     *           "entity_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "before": {
+                     *             "status": "draft"
+                     *           },
+                     *           "after": {
+                     *             "status": "active"
+                     *           },
+                     *           "request_id": "64f7faa2-f617-4ea2-b7c2-5d5b27645f1f"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "limit": 20,
+                     *         "total": 400,
+                     *         "totalPages": 20
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["AuditEntry"][];
                         meta: components["schemas"]["PageMeta"];
@@ -5364,6 +7768,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *           "numeric_id": 1,
+                     *           "name": "Mumbai leads",
+                     *           "description": "",
+                     *           "is_default": false,
+                     *           "contacts_by_status": {
+                     *             "callback": 6,
+                     *             "completed": 28,
+                     *             "failed": 3,
+                     *             "in_progress": 6,
+                     *             "new": 268,
+                     *             "retry": 89
+                     *           },
+                     *           "version": 1,
+                     *           "created_at": "2026-12-06T18:35:26.321Z",
+                     *           "updated_at": "2026-12-06T18:35:26.321Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "limit": 20,
+                     *         "total": 400,
+                     *         "totalPages": 20
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["LeadList"][];
                         meta: components["schemas"]["PageMeta"];
@@ -5417,6 +7851,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Mumbai leads",
+                 *       "description": "Walk-in enquiries, December"
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     description?: string;
@@ -5430,6 +7870,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *       "numeric_id": 1,
+                     *       "name": "Mumbai leads",
+                     *       "description": "",
+                     *       "is_default": false,
+                     *       "contacts_by_status": {
+                     *         "callback": 6,
+                     *         "completed": 28,
+                     *         "failed": 3,
+                     *         "in_progress": 6,
+                     *         "new": 268,
+                     *         "retry": 89
+                     *       },
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:35:26.321Z",
+                     *       "updated_at": "2026-12-06T18:35:26.321Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["LeadList"];
                 };
             };
@@ -5498,6 +7958,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *       "numeric_id": 1,
+                     *       "name": "Mumbai leads",
+                     *       "description": "",
+                     *       "is_default": false,
+                     *       "contacts_by_status": {
+                     *         "callback": 6,
+                     *         "completed": 28,
+                     *         "failed": 3,
+                     *         "in_progress": 6,
+                     *         "new": 268,
+                     *         "retry": 89
+                     *       },
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:35:26.321Z",
+                     *       "updated_at": "2026-12-06T18:35:26.321Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["LeadList"];
                 };
             };
@@ -5551,6 +8031,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Mumbai leads (December)",
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": {
                     name?: string;
                     description?: string;
@@ -5566,6 +8052,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *       "numeric_id": 1,
+                     *       "name": "Mumbai leads",
+                     *       "description": "",
+                     *       "is_default": false,
+                     *       "contacts_by_status": {
+                     *         "callback": 6,
+                     *         "completed": 28,
+                     *         "failed": 3,
+                     *         "in_progress": 6,
+                     *         "new": 268,
+                     *         "retry": 89
+                     *       },
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:35:26.321Z",
+                     *       "updated_at": "2026-12-06T18:35:26.321Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["LeadList"];
                 };
             };
@@ -5643,6 +8149,39 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "campaign_lead_id": 1,
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *           "list_name": "Mumbai leads",
+                     *           "priority": 1,
+                     *           "weightage": 1,
+                     *           "enabled": true,
+                     *           "max_attempts": 3,
+                     *           "churn_count": 0,
+                     *           "fetch_order": "priority",
+                     *           "dialing_enabled_at_all_times": false,
+                     *           "dialing_windows": [
+                     *             {
+                     *               "day": 1,
+                     *               "start": "10:00",
+                     *               "end": "19:00"
+                     *             }
+                     *           ],
+                     *           "campaign_user_ids": [
+                     *             1,
+                     *             2
+                     *           ],
+                     *           "version": 1,
+                     *           "created_at": "2026-12-06T18:35:26.349Z",
+                     *           "updated_at": "2026-12-06T18:35:26.349Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["CampaignLeadList"][];
                     };
@@ -5698,6 +8237,23 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "priority": 1,
+                 *       "weightage": 1,
+                 *       "enabled": true,
+                 *       "max_attempts": 3,
+                 *       "fetch_order": "priority",
+                 *       "dialing_enabled_at_all_times": false,
+                 *       "dialing_windows": [
+                 *         {
+                 *           "day": 1,
+                 *           "start": "10:00",
+                 *           "end": "19:00"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": {
                     priority?: number;
                     weightage?: number;
@@ -5719,6 +8275,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "campaign_lead_id": 1,
+                     *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *       "list_name": "Mumbai leads",
+                     *       "priority": 1,
+                     *       "weightage": 1,
+                     *       "enabled": true,
+                     *       "max_attempts": 3,
+                     *       "churn_count": 0,
+                     *       "fetch_order": "priority",
+                     *       "dialing_enabled_at_all_times": false,
+                     *       "dialing_windows": [
+                     *         {
+                     *           "day": 1,
+                     *           "start": "10:00",
+                     *           "end": "19:00"
+                     *         }
+                     *       ],
+                     *       "campaign_user_ids": [
+                     *         1,
+                     *         2
+                     *       ],
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:35:26.349Z",
+                     *       "updated_at": "2026-12-06T18:35:26.349Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CampaignLeadList"];
                 };
             };
@@ -5847,6 +8432,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "assign_user_ids": [
+                 *         "usr_2575cbaf9f9148c0b8f3479595ab9efc"
+                 *       ],
+                 *       "unassign_user_ids": []
+                 *     }
+                 */
                 "application/json": {
                     /** @default [] */
                     assign_user_ids?: string[];
@@ -5862,6 +8455,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "campaign_lead_id": 1,
+                     *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *       "list_name": "Mumbai leads",
+                     *       "priority": 1,
+                     *       "weightage": 1,
+                     *       "enabled": true,
+                     *       "max_attempts": 3,
+                     *       "churn_count": 0,
+                     *       "fetch_order": "priority",
+                     *       "dialing_enabled_at_all_times": false,
+                     *       "dialing_windows": [
+                     *         {
+                     *           "day": 1,
+                     *           "start": "10:00",
+                     *           "end": "19:00"
+                     *         }
+                     *       ],
+                     *       "campaign_user_ids": [
+                     *         1,
+                     *         2
+                     *       ],
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:35:26.349Z",
+                     *       "updated_at": "2026-12-06T18:35:26.349Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CampaignLeadList"];
                 };
             };
@@ -5937,6 +8559,49 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "numeric_id": 1,
+                     *           "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *           "campaign_id": null,
+                     *           "phone_number": "+919820000000",
+                     *           "phone_raw": "9820000000",
+                     *           "phone_country": "IN",
+                     *           "first_name": "Aarav",
+                     *           "last_name": "Sharma",
+                     *           "variables": {
+                     *             "plan": "Silver",
+                     *             "renewal_month": "1"
+                     *           },
+                     *           "ticket_id": null,
+                     *           "note": null,
+                     *           "type": null,
+                     *           "priority": 0,
+                     *           "max_retries": null,
+                     *           "cool_off_seconds": null,
+                     *           "time_zone": "Asia/Kolkata",
+                     *           "time_zones": [
+                     *             "Asia/Kolkata"
+                     *           ],
+                     *           "time_zone_source": "number",
+                     *           "status": "retry",
+                     *           "attempts": 1,
+                     *           "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *           "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *           "last_outcome": "no_answer",
+                     *           "callback_at": null,
+                     *           "removed_at": null,
+                     *           "version": 3,
+                     *           "created_at": "2026-12-06T18:35:26.459Z",
+                     *           "updated_at": "2026-12-06T18:36:10.846Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["Contact"][];
                         next_cursor: string | null;
@@ -5999,6 +8664,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                 *       "phone_number": "+919820000000",
+                 *       "first_name": "Aarav",
+                 *       "last_name": "Sharma",
+                 *       "variables": {
+                 *         "plan": "Silver",
+                 *         "renewal_month": "1"
+                 *       },
+                 *       "dedup_policy": "skip"
+                 *     }
+                 */
                 "application/json": {
                     /** @description lst_… */
                     list_id?: string;
@@ -6030,6 +8708,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *       "numeric_id": 1,
+                     *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *       "campaign_id": null,
+                     *       "phone_number": "+919820000000",
+                     *       "phone_raw": "9820000000",
+                     *       "phone_country": "IN",
+                     *       "first_name": "Aarav",
+                     *       "last_name": "Sharma",
+                     *       "variables": {
+                     *         "plan": "Silver",
+                     *         "renewal_month": "1"
+                     *       },
+                     *       "ticket_id": null,
+                     *       "note": null,
+                     *       "type": null,
+                     *       "priority": 0,
+                     *       "max_retries": null,
+                     *       "cool_off_seconds": null,
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "time_zones": [
+                     *         "Asia/Kolkata"
+                     *       ],
+                     *       "time_zone_source": "number",
+                     *       "status": "retry",
+                     *       "attempts": 1,
+                     *       "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *       "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *       "last_outcome": "no_answer",
+                     *       "callback_at": null,
+                     *       "removed_at": null,
+                     *       "version": 3,
+                     *       "created_at": "2026-12-06T18:35:26.459Z",
+                     *       "updated_at": "2026-12-06T18:36:10.846Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Contact"];
                 };
             };
@@ -6098,6 +8814,25 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                 *       "dedup_policy": "skip",
+                 *       "contacts": [
+                 *         {
+                 *           "phone_number": "+919820000001",
+                 *           "first_name": "Diya",
+                 *           "variables": {
+                 *             "plan": "Gold"
+                 *           }
+                 *         },
+                 *         {
+                 *           "phone_number": "9820000002",
+                 *           "first_name": "Kabir"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": {
                     /** @description lst_… */
                     list_id?: string;
@@ -6116,6 +8851,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "summary": {
+                     *         "created": 1,
+                     *         "updated": 0,
+                     *         "duplicates": 0,
+                     *         "rejected": 1
+                     *       },
+                     *       "results": [
+                     *         {
+                     *           "index": 0,
+                     *           "status": "created",
+                     *           "id": "lead_5b1f0e8d2c4a4e6f9a7b3c1d0e2f4a6b",
+                     *           "reason": null,
+                     *           "message": null
+                     *         },
+                     *         {
+                     *           "index": 1,
+                     *           "status": "rejected",
+                     *           "id": null,
+                     *           "reason": "invalid_phone",
+                     *           "message": "not a valid phone number"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         summary: {
                             created: number;
@@ -6197,13 +8958,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/csv */
+            /** @description The contacts, one a row */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string;
+                    /**
+                     * @example id,phone_number,first_name,last_name,status,attempts,last_outcome,list_id,campaign_id,time_zone,variables,created_at
+                     *     lead_d4ed26745813470587c907f896ef760b,+919820000000,Aarav,Sharma,retry,1,no_answer,lst_b375150bc9f8410fbe251698fafe2fee,,Asia/Kolkata,"{""plan"":""Silver""}",2026-12-06T18:35:26.459Z
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
@@ -6271,6 +9036,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *       "numeric_id": 1,
+                     *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *       "campaign_id": null,
+                     *       "phone_number": "+919820000000",
+                     *       "phone_raw": "9820000000",
+                     *       "phone_country": "IN",
+                     *       "first_name": "Aarav",
+                     *       "last_name": "Sharma",
+                     *       "variables": {
+                     *         "plan": "Silver",
+                     *         "renewal_month": "1"
+                     *       },
+                     *       "ticket_id": null,
+                     *       "note": null,
+                     *       "type": null,
+                     *       "priority": 0,
+                     *       "max_retries": null,
+                     *       "cool_off_seconds": null,
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "time_zones": [
+                     *         "Asia/Kolkata"
+                     *       ],
+                     *       "time_zone_source": "number",
+                     *       "status": "retry",
+                     *       "attempts": 1,
+                     *       "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *       "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *       "last_outcome": "no_answer",
+                     *       "callback_at": null,
+                     *       "removed_at": null,
+                     *       "version": 3,
+                     *       "created_at": "2026-12-06T18:35:26.459Z",
+                     *       "updated_at": "2026-12-06T18:36:10.846Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Contact"];
                 };
             };
@@ -6330,6 +9133,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *       "numeric_id": 1,
+                     *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *       "campaign_id": null,
+                     *       "phone_number": "+919820000000",
+                     *       "phone_raw": "9820000000",
+                     *       "phone_country": "IN",
+                     *       "first_name": "Aarav",
+                     *       "last_name": "Sharma",
+                     *       "variables": {
+                     *         "plan": "Silver",
+                     *         "renewal_month": "1"
+                     *       },
+                     *       "ticket_id": null,
+                     *       "note": null,
+                     *       "type": null,
+                     *       "priority": 0,
+                     *       "max_retries": null,
+                     *       "cool_off_seconds": null,
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "time_zones": [
+                     *         "Asia/Kolkata"
+                     *       ],
+                     *       "time_zone_source": "number",
+                     *       "status": "retry",
+                     *       "attempts": 1,
+                     *       "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *       "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *       "last_outcome": "no_answer",
+                     *       "callback_at": null,
+                     *       "removed_at": null,
+                     *       "version": 3,
+                     *       "created_at": "2026-12-06T18:35:26.459Z",
+                     *       "updated_at": "2026-12-06T18:36:10.846Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Contact"];
                 };
             };
@@ -6392,6 +9233,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "status": "callback",
+                 *       "note": "Asked to be called after 6 pm",
+                 *       "version": 3
+                 *     }
+                 */
                 "application/json": {
                     first_name?: string;
                     last_name?: string;
@@ -6420,6 +9268,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *       "numeric_id": 1,
+                     *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *       "campaign_id": null,
+                     *       "phone_number": "+919820000000",
+                     *       "phone_raw": "9820000000",
+                     *       "phone_country": "IN",
+                     *       "first_name": "Aarav",
+                     *       "last_name": "Sharma",
+                     *       "variables": {
+                     *         "plan": "Silver",
+                     *         "renewal_month": "1"
+                     *       },
+                     *       "ticket_id": null,
+                     *       "note": null,
+                     *       "type": null,
+                     *       "priority": 0,
+                     *       "max_retries": null,
+                     *       "cool_off_seconds": null,
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "time_zones": [
+                     *         "Asia/Kolkata"
+                     *       ],
+                     *       "time_zone_source": "number",
+                     *       "status": "retry",
+                     *       "attempts": 1,
+                     *       "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *       "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *       "last_outcome": "no_answer",
+                     *       "callback_at": null,
+                     *       "removed_at": null,
+                     *       "version": 3,
+                     *       "created_at": "2026-12-06T18:35:26.459Z",
+                     *       "updated_at": "2026-12-06T18:36:10.846Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Contact"];
                 };
             };
@@ -6499,6 +9385,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "contact_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "dialable": false,
+                     *       "reasons": [
+                     *         {
+                     *           "code": "retry_not_due",
+                     *           "message": "its next attempt is scheduled later"
+                     *         }
+                     *       ],
+                     *       "next_eligible_at": "2026-12-06T19:36:10.846Z"
+                     *     }
+                     */
                     "application/json": {
                         contact_id: string;
                         campaign_id: string | null;
@@ -6571,6 +9471,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "dnc_1e3c52b9de5f49ffacc140f799a66797",
+                     *           "phone_number": "+919820012345",
+                     *           "campaign_numeric_id": null,
+                     *           "reason": "Asked not to be called",
+                     *           "source": "api",
+                     *           "created_at": "2026-12-06T18:47:49.807Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "limit": 20,
+                     *         "total": 400,
+                     *         "totalPages": 20
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["DncEntry"][];
                         meta: components["schemas"]["PageMeta"];
@@ -6633,6 +9553,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "phone_number": "+919820012345",
+                 *       "reason": "Asked not to be called"
+                 *     }
+                 */
                 "application/json": {
                     phone_number: string;
                     campaign_id?: string;
@@ -6647,13 +9573,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        index: number;
-                        /** @description added, exists or rejected */
-                        status: string;
-                        phone_number: string | null;
-                        reason: string | null;
-                    };
+                    /**
+                     * @example {
+                     *       "index": 0,
+                     *       "status": "added",
+                     *       "phone_number": "+919820012345",
+                     *       "reason": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DncItemResult"];
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
@@ -6712,6 +9640,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "Complaint list, December",
+                 *       "phone_numbers": [
+                 *         "+919820012345",
+                 *         "+919820012346"
+                 *       ]
+                 *     }
+                 */
                 "application/json": {
                     campaign_id?: string;
                     reason?: string;
@@ -6726,14 +9663,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "index": 0,
+                     *           "status": "added",
+                     *           "phone_number": "+919820012345",
+                     *           "reason": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
-                        results: {
-                            index: number;
-                            /** @description added, exists or rejected */
-                            status: string;
-                            phone_number: string | null;
-                            reason: string | null;
-                        }[];
+                        results: components["schemas"]["DncItemResult"][];
                     };
                 };
             };
@@ -6802,6 +9745,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "phone_number": "+919820012345",
+                     *       "blocked": true,
+                     *       "entries": [
+                     *         {
+                     *           "id": "dnc_1e3c52b9de5f49ffacc140f799a66797",
+                     *           "phone_number": "+919820012345",
+                     *           "campaign_numeric_id": null,
+                     *           "reason": "Asked not to be called",
+                     *           "source": "api",
+                     *           "created_at": "2026-12-06T18:47:49.807Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         phone_number: string;
                         blocked: boolean;
@@ -6928,6 +9887,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "imp_3f2a9c1e7b6d4e58a0c1d2e3f4a5b6c7",
+                     *       "status": "completed",
+                     *       "file_name": "mumbai-leads.csv",
+                     *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *       "campaign_id": null,
+                     *       "dedup_policy": "skip",
+                     *       "dedup_scope": "list",
+                     *       "progress": {
+                     *         "rows_read": 400,
+                     *         "accepted": 396,
+                     *         "updated": 0,
+                     *         "rejected": 2,
+                     *         "duplicates": 1,
+                     *         "dnc": 1
+                     *       },
+                     *       "error": null,
+                     *       "errors_url": "/v1/imports/imp_3f2a9c1e7b6d4e58a0c1d2e3f4a5b6c7/errors.csv",
+                     *       "created_at": "2026-12-06T18:35:26.459Z",
+                     *       "started_at": "2026-12-06T18:35:26.512Z",
+                     *       "finished_at": "2026-12-06T18:35:27.904Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Import"];
                 };
             };
@@ -6996,6 +9979,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "imp_3f2a9c1e7b6d4e58a0c1d2e3f4a5b6c7",
+                     *       "status": "completed",
+                     *       "file_name": "mumbai-leads.csv",
+                     *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *       "campaign_id": null,
+                     *       "dedup_policy": "skip",
+                     *       "dedup_scope": "list",
+                     *       "progress": {
+                     *         "rows_read": 400,
+                     *         "accepted": 396,
+                     *         "updated": 0,
+                     *         "rejected": 2,
+                     *         "duplicates": 1,
+                     *         "dnc": 1
+                     *       },
+                     *       "error": null,
+                     *       "errors_url": "/v1/imports/imp_3f2a9c1e7b6d4e58a0c1d2e3f4a5b6c7/errors.csv",
+                     *       "created_at": "2026-12-06T18:35:26.459Z",
+                     *       "started_at": "2026-12-06T18:35:26.512Z",
+                     *       "finished_at": "2026-12-06T18:35:27.904Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Import"];
                 };
             };
@@ -7049,13 +10056,18 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/csv */
+            /** @description The rejected rows: line, raw value, reason code */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string;
+                    /**
+                     * @example line,raw_value,reason
+                     *     3,12,invalid_phone
+                     *     7,+919820012345,dnc
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
@@ -7111,6 +10123,116 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "session": {
+                     *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "state": "on_call",
+                     *         "state_since": "2026-12-06T18:47:01.549Z",
+                     *         "idle_since": "2026-12-06T18:46:36.480Z",
+                     *         "pause_reason": null,
+                     *         "pending_pause_reason": null,
+                     *         "wrap_up_deadline": null,
+                     *         "preview_expires_at": null,
+                     *         "pending_request": null,
+                     *         "engine": "vm:23728:2971d859",
+                     *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *         "logged_out_at": null,
+                     *         "calls_handled": 8,
+                     *         "talk_seconds": 473,
+                     *         "wrap_up_seconds": 66
+                     *       },
+                     *       "campaign": {
+                     *         "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "name": "Mumbai Sales Dept",
+                     *         "dialing_mode": "predictive",
+                     *         "wrap_up_seconds": 30,
+                     *         "preview_timeout_seconds": 30
+                     *       },
+                     *       "call": {
+                     *         "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *         "numeric_id": 131,
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "phone_number": "+919821029470",
+                     *         "caller_id": "+912261234567",
+                     *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *         "status": "in_progress",
+                     *         "outcome": null,
+                     *         "failure_reason": null,
+                     *         "attempt": 1,
+                     *         "counts_as_attempt": null,
+                     *         "dialing_mode": "predictive",
+                     *         "disposition": null,
+                     *         "disposition_note": null,
+                     *         "callback_at": null,
+                     *         "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *         "answered_at": "2026-12-06T18:47:01.550Z",
+                     *         "connected_at": "2026-12-06T18:47:01.629Z",
+                     *         "ended_at": null,
+                     *         "wrap_up_ended_at": null,
+                     *         "ring_seconds": 1.7,
+                     *         "duration": null,
+                     *         "created_at": "2026-12-06T18:46:59.870Z"
+                     *       },
+                     *       "contact": {
+                     *         "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *         "numeric_id": 1,
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "campaign_id": null,
+                     *         "phone_number": "+919820000000",
+                     *         "phone_raw": "9820000000",
+                     *         "phone_country": "IN",
+                     *         "first_name": "Aarav",
+                     *         "last_name": "Sharma",
+                     *         "variables": {
+                     *           "plan": "Silver",
+                     *           "renewal_month": "1"
+                     *         },
+                     *         "ticket_id": null,
+                     *         "note": null,
+                     *         "type": null,
+                     *         "priority": 0,
+                     *         "max_retries": null,
+                     *         "cool_off_seconds": null,
+                     *         "time_zone": "Asia/Kolkata",
+                     *         "time_zones": [
+                     *           "Asia/Kolkata"
+                     *         ],
+                     *         "time_zone_source": "number",
+                     *         "status": "retry",
+                     *         "attempts": 1,
+                     *         "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *         "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *         "last_outcome": "no_answer",
+                     *         "callback_at": null,
+                     *         "removed_at": null,
+                     *         "version": 3,
+                     *         "created_at": "2026-12-06T18:35:26.459Z",
+                     *         "updated_at": "2026-12-06T18:36:10.846Z"
+                     *       },
+                     *       "history": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Desk"];
                 };
             };
@@ -7158,6 +10280,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "name": "Mumbai Sales Dept",
+                     *           "dialing_mode": "predictive",
+                     *           "status": "active"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         data: {
                             id: string;
@@ -7206,6 +10340,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383"
+                 *     }
+                 */
                 "application/json": {
                     campaign_id: string;
                 };
@@ -7218,6 +10357,116 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "session": {
+                     *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "state": "on_call",
+                     *         "state_since": "2026-12-06T18:47:01.549Z",
+                     *         "idle_since": "2026-12-06T18:46:36.480Z",
+                     *         "pause_reason": null,
+                     *         "pending_pause_reason": null,
+                     *         "wrap_up_deadline": null,
+                     *         "preview_expires_at": null,
+                     *         "pending_request": null,
+                     *         "engine": "vm:23728:2971d859",
+                     *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *         "logged_out_at": null,
+                     *         "calls_handled": 8,
+                     *         "talk_seconds": 473,
+                     *         "wrap_up_seconds": 66
+                     *       },
+                     *       "campaign": {
+                     *         "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "name": "Mumbai Sales Dept",
+                     *         "dialing_mode": "predictive",
+                     *         "wrap_up_seconds": 30,
+                     *         "preview_timeout_seconds": 30
+                     *       },
+                     *       "call": {
+                     *         "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *         "numeric_id": 131,
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "phone_number": "+919821029470",
+                     *         "caller_id": "+912261234567",
+                     *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *         "status": "in_progress",
+                     *         "outcome": null,
+                     *         "failure_reason": null,
+                     *         "attempt": 1,
+                     *         "counts_as_attempt": null,
+                     *         "dialing_mode": "predictive",
+                     *         "disposition": null,
+                     *         "disposition_note": null,
+                     *         "callback_at": null,
+                     *         "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *         "answered_at": "2026-12-06T18:47:01.550Z",
+                     *         "connected_at": "2026-12-06T18:47:01.629Z",
+                     *         "ended_at": null,
+                     *         "wrap_up_ended_at": null,
+                     *         "ring_seconds": 1.7,
+                     *         "duration": null,
+                     *         "created_at": "2026-12-06T18:46:59.870Z"
+                     *       },
+                     *       "contact": {
+                     *         "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *         "numeric_id": 1,
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "campaign_id": null,
+                     *         "phone_number": "+919820000000",
+                     *         "phone_raw": "9820000000",
+                     *         "phone_country": "IN",
+                     *         "first_name": "Aarav",
+                     *         "last_name": "Sharma",
+                     *         "variables": {
+                     *           "plan": "Silver",
+                     *           "renewal_month": "1"
+                     *         },
+                     *         "ticket_id": null,
+                     *         "note": null,
+                     *         "type": null,
+                     *         "priority": 0,
+                     *         "max_retries": null,
+                     *         "cool_off_seconds": null,
+                     *         "time_zone": "Asia/Kolkata",
+                     *         "time_zones": [
+                     *           "Asia/Kolkata"
+                     *         ],
+                     *         "time_zone_source": "number",
+                     *         "status": "retry",
+                     *         "attempts": 1,
+                     *         "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *         "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *         "last_outcome": "no_answer",
+                     *         "callback_at": null,
+                     *         "removed_at": null,
+                     *         "version": 3,
+                     *         "created_at": "2026-12-06T18:35:26.459Z",
+                     *         "updated_at": "2026-12-06T18:36:10.846Z"
+                     *       },
+                     *       "history": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Desk"];
                 };
             };
@@ -7292,6 +10541,116 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "session": {
+                     *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "state": "on_call",
+                     *         "state_since": "2026-12-06T18:47:01.549Z",
+                     *         "idle_since": "2026-12-06T18:46:36.480Z",
+                     *         "pause_reason": null,
+                     *         "pending_pause_reason": null,
+                     *         "wrap_up_deadline": null,
+                     *         "preview_expires_at": null,
+                     *         "pending_request": null,
+                     *         "engine": "vm:23728:2971d859",
+                     *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *         "logged_out_at": null,
+                     *         "calls_handled": 8,
+                     *         "talk_seconds": 473,
+                     *         "wrap_up_seconds": 66
+                     *       },
+                     *       "campaign": {
+                     *         "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "name": "Mumbai Sales Dept",
+                     *         "dialing_mode": "predictive",
+                     *         "wrap_up_seconds": 30,
+                     *         "preview_timeout_seconds": 30
+                     *       },
+                     *       "call": {
+                     *         "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *         "numeric_id": 131,
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "phone_number": "+919821029470",
+                     *         "caller_id": "+912261234567",
+                     *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *         "status": "in_progress",
+                     *         "outcome": null,
+                     *         "failure_reason": null,
+                     *         "attempt": 1,
+                     *         "counts_as_attempt": null,
+                     *         "dialing_mode": "predictive",
+                     *         "disposition": null,
+                     *         "disposition_note": null,
+                     *         "callback_at": null,
+                     *         "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *         "answered_at": "2026-12-06T18:47:01.550Z",
+                     *         "connected_at": "2026-12-06T18:47:01.629Z",
+                     *         "ended_at": null,
+                     *         "wrap_up_ended_at": null,
+                     *         "ring_seconds": 1.7,
+                     *         "duration": null,
+                     *         "created_at": "2026-12-06T18:46:59.870Z"
+                     *       },
+                     *       "contact": {
+                     *         "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *         "numeric_id": 1,
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "campaign_id": null,
+                     *         "phone_number": "+919820000000",
+                     *         "phone_raw": "9820000000",
+                     *         "phone_country": "IN",
+                     *         "first_name": "Aarav",
+                     *         "last_name": "Sharma",
+                     *         "variables": {
+                     *           "plan": "Silver",
+                     *           "renewal_month": "1"
+                     *         },
+                     *         "ticket_id": null,
+                     *         "note": null,
+                     *         "type": null,
+                     *         "priority": 0,
+                     *         "max_retries": null,
+                     *         "cool_off_seconds": null,
+                     *         "time_zone": "Asia/Kolkata",
+                     *         "time_zones": [
+                     *           "Asia/Kolkata"
+                     *         ],
+                     *         "time_zone_source": "number",
+                     *         "status": "retry",
+                     *         "attempts": 1,
+                     *         "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *         "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *         "last_outcome": "no_answer",
+                     *         "callback_at": null,
+                     *         "removed_at": null,
+                     *         "version": 3,
+                     *         "created_at": "2026-12-06T18:35:26.459Z",
+                     *         "updated_at": "2026-12-06T18:36:10.846Z"
+                     *       },
+                     *       "history": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Desk"];
                 };
             };
@@ -7357,6 +10716,116 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "session": {
+                     *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "state": "on_call",
+                     *         "state_since": "2026-12-06T18:47:01.549Z",
+                     *         "idle_since": "2026-12-06T18:46:36.480Z",
+                     *         "pause_reason": null,
+                     *         "pending_pause_reason": null,
+                     *         "wrap_up_deadline": null,
+                     *         "preview_expires_at": null,
+                     *         "pending_request": null,
+                     *         "engine": "vm:23728:2971d859",
+                     *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *         "logged_out_at": null,
+                     *         "calls_handled": 8,
+                     *         "talk_seconds": 473,
+                     *         "wrap_up_seconds": 66
+                     *       },
+                     *       "campaign": {
+                     *         "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "name": "Mumbai Sales Dept",
+                     *         "dialing_mode": "predictive",
+                     *         "wrap_up_seconds": 30,
+                     *         "preview_timeout_seconds": 30
+                     *       },
+                     *       "call": {
+                     *         "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *         "numeric_id": 131,
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "phone_number": "+919821029470",
+                     *         "caller_id": "+912261234567",
+                     *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *         "status": "in_progress",
+                     *         "outcome": null,
+                     *         "failure_reason": null,
+                     *         "attempt": 1,
+                     *         "counts_as_attempt": null,
+                     *         "dialing_mode": "predictive",
+                     *         "disposition": null,
+                     *         "disposition_note": null,
+                     *         "callback_at": null,
+                     *         "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *         "answered_at": "2026-12-06T18:47:01.550Z",
+                     *         "connected_at": "2026-12-06T18:47:01.629Z",
+                     *         "ended_at": null,
+                     *         "wrap_up_ended_at": null,
+                     *         "ring_seconds": 1.7,
+                     *         "duration": null,
+                     *         "created_at": "2026-12-06T18:46:59.870Z"
+                     *       },
+                     *       "contact": {
+                     *         "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *         "numeric_id": 1,
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "campaign_id": null,
+                     *         "phone_number": "+919820000000",
+                     *         "phone_raw": "9820000000",
+                     *         "phone_country": "IN",
+                     *         "first_name": "Aarav",
+                     *         "last_name": "Sharma",
+                     *         "variables": {
+                     *           "plan": "Silver",
+                     *           "renewal_month": "1"
+                     *         },
+                     *         "ticket_id": null,
+                     *         "note": null,
+                     *         "type": null,
+                     *         "priority": 0,
+                     *         "max_retries": null,
+                     *         "cool_off_seconds": null,
+                     *         "time_zone": "Asia/Kolkata",
+                     *         "time_zones": [
+                     *           "Asia/Kolkata"
+                     *         ],
+                     *         "time_zone_source": "number",
+                     *         "status": "retry",
+                     *         "attempts": 1,
+                     *         "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *         "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *         "last_outcome": "no_answer",
+                     *         "callback_at": null,
+                     *         "removed_at": null,
+                     *         "version": 3,
+                     *         "created_at": "2026-12-06T18:35:26.459Z",
+                     *         "updated_at": "2026-12-06T18:36:10.846Z"
+                     *       },
+                     *       "history": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Desk"];
                 };
             };
@@ -7422,6 +10891,116 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "session": {
+                     *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "state": "on_call",
+                     *         "state_since": "2026-12-06T18:47:01.549Z",
+                     *         "idle_since": "2026-12-06T18:46:36.480Z",
+                     *         "pause_reason": null,
+                     *         "pending_pause_reason": null,
+                     *         "wrap_up_deadline": null,
+                     *         "preview_expires_at": null,
+                     *         "pending_request": null,
+                     *         "engine": "vm:23728:2971d859",
+                     *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *         "logged_out_at": null,
+                     *         "calls_handled": 8,
+                     *         "talk_seconds": 473,
+                     *         "wrap_up_seconds": 66
+                     *       },
+                     *       "campaign": {
+                     *         "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "name": "Mumbai Sales Dept",
+                     *         "dialing_mode": "predictive",
+                     *         "wrap_up_seconds": 30,
+                     *         "preview_timeout_seconds": 30
+                     *       },
+                     *       "call": {
+                     *         "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *         "numeric_id": 131,
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "phone_number": "+919821029470",
+                     *         "caller_id": "+912261234567",
+                     *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *         "status": "in_progress",
+                     *         "outcome": null,
+                     *         "failure_reason": null,
+                     *         "attempt": 1,
+                     *         "counts_as_attempt": null,
+                     *         "dialing_mode": "predictive",
+                     *         "disposition": null,
+                     *         "disposition_note": null,
+                     *         "callback_at": null,
+                     *         "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *         "answered_at": "2026-12-06T18:47:01.550Z",
+                     *         "connected_at": "2026-12-06T18:47:01.629Z",
+                     *         "ended_at": null,
+                     *         "wrap_up_ended_at": null,
+                     *         "ring_seconds": 1.7,
+                     *         "duration": null,
+                     *         "created_at": "2026-12-06T18:46:59.870Z"
+                     *       },
+                     *       "contact": {
+                     *         "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *         "numeric_id": 1,
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "campaign_id": null,
+                     *         "phone_number": "+919820000000",
+                     *         "phone_raw": "9820000000",
+                     *         "phone_country": "IN",
+                     *         "first_name": "Aarav",
+                     *         "last_name": "Sharma",
+                     *         "variables": {
+                     *           "plan": "Silver",
+                     *           "renewal_month": "1"
+                     *         },
+                     *         "ticket_id": null,
+                     *         "note": null,
+                     *         "type": null,
+                     *         "priority": 0,
+                     *         "max_retries": null,
+                     *         "cool_off_seconds": null,
+                     *         "time_zone": "Asia/Kolkata",
+                     *         "time_zones": [
+                     *           "Asia/Kolkata"
+                     *         ],
+                     *         "time_zone_source": "number",
+                     *         "status": "retry",
+                     *         "attempts": 1,
+                     *         "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *         "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *         "last_outcome": "no_answer",
+                     *         "callback_at": null,
+                     *         "removed_at": null,
+                     *         "version": 3,
+                     *         "created_at": "2026-12-06T18:35:26.459Z",
+                     *         "updated_at": "2026-12-06T18:36:10.846Z"
+                     *       },
+                     *       "history": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Desk"];
                 };
             };
@@ -7487,6 +11066,116 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "session": {
+                     *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "state": "on_call",
+                     *         "state_since": "2026-12-06T18:47:01.549Z",
+                     *         "idle_since": "2026-12-06T18:46:36.480Z",
+                     *         "pause_reason": null,
+                     *         "pending_pause_reason": null,
+                     *         "wrap_up_deadline": null,
+                     *         "preview_expires_at": null,
+                     *         "pending_request": null,
+                     *         "engine": "vm:23728:2971d859",
+                     *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *         "logged_out_at": null,
+                     *         "calls_handled": 8,
+                     *         "talk_seconds": 473,
+                     *         "wrap_up_seconds": 66
+                     *       },
+                     *       "campaign": {
+                     *         "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "name": "Mumbai Sales Dept",
+                     *         "dialing_mode": "predictive",
+                     *         "wrap_up_seconds": 30,
+                     *         "preview_timeout_seconds": 30
+                     *       },
+                     *       "call": {
+                     *         "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *         "numeric_id": 131,
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "phone_number": "+919821029470",
+                     *         "caller_id": "+912261234567",
+                     *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *         "status": "in_progress",
+                     *         "outcome": null,
+                     *         "failure_reason": null,
+                     *         "attempt": 1,
+                     *         "counts_as_attempt": null,
+                     *         "dialing_mode": "predictive",
+                     *         "disposition": null,
+                     *         "disposition_note": null,
+                     *         "callback_at": null,
+                     *         "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *         "answered_at": "2026-12-06T18:47:01.550Z",
+                     *         "connected_at": "2026-12-06T18:47:01.629Z",
+                     *         "ended_at": null,
+                     *         "wrap_up_ended_at": null,
+                     *         "ring_seconds": 1.7,
+                     *         "duration": null,
+                     *         "created_at": "2026-12-06T18:46:59.870Z"
+                     *       },
+                     *       "contact": {
+                     *         "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *         "numeric_id": 1,
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "campaign_id": null,
+                     *         "phone_number": "+919820000000",
+                     *         "phone_raw": "9820000000",
+                     *         "phone_country": "IN",
+                     *         "first_name": "Aarav",
+                     *         "last_name": "Sharma",
+                     *         "variables": {
+                     *           "plan": "Silver",
+                     *           "renewal_month": "1"
+                     *         },
+                     *         "ticket_id": null,
+                     *         "note": null,
+                     *         "type": null,
+                     *         "priority": 0,
+                     *         "max_retries": null,
+                     *         "cool_off_seconds": null,
+                     *         "time_zone": "Asia/Kolkata",
+                     *         "time_zones": [
+                     *           "Asia/Kolkata"
+                     *         ],
+                     *         "time_zone_source": "number",
+                     *         "status": "retry",
+                     *         "attempts": 1,
+                     *         "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *         "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *         "last_outcome": "no_answer",
+                     *         "callback_at": null,
+                     *         "removed_at": null,
+                     *         "version": 3,
+                     *         "created_at": "2026-12-06T18:35:26.459Z",
+                     *         "updated_at": "2026-12-06T18:36:10.846Z"
+                     *       },
+                     *       "history": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Desk"];
                 };
             };
@@ -7552,6 +11241,116 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "session": {
+                     *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "state": "on_call",
+                     *         "state_since": "2026-12-06T18:47:01.549Z",
+                     *         "idle_since": "2026-12-06T18:46:36.480Z",
+                     *         "pause_reason": null,
+                     *         "pending_pause_reason": null,
+                     *         "wrap_up_deadline": null,
+                     *         "preview_expires_at": null,
+                     *         "pending_request": null,
+                     *         "engine": "vm:23728:2971d859",
+                     *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *         "logged_out_at": null,
+                     *         "calls_handled": 8,
+                     *         "talk_seconds": 473,
+                     *         "wrap_up_seconds": 66
+                     *       },
+                     *       "campaign": {
+                     *         "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "name": "Mumbai Sales Dept",
+                     *         "dialing_mode": "predictive",
+                     *         "wrap_up_seconds": 30,
+                     *         "preview_timeout_seconds": 30
+                     *       },
+                     *       "call": {
+                     *         "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *         "numeric_id": 131,
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "phone_number": "+919821029470",
+                     *         "caller_id": "+912261234567",
+                     *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *         "status": "in_progress",
+                     *         "outcome": null,
+                     *         "failure_reason": null,
+                     *         "attempt": 1,
+                     *         "counts_as_attempt": null,
+                     *         "dialing_mode": "predictive",
+                     *         "disposition": null,
+                     *         "disposition_note": null,
+                     *         "callback_at": null,
+                     *         "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *         "answered_at": "2026-12-06T18:47:01.550Z",
+                     *         "connected_at": "2026-12-06T18:47:01.629Z",
+                     *         "ended_at": null,
+                     *         "wrap_up_ended_at": null,
+                     *         "ring_seconds": 1.7,
+                     *         "duration": null,
+                     *         "created_at": "2026-12-06T18:46:59.870Z"
+                     *       },
+                     *       "contact": {
+                     *         "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *         "numeric_id": 1,
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "campaign_id": null,
+                     *         "phone_number": "+919820000000",
+                     *         "phone_raw": "9820000000",
+                     *         "phone_country": "IN",
+                     *         "first_name": "Aarav",
+                     *         "last_name": "Sharma",
+                     *         "variables": {
+                     *           "plan": "Silver",
+                     *           "renewal_month": "1"
+                     *         },
+                     *         "ticket_id": null,
+                     *         "note": null,
+                     *         "type": null,
+                     *         "priority": 0,
+                     *         "max_retries": null,
+                     *         "cool_off_seconds": null,
+                     *         "time_zone": "Asia/Kolkata",
+                     *         "time_zones": [
+                     *           "Asia/Kolkata"
+                     *         ],
+                     *         "time_zone_source": "number",
+                     *         "status": "retry",
+                     *         "attempts": 1,
+                     *         "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *         "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *         "last_outcome": "no_answer",
+                     *         "callback_at": null,
+                     *         "removed_at": null,
+                     *         "version": 3,
+                     *         "created_at": "2026-12-06T18:35:26.459Z",
+                     *         "updated_at": "2026-12-06T18:36:10.846Z"
+                     *       },
+                     *       "history": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Desk"];
                 };
             };
@@ -7617,6 +11416,116 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "session": {
+                     *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "state": "on_call",
+                     *         "state_since": "2026-12-06T18:47:01.549Z",
+                     *         "idle_since": "2026-12-06T18:46:36.480Z",
+                     *         "pause_reason": null,
+                     *         "pending_pause_reason": null,
+                     *         "wrap_up_deadline": null,
+                     *         "preview_expires_at": null,
+                     *         "pending_request": null,
+                     *         "engine": "vm:23728:2971d859",
+                     *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *         "logged_out_at": null,
+                     *         "calls_handled": 8,
+                     *         "talk_seconds": 473,
+                     *         "wrap_up_seconds": 66
+                     *       },
+                     *       "campaign": {
+                     *         "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "name": "Mumbai Sales Dept",
+                     *         "dialing_mode": "predictive",
+                     *         "wrap_up_seconds": 30,
+                     *         "preview_timeout_seconds": 30
+                     *       },
+                     *       "call": {
+                     *         "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *         "numeric_id": 131,
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "phone_number": "+919821029470",
+                     *         "caller_id": "+912261234567",
+                     *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *         "status": "in_progress",
+                     *         "outcome": null,
+                     *         "failure_reason": null,
+                     *         "attempt": 1,
+                     *         "counts_as_attempt": null,
+                     *         "dialing_mode": "predictive",
+                     *         "disposition": null,
+                     *         "disposition_note": null,
+                     *         "callback_at": null,
+                     *         "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *         "answered_at": "2026-12-06T18:47:01.550Z",
+                     *         "connected_at": "2026-12-06T18:47:01.629Z",
+                     *         "ended_at": null,
+                     *         "wrap_up_ended_at": null,
+                     *         "ring_seconds": 1.7,
+                     *         "duration": null,
+                     *         "created_at": "2026-12-06T18:46:59.870Z"
+                     *       },
+                     *       "contact": {
+                     *         "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *         "numeric_id": 1,
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "campaign_id": null,
+                     *         "phone_number": "+919820000000",
+                     *         "phone_raw": "9820000000",
+                     *         "phone_country": "IN",
+                     *         "first_name": "Aarav",
+                     *         "last_name": "Sharma",
+                     *         "variables": {
+                     *           "plan": "Silver",
+                     *           "renewal_month": "1"
+                     *         },
+                     *         "ticket_id": null,
+                     *         "note": null,
+                     *         "type": null,
+                     *         "priority": 0,
+                     *         "max_retries": null,
+                     *         "cool_off_seconds": null,
+                     *         "time_zone": "Asia/Kolkata",
+                     *         "time_zones": [
+                     *           "Asia/Kolkata"
+                     *         ],
+                     *         "time_zone_source": "number",
+                     *         "status": "retry",
+                     *         "attempts": 1,
+                     *         "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *         "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *         "last_outcome": "no_answer",
+                     *         "callback_at": null,
+                     *         "removed_at": null,
+                     *         "version": 3,
+                     *         "created_at": "2026-12-06T18:35:26.459Z",
+                     *         "updated_at": "2026-12-06T18:36:10.846Z"
+                     *       },
+                     *       "history": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Desk"];
                 };
             };
@@ -7682,6 +11591,116 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "session": {
+                     *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "state": "on_call",
+                     *         "state_since": "2026-12-06T18:47:01.549Z",
+                     *         "idle_since": "2026-12-06T18:46:36.480Z",
+                     *         "pause_reason": null,
+                     *         "pending_pause_reason": null,
+                     *         "wrap_up_deadline": null,
+                     *         "preview_expires_at": null,
+                     *         "pending_request": null,
+                     *         "engine": "vm:23728:2971d859",
+                     *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *         "logged_out_at": null,
+                     *         "calls_handled": 8,
+                     *         "talk_seconds": 473,
+                     *         "wrap_up_seconds": 66
+                     *       },
+                     *       "campaign": {
+                     *         "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "name": "Mumbai Sales Dept",
+                     *         "dialing_mode": "predictive",
+                     *         "wrap_up_seconds": 30,
+                     *         "preview_timeout_seconds": 30
+                     *       },
+                     *       "call": {
+                     *         "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *         "numeric_id": 131,
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "phone_number": "+919821029470",
+                     *         "caller_id": "+912261234567",
+                     *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *         "status": "in_progress",
+                     *         "outcome": null,
+                     *         "failure_reason": null,
+                     *         "attempt": 1,
+                     *         "counts_as_attempt": null,
+                     *         "dialing_mode": "predictive",
+                     *         "disposition": null,
+                     *         "disposition_note": null,
+                     *         "callback_at": null,
+                     *         "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *         "answered_at": "2026-12-06T18:47:01.550Z",
+                     *         "connected_at": "2026-12-06T18:47:01.629Z",
+                     *         "ended_at": null,
+                     *         "wrap_up_ended_at": null,
+                     *         "ring_seconds": 1.7,
+                     *         "duration": null,
+                     *         "created_at": "2026-12-06T18:46:59.870Z"
+                     *       },
+                     *       "contact": {
+                     *         "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *         "numeric_id": 1,
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "campaign_id": null,
+                     *         "phone_number": "+919820000000",
+                     *         "phone_raw": "9820000000",
+                     *         "phone_country": "IN",
+                     *         "first_name": "Aarav",
+                     *         "last_name": "Sharma",
+                     *         "variables": {
+                     *           "plan": "Silver",
+                     *           "renewal_month": "1"
+                     *         },
+                     *         "ticket_id": null,
+                     *         "note": null,
+                     *         "type": null,
+                     *         "priority": 0,
+                     *         "max_retries": null,
+                     *         "cool_off_seconds": null,
+                     *         "time_zone": "Asia/Kolkata",
+                     *         "time_zones": [
+                     *           "Asia/Kolkata"
+                     *         ],
+                     *         "time_zone_source": "number",
+                     *         "status": "retry",
+                     *         "attempts": 1,
+                     *         "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *         "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *         "last_outcome": "no_answer",
+                     *         "callback_at": null,
+                     *         "removed_at": null,
+                     *         "version": 3,
+                     *         "created_at": "2026-12-06T18:35:26.459Z",
+                     *         "updated_at": "2026-12-06T18:36:10.846Z"
+                     *       },
+                     *       "history": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Desk"];
                 };
             };
@@ -7741,6 +11760,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "Lunch"
+                 *     }
+                 */
                 "application/json": {
                     reason: string;
                 };
@@ -7753,6 +11777,116 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "session": {
+                     *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "state": "on_call",
+                     *         "state_since": "2026-12-06T18:47:01.549Z",
+                     *         "idle_since": "2026-12-06T18:46:36.480Z",
+                     *         "pause_reason": null,
+                     *         "pending_pause_reason": null,
+                     *         "wrap_up_deadline": null,
+                     *         "preview_expires_at": null,
+                     *         "pending_request": null,
+                     *         "engine": "vm:23728:2971d859",
+                     *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *         "logged_out_at": null,
+                     *         "calls_handled": 8,
+                     *         "talk_seconds": 473,
+                     *         "wrap_up_seconds": 66
+                     *       },
+                     *       "campaign": {
+                     *         "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "name": "Mumbai Sales Dept",
+                     *         "dialing_mode": "predictive",
+                     *         "wrap_up_seconds": 30,
+                     *         "preview_timeout_seconds": 30
+                     *       },
+                     *       "call": {
+                     *         "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *         "numeric_id": 131,
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "phone_number": "+919821029470",
+                     *         "caller_id": "+912261234567",
+                     *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *         "status": "in_progress",
+                     *         "outcome": null,
+                     *         "failure_reason": null,
+                     *         "attempt": 1,
+                     *         "counts_as_attempt": null,
+                     *         "dialing_mode": "predictive",
+                     *         "disposition": null,
+                     *         "disposition_note": null,
+                     *         "callback_at": null,
+                     *         "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *         "answered_at": "2026-12-06T18:47:01.550Z",
+                     *         "connected_at": "2026-12-06T18:47:01.629Z",
+                     *         "ended_at": null,
+                     *         "wrap_up_ended_at": null,
+                     *         "ring_seconds": 1.7,
+                     *         "duration": null,
+                     *         "created_at": "2026-12-06T18:46:59.870Z"
+                     *       },
+                     *       "contact": {
+                     *         "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *         "numeric_id": 1,
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "campaign_id": null,
+                     *         "phone_number": "+919820000000",
+                     *         "phone_raw": "9820000000",
+                     *         "phone_country": "IN",
+                     *         "first_name": "Aarav",
+                     *         "last_name": "Sharma",
+                     *         "variables": {
+                     *           "plan": "Silver",
+                     *           "renewal_month": "1"
+                     *         },
+                     *         "ticket_id": null,
+                     *         "note": null,
+                     *         "type": null,
+                     *         "priority": 0,
+                     *         "max_retries": null,
+                     *         "cool_off_seconds": null,
+                     *         "time_zone": "Asia/Kolkata",
+                     *         "time_zones": [
+                     *           "Asia/Kolkata"
+                     *         ],
+                     *         "time_zone_source": "number",
+                     *         "status": "retry",
+                     *         "attempts": 1,
+                     *         "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *         "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *         "last_outcome": "no_answer",
+                     *         "callback_at": null,
+                     *         "removed_at": null,
+                     *         "version": 3,
+                     *         "created_at": "2026-12-06T18:35:26.459Z",
+                     *         "updated_at": "2026-12-06T18:36:10.846Z"
+                     *       },
+                     *       "history": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Desk"];
                 };
             };
@@ -7821,10 +11955,21 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "disposition": "callback",
+                 *       "note": "Call back after payday",
+                 *       "callback_at": "2026-12-08T12:30:00.000Z",
+                 *       "callback_mine": true
+                 *     }
+                 */
                 "application/json": {
                     disposition: "success" | "callback" | "not_interested" | "wrong_number" | "do_not_call" | "voicemail";
                     note?: string;
-                    /** Format: date-time */
+                    /**
+                     * Format: date-time
+                     * @example 2026-12-06T18:47:50.689Z
+                     */
                     callback_at?: string;
                     /** @description A callback only you take (default: any agent of the list) */
                     callback_mine?: boolean;
@@ -7838,6 +11983,116 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "session": {
+                     *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "state": "on_call",
+                     *         "state_since": "2026-12-06T18:47:01.549Z",
+                     *         "idle_since": "2026-12-06T18:46:36.480Z",
+                     *         "pause_reason": null,
+                     *         "pending_pause_reason": null,
+                     *         "wrap_up_deadline": null,
+                     *         "preview_expires_at": null,
+                     *         "pending_request": null,
+                     *         "engine": "vm:23728:2971d859",
+                     *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *         "logged_out_at": null,
+                     *         "calls_handled": 8,
+                     *         "talk_seconds": 473,
+                     *         "wrap_up_seconds": 66
+                     *       },
+                     *       "campaign": {
+                     *         "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "name": "Mumbai Sales Dept",
+                     *         "dialing_mode": "predictive",
+                     *         "wrap_up_seconds": 30,
+                     *         "preview_timeout_seconds": 30
+                     *       },
+                     *       "call": {
+                     *         "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *         "numeric_id": 131,
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "phone_number": "+919821029470",
+                     *         "caller_id": "+912261234567",
+                     *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *         "status": "in_progress",
+                     *         "outcome": null,
+                     *         "failure_reason": null,
+                     *         "attempt": 1,
+                     *         "counts_as_attempt": null,
+                     *         "dialing_mode": "predictive",
+                     *         "disposition": null,
+                     *         "disposition_note": null,
+                     *         "callback_at": null,
+                     *         "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *         "answered_at": "2026-12-06T18:47:01.550Z",
+                     *         "connected_at": "2026-12-06T18:47:01.629Z",
+                     *         "ended_at": null,
+                     *         "wrap_up_ended_at": null,
+                     *         "ring_seconds": 1.7,
+                     *         "duration": null,
+                     *         "created_at": "2026-12-06T18:46:59.870Z"
+                     *       },
+                     *       "contact": {
+                     *         "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *         "numeric_id": 1,
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "campaign_id": null,
+                     *         "phone_number": "+919820000000",
+                     *         "phone_raw": "9820000000",
+                     *         "phone_country": "IN",
+                     *         "first_name": "Aarav",
+                     *         "last_name": "Sharma",
+                     *         "variables": {
+                     *           "plan": "Silver",
+                     *           "renewal_month": "1"
+                     *         },
+                     *         "ticket_id": null,
+                     *         "note": null,
+                     *         "type": null,
+                     *         "priority": 0,
+                     *         "max_retries": null,
+                     *         "cool_off_seconds": null,
+                     *         "time_zone": "Asia/Kolkata",
+                     *         "time_zones": [
+                     *           "Asia/Kolkata"
+                     *         ],
+                     *         "time_zone_source": "number",
+                     *         "status": "retry",
+                     *         "attempts": 1,
+                     *         "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *         "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *         "last_outcome": "no_answer",
+                     *         "callback_at": null,
+                     *         "removed_at": null,
+                     *         "version": 3,
+                     *         "created_at": "2026-12-06T18:35:26.459Z",
+                     *         "updated_at": "2026-12-06T18:36:10.846Z"
+                     *       },
+                     *       "history": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Desk"];
                 };
             };
@@ -7914,6 +12169,63 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "user_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *           "username": "bot1",
+                     *           "full_name": "Simulated bot1",
+                     *           "extension": "1100",
+                     *           "session": {
+                     *             "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *             "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *             "state": "on_call",
+                     *             "state_since": "2026-12-06T18:47:01.549Z",
+                     *             "idle_since": "2026-12-06T18:46:36.480Z",
+                     *             "pause_reason": null,
+                     *             "pending_pause_reason": null,
+                     *             "wrap_up_deadline": null,
+                     *             "preview_expires_at": null,
+                     *             "pending_request": null,
+                     *             "engine": "vm:23728:2971d859",
+                     *             "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *             "logged_out_at": null,
+                     *             "calls_handled": 8,
+                     *             "talk_seconds": 473,
+                     *             "wrap_up_seconds": 66
+                     *           },
+                     *           "call": {
+                     *             "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *             "numeric_id": 131,
+                     *             "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *             "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *             "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *             "phone_number": "+919821029470",
+                     *             "caller_id": "+912261234567",
+                     *             "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *             "status": "in_progress",
+                     *             "outcome": null,
+                     *             "failure_reason": null,
+                     *             "attempt": 1,
+                     *             "counts_as_attempt": null,
+                     *             "dialing_mode": "predictive",
+                     *             "disposition": null,
+                     *             "disposition_note": null,
+                     *             "callback_at": null,
+                     *             "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *             "answered_at": "2026-12-06T18:47:01.550Z",
+                     *             "connected_at": "2026-12-06T18:47:01.629Z",
+                     *             "ended_at": null,
+                     *             "wrap_up_ended_at": null,
+                     *             "ring_seconds": 1.7,
+                     *             "duration": null,
+                     *             "created_at": "2026-12-06T18:46:59.870Z"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["AgentBoardEntry"][];
                     };
@@ -7976,6 +12288,67 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "event": "agents",
+                     *       "data": {
+                     *         "at": "2026-12-06T18:47:50.689Z",
+                     *         "data": [
+                     *           {
+                     *             "user_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *             "username": "bot1",
+                     *             "full_name": "Simulated bot1",
+                     *             "extension": "1100",
+                     *             "session": {
+                     *               "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *               "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *               "state": "on_call",
+                     *               "state_since": "2026-12-06T18:47:01.549Z",
+                     *               "idle_since": "2026-12-06T18:46:36.480Z",
+                     *               "pause_reason": null,
+                     *               "pending_pause_reason": null,
+                     *               "wrap_up_deadline": null,
+                     *               "preview_expires_at": null,
+                     *               "pending_request": null,
+                     *               "engine": "vm:23728:2971d859",
+                     *               "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *               "logged_out_at": null,
+                     *               "calls_handled": 8,
+                     *               "talk_seconds": 473,
+                     *               "wrap_up_seconds": 66
+                     *             },
+                     *             "call": {
+                     *               "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *               "numeric_id": 131,
+                     *               "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *               "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *               "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *               "phone_number": "+919821029470",
+                     *               "caller_id": "+912261234567",
+                     *               "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *               "status": "in_progress",
+                     *               "outcome": null,
+                     *               "failure_reason": null,
+                     *               "attempt": 1,
+                     *               "counts_as_attempt": null,
+                     *               "dialing_mode": "predictive",
+                     *               "disposition": null,
+                     *               "disposition_note": null,
+                     *               "callback_at": null,
+                     *               "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *               "answered_at": "2026-12-06T18:47:01.550Z",
+                     *               "connected_at": "2026-12-06T18:47:01.629Z",
+                     *               "ended_at": null,
+                     *               "wrap_up_ended_at": null,
+                     *               "ring_seconds": 1.7,
+                     *               "duration": null,
+                     *               "created_at": "2026-12-06T18:46:59.870Z"
+                     *             }
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "text/event-stream": components["schemas"]["AgentsEvent"];
                 };
             };
@@ -8035,6 +12408,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "state": "on_call",
+                     *       "state_since": "2026-12-06T18:47:01.549Z",
+                     *       "idle_since": "2026-12-06T18:46:36.480Z",
+                     *       "pause_reason": null,
+                     *       "pending_pause_reason": null,
+                     *       "wrap_up_deadline": null,
+                     *       "preview_expires_at": null,
+                     *       "pending_request": null,
+                     *       "engine": "vm:23728:2971d859",
+                     *       "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *       "logged_out_at": null,
+                     *       "calls_handled": 8,
+                     *       "talk_seconds": 473,
+                     *       "wrap_up_seconds": 66
+                     *     }
+                     */
                     "application/json": components["schemas"]["AgentSession"];
                 };
             };
@@ -8118,6 +12511,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "log_13574bda5a2a4f319c829ff01248a647",
+                     *           "numeric_id": 132,
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "lead_id": "lead_341e16678e1247319b3cd29e19911cd3",
+                     *           "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *           "phone_number": "+919821037389",
+                     *           "caller_id": "+912261234567",
+                     *           "agent_id": "usr_3dc6b8b4a307499ea87c6b0d2bb4aa30",
+                     *           "status": "completed",
+                     *           "outcome": "answered_person",
+                     *           "failure_reason": null,
+                     *           "attempt": 1,
+                     *           "counts_as_attempt": true,
+                     *           "dialing_mode": "predictive",
+                     *           "disposition": "success",
+                     *           "disposition_note": "Wants the Gold plan; call back after payday",
+                     *           "callback_at": null,
+                     *           "dialed_at": "2026-12-06T18:47:06.367Z",
+                     *           "answered_at": "2026-12-06T18:47:07.384Z",
+                     *           "connected_at": "2026-12-06T18:47:07.439Z",
+                     *           "ended_at": "2026-12-06T18:48:52.102Z",
+                     *           "wrap_up_ended_at": "2026-12-06T18:49:10.377Z",
+                     *           "ring_seconds": 1,
+                     *           "duration": 104.7,
+                     *           "created_at": "2026-12-06T18:47:06.367Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "limit": 20,
+                     *         "total": 400,
+                     *         "totalPages": 20
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["CallLog"][];
                         meta: components["schemas"]["PageMeta"];
@@ -8204,6 +12636,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "log_13574bda5a2a4f319c829ff01248a647",
+                     *           "numeric_id": 132,
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "lead_id": "lead_341e16678e1247319b3cd29e19911cd3",
+                     *           "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *           "phone_number": "+919821037389",
+                     *           "caller_id": "+912261234567",
+                     *           "agent_id": "usr_3dc6b8b4a307499ea87c6b0d2bb4aa30",
+                     *           "status": "completed",
+                     *           "outcome": "answered_person",
+                     *           "failure_reason": null,
+                     *           "attempt": 1,
+                     *           "counts_as_attempt": true,
+                     *           "dialing_mode": "predictive",
+                     *           "disposition": "success",
+                     *           "disposition_note": "Wants the Gold plan; call back after payday",
+                     *           "callback_at": null,
+                     *           "dialed_at": "2026-12-06T18:47:06.367Z",
+                     *           "answered_at": "2026-12-06T18:47:07.384Z",
+                     *           "connected_at": "2026-12-06T18:47:07.439Z",
+                     *           "ended_at": "2026-12-06T18:48:52.102Z",
+                     *           "wrap_up_ended_at": "2026-12-06T18:49:10.377Z",
+                     *           "ring_seconds": 1,
+                     *           "duration": 104.7,
+                     *           "created_at": "2026-12-06T18:47:06.367Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "limit": 20,
+                     *         "total": 400,
+                     *         "totalPages": 20
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["CallLog"][];
                         meta: components["schemas"]["PageMeta"];
@@ -8275,6 +12746,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "log_13574bda5a2a4f319c829ff01248a647",
+                     *       "numeric_id": 132,
+                     *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "lead_id": "lead_341e16678e1247319b3cd29e19911cd3",
+                     *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *       "phone_number": "+919821037389",
+                     *       "caller_id": "+912261234567",
+                     *       "agent_id": "usr_3dc6b8b4a307499ea87c6b0d2bb4aa30",
+                     *       "status": "completed",
+                     *       "outcome": "answered_person",
+                     *       "failure_reason": null,
+                     *       "attempt": 1,
+                     *       "counts_as_attempt": true,
+                     *       "dialing_mode": "predictive",
+                     *       "disposition": "success",
+                     *       "disposition_note": "Wants the Gold plan; call back after payday",
+                     *       "callback_at": null,
+                     *       "dialed_at": "2026-12-06T18:47:06.367Z",
+                     *       "answered_at": "2026-12-06T18:47:07.384Z",
+                     *       "connected_at": "2026-12-06T18:47:07.439Z",
+                     *       "ended_at": "2026-12-06T18:48:52.102Z",
+                     *       "wrap_up_ended_at": "2026-12-06T18:49:10.377Z",
+                     *       "ring_seconds": 1,
+                     *       "duration": 104.7,
+                     *       "created_at": "2026-12-06T18:47:06.367Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CallLog"];
                 };
             };
@@ -8328,10 +12828,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "disposition": "success",
+                 *       "note": "Wants the Gold plan"
+                 *     }
+                 */
                 "application/json": {
                     disposition: "success" | "callback" | "not_interested" | "wrong_number" | "do_not_call" | "voicemail";
                     note?: string;
-                    /** Format: date-time */
+                    /**
+                     * Format: date-time
+                     * @example 2026-12-06T18:47:50.689Z
+                     */
                     callback_at?: string;
                 };
             };
@@ -8343,6 +12852,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "log_13574bda5a2a4f319c829ff01248a647",
+                     *       "numeric_id": 132,
+                     *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "lead_id": "lead_341e16678e1247319b3cd29e19911cd3",
+                     *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *       "phone_number": "+919821037389",
+                     *       "caller_id": "+912261234567",
+                     *       "agent_id": "usr_3dc6b8b4a307499ea87c6b0d2bb4aa30",
+                     *       "status": "completed",
+                     *       "outcome": "answered_person",
+                     *       "failure_reason": null,
+                     *       "attempt": 1,
+                     *       "counts_as_attempt": true,
+                     *       "dialing_mode": "predictive",
+                     *       "disposition": "success",
+                     *       "disposition_note": "Wants the Gold plan; call back after payday",
+                     *       "callback_at": null,
+                     *       "dialed_at": "2026-12-06T18:47:06.367Z",
+                     *       "answered_at": "2026-12-06T18:47:07.384Z",
+                     *       "connected_at": "2026-12-06T18:47:07.439Z",
+                     *       "ended_at": "2026-12-06T18:48:52.102Z",
+                     *       "wrap_up_ended_at": "2026-12-06T18:49:10.377Z",
+                     *       "ring_seconds": 1,
+                     *       "duration": 104.7,
+                     *       "created_at": "2026-12-06T18:47:06.367Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CallLog"];
                 };
             };
@@ -8424,6 +12962,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ],
+                     *       "next_after": null
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["LeadEvent"][];
                         next_after: number | null;
@@ -8486,6 +13047,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "at": "2026-12-06T18:47:50.689Z",
+                     *       "contacts": 400,
+                     *       "waiting": 363,
+                     *       "in_progress": 6,
+                     *       "finished": 31,
+                     *       "dialable_now": 268,
+                     *       "reasons": [
+                     *         {
+                     *           "code": "retry_not_due",
+                     *           "message": "its next attempt is scheduled later",
+                     *           "contacts": 89
+                     *         },
+                     *         {
+                     *           "code": "callback_not_due",
+                     *           "message": "a callback is scheduled later",
+                     *           "contacts": 6
+                     *         }
+                     *       ],
+                     *       "lists": [
+                     *         {
+                     *           "lead_list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *           "name": "Mumbai leads",
+                     *           "priority": 1,
+                     *           "contacts": 400,
+                     *           "waiting": 363,
+                     *           "in_progress": 6,
+                     *           "dialable_now": 268,
+                     *           "reasons": [
+                     *             {
+                     *               "code": "retry_not_due",
+                     *               "message": "its next attempt is scheduled later",
+                     *               "contacts": 89
+                     *             },
+                     *             {
+                     *               "code": "callback_not_due",
+                     *               "message": "a callback is scheduled later",
+                     *               "contacts": 6
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["CampaignEligibility"];
                 };
             };
@@ -8545,6 +13152,64 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "status": "running",
+                     *       "dialing_mode": "predictive",
+                     *       "abandon_rate_cap": 0.03,
+                     *       "at": "2026-12-06T18:47:50.755Z",
+                     *       "agents": {
+                     *         "available": 0,
+                     *         "reserved": 0,
+                     *         "on_call": 6,
+                     *         "wrap_up": 0,
+                     *         "paused": 0
+                     *       },
+                     *       "calls": {
+                     *         "ringing": 0,
+                     *         "waiting_for_agent": 0,
+                     *         "connected": 6,
+                     *         "in_flight": 6
+                     *       },
+                     *       "dial_level": 0,
+                     *       "today": {
+                     *         "dials": 132,
+                     *         "person_answers": 45,
+                     *         "machine_answers": 2,
+                     *         "connected": 45,
+                     *         "abandoned": 0,
+                     *         "no_answer": 75,
+                     *         "busy": 7,
+                     *         "invalid_number": 3,
+                     *         "failed": 0,
+                     *         "talk_ms": 2605047,
+                     *         "abandon_rate": 0,
+                     *         "day_start": "2026-12-06T18:30:00.000Z"
+                     *       },
+                     *       "rolling_30_days": {
+                     *         "person_answers": 45,
+                     *         "abandoned": 0,
+                     *         "abandon_rate": 0
+                     *       },
+                     *       "series": [
+                     *         {
+                     *           "at": "2026-12-06T18:30:00.000Z",
+                     *           "dials": 110,
+                     *           "person_answers": 37,
+                     *           "connected": 37,
+                     *           "abandoned": 0
+                     *         },
+                     *         {
+                     *           "at": "2026-12-06T18:45:00.000Z",
+                     *           "dials": 22,
+                     *           "person_answers": 8,
+                     *           "connected": 8,
+                     *           "abandoned": 0
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["LiveStats"];
                 };
             };
@@ -8607,6 +13272,67 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "event": "stats",
+                     *       "data": {
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "status": "running",
+                     *         "dialing_mode": "predictive",
+                     *         "abandon_rate_cap": 0.03,
+                     *         "at": "2026-12-06T18:47:50.755Z",
+                     *         "agents": {
+                     *           "available": 0,
+                     *           "reserved": 0,
+                     *           "on_call": 6,
+                     *           "wrap_up": 0,
+                     *           "paused": 0
+                     *         },
+                     *         "calls": {
+                     *           "ringing": 0,
+                     *           "waiting_for_agent": 0,
+                     *           "connected": 6,
+                     *           "in_flight": 6
+                     *         },
+                     *         "dial_level": 0,
+                     *         "today": {
+                     *           "dials": 132,
+                     *           "person_answers": 45,
+                     *           "machine_answers": 2,
+                     *           "connected": 45,
+                     *           "abandoned": 0,
+                     *           "no_answer": 75,
+                     *           "busy": 7,
+                     *           "invalid_number": 3,
+                     *           "failed": 0,
+                     *           "talk_ms": 2605047,
+                     *           "abandon_rate": 0,
+                     *           "day_start": "2026-12-06T18:30:00.000Z"
+                     *         },
+                     *         "rolling_30_days": {
+                     *           "person_answers": 45,
+                     *           "abandoned": 0,
+                     *           "abandon_rate": 0
+                     *         },
+                     *         "series": [
+                     *           {
+                     *             "at": "2026-12-06T18:30:00.000Z",
+                     *             "dials": 110,
+                     *             "person_answers": 37,
+                     *             "connected": 37,
+                     *             "abandoned": 0
+                     *           },
+                     *           {
+                     *             "at": "2026-12-06T18:45:00.000Z",
+                     *             "dials": 22,
+                     *             "person_answers": 8,
+                     *             "connected": 8,
+                     *             "abandoned": 0
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "text/event-stream": components["schemas"]["StatsEvent"] | components["schemas"]["EligibilityEvent"];
                 };
             };
@@ -8663,6 +13389,75 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "file_name": "mumbai-leads.csv",
+                     *       "format": "csv",
+                     *       "header": [
+                     *         "Phone",
+                     *         "First name",
+                     *         "Plan"
+                     *       ],
+                     *       "columns": [
+                     *         {
+                     *           "position": 1,
+                     *           "name": "Phone",
+                     *           "target": "phone"
+                     *         },
+                     *         {
+                     *           "position": 2,
+                     *           "name": "First name",
+                     *           "target": "first_name"
+                     *         },
+                     *         {
+                     *           "position": 3,
+                     *           "name": "Plan",
+                     *           "target": "var:plan"
+                     *         }
+                     *       ],
+                     *       "rows": [
+                     *         {
+                     *           "line": 2,
+                     *           "cells": [
+                     *             "9820000000",
+                     *             "Aarav",
+                     *             "Silver"
+                     *           ],
+                     *           "result": {
+                     *             "status": "ok",
+                     *             "phone_number": "+919820000000",
+                     *             "time_zone": "Asia/Kolkata",
+                     *             "time_zones": [
+                     *               "Asia/Kolkata"
+                     *             ],
+                     *             "time_zone_source": "number",
+                     *             "reason": null,
+                     *             "message": null
+                     *           }
+                     *         },
+                     *         {
+                     *           "line": 3,
+                     *           "cells": [
+                     *             "12",
+                     *             "Diya",
+                     *             "Gold"
+                     *           ],
+                     *           "result": {
+                     *             "status": "rejected",
+                     *             "phone_number": null,
+                     *             "time_zone": null,
+                     *             "time_zones": null,
+                     *             "time_zone_source": null,
+                     *             "reason": "invalid_phone",
+                     *             "message": "not a valid phone number"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "problems": [],
+                     *       "estimated_rows": 400,
+                     *       "exact_row_count": true
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImportPreview"];
                 };
             };
@@ -8713,6 +13508,18 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Priya Sharma",
+                 *       "phoneNumber": "9876543210",
+                 *       "countryCode": "+91",
+                 *       "campaignId": "cmp_f8dd47247587486f98753ae096d47383",
+                 *       "notes": {
+                 *         "loan_amount": "250000",
+                 *         "product": "home_loan"
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     name?: string;
                     phoneNumber: string;
@@ -8737,6 +13544,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "lead_9c1e5a7b3d2f4e6a8b0c2d4e6f8a0b1c",
+                     *       "name": "Priya Sharma",
+                     *       "phone_number": "+919876543210",
+                     *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "status": "completed",
+                     *       "notes": {
+                     *         "loan_amount": "250000",
+                     *         "product": "home_loan"
+                     *       },
+                     *       "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *       "created_at": "2024-03-01T10:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["DialnexaCampaignLead"];
                 };
             };
@@ -8814,6 +13636,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "lead_9c1e5a7b3d2f4e6a8b0c2d4e6f8a0b1c",
+                     *       "name": "Priya Sharma",
+                     *       "phone_number": "+919876543210",
+                     *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "status": "completed",
+                     *       "notes": {
+                     *         "loan_amount": "250000",
+                     *         "product": "home_loan"
+                     *       },
+                     *       "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *       "created_at": "2024-03-01T10:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["DialnexaCampaignLead"];
                 };
             };
@@ -8873,6 +13710,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "Lead removed from campaign."
+                     *     }
+                     */
                     "application/json": {
                         message: string;
                     };
@@ -8942,6 +13784,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "leads_created": 2,
+                     *       "leads_skipped": 1,
+                     *       "message": "2 leads created, 1 skipped (0 already in the campaign, 1 refused).",
+                     *       "rejected_rows": [
+                     *         {
+                     *           "line": 3,
+                     *           "value": "12",
+                     *           "reason": "too_short: too short for a phone number"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         campaign_id: string;
                         leads_created: number;
@@ -9013,6 +13870,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "username": "admin",
+                 *       "password": "demo-admin-pass",
+                 *       "context": "ContactCenter",
+                 *       "contextId": "1"
+                 *     }
+                 */
                 "application/json": {
                     username: string;
                     password: string;
@@ -9032,6 +13897,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "request_id": "a7f1e14d-4bc1-4d37-9d82-6e7443eb5c6c",
+                     *       "method": "POST",
+                     *       "http_code": 200,
+                     *       "response": {
+                     *         "code": 200,
+                     *         "status": "success",
+                     *         "data": {
+                     *           "access_token": "token",
+                     *           "token_type": "Bearer",
+                     *           "expires_in": 86400
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         request_id: string;
                         method: string;
@@ -9054,6 +13935,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9063,6 +13952,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9072,6 +13969,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9081,6 +13986,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9090,6 +14003,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9099,6 +14020,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9128,6 +14057,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "http_code": 200,
+                     *       "method": "GET",
+                     *       "request_id": "a7f1e14d-4bc1-4d37-9d82-6e7443eb5c6c",
+                     *       "response": [
+                     *         {
+                     *           "processId": 1,
+                     *           "processName": "Sales",
+                     *           "contactCenterId": 1,
+                     *           "processType": "Default",
+                     *           "description": "",
+                     *           "dialingStateLevel": "process",
+                     *           "dateAdded": "2025-09-10T06:49:57.192+00:00",
+                     *           "dateModified": "2026-03-23T10:43:01.523+00:00"
+                     *         }
+                     *       ],
+                     *       "metadata": {
+                     *         "total": "1",
+                     *         "count": 1,
+                     *         "offset": 0,
+                     *         "limit": 2
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         http_code: number;
                         method: string;
@@ -9149,6 +14103,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9158,6 +14120,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9167,6 +14137,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9176,6 +14154,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9185,6 +14171,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9194,6 +14188,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9216,6 +14218,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "campaignContextId": 1,
+                     *         "campaignContextName": "Mumbai Sales Dept",
+                     *         "campaignContextType": "Interaction Campaign",
+                     *         "contactCenterId": 1,
+                     *         "processId": 1,
+                     *         "description": "Campaign related to Sales Management",
+                     *         "dateAdded": "2026-03-24T12:28:52.354Z",
+                     *         "dateModified": "2026-03-24T12:28:52.354Z",
+                     *         "ref": 0,
+                     *         "version": 0
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["ExotelCampaign"][];
                 };
             };
@@ -9225,6 +14243,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9234,6 +14260,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9243,6 +14277,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9252,6 +14294,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9261,6 +14311,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9270,6 +14328,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9294,6 +14360,54 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "http_code": 200,
+                     *       "method": "GET",
+                     *       "request_id": "a7f1e14d-4bc1-4d37-9d82-6e7443eb5c6c",
+                     *       "response": [
+                     *         {
+                     *           "http_code": 200,
+                     *           "error_data": null,
+                     *           "data": {
+                     *             "id": 1,
+                     *             "campaignContextId": 1,
+                     *             "leadId": 2,
+                     *             "priority": 1,
+                     *             "weightage": 1,
+                     *             "enabled": true,
+                     *             "maxAttempt": 10,
+                     *             "churnCount": 0,
+                     *             "fetchOrderDetails": [],
+                     *             "leadDialingConfigurationEnabled": true,
+                     *             "leadDialingEnabledAtAllTime": true,
+                     *             "campaignLeadDialingConfigurations": [],
+                     *             "campaignLeadUserMappings": [
+                     *               {
+                     *                 "id": 29,
+                     *                 "campaignLeadId": 1,
+                     *                 "campaignUserId": 1
+                     *               },
+                     *               {
+                     *                 "id": 30,
+                     *                 "campaignLeadId": 1,
+                     *                 "campaignUserId": 3817
+                     *               },
+                     *               {
+                     *                 "id": 31,
+                     *                 "campaignLeadId": 1,
+                     *                 "campaignUserId": 3802
+                     *               }
+                     *             ],
+                     *             "dateAdded": "2025-09-10T06:49:57.192+00:00",
+                     *             "dateModified": "2026-03-23T10:43:01.523+00:00",
+                     *             "ref": 1,
+                     *             "version": 22
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         http_code: number;
                         method: string;
@@ -9312,6 +14426,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9321,6 +14443,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9330,6 +14460,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9339,6 +14477,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9348,6 +14494,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9357,6 +14511,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9385,6 +14547,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "campaignLeadId": 1,
+                     *       "assignedCampaignUserIds": [
+                     *         1
+                     *       ],
+                     *       "unassignedCampaignUserIds": [
+                     *         3817,
+                     *         3802
+                     *       ],
+                     *       "leadId": 2,
+                     *       "campaignId": 1,
+                     *       "assignedUserIds": [
+                     *         "anav_agent"
+                     *       ],
+                     *       "unassignedUserIds": [
+                     *         "madhur1",
+                     *         "exe_gs"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelLeadUserMapping"];
                 };
             };
@@ -9394,6 +14577,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9403,6 +14594,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9412,6 +14611,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9421,6 +14628,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9430,6 +14645,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9439,6 +14662,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9453,6 +14684,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "leadId": 2,
+                 *       "campaignId": 1,
+                 *       "assignedUserIds": [
+                 *         "anav_agent"
+                 *       ],
+                 *       "unassignedUserIds": [
+                 *         "exe_gs",
+                 *         "madhur1"
+                 *       ]
+                 *     }
+                 */
                 "application/json": {
                     leadId: number;
                     campaignId: number;
@@ -9470,6 +14714,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "campaignLeadId": 1,
+                     *       "assignedCampaignUserIds": [
+                     *         1
+                     *       ],
+                     *       "unassignedCampaignUserIds": [
+                     *         3817,
+                     *         3802
+                     *       ],
+                     *       "leadId": 2,
+                     *       "campaignId": 1,
+                     *       "assignedUserIds": [
+                     *         "anav_agent"
+                     *       ],
+                     *       "unassignedUserIds": [
+                     *         "madhur1",
+                     *         "exe_gs"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelLeadUserMapping"];
                 };
             };
@@ -9479,6 +14744,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9488,6 +14761,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9497,6 +14778,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9506,6 +14795,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9515,6 +14812,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9524,6 +14829,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "status": "Not Found",
+                     *       "errorCode": "CONF-1001",
+                     *       "errorMessage": "Object doesn't exist"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExotelError"];
                 };
             };
@@ -9538,6 +14851,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "username": "admin",
+                 *       "password": "demo-admin-pass",
+                 *       "domain": "demo"
+                 *     }
+                 */
                 "application/json": {
                     username: string;
                     password: string;
@@ -9552,6 +14872,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "user": {
+                     *         "id": "563c4799718647bda0182157a0338b20",
+                     *         "username": "admin",
+                     *         "name": "Demo Admin",
+                     *         "email": "admin@example.com",
+                     *         "role": "admin",
+                     *         "extension": null,
+                     *         "account_id": "5ac836b84ce247b497e273d337373a01",
+                     *         "domain": "demo"
+                     *       },
+                     *       "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjYyI6MSwicm9sZSI6ImFkbWluIiwic3ViIjoiNTYzYzQ3OTkifQ.Qm9ndXMtc2lnbmF0dXJlLWZvci1kb2Nz",
+                     *       "refresh_token": "odr_Xk3v9LqPz2WmT7yHc4NbR8sJd1FgA6uE0oKiVnMwYt5"
+                     *     }
+                     */
                     "application/json": {
                         user: components["schemas"]["QvoiceUser"];
                         access_token: string;
@@ -9565,6 +14901,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9574,6 +14918,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9583,6 +14935,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9592,6 +14952,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9601,6 +14969,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9610,6 +14986,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9630,6 +15014,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "campaing_id_1": {
+                     *         "name": "campaign_1",
+                     *         "status": "stopped",
+                     *         "total_leads": 44,
+                     *         "leads_by_status": {
+                     *           "new": 4,
+                     *           "success": 25,
+                     *           "failed": 5
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: {
                             name: string;
@@ -9649,6 +15047,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9658,6 +15064,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9667,6 +15081,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9676,6 +15098,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9685,6 +15115,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9694,6 +15132,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9719,6 +15165,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "created": 1665762498,
+                     *           "campaign_id": "210ea5d942f41744f1ef37e84a4965e0",
+                     *           "number": "+12131204",
+                     *           "status": "new",
+                     *           "retries": 11,
+                     *           "first_name": "Piper",
+                     *           "last_name": "Huffman",
+                     *           "priority": 4,
+                     *           "id": "210ea5d942f41744f1ef37e84a59878d"
+                     *         },
+                     *         {
+                     *           "created": 1665762674,
+                     *           "campaign_id": "210ea5d942f41744f1ef37e84a4965e0",
+                     *           "number": "+12131214",
+                     *           "status": "new",
+                     *           "retries": 11,
+                     *           "first_name": "Yash",
+                     *           "last_name": "Ellwood",
+                     *           "priority": 4,
+                     *           "id": "210ea5d942f41744f1ef37e84a5a1f95"
+                     *         }
+                     *       ],
+                     *       "next_start_key": "9f6b620d4d5e82e16a822fdff7210a8f"
+                     *     }
+                     */
                     "application/json": {
                         data: components["schemas"]["QvoiceLead"][];
                         /** @description Empty when there are no more leads */
@@ -9732,6 +15207,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9741,6 +15224,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9750,6 +15241,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9759,6 +15258,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9768,6 +15275,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9777,6 +15292,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9793,6 +15316,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "number": "+12131204",
+                 *       "retries": 11,
+                 *       "first_name": "Piper",
+                 *       "last_name": "Huffman",
+                 *       "type": "sales",
+                 *       "priority": 4,
+                 *       "ticket_id": "T-1001",
+                 *       "note": "Call after lunch",
+                 *       "cool_off": 300
+                 *     }
+                 */
                 "application/json": {
                     number: string;
                     retries?: number | null;
@@ -9813,6 +15349,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "Lead added to campaign successfully.",
+                     *       "data": {
+                     *         "created": 1665762498,
+                     *         "campaign_id": "210ea5d942f41744f1ef37e84a4965e0",
+                     *         "number": "+12131204",
+                     *         "status": "new",
+                     *         "retries": 11,
+                     *         "first_name": "Piper",
+                     *         "last_name": "Huffman",
+                     *         "priority": 4,
+                     *         "id": "210ea5d942f41744f1ef37e84a59878d"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         message: string;
                         data: components["schemas"]["QvoiceLead"];
@@ -9825,6 +15377,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9834,6 +15394,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9843,6 +15411,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9852,6 +15428,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9861,6 +15445,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9870,6 +15462,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9893,6 +15493,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "Lead added to campaign successfully.",
+                     *       "data": {
+                     *         "created": 1665762498,
+                     *         "campaign_id": "210ea5d942f41744f1ef37e84a4965e0",
+                     *         "number": "+12131204",
+                     *         "status": "new",
+                     *         "retries": 11,
+                     *         "first_name": "Piper",
+                     *         "last_name": "Huffman",
+                     *         "priority": 4,
+                     *         "id": "210ea5d942f41744f1ef37e84a59878d"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         message: string;
                         data: components["schemas"]["QvoiceLead"];
@@ -9905,6 +15521,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9914,6 +15538,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9923,6 +15555,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9932,6 +15572,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9941,6 +15589,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9950,6 +15606,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9972,6 +15636,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "Lead deleted successfully."
+                     *     }
+                     */
                     "application/json": {
                         message: string;
                     };
@@ -9983,6 +15652,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -9992,6 +15669,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -10001,6 +15686,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -10010,6 +15703,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -10019,6 +15720,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -10028,6 +15737,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -10048,6 +15765,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "id": "9ba7842e-f51c-4156-9bee-1f4aa7466b1e",
+                     *         "name": "QueueName",
+                     *         "extension": "5586",
+                     *         "max_time_caller_in_queue": 120,
+                     *         "strategy": "single",
+                     *         "agents": [
+                     *           {
+                     *             "id": "8d0af2bafb82d021dc1fb5b09996d7d6",
+                     *             "name": "Agent1 Name",
+                     *             "extension": "5865",
+                     *             "extension_is_valid": true,
+                     *             "delay": 0,
+                     *             "timeout": 15,
+                     *             "logged_in": false,
+                     *             "status": "idle",
+                     *             "registered": false,
+                     *             "tags": [
+                     *               {
+                     *                 "id": "6057e10976cba5c054d4a00e8aad9bc8",
+                     *                 "name": "Batch-W??B1",
+                     *                 "color": "#b306f1"
+                     *               }
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "calls": {},
+                     *         "total_agents": 1,
+                     *         "logged_in_agents": 0,
+                     *         "logged_out_agents": 1,
+                     *         "idle_agents": 0,
+                     *         "misconfigured_agents": 0,
+                     *         "agents_registered": 0,
+                     *         "agents_on_call": 0
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["QvoiceQueueStatus"][];
                 };
             };
@@ -10057,6 +15813,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -10066,6 +15830,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -10075,6 +15847,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -10084,6 +15864,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -10093,6 +15881,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -10102,6 +15898,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -10132,6 +15936,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "datetime": "2022-10-19 23:31:58 +0000 UTC",
+                     *         "timestamp": 1666222318,
+                     *         "campaign_name": "load_test_camp_1",
+                     *         "lead_name": "Raven Shields",
+                     *         "lead_number": "+12195011918",
+                     *         "agent_name": "Jim Jones71",
+                     *         "agent_extension": "1071",
+                     *         "lead_history": [
+                     *           {
+                     *             "agent": {
+                     *               "delay": 0,
+                     *               "device_endpoints": [],
+                     *               "email": "jones8@jones.com",
+                     *               "endpoint": "009ec0f42923cceb8ce819aee367a215",
+                     *               "ext": "1008",
+                     *               "first_name": "Jim",
+                     *               "last_answered": 1666221871.9237537,
+                     *               "last_attempt": 1666221871.916515,
+                     *               "last_hangup": 0,
+                     *               "last_name": "Jones8",
+                     *               "status": "idle",
+                     *               "timeout": 20,
+                     *               "total_talk_time": 0,
+                     *               "type": "user"
+                     *             },
+                     *             "event": "campaign dial",
+                     *             "ext": "1008",
+                     *             "last_attempt": 1666222318.0263362,
+                     *             "type": "dial agent",
+                     *             "uuid": "d7bf2f395cf9adddece9dd8df49712f13d39-clicktocall"
+                     *           }
+                     *         ]
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["QvoiceHistoryRecord"][];
                 };
             };
@@ -10141,6 +15983,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -10150,6 +16000,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -10159,6 +16017,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -10168,6 +16034,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -10177,6 +16051,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -10186,6 +16068,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -10209,6 +16099,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "Call disposition set successfully."
+                     *     }
+                     */
                     "application/json": {
                         message: string;
                     };
@@ -10220,6 +16115,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -10229,6 +16132,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -10238,6 +16149,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -10247,6 +16166,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -10256,6 +16183,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };
@@ -10265,6 +16200,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The information sent is invalid.",
+                     *       "details": [
+                     *         "number: not a phone number"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QvoiceError"];
                 };
             };

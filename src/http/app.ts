@@ -109,7 +109,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     sendInDialect(notFound(`Route ${request.method} ${request.url.split('?')[0]}`), request, reply),
   );
 
-  const Status = Type.Object({ status: Type.String() }, named('Status'));
+  const Status = Type.Object(
+    { status: Type.String({ description: 'ready, shutting down or database unavailable' }) },
+    { ...named('Status'), examples: [{ status: 'ready' }] },
+  );
   const operations = ['operations'];
   app.get(
     '/healthz',
@@ -118,7 +121,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       schema: {
         tags: operations,
         summary: 'The process is alive',
-        response: { 200: Type.Object({ status: Type.Literal('ok') }), 500: Type.Ref('NativeError') },
+        response: {
+          200: Type.Object({ status: Type.Literal('ok') }, { examples: [{ status: 'ok' }] }),
+          500: Type.Ref('NativeError'),
+        },
       },
     },
     async () => ({ status: 'ok' as const }),

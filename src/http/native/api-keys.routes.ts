@@ -8,8 +8,8 @@ import {
   revokeApiKey,
 } from '../../services/api-keys/manage-api-keys.js';
 import { authErrors, pageMeta, pageOf, uidParam } from './common.js';
-import { IdParams, Nullable, Paged, PageQuery } from '../schemas/common.js';
-import { Scope, ApiKeyResponse } from '../schemas/api-keys.js';
+import { IdParams, Paged, PageQuery } from '../schemas/common.js';
+import { ApiKeyResponse, CreateApiKeyBody, CreatedApiKey } from '../schemas/api-keys.js';
 import { presentApiKey } from './presenters/api-keys.js';
 
 export const apiKeyRoutes =
@@ -26,19 +26,9 @@ export const apiKeyRoutes =
           tags,
           security,
           summary: 'Create an API key; the key itself is in this answer only',
-          body: Type.Object(
-            {
-              name: Type.String({ minLength: 1, maxLength: 200 }),
-              scope: Scope,
-              expires_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
-            },
-            { additionalProperties: false },
-          ),
+          body: CreateApiKeyBody,
           response: {
-            201: Type.Intersect([
-              ApiKeyResponse,
-              Type.Object({ key: Type.String({ description: 'Send as Bearer' }) }),
-            ]),
+            201: CreatedApiKey,
             ...authErrors(400),
           },
         },

@@ -8,12 +8,18 @@ import { issueStreamTicket } from '../../services/auth/stream-tickets.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { getUser } from '../../services/users/read-users.js';
 import { getCenter } from '../../services/centers/update-center.js';
-import { CenterResponse } from '../schemas/center.js';
 import { presentCenter } from './presenters/center.js';
 import { errors } from './common.js';
-import { UserResponse } from '../schemas/users.js';
 import { presentUser } from './presenters/users.js';
-import { SessionResponse } from '../schemas/auth.js';
+import {
+  SessionResponse,
+  LoginBody,
+  RefreshBody,
+  LogoutBody,
+  LoginAnswer,
+  MeAnswer,
+  StreamTicketAnswer,
+} from '../schemas/auth.js';
 
 /**
  * Refreshes are limited per address in this process. Logins are limited in the login service
@@ -33,16 +39,9 @@ export const authRoutes =
         schema: {
           tags: ['auth'],
           summary: 'Log in with username, password and contact center',
-          body: Type.Object(
-            {
-              username: Type.String({ minLength: 1 }),
-              password: Type.String({ minLength: 1 }),
-              contact_center: Type.String({ minLength: 1, description: 'The center short name' }),
-            },
-            { additionalProperties: false },
-          ),
+          body: LoginBody,
           response: {
-            200: Type.Intersect([SessionResponse, Type.Object({ user: UserResponse })]),
+            200: LoginAnswer,
             ...errors(400, 401, 429),
           },
         },
@@ -66,10 +65,7 @@ export const authRoutes =
         schema: {
           tags: ['auth'],
           summary: 'Exchange a refresh token for a new token pair (the old refresh token stops working)',
-          body: Type.Object(
-            { refresh_token: Type.String({ minLength: 1 }) },
-            { additionalProperties: false },
-          ),
+          body: RefreshBody,
           response: { 200: SessionResponse, ...errors(400, 401, 429) },
         },
       },
@@ -83,10 +79,7 @@ export const authRoutes =
         schema: {
           tags: ['auth'],
           summary: 'End the login a refresh token belongs to',
-          body: Type.Object(
-            { refresh_token: Type.String({ minLength: 1 }) },
-            { additionalProperties: false },
-          ),
+          body: LogoutBody,
           response: { 204: Type.Null(), ...errors(400) },
         },
       },
@@ -105,13 +98,7 @@ export const authRoutes =
           summary: 'Who the credentials belong to',
           security: [{ bearer: [] }],
           response: {
-            200: Type.Object({
-              kind: Type.Union([Type.Literal('user'), Type.Literal('api_key')]),
-              contact_center: CenterResponse,
-              user: Type.Union([UserResponse, Type.Null()]),
-              api_key_id: Type.Union([Type.String(), Type.Null()]),
-              scope: Type.Union([Type.String(), Type.Null()]),
-            }),
+            200: MeAnswer,
             ...errors(401, 403),
           },
         },
@@ -152,7 +139,7 @@ export const authRoutes =
             'A single-use ticket (30 s) to open one event stream: EventSource cannot send a header, and a token in an address would be logged',
           security: [{ bearer: [] }],
           response: {
-            200: Type.Object({ ticket: Type.String(), expires_in: Type.Integer() }),
+            200: StreamTicketAnswer,
             ...errors(401, 403),
           },
         },

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { DISPOSITIONS } from '../../domain/call-outcome.js';
 import { outcomesOfWord, type CallStatusWord } from '../../domain/call-status.js';
 import type { CallLogFilters } from '../../repositories/call-logs.repository.js';
 import { getCampaign } from '../../services/campaigns/read-campaigns.js';
@@ -10,11 +9,16 @@ import { getContact } from '../../services/contacts/read-contacts.js';
 import type { RequestContext, ServiceDeps } from '../../services/context.js';
 import { getUser } from '../../services/users/read-users.js';
 import { authErrors, pageMeta, pageOf, uidParam } from './common.js';
-import { IdParams, Paged, Timestamp } from '../schemas/common.js';
-import { CallLogResponse, LeadEventResponse } from '../schemas/call-logs.js';
+import { IdParams, Paged } from '../schemas/common.js';
+import {
+  CallLogResponse,
+  LeadEventResponse,
+  CampaignCallLogQuery,
+  CallLogQuery,
+  DispositionBody,
+} from '../schemas/call-logs.js';
 import { presentCallLog, presentLeadEvent } from './presenters/engine.js';
 import { Count, ROW_ID_MAX } from '../schemas/bounds.js';
-import { CampaignCallLogQuery, CallLogQuery } from '../schemas/call-logs.js';
 
 const DAY_MS = 86_400_000;
 
@@ -140,11 +144,7 @@ export const callLogRoutes =
           security,
           summary: "Record or change an answered call's disposition (until its wrap-up ends)",
           params: IdParams,
-          body: Type.Object({
-            disposition: Type.Union(DISPOSITIONS.map((d) => Type.Literal(d))),
-            note: Type.Optional(Type.String({ maxLength: 2000 })),
-            callback_at: Type.Optional(Timestamp),
-          }),
+          body: DispositionBody,
           response: { 200: CallLogResponse, ...authErrors(400, 404, 409) },
         },
       },

@@ -27,7 +27,7 @@ import { changeCampaignStatus, updateCampaign } from '../../services/campaigns/u
 import { campaignProgress } from '../../services/campaigns/campaign-progress.js';
 import { getProcess } from '../../services/processes/manage-processes.js';
 import { authErrors, pageMeta, pageOf, uidParam } from './common.js';
-import { IdParams, Paged, PageQuery, VersionField } from '../schemas/common.js';
+import { IdParams, Paged, PageQuery } from '../schemas/common.js';
 import { getQueue } from '../../services/queues/manage-queues.js';
 import type { CampaignStatus } from '../../db/schema.js';
 import {
@@ -38,6 +38,8 @@ import {
   UpdateBody,
   CampaignProgressResponse,
   CampaignUserResponse,
+  ControlBody,
+  AssignUsersBody,
 } from '../schemas/campaigns.js';
 import { presentCampaign, presentCampaignUser } from './presenters/campaigns.js';
 
@@ -289,9 +291,7 @@ export const campaignRoutes =
             security,
             summary: `${action[0]!.toUpperCase()}${action.slice(1)} a campaign`,
             params: IdParams,
-            body: Type.Optional(
-              Type.Object({ version: Type.Optional(VersionField) }, { additionalProperties: false }),
-            ),
+            body: ControlBody,
             response: { 200: CampaignResponse, ...authErrors(404, 409) },
           },
         },
@@ -335,10 +335,7 @@ export const campaignRoutes =
           security,
           summary: 'Assign users to a campaign',
           params: IdParams,
-          body: Type.Object(
-            { user_ids: Type.Array(Type.String(), { minItems: 1, maxItems: 500 }) },
-            { additionalProperties: false },
-          ),
+          body: AssignUsersBody,
           response: { 200: Type.Object({ data: Type.Array(CampaignUserResponse) }), ...authErrors(400, 404) },
         },
       },

@@ -1,10 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import type { ServiceDeps } from '../../services/context.js';
 import { getCenter, updateCenter } from '../../services/centers/update-center.js';
 import { authErrors } from './common.js';
-import { VersionField } from '../schemas/common.js';
-import { CenterResponse } from '../schemas/center.js';
+import { CenterResponse, UpdateCenterBody } from '../schemas/center.js';
 import { presentCenter } from './presenters/center.js';
 
 export const centerRoutes =
@@ -32,15 +30,7 @@ export const centerRoutes =
           tags: ['contact center'],
           summary: "Change the center's name, default country or time zone",
           security: [{ bearer: [] }],
-          body: Type.Object(
-            {
-              name: Type.Optional(Type.String({ minLength: 1 })),
-              default_country: Type.Optional(Type.String({ minLength: 2, maxLength: 2 })),
-              time_zone: Type.Optional(Type.String({ minLength: 1 })),
-              version: Type.Optional(VersionField),
-            },
-            { additionalProperties: false },
-          ),
+          body: UpdateCenterBody,
           response: { 200: CenterResponse, ...authErrors(400, 409) },
         },
       },

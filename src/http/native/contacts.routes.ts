@@ -19,16 +19,17 @@ import { BLOCK_REASON_TEXT } from '../../domain/eligibility.js';
 import { getCampaign } from '../../services/campaigns/read-campaigns.js';
 import { getLeadList } from '../../services/lead-lists/manage-lead-lists.js';
 import { authErrors, iso, uidParam } from './common.js';
-import { IdParams, Nullable, Timestamp, VersionField } from '../schemas/common.js';
+import { CsvAnswer, IdParams, Nullable } from '../schemas/common.js';
 import { csvExport } from '../csv-export.js';
 import {
-  Status,
+  type ContactFieldsSchema,
   ContactResponse,
-  ContactDetails,
-  ContactFieldsSchema,
-  Destination,
-  Dedup,
   ListQuery,
+  CreateContactBody,
+  BulkContactsBody,
+  UpdateContactBody,
+  BulkContactsAnswer,
+  EligibilityAnswer,
 } from '../schemas/contacts.js';
 import { presentContact } from './presenters/contacts.js';
 
@@ -89,10 +90,7 @@ export const contactRoutes =
           security,
           summary:
             'Add one contact to a list or a campaign (dedup_policy skip answers 409 for a number already there)',
-          body: Type.Object(
-            { ...Destination, ...ContactFieldsSchema, ...Dedup },
-            { additionalProperties: false },
-          ),
+          body: CreateContactBody,
           response: { 201: ContactResponse, ...authErrors(400, 404, 409) },
         },
       },
@@ -129,32 +127,9 @@ export const contactRoutes =
           tags,
           security,
           summary: 'Add many contacts (up to 10,000) with a result per item; bad items never stop the rest',
-          body: Type.Object(
-            {
-              ...Destination,
-              ...Dedup,
-              contacts: Type.Array(Type.Unknown(), { minItems: 1, maxItems: 10000 }),
-            },
-            { additionalProperties: false },
-          ),
+          body: BulkContactsBody,
           response: {
-            200: Type.Object({
-              summary: Type.Object({
-                created: Type.Integer(),
-                updated: Type.Integer(),
-                duplicates: Type.Integer(),
-                rejected: Type.Integer(),
-              }),
-              results: Type.Array(
-                Type.Object({
-                  index: Type.Integer(),
-                  status: Type.String({ description: 'created, updated, duplicate or rejected' }),
-                  id: Nullable(Type.String()),
-                  reason: Nullable(Type.String()),
-                  message: Nullable(Type.String()),
-                }),
-              ),
-            }),
+            200: BulkContactsAnswer,
             ...authErrors(400, 404),
           },
         },
@@ -231,7 +206,14 @@ export const contactRoutes =
           security,
           summary: 'Export matching contacts as CSV, streamed',
           querystring: Type.Omit(ListQuery, ['limit', 'after']),
-          response: { 200: Type.String({ description: 'text/csv' }), ...authErrors(400, 404) },
+          response: {
+            200: CsvAnswer(
+              'The contacts, one a row',
+              'id,phone_number,first_name,last_name,status,attempts,last_outcome,list_id,campaign_id,time_zone,variables,created_at\n' +
+                'lead_d4ed26745813470587c907f896ef760b,+919820000000,Aarav,Sharma,retry,1,no_answer,lst_b375150bc9f8410fbe251698fafe2fee,,Asia/Kolkata,"{""plan"":""Silver""}",2026-12-06T18:35:26.459Z\n',
+            ),
+            ...authErrors(400, 404),
+          },
         },
       },
       async (request, reply) => {
@@ -298,13 +280,7 @@ export const contactRoutes =
           params: IdParams,
           querystring: Type.Object({ campaign_id: Type.Optional(Type.String()) }),
           response: {
-            200: Type.Object({
-              contact_id: Type.String(),
-              campaign_id: Nullable(Type.String()),
-              dialable: Type.Boolean(),
-              reasons: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
-              next_eligible_at: Nullable(Timestamp),
-            }),
+            200: EligibilityAnswer,
             ...authErrors(404),
           },
         },
@@ -334,15 +310,7 @@ export const contactRoutes =
           security,
           summary: 'Change a contact; `status` moves it by hand within its lifecycle',
           params: IdParams,
-          body: Type.Object(
-            {
-              ...ContactDetails,
-              status: Type.Optional(Status),
-              next_attempt_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
-              version: Type.Optional(VersionField),
-            },
-            { additionalProperties: false },
-          ),
+          body: UpdateContactBody,
           response: { 200: ContactResponse, ...authErrors(400, 404, 409) },
         },
       },

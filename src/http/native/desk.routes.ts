@@ -1,6 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
-import { DISPOSITIONS } from '../../domain/call-outcome.js';
 import { conflict } from '../../domain/errors.js';
 import { toPublicId } from '../../domain/public-ids.js';
 import { agentLogin } from '../../services/agents/agent-login.js';
@@ -10,10 +8,15 @@ import { CAMPAIGN_STATUS_WORD } from '../../domain/campaign-lifecycle.js';
 import { dispositionCall } from '../../services/calls/disposition-call.js';
 import type { RequestContext, ServiceDeps } from '../../services/context.js';
 import { authErrors, uidParam } from './common.js';
-import { Timestamp } from '../schemas/common.js';
 import { presentContact } from './presenters/contacts.js';
 import { presentCallLog, presentLeadEvent, presentSession } from './presenters/engine.js';
-import { DeskResponse } from '../schemas/desk.js';
+import {
+  DeskResponse,
+  DeskLoginBody,
+  PauseBody,
+  DeskDispositionBody,
+  DeskCampaignsAnswer,
+} from '../schemas/desk.js';
 
 /** The agent desk: the logged-in user works a campaign — log in, pause, preview, hang up, dispose, wrap up. */
 export const deskRoutes =
@@ -64,16 +67,7 @@ export const deskRoutes =
           security,
           summary: 'The campaigns you may log in to: assigned to you, and not stopped or completed',
           response: {
-            200: Type.Object({
-              data: Type.Array(
-                Type.Object({
-                  id: Type.String(),
-                  name: Type.String(),
-                  dialing_mode: Type.String(),
-                  status: Type.String(),
-                }),
-              ),
-            }),
+            200: DeskCampaignsAnswer,
             ...authErrors(),
           },
         },
@@ -96,7 +90,7 @@ export const deskRoutes =
           tags,
           security,
           summary: 'Log in to work a campaign (you must be assigned to it, and in its queue if it has one)',
-          body: Type.Object({ campaign_id: Type.String() }),
+          body: DeskLoginBody,
           response: { 200: DeskResponse, ...authErrors(400, 404, 409) },
         },
       },
@@ -167,7 +161,7 @@ export const deskRoutes =
           tags,
           security,
           summary: 'Pause with a reason: now when free, or when the current call and wrap-up end',
-          body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 100 }) }),
+          body: PauseBody,
           response: { 200: DeskResponse, ...authErrors(400, 404, 409) },
         },
       },
@@ -185,14 +179,7 @@ export const deskRoutes =
           tags,
           security,
           summary: 'Record what came of the conversation (during the call or in wrap-up)',
-          body: Type.Object({
-            disposition: Type.Union(DISPOSITIONS.map((d) => Type.Literal(d))),
-            note: Type.Optional(Type.String({ maxLength: 2000 })),
-            callback_at: Type.Optional(Timestamp),
-            callback_mine: Type.Optional(
-              Type.Boolean({ description: 'A callback only you take (default: any agent of the list)' }),
-            ),
-          }),
+          body: DeskDispositionBody,
           response: { 200: DeskResponse, ...authErrors(400, 404, 409) },
         },
       },

@@ -4,7 +4,7 @@ import type { ServiceDeps } from '../../services/context.js';
 import { addDncNumbers, checkDnc, listDnc, removeDncEntry } from '../../services/dnc/manage-dnc.js';
 import { authErrors, pageMeta, pageOf, uidParam } from './common.js';
 import { IdParams, Paged, PageQuery } from '../schemas/common.js';
-import { DncResponse, ItemResult } from '../schemas/dnc.js';
+import { DncResponse, ItemResult, AddDncBody, BulkDncBody, DncCheckAnswer } from '../schemas/dnc.js';
 import { presentDnc } from './presenters/dnc.js';
 
 export const dncRoutes =
@@ -57,14 +57,7 @@ export const dncRoutes =
           tags,
           security,
           summary: 'Add a number to the center-wide or a campaign’s do-not-call list',
-          body: Type.Object(
-            {
-              phone_number: Type.String({ maxLength: 64 }),
-              campaign_id: Type.Optional(Type.String()),
-              reason: Type.Optional(Type.String({ maxLength: 500 })),
-            },
-            { additionalProperties: false },
-          ),
+          body: AddDncBody,
           response: { 200: ItemResult, ...authErrors(400, 404) },
         },
       },
@@ -87,14 +80,7 @@ export const dncRoutes =
           tags,
           security,
           summary: 'Add many numbers; each gets its own result',
-          body: Type.Object(
-            {
-              campaign_id: Type.Optional(Type.String()),
-              reason: Type.Optional(Type.String({ maxLength: 500 })),
-              phone_numbers: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 100000 }),
-            },
-            { additionalProperties: false },
-          ),
+          body: BulkDncBody,
           response: { 200: Type.Object({ results: Type.Array(ItemResult) }), ...authErrors(400, 404) },
         },
       },
@@ -118,11 +104,7 @@ export const dncRoutes =
             campaign_id: Type.Optional(Type.String()),
           }),
           response: {
-            200: Type.Object({
-              phone_number: Type.String(),
-              blocked: Type.Boolean(),
-              entries: Type.Array(DncResponse),
-            }),
+            200: DncCheckAnswer,
             ...authErrors(400, 404),
           },
         },

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import fs from 'node:fs';
 import type { DedupPolicy, DedupScope } from '../../db/schema.js';
 import { invalid } from '../../domain/errors.js';
@@ -7,7 +6,7 @@ import type { ServiceDeps } from '../../services/context.js';
 import { createImport } from '../../services/imports/create-import.js';
 import { getImport, importErrors } from '../../services/imports/read-imports.js';
 import { authErrors, uidParam } from './common.js';
-import { IdParams } from '../schemas/common.js';
+import { CsvAnswer, IdParams } from '../schemas/common.js';
 import { csvExport } from '../csv-export.js';
 import { acceptMultipart, receiveUpload } from '../upload.js';
 import { importFileSink, importUploadLimits, parseColumnMapping } from '../import-uploads.js';
@@ -105,7 +104,13 @@ export const importRoutes =
           security,
           summary: 'The rows an import refused: line, raw value, reason',
           params: IdParams,
-          response: { 200: Type.String({ description: 'text/csv' }), ...authErrors(404) },
+          response: {
+            200: CsvAnswer(
+              'The rejected rows: line, raw value, reason code',
+              'line,raw_value,reason\n3,12,invalid_phone\n7,+919820012345,dnc\n',
+            ),
+            ...authErrors(404),
+          },
         },
       },
       async (request, reply) => {

@@ -20,8 +20,15 @@ import {
 } from '../../services/lead-lists/manage-lead-lists.js';
 import { getCampaign } from '../../services/campaigns/read-campaigns.js';
 import { authErrors, iso, pageMeta, pageOf, uidParam } from './common.js';
-import { IdParams, Paged, PageQuery, VersionField } from '../schemas/common.js';
-import { LeadListResponse, MappingResponse, MappingBody } from '../schemas/lead-lists.js';
+import { IdParams, Paged, PageQuery } from '../schemas/common.js';
+import {
+  LeadListResponse,
+  MappingResponse,
+  CreateLeadListBody,
+  UpdateLeadListBody,
+  AttachListBody,
+  ListUsersBody,
+} from '../schemas/lead-lists.js';
 import { presentMapping } from './presenters/lead-lists.js';
 
 function mappingInput(b: Record<string, unknown>): MappingInput {
@@ -65,13 +72,7 @@ export const leadListRoutes =
           tags,
           security,
           summary: 'Create a lead list',
-          body: Type.Object(
-            {
-              name: Type.String({ minLength: 1, maxLength: 200 }),
-              description: Type.Optional(Type.String({ maxLength: 2000 })),
-            },
-            { additionalProperties: false },
-          ),
+          body: CreateLeadListBody,
           response: { 201: LeadListResponse, ...authErrors(400, 409) },
         },
       },
@@ -128,14 +129,7 @@ export const leadListRoutes =
           security,
           summary: 'Rename or describe a lead list',
           params: IdParams,
-          body: Type.Object(
-            {
-              name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-              description: Type.Optional(Type.String({ maxLength: 2000 })),
-              version: Type.Optional(VersionField),
-            },
-            { additionalProperties: false },
-          ),
+          body: UpdateLeadListBody,
           response: { 200: LeadListResponse, ...authErrors(400, 404, 409) },
         },
       },
@@ -175,7 +169,7 @@ export const leadListRoutes =
           security,
           summary: 'Attach a list to a campaign, or change how the campaign dials it',
           params: MappingParams,
-          body: Type.Object(MappingBody, { additionalProperties: false }),
+          body: AttachListBody,
           response: { 200: MappingResponse, ...authErrors(400, 404, 409) },
         },
       },
@@ -220,13 +214,7 @@ export const leadListRoutes =
           security,
           summary: 'Choose which campaign users may take this list’s calls',
           params: MappingParams,
-          body: Type.Object(
-            {
-              assign_user_ids: Type.Array(Type.String(), { maxItems: 500, default: [] }),
-              unassign_user_ids: Type.Array(Type.String(), { maxItems: 500, default: [] }),
-            },
-            { additionalProperties: false },
-          ),
+          body: ListUsersBody,
           response: { 200: MappingResponse, ...authErrors(400, 404) },
         },
       },

@@ -9,8 +9,8 @@ import {
   updateProcess,
 } from '../../services/processes/manage-processes.js';
 import { authErrors, pageMeta, pageOf, uidParam } from './common.js';
-import { IdParams, Paged, PageQuery, VersionField } from '../schemas/common.js';
-import { ProcessResponse, Body } from '../schemas/processes.js';
+import { IdParams, Paged, PageQuery } from '../schemas/common.js';
+import { ProcessResponse, CreateProcessBody, UpdateProcessBody } from '../schemas/processes.js';
 import { presentProcess } from './presenters/processes.js';
 
 export const processRoutes =
@@ -28,7 +28,7 @@ export const processRoutes =
           tags,
           security,
           summary: 'Create a process (a line of business grouping campaigns)',
-          body: Type.Object(Body, { additionalProperties: false }),
+          body: CreateProcessBody,
           response: { 201: ProcessResponse, ...authErrors(400, 409) },
         },
       },
@@ -92,10 +92,7 @@ export const processRoutes =
           security,
           summary: 'Change a process',
           params: IdParams,
-          body: Type.Object(
-            { ...Body, name: Type.Optional(Body.name), version: Type.Optional(VersionField) },
-            { additionalProperties: false },
-          ),
+          body: UpdateProcessBody,
           response: { 200: ProcessResponse, ...authErrors(400, 404, 409) },
         },
       },

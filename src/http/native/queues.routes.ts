@@ -11,8 +11,8 @@ import {
   updateQueue,
 } from '../../services/queues/manage-queues.js';
 import { authErrors, pageMeta, pageOf, uidParam } from './common.js';
-import { IdParams, Paged, PageQuery, VersionField } from '../schemas/common.js';
-import { Tag, QueueResponse, Fields } from '../schemas/queues.js';
+import { IdParams, Paged, PageQuery } from '../schemas/common.js';
+import { QueueResponse, CreateQueueBody, UpdateQueueBody, QueueMemberBody } from '../schemas/queues.js';
 import { presentQueue } from './presenters/queues.js';
 
 export const queueRoutes =
@@ -32,7 +32,7 @@ export const queueRoutes =
           tags,
           security,
           summary: 'Create a queue',
-          body: Type.Object(Fields, { additionalProperties: false }),
+          body: CreateQueueBody,
           response: { 201: QueueResponse, ...authErrors(400, 409) },
         },
       },
@@ -92,10 +92,7 @@ export const queueRoutes =
           security,
           summary: 'Change a queue',
           params: IdParams,
-          body: Type.Object(
-            { ...Fields, name: Type.Optional(Fields.name), version: Type.Optional(VersionField) },
-            { additionalProperties: false },
-          ),
+          body: UpdateQueueBody,
           response: { 200: QueueResponse, ...authErrors(400, 404, 409) },
         },
       },
@@ -142,14 +139,7 @@ export const queueRoutes =
           security,
           summary: 'Add an agent to a queue or change its settings there',
           params: MemberParams,
-          body: Type.Object(
-            {
-              delay_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 600 })),
-              timeout_seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 600 })),
-              tags: Type.Optional(Type.Array(Tag, { maxItems: 50 })),
-            },
-            { additionalProperties: false },
-          ),
+          body: QueueMemberBody,
           response: { 200: QueueResponse, ...authErrors(400, 404) },
         },
       },

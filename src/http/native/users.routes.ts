@@ -5,8 +5,8 @@ import { createUser } from '../../services/users/create-user.js';
 import { getUser, listUsers } from '../../services/users/read-users.js';
 import { disableUser, updateUser } from '../../services/users/update-user.js';
 import { authErrors, pageMeta, pageOf, uidParam } from './common.js';
-import { IdParams, Nullable, Paged, PageQuery, VersionField } from '../schemas/common.js';
-import { RoleSchema, StatusSchema, UserResponse, Username, Extension } from '../schemas/users.js';
+import { IdParams, Paged, PageQuery } from '../schemas/common.js';
+import { RoleSchema, StatusSchema, UserResponse, CreateUserBody, UpdateUserBody } from '../schemas/users.js';
 import { presentUser } from './presenters/users.js';
 
 export const userRoutes =
@@ -23,17 +23,7 @@ export const userRoutes =
           tags,
           security,
           summary: 'Create a user (admin, supervisor or agent)',
-          body: Type.Object(
-            {
-              username: Username,
-              password: Type.String({ minLength: 8, maxLength: 200 }),
-              role: RoleSchema,
-              full_name: Type.Optional(Type.String({ maxLength: 200 })),
-              email: Type.Optional(Nullable(Type.String({ format: 'email' }))),
-              extension: Type.Optional(Extension),
-            },
-            { additionalProperties: false },
-          ),
+          body: CreateUserBody,
           response: { 201: UserResponse, ...authErrors(400, 409) },
         },
       },
@@ -106,19 +96,7 @@ export const userRoutes =
           security,
           summary: 'Change a user; a new password or disabling ends their sessions',
           params: IdParams,
-          body: Type.Object(
-            {
-              username: Type.Optional(Username),
-              password: Type.Optional(Type.String({ minLength: 8, maxLength: 200 })),
-              role: Type.Optional(RoleSchema),
-              full_name: Type.Optional(Type.String({ maxLength: 200 })),
-              email: Type.Optional(Nullable(Type.String({ format: 'email' }))),
-              extension: Type.Optional(Extension),
-              status: Type.Optional(StatusSchema),
-              version: Type.Optional(VersionField),
-            },
-            { additionalProperties: false },
-          ),
+          body: UpdateUserBody,
           response: { 200: UserResponse, ...authErrors(400, 404, 409) },
         },
       },

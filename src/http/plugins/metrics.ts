@@ -44,7 +44,15 @@ export const metricsPlugin = fp(
       response: {
         200: {
           description: 'Prometheus text exposition format',
-          content: { 'text/plain': { schema: { type: 'string' } } },
+          content: {
+            'text/plain': {
+              schema: { type: 'string' },
+              example:
+                '# HELP http_request_duration_seconds HTTP request durations by route and status\n' +
+                '# TYPE http_request_duration_seconds histogram\n' +
+                'http_request_duration_seconds_bucket{le="0.05",method="GET",route="/v1/campaigns",status_code="200"} 42\n',
+            },
+          },
         },
         401: { $ref: 'NativeError' },
         500: { $ref: 'NativeError' },

@@ -15,5 +15,21 @@ export const AuditResponse = Type.Object(
     after: Type.Unknown(),
     request_id: Nullable(Type.String()),
   },
-  named('AuditEntry'),
+  {
+    ...named('AuditEntry'),
+    examples: [
+      {
+        id: 74,
+        at: '2026-12-06T18:47:48.974Z',
+        actor_type: 'user',
+        actor_id: 'admin',
+        action: 'campaign.update',
+        entity_type: 'campaign',
+        entity_id: 'cmp_f8dd47247587486f98753ae096d47383',
+        before: { status: 'draft' },
+        after: { status: 'active' },
+        request_id: '64f7faa2-f617-4ea2-b7c2-5d5b27645f1f',
+      },
+    ],
+  },
 );

@@ -3,6 +3,7 @@ import { CALL_STATUS_WORDS } from '../../domain/call-status.js';
 import { PageQuery, Timestamp, Nullable } from './common.js';
 import { Bounded, INT4_MAX } from './bounds.js';
 import { named } from './components.js';
+import { DISPOSITIONS } from '../../domain/call-outcome.js';
 
 /** A date-time, or a whole day (UTC): a day starts a range at its first instant and ends it after its last. */
 export const DateBound = Type.Union([Timestamp, Type.String({ format: 'date' })], {
@@ -65,7 +66,38 @@ export const CallLogResponse = Type.Object(
     duration: Nullable(Type.Number({ description: 'Seconds from answer to end' })),
     created_at: Timestamp,
   },
-  named('CallLog'),
+  {
+    ...named('CallLog'),
+    examples: [
+      {
+        id: 'log_13574bda5a2a4f319c829ff01248a647',
+        numeric_id: 132,
+        campaign_id: 'cmp_f8dd47247587486f98753ae096d47383',
+        lead_id: 'lead_341e16678e1247319b3cd29e19911cd3',
+        list_id: 'lst_b375150bc9f8410fbe251698fafe2fee',
+        phone_number: '+919821037389',
+        caller_id: '+912261234567',
+        agent_id: 'usr_3dc6b8b4a307499ea87c6b0d2bb4aa30',
+        status: 'completed',
+        outcome: 'answered_person',
+        failure_reason: null,
+        attempt: 1,
+        counts_as_attempt: true,
+        dialing_mode: 'predictive',
+        disposition: 'success',
+        disposition_note: 'Wants the Gold plan; call back after payday',
+        callback_at: null,
+        dialed_at: '2026-12-06T18:47:06.367Z',
+        answered_at: '2026-12-06T18:47:07.384Z',
+        connected_at: '2026-12-06T18:47:07.439Z',
+        ended_at: '2026-12-06T18:48:52.102Z',
+        wrap_up_ended_at: '2026-12-06T18:49:10.377Z',
+        ring_seconds: 1,
+        duration: 104.7,
+        created_at: '2026-12-06T18:47:06.367Z',
+      },
+    ],
+  },
 );
 
 export const LeadEventResponse = Type.Object(
@@ -81,5 +113,30 @@ export const LeadEventResponse = Type.Object(
     to_status: Nullable(Type.String()),
     detail: Type.Record(Type.String(), Type.Unknown()),
   },
-  named('LeadEvent'),
+  {
+    ...named('LeadEvent'),
+    examples: [
+      {
+        id: 1,
+        at: '2026-12-06T18:35:45.275Z',
+        type: 'dialed',
+        lead_id: 'lead_d4ed26745813470587c907f896ef760b',
+        campaign_id: 'cmp_f8dd47247587486f98753ae096d47383',
+        call_log_id: 'log_4601d9606017482ea06c61d37559c731',
+        agent_id: null,
+        from_status: null,
+        to_status: null,
+        detail: { mode: 'predictive', phone: '+919820000000', attempt: 1 },
+      },
+    ],
+  },
+);
+
+export const DispositionBody = Type.Object(
+  {
+    disposition: Type.Union(DISPOSITIONS.map((d) => Type.Literal(d))),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+    callback_at: Type.Optional(Timestamp),
+  },
+  { examples: [{ disposition: 'success', note: 'Wants the Gold plan' }] },
 );

@@ -22,22 +22,34 @@ export const WeeklyWindow = Type.Object(
     start: ClockTime,
     end: ClockTime,
   },
-  { ...named('WeeklyWindow'), additionalProperties: false },
+  {
+    examples: [{ day: 1, start: '09:30', end: '18:00' }],
+    ...named('WeeklyWindow'),
+    additionalProperties: false,
+  },
 );
 export const RetryConfig = Type.Object(
   {
     max_retries: Type.Integer({ minimum: 0, maximum: 100, description: 'Calls after the first one' }),
     retry_interval_minutes: Type.Integer({ minimum: 0, maximum: 525600 }),
   },
-  { ...named('RetryConfig'), additionalProperties: false },
+  {
+    examples: [{ max_retries: 2, retry_interval_minutes: 60 }],
+    ...named('RetryConfig'),
+    additionalProperties: false,
+  },
 );
 export const RetryRule = Type.Object(
   { delay_minutes: Count({ maximum: 525600 }), counts_as_attempt: Type.Boolean() },
-  { ...named('RetryRule'), additionalProperties: false },
+  {
+    examples: [{ delay_minutes: 15, counts_as_attempt: true }],
+    ...named('RetryRule'),
+    additionalProperties: false,
+  },
 );
 export const CallingHours = Type.Object(
   { start: ClockTime, end: ClockTime },
-  { ...named('CallingHours'), additionalProperties: false },
+  { examples: [{ start: '09:00', end: '21:00' }], ...named('CallingHours'), additionalProperties: false },
 );
 
 export const CampaignResponse = Type.Object(
@@ -76,7 +88,46 @@ export const CampaignResponse = Type.Object(
     created_at: Timestamp,
     updated_at: Timestamp,
   },
-  named('Campaign'),
+  {
+    ...named('Campaign'),
+    examples: [
+      {
+        id: 'cmp_f8dd47247587486f98753ae096d47383',
+        numeric_id: 1,
+        organization_id: 'ctr_5ac836b84ce247b497e273d337373a01',
+        process_id: 'prc_7343435cce9c4575974ed20c47f4ca43',
+        queue_id: 'que_3a046ed701e846419415e5fa2a1c99ea',
+        name: 'Mumbai Sales Dept',
+        description: 'Campaign related to Sales Management',
+        type: 'interaction',
+        dialing_mode: 'predictive',
+        status: 'active',
+        agent_id: null,
+        from_phone_number: '+912261234567',
+        time_zone: 'Asia/Kolkata',
+        scheduled_at: null,
+        ends_at: null,
+        weekly_windows: [{ day: 1, start: '09:30', end: '18:00' }],
+        calling_hours: { start: '09:00', end: '21:00' },
+        abandon_rate_cap: 0.03,
+        lines_per_agent: 1,
+        max_concurrent_calls: null,
+        wrap_up_seconds: 30,
+        require_disposition: true,
+        preview_timeout_seconds: 30,
+        retry_config: { max_retries: 2, retry_interval_minutes: 60 },
+        retry_rules: { busy: { delay_minutes: 15, counts_as_attempt: true } },
+        started_at: '2026-12-06T18:35:26.780Z',
+        completed_at: null,
+        total_leads: 400,
+        completed_calls: 31,
+        pending_calls: 369,
+        version: 2,
+        created_at: '2026-12-06T18:35:26.214Z',
+        updated_at: '2026-12-06T18:35:26.780Z',
+      },
+    ],
+  },
 );
 
 export const SettingsFields = {
@@ -121,7 +172,24 @@ export const CreateBody = Type.Object(
       }),
     ),
   },
-  { additionalProperties: false },
+  {
+    examples: [
+      {
+        name: 'Mumbai Sales Dept',
+        description: 'Campaign related to Sales Management',
+        process_id: 'prc_7343435cce9c4575974ed20c47f4ca43',
+        queue_id: 'que_3a046ed701e846419415e5fa2a1c99ea',
+        dialing_mode: 'predictive',
+        from_phone_number: '+912261234567',
+        time_zone: 'Asia/Kolkata',
+        weekly_windows: [{ day: 1, start: '09:30', end: '18:00' }],
+        calling_hours: { start: '09:00', end: '21:00' },
+        abandon_rate_cap: 0.03,
+        retry_config: { max_retries: 2, retry_interval_minutes: 60 },
+      },
+    ],
+    additionalProperties: false,
+  },
 );
 export const UpdateBody = Type.Object(
   {
@@ -130,7 +198,7 @@ export const UpdateBody = Type.Object(
     status: Type.Optional(StatusWord),
     version: Type.Optional(VersionField),
   },
-  { additionalProperties: false },
+  { examples: [{ status: 'paused', version: 2 }], additionalProperties: false },
 );
 
 export const ContactsByStatus = Type.Record(Type.String(), Type.Integer(), {
@@ -146,7 +214,30 @@ export const CampaignProgressResponse = Type.Object(
       { description: 'Per attached list that has contacts' },
     ),
   },
-  named('CampaignProgress'),
+  {
+    ...named('CampaignProgress'),
+    examples: [
+      {
+        campaign_id: 'cmp_f8dd47247587486f98753ae096d47383',
+        total: 400,
+        contacts_by_status: { callback: 6, completed: 28, failed: 3, in_progress: 6, new: 268, retry: 89 },
+        lists: [
+          {
+            list_id: 'lst_b375150bc9f8410fbe251698fafe2fee',
+            total: 400,
+            contacts_by_status: {
+              callback: 6,
+              completed: 28,
+              failed: 3,
+              in_progress: 6,
+              new: 268,
+              retry: 89,
+            },
+          },
+        ],
+      },
+    ],
+  },
 );
 
 export const CampaignUserResponse = Type.Object(
@@ -158,5 +249,29 @@ export const CampaignUserResponse = Type.Object(
     full_name: Type.String(),
     created_at: Timestamp,
   },
-  named('CampaignUser'),
+  {
+    ...named('CampaignUser'),
+    examples: [
+      {
+        campaign_user_id: 1,
+        user_id: 'usr_2575cbaf9f9148c0b8f3479595ab9efc',
+        username: 'agent1',
+        role: 'agent',
+        full_name: 'Asha Agent',
+        created_at: '2026-12-06T18:35:26.247Z',
+      },
+    ],
+  },
+);
+
+export const ControlBody = Type.Optional(
+  Type.Object(
+    { version: Type.Optional(VersionField) },
+    { examples: [{ version: 2 }], additionalProperties: false },
+  ),
+);
+
+export const AssignUsersBody = Type.Object(
+  { user_ids: Type.Array(Type.String(), { minItems: 1, maxItems: 500 }) },
+  { examples: [{ user_ids: ['usr_2575cbaf9f9148c0b8f3479595ab9efc'] }], additionalProperties: false },
 );

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Timestamp } from './common.js';
+import { Timestamp, VersionField } from './common.js';
 import { named } from './components.js';
 
 export const CenterResponse = Type.Object(
@@ -14,5 +14,33 @@ export const CenterResponse = Type.Object(
     created_at: Timestamp,
     updated_at: Timestamp,
   },
-  named('ContactCenter'),
+  {
+    ...named('ContactCenter'),
+    examples: [
+      {
+        id: 'ctr_5ac836b84ce247b497e273d337373a01',
+        numeric_id: 1,
+        short_name: 'demo',
+        name: 'Demo Contact Center',
+        default_country: 'IN',
+        time_zone: 'Asia/Kolkata',
+        version: 1,
+        created_at: '2026-12-06T18:34:44.055Z',
+        updated_at: '2026-12-06T18:34:44.055Z',
+      },
+    ],
+  },
+);
+
+export const UpdateCenterBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1 })),
+    default_country: Type.Optional(Type.String({ minLength: 2, maxLength: 2 })),
+    time_zone: Type.Optional(Type.String({ minLength: 1 })),
+    version: Type.Optional(VersionField),
+  },
+  {
+    examples: [{ name: 'Mumbai Contact Center', time_zone: 'Asia/Kolkata', version: 1 }],
+    additionalProperties: false,
+  },
 );

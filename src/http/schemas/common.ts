@@ -9,7 +9,14 @@ export const ErrorResponse = Type.Object(
     message: Type.Union([Type.String(), Type.Array(Type.String())]),
     error: Type.String({ examples: ['Not Found'] }),
   },
-  { $id: 'NativeError', description: 'Error envelope: {statusCode, message, error}' },
+  {
+    $id: 'NativeError',
+    description: 'Error envelope: {statusCode, message, error}',
+    examples: [
+      { statusCode: 404, message: 'Campaign not found', error: 'Not Found' },
+      { statusCode: 400, message: ['body/name must NOT have fewer than 1 characters'], error: 'Bad Request' },
+    ],
+  },
 );
 
 export const errorRef = Type.Ref('NativeError');
@@ -26,7 +33,7 @@ export const PageMeta = Type.Object(
     total: Type.Integer(),
     totalPages: Type.Integer(),
   },
-  named('PageMeta'),
+  { ...named('PageMeta'), examples: [{ page: 1, limit: 20, total: 400, totalPages: 20 }] },
 );
 
 export function Paged<T extends TSchema>(item: T) {
@@ -37,7 +44,7 @@ export const IdParams = Type.Object({
   id: Type.String({ description: 'Public id (prefix_ and 32 hex digits)' }),
 });
 
-export const Timestamp = Type.String({ format: 'date-time' });
+export const Timestamp = Type.String({ format: 'date-time', examples: ['2026-12-06T18:47:50.689Z'] });
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const VersionField = Int4({
@@ -45,3 +52,8 @@ export const VersionField = Int4({
   description:
     'Optimistic concurrency: when given, the change is refused with 409 if the record has moved on',
 });
+
+/** A CSV answer (a download), documented as `text/csv` with an example of its first lines. */
+export function CsvAnswer(description: string, example: string) {
+  return { description, content: { 'text/csv': { schema: { type: 'string' }, example } } };
+}

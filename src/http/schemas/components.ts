@@ -25,11 +25,18 @@ function hoist(node: Json, schemas: Record<string, Json>): Json {
   }
   const name = (node as Record<string, Json>)[MARK];
   if (typeof name !== 'string') return out;
-  const known = schemas[name];
-  if (known !== undefined && JSON.stringify(known) !== JSON.stringify(out)) {
-    throw new Error(`Two different schemas are named ${name} in the OpenAPI document`);
+  const known = schemas[name] as Record<string, Json> | undefined;
+  // @fastify/swagger moves the examples of a route's top-level schema onto the media type, so
+  // the same component can arrive with and without its examples: they are the same schema.
+  const { examples, ...shape } = out;
+  if (known !== undefined) {
+    const { examples: knownExamples, ...knownShape } = known;
+    if (JSON.stringify(knownShape) !== JSON.stringify(shape)) {
+      throw new Error(`Two different schemas are named ${name} in the OpenAPI document`);
+    }
+    if (knownExamples !== undefined) return { $ref: `#/components/schemas/${name}` };
   }
-  schemas[name] = out;
+  schemas[name] = examples === undefined ? shape : out;
   return { $ref: `#/components/schemas/${name}` };
 }
 
@@ -63,6 +70,84 @@ function requestsWithDefaultsOptional(paths: Json): void {
   }
 }
 
+/**
+ * An example of a schema put together from the examples written on it or on its parts (a
+ * component's own example, a list of components, a page of them), or undefined where some
+ * required part has none: examples are written once, on the shapes, and the answers built of them
+ * show them too.
+ */
+export function exampleOf(node: Json, schemas: Record<string, Json>, depth = 0): Json {
+  if (!node || typeof node !== 'object' || depth > 20) return undefined;
+  const schema = node as Record<string, Json>;
+  if (Array.isArray(schema.examples) && schema.examples.length > 0) return schema.examples[0];
+  if (schema.example !== undefined) return schema.example;
+  if (typeof schema.$ref === 'string') {
+    return exampleOf(schemas[schema.$ref.replace('#/components/schemas/', '')], schemas, depth + 1);
+  }
+  if (schema.const !== undefined) return schema.const;
+  if (Array.isArray(schema.enum)) return schema.enum[0];
+  if (schema.default !== undefined) return schema.default;
+  const branches = (schema.anyOf ?? schema.oneOf) as Json[] | undefined;
+  if (Array.isArray(branches)) {
+    const nonNull = branches.filter((b) => (b as Record<string, Json>).type !== 'null');
+    for (const branch of nonNull) {
+      const example = exampleOf(branch, schemas, depth + 1);
+      if (example !== undefined) return example;
+    }
+    return nonNull.length < branches.length ? null : undefined;
+  }
+  if (schema.type === 'null') return null;
+  if (schema.type === 'array') {
+    const item = exampleOf(schema.items, schemas, depth + 1);
+    return item === undefined ? undefined : [item];
+  }
+  if (schema.type === 'object' && schema.properties) {
+    const required = new Set((schema.required ?? []) as string[]);
+    const out: Record<string, Json> = {};
+    for (const [name, property] of Object.entries(schema.properties as Record<string, Json>)) {
+      const example = exampleOf(property, schemas, depth + 1);
+      if (example !== undefined) out[name] = example;
+      else if (required.has(name)) return undefined;
+    }
+    return out;
+  }
+  return undefined;
+}
+
+/** A media type's example, unless it already has one or its schema (or component) does. */
+function documentExample(media: Record<string, Json>, schemas: Record<string, Json>, compose = true): void {
+  let schema = media.schema as Record<string, Json> | undefined;
+  if (typeof schema?.$ref === 'string') {
+    schema = schemas[schema.$ref.replace('#/components/schemas/', '')] as Record<string, Json> | undefined;
+    // A component that is a route's whole answer lost its examples to the media type: give them back.
+    if (schema && schema.examples === undefined && media.example !== undefined) {
+      schema.examples = [media.example];
+    }
+  }
+  if (!compose || media.example !== undefined || media.examples !== undefined) return;
+  if (!schema || (Array.isArray(schema.examples) && schema.examples.length > 0)) return;
+  const example = exampleOf(media.schema, schemas);
+  if (example !== undefined) media.example = example;
+}
+
+type Operation = {
+  requestBody?: { content?: Record<string, Record<string, Json>> };
+  responses?: Record<string, { content?: Record<string, Record<string, Json>> }>;
+};
+
+function documentExamples(paths: Json, schemas: Record<string, Json>): void {
+  for (const methods of Object.values((paths ?? {}) as Record<string, Record<string, Operation>>)) {
+    for (const op of Object.values(methods)) {
+      for (const media of Object.values(op.requestBody?.content ?? {})) documentExample(media, schemas);
+      for (const [code, answer] of Object.entries(op.responses ?? {})) {
+        for (const media of Object.values(answer.content ?? {})) {
+          documentExample(media, schemas, code.startsWith('2'));
+        }
+      }
+    }
+  }
+}
+
 /** The document with every named schema moved into `components.schemas`. */
 export function hoistComponents<T extends { paths?: unknown; components?: { schemas?: unknown } }>(
   doc: T,
@@ -70,6 +155,7 @@ export function hoistComponents<T extends { paths?: unknown; components?: { sche
   const schemas = { ...((doc.components?.schemas ?? {}) as Record<string, Json>) };
   const paths = hoist(doc.paths, schemas);
   requestsWithDefaultsOptional(paths);
+  documentExamples(paths, schemas);
   return { ...doc, paths, components: { ...doc.components, schemas } } as T;
 }
 

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Nullable, Timestamp } from './common.js';
+import { Nullable, Timestamp, VersionField } from './common.js';
 import { Count, Int4, VariableValue } from './bounds.js';
 import { named } from './components.js';
 
@@ -53,7 +53,42 @@ export const ContactResponse = Type.Object(
     created_at: Timestamp,
     updated_at: Timestamp,
   },
-  named('Contact'),
+  {
+    ...named('Contact'),
+    examples: [
+      {
+        id: 'lead_d4ed26745813470587c907f896ef760b',
+        numeric_id: 1,
+        list_id: 'lst_b375150bc9f8410fbe251698fafe2fee',
+        campaign_id: null,
+        phone_number: '+919820000000',
+        phone_raw: '9820000000',
+        phone_country: 'IN',
+        first_name: 'Aarav',
+        last_name: 'Sharma',
+        variables: { plan: 'Silver', renewal_month: '1' },
+        ticket_id: null,
+        note: null,
+        type: null,
+        priority: 0,
+        max_retries: null,
+        cool_off_seconds: null,
+        time_zone: 'Asia/Kolkata',
+        time_zones: ['Asia/Kolkata'],
+        time_zone_source: 'number',
+        status: 'retry',
+        attempts: 1,
+        next_attempt_at: '2026-12-06T19:36:10.846Z',
+        last_attempt_at: '2026-12-06T18:35:45.275Z',
+        last_outcome: 'no_answer',
+        callback_at: null,
+        removed_at: null,
+        version: 3,
+        created_at: '2026-12-06T18:35:26.459Z',
+        updated_at: '2026-12-06T18:36:10.846Z',
+      },
+    ],
+  },
 );
 
 /** The details a client may set on a contact, at creation and later. */
@@ -93,3 +128,118 @@ export const ListQuery = Type.Object({
   changed_since: Type.Optional(Type.String({ format: 'date-time' })),
   include_removed: Type.Optional(Type.Boolean()),
 });
+
+export const CreateContactBody = Type.Object(
+  { ...Destination, ...ContactFieldsSchema, ...Dedup },
+  {
+    examples: [
+      {
+        list_id: 'lst_b375150bc9f8410fbe251698fafe2fee',
+        phone_number: '+919820000000',
+        first_name: 'Aarav',
+        last_name: 'Sharma',
+        variables: { plan: 'Silver', renewal_month: '1' },
+        dedup_policy: 'skip',
+      },
+    ],
+    additionalProperties: false,
+  },
+);
+
+export const BulkContactsBody = Type.Object(
+  {
+    ...Destination,
+    ...Dedup,
+    contacts: Type.Array(Type.Unknown(), { minItems: 1, maxItems: 10000 }),
+  },
+  {
+    examples: [
+      {
+        list_id: 'lst_b375150bc9f8410fbe251698fafe2fee',
+        dedup_policy: 'skip',
+        contacts: [
+          { phone_number: '+919820000001', first_name: 'Diya', variables: { plan: 'Gold' } },
+          { phone_number: '9820000002', first_name: 'Kabir' },
+        ],
+      },
+    ],
+    additionalProperties: false,
+  },
+);
+
+export const UpdateContactBody = Type.Object(
+  {
+    ...ContactDetails,
+    status: Type.Optional(Status),
+    next_attempt_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+    version: Type.Optional(VersionField),
+  },
+  {
+    examples: [{ status: 'callback', note: 'Asked to be called after 6 pm', version: 3 }],
+    additionalProperties: false,
+  },
+);
+
+export const BulkContactsAnswer = Type.Object(
+  {
+    summary: Type.Object({
+      created: Type.Integer(),
+      updated: Type.Integer(),
+      duplicates: Type.Integer(),
+      rejected: Type.Integer(),
+    }),
+    results: Type.Array(
+      Type.Object({
+        index: Type.Integer(),
+        status: Type.String({ description: 'created, updated, duplicate or rejected' }),
+        id: Nullable(Type.String()),
+        reason: Nullable(Type.String()),
+        message: Nullable(Type.String()),
+      }),
+    ),
+  },
+  {
+    examples: [
+      {
+        summary: { created: 1, updated: 0, duplicates: 0, rejected: 1 },
+        results: [
+          {
+            index: 0,
+            status: 'created',
+            id: 'lead_5b1f0e8d2c4a4e6f9a7b3c1d0e2f4a6b',
+            reason: null,
+            message: null,
+          },
+          {
+            index: 1,
+            status: 'rejected',
+            id: null,
+            reason: 'invalid_phone',
+            message: 'not a valid phone number',
+          },
+        ],
+      },
+    ],
+  },
+);
+
+export const EligibilityAnswer = Type.Object(
+  {
+    contact_id: Type.String(),
+    campaign_id: Nullable(Type.String()),
+    dialable: Type.Boolean(),
+    reasons: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
+    next_eligible_at: Nullable(Timestamp),
+  },
+  {
+    examples: [
+      {
+        contact_id: 'lead_d4ed26745813470587c907f896ef760b',
+        campaign_id: 'cmp_f8dd47247587486f98753ae096d47383',
+        dialable: false,
+        reasons: [{ code: 'retry_not_due', message: 'its next attempt is scheduled later' }],
+        next_eligible_at: '2026-12-06T19:36:10.846Z',
+      },
+    ],
+  },
+);

@@ -53,7 +53,52 @@ export const PreviewResponse = Type.Object(
     ),
     exact_row_count: Type.Boolean(),
   },
-  named('ImportPreview'),
+  {
+    ...named('ImportPreview'),
+    examples: [
+      {
+        file_name: 'mumbai-leads.csv',
+        format: 'csv',
+        header: ['Phone', 'First name', 'Plan'],
+        columns: [
+          { position: 1, name: 'Phone', target: 'phone' },
+          { position: 2, name: 'First name', target: 'first_name' },
+          { position: 3, name: 'Plan', target: 'var:plan' },
+        ],
+        rows: [
+          {
+            line: 2,
+            cells: ['9820000000', 'Aarav', 'Silver'],
+            result: {
+              status: 'ok',
+              phone_number: '+919820000000',
+              time_zone: 'Asia/Kolkata',
+              time_zones: ['Asia/Kolkata'],
+              time_zone_source: 'number',
+              reason: null,
+              message: null,
+            },
+          },
+          {
+            line: 3,
+            cells: ['12', 'Diya', 'Gold'],
+            result: {
+              status: 'rejected',
+              phone_number: null,
+              time_zone: null,
+              time_zones: null,
+              time_zone_source: null,
+              reason: 'invalid_phone',
+              message: 'not a valid phone number',
+            },
+          },
+        ],
+        problems: [],
+        estimated_rows: 400,
+        exact_row_count: true,
+      },
+    ],
+  },
 );
 
 export const ImportResponse = Type.Object(
@@ -79,5 +124,24 @@ export const ImportResponse = Type.Object(
     started_at: Nullable(Timestamp),
     finished_at: Nullable(Timestamp),
   },
-  named('Import'),
+  {
+    ...named('Import'),
+    examples: [
+      {
+        id: 'imp_3f2a9c1e7b6d4e58a0c1d2e3f4a5b6c7',
+        status: 'completed',
+        file_name: 'mumbai-leads.csv',
+        list_id: 'lst_b375150bc9f8410fbe251698fafe2fee',
+        campaign_id: null,
+        dedup_policy: 'skip',
+        dedup_scope: 'list',
+        progress: { rows_read: 400, accepted: 396, updated: 0, rejected: 2, duplicates: 1, dnc: 1 },
+        error: null,
+        errors_url: '/v1/imports/imp_3f2a9c1e7b6d4e58a0c1d2e3f4a5b6c7/errors.csv',
+        created_at: '2026-12-06T18:35:26.459Z',
+        started_at: '2026-12-06T18:35:26.512Z',
+        finished_at: '2026-12-06T18:35:27.904Z',
+      },
+    ],
+  },
 );

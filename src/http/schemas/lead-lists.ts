@@ -15,13 +15,32 @@ export const LeadListResponse = Type.Object(
     created_at: Timestamp,
     updated_at: Timestamp,
   },
-  named('LeadList'),
+  {
+    ...named('LeadList'),
+    examples: [
+      {
+        id: 'lst_b375150bc9f8410fbe251698fafe2fee',
+        numeric_id: 1,
+        name: 'Mumbai leads',
+        description: '',
+        is_default: false,
+        contacts_by_status: { callback: 6, completed: 28, failed: 3, in_progress: 6, new: 268, retry: 89 },
+        version: 1,
+        created_at: '2026-12-06T18:35:26.321Z',
+        updated_at: '2026-12-06T18:35:26.321Z',
+      },
+    ],
+  },
 );
 
 export const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$' });
 export const Window = Type.Object(
   { day: Type.Integer({ minimum: 0, maximum: 6 }), start: ClockTime, end: ClockTime },
-  { ...named('DialingWindow'), additionalProperties: false },
+  {
+    examples: [{ day: 1, start: '10:00', end: '19:00' }],
+    ...named('DialingWindow'),
+    additionalProperties: false,
+  },
 );
 export const FetchOrder = Type.Union(
   (['priority', 'oldest_first', 'newest_first', 'fewest_attempts_first'] as const).map((s) =>
@@ -50,7 +69,29 @@ export const MappingResponse = Type.Object(
     created_at: Timestamp,
     updated_at: Timestamp,
   },
-  named('CampaignLeadList'),
+  {
+    ...named('CampaignLeadList'),
+    examples: [
+      {
+        campaign_lead_id: 1,
+        campaign_id: 'cmp_f8dd47247587486f98753ae096d47383',
+        list_id: 'lst_b375150bc9f8410fbe251698fafe2fee',
+        list_name: 'Mumbai leads',
+        priority: 1,
+        weightage: 1,
+        enabled: true,
+        max_attempts: 3,
+        churn_count: 0,
+        fetch_order: 'priority',
+        dialing_enabled_at_all_times: false,
+        dialing_windows: [{ day: 1, start: '10:00', end: '19:00' }],
+        campaign_user_ids: [1, 2],
+        version: 1,
+        created_at: '2026-12-06T18:35:26.349Z',
+        updated_at: '2026-12-06T18:35:26.349Z',
+      },
+    ],
+  },
 );
 
 export const MappingBody = {
@@ -64,3 +105,49 @@ export const MappingBody = {
   dialing_windows: Type.Optional(Type.Array(Window)),
   version: Type.Optional(VersionField),
 };
+
+export const CreateLeadListBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  {
+    examples: [{ name: 'Mumbai leads', description: 'Walk-in enquiries, December' }],
+    additionalProperties: false,
+  },
+);
+
+export const UpdateLeadListBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    version: Type.Optional(VersionField),
+  },
+  { examples: [{ name: 'Mumbai leads (December)', version: 1 }], additionalProperties: false },
+);
+
+export const AttachListBody = Type.Object(MappingBody, {
+  examples: [
+    {
+      priority: 1,
+      weightage: 1,
+      enabled: true,
+      max_attempts: 3,
+      fetch_order: 'priority',
+      dialing_enabled_at_all_times: false,
+      dialing_windows: [{ day: 1, start: '10:00', end: '19:00' }],
+    },
+  ],
+  additionalProperties: false,
+});
+
+export const ListUsersBody = Type.Object(
+  {
+    assign_user_ids: Type.Array(Type.String(), { maxItems: 500, default: [] }),
+    unassign_user_ids: Type.Array(Type.String(), { maxItems: 500, default: [] }),
+  },
+  {
+    examples: [{ assign_user_ids: ['usr_2575cbaf9f9148c0b8f3479595ab9efc'], unassign_user_ids: [] }],
+    additionalProperties: false,
+  },
+);

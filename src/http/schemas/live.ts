@@ -53,7 +53,40 @@ export const LiveStatsResponse = Type.Object(
       { description: "Today's 15-minute buckets" },
     ),
   },
-  named('LiveStats'),
+  {
+    ...named('LiveStats'),
+    examples: [
+      {
+        campaign_id: 'cmp_f8dd47247587486f98753ae096d47383',
+        status: 'running',
+        dialing_mode: 'predictive',
+        abandon_rate_cap: 0.03,
+        at: '2026-12-06T18:47:50.755Z',
+        agents: { available: 0, reserved: 0, on_call: 6, wrap_up: 0, paused: 0 },
+        calls: { ringing: 0, waiting_for_agent: 0, connected: 6, in_flight: 6 },
+        dial_level: 0,
+        today: {
+          dials: 132,
+          person_answers: 45,
+          machine_answers: 2,
+          connected: 45,
+          abandoned: 0,
+          no_answer: 75,
+          busy: 7,
+          invalid_number: 3,
+          failed: 0,
+          talk_ms: 2605047,
+          abandon_rate: 0,
+          day_start: '2026-12-06T18:30:00.000Z',
+        },
+        rolling_30_days: { person_answers: 45, abandoned: 0, abandon_rate: 0 },
+        series: [
+          { at: '2026-12-06T18:30:00.000Z', dials: 110, person_answers: 37, connected: 37, abandoned: 0 },
+          { at: '2026-12-06T18:45:00.000Z', dials: 22, person_answers: 8, connected: 8, abandoned: 0 },
+        ],
+      },
+    ],
+  },
 );
 
 export const ReasonCountsSchema = Type.Array(
@@ -86,7 +119,39 @@ export const CampaignEligibilityResponse = Type.Object(
       }),
     ),
   },
-  named('CampaignEligibility'),
+  {
+    ...named('CampaignEligibility'),
+    examples: [
+      {
+        campaign_id: 'cmp_f8dd47247587486f98753ae096d47383',
+        at: '2026-12-06T18:47:50.689Z',
+        contacts: 400,
+        waiting: 363,
+        in_progress: 6,
+        finished: 31,
+        dialable_now: 268,
+        reasons: [
+          { code: 'retry_not_due', message: 'its next attempt is scheduled later', contacts: 89 },
+          { code: 'callback_not_due', message: 'a callback is scheduled later', contacts: 6 },
+        ],
+        lists: [
+          {
+            lead_list_id: 'lst_b375150bc9f8410fbe251698fafe2fee',
+            name: 'Mumbai leads',
+            priority: 1,
+            contacts: 400,
+            waiting: 363,
+            in_progress: 6,
+            dialable_now: 268,
+            reasons: [
+              { code: 'retry_not_due', message: 'its next attempt is scheduled later', contacts: 89 },
+              { code: 'callback_not_due', message: 'a callback is scheduled later', contacts: 6 },
+            ],
+          },
+        ],
+      },
+    ],
+  },
 );
 
 export const StreamTicketQuery = {

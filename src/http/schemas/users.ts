@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Nullable, Timestamp } from './common.js';
+import { Nullable, Timestamp, VersionField } from './common.js';
 import { named } from './components.js';
 
 export const RoleSchema = Type.Union([
@@ -24,8 +24,64 @@ export const UserResponse = Type.Object(
     created_at: Timestamp,
     updated_at: Timestamp,
   },
-  named('User'),
+  {
+    ...named('User'),
+    examples: [
+      {
+        id: 'usr_563c4799718647bda0182157a0338b20',
+        numeric_id: 1,
+        username: 'admin',
+        full_name: 'Demo Admin',
+        email: 'admin@example.com',
+        role: 'admin',
+        extension: null,
+        status: 'active',
+        last_login_at: '2026-12-06T18:47:47.904Z',
+        version: 1,
+        created_at: '2026-12-06T18:34:44.055Z',
+        updated_at: '2026-12-06T18:34:44.055Z',
+      },
+    ],
+  },
 );
 
 export const Username = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' });
 export const Extension = Nullable(Type.String({ pattern: '^[0-9*#+]{1,16}$' }));
+
+export const CreateUserBody = Type.Object(
+  {
+    username: Username,
+    password: Type.String({ minLength: 8, maxLength: 200 }),
+    role: RoleSchema,
+    full_name: Type.Optional(Type.String({ maxLength: 200 })),
+    email: Type.Optional(Nullable(Type.String({ format: 'email' }))),
+    extension: Type.Optional(Extension),
+  },
+  {
+    examples: [
+      {
+        username: 'agent4',
+        password: 'a-long-secret',
+        role: 'agent',
+        full_name: 'Divya Agent',
+        email: 'divya@example.com',
+        extension: '1004',
+      },
+    ],
+    additionalProperties: false,
+  },
+);
+
+export const UpdateUserBody = Type.Object(
+  {
+    username: Type.Optional(Username),
+    password: Type.Optional(Type.String({ minLength: 8, maxLength: 200 })),
+    role: Type.Optional(RoleSchema),
+    full_name: Type.Optional(Type.String({ maxLength: 200 })),
+    email: Type.Optional(Nullable(Type.String({ format: 'email' }))),
+    extension: Type.Optional(Extension),
+    status: Type.Optional(StatusSchema),
+    version: Type.Optional(VersionField),
+  },
+  { examples: [{ role: 'supervisor', version: 1 }], additionalProperties: false },
+);

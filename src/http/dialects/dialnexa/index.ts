@@ -15,12 +15,16 @@ import { IdParams } from '../../schemas/common.js';
 import { importFileSink, importUploadLimits } from '../../import-uploads.js';
 import { acceptMultipart, receiveUpload } from '../../upload.js';
 import { sendNativeError } from '../../plugins/errors.js';
-import { VariableValue } from '../../schemas/bounds.js';
-import { CampaignLead } from './schemas.js';
+import {
+  CampaignLead,
+  AddLeadBody,
+  DialnexaDeleted,
+  DialnexaUploadAnswer,
+  REPORTED_ROWS,
+} from './schemas.js';
 
 /** DialNexa's documented upload limit. */
 export const DIALNEXA_UPLOAD_BYTES = 10 * 1024 * 1024;
-const REPORTED_ROWS = 1000;
 
 function presentLead({ contact, campaign, lastCallUid }: Lead) {
   return {
@@ -65,23 +69,7 @@ export const dialnexaDialect =
           tags,
           security,
           summary: 'Add a lead to a campaign (DialNexa): camelCase body, snake_case answer',
-          body: Type.Object(
-            {
-              name: Type.Optional(Type.String({ maxLength: 200 })),
-              phoneNumber: Type.String({ minLength: 1, maxLength: 64 }),
-              countryCode: Type.Optional(
-                Type.String({ pattern: '^\\+?[0-9]{1,4}$', examples: ['+91'], description: 'Calling code' }),
-              ),
-              campaignId: Type.String({ description: 'cmp_…' }),
-              notes: Type.Optional(
-                Type.Record(Type.String(), VariableValue, {
-                  maxProperties: 15,
-                  description: 'Up to 15 variables for the agent',
-                }),
-              ),
-            },
-            { additionalProperties: false },
-          ),
+          body: AddLeadBody,
           response: { 201: CampaignLead, ...authErrors(400, 404, 409) },
         },
       },
@@ -132,7 +120,7 @@ export const dialnexaDialect =
           summary:
             'Remove a lead from its campaign (DialNexa); a call in progress finishes. 409 once the campaign is completed or cancelled',
           params: IdParams,
-          response: { 200: Type.Object({ message: Type.String() }), ...authErrors(404, 409) },
+          response: { 200: DialnexaDeleted, ...authErrors(404, 409) },
         },
       },
       async (request) => {
@@ -156,16 +144,7 @@ export const dialnexaDialect =
           consumes: ['multipart/form-data'],
           params: Type.Object({ campaignId: Type.String() }),
           response: {
-            200: Type.Object({
-              campaign_id: Type.String(),
-              leads_created: Type.Integer(),
-              leads_skipped: Type.Integer({ description: 'Duplicates and refused rows' }),
-              message: Type.String(),
-              rejected_rows: Type.Array(
-                Type.Object({ line: Type.Integer(), value: Type.String(), reason: Type.String() }),
-                { description: `The first ${REPORTED_ROWS} refused rows, in file order` },
-              ),
-            }),
+            200: DialnexaUploadAnswer,
             ...authErrors(400, 404),
           },
         },

@@ -57,7 +57,12 @@ export const ExotelError = Type.Object(
     errorCode: Type.String({ examples: ['CONF-1001'] }),
     errorMessage: Type.String(),
   },
-  named('ExotelError'),
+  {
+    ...named('ExotelError'),
+    examples: [
+      { statusCode: 404, status: 'Not Found', errorCode: 'CONF-1001', errorMessage: "Object doesn't exist" },
+    ],
+  },
 );
 
 /** The error answers of every Exotel route, for its OpenAPI description. */

@@ -14,8 +14,8 @@ import {
 } from './envelope.js';
 import { exotelLeadRoutes } from './lead-routes.js';
 import { exotelCredential, requireOwnCenter } from './request.js';
-import { Count, RowId, RowIdText } from '../../schemas/bounds.js';
-import { ProcessItem, CampaignItem } from './schemas.js';
+import { Count, RowId } from '../../schemas/bounds.js';
+import { CampaignItem, BasicAuthBody, ExotelTokenAnswer, ExotelProcessesAnswer } from './schemas.js';
 
 const TOKEN_TTL_SECONDS = 86400;
 
@@ -54,29 +54,9 @@ export const exotelDialect =
         schema: {
           tags,
           summary: 'Token generation (Exotel CC)',
-          body: Type.Object({
-            username: Type.String({ minLength: 1 }),
-            password: Type.String({ minLength: 1 }),
-            context: Type.Literal('ContactCenter'),
-            contextId: RowIdText({ description: 'The contact center id' }),
-            dateExpiry: Type.Optional(Type.String()),
-            userRole: Type.Optional(Type.String()),
-          }),
+          body: BasicAuthBody,
           response: {
-            200: Type.Object({
-              request_id: Type.String(),
-              method: Type.String(),
-              http_code: Type.Integer(),
-              response: Type.Object({
-                code: Type.Integer(),
-                status: Type.String(),
-                data: Type.Object({
-                  access_token: Type.String(),
-                  token_type: Type.String(),
-                  expires_in: Type.Integer(),
-                }),
-              }),
-            }),
+            200: ExotelTokenAnswer,
             ...errors,
           },
         },
@@ -118,18 +98,7 @@ export const exotelDialect =
             processName: Type.Optional(Type.String({ description: 'Prefix of the process name' })),
           }),
           response: {
-            200: Type.Object({
-              http_code: Type.Integer(),
-              method: Type.String(),
-              request_id: Type.String(),
-              response: Type.Array(ProcessItem),
-              metadata: Type.Object({
-                total: Type.String({ description: 'A string, as Exotel documents it' }),
-                count: Type.Integer(),
-                offset: Type.Integer(),
-                limit: Type.Integer(),
-              }),
-            }),
+            200: ExotelProcessesAnswer,
             ...errors,
           },
         },

@@ -12,7 +12,7 @@ import {
 import { exotelEnvelope, exotelErrors as errors, exotelTime, exotelVersion } from './envelope.js';
 import { exotelCredential, requireOwnCenter } from './request.js';
 import { Count, RowId } from '../../schemas/bounds.js';
-import { CampaignLead, LeadUserMapping } from './schemas.js';
+import { LeadUserMapping, LeadUserMappingBody, ExotelCampaignLeadsAnswer } from './schemas.js';
 
 /** Outdial's fetch orders as Exotel-style sort details; the default (by priority) is the empty list. */
 const FETCH_ORDER_DETAILS: Record<FetchOrder, { fieldName: string; order: string }[]> = {
@@ -71,18 +71,7 @@ export const exotelLeadRoutes =
             'Get campaign leads (Exotel CC): the lists a campaign dials, with their settings and users',
           params: HierarchyParams,
           response: {
-            200: Type.Object({
-              http_code: Type.Integer(),
-              method: Type.String(),
-              request_id: Type.String(),
-              response: Type.Array(
-                Type.Object({
-                  http_code: Type.Integer(),
-                  error_data: Type.Null(),
-                  data: CampaignLead,
-                }),
-              ),
-            }),
+            200: ExotelCampaignLeadsAnswer,
             ...errors,
           },
         },
@@ -150,12 +139,7 @@ export const exotelLeadRoutes =
           tags,
           security,
           summary: 'Assign and unassign users of a campaign lead (Exotel CC): who may take that list’s calls',
-          body: Type.Object({
-            leadId: RowId(),
-            campaignId: RowId(),
-            assignedUserIds: Type.Array(Type.String({ minLength: 1 }), { maxItems: 500, default: [] }),
-            unassignedUserIds: Type.Array(Type.String({ minLength: 1 }), { maxItems: 500, default: [] }),
-          }),
+          body: LeadUserMappingBody,
           response: { 200: LeadUserMapping, ...errors },
         },
       },

@@ -34,7 +34,10 @@ export function sendQvoiceError(error: unknown, request: FastifyRequest, reply: 
 
 export const QvoiceError = Type.Object(
   { message: Type.String(), details: Type.Array(Type.String()) },
-  named('QvoiceError'),
+  {
+    ...named('QvoiceError'),
+    examples: [{ message: 'The information sent is invalid.', details: ['number: not a phone number'] }],
+  },
 );
 
 /** The error answers of every Qvoice route, for its OpenAPI description. */

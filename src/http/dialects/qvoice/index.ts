@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import { forbidden, invalid } from '../../../domain/errors.js';
 import { hexOfUuid } from '../../../domain/public-ids.js';
 import { login } from '../../../services/auth/login.js';
@@ -8,7 +7,7 @@ import type { ServiceDeps } from '../../../services/context.js';
 import { qvoiceErrors, sendQvoiceError } from './envelope.js';
 import { qvoiceLeadRoutes } from './lead-routes.js';
 import { qvoiceReportRoutes } from './report-routes.js';
-import { QvoiceUser } from './schemas.js';
+import { QvoiceLoginBody, QvoiceLoginAnswer } from './schemas.js';
 
 /**
  * Qvoice: login by domain (the center's short name); every other call sends the token and
@@ -54,13 +53,9 @@ export const qvoiceDialect =
         schema: {
           tags: ['Qvoice'],
           summary: 'Get access token (Qvoice)',
-          body: Type.Object({
-            username: Type.String({ minLength: 1 }),
-            password: Type.String({ minLength: 1 }),
-            domain: Type.String({ minLength: 1 }),
-          }),
+          body: QvoiceLoginBody,
           response: {
-            200: Type.Object({ user: QvoiceUser, access_token: Type.String(), refresh_token: Type.String() }),
+            200: QvoiceLoginAnswer,
             ...qvoiceErrors,
           },
         },

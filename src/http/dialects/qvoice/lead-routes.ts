@@ -20,8 +20,13 @@ import { getContactById } from '../../../services/contacts/read-contacts.js';
 import { getCampaign } from '../../../services/campaigns/read-campaigns.js';
 import type { ServiceDeps } from '../../../services/context.js';
 import { qvoiceErrors as errors } from './envelope.js';
-import { Count, Int4 } from '../../schemas/bounds.js';
-import { LeadItem, Text } from './schemas.js';
+import {
+  AddQvoiceLeadBody,
+  QvoiceLeadsStatusAnswer,
+  QvoiceLeadsAnswer,
+  QvoiceLeadMessage,
+  QvoiceMessage,
+} from './schemas.js';
 
 /** Qvoice ids are 32 hex digits (the record's uuid); anything else names nothing. */
 export function qvoiceUid(id: string, label: string): string {
@@ -48,10 +53,6 @@ export const qvoiceLeadRoutes =
   async (app) => {
     const tags = ['Qvoice'];
     const security = [{ bearer: [] }];
-    const Message = (lead: boolean) =>
-      lead
-        ? Type.Object({ message: Type.String(), data: LeadItem })
-        : Type.Object({ message: Type.String() });
 
     app.get(
       '/api/v2/reports/campaigns/leads/status',
@@ -62,15 +63,7 @@ export const qvoiceLeadRoutes =
           security,
           summary: 'Get campaigns status and leads by status (Qvoice): an object keyed by campaign id',
           response: {
-            200: Type.Record(
-              Type.String({ description: 'campaign id, 32 hex digits' }),
-              Type.Object({
-                name: Type.String(),
-                status: Type.String({ description: 'stopped, running, paused or completed' }),
-                total_leads: Type.Integer(),
-                leads_by_status: Type.Record(Type.String(), Type.Integer()),
-              }),
-            ),
+            200: QvoiceLeadsStatusAnswer,
             ...errors,
           },
         },
@@ -115,10 +108,7 @@ export const qvoiceLeadRoutes =
             next_start_key: Type.Optional(Type.String({ pattern: '^([0-9a-fA-F]{32})?$' })),
           }),
           response: {
-            200: Type.Object({
-              data: Type.Array(LeadItem),
-              next_start_key: Type.String({ description: 'Empty when there are no more leads' }),
-            }),
+            200: QvoiceLeadsAnswer,
             ...errors,
           },
         },
@@ -149,21 +139,8 @@ export const qvoiceLeadRoutes =
           security,
           summary: 'Add lead to campaign (Qvoice)',
           params: Type.Object({ campaign_id: Type.String() }),
-          body: Type.Object(
-            {
-              number: Type.String({ minLength: 1, maxLength: 64 }),
-              retries: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 100 }), Type.Null()])),
-              first_name: Text(200),
-              last_name: Text(200),
-              type: Text(64),
-              priority: Type.Optional(Type.Union([Int4(), Type.Null()])),
-              ticket_id: Text(200),
-              note: Text(1024),
-              cool_off: Type.Optional(Type.Union([Count({ description: 'seconds' }), Type.Null()])),
-            },
-            { additionalProperties: false },
-          ),
-          response: { 200: Message(true), ...errors },
+          body: AddQvoiceLeadBody,
+          response: { 200: QvoiceLeadMessage, ...errors },
         },
       },
       async (request) => {
@@ -206,7 +183,7 @@ export const qvoiceLeadRoutes =
           security,
           summary: 'Set lead status (Qvoice): new, retry, callback, success, failed or dnc',
           params: Type.Object({ leadID: Type.String(), status: Type.String() }),
-          response: { 200: Message(true), ...errors },
+          response: { 200: QvoiceLeadMessage, ...errors },
         },
       },
       async (request) => {
@@ -227,7 +204,7 @@ export const qvoiceLeadRoutes =
           security,
           summary: 'Delete lead (Qvoice): it is never dialled again; its calls and history stay',
           params: Type.Object({ leadID: Type.String() }),
-          response: { 200: Message(false), ...errors },
+          response: { 200: QvoiceMessage, ...errors },
         },
       },
       async (request) => {

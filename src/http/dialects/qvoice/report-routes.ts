@@ -11,7 +11,7 @@ import { queuesStatus, type QueueStatus } from '../../../services/queues/queue-s
 import { qvoiceErrors as errors } from './envelope.js';
 import { qvoiceUid } from './lead-routes.js';
 import { UNIX_SECONDS_MAX } from '../../schemas/bounds.js';
-import { UnixTime, QueueStatusItem, HistoryRecord } from './schemas.js';
+import { UnixTime, QueueStatusItem, HistoryRecord, QvoiceVoicemailAnswer } from './schemas.js';
 
 /** Values below this are seconds (up to the year 5138); from it on, milliseconds (from 1973). */
 const MILLISECONDS_FROM = 1e11;
@@ -243,7 +243,7 @@ export const qvoiceReportRoutes =
             summary:
               "Set call disposition to voicemail (Qvoice): an answered call's disposition, until its wrap-up ends",
             params: Type.Object({ cdrID: Type.String({ description: 'The call log, 32 hex digits' }) }),
-            response: { 200: Type.Object({ message: Type.String() }), ...errors },
+            response: { 200: QvoiceVoicemailAnswer, ...errors },
           },
         },
         async (request) => {

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { named } from '../../schemas/components.js';
+import { Count, Int4 } from '../../schemas/bounds.js';
 
 export const QvoiceUser = Type.Object(
   {
@@ -12,7 +13,21 @@ export const QvoiceUser = Type.Object(
     account_id: Type.String({ description: 'Send it as X-Account-ID' }),
     domain: Type.String(),
   },
-  named('QvoiceUser'),
+  {
+    ...named('QvoiceUser'),
+    examples: [
+      {
+        id: '563c4799718647bda0182157a0338b20',
+        username: 'admin',
+        name: 'Demo Admin',
+        email: 'admin@example.com',
+        role: 'admin',
+        extension: null,
+        account_id: '5ac836b84ce247b497e273d337373a01',
+        domain: 'demo',
+      },
+    ],
+  },
 );
 
 export const LeadItem = Type.Object(
@@ -27,7 +42,22 @@ export const LeadItem = Type.Object(
     priority: Type.Integer(),
     id: Type.String({ description: '32 hex digits' }),
   },
-  named('QvoiceLead'),
+  {
+    ...named('QvoiceLead'),
+    examples: [
+      {
+        created: 1665762498,
+        campaign_id: '210ea5d942f41744f1ef37e84a4965e0',
+        number: '+12131204',
+        status: 'new',
+        retries: 11,
+        first_name: 'Piper',
+        last_name: 'Huffman',
+        priority: 4,
+        id: '210ea5d942f41744f1ef37e84a59878d',
+      },
+    ],
+  },
 );
 
 export const Text = (maxLength: number) =>
@@ -88,7 +118,40 @@ export const QueueStatusItem = Type.Object(
     agents_registered: Type.Integer(),
     agents_on_call: Type.Integer(),
   },
-  named('QvoiceQueueStatus'),
+  {
+    ...named('QvoiceQueueStatus'),
+    examples: [
+      {
+        id: '9ba7842e-f51c-4156-9bee-1f4aa7466b1e',
+        name: 'QueueName',
+        extension: '5586',
+        max_time_caller_in_queue: 120,
+        strategy: 'single',
+        agents: [
+          {
+            id: '8d0af2bafb82d021dc1fb5b09996d7d6',
+            name: 'Agent1 Name',
+            extension: '5865',
+            extension_is_valid: true,
+            delay: 0,
+            timeout: 15,
+            logged_in: false,
+            status: 'idle',
+            registered: false,
+            tags: [{ id: '6057e10976cba5c054d4a00e8aad9bc8', name: 'Batch-W??B1', color: '#b306f1' }],
+          },
+        ],
+        calls: {},
+        total_agents: 1,
+        logged_in_agents: 0,
+        logged_out_agents: 1,
+        idle_agents: 0,
+        misconfigured_agents: 0,
+        agents_registered: 0,
+        agents_on_call: 0,
+      },
+    ],
+  },
 );
 
 export const HistoryAgent = Type.Object(
@@ -131,5 +194,200 @@ export const HistoryRecord = Type.Object(
       }),
     ),
   },
-  named('QvoiceHistoryRecord'),
+  {
+    ...named('QvoiceHistoryRecord'),
+    examples: [
+      {
+        datetime: '2022-10-19 23:31:58 +0000 UTC',
+        timestamp: 1666222318,
+        campaign_name: 'load_test_camp_1',
+        lead_name: 'Raven Shields',
+        lead_number: '+12195011918',
+        agent_name: 'Jim Jones71',
+        agent_extension: '1071',
+        lead_history: [
+          {
+            agent: {
+              delay: 0,
+              device_endpoints: [],
+              email: 'jones8@jones.com',
+              endpoint: '009ec0f42923cceb8ce819aee367a215',
+              ext: '1008',
+              first_name: 'Jim',
+              last_answered: 1666221871.9237537,
+              last_attempt: 1666221871.916515,
+              last_hangup: 0,
+              last_name: 'Jones8',
+              status: 'idle',
+              timeout: 20,
+              total_talk_time: 0,
+              type: 'user',
+            },
+            event: 'campaign dial',
+            ext: '1008',
+            last_attempt: 1666222318.0263362,
+            type: 'dial agent',
+            uuid: 'd7bf2f395cf9adddece9dd8df49712f13d39-clicktocall',
+          },
+        ],
+      },
+    ],
+  },
+);
+
+export const QvoiceLoginBody = Type.Object(
+  {
+    username: Type.String({ minLength: 1 }),
+    password: Type.String({ minLength: 1 }),
+    domain: Type.String({ minLength: 1 }),
+  },
+  { examples: [{ username: 'admin', password: 'demo-admin-pass', domain: 'demo' }] },
+);
+
+export const AddQvoiceLeadBody = Type.Object(
+  {
+    number: Type.String({ minLength: 1, maxLength: 64 }),
+    retries: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 100 }), Type.Null()])),
+    first_name: Text(200),
+    last_name: Text(200),
+    type: Text(64),
+    priority: Type.Optional(Type.Union([Int4(), Type.Null()])),
+    ticket_id: Text(200),
+    note: Text(1024),
+    cool_off: Type.Optional(Type.Union([Count({ description: 'seconds' }), Type.Null()])),
+  },
+  {
+    examples: [
+      {
+        number: '+12131204',
+        retries: 11,
+        first_name: 'Piper',
+        last_name: 'Huffman',
+        type: 'sales',
+        priority: 4,
+        ticket_id: 'T-1001',
+        note: 'Call after lunch',
+        cool_off: 300,
+      },
+    ],
+    additionalProperties: false,
+  },
+);
+
+export const QvoiceLoginAnswer = Type.Object(
+  {
+    user: QvoiceUser,
+    access_token: Type.String(),
+    refresh_token: Type.String(),
+  },
+  {
+    examples: [
+      {
+        user: {
+          id: '563c4799718647bda0182157a0338b20',
+          username: 'admin',
+          name: 'Demo Admin',
+          email: 'admin@example.com',
+          role: 'admin',
+          extension: null,
+          account_id: '5ac836b84ce247b497e273d337373a01',
+          domain: 'demo',
+        },
+        access_token:
+          'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjYyI6MSwicm9sZSI6ImFkbWluIiwic3ViIjoiNTYzYzQ3OTkifQ.Qm9ndXMtc2lnbmF0dXJlLWZvci1kb2Nz',
+        refresh_token: 'odr_Xk3v9LqPz2WmT7yHc4NbR8sJd1FgA6uE0oKiVnMwYt5',
+      },
+    ],
+  },
+);
+
+export const QvoiceLeadsStatusAnswer = Type.Record(
+  Type.String({ description: 'campaign id, 32 hex digits' }),
+  Type.Object({
+    name: Type.String(),
+    status: Type.String({ description: 'stopped, running, paused or completed' }),
+    total_leads: Type.Integer(),
+    leads_by_status: Type.Record(Type.String(), Type.Integer()),
+  }),
+  {
+    examples: [
+      {
+        campaing_id_1: {
+          name: 'campaign_1',
+          status: 'stopped',
+          total_leads: 44,
+          leads_by_status: { new: 4, success: 25, failed: 5 },
+        },
+      },
+    ],
+  },
+);
+
+export const QvoiceLeadsAnswer = Type.Object(
+  {
+    data: Type.Array(LeadItem),
+    next_start_key: Type.String({ description: 'Empty when there are no more leads' }),
+  },
+  {
+    examples: [
+      {
+        data: [
+          {
+            created: 1665762498,
+            campaign_id: '210ea5d942f41744f1ef37e84a4965e0',
+            number: '+12131204',
+            status: 'new',
+            retries: 11,
+            first_name: 'Piper',
+            last_name: 'Huffman',
+            priority: 4,
+            id: '210ea5d942f41744f1ef37e84a59878d',
+          },
+          {
+            created: 1665762674,
+            campaign_id: '210ea5d942f41744f1ef37e84a4965e0',
+            number: '+12131214',
+            status: 'new',
+            retries: 11,
+            first_name: 'Yash',
+            last_name: 'Ellwood',
+            priority: 4,
+            id: '210ea5d942f41744f1ef37e84a5a1f95',
+          },
+        ],
+        next_start_key: '9f6b620d4d5e82e16a822fdff7210a8f',
+      },
+    ],
+  },
+);
+
+export const QvoiceVoicemailAnswer = Type.Object(
+  { message: Type.String() },
+  { examples: [{ message: 'Call disposition set successfully.' }] },
+);
+
+export const QvoiceLeadMessage = Type.Object(
+  { message: Type.String(), data: LeadItem },
+  {
+    examples: [
+      {
+        message: 'Lead added to campaign successfully.',
+        data: {
+          created: 1665762498,
+          campaign_id: '210ea5d942f41744f1ef37e84a4965e0',
+          number: '+12131204',
+          status: 'new',
+          retries: 11,
+          first_name: 'Piper',
+          last_name: 'Huffman',
+          priority: 4,
+          id: '210ea5d942f41744f1ef37e84a59878d',
+        },
+      },
+    ],
+  },
+);
+export const QvoiceMessage = Type.Object(
+  { message: Type.String() },
+  { examples: [{ message: 'Lead deleted successfully.' }] },
 );
