@@ -11,7 +11,7 @@ export type CampaignLeadListView = CampaignLeadList & {
   campaign_number: number;
   lead_list_number: number;
   campaign_user_ids: number[];
-  /** The same campaign users by the numbers clients see, in the same order. */
+  /** The same campaign users by the numbers clients see (Exotel's campaignUserId), in number order. */
   campaign_user_numbers: number[];
   /** The mapping rows behind campaign_user_ids, by their numbers (Exotel's campaignLeadUserMappings). */
   user_mappings: { number_in_center: number; campaign_user_number: number }[];
@@ -64,7 +64,7 @@ export class CampaignLeadListsRepository extends VersionedRepository<'campaign_l
           from campaign_lead_list_users u where u.campaign_lead_list_id = campaign_lead_lists.id), '{}')`.as(
           'campaign_user_ids',
         ),
-        sql<number[]>`coalesce((select array_agg(cu.number_in_center order by u.campaign_user_id)
+        sql<number[]>`coalesce((select array_agg(cu.number_in_center order by cu.number_in_center)
           from campaign_lead_list_users u join campaign_users cu on cu.id = u.campaign_user_id
           where u.campaign_lead_list_id = campaign_lead_lists.id), '{}')`.as('campaign_user_numbers'),
         sql<
