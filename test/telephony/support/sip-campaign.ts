@@ -220,7 +220,7 @@ export class SipCampaignWorld {
   }
 
   /** A campaign calling at any hour (the tests run whatever the time of day at the customers), its contacts loaded. */
-  async campaign(settings: object, customers: string[]): Promise<{ id: string }> {
+  async campaign(settings: object, customers: string[]): Promise<{ id: string; listId: string }> {
     const campaign = await ok(this.admin, 'POST', '/v1/campaigns', {
       name: `On SIP ${Date.now()}`,
       wrap_up_seconds: 5,
@@ -233,7 +233,7 @@ export class SipCampaignWorld {
       list_id: list.id,
       contacts: customers.map((phone_number) => ({ phone_number })),
     });
-    return campaign as { id: string };
+    return { id: campaign.id as string, listId: list.id as string };
   }
 
   async start(campaignId: string): Promise<void> {
