@@ -133,7 +133,10 @@ describe("an agent's phone hanging up mid-shift, through the desk and the superv
       () => `the second customer is connected (errors: ${w.errors().join('; ')})`,
     );
     assert.notEqual(second.id, first.id);
-    assert.equal(second.phone_number, CUSTOMERS.find((n) => n !== first.phone_number));
+    assert.equal(
+      second.phone_number,
+      CUSTOMERS.find((n) => n !== first.phone_number),
+    );
     await w.finishCall(agent);
     await ok(agent.desk, 'POST', '/v1/desk/logout');
     await eventually(

@@ -58,10 +58,10 @@ describe('a predictive campaign on the SIP carrier: two agents, audio both ways'
   });
 
   test('customers are connected to both agents within the abandon cap; each side hears the other', async (context) => {
-    const campaign = await w.campaign(
-      { dialing_mode: 'predictive', abandon_rate_cap: ABANDON_CAP },
-      [...SIPP_CUSTOMERS, PHONE_CUSTOMER],
-    );
+    const campaign = await w.campaign({ dialing_mode: 'predictive', abandon_rate_cap: ABANDON_CAP }, [
+      ...SIPP_CUSTOMERS,
+      PHONE_CUSTOMER,
+    ]);
     for (const agent of agents) await w.deskLogin(agent, campaign.id);
     await eventually(
       () => (w.carrier.agentLegsUp === 2 ? true : undefined),

@@ -21,7 +21,7 @@ function offer(address: string, version: number): string {
   ].join('\r\n');
 }
 
-describe("the SIP user agent re-ACKs a retransmitted 2xx to its re-INVITE", () => {
+describe('the SIP user agent re-ACKs a retransmitted 2xx to its re-INVITE', () => {
   let farEnd: SippFarEnd;
   let ua: SipUserAgent;
 

@@ -102,7 +102,10 @@ describe('the SIP carrier over TCP toward Kamailio', () => {
 
     // The far end hangs up: its BYE comes back to us through Kamailio, over TCP.
     place('hangs-up', FAR_END_NUMBERS.hangsUp);
-    await eventually(() => (eventsOf('hangs-up').includes('ended') ? true : undefined), 'the far end hangs up');
+    await eventually(
+      () => (eventsOf('hangs-up').includes('ended') ? true : undefined),
+      'the far end hangs up',
+    );
     assert.deepEqual(eventsOf('hangs-up'), ['ringing', 'answered', 'ended']);
 
     // An agent's standing leg and a customer joined to it: INVITEs and re-INVITEs over TCP.

@@ -191,7 +191,9 @@ export class SipUserAgent {
       // The stack's TCP server has no error handler: a port in use would crash the process later.
       await new Promise<void>((resolve, reject) => {
         const probe = net.createServer();
-        probe.once('error', (error) => reject(new Error(`cannot bind SIP on ${where('tcp')}: ${error.message}`)));
+        probe.once('error', (error) =>
+          reject(new Error(`cannot bind SIP on ${where('tcp')}: ${error.message}`)),
+        );
         probe.listen(options.port, options.address, () => probe.close(() => resolve()));
       });
     }

@@ -77,12 +77,7 @@ export async function eventually<T>(
 }
 
 /** An API call that must succeed; its JSON body. */
-export async function ok(
-  call: Caller,
-  method: 'GET' | 'POST' | 'PUT',
-  url: string,
-  payload?: object,
-): Promise<any> {
+export async function ok(call: Caller, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) {
   const res = await call({ method, url, ...(payload ? { payload } : {}) });
   assert.ok(res.statusCode < 300, `${method} ${url}: ${res.statusCode} ${res.body}`);
   return res.json();
