@@ -40,7 +40,7 @@ export const ConfigSchema = Type.Object({
   sipMediaAddress: Type.Optional(Type.String({ pattern: IPV4 })),
   sipTrunkDomain: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.-]+(:\\d+)?$' })),
   sipOutboundProxy: Type.Optional(Type.String({ pattern: '^sip:[^@\\s]+$' })),
-  sipTrunkTransport: Type.Union([Type.Literal('udp')]),
+  sipTrunkTransport: Type.Union([Type.Literal('udp'), Type.Literal('tcp')]),
   sipTrunkUser: Type.Optional(Type.String({ minLength: 1 })),
   sipTrunkPassword: Type.Optional(Type.String({ minLength: 1 })),
   sipFromDomain: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.-]+$' })),
@@ -121,6 +121,15 @@ function sipProblems(raw: Record<string, unknown>): string[] {
   if (raw.carrier === 'sip' && firstHop !== undefined && firstHop === raw.sipBindAddress) {
     problems.push(
       `SIP_BIND_ADDRESS (${firstHop}) must differ from the trunk's or outbound proxy's host: on one machine bind Outdial to another loopback address (e.g. 127.0.0.2)`,
+    );
+  }
+  const proxyTransport =
+    typeof raw.sipOutboundProxy === 'string'
+      ? /;transport=([^;]+)/i.exec(raw.sipOutboundProxy)?.[1]?.toLowerCase()
+      : undefined;
+  if (proxyTransport !== undefined && proxyTransport !== raw.sipTrunkTransport) {
+    problems.push(
+      `SIP_OUTBOUND_PROXY says transport=${proxyTransport} but SIP_TRUNK_TRANSPORT is ${String(raw.sipTrunkTransport)}: set the transport in SIP_TRUNK_TRANSPORT only`,
     );
   }
   return problems;

@@ -59,6 +59,15 @@ describe('OUTDIAL_CARRIER=sip settings', () => {
     assert.match(found[0]!, /^SIP_BIND_ADDRESS \(127\.0\.0\.1\) must differ/);
   });
 
+  test('TCP toward the trunk loads; a proxy URI saying another transport is refused', () => {
+    const tcp = { OUTDIAL_CARRIER: 'sip', SIP_TRUNK_DOMAIN: 'trunk.example', SIP_TRUNK_TRANSPORT: 'tcp' };
+    assert.equal(loadConfig({ ...base, ...tcp }).sipTrunkTransport, 'tcp');
+    assert.deepEqual(problems({ ...tcp, SIP_OUTBOUND_PROXY: 'sip:10.0.0.5:5060;transport=udp' }), [
+      'SIP_OUTBOUND_PROXY says transport=udp but SIP_TRUNK_TRANSPORT is tcp: set the transport in SIP_TRUNK_TRANSPORT only',
+    ]);
+    assert.deepEqual(problems({ ...tcp, SIP_OUTBOUND_PROXY: 'sip:10.0.0.5:5060;transport=tcp' }), []);
+  });
+
   test('bad values are named: address, transport, proxy, caller id', () => {
     const found = problems({
       OUTDIAL_CARRIER: 'sip',

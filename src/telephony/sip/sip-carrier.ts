@@ -267,7 +267,7 @@ export class SipCarrier implements Carrier {
     const call = this.calls.get(callId);
     if (!call?.dialog || agentExtension === null) return;
     const leg = this.agents.get(agentExtension);
-    if (!leg || leg.state !== 'up' || !leg.dialog) {
+    if (!leg || leg.state === 'gone') {
       // The engine only routes to agents whose phone is up; one that dropped this instant ends the call.
       this.hangup(callId);
       this.emit({ type: 'ended', callId });
@@ -275,6 +275,8 @@ export class SipCarrier implements Carrier {
     }
     call.agent = leg;
     leg.call = call;
+    // A phone still being called (the agent was just made ready: login, resume) is joined once it
+    // answers; if it never does, losing the leg ends the call.
     this.onLeg(leg, () => this.join(leg, call));
   }
 
@@ -287,7 +289,15 @@ export class SipCarrier implements Carrier {
   private async join(leg: AgentLeg, call: SipCall): Promise<void> {
     const agentDialog = leg.dialog;
     const customer = call.dialog;
-    if (!agentDialog || !customer || leg.call !== call || call.hungUp) return;
+    if (leg.call !== call || call.hungUp || !customer) return;
+    if (!agentDialog || leg.state !== 'up') {
+      // The leg was let go before its phone answered: nobody to talk to.
+      leg.call = null;
+      call.agent = null;
+      this.hangup(call.request.callId);
+      this.emit({ type: 'ended', callId: call.request.callId });
+      return;
+    }
     const agentSide = await agentDialog.reinvite(null);
     const agentOffer = agentSide.response.content;
     if (agentSide.response.status >= 300 || !agentOffer) {
@@ -333,7 +343,8 @@ export class SipCarrier implements Carrier {
       work: Promise.resolve(),
     };
     this.agents.set(extension, leg);
-    void this.connectAgent(leg).catch((error: unknown) => {
+    // Joins wait on the leg's work: the first is its connection.
+    leg.work = this.connectAgent(leg).catch((error: unknown) => {
       this.o.onError?.(error, `agent ${extension}`);
       this.agentLost(leg, 'phone_unreachable');
     });

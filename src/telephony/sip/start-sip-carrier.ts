@@ -22,6 +22,7 @@ export async function startSipCarrier(
   const ua = await SipUserAgent.start({
     address: config.sipBindAddress,
     port: config.sipPort,
+    transport: config.sipTrunkTransport,
     onError: (error) => logger.error({ err: error }, 'SIP stack error'),
     ...(logger.isLevelEnabled('trace')
       ? { trace: (direction, message) => logger.trace({ direction, sip: message }, 'SIP message') }
@@ -51,7 +52,7 @@ export async function startSipCarrier(
       ),
   });
   logger.info(
-    { sip: `udp:${config.sipBindAddress}:${config.sipPort}`, trunk: trunkDomain },
+    { sip: `${config.sipTrunkTransport}:${config.sipBindAddress}:${config.sipPort}`, trunk: trunkDomain },
     'SIP carrier listening',
   );
   return { carrier, ua, stop: () => ua.stop() };

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
+import net from 'node:net';
 import * as sip from 'sip';
 import type { NameAddr, SipMessage, SipRequest, SipResponse, SipStack } from 'sip';
 import { signRequest } from 'sip/digest.js';
@@ -10,10 +11,19 @@ export interface DigestCredentials {
   password: string;
 }
 
+/** How SIP travels from this user agent: UDP, or TCP (RFC 3261 §18; connections the stack opens and keeps). */
+export type SipTransport = 'udp' | 'tcp';
+
 export interface UserAgentOptions {
-  /** Local address and UDP port the SIP stack binds (and puts in Via and Contact). */
+  /** Local address and port the SIP stack binds (and puts in Via and Contact). */
   address: string;
   port: number;
+  /**
+   * The transport of the requests we send (default UDP). With TCP the stack also listens on TCP at
+   * the same port, and our Contact asks the far end to reach us over TCP; UDP keeps listening, for
+   * peers that send over it all the same.
+   */
+  transport?: SipTransport;
   /** Called for a request outside any dialog we know (default: answered 481 / 405). */
   onStrayRequest?: (request: SipRequest) => SipResponse | null;
   onError?: (error: unknown) => void;
@@ -79,11 +89,15 @@ export class Dialog {
   reinvite(offer: string | null): Promise<{ response: SipResponse; ack: (answer: string | null) => void }> {
     const run = this.reinviting.then(async () => {
       const request = this.request('INVITE', offer ?? undefined);
-      const response = await this.ua.transact(request);
-      let acked = false;
+      // The ACK's body once sent (undefined: not yet): a retransmitted 2xx means our ACK was lost,
+      // so it is sent again, the same (RFC 3261 §13.2.2.4); before our ACK there is nothing to repeat.
+      let acked: string | null | undefined;
+      const response = await this.ua.transact(request, () => {
+        if (acked !== undefined) this.ua.sendAck(this, request.headers.cseq.seq, acked);
+      });
       const ack = (answer: string | null) => {
-        if (acked || response.status < 200 || response.status >= 300) return;
-        acked = true;
+        if (acked !== undefined || response.status < 200 || response.status >= 300) return;
+        acked = answer;
         this.ua.sendAck(this, request.headers.cseq.seq, answer);
       };
       return { response, ack };
@@ -138,19 +152,21 @@ function token(bytes = 8): string {
  */
 export class SipUserAgent {
   readonly contactUri: string;
+  readonly transport: SipTransport;
   private readonly stack: SipStack;
   private readonly dialogs = new Map<string, Dialog>();
   private inFlight = 0;
   private stopped = false;
 
   private constructor(private readonly o: UserAgentOptions) {
-    this.contactUri = `sip:outdial@${o.address}:${o.port}`;
+    this.transport = o.transport ?? 'udp';
+    this.contactUri = `sip:outdial@${o.address}:${o.port}${this.transport === 'tcp' ? ';transport=tcp' : ''}`;
     this.stack = sip.create(
       {
         address: o.address,
         port: o.port,
         udp: true,
-        tcp: false,
+        tcp: this.transport === 'tcp',
         logger: {
           error: (e) => o.onError?.(e),
           ...(o.trace ? { send: (m) => o.trace!('send', m), recv: (m) => o.trace!('recv', m) } : {}),
@@ -162,15 +178,40 @@ export class SipUserAgent {
 
   /** Binds the SIP port; fails with a clear error when it cannot (the stack would crash later). */
   static async start(options: UserAgentOptions): Promise<SipUserAgent> {
+    const where = (transport: string) => `${transport}:${options.address}:${options.port}`;
     await new Promise<void>((resolve, reject) => {
       const probe = dgram.createSocket('udp4');
       probe.once('error', (error) => {
         probe.close();
-        reject(new Error(`cannot bind SIP on udp:${options.address}:${options.port}: ${error.message}`));
+        reject(new Error(`cannot bind SIP on ${where('udp')}: ${error.message}`));
       });
       probe.bind(options.port, options.address, () => probe.close(() => resolve()));
     });
+    if (options.transport === 'tcp') {
+      // The stack's TCP server has no error handler: a port in use would crash the process later.
+      await new Promise<void>((resolve, reject) => {
+        const probe = net.createServer();
+        probe.once('error', (error) =>
+          reject(new Error(`cannot bind SIP on ${where('tcp')}: ${error.message}`)),
+        );
+        probe.listen(options.port, options.address, () => probe.close(() => resolve()));
+      });
+    }
     return new SipUserAgent(options);
+  }
+
+  /**
+   * A first hop (outbound proxy) as a loose-routing URI on our transport: the stack picks the
+   * transport of a request from its first hop's `transport` parameter.
+   */
+  routeTo(uri: string): string {
+    return looseRoute(this.onTransport(uri));
+  }
+
+  /** A Request-URI sent straight to its host (no outbound proxy), on our transport. */
+  onTransport(uri: string): string {
+    if (this.transport === 'udp' || /;transport=/i.test(uri)) return uri;
+    return uri.replace(/^(sip:[^;?]*)/, `$1;transport=${this.transport}`);
   }
 
   get dialogCount(): number {
@@ -193,13 +234,24 @@ export class SipUserAgent {
     if (this.dialogs.get(dialog.callId) === dialog) this.dialogs.delete(dialog.callId);
   }
 
-  /** Sends a request outside the INVITE flow and resolves with its final response. */
-  transact(request: SipRequest): Promise<SipResponse> {
+  /**
+   * Sends a request outside the INVITE flow and resolves with its final response. For a
+   * re-INVITE, the transaction layer passes up the 2xx again each time the far end retransmits it
+   * (our ACK was lost): `onRetransmitted2xx` hears of each.
+   */
+  transact(request: SipRequest, onRetransmitted2xx?: () => void): Promise<SipResponse> {
     if (this.stopped) return Promise.resolve(sip.makeResponse(request, 503, 'Stopped'));
     this.inFlight += 1;
+    let final = false;
     return new Promise<SipResponse>((resolve) => {
       this.stack.send(request, (response) => {
-        if (response.status >= 200) resolve(response);
+        if (response.status < 200) return;
+        if (final) {
+          if (response.status < 300) onRetransmitted2xx?.();
+          return;
+        }
+        final = true;
+        resolve(response);
       });
     }).finally(() => (this.inFlight -= 1));
   }
@@ -240,14 +292,14 @@ export class SipUserAgent {
 
     const build = (): SipRequest => ({
       method: 'INVITE',
-      uri: r.to,
+      uri: r.outboundProxy ? r.to : this.onTransport(r.to),
       headers: {
         to: { uri: r.to, params: {} },
         from: local,
         'call-id': callId,
         cseq: { method: 'INVITE', seq },
         contact: [{ uri: this.contactUri, params: {} }],
-        ...(r.outboundProxy ? { route: [{ uri: looseRoute(r.outboundProxy), params: {} }] } : {}),
+        ...(r.outboundProxy ? { route: [{ uri: this.routeTo(r.outboundProxy), params: {} }] } : {}),
         'max-forwards': 70,
         'user-agent': 'Outdial',
         ...(r.offer ? { 'content-type': 'application/sdp' } : {}),

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { readWav, type Pcm } from '../../../src/telephony/media/wav.js';
+import { readWav, writeWav, type Pcm } from '../../../src/telephony/media/wav.js';
 import { runTool } from './peer-process.js';
 
 /** The tones the telephony tests use to tell who heard whom. */
@@ -117,4 +117,34 @@ export function analyseFrequency(input: string | Pcm): FrequencyReport {
   // Goertzel power of a pure sine of N samples is about (N/2)^2 * A^2 / ... ; normalising by N/2 * energy makes a clean tone ~1.
   const purity = sliceEnergy > 0 ? Math.min(1, (2 * near) / (slice.length * sliceEnergy)) : 0;
   return { dominantHz, rms, purity, seconds: samples.length / sampleRate };
+}
+
+/**
+ * What a person who answers says, as a WAV for a baresip callee's microphone: "Hello?", 2 s of
+ * silence (machine detection decides "person" in it), then talk as a tone of `toneHz`.
+ */
+export function personWav(file: string, toneHz: number, talkSeconds: number): string {
+  const hello = readWav(speechWav(`${file}.hello.wav`, PERSON_GREETING, 2));
+  const talk = readWav(toneWav(`${file}.talk.wav`, toneHz, talkSeconds));
+  const samples = new Int16Array(hello.samples.length + talk.samples.length);
+  samples.set(hello.samples);
+  samples.set(talk.samples, hello.samples.length);
+  writeWav(file, { ...talk, samples });
+  fs.rmSync(`${file}.hello.wav`);
+  fs.rmSync(`${file}.talk.wav`);
+  return file;
+}
+
+/**
+ * The dominant frequency of each second of audio that is not silence, in order: for a recording
+ * that heard several parties one after another (an agent's standing leg, customer after customer).
+ */
+export function tonesBySecond(input: string | Pcm, minimumRms = 100): number[] {
+  const pcm = typeof input === 'string' ? readWav(input) : input;
+  const tones: number[] = [];
+  for (let start = 0; start + pcm.sampleRate <= pcm.samples.length; start += pcm.sampleRate) {
+    const second = analyseFrequency({ ...pcm, samples: pcm.samples.subarray(start, start + pcm.sampleRate) });
+    if (second.rms >= minimumRms) tones.push(second.dominantHz);
+  }
+  return tones;
 }

@@ -26,6 +26,8 @@ export {
   analyseFrequency,
   CUSTOMER_TONE_HZ,
   MACHINE_GREETING,
+  personWav,
+  tonesBySecond,
   PERSON_GREETING,
   speechWav,
   toneWav,
@@ -34,3 +36,13 @@ export {
 } from './audio.js';
 export { writeRtpPcap } from './pcap.js';
 export { startBaresip, type BaresipEvent, type BaresipOptions, type BaresipPhone } from './baresip.js';
+export {
+  eventually,
+  ok,
+  SipCampaignWorld,
+  type CallLog,
+  type Caller,
+  type LogLine,
+  type SipAgent,
+  type SipCampaignWorldOptions,
+} from './sip-campaign.js';

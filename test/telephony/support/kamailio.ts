@@ -13,6 +13,8 @@ export interface KamailioOptions {
   rtpengine?: { address: string; port: number };
   /** Only requests from this subnet may reach the trunk (TRUSTED_NET); e.g. '127.0.0.0/8'. */
   trustedNet?: string;
+  /** Listen on TCP too, at the same address and port (LISTEN_TCP). */
+  tcp?: boolean;
 }
 
 export interface Kamailio {
@@ -21,6 +23,8 @@ export interface Kamailio {
   domain: string;
   /** `sip:<address>:<port>;lr`, for a Route header or an outbound proxy setting. */
   proxyUri: string;
+  /** Whether it listens on TCP too (same address and port). */
+  tcp: boolean;
   process: PeerProcess;
   stop(): Promise<void>;
 }
@@ -55,6 +59,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     '-A',
     `TRUNK_PORT=${options.trunk.port}`,
   ];
+  if (options.tcp) args.push('-A', `LISTEN_TCP=tcp:${address}:${port}`);
   if (options.trustedNet) args.push('-A', `TRUSTED_NET="${options.trustedNet}"`);
   if (options.rtpengine)
     args.push('-A', `RTPENGINE="udp:${options.rtpengine.address}:${options.rtpengine.port}"`);
@@ -70,6 +75,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     port,
     domain,
     proxyUri: `sip:${address}:${port};lr`,
+    tcp: options.tcp ?? false,
     process: peer,
     stop: () => peer.stop(),
   };

@@ -41,9 +41,10 @@ export interface FarEndOptions {
   /**
    * 'far-end' (default): the number plan above, with media. 'load': answers every call after `ringMs` and
    * keeps it up until BYE, without media (telephony/sipp/far-end-load.xml; SIPp's built-in `-sn uas`
-   * does not echo Record-Route, so its dialogs break behind Kamailio).
+   * does not echo Record-Route, so its dialogs break behind Kamailio). 'retransmit-2xx': answers, then
+   * sends its 200 OK to the first re-INVITE twice and wants two ACKs (far-end-retransmit-2xx.xml).
    */
-  scenario?: 'far-end' | 'load';
+  scenario?: 'far-end' | 'load' | 'retransmit-2xx';
   /** Media seconds the customer tone lasts (default 60). */
   toneSeconds?: number;
 }
@@ -102,8 +103,9 @@ export async function startSippFarEnd(options: FarEndOptions = {}): Promise<Sipp
   const mediaPort = await freeUdpPort(address);
   const dir = scratchDir('sipp-far-end');
   const args = ['-i', address, '-p', String(port), '-mi', address, '-mp', String(mediaPort)];
-  if (options.scenario === 'load') {
-    args.push('-sf', path.join(SIPP_SCENARIOS, 'far-end-load.xml'), '-d', String(options.ringMs ?? 200));
+  if (options.scenario === 'load' || options.scenario === 'retransmit-2xx') {
+    const file = options.scenario === 'load' ? 'far-end-load.xml' : 'far-end-retransmit-2xx.xml';
+    args.push('-sf', path.join(SIPP_SCENARIOS, file), '-d', String(options.ringMs ?? 200));
   } else {
     const media = farEndMedia(options.toneSeconds ?? 60);
     fs.copyFileSync(path.join(media, 'machine.pcap'), path.join(dir, 'machine.pcap'));

@@ -1,0 +1,258 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { loadConfig } from '../../../src/config.js';
+import { Random } from '../../../src/engine/random.js';
+import { RealTimeScheduler } from '../../../src/engine/scheduler.js';
+import { EngineHost } from '../../../src/services/engine/engine-host.js';
+import type { SipCarrier } from '../../../src/telephony/sip/sip-carrier.js';
+import { startSipCarrier, type RunningSipCarrier } from '../../../src/telephony/sip/start-sip-carrier.js';
+import { as, PASSWORD, seedCenter, startTestApp, type TestApp } from '../../helpers/harness.js';
+import { startBaresip, type BaresipOptions, type BaresipPhone } from './baresip.js';
+import { startKamailio, type Kamailio } from './kamailio.js';
+import { allocateAddress, freeUdpPort, portsFree } from './loopback.js';
+import { startSippFarEnd, type FarEndOptions, type SippFarEnd } from './sipp.js';
+
+// A whole Outdial on the SIP carrier for end-to-end tests: the HTTP app and its database, the
+// engine (EngineHost on real time), the carrier started from SIP_* settings as the server starts
+// it (startSipCarrier, logging through pino), Kamailio, the SIPp far end, and baresip phones.
+
+export interface CallLog {
+  id: string;
+  phone_number: string;
+  agent_id: string | null;
+  status: string;
+  outcome: string | null;
+  failure_reason: string | null;
+  answered_at: string | null;
+  connected_at: string | null;
+  ended_at: string | null;
+}
+
+export type Caller = ReturnType<typeof as>;
+
+/** An agent user with an extension, signed in (not yet at the desk), and their phone. */
+export interface SipAgent {
+  id: string;
+  username: string;
+  extension: string;
+  token: string;
+  desk: Caller;
+  phone: BaresipPhone;
+}
+
+/** One line pino wrote, parsed. */
+export interface LogLine {
+  level: number;
+  msg: string;
+  [key: string]: unknown;
+}
+
+export interface SipCampaignWorldOptions {
+  farEnd?: FarEndOptions;
+  /** Kamailio listens on TCP too. */
+  kamailioTcp?: boolean;
+  /** SIP_* settings over the defaults (the trunk and proxy are the test's Kamailio). */
+  env?: Record<string, string>;
+}
+
+/** Polls until `probe` gives a value (not undefined); fails after `timeoutMs` saying what it waited for. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  what: string | (() => string),
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting until ${typeof what === 'string' ? what : what()}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** An API call that must succeed; its JSON body. */
+export async function ok(call: Caller, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) {
+  const res = await call({ method, url, ...(payload ? { payload } : {}) });
+  assert.ok(res.statusCode < 300, `${method} ${url}: ${res.statusCode} ${res.body}`);
+  return res.json();
+}
+
+export class SipCampaignWorld {
+  readonly phones: BaresipPhone[] = [];
+  private constructor(
+    readonly t: TestApp,
+    readonly admin: Caller,
+    readonly supervisorToken: string,
+    readonly host: EngineHost,
+    readonly sip: RunningSipCarrier,
+    readonly kamailio: Kamailio,
+    readonly farEnd: SippFarEnd,
+    /** Everything the carrier logged (pino lines, parsed). */
+    readonly log: LogLine[],
+    /** Engine errors (its onError). */
+    readonly engineErrors: string[],
+  ) {}
+
+  static async start(options: SipCampaignWorldOptions = {}): Promise<SipCampaignWorld> {
+    const farEnd = await startSippFarEnd({ ringMs: 300, ...options.farEnd });
+    const stops: (() => Promise<void>)[] = [() => farEnd.stop()];
+    try {
+      const kamailio = await startKamailio({ trunk: farEnd, tcp: options.kamailioTcp ?? false });
+      stops.push(() => kamailio.stop());
+      const address = await allocateAddress([]);
+      let port = await freeUdpPort(address);
+      while (!(await portsFree(address, [port]))) port = await freeUdpPort(address);
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'outdial-sip-'));
+      const config = loadConfig({
+        PASSWORD_HASH_COST: '10',
+        OUTDIAL_DATA_DIR: dataDir,
+        OUTDIAL_CARRIER: 'sip',
+        SIP_BIND_ADDRESS: address,
+        SIP_PORT: String(port),
+        SIP_TRUNK_DOMAIN: `${kamailio.address}:${kamailio.port}`,
+        SIP_OUTBOUND_PROXY: `sip:${kamailio.address}:${kamailio.port}`,
+        SIP_FROM_DOMAIN: 'outdial.test',
+        SIP_DEFAULT_CALLER_ID: '+14155550001',
+        SIP_AGENT_DOMAIN: kamailio.domain,
+        ...options.env,
+      });
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      const log: LogLine[] = [];
+      const logger = pino(
+        { level: 'info' },
+        new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            for (const line of chunk.toString().split('\n')) if (line) log.push(JSON.parse(line) as LogLine);
+            done();
+          },
+        }),
+      );
+      const scheduler = new RealTimeScheduler();
+      const sip = await startSipCarrier(config, scheduler, logger);
+      stops.push(() => sip.stop());
+      const t = await startTestApp({}, { clock: scheduler });
+      stops.push(() => t.close());
+      const engineErrors: string[] = [];
+      const host = new EngineHost(t.deps, {
+        scheduler,
+        carrier: sip.carrier,
+        random: new Random(7).fork(),
+        nodeId: 'sip-node',
+        tickMs: 250,
+        leaseMs: 30_000,
+        onError: (error, where) => engineErrors.push(`engine ${where}: ${(error as Error).message}`),
+      });
+      t.deps.engine = host;
+      host.start();
+      const center = await seedCenter(t, 'acme');
+      const world = new SipCampaignWorld(
+        t,
+        as(t, center.tokens.admin),
+        center.tokens.supervisor,
+        host,
+        sip,
+        kamailio,
+        farEnd,
+        log,
+        engineErrors,
+      );
+      return world;
+    } catch (error) {
+      for (const stop of stops.reverse()) await stop().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  get carrier(): SipCarrier {
+    return this.sip.carrier;
+  }
+
+  /** Log lines at error level or worse, and the engine's errors: a clean run has none. */
+  errors(): string[] {
+    return [
+      ...this.log.filter((l) => l.level >= 50).map((l) => `${l.msg} ${JSON.stringify(l)}`),
+      ...this.engineErrors,
+    ];
+  }
+
+  /** A baresip phone registered at Kamailio as `user` (an agent's extension, or a callee's number). */
+  async phone(options: Omit<BaresipOptions, 'registrar'>): Promise<BaresipPhone> {
+    const phone = await startBaresip({ ...options, registrar: this.kamailio });
+    this.phones.push(phone);
+    await phone.registered();
+    return phone;
+  }
+
+  /** An agent user with this extension and a phone registered for it (a tone of `toneHz` as microphone). */
+  async agent(extension: string, toneHz?: number): Promise<SipAgent> {
+    const phone = await this.phone({ user: extension, ...(toneHz ? { toneHz } : {}) });
+    const username = `agent${extension}`;
+    const user = await ok(this.admin, 'POST', '/v1/users', {
+      username,
+      password: PASSWORD,
+      role: 'agent',
+      extension,
+    });
+    const login = await this.t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      payload: { username, password: PASSWORD, contact_center: 'acme' },
+    });
+    const token = login.json().access_token as string;
+    return { id: user.id, username, extension, token, desk: as(this.t, token), phone };
+  }
+
+  /** Assigns the agent to the campaign and logs them in at the desk (the engine calls their phone). */
+  async deskLogin(agent: SipAgent, campaignId: string): Promise<void> {
+    await ok(this.admin, 'POST', `/v1/campaigns/${campaignId}/users`, { user_ids: [agent.id] });
+    await ok(agent.desk, 'POST', '/v1/desk/login', { campaign_id: campaignId });
+  }
+
+  /** A campaign calling at any hour (the tests run whatever the time of day at the customers), its contacts loaded. */
+  async campaign(settings: object, customers: string[]): Promise<{ id: string; listId: string }> {
+    const campaign = await ok(this.admin, 'POST', '/v1/campaigns', {
+      name: `On SIP ${Date.now()}`,
+      wrap_up_seconds: 5,
+      calling_hours: { start: '00:00', end: '23:59' },
+      ...settings,
+    });
+    const list = await ok(this.admin, 'POST', '/v1/lead-lists', { name: `List ${Date.now()}` });
+    await ok(this.admin, 'PUT', `/v1/campaigns/${campaign.id}/lead-lists/${list.id}`, {});
+    await ok(this.admin, 'POST', '/v1/contacts/bulk', {
+      list_id: list.id,
+      contacts: customers.map((phone_number) => ({ phone_number })),
+    });
+    return { id: campaign.id as string, listId: list.id as string };
+  }
+
+  async start(campaignId: string): Promise<void> {
+    await ok(this.admin, 'POST', `/v1/campaigns/${campaignId}/start`, {});
+  }
+
+  async callLogs(campaignId: string): Promise<CallLog[]> {
+    return (await ok(this.admin, 'GET', `/v1/call-logs/campaign/${campaignId}?limit=100`)).data as CallLog[];
+  }
+
+  /** The agent ends the conversation from the desk, gives a disposition and ends wrap-up. */
+  async finishCall(agent: SipAgent): Promise<void> {
+    await ok(agent.desk, 'POST', '/v1/desk/hangup');
+    await ok(agent.desk, 'POST', '/v1/desk/disposition', { disposition: 'success' });
+    await ok(agent.desk, 'POST', '/v1/desk/wrap-up/end');
+  }
+
+  /** The engine, the carrier and every peer stopped (phones first, so their recordings are written). */
+  async stop(): Promise<void> {
+    await this.host.stop();
+    for (const phone of this.phones) await phone.stop();
+    await this.sip.stop();
+    await this.kamailio.stop();
+    await this.farEnd.stop();
+    await this.t.close();
+  }
+}
