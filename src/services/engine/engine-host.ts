@@ -88,8 +88,16 @@ export class EngineHost {
     // Housekeeping runs every few ticks: leases last many ticks, so a dead process's claims and
     // agents come back within a lease and a few seconds either way.
     if (this.ticks % HOUSEKEEPING_EVERY_TICKS === 0) {
-      await reclaimExpiredClaims(this.deps, this.e.leaseMs);
       this.nodes = await this.engine.liveNodes(new Date(now.getTime() - this.e.leaseMs));
+      // What dead processes left up on the network is ended first, so their claims (and with them
+      // the numbers) come back only once their calls are down, and their records close at the
+      // time each call really ended.
+      const endedOnWire = await this.o.carrier.endCallsLeftBy?.(this.nodes);
+      await reclaimExpiredClaims(
+        this.deps,
+        this.e.leaseMs,
+        new Map(endedOnWire?.map((c) => [c.callId, c.endedAt])),
+      );
     }
     const nodes = this.nodes;
     const campaigns = await this.engine.campaignsToRun();
