@@ -34,3 +34,4 @@ export {
 } from './audio.js';
 export { writeRtpPcap } from './pcap.js';
 export { startBaresip, type BaresipEvent, type BaresipOptions, type BaresipPhone } from './baresip.js';
+export { OUTDIAL_TEST_SETTINGS, startOutdial, type OutdialOptions, type OutdialProcess } from './outdial.js';

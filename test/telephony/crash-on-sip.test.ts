@@ -1,0 +1,290 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { loadConfig } from '../../src/config.js';
+import { connectPglite, type DatabaseHandle } from '../../src/db/database.js';
+import { prepareRuntime } from '../../src/runtime.js';
+import { createCenter } from '../../src/services/centers/create-center.js';
+import { freshDatabase, PASSWORD } from '../helpers/harness.js';
+import {
+  FAR_END_NUMBERS,
+  OUTDIAL_TEST_SETTINGS,
+  startBaresip,
+  startKamailio,
+  startOutdial,
+  startSippFarEnd,
+  type BaresipPhone,
+  type Kamailio,
+  type OutdialOptions,
+  type OutdialProcess,
+  type SippFarEnd,
+} from './support/index.js';
+
+// Outdial processes (`outdial serve`, OUTDIAL_CARRIER=sip) killed with kill -9 while customers'
+// calls and an agent's standing leg are up: the process that takes over ends them on the wire
+// (BYE, or CANCEL for a call still ringing), closes their call logs at that time, and calls the
+// agent's phone again.
+
+interface CallLog {
+  id: string;
+  phone_number: string;
+  outcome: string | null;
+  failure_reason: string | null;
+  dialed_at: string;
+  answered_at: string | null;
+  connected_at: string | null;
+  ended_at: string | null;
+}
+
+/** Lease and tick short enough that a takeover comes within seconds. */
+const ENGINE_SETTINGS = { ENGINE_LEASE_SECONDS: '5', ENGINE_TICK_MS: '250' };
+
+async function eventually<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The HTTP API of one Outdial process, as one user. */
+class Api {
+  constructor(
+    private readonly base: string,
+    readonly token: string,
+  ) {}
+
+  static async login(base: string, username: string): Promise<Api> {
+    const res = await fetch(`${base}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: PASSWORD, contact_center: 'crash' }),
+    });
+    const text = await res.text();
+    assert.equal(res.status, 200, `login ${username}: ${text}`);
+    return new Api(base, (JSON.parse(text) as { access_token: string }).access_token);
+  }
+
+  /** The same user on another process (every process shares the signing key). */
+  on(base: string): Api {
+    return new Api(base, this.token);
+  }
+
+  async call<T = Record<string, unknown>>(method: string, url: string, body?: object): Promise<T> {
+    const res = await fetch(`${this.base}${url}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    assert.ok(res.status < 300, `${method} ${url}: ${res.status} ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  async logs(campaignId: string): Promise<CallLog[]> {
+    return (await this.call<{ data: CallLog[] }>('GET', `/v1/call-logs/campaign/${campaignId}?limit=100`)).data;
+  }
+}
+
+/** A campaign calling at any hour, with its contacts, not started. */
+async function campaignOf(admin: Api, settings: object, customers: string[]): Promise<string> {
+  const campaign = await admin.call<{ id: string }>('POST', '/v1/campaigns', {
+    name: `Crash ${Math.random().toString(36).slice(2, 8)}`,
+    wrap_up_seconds: 5,
+    calling_hours: { start: '00:00', end: '23:59' },
+    ...settings,
+  });
+  const list = await admin.call<{ id: string }>('POST', '/v1/lead-lists', {
+    name: `List ${Math.random().toString(36).slice(2, 8)}`,
+  });
+  await admin.call('PUT', `/v1/campaigns/${campaign.id}/lead-lists/${list.id}`, {});
+  await admin.call('POST', '/v1/contacts/bulk', {
+    list_id: list.id,
+    contacts: customers.map((phone_number) => ({ phone_number })),
+  });
+  return campaign.id;
+}
+
+/** An agent with this extension, assigned to the campaign and logged in to it at the desk. */
+async function agentAtDesk(admin: Api, base: string, extension: string, campaignId: string): Promise<Api> {
+  const username = `agent${extension}`;
+  const user = await admin.call<{ id: string }>('POST', '/v1/users', {
+    username,
+    password: PASSWORD,
+    role: 'agent',
+    extension,
+  });
+  await admin.call('POST', `/v1/campaigns/${campaignId}/users`, { user_ids: [user.id] });
+  const agent = await Api.login(base, username);
+  await agent.call('POST', '/v1/desk/login', { campaign_id: campaignId });
+  return agent;
+}
+
+/** Calls to one number never overlap: each ended before the next was dialled. */
+function assertOneLiveCallPerNumber(logs: CallLog[]): void {
+  const byNumber = new Map<string, CallLog[]>();
+  for (const log of logs) byNumber.set(log.phone_number, [...(byNumber.get(log.phone_number) ?? []), log]);
+  for (const [number, calls] of byNumber) {
+    calls.sort((a, b) => Date.parse(a.dialed_at) - Date.parse(b.dialed_at));
+    for (let i = 1; i < calls.length; i++) {
+      const previous = calls[i - 1]!;
+      assert.ok(
+        previous.ended_at && Date.parse(previous.ended_at) <= Date.parse(calls[i]!.dialed_at),
+        `${number} had two live calls: ${JSON.stringify(calls)}`,
+      );
+    }
+  }
+}
+
+/** Same last three digits as the far end's person number: they answer ("Hello?") and talk on. */
+const PEOPLE = ['+14155557200', '+14155558200', '+14155559200'];
+assert.ok(PEOPLE.every((n) => n.endsWith(FAR_END_NUMBERS.person.slice(-3))));
+
+describe('Outdial processes killed with calls on the wire (kill -9), SIP behind Kamailio', () => {
+  let farEnd: SippFarEnd;
+  let kamailio: Kamailio;
+  let phone: BaresipPhone;
+  let handle: DatabaseHandle | undefined;
+  let dataDir: string | undefined;
+  let database: OutdialOptions['database'];
+  const processes: OutdialProcess[] = [];
+
+  before(async () => {
+    farEnd = await startSippFarEnd({ ringMs: 300 });
+    kamailio = await startKamailio({ trunk: farEnd });
+    phone = await startBaresip({ user: '2101', registrar: kamailio });
+    await phone.registered();
+    const url = process.env.TEST_DATABASE_URL;
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'outdial-sip-crash-'));
+    handle = url ? await freshDatabase() : await connectPglite(path.join(dataDir, 'db'));
+    const deps = await prepareRuntime(
+      handle,
+      loadConfig({ ...OUTDIAL_TEST_SETTINGS, OUTDIAL_DATA_DIR: dataDir }),
+    );
+    await createCenter(deps, {
+      shortName: 'crash',
+      name: 'Crash',
+      defaultCountry: 'US',
+      timeZone: 'America/Los_Angeles',
+      admin: { username: 'admin', password: PASSWORD },
+    });
+    if (url) {
+      database = { url: (handle.pool!.options as { connectionString: string }).connectionString };
+    } else {
+      // The embedded database belongs to one process at a time: the Outdial processes take turns.
+      await handle.close();
+      handle = undefined;
+      database = { dataDir: path.join(dataDir, 'db') };
+    }
+  });
+  after(async () => {
+    for (const p of processes) await p.stop();
+    await phone?.stop();
+    await kamailio?.stop();
+    await farEnd?.stop();
+    await handle?.close();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('the process taking over ends the dead one’s calls (BYE, CANCEL), logs their real end, calls the agent again', async (context) => {
+    const first = await startOutdial({ database, kamailio, name: 'outdial-doomed', env: ENGINE_SETTINGS });
+    processes.push(first);
+    const admin = await Api.login(first.url, 'admin');
+    // Agentless: two customers who answer and stay on, one whose phone rings on.
+    const ringing = '+14155557180';
+    assert.ok(ringing.endsWith(FAR_END_NUMBERS.noAnswer.slice(-3)));
+    const agentless = await campaignOf(admin, { dialing_mode: 'agentless', max_concurrent_calls: 3 }, [
+      '+14155557200',
+      '+14155558200',
+      ringing,
+    ]);
+    // Progressive, one agent: a customer connected to the agent's phone.
+    const progressive = await campaignOf(admin, { dialing_mode: 'progressive' }, [PEOPLE[2]!]);
+    await agentAtDesk(admin, first.url, '2101', progressive);
+    await phone.waitForEvent('CALL_ESTABLISHED', 20_000);
+    await admin.call('POST', `/v1/campaigns/${progressive}/start`, {});
+    await admin.call('POST', `/v1/campaigns/${agentless}/start`, {});
+
+    let seen: unknown;
+    await eventually(
+      async () => {
+        const a = await admin.logs(agentless);
+        const p = await admin.logs(progressive);
+        seen = { a, p };
+        const up = a.filter((l) => l.answered_at && !l.ended_at).length === 2;
+        const stillRinging = a.some((l) => l.phone_number === ringing && !l.answered_at && !l.ended_at);
+        const connected = p.length === 1 && p[0]!.connected_at && !p[0]!.ended_at;
+        return a.length === 3 && up && stillRinging && connected ? true : undefined;
+      },
+      'two agentless customers are up, one rings, and a customer talks to the agent',
+      40_000,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}: ${JSON.stringify(seen)}\n${first.process.tail(60)}`);
+    });
+    // The dialogs' last changes (the join's re-INVITEs) reach the database a moment after.
+    await new Promise((r) => setTimeout(r, 1000));
+    const beforeKill = [...(await admin.logs(agentless)), ...(await admin.logs(progressive))];
+    const phoneEvents = phone.events.length;
+    const killedAt = Date.now();
+    await first.kill();
+    context.diagnostic(`killed with ${beforeKill.length} calls up`);
+    assert.equal(farEnd.stats()?.failedCalls ?? 0, 0);
+
+    const second = await startOutdial({ database, kamailio, name: 'outdial-adopter', env: ENGINE_SETTINGS });
+    processes.push(second);
+    const adminThere = admin.on(second.url);
+    const closed = await eventually(
+      async () => {
+        const logs = [...(await adminThere.logs(agentless)), ...(await adminThere.logs(progressive))];
+        const dead = logs.filter((l) => beforeKill.some((b) => b.id === l.id));
+        return dead.length === beforeKill.length && dead.every((l) => l.ended_at) ? dead : undefined;
+      },
+      "the dead process's call logs are closed",
+      40_000,
+    );
+    const observedAt = Date.now();
+    for (const log of closed) {
+      assert.equal(log.outcome, 'failed', JSON.stringify(log));
+      assert.equal(log.failure_reason, 'engine_lost', JSON.stringify(log));
+      const endedAt = Date.parse(log.ended_at!);
+      // Hung up by the adopter after the kill (its lease later), not closed at the last heartbeat.
+      assert.ok(endedAt > killedAt, `${log.phone_number} ended ${log.ended_at}, killed at ${new Date(killedAt).toISOString()}`);
+      assert.ok(endedAt <= observedAt, JSON.stringify(log));
+      context.diagnostic(`${log.phone_number}: ended ${endedAt - killedAt} ms after the kill`);
+    }
+
+    // The far end got a BYE for each answered call and a CANCEL for the ringing one: each of its
+    // four calls ran its scenario to the end (a call cut off without either would fail or hang on).
+    const stats = await eventually(() => {
+      const s = farEnd.stats();
+      return s && s.successfulCalls >= 4 ? s : undefined;
+    }, 'the far end counts its four calls ended');
+    assert.equal(stats.successfulCalls, 4, JSON.stringify(stats.raw));
+    assert.equal(stats.failedCalls, 0, JSON.stringify(stats.raw));
+
+    // The agent's standing leg was hung up, and the adopter called the phone again.
+    await phone.waitForEvent('CALL_CLOSED', 20_000, phoneEvents);
+    await phone.waitForEvent('CALL_ESTABLISHED', 20_000, phoneEvents);
+
+    // The adopter goes on with the campaign: the numbers are called again, never twice at once.
+    const later = await eventually(
+      async () => {
+        const logs = await adminThere.logs(agentless);
+        return logs.length >= 5 ? logs : undefined;
+      },
+      'the adopter dials the agentless customers again',
+    );
+    assertOneLiveCallPerNumber([...later, ...(await adminThere.logs(progressive))]);
+  });
+});
