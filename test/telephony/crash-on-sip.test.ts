@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { loadConfig } from '../../src/config.js';
 import { connectPglite, type DatabaseHandle } from '../../src/db/database.js';
 import { prepareRuntime } from '../../src/runtime.js';
@@ -288,3 +289,151 @@ describe('Outdial processes killed with calls on the wire (kill -9), SIP behind 
     assertOneLiveCallPerNumber([...later, ...(await adminThere.logs(progressive))]);
   });
 });
+
+// Two live processes need one database both can reach at once: PostgreSQL. The embedded PGlite
+// belongs to one process at a time (the test above lets its processes take turns), so this part
+// runs in the PostgreSQL pass (TEST_DATABASE_URL; CI runs the suite on both).
+if (process.env.TEST_DATABASE_URL) {
+  describe('two Outdial processes share a campaign behind one Kamailio; one is killed (PostgreSQL)', () => {
+    let farEnd: SippFarEnd;
+    let kamailio: Kamailio;
+    const phones = new Map<string, BaresipPhone>();
+    let handle: DatabaseHandle;
+    let database: OutdialOptions['database'];
+    const processes: OutdialProcess[] = [];
+
+    before(async () => {
+      farEnd = await startSippFarEnd({ ringMs: 300 });
+      kamailio = await startKamailio({ trunk: farEnd });
+      for (const extension of ['2201', '2202']) {
+        const phone = await startBaresip({ user: extension, registrar: kamailio });
+        await phone.registered();
+        phones.set(extension, phone);
+      }
+      handle = await freshDatabase();
+      const deps = await prepareRuntime(handle, loadConfig({ ...OUTDIAL_TEST_SETTINGS }));
+      await createCenter(deps, {
+        shortName: 'crash',
+        name: 'Crash',
+        defaultCountry: 'US',
+        timeZone: 'America/Los_Angeles',
+        admin: { username: 'admin', password: PASSWORD },
+      });
+      database = { url: (handle.pool!.options as { connectionString: string }).connectionString };
+    });
+    after(async () => {
+      for (const p of processes) await p.stop();
+      for (const phone of phones.values()) await phone.stop();
+      await kamailio?.stop();
+      await farEnd?.stop();
+      await handle?.close();
+    });
+
+    test("each drives one agent; the survivor ends the dead one's calls and calls its agent's phone again", async (context) => {
+      const a = await startOutdial({ database, kamailio, name: 'outdial-a', env: ENGINE_SETTINGS });
+      processes.push(a);
+      const b = await startOutdial({ database, kamailio, name: 'outdial-b', env: ENGINE_SETTINGS });
+      processes.push(b);
+      const db = handle.db;
+      const nodeOf = async (p: OutdialProcess) =>
+        (
+          await sql<{ id: string }>`select id from engine_nodes where pid = ${p.process.pid!}`.execute(db)
+        ).rows[0]?.id;
+      const [nodeA, nodeB] = await eventually(
+        async () => {
+          const [idA, idB] = [await nodeOf(a), await nodeOf(b)];
+          return idA && idB ? ([idA, idB] as const) : undefined;
+        },
+        'both engines beat',
+      );
+
+      const admin = await Api.login(a.url, 'admin');
+      const customers = ['+14155551200', '+14155552200', '+14155553200', '+14155554200'];
+      const campaign = await campaignOf(admin, { dialing_mode: 'progressive' }, customers);
+      await agentAtDesk(admin, a.url, '2201', campaign);
+      await agentAtDesk(admin, b.url, '2202', campaign);
+      const owners = async () =>
+        (
+          await sql<{ extension: string; owner: string | null }>`
+            select u.extension, s.engine_owner as owner from agent_sessions s join users u on u.id = s.user_id
+            where s.state <> 'logged_out' order by u.extension`.execute(db)
+        ).rows;
+      const split = await eventually(
+        async () => {
+          const rows = await owners();
+          const byNode = new Set(rows.map((r) => r.owner));
+          return rows.length === 2 && byNode.has(nodeA) && byNode.has(nodeB) ? rows : undefined;
+        },
+        'each process drives one of the two agents',
+      );
+      for (const phone of phones.values()) await phone.waitForEvent('CALL_ESTABLISHED', 20_000);
+      await admin.call('POST', `/v1/campaigns/${campaign}/start`, {});
+
+      const openCalls = async (node: string) =>
+        (
+          await sql<{ id: number; connected_at: Date | null }>`
+            select id, connected_at from call_logs where engine_owner = ${node} and ended_at is null`.execute(db)
+        ).rows;
+      await eventually(
+        async () => {
+          const [onA, onB] = [await openCalls(nodeA), await openCalls(nodeB)];
+          return onA.length === 1 && onB.length === 1 && onA[0]!.connected_at && onB[0]!.connected_at
+            ? true
+            : undefined;
+        },
+        'each process has a customer talking to its agent',
+        40_000,
+      );
+      await new Promise((r) => setTimeout(r, 1000));
+      const doomedExtension = split.find((r) => r.owner === nodeA)!.extension;
+      const keptExtension = split.find((r) => r.owner === nodeB)!.extension;
+      const doomedPhone = phones.get(doomedExtension)!;
+      const keptPhone = phones.get(keptExtension)!;
+      const [doomedCall] = await openCalls(nodeA);
+      const [keptCall] = await openCalls(nodeB);
+      const doomedEvents = doomedPhone.events.length;
+      const keptEvents = keptPhone.events.length;
+      const killedAt = Date.now();
+      await a.kill();
+
+      // The survivor ends the dead process's customer call and agent leg once its lease is out,
+      // adopts its agent and calls that agent's phone again.
+      await doomedPhone.waitForEvent('CALL_CLOSED', 30_000, doomedEvents);
+      await doomedPhone.waitForEvent('CALL_ESTABLISHED', 30_000, doomedEvents);
+      const closed = await eventually(
+        async () => {
+          const row = (
+            await sql<{ ended_at: Date | null; failure_reason: string | null }>`
+              select ended_at, failure_reason from call_logs where id = ${doomedCall!.id}`.execute(db)
+          ).rows[0];
+          return row?.ended_at ? row : undefined;
+        },
+        "the dead process's call log is closed",
+      );
+      assert.equal(closed.failure_reason, 'engine_lost');
+      assert.ok(closed.ended_at!.getTime() > killedAt, 'ended on the wire after the kill, not at the last heartbeat');
+      context.diagnostic(`ended ${closed.ended_at!.getTime() - killedAt} ms after the kill`);
+      assert.ok(
+        (await owners()).every((r) => r.owner === nodeB),
+        'the survivor drives both agents',
+      );
+      const stats = await eventually(() => {
+        const s = farEnd.stats();
+        return s && s.successfulCalls >= 1 ? s : undefined;
+      }, 'the far end counts the ended call');
+      assert.equal(stats.successfulCalls, 1, "only the dead process's customer was hung up");
+      assert.equal(stats.failedCalls, 0);
+
+      // The survivor's own call went on throughout.
+      const kept = (
+        await sql<{ ended_at: Date | null }>`select ended_at from call_logs where id = ${keptCall!.id}`.execute(db)
+      ).rows[0];
+      assert.equal(kept?.ended_at, null, "the survivor's own customer is still talking");
+      assert.ok(
+        !keptPhone.events.slice(keptEvents).some((e) => e.type === 'CALL_CLOSED'),
+        "the survivor's agent's phone stayed connected",
+      );
+      assertOneLiveCallPerNumber(await admin.on(b.url).logs(campaign));
+    });
+  });
+}
