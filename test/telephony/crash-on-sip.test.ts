@@ -94,7 +94,8 @@ class Api {
   }
 
   async logs(campaignId: string): Promise<CallLog[]> {
-    return (await this.call<{ data: CallLog[] }>('GET', `/v1/call-logs/campaign/${campaignId}?limit=100`)).data;
+    return (await this.call<{ data: CallLog[] }>('GET', `/v1/call-logs/campaign/${campaignId}?limit=100`))
+      .data;
   }
 }
 
@@ -260,7 +261,10 @@ describe('Outdial processes killed with calls on the wire (kill -9), SIP behind 
       assert.equal(log.failure_reason, 'engine_lost', JSON.stringify(log));
       const endedAt = Date.parse(log.ended_at!);
       // Hung up by the adopter after the kill (its lease later), not closed at the last heartbeat.
-      assert.ok(endedAt > killedAt, `${log.phone_number} ended ${log.ended_at}, killed at ${new Date(killedAt).toISOString()}`);
+      assert.ok(
+        endedAt > killedAt,
+        `${log.phone_number} ended ${log.ended_at}, killed at ${new Date(killedAt).toISOString()}`,
+      );
       assert.ok(endedAt <= observedAt, JSON.stringify(log));
       context.diagnostic(`${log.phone_number}: ended ${endedAt - killedAt} ms after the kill`);
     }
@@ -279,13 +283,10 @@ describe('Outdial processes killed with calls on the wire (kill -9), SIP behind 
     await phone.waitForEvent('CALL_ESTABLISHED', 20_000, phoneEvents);
 
     // The adopter goes on with the campaign: the numbers are called again, never twice at once.
-    const later = await eventually(
-      async () => {
-        const logs = await adminThere.logs(agentless);
-        return logs.length >= 5 ? logs : undefined;
-      },
-      'the adopter dials the agentless customers again',
-    );
+    const later = await eventually(async () => {
+      const logs = await adminThere.logs(agentless);
+      return logs.length >= 5 ? logs : undefined;
+    }, 'the adopter dials the agentless customers again');
     assertOneLiveCallPerNumber([...later, ...(await adminThere.logs(progressive))]);
   });
 });
@@ -336,16 +337,12 @@ if (process.env.TEST_DATABASE_URL) {
       processes.push(b);
       const db = handle.db;
       const nodeOf = async (p: OutdialProcess) =>
-        (
-          await sql<{ id: string }>`select id from engine_nodes where pid = ${p.process.pid!}`.execute(db)
-        ).rows[0]?.id;
-      const [nodeA, nodeB] = await eventually(
-        async () => {
-          const [idA, idB] = [await nodeOf(a), await nodeOf(b)];
-          return idA && idB ? ([idA, idB] as const) : undefined;
-        },
-        'both engines beat',
-      );
+        (await sql<{ id: string }>`select id from engine_nodes where pid = ${p.process.pid!}`.execute(db))
+          .rows[0]?.id;
+      const [nodeA, nodeB] = await eventually(async () => {
+        const [idA, idB] = [await nodeOf(a), await nodeOf(b)];
+        return idA && idB ? ([idA, idB] as const) : undefined;
+      }, 'both engines beat');
 
       const admin = await Api.login(a.url, 'admin');
       const customers = ['+14155551200', '+14155552200', '+14155553200', '+14155554200'];
@@ -358,21 +355,20 @@ if (process.env.TEST_DATABASE_URL) {
             select u.extension, s.engine_owner as owner from agent_sessions s join users u on u.id = s.user_id
             where s.state <> 'logged_out' order by u.extension`.execute(db)
         ).rows;
-      const split = await eventually(
-        async () => {
-          const rows = await owners();
-          const byNode = new Set(rows.map((r) => r.owner));
-          return rows.length === 2 && byNode.has(nodeA) && byNode.has(nodeB) ? rows : undefined;
-        },
-        'each process drives one of the two agents',
-      );
+      const split = await eventually(async () => {
+        const rows = await owners();
+        const byNode = new Set(rows.map((r) => r.owner));
+        return rows.length === 2 && byNode.has(nodeA) && byNode.has(nodeB) ? rows : undefined;
+      }, 'each process drives one of the two agents');
       for (const phone of phones.values()) await phone.waitForEvent('CALL_ESTABLISHED', 20_000);
       await admin.call('POST', `/v1/campaigns/${campaign}/start`, {});
 
       const openCalls = async (node: string) =>
         (
           await sql<{ id: number; connected_at: Date | null }>`
-            select id, connected_at from call_logs where engine_owner = ${node} and ended_at is null`.execute(db)
+            select id, connected_at from call_logs where engine_owner = ${node} and ended_at is null`.execute(
+            db,
+          )
         ).rows;
       await eventually(
         async () => {
@@ -400,18 +396,18 @@ if (process.env.TEST_DATABASE_URL) {
       // adopts its agent and calls that agent's phone again.
       await doomedPhone.waitForEvent('CALL_CLOSED', 30_000, doomedEvents);
       await doomedPhone.waitForEvent('CALL_ESTABLISHED', 30_000, doomedEvents);
-      const closed = await eventually(
-        async () => {
-          const row = (
-            await sql<{ ended_at: Date | null; failure_reason: string | null }>`
+      const closed = await eventually(async () => {
+        const row = (
+          await sql<{ ended_at: Date | null; failure_reason: string | null }>`
               select ended_at, failure_reason from call_logs where id = ${doomedCall!.id}`.execute(db)
-          ).rows[0];
-          return row?.ended_at ? row : undefined;
-        },
-        "the dead process's call log is closed",
-      );
+        ).rows[0];
+        return row?.ended_at ? row : undefined;
+      }, "the dead process's call log is closed");
       assert.equal(closed.failure_reason, 'engine_lost');
-      assert.ok(closed.ended_at!.getTime() > killedAt, 'ended on the wire after the kill, not at the last heartbeat');
+      assert.ok(
+        closed.ended_at!.getTime() > killedAt,
+        'ended on the wire after the kill, not at the last heartbeat',
+      );
       context.diagnostic(`ended ${closed.ended_at!.getTime() - killedAt} ms after the kill`);
       assert.ok(
         (await owners()).every((r) => r.owner === nodeB),
@@ -426,7 +422,9 @@ if (process.env.TEST_DATABASE_URL) {
 
       // The survivor's own call went on throughout.
       const kept = (
-        await sql<{ ended_at: Date | null }>`select ended_at from call_logs where id = ${keptCall!.id}`.execute(db)
+        await sql<{
+          ended_at: Date | null;
+        }>`select ended_at from call_logs where id = ${keptCall!.id}`.execute(db)
       ).rows[0];
       assert.equal(kept?.ended_at, null, "the survivor's own customer is still talking");
       assert.ok(

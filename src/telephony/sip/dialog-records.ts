@@ -130,7 +130,10 @@ export class SipDialogRecords implements DialogRecorder {
 
   private save(
     owner: DialogOwner,
-    dialog: Omit<SipDialogRecord, 'engine_node' | 'sip_address' | 'leg' | 'call_ref' | 'extension' | 'updated_at'>,
+    dialog: Omit<
+      SipDialogRecord,
+      'engine_node' | 'sip_address' | 'leg' | 'call_ref' | 'extension' | 'updated_at'
+    >,
   ): void {
     this.owners.set(dialog.sip_call_id, owner);
     const row: SipDialogRecord = {
@@ -194,7 +197,8 @@ export class SipDialogRecords implements DialogRecorder {
     // Another process may be ending one (its own logout or hand-over, or a sweep): the phone
     // takes one call from us at a time, so wait for it, a while.
     const deadline = Date.now() + WAIT_FOR_OTHER_SWEEPERS_MS;
-    while ((await repo.agentLegsLeft(extension, this.o.nodeId)) > 0 && Date.now() < deadline) await sleep(200);
+    while ((await repo.agentLegsLeft(extension, this.o.nodeId)) > 0 && Date.now() < deadline)
+      await sleep(200);
   }
 
   async endLeftBy(liveNodes: readonly string[]): Promise<LeftCallEnded[]> {
@@ -259,7 +263,8 @@ export class SipDialogRecords implements DialogRecorder {
     // Any final answer ends it: 200, or 481 from a far end that had hung up meanwhile; none at all
     // within the timeout still leaves the BYE on its way (the transaction layer retransmits it).
     const status = await withTimeout(dialog.bye(), this.byeTimeoutMs);
-    if (status === undefined) this.o.onError?.(new Error('no answer to BYE'), `ending SIP dialog ${row.sip_call_id}`);
+    if (status === undefined)
+      this.o.onError?.(new Error('no answer to BYE'), `ending SIP dialog ${row.sip_call_id}`);
   }
 
   /**

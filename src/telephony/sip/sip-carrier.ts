@@ -395,7 +395,8 @@ export class SipCarrier implements Carrier {
     const contactCenterId = leg.contactCenterId;
     // A leg another process left to this phone (it died, or handed the agent over) is ended first:
     // the phone takes one call from us.
-    if (records && contactCenterId !== undefined) await records.clearAgentPhone(contactCenterId, leg.extension);
+    if (records && contactCenterId !== undefined)
+      await records.clearAgentPhone(contactCenterId, leg.extension);
     if (gone(leg)) return;
     leg.media = await this.o.media.open();
     if (gone(leg)) return this.dropLegMedia(leg);
