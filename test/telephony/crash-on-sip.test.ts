@@ -234,14 +234,19 @@ describe('Outdial processes killed with calls on the wire (kill -9), SIP behind 
     ).catch((error: Error) => {
       throw new Error(`${error.message}: ${JSON.stringify(seen)}\n${first.process.tail(60)}`);
     });
-    // The dialogs' last changes (the join's re-INVITEs) reach the database a moment after.
-    await new Promise((r) => setTimeout(r, 1000));
-    const beforeKill = [...(await admin.logs(agentless)), ...(await admin.logs(progressive))];
+    // The dialogs' last changes (the join's re-INVITEs) reach the database a moment after, and
+    // the far end's counters are written every second.
+    await new Promise((r) => setTimeout(r, 1500));
+    const beforeKill = [...(await admin.logs(agentless)), ...(await admin.logs(progressive))].filter(
+      (l) => !l.ended_at,
+    );
+    assert.equal(beforeKill.length, 4, JSON.stringify(beforeKill));
+    const atKill = farEnd.stats()!;
     const phoneEvents = phone.events.length;
     const killedAt = Date.now();
     await first.kill();
     context.diagnostic(`killed with ${beforeKill.length} calls up`);
-    assert.equal(farEnd.stats()?.failedCalls ?? 0, 0);
+    if (atKill.failedCalls > 0) context.diagnostic(`far end before the kill: ${JSON.stringify(atKill.raw)}`);
 
     const second = await startOutdial({ database, kamailio, name: 'outdial-adopter', env: ENGINE_SETTINGS });
     processes.push(second);
@@ -273,10 +278,10 @@ describe('Outdial processes killed with calls on the wire (kill -9), SIP behind 
     // four calls ran its scenario to the end (a call cut off without either would fail or hang on).
     const stats = await eventually(() => {
       const s = farEnd.stats();
-      return s && s.successfulCalls >= 4 ? s : undefined;
+      return s && s.successfulCalls >= atKill.successfulCalls + 4 ? s : undefined;
     }, 'the far end counts its four calls ended');
-    assert.equal(stats.successfulCalls, 4, JSON.stringify(stats.raw));
-    assert.equal(stats.failedCalls, 0, JSON.stringify(stats.raw));
+    assert.equal(stats.successfulCalls, atKill.successfulCalls + 4, JSON.stringify(stats.raw));
+    assert.equal(stats.failedCalls, atKill.failedCalls, JSON.stringify(stats.raw));
 
     // The agent's standing leg was hung up, and the adopter called the phone again.
     await phone.waitForEvent('CALL_CLOSED', 20_000, phoneEvents);
@@ -435,3 +440,106 @@ if (process.env.TEST_DATABASE_URL) {
     });
   });
 }
+
+describe('an Outdial process restarted on the SIP address of its killed run', () => {
+  let farEnd: SippFarEnd;
+  let kamailio: Kamailio;
+  let handle: DatabaseHandle | undefined;
+  let dataDir: string | undefined;
+  let database: OutdialOptions['database'];
+  const processes: OutdialProcess[] = [];
+
+  before(async () => {
+    farEnd = await startSippFarEnd({ ringMs: 300 });
+    kamailio = await startKamailio({ trunk: farEnd });
+    const url = process.env.TEST_DATABASE_URL;
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'outdial-sip-restart-'));
+    handle = url ? await freshDatabase() : await connectPglite(path.join(dataDir, 'db'));
+    const deps = await prepareRuntime(
+      handle,
+      loadConfig({ ...OUTDIAL_TEST_SETTINGS, OUTDIAL_DATA_DIR: dataDir }),
+    );
+    await createCenter(deps, {
+      shortName: 'crash',
+      name: 'Crash',
+      defaultCountry: 'US',
+      timeZone: 'America/Los_Angeles',
+      admin: { username: 'admin', password: PASSWORD },
+    });
+    if (url) {
+      database = { url: (handle.pool!.options as { connectionString: string }).connectionString };
+    } else {
+      await handle.close();
+      handle = undefined;
+      database = { dataDir: path.join(dataDir, 'db') };
+    }
+  });
+  after(async () => {
+    for (const p of processes) await p.stop();
+    await kamailio?.stop();
+    await farEnd?.stop();
+    await handle?.close();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('ends the calls its previous run left at start, before their lease runs out; the logs keep that time', async (context) => {
+    // A long lease: the restart must not wait for it to end the calls.
+    const settings = { ENGINE_LEASE_SECONDS: '60', ENGINE_TICK_MS: '250' };
+    const first = await startOutdial({ database, kamailio, name: 'outdial-run-1', env: settings });
+    processes.push(first);
+    const admin = await Api.login(first.url, 'admin');
+    const campaign = await campaignOf(admin, { dialing_mode: 'agentless', max_concurrent_calls: 2 }, [
+      PEOPLE[0]!,
+      PEOPLE[1]!,
+    ]);
+    await admin.call('POST', `/v1/campaigns/${campaign}/start`, {});
+    await eventually(
+      async () => {
+        const logs = await admin.logs(campaign);
+        return logs.length === 2 && logs.every((l) => l.answered_at && !l.ended_at) ? true : undefined;
+      },
+      'both customers are up',
+      40_000,
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    const killedAt = Date.now();
+    await first.kill();
+
+    const second = await startOutdial({
+      database,
+      kamailio,
+      sip: first.sip,
+      name: 'outdial-run-2',
+      env: settings,
+    });
+    processes.push(second);
+    await eventually(
+      () => {
+        const s = farEnd.stats();
+        return s && s.successfulCalls >= 2 ? s : undefined;
+      },
+      'the far end counts both calls ended',
+      40_000,
+    );
+    const hungUpBy = Date.now();
+    context.diagnostic(`both calls hung up within ${hungUpBy - killedAt} ms of the kill`);
+    assert.ok(hungUpBy < killedAt + 60_000, 'hung up at the restart, not a lease later');
+    assert.equal(farEnd.stats()!.failedCalls, 0);
+
+    // Their records close once the dead run's claims expire, at the time the restart hung up.
+    const closed = await eventually(
+      async () => {
+        const logs = await admin.on(second.url).logs(campaign);
+        const dead = logs.filter((l) => Date.parse(l.dialed_at) < killedAt);
+        return dead.length === 2 && dead.every((l) => l.ended_at) ? dead : undefined;
+      },
+      'the call logs are closed',
+      90_000,
+    );
+    for (const log of closed) {
+      assert.equal(log.failure_reason, 'engine_lost', JSON.stringify(log));
+      const endedAt = Date.parse(log.ended_at!);
+      assert.ok(endedAt > killedAt && endedAt <= hungUpBy, `${log.ended_at} is when it was hung up`);
+    }
+  });
+});
