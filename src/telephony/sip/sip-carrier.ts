@@ -416,6 +416,7 @@ export class SipCarrier implements Carrier {
     if (result.kind !== 'answered') return this.agentLost(leg, 'phone_unreachable');
     if (gone(leg)) {
       void result.dialog.bye();
+      records?.ended(result.dialog.callId);
       return this.dropLegMedia(leg);
     }
     leg.dialog = result.dialog;
