@@ -51,12 +51,18 @@ async function startEngine(
   logger: pino.Logger,
 ): Promise<{ engine: EngineHost; sip: RunningSipCarrier | null }> {
   const random = new Random(config.carrierSeed);
-  const sip = config.carrier === 'sip' ? await startSipCarrier(config, scheduler, logger) : null;
+  // One name for the engine process and its carrier: the SIP carrier records its dialogs under it.
+  const nodeId = `${os.hostname()}:${process.pid}:${deps.ids.uuid().slice(0, 8)}`;
+  const sip =
+    config.carrier === 'sip'
+      ? await startSipCarrier(config, scheduler, logger, { db: deps.db, clock: deps.clock, nodeId })
+      : null;
   const carrier = sip?.carrier ?? new SimulatedCarrier(scheduler, random.fork(), simulatedCallees(config));
   const engine = new EngineHost(deps, {
     scheduler,
     carrier,
     random: random.fork(),
+    nodeId,
     tickMs: config.engineTickMs,
     leaseMs: config.engineLeaseSeconds * 1000,
     onError: (error, where) => logger.error({ err: error, where }, 'engine error'),

@@ -378,6 +378,46 @@ export interface EngineNodesTable {
   heartbeat_at: Timestamp;
 }
 
+/** A SIP dialog (or ringing INVITE) an engine process's carrier has up: what ending it takes (0018). */
+export interface SipDialogsTable {
+  id: Id;
+  contact_center_id: number;
+  sip_call_id: string;
+  engine_node: string;
+  sip_address: string;
+  leg: 'customer' | 'agent';
+  /** The engine's id of a customer's call. */
+  call_ref: string | null;
+  /** An agent's standing leg: the agent's extension. */
+  extension: string | null;
+  state: 'early' | 'confirmed';
+  local_party: Json<SipParty>;
+  remote_party: Json<SipParty>;
+  remote_target: string;
+  route_set: Json<SipParty[]>;
+  local_seq: number;
+  invite_via: Json<SipVia> | null;
+  updated_at: Timestamp;
+  swept_by: string | null;
+  sweep_started_at: Timestamp | null;
+  ended_at: Timestamp | null;
+}
+
+/** A From, To or Route header's value as the SIP stack models it. */
+export interface SipParty {
+  name?: string;
+  uri: string;
+  params: Record<string, string | null | undefined>;
+}
+
+export interface SipVia {
+  version?: string;
+  protocol?: string;
+  host?: string;
+  port?: number;
+  params: Record<string, string | null | undefined>;
+}
+
 /** What became of one call: carrier outcomes, plus abandoned (no agent in time) and cancelled (never placed). */
 export type CallOutcome =
   'answered' | 'machine' | 'no_answer' | 'busy' | 'invalid_number' | 'failed' | 'abandoned' | 'cancelled';
@@ -481,6 +521,7 @@ export interface CampaignStatsTable {
 
 export interface DB {
   engine_nodes: EngineNodesTable;
+  sip_dialogs: SipDialogsTable;
   call_logs: CallLogsTable;
   lead_events: LeadEventsTable;
   agent_sessions: AgentSessionsTable;
@@ -532,3 +573,4 @@ export type CallLog = Row<'call_logs'>;
 export type LeadEvent = Row<'lead_events'>;
 export type AgentSession = Row<'agent_sessions'>;
 export type CampaignStats = Row<'campaign_stats'>;
+export type SipDialog = Row<'sip_dialogs'>;

@@ -11,6 +11,8 @@ export interface PlaceCallRequest {
   ringTimeoutMs: number;
   /** Answering-machine detection requested. */
   detectMachine: boolean;
+  /** The contact center the call is made for: a carrier that records its calls files them under it. */
+  contactCenterId?: number;
 }
 
 export type CallEvent =
@@ -22,6 +24,13 @@ export type CallEvent =
   | { type: 'failed'; callId: string; reason: string }
   /** The far end hung up (after an answer). */
   | { type: 'ended'; callId: string };
+
+/** A call an engine process left up when it died, ended by another process's carrier. */
+export interface LeftCallEnded {
+  callId: string;
+  /** When it was ended on the wire: its record is closed at this time. */
+  endedAt: Date;
+}
 
 /** What became of an agent's device, for carriers that hold a standing connection to it. */
 export interface AgentDeviceEvent {
@@ -42,9 +51,16 @@ export interface Carrier {
    * The agent is ready on this process (login, adoption, resume): a carrier that keeps each
    * agent's phone connected between calls connects it now, if it is not already. Idempotent.
    */
-  agentReady?(agentExtension: string): void;
+  agentReady?(agentExtension: string, contactCenterId?: number): void;
   /** The agent left this process (logout, or handed to another process): drop that connection. */
   agentGone?(agentExtension: string): void;
   /** The agent's device dropped or could not be reached: the engine pauses the agent. */
   onAgentDevice?(listener: (event: AgentDeviceEvent) => void): void;
+  /**
+   * For a carrier whose calls can outlive the process that placed them (a real network): ends
+   * whatever engine processes not in `liveNodes` left up (calls, ringing or answered, and agents'
+   * connections), and resolves with the calls ended so far and when, so their records are closed
+   * at that time. The engine host calls it before it returns those processes' claims.
+   */
+  endCallsLeftBy?(liveNodes: readonly string[]): Promise<LeftCallEnded[]>;
 }

@@ -89,6 +89,8 @@ export interface DialerOptions {
   source: ContactSource;
   journal?: CallJournal;
   mode: DialingMode;
+  /** Whose calls these are, passed on to the carrier (which may record calls by center). */
+  contactCenterId?: number;
   linesPerAgent?: number;
   /** Agentless: calls live at once (ringing and playing). */
   concurrencyLimit?: number;
@@ -272,7 +274,7 @@ export class Dialer {
   addAgent(seat: AgentSeat, pausedFor: string | null = null): void {
     const now = this.o.scheduler.nowMs();
     this.pool.add(seat);
-    if (seat.extension !== null) this.o.carrier.agentReady?.(seat.extension);
+    if (seat.extension !== null) this.o.carrier.agentReady?.(seat.extension, this.o.contactCenterId);
     if (seat.state === 'logged_out') this.move(seat, 'available', now);
     if (pausedFor !== null && seat.state === 'available') {
       seat.pauseReason = pausedFor;
@@ -300,7 +302,7 @@ export class Dialer {
     const now = this.o.scheduler.nowMs();
     seat.pendingPause = null;
     if (seat.state === 'paused') {
-      if (seat.extension !== null) this.o.carrier.agentReady?.(seat.extension);
+      if (seat.extension !== null) this.o.carrier.agentReady?.(seat.extension, this.o.contactCenterId);
       seat.pauseReason = null;
       this.move(seat, 'available', now);
       this.afterAgentFree(seat, now);
@@ -525,6 +527,7 @@ export class Dialer {
           callerId: target.callerId,
           ringTimeoutMs: this.o.ringTimeoutMs ?? 25_000,
           detectMachine: true,
+          ...(this.o.contactCenterId !== undefined ? { contactCenterId: this.o.contactCenterId } : {}),
         });
       },
     );

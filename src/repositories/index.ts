@@ -23,6 +23,7 @@ import { HopperRepository } from './hopper.repository.js';
 import { ContactCentersRepository } from './contact-centers.repository.js';
 import { RefreshTokensRepository } from './refresh-tokens.repository.js';
 import { EngineRepository } from './engine.repository.js';
+import { SipDialogSweepRepository, SipDialogsRepository } from './sip-dialogs.repository.js';
 import { findApiKeyByHash, findApiKeyById, touchApiKey } from './api-keys.repository.js';
 import { LoginAttemptsRepository } from './login-attempts.repository.js';
 import { StreamTicketsRepository } from './stream-tickets.repository.js';
@@ -56,13 +57,15 @@ export function tenantRepositories(db: Executor, tenant: Tenant) {
     campaignEligibility: new CampaignEligibilityRepository(scope),
     campaignProgress: new CampaignProgressRepository(scope),
     hopper: new HopperRepository(scope),
+    sipDialogs: new SipDialogsRepository(scope),
   };
 }
 export type TenantRepositories = ReturnType<typeof tenantRepositories>;
 
 /**
  * The repositories that work before a tenant is known or across tenants (see ARCHITECTURE.md,
- * Tenancy): the centers themselves, credential look-ups, the engine's housekeeping, the import
+ * Tenancy): the centers themselves, credential look-ups, the engine's housekeeping (and the SIP
+ * carrier's sweep of dead processes' dialogs), the import
  * queue shared by every process, the server's own secrets and the readiness probe.
  */
 export function sharedRepositories(db: Executor) {
@@ -70,6 +73,7 @@ export function sharedRepositories(db: Executor) {
     contactCenters: new ContactCentersRepository(db),
     refreshTokens: new RefreshTokensRepository(db),
     engine: new EngineRepository(db),
+    sipDialogSweep: new SipDialogSweepRepository(db),
     loginAttempts: new LoginAttemptsRepository(db),
     streamTickets: new StreamTicketsRepository(db),
     apiKeys: {

@@ -92,6 +92,7 @@ export class CampaignRun implements ContactSource, CallJournal {
       source: this,
       journal: this,
       mode: campaign.dialing_mode,
+      contactCenterId: campaign.contact_center_id,
       linesPerAgent: campaign.lines_per_agent,
       concurrencyLimit: campaign.max_concurrent_calls ?? 10,
       abandonCap: campaign.abandon_rate_cap,

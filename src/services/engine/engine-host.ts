@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Campaign } from '../../db/schema.js';
-import type { Carrier } from '../../engine/carrier.js';
+import type { Carrier, LeftCallEnded } from '../../engine/carrier.js';
 import type { Random } from '../../engine/random.js';
 import type { Scheduler, TimerId } from '../../engine/scheduler.js';
 import type { EngineRepository } from '../../repositories/engine.repository.js';
@@ -88,8 +88,18 @@ export class EngineHost {
     // Housekeeping runs every few ticks: leases last many ticks, so a dead process's claims and
     // agents come back within a lease and a few seconds either way.
     if (this.ticks % HOUSEKEEPING_EVERY_TICKS === 0) {
-      await reclaimExpiredClaims(this.deps, this.e.leaseMs);
       this.nodes = await this.engine.liveNodes(new Date(now.getTime() - this.e.leaseMs));
+      // What dead processes left up on the network is ended first, so their claims (and with them
+      // the numbers) come back only once their calls are down, and their records close at the
+      // time each call really ended.
+      const endedOnWire = await this.endCallsLeftByDeadNodes();
+      if (endedOnWire) {
+        await reclaimExpiredClaims(
+          this.deps,
+          this.e.leaseMs,
+          new Map(endedOnWire.map((c) => [c.callId, c.endedAt])),
+        );
+      }
     }
     const nodes = this.nodes;
     const campaigns = await this.engine.campaignsToRun();
@@ -114,6 +124,21 @@ export class EngineHost {
     this.ticks += 1;
     if (this.ticks % (this.o.completionEveryTicks ?? 10) === 0) {
       await this.completeFinishedCampaigns(campaigns.filter((c) => c.status === 'running'));
+    }
+  }
+
+  /**
+   * The calls dead processes left up, ended by the carrier (none for a carrier whose calls die with
+   * their process). Undefined when the carrier could not do it this round: their claims then stay
+   * held (no second call to their numbers) until a later round succeeds, while the campaigns run on.
+   */
+  private async endCallsLeftByDeadNodes(): Promise<LeftCallEnded[] | undefined> {
+    if (!this.o.carrier.endCallsLeftBy) return [];
+    try {
+      return await this.o.carrier.endCallsLeftBy(this.nodes);
+    } catch (error) {
+      this.e.onError(error, 'ending calls left by dead engine processes');
+      return undefined;
     }
   }
 

@@ -6,10 +6,16 @@ import type { ServiceDeps } from '../context.js';
  * Contacts whose engine process died holding them (the claim's lease expired) go back to the pool
  * as they were; a call that was open on them is closed as failed ("engine_lost") at the time its
  * process was last known alive, not now (its duration would take in the whole outage), counted in
- * the campaign's failed counter, and the contact's history says so. Attempts of calls that were
- * placed stay counted. Returns how many came back.
+ * the campaign's failed counter, and the contact's history says so. A call the carrier ended on
+ * the wire for the dead process (`Carrier.endCallsLeftBy`) is closed at the time it was hung up.
+ * Attempts of calls that were placed stay counted. Returns how many came back.
  */
-export async function reclaimExpiredClaims(deps: ServiceDeps, leaseMs: number): Promise<number> {
+export async function reclaimExpiredClaims(
+  deps: ServiceDeps,
+  leaseMs: number,
+  /** Calls the carrier ended on the wire for the dead process (by call id), and when. */
+  endedOnWire: ReadonlyMap<string, Date> = new Map(),
+): Promise<number> {
   return deps.db.transaction().execute(async (trx) => {
     const now = deps.clock.now();
     const expired = await sharedRepositories(trx).engine.releaseExpiredClaims(now, leaseMs);
@@ -24,7 +30,11 @@ export async function reclaimExpiredClaims(deps: ServiceDeps, leaseMs: number): 
           open.dialed_at.getTime(),
           open.updated_at.getTime(),
         );
-        const endedAt = new Date(Math.min(lastAlive, now.getTime()));
+        // A call the carrier ended for the dead process ended then, when it was hung up on the wire.
+        const hungUpAt = endedOnWire.get(open.uid)?.getTime();
+        const endedAt = new Date(
+          Math.max(open.dialed_at.getTime(), Math.min(hungUpAt ?? lastAlive, now.getTime())),
+        );
         await repos.callLogs.close(
           open.id,
           { outcome: 'failed', countsAsAttempt: true, failureReason: 'engine_lost' },
@@ -44,7 +54,13 @@ export async function reclaimExpiredClaims(deps: ServiceDeps, leaseMs: number): 
           type: 'claim_expired',
           from_status: 'in_progress',
           to_status: claim.status,
-          detail: { engine: claim.lease_owner, last_alive_at: new Date(claim.last_alive_at).toISOString() },
+          detail: {
+            engine: claim.lease_owner,
+            last_alive_at: new Date(claim.last_alive_at).toISOString(),
+            ...(open && endedOnWire.has(open.uid)
+              ? { ended_on_wire_at: endedOnWire.get(open.uid)!.toISOString() }
+              : {}),
+          },
         },
       ]);
     }

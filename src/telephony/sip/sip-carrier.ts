@@ -1,10 +1,17 @@
-import type { AgentDeviceEvent, CallEvent, Carrier, PlaceCallRequest } from '../../engine/carrier.js';
+import type {
+  AgentDeviceEvent,
+  CallEvent,
+  Carrier,
+  LeftCallEnded,
+  PlaceCallRequest,
+} from '../../engine/carrier.js';
 import type { Scheduler, TimerId } from '../../engine/scheduler.js';
 import {
   MachineDetector,
   type MachineDetectionParameters,
   type MachineDetectionVerdict,
 } from '../media/amd.js';
+import type { DialogOwner, DialogRecorder } from './dialog-records.js';
 import type { MediaParking, ParkedMedia } from './media-park.js';
 import { SdpOrigin } from './sdp.js';
 import type { Dialog, DigestCredentials, InviteResult, PendingInvite, SipUserAgent } from './user-agent.js';
@@ -36,6 +43,11 @@ export interface SipCarrierOptions {
   onError?: (error: unknown, where: string) => void;
   /** The trunk refused our credentials: a configuration problem, not the callee's. */
   onTrunkAuthRejected?: (status: number) => void;
+  /**
+   * Where dialogs are recorded, so the process taking over ends them if this one dies
+   * (dialog-records.ts); calls and agents without a contact center are not recorded.
+   */
+  records?: DialogRecorder;
 }
 
 interface SipCall {
@@ -71,6 +83,9 @@ interface AgentLeg {
   call: SipCall | null;
   /** Joins and re-parks of this leg, one at a time. */
   work: Promise<void>;
+  contactCenterId: number | undefined;
+  /** The SIP Call-ID of its INVITE and dialog, once sent. */
+  sipCallId: string | null;
 }
 
 /** Whether the leg was dropped while we awaited something (logout, or its phone hung up). */
@@ -153,6 +168,7 @@ export class SipCarrier implements Carrier {
       ...(trunk.outboundProxy ? { outboundProxy: trunk.outboundProxy } : {}),
       ...(trunk.credentials ? { credentials: trunk.credentials } : {}),
       offer: call.origin.first(media),
+      onEarly: (sent) => this.early(sent, call.request),
       onProvisional: (response) => {
         if (call.ringing || call.hungUp) return;
         if (response.status === 180 || response.status === 183) {
@@ -162,6 +178,12 @@ export class SipCarrier implements Carrier {
       },
     });
     call.invite = invite;
+    if (this.o.records && call.request.contactCenterId !== undefined)
+      this.recordLeg(invite, {
+        contactCenterId: call.request.contactCenterId,
+        leg: 'customer',
+        callRef: call.request.callId,
+      });
     call.ringTimer = this.o.scheduler.after(call.request.ringTimeoutMs, () => {
       call.ringTimer = null;
       if (call.dialog || call.cancelledBy) return;
@@ -329,7 +351,32 @@ export class SipCarrier implements Carrier {
     });
   }
 
-  agentReady(extension: string): void {
+  /** Records the INVITE's dialog once answered (dialog-records.ts), and forgets it when it ends. */
+  private recordLeg(invite: PendingInvite, owner: DialogOwner): void {
+    const records = this.o.records!;
+    invite.result.then(
+      (result) => {
+        if (result.kind !== 'answered' || result.dialog.ended) return records.ended(invite.callId);
+        records.confirmed(owner, result.dialog);
+      },
+      () => records.ended(invite.callId),
+    );
+  }
+
+  private early(sent: Parameters<DialogRecorder['early']>[1], request: PlaceCallRequest): void {
+    if (request.contactCenterId === undefined) return;
+    this.o.records?.early(
+      { contactCenterId: request.contactCenterId, leg: 'customer', callRef: request.callId },
+      sent,
+    );
+  }
+
+  /** Ends what dead engine processes left up on the network (dialog-records.ts). */
+  endCallsLeftBy(liveNodes: readonly string[]): Promise<LeftCallEnded[]> {
+    return this.o.records?.endLeftBy(liveNodes) ?? Promise.resolve([]);
+  }
+
+  agentReady(extension: string, contactCenterId?: number): void {
     const existing = this.agents.get(extension);
     if (existing && existing.state !== 'gone') return;
     const leg: AgentLeg = {
@@ -341,6 +388,8 @@ export class SipCarrier implements Carrier {
       state: 'connecting',
       call: null,
       work: Promise.resolve(),
+      contactCenterId,
+      sipCallId: null,
     };
     this.agents.set(extension, leg);
     // Joins wait on the leg's work: the first is its connection.
@@ -353,19 +402,32 @@ export class SipCarrier implements Carrier {
   private async connectAgent(leg: AgentLeg): Promise<void> {
     const { trunk, agentDomain } = this.o;
     if (!agentDomain) throw new Error("no SIP domain for agents' phones (SIP_AGENT_DOMAIN)");
+    const { records } = this.o;
+    const contactCenterId = leg.contactCenterId;
+    // A leg another process left to this phone (it died, or handed the agent over) is ended first:
+    // the phone takes one call from us.
+    if (records && contactCenterId !== undefined)
+      await records.clearAgentPhone(contactCenterId, leg.extension);
+    if (gone(leg)) return;
     leg.media = await this.o.media.open();
     if (gone(leg)) return this.dropLegMedia(leg);
+    const owner: DialogOwner | null =
+      contactCenterId === undefined ? null : { contactCenterId, leg: 'agent', extension: leg.extension };
     leg.invite = this.o.ua.invite({
       to: `sip:${leg.extension}@${agentDomain}`,
       from: { uri: `sip:outdial@${agentDomain}`, name: 'Outdial' },
       ...(trunk.outboundProxy ? { outboundProxy: trunk.outboundProxy } : {}),
       offer: leg.origin.first(leg.media),
+      ...(records && owner ? { onEarly: (sent) => records.early(owner, sent) } : {}),
     });
+    leg.sipCallId = leg.invite.callId;
+    if (records && owner) this.recordLeg(leg.invite, owner);
     const result = await leg.invite.result;
     leg.invite = null;
     if (result.kind !== 'answered') return this.agentLost(leg, 'phone_unreachable');
     if (gone(leg)) {
       void result.dialog.bye();
+      records?.ended(result.dialog.callId);
       return this.dropLegMedia(leg);
     }
     leg.dialog = result.dialog;
@@ -381,6 +443,7 @@ export class SipCarrier implements Carrier {
     leg.state = 'gone';
     leg.invite?.cancel();
     if (leg.dialog) void leg.dialog.bye();
+    if (leg.sipCallId) this.o.records?.ended(leg.sipCallId);
     this.dropLegMedia(leg);
   }
 
@@ -388,6 +451,7 @@ export class SipCarrier implements Carrier {
     if (leg.state === 'gone') return;
     leg.state = 'gone';
     if (this.agents.get(leg.extension) === leg) this.agents.delete(leg.extension);
+    if (leg.sipCallId) this.o.records?.ended(leg.sipCallId);
     this.dropLegMedia(leg);
     const call = leg.call;
     leg.call = null;
@@ -443,6 +507,7 @@ export class SipCarrier implements Carrier {
     call.ringTimer = null;
     call.media?.close();
     call.media = null;
+    if (call.invite) this.o.records?.ended(call.invite.callId);
     this.calls.delete(call.request.callId);
   }
 }

@@ -92,6 +92,7 @@ declare module 'sip' {
   ): SipStack;
   export function makeResponse(request: SipRequest, status: number, reason?: string): SipResponse;
   export function parseUri(uri: string): SipUri;
+  export function stringify(message: SipMessage): string;
   export function stringifyUri(uri: SipUri): string;
   export function generateBranch(): string;
 }

@@ -1,6 +1,9 @@
 import type pino from 'pino';
 import type { Config } from '../../config.js';
+import type { Executor } from '../../db/database.js';
 import type { Scheduler } from '../../engine/scheduler.js';
+import type { Clock } from '../../seams.js';
+import { SipDialogRecords } from './dialog-records.js';
 import { UdpMediaParking } from './media-park.js';
 import { SipCarrier } from './sip-carrier.js';
 import { SipUserAgent } from './user-agent.js';
@@ -11,11 +14,16 @@ export interface RunningSipCarrier {
   stop(): Promise<void>;
 }
 
-/** The SIP carrier of the configuration (OUTDIAL_CARRIER=sip), its user agent bound and listening. */
+/**
+ * The SIP carrier of the configuration (OUTDIAL_CARRIER=sip), its user agent bound and listening.
+ * With `recording`, its dialogs are recorded in the database under the engine process's name, and
+ * what an earlier process left on this SIP address (this one's previous run) is ended at once.
+ */
 export async function startSipCarrier(
   config: Config,
   scheduler: Scheduler,
   logger: pino.Logger,
+  recording?: { db: Executor; clock: Clock; nodeId: string },
 ): Promise<RunningSipCarrier> {
   const trunkDomain = config.sipTrunkDomain;
   if (!trunkDomain) throw new Error('SIP_TRUNK_DOMAIN is required with OUTDIAL_CARRIER=sip');
@@ -28,8 +36,16 @@ export async function startSipCarrier(
       ? { trace: (direction, message) => logger.trace({ direction, sip: message }, 'SIP message') }
       : {}),
   });
+  const records = recording
+    ? new SipDialogRecords({
+        ...recording,
+        ua,
+        onError: (error, where) => logger.error({ err: error, where }, 'SIP dialog records error'),
+      })
+    : undefined;
   const carrier = new SipCarrier({
     ua,
+    ...(records ? { records } : {}),
     scheduler,
     agentDomain: config.sipAgentDomain ?? null,
     media: new UdpMediaParking(config.sipMediaAddress ?? config.sipBindAddress),
@@ -55,5 +71,16 @@ export async function startSipCarrier(
     { sip: `${config.sipTrunkTransport}:${config.sipBindAddress}:${config.sipPort}`, trunk: trunkDomain },
     'SIP carrier listening',
   );
-  return { carrier, ua, stop: () => ua.stop() };
+  if (records) {
+    const ended = await records.endLeftAtOwnAddress();
+    if (ended > 0) logger.warn({ ended }, 'ended the SIP dialogs a previous process left on this address');
+  }
+  return {
+    carrier,
+    ua,
+    stop: async () => {
+      await ua.stop();
+      await records?.idle();
+    },
+  };
 }

@@ -39,6 +39,8 @@ export class Dialog {
   onBye: (() => void) | null = null;
   /** An offer in a re-INVITE from the far end; answer with our SDP (or null to refuse with 488). */
   onReinvite: ((offer: string | undefined) => string | null) | null = null;
+  /** Our CSeq moved (an in-dialog request): what a BYE from another process must exceed. */
+  onLocalSeq: ((seq: number) => void) | null = null;
   private reinviting: Promise<void> = Promise.resolve();
 
   constructor(
@@ -56,6 +58,7 @@ export class Dialog {
   /** Builds an in-dialog request with our next CSeq. */
   request(method: string, content?: string): SipRequest {
     this.localSeq += 1;
+    this.onLocalSeq?.(this.localSeq);
     return {
       method,
       uri: this.remoteTarget,
@@ -123,6 +126,11 @@ export interface InviteRequest {
   offer?: string;
   credentials?: DigestCredentials;
   onProvisional?: (response: SipResponse) => void;
+  /**
+   * The INVITE as sent (with its Via), at its first provisional answer: from then on it may be
+   * CANCELled, by this process or, with what it carries, by another.
+   */
+  onEarly?: (invite: SipRequest) => void;
   /** Body for the ACK of the 2xx (third-party call control: the answer to the 2xx's offer). */
   ackBody?: (response: SipResponse) => string | null;
 }
@@ -212,6 +220,15 @@ export class SipUserAgent {
   onTransport(uri: string): string {
     if (this.transport === 'udp' || /;transport=/i.test(uri)) return uri;
     return uri.replace(/^(sip:[^;?]*)/, `$1;transport=${this.transport}`);
+  }
+
+  /** Where this user agent listens, `host:port`. */
+  get address(): string {
+    return `${this.o.address}:${this.o.port}`;
+  }
+
+  get host(): string {
+    return this.o.address;
   }
 
   get dialogCount(): number {
@@ -350,6 +367,7 @@ export class SipUserAgent {
             return;
           }
           if (response.status < 200) {
+            if (!provisional) r.onEarly?.(request);
             if (response.status > 100) {
               provisional = true;
               r.onProvisional?.(response);

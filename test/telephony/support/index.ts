@@ -46,3 +46,4 @@ export {
   type SipAgent,
   type SipCampaignWorldOptions,
 } from './sip-campaign.js';
+export { OUTDIAL_TEST_SETTINGS, startOutdial, type OutdialOptions, type OutdialProcess } from './outdial.js';

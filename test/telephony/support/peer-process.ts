@@ -104,10 +104,11 @@ export class PeerProcess {
   static start(
     binary: string,
     args: string[],
-    options: { cwd?: string; name?: string; ownDirs?: string[] } = {},
+    options: { cwd?: string; name?: string; ownDirs?: string[]; env?: Record<string, string> } = {},
   ): PeerProcess {
-    const child = spawn(requireBinary(binary), args, {
+    const child = spawn(path.isAbsolute(binary) ? binary : requireBinary(binary), args, {
       cwd: options.cwd,
+      ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -172,6 +173,13 @@ export class PeerProcess {
 
   tail(lines = 40): string {
     return this.output.split('\n').slice(-lines).join('\n');
+  }
+
+  /** Kills the peer's process group at once (SIGKILL: no cleanup, as in a crash) and waits for it to end. */
+  async kill(): Promise<void> {
+    if (!this.alive || this.child.pid === undefined) return;
+    process.kill(-this.child.pid, 'SIGKILL');
+    await this.exited;
   }
 
   /** Ends the peer's process group (SIGTERM, then SIGKILL after a grace period) and removes its scratch files. */
