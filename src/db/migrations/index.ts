@@ -10,6 +10,7 @@ import * as m0011 from './0011_hopper_speed.js';
 import * as m0015 from './0015_callee_time_zones.js';
 import * as m0016 from './0016_required_disposition.js';
 import * as m0017 from './0017_security.js';
+import * as m0019 from './0019_campaign_messages.js';
 
 /**
  * Forward-only migrations, applied in name order. Never edit a released migration: add the next
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0015_callee_time_zones': m0015,
   '0016_required_disposition': m0016,
   '0017_security': m0017,
+  '0019_campaign_messages': m0019,
 };

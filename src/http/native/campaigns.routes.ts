@@ -58,6 +58,10 @@ const DialingMode = Type.Union([
   Type.Literal('agentless'),
 ]);
 const CampaignType = Type.Union([Type.Literal('interaction'), Type.Literal('notification')]);
+const MachineAction = Type.Union([Type.Literal('hang_up'), Type.Literal('play_message')], {
+  description:
+    "What a call answered by a machine gets: hung up on, or the campaign's message (PUT /v1/campaigns/{id}/message) and then hung up",
+});
 const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$' });
 const WeeklyWindow = Type.Object(
   {
@@ -107,6 +111,8 @@ export const CampaignResponse = Type.Object(
     max_concurrent_calls: Nullable(Type.Integer()),
     wrap_up_seconds: Type.Integer(),
     require_disposition: Type.Boolean(),
+    machine_detection: Type.Boolean(),
+    machine_action: MachineAction,
     preview_timeout_seconds: Type.Integer(),
     retry_config: RetryConfig,
     retry_rules: Type.Record(Type.String(), RetryRule),
@@ -150,6 +156,8 @@ export function presentCampaign(
     max_concurrent_calls: c.max_concurrent_calls,
     wrap_up_seconds: c.wrap_up_seconds,
     require_disposition: c.require_disposition,
+    machine_detection: c.machine_detection,
+    machine_action: c.machine_action,
     preview_timeout_seconds: c.preview_timeout_seconds,
     retry_config: { max_retries: c.max_attempts - 1, retry_interval_minutes: c.retry_interval_minutes },
     retry_rules: c.retry_rules,
@@ -189,6 +197,13 @@ const SettingsFields = {
         "An agent may end wrap-up only after giving the call a disposition (default true); a wrap-up ended by the limit without one records 'no_disposition'",
     }),
   ),
+  machine_detection: Type.Optional(
+    Type.Boolean({
+      description:
+        'Answering-machine detection on answered calls (default true; the SIP carrier analyses the first seconds of the callee\'s audio, docs/telephony.md). Off: every answer counts as a person, at once',
+    }),
+  ),
+  machine_action: Type.Optional(MachineAction),
   preview_timeout_seconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600 })),
   retry_config: Type.Optional(RetryConfig),
   retry_rules: Type.Optional(Type.Record(Type.String(), RetryRule)),
@@ -250,6 +265,8 @@ async function settingsInput(
     maxConcurrentCalls: b.max_concurrent_calls,
     wrapUpSeconds: b.wrap_up_seconds,
     requireDisposition: b.require_disposition,
+    machineDetection: b.machine_detection,
+    machineAction: b.machine_action,
     previewTimeoutSeconds: b.preview_timeout_seconds,
     maxAttempts: b.retry_config ? b.retry_config.max_retries + 1 : undefined,
     retryIntervalMinutes: b.retry_config?.retry_interval_minutes,

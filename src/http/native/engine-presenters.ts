@@ -52,6 +52,14 @@ export const CallLogResponse = Type.Object(
     connected_at: Nullable(Timestamp),
     ended_at: Nullable(Timestamp),
     wrap_up_ended_at: Nullable(Timestamp),
+    message_version: Nullable(
+      Type.Integer({ description: "The campaign message's version played to the callee (agentless, or a machine)" }),
+    ),
+    message_played: Nullable(
+      Type.Union([Type.Literal('complete'), Type.Literal('partial')], {
+        description: 'complete: heard to the end, then hung up; partial: the callee hung up during it',
+      }),
+    ),
     ring_seconds: Nullable(Type.Number()),
     duration: Nullable(Type.Number({ description: 'Seconds from answer to end' })),
     created_at: Timestamp,
@@ -86,6 +94,8 @@ export function presentCallLog(c: CallLogView) {
     connected_at: iso(c.connected_at),
     ended_at: iso(c.ended_at),
     wrap_up_ended_at: iso(c.wrap_up_ended_at),
+    message_version: c.message_version,
+    message_played: c.message_played,
     ring_seconds: seconds(c.dialed_at, c.answered_at ?? c.ended_at),
     duration: seconds(c.answered_at, c.ended_at),
     created_at: iso(c.created_at)!,
