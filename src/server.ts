@@ -5,7 +5,9 @@ import { ImportWorker } from './services/imports/import-worker.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { buildApp } from './http/app.js';
-import type { ServiceDeps } from './services/context.js';
+import { systemContext, type ServiceDeps } from './services/context.js';
+import { loadCampaignMessageAudio } from './services/campaigns/campaign-message.js';
+import type { MessageRef } from './engine/carrier.js';
 import { Random } from './engine/random.js';
 import { RealTimeScheduler } from './engine/scheduler.js';
 import { REALISTIC_DAY, realisticCallees, SimulatedCarrier } from './engine/simulated-carrier.js';
@@ -51,7 +53,11 @@ async function startEngine(
   logger: pino.Logger,
 ): Promise<{ engine: EngineHost; sip: RunningSipCarrier | null }> {
   const random = new Random(config.carrierSeed);
-  const sip = config.carrier === 'sip' ? await startSipCarrier(config, scheduler, logger) : null;
+  const messages = {
+    load: (ref: MessageRef) =>
+      loadCampaignMessageAudio(deps, systemContext(ref.owner, 'engine'), ref.id, ref.version),
+  };
+  const sip = config.carrier === 'sip' ? await startSipCarrier(config, scheduler, logger, messages) : null;
   const carrier = sip?.carrier ?? new SimulatedCarrier(scheduler, random.fork(), simulatedCallees(config));
   const engine = new EngineHost(deps, {
     scheduler,

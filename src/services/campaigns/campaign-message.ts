@@ -132,8 +132,9 @@ export async function requireMessageToDial(
 }
 
 /**
- * One recording, by the id and version the engine gave the carrier, for the carrier's message
- * store (the engine's own work, in the campaign's center): undefined once replaced or deleted.
+ * One recording's audio, by the id and version the engine gave the carrier, for the carrier's
+ * message cache (the engine's own work, in the campaign's center). A version replaced since the
+ * call was placed gives the recording that replaced it; a deleted one, undefined.
  */
 export async function loadCampaignMessageAudio(
   deps: ServiceDeps,
@@ -141,7 +142,11 @@ export async function loadCampaignMessageAudio(
   messageId: number,
   version: number,
 ): Promise<Uint8Array | undefined> {
-  return (await tenantReader(deps, ctx).campaignMessages.findVersion(messageId, version))?.audio;
+  const repos = tenantReader(deps, ctx);
+  const message =
+    (await repos.campaignMessages.findVersion(messageId, version)) ??
+    (await repos.campaignMessages.findById(messageId));
+  return message?.audio;
 }
 
 /** The campaign's message, described (no audio), for the engine. */

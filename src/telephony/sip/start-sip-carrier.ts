@@ -2,6 +2,7 @@ import type pino from 'pino';
 import type { Config } from '../../config.js';
 import type { Scheduler } from '../../engine/scheduler.js';
 import { UdpMediaParking } from './media-park.js';
+import { MessageCache, type MessageSource } from './message-playback.js';
 import { SipCarrier } from './sip-carrier.js';
 import { SipUserAgent } from './user-agent.js';
 
@@ -16,6 +17,8 @@ export async function startSipCarrier(
   config: Config,
   scheduler: Scheduler,
   logger: pino.Logger,
+  /** Campaigns' recorded messages (the database, live). */
+  messages?: MessageSource,
 ): Promise<RunningSipCarrier> {
   const trunkDomain = config.sipTrunkDomain;
   if (!trunkDomain) throw new Error('SIP_TRUNK_DOMAIN is required with OUTDIAL_CARRIER=sip');
@@ -32,6 +35,7 @@ export async function startSipCarrier(
     scheduler,
     agentDomain: config.sipAgentDomain ?? null,
     media: new UdpMediaParking(config.sipMediaAddress ?? config.sipBindAddress),
+    ...(messages ? { messages: new MessageCache(messages) } : {}),
     trunk: {
       domain: trunkDomain,
       outboundProxy: config.sipOutboundProxy ?? null,
