@@ -113,7 +113,10 @@ export function serializeJson<T extends object>(values: T, arrayColumns: readonl
   for (const [key, value] of Object.entries(values)) {
     out[key] = arrayColumns.includes(key)
       ? sql`${value}::text[]`
-      : value !== null && typeof value === 'object' && !(value instanceof Date) && !(value instanceof Uint8Array)
+      : value !== null &&
+          typeof value === 'object' &&
+          !(value instanceof Date) &&
+          !(value instanceof Uint8Array)
         ? JSON.stringify(value)
         : value;
   }

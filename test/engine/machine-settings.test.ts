@@ -28,7 +28,8 @@ interface Log {
 function messageWav(ms: number): Buffer {
   const file = new wavefile.WaveFile();
   const samples = new Int16Array((ms * 8000) / 1000);
-  for (let i = 0; i < samples.length; i++) samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * 700 * i) / 8000));
+  for (let i = 0; i < samples.length; i++)
+    samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * 700 * i) / 8000));
   file.fromScratch(1, 8000, '16', samples);
   return Buffer.from(file.toBuffer());
 }
@@ -71,7 +72,11 @@ describe('machine detection and the recorded message, per campaign, through the 
   };
 
   test('agentless: each answer hears the message and is hung up at its end; one who hangs up first heard part of it', async () => {
-    const campaign = await w.campaign({ dialing_mode: 'agentless', max_concurrent_calls: 5, machine_detection: false });
+    const campaign = await w.campaign({
+      dialing_mode: 'agentless',
+      max_concurrent_calls: 5,
+      machine_detection: false,
+    });
     await upload(campaign.id, 1500);
     const replaced = await upload(campaign.id, 2000);
     const list = await w.list(campaign.id, 'Agentless list');
@@ -115,7 +120,11 @@ describe('machine detection and the recorded message, per campaign, through the 
     await w.contacts(list.id, [MACHINES[1]!]);
     await w.run(5500); // dialled within a tick, answered by the machine 4 s later
     const desk = await (await w.desk(agent!)({ method: 'GET', url: '/v1/desk' })).json();
-    assert.equal(desk.session.state, 'available', 'the agent reserved for a machine is free while it hears the message');
+    assert.equal(
+      desk.session.state,
+      'available',
+      'the agent reserved for a machine is free while it hears the message',
+    );
     await w.run(5000);
     log = (await logsOf(campaign.id)).find((l) => l.phone_number === MACHINES[1]);
     assert.equal(log!.outcome, 'machine');
@@ -136,7 +145,11 @@ describe('machine detection and the recorded message, per campaign, through the 
   });
 
   test('play_message with no message uploaded hangs the machine up', async () => {
-    const campaign = await w.campaign({ dialing_mode: 'power', machine_action: 'play_message', wrap_up_seconds: 5 });
+    const campaign = await w.campaign({
+      dialing_mode: 'power',
+      machine_action: 'play_message',
+      wrap_up_seconds: 5,
+    });
     const list = await w.list(campaign.id, 'No message list');
     await w.contacts(list.id, [MACHINES[3]!]);
     await w.agents(campaign.id, 1);

@@ -11,18 +11,36 @@ import { readWav } from '../../src/telephony/media/wav.js';
 
 function toneSamples(hz: number, ms: number, rate: number): Int16Array {
   const samples = new Int16Array(Math.round((ms * rate) / 1000));
-  for (let i = 0; i < samples.length; i++) samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * hz * i) / rate));
+  for (let i = 0; i < samples.length; i++)
+    samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * hz * i) / rate));
   return samples;
 }
 
-function wav(options: { hz?: number; ms?: number; rate?: number; channels?: number; bits?: string; law?: 'mu' | 'a' }) {
+function wav(options: {
+  hz?: number;
+  ms?: number;
+  rate?: number;
+  channels?: number;
+  bits?: string;
+  law?: 'mu' | 'a';
+}) {
   const { hz = 700, ms = 1500, rate = 8000, channels = 1, bits = '16' } = options;
   const file = new wavefile.WaveFile();
   const mono = toneSamples(hz, ms, rate);
   if (bits === '32f') {
-    file.fromScratch(channels, rate, '32f', Float64Array.from(mono, (s) => s / 32768));
+    file.fromScratch(
+      channels,
+      rate,
+      '32f',
+      Float64Array.from(mono, (s) => s / 32768),
+    );
   } else {
-    file.fromScratch(channels, rate, bits, channels === 1 ? mono : Array.from({ length: channels }, () => mono));
+    file.fromScratch(
+      channels,
+      rate,
+      bits,
+      channels === 1 ? mono : Array.from({ length: channels }, () => mono),
+    );
   }
   if (options.law === 'mu') file.toMuLaw();
   if (options.law === 'a') file.toALaw();
@@ -38,13 +56,24 @@ describe("a campaign's recorded message", () => {
     t = await startTestApp();
     acme = await seedCenter(t, 'acme');
     globex = await seedCenter(t, 'globex');
-    const res = await as(t, acme.tokens.admin)({ method: 'POST', url: '/v1/campaigns', payload: { name: 'Notice' } });
+    const res = await as(
+      t,
+      acme.tokens.admin,
+    )({ method: 'POST', url: '/v1/campaigns', payload: { name: 'Notice' } });
     campaignId = res.json().id;
   });
   after(() => t.close());
 
   const put = (token: string, id: string, body: Buffer, type = 'audio/wav') =>
-    as(t, token)({ method: 'PUT', url: `/v1/campaigns/${id}/message`, payload: body, headers: { 'content-type': type } });
+    as(
+      t,
+      token,
+    )({
+      method: 'PUT',
+      url: `/v1/campaigns/${id}/message`,
+      payload: body,
+      headers: { 'content-type': type },
+    });
 
   test('a 44.1 kHz 16-bit WAV is stored resampled to 8 kHz; the download is what callees hear, the same tone', async () => {
     const res = await put(acme.tokens.admin, campaignId, wav({ hz: 700, rate: 44100, ms: 1500 }));
@@ -78,11 +107,16 @@ describe("a campaign's recorded message", () => {
     res = await put(acme.tokens.supervisor, campaignId, wav({ law: 'a', hz: 600, rate: 16000 }));
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(res.json().version, 3);
-    const pcm = readWav((await admin({ method: 'GET', url: `/v1/campaigns/${campaignId}/message` })).rawPayload);
+    const pcm = readWav(
+      (await admin({ method: 'GET', url: `/v1/campaigns/${campaignId}/message` })).rawPayload,
+    );
     assert.ok(Math.abs(analyseFrequency(pcm).dominantHz - 600) <= 10);
 
     const audit = (
-      await admin({ method: 'GET', url: `/v1/audit-log?entity_id=${campaignId}&action=campaign.message.replace` })
+      await admin({
+        method: 'GET',
+        url: `/v1/audit-log?entity_id=${campaignId}&action=campaign.message.replace`,
+      })
     ).json();
     assert.equal(audit.data.length, 2);
     const [latest] = audit.data;
@@ -109,14 +143,23 @@ describe("a campaign's recorded message", () => {
       assert.match(JSON.stringify(res.json().message), reason, name);
     }
     const form = multipart({}, { name: 'x.wav', content: 'not audio' });
-    const res = await as(t, acme.tokens.admin)({ method: 'PUT', url: `/v1/campaigns/${campaignId}/message`, ...form });
+    const res = await as(
+      t,
+      acme.tokens.admin,
+    )({ method: 'PUT', url: `/v1/campaigns/${campaignId}/message`, ...form });
     assert.equal(res.statusCode, 400);
-    const none = await as(t, acme.tokens.admin)({ method: 'PUT', url: `/v1/campaigns/${campaignId}/message` });
+    const none = await as(
+      t,
+      acme.tokens.admin,
+    )({ method: 'PUT', url: `/v1/campaigns/${campaignId}/message` });
     assert.equal(none.statusCode, 400, none.body);
     const text = await put(acme.tokens.admin, campaignId, Buffer.from('x'), 'text/plain');
     assert.equal(text.statusCode, 400, text.body);
     assert.match(text.json().message[0], /audio\/wav/);
-    const stored = await as(t, acme.tokens.admin)({ method: 'GET', url: `/v1/campaigns/${campaignId}/message` });
+    const stored = await as(
+      t,
+      acme.tokens.admin,
+    )({ method: 'GET', url: `/v1/campaigns/${campaignId}/message` });
     assert.equal(stored.headers['x-message-version'], '3');
   });
 
@@ -125,30 +168,54 @@ describe("a campaign's recorded message", () => {
     const res = await put(acme.tokens.admin, campaignId, big);
     assert.equal(res.statusCode, 413, res.body);
     const form = multipart({}, { name: 'big.wav', content: big });
-    const inForm = await as(t, acme.tokens.admin)({ method: 'PUT', url: `/v1/campaigns/${campaignId}/message`, ...form });
+    const inForm = await as(
+      t,
+      acme.tokens.admin,
+    )({ method: 'PUT', url: `/v1/campaigns/${campaignId}/message`, ...form });
     assert.equal(inForm.statusCode, 413, inForm.body);
   });
 
   test("another center's campaign is not found; an agent may listen but not change it", async () => {
     const theirs = await put(globex.tokens.admin, campaignId, wav({}));
     assert.equal(theirs.statusCode, 404);
-    const read = await as(t, globex.tokens.admin)({ method: 'GET', url: `/v1/campaigns/${campaignId}/message` });
+    const read = await as(
+      t,
+      globex.tokens.admin,
+    )({ method: 'GET', url: `/v1/campaigns/${campaignId}/message` });
     assert.equal(read.statusCode, 404);
-    const remove = await as(t, globex.tokens.admin)({ method: 'DELETE', url: `/v1/campaigns/${campaignId}/message` });
+    const remove = await as(
+      t,
+      globex.tokens.admin,
+    )({ method: 'DELETE', url: `/v1/campaigns/${campaignId}/message` });
     assert.equal(remove.statusCode, 404);
     const agent = await put(acme.tokens.agent, campaignId, wav({}));
     assert.equal(agent.statusCode, 403);
-    const stored = await as(t, acme.tokens.admin)({ method: 'GET', url: `/v1/campaigns/${campaignId}/message` });
+    const stored = await as(
+      t,
+      acme.tokens.admin,
+    )({ method: 'GET', url: `/v1/campaigns/${campaignId}/message` });
     assert.equal(stored.headers['x-message-version'], '3');
   });
 
   test('deleted: 404 on download, audited; a new upload starts again at version 1', async () => {
     const admin = as(t, acme.tokens.admin);
-    assert.equal((await admin({ method: 'DELETE', url: `/v1/campaigns/${campaignId}/message` })).statusCode, 204);
-    assert.equal((await admin({ method: 'GET', url: `/v1/campaigns/${campaignId}/message` })).statusCode, 404);
-    assert.equal((await admin({ method: 'DELETE', url: `/v1/campaigns/${campaignId}/message` })).statusCode, 404);
+    assert.equal(
+      (await admin({ method: 'DELETE', url: `/v1/campaigns/${campaignId}/message` })).statusCode,
+      204,
+    );
+    assert.equal(
+      (await admin({ method: 'GET', url: `/v1/campaigns/${campaignId}/message` })).statusCode,
+      404,
+    );
+    assert.equal(
+      (await admin({ method: 'DELETE', url: `/v1/campaigns/${campaignId}/message` })).statusCode,
+      404,
+    );
     const audit = (
-      await admin({ method: 'GET', url: `/v1/audit-log?entity_id=${campaignId}&action=campaign.message.delete` })
+      await admin({
+        method: 'GET',
+        url: `/v1/audit-log?entity_id=${campaignId}&action=campaign.message.delete`,
+      })
     ).json();
     assert.equal(audit.data.length, 1);
     assert.equal(audit.data[0].after, null);
@@ -182,7 +249,11 @@ describe('with the SIP carrier, an agentless campaign needs its message to dial'
   let t: TestApp;
   let acme: SeededCenter;
   before(async () => {
-    t = await startTestApp({ OUTDIAL_CARRIER: 'sip', SIP_TRUNK_DOMAIN: 'trunk.example.com', OUTDIAL_ENGINE: 'off' });
+    t = await startTestApp({
+      OUTDIAL_CARRIER: 'sip',
+      SIP_TRUNK_DOMAIN: 'trunk.example.com',
+      OUTDIAL_ENGINE: 'off',
+    });
     acme = await seedCenter(t, 'acme');
   });
   after(() => t.close());
@@ -198,11 +269,18 @@ describe('with the SIP carrier, an agentless campaign needs its message to dial'
     assert.match(created.json().message, /recorded message/);
 
     const campaign = (
-      await admin({ method: 'POST', url: '/v1/campaigns', payload: { name: 'Reminder', dialing_mode: 'agentless' } })
+      await admin({
+        method: 'POST',
+        url: '/v1/campaigns',
+        payload: { name: 'Reminder', dialing_mode: 'agentless' },
+      })
     ).json();
     const start = await admin({ method: 'POST', url: `/v1/campaigns/${campaign.id}/start`, payload: {} });
     assert.equal(start.statusCode, 409, start.body);
-    assert.equal((await admin({ method: 'GET', url: `/v1/campaigns/${campaign.id}` })).json().status, 'draft');
+    assert.equal(
+      (await admin({ method: 'GET', url: `/v1/campaigns/${campaign.id}` })).json().status,
+      'draft',
+    );
 
     const progressive = (
       await admin({ method: 'POST', url: '/v1/campaigns', payload: { name: 'Sales', status: 'active' } })
@@ -233,6 +311,9 @@ describe('with the SIP carrier, an agentless campaign needs its message to dial'
       headers: { 'content-type': 'audio/wav' },
     });
     assert.equal(stoppedUpload.statusCode, 409, 'a stopped campaign keeps what it ran with');
-    assert.equal((await admin({ method: 'DELETE', url: `/v1/campaigns/${campaign.id}/message` })).statusCode, 204);
+    assert.equal(
+      (await admin({ method: 'DELETE', url: `/v1/campaigns/${campaign.id}/message` })).statusCode,
+      204,
+    );
   });
 });

@@ -200,7 +200,7 @@ const SettingsFields = {
   machine_detection: Type.Optional(
     Type.Boolean({
       description:
-        'Answering-machine detection on answered calls (default true; the SIP carrier analyses the first seconds of the callee\'s audio, docs/telephony.md). Off: every answer counts as a person, at once',
+        "Answering-machine detection on answered calls (default true; the SIP carrier analyses the first seconds of the callee's audio, docs/telephony.md). Off: every answer counts as a person, at once",
     }),
   ),
   machine_action: Type.Optional(MachineAction),

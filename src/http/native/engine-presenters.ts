@@ -53,7 +53,9 @@ export const CallLogResponse = Type.Object(
     ended_at: Nullable(Timestamp),
     wrap_up_ended_at: Nullable(Timestamp),
     message_version: Nullable(
-      Type.Integer({ description: "The campaign message's version played to the callee (agentless, or a machine)" }),
+      Type.Integer({
+        description: "The campaign message's version played to the callee (agentless, or a machine)",
+      }),
     ),
     message_played: Nullable(
       Type.Union([Type.Literal('complete'), Type.Literal('partial')], {

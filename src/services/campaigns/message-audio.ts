@@ -37,24 +37,30 @@ export function prepareMessageAudio(bytes: Uint8Array): MessageAudio {
   } catch (error) {
     throw invalid('Not a WAV file', [`the message must be a WAV file: ${(error as Error).message}`]);
   }
-  const fmt = wav.fmt as { audioFormat: number; numChannels: number; sampleRate: number; bitsPerSample: number };
+  const fmt = wav.fmt as {
+    audioFormat: number;
+    numChannels: number;
+    sampleRate: number;
+    bitsPerSample: number;
+  };
   const { audioFormat, numChannels, sampleRate, bitsPerSample } = fmt;
   const problems: string[] = [];
   if (wav.container !== 'RIFF') problems.push(`container ${wav.container}: send a plain RIFF WAV file`);
   const pcm16 = audioFormat === WAVE_FORMAT_PCM && bitsPerSample === 16;
   const g711 = (audioFormat === WAVE_FORMAT_ALAW || audioFormat === WAVE_FORMAT_MULAW) && bitsPerSample === 8;
   if (!pcm16 && !g711)
-    problems.push(
-      `encoding (format ${audioFormat}, ${bitsPerSample}-bit): send 16-bit PCM, µ-law or A-law`,
-    );
+    problems.push(`encoding (format ${audioFormat}, ${bitsPerSample}-bit): send 16-bit PCM, µ-law or A-law`);
   if (numChannels !== 1) problems.push(`channels ${numChannels}: send a mono recording`);
   if (!(MESSAGE_SAMPLE_RATES as readonly number[]).includes(sampleRate))
-    problems.push(`sample rate ${sampleRate} Hz: send ${MESSAGE_SAMPLE_RATES.join(', ')} Hz (resampled to 8000 Hz)`);
+    problems.push(
+      `sample rate ${sampleRate} Hz: send ${MESSAGE_SAMPLE_RATES.join(', ')} Hz (resampled to 8000 Hz)`,
+    );
   if (problems.length > 0) throw invalid('Unsupported audio', problems);
 
   const frames = (wav.data as { samples: Uint8Array }).samples.length / (bitsPerSample / 8);
   const durationMs = Math.round((frames * 1000) / sampleRate);
-  if (durationMs < MIN_MESSAGE_MS) throw invalid('Message too short', [`at least ${MIN_MESSAGE_MS} ms of audio`]);
+  if (durationMs < MIN_MESSAGE_MS)
+    throw invalid('Message too short', [`at least ${MIN_MESSAGE_MS} ms of audio`]);
   if (durationMs > MAX_MESSAGE_MS)
     throw invalid('Message too long', [`${durationMs} ms: at most ${MAX_MESSAGE_MS} ms of audio`]);
 

@@ -47,7 +47,8 @@ export function updateCampaign(
       if (patch.status === 'completed' || patch.status === 'stopped') patch.completed_at = now;
     }
     const { before, after } = await repos.campaigns.update(current.id, patch, now, input.version);
-    if (patch.status !== undefined || patch.dialing_mode !== undefined) await requireMessageToDial(deps, repos, after);
+    if (patch.status !== undefined || patch.dialing_mode !== undefined)
+      await requireMessageToDial(deps, repos, after);
     const action = input.action ? `campaign.${input.action}` : 'campaign.update';
     await audit(action, 'campaign', toPublicId('campaign', after.uid), before, after);
     return after;

@@ -172,7 +172,7 @@ export class MessagePlayer {
     const remote = answerSdp ? remoteAudio(answerSdp) : undefined;
     if (!ref) over();
     else if (!this.o.messages) fail('no message store: the message cannot be played');
-    else if (!media || !remote) fail("no media toward the callee (their SDP answer names no G.711 stream)");
+    else if (!media || !remote) fail('no media toward the callee (their SDP answer names no G.711 stream)');
     else {
       this.o.messages.get(ref).then(
         (pcm) => {
