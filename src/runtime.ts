@@ -34,6 +34,7 @@ export async function prepareRuntime(
     clock: seams.clock ?? systemClock,
     storageDir: path.join(config.dataDir, 'files'),
     uploadIdleTimeoutMs: config.uploadIdleTimeoutMs,
+    requireRecordedMessage: config.carrier === 'sip',
     ids,
     auth: {
       jwtSecret,

@@ -5,7 +5,9 @@ import { ImportWorker } from './services/imports/import-worker.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { buildApp } from './http/app.js';
-import type { ServiceDeps } from './services/context.js';
+import { systemContext, type ServiceDeps } from './services/context.js';
+import { loadCampaignMessageAudio } from './services/campaigns/campaign-message.js';
+import type { MessageRef } from './engine/carrier.js';
 import { Random } from './engine/random.js';
 import { RealTimeScheduler } from './engine/scheduler.js';
 import { REALISTIC_DAY, realisticCallees, SimulatedCarrier } from './engine/simulated-carrier.js';
@@ -53,9 +55,13 @@ async function startEngine(
   const random = new Random(config.carrierSeed);
   // One name for the engine process and its carrier: the SIP carrier records its dialogs under it.
   const nodeId = `${os.hostname()}:${process.pid}:${deps.ids.uuid().slice(0, 8)}`;
+  const messages = {
+    load: (ref: MessageRef) =>
+      loadCampaignMessageAudio(deps, systemContext(ref.owner, 'engine'), ref.id, ref.version),
+  };
   const sip =
     config.carrier === 'sip'
-      ? await startSipCarrier(config, scheduler, logger, { db: deps.db, clock: deps.clock, nodeId })
+      ? await startSipCarrier(config, scheduler, logger, { db: deps.db, clock: deps.clock, nodeId }, messages)
       : null;
   const carrier = sip?.carrier ?? new SimulatedCarrier(scheduler, random.fork(), simulatedCallees(config));
   const engine = new EngineHost(deps, {

@@ -392,6 +392,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/campaigns/{id}/message": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The campaign's recorded message, as played (8 kHz 16-bit mono WAV)
+         * @description ETag and `x-message-version` name the version; 404 when the campaign has no message.
+         */
+        get: operations["getV1CampaignsByIdMessage"];
+        /**
+         * Upload or replace the campaign's recorded message (a WAV file)
+         * @description The body is the WAV file itself (`Content-Type: audio/wav`) or multipart/form-data with the file in `file`. Mono; 16-bit PCM, µ-law or A-law; 8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000 Hz (resampled to 8000 Hz); 0.2 s to 120 s; at most 16777216 bytes (413 beyond). Agentless campaigns play it to every answered callee; campaigns whose machine_action is play_message play it to machines. With the SIP carrier an agentless campaign cannot start without one (409).
+         */
+        put: operations["putV1CampaignsByIdMessage"];
+        post?: never;
+        /**
+         * Remove the campaign's recorded message
+         * @description With the SIP carrier, 409 while the campaign is agentless and running or paused (stop it first).
+         */
+        delete: operations["deleteV1CampaignsByIdMessage"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/queues": {
         parameters: {
             query?: never;
@@ -1779,6 +1807,8 @@ export interface components {
          *       "max_concurrent_calls": null,
          *       "wrap_up_seconds": 30,
          *       "require_disposition": true,
+         *       "machine_detection": true,
+         *       "machine_action": "hang_up",
          *       "preview_timeout_seconds": 30,
          *       "retry_config": {
          *         "max_retries": 2,
@@ -1827,6 +1857,9 @@ export interface components {
             max_concurrent_calls: number | null;
             wrap_up_seconds: number;
             require_disposition: boolean;
+            machine_detection: boolean;
+            /** @description What a call answered by a machine gets: hung up on, or the campaign's message (PUT /v1/campaigns/{id}/message) and then hung up */
+            machine_action: "hang_up" | "play_message";
             preview_timeout_seconds: number;
             retry_config: components["schemas"]["RetryConfig"];
             retry_rules: {
@@ -1919,6 +1952,41 @@ export interface components {
              * @example 2026-12-06T18:47:50.689Z
              */
             created_at: string;
+        };
+        /**
+         * @example {
+         *       "campaign_id": "cmp_210ea5d942f41744f1ef37e84a4965e0",
+         *       "file_name": "press-one-offer.wav",
+         *       "duration_ms": 12400,
+         *       "byte_size": 198444,
+         *       "sample_rate": 8000,
+         *       "version": 1,
+         *       "audio_url": "/v1/campaigns/cmp_210ea5d942f41744f1ef37e84a4965e0/message",
+         *       "created_at": "2026-12-06T18:47:50.689Z",
+         *       "updated_at": "2026-12-06T18:47:50.689Z"
+         *     }
+         */
+        CampaignMessage: {
+            campaign_id: string;
+            file_name: string;
+            duration_ms: number;
+            /** @description Of the stored (normalised) WAV */
+            byte_size: number;
+            /** @description Always 8000: what callees hear */
+            sample_rate: number;
+            /** @description Grows by one each time the message is replaced */
+            version: number;
+            audio_url: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            updated_at: string;
         };
         /**
          * @example {
@@ -2442,6 +2510,8 @@ export interface components {
          *       "connected_at": "2026-12-06T18:47:07.439Z",
          *       "ended_at": "2026-12-06T18:48:52.102Z",
          *       "wrap_up_ended_at": "2026-12-06T18:49:10.377Z",
+         *       "message_version": null,
+         *       "message_played": null,
          *       "ring_seconds": 1,
          *       "duration": 104.7,
          *       "created_at": "2026-12-06T18:47:06.367Z"
@@ -2479,6 +2549,8 @@ export interface components {
             connected_at: string | null;
             ended_at: string | null;
             wrap_up_ended_at: string | null;
+            message_version: number | null;
+            message_played: ("complete" | "partial") | null;
             ring_seconds: number | null;
             duration: number | null;
             /**
@@ -5083,6 +5155,8 @@ export interface operations {
                      *           "max_concurrent_calls": null,
                      *           "wrap_up_seconds": 30,
                      *           "require_disposition": true,
+                     *           "machine_detection": true,
+                     *           "machine_action": "hang_up",
                      *           "preview_timeout_seconds": 30,
                      *           "retry_config": {
                      *             "max_retries": 2,
@@ -5215,6 +5289,10 @@ export interface operations {
                     wrap_up_seconds?: number;
                     /** @description An agent may end wrap-up only after giving the call a disposition (default true); a wrap-up ended by the limit without one records 'no_disposition' */
                     require_disposition?: boolean;
+                    /** @description Answering-machine detection on answered calls (default true; the SIP carrier analyses the first seconds of the callee's audio, docs/telephony.md). Off: every answer counts as a person, at once */
+                    machine_detection?: boolean;
+                    /** @description What a call answered by a machine gets: hung up on, or the campaign's message (PUT /v1/campaigns/{id}/message) and then hung up */
+                    machine_action?: "hang_up" | "play_message";
                     preview_timeout_seconds?: number;
                     retry_config?: components["schemas"]["RetryConfig"];
                     retry_rules?: {
@@ -5265,6 +5343,8 @@ export interface operations {
                      *       "max_concurrent_calls": null,
                      *       "wrap_up_seconds": 30,
                      *       "require_disposition": true,
+                     *       "machine_detection": true,
+                     *       "machine_action": "hang_up",
                      *       "preview_timeout_seconds": 30,
                      *       "retry_config": {
                      *         "max_retries": 2,
@@ -5497,6 +5577,8 @@ export interface operations {
                      *       "max_concurrent_calls": null,
                      *       "wrap_up_seconds": 30,
                      *       "require_disposition": true,
+                     *       "machine_detection": true,
+                     *       "machine_action": "hang_up",
                      *       "preview_timeout_seconds": 30,
                      *       "retry_config": {
                      *         "max_retries": 2,
@@ -5666,6 +5748,10 @@ export interface operations {
                     wrap_up_seconds?: number;
                     /** @description An agent may end wrap-up only after giving the call a disposition (default true); a wrap-up ended by the limit without one records 'no_disposition' */
                     require_disposition?: boolean;
+                    /** @description Answering-machine detection on answered calls (default true; the SIP carrier analyses the first seconds of the callee's audio, docs/telephony.md). Off: every answer counts as a person, at once */
+                    machine_detection?: boolean;
+                    /** @description What a call answered by a machine gets: hung up on, or the campaign's message (PUT /v1/campaigns/{id}/message) and then hung up */
+                    machine_action?: "hang_up" | "play_message";
                     preview_timeout_seconds?: number;
                     retry_config?: components["schemas"]["RetryConfig"];
                     retry_rules?: {
@@ -5718,6 +5804,8 @@ export interface operations {
                      *       "max_concurrent_calls": null,
                      *       "wrap_up_seconds": 30,
                      *       "require_disposition": true,
+                     *       "machine_detection": true,
+                     *       "machine_action": "hang_up",
                      *       "preview_timeout_seconds": 30,
                      *       "retry_config": {
                      *         "max_retries": 2,
@@ -5861,6 +5949,8 @@ export interface operations {
                      *       "max_concurrent_calls": null,
                      *       "wrap_up_seconds": 30,
                      *       "require_disposition": true,
+                     *       "machine_detection": true,
+                     *       "machine_action": "hang_up",
                      *       "preview_timeout_seconds": 30,
                      *       "retry_config": {
                      *         "max_retries": 2,
@@ -5995,6 +6085,8 @@ export interface operations {
                      *       "max_concurrent_calls": null,
                      *       "wrap_up_seconds": 30,
                      *       "require_disposition": true,
+                     *       "machine_detection": true,
+                     *       "machine_action": "hang_up",
                      *       "preview_timeout_seconds": 30,
                      *       "retry_config": {
                      *         "max_retries": 2,
@@ -6129,6 +6221,8 @@ export interface operations {
                      *       "max_concurrent_calls": null,
                      *       "wrap_up_seconds": 30,
                      *       "require_disposition": true,
+                     *       "machine_detection": true,
+                     *       "machine_action": "hang_up",
                      *       "preview_timeout_seconds": 30,
                      *       "retry_config": {
                      *         "max_retries": 2,
@@ -6263,6 +6357,8 @@ export interface operations {
                      *       "max_concurrent_calls": null,
                      *       "wrap_up_seconds": 30,
                      *       "require_disposition": true,
+                     *       "machine_detection": true,
+                     *       "machine_action": "hang_up",
                      *       "preview_timeout_seconds": 30,
                      *       "retry_config": {
                      *         "max_retries": 2,
@@ -6545,6 +6641,230 @@ export interface operations {
             };
             /** @description Error envelope: {statusCode, message, error} */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getV1CampaignsByIdMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Public id (prefix_ and 32 hex digits) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description audio/wav */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    putV1CampaignsByIdMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Public id (prefix_ and 32 hex digits) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "campaign_id": "cmp_210ea5d942f41744f1ef37e84a4965e0",
+                     *       "file_name": "press-one-offer.wav",
+                     *       "duration_ms": 12400,
+                     *       "byte_size": 198444,
+                     *       "sample_rate": 8000,
+                     *       "version": 1,
+                     *       "audio_url": "/v1/campaigns/cmp_210ea5d942f41744f1ef37e84a4965e0/message",
+                     *       "created_at": "2026-12-06T18:47:50.689Z",
+                     *       "updated_at": "2026-12-06T18:47:50.689Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CampaignMessage"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    deleteV1CampaignsByIdMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Public id (prefix_ and 32 hex digits) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12537,6 +12857,8 @@ export interface operations {
                      *           "connected_at": "2026-12-06T18:47:07.439Z",
                      *           "ended_at": "2026-12-06T18:48:52.102Z",
                      *           "wrap_up_ended_at": "2026-12-06T18:49:10.377Z",
+                     *           "message_version": null,
+                     *           "message_played": null,
                      *           "ring_seconds": 1,
                      *           "duration": 104.7,
                      *           "created_at": "2026-12-06T18:47:06.367Z"
@@ -12662,6 +12984,8 @@ export interface operations {
                      *           "connected_at": "2026-12-06T18:47:07.439Z",
                      *           "ended_at": "2026-12-06T18:48:52.102Z",
                      *           "wrap_up_ended_at": "2026-12-06T18:49:10.377Z",
+                     *           "message_version": null,
+                     *           "message_played": null,
                      *           "ring_seconds": 1,
                      *           "duration": 104.7,
                      *           "created_at": "2026-12-06T18:47:06.367Z"
@@ -12770,6 +13094,8 @@ export interface operations {
                      *       "connected_at": "2026-12-06T18:47:07.439Z",
                      *       "ended_at": "2026-12-06T18:48:52.102Z",
                      *       "wrap_up_ended_at": "2026-12-06T18:49:10.377Z",
+                     *       "message_version": null,
+                     *       "message_played": null,
                      *       "ring_seconds": 1,
                      *       "duration": 104.7,
                      *       "created_at": "2026-12-06T18:47:06.367Z"
@@ -12876,6 +13202,8 @@ export interface operations {
                      *       "connected_at": "2026-12-06T18:47:07.439Z",
                      *       "ended_at": "2026-12-06T18:48:52.102Z",
                      *       "wrap_up_ended_at": "2026-12-06T18:49:10.377Z",
+                     *       "message_version": null,
+                     *       "message_played": null,
                      *       "ring_seconds": 1,
                      *       "duration": 104.7,
                      *       "created_at": "2026-12-06T18:47:06.367Z"

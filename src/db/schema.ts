@@ -142,6 +142,10 @@ export interface CampaignsTable {
   wrap_up_seconds: Generated<number>;
   /** An answered call's disposition must be given before the agent may end its wrap-up. */
   require_disposition: Generated<boolean>;
+  /** Answering-machine detection on answered calls (carriers that can; the SIP carrier does). */
+  machine_detection: Generated<boolean>;
+  /** What a call answered by a machine gets: hung up on, or the campaign's message then hung up. */
+  machine_action: Generated<MachineAction>;
   preview_timeout_seconds: Generated<number>;
   max_attempts: Generated<number>;
   retry_interval_minutes: Generated<number>;
@@ -149,6 +153,22 @@ export interface CampaignsTable {
   started_at: Timestamp | null;
   completed_at: Timestamp | null;
   archived_at: Timestamp | null;
+  version: Version;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type MachineAction = 'hang_up' | 'play_message';
+
+/** A campaign's recorded message, normalised to 8 kHz 16-bit mono WAV (migration 0019). */
+export interface CampaignMessagesTable {
+  id: Id;
+  contact_center_id: number;
+  campaign_id: number;
+  file_name: string;
+  duration_ms: number;
+  byte_size: number;
+  audio: Uint8Array;
   version: Version;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -449,6 +469,10 @@ export interface CallLogsTable {
   connected_at: Timestamp | null;
   ended_at: Timestamp | null;
   wrap_up_ended_at: Timestamp | null;
+  /** The campaign message's version played on this call, if one was. */
+  message_version: number | null;
+  /** Whether the callee heard the message to its end, or hung up during it. */
+  message_played: 'complete' | 'partial' | null;
   version: Version;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -541,6 +565,7 @@ export interface DB {
   queue_members: QueueMembersTable;
   campaigns: CampaignsTable;
   campaign_users: CampaignUsersTable;
+  campaign_messages: CampaignMessagesTable;
   api_keys: ApiKeysTable;
   refresh_tokens: RefreshTokensTable;
   login_attempts: LoginAttemptsTable;
@@ -563,6 +588,7 @@ export type Campaign = Row<'campaigns'>;
 export type Queue = Row<'queues'>;
 export type QueueMember = Row<'queue_members'>;
 export type CampaignUser = Row<'campaign_users'>;
+export type CampaignMessage = Row<'campaign_messages'>;
 export type ApiKey = Row<'api_keys'>;
 export type LeadList = Row<'lead_lists'>;
 export type CampaignLeadList = Row<'campaign_lead_lists'>;

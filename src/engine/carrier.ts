@@ -3,16 +3,33 @@
  * decides everything else. Real back ends (a PBX over AMI/ESL, a CPaaS over webhooks) implement the
  * same interface; the built-in SimulatedCarrier drives tests, demos and benchmarks.
  */
+/**
+ * A recorded message to play, named in the terms of the carrier's message store (the engine never
+ * holds audio): one version of one center's recording. A replaced recording has a new version.
+ */
+export interface MessageRef {
+  /** The contact center whose recording it is. */
+  owner: number;
+  id: number;
+  version: number;
+  durationMs: number;
+}
+
 export interface PlaceCallRequest {
   callId: string;
   to: string;
   callerId: string | null;
   /** Give up ringing after this long (no_answer). */
   ringTimeoutMs: number;
-  /** Answering-machine detection requested. */
+  /**
+   * Answering-machine detection requested: the answer is reported once the carrier has decided
+   * (later than the answer itself); without it every answer is a person, reported at once.
+   */
   detectMachine: boolean;
   /** The contact center the call is made for: a carrier that records its calls files them under it. */
   contactCenterId?: number;
+  /** What `bridge(callId, null)` plays; none: the carrier hangs up at once. */
+  message?: MessageRef | null;
 }
 
 export type CallEvent =
@@ -23,7 +40,9 @@ export type CallEvent =
   | { type: 'invalid_number'; callId: string }
   | { type: 'failed'; callId: string; reason: string }
   /** The far end hung up (after an answer). */
-  | { type: 'ended'; callId: string };
+  | { type: 'ended'; callId: string }
+  /** `bridge(callId, null)` played the message to its end (or had none to play) and hung up. */
+  | { type: 'message_played'; callId: string };
 
 /** A call an engine process left up when it died, ended by another process's carrier. */
 export interface LeftCallEnded {
@@ -42,7 +61,10 @@ export interface AgentDeviceEvent {
 
 export interface Carrier {
   placeCall(request: PlaceCallRequest): void;
-  /** Connects an answered call to an agent's device. */
+  /**
+   * Connects an answered call to an agent's device; with null, plays the request's message to
+   * the callee and then hangs up (`message_played`), unless the callee hangs up first (`ended`).
+   */
   bridge(callId: string, agentExtension: string | null): void;
   /** Ends a call from our side (after wrap-up decisions, abandons, or stop). */
   hangup(callId: string): void;

@@ -1,7 +1,7 @@
 import type { CallOutcome } from '../db/schema.js';
 import { conflict } from '../domain/errors.js';
 import { AgentPool, type AgentSeat, type AgentState } from './agents.js';
-import type { AgentDeviceEvent, CallEvent, Carrier } from './carrier.js';
+import type { AgentDeviceEvent, CallEvent, Carrier, MessageRef } from './carrier.js';
 import {
   agentlessLaunches,
   DialStatistics,
@@ -55,7 +55,16 @@ export interface LiveCall {
   patienceTimer: TimerId | null;
   /** Number of the attempt, filled in by the journal when it counts it. */
   attempt: number;
+  /** The recorded message this call would play (the campaign's when it was placed). */
+  message: MessageRef | null;
+  /** Whether the answer was a machine's (known once answered). */
+  machine: boolean;
+  /** Set while the callee hears the message, then how much of it they heard. */
+  messagePlayed: 'playing' | 'complete' | 'partial' | null;
 }
+
+/** What a call answered by a machine gets. */
+export type MachineAction = 'hang_up' | 'play_message';
 
 /**
  * What the engine reports as it works; the live host writes it to the database (call logs, lead
@@ -102,6 +111,12 @@ export interface DialerOptions {
   wrapUpMs: (seat: AgentSeat) => number | null;
   /** Agentless: how long the recorded message plays; without it, until the carrier ends the call. */
   messageMs?: number;
+  /** The campaign's recorded message, played to agentless answers and (as configured) machines. */
+  message?: MessageRef | null;
+  /** Ask the carrier to tell machines from people (default true). Off: every answer is a person, at once. */
+  detectMachine?: boolean;
+  /** What a machine gets (default hang_up); play_message without a message hangs up. */
+  machineAction?: MachineAction;
   /** Preview: how long an agent may look at a contact before it is dialled anyway. */
   previewTimeoutMs?: number;
   tickMs?: number;
@@ -152,7 +167,8 @@ export class Dialer {
   private waiting: LiveCall[] = [];
   private previews = new Map<string, { target: DialTarget; timer: TimerId | null }>();
   private wrapUpTimers = new Map<string, TimerId>();
-  private agentlessPlaying = 0;
+  /** Answered calls hearing the message (agentless answers, and machines given it). */
+  private messagesPlaying = 0;
   /** Contacts asked of the source and not yet answered: counted as ringing so pacing does not repeat itself. */
   private claiming = 0;
   private dryUntil = -Infinity;
@@ -186,7 +202,15 @@ export class Dialer {
     settings: Partial<
       Pick<
         DialerOptions,
-        'mode' | 'linesPerAgent' | 'concurrencyLimit' | 'previewTimeoutMs' | 'ringTimeoutMs' | 'abandonCap'
+        | 'mode'
+        | 'linesPerAgent'
+        | 'concurrencyLimit'
+        | 'previewTimeoutMs'
+        | 'ringTimeoutMs'
+        | 'abandonCap'
+        | 'message'
+        | 'detectMachine'
+        | 'machineAction'
       >
     >,
   ): void {
@@ -450,7 +474,7 @@ export class Dialer {
         return this.claimAndDial(this.pacer.decide(s), null);
       case 'agentless':
         return this.claimAndDial(
-          agentlessLaunches({ ...s, connected: this.agentlessPlaying }, this.o.concurrencyLimit ?? 10),
+          agentlessLaunches({ ...s, connected: this.messagesPlaying }, this.o.concurrencyLimit ?? 10),
           null,
         );
     }
@@ -507,6 +531,9 @@ export class Dialer {
       connectedAt: null,
       patienceTimer: null,
       attempt: 0,
+      message: this.o.message ?? null,
+      machine: false,
+      messagePlayed: null,
     };
     if (agent) agent.callId = call.id;
     this.calls.set(call.id, call);
@@ -526,8 +553,9 @@ export class Dialer {
           to: target.phone,
           callerId: target.callerId,
           ringTimeoutMs: this.o.ringTimeoutMs ?? 25_000,
-          detectMachine: true,
           ...(this.o.contactCenterId !== undefined ? { contactCenterId: this.o.contactCenterId } : {}),
+          detectMachine: this.o.detectMachine ?? true,
+          message: call.message,
         });
       },
     );
@@ -545,9 +573,12 @@ export class Dialer {
       case 'answered':
         this.answered(call, e.by, now);
         break;
+      case 'message_played':
+        if (call.messagePlayed === 'playing') this.messageEnded(call, 'complete');
+        break;
       case 'ended':
         if (call.connectedAt !== null) this.conversationEnded(call, now);
-        else if (call.answeredAt !== null && this.o.mode === 'agentless') this.messageEnded(call);
+        else if (call.messagePlayed === 'playing') this.messageEnded(call, 'partial');
         else if (call.answeredAt !== null) {
           // The person hung up while waiting for an agent: an abandon all the same.
           this.abandon(call);
@@ -569,6 +600,16 @@ export class Dialer {
     this.journal.answered(call, by);
     if (by === 'machine') {
       this.counters.machineAnswers += 1;
+      call.machine = true;
+      if (this.o.machineAction === 'play_message' && call.message) {
+        // The agent reserved for it (progressive) is not needed for a machine: free again at once.
+        const agent = call.agent;
+        call.agent = null;
+        if (agent && agent.state === 'reserved' && agent.callId === call.id) this.freeReserved(agent, now);
+        call.answeredAt = now;
+        this.playMessage(call);
+        return;
+      }
       this.o.carrier.hangup(call.id);
       this.unanswered(call, 'machine', now);
       return;
@@ -576,16 +617,8 @@ export class Dialer {
     this.counters.personAnswers += 1;
     call.answeredAt = now;
     if (this.o.mode === 'agentless') {
-      this.agentlessPlaying += 1;
       this.notePersonAnswer(false, now);
-      this.o.carrier.bridge(call.id, null);
-      if (this.o.messageMs !== undefined) {
-        this.o.scheduler.after(this.o.messageMs, () => {
-          if (!this.calls.has(call.id)) return;
-          this.o.carrier.hangup(call.id);
-          this.messageEnded(call);
-        });
-      }
+      this.playMessage(call);
       return;
     }
     const agent = call.agent ?? this.pool.longestIdle((seat) => this.o.canTake?.(seat, call.target) ?? true);
@@ -596,10 +629,25 @@ export class Dialer {
     }
   }
 
-  private messageEnded(call: LiveCall): void {
-    this.agentlessPlaying -= 1;
+  /** The carrier plays the message and hangs up; simulations may end it after `messageMs` instead. */
+  private playMessage(call: LiveCall): void {
+    this.messagesPlaying += 1;
+    call.messagePlayed = 'playing';
+    this.o.carrier.bridge(call.id, null);
+    if (this.o.messageMs !== undefined) {
+      this.o.scheduler.after(this.o.messageMs, () => {
+        if (!this.calls.has(call.id) || call.messagePlayed !== 'playing') return;
+        this.o.carrier.hangup(call.id);
+        this.messageEnded(call, 'complete');
+      });
+    }
+  }
+
+  private messageEnded(call: LiveCall, played: 'complete' | 'partial'): void {
+    this.messagesPlaying -= 1;
+    call.messagePlayed = call.message ? played : null;
     this.calls.delete(call.id);
-    this.journal.finished(call, 'answered');
+    this.journal.finished(call, call.machine ? 'machine' : 'answered');
     this.pace();
   }
 

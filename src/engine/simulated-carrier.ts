@@ -115,7 +115,8 @@ export class SimulatedCarrier implements Carrier {
           case 'person':
           case 'machine':
             call.answered = true;
-            this.emit({ type: 'answered', callId, by: outcome });
+            // Without detection nobody tells a machine from a person.
+            this.emit({ type: 'answered', callId, by: request.detectMachine ? outcome : 'person' });
             return;
           case 'failed':
             this.calls.delete(callId);
@@ -129,9 +130,20 @@ export class SimulatedCarrier implements Carrier {
     );
   }
 
-  bridge(callId: string): void {
+  bridge(callId: string, agentExtension: string | null = null): void {
     const call = this.calls.get(callId);
     if (!call?.answered) return;
+    const message = call.request.message;
+    if (agentExtension === null && message) {
+      // The message plays to its end unless the callee hangs up first (the talk time below).
+      call.timers.push(
+        this.scheduler.after(message.durationMs, () => {
+          if (!this.calls.has(callId)) return;
+          this.hangup(callId);
+          this.emit({ type: 'message_played', callId });
+        }),
+      );
+    }
     call.timers.push(
       this.scheduler.after(this.callees.talkMs(this.random, call.request), () => {
         if (!this.calls.delete(callId)) return;

@@ -65,7 +65,13 @@ export class CallLogsRepository extends VersionedRepository<'call_logs'> {
   /** Closes the call with its outcome; a call already closed stays as it was. */
   async close(
     id: number,
-    values: { outcome: CallOutcome; countsAsAttempt: boolean; failureReason: string | null },
+    values: {
+      outcome: CallOutcome;
+      countsAsAttempt: boolean;
+      failureReason: string | null;
+      /** The campaign message played on the call, and whether the callee heard it to the end. */
+      message?: { version: number; played: 'complete' | 'partial' } | null;
+    },
     at: Date,
     /** When the record is written, if later than the call ended (a call closed after its engine died). */
     writtenAt: Date = at,
@@ -77,6 +83,9 @@ export class CallLogsRepository extends VersionedRepository<'call_logs'> {
         outcome: values.outcome,
         counts_as_attempt: values.countsAsAttempt,
         failure_reason: values.failureReason,
+        ...(values.message
+          ? { message_version: values.message.version, message_played: values.message.played }
+          : {}),
         ended_at: at,
         updated_at: writtenAt,
         version: sql`version + 1`,

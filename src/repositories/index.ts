@@ -3,6 +3,7 @@ import { TenantScope, type Tenant } from '../db/tenant-scope.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import { AuditRepository } from './audit.repository.js';
 import { CampaignUsersRepository } from './campaign-users.repository.js';
+import { CampaignMessagesRepository } from './campaign-messages.repository.js';
 import { CampaignsRepository } from './campaigns.repository.js';
 import { ProcessesRepository } from './processes.repository.js';
 import { QueuesRepository } from './queues.repository.js';
@@ -40,6 +41,7 @@ export function tenantRepositories(db: Executor, tenant: Tenant) {
     processes: new ProcessesRepository(scope),
     campaigns: new CampaignsRepository(scope),
     campaignUsers: new CampaignUsersRepository(scope),
+    campaignMessages: new CampaignMessagesRepository(scope),
     queues: new QueuesRepository(scope),
     apiKeys: new ApiKeysRepository(scope),
     audit: new AuditRepository(scope),

@@ -120,13 +120,16 @@ export class VersionedRepository<T extends VersionedTable> {
   }
 }
 
-/** jsonb columns are written as JSON text so both drivers store objects and arrays alike. */
+/** jsonb columns are written as JSON text so both drivers store objects and arrays alike (bytes stay bytes). */
 export function serializeJson<T extends object>(values: T, arrayColumns: readonly string[] = []): T {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(values)) {
     out[key] = arrayColumns.includes(key)
       ? sql`${value}::text[]`
-      : value !== null && typeof value === 'object' && !(value instanceof Date)
+      : value !== null &&
+          typeof value === 'object' &&
+          !(value instanceof Date) &&
+          !(value instanceof Uint8Array)
         ? JSON.stringify(value)
         : value;
   }

@@ -23,6 +23,11 @@ export interface ServiceDeps {
   storageDir: string;
   /** An upload whose body stops arriving for this long is refused (408) and its file discarded. */
   uploadIdleTimeoutMs: number;
+  /**
+   * Agentless campaigns must have a recorded message before they dial: the carrier plays real
+   * recordings (OUTDIAL_CARRIER=sip). The simulated carrier only pretends to play one.
+   */
+  requireRecordedMessage?: boolean;
   /** The dialer engine running in this process, if any: agents' desk requests reach it at once. */
   engine?: EngineLink;
 }

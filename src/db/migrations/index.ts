@@ -11,6 +11,7 @@ import * as m0015 from './0015_callee_time_zones.js';
 import * as m0016 from './0016_required_disposition.js';
 import * as m0017 from './0017_security.js';
 import * as m0018 from './0018_sip_dialogs.js';
+import * as m0019 from './0019_campaign_messages.js';
 import * as m0020 from './0020_numbers_in_center.js';
 
 /**
@@ -30,5 +31,6 @@ export const migrations: Record<string, Migration> = {
   '0016_required_disposition': m0016,
   '0017_security': m0017,
   '0018_sip_dialogs': m0018,
+  '0019_campaign_messages': m0019,
   '0020_numbers_in_center': m0020,
 };

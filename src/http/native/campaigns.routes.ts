@@ -77,6 +77,8 @@ async function settingsInput(
     maxConcurrentCalls: b.max_concurrent_calls,
     wrapUpSeconds: b.wrap_up_seconds,
     requireDisposition: b.require_disposition,
+    machineDetection: b.machine_detection,
+    machineAction: b.machine_action,
     previewTimeoutSeconds: b.preview_timeout_seconds,
     maxAttempts: b.retry_config ? b.retry_config.max_retries + 1 : undefined,
     retryIntervalMinutes: b.retry_config?.retry_interval_minutes,

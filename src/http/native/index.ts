@@ -7,6 +7,7 @@ import { apiKeyRoutes } from './api-keys.routes.js';
 import { auditRoutes } from './audit.routes.js';
 import { authRoutes } from './auth.routes.js';
 import { campaignRoutes } from './campaigns.routes.js';
+import { campaignMessageRoutes } from './campaign-message.routes.js';
 import { centerRoutes } from './center.routes.js';
 import { processRoutes } from './processes.routes.js';
 import { queueRoutes } from './queues.routes.js';
@@ -47,6 +48,7 @@ export const nativeApi =
     await app.register(userRoutes(deps));
     await app.register(processRoutes(deps));
     await app.register(campaignRoutes(deps, centerPublicId));
+    await app.register(campaignMessageRoutes(deps));
     await app.register(queueRoutes(deps));
     await app.register(apiKeyRoutes(deps));
     await app.register(auditRoutes(deps));

@@ -62,6 +62,16 @@ export const CallLogResponse = Type.Object(
     connected_at: Nullable(Timestamp),
     ended_at: Nullable(Timestamp),
     wrap_up_ended_at: Nullable(Timestamp),
+    message_version: Nullable(
+      Type.Integer({
+        description: "The campaign message's version played to the callee (agentless, or a machine)",
+      }),
+    ),
+    message_played: Nullable(
+      Type.Union([Type.Literal('complete'), Type.Literal('partial')], {
+        description: 'complete: heard to the end, then hung up; partial: the callee hung up during it',
+      }),
+    ),
     ring_seconds: Nullable(Type.Number()),
     duration: Nullable(Type.Number({ description: 'Seconds from answer to end' })),
     created_at: Timestamp,
@@ -92,6 +102,8 @@ export const CallLogResponse = Type.Object(
         connected_at: '2026-12-06T18:47:07.439Z',
         ended_at: '2026-12-06T18:48:52.102Z',
         wrap_up_ended_at: '2026-12-06T18:49:10.377Z',
+        message_version: null,
+        message_played: null,
         ring_seconds: 1,
         duration: 104.7,
         created_at: '2026-12-06T18:47:06.367Z',

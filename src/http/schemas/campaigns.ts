@@ -15,6 +15,10 @@ export const DialingMode = Type.Union([
   Type.Literal('agentless'),
 ]);
 export const CampaignType = Type.Union([Type.Literal('interaction'), Type.Literal('notification')]);
+export const MachineAction = Type.Union([Type.Literal('hang_up'), Type.Literal('play_message')], {
+  description:
+    "What a call answered by a machine gets: hung up on, or the campaign's message (PUT /v1/campaigns/{id}/message) and then hung up",
+});
 export const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$' });
 export const WeeklyWindow = Type.Object(
   {
@@ -76,6 +80,8 @@ export const CampaignResponse = Type.Object(
     max_concurrent_calls: Nullable(Type.Integer()),
     wrap_up_seconds: Type.Integer(),
     require_disposition: Type.Boolean(),
+    machine_detection: Type.Boolean(),
+    machine_action: MachineAction,
     preview_timeout_seconds: Type.Integer(),
     retry_config: RetryConfig,
     retry_rules: Type.Record(Type.String(), RetryRule),
@@ -114,6 +120,8 @@ export const CampaignResponse = Type.Object(
         max_concurrent_calls: null,
         wrap_up_seconds: 30,
         require_disposition: true,
+        machine_detection: true,
+        machine_action: 'hang_up',
         preview_timeout_seconds: 30,
         retry_config: { max_retries: 2, retry_interval_minutes: 60 },
         retry_rules: { busy: { delay_minutes: 15, counts_as_attempt: true } },
@@ -157,6 +165,13 @@ export const SettingsFields = {
         "An agent may end wrap-up only after giving the call a disposition (default true); a wrap-up ended by the limit without one records 'no_disposition'",
     }),
   ),
+  machine_detection: Type.Optional(
+    Type.Boolean({
+      description:
+        "Answering-machine detection on answered calls (default true; the SIP carrier analyses the first seconds of the callee's audio, docs/telephony.md). Off: every answer counts as a person, at once",
+    }),
+  ),
+  machine_action: Type.Optional(MachineAction),
   preview_timeout_seconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600 })),
   retry_config: Type.Optional(RetryConfig),
   retry_rules: Type.Optional(Type.Record(Type.String(), RetryRule)),

@@ -1,4 +1,11 @@
-import type { Campaign, CampaignType, DialingMode, RetryRule, WeeklyWindow } from '../../db/schema.js';
+import type {
+  Campaign,
+  CampaignType,
+  DialingMode,
+  MachineAction,
+  RetryRule,
+  WeeklyWindow,
+} from '../../db/schema.js';
 import { invalid } from '../../domain/errors.js';
 import { isClockTime, requireTimeZone } from '../../domain/validation.js';
 
@@ -22,6 +29,8 @@ export interface CampaignSettingsInput {
   maxConcurrentCalls?: number | null;
   wrapUpSeconds?: number;
   requireDisposition?: boolean;
+  machineDetection?: boolean;
+  machineAction?: MachineAction;
   previewTimeoutSeconds?: number;
   maxAttempts?: number;
   retryIntervalMinutes?: number;
@@ -67,6 +76,8 @@ export function campaignPatch(input: CampaignSettingsInput): Partial<Campaign> {
   set('max_concurrent_calls', input.maxConcurrentCalls);
   set('wrap_up_seconds', input.wrapUpSeconds);
   set('require_disposition', input.requireDisposition);
+  set('machine_detection', input.machineDetection);
+  set('machine_action', input.machineAction);
   set('preview_timeout_seconds', input.previewTimeoutSeconds);
   set('max_attempts', input.maxAttempts);
   set('retry_interval_minutes', input.retryIntervalMinutes);

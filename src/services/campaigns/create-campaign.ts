@@ -2,6 +2,7 @@ import { sharedRepositories } from '../../repositories/index.js';
 import type { Campaign } from '../../db/schema.js';
 import { toPublicId } from '../../domain/public-ids.js';
 import { inTenantTransaction, type RequestContext, type ServiceDeps } from '../context.js';
+import { requireMessageToDial } from './campaign-message.js';
 import { campaignPatch, type CampaignSettingsInput } from './campaign-settings.js';
 import { notFound } from '../../domain/errors.js';
 
@@ -47,6 +48,7 @@ export function createCampaign(
       created_at: now,
       updated_at: now,
     });
+    await requireMessageToDial(deps, repos, campaign);
     await audit('campaign.create', 'campaign', toPublicId('campaign', campaign.uid), null, campaign);
     return campaign;
   });

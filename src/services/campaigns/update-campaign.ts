@@ -7,6 +7,7 @@ import {
 import { conflict } from '../../domain/errors.js';
 import { toPublicId } from '../../domain/public-ids.js';
 import { inTenantTransaction, type RequestContext, type ServiceDeps } from '../context.js';
+import { requireMessageToDial } from './campaign-message.js';
 import { campaignPatch, type CampaignSettingsInput } from './campaign-settings.js';
 
 export interface UpdateCampaignInput extends CampaignSettingsInput {
@@ -46,6 +47,8 @@ export function updateCampaign(
       if (patch.status === 'completed' || patch.status === 'stopped') patch.completed_at = now;
     }
     const { before, after } = await repos.campaigns.update(current.id, patch, now, input.version);
+    if (patch.status !== undefined || patch.dialing_mode !== undefined)
+      await requireMessageToDial(deps, repos, after);
     const action = input.action ? `campaign.${input.action}` : 'campaign.update';
     await audit(action, 'campaign', toPublicId('campaign', after.uid), before, after);
     return after;

@@ -1,6 +1,6 @@
 import type { AgentSession, Campaign, CallOutcome, RowPatch } from '../../db/schema.js';
 import { AgentSeat, type AgentState } from '../../engine/agents.js';
-import type { Carrier } from '../../engine/carrier.js';
+import type { Carrier, MessageRef } from '../../engine/carrier.js';
 import {
   Dialer,
   type CallJournal,
@@ -12,6 +12,7 @@ import type { Random } from '../../engine/random.js';
 import type { Scheduler } from '../../engine/scheduler.js';
 import { startOfLocalDay } from '../../domain/local-time.js';
 import { tenantRepositories, type TenantRepositories } from '../../repositories/index.js';
+import { campaignMessageInfo } from '../campaigns/campaign-message.js';
 import { systemContext, type RequestContext, type ServiceDeps } from '../context.js';
 import { recordAnswer, recordConnection } from './call-progress.js';
 import { campaignOpen } from './claim-contacts.js';
@@ -70,6 +71,7 @@ export class CampaignRun implements ContactSource, CallJournal {
     listUserIds: new Map(),
   };
   private routingDueAt = 0;
+  private message: MessageRef | null = null;
   private daySeedDueAt = 0;
   private readonly hopper: ContactHopper;
 
@@ -96,6 +98,8 @@ export class CampaignRun implements ContactSource, CallJournal {
       linesPerAgent: campaign.lines_per_agent,
       concurrencyLimit: campaign.max_concurrent_calls ?? 10,
       abandonCap: campaign.abandon_rate_cap,
+      detectMachine: campaign.machine_detection,
+      machineAction: campaign.machine_action,
       patienceMs: e.patienceMs,
       ringTimeoutMs: e.ringTimeoutMs,
       wrapUpMs: () => this.campaign.wrap_up_seconds * 1000,
@@ -153,11 +157,24 @@ export class CampaignRun implements ContactSource, CallJournal {
       concurrencyLimit: agentlessShare,
       previewTimeoutMs: campaign.preview_timeout_seconds * 1000,
       abandonCap: campaign.abandon_rate_cap,
+      detectMachine: campaign.machine_detection,
+      machineAction: campaign.machine_action,
     });
     const repos = this.repos;
-    // Who may take which list's calls changes rarely: read every few seconds, not every tick.
+    // Who may take which list's calls, and the recorded message, change rarely: read every few
+    // seconds, not every tick.
     if (now.getTime() >= this.routingDueAt) {
       this.routing = await repos.dialing.routing(campaign);
+      const message = await campaignMessageInfo(this.e.deps, this.ctx, campaign.id);
+      this.message = message
+        ? {
+            owner: campaign.contact_center_id,
+            id: message.id,
+            version: message.version,
+            durationMs: message.duration_ms,
+          }
+        : null;
+      this.dialer.configure({ message: this.message });
       this.routingDueAt = now.getTime() + ROUTING_REFRESH_MS;
     }
 
@@ -416,6 +433,9 @@ export class CampaignRun implements ContactSource, CallJournal {
         owner: this.e.owner,
         outcome,
         ...(detail ? { detail } : {}),
+        ...(call.message && (call.messagePlayed === 'complete' || call.messagePlayed === 'partial')
+          ? { message: { version: call.message.version, played: call.messagePlayed } }
+          : {}),
       });
       this.calls.delete(call.id);
     });

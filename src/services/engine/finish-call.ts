@@ -12,6 +12,8 @@ export interface FinishCallInput {
   outcome: CallOutcome;
   /** Why a call failed, as the carrier put it. */
   detail?: string;
+  /** The campaign message played on the call, and whether the callee heard it to the end. */
+  message?: { version: number; played: 'complete' | 'partial' };
 }
 
 /** The campaign counter each outcome adds to (answers and connections are counted as they happen). */
@@ -64,6 +66,7 @@ export function finishCall(
         outcome: input.outcome,
         countsAsAttempt: result?.decision.countsAsAttempt ?? true,
         failureReason: input.detail ?? (result ? null : 'claim_lost'),
+        message: input.message ?? null,
       },
       now,
     );

@@ -10,6 +10,10 @@ export interface ParkedMedia extends MediaAddress {
    * arrival order); null stops. Other payloads (telephone-event, comfort noise) are skipped.
    */
   listen(onAudio: ((pcm: Int16Array) => void) | null): void;
+  /** Sends a datagram (RTP we play) from this port. */
+  send(datagram: Uint8Array, address: string, port: number): void;
+  /** Where the far end's RTP has come from (its latest packet), if any has arrived. */
+  source(): { address: string; port: number } | undefined;
   close(): void;
 }
 
@@ -31,7 +35,10 @@ export class UdpMediaParking implements MediaParking {
       const socket = dgram.createSocket('udp4');
       socket.once('error', reject);
       let onAudio: ((pcm: Int16Array) => void) | null = null;
-      socket.on('message', (datagram) => {
+      let source: { address: string; port: number } | undefined;
+      socket.on('message', (datagram, from) => {
+        if (source?.port !== from.port || source.address !== from.address)
+          source = { address: from.address, port: from.port };
         if (!onAudio) return;
         const packet = parseRtp(datagram);
         const codec = packet && codecOfPayloadType(packet.payloadType);
@@ -49,7 +56,10 @@ export class UdpMediaParking implements MediaParking {
         const listen = (listener: ((pcm: Int16Array) => void) | null) => {
           onAudio = listener;
         };
-        resolve({ address: this.address, port, listen, close });
+        const send = (datagram: Uint8Array, address: string, to: number) => {
+          if (open) socket.send(datagram, to, address);
+        };
+        resolve({ address: this.address, port, listen, send, source: () => source, close });
       });
     });
   }

@@ -12,7 +12,9 @@ import {
   type MachineDetectionVerdict,
 } from '../media/amd.js';
 import type { DialogOwner, DialogRecorder } from './dialog-records.js';
+import type { PacketPacer } from '../media/rtp-endpoint.js';
 import type { MediaParking, ParkedMedia } from './media-park.js';
+import { MessagePlayer, type MessageCache } from './message-playback.js';
 import { SdpOrigin } from './sdp.js';
 import type { Dialog, DigestCredentials, InviteResult, PendingInvite, SipUserAgent } from './user-agent.js';
 
@@ -48,6 +50,10 @@ export interface SipCarrierOptions {
    * (dialog-records.ts); calls and agents without a contact center are not recorded.
    */
   records?: DialogRecorder;
+  /** Campaigns' recorded messages, played by `bridge(callId, null)`; none: such calls are hung up. */
+  messages?: MessageCache;
+  /** Paces played messages' RTP (real time unless a test drives it). */
+  pacer?: PacketPacer;
 }
 
 interface SipCall {
@@ -62,6 +68,10 @@ interface SipCall {
   /** Set while the answered call's first audio is analysed, before the engine hears of the answer. */
   detection: { detector: MachineDetector; timer: TimerId } | null;
   ringing: boolean;
+  /** The callee's SDP answer (where a message is played to). */
+  answer: string | null;
+  /** The message being played to the callee, if one is. */
+  playback: { stop(): void } | null;
   /** Why the INVITE was cancelled, if it was: the ring timeout (no answer) or our hang-up. */
   cancelledBy: 'timeout' | 'hangup' | null;
   hungUp: boolean;
@@ -104,8 +114,16 @@ export class SipCarrier implements Carrier {
   private calls = new Map<string, SipCall>();
   private agents = new Map<string, AgentLeg>();
   private agentListeners: ((event: AgentDeviceEvent) => void)[] = [];
+  private readonly player: MessagePlayer;
 
-  constructor(private readonly o: SipCarrierOptions) {}
+  constructor(private readonly o: SipCarrierOptions) {
+    this.player = new MessagePlayer({
+      scheduler: o.scheduler,
+      ...(o.messages ? { messages: o.messages } : {}),
+      ...(o.pacer ? { pacer: o.pacer } : {}),
+      onError: (error) => o.onError?.(error, 'message'),
+    });
+  }
 
   onAgentDevice(listener: (event: AgentDeviceEvent) => void): void {
     this.agentListeners.push(listener);
@@ -144,6 +162,8 @@ export class SipCarrier implements Carrier {
       ringTimer: null,
       detection: null,
       ringing: false,
+      answer: null,
+      playback: null,
       cancelledBy: null,
       hungUp: false,
     };
@@ -205,6 +225,7 @@ export class SipCarrier implements Carrier {
     call.ringTimer = null;
     if (result.kind === 'answered') {
       call.dialog = result.dialog;
+      call.answer = result.response.content || null;
       if (call.hungUp || call.cancelledBy) {
         void result.dialog.bye();
         return this.release(call);
@@ -287,7 +308,17 @@ export class SipCarrier implements Carrier {
    */
   bridge(callId: string, agentExtension: string | null): void {
     const call = this.calls.get(callId);
-    if (!call?.dialog || agentExtension === null) return;
+    if (!call?.dialog) return;
+    if (agentExtension === null) {
+      // The message, then our BYE (message-playback.ts); a callee who hangs up first ends it.
+      call.playback = this.player.play(call.request.message ?? null, call.media, call.answer, () => {
+        call.playback = null;
+        if (!this.calls.has(callId) || call.hungUp) return;
+        this.hangup(callId);
+        this.emit({ type: 'message_played', callId });
+      });
+      return;
+    }
     const leg = this.agents.get(agentExtension);
     if (!leg || leg.state === 'gone') {
       // The engine only routes to agents whose phone is up; one that dropped this instant ends the call.
@@ -496,6 +527,8 @@ export class SipCarrier implements Carrier {
   }
 
   private release(call: SipCall): void {
+    call.playback?.stop();
+    call.playback = null;
     if (call.detection) {
       this.o.scheduler.cancel(call.detection.timer);
       call.detection = null;

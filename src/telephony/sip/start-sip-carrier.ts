@@ -5,6 +5,7 @@ import type { Scheduler } from '../../engine/scheduler.js';
 import type { Clock } from '../../seams.js';
 import { SipDialogRecords } from './dialog-records.js';
 import { UdpMediaParking } from './media-park.js';
+import { MessageCache, type MessageSource } from './message-playback.js';
 import { SipCarrier } from './sip-carrier.js';
 import { SipUserAgent } from './user-agent.js';
 
@@ -24,6 +25,8 @@ export async function startSipCarrier(
   scheduler: Scheduler,
   logger: pino.Logger,
   recording?: { db: Executor; clock: Clock; nodeId: string },
+  /** Campaigns' recorded messages (the database, live). */
+  messages?: MessageSource,
 ): Promise<RunningSipCarrier> {
   const trunkDomain = config.sipTrunkDomain;
   if (!trunkDomain) throw new Error('SIP_TRUNK_DOMAIN is required with OUTDIAL_CARRIER=sip');
@@ -49,6 +52,7 @@ export async function startSipCarrier(
     scheduler,
     agentDomain: config.sipAgentDomain ?? null,
     media: new UdpMediaParking(config.sipMediaAddress ?? config.sipBindAddress),
+    ...(messages ? { messages: new MessageCache(messages) } : {}),
     trunk: {
       domain: trunkDomain,
       outboundProxy: config.sipOutboundProxy ?? null,

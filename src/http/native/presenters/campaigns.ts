@@ -36,6 +36,8 @@ export function presentCampaign(
     max_concurrent_calls: c.max_concurrent_calls,
     wrap_up_seconds: c.wrap_up_seconds,
     require_disposition: c.require_disposition,
+    machine_detection: c.machine_detection,
+    machine_action: c.machine_action,
     preview_timeout_seconds: c.preview_timeout_seconds,
     retry_config: { max_retries: c.max_attempts - 1, retry_interval_minutes: c.retry_interval_minutes },
     retry_rules: c.retry_rules,

@@ -35,6 +35,8 @@ export function presentCallLog(c: CallLogView): Static<typeof CallLogResponse> {
     connected_at: iso(c.connected_at),
     ended_at: iso(c.ended_at),
     wrap_up_ended_at: iso(c.wrap_up_ended_at),
+    message_version: c.message_version,
+    message_played: c.message_played,
     ring_seconds: seconds(c.dialed_at, c.answered_at ?? c.ended_at),
     duration: seconds(c.answered_at, c.ended_at),
     created_at: iso(c.created_at)!,
