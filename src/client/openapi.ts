@@ -2645,6 +2645,8 @@ export interface components {
          *         "connected_at": "2026-12-06T18:47:01.629Z",
          *         "ended_at": null,
          *         "wrap_up_ended_at": null,
+         *         "message_version": null,
+         *         "message_played": null,
          *         "ring_seconds": 1.7,
          *         "duration": null,
          *         "created_at": "2026-12-06T18:46:59.870Z"
@@ -2765,6 +2767,8 @@ export interface components {
          *         "connected_at": "2026-12-06T18:47:01.629Z",
          *         "ended_at": null,
          *         "wrap_up_ended_at": null,
+         *         "message_version": null,
+         *         "message_played": null,
          *         "ring_seconds": 1.7,
          *         "duration": null,
          *         "created_at": "2026-12-06T18:46:59.870Z"
@@ -6671,13 +6675,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description audio/wav */
+            /** @description The recording, 8 kHz 16-bit mono WAV */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string;
+                    "audio/wav": string;
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
@@ -10493,6 +10497,8 @@ export interface operations {
                      *         "connected_at": "2026-12-06T18:47:01.629Z",
                      *         "ended_at": null,
                      *         "wrap_up_ended_at": null,
+                     *         "message_version": null,
+                     *         "message_played": null,
                      *         "ring_seconds": 1.7,
                      *         "duration": null,
                      *         "created_at": "2026-12-06T18:46:59.870Z"
@@ -10727,6 +10733,8 @@ export interface operations {
                      *         "connected_at": "2026-12-06T18:47:01.629Z",
                      *         "ended_at": null,
                      *         "wrap_up_ended_at": null,
+                     *         "message_version": null,
+                     *         "message_played": null,
                      *         "ring_seconds": 1.7,
                      *         "duration": null,
                      *         "created_at": "2026-12-06T18:46:59.870Z"
@@ -10911,6 +10919,8 @@ export interface operations {
                      *         "connected_at": "2026-12-06T18:47:01.629Z",
                      *         "ended_at": null,
                      *         "wrap_up_ended_at": null,
+                     *         "message_version": null,
+                     *         "message_played": null,
                      *         "ring_seconds": 1.7,
                      *         "duration": null,
                      *         "created_at": "2026-12-06T18:46:59.870Z"
@@ -11086,6 +11096,8 @@ export interface operations {
                      *         "connected_at": "2026-12-06T18:47:01.629Z",
                      *         "ended_at": null,
                      *         "wrap_up_ended_at": null,
+                     *         "message_version": null,
+                     *         "message_played": null,
                      *         "ring_seconds": 1.7,
                      *         "duration": null,
                      *         "created_at": "2026-12-06T18:46:59.870Z"
@@ -11261,6 +11273,8 @@ export interface operations {
                      *         "connected_at": "2026-12-06T18:47:01.629Z",
                      *         "ended_at": null,
                      *         "wrap_up_ended_at": null,
+                     *         "message_version": null,
+                     *         "message_played": null,
                      *         "ring_seconds": 1.7,
                      *         "duration": null,
                      *         "created_at": "2026-12-06T18:46:59.870Z"
@@ -11436,6 +11450,8 @@ export interface operations {
                      *         "connected_at": "2026-12-06T18:47:01.629Z",
                      *         "ended_at": null,
                      *         "wrap_up_ended_at": null,
+                     *         "message_version": null,
+                     *         "message_played": null,
                      *         "ring_seconds": 1.7,
                      *         "duration": null,
                      *         "created_at": "2026-12-06T18:46:59.870Z"
@@ -11611,6 +11627,8 @@ export interface operations {
                      *         "connected_at": "2026-12-06T18:47:01.629Z",
                      *         "ended_at": null,
                      *         "wrap_up_ended_at": null,
+                     *         "message_version": null,
+                     *         "message_played": null,
                      *         "ring_seconds": 1.7,
                      *         "duration": null,
                      *         "created_at": "2026-12-06T18:46:59.870Z"
@@ -11786,6 +11804,8 @@ export interface operations {
                      *         "connected_at": "2026-12-06T18:47:01.629Z",
                      *         "ended_at": null,
                      *         "wrap_up_ended_at": null,
+                     *         "message_version": null,
+                     *         "message_played": null,
                      *         "ring_seconds": 1.7,
                      *         "duration": null,
                      *         "created_at": "2026-12-06T18:46:59.870Z"
@@ -11961,6 +11981,8 @@ export interface operations {
                      *         "connected_at": "2026-12-06T18:47:01.629Z",
                      *         "ended_at": null,
                      *         "wrap_up_ended_at": null,
+                     *         "message_version": null,
+                     *         "message_played": null,
                      *         "ring_seconds": 1.7,
                      *         "duration": null,
                      *         "created_at": "2026-12-06T18:46:59.870Z"
@@ -12147,6 +12169,8 @@ export interface operations {
                      *         "connected_at": "2026-12-06T18:47:01.629Z",
                      *         "ended_at": null,
                      *         "wrap_up_ended_at": null,
+                     *         "message_version": null,
+                     *         "message_played": null,
                      *         "ring_seconds": 1.7,
                      *         "duration": null,
                      *         "created_at": "2026-12-06T18:46:59.870Z"
@@ -12353,6 +12377,8 @@ export interface operations {
                      *         "connected_at": "2026-12-06T18:47:01.629Z",
                      *         "ended_at": null,
                      *         "wrap_up_ended_at": null,
+                     *         "message_version": null,
+                     *         "message_played": null,
                      *         "ring_seconds": 1.7,
                      *         "duration": null,
                      *         "created_at": "2026-12-06T18:46:59.870Z"
@@ -12538,6 +12564,8 @@ export interface operations {
                      *             "connected_at": "2026-12-06T18:47:01.629Z",
                      *             "ended_at": null,
                      *             "wrap_up_ended_at": null,
+                     *             "message_version": null,
+                     *             "message_played": null,
                      *             "ring_seconds": 1.7,
                      *             "duration": null,
                      *             "created_at": "2026-12-06T18:46:59.870Z"
@@ -12660,6 +12688,8 @@ export interface operations {
                      *               "connected_at": "2026-12-06T18:47:01.629Z",
                      *               "ended_at": null,
                      *               "wrap_up_ended_at": null,
+                     *               "message_version": null,
+                     *               "message_played": null,
                      *               "ring_seconds": 1.7,
                      *               "duration": null,
                      *               "created_at": "2026-12-06T18:46:59.870Z"

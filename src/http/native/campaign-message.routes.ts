@@ -15,7 +15,7 @@ import {
 } from '../../services/campaigns/message-audio.js';
 import { acceptMultipart, receiveUpload, type FileSink } from '../upload.js';
 import { authErrors, uidParam } from './common.js';
-import { IdParams } from '../schemas/common.js';
+import { BinaryAnswer, IdParams } from '../schemas/common.js';
 import { CampaignMessageResponse } from '../schemas/campaign-messages.js';
 import { presentMessage } from './presenters/campaign-messages.js';
 
@@ -98,7 +98,10 @@ export const campaignMessageRoutes =
           summary: "The campaign's recorded message, as played (8 kHz 16-bit mono WAV)",
           description: 'ETag and `x-message-version` name the version; 404 when the campaign has no message.',
           params: IdParams,
-          response: { 200: Type.String({ description: 'audio/wav' }), ...authErrors(404) },
+          response: {
+            200: BinaryAnswer('The recording, 8 kHz 16-bit mono WAV', 'audio/wav'),
+            ...authErrors(404),
+          },
         },
       },
       async (request, reply) => {

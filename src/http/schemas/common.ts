@@ -53,6 +53,11 @@ export const VersionField = Int4({
     'Optimistic concurrency: when given, the change is refused with 409 if the record has moved on',
 });
 
+/** A binary answer (a download such as a WAV recording): bytes, so no example. */
+export function BinaryAnswer(description: string, mediaType: string) {
+  return { description, content: { [mediaType]: { schema: { type: 'string', format: 'binary' } } } };
+}
+
 /** A CSV answer (a download), documented as `text/csv` with an example of its first lines. */
 export function CsvAnswer(description: string, example: string) {
   return { description, content: { 'text/csv': { schema: { type: 'string' }, example } } };

@@ -131,6 +131,8 @@ export const DeskResponse = Type.Object(
           connected_at: '2026-12-06T18:47:01.629Z',
           ended_at: null,
           wrap_up_ended_at: null,
+          message_version: null,
+          message_played: null,
           ring_seconds: 1.7,
           duration: null,
           created_at: '2026-12-06T18:46:59.870Z',
