@@ -9879,7 +9879,31 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "file": "phone,first_name,plan\n9820000000,Aarav,Silver\n",
+                 *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                 *       "dedup_policy": "skip",
+                 *       "column_mapping": "{\"phone\":\"phone\",\"first_name\":\"first_name\",\"plan\":\"var:plan\"}"
+                 *     }
+                 */
+                "multipart/form-data": {
+                    /** @description The CSV or XLSX file (a file part, with its file name) */
+                    file: string;
+                    /** @description lst_… */
+                    list_id?: string;
+                    /** @description cmp_…: without list_id, its default list */
+                    campaign_id?: string;
+                    /** @default skip */
+                    dedup_policy?: "skip" | "update" | "allow";
+                    dedup_scope?: "list" | "campaign";
+                    /** @description JSON object: header (or 1-based position) → phone, a contact field, var:<name> or ignore */
+                    column_mapping?: string;
+                };
+            };
+        };
         responses: {
             /** @description Default Response */
             202: {
@@ -13381,7 +13405,26 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "file": "phone,first_name,plan\n9820000000,Aarav,Silver\n",
+                 *       "rows": "10"
+                 *     }
+                 */
+                "multipart/form-data": {
+                    /** @description The CSV or XLSX file (a file part, with its file name) */
+                    file: string;
+                    /** @description JSON object: header (or 1-based position) → phone, a contact field, var:<name> or ignore */
+                    column_mapping?: string;
+                    /** @description Rows to show (default 10, at most 50) */
+                    rows?: string;
+                    /** @description The whole file's size, when only its beginning is sent */
+                    file_size?: string;
+                };
+            };
+        };
         responses: {
             /** @description Default Response */
             200: {
@@ -13776,7 +13819,19 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "file": "name,phone_number,loan_amount\nPriya Sharma,+919876543210,250000\n"
+                 *     }
+                 */
+                "multipart/form-data": {
+                    /** @description CSV or XLSX, up to 10 MB: a phone_number column, an optional name, the rest notes */
+                    file: string;
+                };
+            };
+        };
         responses: {
             /** @description Default Response */
             200: {
