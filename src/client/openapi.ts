@@ -5886,6 +5886,15 @@ export interface operations {
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6017,6 +6026,15 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
@@ -6154,6 +6172,15 @@ export interface operations {
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6285,6 +6312,15 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
@@ -9412,6 +9448,15 @@ export interface operations {
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9967,6 +10012,24 @@ export interface operations {
             };
             /** @description Error envelope: {statusCode, message, error} */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12256,6 +12319,15 @@ export interface operations {
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12374,6 +12446,15 @@ export interface operations {
                      *     }
                      */
                     "text/event-stream": components["schemas"]["AgentsEvent"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
@@ -13016,6 +13097,15 @@ export interface operations {
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13361,6 +13451,15 @@ export interface operations {
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13524,6 +13623,24 @@ export interface operations {
             };
             /** @description Error envelope: {statusCode, message, error} */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13906,6 +14023,24 @@ export interface operations {
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -14019,41 +14154,7 @@ export interface operations {
                 };
             };
             /** @description Default Response */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 404,
-                     *       "status": "Not Found",
-                     *       "errorCode": "CONF-1001",
-                     *       "errorMessage": "Object doesn't exist"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ExotelError"];
-                };
-            };
-            /** @description Default Response */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 404,
-                     *       "status": "Not Found",
-                     *       "errorCode": "CONF-1001",
-                     *       "errorMessage": "Object doesn't exist"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ExotelError"];
-                };
-            };
-            /** @description Default Response */
-            409: {
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14221,23 +14322,6 @@ export interface operations {
                 };
             };
             /** @description Default Response */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 404,
-                     *       "status": "Not Found",
-                     *       "errorCode": "CONF-1001",
-                     *       "errorMessage": "Object doesn't exist"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ExotelError"];
-                };
-            };
-            /** @description Default Response */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -14345,23 +14429,6 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 404,
-                     *       "status": "Not Found",
-                     *       "errorCode": "CONF-1001",
-                     *       "errorMessage": "Object doesn't exist"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ExotelError"];
-                };
-            };
-            /** @description Default Response */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14544,23 +14611,6 @@ export interface operations {
                 };
             };
             /** @description Default Response */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 404,
-                     *       "status": "Not Found",
-                     *       "errorCode": "CONF-1001",
-                     *       "errorMessage": "Object doesn't exist"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ExotelError"];
-                };
-            };
-            /** @description Default Response */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -14679,23 +14729,6 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 404,
-                     *       "status": "Not Found",
-                     *       "errorCode": "CONF-1001",
-                     *       "errorMessage": "Object doesn't exist"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ExotelError"];
-                };
-            };
-            /** @description Default Response */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14985,41 +15018,7 @@ export interface operations {
                 };
             };
             /** @description Default Response */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "message": "The information sent is invalid.",
-                     *       "details": [
-                     *         "number: not a phone number"
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["QvoiceError"];
-                };
-            };
-            /** @description Default Response */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "message": "The information sent is invalid.",
-                     *       "details": [
-                     *         "number: not a phone number"
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["QvoiceError"];
-                };
-            };
-            /** @description Default Response */
-            409: {
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15132,40 +15131,6 @@ export interface operations {
             };
             /** @description Default Response */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "message": "The information sent is invalid.",
-                     *       "details": [
-                     *         "number: not a phone number"
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["QvoiceError"];
-                };
-            };
-            /** @description Default Response */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "message": "The information sent is invalid.",
-                     *       "details": [
-                     *         "number: not a phone number"
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["QvoiceError"];
-                };
-            };
-            /** @description Default Response */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15309,23 +15274,6 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "message": "The information sent is invalid.",
-                     *       "details": [
-                     *         "number: not a phone number"
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["QvoiceError"];
-                };
-            };
-            /** @description Default Response */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15914,40 +15862,6 @@ export interface operations {
                 };
             };
             /** @description Default Response */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "message": "The information sent is invalid.",
-                     *       "details": [
-                     *         "number: not a phone number"
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["QvoiceError"];
-                };
-            };
-            /** @description Default Response */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "message": "The information sent is invalid.",
-                     *       "details": [
-                     *         "number: not a phone number"
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["QvoiceError"];
-                };
-            };
-            /** @description Default Response */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -16085,23 +15999,6 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "message": "The information sent is invalid.",
-                     *       "details": [
-                     *         "number: not a phone number"
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["QvoiceError"];
-                };
-            };
-            /** @description Default Response */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };

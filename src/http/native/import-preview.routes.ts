@@ -35,7 +35,7 @@ export const importPreviewRoutes =
             'nothing is stored or imported.',
           consumes: ['multipart/form-data'],
           multipart: PreviewForm,
-          response: { 200: PreviewResponse, ...authErrors(400) },
+          response: { 200: PreviewResponse, ...authErrors(400, 413, 415) },
         },
       },
       async (request, reply) => {

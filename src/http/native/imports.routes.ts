@@ -33,7 +33,7 @@ export const importRoutes =
             '`dedup_scope` (list|campaign), `column_mapping` (JSON: header or 1-based position → field, var:<name> or ignore).',
           consumes: ['multipart/form-data'],
           multipart: ImportForm,
-          response: { 202: ImportResponse, ...authErrors(400, 404) },
+          response: { 202: ImportResponse, ...authErrors(400, 404, 413, 415) },
         },
       },
       async (request, reply) => {

@@ -147,7 +147,7 @@ export const dialnexaDialect =
           params: Type.Object({ campaignId: Type.String() }),
           response: {
             200: DialnexaUploadAnswer,
-            ...authErrors(400, 404),
+            ...authErrors(400, 404, 413, 415),
           },
         },
       },
