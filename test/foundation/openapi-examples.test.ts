@@ -101,13 +101,19 @@ describe('OpenAPI examples', () => {
       }
     }
     assert.deepEqual(problems, []);
-    assert.ok(componentExamples >= Object.keys(doc.components.schemas).length / 2, 'components have examples');
+    assert.ok(
+      componentExamples >= Object.keys(doc.components.schemas).length / 2,
+      'components have examples',
+    );
   });
 
   test('a wrong example is caught', () => {
     // The check above would pass on anything if the validator accepted everything.
     const check = validator();
-    assert.equal(check({ $ref: '#/components/schemas/PageMeta' }, { page: 1, limit: 20, total: 3, totalPages: 1 }), null);
+    assert.equal(
+      check({ $ref: '#/components/schemas/PageMeta' }, { page: 1, limit: 20, total: 3, totalPages: 1 }),
+      null,
+    );
     assert.notEqual(check({ $ref: '#/components/schemas/PageMeta' }, { page: 'one' }), null);
   });
 });

@@ -152,7 +152,6 @@ export async function logout(): Promise<void> {
   }
 }
 
-export type PageMeta = Schemas['PageMeta'];
 /** A page of any list: the shape of every paged answer (`{data, meta}`), with its items' type. */
 export type Paged<T> = Omit<Answer<'/v1/users', 'get'>, 'data'> & { data: T[] };
 
