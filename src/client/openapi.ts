@@ -5980,6 +5980,15 @@ export interface operations {
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6113,6 +6122,15 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
@@ -6252,6 +6270,15 @@ export interface operations {
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6385,6 +6412,15 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
@@ -9736,6 +9772,15 @@ export interface operations {
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10203,7 +10248,31 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "file": "phone,first_name,plan\n9820000000,Aarav,Silver\n",
+                 *       "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                 *       "dedup_policy": "skip",
+                 *       "column_mapping": "{\"phone\":\"phone\",\"first_name\":\"first_name\",\"plan\":\"var:plan\"}"
+                 *     }
+                 */
+                "multipart/form-data": {
+                    /** @description The CSV or XLSX file (a file part, with its file name) */
+                    file: string;
+                    /** @description lst_… */
+                    list_id?: string;
+                    /** @description cmp_…: without list_id, its default list */
+                    campaign_id?: string;
+                    /** @default skip */
+                    dedup_policy?: "skip" | "update" | "allow";
+                    dedup_scope?: "list" | "campaign";
+                    /** @description JSON object: header (or 1-based position) → phone, a contact field, var:<name> or ignore */
+                    column_mapping?: string;
+                };
+            };
+        };
         responses: {
             /** @description Default Response */
             202: {
@@ -10267,6 +10336,24 @@ export interface operations {
             };
             /** @description Error envelope: {statusCode, message, error} */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12580,6 +12667,15 @@ export interface operations {
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12700,6 +12796,15 @@ export interface operations {
                      *     }
                      */
                     "text/event-stream": components["schemas"]["AgentsEvent"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
@@ -13350,6 +13455,15 @@ export interface operations {
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13695,6 +13809,15 @@ export interface operations {
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13739,7 +13862,26 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "file": "phone,first_name,plan\n9820000000,Aarav,Silver\n",
+                 *       "rows": "10"
+                 *     }
+                 */
+                "multipart/form-data": {
+                    /** @description The CSV or XLSX file (a file part, with its file name) */
+                    file: string;
+                    /** @description JSON object: header (or 1-based position) → phone, a contact field, var:<name> or ignore */
+                    column_mapping?: string;
+                    /** @description Rows to show (default 10, at most 50) */
+                    rows?: string;
+                    /** @description The whole file's size, when only its beginning is sent */
+                    file_size?: string;
+                };
+            };
+        };
         responses: {
             /** @description Default Response */
             200: {
@@ -13839,6 +13981,24 @@ export interface operations {
             };
             /** @description Error envelope: {statusCode, message, error} */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14134,7 +14294,19 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "file": "name,phone_number,loan_amount\nPriya Sharma,+919876543210,250000\n"
+                 *     }
+                 */
+                "multipart/form-data": {
+                    /** @description CSV or XLSX, up to 10 MB: a phone_number column, an optional name, the rest notes */
+                    file: string;
+                };
+            };
+        };
         responses: {
             /** @description Default Response */
             200: {
@@ -14201,6 +14373,24 @@ export interface operations {
             };
             /** @description Error envelope: {statusCode, message, error} */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14322,41 +14512,7 @@ export interface operations {
                 };
             };
             /** @description Default Response */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 404,
-                     *       "status": "Not Found",
-                     *       "errorCode": "CONF-1001",
-                     *       "errorMessage": "Object doesn't exist"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ExotelError"];
-                };
-            };
-            /** @description Default Response */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 404,
-                     *       "status": "Not Found",
-                     *       "errorCode": "CONF-1001",
-                     *       "errorMessage": "Object doesn't exist"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ExotelError"];
-                };
-            };
-            /** @description Default Response */
-            409: {
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14524,23 +14680,6 @@ export interface operations {
                 };
             };
             /** @description Default Response */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 404,
-                     *       "status": "Not Found",
-                     *       "errorCode": "CONF-1001",
-                     *       "errorMessage": "Object doesn't exist"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ExotelError"];
-                };
-            };
-            /** @description Default Response */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -14648,23 +14787,6 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 404,
-                     *       "status": "Not Found",
-                     *       "errorCode": "CONF-1001",
-                     *       "errorMessage": "Object doesn't exist"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ExotelError"];
-                };
-            };
-            /** @description Default Response */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14847,23 +14969,6 @@ export interface operations {
                 };
             };
             /** @description Default Response */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 404,
-                     *       "status": "Not Found",
-                     *       "errorCode": "CONF-1001",
-                     *       "errorMessage": "Object doesn't exist"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ExotelError"];
-                };
-            };
-            /** @description Default Response */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -14982,23 +15087,6 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 404,
-                     *       "status": "Not Found",
-                     *       "errorCode": "CONF-1001",
-                     *       "errorMessage": "Object doesn't exist"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ExotelError"];
-                };
-            };
-            /** @description Default Response */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15288,41 +15376,7 @@ export interface operations {
                 };
             };
             /** @description Default Response */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "message": "The information sent is invalid.",
-                     *       "details": [
-                     *         "number: not a phone number"
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["QvoiceError"];
-                };
-            };
-            /** @description Default Response */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "message": "The information sent is invalid.",
-                     *       "details": [
-                     *         "number: not a phone number"
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["QvoiceError"];
-                };
-            };
-            /** @description Default Response */
-            409: {
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15435,40 +15489,6 @@ export interface operations {
             };
             /** @description Default Response */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "message": "The information sent is invalid.",
-                     *       "details": [
-                     *         "number: not a phone number"
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["QvoiceError"];
-                };
-            };
-            /** @description Default Response */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "message": "The information sent is invalid.",
-                     *       "details": [
-                     *         "number: not a phone number"
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["QvoiceError"];
-                };
-            };
-            /** @description Default Response */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15612,23 +15632,6 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "message": "The information sent is invalid.",
-                     *       "details": [
-                     *         "number: not a phone number"
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["QvoiceError"];
-                };
-            };
-            /** @description Default Response */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16217,40 +16220,6 @@ export interface operations {
                 };
             };
             /** @description Default Response */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "message": "The information sent is invalid.",
-                     *       "details": [
-                     *         "number: not a phone number"
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["QvoiceError"];
-                };
-            };
-            /** @description Default Response */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "message": "The information sent is invalid.",
-                     *       "details": [
-                     *         "number: not a phone number"
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["QvoiceError"];
-                };
-            };
-            /** @description Default Response */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -16388,23 +16357,6 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "message": "The information sent is invalid.",
-                     *       "details": [
-                     *         "number: not a phone number"
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["QvoiceError"];
-                };
-            };
-            /** @description Default Response */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -24,7 +24,7 @@ import { exotelDialect } from './dialects/exotel/index.js';
 import { qvoiceDialect } from './dialects/qvoice/index.js';
 import { dialnexaDialect } from './dialects/dialnexa/index.js';
 import { answerClientError, refuseNulCharacters, sendInDialect } from './edge.js';
-import { describeOperation, hoistComponents, named } from './schemas/components.js';
+import { describeOperation, documentMultipart, hoistComponents, named } from './schemas/components.js';
 import { Type } from '@sinclair/typebox';
 
 export interface AppOptions {
@@ -88,6 +88,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         },
       },
     },
+    transform: documentMultipart,
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
     transformObject: (documents) =>
       'openapiObject' in documents ? hoistComponents(documents.openapiObject) : documents.swaggerObject,

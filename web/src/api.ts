@@ -2,11 +2,8 @@
 
 import type { Answer, Schemas } from '../../src/client/openapi-schemas';
 
-export interface Session {
-  access_token: string;
-  refresh_token: string;
-  contact_center: string;
-}
+/** The login's token pair, and the center it logged in to (the console's own note, for the login form). */
+export type Session = Pick<Schemas['Session'], 'access_token' | 'refresh_token'> & { contact_center: string };
 
 const KEY = 'outdial.session';
 
@@ -44,7 +41,7 @@ async function refresh(): Promise<boolean> {
     saveSession(null);
     return false;
   }
-  const tokens = (await res.json()) as { access_token: string; refresh_token: string };
+  const tokens = (await res.json()) as Schemas['Session'];
   saveSession({ ...session, ...tokens });
   return true;
 }
@@ -130,8 +127,12 @@ export async function login(username: string, password: string, contactCenter: s
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password, contact_center: contactCenter }),
   });
-  const data = await res.json();
-  if (!res.ok) throw new ApiError(res.status, String(data.message), [String(data.message)]);
+  if (!res.ok) {
+    const error = (await res.json()) as Schemas['NativeError'];
+    const problems = Array.isArray(error.message) ? error.message : [error.message];
+    throw new ApiError(res.status, problems.join('; '), problems);
+  }
+  const data = (await res.json()) as Answer<'/v1/auth/login', 'post'>;
   saveSession({
     access_token: data.access_token,
     refresh_token: data.refresh_token,
@@ -151,11 +152,8 @@ export async function logout(): Promise<void> {
   }
 }
 
-export type PageMeta = Schemas['PageMeta'];
-export interface Paged<T> {
-  data: T[];
-  meta: PageMeta;
-}
+/** A page of any list: the shape of every paged answer (`{data, meta}`), with its items' type. */
+export type Paged<T> = Omit<Answer<'/v1/users', 'get'>, 'data'> & { data: T[] };
 
 export type Me = Answer<'/v1/me', 'get'>;
 
@@ -187,12 +185,7 @@ export type Eligibility = Answer<'/v1/contacts/{id}/eligibility', 'get'>;
 
 export type DncEntry = Schemas['DncEntry'];
 
-export interface DncItemResult {
-  index: number;
-  status: 'added' | 'exists' | 'rejected';
-  phone_number: string | null;
-  reason: string | null;
-}
+export type DncItemResult = Schemas['DncItemResult'];
 
 export type ImportJob = Schemas['Import'];
 
@@ -208,7 +201,7 @@ export type Process = Schemas['Process'];
  */
 export async function streamTicket(): Promise<string | null> {
   const res = await authorized('POST', '/v1/auth/stream-ticket');
-  return res.ok ? ((await res.json()) as { ticket: string }).ticket : null;
+  return res.ok ? ((await res.json()) as Answer<'/v1/auth/stream-ticket', 'post'>).ticket : null;
 }
 
 export type CallLog = Schemas['CallLog'];

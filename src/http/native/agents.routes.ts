@@ -45,7 +45,7 @@ export const agentRoutes =
           security,
           summary: 'The live agents board: every logged-in agent, state, time in state, current call',
           querystring: BoardQuery,
-          response: { 200: Type.Object({ data: Type.Array(BoardEntry) }), ...authErrors(404) },
+          response: { 200: Type.Object({ data: Type.Array(BoardEntry) }), ...authErrors(400, 404) },
         },
       },
       async (request) => ({
@@ -67,7 +67,7 @@ export const agentRoutes =
             200: eventStream('Server-Sent Events: `agents` messages', {
               agents: Type.Object({ at: Timestamp, data: Type.Array(BoardEntry) }),
             }),
-            ...authErrors(404),
+            ...authErrors(400, 404),
           },
         },
       },

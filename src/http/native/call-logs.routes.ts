@@ -178,7 +178,7 @@ export const callLogRoutes =
               data: Type.Array(LeadEventResponse),
               next_after: Type.Union([Type.Integer(), Type.Null()]),
             }),
-            ...authErrors(404),
+            ...authErrors(400, 404),
           },
         },
       },

@@ -294,7 +294,7 @@ export const campaignRoutes =
             summary: `${action[0]!.toUpperCase()}${action.slice(1)} a campaign`,
             params: IdParams,
             body: ControlBody,
-            response: { 200: CampaignResponse, ...authErrors(404, 409) },
+            response: { 200: CampaignResponse, ...authErrors(400, 404, 409) },
           },
         },
         async (request) => {

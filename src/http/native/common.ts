@@ -5,14 +5,14 @@ import type { PageRequest } from '../../repositories/versioned-repository.js';
 import { errorRef } from '../schemas/common.js';
 
 /** The error answers a route can give, for its OpenAPI description. */
-export function errors(...codes: (400 | 401 | 403 | 404 | 409 | 429)[]) {
+export function errors(...codes: (400 | 401 | 403 | 404 | 409 | 413 | 415 | 429)[]) {
   const out: Record<number, TSchema> = { 500: errorRef };
   for (const c of codes) out[c] = errorRef;
   return out;
 }
 
 /** Authenticated routes answer 401 and 403 besides their own errors. */
-export const authErrors = (...codes: (400 | 404 | 409)[]) => errors(401, 403, ...codes);
+export const authErrors = (...codes: (400 | 404 | 409 | 413 | 415)[]) => errors(401, 403, ...codes);
 
 export function pageOf(query: { page?: number; limit?: number }): PageRequest {
   return { page: query.page ?? 1, limit: query.limit ?? 20 };

@@ -281,7 +281,7 @@ export const contactRoutes =
           querystring: Type.Object({ campaign_id: Type.Optional(Type.String()) }),
           response: {
             200: EligibilityAnswer,
-            ...authErrors(404),
+            ...authErrors(400, 404),
           },
         },
       },

@@ -12,7 +12,7 @@ import {
 import { authErrors } from './common.js';
 import { MAX_IMPORT_BYTES } from '../import-uploads.js';
 import { acceptMultipart, receiveUpload } from '../upload.js';
-import { PreviewResponse } from '../schemas/imports.js';
+import { PreviewForm, PreviewResponse } from '../schemas/imports.js';
 
 /** A preview of an import: read the first rows of a file and see where each column would go. */
 export const importPreviewRoutes =
@@ -34,7 +34,8 @@ export const importPreviewRoutes =
             `beginning is sent). Only the first ${PREVIEW_SAMPLE_BYTES} bytes of a CSV file are read; ` +
             'nothing is stored or imported.',
           consumes: ['multipart/form-data'],
-          response: { 200: PreviewResponse, ...authErrors(400) },
+          multipart: PreviewForm,
+          response: { 200: PreviewResponse, ...authErrors(400, 413, 415) },
         },
       },
       async (request, reply) => {

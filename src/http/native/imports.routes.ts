@@ -10,7 +10,7 @@ import { CsvAnswer, IdParams } from '../schemas/common.js';
 import { csvExport } from '../csv-export.js';
 import { acceptMultipart, receiveUpload } from '../upload.js';
 import { importFileSink, importUploadLimits, parseColumnMapping } from '../import-uploads.js';
-import { ImportResponse } from '../schemas/imports.js';
+import { ImportResponse, ImportForm } from '../schemas/imports.js';
 import { presentImport } from './presenters/imports.js';
 
 export const importRoutes =
@@ -32,7 +32,8 @@ export const importRoutes =
             'multipart/form-data: `file`, and `list_id` and/or `campaign_id`, `dedup_policy` (skip|update|allow, default skip), ' +
             '`dedup_scope` (list|campaign), `column_mapping` (JSON: header or 1-based position → field, var:<name> or ignore).',
           consumes: ['multipart/form-data'],
-          response: { 202: ImportResponse, ...authErrors(400, 404) },
+          multipart: ImportForm,
+          response: { 202: ImportResponse, ...authErrors(400, 404, 413, 415) },
         },
       },
       async (request, reply) => {

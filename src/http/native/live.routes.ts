@@ -140,7 +140,7 @@ export const liveRoutes =
               stats: LiveStatsResponse,
               eligibility: CampaignEligibilityResponse,
             }),
-            ...authErrors(404),
+            ...authErrors(400, 404),
           },
         },
       },

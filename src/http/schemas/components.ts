@@ -211,3 +211,15 @@ export function eventStream(description: string, events: Record<string, TSchema>
 }
 
 const upperFirst = (word: string) => word[0]!.toUpperCase() + word.slice(1);
+
+/**
+ * A route that reads a multipart upload from the stream itself (not through Fastify's body
+ * parsing, so there is no `body` schema to validate) declares its form as `multipart`; the
+ * document describes it as the request body, in each media type of `consumes`.
+ */
+export function documentMultipart<T extends { schema?: unknown; url: string }>({ schema, url }: T) {
+  const routeSchema = schema as Record<string, unknown> | undefined;
+  if (!routeSchema?.multipart) return { schema: routeSchema ?? {}, url };
+  const { multipart, ...rest } = routeSchema;
+  return { schema: { ...rest, body: multipart }, url };
+}

@@ -145,3 +145,53 @@ export const ImportResponse = Type.Object(
     ],
   },
 );
+
+const UploadedFile = Type.String({
+  contentMediaType: 'application/octet-stream',
+  description: 'The CSV or XLSX file (a file part, with its file name)',
+});
+const ColumnMapping = Type.String({
+  description: 'JSON object: header (or 1-based position) → phone, a contact field, var:<name> or ignore',
+});
+
+/** The form of POST /v1/imports, read from the stream by the route (not by Fastify's body parsing). */
+export const ImportForm = Type.Object(
+  {
+    file: UploadedFile,
+    list_id: Type.Optional(Type.String({ description: 'lst_…' })),
+    campaign_id: Type.Optional(Type.String({ description: 'cmp_…: without list_id, its default list' })),
+    dedup_policy: Type.Optional(
+      Type.Union([Type.Literal('skip'), Type.Literal('update'), Type.Literal('allow')], { default: 'skip' }),
+    ),
+    dedup_scope: Type.Optional(Type.Union([Type.Literal('list'), Type.Literal('campaign')])),
+    column_mapping: Type.Optional(ColumnMapping),
+  },
+  {
+    examples: [
+      {
+        file: 'phone,first_name,plan\n9820000000,Aarav,Silver\n',
+        list_id: 'lst_b375150bc9f8410fbe251698fafe2fee',
+        dedup_policy: 'skip',
+        column_mapping: '{"phone":"phone","first_name":"first_name","plan":"var:plan"}',
+      },
+    ],
+  },
+);
+
+/** The form of POST /v1/imports/preview. */
+export const PreviewForm = Type.Object(
+  {
+    file: UploadedFile,
+    column_mapping: Type.Optional(ColumnMapping),
+    rows: Type.Optional(
+      Type.String({ pattern: '^[0-9]{1,2}$', description: 'Rows to show (default 10, at most 50)' }),
+    ),
+    file_size: Type.Optional(
+      Type.String({
+        pattern: '^[0-9]{1,15}$',
+        description: "The whole file's size, when only its beginning is sent",
+      }),
+    ),
+  },
+  { examples: [{ file: 'phone,first_name,plan\n9820000000,Aarav,Silver\n', rows: '10' }] },
+);

@@ -20,6 +20,7 @@ import {
   AddLeadBody,
   DialnexaDeleted,
   DialnexaUploadAnswer,
+  DialnexaUploadForm,
   REPORTED_ROWS,
 } from './schemas.js';
 
@@ -142,10 +143,11 @@ export const dialnexaDialect =
             'every other column becomes a note (variable). Numbers already in the campaign are skipped; ' +
             'refused rows are listed with their reasons.',
           consumes: ['multipart/form-data'],
+          multipart: DialnexaUploadForm,
           params: Type.Object({ campaignId: Type.String() }),
           response: {
             200: DialnexaUploadAnswer,
-            ...authErrors(400, 404),
+            ...authErrors(400, 404, 413, 415),
           },
         },
       },

@@ -90,3 +90,14 @@ export const DialnexaUploadAnswer = Type.Object(
     ],
   },
 );
+
+/** The form of DialNexa's upload-file, read from the stream by the route. */
+export const DialnexaUploadForm = Type.Object(
+  {
+    file: Type.String({
+      contentMediaType: 'application/octet-stream',
+      description: 'CSV or XLSX, up to 10 MB: a phone_number column, an optional name, the rest notes',
+    }),
+  },
+  { examples: [{ file: 'name,phone_number,loan_amount\nPriya Sharma,+919876543210,250000\n' }] },
+);

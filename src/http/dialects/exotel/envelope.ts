@@ -66,11 +66,6 @@ export const ExotelError = Type.Object(
 );
 
 /** The error answers of every Exotel route, for its OpenAPI description. */
-export const exotelErrors = {
-  400: ExotelError,
-  401: ExotelError,
-  403: ExotelError,
-  404: ExotelError,
-  409: ExotelError,
-  500: ExotelError,
-};
+export function exotelErrors(...codes: (400 | 401 | 403 | 404 | 409 | 429)[]) {
+  return Object.fromEntries([...codes, 500].map((code) => [code, ExotelError]));
+}

@@ -57,7 +57,7 @@ export const exotelDialect =
           body: BasicAuthBody,
           response: {
             200: ExotelTokenAnswer,
-            ...errors,
+            ...errors(400, 401, 429),
           },
         },
       },
@@ -99,7 +99,7 @@ export const exotelDialect =
           }),
           response: {
             200: ExotelProcessesAnswer,
-            ...errors,
+            ...errors(400, 401, 403, 404),
           },
         },
       },
@@ -139,7 +139,7 @@ export const exotelDialect =
           security,
           summary: 'Get all campaigns (Exotel CC): a bare array',
           querystring: Type.Object({ contactCenterId: RowId() }),
-          response: { 200: Type.Array(CampaignItem), ...errors },
+          response: { 200: Type.Array(CampaignItem), ...errors(400, 401, 403, 404) },
         },
       },
       async (request) => {

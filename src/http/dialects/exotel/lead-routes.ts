@@ -72,7 +72,7 @@ export const exotelLeadRoutes =
           params: HierarchyParams,
           response: {
             200: ExotelCampaignLeadsAnswer,
-            ...errors,
+            ...errors(400, 401, 403, 404),
           },
         },
       },
@@ -103,7 +103,7 @@ export const exotelLeadRoutes =
             limit: Type.Integer({ minimum: 1, maximum: 500 }),
             offset: Count(),
           }),
-          response: { 200: LeadUserMapping, ...errors },
+          response: { 200: LeadUserMapping, ...errors(400, 401, 403, 404) },
         },
       },
       async (request) => {
@@ -140,7 +140,7 @@ export const exotelLeadRoutes =
           security,
           summary: 'Assign and unassign users of a campaign lead (Exotel CC): who may take that list’s calls',
           body: LeadUserMappingBody,
-          response: { 200: LeadUserMapping, ...errors },
+          response: { 200: LeadUserMapping, ...errors(400, 401, 403, 404, 409) },
         },
       },
       async (request) => {

@@ -41,11 +41,6 @@ export const QvoiceError = Type.Object(
 );
 
 /** The error answers of every Qvoice route, for its OpenAPI description. */
-export const qvoiceErrors = {
-  400: QvoiceError,
-  401: QvoiceError,
-  403: QvoiceError,
-  404: QvoiceError,
-  409: QvoiceError,
-  500: QvoiceError,
-};
+export function qvoiceErrors(...codes: (400 | 401 | 403 | 404 | 409 | 429)[]) {
+  return Object.fromEntries([...codes, 500].map((code) => [code, QvoiceError]));
+}

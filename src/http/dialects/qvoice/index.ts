@@ -56,7 +56,7 @@ export const qvoiceDialect =
           body: QvoiceLoginBody,
           response: {
             200: QvoiceLoginAnswer,
-            ...qvoiceErrors,
+            ...qvoiceErrors(400, 401, 429),
           },
         },
       },

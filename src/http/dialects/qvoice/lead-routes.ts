@@ -64,7 +64,7 @@ export const qvoiceLeadRoutes =
           summary: 'Get campaigns status and leads by status (Qvoice): an object keyed by campaign id',
           response: {
             200: QvoiceLeadsStatusAnswer,
-            ...errors,
+            ...errors(400, 401, 403),
           },
         },
       },
@@ -109,7 +109,7 @@ export const qvoiceLeadRoutes =
           }),
           response: {
             200: QvoiceLeadsAnswer,
-            ...errors,
+            ...errors(400, 401, 403, 404),
           },
         },
       },
@@ -140,7 +140,7 @@ export const qvoiceLeadRoutes =
           summary: 'Add lead to campaign (Qvoice)',
           params: Type.Object({ campaign_id: Type.String() }),
           body: AddQvoiceLeadBody,
-          response: { 200: QvoiceLeadMessage, ...errors },
+          response: { 200: QvoiceLeadMessage, ...errors(400, 401, 403, 404, 409) },
         },
       },
       async (request) => {
@@ -183,7 +183,7 @@ export const qvoiceLeadRoutes =
           security,
           summary: 'Set lead status (Qvoice): new, retry, callback, success, failed or dnc',
           params: Type.Object({ leadID: Type.String(), status: Type.String() }),
-          response: { 200: QvoiceLeadMessage, ...errors },
+          response: { 200: QvoiceLeadMessage, ...errors(400, 401, 403, 404, 409) },
         },
       },
       async (request) => {
@@ -204,7 +204,7 @@ export const qvoiceLeadRoutes =
           security,
           summary: 'Delete lead (Qvoice): it is never dialled again; its calls and history stay',
           params: Type.Object({ leadID: Type.String() }),
-          response: { 200: QvoiceMessage, ...errors },
+          response: { 200: QvoiceMessage, ...errors(400, 401, 403, 404, 409) },
         },
       },
       async (request) => {

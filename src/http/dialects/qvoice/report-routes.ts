@@ -163,7 +163,7 @@ export const qvoiceReportRoutes =
           tags,
           security,
           summary: 'Get queues status (Qvoice): every queue with its agents as they are now, and counters',
-          response: { 200: Type.Array(QueueStatusItem), ...errors },
+          response: { 200: Type.Array(QueueStatusItem), ...errors(400, 401, 403) },
         },
       },
       async (request) => (await queuesStatus(deps, request.ctx)).map(presentQueueStatus),
@@ -191,7 +191,7 @@ export const qvoiceReportRoutes =
               Type.String({ pattern: '^[0-9]{1,15}$', description: 'X-Next-Start-Key of the page before' }),
             ),
           }),
-          response: { 200: Type.Array(HistoryRecord), ...errors },
+          response: { 200: Type.Array(HistoryRecord), ...errors(400, 401, 403, 404) },
         },
       },
       async (request, reply) => {
@@ -243,7 +243,7 @@ export const qvoiceReportRoutes =
             summary:
               "Set call disposition to voicemail (Qvoice): an answered call's disposition, until its wrap-up ends",
             params: Type.Object({ cdrID: Type.String({ description: 'The call log, 32 hex digits' }) }),
-            response: { 200: QvoiceVoicemailAnswer, ...errors },
+            response: { 200: QvoiceVoicemailAnswer, ...errors(400, 401, 403, 404, 409) },
           },
         },
         async (request) => {
