@@ -74,7 +74,7 @@ describe('a campaign on a SIP trunk that refuses our credentials', () => {
     assert.equal(view.session.state, 'available', 'the agent was never given a call');
     assert.equal(view.session.calls_handled, 0);
 
-    await ok(agent.desk, 'POST', '/v1/desk/logout');
+    await w.deskLogout(agent);
     await eventually(() => (w.carrier.agentLegsUp === 0 ? true : undefined), "the agent's leg is hung up");
     assert.deepEqual(
       w.errors().filter((e) => !/rejected our credentials/.test(e)),

@@ -254,6 +254,19 @@ export class SipCampaignWorld {
     await ok(agent.desk, 'POST', '/v1/desk/wrap-up/end');
   }
 
+  /**
+   * Logs the agent out at the desk. While contacts are being claimed for them the engine holds the
+   * agent reserved for a moment, and logout is refused (409) until it is over: tried again then.
+   */
+  async deskLogout(agent: SipAgent): Promise<void> {
+    await eventually(async () => {
+      const res = await agent.desk({ method: 'POST', url: '/v1/desk/logout' });
+      if (res.statusCode === 409) return undefined;
+      assert.ok(res.statusCode < 300, `POST /v1/desk/logout: ${res.statusCode} ${res.body}`);
+      return true;
+    }, `${agent.username} can log out`);
+  }
+
   /** Waits until the agent's desk shows this state; the desk's view then. */
   async deskState(agent: SipAgent, state: string) {
     return eventually(async () => {
