@@ -138,7 +138,7 @@ describe("an agent's phone hanging up mid-shift, through the desk and the superv
       CUSTOMERS.find((n) => n !== first.phone_number),
     );
     await w.finishCall(agent);
-    await ok(agent.desk, 'POST', '/v1/desk/logout');
+    await w.deskLogout(agent);
     await eventually(
       () => (w.carrier.liveCalls === 0 && w.carrier.agentLegsUp === 0 ? true : undefined),
       'all hung up',

@@ -132,7 +132,7 @@ describe('a predictive campaign on the SIP carrier: two agents, audio both ways'
       `the customer heard their agent's tone (${toneOf.get(phoneLog.agent_id!)} Hz): ${JSON.stringify(customerHeard)}`,
     );
 
-    for (const agent of agents) await ok(agent.desk, 'POST', '/v1/desk/logout');
+    for (const agent of agents) await w.deskLogout(agent);
     await eventually(
       () => (w.carrier.liveCalls === 0 && w.carrier.agentLegsUp === 0 ? true : undefined),
       'all hung up',

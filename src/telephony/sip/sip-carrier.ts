@@ -367,7 +367,9 @@ export class SipCarrier implements Carrier {
     const customerAnswer = customerSide.response.content;
     if (customerSide.response.status >= 300 || !customerAnswer) {
       agentSide.ack(leg.media ? leg.origin.next(leg.media) : null);
-      throw new Error(`customer refused the join: ${customerSide.response.status}`);
+      throw new Error(
+        `customer ${call.request.to} (call ${call.request.callId}) refused the join: ${customerSide.response.status}`,
+      );
     }
     agentSide.ack(leg.origin.adopt(customerAnswer));
   }

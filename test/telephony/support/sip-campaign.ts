@@ -214,11 +214,15 @@ export class SipCampaignWorld {
     await ok(agent.desk, 'POST', '/v1/desk/login', { campaign_id: campaignId });
   }
 
-  /** A campaign calling at any hour (the tests run whatever the time of day at the customers), its contacts loaded. */
+  /**
+   * A campaign calling at any hour (the tests run whatever the time of day at the customers), its
+   * contacts loaded. Wrap-up lasts a minute: the tests end it from the desk, and on a loaded machine
+   * a short one could end on its own first.
+   */
   async campaign(settings: object, customers: string[]): Promise<{ id: string; listId: string }> {
     const campaign = await ok(this.admin, 'POST', '/v1/campaigns', {
       name: `On SIP ${Date.now()}`,
-      wrap_up_seconds: 5,
+      wrap_up_seconds: 60,
       calling_hours: { start: '00:00', end: '23:59' },
       ...settings,
     });
@@ -239,11 +243,36 @@ export class SipCampaignWorld {
     return (await ok(this.admin, 'GET', `/v1/call-logs/campaign/${campaignId}?limit=100`)).data as CallLog[];
   }
 
-  /** The agent ends the conversation from the desk, gives a disposition and ends wrap-up. */
+  /**
+   * The agent ends the conversation from the desk, gives a disposition and ends wrap-up. The desk's
+   * requests are carried out by the engine on its next tick: each waits for the state it needs.
+   */
   async finishCall(agent: SipAgent): Promise<void> {
     await ok(agent.desk, 'POST', '/v1/desk/hangup');
+    await this.deskState(agent, 'wrap_up');
     await ok(agent.desk, 'POST', '/v1/desk/disposition', { disposition: 'success' });
     await ok(agent.desk, 'POST', '/v1/desk/wrap-up/end');
+  }
+
+  /**
+   * Logs the agent out at the desk. While contacts are being claimed for them the engine holds the
+   * agent reserved for a moment, and logout is refused (409) until it is over: tried again then.
+   */
+  async deskLogout(agent: SipAgent): Promise<void> {
+    await eventually(async () => {
+      const res = await agent.desk({ method: 'POST', url: '/v1/desk/logout' });
+      if (res.statusCode === 409) return undefined;
+      assert.ok(res.statusCode < 300, `POST /v1/desk/logout: ${res.statusCode} ${res.body}`);
+      return true;
+    }, `${agent.username} can log out`);
+  }
+
+  /** Waits until the agent's desk shows this state; the desk's view then. */
+  async deskState(agent: SipAgent, state: string) {
+    return eventually(async () => {
+      const view = await ok(agent.desk, 'GET', '/v1/desk');
+      return view.session?.state === state ? view : undefined;
+    }, `${agent.username} is ${state}`);
   }
 
   /** The engine, the carrier and every peer stopped (phones first, so their recordings are written). */
