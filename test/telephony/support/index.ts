@@ -20,6 +20,7 @@ export {
   type SippCallResult,
   type SippFarEnd,
   type SippStats,
+  type ReceivedRequest,
 } from './sipp.js';
 export {
   AGENT_TONE_HZ,

@@ -47,6 +47,16 @@ export interface FarEndOptions {
   scenario?: 'far-end' | 'load' | 'retransmit-2xx';
   /** Media seconds the customer tone lasts (default 60). */
   toneSeconds?: number;
+  /** Log every message (SIPp's -trace_msg), for `received()`. Also on with SIPP_TRACE set. */
+  trace?: boolean;
+}
+
+/** A SIP request the far end received, from its message trace. */
+export interface ReceivedRequest {
+  method: string;
+  callId: string;
+  /** The Contact header's URI (the sender's address, for an INVITE from Outdial). */
+  contact: string | null;
 }
 
 /** Cumulative counters from SIPp's -trace_stat file. */
@@ -69,6 +79,8 @@ export interface SippFarEnd {
   process: PeerProcess;
   /** SIPp's counters as of its last statistics dump (every second). */
   stats(): SippStats | undefined;
+  /** The requests it received so far, in order (with `trace`). */
+  received(): ReceivedRequest[];
   stop(): Promise<void>;
 }
 
@@ -135,7 +147,7 @@ export async function startSippFarEnd(options: FarEndOptions = {}): Promise<Sipp
   }
   // Not -bg, which would detach it from the harness. -nostdin: no keyboard commands.
   args.push('-max_socket', '4096', '-trace_err', '-nostdin', '-trace_stat', '-fd', '1', '-stf', 'stats.csv');
-  if (process.env.SIPP_TRACE) args.push('-trace_msg');
+  if (process.env.SIPP_TRACE || options.trace) args.push('-trace_msg');
   const peer = PeerProcess.start('sipp', args, {
     cwd: dir,
     name: `sipp-far-end@${address}`,
@@ -151,6 +163,7 @@ export async function startSippFarEnd(options: FarEndOptions = {}): Promise<Sipp
     uri: (number) => `sip:${number}@${address}:${port}`,
     process: peer,
     stats: () => readStats(path.join(dir, 'stats.csv')),
+    received: () => receivedRequests(dir),
     stop: async () => {
       await peer.stop();
     },
@@ -175,6 +188,22 @@ function readStats(file: string): SippStats | undefined {
     failedCalls: count('FailedCall(C)'),
     raw,
   };
+}
+
+function receivedRequests(dir: string): ReceivedRequest[] {
+  const log = fs.readdirSync(dir).find((f) => f.endsWith('_messages.log'));
+  if (!log) return [];
+  const text = fs.readFileSync(path.join(dir, log), 'utf8');
+  const requests: ReceivedRequest[] = [];
+  for (const block of text.split(/^-{10,} /m)) {
+    const message =
+      /message received \[\d+\] bytes :\s*\n\s*\n?([A-Z]+) [^\n]*SIP\/2\.0[\s\S]*?^Call-ID:\s*(\S+)/im.exec(
+        block,
+      );
+    const contact = /^(?:Contact|m):[^<\n]*<?(sip:[^>;\s]+)/im.exec(block)?.[1] ?? null;
+    if (message) requests.push({ method: message[1]!, callId: message[2]!, contact });
+  }
+  return requests;
 }
 
 function errors(dir: string): string {
