@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import wavefile from 'wavefile';
 import { as, seedCenter, startTestApp, type SeededCenter, type TestApp } from '../helpers/harness.js';
 import { engineObjects, foundationObjects } from '../helpers/fixtures.js';
 import { multipart } from '../helpers/multipart.js';
@@ -65,6 +66,23 @@ const ATTEMPTS: Attempt[] = [
     method: 'POST',
     url: (a) => `/v1/campaigns/${a.campaign.id}/stop`,
     body: () => ({}),
+  },
+  {
+    route: 'GET /v1/campaigns/{id}/message',
+    method: 'GET',
+    url: (a) => `/v1/campaigns/${a.campaign.id}/message`,
+  },
+  {
+    // The multipart CSV is no WAV: the campaign is looked up first, so still 404.
+    route: 'PUT /v1/campaigns/{id}/message',
+    method: 'PUT',
+    url: (a) => `/v1/campaigns/${a.campaign.id}/message`,
+    upload: true,
+  },
+  {
+    route: 'DELETE /v1/campaigns/{id}/message',
+    method: 'DELETE',
+    url: (a) => `/v1/campaigns/${a.campaign.id}/message`,
   },
   {
     route: 'GET /v1/campaigns/{id}/users',
@@ -315,6 +333,19 @@ describe('tenancy: another center’s objects are invisible and untouchable', ()
     globex = await seedCenter(t, 'globex');
     acmeIds = { ...(await foundationObjects(t, acme)), engine: await engineObjects(t, acme) };
     globexIds = { ...(await foundationObjects(t, globex)), engine: await engineObjects(t, globex) };
+    // Acme's campaign has a recorded message that globex must neither read, replace nor delete.
+    const message = new wavefile.WaveFile();
+    message.fromScratch(1, 8000, '16', new Int16Array(4000).fill(1000));
+    const uploaded = await as(
+      t,
+      acme.tokens.admin,
+    )({
+      method: 'PUT',
+      url: `/v1/campaigns/${acmeIds.campaign.id}/message`,
+      payload: Buffer.from(message.toBuffer()),
+      headers: { 'content-type': 'audio/wav' },
+    });
+    assert.equal(uploaded.statusCode, 200, uploaded.body);
   });
   after(() => t.close());
 
@@ -326,6 +357,7 @@ describe('tenancy: another center’s objects are invisible and untouchable', ()
       '/v1/processes?limit=100',
       '/v1/campaigns?limit=100',
       `/v1/campaigns/${acmeIds.campaign.id}/users`,
+      `/v1/campaigns/${acmeIds.campaign.id}/message`,
       '/v1/queues?limit=100',
       '/v1/api-keys?limit=100',
       '/v1/audit-log?limit=100',

@@ -34,6 +34,8 @@ export async function putCampaignMessage(
   campaignUid: string,
   upload: { fileName: string; bytes: Uint8Array },
 ): Promise<CampaignMessageView> {
+  // Another center's campaign is not found, whatever the file: looked up before the audio is read.
+  await tenantReader(deps, ctx).campaigns.getByUid(campaignUid);
   const audio = prepareMessageAudio(upload.bytes);
   return inTenantTransaction(deps, ctx, async ({ repos, now, audit }) => {
     const campaign = await repos.campaigns.getByUid(campaignUid);

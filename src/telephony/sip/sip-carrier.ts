@@ -304,7 +304,8 @@ export class SipCarrier implements Carrier {
   /**
    * Connects an answered call to an agent's standing leg: the agent's phone is re-INVITEd without
    * SDP, its offer goes to the customer in a re-INVITE, and the customer's answer back in the
-   * agent's ACK. With no agent (null, agentless), the call stays on its parked media.
+   * agent's ACK. With no agent (null: agentless, or a machine given the message), the request's
+   * message is played from the parked port and the call hung up after it (`message_played`).
    */
   bridge(callId: string, agentExtension: string | null): void {
     const call = this.calls.get(callId);

@@ -34,6 +34,8 @@ interface Form {
   max_concurrent_calls: string;
   wrap_up_seconds: number;
   require_disposition: boolean;
+  machine_detection: boolean;
+  machine_action: 'hang_up' | 'play_message';
   preview_timeout_seconds: number;
   max_retries: number;
   retry_interval_minutes: number;
@@ -60,6 +62,8 @@ const blank: Form = {
   max_concurrent_calls: '',
   wrap_up_seconds: 30,
   require_disposition: true,
+  machine_detection: true,
+  machine_action: 'hang_up',
   preview_timeout_seconds: 30,
   max_retries: 2,
   retry_interval_minutes: 60,
@@ -90,6 +94,8 @@ function fromCampaign(c: Campaign): Form {
     max_concurrent_calls: c.max_concurrent_calls === null ? '' : String(c.max_concurrent_calls),
     wrap_up_seconds: c.wrap_up_seconds,
     require_disposition: c.require_disposition,
+    machine_detection: c.machine_detection,
+    machine_action: c.machine_action,
     preview_timeout_seconds: c.preview_timeout_seconds,
     max_retries: c.retry_config.max_retries,
     retry_interval_minutes: c.retry_config.retry_interval_minutes,
@@ -147,6 +153,8 @@ export function CampaignFormPage({ campaignId }: { campaignId?: string }) {
       max_concurrent_calls: form.max_concurrent_calls ? Number(form.max_concurrent_calls) : null,
       wrap_up_seconds: form.wrap_up_seconds,
       require_disposition: form.require_disposition,
+      machine_detection: form.machine_detection,
+      machine_action: form.machine_action,
       preview_timeout_seconds: form.preview_timeout_seconds,
       retry_config: { max_retries: form.max_retries, retry_interval_minutes: form.retry_interval_minutes },
       retry_rules: rules,
@@ -263,6 +271,27 @@ export function CampaignFormPage({ campaignId }: { campaignId?: string }) {
             checked={form.require_disposition}
             onChange={(e) => setForm((f) => ({ ...f, require_disposition: e.target.checked }))}
           />
+        </Field>
+        <Field label="Answering-machine detection">
+          <input
+            type="checkbox"
+            checked={form.machine_detection}
+            onChange={(e) => setForm((f) => ({ ...f, machine_detection: e.target.checked }))}
+          />
+        </Field>
+        <Field
+          label="A machine gets"
+          hint="The message is uploaded through the API (PUT /v1/campaigns/{id}/message)"
+        >
+          <select
+            value={form.machine_action}
+            onChange={(e) =>
+              setForm((f) => ({ ...f, machine_action: e.target.value as Form['machine_action'] }))
+            }
+          >
+            <option value="hang_up">Hung up on</option>
+            <option value="play_message">The campaign's message, then hung up</option>
+          </select>
         </Field>
         <Field label="Preview timeout (s)">
           <input
