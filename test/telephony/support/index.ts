@@ -7,17 +7,25 @@ export {
   killAllPeersSync,
 } from './peer-process.js';
 export { allocateAddress, freeUdpPort, portsFree, waitForSipUdp } from './loopback.js';
-export { startKamailio, KAMAILIO_CONFIG, type Kamailio, type KamailioOptions } from './kamailio.js';
+export {
+  registerExtensions,
+  startKamailio,
+  KAMAILIO_CONFIG,
+  type Kamailio,
+  type KamailioOptions,
+} from './kamailio.js';
 export { startRtpengine, type Rtpengine } from './rtpengine.js';
 export {
   FAR_END_NUMBERS,
   placeSippCall,
   SIPP_SCENARIOS,
   sdpAudio,
+  startSippAgentPhones,
   startSippFarEnd,
   type FarEndOptions,
   type SippCallOptions,
   type SippCallResult,
+  type SippAgentPhones,
   type SippFarEnd,
   type SippStats,
 } from './sipp.js';
