@@ -52,6 +52,8 @@ export interface RunResult {
   setupMs: number[];
   answerDelayMs: number[];
   answerToConnectedMs: number[];
+  /** The join's steps: answer → agent re-INVITE sent → its 200 → customer re-INVITE sent → its 200 → agent ACK. */
+  joinStepMs: number[][];
   cpuUserMs: number;
   cpuSystemMs: number;
   peakRssBytes: number;
@@ -78,13 +80,26 @@ async function main(): Promise<RunResult> {
   const sipAnsweredAt = new Map<string, number>();
   const setupMs: number[] = [];
   const agentLegOf = new Map<string, string>();
-  const joinOf = new Map<string, { callId: string; answeredAt: number }>();
+  interface Join {
+    callId: string;
+    answeredAt: number;
+    /** When the join's steps happened: agent re-INVITE sent, its 200, customer re-INVITE sent, its 200. */
+    steps: number[];
+  }
+  const joinOf = new Map<string, Join>();
+  const joinOfCustomer = new Map<string, Join>();
+  const stepMs: number[][] = [[], [], [], [], []];
   const answerToConnectedMs: number[] = [];
   let joinsCompleted = 0;
   const trace = (direction: 'send' | 'recv', m: SipMessage) => {
     const callId = m.headers['call-id'];
     if (direction === 'send' && 'method' in m) {
-      if (m.method === 'INVITE' && !m.headers.to.params.tag) {
+      if (m.method === 'INVITE' && m.headers.to.params.tag) {
+        const agentJoin = joinOf.get(agentLegOf.get(callId) ?? '');
+        if (agentJoin?.steps.length === 0) agentJoin.steps.push(now());
+        const customerJoin = joinOfCustomer.get(callId);
+        if (customerJoin?.steps.length === 2) customerJoin.steps.push(now());
+      } else if (m.method === 'INVITE') {
         const uri = typeof m.uri === 'string' ? m.uri : '';
         if (spec.sip && uri.endsWith(`@${spec.sip.agentDomain}`)) {
           agentLegOf.set(callId, uri.slice(4, uri.indexOf('@')));
@@ -95,11 +110,25 @@ async function main(): Promise<RunResult> {
         if (join) {
           joinOf.delete(extension!);
           joinsCompleted += 1;
-          answerToConnectedMs.push(now() - join.answeredAt);
+          const at = now();
+          answerToConnectedMs.push(at - join.answeredAt);
+          if (join.steps.length === 4) {
+            [join.answeredAt, ...join.steps, at].forEach((t, i, all) => {
+              if (i > 0) stepMs[i - 1]!.push(t - all[i - 1]!);
+            });
+          }
         }
       }
     } else if (direction === 'recv' && 'status' in m) {
-      if (m.status === 200 && m.headers.cseq.method === 'INVITE') {
+      if (m.status === 200 && m.headers.cseq.method === 'INVITE' && m.headers.cseq.seq > 1) {
+        const agentJoin = joinOf.get(agentLegOf.get(callId) ?? '');
+        if (agentJoin?.steps.length === 1) agentJoin.steps.push(now());
+        const customerJoin = joinOfCustomer.get(callId);
+        if (customerJoin?.steps.length === 3) {
+          customerJoin.steps.push(now());
+          joinOfCustomer.delete(callId);
+        }
+      } else if (m.status === 200 && m.headers.cseq.method === 'INVITE') {
         const sentAt = inviteSentAt.get(callId);
         if (sentAt !== undefined) {
           inviteSentAt.delete(callId);
@@ -168,7 +197,12 @@ async function main(): Promise<RunResult> {
       const at = answeredAt.get(call.id);
       answeredAt.delete(call.id);
       if (at !== undefined) {
-        if (spec.carrier === 'sip') joinOf.set(agent.extension!, { callId: call.id, answeredAt: at });
+        if (spec.carrier === 'sip') {
+          const join: Join = { callId: call.id, answeredAt: at, steps: [] };
+          joinOf.set(agent.extension!, join);
+          const customerSipCallId = sipCarrier?.sipCallIdOf(call.id);
+          if (customerSipCallId) joinOfCustomer.set(customerSipCallId, join);
+        }
         else {
           joinsCompleted += 1;
           answerToConnectedMs.push(now() - at);
@@ -278,6 +312,7 @@ async function main(): Promise<RunResult> {
     setupMs,
     answerDelayMs,
     answerToConnectedMs,
+    joinStepMs: stepMs,
     cpuUserMs: used.user / 1000,
     cpuSystemMs: used.system / 1000,
     peakRssBytes,

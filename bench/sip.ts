@@ -91,9 +91,13 @@ function groupCpuSeconds(peer: PeerProcess): number {
 
 function runChild(spec: RunSpec): Promise<RunResult> {
   return new Promise((resolve, reject) => {
+    // BENCH_SIP_PROFILE=dir: a CPU profile of each run's process, for finding where its time goes.
+    const profile = process.env.BENCH_SIP_PROFILE
+      ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_SIP_PROFILE)}`]
+      : [];
     const child = spawn(
       process.execPath,
-      [...process.execArgv, path.resolve('bench/sip-run.ts'), JSON.stringify(spec)],
+      [...process.execArgv, ...profile, path.resolve('bench/sip-run.ts'), JSON.stringify(spec)],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let output = '';
@@ -197,6 +201,12 @@ function report(result: RunResult, run: Run, loadBefore: string, extra = ''): vo
   console.log(
     `  answer → agent connected: p50 ${ms(percentile(result.answerToConnectedMs, 50))} ms, p99 ${ms(percentile(result.answerToConnectedMs, 99))} ms, max ${ms(Math.max(...result.answerToConnectedMs))} ms`,
   );
+  if (result.joinStepMs[0]?.length) {
+    const steps = ['answer → agent re-INVITE', 'agent 200', 'customer re-INVITE', 'customer 200', 'agent ACK'];
+    console.log(
+      `  join steps p50/p99 ms: ${steps.map((name, i) => `${name} ${ms(percentile(result.joinStepMs[i]!, 50))}/${ms(percentile(result.joinStepMs[i]!, 99))}`).join(', ')}`,
+    );
+  }
   console.log(
     `  Node CPU ${(cpuMs / 1000).toFixed(1)} s (${ms(cpuMs / Math.max(1, result.dials))} ms per call); RSS peak ${mb(result.peakRssBytes)}, heap peak ${mb(result.peakHeapBytes)}; ` +
       `event-loop delay p99 ${ms(result.loopDelayP99Ms)} ms, max ${ms(result.loopDelayMaxMs)} ms`,
