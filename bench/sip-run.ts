@@ -202,8 +202,7 @@ async function main(): Promise<RunResult> {
           joinOf.set(agent.extension!, join);
           const customerSipCallId = sipCarrier?.sipCallIdOf(call.id);
           if (customerSipCallId) joinOfCustomer.set(customerSipCallId, join);
-        }
-        else {
+        } else {
           joinsCompleted += 1;
           answerToConnectedMs.push(now() - at);
         }

@@ -202,7 +202,13 @@ function report(result: RunResult, run: Run, loadBefore: string, extra = ''): vo
     `  answer → agent connected: p50 ${ms(percentile(result.answerToConnectedMs, 50))} ms, p99 ${ms(percentile(result.answerToConnectedMs, 99))} ms, max ${ms(Math.max(...result.answerToConnectedMs))} ms`,
   );
   if (result.joinStepMs[0]?.length) {
-    const steps = ['answer → agent re-INVITE', 'agent 200', 'customer re-INVITE', 'customer 200', 'agent ACK'];
+    const steps = [
+      'answer → agent re-INVITE',
+      'agent 200',
+      'customer re-INVITE',
+      'customer 200',
+      'agent ACK',
+    ];
     console.log(
       `  join steps p50/p99 ms: ${steps.map((name, i) => `${name} ${ms(percentile(result.joinStepMs[i]!, 50))}/${ms(percentile(result.joinStepMs[i]!, 99))}`).join(', ')}`,
     );
