@@ -280,8 +280,12 @@ async function main(): Promise<RunResult> {
   dialer.setDialing(false);
   const dialEnd = now();
   for (let waited = 0; dialer.liveCalls > 0 && waited < 60_000; waited += 50) await sleep(50);
+  // The last wrap-ups end on the next timer: every agent is free before logging out.
+  const free = (seat: AgentSeat) => seat.state === 'available' || seat.state === 'paused';
+  for (let waited = 0; !seats.every(free) && waited < 5000; waited += 50) await sleep(50);
+  for (const seat of seats) if (free(seat)) dialer.logoutAgent(seat);
   for (const seat of seats)
-    if (seat.state === 'available' || seat.state === 'paused') dialer.logoutAgent(seat);
+    if (!free(seat)) problem(`agent ${seat.extension} still ${seat.state} at the end`);
   if (ua) for (let waited = 0; ua.dialogCount > 0 && waited < 10_000; waited += 50) await sleep(50);
   const used = process.cpuUsage(cpu);
   const wallMs = now() - started;
