@@ -47,6 +47,8 @@ export interface RunResult {
   joinsCompleted: number;
   peakLiveCalls: number;
   peakDialogs: number;
+  /** SIP messages the user agent sent and received, and how many it sent again (retransmissions). */
+  messages: { sent: number; received: number; resent: number };
   /** New calls per second over each whole second of the dialing period after the ramp. */
   ratePerSecond: number[];
   setupMs: number[];
@@ -91,9 +93,16 @@ async function main(): Promise<RunResult> {
   const stepMs: number[][] = [[], [], [], [], []];
   const answerToConnectedMs: number[] = [];
   let joinsCompleted = 0;
+  const messages = { sent: 0, received: 0, resent: 0 };
+  const requestsSent = new Set<string>();
   const trace = (direction: 'send' | 'recv', m: SipMessage) => {
     const callId = m.headers['call-id'];
+    if (direction === 'send') messages.sent += 1;
+    else messages.received += 1;
     if (direction === 'send' && 'method' in m) {
+      const key = `${callId} ${m.headers.cseq.seq} ${m.method}`;
+      if (requestsSent.has(key)) messages.resent += 1;
+      else requestsSent.add(key);
       if (m.method === 'INVITE' && m.headers.to.params.tag) {
         const agentJoin = joinOf.get(agentLegOf.get(callId) ?? '');
         if (agentJoin?.steps.length === 0) agentJoin.steps.push(now());
@@ -311,6 +320,7 @@ async function main(): Promise<RunResult> {
     joinsCompleted,
     peakLiveCalls,
     peakDialogs,
+    messages,
     ratePerSecond,
     setupMs,
     answerDelayMs,

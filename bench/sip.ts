@@ -201,6 +201,12 @@ function report(result: RunResult, run: Run, loadBefore: string, extra = ''): vo
   console.log(
     `  answer → agent connected: p50 ${ms(percentile(result.answerToConnectedMs, 50))} ms, p99 ${ms(percentile(result.answerToConnectedMs, 99))} ms, max ${ms(Math.max(...result.answerToConnectedMs))} ms`,
   );
+  if (result.messages.sent) {
+    const { sent, received, resent } = result.messages;
+    console.log(
+      `  SIP messages per call: ${(sent / result.dials).toFixed(1)} sent (${resent} retransmissions in all), ${(received / result.dials).toFixed(1)} received`,
+    );
+  }
   if (result.joinStepMs[0]?.length) {
     const steps = [
       'answer → agent re-INVITE',
