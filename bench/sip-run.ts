@@ -292,9 +292,10 @@ async function main(): Promise<RunResult> {
   // The last wrap-ups end on the next timer: every agent is free before logging out.
   const free = (seat: AgentSeat) => seat.state === 'available' || seat.state === 'paused';
   for (let waited = 0; !seats.every(free) && waited < 5000; waited += 50) await sleep(50);
-  for (const seat of seats) if (free(seat)) dialer.logoutAgent(seat);
-  for (const seat of seats)
-    if (!free(seat)) problem(`agent ${seat.extension} still ${seat.state} at the end`);
+  for (const seat of seats) {
+    if (free(seat)) dialer.logoutAgent(seat);
+    else problem(`agent ${seat.extension} still ${seat.state} at the end`);
+  }
   if (ua) for (let waited = 0; ua.dialogCount > 0 && waited < 10_000; waited += 50) await sleep(50);
   const used = process.cpuUsage(cpu);
   const wallMs = now() - started;
