@@ -14,6 +14,7 @@ import { UdpMediaParking } from '../src/telephony/sip/media-park.js';
 import { SipCarrier } from '../src/telephony/sip/sip-carrier.js';
 import { SipUserAgent } from '../src/telephony/sip/user-agent.js';
 import type { SipMessage } from 'sip';
+import { udpDrops } from '../test/telephony/support/loopback.js';
 
 export interface RunSpec {
   name: string;
@@ -49,6 +50,8 @@ export interface RunResult {
   peakDialogs: number;
   /** SIP messages the user agent sent and received, and how many it sent again (retransmissions). */
   messages: { sent: number; received: number; resent: number };
+  /** Datagrams the kernel dropped for Outdial's sockets (SIP and parked media): receive buffers full. */
+  udpDrops: number;
   /** New calls per second over each whole second of the dialing period after the ramp. */
   ratePerSecond: number[];
   setupMs: number[];
@@ -306,6 +309,7 @@ async function main(): Promise<RunResult> {
   if (dialer.liveCalls > 0) problem(`${dialer.liveCalls} calls still live at the end`);
   if (ua && ua.dialogCount > 0) problem(`${ua.dialogCount} dialogs still up at the end`);
   for (const [extension, join] of joinOf) problem(`call ${join.callId} never joined to agent ${extension}`);
+  const drops = spec.sip ? udpDrops(spec.sip.bindAddress) : 0;
   await ua?.stop();
 
   const ratePerSecond: number[] = [];
@@ -322,6 +326,7 @@ async function main(): Promise<RunResult> {
     peakLiveCalls,
     peakDialogs,
     messages,
+    udpDrops: drops,
     ratePerSecond,
     setupMs,
     answerDelayMs,

@@ -20,6 +20,7 @@ import {
   startRtpengine,
   startSippAgentPhones,
   startSippFarEnd,
+  udpDrops,
   type PeerProcess,
 } from '../test/telephony/support/index.js';
 import type { RunResult, RunSpec } from './sip-run.js';
@@ -147,6 +148,12 @@ async function sipRun(run: Run): Promise<{ result: RunResult; peers: string }> {
       ...(rtpengine ? [['rtpengine', rtpengine.process] as const] : []),
     ] as const;
     const before = peers.map(([, p]) => groupCpuSeconds(p));
+    const dropsBefore = new Map(
+      [kamailio.address, farEnd.address, phones.address, rtpengine?.address ?? ''].map((a) => [
+        a,
+        udpDrops(a),
+      ]),
+    );
     const result = await runChild({
       ...run.spec,
       name: `${run.name} (SIP)`,
@@ -161,6 +168,17 @@ async function sipRun(run: Run): Promise<{ result: RunResult; peers: string }> {
       },
     });
     const cpu = peers.map(([name, p], i) => `${name} ${(groupCpuSeconds(p) - before[i]!).toFixed(1)} s`);
+    const addresses = [
+      ['Outdial', bindAddress],
+      ['Kamailio', kamailio.address],
+      ['SIPp far end', farEnd.address],
+      ['SIPp phones', phones.address],
+      ...(rtpengine ? [['rtpengine', rtpengine.address] as const] : []),
+    ] as const;
+    const drops = addresses.map(([name, address]) => {
+      const n = name === 'Outdial' ? result.udpDrops : udpDrops(address) - (dropsBefore.get(address) ?? 0);
+      return `${name} ${n}`;
+    });
     const farEndStats = farEnd.stats();
     if (farEndStats && farEndStats.failedCalls > 0) {
       result.problems.push(`the SIPp far end counted ${farEndStats.failedCalls} failed calls`);
@@ -169,7 +187,10 @@ async function sipRun(run: Run): Promise<{ result: RunResult; peers: string }> {
     if (phoneStats && phoneStats.failedCalls > 0) {
       result.problems.push(`the SIPp phones counted ${phoneStats.failedCalls} failed calls`);
     }
-    return { result, peers: `peers' CPU: ${cpu.join(', ')}` };
+    return {
+      result,
+      peers: `peers' CPU: ${cpu.join(', ')}\n  UDP datagrams dropped (receive buffer full): ${drops.join(', ')}`,
+    };
   } finally {
     for (const stop of stops.reverse()) await stop();
   }

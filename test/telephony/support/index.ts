@@ -6,7 +6,7 @@ export {
   PeerProcess,
   killAllPeersSync,
 } from './peer-process.js';
-export { allocateAddress, freeUdpPort, portsFree, waitForSipUdp } from './loopback.js';
+export { allocateAddress, freeUdpPort, portsFree, udpDrops, waitForSipUdp } from './loopback.js';
 export {
   registerExtensions,
   startKamailio,

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import dgram from 'node:dgram';
 import net from 'node:net';
 
@@ -93,4 +94,23 @@ export async function waitForSipUdp(address: string, port: number, timeoutMs = 1
   } finally {
     socket.close();
   }
+}
+
+/**
+ * Datagrams the kernel dropped so far because a socket bound to this address had its receive buffer
+ * full (Linux /proc/net/udp, summed over the address's sockets): a peer too slow to read its socket.
+ */
+export function udpDrops(address: string): number {
+  const hex = address
+    .split('.')
+    .map((octet) => Number(octet).toString(16).padStart(2, '0'))
+    .reverse()
+    .join('')
+    .toUpperCase();
+  let drops = 0;
+  for (const line of fs.readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields[1]?.split(':')[0] === hex) drops += Number(fields.at(-1) ?? 0);
+  }
+  return drops;
 }
