@@ -2,7 +2,7 @@
 // the engine's Dialer on real time, progressive, with the run's agents, placing calls through the
 // SIP carrier (or the simulated one, for comparison). The agents hang up each connected call after
 // the run's hold time. Prints one `RESULT {json}` line. Started by bench/sip.ts, which owns the peers.
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { AgentSeat } from '../src/engine/agents.js';
 import type { CallEvent, Carrier } from '../src/engine/carrier.js';
 import type { CallJournal } from '../src/engine/dialer.js';
@@ -64,6 +64,8 @@ export interface RunResult {
   peakRssBytes: number;
   peakHeapBytes: number;
   loopDelayP99Ms: number;
+  /** Garbage collections: how many, their pauses in all and the longest. */
+  gc: { count: number; totalMs: number; maxMs: number };
   loopDelayMaxMs: number;
   wallMs: number;
 }
@@ -275,6 +277,15 @@ async function main(): Promise<RunResult> {
   }, 100);
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
+  const gc = { count: 0, totalMs: 0, maxMs: 0 };
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gc.count += 1;
+      gc.totalMs += entry.duration;
+      gc.maxMs = Math.max(gc.maxMs, entry.duration);
+    }
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
 
   const started = now();
   const cpu = process.cpuUsage();
@@ -303,6 +314,7 @@ async function main(): Promise<RunResult> {
   const used = process.cpuUsage(cpu);
   const wallMs = now() - started;
   loop.disable();
+  gcObserver.disconnect();
   clearInterval(sampler);
   dialer.close();
   scheduler.cancelAll();
@@ -337,6 +349,7 @@ async function main(): Promise<RunResult> {
     peakRssBytes,
     peakHeapBytes,
     loopDelayP99Ms: loop.percentile(99) / 1e6,
+    gc,
     loopDelayMaxMs: loop.max / 1e6,
     wallMs,
   };

@@ -242,7 +242,8 @@ function report(result: RunResult, run: Run, loadBefore: string, extra = ''): vo
   }
   console.log(
     `  Node CPU ${(cpuMs / 1000).toFixed(1)} s, ${Math.round((100 * result.cpuSystemMs) / Math.max(1, cpuMs))}% in the kernel (${ms(cpuMs / Math.max(1, result.dials))} ms per call); RSS peak ${mb(result.peakRssBytes)}, heap peak ${mb(result.peakHeapBytes)}; ` +
-      `event-loop delay p99 ${ms(result.loopDelayP99Ms)} ms, max ${ms(result.loopDelayMaxMs)} ms`,
+      `event-loop delay p99 ${ms(result.loopDelayP99Ms)} ms, max ${ms(result.loopDelayMaxMs)} ms; ` +
+      `GC ${result.gc.count} pauses, ${ms(result.gc.totalMs)} ms in all, longest ${ms(result.gc.maxMs)} ms`,
   );
   if (extra) console.log(`  ${extra}`);
   if (result.name.includes('SIP')) {
