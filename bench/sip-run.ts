@@ -321,7 +321,7 @@ async function main(): Promise<RunResult> {
   if (dialer.liveCalls > 0) problem(`${dialer.liveCalls} calls still live at the end`);
   if (ua && ua.dialogCount > 0) problem(`${ua.dialogCount} dialogs still up at the end`);
   for (const [extension, join] of joinOf) problem(`call ${join.callId} never joined to agent ${extension}`);
-  const drops = spec.sip ? udpDrops(spec.sip.bindAddress) : 0;
+  const drops = spec.sip ? udpDrops(spec.sip.bindAddress, spec.sip.port) : 0;
   await ua?.stop();
 
   const ratePerSecond: number[] = [];
@@ -357,8 +357,8 @@ async function main(): Promise<RunResult> {
 
 main().then(
   (result) => {
-    console.log(`RESULT ${JSON.stringify(result)}`);
-    process.exit(0);
+    // Exit once the line is written: a pipe takes it asynchronously, and exit() would cut it short.
+    process.stdout.write(`RESULT ${JSON.stringify(result)}\n`, () => process.exit(0));
   },
   (error: unknown) => {
     console.error(error);

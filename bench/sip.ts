@@ -148,12 +148,12 @@ async function sipRun(run: Run): Promise<{ result: RunResult; peers: string }> {
       ...(rtpengine ? [['rtpengine', rtpengine.process] as const] : []),
     ] as const;
     const before = peers.map(([, p]) => groupCpuSeconds(p));
-    const dropsBefore = new Map(
-      [kamailio.address, farEnd.address, phones.address, rtpengine?.address ?? ''].map((a) => [
-        a,
-        udpDrops(a),
-      ]),
-    );
+    const dropsBefore = new Map([
+      ['Kamailio', udpDrops(kamailio.address, kamailio.port)],
+      ['SIPp far end', udpDrops(farEnd.address, farEnd.port)],
+      ['SIPp phones', udpDrops(phones.address, phones.port)],
+      ['far end media', udpDrops(farEnd.address, farEnd.mediaPort)],
+    ]);
     const result = await runChild({
       ...run.spec,
       name: `${run.name} (SIP)`,
@@ -168,17 +168,19 @@ async function sipRun(run: Run): Promise<{ result: RunResult; peers: string }> {
       },
     });
     const cpu = peers.map(([name, p], i) => `${name} ${(groupCpuSeconds(p) - before[i]!).toFixed(1)} s`);
-    const addresses = [
-      ['Outdial', bindAddress],
-      ['Kamailio', kamailio.address],
-      ['SIPp far end', farEnd.address],
-      ['SIPp phones', phones.address],
-      ...(rtpengine ? [['rtpengine', rtpengine.address] as const] : []),
+    // SIP sockets only: SIPp plays the customer's audio and never reads what reaches its media port.
+    const sipSockets = [
+      ['Kamailio', kamailio.address, kamailio.port],
+      ['SIPp far end', farEnd.address, farEnd.port],
+      ['SIPp phones', phones.address, phones.port],
     ] as const;
-    const drops = addresses.map(([name, address]) => {
-      const n = name === 'Outdial' ? result.udpDrops : udpDrops(address) - (dropsBefore.get(address) ?? 0);
-      return `${name} ${n}`;
-    });
+    const drops = [
+      `Outdial ${result.udpDrops}`,
+      ...sipSockets.map(
+        ([name, address, port]) => `${name} ${udpDrops(address, port) - dropsBefore.get(name)!}`,
+      ),
+    ];
+    const customerHeard = udpDrops(farEnd.address, farEnd.mediaPort) - dropsBefore.get('far end media')!;
     const farEndStats = farEnd.stats();
     if (farEndStats && farEndStats.failedCalls > 0) {
       result.problems.push(`the SIPp far end counted ${farEndStats.failedCalls} failed calls`);
@@ -187,10 +189,16 @@ async function sipRun(run: Run): Promise<{ result: RunResult; peers: string }> {
     if (phoneStats && phoneStats.failedCalls > 0) {
       result.problems.push(`the SIPp phones counted ${phoneStats.failedCalls} failed calls`);
     }
-    return {
-      result,
-      peers: `peers' CPU: ${cpu.join(', ')}\n  UDP datagrams dropped (receive buffer full): ${drops.join(', ')}`,
-    };
+    const lines = [
+      `peers' CPU: ${cpu.join(', ')}`,
+      `SIP datagrams dropped (receive buffer full): ${drops.join(', ')}`,
+      ...(run.media
+        ? [
+            `RTP packets that reached the far end's media port (the phones' echo of the customer, via rtpengine): ${customerHeard}`,
+          ]
+        : []),
+    ];
+    return { result, peers: lines.join('\n  ') };
   } finally {
     for (const stop of stops.reverse()) await stop();
   }

@@ -97,10 +97,11 @@ export async function waitForSipUdp(address: string, port: number, timeoutMs = 1
 }
 
 /**
- * Datagrams the kernel dropped so far because a socket bound to this address had its receive buffer
- * full (Linux /proc/net/udp, summed over the address's sockets): a peer too slow to read its socket.
+ * Datagrams the kernel dropped so far because a socket bound to this address (and port, if given) had
+ * its receive buffer full (Linux /proc/net/udp, summed over the sockets): a peer too slow to read its
+ * socket, or one that never reads it.
  */
-export function udpDrops(address: string): number {
+export function udpDrops(address: string, port?: number): number {
   const hex = address
     .split('.')
     .map((octet) => Number(octet).toString(16).padStart(2, '0'))
@@ -110,7 +111,10 @@ export function udpDrops(address: string): number {
   let drops = 0;
   for (const line of fs.readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
     const fields = line.trim().split(/\s+/);
-    if (fields[1]?.split(':')[0] === hex) drops += Number(fields.at(-1) ?? 0);
+    const [host, hexPort] = fields[1]?.split(':') ?? [];
+    if (host === hex && (port === undefined || parseInt(hexPort ?? '', 16) === port)) {
+      drops += Number(fields.at(-1) ?? 0);
+    }
   }
   return drops;
 }
