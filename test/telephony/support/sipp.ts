@@ -8,6 +8,9 @@ import { PeerProcess, removeScratchDir, requireBinary, scratchDir } from './peer
 
 export const SIPP_SCENARIOS = path.resolve('telephony/sipp');
 
+/** SIPp's UDP socket buffers (its default, 64 kB, drops datagrams under load). */
+const SIPP_BUFFER_BYTES = 4 * 1024 * 1024;
+
 /**
  * The far end's number plan: the last three digits of the dialled number choose what happens
  * (telephony/sipp/far-end.xml). Any prefix works; these are E.164 numbers in the fictional 555 range.
@@ -132,7 +135,9 @@ export async function startSippFarEnd(options: FarEndOptions = {}): Promise<Sipp
     );
   }
   // Not -bg, which would detach it from the harness. -nostdin: no keyboard commands.
-  args.push('-max_socket', '4096', '-trace_err', '-nostdin', '-trace_stat', '-fd', '1', '-stf', 'stats.csv');
+  // -buff_size: SIPp's socket buffers default to 64 kB, which overflowed under load (npm run bench:sip).
+  args.push('-max_socket', '4096', '-buff_size', String(SIPP_BUFFER_BYTES), '-trace_err', '-nostdin');
+  args.push('-trace_stat', '-fd', '1', '-stf', 'stats.csv');
   if (process.env.SIPP_TRACE) args.push('-trace_msg');
   const peer = PeerProcess.start('sipp', args, {
     cwd: dir,
@@ -361,6 +366,8 @@ export async function startSippAgentPhones(options: { echoMedia?: boolean } = {}
     path.join(SIPP_SCENARIOS, 'agent-phones.xml'),
     '-max_socket',
     '4096',
+    '-buff_size',
+    String(SIPP_BUFFER_BYTES),
     '-trace_err',
     '-nostdin',
     '-trace_stat',
