@@ -660,13 +660,14 @@ export class Dialer {
 
   /** A reserved agent whose call came to nothing: free again (or paused, if asked meanwhile). */
   private freeReserved(agent: AgentSeat, now = this.o.scheduler.nowMs()): void {
+    this.move(agent, 'available', now);
     if (agent.pendingPause !== null) {
+      // Reserved is left through available (the state machine has no reserved → paused).
       agent.pauseReason = agent.pendingPause;
       agent.pendingPause = null;
       this.move(agent, 'paused', now);
       return;
     }
-    this.move(agent, 'available', now);
     this.afterAgentFree(agent, now);
   }
 

@@ -8,12 +8,14 @@ import {
   PredictivePacer,
   progressiveLaunches,
 } from '../../src/engine/pacing.js';
+import { Dialer } from '../../src/engine/dialer.js';
 import { Random } from '../../src/engine/random.js';
 import { VirtualScheduler } from '../../src/engine/scheduler.js';
 import {
   markovCallees,
   REALISTIC_DAY,
   realisticCallees,
+  scriptedCallees,
   SimulatedCarrier,
 } from '../../src/engine/simulated-carrier.js';
 import { CampaignSimulation } from '../../src/engine/simulation.js';
@@ -119,6 +121,44 @@ describe('engine core on virtual time', () => {
       progressiveLaunches({ nowMs: 0, available: 3, busySinceMs: [], ringingAgesMs: [], waiting: 0 }),
       3,
     );
+  });
+
+  test('an agent paused while reserved (a phone lost mid-dial) is paused when the call comes to nothing', () => {
+    const scheduler = new VirtualScheduler(0);
+    const carrier = new SimulatedCarrier(
+      scheduler,
+      new Random(1),
+      scriptedCallees({}, { outcome: 'busy', afterMs: 1000 }),
+    );
+    let contacts = 1;
+    const dialer = new Dialer({
+      scheduler,
+      carrier,
+      random: new Random(2),
+      source: {
+        claim: (n) =>
+          (contacts-- > 0 ? [{ ref: 'c1', phone: '+14155550486', listRef: null, callerId: null }] : []).slice(
+            0,
+            n,
+          ),
+        release: () => undefined,
+      },
+      mode: 'progressive',
+      wrapUpMs: () => 0,
+      callId: () => 'call-1',
+    });
+    const seat = new AgentSeat('a', '2001');
+    dialer.start();
+    dialer.setDialing(true);
+    dialer.addAgent(seat);
+    dialer.pace();
+    assert.equal(seat.state, 'reserved');
+    dialer.pauseAgent(seat, 'phone_hung_up');
+    assert.equal(seat.state, 'reserved', 'the pause waits for the call');
+    scheduler.runUntil(2000);
+    assert.equal(seat.state, 'paused');
+    assert.equal(seat.pauseReason, 'phone_hung_up');
+    assert.equal(dialer.liveCalls, 0);
   });
 
   test('power keeps its lines per available agent', () => {

@@ -147,6 +147,11 @@ export class SipCarrier implements Carrier {
     return this.calls.size;
   }
 
+  /** The SIP Call-ID of an engine call once its INVITE is sent, to find it in SIP traces. */
+  sipCallIdOf(callId: string): string | undefined {
+    return this.calls.get(callId)?.invite?.callId;
+  }
+
   private emit(event: CallEvent): void {
     for (const l of this.listeners) l(event);
   }

@@ -148,6 +148,35 @@ function looseRoute(uri: string): string {
   return /;lr\b/.test(uri) ? uri : `${uri};lr`;
 }
 
+/**
+ * The kernel receive (and send) buffer asked for the SIP socket (Linux caps it at net.core.rmem_max).
+ * With the default 208 kB, the answers and requests of 50 calls per second that arrived while the
+ * event loop was busy for a moment (a garbage collection, a burst of calls, a loaded machine)
+ * overflowed it: the kernel dropped them and each was retransmitted 500 ms later
+ * (npm run bench:sip, docs/telephony.md).
+ */
+const SIP_SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Runs `create` (the `sip` package's stack, which makes its UDP socket itself and offers no buffer
+ * setting) with the sockets it creates asking for SIP_SOCKET_BUFFER_BYTES.
+ */
+function withLargeSocketBuffers<T>(create: () => T): T {
+  const createSocket = dgram.createSocket;
+  dgram.createSocket = ((type: dgram.SocketType | dgram.SocketOptions, listener?: () => void) =>
+    createSocket(
+      typeof type === 'string'
+        ? { type, recvBufferSize: SIP_SOCKET_BUFFER_BYTES, sendBufferSize: SIP_SOCKET_BUFFER_BYTES }
+        : type,
+      listener,
+    )) as typeof dgram.createSocket;
+  try {
+    return create();
+  } finally {
+    dgram.createSocket = createSocket;
+  }
+}
+
 function token(bytes = 8): string {
   return randomBytes(bytes).toString('hex');
 }
@@ -169,18 +198,20 @@ export class SipUserAgent {
   private constructor(private readonly o: UserAgentOptions) {
     this.transport = o.transport ?? 'udp';
     this.contactUri = `sip:outdial@${o.address}:${o.port}${this.transport === 'tcp' ? ';transport=tcp' : ''}`;
-    this.stack = sip.create(
-      {
-        address: o.address,
-        port: o.port,
-        udp: true,
-        tcp: this.transport === 'tcp',
-        logger: {
-          error: (e) => o.onError?.(e),
-          ...(o.trace ? { send: (m) => o.trace!('send', m), recv: (m) => o.trace!('recv', m) } : {}),
+    this.stack = withLargeSocketBuffers(() =>
+      sip.create(
+        {
+          address: o.address,
+          port: o.port,
+          udp: true,
+          tcp: this.transport === 'tcp',
+          logger: {
+            error: (e) => o.onError?.(e),
+            ...(o.trace ? { send: (m) => o.trace!('send', m), recv: (m) => o.trace!('recv', m) } : {}),
+          },
         },
-      },
-      (request) => this.onRequest(request),
+        (request) => this.onRequest(request),
+      ),
     );
   }
 

@@ -6,18 +6,26 @@ export {
   PeerProcess,
   killAllPeersSync,
 } from './peer-process.js';
-export { allocateAddress, freeUdpPort, portsFree, waitForSipUdp } from './loopback.js';
-export { startKamailio, KAMAILIO_CONFIG, type Kamailio, type KamailioOptions } from './kamailio.js';
+export { allocateAddress, freeUdpPort, portsFree, udpDrops, waitForSipUdp } from './loopback.js';
+export {
+  registerExtensions,
+  startKamailio,
+  KAMAILIO_CONFIG,
+  type Kamailio,
+  type KamailioOptions,
+} from './kamailio.js';
 export { startRtpengine, type Rtpengine } from './rtpengine.js';
 export {
   FAR_END_NUMBERS,
   placeSippCall,
   SIPP_SCENARIOS,
   sdpAudio,
+  startSippAgentPhones,
   startSippFarEnd,
   type FarEndOptions,
   type SippCallOptions,
   type SippCallResult,
+  type SippAgentPhones,
   type SippFarEnd,
   type SippStats,
   type ReceivedRequest,

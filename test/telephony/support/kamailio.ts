@@ -1,3 +1,4 @@
+import dgram from 'node:dgram';
 import path from 'node:path';
 import { allocateAddress, waitForSipUdp } from './loopback.js';
 import { PeerProcess, requireBinary, scratchDir } from './peer-process.js';
@@ -79,4 +80,82 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     process: peer,
     stop: () => peer.stop(),
   };
+}
+
+/**
+ * Registers each extension at Kamailio's registrar with the given Contact (a phone that answers for many
+ * extensions, e.g. startSippAgentPhones), as a phone's REGISTER would; resolves once every one is
+ * answered 200 and throws on any other answer or silence.
+ */
+export async function registerExtensions(
+  kamailio: Kamailio,
+  extensions: string[],
+  contact: string,
+  expiresSeconds = 3600,
+): Promise<void> {
+  const socket = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+  const local = socket.address();
+  const pending = new Map<string, string>();
+  let finished = false;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `Kamailio did not answer ${pending.size} REGISTERs (${[...pending.values()].slice(0, 3).join(', ')}…)`,
+            ),
+          ),
+        10_000,
+      );
+      socket.on('message', (data) => {
+        const text = data.toString('utf8');
+        const callId = text.match(/^Call-ID:\s*(\S+)/im)?.[1];
+        const status = Number(text.match(/^SIP\/2\.0 (\d{3})/)?.[1]);
+        if (!callId || !pending.has(callId) || status < 200) return;
+        if (status !== 200) {
+          clearTimeout(timer);
+          reject(new Error(`REGISTER of ${pending.get(callId)} answered ${status}`));
+          return;
+        }
+        pending.delete(callId);
+        if (pending.size === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      const requests = new Map<string, string>();
+      extensions.forEach((extension, i) => {
+        const callId = `register-${process.pid}-${Date.now()}-${i}`;
+        pending.set(callId, extension);
+        const aor = `sip:${extension}@${kamailio.domain}`;
+        requests.set(
+          callId,
+          `REGISTER sip:${kamailio.domain} SIP/2.0\r\n` +
+            `Via: SIP/2.0/UDP ${local.address}:${local.port};branch=z9hG4bK${callId};rport\r\n` +
+            `Max-Forwards: 70\r\nTo: <${aor}>\r\nFrom: <${aor}>;tag=${i}\r\nCall-ID: ${callId}\r\n` +
+            `CSeq: 1 REGISTER\r\nContact: <${contact}>\r\nExpires: ${expiresSeconds}\r\nContent-Length: 0\r\n\r\n`,
+        );
+      });
+      // Sent 50 at a time, and what is still unanswered again every 200 ms, as a phone retransmits over UDP.
+      const send = () => {
+        if (finished) return;
+        let sent = 0;
+        for (const callId of pending.keys()) {
+          if (sent++ >= 50) break;
+          socket.send(requests.get(callId)!, kamailio.port, kamailio.address);
+        }
+        if (pending.size > 0) setTimeout(send, 200).unref();
+      };
+      send();
+      if (extensions.length === 0) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  } finally {
+    finished = true;
+    socket.close();
+  }
 }

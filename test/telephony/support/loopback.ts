@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import dgram from 'node:dgram';
 import net from 'node:net';
 
@@ -93,4 +94,27 @@ export async function waitForSipUdp(address: string, port: number, timeoutMs = 1
   } finally {
     socket.close();
   }
+}
+
+/**
+ * Datagrams the kernel dropped so far because a socket bound to this address (and port, if given) had
+ * its receive buffer full (Linux /proc/net/udp, summed over the sockets): a peer too slow to read its
+ * socket, or one that never reads it.
+ */
+export function udpDrops(address: string, port?: number): number {
+  const hex = address
+    .split('.')
+    .map((octet) => Number(octet).toString(16).padStart(2, '0'))
+    .reverse()
+    .join('')
+    .toUpperCase();
+  let drops = 0;
+  for (const line of fs.readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    const [host, hexPort] = fields[1]?.split(':') ?? [];
+    if (host === hex && (port === undefined || parseInt(hexPort ?? '', 16) === port)) {
+      drops += Number(fields.at(-1) ?? 0);
+    }
+  }
+  return drops;
 }

@@ -8,6 +8,9 @@ import { PeerProcess, removeScratchDir, requireBinary, scratchDir } from './peer
 
 export const SIPP_SCENARIOS = path.resolve('telephony/sipp');
 
+/** SIPp's UDP socket buffers (its default, 64 kB, drops datagrams under load). */
+const SIPP_BUFFER_BYTES = 4 * 1024 * 1024;
+
 /**
  * The far end's number plan: the last three digits of the dialled number choose what happens
  * (telephony/sipp/far-end.xml). Any prefix works; these are E.164 numbers in the fictional 555 range.
@@ -146,7 +149,9 @@ export async function startSippFarEnd(options: FarEndOptions = {}): Promise<Sipp
     );
   }
   // Not -bg, which would detach it from the harness. -nostdin: no keyboard commands.
-  args.push('-max_socket', '4096', '-trace_err', '-nostdin', '-trace_stat', '-fd', '1', '-stf', 'stats.csv');
+  // -buff_size: SIPp's socket buffers default to 64 kB, which overflowed under load (npm run bench:sip).
+  args.push('-max_socket', '4096', '-buff_size', String(SIPP_BUFFER_BYTES), '-trace_err', '-nostdin');
+  args.push('-trace_stat', '-fd', '1', '-stf', 'stats.csv');
   if (process.env.SIPP_TRACE || options.trace) args.push('-trace_msg');
   const peer = PeerProcess.start('sipp', args, {
     cwd: dir,
@@ -354,4 +359,69 @@ export function sdpAudio(sdp: string): { address: string; port: number; payloadT
   const media = sdp.match(/^m=audio (\d+) RTP\/AVP ([\d ]+)/m);
   if (!address || !media?.[1] || !media[2]) throw new Error(`no audio in SDP:\n${sdp}`);
   return { address, port: Number(media[1]), payloadTypes: media[2].trim().split(/\s+/).map(Number) };
+}
+
+export interface SippAgentPhones {
+  address: string;
+  port: number;
+  mediaPort: number;
+  /** The Contact to register for every extension: this SIPp answers them all. */
+  contact: string;
+  process: PeerProcess;
+  stats(): SippStats | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * Many agents' phones in one SIPp UAS (telephony/sipp/agent-phones.xml) on a loopback address of its own:
+ * each standing leg is answered at once and every re-INVITE after it, until BYE. With `echoMedia` the
+ * phones send back the audio they receive (SIPp's -rtp_echo), so media crosses both ways. For load: one
+ * process scales to hundreds of phones where a baresip per agent would not.
+ */
+export async function startSippAgentPhones(options: { echoMedia?: boolean } = {}): Promise<SippAgentPhones> {
+  requireBinary('sipp');
+  const address = await allocateAddress([5060]);
+  const port = 5060;
+  const mediaPort = await freeUdpPort(address);
+  const dir = scratchDir('sipp-agent-phones');
+  const args = [
+    '-i',
+    address,
+    '-p',
+    String(port),
+    '-mi',
+    address,
+    '-mp',
+    String(mediaPort),
+    '-sf',
+    path.join(SIPP_SCENARIOS, 'agent-phones.xml'),
+    '-max_socket',
+    '4096',
+    '-buff_size',
+    String(SIPP_BUFFER_BYTES),
+    '-trace_err',
+    '-nostdin',
+    '-trace_stat',
+    '-fd',
+    '1',
+    '-stf',
+    'stats.csv',
+  ];
+  if (options.echoMedia) args.push('-rtp_echo');
+  const peer = PeerProcess.start('sipp', args, {
+    cwd: dir,
+    name: `sipp-agent-phones@${address}`,
+    ownDirs: [dir],
+  });
+  await new Promise((r) => setTimeout(r, 300));
+  if (!peer.alive) throw new Error(`SIPp agents' phones did not start:\n${peer.tail()}\n${errors(dir)}`);
+  return {
+    address,
+    port,
+    mediaPort,
+    contact: `sip:agent-phone@${address}:${port}`,
+    process: peer,
+    stats: () => readStats(path.join(dir, 'stats.csv')),
+    stop: () => peer.stop(),
+  };
 }
