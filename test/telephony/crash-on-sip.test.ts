@@ -16,6 +16,7 @@ import {
   startKamailio,
   startOutdial,
   startSippFarEnd,
+  toneWav,
   type BaresipPhone,
   type Kamailio,
   type OutdialOptions,
@@ -93,13 +94,38 @@ class Api {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
+  async putWav(url: string, wav: Buffer): Promise<void> {
+    const res = await fetch(`${this.base}${url}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'audio/wav' },
+      body: wav,
+    });
+    assert.equal(res.status, 200, `PUT ${url}: ${res.status} ${await res.text()}`);
+  }
+
   async logs(campaignId: string): Promise<CallLog[]> {
     return (await this.call<{ data: CallLog[] }>('GET', `/v1/call-logs/campaign/${campaignId}?limit=100`))
       .data;
   }
 }
 
-/** A campaign calling at any hour, with its contacts, not started. */
+let messageWav: Buffer | undefined;
+/**
+ * An agentless campaign plays its message, then hangs up: one long enough (110 s, under the 2 min
+ * limit) keeps its customers on the wire through the kill and the takeover.
+ */
+function longMessage(): Buffer {
+  if (!messageWav) {
+    const file = path.join(
+      fs.mkdtempSync(path.join(os.tmpdir(), 'outdial-sip-crash-message-')),
+      'message.wav',
+    );
+    messageWav = fs.readFileSync(toneWav(file, 600, 110));
+  }
+  return messageWav;
+}
+
+/** A campaign calling at any hour, with its contacts (and, agentless, its message), not started. */
 async function campaignOf(admin: Api, settings: object, customers: string[]): Promise<string> {
   const campaign = await admin.call<{ id: string }>('POST', '/v1/campaigns', {
     name: `Crash ${Math.random().toString(36).slice(2, 8)}`,
@@ -107,6 +133,9 @@ async function campaignOf(admin: Api, settings: object, customers: string[]): Pr
     calling_hours: { start: '00:00', end: '23:59' },
     ...settings,
   });
+  if ((settings as { dialing_mode?: string }).dialing_mode === 'agentless') {
+    await admin.putWav(`/v1/campaigns/${campaign.id}/message`, longMessage());
+  }
   const list = await admin.call<{ id: string }>('POST', '/v1/lead-lists', {
     name: `List ${Math.random().toString(36).slice(2, 8)}`,
   });
