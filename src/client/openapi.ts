@@ -904,7 +904,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Log out (not during a call or wrap-up) */
+        /** Log out (not during a call or wrap-up; while the engine is placing a call for you, pending until it ends) */
         post: operations["postV1DeskLogout"];
         delete?: never;
         options?: never;

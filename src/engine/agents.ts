@@ -9,7 +9,9 @@ import { conflict } from '../domain/errors.js';
  *        │               pause resume                 available ◀──end wrap-up (or limit)────┘
  *        │                 ▼  │
  *        └──logout──── paused ┘       (logout from available or paused; a pause requested during a
- *                                      call or wrap-up takes effect when wrap-up ends)
+ *                                      call or wrap-up takes effect when wrap-up ends; a logout
+ *                                      requested while reserved waits the same way: when the
+ *                                      reservation comes to nothing, or after the call's wrap-up)
  */
 export type AgentState = 'logged_out' | 'available' | 'reserved' | 'on_call' | 'wrap_up' | 'paused';
 
@@ -42,6 +44,8 @@ export class AgentSeat {
   busySince = 0;
   pauseReason: string | null = null;
   pendingPause: string | null = null;
+  /** A logout asked for while a call was being found or placed for the agent: done once it ends. */
+  pendingLogout = false;
   callId: string | null = null;
   readonly times: AgentTimes = { loggedInMs: 0, talkMs: 0, wrapUpMs: 0 };
   private loggedInAt: number | null = null;
@@ -57,6 +61,7 @@ export class AgentSeat {
     if (to === 'on_call') this.busySince = now;
     if (this.state === 'on_call') this.times.talkMs += spent;
     if (this.state === 'wrap_up') this.times.wrapUpMs += spent;
+    if (to === 'logged_out') this.pendingLogout = false;
     if (to === 'logged_out' && this.loggedInAt !== null) {
       this.times.loggedInMs += now - this.loggedInAt;
       this.loggedInAt = null;

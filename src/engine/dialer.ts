@@ -333,13 +333,30 @@ export class Dialer {
     }
   }
 
-  /** Logs an agent out; refused while the agent has a call. */
+  /**
+   * Logs an agent out. An agent reserved while the engine finds or places a call for them is not
+   * refused (they cannot see the reservation): the logout is pending, carried out when the
+   * reservation comes to nothing or, if the call is answered, when its wrap-up ends. Refused while
+   * the agent is on a call or in wrap-up they can see, unless a logout is already pending.
+   */
   logoutAgent(seat: AgentSeat): void {
     if (seat.state === 'reserved' && this.previews.has(seat.id)) this.dropPreview(seat, 'skipped');
+    if (seat.state === 'logged_out') return;
+    if (
+      seat.state === 'reserved' ||
+      (seat.pendingLogout && seat.state !== 'available' && seat.state !== 'paused')
+    ) {
+      seat.pendingLogout = true;
+      return;
+    }
     if (seat.state !== 'available' && seat.state !== 'paused') {
       throw conflict(`An agent who is ${seat.state.replace('_', ' ')} cannot log out; finish the call first`);
     }
-    this.move(seat, 'logged_out', this.o.scheduler.nowMs());
+    this.leave(seat, this.o.scheduler.nowMs());
+  }
+
+  private leave(seat: AgentSeat, now: number): void {
+    this.move(seat, 'logged_out', now);
     this.pool.seats.delete(seat.id);
     if (seat.extension !== null) this.o.carrier.agentGone?.(seat.extension);
   }
@@ -371,7 +388,10 @@ export class Dialer {
     if (timer !== undefined) this.o.scheduler.cancel(timer);
     this.wrapUpTimers.delete(seat.id);
     const now = this.o.scheduler.nowMs();
-    if (seat.pendingPause !== null) {
+    if (seat.pendingLogout) {
+      this.move(seat, 'available', now);
+      this.leave(seat, now);
+    } else if (seat.pendingPause !== null) {
       seat.pauseReason = seat.pendingPause;
       seat.pendingPause = null;
       this.move(seat, 'paused', now);
@@ -661,6 +681,10 @@ export class Dialer {
   /** A reserved agent whose call came to nothing: free again (or paused, if asked meanwhile). */
   private freeReserved(agent: AgentSeat, now = this.o.scheduler.nowMs()): void {
     this.move(agent, 'available', now);
+    if (agent.pendingLogout) {
+      this.leave(agent, now);
+      return;
+    }
     if (agent.pendingPause !== null) {
       // Reserved is left through available (the state machine has no reserved → paused).
       agent.pauseReason = agent.pendingPause;

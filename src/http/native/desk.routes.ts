@@ -105,7 +105,8 @@ export const deskRoutes =
         { path: '/desk/resume', summary: 'Become available again', request: () => ({ kind: 'resume' }) },
         {
           path: '/desk/logout',
-          summary: 'Log out (not during a call or wrap-up)',
+          summary:
+            'Log out (not during a call or wrap-up; while the engine is placing a call for you, pending until it ends)',
           request: () => ({ kind: 'logout' }),
         },
         {

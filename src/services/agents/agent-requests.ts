@@ -18,9 +18,12 @@ function refusal(session: AgentSession, request: DeskRequest): string | null {
     case 'resume':
       return state === 'paused' || session.pending_pause_reason !== null ? null : 'You are not paused';
     case 'logout':
+      // A reservation is the engine's doing (finding or placing a call for the agent), not a call
+      // the agent can finish: the engine logs them out when it ends, or after the call it became.
       return state === 'available' ||
         state === 'paused' ||
-        (state === 'reserved' && session.preview_contact_id)
+        state === 'reserved' ||
+        session.requested_state === 'logged_out'
         ? null
         : 'Finish your call and wrap-up before logging out';
     case 'action':

@@ -321,7 +321,10 @@ export class CampaignRun implements ContactSource, CallJournal {
     } catch (error) {
       refusal = error as Error;
     }
-    await this.repos.agentSessions.clearRequests(session, this.e.owner, this.now());
+    // A pending logout stays on the session (the desk shows it; a process taking the session over
+    // carries it on) until the engine logs the agent out.
+    if (!seat.pendingLogout || session.requested_action !== null)
+      await this.repos.agentSessions.clearRequests(session, this.e.owner, this.now());
     if (seat.state === 'logged_out') this.seats.delete(session.uid);
     this.persistSeat(info);
     return refusal;
@@ -451,6 +454,8 @@ export class CampaignRun implements ContactSource, CallJournal {
       this.enqueue(seat.id, () => this.repos.callLogs.markWrapUpEnded(callLogId, this.now()));
     }
     this.persistSeat(info);
+    // A pending logout carried out when the reservation or the wrap-up ended.
+    if (seat.state === 'logged_out') this.seats.delete(seat.id);
   }
 
   private callRef(call: LiveCall) {
@@ -478,7 +483,14 @@ export class CampaignRun implements ContactSource, CallJournal {
         talk_ms: Math.round(times.talkMs),
         wrap_up_ms: Math.round(times.wrapUpMs),
         calls_handled: info.handled,
-        ...(seat.state === 'logged_out' ? { logged_out_at: new Date(seat.since), engine_owner: null } : {}),
+        ...(seat.state === 'logged_out'
+          ? {
+              logged_out_at: new Date(seat.since),
+              engine_owner: null,
+              requested_state: null,
+              requested_pause_reason: null,
+            }
+          : {}),
       };
       const written = await this.repos.agentSessions.writeByOwner(
         info.sessionId,

@@ -255,8 +255,10 @@ export class SipCampaignWorld {
   }
 
   /**
-   * Logs the agent out at the desk. While contacts are being claimed for them the engine holds the
-   * agent reserved for a moment, and logout is refused (409) until it is over: tried again then.
+   * Logs the agent out at the desk and waits until the engine has done it. A logout while the
+   * engine holds the agent reserved (finding or placing a call for them) is pending until the
+   * reservation ends; one refused (409) because the engine has not yet carried out the end of the
+   * agent's wrap-up is tried again.
    */
   async deskLogout(agent: SipAgent): Promise<void> {
     await eventually(async () => {
@@ -265,6 +267,10 @@ export class SipCampaignWorld {
       assert.ok(res.statusCode < 300, `POST /v1/desk/logout: ${res.statusCode} ${res.body}`);
       return true;
     }, `${agent.username} can log out`);
+    await eventually(async () => {
+      const view = await ok(agent.desk, 'GET', '/v1/desk');
+      return view.session === null ? true : undefined;
+    }, `${agent.username} is logged out`);
   }
 
   /** Waits until the agent's desk shows this state; the desk's view then. */
