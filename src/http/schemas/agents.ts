@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Nullable } from './common.js';
-import { CallLogResponse } from './call-logs.js';
+import { CallLogResponse, callInProgressExample } from './call-logs.js';
 import { AgentSessionResponse } from './desk.js';
 import { named } from './components.js';
 
@@ -39,35 +39,7 @@ export const BoardEntry = Type.Object(
           talk_seconds: 473,
           wrap_up_seconds: 66,
         },
-        call: {
-          id: 'log_64a74170d46a4d588e0843cf94200493',
-          numeric_id: 131,
-          campaign_id: 'cmp_f8dd47247587486f98753ae096d47383',
-          lead_id: 'lead_2d9a9558144041e5b8e534e78a58ca8b',
-          list_id: 'lst_b375150bc9f8410fbe251698fafe2fee',
-          phone_number: '+919821029470',
-          caller_id: '+912261234567',
-          agent_id: 'usr_bddc1c3483224a82be0b5c0d026fec64',
-          status: 'in_progress',
-          outcome: null,
-          failure_reason: null,
-          attempt: 1,
-          counts_as_attempt: null,
-          dialing_mode: 'predictive',
-          disposition: null,
-          disposition_note: null,
-          callback_at: null,
-          dialed_at: '2026-12-06T18:46:59.870Z',
-          answered_at: '2026-12-06T18:47:01.550Z',
-          connected_at: '2026-12-06T18:47:01.629Z',
-          ended_at: null,
-          wrap_up_ended_at: null,
-          message_version: null,
-          message_played: null,
-          ring_seconds: 1.7,
-          duration: null,
-          created_at: '2026-12-06T18:46:59.870Z',
-        },
+        call: callInProgressExample,
       },
     ],
   },

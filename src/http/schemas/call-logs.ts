@@ -6,6 +6,51 @@ import { named } from './components.js';
 import { DISPOSITIONS } from '../../domain/call-outcome.js';
 
 /** A date-time, or a whole day (UTC): a day starts a range at its first instant and ends it after its last. */
+/** A call under way, as the desk and the agents board show it. */
+export const callInProgressExample = {
+  id: 'log_64a74170d46a4d588e0843cf94200493',
+  numeric_id: 131,
+  campaign_id: 'cmp_f8dd47247587486f98753ae096d47383',
+  lead_id: 'lead_2d9a9558144041e5b8e534e78a58ca8b',
+  list_id: 'lst_b375150bc9f8410fbe251698fafe2fee',
+  phone_number: '+919821029470',
+  caller_id: '+912261234567',
+  agent_id: 'usr_bddc1c3483224a82be0b5c0d026fec64',
+  status: 'in_progress',
+  outcome: null,
+  failure_reason: null,
+  attempt: 1,
+  counts_as_attempt: null,
+  dialing_mode: 'predictive',
+  disposition: null,
+  disposition_note: null,
+  callback_at: null,
+  dialed_at: '2026-12-06T18:46:59.870Z',
+  answered_at: '2026-12-06T18:47:01.550Z',
+  connected_at: '2026-12-06T18:47:01.629Z',
+  ended_at: null,
+  wrap_up_ended_at: null,
+  message_version: null,
+  message_played: null,
+  ring_seconds: 1.7,
+  duration: null,
+  created_at: '2026-12-06T18:46:59.870Z',
+};
+
+/** One event of a lead's history. */
+export const leadEventExample = {
+  id: 1,
+  at: '2026-12-06T18:35:45.275Z',
+  type: 'dialed',
+  lead_id: 'lead_d4ed26745813470587c907f896ef760b',
+  campaign_id: 'cmp_f8dd47247587486f98753ae096d47383',
+  call_log_id: 'log_4601d9606017482ea06c61d37559c731',
+  agent_id: null,
+  from_status: null,
+  to_status: null,
+  detail: { mode: 'predictive', phone: '+919820000000', attempt: 1 },
+};
+
 export const DateBound = Type.Union([Timestamp, Type.String({ format: 'date' })], {
   description: 'ISO 8601 date-time, or a date (YYYY-MM-DD, UTC): an end date includes that whole day',
 });
@@ -127,20 +172,7 @@ export const LeadEventResponse = Type.Object(
   },
   {
     ...named('LeadEvent'),
-    examples: [
-      {
-        id: 1,
-        at: '2026-12-06T18:35:45.275Z',
-        type: 'dialed',
-        lead_id: 'lead_d4ed26745813470587c907f896ef760b',
-        campaign_id: 'cmp_f8dd47247587486f98753ae096d47383',
-        call_log_id: 'log_4601d9606017482ea06c61d37559c731',
-        agent_id: null,
-        from_status: null,
-        to_status: null,
-        detail: { mode: 'predictive', phone: '+919820000000', attempt: 1 },
-      },
-    ],
+    examples: [leadEventExample],
   },
 );
 

@@ -3,6 +3,39 @@ import { Nullable, Timestamp, VersionField } from './common.js';
 import { Count, Int4, VariableValue } from './bounds.js';
 import { named } from './components.js';
 
+/** A contact as the API shows it. */
+export const contactExample = {
+  id: 'lead_d4ed26745813470587c907f896ef760b',
+  numeric_id: 1,
+  list_id: 'lst_b375150bc9f8410fbe251698fafe2fee',
+  campaign_id: null,
+  phone_number: '+919820000000',
+  phone_raw: '9820000000',
+  phone_country: 'IN',
+  first_name: 'Aarav',
+  last_name: 'Sharma',
+  variables: { plan: 'Silver', renewal_month: '1' },
+  ticket_id: null,
+  note: null,
+  type: null,
+  priority: 0,
+  max_retries: null,
+  cool_off_seconds: null,
+  time_zone: 'Asia/Kolkata',
+  time_zones: ['Asia/Kolkata'],
+  time_zone_source: 'number',
+  status: 'retry',
+  attempts: 1,
+  next_attempt_at: '2026-12-06T19:36:10.846Z',
+  last_attempt_at: '2026-12-06T18:35:45.275Z',
+  last_outcome: 'no_answer',
+  callback_at: null,
+  removed_at: null,
+  version: 3,
+  created_at: '2026-12-06T18:35:26.459Z',
+  updated_at: '2026-12-06T18:36:10.846Z',
+};
+
 export const Status = Type.Union(
   (['new', 'in_progress', 'retry', 'callback', 'completed', 'failed', 'dnc', 'removed'] as const).map((s) =>
     Type.Literal(s),
@@ -55,39 +88,7 @@ export const ContactResponse = Type.Object(
   },
   {
     ...named('Contact'),
-    examples: [
-      {
-        id: 'lead_d4ed26745813470587c907f896ef760b',
-        numeric_id: 1,
-        list_id: 'lst_b375150bc9f8410fbe251698fafe2fee',
-        campaign_id: null,
-        phone_number: '+919820000000',
-        phone_raw: '9820000000',
-        phone_country: 'IN',
-        first_name: 'Aarav',
-        last_name: 'Sharma',
-        variables: { plan: 'Silver', renewal_month: '1' },
-        ticket_id: null,
-        note: null,
-        type: null,
-        priority: 0,
-        max_retries: null,
-        cool_off_seconds: null,
-        time_zone: 'Asia/Kolkata',
-        time_zones: ['Asia/Kolkata'],
-        time_zone_source: 'number',
-        status: 'retry',
-        attempts: 1,
-        next_attempt_at: '2026-12-06T19:36:10.846Z',
-        last_attempt_at: '2026-12-06T18:35:45.275Z',
-        last_outcome: 'no_answer',
-        callback_at: null,
-        removed_at: null,
-        version: 3,
-        created_at: '2026-12-06T18:35:26.459Z',
-        updated_at: '2026-12-06T18:36:10.846Z',
-      },
-    ],
+    examples: [contactExample],
   },
 );
 
