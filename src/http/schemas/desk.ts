@@ -15,6 +15,26 @@ export const AGENT_SESSION_STATES = [
   'logged_out',
 ] as const satisfies readonly AgentSessionState[];
 
+/** An agent's session on a call, as the desk and the agents board show it. */
+export const agentSessionExample = {
+  id: 'ags_8c3f15758a2c4f02921b8f0a81b99911',
+  campaign_id: 'cmp_f8dd47247587486f98753ae096d47383',
+  state: 'on_call',
+  state_since: '2026-12-06T18:47:01.549Z',
+  idle_since: '2026-12-06T18:46:36.480Z',
+  pause_reason: null,
+  pending_pause_reason: null,
+  wrap_up_deadline: null,
+  preview_expires_at: null,
+  pending_request: null,
+  engine: 'vm:23728:2971d859',
+  logged_in_at: '2026-12-06T18:35:42.422Z',
+  logged_out_at: null,
+  calls_handled: 8,
+  talk_seconds: 473,
+  wrap_up_seconds: 66,
+};
+
 export const AgentSessionResponse = Type.Object(
   {
     id: Type.String({ description: 'The session (ags_…)' }),
@@ -40,26 +60,7 @@ export const AgentSessionResponse = Type.Object(
   },
   {
     ...named('AgentSession'),
-    examples: [
-      {
-        id: 'ags_8c3f15758a2c4f02921b8f0a81b99911',
-        campaign_id: 'cmp_f8dd47247587486f98753ae096d47383',
-        state: 'on_call',
-        state_since: '2026-12-06T18:47:01.549Z',
-        idle_since: '2026-12-06T18:46:36.480Z',
-        pause_reason: null,
-        pending_pause_reason: null,
-        wrap_up_deadline: null,
-        preview_expires_at: null,
-        pending_request: null,
-        engine: 'vm:23728:2971d859',
-        logged_in_at: '2026-12-06T18:35:42.422Z',
-        logged_out_at: null,
-        calls_handled: 8,
-        talk_seconds: 473,
-        wrap_up_seconds: 66,
-      },
-    ],
+    examples: [agentSessionExample],
   },
 );
 
@@ -83,24 +84,7 @@ export const DeskResponse = Type.Object(
     ...named('Desk'),
     examples: [
       {
-        session: {
-          id: 'ags_8c3f15758a2c4f02921b8f0a81b99911',
-          campaign_id: 'cmp_f8dd47247587486f98753ae096d47383',
-          state: 'on_call',
-          state_since: '2026-12-06T18:47:01.549Z',
-          idle_since: '2026-12-06T18:46:36.480Z',
-          pause_reason: null,
-          pending_pause_reason: null,
-          wrap_up_deadline: null,
-          preview_expires_at: null,
-          pending_request: null,
-          engine: 'vm:23728:2971d859',
-          logged_in_at: '2026-12-06T18:35:42.422Z',
-          logged_out_at: null,
-          calls_handled: 8,
-          talk_seconds: 473,
-          wrap_up_seconds: 66,
-        },
+        session: agentSessionExample,
         campaign: {
           id: 'cmp_f8dd47247587486f98753ae096d47383',
           name: 'Mumbai Sales Dept',
