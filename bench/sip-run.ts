@@ -11,7 +11,7 @@ import { Random } from '../src/engine/random.js';
 import { RealTimeScheduler } from '../src/engine/scheduler.js';
 import { scriptedCallees, SimulatedCarrier } from '../src/engine/simulated-carrier.js';
 import { UdpMediaParking } from '../src/telephony/sip/media-park.js';
-import { SipCarrier } from '../src/telephony/sip/sip-carrier.js';
+import { SipCarrier, type JoinFlow } from '../src/telephony/sip/sip-carrier.js';
 import { SipUserAgent } from '../src/telephony/sip/user-agent.js';
 import type { SipMessage } from 'sip';
 import { udpDrops } from '../test/telephony/support/loopback.js';
@@ -57,8 +57,13 @@ export interface RunResult {
   setupMs: number[];
   answerDelayMs: number[];
   answerToConnectedMs: number[];
-  /** The join's steps: answer → agent re-INVITE sent → its 200 → customer re-INVITE sent → its 200 → agent ACK. */
-  joinStepMs: number[][];
+  /**
+   * The join's steps. RFC 3725: answer → agent re-INVITE sent → its 200 → customer re-INVITE sent →
+   * its 200 → agent ACK (joined). One round trip: answer → both re-INVITEs sent → both 200s → joined.
+   */
+  joinStepMs: Record<JoinFlow, number[][]>;
+  /** Joins completed by each flow. */
+  joinFlows: Record<JoinFlow, number>;
   cpuUserMs: number;
   cpuSystemMs: number;
   peakRssBytes: number;
@@ -81,8 +86,9 @@ async function main(): Promise<RunResult> {
     if (problems.length < 50) problems.push(what);
   };
 
-  // What the SIP trace tells: INVITE → 200 per customer call, and when each join's last step (the
-  // agent's ACK carrying the customer's SDP) leaves. Agent legs are known by their INVITE's domain.
+  // What the SIP trace tells: INVITE → 200 per customer call, and when each join's re-INVITEs leave
+  // and their 200s arrive; the carrier says when a join is complete (both phones have each other's
+  // SDP). Agent legs are known by their INVITE's domain.
   const inviteSentAt = new Map<string, number>();
   const sipAnsweredAt = new Map<string, number>();
   const setupMs: number[] = [];
@@ -90,16 +96,30 @@ async function main(): Promise<RunResult> {
   interface Join {
     callId: string;
     answeredAt: number;
-    /** When the join's steps happened: agent re-INVITE sent, its 200, customer re-INVITE sent, its 200. */
-    steps: number[];
+    agentReinviteAt?: number;
+    agent200At?: number;
+    customerReinviteAt?: number;
+    customer200At?: number;
   }
   const joinOf = new Map<string, Join>();
+  const joinOfAgent = new Map<string, Join>();
   const joinOfCustomer = new Map<string, Join>();
-  const stepMs: number[][] = [[], [], [], [], []];
+  const stepMs: Record<JoinFlow, number[][]> = {
+    rfc3725: [[], [], [], [], []],
+    'one-round-trip': [[], [], []],
+  };
+  const joinFlows: Record<JoinFlow, number> = { rfc3725: 0, 'one-round-trip': 0 };
   const answerToConnectedMs: number[] = [];
   let joinsCompleted = 0;
   const messages = { sent: 0, received: 0, resent: 0 };
   const requestsSent = new Set<string>();
+  const joinOfSipCall = (callId: string) => {
+    const extension = agentLegOf.get(callId);
+    const agent = extension === undefined ? undefined : joinOfAgent.get(extension);
+    return agent
+      ? { join: agent, side: 'agent' as const }
+      : { join: joinOfCustomer.get(callId), side: 'customer' as const };
+  };
   const trace = (direction: 'send' | 'recv', m: SipMessage) => {
     const callId = m.headers['call-id'];
     if (direction === 'send') messages.sent += 1;
@@ -109,39 +129,21 @@ async function main(): Promise<RunResult> {
       if (requestsSent.has(key)) messages.resent += 1;
       else requestsSent.add(key);
       if (m.method === 'INVITE' && m.headers.to.params.tag) {
-        const agentJoin = joinOf.get(agentLegOf.get(callId) ?? '');
-        if (agentJoin?.steps.length === 0) agentJoin.steps.push(now());
-        const customerJoin = joinOfCustomer.get(callId);
-        if (customerJoin?.steps.length === 2) customerJoin.steps.push(now());
+        const { join, side } = joinOfSipCall(callId);
+        if (join && side === 'agent') join.agentReinviteAt ??= now();
+        if (join && side === 'customer') join.customerReinviteAt ??= now();
       } else if (m.method === 'INVITE') {
         const uri = typeof m.uri === 'string' ? m.uri : '';
         if (spec.sip && uri.endsWith(`@${spec.sip.agentDomain}`)) {
           agentLegOf.set(callId, uri.slice(4, uri.indexOf('@')));
         } else if (!inviteSentAt.has(callId)) inviteSentAt.set(callId, now());
-      } else if (m.method === 'ACK' && m.content) {
-        const extension = agentLegOf.get(callId);
-        const join = extension === undefined ? undefined : joinOf.get(extension);
-        if (join) {
-          joinOf.delete(extension!);
-          joinsCompleted += 1;
-          const at = now();
-          answerToConnectedMs.push(at - join.answeredAt);
-          if (join.steps.length === 4) {
-            [join.answeredAt, ...join.steps, at].forEach((t, i, all) => {
-              if (i > 0) stepMs[i - 1]!.push(t - all[i - 1]!);
-            });
-          }
-        }
       }
     } else if (direction === 'recv' && 'status' in m) {
       if (m.status === 200 && m.headers.cseq.method === 'INVITE' && m.headers.cseq.seq > 1) {
-        const agentJoin = joinOf.get(agentLegOf.get(callId) ?? '');
-        if (agentJoin?.steps.length === 1) agentJoin.steps.push(now());
-        const customerJoin = joinOfCustomer.get(callId);
-        if (customerJoin?.steps.length === 3) {
-          customerJoin.steps.push(now());
-          joinOfCustomer.delete(callId);
-        }
+        const { join, side } = joinOfSipCall(callId);
+        if (join && side === 'agent' && join.agentReinviteAt !== undefined) join.agent200At ??= now();
+        if (join && side === 'customer' && join.customerReinviteAt !== undefined)
+          join.customer200At ??= now();
       } else if (m.status === 200 && m.headers.cseq.method === 'INVITE') {
         const sentAt = inviteSentAt.get(callId);
         if (sentAt !== undefined) {
@@ -151,6 +153,26 @@ async function main(): Promise<RunResult> {
         }
       }
     }
+  };
+  const joined = (callId: string, flow: JoinFlow) => {
+    const join = joinOf.get(callId);
+    if (!join) return;
+    const at = now();
+    joinOf.delete(callId);
+    for (const [key, value] of joinOfAgent) if (value === join) joinOfAgent.delete(key);
+    for (const [key, value] of joinOfCustomer) if (value === join) joinOfCustomer.delete(key);
+    joinsCompleted += 1;
+    joinFlows[flow] += 1;
+    answerToConnectedMs.push(at - join.answeredAt);
+    const { agentReinviteAt: a, agent200At: a2, customerReinviteAt: c, customer200At: c2 } = join;
+    if (a === undefined || a2 === undefined || c === undefined || c2 === undefined) return;
+    const times =
+      flow === 'rfc3725'
+        ? [join.answeredAt, a, a2, c, c2, at]
+        : [join.answeredAt, Math.max(a, c), Math.max(a2, c2), at];
+    times.forEach((t, i) => {
+      if (i > 0) stepMs[flow][i - 1]!.push(t - times[i - 1]!);
+    });
   };
 
   let ua: SipUserAgent | null = null;
@@ -177,6 +199,7 @@ async function main(): Promise<RunResult> {
         defaultCallerId: '+14155550000',
       },
       onError: (error, where) => problem(`carrier (${where}): ${String(error)}`),
+      onJoined: joined,
     });
     carrier = sipCarrier;
   } else {
@@ -212,8 +235,9 @@ async function main(): Promise<RunResult> {
       answeredAt.delete(call.id);
       if (at !== undefined) {
         if (spec.carrier === 'sip') {
-          const join: Join = { callId: call.id, answeredAt: at, steps: [] };
-          joinOf.set(agent.extension!, join);
+          const join: Join = { callId: call.id, answeredAt: at };
+          joinOf.set(call.id, join);
+          joinOfAgent.set(agent.extension!, join);
           const customerSipCallId = sipCarrier?.sipCallIdOf(call.id);
           if (customerSipCallId) joinOfCustomer.set(customerSipCallId, join);
         } else {
@@ -229,8 +253,9 @@ async function main(): Promise<RunResult> {
       const key = detail ? `${outcome} (${detail})` : outcome;
       outcomes[key] = (outcomes[key] ?? 0) + 1;
       const extension = call.agent?.extension;
-      if (extension && joinOf.get(extension)?.callId === call.id) {
-        joinOf.delete(extension);
+      if (joinOf.has(call.id)) {
+        joinOf.delete(call.id);
+        if (extension && joinOfAgent.get(extension)?.callId === call.id) joinOfAgent.delete(extension);
         problem(`call ${call.id} ended before it was joined to agent ${extension}`);
       }
     },
@@ -320,7 +345,7 @@ async function main(): Promise<RunResult> {
   scheduler.cancelAll();
   if (dialer.liveCalls > 0) problem(`${dialer.liveCalls} calls still live at the end`);
   if (ua && ua.dialogCount > 0) problem(`${ua.dialogCount} dialogs still up at the end`);
-  for (const [extension, join] of joinOf) problem(`call ${join.callId} never joined to agent ${extension}`);
+  for (const join of joinOf.values()) problem(`call ${join.callId} never joined to its agent`);
   const drops = spec.sip ? udpDrops(spec.sip.bindAddress, spec.sip.port) : 0;
   await ua?.stop();
 
@@ -344,6 +369,7 @@ async function main(): Promise<RunResult> {
     answerDelayMs,
     answerToConnectedMs,
     joinStepMs: stepMs,
+    joinFlows,
     cpuUserMs: used.user / 1000,
     cpuSystemMs: used.system / 1000,
     peakRssBytes,

@@ -23,6 +23,7 @@ import {
   udpDrops,
   type PeerProcess,
 } from '../test/telephony/support/index.js';
+import type { JoinFlow } from '../src/telephony/sip/sip-carrier.js';
 import type { RunResult, RunSpec } from './sip-run.js';
 import { load, mb, verdict } from './support.js';
 
@@ -236,16 +237,15 @@ function report(result: RunResult, run: Run, loadBefore: string, extra = ''): vo
       `  SIP messages per call: ${(sent / result.dials).toFixed(1)} sent (${resent} retransmissions in all), ${(received / result.dials).toFixed(1)} received`,
     );
   }
-  if (result.joinStepMs[0]?.length) {
-    const steps = [
-      'answer → agent re-INVITE',
-      'agent 200',
-      'customer re-INVITE',
-      'customer 200',
-      'agent ACK',
-    ];
+  const stepNames: Record<JoinFlow, string[]> = {
+    rfc3725: ['answer → agent re-INVITE', 'agent 200', 'customer re-INVITE', 'customer 200', 'agent ACK'],
+    'one-round-trip': ['answer → both re-INVITEs', 'both 200s', 'joined'],
+  };
+  for (const flow of ['one-round-trip', 'rfc3725'] as const) {
+    const steps = result.joinStepMs?.[flow];
+    if (!steps?.[0]?.length) continue;
     console.log(
-      `  join steps p50/p99 ms: ${steps.map((name, i) => `${name} ${ms(percentile(result.joinStepMs[i]!, 50))}/${ms(percentile(result.joinStepMs[i]!, 99))}`).join(', ')}`,
+      `  join steps (${flow}, ${result.joinFlows[flow]} joins) p50/p99 ms: ${stepNames[flow].map((name, i) => `${name} ${ms(percentile(steps[i]!, 50))}/${ms(percentile(steps[i]!, 99))}`).join(', ')}`,
     );
   }
   console.log(

@@ -54,3 +54,112 @@ export class SdpOrigin {
     });
   }
 }
+
+/** What one side's SDP says about its audio: where it receives, with which codec first. */
+export interface AudioDescription {
+  address: string;
+  port: number;
+  /** The first codec of the m= line (not telephone-event or comfort noise), `PCMU/8000`. */
+  codec: string;
+  payloadType: number;
+}
+
+const STATIC_CODECS: Record<number, string> = {
+  0: 'PCMU/8000',
+  8: 'PCMA/8000',
+  9: 'G722/8000',
+  18: 'G729/8000',
+};
+const NOT_A_CODEC = /^(telephone-event|CN)\//i;
+
+function lines(sdp: string): string[] {
+  return sdp.split(/\r?\n/).filter((line) => line.length > 0);
+}
+
+/**
+ * The audio of an SDP with one plain RTP audio stream, sent and received (sendrecv); undefined for
+ * anything else (video, SRTP, hold, a stream turned off), which only the offerless RFC 3725 join
+ * can be trusted with.
+ */
+export function audioOf(sdp: string): AudioDescription | undefined {
+  const all = lines(sdp);
+  const media = all.filter((line) => line.startsWith('m='));
+  const m = /^m=audio (\d+) RTP\/AVP ((?:\d+ ?)+)$/.exec(media[0] ?? '');
+  if (media.length !== 1 || !m || m[1] === '0') return undefined;
+  const mediaAt = all.indexOf(media[0]!);
+  const connection = [...all.slice(mediaAt), ...all.slice(0, mediaAt)].find((line) => line.startsWith('c='));
+  const address = /^c=IN IP4 (\S+)/.exec(connection ?? '')?.[1];
+  if (!address || address === '0.0.0.0') return undefined;
+  if (all.some((line) => /^a=(sendonly|recvonly|inactive)$/.test(line))) return undefined;
+  const rtpmap = new Map<number, string>();
+  for (const line of all) {
+    const map = /^a=rtpmap:(\d+) (\S+)/.exec(line);
+    if (map) rtpmap.set(Number(map[1]), map[2]!);
+  }
+  for (const payloadType of m[2]!.trim().split(' ').map(Number)) {
+    const codec = rtpmap.get(payloadType) ?? STATIC_CODECS[payloadType];
+    if (codec && !NOT_A_CODEC.test(codec)) {
+      return { address, port: Number(m[1]), codec: codec.toUpperCase(), payloadType };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The SDP with its audio restricted to one payload type (and its telephone events): offered to the
+ * other leg of a join, the answer can only choose that codec.
+ */
+export function restrictToCodec(sdp: string, payloadType: number): string {
+  const events = new Set<number>();
+  for (const line of lines(sdp)) {
+    const map = /^a=rtpmap:(\d+) telephone-event\//i.exec(line);
+    if (map) events.add(Number(map[1]));
+  }
+  const kept = new Set([payloadType, ...events]);
+  const out: string[] = [];
+  for (const line of lines(sdp)) {
+    const m = /^(m=audio \d+ RTP\/AVP) (.*)$/.exec(line);
+    if (m) {
+      const formats = m[2]!.trim().split(' ').map(Number);
+      out.push(`${m[1]} ${formats.filter((pt) => kept.has(pt)).join(' ')}`);
+      continue;
+    }
+    const attribute = /^a=(?:rtpmap|fmtp):(\d+) /.exec(line);
+    if (attribute && !kept.has(Number(attribute[1]))) continue;
+    out.push(line);
+  }
+  return `${out.join('\r\n')}\r\n`;
+}
+
+/**
+ * The offers of a join in one round trip (each leg re-INVITEd at once with the other's current
+ * SDP), when both legs already use the same codec: each offer is restricted to it, so the two
+ * answers, chosen independently, cannot pick different ones. Undefined when the legs' codecs
+ * differ or either SDP is more than one plain audio stream: the join then goes the RFC 3725 way.
+ */
+export function oneRoundTripOffers(
+  agentSdp: string,
+  customerSdp: string,
+): { toAgent: string; toCustomer: string } | undefined {
+  const agent = audioOf(agentSdp);
+  const customer = audioOf(customerSdp);
+  if (!agent || !customer || agent.codec !== customer.codec) return undefined;
+  return {
+    toAgent: restrictToCodec(customerSdp, customer.payloadType),
+    toCustomer: restrictToCodec(agentSdp, agent.payloadType),
+  };
+}
+
+/** Whether an answer still receives where, and with the codec, that the other leg was told. */
+export function sameAudio(
+  before: AudioDescription | undefined,
+  after: AudioDescription | undefined,
+): boolean {
+  return (
+    !!before &&
+    !!after &&
+    before.address === after.address &&
+    before.port === after.port &&
+    before.codec === after.codec
+  );
+}

@@ -15,7 +15,7 @@ import type { DialogOwner, DialogRecorder } from './dialog-records.js';
 import type { PacketPacer } from '../media/rtp-endpoint.js';
 import type { MediaParking, ParkedMedia } from './media-park.js';
 import { MessagePlayer, type MessageCache } from './message-playback.js';
-import { SdpOrigin } from './sdp.js';
+import { audioOf, oneRoundTripOffers, restrictToCodec, sameAudio, SdpOrigin } from './sdp.js';
 import type { Dialog, DigestCredentials, InviteResult, PendingInvite, SipUserAgent } from './user-agent.js';
 
 /** Where and how calls leave for the public network. */
@@ -54,7 +54,15 @@ export interface SipCarrierOptions {
   messages?: MessageCache;
   /** Paces played messages' RTP (real time unless a test drives it). */
   pacer?: PacketPacer;
+  /**
+   * A customer call joined to its agent: both phones have each other's SDP (media flows both ways),
+   * by one round trip or by RFC 3725's two (for logs, and the benchmark's answer → agent time).
+   */
+  onJoined?: (callId: string, flow: JoinFlow) => void;
 }
+
+/** How a customer was joined to an agent's leg (docs/telephony.md, "Joining a customer to an agent"). */
+export type JoinFlow = 'one-round-trip' | 'rfc3725';
 
 interface SipCall {
   request: PlaceCallRequest;
@@ -68,7 +76,7 @@ interface SipCall {
   /** Set while the answered call's first audio is analysed, before the engine hears of the answer. */
   detection: { detector: MachineDetector; timer: TimerId } | null;
   ringing: boolean;
-  /** The callee's SDP answer (where a message is played to). */
+  /** The callee's latest SDP: its answer, or its offer or answer since (where a message is played to). */
   answer: string | null;
   /** The message being played to the callee, if one is. */
   playback: { stop(): void } | null;
@@ -96,6 +104,12 @@ interface AgentLeg {
   contactCenterId: number | undefined;
   /** The SIP Call-ID of its INVITE and dialog, once sent. */
   sipCallId: string | null;
+  /** The phone's latest SDP (its answer, or its offer or answer since): what a customer is offered. */
+  remoteSdp: string | null;
+}
+
+function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
 }
 
 /** Whether the leg was dropped while we awaited something (logout, or its phone hung up). */
@@ -240,7 +254,11 @@ export class SipCarrier implements Carrier {
         if (call.detection) this.detected(call, call.detection.detector.verdict);
         this.finish(call, { type: 'ended', callId });
       };
-      result.dialog.onReinvite = () => (call.media ? call.origin.next(call.media) : null);
+      result.dialog.onReinvite = (offer) => {
+        if (!call.media) return null;
+        if (offer) call.answer = offer;
+        return call.origin.next(call.media);
+      };
       if (call.request.detectMachine && call.media) return this.detectMachine(call, call.media);
       this.emit({ type: 'answered', callId, by: 'person' });
       return;
@@ -307,9 +325,9 @@ export class SipCarrier implements Carrier {
   }
 
   /**
-   * Connects an answered call to an agent's standing leg: the agent's phone is re-INVITEd without
-   * SDP, its offer goes to the customer in a re-INVITE, and the customer's answer back in the
-   * agent's ACK. With no agent (null: agentless, or a machine given the message), the request's
+   * Connects an answered call to an agent's standing leg by third-party call control: both legs
+   * re-INVITEd at once with each other's SDP when they use the same codec, else RFC 3725's flow
+   * (`join`). With no agent (null: agentless, or a machine given the message), the request's
    * message is played from the parked port and the call hung up after it (`message_played`).
    */
   bridge(callId: string, agentExtension: string | null): void {
@@ -357,12 +375,92 @@ export class SipCarrier implements Carrier {
       this.emit({ type: 'ended', callId: call.request.callId });
       return;
     }
+    const offers = leg.remoteSdp && call.answer ? oneRoundTripOffers(leg.remoteSdp, call.answer) : undefined;
+    if (offers) return this.joinInOneRoundTrip(leg, call, agentDialog, customer, offers);
+    return this.joinByRfc3725(leg, call, agentDialog, customer);
+  }
+
+  /**
+   * Both legs re-INVITEd at once, each with the other's current SDP restricted to the codec both
+   * already use (`oneRoundTripOffers`): one round trip instead of two. A leg that refuses keeps its
+   * session (RFC 3261 §14.1), still parked; the one that accepted is parked again, so neither sends
+   * to a peer that does not listen. An answer that moved its media (another address, port or codec
+   * than the other leg was offered) is passed on by one more re-INVITE to the other leg.
+   */
+  private async joinInOneRoundTrip(
+    leg: AgentLeg,
+    call: SipCall,
+    agentDialog: Dialog,
+    customer: Dialog,
+    offers: { toAgent: string; toCustomer: string },
+  ): Promise<void> {
+    const agentWas = audioOf(leg.remoteSdp!);
+    const customerWas = audioOf(call.answer!);
+    const [agentSide, customerSide] = await Promise.all([
+      agentDialog.reinvite(leg.origin.adopt(offers.toAgent)),
+      customer.reinvite(call.origin.adopt(offers.toCustomer)),
+    ]);
+    agentSide.ack(null);
+    customerSide.ack(null);
+    const agentAnswer = isSuccess(agentSide.response.status) ? agentSide.response.content : '';
+    const customerAnswer = isSuccess(customerSide.response.status) ? customerSide.response.content : '';
+    if (agentAnswer) leg.remoteSdp = agentAnswer;
+    if (customerAnswer) call.answer = customerAnswer;
+    if (!agentAnswer || !customerAnswer) {
+      await Promise.all([
+        agentAnswer && !gone(leg) ? this.parkAgent(leg) : undefined,
+        customerAnswer ? this.parkCustomer(call) : undefined,
+      ]);
+      throw new Error(
+        `the join of customer ${call.request.to} (call ${call.request.callId}) to agent ${leg.extension} was refused: ` +
+          `agent ${agentSide.response.status}, customer ${customerSide.response.status}`,
+      );
+    }
+    // The customer left meanwhile: its release queued the agent's return to parked media.
+    if (leg.call !== call || call.hungUp || customer.ended) return;
+    const agentNow = audioOf(agentAnswer);
+    const customerNow = audioOf(customerAnswer);
+    const updates: Promise<unknown>[] = [];
+    if (!sameAudio(agentWas, agentNow) && agentNow) {
+      updates.push(this.reoffer(customer, call.origin, restrictToCodec(agentAnswer, agentNow.payloadType)));
+    }
+    if (!sameAudio(customerWas, customerNow) && customerNow) {
+      updates.push(
+        this.reoffer(agentDialog, leg.origin, restrictToCodec(customerAnswer, customerNow.payloadType)),
+      );
+    }
+    await Promise.all(updates);
+    this.o.onJoined?.(call.request.callId, 'one-round-trip');
+  }
+
+  /** Offers one leg the other's new SDP (an answer to a one-round-trip join that moved its media). */
+  private async reoffer(dialog: Dialog, origin: SdpOrigin, sdp: string): Promise<void> {
+    const result = await dialog.reinvite(origin.adopt(sdp));
+    result.ack(null);
+    if (!isSuccess(result.response.status)) {
+      throw new Error(`a leg refused the other's moved media: ${result.response.status}`);
+    }
+  }
+
+  /**
+   * RFC 3725's flow 1, in turn: the agent's phone is re-INVITEd without SDP, its offer goes to the
+   * customer in a re-INVITE, and the customer's answer back in the agent's ACK. Two round trips,
+   * but each answer is chosen knowing the other leg's (legs on different codecs, or SDP that is
+   * more than one plain audio stream).
+   */
+  private async joinByRfc3725(
+    leg: AgentLeg,
+    call: SipCall,
+    agentDialog: Dialog,
+    customer: Dialog,
+  ): Promise<void> {
     const agentSide = await agentDialog.reinvite(null);
     const agentOffer = agentSide.response.content;
     if (agentSide.response.status >= 300 || !agentOffer) {
       agentSide.ack(null);
       throw new Error(`agent ${leg.extension} refused the join: ${agentSide.response.status}`);
     }
+    leg.remoteSdp = agentOffer;
     if (leg.call !== call || call.hungUp || customer.ended) {
       // The customer left meanwhile: the agent's offer is answered with our parked media.
       agentSide.ack(leg.media ? leg.origin.next(leg.media) : null);
@@ -377,7 +475,9 @@ export class SipCarrier implements Carrier {
         `customer ${call.request.to} (call ${call.request.callId}) refused the join: ${customerSide.response.status}`,
       );
     }
+    call.answer = customerAnswer;
     agentSide.ack(leg.origin.adopt(customerAnswer));
+    this.o.onJoined?.(call.request.callId, 'rfc3725');
   }
 
   /** The customer is gone: the agent's phone goes back to parked media (silence) for the next call. */
@@ -385,9 +485,25 @@ export class SipCarrier implements Carrier {
     leg.call = null;
     this.onLeg(leg, async () => {
       if (leg.state !== 'up' || !leg.dialog || !leg.media || leg.call) return;
-      const result = await leg.dialog.reinvite(leg.origin.next(leg.media));
-      result.ack(null);
+      await this.parkAgent(leg);
     });
+  }
+
+  /** Re-INVITEs the agent's phone with our parked media (silence); its answer is its SDP from then on. */
+  private async parkAgent(leg: AgentLeg): Promise<void> {
+    if (!leg.dialog || !leg.media || leg.dialog.ended) return;
+    const result = await leg.dialog.reinvite(leg.origin.next(leg.media));
+    result.ack(null);
+    if (isSuccess(result.response.status) && result.response.content) leg.remoteSdp = result.response.content;
+  }
+
+  /** Re-INVITEs the customer with its parked port again (after a join that only half happened). */
+  private async parkCustomer(call: SipCall): Promise<void> {
+    const dialog = call.dialog;
+    if (!dialog || !call.media || dialog.ended) return;
+    const result = await dialog.reinvite(call.origin.next(call.media));
+    result.ack(null);
+    if (isSuccess(result.response.status) && result.response.content) call.answer = result.response.content;
   }
 
   /** Records the INVITE's dialog once answered (dialog-records.ts), and forgets it when it ends. */
@@ -429,6 +545,7 @@ export class SipCarrier implements Carrier {
       work: Promise.resolve(),
       contactCenterId,
       sipCallId: null,
+      remoteSdp: null,
     };
     this.agents.set(extension, leg);
     // Joins wait on the leg's work: the first is its connection.
@@ -471,7 +588,12 @@ export class SipCarrier implements Carrier {
     }
     leg.dialog = result.dialog;
     leg.state = 'up';
-    result.dialog.onReinvite = () => (leg.media ? leg.origin.next(leg.media) : null);
+    leg.remoteSdp = result.response.content || null;
+    result.dialog.onReinvite = (offer) => {
+      if (!leg.media) return null;
+      if (offer) leg.remoteSdp = offer;
+      return leg.origin.next(leg.media);
+    };
     result.dialog.onBye = () => this.agentLost(leg, 'phone_hung_up');
   }
 

@@ -19,6 +19,8 @@ export interface BaresipOptions {
   autoAnswer?: boolean;
   /** Seconds of microphone audio (the aufile source stops at the end of its file). Default 600. */
   microphoneSeconds?: number;
+  /** The codecs it offers and accepts, in its order of preference. Default PCMU, then PCMA. */
+  codecs?: ('PCMU' | 'PCMA')[];
 }
 
 /** An event baresip reports over ctrl_tcp (REGISTER_OK, CALL_ESTABLISHED, CALL_CLOSED...). */
@@ -108,7 +110,10 @@ export async function startBaresip(options: BaresipOptions): Promise<BaresipPhon
       '',
     ].join('\n'),
   );
-  const params = [`answermode=${options.autoAnswer === false ? 'manual' : 'auto'}`, 'audio_codecs=PCMU,PCMA'];
+  const params = [
+    `answermode=${options.autoAnswer === false ? 'manual' : 'auto'}`,
+    `audio_codecs=${(options.codecs ?? ['PCMU', 'PCMA']).join(',')}`,
+  ];
   let aor: string;
   if (options.registrar) {
     const { address: proxy, port, domain } = options.registrar;

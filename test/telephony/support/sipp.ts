@@ -46,8 +46,10 @@ export interface FarEndOptions {
    * keeps it up until BYE, without media (telephony/sipp/far-end-load.xml; SIPp's built-in `-sn uas`
    * does not echo Record-Route, so its dialogs break behind Kamailio). 'retransmit-2xx': answers, then
    * sends its 200 OK to the first re-INVITE twice and wants two ACKs (far-end-retransmit-2xx.xml).
+   * 'refuse-reinvite': answers, then refuses every re-INVITE with 488 until BYE
+   * (far-end-refuse-reinvite.xml).
    */
-  scenario?: 'far-end' | 'load' | 'retransmit-2xx';
+  scenario?: 'far-end' | 'load' | 'retransmit-2xx' | 'refuse-reinvite';
   /** Media seconds the customer tone lasts (default 60). */
   toneSeconds?: number;
   /** Log every message (SIPp's -trace_msg), for `received()`. Also on with SIPP_TRACE set. */
@@ -118,8 +120,13 @@ export async function startSippFarEnd(options: FarEndOptions = {}): Promise<Sipp
   const mediaPort = await freeUdpPort(address);
   const dir = scratchDir('sipp-far-end');
   const args = ['-i', address, '-p', String(port), '-mi', address, '-mp', String(mediaPort)];
-  if (options.scenario === 'load' || options.scenario === 'retransmit-2xx') {
-    const file = options.scenario === 'load' ? 'far-end-load.xml' : 'far-end-retransmit-2xx.xml';
+  const scenarioFiles = {
+    load: 'far-end-load.xml',
+    'retransmit-2xx': 'far-end-retransmit-2xx.xml',
+    'refuse-reinvite': 'far-end-refuse-reinvite.xml',
+  } as const;
+  if (options.scenario && options.scenario !== 'far-end') {
+    const file = scenarioFiles[options.scenario];
     args.push('-sf', path.join(SIPP_SCENARIOS, file), '-d', String(options.ringMs ?? 200));
   } else {
     const media = farEndMedia(options.toneSeconds ?? 60);
