@@ -81,7 +81,19 @@ export class Dialog {
     if (this.ended) return Promise.resolve(200);
     this.ended = true;
     this.ua.forget(this);
-    return this.ua.transact(this.request('BYE')).then((r) => r.status);
+    const bye = this.request('BYE');
+    this.letGo();
+    return this.ua.transact(bye).then((r) => r.status);
+  }
+
+  /**
+   * Drops the handlers of an ended dialog: they reach the call's whole state, and the SIP stack
+   * keeps this dialog (through its transactions' callbacks) up to 32 s after the call.
+   */
+  letGo(): void {
+    this.onBye = null;
+    this.onReinvite = null;
+    this.onLocalSeq = null;
   }
 
   /**
@@ -290,16 +302,17 @@ export class SipUserAgent {
   transact(request: SipRequest, onRetransmitted2xx?: () => void): Promise<SipResponse> {
     if (this.stopped) return Promise.resolve(sip.makeResponse(request, 503, 'Stopped'));
     this.inFlight += 1;
-    let final = false;
     return new Promise<SipResponse>((resolve) => {
+      // Null once final: the stack keeps this callback as long as the transaction (32 s after a 2xx).
+      let settle: ((response: SipResponse) => void) | null = resolve;
       this.stack.send(request, (response) => {
         if (response.status < 200) return;
-        if (final) {
+        if (!settle) {
           if (response.status < 300) onRetransmitted2xx?.();
           return;
         }
-        final = true;
-        resolve(response);
+        settle(response);
+        settle = null;
       });
     }).finally(() => (this.inFlight -= 1));
   }
@@ -324,12 +337,17 @@ export class SipUserAgent {
     this.stack.send(ack);
   }
 
-  invite(r: InviteRequest): PendingInvite {
+  invite(request: InviteRequest): PendingInvite {
+    // The stack keeps the INVITE's callback (below) 32 s after a 2xx (RFC 6026's timer M), and with
+    // it what the callback reaches: the request's hooks (the carrier's whole call) and the result
+    // are reached through variables nulled once the INVITE is settled, never captured directly.
+    let hooks: Pick<InviteRequest, 'onEarly' | 'onProvisional'> | null = request;
+    const { to, outboundProxy, offer, credentials, ackBody } = request;
     const callId = `${token(12)}@${this.o.address}`;
     const local: NameAddr = {
-      uri: r.from.uri,
+      uri: request.from.uri,
       params: { tag: token() },
-      ...(r.from.name ? { name: r.from.name } : {}),
+      ...(request.from.name ? { name: request.from.name } : {}),
     };
     let seq = 1;
     let current: SipRequest | null = null;
@@ -340,19 +358,19 @@ export class SipUserAgent {
 
     const build = (): SipRequest => ({
       method: 'INVITE',
-      uri: r.outboundProxy ? r.to : this.onTransport(r.to),
+      uri: outboundProxy ? to : this.onTransport(to),
       headers: {
-        to: { uri: r.to, params: {} },
+        to: { uri: to, params: {} },
         from: local,
         'call-id': callId,
         cseq: { method: 'INVITE', seq },
         contact: [{ uri: this.contactUri, params: {} }],
-        ...(r.outboundProxy ? { route: [{ uri: this.routeTo(r.outboundProxy), params: {} }] } : {}),
+        ...(outboundProxy ? { route: [{ uri: this.routeTo(outboundProxy), params: {} }] } : {}),
         'max-forwards': 70,
         'user-agent': 'Outdial',
-        ...(r.offer ? { 'content-type': 'application/sdp' } : {}),
+        ...(offer ? { 'content-type': 'application/sdp' } : {}),
       },
-      ...(r.offer ? { content: r.offer } : {}),
+      ...(offer ? { content: offer } : {}),
     });
 
     const sendCancel = () => {
@@ -376,16 +394,22 @@ export class SipUserAgent {
     };
 
     const result = new Promise<InviteResult>((resolve) => {
+      let resolveOnce: ((result: InviteResult) => void) | null = resolve;
+      const finish = (outcome: InviteResult) => {
+        settled = true;
+        hooks = null;
+        resolveOnce?.(outcome);
+        resolveOnce = null;
+      };
       let auth: ReturnType<typeof signRequest> = null;
       let challenged = false;
       const attempt = (challenge?: SipResponse) => {
         if (this.stopped) {
-          settled = true;
-          resolve({ kind: 'rejected', status: 503, reason: 'Stopped', authRejected: false });
+          finish({ kind: 'rejected', status: 503, reason: 'Stopped', authRejected: false });
           return;
         }
         const request = build();
-        if (challenge && r.credentials) auth = signRequest(auth, request, challenge, r.credentials);
+        if (challenge && credentials) auth = signRequest(auth, request, challenge, credentials);
         current = request;
         provisional = false;
         this.stack.send(request, (response) => {
@@ -393,15 +417,15 @@ export class SipUserAgent {
             // A retransmitted 2xx: the transaction layer passes it up; ACK it again.
             const d = this.dialogs.get(callId);
             if (d && response.status >= 200 && response.status < 300) {
-              this.sendAck(d, request.headers.cseq.seq, r.ackBody?.(response) ?? null);
+              this.sendAck(d, request.headers.cseq.seq, ackBody?.(response) ?? null);
             }
             return;
           }
           if (response.status < 200) {
-            if (!provisional) r.onEarly?.(request);
+            if (!provisional) hooks?.onEarly?.(request);
             if (response.status > 100) {
               provisional = true;
-              r.onProvisional?.(response);
+              hooks?.onProvisional?.(response);
             } else provisional = true;
             if (cancelWanted) sendCancel();
             return;
@@ -410,18 +434,18 @@ export class SipUserAgent {
             settled = true;
             const dialog = this.dialogFrom(request, response, local);
             this.dialogs.set(callId, dialog);
-            this.sendAck(dialog, request.headers.cseq.seq, r.ackBody?.(response) ?? null);
+            this.sendAck(dialog, request.headers.cseq.seq, ackBody?.(response) ?? null);
             if (cancelWanted) {
               void dialog.bye();
-              resolve({ kind: 'rejected', status: 487, reason: 'Request Terminated', authRejected: false });
+              finish({ kind: 'rejected', status: 487, reason: 'Request Terminated', authRejected: false });
               return;
             }
-            resolve({ kind: 'answered', dialog, response });
+            finish({ kind: 'answered', dialog, response });
             return;
           }
           if (
             (response.status === 401 || response.status === 407) &&
-            r.credentials &&
+            credentials &&
             !challenged &&
             !cancelWanted
           ) {
@@ -430,8 +454,7 @@ export class SipUserAgent {
             attempt(response);
             return;
           }
-          settled = true;
-          resolve({
+          finish({
             kind: 'rejected',
             status: response.status,
             reason: response.reason,
@@ -488,6 +511,7 @@ export class SipUserAgent {
           dialog.ended = true;
           this.forget(dialog);
           dialog.onBye?.();
+          dialog.letGo();
         }
         return;
       case 'INVITE': {
