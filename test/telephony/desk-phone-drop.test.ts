@@ -121,9 +121,13 @@ describe("an agent's phone hanging up mid-shift, through the desk and the superv
       () => (w.carrier.agentLegState('2001') === 'up' ? true : undefined),
       "the agent's phone is called again and answers",
     );
-    assert.equal(
-      agent.phone.events.filter((e) => e.type === 'CALL_ESTABLISHED').length,
-      establishedBefore + 1,
+    // The phone reports the call over ctrl_tcp once our ACK reached it: a moment after our 200.
+    await eventually(
+      () =>
+        agent.phone.events.filter((e) => e.type === 'CALL_ESTABLISHED').length === establishedBefore + 1
+          ? true
+          : undefined,
+      'the phone reports the new call established',
     );
     const second = await eventually(
       async () => {
