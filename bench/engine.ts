@@ -41,6 +41,11 @@ import { backendCpu, benchCenter, fmt, freshPostgres, load, verdict } from './su
 const SIZES = (process.env.BENCH_AGENTS ?? '50,200,1000').split(',').map(Number);
 const PROCESS_COUNTS = (process.env.BENCH_PROCESSES ?? '1,2').split(',').map(Number);
 const MINUTES = Number(process.env.BENCH_MINUTES ?? 10);
+/**
+ * Virtual minutes run before measuring, live and in memory alike: every agent starts free, and the
+ * predictive pacer's first minutes on a cold campaign abandon far more than its steady state.
+ */
+const WARM_UP_MINUTES = Number(process.env.BENCH_WARMUP_MINUTES ?? 5);
 const CAMPAIGNS = Number(process.env.BENCH_CAMPAIGNS ?? 4);
 const SEED = Number(process.env.BENCH_SEED ?? 1);
 /**
@@ -71,14 +76,27 @@ const DISPOSITIONS: [Disposition, number][] = [
 type Origin = 'engine' | 'desk';
 const origin = new AsyncLocalStorage<Origin>();
 const statements = { engine: 0, desk: 0 };
+/** BENCH_STATEMENTS=1: how many of each statement the engine sent, and their time waiting for an answer. */
+const BY_TEXT = process.env.BENCH_STATEMENTS === '1';
+const byText = new Map<string, { n: number; ms: number }>();
 
 /** Counts every statement the handle's connections send, by who sent it (the desk, or the engine). */
 function countStatements(handle: DatabaseHandle): void {
   handle.pool!.on('connect', (client: pg.PoolClient) => {
     const send = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-      statements[origin.getStore() ?? 'engine'] += 1;
-      return send(...args);
+      const from = origin.getStore() ?? 'engine';
+      statements[from] += 1;
+      if (!BY_TEXT) return send(...args);
+      const first = args[0] as string | { text: string };
+      const text = `${from}: ${(typeof first === 'string' ? first : first.text).replace(/\s+/g, ' ').slice(0, 140)}`;
+      const entry = byText.get(text) ?? { n: 0, ms: 0 };
+      byText.set(text, entry);
+      entry.n += 1;
+      const started = performance.now();
+      const result = send(...args);
+      if (result instanceof Promise) void result.finally(() => (entry.ms += performance.now() - started));
+      return result;
     };
   });
 }
@@ -150,7 +168,7 @@ async function runLive(agents: number, processCount: number): Promise<RunFigures
       (_, c) => Math.floor(agents / CAMPAIGNS) + (c < agents % CAMPAIGNS ? 1 : 0),
     );
     // Dials per agent and minute stay under 2 on this traffic; every contact is dialled at most once.
-    const contactsPerAgent = Math.ceil(MINUTES * 4);
+    const contactsPerAgent = Math.ceil((WARM_UP_MINUTES + MINUTES) * 4);
     const campaigns: { uid: string; id: number; agents: number }[] = [];
     for (let c = 0; c < CAMPAIGNS; c++) {
       const campaign = await createCampaign(deps, ctx, {
@@ -272,6 +290,18 @@ async function runLive(agents: number, processCount: number): Promise<RunFigures
       roster.map((a) => [a.ctx.principal.kind === 'user' ? a.ctx.principal.userId : 0, a]),
     );
     floor.start();
+    const loggedIn = scheduler.nowMs();
+    const advance = async (to: number) => {
+      if (STEP_MS === 0) await scheduler.advanceTo(to, settle);
+      else {
+        for (let at = scheduler.nowMs() + STEP_MS; at <= to; at += STEP_MS) {
+          scheduler.runUntil(at);
+          await settle();
+        }
+      }
+      await settle();
+    };
+    await advance(loggedIn + WARM_UP_MINUTES * 60_000);
 
     // ── measured: MINUTES of virtual time ──
     const t0 = scheduler.nowMs();
@@ -279,6 +309,7 @@ async function runLive(agents: number, processCount: number): Promise<RunFigures
     for (const p of processes) p.tickMs.length = 0;
     statements.engine = 0;
     statements.desk = 0;
+    byText.clear();
     const xacts = async () =>
       Number(
         (
@@ -292,20 +323,16 @@ async function runLive(agents: number, processCount: number): Promise<RunFigures
     const loadBefore = load();
     const cpuBefore = process.cpuUsage();
     const wallStarted = performance.now();
-    const { seconds: dbCpuSeconds } = await backendCpu(pool, db.name, async () => {
-      if (STEP_MS === 0) await scheduler.advanceTo(end, settle);
-      else {
-        for (let at = t0 + STEP_MS; at <= end; at += STEP_MS) {
-          scheduler.runUntil(at);
-          await settle();
-        }
-      }
-      await settle();
-    });
+    const { seconds: dbCpuSeconds } = await backendCpu(pool, db.name, () => advance(end));
     const wallSeconds = (performance.now() - wallStarted) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
     const loadAfter = load();
     const engineStatements = statements.engine;
+    if (BY_TEXT) {
+      console.log('  statements (count, ms waiting for the answer in all):');
+      for (const [text, e] of [...byText].sort((a, b) => b[1].ms - a[1].ms).slice(0, 30))
+        console.log(`  ${String(e.n).padStart(7)} ${e.ms.toFixed(0).padStart(8)} ms  ${text}`);
+    }
     const deskStatements = statements.desk;
     floor.stop();
     // pg_stat_database is updated by each backend at the end of a transaction, in batches.
@@ -371,12 +398,14 @@ async function runLive(agents: number, processCount: number): Promise<RunFigures
         wrapUpMs: wrapUpDraw,
       });
       sim.start();
-      simScheduler.runUntil(START + MINUTES * 60_000);
+      simScheduler.runUntil(START + WARM_UP_MINUTES * 60_000);
+      const w = sim.result();
+      simScheduler.runUntil(START + (WARM_UP_MINUTES + MINUTES) * 60_000);
       const r = sim.result();
-      simBusy += r.talkMs + r.wrapUpMs;
-      simLoggedIn += r.loggedInMs;
-      simPerson += r.personAnswers;
-      simAbandoned += r.abandoned;
+      simBusy += r.talkMs + r.wrapUpMs - (w.talkMs + w.wrapUpMs);
+      simLoggedIn += r.loggedInMs - w.loggedInMs;
+      simPerson += r.personAnswers - w.personAnswers;
+      simAbandoned += r.abandoned - w.abandoned;
     });
 
     for (const p of processes) await p.host.stop();
@@ -509,7 +538,7 @@ class AgentFloor {
 
 const results: RunFigures[] = [];
 console.log(
-  `Live engine on PostgreSQL, virtual time: ${MINUTES} virtual minutes per run, ${CAMPAIGNS} predictive campaigns, ` +
+  `Live engine on PostgreSQL, virtual time: ${MINUTES} virtual minutes measured per run after ${WARM_UP_MINUTES} of warm-up, ${CAMPAIGNS} predictive campaigns, ` +
     `realistic callees, wrap-up 5–25 s by the agents, seed ${SEED}, virtual steps of ${STEP_MS} ms. ${os.cpus().length} cores, shared: ` +
     'the load average is printed beside each run (other sessions work on this machine).',
 );
