@@ -455,7 +455,8 @@ class AgentFloor {
   errors = 0;
   private timer: number | null = null;
   private pending = new Set<Promise<void>>();
-  private ending = new Set<number>();
+  /** The wrap-ups (agent and call) being ended, or ended. */
+  private ending = new Set<string>();
 
   constructor(
     private readonly scheduler: VirtualScheduler,
@@ -501,22 +502,16 @@ class AgentFloor {
        where state = 'wrap_up' and logged_out_at is null`,
     );
     for (const row of rows) {
-      if (this.ending.has(row.user_id)) continue;
+      // A wrap-up ended through another process's desk shows as wrap-up until its owner's next tick.
+      const key = `${row.user_id}:${row.call_log_id}`;
+      if (this.ending.has(key)) continue;
       const agent = this.agents.get(row.user_id);
       if (!agent) continue;
-      this.ending.add(row.user_id);
+      this.ending.add(key);
       const at = row.state_since.getTime() + wrapUpDraw(this.random);
       const disposition = this.pick();
       this.scheduler.at(at, () =>
-        this.track(
-          origin.run('desk', async () => {
-            try {
-              await this.endWrapUp(agent, row.call_log_id, disposition);
-            } finally {
-              this.ending.delete(row.user_id);
-            }
-          }),
-        ),
+        this.track(origin.run('desk', () => this.endWrapUp(agent, row.call_log_id, disposition))),
       );
     }
   }

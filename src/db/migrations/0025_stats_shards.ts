@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { runStatements } from './statements.js';
 
 /**
  * A campaign's counters for a quarter-hour were one row, updated by every call of the campaign in
@@ -9,9 +10,12 @@ import { sql, type Kysely } from 'kysely';
  * shard 0.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql`
+  await runStatements(
+    db,
+    `
     alter table campaign_stats add column shard smallint not null default 0;
     alter table campaign_stats drop constraint campaign_stats_pkey;
     alter table campaign_stats add primary key (campaign_id, bucket_start, shard)
-  `.execute(db);
+  `,
+  );
 }
