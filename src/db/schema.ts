@@ -531,6 +531,8 @@ export interface CampaignStatsTable {
   contact_center_id: number;
   campaign_id: number;
   bucket_start: Timestamp;
+  /** One of the bucket's rows (migration 0025): concurrent calls count on different rows. */
+  shard: Generated<number>;
   dials: Generated<number>;
   person_answers: Generated<number>;
   machine_answers: Generated<number>;

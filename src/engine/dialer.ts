@@ -388,6 +388,7 @@ export class Dialer {
     if (timer !== undefined) this.o.scheduler.cancel(timer);
     this.wrapUpTimers.delete(seat.id);
     const now = this.o.scheduler.nowMs();
+    this.dialStats.recordHandle(now - seat.busySince);
     if (seat.pendingLogout) {
       this.move(seat, 'available', now);
       this.leave(seat, now);
@@ -731,10 +732,10 @@ export class Dialer {
     const agent = call.agent;
     this.journal.finished(call, 'answered');
     if (!agent || agent.callId !== call.id) return;
-    const talk = now - agent.since;
     this.move(agent, 'wrap_up', now);
+    // The handle time is learned when the wrap-up ends: agents mostly end it well before the
+    // campaign's limit, and pacing by the limit would leave them idle.
     const wrap = this.o.wrapUpMs(agent);
-    this.dialStats.recordHandle(talk + (wrap ?? 0));
     if (wrap !== null) this.armWrapUp(agent, wrap);
   }
 

@@ -242,6 +242,39 @@ describe('engine core on virtual time', () => {
     assert.ok(answers.filter((a) => a.abandoned).every((a) => a.at >= 2000 && a.at < 2100));
   });
 
+  test('the pacer learns how long agents are busy from when their wrap-up really ends, not from its limit', () => {
+    const scheduler = new VirtualScheduler(0);
+    const random = new Random(5);
+    const carrier = new SimulatedCarrier(
+      scheduler,
+      random.fork(),
+      scriptedCallees({}, { outcome: 'person', afterMs: 1000, talkMs: 60_000 }),
+    );
+    // The campaign allows ten minutes of wrap-up; the agent ends it after ten seconds.
+    const sim = new CampaignSimulation({
+      scheduler,
+      carrier,
+      random,
+      agents: 1,
+      mode: 'progressive',
+      wrapUpMs: () => 600_000,
+    });
+    const prior = sim.dialer.dialStats.meanHandleMs;
+    sim.start();
+    scheduler.runUntil(61_500);
+    const seat = [...sim.pool.seats.values()][0]!;
+    assert.equal(seat.state, 'wrap_up');
+    assert.equal(sim.dialer.dialStats.meanHandleMs, prior, 'nothing learned before the wrap-up ends');
+    scheduler.runUntil(71_000);
+    sim.dialer.endWrapUp(seat);
+    const learned = sim.dialer.dialStats.meanHandleMs;
+    // One call of 70 s (talk 60 s, wrap-up 10 s) pulls the mean down from the prior; counting the
+    // ten-minute limit would have pushed it up.
+    assert.ok(learned < prior, `mean handle ${learned} after a 70 s call, prior ${prior}`);
+    const weight = (prior - learned) / (prior - 70_000);
+    assert.ok(weight > 0.01 && weight < 0.03, `the call counted once among the prior's 50: ${weight}`);
+  });
+
   test('agentless calls stay within the concurrency limit', () => {
     const { scheduler, sim } = simulate('agentless', 0, 5, { concurrencyLimit: 7, messageMs: 20_000 });
     sim.start();

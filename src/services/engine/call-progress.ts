@@ -1,4 +1,4 @@
-import { bucketStart } from '../../domain/stats-buckets.js';
+import { bucketStart, statsShard } from '../../domain/stats-buckets.js';
 import { tenantRepositories } from '../../repositories/index.js';
 import type { RequestContext, ServiceDeps } from '../context.js';
 
@@ -34,9 +34,12 @@ export function recordAnswer(
         },
       ]);
     }
-    await repos.campaignStats.add(call.campaignId, bucketStart(now), {
-      [by === 'person' ? 'person_answers' : 'machine_answers']: 1,
-    });
+    await repos.campaignStats.add(
+      call.campaignId,
+      bucketStart(now),
+      { [by === 'person' ? 'person_answers' : 'machine_answers']: 1 },
+      statsShard(call.callLogId),
+    );
   });
 }
 
@@ -61,6 +64,11 @@ export function recordConnection(
         type: 'connected',
       },
     ]);
-    await repos.campaignStats.add(call.campaignId, bucketStart(now), { connected: 1 });
+    await repos.campaignStats.add(
+      call.campaignId,
+      bucketStart(now),
+      { connected: 1 },
+      statsShard(call.callLogId),
+    );
   });
 }

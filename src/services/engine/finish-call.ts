@@ -1,5 +1,5 @@
 import type { CallLog, CallOutcome, Campaign } from '../../db/schema.js';
-import { bucketStart, type StatsCounter, type StatsDelta } from '../../domain/stats-buckets.js';
+import { bucketStart, statsShard, type StatsCounter, type StatsDelta } from '../../domain/stats-buckets.js';
 import { tenantRepositories } from '../../repositories/index.js';
 import type { RequestContext, ServiceDeps } from '../context.js';
 import { decideCallResult } from './call-result.js';
@@ -95,7 +95,7 @@ export function finishCall(
     if (counter) counted[counter] = 1;
     if (input.outcome === 'answered' && log.connected_at)
       counted.talk_ms = Math.max(0, now.getTime() - log.connected_at.getTime());
-    await repos.campaignStats.add(input.campaign.id, bucketStart(now), counted);
+    await repos.campaignStats.add(input.campaign.id, bucketStart(now), counted, statsShard(input.callLogId));
     return closed;
   });
 }

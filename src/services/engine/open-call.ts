@@ -1,5 +1,5 @@
 import type { Campaign, DialingMode } from '../../db/schema.js';
-import { bucketStart } from '../../domain/stats-buckets.js';
+import { bucketStart, statsShard } from '../../domain/stats-buckets.js';
 import { tenantRepositories } from '../../repositories/index.js';
 import type { RequestContext, ServiceDeps } from '../context.js';
 
@@ -72,7 +72,7 @@ export function openCall(
       },
     ]);
     // Last, so the campaign's counter row (shared by all its calls) is locked only until commit.
-    await repos.campaignStats.add(input.campaign.id, bucketStart(now), { dials: 1 });
+    await repos.campaignStats.add(input.campaign.id, bucketStart(now), { dials: 1 }, statsShard(log.id));
     return { callLogId: log.id, attempt: contact.attempts };
   });
 }

@@ -1,4 +1,4 @@
-import { bucketStart } from '../../domain/stats-buckets.js';
+import { bucketStart, statsShard } from '../../domain/stats-buckets.js';
 import { tenantRepositories, sharedRepositories } from '../../repositories/index.js';
 import type { ServiceDeps } from '../context.js';
 
@@ -42,7 +42,12 @@ export async function reclaimExpiredClaims(
           now,
         );
         // Counted with the close, in the quarter-hour the call ended, as finish-call counts every other ending.
-        await repos.campaignStats.add(open.campaign_id, bucketStart(endedAt), { failed: 1 });
+        await repos.campaignStats.add(
+          open.campaign_id,
+          bucketStart(endedAt),
+          { failed: 1 },
+          statsShard(open.id),
+        );
       }
       await repos.leadEvents.add([
         {
