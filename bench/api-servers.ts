@@ -3,7 +3,7 @@
 // with the same bytes from the same database, behind the same credential check, running only the
 // SQL an answer needs (one statement per read, ids joined, columns listed). Both use pg, whose
 // Client.query is counted here: statements per request. Talks to its parent over IPC.
-import Fastify, { type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { connectPostgres } from '../src/db/database.js';
@@ -188,7 +188,7 @@ minimal.get<{ Params: { id: string } }>('/v1/campaigns-leads/:id', async (reques
 
 const outdialPort = await listen(outdial);
 const minimalPort = await listen(minimal);
-async function listen(app: typeof minimal) {
+async function listen(app: FastifyInstance) {
   await app.listen({ port: 0, host: '127.0.0.1' });
   return (app.server.address() as { port: number }).port;
 }
