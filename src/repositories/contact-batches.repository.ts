@@ -180,16 +180,23 @@ export class ContactBatchesRepository {
       rule.scope === 'campaign' && target.campaignId !== null
         ? sql`c.campaign_id = ${target.campaignId}`
         : sql`c.lead_list_id = ${target.leadListId}`;
-    // Both look-ups are correlated subqueries, one index probe per row, each made once (the CTE is
-    // materialized): a plan no statistics can turn into a scan of a large table. The match is the
-    // earliest live contact with the number in the dedup target.
-    const matchId =
+    // The do-not-call look-up is a correlated subquery, one index probe per row, made once (the CTE
+    // is materialized). The dedup match is one semi-join of the whole batch (`stored`, materialized):
+    // however stale the statistics, its worst plan reads the target list once per batch and hashes
+    // the batch, where a probe per row (or `= any(array)`, compared element by element) could walk
+    // the whole list for every row (issue 24). The match is the earliest live contact with the
+    // number in the dedup target.
+    const stored =
       rule.policy === 'allow'
-        ? sql`null::bigint`
-        : sql`(select c.id from contacts c
-              where c.phone_e164 = b.phone_e164 and ${sameTarget} and c.removed_at is null
-                and c.contact_center_id = ${center}
-              order by c.id limit 1)`;
+        ? sql``
+        : sql`stored as materialized (
+            select distinct on (c.phone_e164) c.phone_e164, c.id from contacts c
+            where c.phone_e164 in (select b.phone_e164 from batch b)
+              and ${sameTarget} and c.removed_at is null and c.contact_center_id = ${center}
+            order by c.phone_e164, c.id),`;
+    const matchId = rule.policy === 'allow' ? sql`null::bigint` : sql`m.id`;
+    const matchJoin =
+      rule.policy === 'allow' ? sql`` : sql`left join stored m on m.phone_e164 = b.phone_e164`;
     // What is inserted: every row not blocked (allow), or the first row of each number not stored.
     const fresh =
       rule.policy === 'allow'
@@ -216,13 +223,15 @@ export class ContactBatchesRepository {
                   order by m.id, s.ord desc) u
             where c.id = u.contact_id and c.contact_center_id = ${center})`
         : sql``;
-    return sql`with s as materialized (
+    return sql`with batch as materialized (select * from ${source} b),
+      ${stored}
+      s as materialized (
         select b.*, (
             select true from dnc_entries d
             where d.contact_center_id = ${center} and d.phone_e164 = b.phone_e164 and ${dncScope} limit 1
           ) is not null as blocked,
           ${matchId} as match_id
-        from ${source} b),
+        from batch b ${matchJoin}),
       blocked as (select s.ord from s where s.blocked),
       matched as (select s.ord, s.match_id as id from s where not s.blocked and s.match_id is not null),
       ${fresh},
