@@ -32,6 +32,9 @@ export interface StagedCounts {
   dnc: number;
 }
 
+/** Growth below this many pages (8 KB each, about a thousand contacts) never calls for fresh statistics. */
+const GROWTH_SLACK_PAGES = 32;
+
 export const DNC_REASON = 'dnc: the number is on a do-not-call list';
 
 /**
@@ -63,6 +66,23 @@ export class ContactBatchesRepository {
    */
   async refreshStatistics(tx: BulkTransaction): Promise<void> {
     await sql`analyze contacts`.execute(tx.trx);
+  }
+
+  /**
+   * Brings the planner's statistics of contacts up to date when the table has more than doubled
+   * since they were taken (PostgreSQL's autovacuum may lag a burst of adds; PGlite has none): the
+   * API's adds, a batch at a time, then keep the plan an import keeps (see refreshStatistics), at
+   * the cost of one catalog read per add and an ANALYZE per doubling. Sizes are in pages, read
+   * from the file's size, which no statistics can make stale.
+   */
+  async refreshStatisticsIfGrown(): Promise<boolean> {
+    const { rows } = await sql<{ analyzed: number; now: number }>`
+      select relpages as analyzed, (pg_relation_size(oid) / current_setting('block_size')::int)::int as now
+      from pg_class where oid = 'contacts'::regclass`.execute(this.scope.db);
+    const pages = rows[0]!;
+    if (pages.now <= 2 * pages.analyzed + GROWTH_SLACK_PAGES) return false;
+    await sql`analyze contacts`.execute(this.scope.db);
+    return true;
   }
 
   /** Sends a batch (encoded by contact-stage.ts, UTF-8) into the staging table with one COPY. */
@@ -160,16 +180,23 @@ export class ContactBatchesRepository {
       rule.scope === 'campaign' && target.campaignId !== null
         ? sql`c.campaign_id = ${target.campaignId}`
         : sql`c.lead_list_id = ${target.leadListId}`;
-    // Both look-ups are correlated subqueries, one index probe per row, each made once (the CTE is
-    // materialized): a plan no statistics can turn into a scan of a large table. The match is the
-    // earliest live contact with the number in the dedup target.
-    const matchId =
+    // The do-not-call look-up is a correlated subquery, one index probe per row, made once (the CTE
+    // is materialized). The dedup match is one semi-join of the whole batch (`stored`, materialized):
+    // however stale the statistics, its worst plan reads the target list once per batch and hashes
+    // the batch, where a probe per row (or `= any(array)`, compared element by element) could walk
+    // the whole list for every row (issue 24). The match is the earliest live contact with the
+    // number in the dedup target.
+    const stored =
       rule.policy === 'allow'
-        ? sql`null::bigint`
-        : sql`(select c.id from contacts c
-              where c.phone_e164 = b.phone_e164 and ${sameTarget} and c.removed_at is null
-                and c.contact_center_id = ${center}
-              order by c.id limit 1)`;
+        ? sql``
+        : sql`stored as materialized (
+            select distinct on (c.phone_e164) c.phone_e164, c.id from contacts c
+            where c.phone_e164 in (select b.phone_e164 from batch b)
+              and ${sameTarget} and c.removed_at is null and c.contact_center_id = ${center}
+            order by c.phone_e164, c.id),`;
+    const matchId = rule.policy === 'allow' ? sql`null::bigint` : sql`m.id`;
+    const matchJoin =
+      rule.policy === 'allow' ? sql`` : sql`left join stored m on m.phone_e164 = b.phone_e164`;
     // What is inserted: every row not blocked (allow), or the first row of each number not stored.
     const fresh =
       rule.policy === 'allow'
@@ -196,13 +223,15 @@ export class ContactBatchesRepository {
                   order by m.id, s.ord desc) u
             where c.id = u.contact_id and c.contact_center_id = ${center})`
         : sql``;
-    return sql`with s as materialized (
+    return sql`with batch as materialized (select * from ${source} b),
+      ${stored}
+      s as materialized (
         select b.*, (
             select true from dnc_entries d
             where d.contact_center_id = ${center} and d.phone_e164 = b.phone_e164 and ${dncScope} limit 1
           ) is not null as blocked,
           ${matchId} as match_id
-        from ${source} b),
+        from batch b ${matchJoin}),
       blocked as (select s.ord from s where s.blocked),
       matched as (select s.ord, s.match_id as id from s where not s.blocked and s.match_id is not null),
       ${fresh},

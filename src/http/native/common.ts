@@ -30,4 +30,4 @@ export function uidParam(kind: IdKind, value: string, label: string): string {
 }
 
 export const iso = (d: Date | string | null | undefined): string | null =>
-  d === null || d === undefined ? null : new Date(d).toISOString();
+  d === null || d === undefined ? null : (d instanceof Date ? d : new Date(d)).toISOString();

@@ -9,9 +9,9 @@ import { createContacts } from '../../services/contacts/create-contacts.js';
 import {
   allContacts,
   describeContacts,
-  getContact,
   getContactById,
-  pageContacts,
+  getContactView,
+  pageContactViews,
 } from '../../services/contacts/read-contacts.js';
 import type { RequestContext, ServiceDeps } from '../../services/context.js';
 import { contactEligibility } from '../../services/engine/contact-eligibility.js';
@@ -183,7 +183,7 @@ export const contactRoutes =
       },
       async (request) => {
         const q = request.query;
-        const { rows, nextAfter } = await pageContacts(
+        const { rows, nextAfter } = await pageContactViews(
           deps,
           request.ctx,
           await filtersOf(deps, request.ctx, q),
@@ -191,7 +191,7 @@ export const contactRoutes =
           q.limit,
         );
         return {
-          data: await present(request.ctx, rows),
+          data: rows.map(presentContact),
           next_cursor: nextAfter === null ? null : Buffer.from(String(nextAfter)).toString('base64url'),
         };
       },
@@ -265,8 +265,7 @@ export const contactRoutes =
           response: { 200: ContactResponse, ...authErrors(404) },
         },
       },
-      async (request) =>
-        (await present(request.ctx, [await getContact(deps, request.ctx, id(request.params.id))]))[0],
+      async (request) => presentContact(await getContactView(deps, request.ctx, id(request.params.id))),
     );
 
     app.get(

@@ -3,7 +3,7 @@ import type { DedupPolicy, DedupScope } from '../../db/schema.js';
 import { invalid, notFound } from '../../domain/errors.js';
 import { toPublicId } from '../../domain/public-ids.js';
 import type { TenantRepositories } from '../../repositories/index.js';
-import { inTenantTransaction, type RequestContext, type ServiceDeps } from '../context.js';
+import { inTenantTransaction, tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
 import { ensureDefaultList } from '../lead-lists/campaign-lead-lists.js';
 import { prepareContact, type ContactFields, type ContactTarget } from '../../imports/prepare-contact.js';
 import { writeContactBatch } from './write-contact-batch.js';
@@ -52,7 +52,23 @@ export async function resolveDestination(
  * Creates contacts (one or thousands) with a result per item: created, updated, duplicate, or
  * rejected with the reason. One bad item never stops the others.
  */
-export function createContacts(
+export async function createContacts(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  destination: ContactDestination,
+  items: ContactFields[],
+  dedup: { policy: DedupPolicy; scope: DedupScope },
+): Promise<ItemResult[]> {
+  const results = await writeContacts(deps, ctx, destination, items, dedup);
+  // After the commit, outside the transaction: an ANALYZE holds its lock only while it runs. A
+  // list that grew faster than autovacuum follows would otherwise slow its own next adds (the
+  // dedup probe walking the whole list per row, issue 24).
+  if (results.some((r) => r.status === 'created'))
+    await tenantReader(deps, ctx).contactBatches.refreshStatisticsIfGrown();
+  return results;
+}
+
+function writeContacts(
   deps: ServiceDeps,
   ctx: RequestContext,
   destination: ContactDestination,

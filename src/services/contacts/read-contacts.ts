@@ -1,3 +1,4 @@
+import { notFound } from '../../domain/errors.js';
 import type { Contact } from '../../db/schema.js';
 import type { ContactFilters, ContactView } from '../../repositories/contacts.repository.js';
 import { tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
@@ -6,20 +7,34 @@ export function getContact(deps: ServiceDeps, ctx: RequestContext, uid: string):
   return tenantReader(deps, ctx).contacts.getByUid(uid);
 }
 
-export function getContactById(deps: ServiceDeps, ctx: RequestContext, id: number): Promise<Contact> {
-  return tenantReader(deps, ctx).contacts.getById(id);
+/** A contact as its answer shows it, in one statement. */
+export async function getContactView(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  uid: string,
+): Promise<ContactView> {
+  const view = await tenantReader(deps, ctx).contacts.viewByUid(uid);
+  if (!view) throw notFound('Contact');
+  return view;
 }
 
-/** Key-set pagination: contacts after `afterId`, in id order, never skipping or repeating under inserts. */
-export async function pageContacts(
+/**
+ * Key-set pagination: contacts after `afterId`, in id order, never skipping or repeating under
+ * inserts; as answers show them, the page and its public ids in one statement.
+ */
+export async function pageContactViews(
   deps: ServiceDeps,
   ctx: RequestContext,
   filters: ContactFilters,
   afterId: number,
   limit: number,
-): Promise<{ rows: Contact[]; nextAfter: number | null }> {
-  const rows = await tenantReader(deps, ctx).contacts.page(filters, afterId, limit);
+): Promise<{ rows: ContactView[]; nextAfter: number | null }> {
+  const rows = await tenantReader(deps, ctx).contacts.pageViews(filters, afterId, limit);
   return { rows, nextAfter: rows.length === limit ? rows[rows.length - 1]!.id : null };
+}
+
+export function getContactById(deps: ServiceDeps, ctx: RequestContext, id: number): Promise<Contact> {
+  return tenantReader(deps, ctx).contacts.getById(id);
 }
 
 /** Every matching contact, fetched in chunks, for streaming exports. */

@@ -3,7 +3,7 @@ import { forbidden, invalid } from '../../../domain/errors.js';
 import { hexOfUuid } from '../../../domain/public-ids.js';
 import { login } from '../../../services/auth/login.js';
 import { getCenter } from '../../../services/centers/update-center.js';
-import type { ServiceDeps } from '../../../services/context.js';
+import type { RequestContext, ServiceDeps } from '../../../services/context.js';
 import { qvoiceErrors, sendQvoiceError } from './envelope.js';
 import { qvoiceLeadRoutes } from './lead-routes.js';
 import { qvoiceReportRoutes } from './report-routes.js';
@@ -34,14 +34,27 @@ export const qvoiceDialect =
       return parseJson(request, text, done);
     });
 
+    // A center's uid and public number never change: read once per center, not on every request.
+    // Only the credentials' own center is ever looked up, so the cache cannot cross tenants; whether
+    // the credentials are still good is authentication's question, asked on every request.
+    const accounts = new Map<number, { hex: string; number: string }>();
+    const accountOf = async (ctx: RequestContext) => {
+      const known = accounts.get(ctx.tenant.contactCenterId);
+      if (known) return known;
+      const center = await getCenter(deps, ctx);
+      const account = { hex: hexOfUuid(center.uid), number: String(center.public_number) };
+      accounts.set(ctx.tenant.contactCenterId, account);
+      return account;
+    };
+
     app.addHook('preValidation', async (request) => {
       if (request.routeOptions.config.public) return;
       const given = String(request.headers['x-account-id'] ?? '')
         .trim()
         .toLowerCase();
       if (!given) throw invalid('X-Account-ID is required', ['header X-Account-ID is required']);
-      const center = await getCenter(deps, request.ctx);
-      if (given !== hexOfUuid(center.uid) && given !== String(center.public_number)) {
+      const account = await accountOf(request.ctx);
+      if (given !== account.hex && given !== account.number) {
         throw forbidden('X-Account-ID does not name the account of these credentials');
       }
     });

@@ -1,0 +1,235 @@
+// npm run bench:api — what Outdial's API costs beside a minimal Fastify server, on PostgreSQL. Both
+// servers run in one child process (bench/api-servers.ts) on one scratch database; this process
+// only generates load (BENCH_CONNECTIONS concurrent keep-alive requests), in alternating rounds of
+// BENCH_SECONDS per server and request type, and first checks that both answer the same bytes.
+// Prints req/s, p50/p99, Node and PostgreSQL CPU per request, statements per request and the
+// ratio Outdial/minimal per request type (target ≥ 0.8). Then bulk adds of BENCH_BULK_BATCH
+// contacts into one list until it holds BENCH_BULK_TOTAL: the last batch against the first
+// (target ≤ 1.5). Figures, not assertions; the load average is printed beside them.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fork, type ChildProcess } from 'node:child_process';
+import { createApiKey } from '../src/services/api-keys/manage-api-keys.js';
+import { hexOfUuid } from '../src/domain/public-ids.js';
+import { backendCpu, benchCenter, fmt, freshPostgres, load, verdict } from './support.js';
+
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 10_000);
+const BULK_BATCH = Number(process.env.BENCH_BULK_BATCH ?? 5000);
+const BULK_TOTAL = Number(process.env.BENCH_BULK_TOTAL ?? 200_000);
+/** A batch slower than this ends the series (a list that slows its own writes can take hours). */
+const BULK_GIVE_UP_SECONDS = Number(process.env.BENCH_BULK_GIVE_UP_SECONDS ?? 60);
+
+const scratch = await freshPostgres('outdial_bench_api', 4);
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'outdial-bench-api-'));
+let child: ChildProcess | undefined;
+try {
+  const { deps, ctx, center } = await benchCenter(scratch.handle, dataDir);
+  const { secret } = await createApiKey(deps, ctx, { name: 'bench', scope: 'read_write' });
+
+  child = fork('bench/api-servers.ts', {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, BENCH_DATABASE_URL: scratch.url, BENCH_DATA_DIR: dataDir },
+  });
+  const server = child;
+  const ask = <T>(message: string) =>
+    new Promise<T>((resolve) => {
+      server.once('message', (m) => resolve(m as T));
+      server.send(message);
+    });
+  const { outdialPort, minimalPort } = await new Promise<{ outdialPort: number; minimalPort: number }>(
+    (resolve, reject) => {
+      server.once('message', (m) => resolve(m as { outdialPort: number; minimalPort: number }));
+      server.once('exit', (code) => reject(new Error(`the servers exited (${code})`)));
+    },
+  );
+  const headers = {
+    authorization: `Bearer ${secret}`,
+    'x-account-id': hexOfUuid(center.uid),
+    'content-type': 'application/json',
+  };
+  const outdial = `http://127.0.0.1:${outdialPort}`;
+  const minimal = `http://127.0.0.1:${minimalPort}`;
+  const call = async (method: string, url: string, body?: unknown) => {
+    const res = await fetch(`${outdial}${url}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+    return JSON.parse(text);
+  };
+
+  // The data: one campaign, its list of CONTACTS contacts with a few variables.
+  const campaign = await call('POST', '/v1/campaigns', { name: 'Bench campaign' });
+  const phone = (n: number) => `+9198${String(n).padStart(8, '0')}`;
+  for (let at = 0; at < CONTACTS; at += 5000) {
+    const contacts = Array.from({ length: Math.min(5000, CONTACTS - at) }, (_, i) => ({
+      phone_number: phone(at + i),
+      first_name: `Name${at + i}`,
+      last_name: 'Surname',
+      variables: { city: 'Pune', plan: 'Silver', amount: String(at + i) },
+    }));
+    await call('POST', '/v1/contacts/bulk', { campaign_id: campaign.id, contacts });
+  }
+  const firstPage = await call('GET', '/v1/contacts?limit=1');
+  const contact = firstPage.data[0];
+  const middle = (
+    await call(
+      'GET',
+      `/v1/contacts?limit=1&after=${Buffer.from(String(contact.numeric_id + CONTACTS / 2)).toString('base64url')}`,
+    )
+  ).data[0];
+  const kinds: [string, string][] = [
+    ['one contact', `/v1/contacts/${middle.id}`],
+    ['a page of 50', `/v1/contacts?list_id=${contact.list_id}&limit=50`],
+    ['Qvoice leads page', `/api/v2/config/campaigns/${campaign.id.slice(4)}/leads?page_size=50`],
+    ['DialNexa lead', `/v1/campaigns-leads/${middle.id}`],
+  ];
+
+  console.log(
+    `PostgreSQL, ${CONTACTS} contacts, ${CONNECTIONS} connections, pool of 10 each, ${ROUNDS} rounds of ${SECONDS} s`,
+  );
+  for (const [kind, url] of kinds) {
+    const [a, b] = await Promise.all([
+      fetch(`${outdial}${url}`, { headers }),
+      fetch(`${minimal}${url}`, { headers }),
+    ]);
+    const [ta, tb] = [await a.text(), await b.text()];
+    if (a.status !== 200 || ta !== tb)
+      console.log(
+        `  ${kind}: the answers differ (${a.status}/${b.status})\n    outdial ${ta.slice(0, 400)}\n    minimal ${tb.slice(0, 400)}`,
+      );
+  }
+
+  interface Totals {
+    requests: number;
+    seconds: number;
+    nodeCpu: number;
+    pgCpu: number;
+    statements: number;
+    latencies: number[];
+  }
+  const totals = new Map<string, Totals>();
+  const round = async (base: string, url: string) => {
+    const latencies: number[] = [];
+    const before = await ask<{ cpuSeconds: number; statements: number }>('sample');
+    const started = performance.now();
+    const until = started + SECONDS * 1000;
+    const { seconds: pgCpu } = await backendCpu(scratch.handle.pool!, scratch.name, () =>
+      Promise.all(
+        Array.from({ length: CONNECTIONS }, async () => {
+          while (performance.now() < until) {
+            const t = performance.now();
+            const res = await fetch(`${base}${url}`, { headers });
+            await res.arrayBuffer();
+            if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
+            latencies.push(performance.now() - t);
+          }
+        }),
+      ),
+    );
+    const elapsed = (performance.now() - started) / 1000;
+    const after = await ask<{ cpuSeconds: number; statements: number }>('sample');
+    return {
+      requests: latencies.length,
+      seconds: elapsed,
+      nodeCpu: after.cpuSeconds - before.cpuSeconds,
+      pgCpu,
+      statements: after.statements - before.statements,
+      latencies,
+    };
+  };
+  const add = (key: string, r: Totals) => {
+    const t = totals.get(key) ?? {
+      requests: 0,
+      seconds: 0,
+      nodeCpu: 0,
+      pgCpu: 0,
+      statements: 0,
+      latencies: [],
+    };
+    t.requests += r.requests;
+    t.seconds += r.seconds;
+    t.nodeCpu += r.nodeCpu;
+    t.pgCpu += r.pgCpu;
+    t.statements += r.statements;
+    t.latencies.push(...r.latencies);
+    totals.set(key, t);
+  };
+  // Warm-up: JIT, plans, pools.
+  for (const [, url] of kinds)
+    for (const base of [outdial, minimal]) await round(base, url).catch(() => undefined);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [kind, url] of kinds) {
+      const order = r % 2 === 0 ? [outdial, minimal] : [minimal, outdial];
+      for (const base of order)
+        add(`${kind}|${base === outdial ? 'outdial' : 'minimal'}`, await round(base, url));
+    }
+  }
+  const pct = (sorted: number[], p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+  console.log(
+    `  ${'request'.padEnd(20)} ${'server'.padEnd(8)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ` +
+      `${'node µs'.padStart(8)} ${'pg µs'.padStart(7)} ${'stmts'.padStart(6)}`,
+  );
+  for (const [kind] of kinds) {
+    const rate: Record<string, number> = {};
+    for (const which of ['outdial', 'minimal']) {
+      const t = totals.get(`${kind}|${which}`)!;
+      const sorted = t.latencies.sort((x, y) => x - y);
+      rate[which] = t.requests / t.seconds;
+      console.log(
+        `  ${kind.padEnd(20)} ${which.padEnd(8)} ${fmt(rate[which]!).padStart(7)} ${pct(sorted, 0.5).toFixed(1).padStart(7)} ` +
+          `${pct(sorted, 0.99).toFixed(1).padStart(7)} ${fmt((t.nodeCpu / t.requests) * 1e6).padStart(8)} ` +
+          `${fmt((t.pgCpu / t.requests) * 1e6).padStart(7)} ${(t.statements / t.requests).toFixed(2).padStart(6)}`,
+      );
+    }
+    const ratio = rate.outdial! / rate.minimal!;
+    console.log(`  ${kind.padEnd(20)} ratio ${ratio.toFixed(2)} (target ≥ 0.8) ${verdict(ratio >= 0.8)}`);
+  }
+  console.log(`  load average ${load()}`);
+
+  // Bulk adds into one list as it grows.
+  const list = await call('POST', '/v1/lead-lists', { name: 'Bench bulk list' });
+  const times: number[] = [];
+  console.log(`bulk adds of ${fmt(BULK_BATCH)} into one list up to ${fmt(BULK_TOTAL)} (load ${load()})`);
+  for (let at = 0; at < BULK_TOTAL; at += BULK_BATCH) {
+    const contacts = Array.from({ length: BULK_BATCH }, (_, i) => ({
+      phone_number: phone(50_000_000 + at + i),
+      first_name: `Bulk${at + i}`,
+      variables: { batch: String(at / BULK_BATCH) },
+    }));
+    const t = performance.now();
+    const answer = await call('POST', '/v1/contacts/bulk', { list_id: list.id, contacts });
+    times.push((performance.now() - t) / 1000);
+    if (answer.summary.created !== BULK_BATCH) throw new Error(`created ${answer.summary.created}`);
+    const seconds = times[times.length - 1]!;
+    if ((at / BULK_BATCH) % 5 === 0 || seconds > 2 * times[0]!)
+      console.log(
+        `  ${fmt(at + BULK_BATCH).padStart(9)} in the list: ${seconds.toFixed(2)} s (load ${load()})`,
+      );
+    if (seconds > BULK_GIVE_UP_SECONDS) {
+      console.log(`  stopped: a batch took over ${BULK_GIVE_UP_SECONDS} s`);
+      break;
+    }
+  }
+  const ratio = times[times.length - 1]! / times[0]!;
+  console.log(
+    `  first batch ${times[0]!.toFixed(2)} s, last ${times[times.length - 1]!.toFixed(2)} s, slowest ` +
+      `${Math.max(...times).toFixed(2)} s: last/first ${ratio.toFixed(2)} (target ≤ 1.5) ${verdict(ratio <= 1.5)}`,
+  );
+  console.log(`  load average ${load()}`);
+  await new Promise((resolve) => {
+    server.once('exit', resolve);
+    server.send('stop');
+  });
+} finally {
+  if (child && child.exitCode === null) child.kill();
+  await scratch.drop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
