@@ -5,6 +5,7 @@ import type { Tenant } from '../db/tenant-scope.js';
 import type { Principal } from '../domain/permissions.js';
 import { tenantRepositories, type TenantRepositories } from '../repositories/index.js';
 import type { Clock, IdGenerator } from '../seams.js';
+import { publishEvents, type OutgoingEvent } from './webhooks/publish-events.js';
 
 export type AuthSettings = Pick<
   Config,
@@ -71,6 +72,8 @@ export interface TenantWork {
   now: Date;
   /** Records one change in the audit log, in the same transaction as the change. */
   audit(action: string, entityType: string, entityId: string, before: unknown, after: unknown): Promise<void>;
+  /** Puts webhook events in the outbox, in the same transaction as the change they report. */
+  publish(events: OutgoingEvent[]): Promise<void>;
 }
 
 /** Runs a use case in one transaction with repositories scoped to the context's tenant. */
@@ -99,6 +102,7 @@ export function inTenantTransaction<T>(
           after: redact(after),
           requestId: ctx.requestId ?? null,
         }),
+      publish: (events) => publishEvents(repos, deps.ids, now, events),
     });
   });
 }
@@ -108,7 +112,7 @@ export function tenantReader(deps: ServiceDeps, ctx: RequestContext): TenantRepo
   return tenantRepositories(deps.db, ctx.tenant);
 }
 
-const SECRET_FIELDS = new Set(['password_hash', 'key_hash', 'token_hash']);
+const SECRET_FIELDS = new Set(['password_hash', 'key_hash', 'token_hash', 'secret']);
 
 function redact(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
