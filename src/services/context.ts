@@ -6,6 +6,7 @@ import type { Principal } from '../domain/permissions.js';
 import { tenantRepositories, type TenantRepositories } from '../repositories/index.js';
 import type { Clock, IdGenerator } from '../seams.js';
 import { publishEvents, type OutgoingEvent } from './webhooks/publish-events.js';
+import type { WebhookTargetPolicy } from './webhooks/target-guard.js';
 
 export type AuthSettings = Pick<
   Config,
@@ -29,6 +30,8 @@ export interface ServiceDeps {
    * recordings (OUTDIAL_CARRIER=sip). The simulated carrier only pretends to play one.
    */
   requireRecordedMessage?: boolean;
+  /** Webhook targets: whether private addresses are allowed (WEBHOOK_ALLOW_PRIVATE_TARGETS). */
+  webhookTargets: WebhookTargetPolicy;
   /** The dialer engine running in this process, if any: agents' desk requests reach it at once. */
   engine?: EngineLink;
 }
