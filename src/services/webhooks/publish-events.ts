@@ -1,4 +1,4 @@
-import type { CallLog, Campaign, Contact, ImportJob, LeadList } from '../../db/schema.js';
+import type { AgentSession, CallLog, Campaign, Contact, ImportJob, LeadList } from '../../db/schema.js';
 import { toPublicId } from '../../domain/public-ids.js';
 import type { WebhookEventType } from '../../domain/webhook-events.js';
 import type { TenantRepositories } from '../../repositories/index.js';
@@ -168,6 +168,27 @@ export function importFinishedEvent(job: ImportJob, leadList: Pick<LeadList, 'ui
       },
       started_at: iso(job.started_at),
       finished_at: iso(job.finished_at),
+    },
+  };
+}
+
+/** `agent.state_changed`: available, reserved, on call, wrap-up, paused, logged out. */
+export function agentStateEvent(
+  session: AgentSession,
+  userUid: string,
+  campaignUid: string,
+  fromState: string | null,
+): OutgoingEvent {
+  return {
+    type: 'agent.state_changed',
+    orderingKey: `agent:${session.uid}`,
+    data: {
+      agent_id: toPublicId('user', userUid),
+      session_id: toPublicId('agentSession', session.uid),
+      campaign_id: toPublicId('campaign', campaignUid),
+      from_state: fromState,
+      to_state: session.state,
+      pause_reason: session.pause_reason,
     },
   };
 }
