@@ -249,7 +249,12 @@ export const CampaignStatusChangedEvent = eventSchema(
     from_status: Nullable(Type.String({ description: 'null for a campaign created running' })),
     to_status: Type.String(),
   }),
-  { campaign_id: REFS_EXAMPLE.campaign_id, name: 'December renewals', from_status: 'running', to_status: 'paused' },
+  {
+    campaign_id: REFS_EXAMPLE.campaign_id,
+    name: 'December renewals',
+    from_status: 'running',
+    to_status: 'paused',
+  },
   'A campaign was started, paused, resumed, stopped or completed',
 );
 

@@ -143,9 +143,15 @@ export class WebhookDeliveryWorker {
     }
     const failingSince = delivery.failing_since ?? now;
     const next = new Date(now.getTime() + this.retryDelay(delivery.attempts + 1, result.retryAfterMs));
-    const givenUp = now.getTime() - new Date(failingSince).getTime() >= (this.options.retryWindowMs ?? DAY_MS + 3_600_000);
+    const givenUp =
+      now.getTime() - new Date(failingSince).getTime() >= (this.options.retryWindowMs ?? DAY_MS + 3_600_000);
     await this.deps.db.transaction().execute(async (trx) => {
-      const recorded = await sharedRepositories(trx).webhookQueue.record(ref, this.options.owner, attempt, next);
+      const recorded = await sharedRepositories(trx).webhookQueue.record(
+        ref,
+        this.options.owner,
+        attempt,
+        next,
+      );
       if (!recorded || !givenUp) return;
       const repos = tenantRepositories(trx, { contactCenterId: delivery.contact_center_id });
       const subscription = await repos.webhookSubscriptions.findById(delivery.subscription_id);

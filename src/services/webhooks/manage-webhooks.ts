@@ -18,7 +18,11 @@ export interface CreatedWebhook {
 
 function checkEventTypes(types: string[]): WebhookEventType[] {
   const unknown = types.filter((t) => !isWebhookEventType(t));
-  if (unknown.length > 0) throw invalid('Unknown event types', unknown.map((t) => `event_types: ${t}`));
+  if (unknown.length > 0)
+    throw invalid(
+      'Unknown event types',
+      unknown.map((t) => `event_types: ${t}`),
+    );
   if (types.length === 0) throw invalid('A webhook needs at least one event type', ['event_types: empty']);
   return [...new Set(types)] as WebhookEventType[];
 }
@@ -42,7 +46,13 @@ export async function createWebhook(
       secret,
       now,
     });
-    await audit('webhook.create', 'webhook', toPublicId('webhook', subscription.uid), null, auditView(subscription));
+    await audit(
+      'webhook.create',
+      'webhook',
+      toPublicId('webhook', subscription.uid),
+      null,
+      auditView(subscription),
+    );
     return { subscription, secret };
   });
 }
@@ -80,13 +90,23 @@ export async function updateWebhook(
     }
     const { before, after } = await repos.webhookSubscriptions.update(current.id, patch, now, change.version);
     if (patch.enabled === true) await repos.webhookSubscriptions.resumeBacklog(after.id, now);
-    await audit('webhook.update', 'webhook', toPublicId('webhook', after.uid), auditView(before), auditView(after));
+    await audit(
+      'webhook.update',
+      'webhook',
+      toPublicId('webhook', after.uid),
+      auditView(before),
+      auditView(after),
+    );
     return after;
   });
 }
 
 /** Deletes a subscription with its backlog and delivery log; events already sent stay sent. */
-export function deleteWebhook(deps: ServiceDeps, ctx: RequestContext, uid: string): Promise<WebhookSubscription> {
+export function deleteWebhook(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  uid: string,
+): Promise<WebhookSubscription> {
   return inTenantTransaction(deps, ctx, async ({ repos, audit }) => {
     const current = await repos.webhookSubscriptions.getByUid(uid);
     await repos.webhookSubscriptions.deleteById(current.id);
@@ -103,7 +123,11 @@ export function listWebhooks(
   return tenantReader(deps, ctx).webhookSubscriptions.list(page);
 }
 
-export function getWebhook(deps: ServiceDeps, ctx: RequestContext, uid: string): Promise<WebhookSubscription> {
+export function getWebhook(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  uid: string,
+): Promise<WebhookSubscription> {
   return tenantReader(deps, ctx).webhookSubscriptions.getByUid(uid);
 }
 

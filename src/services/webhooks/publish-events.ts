@@ -63,9 +63,7 @@ export function callEndedEvent(log: CallLog, refs: CallRefs): OutgoingEvent {
         ended_at: iso(log.ended_at),
         talk_seconds:
           log.ended_at && (log.connected_at ?? log.answered_at)
-            ? Math.round(
-                (log.ended_at.getTime() - (log.connected_at ?? log.answered_at)!.getTime()) / 1000,
-              )
+            ? Math.round((log.ended_at.getTime() - (log.connected_at ?? log.answered_at)!.getTime()) / 1000)
             : 0,
       },
     },
@@ -113,7 +111,12 @@ export function contactEvents(history: NewLeadEvent[], refs: CallRefs): Outgoing
       out.push({
         type: 'dnc.added',
         orderingKey: key,
-        data: { phone: refs.contact.phone_e164, campaign_id: null, reason: 'asked on a call', source: 'agent' },
+        data: {
+          phone: refs.contact.phone_e164,
+          campaign_id: null,
+          reason: 'asked on a call',
+          source: 'agent',
+        },
       });
     } else if (event.type === 'disposition') {
       out.push({
