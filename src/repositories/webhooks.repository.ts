@@ -33,6 +33,26 @@ export class WebhookSubscriptionsRepository extends VersionedRepository<'webhook
   }
 
   /**
+   * Disables a subscription that is still enabled and returns it; undefined when it was already
+   * disabled (deliveries failing side by side disable it once).
+   */
+  disableIfEnabled(id: number, reason: string, now: Date): Promise<WebhookSubscription | undefined> {
+    return this.scope
+      .updateTable('webhook_subscriptions')
+      .set({
+        enabled: false,
+        disabled_reason: reason,
+        disabled_at: now,
+        updated_at: now,
+        version: sql`version + 1`,
+      })
+      .where('id', '=', id)
+      .where('enabled', '=', true)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  /**
    * Deliveries held back while a subscription was disabled are due again at once, with a fresh
    * retry window, when it is enabled again.
    */

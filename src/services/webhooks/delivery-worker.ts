@@ -154,16 +154,11 @@ export class WebhookDeliveryWorker {
       );
       if (!recorded || !givenUp) return;
       const repos = tenantRepositories(trx, { contactCenterId: delivery.contact_center_id });
-      const subscription = await repos.webhookSubscriptions.findById(delivery.subscription_id);
-      if (!subscription?.enabled) return;
       const reason = `deliveries failing since ${new Date(failingSince).toISOString()}: ${
         result.error ?? `HTTP ${result.statusCode}`
       }`;
-      const { before, after } = await repos.webhookSubscriptions.update(
-        subscription.id,
-        { enabled: false, disabled_reason: reason, disabled_at: now },
-        now,
-      );
+      const after = await repos.webhookSubscriptions.disableIfEnabled(delivery.subscription_id, reason, now);
+      if (!after) return;
       const ctx = systemContext(delivery.contact_center_id, 'webhook-delivery');
       await repos.audit.record({
         at: now,
@@ -172,7 +167,7 @@ export class WebhookDeliveryWorker {
         action: 'webhook.disable',
         entityType: 'webhook',
         entityId: toPublicId('webhook', after.uid),
-        before: { enabled: before.enabled },
+        before: { enabled: true },
         after: { enabled: false, disabled_reason: reason },
         requestId: null,
       });
