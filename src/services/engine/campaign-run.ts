@@ -499,8 +499,9 @@ export class CampaignRun implements ContactSource, CallJournal {
           : {}),
       };
       const from = info.writtenState;
+      const to = seat.state;
       const written =
-        from === seat.state
+        from === to
           ? await this.repos.agentSessions.writeByOwner(info.sessionId, this.e.owner, patch, this.now())
           : await this.e.deps.db.transaction().execute(async (trx) => {
               const repos = tenantRepositories(trx, this.ctx.tenant);
@@ -513,7 +514,7 @@ export class CampaignRun implements ContactSource, CallJournal {
               }
               return row;
             });
-      if (written) info.writtenState = seat.state;
+      if (written) info.writtenState = to;
       if (!written && this.seats.get(seat.id) === info) {
         // Another process owns the session now (this one stalled past its lease): let it go.
         this.dialer.forgetAgent(seat);
