@@ -666,6 +666,4 @@ export type AgentSession = Row<'agent_sessions'>;
 export type CampaignStats = Row<'campaign_stats'>;
 export type SipDialog = Row<'sip_dialogs'>;
 export type WebhookSubscription = Row<'webhook_subscriptions'>;
-export type WebhookEvent = Row<'webhook_events'>;
-export type WebhookDelivery = Row<'webhook_deliveries'>;
 export type WebhookAttempt = Row<'webhook_attempts'>;
