@@ -5,7 +5,9 @@ import { ImportWorker } from './services/imports/import-worker.js';
 import { WebhookDeliveryWorker } from './services/webhooks/delivery-worker.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
+import { Registry } from 'prom-client';
 import { buildApp } from './http/app.js';
+import { webhookDeliveryMetrics } from './http/plugins/metrics.js';
 import { systemContext, type ServiceDeps } from './services/context.js';
 import { loadCampaignMessageAudio } from './services/campaigns/campaign-message.js';
 import type { MessageRef } from './engine/carrier.js';
@@ -92,8 +94,11 @@ export async function serve(
 ): Promise<RunningServer> {
   let accepting = true;
   const logger = createLogger(config.logLevel);
+  const registry = new Registry();
   const app = await buildApp({
     deps,
+    registry,
+    engineLeaseMs: config.engineLeaseSeconds * 1000,
     loggerInstance: logger,
     loginRateLimitPerMinute: config.loginRateLimitPerMinute,
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
@@ -107,6 +112,7 @@ export async function serve(
   const webhooks = new WebhookDeliveryWorker(deps, {
     owner: `${os.hostname()}:${process.pid}`,
     timeoutMs: config.webhookTimeoutMs,
+    onAttempt: webhookDeliveryMetrics(registry),
     onDisabled: (s) =>
       logger.warn(
         { event: 'webhook.disabled', contactCenter: s.contactCenterId, webhook: s.uid, reason: s.reason },

@@ -31,9 +31,9 @@ import { StreamTicketsRepository } from './stream-tickets.repository.js';
 import { claimNextImport } from './imports.repository.js';
 import { getOrCreateSecret } from './server-secrets.repository.js';
 import { pingDatabase } from './health.repository.js';
+import { readOperationalFigures } from './metrics.repository.js';
 import {
   claimDueDeliveries,
-  countPendingDeliveries,
   recordDeliveryAttempt,
   WebhookDeliveriesRepository,
   WebhookOutboxRepository,
@@ -112,8 +112,8 @@ export function sharedRepositories(db: Executor) {
         attempt: AttemptRecord,
         nextAttemptAt: Date | null,
       ) => recordDeliveryAttempt(db, delivery, owner, attempt, nextAttemptAt),
-      countPending: () => countPendingDeliveries(db),
     },
+    operationalFigures: (now: Date, engineLeaseMs: number) => readOperationalFigures(db, now, engineLeaseMs),
     ping: () => pingDatabase(db),
   };
 }

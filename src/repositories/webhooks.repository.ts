@@ -309,13 +309,3 @@ export async function recordDeliveryAttempt(
     .execute();
   return true;
 }
-
-/** Undelivered deliveries of every center (the metrics' outbox backlog). */
-export async function countPendingDeliveries(db: Executor): Promise<number> {
-  const row = await db
-    .selectFrom('webhook_deliveries')
-    .select(sql<number>`count(*)::int`.as('n'))
-    .where('state', '=', 'pending')
-    .executeTakeFirst();
-  return row?.n ?? 0;
-}

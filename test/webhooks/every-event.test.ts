@@ -33,6 +33,12 @@ describe('webhooks: every event type, from a campaign run by the live engine on 
 
   test('each type is delivered, signed, in its documented shape; one contact’s events in the order they happened', async () => {
     const admin = as(w.t, w.acme.tokens.admin);
+    const metric = async (line: RegExp) => {
+      const scraped = (await w.t.app.inject({ method: 'GET', url: '/metrics' })).body;
+      const found = scraped.split('\n').find((l) => line.test(l));
+      assert.ok(found, `${line} in /metrics`);
+      return Number(found.split(' ').pop());
+    };
     const created = await admin({
       method: 'POST',
       url: '/v1/webhooks',
@@ -51,6 +57,18 @@ describe('webhooks: every event type, from a campaign run by the live engine on 
     await w.run(10_000);
     const desk = w.desk(agent!);
     assert.equal((await desk({ method: 'GET', url: '/v1/desk' })).json().session.state, 'on_call');
+    // Scraped mid-campaign: the call in flight, its agent on it, today's counters.
+    const c = `campaign="${campaign.id}"`;
+    assert.equal(await metric(new RegExp(`^outdial_calls_in_flight\\{${c}\\}`)), 1);
+    assert.equal(await metric(/^outdial_agents\{state="on_call"\}/), 1);
+    assert.equal(await metric(new RegExp(`^outdial_campaign_calls_today\\{${c},result="dials"\\}`)), 1);
+    assert.equal(
+      await metric(new RegExp(`^outdial_campaign_calls_today\\{${c},result="person_answers"\\}`)),
+      1,
+    );
+    assert.equal(await metric(new RegExp(`^outdial_campaign_abandon_rate_today\\{${c}\\}`)), 0);
+    assert.equal(await metric(/^outdial_engine_nodes_alive /), 1);
+    assert.ok((await metric(/^outdial_webhook_outbox_backlog /)) > 0, 'events wait for the worker');
     await desk({ method: 'POST', url: '/v1/desk/hangup' });
     await w.run(1000);
     const disposed = await desk({
@@ -77,6 +95,10 @@ describe('webhooks: every event type, from a campaign run by the live engine on 
     await w.run(1000);
 
     await new WebhookDeliveryWorker(w.t.deps, { owner: 'hooks', timeoutMs: 3000 }).drain();
+    assert.equal(await metric(/^outdial_webhook_outbox_backlog /), 0);
+    assert.ok((await metric(/^outdial_webhook_attempts\{outcome="delivered"\}/)) >= 8);
+    assert.equal(await metric(/^outdial_import_rows\{result="rejected"\}/), 1);
+    assert.equal(await metric(new RegExp(`^outdial_calls_in_flight\\{campaign="${campaign.id}"\\}`)), 0);
     const got = receiver.accepted;
     for (const type of WEBHOOK_EVENT_TYPES) {
       const ofType = got.filter((r) => r.json.type === type);
