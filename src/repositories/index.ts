@@ -34,6 +34,7 @@ import { pingDatabase } from './health.repository.js';
 import { readOperationalFigures } from './metrics.repository.js';
 import {
   claimDueDeliveries,
+  recordDeliveredBatch,
   recordDeliveryAttempt,
   WebhookDeliveriesRepository,
   WebhookOutboxRepository,
@@ -112,6 +113,8 @@ export function sharedRepositories(db: Executor) {
         attempt: AttemptRecord,
         nextAttemptAt: Date | null,
       ) => recordDeliveryAttempt(db, delivery, owner, attempt, nextAttemptAt),
+      recordDelivered: (owner: string, accepted: Parameters<typeof recordDeliveredBatch>[2]) =>
+        recordDeliveredBatch(db, owner, accepted),
     },
     operationalFigures: (now: Date, engineLeaseMs: number) => readOperationalFigures(db, now, engineLeaseMs),
     ping: () => pingDatabase(db),

@@ -309,3 +309,47 @@ export async function recordDeliveryAttempt(
     .execute();
   return true;
 }
+
+/**
+ * Records many accepted deliveries at once (one statement for a whole batch), each only if this
+ * worker still holds its lease. Returns how many were recorded.
+ */
+export async function recordDeliveredBatch(
+  db: Executor,
+  owner: string,
+  accepted: {
+    id: number;
+    attemptedAt: Date;
+    statusCode: number;
+    latencyMs: number;
+    excerpt: string | null;
+  }[],
+): Promise<number> {
+  if (accepted.length === 0) return 0;
+  const rows = JSON.stringify(
+    accepted.map((a) => ({
+      id: a.id,
+      at: a.attemptedAt.toISOString(),
+      status: a.statusCode,
+      latency: a.latencyMs,
+      excerpt: a.excerpt,
+    })),
+  );
+  const result = await sql<{ n: number }>`
+    with done as (
+      update webhook_deliveries d set attempts = d.attempts + 1, state = 'delivered', delivered_at = x.at,
+        failing_since = null, next_attempt_at = x.at, last_status_code = x.status, last_error = null,
+        lease_owner = null, lease_expires_at = null
+      from jsonb_to_recordset(${rows}::jsonb) as x(id bigint, at timestamptz, status int, latency int, excerpt text)
+      where d.id = x.id and d.lease_owner = ${owner}
+      returning d.id, d.contact_center_id, d.subscription_id, x.at, x.status, x.latency, x.excerpt
+    ),
+    logged as (
+      insert into webhook_attempts
+        (contact_center_id, delivery_id, subscription_id, attempted_at, outcome, status_code, latency_ms, response_excerpt)
+      select contact_center_id, id, subscription_id, at, 'delivered', status, latency, excerpt from done
+      returning 1
+    )
+    select count(*)::int as n from logged`.execute(db);
+  return result.rows[0]?.n ?? 0;
+}

@@ -43,6 +43,14 @@ export interface DeliveryWorkerOptions {
 const EXCERPT_BYTES = 512;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+interface AcceptedDelivery {
+  id: number;
+  attemptedAt: Date;
+  statusCode: number;
+  latencyMs: number;
+  excerpt: string | null;
+}
+
 interface SendResult {
   statusCode: number | null;
   error: string | null;
@@ -107,11 +115,14 @@ export class WebhookDeliveryWorker {
       this.options.leaseMs ?? 60_000,
       this.options.batchSize ?? 100,
     );
-    await Promise.all(claimed.map((d) => this.deliver(d)));
+    const accepted = (await Promise.all(claimed.map((d) => this.deliver(d)))).filter((a) => a !== null);
+    // Accepted deliveries are recorded together, in one statement for the batch.
+    await queue.recordDelivered(this.options.owner, accepted);
     return claimed.length;
   }
 
-  private async deliver(delivery: ClaimedDelivery): Promise<void> {
+  /** Sends one delivery; an accepted one is returned for the batch's record, a failed one recorded here. */
+  private async deliver(delivery: ClaimedDelivery): Promise<AcceptedDelivery | null> {
     const body = JSON.stringify({
       id: toPublicId('webhookEvent', delivery.event_uid),
       type: delivery.event_type,
@@ -138,8 +149,13 @@ export class WebhookDeliveryWorker {
       subscriptionId: delivery.subscription_id,
     };
     if (ok) {
-      await sharedRepositories(this.deps.db).webhookQueue.record(ref, this.options.owner, attempt, null);
-      return;
+      return {
+        id: delivery.id,
+        attemptedAt: now,
+        statusCode: result.statusCode!,
+        latencyMs: attempt.latencyMs,
+        excerpt: result.excerpt,
+      };
     }
     const failingSince = delivery.failing_since ?? now;
     const next = new Date(now.getTime() + this.retryDelay(delivery.attempts + 1, result.retryAfterMs));
@@ -173,6 +189,7 @@ export class WebhookDeliveryWorker {
       });
       this.options.onDisabled?.({ contactCenterId: delivery.contact_center_id, uid: after.uid, reason });
     });
+    return null;
   }
 
   /** Exponential backoff with jitter (half the delay fixed, half random); Retry-After wins when longer. */

@@ -1,6 +1,6 @@
 // A process delivering webhooks on real time that kills itself (SIGKILL, no cleanup) once the
-// receiver has accepted a given number of deliveries, with the next ones in flight: the crash the
-// outbox must survive.
+// receiver has accepted a given number of deliveries (one batch of five), with the next batch in
+// flight: the crash the outbox must survive.
 import { sql } from 'kysely';
 import { loadConfig } from '../../../src/config.js';
 import { connectPglite, connectPostgres } from '../../../src/db/database.js';
@@ -36,4 +36,4 @@ setInterval(() => {
 setTimeout(() => {
   console.error('never delivered enough');
   process.exit(3);
-}, 30_000);
+}, 120_000);
