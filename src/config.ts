@@ -35,6 +35,8 @@ export const ConfigSchema = Type.Object({
   importThreads: Type.Integer({ minimum: 0, maximum: 64 }),
   uploadIdleTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
   metricsToken: Type.Optional(Type.String({ minLength: 16 })),
+  webhookAllowPrivateTargets: Type.Union([Type.Literal('on'), Type.Literal('off')]),
+  webhookTimeoutMs: Type.Integer({ minimum: 100, maximum: 30_000 }),
   sipBindAddress: Type.String({ pattern: IPV4 }),
   sipPort: Type.Integer({ minimum: 1, maximum: 65535 }),
   sipMediaAddress: Type.Optional(Type.String({ pattern: IPV4 })),
@@ -79,6 +81,10 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'SIMULATED_RING_MAX_MS', key: 'simulatedRingMaxMs', kind: 'integer', default: '15000' },
   { env: 'SIMULATED_TALK_MS', key: 'simulatedTalkMs', kind: 'integer', default: '90000' },
   { env: 'METRICS_TOKEN', key: 'metricsToken', kind: 'string' },
+  // A webhook must not become a way into the server's own network: loopback and private targets
+  // are refused unless the operator says otherwise (a receiver on the same host or LAN).
+  { env: 'WEBHOOK_ALLOW_PRIVATE_TARGETS', key: 'webhookAllowPrivateTargets', kind: 'string', default: 'off' },
+  { env: 'WEBHOOK_TIMEOUT_MS', key: 'webhookTimeoutMs', kind: 'integer', default: '5000' },
   { env: 'UPLOAD_IDLE_TIMEOUT_MS', key: 'uploadIdleTimeoutMs', kind: 'integer', default: '30000' },
   // Threads per running import: a reader thread, and a second one that checks rows for it when a
   // core is left for it (PostgreSQL's one backend per import is the ceiling beyond that).

@@ -35,6 +35,7 @@ export async function prepareRuntime(
     storageDir: path.join(config.dataDir, 'files'),
     uploadIdleTimeoutMs: config.uploadIdleTimeoutMs,
     requireRecordedMessage: config.carrier === 'sip',
+    webhookTargets: { allowPrivate: config.webhookAllowPrivateTargets === 'on' },
     ids,
     auth: {
       jwtSecret,

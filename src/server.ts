@@ -2,9 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import os from 'node:os';
 import type pino from 'pino';
 import { ImportWorker } from './services/imports/import-worker.js';
+import { WebhookDeliveryWorker } from './services/webhooks/delivery-worker.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
+import { Registry } from 'prom-client';
 import { buildApp } from './http/app.js';
+import { webhookDeliveryMetrics } from './http/plugins/metrics.js';
 import { systemContext, type ServiceDeps } from './services/context.js';
 import { loadCampaignMessageAudio } from './services/campaigns/campaign-message.js';
 import type { MessageRef } from './engine/carrier.js';
@@ -91,8 +94,11 @@ export async function serve(
 ): Promise<RunningServer> {
   let accepting = true;
   const logger = createLogger(config.logLevel);
+  const registry = new Registry();
   const app = await buildApp({
     deps,
+    registry,
+    engineLeaseMs: config.engineLeaseSeconds * 1000,
     loggerInstance: logger,
     loginRateLimitPerMinute: config.loginRateLimitPerMinute,
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
@@ -102,6 +108,17 @@ export async function serve(
     owner: `${os.hostname()}:${process.pid}`,
     threads: config.importThreads,
     onError: (error, job) => logger.error({ err: error, importJob: job.id }, 'import failed'),
+  });
+  const webhooks = new WebhookDeliveryWorker(deps, {
+    owner: `${os.hostname()}:${process.pid}`,
+    timeoutMs: config.webhookTimeoutMs,
+    onAttempt: webhookDeliveryMetrics(registry),
+    onDisabled: (s) =>
+      logger.warn(
+        { event: 'webhook.disabled', contactCenter: s.contactCenterId, webhook: s.uid, reason: s.reason },
+        'webhook subscription disabled',
+      ),
+    onError: (error) => logger.error({ err: error }, 'webhook delivery error'),
   });
   // Listening comes first: a taken port ends here, before any job or call has started.
   let url: string;
@@ -116,6 +133,7 @@ export async function serve(
     throw error;
   }
   imports.start();
+  webhooks.start();
   const scheduler = new RealTimeScheduler();
   const started = config.engine === 'on' ? await startEngine(config, deps, scheduler, logger) : null;
   const engine = started?.engine ?? null;
@@ -136,6 +154,7 @@ export async function serve(
       await started?.sip?.stop();
       scheduler.cancelAll();
       await imports.stop();
+      await webhooks.stop();
       await handle.close();
       clearTimeout(timer);
       logger.info('Outdial stopped');

@@ -528,6 +528,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks/event-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The event types a webhook can subscribe to, each with an example of what is sent */
+        get: operations["getV1WebhooksEventTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List webhooks (never their secrets) */
+        get: operations["getV1Webhooks"];
+        put?: never;
+        /** Subscribe a URL to events; the signing secret is in this answer only */
+        post: operations["postV1Webhooks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a webhook */
+        get: operations["getV1WebhooksById"];
+        put?: never;
+        post?: never;
+        /** Delete a webhook with its backlog and delivery log */
+        delete: operations["deleteV1WebhooksById"];
+        options?: never;
+        head?: never;
+        /** Change a webhook; enabling a disabled one sends its backlog */
+        patch: operations["patchV1WebhooksById"];
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The webhook's delivery log, newest event first: each delivery with its attempts */
+        get: operations["getV1WebhooksByIdDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries/{event_id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send one event to the webhook again, now */
+        post: operations["postV1WebhooksByIdDeliveriesByEventIdRedeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/lead-lists": {
         parameters: {
             query?: never;
@@ -2148,6 +2236,467 @@ export interface components {
             before: unknown;
             after: unknown;
             request_id: string | null;
+        };
+        /**
+         * @description A call ended: its call log as closed
+         * @example {
+         *       "id": "evt_0b6f3c1a9e8d4f2b8c7a6e5d4c3b2a19",
+         *       "occurred_at": "2026-12-06T18:52:10.114Z",
+         *       "contact_center_id": "ctr_7a1e0c4b2d9f4e6a8b3c5d7e9f1a2b3c",
+         *       "type": "call.ended",
+         *       "data": {
+         *         "call": {
+         *           "id": "log_9c8b7a6d5e4f4a3b2c1d0e9f8a7b6c5d",
+         *           "campaign_id": "cmp_210ea5d942f41744f1ef37e84a4965e0",
+         *           "contact_id": "lead_5d2c9e7b1a3f4c6d8e0a2b4c6d8e0f1a",
+         *           "phone": "+919812345678",
+         *           "attempt": 1,
+         *           "dialing_mode": "progressive",
+         *           "caller_id": "+918045671234",
+         *           "outcome": "answered",
+         *           "failure_reason": null,
+         *           "disposition": null,
+         *           "dialed_at": "2026-12-06T18:50:02.000Z",
+         *           "answered_at": "2026-12-06T18:50:09.000Z",
+         *           "connected_at": "2026-12-06T18:50:09.400Z",
+         *           "ended_at": "2026-12-06T18:52:10.000Z",
+         *           "talk_seconds": 121
+         *         }
+         *       }
+         *     }
+         */
+        WebhookCallEnded: {
+            /** @description Stable event id; also the Idempotency-Key header */
+            id: string;
+            /** @enum {string} */
+            type: "call.ended";
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            occurred_at: string;
+            contact_center_id: string;
+            data: {
+                call: {
+                    id: string;
+                    campaign_id: string;
+                    contact_id: string;
+                    phone: string;
+                    attempt: number;
+                    dialing_mode: string;
+                    caller_id: string | null;
+                    outcome: string | null;
+                    failure_reason: string | null;
+                    disposition: string | null;
+                    /**
+                     * Format: date-time
+                     * @example 2026-12-06T18:47:50.689Z
+                     */
+                    dialed_at: string;
+                    answered_at: string | null;
+                    connected_at: string | null;
+                    ended_at: string | null;
+                    talk_seconds: number;
+                };
+            };
+        };
+        /**
+         * @description A contact's status changed (after a call, a disposition, or by an operator)
+         * @example {
+         *       "id": "evt_0b6f3c1a9e8d4f2b8c7a6e5d4c3b2a19",
+         *       "occurred_at": "2026-12-06T18:52:10.114Z",
+         *       "contact_center_id": "ctr_7a1e0c4b2d9f4e6a8b3c5d7e9f1a2b3c",
+         *       "type": "contact.status_changed",
+         *       "data": {
+         *         "contact_id": "lead_5d2c9e7b1a3f4c6d8e0a2b4c6d8e0f1a",
+         *         "campaign_id": "cmp_210ea5d942f41744f1ef37e84a4965e0",
+         *         "call_id": "log_9c8b7a6d5e4f4a3b2c1d0e9f8a7b6c5d",
+         *         "from_status": "in_progress",
+         *         "to_status": "completed",
+         *         "reason": null
+         *       }
+         *     }
+         */
+        WebhookContactStatusChanged: {
+            /** @description Stable event id; also the Idempotency-Key header */
+            id: string;
+            /** @enum {string} */
+            type: "contact.status_changed";
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            occurred_at: string;
+            contact_center_id: string;
+            data: {
+                contact_id: string;
+                campaign_id: string | null;
+                call_id: string | null;
+                from_status: string | null;
+                to_status: string | null;
+                reason: string | null;
+            };
+        };
+        /**
+         * @description An agent saved a call's disposition
+         * @example {
+         *       "id": "evt_0b6f3c1a9e8d4f2b8c7a6e5d4c3b2a19",
+         *       "occurred_at": "2026-12-06T18:52:10.114Z",
+         *       "contact_center_id": "ctr_7a1e0c4b2d9f4e6a8b3c5d7e9f1a2b3c",
+         *       "type": "disposition.saved",
+         *       "data": {
+         *         "contact_id": "lead_5d2c9e7b1a3f4c6d8e0a2b4c6d8e0f1a",
+         *         "campaign_id": "cmp_210ea5d942f41744f1ef37e84a4965e0",
+         *         "call_id": "log_9c8b7a6d5e4f4a3b2c1d0e9f8a7b6c5d",
+         *         "disposition": "interested",
+         *         "note": "Send the brochure"
+         *       }
+         *     }
+         */
+        WebhookDispositionSaved: {
+            /** @description Stable event id; also the Idempotency-Key header */
+            id: string;
+            /** @enum {string} */
+            type: "disposition.saved";
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            occurred_at: string;
+            contact_center_id: string;
+            data: {
+                contact_id: string;
+                campaign_id: string | null;
+                call_id: string | null;
+                disposition: string;
+                note: string | null;
+            };
+        };
+        /**
+         * @description A callback was scheduled for a contact
+         * @example {
+         *       "id": "evt_0b6f3c1a9e8d4f2b8c7a6e5d4c3b2a19",
+         *       "occurred_at": "2026-12-06T18:52:10.114Z",
+         *       "contact_center_id": "ctr_7a1e0c4b2d9f4e6a8b3c5d7e9f1a2b3c",
+         *       "type": "callback.scheduled",
+         *       "data": {
+         *         "contact_id": "lead_5d2c9e7b1a3f4c6d8e0a2b4c6d8e0f1a",
+         *         "campaign_id": "cmp_210ea5d942f41744f1ef37e84a4965e0",
+         *         "call_id": "log_9c8b7a6d5e4f4a3b2c1d0e9f8a7b6c5d",
+         *         "callback_at": "2026-12-07T10:30:00.000Z"
+         *       }
+         *     }
+         */
+        WebhookCallbackScheduled: {
+            /** @description Stable event id; also the Idempotency-Key header */
+            id: string;
+            /** @enum {string} */
+            type: "callback.scheduled";
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            occurred_at: string;
+            contact_center_id: string;
+            data: {
+                contact_id: string;
+                campaign_id: string | null;
+                call_id: string | null;
+                callback_at: string | null;
+            };
+        };
+        /**
+         * @description A number was added to a do-not-call list
+         * @example {
+         *       "id": "evt_0b6f3c1a9e8d4f2b8c7a6e5d4c3b2a19",
+         *       "occurred_at": "2026-12-06T18:52:10.114Z",
+         *       "contact_center_id": "ctr_7a1e0c4b2d9f4e6a8b3c5d7e9f1a2b3c",
+         *       "type": "dnc.added",
+         *       "data": {
+         *         "phone": "+919812345678",
+         *         "campaign_id": null,
+         *         "reason": "asked on a call",
+         *         "source": "agent"
+         *       }
+         *     }
+         */
+        WebhookDncAdded: {
+            /** @description Stable event id; also the Idempotency-Key header */
+            id: string;
+            /** @enum {string} */
+            type: "dnc.added";
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            occurred_at: string;
+            contact_center_id: string;
+            data: {
+                phone: string;
+                campaign_id: string | null;
+                reason: string;
+                source: string;
+            };
+        };
+        /**
+         * @description An import finished, with its counts
+         * @example {
+         *       "id": "evt_0b6f3c1a9e8d4f2b8c7a6e5d4c3b2a19",
+         *       "occurred_at": "2026-12-06T18:52:10.114Z",
+         *       "contact_center_id": "ctr_7a1e0c4b2d9f4e6a8b3c5d7e9f1a2b3c",
+         *       "type": "import.finished",
+         *       "data": {
+         *         "import_id": "imp_3e2d1c0b9a8f4e7d6c5b4a3928171605",
+         *         "lead_list_id": "lst_1a2b3c4d5e6f4a7b8c9d0e1f2a3b4c5d",
+         *         "status": "completed",
+         *         "error": null,
+         *         "file_name": "leads-december.csv",
+         *         "counts": {
+         *           "rows_read": 10000,
+         *           "accepted": 9870,
+         *           "updated": 0,
+         *           "rejected": 42,
+         *           "duplicates": 80,
+         *           "dnc": 8
+         *         },
+         *         "started_at": "2026-12-06T18:40:00.000Z",
+         *         "finished_at": "2026-12-06T18:40:07.310Z"
+         *       }
+         *     }
+         */
+        WebhookImportFinished: {
+            /** @description Stable event id; also the Idempotency-Key header */
+            id: string;
+            /** @enum {string} */
+            type: "import.finished";
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            occurred_at: string;
+            contact_center_id: string;
+            data: {
+                import_id: string;
+                lead_list_id: string | null;
+                /** @description completed or failed */
+                status: string;
+                error: string | null;
+                file_name: string;
+                counts: {
+                    rows_read: number;
+                    accepted: number;
+                    updated: number;
+                    rejected: number;
+                    duplicates: number;
+                    dnc: number;
+                };
+                started_at: string | null;
+                finished_at: string | null;
+            };
+        };
+        /**
+         * @description A campaign was started, paused, resumed, stopped or completed
+         * @example {
+         *       "id": "evt_0b6f3c1a9e8d4f2b8c7a6e5d4c3b2a19",
+         *       "occurred_at": "2026-12-06T18:52:10.114Z",
+         *       "contact_center_id": "ctr_7a1e0c4b2d9f4e6a8b3c5d7e9f1a2b3c",
+         *       "type": "campaign.status_changed",
+         *       "data": {
+         *         "campaign_id": "cmp_210ea5d942f41744f1ef37e84a4965e0",
+         *         "name": "December renewals",
+         *         "from_status": "running",
+         *         "to_status": "paused"
+         *       }
+         *     }
+         */
+        WebhookCampaignStatusChanged: {
+            /** @description Stable event id; also the Idempotency-Key header */
+            id: string;
+            /** @enum {string} */
+            type: "campaign.status_changed";
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            occurred_at: string;
+            contact_center_id: string;
+            data: {
+                campaign_id: string;
+                name: string;
+                from_status: string | null;
+                to_status: string;
+            };
+        };
+        /**
+         * @description An agent's state changed
+         * @example {
+         *       "id": "evt_0b6f3c1a9e8d4f2b8c7a6e5d4c3b2a19",
+         *       "occurred_at": "2026-12-06T18:52:10.114Z",
+         *       "contact_center_id": "ctr_7a1e0c4b2d9f4e6a8b3c5d7e9f1a2b3c",
+         *       "type": "agent.state_changed",
+         *       "data": {
+         *         "agent_id": "usr_8f7e6d5c4b3a4f2e1d0c9b8a7f6e5d4c",
+         *         "session_id": "ags_0f1e2d3c4b5a49687766554433221100",
+         *         "campaign_id": "cmp_210ea5d942f41744f1ef37e84a4965e0",
+         *         "from_state": "available",
+         *         "to_state": "on_call",
+         *         "pause_reason": null
+         *       }
+         *     }
+         */
+        WebhookAgentStateChanged: {
+            /** @description Stable event id; also the Idempotency-Key header */
+            id: string;
+            /** @enum {string} */
+            type: "agent.state_changed";
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            occurred_at: string;
+            contact_center_id: string;
+            data: {
+                agent_id: string;
+                session_id: string;
+                campaign_id: string;
+                from_state: string | null;
+                /** @description available, reserved, on_call, wrap_up, paused, logged_out */
+                to_state: string;
+                pause_reason: string | null;
+            };
+        };
+        /**
+         * @example {
+         *       "type": "contact.status_changed",
+         *       "description": "A contact's status changed (after a call, a disposition, or by an operator)",
+         *       "example": {
+         *         "id": "evt_0b6f3c1a9e8d4f2b8c7a6e5d4c3b2a19",
+         *         "occurred_at": "2026-12-06T18:52:10.114Z",
+         *         "contact_center_id": "ctr_7a1e0c4b2d9f4e6a8b3c5d7e9f1a2b3c",
+         *         "type": "contact.status_changed",
+         *         "data": {
+         *           "contact_id": "lead_5d2c9e7b1a3f4c6d8e0a2b4c6d8e0f1a",
+         *           "campaign_id": "cmp_210ea5d942f41744f1ef37e84a4965e0",
+         *           "call_id": "log_9c8b7a6d5e4f4a3b2c1d0e9f8a7b6c5d",
+         *           "from_status": "in_progress",
+         *           "to_status": "completed",
+         *           "reason": null
+         *         }
+         *       }
+         *     }
+         */
+        WebhookEventType: {
+            /** @description A webhook event type (docs/webhooks.md) */
+            type: "call.ended" | "contact.status_changed" | "disposition.saved" | "callback.scheduled" | "dnc.added" | "import.finished" | "campaign.status_changed" | "agent.state_changed";
+            description: string;
+            example: components["schemas"]["WebhookCallEnded"] | components["schemas"]["WebhookContactStatusChanged"] | components["schemas"]["WebhookDispositionSaved"] | components["schemas"]["WebhookCallbackScheduled"] | components["schemas"]["WebhookDncAdded"] | components["schemas"]["WebhookImportFinished"] | components["schemas"]["WebhookCampaignStatusChanged"] | components["schemas"]["WebhookAgentStateChanged"];
+        };
+        /**
+         * @example {
+         *       "id": "whk_4f0c2b8e1d7a4c3b9e6f5a4d3c2b1a09",
+         *       "url": "https://crm.example.com/hooks/outdial",
+         *       "description": "CRM sync",
+         *       "event_types": [
+         *         "call.ended",
+         *         "contact.status_changed"
+         *       ],
+         *       "enabled": true,
+         *       "disabled_reason": null,
+         *       "disabled_at": null,
+         *       "version": 1,
+         *       "created_at": "2026-12-06T18:47:48.974Z",
+         *       "updated_at": "2026-12-06T18:47:48.974Z"
+         *     }
+         */
+        Webhook: {
+            id: string;
+            url: string;
+            description: string;
+            event_types: ("call.ended" | "contact.status_changed" | "disposition.saved" | "callback.scheduled" | "dnc.added" | "import.finished" | "campaign.status_changed" | "agent.state_changed")[];
+            enabled: boolean;
+            disabled_reason: string | null;
+            disabled_at: string | null;
+            version: number;
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            updated_at: string;
+        };
+        /**
+         * @example {
+         *       "attempted_at": "2026-12-06T18:52:10.301Z",
+         *       "outcome": "failed",
+         *       "status_code": 503,
+         *       "error": null,
+         *       "latency_ms": 38,
+         *       "response_excerpt": "Service Unavailable"
+         *     }
+         */
+        WebhookDeliveryAttempt: {
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            attempted_at: string;
+            outcome: "delivered" | "failed";
+            status_code: number | null;
+            error: string | null;
+            latency_ms: number;
+            response_excerpt: string | null;
+        };
+        /**
+         * @example {
+         *       "event_id": "evt_0b6f3c1a9e8d4f2b8c7a6e5d4c3b2a19",
+         *       "event_type": "call.ended",
+         *       "occurred_at": "2026-12-06T18:52:10.114Z",
+         *       "state": "delivered",
+         *       "attempts": 2,
+         *       "next_attempt_at": null,
+         *       "last_status_code": 200,
+         *       "last_error": null,
+         *       "delivered_at": "2026-12-06T18:52:24.870Z",
+         *       "attempt_log": [
+         *         {
+         *           "attempted_at": "2026-12-06T18:52:10.301Z",
+         *           "outcome": "failed",
+         *           "status_code": 503,
+         *           "error": null,
+         *           "latency_ms": 38,
+         *           "response_excerpt": "Service Unavailable"
+         *         },
+         *         {
+         *           "attempted_at": "2026-12-06T18:52:24.850Z",
+         *           "outcome": "delivered",
+         *           "status_code": 200,
+         *           "error": null,
+         *           "latency_ms": 20,
+         *           "response_excerpt": "ok"
+         *         }
+         *       ]
+         *     }
+         */
+        WebhookDelivery: {
+            event_id: string;
+            /** @description A webhook event type (docs/webhooks.md) */
+            event_type: "call.ended" | "contact.status_changed" | "disposition.saved" | "callback.scheduled" | "dnc.added" | "import.finished" | "campaign.status_changed" | "agent.state_changed";
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            occurred_at: string;
+            state: "pending" | "delivered";
+            attempts: number;
+            next_attempt_at: string | null;
+            last_status_code: number | null;
+            last_error: string | null;
+            delivered_at: string | null;
+            attempt_log: components["schemas"]["WebhookDeliveryAttempt"][];
         };
         /**
          * @example {
@@ -8090,6 +8639,749 @@ export interface operations {
             };
             /** @description Error envelope: {statusCode, message, error} */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getV1WebhooksEventTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "type": "contact.status_changed",
+                     *           "description": "A contact's status changed (after a call, a disposition, or by an operator)",
+                     *           "example": {
+                     *             "id": "evt_0b6f3c1a9e8d4f2b8c7a6e5d4c3b2a19",
+                     *             "occurred_at": "2026-12-06T18:52:10.114Z",
+                     *             "contact_center_id": "ctr_7a1e0c4b2d9f4e6a8b3c5d7e9f1a2b3c",
+                     *             "type": "contact.status_changed",
+                     *             "data": {
+                     *               "contact_id": "lead_5d2c9e7b1a3f4c6d8e0a2b4c6d8e0f1a",
+                     *               "campaign_id": "cmp_210ea5d942f41744f1ef37e84a4965e0",
+                     *               "call_id": "log_9c8b7a6d5e4f4a3b2c1d0e9f8a7b6c5d",
+                     *               "from_status": "in_progress",
+                     *               "to_status": "completed",
+                     *               "reason": null
+                     *             }
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["WebhookEventType"][];
+                    };
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getV1Webhooks: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 */
+                page?: number;
+                /** @description Items per page (max 100) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "whk_4f0c2b8e1d7a4c3b9e6f5a4d3c2b1a09",
+                     *           "url": "https://crm.example.com/hooks/outdial",
+                     *           "description": "CRM sync",
+                     *           "event_types": [
+                     *             "call.ended",
+                     *             "contact.status_changed"
+                     *           ],
+                     *           "enabled": true,
+                     *           "disabled_reason": null,
+                     *           "disabled_at": null,
+                     *           "version": 1,
+                     *           "created_at": "2026-12-06T18:47:48.974Z",
+                     *           "updated_at": "2026-12-06T18:47:48.974Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "limit": 20,
+                     *         "total": 400,
+                     *         "totalPages": 20
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Webhook"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    postV1Webhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://crm.example.com/hooks/outdial",
+                 *       "event_types": [
+                 *         "call.ended",
+                 *         "contact.status_changed"
+                 *       ],
+                 *       "description": "CRM sync"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description http or https; not a private address */
+                    url: string;
+                    event_types: ("call.ended" | "contact.status_changed" | "disposition.saved" | "callback.scheduled" | "dnc.added" | "import.finished" | "campaign.status_changed" | "agent.state_changed")[];
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "whk_4f0c2b8e1d7a4c3b9e6f5a4d3c2b1a09",
+                     *       "url": "https://crm.example.com/hooks/outdial",
+                     *       "description": "CRM sync",
+                     *       "event_types": [
+                     *         "call.ended",
+                     *         "contact.status_changed"
+                     *       ],
+                     *       "enabled": true,
+                     *       "disabled_reason": null,
+                     *       "disabled_at": null,
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:47:48.974Z",
+                     *       "updated_at": "2026-12-06T18:47:48.974Z",
+                     *       "secret": "whsec_Jk3n0l6Hq0i3G2s5a7b9c1d3e5f7g9h1j3k5m7n9p1r"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Webhook"] & {
+                        /** @description The signing secret (HMAC-SHA256 key): in this answer only, never shown again */
+                        secret: string;
+                    };
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getV1WebhooksById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Public id (prefix_ and 32 hex digits) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "whk_4f0c2b8e1d7a4c3b9e6f5a4d3c2b1a09",
+                     *       "url": "https://crm.example.com/hooks/outdial",
+                     *       "description": "CRM sync",
+                     *       "event_types": [
+                     *         "call.ended",
+                     *         "contact.status_changed"
+                     *       ],
+                     *       "enabled": true,
+                     *       "disabled_reason": null,
+                     *       "disabled_at": null,
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:47:48.974Z",
+                     *       "updated_at": "2026-12-06T18:47:48.974Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    deleteV1WebhooksById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Public id (prefix_ and 32 hex digits) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "whk_4f0c2b8e1d7a4c3b9e6f5a4d3c2b1a09",
+                     *       "url": "https://crm.example.com/hooks/outdial",
+                     *       "description": "CRM sync",
+                     *       "event_types": [
+                     *         "call.ended",
+                     *         "contact.status_changed"
+                     *       ],
+                     *       "enabled": true,
+                     *       "disabled_reason": null,
+                     *       "disabled_at": null,
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:47:48.974Z",
+                     *       "updated_at": "2026-12-06T18:47:48.974Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    patchV1WebhooksById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Public id (prefix_ and 32 hex digits) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "enabled": true,
+                 *       "version": 2
+                 *     }
+                 */
+                "application/json": {
+                    url?: string;
+                    event_types?: ("call.ended" | "contact.status_changed" | "disposition.saved" | "callback.scheduled" | "dnc.added" | "import.finished" | "campaign.status_changed" | "agent.state_changed")[];
+                    description?: string;
+                    /** @description Enabling a disabled webhook sends its kept backlog at once, in order */
+                    enabled?: boolean;
+                    /** @description Optimistic concurrency: when given, the change is refused with 409 if the record has moved on */
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "whk_4f0c2b8e1d7a4c3b9e6f5a4d3c2b1a09",
+                     *       "url": "https://crm.example.com/hooks/outdial",
+                     *       "description": "CRM sync",
+                     *       "event_types": [
+                     *         "call.ended",
+                     *         "contact.status_changed"
+                     *       ],
+                     *       "enabled": true,
+                     *       "disabled_reason": null,
+                     *       "disabled_at": null,
+                     *       "version": 1,
+                     *       "created_at": "2026-12-06T18:47:48.974Z",
+                     *       "updated_at": "2026-12-06T18:47:48.974Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getV1WebhooksByIdDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 */
+                page?: number;
+                /** @description Items per page (max 100) */
+                limit?: number;
+                state?: "pending" | "delivered";
+            };
+            header?: never;
+            path: {
+                /** @description Public id (prefix_ and 32 hex digits) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "event_id": "evt_0b6f3c1a9e8d4f2b8c7a6e5d4c3b2a19",
+                     *           "event_type": "call.ended",
+                     *           "occurred_at": "2026-12-06T18:52:10.114Z",
+                     *           "state": "delivered",
+                     *           "attempts": 2,
+                     *           "next_attempt_at": null,
+                     *           "last_status_code": 200,
+                     *           "last_error": null,
+                     *           "delivered_at": "2026-12-06T18:52:24.870Z",
+                     *           "attempt_log": [
+                     *             {
+                     *               "attempted_at": "2026-12-06T18:52:10.301Z",
+                     *               "outcome": "failed",
+                     *               "status_code": 503,
+                     *               "error": null,
+                     *               "latency_ms": 38,
+                     *               "response_excerpt": "Service Unavailable"
+                     *             },
+                     *             {
+                     *               "attempted_at": "2026-12-06T18:52:24.850Z",
+                     *               "outcome": "delivered",
+                     *               "status_code": 200,
+                     *               "error": null,
+                     *               "latency_ms": 20,
+                     *               "response_excerpt": "ok"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "limit": 20,
+                     *         "total": 400,
+                     *         "totalPages": 20
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["WebhookDelivery"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    postV1WebhooksByIdDeliveriesByEventIdRedeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook */
+                id: string;
+                /** @description The event (evt_…) */
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "event_id": "evt_0b6f3c1a9e8d4f2b8c7a6e5d4c3b2a19",
+                     *       "event_type": "call.ended",
+                     *       "occurred_at": "2026-12-06T18:52:10.114Z",
+                     *       "state": "delivered",
+                     *       "attempts": 2,
+                     *       "next_attempt_at": null,
+                     *       "last_status_code": 200,
+                     *       "last_error": null,
+                     *       "delivered_at": "2026-12-06T18:52:24.870Z",
+                     *       "attempt_log": [
+                     *         {
+                     *           "attempted_at": "2026-12-06T18:52:10.301Z",
+                     *           "outcome": "failed",
+                     *           "status_code": 503,
+                     *           "error": null,
+                     *           "latency_ms": 38,
+                     *           "response_excerpt": "Service Unavailable"
+                     *         },
+                     *         {
+                     *           "attempted_at": "2026-12-06T18:52:24.850Z",
+                     *           "outcome": "delivered",
+                     *           "status_code": 200,
+                     *           "error": null,
+                     *           "latency_ms": 20,
+                     *           "response_excerpt": "ok"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -545,7 +545,72 @@ export interface CampaignStatsTable {
   talk_ms: Generated<number>;
 }
 
+export interface WebhookSubscriptionsTable {
+  id: Id;
+  uid: string;
+  contact_center_id: number;
+  url: string;
+  description: Generated<string>;
+  event_types: string[];
+  /** The signing secret: kept to sign, shown once at creation, never returned or logged after. */
+  secret: string;
+  enabled: Generated<boolean>;
+  disabled_reason: string | null;
+  disabled_at: Timestamp | null;
+  version: Version;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WebhookEventsTable {
+  id: Id;
+  uid: string;
+  contact_center_id: number;
+  type: string;
+  occurred_at: Timestamp;
+  /** Events of one key (a contact, a campaign, an import…) reach each receiver in order. */
+  ordering_key: string;
+  payload: Json<Record<string, unknown>>;
+}
+
+export type WebhookDeliveryState = 'pending' | 'delivered';
+
+export interface WebhookDeliveriesTable {
+  id: Id;
+  contact_center_id: number;
+  subscription_id: number;
+  event_id: number;
+  ordering_key: string;
+  state: Generated<WebhookDeliveryState>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  failing_since: Timestamp | null;
+  lease_owner: string | null;
+  lease_expires_at: Timestamp | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface WebhookAttemptsTable {
+  id: Id;
+  contact_center_id: number;
+  delivery_id: number;
+  subscription_id: number;
+  attempted_at: Timestamp;
+  outcome: 'delivered' | 'failed';
+  status_code: number | null;
+  error: string | null;
+  latency_ms: number;
+  response_excerpt: string | null;
+}
+
 export interface DB {
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
   engine_nodes: EngineNodesTable;
   sip_dialogs: SipDialogsTable;
   call_logs: CallLogsTable;
@@ -602,3 +667,5 @@ export type LeadEvent = Row<'lead_events'>;
 export type AgentSession = Row<'agent_sessions'>;
 export type CampaignStats = Row<'campaign_stats'>;
 export type SipDialog = Row<'sip_dialogs'>;
+export type WebhookSubscription = Row<'webhook_subscriptions'>;
+export type WebhookAttempt = Row<'webhook_attempts'>;

@@ -24,6 +24,7 @@ export const PERMISSIONS = {
   'agent:desk': ['admin', 'supervisor', 'agent'],
   'api_keys:manage': ['admin'],
   'audit:read': ['admin', 'supervisor'],
+  'webhooks:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -18,6 +18,8 @@ export const ID_PREFIX = {
   dncEntry: 'dnc',
   dncList: 'dnl',
   agentSession: 'ags',
+  webhook: 'whk',
+  webhookEvent: 'evt',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

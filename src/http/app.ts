@@ -18,6 +18,7 @@ import { webUi } from './web.js';
 import type { Repeater } from './live-feed.js';
 import { validatorCompiler } from './plugins/validation.js';
 import { metricsPlugin } from './plugins/metrics.js';
+import { readOperationalFigures } from '../services/health/operational-figures.js';
 import { databaseReady } from '../services/health/database-ready.js';
 import { notFound } from '../domain/errors.js';
 import { exotelDialect } from './dialects/exotel/index.js';
@@ -36,6 +37,10 @@ export interface AppOptions {
   liveRepeat?: Repeater;
   /** When set, /metrics answers only `Authorization: Bearer <metricsToken>` (METRICS_TOKEN). */
   metricsToken?: string;
+  /** The Prometheus registry /metrics shows; the server shares it with its background jobs. */
+  registry?: Registry;
+  /** An engine process whose heartbeat is older than this is not counted alive (ENGINE_LEASE_SECONDS). */
+  engineLeaseMs?: number;
   /** False once shutdown has begun: /readyz then answers 503 so load balancers drain this process. */
   isAccepting?: () => boolean;
 }
@@ -100,7 +105,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(authPlugin, { deps });
   await app.register(metricsPlugin, {
-    registry: new Registry(),
+    registry: opts.registry ?? new Registry(),
+    figures: () => readOperationalFigures(deps, opts.engineLeaseMs ?? 30_000),
     ...(opts.metricsToken ? { token: opts.metricsToken } : {}),
   });
 

@@ -58,7 +58,10 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
           `headers["${h}"]`,
           `request.headers["${h}"]`,
           `res.headers["${h}"]`,
-        ]),
+        ]).concat(
+          // A webhook's signing secret, should a subscription or its delivery ever be logged.
+          ['secret', '*.secret', 'subscription.secret', 'delivery.secret'],
+        ),
         censor: '[REDACTED]',
       },
     },

@@ -66,14 +66,14 @@ export class ImportJobsRepository extends VersionedRepository<'import_jobs'> {
     status: 'completed' | 'failed',
     error: string | null,
     now: Date,
-  ): Promise<boolean> {
-    const ended = await this.scope
+  ): Promise<ImportJob | undefined> {
+    return this.scope
       .updateTable('import_jobs')
       .set({ status, error, finished_at: now, lease_owner: null, lease_expires_at: null, updated_at: now })
       .where('id', '=', jobId)
       .where('lease_owner', '=', owner)
+      .returningAll()
       .executeTakeFirst();
-    return ended.numUpdatedRows > 0n;
   }
 
   errors(jobId: number, afterLine: number, limit: number): Promise<ImportRowError[]> {

@@ -31,6 +31,16 @@ import { StreamTicketsRepository } from './stream-tickets.repository.js';
 import { claimNextImport } from './imports.repository.js';
 import { getOrCreateSecret } from './server-secrets.repository.js';
 import { pingDatabase } from './health.repository.js';
+import { readOperationalFigures } from './metrics.repository.js';
+import {
+  claimDueDeliveries,
+  recordDeliveredBatch,
+  recordDeliveryAttempt,
+  WebhookDeliveriesRepository,
+  WebhookOutboxRepository,
+  WebhookSubscriptionsRepository,
+  type AttemptRecord,
+} from './webhooks.repository.js';
 
 /** Every tenant-scoped repository, bound to one executor (database or transaction) and one tenant. */
 export function tenantRepositories(db: Executor, tenant: Tenant) {
@@ -60,6 +70,9 @@ export function tenantRepositories(db: Executor, tenant: Tenant) {
     campaignProgress: new CampaignProgressRepository(scope),
     hopper: new HopperRepository(scope),
     sipDialogs: new SipDialogsRepository(scope),
+    webhookSubscriptions: new WebhookSubscriptionsRepository(scope),
+    webhookOutbox: new WebhookOutboxRepository(scope),
+    webhookDeliveries: new WebhookDeliveriesRepository(scope),
   };
 }
 export type TenantRepositories = ReturnType<typeof tenantRepositories>;
@@ -68,7 +81,8 @@ export type TenantRepositories = ReturnType<typeof tenantRepositories>;
  * The repositories that work before a tenant is known or across tenants (see ARCHITECTURE.md,
  * Tenancy): the centers themselves, credential look-ups, the engine's housekeeping (and the SIP
  * carrier's sweep of dead processes' dialogs), the import
- * queue shared by every process, the server's own secrets and the readiness probe.
+ * queue and the webhook delivery queue shared by every process, the server's own secrets and the
+ * readiness probe.
  */
 export function sharedRepositories(db: Executor) {
   return {
@@ -90,6 +104,19 @@ export function sharedRepositories(db: Executor) {
     serverSecrets: {
       getOrCreate: (name: string, generate: () => string) => getOrCreateSecret(db, name, generate),
     },
+    webhookQueue: {
+      claimDue: (owner: string, now: Date, leaseMs: number, limit: number) =>
+        claimDueDeliveries(db, owner, now, leaseMs, limit),
+      record: (
+        delivery: { id: number; contactCenterId: number; subscriptionId: number },
+        owner: string,
+        attempt: AttemptRecord,
+        nextAttemptAt: Date | null,
+      ) => recordDeliveryAttempt(db, delivery, owner, attempt, nextAttemptAt),
+      recordDelivered: (owner: string, accepted: Parameters<typeof recordDeliveredBatch>[2]) =>
+        recordDeliveredBatch(db, owner, accepted),
+    },
+    operationalFigures: (now: Date, engineLeaseMs: number) => readOperationalFigures(db, now, engineLeaseMs),
     ping: () => pingDatabase(db),
   };
 }

@@ -5,6 +5,8 @@ import type { Tenant } from '../db/tenant-scope.js';
 import type { Principal } from '../domain/permissions.js';
 import { tenantRepositories, type TenantRepositories } from '../repositories/index.js';
 import type { Clock, IdGenerator } from '../seams.js';
+import { publishEvents, type OutgoingEvent } from './webhooks/publish-events.js';
+import type { WebhookTargetPolicy } from './webhooks/target-guard.js';
 
 export type AuthSettings = Pick<
   Config,
@@ -28,6 +30,8 @@ export interface ServiceDeps {
    * recordings (OUTDIAL_CARRIER=sip). The simulated carrier only pretends to play one.
    */
   requireRecordedMessage?: boolean;
+  /** Webhook targets: whether private addresses are allowed (WEBHOOK_ALLOW_PRIVATE_TARGETS). */
+  webhookTargets: WebhookTargetPolicy;
   /** The dialer engine running in this process, if any: agents' desk requests reach it at once. */
   engine?: EngineLink;
 }
@@ -71,6 +75,8 @@ export interface TenantWork {
   now: Date;
   /** Records one change in the audit log, in the same transaction as the change. */
   audit(action: string, entityType: string, entityId: string, before: unknown, after: unknown): Promise<void>;
+  /** Puts webhook events in the outbox, in the same transaction as the change they report. */
+  publish(events: OutgoingEvent[]): Promise<void>;
 }
 
 /** Runs a use case in one transaction with repositories scoped to the context's tenant. */
@@ -99,6 +105,7 @@ export function inTenantTransaction<T>(
           after: redact(after),
           requestId: ctx.requestId ?? null,
         }),
+      publish: (events) => publishEvents(repos, deps.ids, now, events),
     });
   });
 }
@@ -108,7 +115,7 @@ export function tenantReader(deps: ServiceDeps, ctx: RequestContext): TenantRepo
   return tenantRepositories(deps.db, ctx.tenant);
 }
 
-const SECRET_FIELDS = new Set(['password_hash', 'key_hash', 'token_hash']);
+const SECRET_FIELDS = new Set(['password_hash', 'key_hash', 'token_hash', 'secret']);
 
 function redact(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;

@@ -22,6 +22,7 @@ import { deskRoutes } from './desk.routes.js';
 import { liveRoutes } from './live.routes.js';
 import type { Repeater } from '../live-feed.js';
 import { importPreviewRoutes } from './import-preview.routes.js';
+import { webhookRoutes } from './webhooks.routes.js';
 
 export interface NativeApiOptions {
   deps: ServiceDeps;
@@ -52,6 +53,7 @@ export const nativeApi =
     await app.register(queueRoutes(deps));
     await app.register(apiKeyRoutes(deps));
     await app.register(auditRoutes(deps));
+    await app.register(webhookRoutes(deps));
     await app.register(leadListRoutes(deps));
     await app.register(contactRoutes(deps));
     await app.register(dncRoutes(deps));

@@ -2,7 +2,8 @@ import '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Registry } from 'prom-client';
-import { collectDefaultMetrics, Counter, Histogram } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram } from 'prom-client';
+import type { OperationalFigures } from '../../services/health/operational-figures.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { bearerCredential } from './auth.js';
 
@@ -13,9 +14,13 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
  * token (METRICS_TOKEN), only a scraper sending `Authorization: Bearer <token>` reads them.
  */
 export const metricsPlugin = fp(
-  async (app: FastifyInstance, opts: { registry: Registry; token?: string }) => {
+  async (
+    app: FastifyInstance,
+    opts: { registry: Registry; token?: string; figures?: () => Promise<OperationalFigures> },
+  ) => {
     const registry = opts.registry;
     collectDefaultMetrics({ register: registry });
+    if (opts.figures) dialerMetrics(registry, opts.figures);
     const duration = new Histogram({
       name: 'outdial_http_request_duration_seconds',
       help: 'HTTP request duration by method, route and status',
@@ -74,3 +79,116 @@ export const metricsPlugin = fp(
     });
   },
 );
+
+/** Today's call counters of a campaign, by what the label says. */
+const CALL_RESULTS = [
+  'dials',
+  'person_answers',
+  'machine_answers',
+  'connected',
+  'abandoned',
+  'no_answer',
+  'busy',
+  'invalid_number',
+  'failed',
+] as const;
+
+/**
+ * The dialer's and the jobs' figures, read from the database at each scrape (one read shared by
+ * every gauge of the scrape), so every process shows the whole cluster. Labels stay bounded:
+ * campaigns not finished, and fixed words; never a contact.
+ */
+function dialerMetrics(registry: Registry, read: () => Promise<OperationalFigures>): void {
+  let current: { at: number; figures: Promise<OperationalFigures> } | null = null;
+  const figures = () => {
+    if (!current || Date.now() - current.at > 1000) current = { at: Date.now(), figures: read() };
+    return current.figures;
+  };
+  const gauge = (
+    name: string,
+    help: string,
+    labelNames: string[],
+    fill: (g: Gauge, f: OperationalFigures) => void,
+  ) =>
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        fill(this, await figures());
+      },
+    });
+  gauge(
+    'outdial_campaign_calls_today',
+    "Calls of each campaign today (its own time zone's day) by result: dials, person/machine answers, connected, abandoned, no answer, busy, invalid, failed",
+    ['campaign', 'result'],
+    (g, f) => {
+      for (const c of f.campaigns)
+        for (const result of CALL_RESULTS) g.set({ campaign: c.campaign, result }, c[result]);
+    },
+  );
+  gauge('outdial_calls_in_flight', 'Calls placed and not ended, per campaign', ['campaign'], (g, f) => {
+    for (const c of f.campaigns) g.set({ campaign: c.campaign }, c.in_flight);
+  });
+  gauge(
+    'outdial_campaign_abandon_rate_today',
+    "Abandoned calls over calls answered by a person, today, per campaign (the pacing's regulated figure)",
+    ['campaign'],
+    (g, f) => {
+      for (const c of f.campaigns)
+        g.set({ campaign: c.campaign }, c.person_answers > 0 ? c.abandoned / c.person_answers : 0);
+    },
+  );
+  gauge('outdial_agents', 'Agents logged in, by state', ['state'], (g, f) => {
+    for (const a of f.agentsByState) g.set({ state: a.state }, a.n);
+  });
+  gauge('outdial_engine_nodes_alive', 'Engine processes whose heartbeat is within the lease', [], (g, f) =>
+    g.set(f.engineNodesAlive),
+  );
+  gauge('outdial_import_rows', 'Rows of every import so far, by result', ['result'], (g, f) => {
+    for (const [result, n] of Object.entries(f.importRows)) g.set({ result }, n);
+  });
+  gauge(
+    'outdial_webhook_attempts',
+    'Webhook delivery attempts kept in the delivery log, by outcome',
+    ['outcome'],
+    (g, f) => {
+      for (const a of f.webhookAttempts) g.set({ outcome: a.outcome }, a.n);
+    },
+  );
+  gauge(
+    'outdial_webhook_outbox_backlog',
+    'Webhook deliveries not yet accepted by their receiver',
+    [],
+    (g, f) => g.set(f.outboxBacklog),
+  );
+  gauge(
+    'outdial_webhook_outbox_oldest_pending_seconds',
+    'Age of the oldest undelivered webhook delivery',
+    [],
+    (g, f) => g.set(f.outboxOldestPendingSeconds),
+  );
+}
+
+/** Webhook deliveries of this process by result, and their latency (fed by the delivery worker). */
+export function webhookDeliveryMetrics(registry: Registry) {
+  const deliveries = new Counter({
+    name: 'outdial_webhook_deliveries_total',
+    help: 'Webhook delivery attempts of this process, by result',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'outdial_webhook_delivery_seconds',
+    help: 'Time from sending a webhook to its answer (or failure), by result',
+    labelNames: ['result'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  return (result: 'delivered' | 'failed', latencyMs: number) => {
+    deliveries.inc({ result });
+    latency.observe({ result }, latencyMs / 1000);
+  };
+}

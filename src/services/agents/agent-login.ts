@@ -1,6 +1,7 @@
 import type { AgentSession } from '../../db/schema.js';
 import { FINAL_CAMPAIGN_STATUSES } from '../../domain/campaign-lifecycle.js';
 import { conflict, forbidden } from '../../domain/errors.js';
+import { agentStateEvent } from '../webhooks/publish-events.js';
 import { inTenantTransaction, type RequestContext, type ServiceDeps } from '../context.js';
 import { actingUserId } from './acting-user.js';
 
@@ -15,7 +16,7 @@ export function agentLogin(
   campaignUid: string,
 ): Promise<AgentSession> {
   const userId = actingUserId(ctx);
-  return inTenantTransaction(deps, ctx, async ({ repos, now, audit }) => {
+  return inTenantTransaction(deps, ctx, async ({ repos, now, audit, publish }) => {
     const campaign = await repos.campaigns.getByUid(campaignUid);
     const open = await repos.agentSessions.findOpenByUser(userId);
     if (open) {
@@ -53,6 +54,8 @@ export function agentLogin(
       created_at: now,
       updated_at: now,
     });
+    const user = await repos.users.getById(userId);
+    await publish([agentStateEvent(session, user.uid, campaign.uid, null)]);
     await audit('agent.login', 'agent_session', session.uid, null, session);
     return session;
   });

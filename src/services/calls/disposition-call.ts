@@ -3,6 +3,7 @@ import { DISPOSITIONS, type Disposition } from '../../domain/call-outcome.js';
 import { conflict, invalid } from '../../domain/errors.js';
 import { inTenantTransaction, type RequestContext, type ServiceDeps } from '../context.js';
 import { decideCallResult } from '../engine/call-result.js';
+import { contactEvents, publishEvents } from '../webhooks/publish-events.js';
 
 export interface DispositionInput {
   disposition: Disposition;
@@ -63,6 +64,9 @@ export function dispositionCall(
     };
     if (!updated.ended_at) {
       await repos.leadEvents.add([event]);
+      const contact = await repos.contacts.getById(log.contact_id);
+      const campaign = await repos.campaigns.getById(log.campaign_id);
+      await publishEvents(repos, deps.ids, now, contactEvents([event], { contact, campaign, log }));
       await audit('call.disposition', 'call_log', log.uid, log, updated);
       return updated;
     }
@@ -88,6 +92,7 @@ export function dispositionCall(
         ? updated
         : await repos.callLogs.setCountsAsAttempt(log.id, decision.countsAsAttempt, now);
     await repos.leadEvents.add([event, ...events]);
+    await publishEvents(repos, deps.ids, now, contactEvents([event, ...events], { contact, campaign, log }));
     await audit('call.disposition', 'call_log', log.uid, log, final);
     return final;
   });

@@ -2,6 +2,7 @@ import { sharedRepositories } from '../../repositories/index.js';
 import type { Campaign } from '../../db/schema.js';
 import { toPublicId } from '../../domain/public-ids.js';
 import { inTenantTransaction, type RequestContext, type ServiceDeps } from '../context.js';
+import { campaignStatusEvent } from '../webhooks/publish-events.js';
 import { requireMessageToDial } from './campaign-message.js';
 import { campaignPatch, type CampaignSettingsInput } from './campaign-settings.js';
 import { notFound } from '../../domain/errors.js';
@@ -21,7 +22,7 @@ export function createCampaign(
   ctx: RequestContext,
   input: CreateCampaignInput,
 ): Promise<Campaign> {
-  return inTenantTransaction(deps, ctx, async ({ repos, trx, now, audit }) => {
+  return inTenantTransaction(deps, ctx, async ({ repos, trx, now, audit, publish }) => {
     const center = await sharedRepositories(trx).contactCenters.findById(ctx.tenant.contactCenterId);
     if (!center) throw notFound('Contact center');
     const processId = input.processId ?? (await repos.processes.findDefault())?.id;
@@ -49,6 +50,7 @@ export function createCampaign(
       updated_at: now,
     });
     await requireMessageToDial(deps, repos, campaign);
+    if (campaign.status === 'running') await publish([campaignStatusEvent(campaign, null)]);
     await audit('campaign.create', 'campaign', toPublicId('campaign', campaign.uid), null, campaign);
     return campaign;
   });

@@ -7,6 +7,7 @@ import {
 import { conflict } from '../../domain/errors.js';
 import { toPublicId } from '../../domain/public-ids.js';
 import { inTenantTransaction, type RequestContext, type ServiceDeps } from '../context.js';
+import { campaignStatusEvent } from '../webhooks/publish-events.js';
 import { requireMessageToDial } from './campaign-message.js';
 import { campaignPatch, type CampaignSettingsInput } from './campaign-settings.js';
 
@@ -28,7 +29,7 @@ export function updateCampaign(
   uid: string,
   input: UpdateCampaignInput,
 ): Promise<Campaign> {
-  return inTenantTransaction(deps, ctx, async ({ repos, now, audit }) => {
+  return inTenantTransaction(deps, ctx, async ({ repos, now, audit, publish }) => {
     const current = await repos.campaigns.getByUid(uid);
     const patch = campaignPatch(input);
     if (FINAL_CAMPAIGN_STATUSES.includes(current.status)) {
@@ -49,6 +50,7 @@ export function updateCampaign(
     const { before, after } = await repos.campaigns.update(current.id, patch, now, input.version);
     if (patch.status !== undefined || patch.dialing_mode !== undefined)
       await requireMessageToDial(deps, repos, after);
+    if (before.status !== after.status) await publish([campaignStatusEvent(after, before.status)]);
     const action = input.action ? `campaign.${input.action}` : 'campaign.update';
     await audit(action, 'campaign', toPublicId('campaign', after.uid), before, after);
     return after;

@@ -11,6 +11,7 @@ import { contactTimeZone } from '../../domain/phone.js';
 import { toPublicId } from '../../domain/public-ids.js';
 import { isValidTimeZone } from '../../domain/validation.js';
 import { inTenantTransaction, type RequestContext, type ServiceDeps } from '../context.js';
+import { contactKey } from '../webhooks/publish-events.js';
 import { campaignOfContact } from './campaign-leads.js';
 
 export interface ContactChange {
@@ -37,7 +38,7 @@ export function updateContact(
   uid: string,
   change: ContactChange,
 ): Promise<Contact> {
-  return inTenantTransaction(deps, ctx, async ({ repos, trx, now, audit }) => {
+  return inTenantTransaction(deps, ctx, async ({ repos, trx, now, audit, publish }) => {
     const current = await repos.contacts.getByUid(uid);
     if (current.removed_at) throw conflict('The contact was removed');
     const patch: Partial<Contact> = {};
@@ -74,6 +75,22 @@ export function updateContact(
     }
     if (change.next_attempt_at !== undefined) patch.next_attempt_at = change.next_attempt_at;
     const { before, after } = await repos.contacts.update(current.id, patch, now, change.version);
+    if (patch.status) {
+      await publish([
+        {
+          type: 'contact.status_changed',
+          orderingKey: contactKey(after),
+          data: {
+            contact_id: toPublicId('contact', after.uid),
+            campaign_id: null,
+            call_id: null,
+            from_status: before.status,
+            to_status: after.status,
+            reason: 'changed by an operator',
+          },
+        },
+      ]);
+    }
     await audit(
       patch.status ? 'contact.status' : 'contact.update',
       'contact',

@@ -26,7 +26,7 @@ export function addDncNumbers(
   items: DncInput[],
   source = 'api',
 ): Promise<DncItemResult[]> {
-  return inTenantTransaction(deps, ctx, async ({ repos, trx, now, audit }) => {
+  return inTenantTransaction(deps, ctx, async ({ repos, trx, now, audit, publish }) => {
     const center = (await sharedRepositories(trx).contactCenters.findById(ctx.tenant.contactCenterId))!;
     const campaign = campaignUid ? await repos.campaigns.getByUid(campaignUid) : null;
     const results: DncItemResult[] = [];
@@ -68,6 +68,20 @@ export function addDncNumbers(
         numbers: added.slice(0, 100),
         count: added.length,
       });
+      await publish(
+        valid
+          .filter((v) => !scopedBefore.has(v.phone))
+          .map((v) => ({
+            type: 'dnc.added' as const,
+            orderingKey: `phone:${v.phone}`,
+            data: {
+              phone: v.phone,
+              campaign_id: campaign ? toPublicId('campaign', campaign.uid) : null,
+              reason: v.reason,
+              source,
+            },
+          })),
+      );
     }
     return results.sort((a, b) => a.index - b.index);
   });

@@ -20,6 +20,7 @@ import { ContactHopper } from './contact-hopper.js';
 import { finishCall } from './finish-call.js';
 import { openCall } from './open-call.js';
 import { releaseClaim } from './release-claim.js';
+import { agentStateEvent, publishEvents } from '../webhooks/publish-events.js';
 
 /** What every campaign run of one engine process shares. */
 export interface EngineContext {
@@ -44,6 +45,9 @@ interface SeatInfo {
   callLogId: number | null;
   previewExpiresAt: Date | null;
   handled: number;
+  /** The state last written, and whose agent: a change of state is a webhook event. */
+  writtenState: AgentState;
+  userUid: string;
 }
 
 /** How often the pacer's count of today's answers and abandons is brought in line with the record. */
@@ -271,6 +275,8 @@ export class CampaignRun implements ContactSource, CallJournal {
       callLogId: null,
       previewExpiresAt: null,
       handled: session.calls_handled,
+      writtenState: session.state,
+      userUid: user?.uid ?? '',
     };
     this.seats.set(session.uid, info);
     const pausedFor =
@@ -492,12 +498,23 @@ export class CampaignRun implements ContactSource, CallJournal {
             }
           : {}),
       };
-      const written = await this.repos.agentSessions.writeByOwner(
-        info.sessionId,
-        this.e.owner,
-        patch,
-        this.now(),
-      );
+      const from = info.writtenState;
+      const to = seat.state;
+      const written =
+        from === to
+          ? await this.repos.agentSessions.writeByOwner(info.sessionId, this.e.owner, patch, this.now())
+          : await this.e.deps.db.transaction().execute(async (trx) => {
+              const repos = tenantRepositories(trx, this.ctx.tenant);
+              const now = this.now();
+              const row = await repos.agentSessions.writeByOwner(info.sessionId, this.e.owner, patch, now);
+              if (row) {
+                await publishEvents(repos, this.e.deps.ids, now, [
+                  agentStateEvent(row, info.userUid, this.campaign.uid, from),
+                ]);
+              }
+              return row;
+            });
+      if (written) info.writtenState = to;
       if (!written && this.seats.get(seat.id) === info) {
         // Another process owns the session now (this one stalled past its lease): let it go.
         this.dialer.forgetAgent(seat);

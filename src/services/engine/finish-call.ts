@@ -2,6 +2,7 @@ import type { CallLog, CallOutcome, Campaign } from '../../db/schema.js';
 import { bucketStart, statsShard, type StatsCounter, type StatsDelta } from '../../domain/stats-buckets.js';
 import { tenantRepositories } from '../../repositories/index.js';
 import type { RequestContext, ServiceDeps } from '../context.js';
+import { callEndedEvent, contactEvents, publishEvents } from '../webhooks/publish-events.js';
 import { decideCallResult } from './call-result.js';
 
 export interface FinishCallInput {
@@ -41,7 +42,8 @@ const OUTCOME_EVENT: Record<CallOutcome, string> = {
  * A call is over for its contact: closes the call log with its outcome and ends the engine's claim
  * on the contact with the result the campaign's rules give (retry with its delay, callback,
  * completed, failed, do-not-call) and adds the outcome (and talk time) to the campaign's counters,
- * all in one transaction. If the claim was lost meanwhile (the lease expired and the contact went
+ * and puts the call's events in the webhook outbox (`call.ended`, the contact's status…), all in one
+ * transaction. If the claim was lost meanwhile (the lease expired and the contact went
  * back to the pool), only the call log is closed and counted.
  */
 export function finishCall(
@@ -90,6 +92,14 @@ export function finishCall(
     };
     if (result) await repos.dialing.finishClaim(input.contactId, result.patch, now);
     await repos.leadEvents.add([callEvent, ...(result?.events ?? [])]);
+    if (closed) {
+      const callee = contact ?? (await repos.contacts.getById(input.contactId));
+      const refs = { contact: callee, campaign: input.campaign, log: closed };
+      await publishEvents(repos, deps.ids, now, [
+        callEndedEvent(closed, refs),
+        ...contactEvents(result?.events ?? [], refs),
+      ]);
+    }
     const counted: StatsDelta = {};
     const counter = OUTCOME_COUNTER[input.outcome];
     if (counter) counted[counter] = 1;

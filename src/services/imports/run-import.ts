@@ -5,6 +5,7 @@ import { AppError } from '../../domain/errors.js';
 import { tenantRepositories, sharedRepositories } from '../../repositories/index.js';
 import type { ContactTarget } from '../../imports/prepare-contact.js';
 import type { ServiceDeps } from '../context.js';
+import { importFinishedEvent, publishEvents } from '../webhooks/publish-events.js';
 import { inlineBatches, threadedBatches } from '../../imports/import-threads.js';
 import type { PreparedBatch } from '../../imports/prepare-rows.js';
 import type { ReadSpec } from '../../imports/read-batches.js';
@@ -109,13 +110,15 @@ export async function runImport(deps: ServiceDeps, job: ImportJob, options: RunO
    */
   async function finish(status: 'completed' | 'failed', error: string | null) {
     const now = deps.clock.now();
-    const ended = await tenantRepositories(deps.db, tenant).imports.finish(
-      job.id,
-      options.owner,
-      status,
-      error,
-      now,
-    );
+    const ended = await deps.db.transaction().execute(async (trx) => {
+      const repos = tenantRepositories(trx, tenant);
+      const finished = await repos.imports.finish(job.id, options.owner, status, error, now);
+      if (finished) {
+        const list = (await repos.leadLists.findById(finished.lead_list_id)) ?? null;
+        await publishEvents(repos, deps.ids, now, [importFinishedEvent(finished, list)]);
+      }
+      return finished;
+    });
     if (ended) await fs.promises.rm(job.file_path, { force: true });
   }
 }

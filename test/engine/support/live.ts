@@ -72,10 +72,10 @@ export class LiveWorld {
   key!: string;
   hosts: EngineHost[] = [];
 
-  static async create(): Promise<LiveWorld> {
+  static async create(env: Record<string, string> = {}): Promise<LiveWorld> {
     const world = new LiveWorld();
     world.t = await startTestApp(
-      { ACCESS_TOKEN_TTL_SECONDS: '86400' },
+      { ACCESS_TOKEN_TTL_SECONDS: '86400', ...env },
       { clock: world.scheduler, liveRepeat: world.repeater.repeat },
     );
     world.acme = await seedCenter(world.t, 'acme');
