@@ -2704,7 +2704,8 @@ export interface components {
          *             "attempt": 1
          *           }
          *         }
-         *       ]
+         *       ],
+         *       "last_call": null
          *     }
          */
         Desk: {
@@ -2719,6 +2720,8 @@ export interface components {
             call: components["schemas"]["CallLog"] | null;
             contact: components["schemas"]["Contact"] | null;
             history: components["schemas"]["LeadEvent"][];
+            /** @description With no call or preview at hand: the agent's latest call of this session when it ended without reaching them (not answered, busy, a machine, failed) */
+            last_call: components["schemas"]["CallLog"] | null;
         };
         /**
          * @example {
@@ -8902,6 +8905,7 @@ export interface operations {
                 after?: string;
                 status?: ("new" | "in_progress" | "retry" | "callback" | "completed" | "failed" | "dnc" | "removed")[];
                 list_id?: string;
+                /** @description cmp_…: the contacts added for the campaign and those of the lists attached to it */
                 campaign_id?: string;
                 phone_prefix?: string;
                 changed_since?: string;
@@ -9307,6 +9311,7 @@ export interface operations {
             query?: {
                 status?: ("new" | "in_progress" | "retry" | "callback" | "completed" | "failed" | "dnc" | "removed")[];
                 list_id?: string;
+                /** @description cmp_…: the contacts added for the campaign and those of the lists attached to it */
                 campaign_id?: string;
                 phone_prefix?: string;
                 changed_since?: string;
@@ -10643,7 +10648,8 @@ export interface operations {
                      *             "attempt": 1
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "last_call": null
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -10879,7 +10885,8 @@ export interface operations {
                      *             "attempt": 1
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "last_call": null
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -11065,7 +11072,8 @@ export interface operations {
                      *             "attempt": 1
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "last_call": null
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -11242,7 +11250,8 @@ export interface operations {
                      *             "attempt": 1
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "last_call": null
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -11419,7 +11428,8 @@ export interface operations {
                      *             "attempt": 1
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "last_call": null
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -11596,7 +11606,8 @@ export interface operations {
                      *             "attempt": 1
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "last_call": null
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -11773,7 +11784,8 @@ export interface operations {
                      *             "attempt": 1
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "last_call": null
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -11950,7 +11962,8 @@ export interface operations {
                      *             "attempt": 1
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "last_call": null
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -12127,7 +12140,8 @@ export interface operations {
                      *             "attempt": 1
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "last_call": null
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -12315,7 +12329,8 @@ export interface operations {
                      *             "attempt": 1
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "last_call": null
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -12523,7 +12538,8 @@ export interface operations {
                      *             "attempt": 1
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "last_call": null
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];

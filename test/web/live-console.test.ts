@@ -378,6 +378,8 @@ describe('the live console against a real Outdial server on the simulated carrie
         .locator('[data-desk-state="on_call"], [data-desk-state="available"]')
         .waitFor({ timeout: 60_000 });
       if ((await agent.locator('[data-desk-state]').getAttribute('data-desk-state')) === 'on_call') break;
+      // Not answered: the desk says so instead of silently going back to available.
+      await agent.getByRole('status', { name: 'Last call' }).getByText(/did not reach you/).waitFor();
     }
     await agent.getByRole('button', { name: 'Hang up' }).click();
     await deskState(agent, 'wrap_up');
