@@ -197,8 +197,15 @@ function Working({ desk, busy, perform }: { desk: Desk; busy: boolean; perform: 
         />
       )}
       {session.state === 'reserved' && !preview && (
-        <p className="card" role="status">
-          A call is being placed for you…
+        <p className="card" role="status" data-placing={desk.call ? 'ringing' : 'placing'}>
+          {desk.call ? `Calling ${desk.call.phone_number}: ringing…` : 'A call is being placed for you…'}
+        </p>
+      )}
+      {desk.last_call && (session.state === 'available' || session.state === 'paused') && (
+        <p className="card notice" role="status" aria-label="Last call">
+          Your call to {desk.last_call.phone_number} did not reach you:{' '}
+          {UNREACHED[desk.last_call.outcome ?? ''] ?? desk.last_call.outcome ?? 'it ended'}.{' '}
+          {campaignRetries(desk.last_call.counts_as_attempt)}
         </p>
       )}
       {desk.call && (session.state === 'on_call' || session.state === 'wrap_up') && (
@@ -214,6 +221,23 @@ function Working({ desk, busy, perform }: { desk: Desk; busy: boolean; perform: 
       {desk.contact && <ContactPanel desk={desk} />}
     </>
   );
+}
+
+/** Why a call placed for the agent never reached them, as the desk says it. */
+const UNREACHED: Record<string, string> = {
+  no_answer: 'nobody answered',
+  busy: 'the line was busy',
+  machine: 'an answering machine answered',
+  invalid_number: 'the number does not exist',
+  failed: 'the call failed',
+  abandoned: 'the callee hung up before you were connected',
+  cancelled: 'the call was cancelled',
+};
+
+function campaignRetries(countsAsAttempt: boolean | null): string {
+  return countsAsAttempt === false
+    ? 'It does not count as an attempt; the dialer will try again.'
+    : 'The dialer tries again later if the campaign allows more attempts.';
 }
 
 const STATE_HEADLINE: Record<string, string> = {
