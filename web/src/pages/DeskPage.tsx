@@ -8,7 +8,7 @@ import {
   type DeskCampaign,
   type Disposition,
 } from '../api';
-import { formatMoment, fromLocalInput, toLocalInput } from '../format';
+import { countOf, formatMoment, fromLocalInput, toLocalInput } from '../format';
 import { EventTimeline } from '../history';
 import { formatDuration, useNow } from '../live';
 import { useMe } from '../session';
@@ -133,6 +133,11 @@ function Working({ desk, busy, perform }: { desk: Desk; busy: boolean; perform: 
   const now = useNow();
   const inState = (now - Date.parse(session.state_since)) / 1000;
   const preview = session.state === 'reserved' && !desk.call && desk.contact !== null;
+  // The session counts talk time when a call ends: the call at hand adds its own as it goes.
+  const talkingSince =
+    session.state === 'on_call' && desk.call ? (desk.call.connected_at ?? desk.call.answered_at) : null;
+  const talkSeconds =
+    session.talk_seconds + (talkingSince ? Math.max(0, (now - Date.parse(talkingSince)) / 1000) : 0);
   return (
     <>
       <section className="card desk-state" data-state={session.state} aria-labelledby="desk-state-title">
@@ -143,7 +148,7 @@ function Working({ desk, busy, perform }: { desk: Desk; busy: boolean; perform: 
           </h2>
           <p className="muted">
             {campaign.name} · {campaign.dialing_mode} · {formatDuration(inState)} in this state ·{' '}
-            {session.calls_handled} calls handled, {formatDuration(session.talk_seconds)} talking
+            {countOf(session.calls_handled, 'call')} handled, {formatDuration(talkSeconds)} talking
           </p>
           {session.pending_pause_reason && (
             <p className="notice" role="status">
