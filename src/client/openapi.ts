@@ -528,6 +528,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/campaign-performance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Campaign performance over a period, by hour or day: dials, contact, connect and abandon rates, talk and wrap-up, dispositions; for one campaign, its lists’ penetration */
+        get: operations["getV1ReportsCampaignPerformance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/campaign-performance.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Campaign performance as CSV: a row per hour or day, then the total (period empty) */
+        get: operations["getV1ReportsCampaignPerformanceCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/agent-performance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Agent performance over a period: logged-in, talk, wrap-up and other time, calls handled, average handle time, dispositions */
+        get: operations["getV1ReportsAgentPerformance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/agent-performance.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Agent performance as CSV, a row per agent */
+        get: operations["getV1ReportsAgentPerformanceCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/lead-lists": {
         parameters: {
             query?: never;
@@ -2148,6 +2216,186 @@ export interface components {
             before: unknown;
             after: unknown;
             request_id: string | null;
+        };
+        CampaignPeriodFigures: {
+            period: string | null;
+            /** @description Calls placed */
+            dials: number;
+            /** @description Answered by a person */
+            person_answers: number;
+            machine_answers: number;
+            /** @description Connected to an agent */
+            connected: number;
+            /** @description Answered by a person, no agent free in time */
+            abandoned: number;
+            no_answer: number;
+            busy: number;
+            /** @description Failed or invalid number */
+            failed: number;
+            contact_rate: number | null;
+            connect_rate: number | null;
+            abandon_rate: number | null;
+            average_talk_seconds: number | null;
+            average_wrap_up_seconds: number | null;
+            /** @description Calls by the disposition recorded on them */
+            dispositions: {
+                [key: string]: number;
+            };
+        };
+        /**
+         * @example {
+         *       "from": "2026-03-02T00:00:00.000Z",
+         *       "to": "2026-03-03T00:00:00.000Z",
+         *       "time_zone": "Asia/Kolkata",
+         *       "group_by": "hour",
+         *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *       "periods": [
+         *         {
+         *           "period": "2026-03-02T10:00",
+         *           "dials": 412,
+         *           "person_answers": 118,
+         *           "machine_answers": 37,
+         *           "connected": 115,
+         *           "abandoned": 3,
+         *           "no_answer": 201,
+         *           "busy": 44,
+         *           "failed": 12,
+         *           "contact_rate": 0.2864,
+         *           "connect_rate": 0.2791,
+         *           "abandon_rate": 0.0254,
+         *           "average_talk_seconds": 143.2,
+         *           "average_wrap_up_seconds": 21.7,
+         *           "dispositions": {
+         *             "success": 31,
+         *             "callback": 22,
+         *             "not_interested": 48
+         *           }
+         *         }
+         *       ],
+         *       "total": {
+         *         "period": null,
+         *         "dials": 412,
+         *         "person_answers": 118,
+         *         "machine_answers": 37,
+         *         "connected": 115,
+         *         "abandoned": 3,
+         *         "no_answer": 201,
+         *         "busy": 44,
+         *         "failed": 12,
+         *         "contact_rate": 0.2864,
+         *         "connect_rate": 0.2791,
+         *         "abandon_rate": 0.0254,
+         *         "average_talk_seconds": 143.2,
+         *         "average_wrap_up_seconds": 21.7,
+         *         "dispositions": {
+         *           "success": 31,
+         *           "callback": 22,
+         *           "not_interested": 48
+         *         }
+         *       },
+         *       "lists": [
+         *         {
+         *           "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+         *           "name": "March leads",
+         *           "contacts": 4000,
+         *           "tried": 1630,
+         *           "penetration": 0.4075,
+         *           "completed": 390,
+         *           "attempts_per_completed_contact": 1.84,
+         *           "attempts_left": 9122
+         *         }
+         *       ]
+         *     }
+         */
+        CampaignPerformance: {
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            to: string;
+            time_zone: string;
+            group_by: string;
+            campaign_id: string | null;
+            periods: components["schemas"]["CampaignPeriodFigures"][];
+            total: components["schemas"]["CampaignPeriodFigures"];
+            /** @description With a campaign: each list it dials */
+            lists: {
+                list_id: string;
+                name: string;
+                /** @description Contacts in the list (not removed) */
+                contacts: number;
+                /** @description Contacts called at least once */
+                tried: number;
+                penetration: number | null;
+                completed: number;
+                attempts_per_completed_contact: number | null;
+                /** @description Attempts the open contacts have left (the list's maximum, or a contact's own limit) */
+                attempts_left: number;
+            }[];
+        };
+        /**
+         * @example {
+         *       "from": "2026-03-02T00:00:00.000Z",
+         *       "to": "2026-03-03T00:00:00.000Z",
+         *       "campaign_id": null,
+         *       "agents": [
+         *         {
+         *           "agent_id": "usr_0b8e3c5a4d2f4e7a9c1b2d3e4f5a6b7c",
+         *           "username": "anav_agent",
+         *           "full_name": "Anav Agent",
+         *           "logged_in_seconds": 28800,
+         *           "talk_seconds": 15120.5,
+         *           "wrap_up_seconds": 2310,
+         *           "other_seconds": 11369.5,
+         *           "calls_handled": 104,
+         *           "average_handle_seconds": 167.6,
+         *           "dispositions": {
+         *             "success": 28,
+         *             "callback": 19,
+         *             "not_interested": 57
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        AgentPerformance: {
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            to: string;
+            campaign_id: string | null;
+            agents: {
+                /** @description usr_… */
+                agent_id: string;
+                username: string;
+                full_name: string;
+                /** @description Time logged in to a campaign within the period, in seconds */
+                logged_in_seconds: number;
+                /** @description Talk on the calls connected to the agent, in seconds */
+                talk_seconds: number;
+                /** @description Wrap-up after those calls, in seconds */
+                wrap_up_seconds: number;
+                /** @description Logged in but neither talking nor wrapping up: available, reserved or paused, in seconds */
+                other_seconds: number;
+                /** @description Calls connected to the agent */
+                calls_handled: number;
+                average_handle_seconds: number | null;
+                /** @description Calls by the disposition recorded on them */
+                dispositions: {
+                    [key: string]: number;
+                };
+            }[];
         };
         /**
          * @example {
@@ -8093,6 +8341,401 @@ export interface operations {
             };
             /** @description Error envelope: {statusCode, message, error} */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getV1ReportsCampaignPerformance: {
+        parameters: {
+            query: {
+                /** @description The period’s start (inclusive) */
+                from: string;
+                /** @description The period’s end (exclusive); at most 92 days on */
+                to: string;
+                /** @description cmp_…: one campaign; without it, all */
+                campaign_id?: string;
+                /** @description hour or day */
+                group_by?: "hour" | "day";
+                /** @description IANA zone of the hours and days; default the campaign’s, or the center’s */
+                time_zone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "from": "2026-03-02T00:00:00.000Z",
+                     *       "to": "2026-03-03T00:00:00.000Z",
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "group_by": "hour",
+                     *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "periods": [
+                     *         {
+                     *           "period": "2026-03-02T10:00",
+                     *           "dials": 412,
+                     *           "person_answers": 118,
+                     *           "machine_answers": 37,
+                     *           "connected": 115,
+                     *           "abandoned": 3,
+                     *           "no_answer": 201,
+                     *           "busy": 44,
+                     *           "failed": 12,
+                     *           "contact_rate": 0.2864,
+                     *           "connect_rate": 0.2791,
+                     *           "abandon_rate": 0.0254,
+                     *           "average_talk_seconds": 143.2,
+                     *           "average_wrap_up_seconds": 21.7,
+                     *           "dispositions": {
+                     *             "success": 31,
+                     *             "callback": 22,
+                     *             "not_interested": 48
+                     *           }
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "period": null,
+                     *         "dials": 412,
+                     *         "person_answers": 118,
+                     *         "machine_answers": 37,
+                     *         "connected": 115,
+                     *         "abandoned": 3,
+                     *         "no_answer": 201,
+                     *         "busy": 44,
+                     *         "failed": 12,
+                     *         "contact_rate": 0.2864,
+                     *         "connect_rate": 0.2791,
+                     *         "abandon_rate": 0.0254,
+                     *         "average_talk_seconds": 143.2,
+                     *         "average_wrap_up_seconds": 21.7,
+                     *         "dispositions": {
+                     *           "success": 31,
+                     *           "callback": 22,
+                     *           "not_interested": 48
+                     *         }
+                     *       },
+                     *       "lists": [
+                     *         {
+                     *           "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *           "name": "March leads",
+                     *           "contacts": 4000,
+                     *           "tried": 1630,
+                     *           "penetration": 0.4075,
+                     *           "completed": 390,
+                     *           "attempts_per_completed_contact": 1.84,
+                     *           "attempts_left": 9122
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CampaignPerformance"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getV1ReportsCampaignPerformanceCsv: {
+        parameters: {
+            query: {
+                /** @description The period’s start (inclusive) */
+                from: string;
+                /** @description The period’s end (exclusive); at most 92 days on */
+                to: string;
+                /** @description cmp_…: one campaign; without it, all */
+                campaign_id?: string;
+                /** @description hour or day */
+                group_by?: "hour" | "day";
+                /** @description IANA zone of the hours and days; default the campaign’s, or the center’s */
+                time_zone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A row per hour or day, then the total */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example period,dials,person_answers,machine_answers,connected,abandoned,no_answer,busy,failed,contact_rate,connect_rate,abandon_rate,average_talk_seconds,average_wrap_up_seconds,dispositions
+                     *     2026-03-02T10:00,412,118,37,115,3,201,44,12,0.2864,0.2791,0.0254,143.2,21.7,"{""success"":31}"
+                     *     ,412,118,37,115,3,201,44,12,0.2864,0.2791,0.0254,143.2,21.7,"{""success"":31}"
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getV1ReportsAgentPerformance: {
+        parameters: {
+            query: {
+                /** @description The period’s start (inclusive) */
+                from: string;
+                /** @description The period’s end (exclusive); at most 92 days on */
+                to: string;
+                /** @description cmp_…: one campaign; without it, all */
+                campaign_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "from": "2026-03-02T00:00:00.000Z",
+                     *       "to": "2026-03-03T00:00:00.000Z",
+                     *       "campaign_id": null,
+                     *       "agents": [
+                     *         {
+                     *           "agent_id": "usr_0b8e3c5a4d2f4e7a9c1b2d3e4f5a6b7c",
+                     *           "username": "anav_agent",
+                     *           "full_name": "Anav Agent",
+                     *           "logged_in_seconds": 28800,
+                     *           "talk_seconds": 15120.5,
+                     *           "wrap_up_seconds": 2310,
+                     *           "other_seconds": 11369.5,
+                     *           "calls_handled": 104,
+                     *           "average_handle_seconds": 167.6,
+                     *           "dispositions": {
+                     *             "success": 28,
+                     *             "callback": 19,
+                     *             "not_interested": 57
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AgentPerformance"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getV1ReportsAgentPerformanceCsv: {
+        parameters: {
+            query: {
+                /** @description The period’s start (inclusive) */
+                from: string;
+                /** @description The period’s end (exclusive); at most 92 days on */
+                to: string;
+                /** @description cmp_…: one campaign; without it, all */
+                campaign_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A row per agent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example agent_id,username,full_name,logged_in_seconds,talk_seconds,wrap_up_seconds,other_seconds,calls_handled,average_handle_seconds,dispositions
+                     *     usr_0b8e3c5a4d2f4e7a9c1b2d3e4f5a6b7c,anav_agent,Anav Agent,28800,15120.5,2310,11369.5,104,167.6,"{""success"":28}"
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

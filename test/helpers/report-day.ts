@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import type { Executor } from '../../src/db/database.js';
+import type { CallOutcome } from '../../src/db/schema.js';
+import { Random } from '../../src/engine/random.js';
+
+export interface DayTargets {
+  centerId: number;
+  campaignId: number;
+  leadListId: number;
+  contacts: { id: number; phone: string }[];
+  agentUserIds: number[];
+}
+
+const DISPOSITIONS = ['success', 'callback', 'not_interested', 'wrong_number'];
+const OUTCOMES: [CallOutcome, number][] = [
+  ['answered', 0.3],
+  ['no_answer', 0.35],
+  ['busy', 0.12],
+  ['machine', 0.1],
+  ['abandoned', 0.05],
+  ['failed', 0.05],
+  ['invalid_number', 0.03],
+];
+
+function pick(random: Random): CallOutcome {
+  let u = random.next();
+  for (const [outcome, share] of OUTCOMES) {
+    if (u < share) return outcome;
+    u -= share;
+  }
+  return 'no_answer';
+}
+
+/**
+ * A simulated day of a campaign written straight into the records the reports read: `calls`
+ * call logs between `dayStartMs` and 12 hours later (answered ones connected to an agent, talked,
+ * wrapped up and disposed; the others with their outcomes), and each agent's sessions of the day
+ * (two, with a gap for lunch). Seeded, so a test can state what it expects only from the rows.
+ */
+export async function writeSimulatedDay(
+  db: Executor,
+  targets: DayTargets,
+  dayStartMs: number,
+  calls: number,
+  seed = 7,
+): Promise<void> {
+  const random = new Random(seed);
+  const rows = [];
+  for (let i = 0; i < calls; i++) {
+    const contact = targets.contacts[Math.floor(random.next() * targets.contacts.length)]!;
+    const dialed = dayStartMs + Math.floor(random.next() * 12 * 3600_000);
+    const outcome = pick(random);
+    const ring = 2000 + Math.floor(random.next() * 20_000);
+    const answered = outcome === 'answered' || outcome === 'abandoned' || outcome === 'machine';
+    const connected = outcome === 'answered';
+    const talk = 20_000 + Math.floor(random.next() * 300_000);
+    const wrap = 5_000 + Math.floor(random.next() * 40_000);
+    const agent = connected
+      ? targets.agentUserIds[Math.floor(random.next() * targets.agentUserIds.length)]!
+      : null;
+    const answeredAt = answered ? dialed + ring : null;
+    const connectedAt = connected ? answeredAt! + 500 : null;
+    const endedAt = connected ? connectedAt! + talk : dialed + ring + (answered ? 4000 : 0);
+    // One connected call in ten is still in wrap-up (no end of wrap-up, no disposition yet).
+    const wrapped = connected && random.next() > 0.1;
+    rows.push({
+      uid: randomUUID(),
+      contact_center_id: targets.centerId,
+      campaign_id: targets.campaignId,
+      lead_list_id: targets.leadListId,
+      contact_id: contact.id,
+      phone_e164: contact.phone,
+      dialing_mode: 'predictive' as const,
+      engine_owner: 'simulated-day',
+      attempt: 1,
+      agent_user_id: agent,
+      status: 'ended' as const,
+      outcome,
+      counts_as_attempt: true,
+      disposition: wrapped ? DISPOSITIONS[Math.floor(random.next() * DISPOSITIONS.length)]! : null,
+      dialed_at: new Date(dialed),
+      answered_at: answeredAt === null ? null : new Date(answeredAt),
+      connected_at: connectedAt === null ? null : new Date(connectedAt),
+      ended_at: new Date(endedAt),
+      wrap_up_ended_at: wrapped ? new Date(endedAt + wrap) : null,
+      created_at: new Date(dialed),
+      updated_at: new Date(endedAt),
+    });
+  }
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto('call_logs')
+      .values(rows.slice(i, i + 500))
+      .execute();
+  for (const userId of targets.agentUserIds) {
+    for (const [fromH, toH] of [
+      [0, 5],
+      [6, 12.5],
+    ] as const) {
+      const loggedIn = new Date(dayStartMs + fromH * 3600_000);
+      const loggedOut = new Date(dayStartMs + toH * 3600_000);
+      await db
+        .insertInto('agent_sessions')
+        .values({
+          uid: randomUUID(),
+          contact_center_id: targets.centerId,
+          user_id: userId,
+          campaign_id: targets.campaignId,
+          state: 'logged_out',
+          state_since: loggedOut,
+          idle_since: loggedOut,
+          logged_in_at: loggedIn,
+          logged_out_at: loggedOut,
+          created_at: loggedIn,
+          updated_at: loggedOut,
+        })
+        .execute();
+    }
+  }
+}
