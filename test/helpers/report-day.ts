@@ -1,7 +1,11 @@
+import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Executor } from '../../src/db/database.js';
-import type { CallOutcome } from '../../src/db/schema.js';
+import type { CallLog, CallOutcome } from '../../src/db/schema.js';
 import { Random } from '../../src/engine/random.js';
+import { as, type SeededCenter, type TestApp } from './harness.js';
+import { withKey } from './row-keys.js';
 
 export interface DayTargets {
   centerId: number;
@@ -117,4 +121,105 @@ export async function writeSimulatedDay(
         .execute();
     }
   }
+}
+
+/** The simulated day's date: 09:00 to 21:00 in India (03:30 to 15:30 UTC), 2 March 2026. */
+export const REPORT_DAY_START = Date.parse('2026-03-02T09:00:00+05:30');
+
+/**
+ * A center's simulated day for the report tests: campaign Renewals (900 calls that day, 120 the
+ * day before) dialling list March (600 contacts, at most 4 attempts), Collections (150 calls that
+ * day) and three agents (agent, asha, ben) with their sessions; the contacts left as the engine
+ * would have. Returns Renewals' calls of the day, read back from the database.
+ */
+export async function seedReportDay(t: TestApp, acme: SeededCenter) {
+  const admin = as(t, acme.tokens.admin);
+  const make = async (name: string) =>
+    withKey(
+      t.deps.db,
+      'campaign',
+      (await admin({ method: 'POST', url: '/v1/campaigns', payload: { name } })).json(),
+    );
+  const campaign = await make('Renewals');
+  const other = await make('Collections');
+  const list = await withKey(
+    t.deps.db,
+    'leadList',
+    (await admin({ method: 'POST', url: '/v1/lead-lists', payload: { name: 'March' } })).json(),
+  );
+  await admin({
+    method: 'PUT',
+    url: `/v1/campaigns/${campaign.id}/lead-lists/${list.id}`,
+    payload: { max_attempts: 4 },
+  });
+  const bulk = await admin({
+    method: 'POST',
+    url: '/v1/contacts/bulk',
+    payload: {
+      list_id: list.id,
+      contacts: Array.from({ length: 600 }, (_, i) => ({ phone_number: `98765${String(10000 + i)}` })),
+    },
+  });
+  assert.equal(bulk.statusCode, 200, bulk.body);
+  for (const username of ['asha', 'ben'])
+    await admin({
+      method: 'POST',
+      url: '/v1/users',
+      payload: { username, password: 'a-long-password', role: 'agent' },
+    });
+  const db = t.deps.db;
+  const centerId = acme.center.id;
+  const contacts = (
+    await db
+      .selectFrom('contacts')
+      .select(['id', 'phone_e164'])
+      .where('lead_list_id', '=', list.key)
+      .orderBy('id')
+      .execute()
+  ).map((c) => ({ id: Number(c.id), phone: c.phone_e164 }));
+  const agentIds = (
+    await db
+      .selectFrom('users')
+      .select('id')
+      .where('contact_center_id', '=', centerId)
+      .where('username', 'in', ['agent', 'asha', 'ben'])
+      .orderBy('username')
+      .execute()
+  ).map((u) => Number(u.id));
+  const day = REPORT_DAY_START;
+  await writeSimulatedDay(
+    db,
+    { centerId, campaignId: campaign.key, leadListId: list.key, contacts, agentUserIds: agentIds },
+    day,
+    900,
+  );
+  // Another campaign's calls the same day, and the day before: in the center's figures only
+  // when asked for, never in the campaign's.
+  await writeSimulatedDay(
+    db,
+    { centerId, campaignId: other.key, leadListId: list.key, contacts, agentUserIds: agentIds },
+    day,
+    150,
+    11,
+  );
+  await writeSimulatedDay(
+    db,
+    { centerId, campaignId: campaign.key, leadListId: list.key, contacts, agentUserIds: agentIds },
+    day - 86_400_000,
+    120,
+    13,
+  );
+  // The contacts as the engine would have left them: attempts counted, the successful completed.
+  await sql`update contacts c set attempts = x.n,
+        status = case when x.done then 'completed' else 'retry' end
+      from (select contact_id, count(*)::int as n, bool_or(disposition = 'success') as done
+            from call_logs where campaign_id = ${campaign.key} group by contact_id) x
+      where c.id = x.contact_id`.execute(db);
+  const calls = (await db
+    .selectFrom('call_logs')
+    .selectAll()
+    .where('campaign_id', '=', campaign.key)
+    .where('dialed_at', '>=', new Date(day - 9 * 3600_000))
+    .execute()) as CallLog[];
+  return { campaign, other, list, calls };
 }

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { sql } from 'kysely';
 import type { CallLog } from '../../src/db/schema.js';
 import { as, seedCenter, startTestApp, type SeededCenter, type TestApp } from '../helpers/harness.js';
-import { writeSimulatedDay } from '../helpers/report-day.js';
-import { withKey } from '../helpers/row-keys.js';
+import { seedReportDay } from '../helpers/report-day.js';
 
 const IST_MS = 5.5 * 3600_000;
 const DAY_FROM = encodeURIComponent('2026-03-02T00:00:00+05:30');
@@ -50,7 +48,6 @@ describe('period reports: campaign and agent performance by SQL, against the rec
   let t: TestApp;
   let acme: SeededCenter;
   let campaign: { id: string; key: number };
-  let other: { id: string; key: number };
   let list: { id: string; key: number };
   let calls: CallLog[];
   const sup = () => as(t, acme.tokens.supervisor);
@@ -58,94 +55,7 @@ describe('period reports: campaign and agent performance by SQL, against the rec
   before(async () => {
     t = await startTestApp();
     acme = await seedCenter(t, 'acme');
-    const admin = as(t, acme.tokens.admin);
-    const make = async (name: string) =>
-      withKey(
-        t.deps.db,
-        'campaign',
-        (await admin({ method: 'POST', url: '/v1/campaigns', payload: { name } })).json(),
-      );
-    campaign = await make('Renewals');
-    other = await make('Collections');
-    list = await withKey(
-      t.deps.db,
-      'leadList',
-      (await admin({ method: 'POST', url: '/v1/lead-lists', payload: { name: 'March' } })).json(),
-    );
-    await admin({
-      method: 'PUT',
-      url: `/v1/campaigns/${campaign.id}/lead-lists/${list.id}`,
-      payload: { max_attempts: 4 },
-    });
-    const bulk = await admin({
-      method: 'POST',
-      url: '/v1/contacts/bulk',
-      payload: {
-        list_id: list.id,
-        contacts: Array.from({ length: 600 }, (_, i) => ({ phone_number: `98765${String(10000 + i)}` })),
-      },
-    });
-    assert.equal(bulk.statusCode, 200, bulk.body);
-    for (const username of ['asha', 'ben'])
-      await admin({
-        method: 'POST',
-        url: '/v1/users',
-        payload: { username, password: 'a-long-password', role: 'agent' },
-      });
-    const db = t.deps.db;
-    const centerId = acme.center.id;
-    const contacts = (
-      await db
-        .selectFrom('contacts')
-        .select(['id', 'phone_e164'])
-        .where('lead_list_id', '=', list.key)
-        .orderBy('id')
-        .execute()
-    ).map((c) => ({ id: Number(c.id), phone: c.phone_e164 }));
-    const agentIds = (
-      await db
-        .selectFrom('users')
-        .select('id')
-        .where('contact_center_id', '=', centerId)
-        .where('username', 'in', ['agent', 'asha', 'ben'])
-        .orderBy('username')
-        .execute()
-    ).map((u) => Number(u.id));
-    const day = Date.parse('2026-03-02T09:00:00+05:30');
-    await writeSimulatedDay(
-      db,
-      { centerId, campaignId: campaign.key, leadListId: list.key, contacts, agentUserIds: agentIds },
-      day,
-      900,
-    );
-    // Another campaign's calls the same day, and the day before: in the center's figures only
-    // when asked for, never in the campaign's.
-    await writeSimulatedDay(
-      db,
-      { centerId, campaignId: other.key, leadListId: list.key, contacts, agentUserIds: agentIds },
-      day,
-      150,
-      11,
-    );
-    await writeSimulatedDay(
-      db,
-      { centerId, campaignId: campaign.key, leadListId: list.key, contacts, agentUserIds: agentIds },
-      day - 86_400_000,
-      120,
-      13,
-    );
-    // The contacts as the engine would have left them: attempts counted, the successful completed.
-    await sql`update contacts c set attempts = x.n,
-        status = case when x.done then 'completed' else 'retry' end
-      from (select contact_id, count(*)::int as n, bool_or(disposition = 'success') as done
-            from call_logs where campaign_id = ${campaign.key} group by contact_id) x
-      where c.id = x.contact_id`.execute(db);
-    calls = (await db
-      .selectFrom('call_logs')
-      .selectAll()
-      .where('campaign_id', '=', campaign.key)
-      .where('dialed_at', '>=', new Date(day - 9 * 3600_000))
-      .execute()) as CallLog[];
+    ({ campaign, list, calls } = await seedReportDay(t, acme));
     assert.equal(calls.length, 900);
   });
   after(() => t?.close());

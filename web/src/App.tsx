@@ -13,6 +13,7 @@ import { LeadListsPage } from './pages/LeadListsPage';
 import { LivePage } from './pages/LivePage';
 import { LoginPage } from './pages/LoginPage';
 import { QueuesPage } from './pages/QueuesPage';
+import { ReportsPage } from './pages/ReportsPage';
 import { UsersPage } from './pages/UsersPage';
 import { navigate, useLocation } from './router';
 import { MeContext, useCan, useMe } from './session';
@@ -27,6 +28,7 @@ import type { Permission } from '../../src/domain/permissions';
 const NAV: { path: string; label: string; permission: Permission }[] = [
   { path: 'campaigns', label: 'Campaigns', permission: 'reports:read' },
   { path: 'agents', label: 'Agents', permission: 'reports:read' },
+  { path: 'reports', label: 'Reports', permission: 'reports:read' },
   { path: 'contacts', label: 'Contacts', permission: 'contacts:read' },
   { path: 'lists', label: 'Lead lists', permission: 'contacts:read' },
   { path: 'import', label: 'Import', permission: 'contacts:write' },
@@ -129,6 +131,8 @@ function Routes({ path, query }: { path: string[]; query: URLSearchParams }) {
       return id ? <ContactPage contactId={id} /> : <ContactsPage query={query} />;
     case 'agents':
       return <AgentsPage query={query} />;
+    case 'reports':
+      return <ReportsPage query={query} />;
     case 'lists':
       return <LeadListsPage />;
     case 'import':

@@ -222,3 +222,9 @@ export type AgentsBoard = Schemas['AgentsEvent']['data'];
 export type LiveStats = Schemas['LiveStats'];
 
 export type CampaignEligibility = Schemas['CampaignEligibility'];
+
+export type CampaignPerformance = Schemas['CampaignPerformance'];
+
+export type CampaignPeriodFigures = Schemas['CampaignPeriodFigures'];
+
+export type AgentPerformance = Schemas['AgentPerformance'];

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { CallLog } from '../../src/db/schema.js';
+import {
+  browserSkipReason,
+  ensureWebBuilt,
+  launchBrowser,
+  logIn,
+  pageErrors,
+  screenshotPath,
+} from '../helpers/browser.js';
+import { PASSWORD, seedCenter, startTestApp, type TestApp } from '../helpers/harness.js';
+import { seedReportDay } from '../helpers/report-day.js';
+
+const skip = browserSkipReason();
+if (skip) console.log(`# ${skip}`);
+
+const IST_MS = 5.5 * 3600_000;
+const localHour = (at: Date) => new Date(at.getTime() + IST_MS).toISOString().slice(0, 13).replace('T', ' ');
+
+/** The little of the DOM the checks read (the test's types have no DOM library). */
+interface Doc {
+  documentElement: { clientWidth: number; scrollWidth: number };
+}
+
+describe('reports console in a real browser, against the records of a simulated day', { skip }, () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  let page: Page;
+  let campaign: { id: string };
+  let calls: CallLog[];
+  before(async () => {
+    await ensureWebBuilt();
+    t = await startTestApp();
+    const acme = await seedCenter(t, 'acme');
+    ({ campaign, calls } = await seedReportDay(t, acme));
+    base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await launchBrowser();
+    page = await logIn(browser, base, 'acme', 'super', PASSWORD, { width: 1280, height: 800 });
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  test("campaign performance by hour shows each hour's figures as the call logs have them", async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).click();
+    await page.getByRole('heading', { name: 'Reports' }).waitFor();
+    const filters = page.getByRole('form', { name: 'Report filters' });
+    await page
+      .getByLabel('Campaign')
+      .locator(`option[value="${campaign.id}"]`)
+      .waitFor({ state: 'attached' });
+    await filters.getByLabel('Campaign').selectOption(campaign.id);
+    await filters.getByLabel('From').fill('2026-03-02');
+    await filters.getByLabel('To (included)').fill('2026-03-02');
+    await filters.getByLabel('By').selectOption('hour');
+    await filters.getByRole('button', { name: 'Show' }).click();
+    await page.getByRole('heading', { name: 'Campaign performance by hour (Asia/Kolkata)' }).waitFor();
+    const table = page.getByRole('table', { name: 'Campaign performance' });
+    const total = table.locator('tr[data-period="total"]');
+    await total.waitFor();
+    assert.equal(await total.locator('[data-figure="dials"]').innerText(), '900');
+    const hours = [...new Set(calls.map((c) => localHour(c.dialed_at)))].sort();
+    assert.equal(await table.locator('tbody tr').count(), hours.length);
+    for (const hour of hours) {
+      const mine = calls.filter((c) => localHour(c.dialed_at) === hour);
+      const person = mine.filter((c) => c.outcome === 'answered' || c.outcome === 'abandoned').length;
+      const row = table.getByRole('row', { name: new RegExp(`^${hour}`) });
+      const figure = (name: string) => row.locator(`[data-figure="${name}"]`).innerText();
+      assert.equal(await figure('dials'), String(mine.length), hour);
+      assert.equal(await figure('person_answers'), String(person), hour);
+      assert.equal(await figure('contact_rate'), `${Math.round((person / mine.length) * 100)}%`, hour);
+      assert.equal(await figure('connected'), String(mine.filter((c) => c.connected_at).length), hour);
+      assert.equal(
+        await figure('abandoned'),
+        String(mine.filter((c) => c.outcome === 'abandoned').length),
+        hour,
+      );
+    }
+    assert.match(page.url(), /group_by=hour/);
+    const penetration = page.getByRole('table', { name: 'List penetration' });
+    assert.match(
+      await penetration.getByRole('row', { name: /March/ }).innerText(),
+      /^March\s+600\s+\d+ \(\d+%\)/,
+    );
+    const doc = await page.evaluate(() => {
+      const d = (globalThis as unknown as { document: Doc }).document.documentElement;
+      return { scroll: d.scrollWidth, width: d.clientWidth };
+    });
+    assert.ok(
+      doc.scroll <= doc.width,
+      `the report scrolls sideways at 1280 px: ${doc.scroll} > ${doc.width}`,
+    );
+    await page.screenshot({ path: screenshotPath('report-campaign'), fullPage: true });
+
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    assert.equal(file.suggestedFilename(), 'campaign-performance.csv');
+    const lines = fs
+      .readFileSync((await file.path())!, 'utf8')
+      .trim()
+      .split('\n');
+    assert.equal(lines.length, 1 + hours.length + 1);
+    assert.match(lines.at(-1)!, /^,900,/);
+    assert.deepEqual(pageErrors(page), []);
+  });
+
+  test('agent performance: a row per agent with the calls connected to them', async () => {
+    const filters = page.getByRole('form', { name: 'Report filters' });
+    await filters.getByLabel('Report').selectOption('agents');
+    await filters.getByRole('button', { name: 'Show' }).click();
+    const table = page.getByRole('table', { name: 'Agent performance' });
+    await table.waitFor();
+    const byAgent = new Map<number, number>();
+    for (const c of calls)
+      if (c.connected_at && c.agent_user_id !== null)
+        byAgent.set(Number(c.agent_user_id), (byAgent.get(Number(c.agent_user_id)) ?? 0) + 1);
+    const users = await t.deps.db.selectFrom('users').select(['id', 'username']).execute();
+    for (const username of ['agent', 'asha', 'ben']) {
+      const id = Number(users.find((u) => u.username === username)!.id);
+      const row = table.locator(`tr[data-agent="${username}"]`);
+      assert.equal(await row.locator('[data-figure="calls_handled"]').innerText(), String(byAgent.get(id)));
+      assert.match(await row.innerText(), /11:30:00/, 'logged in 11 h 30 of the day');
+    }
+    await page.screenshot({ path: screenshotPath('report-agents'), fullPage: true });
+    assert.deepEqual(pageErrors(page), []);
+  });
+});
