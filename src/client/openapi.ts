@@ -1235,6 +1235,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/wallboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every running or paused campaign at a glance: dial level, calls in flight, agents by state, abandon rates against the cap, dials and contacts reached today, contacts left */
+        get: operations["getV1ReportsWallboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/wallboard/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Server-Sent Events: `wallboard` events with every running or paused campaign at a glance whenever a figure changes (token in the Authorization header, or a stream ticket as `ticket`) */
+        get: operations["getV1ReportsWallboardLive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/campaigns/{id}/eligibility": {
         parameters: {
             query?: never;
@@ -3046,6 +3080,82 @@ export interface components {
                 at: string;
                 data: components["schemas"]["AgentBoardEntry"][];
             };
+        };
+        /**
+         * @example {
+         *       "at": "2026-12-06T18:47:50.755Z",
+         *       "campaigns": [
+         *         {
+         *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *           "name": "Mumbai Sales Dept",
+         *           "status": "running",
+         *           "dialing_mode": "predictive",
+         *           "dial_level": 1.5,
+         *           "calls": {
+         *             "ringing": 9,
+         *             "waiting_for_agent": 1,
+         *             "connected": 6,
+         *             "in_flight": 16
+         *           },
+         *           "agents": {
+         *             "available": 1,
+         *             "reserved": 0,
+         *             "on_call": 6,
+         *             "wrap_up": 2,
+         *             "paused": 1
+         *           },
+         *           "abandon_rate_today": 0.012,
+         *           "abandon_rate_30_days": 0.021,
+         *           "abandon_rate_cap": 0.03,
+         *           "dials_today": 1320,
+         *           "reached_today": 412,
+         *           "contacts_left": 2288
+         *         }
+         *       ]
+         *     }
+         */
+        Wallboard: {
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            at: string;
+            campaigns: {
+                campaign_id: string;
+                name: string;
+                /** @description running or paused (the campaigns on the floor) */
+                status: string;
+                dialing_mode: string;
+                /** @description Lines ringing per working agent */
+                dial_level: number;
+                calls: {
+                    ringing: number;
+                    waiting_for_agent: number;
+                    connected: number;
+                    in_flight: number;
+                };
+                agents: {
+                    available: number;
+                    reserved: number;
+                    on_call: number;
+                    wrap_up: number;
+                    paused: number;
+                };
+                abandon_rate_today: number;
+                abandon_rate_30_days: number;
+                abandon_rate_cap: number;
+                dials_today: number;
+                /** @description Calls answered by a person today (the campaign’s day) */
+                reached_today: number;
+                /** @description Contacts new, to retry or to call back in its lists */
+                contacts_left: number;
+            }[];
+        };
+        /** @description `event: wallboard`, `data:` the JSON below */
+        WallboardEvent: {
+            /** @enum {string} */
+            event: "wallboard";
+            data: components["schemas"]["Wallboard"];
         };
         /**
          * @example {
@@ -14142,6 +14252,181 @@ export interface operations {
             };
             /** @description Error envelope: {statusCode, message, error} */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getV1ReportsWallboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "at": "2026-12-06T18:47:50.755Z",
+                     *       "campaigns": [
+                     *         {
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "name": "Mumbai Sales Dept",
+                     *           "status": "running",
+                     *           "dialing_mode": "predictive",
+                     *           "dial_level": 1.5,
+                     *           "calls": {
+                     *             "ringing": 9,
+                     *             "waiting_for_agent": 1,
+                     *             "connected": 6,
+                     *             "in_flight": 16
+                     *           },
+                     *           "agents": {
+                     *             "available": 1,
+                     *             "reserved": 0,
+                     *             "on_call": 6,
+                     *             "wrap_up": 2,
+                     *             "paused": 1
+                     *           },
+                     *           "abandon_rate_today": 0.012,
+                     *           "abandon_rate_30_days": 0.021,
+                     *           "abandon_rate_cap": 0.03,
+                     *           "dials_today": 1320,
+                     *           "reached_today": 412,
+                     *           "contacts_left": 2288
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Wallboard"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getV1ReportsWallboardLive: {
+        parameters: {
+            query?: {
+                /** @description A single-use ticket from POST /v1/auth/stream-ticket */
+                ticket?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server-Sent Events: `wallboard` messages */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "event": "wallboard",
+                     *       "data": {
+                     *         "at": "2026-12-06T18:47:50.755Z",
+                     *         "campaigns": [
+                     *           {
+                     *             "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *             "name": "Mumbai Sales Dept",
+                     *             "status": "running",
+                     *             "dialing_mode": "predictive",
+                     *             "dial_level": 1.5,
+                     *             "calls": {
+                     *               "ringing": 9,
+                     *               "waiting_for_agent": 1,
+                     *               "connected": 6,
+                     *               "in_flight": 16
+                     *             },
+                     *             "agents": {
+                     *               "available": 1,
+                     *               "reserved": 0,
+                     *               "on_call": 6,
+                     *               "wrap_up": 2,
+                     *               "paused": 1
+                     *             },
+                     *             "abandon_rate_today": 0.012,
+                     *             "abandon_rate_30_days": 0.021,
+                     *             "abandon_rate_cap": 0.03,
+                     *             "dials_today": 1320,
+                     *             "reached_today": 412,
+                     *             "contacts_left": 2288
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "text/event-stream": components["schemas"]["WallboardEvent"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -194,4 +194,17 @@ export class ReportsRepository {
       order by 1, 2`.execute(this.scope.db);
     return result.rows;
   }
+
+  /** Per campaign, its contacts still to be called (new, retry or callback) in the lists it dials. */
+  async contactsLeft(campaignIds: number[]): Promise<Map<number, number>> {
+    if (campaignIds.length === 0) return new Map();
+    const result = await sql<{ campaign_id: number; contacts: number }>`
+      select m.campaign_id, count(c.id)::int as contacts
+      from campaign_lead_lists m
+      join contacts c on c.contact_center_id = m.contact_center_id and c.lead_list_id = m.lead_list_id
+      where m.contact_center_id = ${this.center} and m.campaign_id = any(${campaignIds}::bigint[])
+        and c.removed_at is null and c.status in ('new', 'retry', 'callback')
+      group by m.campaign_id`.execute(this.scope.db);
+    return new Map(result.rows.map((r) => [Number(r.campaign_id), r.contacts]));
+  }
 }

@@ -171,3 +171,62 @@ export const AgentPerformanceAnswer = Type.Object(
     ],
   },
 );
+
+export const WallboardAnswer = Type.Object(
+  {
+    at: Timestamp,
+    campaigns: Type.Array(
+      Type.Object({
+        campaign_id: Type.String(),
+        name: Type.String(),
+        status: Type.String({ description: 'running or paused (the campaigns on the floor)' }),
+        dialing_mode: Type.String(),
+        dial_level: Type.Number({ description: 'Lines ringing per working agent' }),
+        calls: Type.Object({
+          ringing: Type.Integer(),
+          waiting_for_agent: Type.Integer(),
+          connected: Type.Integer(),
+          in_flight: Type.Integer(),
+        }),
+        agents: Type.Object({
+          available: Type.Integer(),
+          reserved: Type.Integer(),
+          on_call: Type.Integer(),
+          wrap_up: Type.Integer(),
+          paused: Type.Integer(),
+        }),
+        abandon_rate_today: Type.Number(),
+        abandon_rate_30_days: Type.Number(),
+        abandon_rate_cap: Type.Number(),
+        dials_today: Type.Integer(),
+        reached_today: Type.Integer({ description: 'Calls answered by a person today (the campaign’s day)' }),
+        contacts_left: Type.Integer({ description: 'Contacts new, to retry or to call back in its lists' }),
+      }),
+    ),
+  },
+  {
+    ...named('Wallboard'),
+    examples: [
+      {
+        at: '2026-12-06T18:47:50.755Z',
+        campaigns: [
+          {
+            campaign_id: 'cmp_f8dd47247587486f98753ae096d47383',
+            name: 'Mumbai Sales Dept',
+            status: 'running',
+            dialing_mode: 'predictive',
+            dial_level: 1.5,
+            calls: { ringing: 9, waiting_for_agent: 1, connected: 6, in_flight: 16 },
+            agents: { available: 1, reserved: 0, on_call: 6, wrap_up: 2, paused: 1 },
+            abandon_rate_today: 0.012,
+            abandon_rate_30_days: 0.021,
+            abandon_rate_cap: 0.03,
+            dials_today: 1320,
+            reached_today: 412,
+            contacts_left: 2288,
+          },
+        ],
+      },
+    ],
+  },
+);

@@ -91,7 +91,7 @@ export function LivePage({ campaignId }: { campaignId: string }) {
       {whyNot && (
         <WhyNotDialling
           counts={whyNot}
-          dialling={stats?.status === 'active' && stats.calls.in_flight > 0}
+          dialling={stats?.status === 'running' && stats.calls.in_flight > 0}
           timeZone={c?.time_zone}
         />
       )}

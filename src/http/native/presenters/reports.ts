@@ -4,7 +4,9 @@ import type {
   AgentPerformanceAnswer,
   CampaignPerformanceAnswer,
   CampaignPeriodFigures,
+  WallboardAnswer,
 } from '../../schemas/reports.js';
+import type { WallboardEntry } from '../../../services/reports/wallboard.js';
 import type { CampaignPerformance, PeriodFigures } from '../../../services/reports/campaign-performance.js';
 import type { AgentPerformance } from '../../../services/reports/agent-performance.js';
 import { iso } from '../common.js';
@@ -73,6 +75,27 @@ export function presentAgentPerformance(r: AgentPerformance): Static<typeof Agen
         ? tenths((a.talk_seconds + a.wrap_up_seconds) / a.calls_handled)
         : null,
       dispositions: a.dispositions,
+    })),
+  };
+}
+
+export function presentWallboard(at: Date, entries: WallboardEntry[]): Static<typeof WallboardAnswer> {
+  return {
+    at: iso(at)!,
+    campaigns: entries.map(({ name, stats: s, contactsLeft }) => ({
+      campaign_id: toPublicId('campaign', s.campaign.uid),
+      name,
+      status: s.campaign.status,
+      dialing_mode: s.campaign.dialing_mode,
+      dial_level: Math.round(s.dial_level * 100) / 100,
+      calls: s.calls,
+      agents: s.agents,
+      abandon_rate_today: s.today.abandon_rate,
+      abandon_rate_30_days: s.rolling_30_days.abandon_rate,
+      abandon_rate_cap: s.campaign.abandon_rate_cap,
+      dials_today: s.today.dials,
+      reached_today: s.today.person_answers,
+      contacts_left: contactsLeft,
     })),
   };
 }
