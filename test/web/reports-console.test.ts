@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { CallLog } from '../../src/db/schema.js';
 import {
+  apiFromPage,
   browserSkipReason,
   ensureWebBuilt,
   launchBrowser,
@@ -130,5 +131,43 @@ describe('reports console in a real browser, against the records of a simulated 
     }
     await page.screenshot({ path: screenshotPath('report-agents'), fullPage: true });
     assert.deepEqual(pageErrors(page), []);
+  });
+  test('the wallboard: every running or paused campaign at a glance, kept live over its stream', async () => {
+    const started = await apiFromPage(page, 'POST', `/v1/campaigns/${campaign.id}/start`, {});
+    assert.equal(started.status, 200);
+    const wall = await logIn(browser, base, 'acme', 'super', PASSWORD, { width: 1920, height: 1080 });
+    await wall.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Wallboard' }).click();
+    const row = wall.locator('tr[data-campaign="Renewals"]');
+    await row.waitFor();
+    assert.equal(
+      await wall.locator('tr[data-campaign="Collections"]').count(),
+      0,
+      'a draft is not on the floor',
+    );
+    const left = await t.deps.db
+      .selectFrom('contacts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', 'in', ['new', 'retry', 'callback'])
+      .where('removed_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    assert.equal(
+      await row.locator('[data-figure="contacts_left"]').innerText(),
+      `${Number(left.n)} contacts`,
+    );
+    assert.match(await row.innerText(), /active/);
+    assert.equal(await row.locator('[data-figure="in_flight"] strong').innerText(), '0');
+    assert.equal(await row.locator('[data-figure="abandon_today"]').getAttribute('data-level'), 'ok');
+    // A change elsewhere reaches the wall without a reload.
+    const paused = await apiFromPage(page, 'POST', `/v1/campaigns/${campaign.id}/pause`, {});
+    assert.equal(paused.status, 200);
+    await row.locator('.badge-paused').waitFor();
+    const doc = await wall.evaluate(() => {
+      const d = (globalThis as unknown as { document: Doc }).document.documentElement;
+      return { scroll: d.scrollWidth, width: d.clientWidth };
+    });
+    assert.ok(doc.scroll <= doc.width, `the wallboard scrolls sideways: ${doc.scroll} > ${doc.width}`);
+    await wall.screenshot({ path: screenshotPath('wallboard') });
+    assert.deepEqual(pageErrors(wall), []);
+    await wall.close();
   });
 });

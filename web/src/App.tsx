@@ -14,6 +14,7 @@ import { LivePage } from './pages/LivePage';
 import { LoginPage } from './pages/LoginPage';
 import { QueuesPage } from './pages/QueuesPage';
 import { ReportsPage } from './pages/ReportsPage';
+import { WallboardPage } from './pages/WallboardPage';
 import { UsersPage } from './pages/UsersPage';
 import { navigate, useLocation } from './router';
 import { MeContext, useCan, useMe } from './session';
@@ -28,6 +29,7 @@ import type { Permission } from '../../src/domain/permissions';
 const NAV: { path: string; label: string; permission: Permission }[] = [
   { path: 'campaigns', label: 'Campaigns', permission: 'reports:read' },
   { path: 'agents', label: 'Agents', permission: 'reports:read' },
+  { path: 'wallboard', label: 'Wallboard', permission: 'reports:read' },
   { path: 'reports', label: 'Reports', permission: 'reports:read' },
   { path: 'contacts', label: 'Contacts', permission: 'contacts:read' },
   { path: 'lists', label: 'Lead lists', permission: 'contacts:read' },
@@ -131,6 +133,8 @@ function Routes({ path, query }: { path: string[]; query: URLSearchParams }) {
       return id ? <ContactPage contactId={id} /> : <ContactsPage query={query} />;
     case 'agents':
       return <AgentsPage query={query} />;
+    case 'wallboard':
+      return <WallboardPage />;
     case 'reports':
       return <ReportsPage query={query} />;
     case 'lists':

@@ -228,3 +228,5 @@ export type CampaignPerformance = Schemas['CampaignPerformance'];
 export type CampaignPeriodFigures = Schemas['CampaignPeriodFigures'];
 
 export type AgentPerformance = Schemas['AgentPerformance'];
+
+export type Wallboard = Schemas['Wallboard'];
