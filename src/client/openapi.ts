@@ -1184,6 +1184,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/call-logs/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export the matching call logs as CSV (newest first), streamed; the filters of GET /v1/call-logs */
+        get: operations["getV1CallLogsExportCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/call-logs/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A call's timeline: its events (dialled, answered, connected, ended, disposition…), oldest first */
+        get: operations["getV1CallLogsByIdEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/call-logs/{id}": {
         parameters: {
             query?: never;
@@ -13916,6 +13950,172 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getV1CallLogsExportCsv: {
+        parameters: {
+            query?: {
+                status?: "in_progress" | "completed" | "busy" | "no_answer" | "voicemail" | "abandoned" | "failed" | "cancelled";
+                lead_id?: string;
+                agent_id?: string;
+                /** @description ISO 8601 date-time, or a date (YYYY-MM-DD, UTC): an end date includes that whole day */
+                start_date?: string;
+                /** @description ISO 8601 date-time, or a date (YYYY-MM-DD, UTC): an end date includes that whole day */
+                end_date?: string;
+                /** @description Seconds from answer to end, at least */
+                min_duration?: number;
+                /** @description Seconds from answer to end, at most */
+                max_duration?: number;
+                /** @description cmp_…: the calls of one campaign */
+                campaign_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The call logs, one a row */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id,campaign_id,lead_id,phone_number,agent_id,status,outcome,attempt,disposition,disposition_note,dialed_at,answered_at,connected_at,ended_at,ring_seconds,duration
+                     *     log_13574bda5a2a4f319c829ff01248a647,cmp_f8dd47247587486f98753ae096d47383,lead_d4ed26745813470587c907f896ef760b,+919820000000,usr_0b8e3c5a4d2f4e7a9c1b2d3e4f5a6b7c,completed,answered,1,success,,2026-12-06T18:35:26.459Z,2026-12-06T18:35:31.102Z,2026-12-06T18:35:31.610Z,2026-12-06T18:38:02.377Z,4.6,151.3
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getV1CallLogsByIdEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Public id (prefix_ and 32 hex digits) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["LeadEvent"][];
+                    };
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */

@@ -91,11 +91,63 @@ export async function writeSimulatedDay(
       updated_at: new Date(endedAt),
     });
   }
-  for (let i = 0; i < rows.length; i += 500)
-    await db
-      .insertInto('call_logs')
-      .values(rows.slice(i, i + 500))
-      .execute();
+  for (let i = 0; i < rows.length; i += 500) {
+    const batch = rows.slice(i, i + 500);
+    const ids = new Map(
+      (await db.insertInto('call_logs').values(batch).returning(['id', 'uid']).execute()).map((r) => [
+        r.uid,
+        Number(r.id),
+      ]),
+    );
+    // Each call's events, as the engine writes them: its timeline.
+    const events = batch.flatMap((r) => {
+      const base = {
+        contact_center_id: r.contact_center_id,
+        contact_id: r.contact_id,
+        campaign_id: r.campaign_id,
+        call_log_id: ids.get(r.uid)!,
+        agent_user_id: null as number | null,
+      };
+      const list = [
+        {
+          ...base,
+          at: r.dialed_at,
+          type: 'dialed',
+          detail: JSON.stringify({ attempt: 1, mode: 'predictive' }),
+        },
+      ];
+      if (r.answered_at && r.outcome !== 'machine')
+        list.push({ ...base, at: r.answered_at, type: 'answered', detail: '{}' });
+      if (r.connected_at)
+        list.push({
+          ...base,
+          agent_user_id: r.agent_user_id,
+          at: r.connected_at,
+          type: 'connected',
+          detail: '{}',
+        });
+      if (r.outcome !== 'answered') list.push({ ...base, at: r.ended_at, type: r.outcome, detail: '{}' });
+      else
+        list.push({
+          ...base,
+          at: r.ended_at,
+          type: 'ended',
+          detail: JSON.stringify({
+            talk_seconds: Math.round((r.ended_at.getTime() - r.connected_at!.getTime()) / 1000),
+          }),
+        });
+      if (r.disposition)
+        list.push({
+          ...base,
+          agent_user_id: r.agent_user_id,
+          at: r.wrap_up_ended_at!,
+          type: 'disposition',
+          detail: JSON.stringify({ disposition: r.disposition }),
+        });
+      return list;
+    });
+    await db.insertInto('lead_events').values(events).execute();
+  }
   for (const userId of targets.agentUserIds) {
     for (const [fromH, toH] of [
       [0, 5],

@@ -217,6 +217,34 @@ describe('period reports: campaign and agent performance by SQL, against the rec
     assert.match(rows[1]!, /^usr_[0-9a-f]+,agent,/);
   });
 
+  test("call logs: a call's timeline of events, and the filtered export of every matching call", async () => {
+    const call = calls.find((c) => c.connected_at && c.disposition)!;
+    const id = `log_${call.uid.replace(/-/g, '')}`;
+    const timeline = await sup()({ method: 'GET', url: `/v1/call-logs/${id}/events` });
+    assert.equal(timeline.statusCode, 200, timeline.body);
+    assert.deepEqual(
+      timeline.json().data.map((e: { type: string }) => e.type),
+      ['dialed', 'answered', 'connected', 'ended', 'disposition'],
+    );
+    const csv = await sup()({
+      method: 'GET',
+      url: `/v1/call-logs/export.csv?campaign_id=${campaign.id}&start_date=2026-03-02&end_date=2026-03-02`,
+    });
+    assert.equal(csv.statusCode, 200, csv.body);
+    const lines = csv.body.trim().split('\n');
+    assert.match(lines[0]!, /^id,campaign_id,lead_id,phone_number,agent_id,status,outcome,/);
+    assert.equal(lines.length - 1, 900);
+    assert.equal(new Set(lines.slice(1).map((l) => l.split(',')[0])).size, 900, 'no call twice');
+    const answered = await sup()({
+      method: 'GET',
+      url: `/v1/call-logs/export.csv?campaign_id=${campaign.id}&status=completed&start_date=2026-03-02&end_date=2026-03-02`,
+    });
+    assert.equal(
+      answered.body.trim().split('\n').length - 1,
+      calls.filter((c) => c.outcome === 'answered').length,
+    );
+  });
+
   test("bad periods are refused; another center's campaign is 404; agents may not read reports", async () => {
     const refused = await sup()({
       method: 'GET',
