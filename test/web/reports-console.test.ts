@@ -170,4 +170,47 @@ describe('reports console in a real browser, against the records of a simulated 
     assert.deepEqual(pageErrors(wall), []);
     await wall.close();
   });
+  test("call logs: the API's filters, a call's timeline, and the export of what is shown", async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Call logs' }).click();
+    await page.getByRole('heading', { name: 'Call logs' }).waitFor();
+    const filters = page.getByRole('form', { name: 'Call log filters' });
+    await filters
+      .getByLabel('Campaign')
+      .locator(`option[value="${campaign.id}"]`)
+      .waitFor({ state: 'attached' });
+    await filters.getByLabel('Campaign').selectOption(campaign.id);
+    await filters.getByLabel('Result').selectOption('completed');
+    await filters.getByLabel('From day').fill('2026-03-02');
+    await filters.getByLabel('To day').fill('2026-03-02');
+    await filters.getByRole('button', { name: 'Search' }).click();
+    const answered = calls.filter((c) => c.outcome === 'answered');
+    await page.getByRole('heading', { name: `${answered.length} calls` }).waitFor();
+    assert.match(page.url(), /status=completed/);
+    const rows = page.getByRole('table', { name: 'Calls' }).locator('tbody tr');
+    assert.equal(await rows.count(), Math.min(50, answered.length));
+    assert.match(await rows.first().innerText(), /answered/);
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    const lines = fs
+      .readFileSync((await file.path())!, 'utf8')
+      .trim()
+      .split('\n');
+    assert.equal(lines.length, 1 + answered.length);
+    await page.screenshot({ path: screenshotPath('call-logs'), fullPage: true });
+
+    // The newest answered call, and its timeline.
+    await rows.first().getByRole('link').click();
+    await page.getByRole('heading', { name: /^Call to \+91/ }).waitFor();
+    const timeline = page.getByRole('region', { name: 'Timeline' });
+    await timeline.locator('[data-event="ended"]').waitFor();
+    const events = await timeline
+      .locator('[data-event]')
+      .evaluateAll((items) => items.map((i) => i.getAttribute('data-event')));
+    assert.deepEqual(events.slice(0, 4), ['dialed', 'answered', 'connected', 'ended']);
+    assert.match(await timeline.locator('[data-event="connected"]').innerText(), /Connected to an agent/);
+    await page.screenshot({ path: screenshotPath('call-log'), fullPage: true });
+    assert.deepEqual(pageErrors(page), []);
+  });
 });
