@@ -325,4 +325,75 @@ describe('web console in a real browser: campaigns, users, queues', { skip }, ()
     assert.deepEqual(pageErrors(page), []);
     await page.close();
   });
+  test('an admin creates an API key with a scope, revokes it, and finds both in the audit log', async () => {
+    const page = await logIn('admin');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).click();
+    await page.getByRole('heading', { name: 'API keys' }).waitFor();
+    const form = page.getByRole('form', { name: 'New API key' });
+    await form.getByLabel('Name').fill('CRM sync');
+    await form.getByLabel('Scope').selectOption('read_write');
+    await form.getByRole('button', { name: 'Create key' }).click();
+    const key = await page.getByRole('status', { name: 'New key' }).locator('[data-key]').innerText();
+    assert.match(key, /^odk_/);
+    const row = page.locator('tr[data-key-name="CRM sync"]');
+    await row.waitFor();
+    assert.match(await row.innerText(), /read and write[\s\S]*active/);
+    const withKey = () => fetch(`${base}/v1/campaigns`, { headers: { authorization: `Bearer ${key}` } });
+    assert.equal((await withKey()).status, 200, 'the key works');
+
+    const asked: string[] = [];
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.accept();
+    });
+    await page.getByRole('button', { name: 'Revoke CRM sync' }).click();
+    await row.getByText(/^revoked /).waitFor();
+    assert.match(asked[0] ?? '', /^Revoke CRM sync\?/);
+    assert.equal((await withKey()).status, 401, 'a revoked key is refused at once');
+    await page.screenshot({ path: screenshotPath('api-keys'), fullPage: true });
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
+    const filters = page.getByRole('form', { name: 'Audit filters' });
+    await filters.getByLabel('Record type').fill('api_key');
+    await filters.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('heading', { name: '2 changes' }).waitFor();
+    const actions = await page
+      .getByRole('table', { name: 'Changes' })
+      .locator('tbody tr')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
+    assert.deepEqual(actions, ['api_key.revoke', 'api_key.create']);
+    assert.match(page.url(), /entity_type=api_key/);
+    await page.screenshot({ path: screenshotPath('audit-log'), fullPage: true });
+    assert.deepEqual(pageErrors(page), []);
+    await page.close();
+  });
+  test('a supervisor creates, renames and deletes a process', async () => {
+    const page = await logIn('super');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Processes' }).click();
+    await page.getByRole('heading', { name: 'Processes' }).waitFor();
+    const form = page.getByRole('form', { name: 'New process' });
+    await form.getByLabel('Name').fill('Renewals desk');
+    await form.getByLabel('Description').fill('Renewal calls');
+    await form.getByRole('button', { name: 'Create process' }).click();
+    await page.locator('tr[data-process="Renewals desk"]').waitFor();
+    await page.getByRole('button', { name: 'Edit Renewals desk' }).click();
+    await page.getByLabel('Name of Renewals desk').fill('Renewals floor');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const row = page.locator('tr[data-process="Renewals floor"]');
+    await row.waitFor();
+    assert.match(await row.innerText(), /Renewal calls/);
+    const listed = (await apiFromPage(page, 'GET', '/v1/processes?limit=100')).body as {
+      data: { name: string; description: string }[];
+    };
+    assert.deepEqual(
+      listed.data.filter((p) => p.name === 'Renewals floor').map((p) => p.description),
+      ['Renewal calls'],
+    );
+    await page.screenshot({ path: screenshotPath('processes'), fullPage: true });
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Delete Renewals floor' }).click();
+    await row.waitFor({ state: 'detached' });
+    assert.deepEqual(pageErrors(page), []);
+    await page.close();
+  });
 });

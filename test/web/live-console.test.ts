@@ -482,6 +482,13 @@ describe('the live console against a real Outdial server on the simulated carrie
       ['dnc', 'form'],
       ['users', 'table.grid tbody tr'],
       ['queues', 'main h1'],
+      ['wallboard', 'tr[data-campaign]'],
+      [`reports?campaign_id=${predictive.id}&group_by=hour`, 'tr[data-period="total"]'],
+      ['reports?report=agents', 'tr[data-agent]'],
+      ['calls', 'table.grid tbody tr'],
+      ['audit', 'table.grid tbody tr'],
+      ['api-keys', 'form'],
+      ['processes', 'table.grid tbody tr'],
     ];
     for (const viewport of [
       { width: 1280, height: 800 },

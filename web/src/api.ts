@@ -230,3 +230,7 @@ export type CampaignPeriodFigures = Schemas['CampaignPeriodFigures'];
 export type AgentPerformance = Schemas['AgentPerformance'];
 
 export type Wallboard = Schemas['Wallboard'];
+
+export type ApiKey = Schemas['ApiKey'];
+
+export type AuditEntry = Schemas['AuditEntry'];
