@@ -616,6 +616,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/campaign-performance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Campaign performance over a period, by hour or day: dials, contact, connect and abandon rates, talk and wrap-up, dispositions; for one campaign, its lists’ penetration */
+        get: operations["getV1ReportsCampaignPerformance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/campaign-performance.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Campaign performance as CSV: a row per hour or day, then the total (period empty) */
+        get: operations["getV1ReportsCampaignPerformanceCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/agent-performance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Agent performance over a period: logged-in, talk, wrap-up and other time, calls handled, average handle time, dispositions */
+        get: operations["getV1ReportsAgentPerformance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/agent-performance.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Agent performance as CSV, a row per agent */
+        get: operations["getV1ReportsAgentPerformanceCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/lead-lists": {
         parameters: {
             query?: never;
@@ -1204,6 +1272,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/call-logs/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export the matching call logs as CSV (newest first), streamed; the filters of GET /v1/call-logs */
+        get: operations["getV1CallLogsExportCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/call-logs/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A call's timeline: its events (dialled, answered, connected, ended, disposition…), oldest first */
+        get: operations["getV1CallLogsByIdEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/call-logs/{id}": {
         parameters: {
             query?: never;
@@ -1247,6 +1349,40 @@ export interface paths {
         };
         /** A contact's history: dialled, answered, connected, abandoned, dispositions, status changes, retries */
         get: operations["getV1ContactsByIdHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/wallboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every running or paused campaign at a glance: dial level, calls in flight, agents by state, abandon rates against the cap, dials and contacts reached today, contacts left */
+        get: operations["getV1ReportsWallboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/wallboard/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Server-Sent Events: `wallboard` events with every running or paused campaign at a glance whenever a figure changes (token in the Authorization header, or a stream ticket as `ticket`) */
+        get: operations["getV1ReportsWallboardLive"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2698,6 +2834,186 @@ export interface components {
             delivered_at: string | null;
             attempt_log: components["schemas"]["WebhookDeliveryAttempt"][];
         };
+        CampaignPeriodFigures: {
+            period: string | null;
+            /** @description Calls placed */
+            dials: number;
+            /** @description Answered by a person */
+            person_answers: number;
+            machine_answers: number;
+            /** @description Connected to an agent */
+            connected: number;
+            /** @description Answered by a person, no agent free in time */
+            abandoned: number;
+            no_answer: number;
+            busy: number;
+            /** @description Failed or invalid number */
+            failed: number;
+            contact_rate: number | null;
+            connect_rate: number | null;
+            abandon_rate: number | null;
+            average_talk_seconds: number | null;
+            average_wrap_up_seconds: number | null;
+            /** @description Calls by the disposition recorded on them */
+            dispositions: {
+                [key: string]: number;
+            };
+        };
+        /**
+         * @example {
+         *       "from": "2026-03-02T00:00:00.000Z",
+         *       "to": "2026-03-03T00:00:00.000Z",
+         *       "time_zone": "Asia/Kolkata",
+         *       "group_by": "hour",
+         *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *       "periods": [
+         *         {
+         *           "period": "2026-03-02T10:00",
+         *           "dials": 412,
+         *           "person_answers": 118,
+         *           "machine_answers": 37,
+         *           "connected": 115,
+         *           "abandoned": 3,
+         *           "no_answer": 201,
+         *           "busy": 44,
+         *           "failed": 12,
+         *           "contact_rate": 0.2864,
+         *           "connect_rate": 0.2791,
+         *           "abandon_rate": 0.0254,
+         *           "average_talk_seconds": 143.2,
+         *           "average_wrap_up_seconds": 21.7,
+         *           "dispositions": {
+         *             "success": 31,
+         *             "callback": 22,
+         *             "not_interested": 48
+         *           }
+         *         }
+         *       ],
+         *       "total": {
+         *         "period": null,
+         *         "dials": 412,
+         *         "person_answers": 118,
+         *         "machine_answers": 37,
+         *         "connected": 115,
+         *         "abandoned": 3,
+         *         "no_answer": 201,
+         *         "busy": 44,
+         *         "failed": 12,
+         *         "contact_rate": 0.2864,
+         *         "connect_rate": 0.2791,
+         *         "abandon_rate": 0.0254,
+         *         "average_talk_seconds": 143.2,
+         *         "average_wrap_up_seconds": 21.7,
+         *         "dispositions": {
+         *           "success": 31,
+         *           "callback": 22,
+         *           "not_interested": 48
+         *         }
+         *       },
+         *       "lists": [
+         *         {
+         *           "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+         *           "name": "March leads",
+         *           "contacts": 4000,
+         *           "tried": 1630,
+         *           "penetration": 0.4075,
+         *           "completed": 390,
+         *           "attempts_per_completed_contact": 1.84,
+         *           "attempts_left": 9122
+         *         }
+         *       ]
+         *     }
+         */
+        CampaignPerformance: {
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            to: string;
+            time_zone: string;
+            group_by: string;
+            campaign_id: string | null;
+            periods: components["schemas"]["CampaignPeriodFigures"][];
+            total: components["schemas"]["CampaignPeriodFigures"];
+            /** @description With a campaign: each list it dials */
+            lists: {
+                list_id: string;
+                name: string;
+                /** @description Contacts in the list (not removed) */
+                contacts: number;
+                /** @description Contacts called at least once */
+                tried: number;
+                penetration: number | null;
+                completed: number;
+                attempts_per_completed_contact: number | null;
+                /** @description Attempts the open contacts have left (the list's maximum, or a contact's own limit) */
+                attempts_left: number;
+            }[];
+        };
+        /**
+         * @example {
+         *       "from": "2026-03-02T00:00:00.000Z",
+         *       "to": "2026-03-03T00:00:00.000Z",
+         *       "campaign_id": null,
+         *       "agents": [
+         *         {
+         *           "agent_id": "usr_0b8e3c5a4d2f4e7a9c1b2d3e4f5a6b7c",
+         *           "username": "anav_agent",
+         *           "full_name": "Anav Agent",
+         *           "logged_in_seconds": 28800,
+         *           "talk_seconds": 15120.5,
+         *           "wrap_up_seconds": 2310,
+         *           "other_seconds": 11369.5,
+         *           "calls_handled": 104,
+         *           "average_handle_seconds": 167.6,
+         *           "dispositions": {
+         *             "success": 28,
+         *             "callback": 19,
+         *             "not_interested": 57
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        AgentPerformance: {
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            to: string;
+            campaign_id: string | null;
+            agents: {
+                /** @description usr_… */
+                agent_id: string;
+                username: string;
+                full_name: string;
+                /** @description Time logged in to a campaign within the period, in seconds */
+                logged_in_seconds: number;
+                /** @description Talk on the calls connected to the agent, in seconds */
+                talk_seconds: number;
+                /** @description Wrap-up after those calls, in seconds */
+                wrap_up_seconds: number;
+                /** @description Logged in but neither talking nor wrapping up: available, reserved or paused, in seconds */
+                other_seconds: number;
+                /** @description Calls connected to the agent */
+                calls_handled: number;
+                average_handle_seconds: number | null;
+                /** @description Calls by the disposition recorded on them */
+                dispositions: {
+                    [key: string]: number;
+                };
+            }[];
+        };
         /**
          * @example {
          *       "id": "lst_b375150bc9f8410fbe251698fafe2fee",
@@ -3253,7 +3569,8 @@ export interface components {
          *             "attempt": 1
          *           }
          *         }
-         *       ]
+         *       ],
+         *       "last_call": null
          *     }
          */
         Desk: {
@@ -3268,6 +3585,8 @@ export interface components {
             call: components["schemas"]["CallLog"] | null;
             contact: components["schemas"]["Contact"] | null;
             history: components["schemas"]["LeadEvent"][];
+            /** @description With no call or preview at hand: the agent's latest call of this session when it ended without reaching them (not answered, busy, a machine, failed) */
+            last_call: components["schemas"]["CallLog"] | null;
         };
         /**
          * @example {
@@ -3344,6 +3663,82 @@ export interface components {
                 at: string;
                 data: components["schemas"]["AgentBoardEntry"][];
             };
+        };
+        /**
+         * @example {
+         *       "at": "2026-12-06T18:47:50.755Z",
+         *       "campaigns": [
+         *         {
+         *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *           "name": "Mumbai Sales Dept",
+         *           "status": "running",
+         *           "dialing_mode": "predictive",
+         *           "dial_level": 1.5,
+         *           "calls": {
+         *             "ringing": 9,
+         *             "waiting_for_agent": 1,
+         *             "connected": 6,
+         *             "in_flight": 16
+         *           },
+         *           "agents": {
+         *             "available": 1,
+         *             "reserved": 0,
+         *             "on_call": 6,
+         *             "wrap_up": 2,
+         *             "paused": 1
+         *           },
+         *           "abandon_rate_today": 0.012,
+         *           "abandon_rate_30_days": 0.021,
+         *           "abandon_rate_cap": 0.03,
+         *           "dials_today": 1320,
+         *           "reached_today": 412,
+         *           "contacts_left": 2288
+         *         }
+         *       ]
+         *     }
+         */
+        Wallboard: {
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            at: string;
+            campaigns: {
+                campaign_id: string;
+                name: string;
+                /** @description running or paused (the campaigns on the floor) */
+                status: string;
+                dialing_mode: string;
+                /** @description Lines ringing per working agent */
+                dial_level: number;
+                calls: {
+                    ringing: number;
+                    waiting_for_agent: number;
+                    connected: number;
+                    in_flight: number;
+                };
+                agents: {
+                    available: number;
+                    reserved: number;
+                    on_call: number;
+                    wrap_up: number;
+                    paused: number;
+                };
+                abandon_rate_today: number;
+                abandon_rate_30_days: number;
+                abandon_rate_cap: number;
+                dials_today: number;
+                /** @description Calls answered by a person today (the campaign’s day) */
+                reached_today: number;
+                /** @description Contacts new, to retry or to call back in its lists */
+                contacts_left: number;
+            }[];
+        };
+        /** @description `event: wallboard`, `data:` the JSON below */
+        WallboardEvent: {
+            /** @enum {string} */
+            event: "wallboard";
+            data: components["schemas"]["Wallboard"];
         };
         /**
          * @example {
@@ -9400,6 +9795,401 @@ export interface operations {
             };
         };
     };
+    getV1ReportsCampaignPerformance: {
+        parameters: {
+            query: {
+                /** @description The period’s start (inclusive) */
+                from: string;
+                /** @description The period’s end (exclusive); at most 92 days on */
+                to: string;
+                /** @description cmp_…: one campaign; without it, all */
+                campaign_id?: string;
+                /** @description hour or day */
+                group_by?: "hour" | "day";
+                /** @description IANA zone of the hours and days; default the campaign’s, or the center’s */
+                time_zone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "from": "2026-03-02T00:00:00.000Z",
+                     *       "to": "2026-03-03T00:00:00.000Z",
+                     *       "time_zone": "Asia/Kolkata",
+                     *       "group_by": "hour",
+                     *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "periods": [
+                     *         {
+                     *           "period": "2026-03-02T10:00",
+                     *           "dials": 412,
+                     *           "person_answers": 118,
+                     *           "machine_answers": 37,
+                     *           "connected": 115,
+                     *           "abandoned": 3,
+                     *           "no_answer": 201,
+                     *           "busy": 44,
+                     *           "failed": 12,
+                     *           "contact_rate": 0.2864,
+                     *           "connect_rate": 0.2791,
+                     *           "abandon_rate": 0.0254,
+                     *           "average_talk_seconds": 143.2,
+                     *           "average_wrap_up_seconds": 21.7,
+                     *           "dispositions": {
+                     *             "success": 31,
+                     *             "callback": 22,
+                     *             "not_interested": 48
+                     *           }
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "period": null,
+                     *         "dials": 412,
+                     *         "person_answers": 118,
+                     *         "machine_answers": 37,
+                     *         "connected": 115,
+                     *         "abandoned": 3,
+                     *         "no_answer": 201,
+                     *         "busy": 44,
+                     *         "failed": 12,
+                     *         "contact_rate": 0.2864,
+                     *         "connect_rate": 0.2791,
+                     *         "abandon_rate": 0.0254,
+                     *         "average_talk_seconds": 143.2,
+                     *         "average_wrap_up_seconds": 21.7,
+                     *         "dispositions": {
+                     *           "success": 31,
+                     *           "callback": 22,
+                     *           "not_interested": 48
+                     *         }
+                     *       },
+                     *       "lists": [
+                     *         {
+                     *           "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *           "name": "March leads",
+                     *           "contacts": 4000,
+                     *           "tried": 1630,
+                     *           "penetration": 0.4075,
+                     *           "completed": 390,
+                     *           "attempts_per_completed_contact": 1.84,
+                     *           "attempts_left": 9122
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CampaignPerformance"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getV1ReportsCampaignPerformanceCsv: {
+        parameters: {
+            query: {
+                /** @description The period’s start (inclusive) */
+                from: string;
+                /** @description The period’s end (exclusive); at most 92 days on */
+                to: string;
+                /** @description cmp_…: one campaign; without it, all */
+                campaign_id?: string;
+                /** @description hour or day */
+                group_by?: "hour" | "day";
+                /** @description IANA zone of the hours and days; default the campaign’s, or the center’s */
+                time_zone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A row per hour or day, then the total */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example period,dials,person_answers,machine_answers,connected,abandoned,no_answer,busy,failed,contact_rate,connect_rate,abandon_rate,average_talk_seconds,average_wrap_up_seconds,dispositions
+                     *     2026-03-02T10:00,412,118,37,115,3,201,44,12,0.2864,0.2791,0.0254,143.2,21.7,"{""success"":31}"
+                     *     ,412,118,37,115,3,201,44,12,0.2864,0.2791,0.0254,143.2,21.7,"{""success"":31}"
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getV1ReportsAgentPerformance: {
+        parameters: {
+            query: {
+                /** @description The period’s start (inclusive) */
+                from: string;
+                /** @description The period’s end (exclusive); at most 92 days on */
+                to: string;
+                /** @description cmp_…: one campaign; without it, all */
+                campaign_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "from": "2026-03-02T00:00:00.000Z",
+                     *       "to": "2026-03-03T00:00:00.000Z",
+                     *       "campaign_id": null,
+                     *       "agents": [
+                     *         {
+                     *           "agent_id": "usr_0b8e3c5a4d2f4e7a9c1b2d3e4f5a6b7c",
+                     *           "username": "anav_agent",
+                     *           "full_name": "Anav Agent",
+                     *           "logged_in_seconds": 28800,
+                     *           "talk_seconds": 15120.5,
+                     *           "wrap_up_seconds": 2310,
+                     *           "other_seconds": 11369.5,
+                     *           "calls_handled": 104,
+                     *           "average_handle_seconds": 167.6,
+                     *           "dispositions": {
+                     *             "success": 28,
+                     *             "callback": 19,
+                     *             "not_interested": 57
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AgentPerformance"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getV1ReportsAgentPerformanceCsv: {
+        parameters: {
+            query: {
+                /** @description The period’s start (inclusive) */
+                from: string;
+                /** @description The period’s end (exclusive); at most 92 days on */
+                to: string;
+                /** @description cmp_…: one campaign; without it, all */
+                campaign_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A row per agent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example agent_id,username,full_name,logged_in_seconds,talk_seconds,wrap_up_seconds,other_seconds,calls_handled,average_handle_seconds,dispositions
+                     *     usr_0b8e3c5a4d2f4e7a9c1b2d3e4f5a6b7c,anav_agent,Anav Agent,28800,15120.5,2310,11369.5,104,167.6,"{""success"":28}"
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
     getV1LeadLists: {
         parameters: {
             query?: {
@@ -10194,6 +10984,7 @@ export interface operations {
                 after?: string;
                 status?: ("new" | "in_progress" | "retry" | "callback" | "completed" | "failed" | "dnc" | "removed")[];
                 list_id?: string;
+                /** @description cmp_…: the contacts added for the campaign and those of the lists attached to it */
                 campaign_id?: string;
                 phone_prefix?: string;
                 changed_since?: string;
@@ -10599,6 +11390,7 @@ export interface operations {
             query?: {
                 status?: ("new" | "in_progress" | "retry" | "callback" | "completed" | "failed" | "dnc" | "removed")[];
                 list_id?: string;
+                /** @description cmp_…: the contacts added for the campaign and those of the lists attached to it */
                 campaign_id?: string;
                 phone_prefix?: string;
                 changed_since?: string;
@@ -11935,7 +12727,8 @@ export interface operations {
                      *             "attempt": 1
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "last_call": null
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -12171,7 +12964,8 @@ export interface operations {
                      *             "attempt": 1
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "last_call": null
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -12357,7 +13151,8 @@ export interface operations {
                      *             "attempt": 1
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "last_call": null
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -12534,7 +13329,8 @@ export interface operations {
                      *             "attempt": 1
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "last_call": null
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -12711,7 +13507,8 @@ export interface operations {
                      *             "attempt": 1
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "last_call": null
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -12888,7 +13685,8 @@ export interface operations {
                      *             "attempt": 1
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "last_call": null
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -13065,7 +13863,8 @@ export interface operations {
                      *             "attempt": 1
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "last_call": null
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -13242,7 +14041,8 @@ export interface operations {
                      *             "attempt": 1
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "last_call": null
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -13419,7 +14219,8 @@ export interface operations {
                      *             "attempt": 1
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "last_call": null
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -13607,7 +14408,8 @@ export interface operations {
                      *             "attempt": 1
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "last_call": null
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -13815,7 +14617,8 @@ export interface operations {
                      *             "attempt": 1
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "last_call": null
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -14479,6 +15282,172 @@ export interface operations {
             };
         };
     };
+    getV1CallLogsExportCsv: {
+        parameters: {
+            query?: {
+                status?: "in_progress" | "completed" | "busy" | "no_answer" | "voicemail" | "abandoned" | "failed" | "cancelled";
+                lead_id?: string;
+                agent_id?: string;
+                /** @description ISO 8601 date-time, or a date (YYYY-MM-DD, UTC): an end date includes that whole day */
+                start_date?: string;
+                /** @description ISO 8601 date-time, or a date (YYYY-MM-DD, UTC): an end date includes that whole day */
+                end_date?: string;
+                /** @description Seconds from answer to end, at least */
+                min_duration?: number;
+                /** @description Seconds from answer to end, at most */
+                max_duration?: number;
+                /** @description cmp_…: the calls of one campaign */
+                campaign_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The call logs, one a row */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id,campaign_id,lead_id,phone_number,agent_id,status,outcome,attempt,disposition,disposition_note,dialed_at,answered_at,connected_at,ended_at,ring_seconds,duration
+                     *     log_13574bda5a2a4f319c829ff01248a647,cmp_f8dd47247587486f98753ae096d47383,lead_d4ed26745813470587c907f896ef760b,+919820000000,usr_0b8e3c5a4d2f4e7a9c1b2d3e4f5a6b7c,completed,answered,1,success,,2026-12-06T18:35:26.459Z,2026-12-06T18:35:31.102Z,2026-12-06T18:35:31.610Z,2026-12-06T18:38:02.377Z,4.6,151.3
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getV1CallLogsByIdEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Public id (prefix_ and 32 hex digits) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["LeadEvent"][];
+                    };
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
     getV1CallLogsById: {
         parameters: {
             query?: never;
@@ -14775,6 +15744,181 @@ export interface operations {
             };
             /** @description Error envelope: {statusCode, message, error} */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getV1ReportsWallboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "at": "2026-12-06T18:47:50.755Z",
+                     *       "campaigns": [
+                     *         {
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "name": "Mumbai Sales Dept",
+                     *           "status": "running",
+                     *           "dialing_mode": "predictive",
+                     *           "dial_level": 1.5,
+                     *           "calls": {
+                     *             "ringing": 9,
+                     *             "waiting_for_agent": 1,
+                     *             "connected": 6,
+                     *             "in_flight": 16
+                     *           },
+                     *           "agents": {
+                     *             "available": 1,
+                     *             "reserved": 0,
+                     *             "on_call": 6,
+                     *             "wrap_up": 2,
+                     *             "paused": 1
+                     *           },
+                     *           "abandon_rate_today": 0.012,
+                     *           "abandon_rate_30_days": 0.021,
+                     *           "abandon_rate_cap": 0.03,
+                     *           "dials_today": 1320,
+                     *           "reached_today": 412,
+                     *           "contacts_left": 2288
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Wallboard"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getV1ReportsWallboardLive: {
+        parameters: {
+            query?: {
+                /** @description A single-use ticket from POST /v1/auth/stream-ticket */
+                ticket?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server-Sent Events: `wallboard` messages */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "event": "wallboard",
+                     *       "data": {
+                     *         "at": "2026-12-06T18:47:50.755Z",
+                     *         "campaigns": [
+                     *           {
+                     *             "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *             "name": "Mumbai Sales Dept",
+                     *             "status": "running",
+                     *             "dialing_mode": "predictive",
+                     *             "dial_level": 1.5,
+                     *             "calls": {
+                     *               "ringing": 9,
+                     *               "waiting_for_agent": 1,
+                     *               "connected": 6,
+                     *               "in_flight": 16
+                     *             },
+                     *             "agents": {
+                     *               "available": 1,
+                     *               "reserved": 0,
+                     *               "on_call": 6,
+                     *               "wrap_up": 2,
+                     *               "paused": 1
+                     *             },
+                     *             "abandon_rate_today": 0.012,
+                     *             "abandon_rate_30_days": 0.021,
+                     *             "abandon_rate_cap": 0.03,
+                     *             "dials_today": 1320,
+                     *             "reached_today": 412,
+                     *             "contacts_left": 2288
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "text/event-stream": components["schemas"]["WallboardEvent"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

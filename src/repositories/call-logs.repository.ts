@@ -169,6 +169,22 @@ export class CallLogsRepository extends VersionedRepository<'call_logs'> {
       CallLogView | undefined;
   }
 
+  /** The latest call placed for this agent in this campaign since a moment (their session's start). */
+  async latestOfAgentSince(
+    agentUserId: number,
+    campaignId: number,
+    since: Date,
+  ): Promise<CallLogView | undefined> {
+    return (await this.withIds(this.views())
+      .where('call_logs.agent_user_id', '=', agentUserId)
+      .where('call_logs.campaign_id', '=', campaignId)
+      .where('call_logs.dialed_at', '>=', since)
+      .orderBy('call_logs.dialed_at', 'desc')
+      .orderBy('call_logs.id', 'desc')
+      .limit(1)
+      .executeTakeFirst()) as CallLogView | undefined;
+  }
+
   list(filters: CallLogFilters, page: PageRequest): Promise<Page<CallLogView>> {
     let q = this.views();
     if (filters.campaignId !== undefined) q = q.where('call_logs.campaign_id', '=', filters.campaignId);

@@ -31,6 +31,10 @@ export interface NewContact {
 export interface ContactFilters {
   status?: ContactStatus[];
   leadListId?: number;
+  /**
+   * Contacts of a campaign as its users mean it: those added for it and those of the lists attached
+   * to it (the lists it dials, whatever campaign their contacts were added for).
+   */
   campaignId?: number;
   phonePrefix?: string;
   changedSince?: Date;
@@ -97,7 +101,15 @@ export class ContactsRepository extends VersionedRepository<'contacts'> {
     if (!filters.includeRemoved) q = q.where('removed_at', 'is', null);
     if (filters.status?.length) q = q.where('status', 'in', filters.status);
     if (filters.leadListId !== undefined) q = q.where('lead_list_id', '=', filters.leadListId);
-    if (filters.campaignId !== undefined) q = q.where('campaign_id', '=', filters.campaignId);
+    if (filters.campaignId !== undefined) {
+      const campaignId = filters.campaignId;
+      q = q.where((eb) =>
+        eb.or([
+          eb('campaign_id', '=', campaignId),
+          eb('lead_list_id', 'in', this.listsOfCampaign(campaignId)),
+        ]),
+      );
+    }
     if (filters.phonePrefix)
       q = q.where('phone_e164', 'like', `${filters.phonePrefix.replace(/[\\%_]/g, '')}%`);
     if (filters.changedSince) q = q.where('updated_at', '>=', filters.changedSince);

@@ -22,6 +22,7 @@ import { CampaignEligibilityRepository } from './campaign-eligibility.repository
 import { CampaignProgressRepository } from './campaign-progress.repository.js';
 import { HopperRepository } from './hopper.repository.js';
 import { ContactCentersRepository } from './contact-centers.repository.js';
+import { ReportsRepository } from './reports.repository.js';
 import { RefreshTokensRepository } from './refresh-tokens.repository.js';
 import { EngineRepository } from './engine.repository.js';
 import { SipDialogSweepRepository, SipDialogsRepository } from './sip-dialogs.repository.js';
@@ -73,6 +74,7 @@ export function tenantRepositories(db: Executor, tenant: Tenant) {
     webhookSubscriptions: new WebhookSubscriptionsRepository(scope),
     webhookOutbox: new WebhookOutboxRepository(scope),
     webhookDeliveries: new WebhookDeliveriesRepository(scope),
+    reports: new ReportsRepository(scope),
   };
 }
 export type TenantRepositories = ReturnType<typeof tenantRepositories>;

@@ -69,6 +69,15 @@ export class LeadEventsRepository {
       ]);
   }
 
+  /** One call's events, in order: its timeline. */
+  async forCallLog(callLogId: number): Promise<LeadEventView[]> {
+    return (await this.views()
+      .where('lead_events.call_log_id', '=', callLogId)
+      .orderBy('lead_events.at')
+      .orderBy('lead_events.id')
+      .execute()) as LeadEventView[];
+  }
+
   async forContact(contactId: number, limit: number, afterId = 0): Promise<LeadEventView[]> {
     return (await this.views()
       .where('lead_events.contact_id', '=', contactId)

@@ -168,6 +168,59 @@ describe('the live engine on virtual time: retries, removal, preview and live st
     await w.stop(campaign.id);
   });
 
+  test('preview: the contact stays on the desk while the line rings; an unanswered call is reported there', async () => {
+    const world = await LiveWorld.create();
+    try {
+      const [unanswered, answered] = phones(2);
+      world.host(
+        'node-p',
+        scriptedCallees(
+          { [unanswered!]: [{ outcome: 'no_answer', afterMs: 4000 }] },
+          { outcome: 'person', afterMs: 5000, talkMs: 60_000 },
+        ),
+      );
+      const campaign = await world.campaign({ dialing_mode: 'preview', preview_timeout_seconds: 120 });
+      const list = await world.list(campaign.id, 'Ringing list', { fetch_order: 'oldest_first' });
+      await world.contacts(list.id, [unanswered!]);
+      await world.run(1000);
+      await world.contacts(list.id, [answered!]);
+      const [agent] = await world.agents(campaign.id, 1);
+      const desk = world.desk(agent!);
+      await world.start(campaign.id);
+      await world.run(2000);
+
+      let view = (await desk({ method: 'POST', url: '/v1/desk/preview/next' })).json();
+      assert.equal(view.contact.phone_number, unanswered);
+      await desk({ method: 'POST', url: '/v1/desk/preview/accept' });
+      await world.run(2000);
+      view = (await desk({ method: 'GET', url: '/v1/desk' })).json();
+      assert.equal(view.session.state, 'reserved');
+      assert.equal(view.call?.phone_number, unanswered, 'the call being placed is on the desk');
+      assert.equal(view.call.status, 'in_progress');
+      assert.equal(view.contact?.phone_number, unanswered, 'and so is its contact, while it rings');
+      assert.equal(view.last_call, null);
+
+      await world.run(4000);
+      view = (await desk({ method: 'GET', url: '/v1/desk' })).json();
+      assert.equal(view.session.state, 'available');
+      assert.deepEqual([view.call, view.contact], [null, null]);
+      assert.equal(view.last_call?.phone_number, unanswered, 'the desk says what happened');
+      assert.equal(view.last_call.outcome, 'no_answer');
+
+      view = (await desk({ method: 'POST', url: '/v1/desk/preview/next' })).json();
+      assert.equal(view.contact.phone_number, answered);
+      assert.equal(view.last_call, null, 'a new preview replaces the report');
+      await desk({ method: 'POST', url: '/v1/desk/preview/accept' });
+      await world.run(6000);
+      view = (await desk({ method: 'GET', url: '/v1/desk' })).json();
+      assert.equal(view.session.state, 'on_call');
+      assert.equal(view.call.phone_number, answered);
+      assert.equal(view.last_call, null);
+    } finally {
+      await world.close();
+    }
+  });
+
   test('live statistics stream over a real port: pushed when they change, one refresh for every listener', async () => {
     const campaign = await w.campaign({ dialing_mode: 'progressive', wrap_up_seconds: 5 });
     const list = await w.list(campaign.id, 'Streamed list');

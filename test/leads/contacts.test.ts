@@ -250,4 +250,54 @@ describe('contacts: create, bulk, normalization, dedup, DNC, key-set pagination'
     assert.equal((await sup()({ method: 'DELETE', url: `/v1/dnc/${entry.id}` })).statusCode, 204);
     assert.equal((await check('phone=%2B919999900001')).json().blocked, false);
   });
+  test('the campaign filter takes the contacts of the lists attached to the campaign, and those added for it', async () => {
+    const admin = as(t, acme.tokens.admin);
+    const dialled = (
+      await admin({ method: 'POST', url: '/v1/campaigns', payload: { name: 'Filter by campaign' } })
+    ).json();
+    const other = (
+      await admin({ method: 'POST', url: '/v1/campaigns', payload: { name: 'Another campaign' } })
+    ).json();
+    const attached = (
+      await admin({ method: 'POST', url: '/v1/lead-lists', payload: { name: 'Attached list' } })
+    ).json();
+    const detached = (
+      await admin({ method: 'POST', url: '/v1/lead-lists', payload: { name: 'Not attached' } })
+    ).json();
+    const attach = await admin({
+      method: 'PUT',
+      url: `/v1/campaigns/${dialled.id}/lead-lists/${attached.id}`,
+      payload: {},
+    });
+    assert.equal(attach.statusCode, 200, attach.body);
+    const add = async (payload: Record<string, unknown>) => {
+      const res = await sup()({ method: 'POST', url: '/v1/contacts', payload });
+      assert.equal(res.statusCode, 201, res.body);
+      return res.json().id as string;
+    };
+    // Imported into the list alone (no campaign named), as the demo's leads are.
+    const ofList = await add({ list_id: attached.id, phone_number: '+919811100001' });
+    const ofListForOther = await add({
+      list_id: attached.id,
+      campaign_id: other.id,
+      phone_number: '+919811100002',
+    });
+    const forCampaign = await add({ campaign_id: dialled.id, phone_number: '+919811100003' });
+    await add({ list_id: detached.id, phone_number: '+919811100004' });
+    await add({ campaign_id: other.id, phone_number: '+919811100005' });
+
+    const ids = async (url: string) =>
+      ((await sup()({ method: 'GET', url })).json().data as { id: string }[]).map((c) => c.id).sort();
+    assert.deepEqual(
+      await ids(`/v1/contacts?campaign_id=${dialled.id}&limit=1000`),
+      [ofList, ofListForOther, forCampaign].sort(),
+    );
+    const csv = await sup()({ method: 'GET', url: `/v1/contacts/export.csv?campaign_id=${dialled.id}` });
+    assert.equal(csv.body.trim().split('\n').length - 1, 3);
+    // With a list too, both hold.
+    assert.deepEqual(
+      await ids(`/v1/contacts?campaign_id=${dialled.id}&list_id=${attached.id}&limit=1000`),
+      [ofList, ofListForOther].sort(),
+    );
+  });
 });

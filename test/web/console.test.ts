@@ -59,6 +59,27 @@ describe('web console in a real browser: campaigns, users, queues', { skip }, ()
     await page.getByRole('heading', { name: 'Campaigns' }).waitFor();
     await page.getByRole('button', { name: 'New campaign' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Renewals November');
+    // The form shows the settings of the chosen mode only.
+    const shown = async (label: string) => (await page.getByLabel(label, { exact: true }).count()) > 0;
+    const modeSettings = async () => ({
+      abandonCap: await shown('Abandon cap (%)'),
+      linesPerAgent: await shown('Lines per agent (power)'),
+      maxConcurrent: await shown('Max concurrent calls (agentless)'),
+      externalAgent: await shown('External agent'),
+      wrapUp: await shown('Wrap-up limit (s)'),
+      previewTimeout: await shown('Preview timeout (s)'),
+    });
+    const expected = {
+      preview: [false, false, false, false, true, true],
+      progressive: [false, false, false, false, true, false],
+      power: [true, true, false, false, true, false],
+      predictive: [true, false, false, false, true, false],
+      agentless: [false, false, true, true, false, false],
+    };
+    for (const [mode, flags] of Object.entries(expected)) {
+      await page.getByLabel('Pacing mode').selectOption(mode);
+      assert.deepEqual(Object.values(await modeSettings()), flags, mode);
+    }
     await page.getByLabel('Pacing mode').selectOption('predictive');
     await page.getByLabel('Abandon cap (%)').fill('2.5');
     await page.getByRole('button', { name: 'Create campaign' }).click();
@@ -68,6 +89,23 @@ describe('web console in a real browser: campaigns, users, queues', { skip }, ()
     await page.locator('.badge-active').first().waitFor();
     await page.getByRole('button', { name: 'pause' }).click();
     await page.locator('.badge-paused').first().waitFor();
+    // Stopping is for good: it asks first, and a "no" leaves the campaign as it was.
+    const asked: string[] = [];
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.getByRole('button', { name: 'stop' }).click();
+    await page.getByRole('button', { name: 'resume' }).waitFor();
+    assert.match(asked[0] ?? '', /^Stop Renewals November\? It stops dialling for good/);
+    assert.equal((await page.locator('.badge-paused').count()) > 0, true);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'stop' }).click();
+    await page.getByRole('button', { name: 'resume' }).waitFor({ state: 'detached' });
+    const stopped = (await apiFromPage(page, 'GET', '/v1/campaigns?limit=100')).body as {
+      data: { name: string; status: string }[];
+    };
+    assert.notEqual(stopped.data.find((c) => c.name === 'Renewals November')!.status, 'paused');
     await page.close();
   });
 
@@ -231,6 +269,130 @@ describe('web console in a real browser: campaigns, users, queues', { skip }, ()
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Delete Renewals' }).click();
     await page.getByRole('heading', { name: /Renewals/ }).waitFor({ state: 'detached' });
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByLabel('Role of newagent').waitFor();
+    // Changing a role and disabling a user ask first; a "no" changes nothing.
+    const userOf = async () =>
+      (
+        (await apiFromPage(page, 'GET', '/v1/users?limit=100')).body as {
+          data: { username: string; role: string; status: string; version: number }[];
+        }
+      ).data.find((u) => u.username === 'newagent')!;
+    const before = await userOf();
+    const asked: string[] = [];
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.getByLabel('Role of newagent').selectOption('supervisor');
+    assert.equal(await page.getByLabel('Role of newagent').inputValue(), 'agent');
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page
+      .getByRole('row', { name: /newagent/ })
+      .getByRole('button', { name: 'Disable' })
+      .click();
+    assert.deepEqual(asked, ['Make newagent a supervisor?', 'Disable newagent? They can no longer log in.']);
+    const unchanged = await userOf();
+    assert.deepEqual(
+      [unchanged.role, unchanged.status, unchanged.version],
+      [before.role, before.status, before.version],
+    );
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByLabel('Role of newagent').selectOption('supervisor');
+    await page
+      .getByRole('row', { name: /newagent/ })
+      .getByRole('button', { name: 'Disable' })
+      .waitFor();
+    await page.waitForFunction(
+      () =>
+        (
+          globalThis as unknown as { document: { querySelector(s: string): { value: string } | null } }
+        ).document.querySelector('[aria-label="Role of newagent"]')?.value === 'supervisor',
+    );
+    assert.equal((await userOf()).role, 'supervisor');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page
+      .getByRole('row', { name: /newagent/ })
+      .getByRole('button', { name: 'Disable' })
+      .click();
+    await page
+      .getByRole('row', { name: /newagent/ })
+      .locator('.badge-disabled')
+      .waitFor();
+    assert.deepEqual(pageErrors(page), []);
+    await page.close();
+  });
+  test('an admin creates an API key with a scope, revokes it, and finds both in the audit log', async () => {
+    const page = await logIn('admin');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).click();
+    await page.getByRole('heading', { name: 'API keys' }).waitFor();
+    const form = page.getByRole('form', { name: 'New API key' });
+    await form.getByLabel('Name').fill('CRM sync');
+    await form.getByLabel('Scope').selectOption('read_write');
+    await form.getByRole('button', { name: 'Create key' }).click();
+    const key = await page.getByRole('status', { name: 'New key' }).locator('[data-key]').innerText();
+    assert.match(key, /^odk_/);
+    const row = page.locator('tr[data-key-name="CRM sync"]');
+    await row.waitFor();
+    assert.match(await row.innerText(), /read and write[\s\S]*active/);
+    const withKey = () => fetch(`${base}/v1/campaigns`, { headers: { authorization: `Bearer ${key}` } });
+    assert.equal((await withKey()).status, 200, 'the key works');
+
+    const asked: string[] = [];
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.accept();
+    });
+    await page.getByRole('button', { name: 'Revoke CRM sync' }).click();
+    await row.getByText(/^revoked /).waitFor();
+    assert.match(asked[0] ?? '', /^Revoke CRM sync\?/);
+    assert.equal((await withKey()).status, 401, 'a revoked key is refused at once');
+    await page.screenshot({ path: screenshotPath('api-keys'), fullPage: true });
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
+    const filters = page.getByRole('form', { name: 'Audit filters' });
+    await filters.getByLabel('Record type').fill('api_key');
+    await filters.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('heading', { name: '2 changes' }).waitFor();
+    const actions = await page
+      .getByRole('table', { name: 'Changes' })
+      .locator('tbody tr')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
+    assert.deepEqual(actions, ['api_key.revoke', 'api_key.create']);
+    assert.match(page.url(), /entity_type=api_key/);
+    await page.screenshot({ path: screenshotPath('audit-log'), fullPage: true });
+    assert.deepEqual(pageErrors(page), []);
+    await page.close();
+  });
+  test('a supervisor creates, renames and deletes a process', async () => {
+    const page = await logIn('super');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Processes' }).click();
+    await page.getByRole('heading', { name: 'Processes' }).waitFor();
+    const form = page.getByRole('form', { name: 'New process' });
+    await form.getByLabel('Name').fill('Renewals desk');
+    await form.getByLabel('Description').fill('Renewal calls');
+    await form.getByRole('button', { name: 'Create process' }).click();
+    await page.locator('tr[data-process="Renewals desk"]').waitFor();
+    await page.getByRole('button', { name: 'Edit Renewals desk' }).click();
+    await page.getByLabel('Name of Renewals desk').fill('Renewals floor');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const row = page.locator('tr[data-process="Renewals floor"]');
+    await row.waitFor();
+    assert.match(await row.innerText(), /Renewal calls/);
+    const listed = (await apiFromPage(page, 'GET', '/v1/processes?limit=100')).body as {
+      data: { name: string; description: string }[];
+    };
+    assert.deepEqual(
+      listed.data.filter((p) => p.name === 'Renewals floor').map((p) => p.description),
+      ['Renewal calls'],
+    );
+    await page.screenshot({ path: screenshotPath('processes'), fullPage: true });
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Delete Renewals floor' }).click();
+    await row.waitFor({ state: 'detached' });
     assert.deepEqual(pageErrors(page), []);
     await page.close();
   });

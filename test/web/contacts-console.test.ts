@@ -311,6 +311,28 @@ describe('web console in a real browser: import, contacts, do-not-call, roles', 
     assert.deepEqual(pageErrors(page), []);
   });
 
+  test("the campaign page's contacts link shows the contacts of the lists attached to the campaign", async () => {
+    // Walk-ins (attached above) were added to the list alone, not for the campaign.
+    const page = supervisorPage;
+    await page.goto(`${base}/#/campaigns/${campaign.id}`);
+    await page
+      .getByRole('navigation', { name: 'Campaign' })
+      .getByRole('link', { name: 'Contacts', exact: true })
+      .click();
+    await page.getByRole('heading', { name: 'Contacts' }).waitFor();
+    await page
+      .getByLabel('Campaign')
+      .locator(`option[value="${campaign.id}"]`)
+      .waitFor({ state: 'attached' });
+    assert.equal(await page.getByLabel('Campaign').inputValue(), campaign.id);
+    await page.getByLabel('Phone starts with').fill('+9198111');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('3 shown, no more').waitFor();
+    await page.getByRole('link', { name: '+919811100002' }).waitFor();
+    assert.match(page.url(), /campaign_id=/);
+    assert.deepEqual(pageErrors(page), []);
+  });
+
   test('an agent sees none of the supervisor screens, and the API refuses the agent the same actions', async () => {
     const page = await logInAs(browser, base, 'acme', 'agent', PASSWORD);
     await page.getByRole('heading', { name: 'Desk' }).waitFor();

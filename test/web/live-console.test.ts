@@ -89,6 +89,16 @@ function colleagues(base: string, tokens: string[]) {
   };
 }
 
+/** The little of the DOM the overflow check reads (the test's types have no DOM library). */
+interface WideDocument {
+  documentElement: { clientWidth: number; scrollWidth: number };
+  querySelectorAll(selector: string): Iterable<{
+    tagName: string;
+    className: string;
+    getBoundingClientRect(): { right: number };
+  }>;
+}
+
 describe('the live console against a real Outdial server on the simulated carrier', { skip }, () => {
   let server: RunningServer;
   let base: string;
@@ -264,7 +274,7 @@ describe('the live console against a real Outdial server on the simulated carrie
       assert.match(
         (await gauge.getByRole('img').getAttribute('aria-label'))!,
         new RegExp(
-          `^${label}: [\\d.]+% abandoned \\(\\d+ of \\d+ calls answered by a person\\), (within|near|over) the cap of 3\\.0%$`,
+          `^${label}: [\\d.]+% abandoned \\(\\d+ of (1 call|\\d+ calls) answered by a person\\), (within|near|over) the cap of 3\\.0%$`,
         ),
       );
     }
@@ -275,8 +285,20 @@ describe('the live console against a real Outdial server on the simulated carrie
     assert.match(await agentRow.innerText(), /paused lunch/);
     // Why not dialling: the 199 imported contacts are waiting, on a call or finished, and the
     // reasons holding some back are named.
-    const whyNot = supervisor.getByRole('region', { name: 'Why not dialling' });
-    await whyNot.waitFor();
+    // While calls go out it is no question ("why not dialling?"), only what is left to dial.
+    // (The colleagues talk for minutes, so calls stay in flight while the campaign runs.)
+    await supervisor.locator('[data-card="why-not"][data-dialling="yes"]').waitFor();
+    const whyNot = supervisor.locator('[data-card="why-not"]');
+    assert.match(await whyNot.getByRole('heading').innerText(), /^(Contacts left to dial|Why not dialling)$/);
+    // Every time on the view is in the campaign's zone, named the same way.
+    assert.match(
+      await whyNot.innerText(),
+      /Counted every 15 seconds, at [\d:]+( [AP]M)? \(Asia\/Kolkata\)\./,
+    );
+    await supervisor.getByRole('heading', { name: 'Today, every 15 minutes (Asia/Kolkata)' }).waitFor();
+    assert.match(await supervisor.locator('.live-summary').innerText(), /day in Asia\/Kolkata/);
+    assert.doesNotMatch(await supervisor.locator('main').innerText(), /Calcutta/);
+    assert.match(await whyNot.innerText(), /in progress/);
     const accounted = ['waiting_contacts', 'on_call_contacts', 'finished_contacts'].map(figure).join(' + ');
     await supervisor.waitForFunction(`${accounted} === 199`);
     assert.match(await whyNot.innerText(), /could be dialled now/);
@@ -323,6 +345,12 @@ describe('the live console against a real Outdial server on the simulated carrie
       .getByRole('cell', { name: /gold|silver/ })
       .waitFor();
     await agent.getByRole('region', { name: 'History' }).getByText('Connected to an agent').waitFor();
+    // Talk time counts during the call, not only once it ends; one call is "1 call".
+    await agent.waitForFunction(() =>
+      /0 calls handled, 0:0[1-9] talking|0 calls handled, 0:[1-9]\d talking/.test(
+        (globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText,
+      ),
+    );
     await agent.screenshot({ path: screenshotPath('desk-on-call'), fullPage: true });
     await supervisor.goto(`${base}/#/agents`);
     await supervisor.locator('tr[data-agent="agent"][data-state="on_call"]').waitFor();
@@ -352,6 +380,7 @@ describe('the live console against a real Outdial server on the simulated carrie
     await agent.getByText('You will pause (break) when this call and its wrap-up end.').waitFor();
     await agent.getByRole('button', { name: 'End wrap-up' }).click();
     await deskState(agent, 'paused');
+    await agent.getByText(/1 call handled, /).waitFor();
     await agent.getByRole('button', { name: 'Log out of the campaign' }).click();
     await agent.getByRole('button', { name: 'Log in to the campaign' }).waitFor();
 
@@ -378,6 +407,11 @@ describe('the live console against a real Outdial server on the simulated carrie
         .locator('[data-desk-state="on_call"], [data-desk-state="available"]')
         .waitFor({ timeout: 60_000 });
       if ((await agent.locator('[data-desk-state]').getAttribute('data-desk-state')) === 'on_call') break;
+      // Not answered: the desk says so instead of silently going back to available.
+      await agent
+        .getByRole('status', { name: 'Last call' })
+        .getByText(/did not reach you/)
+        .waitFor();
     }
     await agent.getByRole('button', { name: 'Hang up' }).click();
     await deskState(agent, 'wrap_up');
@@ -430,5 +464,56 @@ describe('the live console against a real Outdial server on the simulated carrie
     assert.deepEqual(pageErrors(supervisor), []);
     await supervisor.close();
     await agent.close();
+  });
+  test('every screen fits a 1280 px laptop and a 1920 px wallboard with no horizontal scrolling', async () => {
+    const admin = await tokenOf('admin');
+    const contact = (await api(admin, 'GET', `/v1/contacts?list_id=${predictive.list.id}&limit=1`)).data[0];
+    // Each screen, and what shows once its data is in.
+    const screens: [string, string][] = [
+      ['campaigns', 'table.grid tbody tr'],
+      [`campaigns/${predictive.id}`, '.facts'],
+      [`campaigns/${predictive.id}/edit`, 'form.form-grid'],
+      [`campaigns/${predictive.id}/live`, '[data-card="why-not"]'],
+      ['agents', 'tr[data-agent]'],
+      [`contacts?campaign_id=${predictive.id}`, 'table.grid tbody tr'],
+      [`contacts/${contact.id}`, '.facts'],
+      ['lists', 'table.grid tbody tr'],
+      ['import', 'form'],
+      ['dnc', 'form'],
+      ['users', 'table.grid tbody tr'],
+      ['queues', 'main h1'],
+      ['wallboard', 'tr[data-campaign]'],
+      [`reports?campaign_id=${predictive.id}&group_by=hour`, 'tr[data-period="total"]'],
+      ['reports?report=agents', 'tr[data-agent]'],
+      ['calls', 'table.grid tbody tr'],
+      ['audit', 'table.grid tbody tr'],
+      ['api-keys', 'form'],
+      ['processes', 'table.grid tbody tr'],
+    ];
+    for (const viewport of [
+      { width: 1280, height: 800 },
+      { width: 1920, height: 1080 },
+    ]) {
+      const page = await logInAs(browser, base, 'acme', 'admin', PASSWORD, viewport);
+      for (const [screen, ready] of screens) {
+        await page.goto(`${base}/#/${screen}`);
+        await page.locator(ready).first().waitFor();
+        const overflow = await page.evaluate(() => {
+          const doc = (globalThis as unknown as { document: WideDocument }).document;
+          const width = doc.documentElement.clientWidth;
+          const wide = [...doc.querySelectorAll('main *')]
+            .filter((e) => e.getBoundingClientRect().right > width + 1)
+            .slice(0, 3)
+            .map((e) => `${e.tagName.toLowerCase()}.${e.className}`);
+          return { scroll: doc.documentElement.scrollWidth, width, wide };
+        });
+        assert.ok(
+          overflow.scroll <= overflow.width,
+          `#/${screen} at ${viewport.width} px scrolls sideways (${overflow.scroll} > ${overflow.width}): ${overflow.wide.join(', ')}`,
+        );
+      }
+      assert.deepEqual(pageErrors(page), []);
+      await page.close();
+    }
   });
 });

@@ -1,6 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, loadSession, logout, type Me } from './api';
 import { AgentsPage } from './pages/AgentsPage';
+import { ApiKeysPage } from './pages/ApiKeysPage';
+import { AuditPage } from './pages/AuditPage';
+import { CallLogPage, CallLogsPage } from './pages/CallLogsPage';
 import { CampaignFormPage } from './pages/CampaignFormPage';
 import { CampaignPage } from './pages/CampaignPage';
 import { CampaignsPage } from './pages/CampaignsPage';
@@ -12,7 +15,10 @@ import { ImportJobPage, ImportPage } from './pages/ImportPage';
 import { LeadListsPage } from './pages/LeadListsPage';
 import { LivePage } from './pages/LivePage';
 import { LoginPage } from './pages/LoginPage';
+import { ProcessesPage } from './pages/ProcessesPage';
 import { QueuesPage } from './pages/QueuesPage';
+import { ReportsPage } from './pages/ReportsPage';
+import { WallboardPage } from './pages/WallboardPage';
 import { UsersPage } from './pages/UsersPage';
 import { navigate, useLocation } from './router';
 import { MeContext, useCan, useMe } from './session';
@@ -27,12 +33,18 @@ import type { Permission } from '../../src/domain/permissions';
 const NAV: { path: string; label: string; permission: Permission }[] = [
   { path: 'campaigns', label: 'Campaigns', permission: 'reports:read' },
   { path: 'agents', label: 'Agents', permission: 'reports:read' },
+  { path: 'wallboard', label: 'Wallboard', permission: 'reports:read' },
+  { path: 'reports', label: 'Reports', permission: 'reports:read' },
+  { path: 'calls', label: 'Call logs', permission: 'reports:read' },
   { path: 'contacts', label: 'Contacts', permission: 'contacts:read' },
   { path: 'lists', label: 'Lead lists', permission: 'contacts:read' },
   { path: 'import', label: 'Import', permission: 'contacts:write' },
   { path: 'dnc', label: 'Do not call', permission: 'dnc:read' },
   { path: 'users', label: 'Users', permission: 'users:read' },
   { path: 'queues', label: 'Queues', permission: 'queues:write' },
+  { path: 'processes', label: 'Processes', permission: 'processes:write' },
+  { path: 'audit', label: 'Audit log', permission: 'audit:read' },
+  { path: 'api-keys', label: 'API keys', permission: 'api_keys:manage' },
   { path: 'desk', label: 'Desk', permission: 'agent:desk' },
 ];
 
@@ -129,6 +141,12 @@ function Routes({ path, query }: { path: string[]; query: URLSearchParams }) {
       return id ? <ContactPage contactId={id} /> : <ContactsPage query={query} />;
     case 'agents':
       return <AgentsPage query={query} />;
+    case 'wallboard':
+      return <WallboardPage />;
+    case 'calls':
+      return id ? <CallLogPage callId={id} /> : <CallLogsPage query={query} />;
+    case 'reports':
+      return <ReportsPage query={query} />;
     case 'lists':
       return <LeadListsPage />;
     case 'import':
@@ -139,6 +157,12 @@ function Routes({ path, query }: { path: string[]; query: URLSearchParams }) {
       return <UsersPage />;
     case 'queues':
       return <QueuesPage />;
+    case 'processes':
+      return <ProcessesPage />;
+    case 'audit':
+      return <AuditPage query={query} />;
+    case 'api-keys':
+      return <ApiKeysPage />;
     case 'desk':
       return <DeskPage />;
   }

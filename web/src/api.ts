@@ -222,3 +222,15 @@ export type AgentsBoard = Schemas['AgentsEvent']['data'];
 export type LiveStats = Schemas['LiveStats'];
 
 export type CampaignEligibility = Schemas['CampaignEligibility'];
+
+export type CampaignPerformance = Schemas['CampaignPerformance'];
+
+export type CampaignPeriodFigures = Schemas['CampaignPeriodFigures'];
+
+export type AgentPerformance = Schemas['AgentPerformance'];
+
+export type Wallboard = Schemas['Wallboard'];
+
+export type ApiKey = Schemas['ApiKey'];
+
+export type AuditEntry = Schemas['AuditEntry'];

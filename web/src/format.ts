@@ -4,6 +4,11 @@ export function formatCount(n: number): string {
   return numbers.format(n);
 }
 
+/** "1 call", "2 calls": a count with its noun. */
+export function countOf(n: number, singular: string, plural = `${singular}s`): string {
+  return `${formatCount(n)} ${n === 1 ? singular : plural}`;
+}
+
 export function formatPercent(share: number): string {
   return `${Math.round(share * 100)}%`;
 }

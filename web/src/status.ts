@@ -16,7 +16,7 @@ export const STATUS_LABEL: Record<ContactStatus, string> = {
   new: 'new',
   retry: 'retry',
   callback: 'callback',
-  in_progress: 'on a call',
+  in_progress: 'in progress',
   completed: 'completed',
   failed: 'failed',
   dnc: 'do not call',

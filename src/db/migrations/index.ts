@@ -14,6 +14,7 @@ import * as m0018 from './0018_sip_dialogs.js';
 import * as m0019 from './0019_campaign_messages.js';
 import * as m0020 from './0020_numbers_in_center.js';
 import * as m0021 from './0021_webhooks.js';
+import * as m0022 from './0022_report_indexes.js';
 import * as m0025 from './0025_stats_shards.js';
 
 /**
@@ -36,5 +37,6 @@ export const migrations: Record<string, Migration> = {
   '0019_campaign_messages': m0019,
   '0020_numbers_in_center': m0020,
   '0021_webhooks': m0021,
+  '0022_report_indexes': m0022,
   '0025_stats_shards': m0025,
 };

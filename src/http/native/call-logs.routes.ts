@@ -4,12 +4,19 @@ import { outcomesOfWord, type CallStatusWord } from '../../domain/call-status.js
 import type { CallLogFilters } from '../../repositories/call-logs.repository.js';
 import { getCampaign } from '../../services/campaigns/read-campaigns.js';
 import { dispositionCall } from '../../services/calls/disposition-call.js';
-import { contactHistory, getCallLog, listCallLogs } from '../../services/calls/read-call-logs.js';
+import {
+  allCallLogs,
+  callTimeline,
+  contactHistory,
+  getCallLog,
+  listCallLogs,
+} from '../../services/calls/read-call-logs.js';
+import { csvExport } from '../csv-export.js';
 import { getContact } from '../../services/contacts/read-contacts.js';
 import type { RequestContext, ServiceDeps } from '../../services/context.js';
 import { getUser } from '../../services/users/read-users.js';
 import { authErrors, pageMeta, pageOf, uidParam } from './common.js';
-import { IdParams, Paged } from '../schemas/common.js';
+import { CsvAnswer, IdParams, Paged } from '../schemas/common.js';
 import {
   CallLogResponse,
   LeadEventResponse,
@@ -21,6 +28,25 @@ import { presentCallLog, presentLeadEvent } from './presenters/engine.js';
 import { Count, ROW_ID_MAX } from '../schemas/bounds.js';
 
 const DAY_MS = 86_400_000;
+
+const CALL_LOG_COLUMNS = [
+  'id',
+  'campaign_id',
+  'lead_id',
+  'phone_number',
+  'agent_id',
+  'status',
+  'outcome',
+  'attempt',
+  'disposition',
+  'disposition_note',
+  'dialed_at',
+  'answered_at',
+  'connected_at',
+  'ended_at',
+  'ring_seconds',
+  'duration',
+];
 
 function dateBound(value: string, end: boolean): Date {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return new Date(value);
@@ -115,6 +141,69 @@ export const callLogRoutes =
         );
         return { data: result.rows.map(presentCallLog), meta: pageMeta(page, result.total) };
       },
+    );
+
+    app.get(
+      '/call-logs/export.csv',
+      {
+        config: { permission: 'reports:read' },
+        schema: {
+          tags,
+          security,
+          summary:
+            'Export the matching call logs as CSV (newest first), streamed; the filters of GET /v1/call-logs',
+          querystring: Type.Omit(CallLogQuery, ['page', 'limit']),
+          response: {
+            200: CsvAnswer(
+              'The call logs, one a row',
+              `${CALL_LOG_COLUMNS.join(',')}\n` +
+                'log_13574bda5a2a4f319c829ff01248a647,cmp_f8dd47247587486f98753ae096d47383,lead_d4ed26745813470587c907f896ef760b,+919820000000,usr_0b8e3c5a4d2f4e7a9c1b2d3e4f5a6b7c,completed,answered,1,success,,2026-12-06T18:35:26.459Z,2026-12-06T18:35:31.102Z,2026-12-06T18:35:31.610Z,2026-12-06T18:38:02.377Z,4.6,151.3\n',
+            ),
+            ...authErrors(400, 404),
+          },
+        },
+      },
+      async (request, reply) => {
+        const ctx = request.ctx;
+        const found = await filters(ctx, request.query);
+        const csv = csvExport(CALL_LOG_COLUMNS);
+        void (async () => {
+          try {
+            for await (const rows of allCallLogs(deps, ctx, found)) {
+              for (const log of rows.map(presentCallLog)) {
+                if (!csv.write(log)) await new Promise((resolve) => csv.once('drain', resolve));
+              }
+            }
+            csv.end();
+          } catch (error) {
+            csv.destroy(error as Error);
+          }
+        })();
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="call-logs.csv"')
+          .send(csv as never);
+      },
+    );
+
+    app.get(
+      '/call-logs/:id/events',
+      {
+        config: { permission: 'reports:read' },
+        schema: {
+          tags,
+          security,
+          summary:
+            "A call's timeline: its events (dialled, answered, connected, ended, disposition…), oldest first",
+          params: IdParams,
+          response: { 200: Type.Object({ data: Type.Array(LeadEventResponse) }), ...authErrors(404) },
+        },
+      },
+      async (request) => ({
+        data: (await callTimeline(deps, request.ctx, uidParam('callLog', request.params.id, 'Call log'))).map(
+          presentLeadEvent,
+        ),
+      }),
     );
 
     app.get(

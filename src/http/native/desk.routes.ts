@@ -28,7 +28,8 @@ export const deskRoutes =
 
     const view = async (ctx: RequestContext) => {
       const desk = await readDesk(deps, ctx);
-      if (!desk) return { session: null, campaign: null, call: null, contact: null, history: [] };
+      if (!desk)
+        return { session: null, campaign: null, call: null, contact: null, history: [], last_call: null };
       return {
         session: presentSession(desk.session, desk.campaign.uid),
         campaign: {
@@ -41,6 +42,7 @@ export const deskRoutes =
         call: desk.call ? presentCallLog(desk.call) : null,
         contact: desk.contact ? presentContact(desk.contact) : null,
         history: desk.history.map(presentLeadEvent),
+        last_call: desk.lastCall ? presentCallLog(desk.lastCall) : null,
       };
     };
 

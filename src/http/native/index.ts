@@ -5,6 +5,7 @@ import type { RequestContext, ServiceDeps } from '../../services/context.js';
 import { sendNativeError } from '../plugins/errors.js';
 import { apiKeyRoutes } from './api-keys.routes.js';
 import { auditRoutes } from './audit.routes.js';
+import { reportRoutes } from './reports.routes.js';
 import { authRoutes } from './auth.routes.js';
 import { campaignRoutes } from './campaigns.routes.js';
 import { campaignMessageRoutes } from './campaign-message.routes.js';
@@ -54,6 +55,7 @@ export const nativeApi =
     await app.register(apiKeyRoutes(deps));
     await app.register(auditRoutes(deps));
     await app.register(webhookRoutes(deps));
+    await app.register(reportRoutes(deps));
     await app.register(leadListRoutes(deps));
     await app.register(contactRoutes(deps));
     await app.register(dncRoutes(deps));

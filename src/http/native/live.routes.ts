@@ -11,9 +11,13 @@ import { IdParams } from '../schemas/common.js';
 import { eventStream } from '../schemas/components.js';
 import { LiveStatsResponse, CampaignEligibilityResponse, StreamTicketQuery } from '../schemas/live.js';
 import { presentEligibility, presentLiveStats } from './presenters/live.js';
+import { wallboard } from '../../services/reports/wallboard.js';
+import { WallboardAnswer } from '../schemas/reports.js';
+import { presentWallboard } from './presenters/reports.js';
 
 type Presented = ReturnType<typeof presentLiveStats>;
 type PresentedEligibility = ReturnType<typeof presentEligibility>;
+type PresentedWallboard = ReturnType<typeof presentWallboard>;
 
 /**
  * Browsers' EventSource cannot set headers: a stream also takes a single-use ticket
@@ -80,11 +84,63 @@ export const liveRoutes =
       options.eligibilityIntervalMs ?? 15_000,
       sameButTime,
     );
+    // Every running campaign of a center: one topic per center, read once a second however many
+    // wallboards show it.
+    const wallboardFeed = new LiveFeed<PresentedWallboard>(
+      options.repeat ?? realRepeater,
+      options.intervalMs ?? 1000,
+      sameButTime,
+    );
     app.addHook('preClose', async () => endEventStreams());
     app.addHook('onClose', async () => {
       feed.close();
       eligibilityFeed.close();
+      wallboardFeed.close();
     });
+
+    app.get(
+      '/reports/wallboard',
+      {
+        config: { permission: 'reports:read' },
+        schema: {
+          tags,
+          security,
+          summary:
+            'Every running or paused campaign at a glance: dial level, calls in flight, agents by state, abandon rates against the cap, dials and contacts reached today, contacts left',
+          response: { 200: WallboardAnswer, ...authErrors() },
+        },
+      },
+      async (request) => presentWallboard(deps.clock.now(), await wallboard(deps, request.ctx)),
+    );
+
+    app.get(
+      '/reports/wallboard/live',
+      {
+        config: { permission: 'reports:read', credential: streamCredential, streamTicket: true },
+        schema: {
+          tags,
+          security,
+          summary:
+            'Server-Sent Events: `wallboard` events with every running or paused campaign at a glance whenever a figure changes (token in the Authorization header, or a stream ticket as `ticket`)',
+          querystring: Type.Object(StreamTicketQuery),
+          response: {
+            200: eventStream('Server-Sent Events: `wallboard` messages', { wallboard: WallboardAnswer }),
+            ...authErrors(400),
+          },
+        },
+      },
+      async (request, reply) => {
+        const ctx = request.ctx;
+        const load = async () => presentWallboard(deps.clock.now(), await wallboard(deps, ctx));
+        const first = await load();
+        let unsubscribe = () => undefined as void;
+        const send = openEventStream(request, reply, () => unsubscribe());
+        send('wallboard', first);
+        unsubscribe = wallboardFeed.subscribe(`${ctx.tenant.contactCenterId}`, load, (value) =>
+          send('wallboard', value),
+        );
+      },
+    );
 
     app.get(
       '/campaigns/:id/eligibility',

@@ -124,7 +124,11 @@ export const ListQuery = Type.Object({
   after: Type.Optional(Type.String({ description: 'The next_cursor of the previous page' })),
   status: Type.Optional(Type.Array(Status)),
   list_id: Type.Optional(Type.String()),
-  campaign_id: Type.Optional(Type.String()),
+  campaign_id: Type.Optional(
+    Type.String({
+      description: 'cmp_…: the contacts added for the campaign and those of the lists attached to it',
+    }),
+  ),
   phone_prefix: Type.Optional(Type.String({ pattern: '^\\+?[0-9]*$' })),
   changed_since: Type.Optional(Type.String({ format: 'date-time' })),
   include_removed: Type.Optional(Type.Boolean()),

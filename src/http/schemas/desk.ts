@@ -79,6 +79,10 @@ export const DeskResponse = Type.Object(
     call: Nullable(CallLogResponse),
     contact: Nullable(ContactResponse),
     history: Type.Array(LeadEventResponse),
+    last_call: Type.Union([CallLogResponse, Type.Null()], {
+      description:
+        "With no call or preview at hand: the agent's latest call of this session when it ended without reaching them (not answered, busy, a machine, failed)",
+    }),
   },
   {
     ...named('Desk'),
@@ -95,6 +99,7 @@ export const DeskResponse = Type.Object(
         call: callInProgressExample,
         contact: contactExample,
         history: [leadEventExample],
+        last_call: null,
       },
     ],
   },

@@ -14,6 +14,11 @@ export interface DeskView {
   /** The contact of that call, or of the preview. */
   contact: ContactView | null;
   history: LeadEventView[];
+  /**
+   * With no call or preview at hand: the agent's latest call of this session when it ended
+   * without reaching them (not answered, busy, a machine, failed), so the desk can say so.
+   */
+  lastCall: CallLogView | null;
 }
 
 /** What an agent's desk shows: the session, and the contact of the call or preview at hand. */
@@ -28,7 +33,13 @@ export async function readDesk(deps: ServiceDeps, ctx: RequestContext): Promise<
   const found = contactId ? await repos.contacts.findById(contactId) : undefined;
   const contact = found ? ((await repos.contacts.withRefs([found]))[0] ?? null) : null;
   const history = contact ? await repos.leadEvents.forContact(contact.id, 50) : [];
-  return { session, campaign, call, contact, history };
+  const idle = session.state === 'available' || session.state === 'paused';
+  const latest =
+    idle && !call && !contact
+      ? await repos.callLogs.latestOfAgentSince(session.user_id, campaign.id, session.logged_in_at)
+      : undefined;
+  const lastCall = latest && latest.ended_at !== null && latest.connected_at === null ? latest : null;
+  return { session, campaign, call, contact, history, lastCall };
 }
 
 /** The campaigns the logged-in user may log in to at the desk (assigned, and not finished). */

@@ -31,3 +31,37 @@ export async function contactHistory(
   const contact = await repos.contacts.getByUid(contactUid);
   return repos.leadEvents.forContact(contact.id, limit, afterId);
 }
+
+/** A call's events (dialled, answered, connected, ended, disposition…), oldest first. */
+export async function callTimeline(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  uid: string,
+): Promise<LeadEventView[]> {
+  const repos = tenantReader(deps, ctx);
+  const log = await repos.callLogs.view(uid);
+  if (!log) throw notFound('Call log');
+  return repos.leadEvents.forCallLog(log.id);
+}
+
+/** Every matching call log, newest first, a page at a time: for streaming exports. */
+export async function* allCallLogs(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  filters: CallLogFilters,
+  chunk = 1000,
+) {
+  // Calls placed while the export runs would push the pages down (newest first): it ends at its start.
+  const now = deps.clock.now();
+  const until = filters.to && filters.to < now ? filters.to : now;
+  filters = { ...filters, to: until };
+  for (let page = 1; ; page++) {
+    const result = await tenantReader(deps, ctx).callLogs.list(filters, {
+      page,
+      limit: chunk,
+      offset: (page - 1) * chunk,
+    });
+    if (result.rows.length) yield result.rows;
+    if (result.rows.length < chunk) return;
+  }
+}

@@ -411,7 +411,11 @@ export class CampaignRun implements ContactSource, CallJournal {
     if (!opened) return false;
     this.calls.set(call.id, { callLogId: opened.callLogId, contactId: Number(call.target.ref) });
     call.attempt = opened.attempt;
-    if (agent) agent.callLogId = opened.callLogId;
+    if (agent) {
+      // The agent's desk shows the call (and its contact) from the moment it is placed for them.
+      agent.callLogId = opened.callLogId;
+      this.persistSeat(agent);
+    }
     return true;
   }
 
@@ -454,6 +458,8 @@ export class CampaignRun implements ContactSource, CallJournal {
     const info = this.seats.get(seat.id);
     if (!info) return;
     if (from === 'on_call') info.handled += 1;
+    // A call placed for a reserved agent that never reached them is no longer theirs.
+    if (from === 'reserved' && seat.state !== 'on_call') info.callLogId = null;
     if (from === 'wrap_up' && info.callLogId !== null) {
       const callLogId = info.callLogId;
       info.callLogId = null;
@@ -481,7 +487,10 @@ export class CampaignRun implements ContactSource, CallJournal {
         idle_since: new Date(seat.idleSince),
         pause_reason: seat.state === 'paused' ? seat.pauseReason : null,
         pending_pause_reason: seat.pendingPause,
-        call_log_id: seat.state === 'on_call' || seat.state === 'wrap_up' ? info.callLogId : null,
+        call_log_id:
+          seat.state === 'reserved' || seat.state === 'on_call' || seat.state === 'wrap_up'
+            ? info.callLogId
+            : null,
         wrap_up_deadline:
           seat.state === 'wrap_up' ? new Date(seat.since + this.campaign.wrap_up_seconds * 1000) : null,
         preview_contact_id: preview ? Number(preview.ref) : null,

@@ -174,6 +174,9 @@ export function CampaignFormPage({ campaignId }: { campaignId?: string }) {
   const setRule = (i: number, patch: Partial<Form['retry_rules'][number]>) =>
     set('retry_rules')(form.retry_rules.map((r, j) => (j === i ? { ...r, ...patch } : r)));
 
+  const mode = form.dialing_mode;
+  // Only power and predictive calls can reach a person with no agent free (an abandon).
+  const callsCanWait = mode === 'power' || mode === 'predictive';
   return (
     <Page title={campaignId ? `Edit ${form.name}` : 'New campaign'}>
       <form className="card form-grid" onSubmit={submit}>
@@ -217,9 +220,13 @@ export function CampaignFormPage({ campaignId }: { campaignId?: string }) {
             placeholder="+91…"
           />
         </Field>
-        <Field label="External agent" hint="An AI agent's reference, for agentless campaigns">
-          <input value={form.agent_id} onChange={(e) => set('agent_id')(e.target.value)} />
-        </Field>
+        {mode === 'agentless' && (
+          <>
+            <Field label="External agent" hint="An AI agent's reference, for agentless campaigns">
+              <input value={form.agent_id} onChange={(e) => set('agent_id')(e.target.value)} />
+            </Field>
+          </>
+        )}
 
         <h2>Pacing</h2>
         <Field label="Pacing mode">
@@ -234,44 +241,60 @@ export function CampaignFormPage({ campaignId }: { campaignId?: string }) {
             <option value="agentless">Agentless</option>
           </select>
         </Field>
-        <Field label="Abandon cap (%)" hint="Of calls answered by a person, per day and over 30 days">
-          <input
-            type="number"
-            min={0}
-            max={50}
-            step={0.1}
-            value={form.abandon_cap_percent}
-            onChange={num('abandon_cap_percent')}
-          />
-        </Field>
-        <Field label="Lines per agent (power)">
-          <input
-            type="number"
-            min={1}
-            max={10}
-            step={0.1}
-            value={form.lines_per_agent}
-            onChange={num('lines_per_agent')}
-          />
-        </Field>
-        <Field label="Max concurrent calls (agentless)">
-          <input
-            type="number"
-            min={1}
-            value={form.max_concurrent_calls}
-            onChange={(e) => set('max_concurrent_calls')(e.target.value)}
-          />
-        </Field>
-        <Field label="Wrap-up limit (s)">
-          <input type="number" min={0} value={form.wrap_up_seconds} onChange={num('wrap_up_seconds')} />
-        </Field>
-        <Field label="Disposition required before wrap-up ends">
-          <input
-            type="checkbox"
-            checked={form.require_disposition}
-            onChange={(e) => setForm((f) => ({ ...f, require_disposition: e.target.checked }))}
-          />
-        </Field>
+        {callsCanWait && (
+          <>
+            <Field label="Abandon cap (%)" hint="Of calls answered by a person, per day and over 30 days">
+              <input
+                type="number"
+                min={0}
+                max={50}
+                step={0.1}
+                value={form.abandon_cap_percent}
+                onChange={num('abandon_cap_percent')}
+              />
+            </Field>
+          </>
+        )}
+        {mode === 'power' && (
+          <>
+            <Field label="Lines per agent (power)">
+              <input
+                type="number"
+                min={1}
+                max={10}
+                step={0.1}
+                value={form.lines_per_agent}
+                onChange={num('lines_per_agent')}
+              />
+            </Field>
+          </>
+        )}
+        {mode === 'agentless' && (
+          <>
+            <Field label="Max concurrent calls (agentless)">
+              <input
+                type="number"
+                min={1}
+                value={form.max_concurrent_calls}
+                onChange={(e) => set('max_concurrent_calls')(e.target.value)}
+              />
+            </Field>
+          </>
+        )}
+        {mode !== 'agentless' && (
+          <>
+            <Field label="Wrap-up limit (s)">
+              <input type="number" min={0} value={form.wrap_up_seconds} onChange={num('wrap_up_seconds')} />
+            </Field>
+            <Field label="Disposition required before wrap-up ends">
+              <input
+                type="checkbox"
+                checked={form.require_disposition}
+                onChange={(e) => setForm((f) => ({ ...f, require_disposition: e.target.checked }))}
+              />
+            </Field>
+          </>
+        )}
         <Field label="Answering-machine detection">
           <input
             type="checkbox"
@@ -293,14 +316,18 @@ export function CampaignFormPage({ campaignId }: { campaignId?: string }) {
             <option value="play_message">The campaign's message, then hung up</option>
           </select>
         </Field>
-        <Field label="Preview timeout (s)">
-          <input
-            type="number"
-            min={5}
-            value={form.preview_timeout_seconds}
-            onChange={num('preview_timeout_seconds')}
-          />
-        </Field>
+        {mode === 'preview' && (
+          <>
+            <Field label="Preview timeout (s)">
+              <input
+                type="number"
+                min={5}
+                value={form.preview_timeout_seconds}
+                onChange={num('preview_timeout_seconds')}
+              />
+            </Field>
+          </>
+        )}
 
         <h2>When it calls</h2>
         <Field label="Calling hours from" hint="In each contact's own time zone">

@@ -131,8 +131,12 @@ function Settings({ campaign: c }: { campaign: Campaign }) {
             c.max_concurrent_calls &&
             ` (at most ${c.max_concurrent_calls} calls)`}
         </dd>
-        <dt>Abandon cap</dt>
-        <dd>{(c.abandon_rate_cap * 100).toFixed(1)}% of calls answered by a person</dd>
+        {(c.dialing_mode === 'power' || c.dialing_mode === 'predictive') && (
+          <>
+            <dt>Abandon cap</dt>
+            <dd>{(c.abandon_rate_cap * 100).toFixed(1)}% of calls answered by a person</dd>
+          </>
+        )}
         <dt>Calling hours</dt>
         <dd>
           {c.calling_hours.start}–{c.calling_hours.end}, contact's local time
@@ -166,10 +170,15 @@ function Settings({ campaign: c }: { campaign: Campaign }) {
             </ul>
           )}
         </dd>
-        <dt>Wrap-up, preview</dt>
-        <dd>
-          {c.wrap_up_seconds}s wrap-up; preview cards time out after {c.preview_timeout_seconds}s
-        </dd>
+        {c.dialing_mode !== 'agentless' && (
+          <>
+            <dt>Wrap-up</dt>
+            <dd>
+              {c.wrap_up_seconds}s
+              {c.dialing_mode === 'preview' && `; preview cards time out after ${c.preview_timeout_seconds}s`}
+            </dd>
+          </>
+        )}
         <dt>Caller id</dt>
         <dd>{c.from_phone_number ?? '—'}</dd>
         <dt>Id</dt>

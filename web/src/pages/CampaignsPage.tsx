@@ -24,6 +24,10 @@ export function CampaignControls({ campaign, onChange }: { campaign: Campaign; o
           className={action === 'stop' ? 'danger small' : 'small'}
           disabled={busy}
           onClick={() =>
+            (action !== 'stop' ||
+              window.confirm(
+                `Stop ${campaign.name}? It stops dialling for good and cannot be started again.`,
+              )) &&
             run(() => api('POST', `/v1/campaigns/${campaign.id}/${action}`, {})).then(
               (ok) => ok && onChange(),
             )

@@ -8,7 +8,7 @@ import {
   type DeskCampaign,
   type Disposition,
 } from '../api';
-import { formatMoment, fromLocalInput, toLocalInput } from '../format';
+import { countOf, formatMoment, fromLocalInput, toLocalInput } from '../format';
 import { EventTimeline } from '../history';
 import { formatDuration, useNow } from '../live';
 import { useMe } from '../session';
@@ -133,6 +133,11 @@ function Working({ desk, busy, perform }: { desk: Desk; busy: boolean; perform: 
   const now = useNow();
   const inState = (now - Date.parse(session.state_since)) / 1000;
   const preview = session.state === 'reserved' && !desk.call && desk.contact !== null;
+  // The session counts talk time when a call ends: the call at hand adds its own as it goes.
+  const talkingSince =
+    session.state === 'on_call' && desk.call ? (desk.call.connected_at ?? desk.call.answered_at) : null;
+  const talkSeconds =
+    session.talk_seconds + (talkingSince ? Math.max(0, (now - Date.parse(talkingSince)) / 1000) : 0);
   return (
     <>
       <section className="card desk-state" data-state={session.state} aria-labelledby="desk-state-title">
@@ -143,7 +148,7 @@ function Working({ desk, busy, perform }: { desk: Desk; busy: boolean; perform: 
           </h2>
           <p className="muted">
             {campaign.name} · {campaign.dialing_mode} · {formatDuration(inState)} in this state ·{' '}
-            {session.calls_handled} calls handled, {formatDuration(session.talk_seconds)} talking
+            {countOf(session.calls_handled, 'call')} handled, {formatDuration(talkSeconds)} talking
           </p>
           {session.pending_pause_reason && (
             <p className="notice" role="status">
@@ -197,8 +202,15 @@ function Working({ desk, busy, perform }: { desk: Desk; busy: boolean; perform: 
         />
       )}
       {session.state === 'reserved' && !preview && (
-        <p className="card" role="status">
-          A call is being placed for you…
+        <p className="card" role="status" data-placing={desk.call ? 'ringing' : 'placing'}>
+          {desk.call ? `Calling ${desk.call.phone_number}: ringing…` : 'A call is being placed for you…'}
+        </p>
+      )}
+      {desk.last_call && (session.state === 'available' || session.state === 'paused') && (
+        <p className="card notice" role="status" aria-label="Last call">
+          Your call to {desk.last_call.phone_number} did not reach you:{' '}
+          {UNREACHED[desk.last_call.outcome ?? ''] ?? desk.last_call.outcome ?? 'it ended'}.{' '}
+          {campaignRetries(desk.last_call.counts_as_attempt)}
         </p>
       )}
       {desk.call && (session.state === 'on_call' || session.state === 'wrap_up') && (
@@ -214,6 +226,23 @@ function Working({ desk, busy, perform }: { desk: Desk; busy: boolean; perform: 
       {desk.contact && <ContactPanel desk={desk} />}
     </>
   );
+}
+
+/** Why a call placed for the agent never reached them, as the desk says it. */
+const UNREACHED: Record<string, string> = {
+  no_answer: 'nobody answered',
+  busy: 'the line was busy',
+  machine: 'an answering machine answered',
+  invalid_number: 'the number does not exist',
+  failed: 'the call failed',
+  abandoned: 'the callee hung up before you were connected',
+  cancelled: 'the call was cancelled',
+};
+
+function campaignRetries(countsAsAttempt: boolean | null): string {
+  return countsAsAttempt === false
+    ? 'It does not count as an attempt; the dialer will try again.'
+    : 'The dialer tries again later if the campaign allows more attempts.';
 }
 
 const STATE_HEADLINE: Record<string, string> = {

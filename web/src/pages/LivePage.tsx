@@ -1,9 +1,9 @@
 import { lazy, Suspense, useEffect, useMemo, useRef } from 'react';
 import type { ChartConfiguration } from 'chart.js';
 import { api, type Campaign, type CampaignEligibility, type LiveStats } from '../api';
-import { formatCount } from '../format';
+import { countOf, formatCount } from '../format';
 import { formatDuration, useEventStreams } from '../live';
-import { AGENT_STATE_COLOR, AGENT_STATE_LABEL, AGENT_STATES } from '../status';
+import { AGENT_STATE_COLOR, AGENT_STATE_LABEL, AGENT_STATES, STATUS_LABEL } from '../status';
 import { Page, Problems, StatusBadge, useLoad } from '../ui';
 import { AgentsBoardCard, StreamBadge } from './AgentsPage';
 import { CampaignControls } from './CampaignsPage';
@@ -88,7 +88,13 @@ export function LivePage({ campaignId }: { campaignId: string }) {
           </div>
         </>
       )}
-      {whyNot && <WhyNotDialling counts={whyNot} />}
+      {whyNot && (
+        <WhyNotDialling
+          counts={whyNot}
+          dialling={stats?.status === 'running' && stats.calls.in_flight > 0}
+          timeZone={c?.time_zone}
+        />
+      )}
       <AgentsBoardCard campaignId={campaignId} />
     </Page>
   );
@@ -193,7 +199,7 @@ function AbandonGauge({
     return `${(cx + radius * Math.cos(angle)).toFixed(2)} ${(cy - radius * Math.sin(angle)).toFixed(2)}`;
   };
   const arc = (from: number, to: number) => `M ${point(from)} A ${r} ${r} 0 0 1 ${point(to)}`;
-  const description = `${label}: ${formatRate(rate)} abandoned (${abandoned} of ${answered} calls answered by a person), ${LEVEL_TEXT[level]} of ${formatRate(cap)}`;
+  const description = `${label}: ${formatRate(rate)} abandoned (${abandoned} of ${countOf(answered, 'call')} answered by a person), ${LEVEL_TEXT[level]} of ${formatRate(cap)}`;
   return (
     <figure className={`gauge gauge-${level}`} data-level={level} data-gauge={label}>
       <svg viewBox="0 0 120 72" role="img" aria-label={description}>
@@ -218,10 +224,10 @@ function AbandonGauge({
 
 const BUCKET_MS = 15 * 60_000;
 const SERIES = [
-  { key: 'dials', label: 'placed', color: '#7d93ab' },
-  { key: 'person_answers', label: 'answered by a person', color: '#1f6feb' },
-  { key: 'connected', label: 'connected to an agent', color: '#1a7f37' },
-  { key: 'abandoned', label: 'abandoned', color: '#c62828' },
+  { key: 'dials', label: 'placed', color: '#7d93ab', width: 3, dash: [] },
+  { key: 'person_answers', label: 'answered by a person', color: '#1f6feb', width: 6, dash: [] },
+  { key: 'connected', label: 'connected to an agent', color: '#1a7f37', width: 2, dash: [6, 4] },
+  { key: 'abandoned', label: 'abandoned', color: '#c62828', width: 2, dash: [] },
 ] as const;
 
 /** The day in 15-minute steps, from the first call to now, the quiet quarters counted as zero. */
@@ -256,6 +262,11 @@ function DayChart({ stats, timeZone }: { stats: LiveStats; timeZone: string | un
           data: buckets.map((b) => b[s.key]),
           borderColor: s.color,
           backgroundColor: s.color,
+          // Equal series (every answer connected) hid one line under another: the wider lines
+          // lie below (Chart.js draws the lowest order on top), the narrower dashed ones on top.
+          borderWidth: s.width,
+          borderDash: s.dash,
+          order: s.width,
           pointRadius: buckets.length > 24 ? 0 : 3,
           tension: 0.2,
         })),
@@ -324,15 +335,29 @@ function Today({ stats }: { stats: LiveStats }) {
  * Why a full list is not dialling: the waiting contacts held back by each rule, as bars (one
  * contact may be held back by several), and per list what is left and what could go now.
  */
-function WhyNotDialling({ counts }: { counts: CampaignEligibility }) {
+function WhyNotDialling({
+  counts,
+  dialling,
+  timeZone,
+}: {
+  counts: CampaignEligibility;
+  /** Calls are going out: the same figures, but no question to answer. */
+  dialling: boolean;
+  timeZone: string | undefined;
+}) {
   const widest = Math.max(1, ...counts.reasons.map((r) => r.contacts));
   return (
-    <section className="card" aria-labelledby="why-not-title" data-card="why-not">
-      <h2 id="why-not-title">Why not dialling</h2>
+    <section
+      className="card"
+      aria-labelledby="why-not-title"
+      data-card="why-not"
+      data-dialling={dialling ? 'yes' : 'no'}
+    >
+      <h2 id="why-not-title">{dialling ? 'Contacts left to dial' : 'Why not dialling'}</h2>
       <div className="figures">
         <Figure name="dialable_now" value={counts.dialable_now} label="could be dialled now" />
         <Figure name="waiting_contacts" value={counts.waiting} label="waiting to be called" />
-        <Figure name="on_call_contacts" value={counts.in_progress} label="on a call" />
+        <Figure name="on_call_contacts" value={counts.in_progress} label={STATUS_LABEL.in_progress} />
         <Figure name="finished_contacts" value={counts.finished} label="finished" />
       </div>
       {counts.reasons.length === 0 ? (
@@ -382,7 +407,8 @@ function WhyNotDialling({ counts }: { counts: CampaignEligibility }) {
         </table>
       )}
       <small className="muted">
-        Counted every 15 seconds, at {new Date(counts.at).toLocaleTimeString()}.
+        Counted every 15 seconds, at {new Date(counts.at).toLocaleTimeString(undefined, { timeZone })}
+        {timeZone ? ` (${timeZone})` : ''}.
       </small>
     </section>
   );

@@ -3,6 +3,10 @@ import { api, type Paged, type User } from '../api';
 import { useCan } from '../session';
 import { Field, Page, Problems, StatusBadge, useAction, useLoad } from '../ui';
 
+function article(role: string): string {
+  return /^[aeiou]/.test(role) ? 'an' : 'a';
+}
+
 export function UsersPage() {
   const can = useCan();
   const { data, error, reload } = useLoad(() => api<Paged<User>>('GET', '/v1/users?limit=100'), []);
@@ -34,11 +38,13 @@ export function UsersPage() {
                       aria-label={`Role of ${u.username}`}
                       value={u.role}
                       disabled={busy}
-                      onChange={(e) =>
-                        run(() =>
-                          api('PATCH', `/v1/users/${u.id}`, { role: e.target.value, version: u.version }),
-                        ).then(reload)
-                      }
+                      onChange={(e) => {
+                        const role = e.target.value;
+                        if (!window.confirm(`Make ${u.username} ${article(role)} ${role}?`)) return;
+                        void run(() => api('PATCH', `/v1/users/${u.id}`, { role, version: u.version })).then(
+                          reload,
+                        );
+                      }}
                     >
                       <option value="admin">admin</option>
                       <option value="supervisor">supervisor</option>
@@ -67,7 +73,10 @@ export function UsersPage() {
                     <button
                       className="small danger"
                       disabled={busy}
-                      onClick={() => run(() => api('DELETE', `/v1/users/${u.id}`)).then(reload)}
+                      onClick={() =>
+                        window.confirm(`Disable ${u.username}? They can no longer log in.`) &&
+                        run(() => api('DELETE', `/v1/users/${u.id}`)).then(reload)
+                      }
                     >
                       Disable
                     </button>

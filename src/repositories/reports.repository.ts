@@ -1,0 +1,210 @@
+import { sql } from 'kysely';
+import type { TenantScope } from '../db/tenant-scope.js';
+
+export interface ReportPeriod {
+  from: Date;
+  to: Date;
+  /** An IANA zone: hours and days are the zone's. */
+  timeZone: string;
+  campaignId?: number;
+}
+
+/** The call figures of one hour or day (period null: the whole report). */
+export interface CallFigures {
+  period: string | null;
+  dials: number;
+  person_answers: number;
+  machine_answers: number;
+  connected: number;
+  abandoned: number;
+  no_answer: number;
+  busy: number;
+  failed: number;
+  talk_seconds: number;
+  talked_calls: number;
+  wrap_up_seconds: number;
+  wrapped_calls: number;
+}
+
+export interface DispositionCount {
+  period: string | null;
+  disposition: string;
+  calls: number;
+}
+
+export interface ListPenetration {
+  lead_list_uid: string;
+  name: string;
+  contacts: number;
+  tried: number;
+  completed: number;
+  completed_attempts: number;
+  attempts_left: number;
+}
+
+export interface AgentFigures {
+  user_uid: string;
+  username: string;
+  full_name: string;
+  logged_in_seconds: number;
+  calls_handled: number;
+  talk_seconds: number;
+  wrap_up_seconds: number;
+}
+
+export interface AgentDispositionCount {
+  user_uid: string;
+  disposition: string;
+  calls: number;
+}
+
+/**
+ * The period reports, computed by the database over the call logs, contacts and agent sessions
+ * (never by reading their rows into Node): one aggregate statement each, on the indexes of
+ * migration 0022 and the call logs' own.
+ */
+export class ReportsRepository {
+  constructor(private readonly scope: TenantScope) {}
+
+  private get center() {
+    return this.scope.contactCenterId;
+  }
+
+  private callsIn(p: ReportPeriod) {
+    return sql`l.contact_center_id = ${this.center} and l.dialed_at >= ${p.from} and l.dialed_at < ${p.to}
+      ${p.campaignId === undefined ? sql`` : sql`and l.campaign_id = ${p.campaignId}`}`;
+  }
+
+  private bucket(p: ReportPeriod, unit: 'hour' | 'day') {
+    // The local hour or day start, as text: 2026-03-02T14:00.
+    return sql<string>`to_char(date_trunc(${unit}, l.dialed_at at time zone ${p.timeZone}), 'YYYY-MM-DD"T"HH24:MI')`;
+  }
+
+  /** Per hour or day, and (period null) in all. */
+  async callFigures(p: ReportPeriod, unit: 'hour' | 'day'): Promise<CallFigures[]> {
+    const result = await sql<CallFigures>`
+      select ${this.bucket(p, unit)} as period,
+        count(*)::int as dials,
+        count(*) filter (where l.outcome in ('answered', 'abandoned'))::int as person_answers,
+        count(*) filter (where l.outcome = 'machine')::int as machine_answers,
+        count(*) filter (where l.connected_at is not null)::int as connected,
+        count(*) filter (where l.outcome = 'abandoned')::int as abandoned,
+        count(*) filter (where l.outcome = 'no_answer')::int as no_answer,
+        count(*) filter (where l.outcome = 'busy')::int as busy,
+        count(*) filter (where l.outcome in ('failed', 'invalid_number'))::int as failed,
+        coalesce(sum(extract(epoch from l.ended_at - l.connected_at))
+          filter (where l.connected_at is not null and l.ended_at is not null), 0)::float8 as talk_seconds,
+        count(*) filter (where l.connected_at is not null and l.ended_at is not null)::int as talked_calls,
+        coalesce(sum(extract(epoch from l.wrap_up_ended_at - l.ended_at))
+          filter (where l.connected_at is not null and l.wrap_up_ended_at is not null), 0)::float8
+          as wrap_up_seconds,
+        count(*) filter (where l.connected_at is not null and l.wrap_up_ended_at is not null)::int
+          as wrapped_calls
+      from call_logs l
+      where ${this.callsIn(p)}
+      group by grouping sets ((1), ())
+      order by 1 nulls last`.execute(this.scope.db);
+    return result.rows;
+  }
+
+  async dispositions(p: ReportPeriod, unit: 'hour' | 'day'): Promise<DispositionCount[]> {
+    const result = await sql<DispositionCount>`
+      select ${this.bucket(p, unit)} as period, l.disposition, count(*)::int as calls
+      from call_logs l
+      where ${this.callsIn(p)} and l.disposition is not null
+      group by grouping sets ((1, 2), (2))
+      order by 1 nulls last, 2`.execute(this.scope.db);
+    return result.rows;
+  }
+
+  /**
+   * Each list the campaign dials: how much of it has been tried, the attempts its completed
+   * contacts took, and the attempts its open contacts have left (the list's maximum, or the
+   * contact's own retry limit when lower).
+   */
+  async listPenetration(campaignId: number): Promise<ListPenetration[]> {
+    const result = await sql<ListPenetration>`
+      select ll.uid as lead_list_uid, ll.name,
+        count(c.id)::int as contacts,
+        count(c.id) filter (where c.attempts > 0)::int as tried,
+        count(c.id) filter (where c.status = 'completed')::int as completed,
+        coalesce(sum(c.attempts) filter (where c.status = 'completed'), 0)::int as completed_attempts,
+        coalesce(sum(greatest(0,
+          least(m.max_attempts, coalesce(c.max_retries + 1, m.max_attempts)) - c.attempts))
+          filter (where c.status in ('new', 'retry', 'callback', 'in_progress')), 0)::int as attempts_left
+      from campaign_lead_lists m
+      join lead_lists ll on ll.contact_center_id = m.contact_center_id and ll.id = m.lead_list_id
+      left join contacts c on c.contact_center_id = m.contact_center_id and c.lead_list_id = m.lead_list_id
+        and c.removed_at is null
+      where m.contact_center_id = ${this.center} and m.campaign_id = ${campaignId}
+      group by ll.id, ll.uid, ll.name
+      order by ll.name, ll.id`.execute(this.scope.db);
+    return result.rows;
+  }
+
+  /**
+   * Each agent with time logged in during the period (sessions cut to it; an open session counts
+   * up to `now`) or a call handled in it: logged-in time, calls connected to them, talk and
+   * wrap-up of those calls.
+   */
+  async agentFigures(p: ReportPeriod, now: Date): Promise<AgentFigures[]> {
+    const campaign = (alias: string) =>
+      p.campaignId === undefined ? sql`` : sql`and ${sql.ref(`${alias}.campaign_id`)} = ${p.campaignId}`;
+    const result = await sql<AgentFigures>`
+      with sessions as (
+        select s.user_id,
+          sum(extract(epoch from
+            least(coalesce(s.logged_out_at, ${now}), ${p.to}) - greatest(s.logged_in_at, ${p.from})))::float8
+            as logged_in_seconds
+        from agent_sessions s
+        where s.contact_center_id = ${this.center} and s.logged_in_at < ${p.to}
+          and coalesce(s.logged_out_at, ${now}) > ${p.from} ${campaign('s')}
+        group by s.user_id
+      ), calls as (
+        select l.agent_user_id as user_id,
+          count(*)::int as calls_handled,
+          coalesce(sum(extract(epoch from l.ended_at - l.connected_at))
+            filter (where l.ended_at is not null), 0)::float8 as talk_seconds,
+          coalesce(sum(extract(epoch from l.wrap_up_ended_at - l.ended_at))
+            filter (where l.wrap_up_ended_at is not null), 0)::float8 as wrap_up_seconds
+        from call_logs l
+        where ${this.callsIn(p)} and l.agent_user_id is not null and l.connected_at is not null
+        group by l.agent_user_id
+      )
+      select u.uid as user_uid, u.username, u.full_name,
+        coalesce(s.logged_in_seconds, 0)::float8 as logged_in_seconds,
+        coalesce(c.calls_handled, 0)::int as calls_handled,
+        coalesce(c.talk_seconds, 0)::float8 as talk_seconds,
+        coalesce(c.wrap_up_seconds, 0)::float8 as wrap_up_seconds
+      from sessions s
+      full join calls c on c.user_id = s.user_id
+      join users u on u.contact_center_id = ${this.center} and u.id = coalesce(s.user_id, c.user_id)
+      order by u.username`.execute(this.scope.db);
+    return result.rows;
+  }
+
+  async agentDispositions(p: ReportPeriod): Promise<AgentDispositionCount[]> {
+    const result = await sql<AgentDispositionCount>`
+      select u.uid as user_uid, l.disposition, count(*)::int as calls
+      from call_logs l
+      join users u on u.contact_center_id = l.contact_center_id and u.id = l.agent_user_id
+      where ${this.callsIn(p)} and l.agent_user_id is not null and l.connected_at is not null
+        and l.disposition is not null
+      group by u.uid, l.disposition
+      order by 1, 2`.execute(this.scope.db);
+    return result.rows;
+  }
+
+  /** Per campaign, its contacts still to be called (new, retry or callback) in the lists it dials. */
+  async contactsLeft(campaignIds: number[]): Promise<Map<number, number>> {
+    if (campaignIds.length === 0) return new Map();
+    const result = await sql<{ campaign_id: number; contacts: number }>`
+      select m.campaign_id, count(c.id)::int as contacts
+      from campaign_lead_lists m
+      join contacts c on c.contact_center_id = m.contact_center_id and c.lead_list_id = m.lead_list_id
+      where m.contact_center_id = ${this.center} and m.campaign_id = any(${campaignIds}::bigint[])
+        and c.removed_at is null and c.status in ('new', 'retry', 'callback')
+      group by m.campaign_id`.execute(this.scope.db);
+    return new Map(result.rows.map((r) => [Number(r.campaign_id), r.contacts]));
+  }
+}
