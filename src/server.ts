@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import os from 'node:os';
 import type pino from 'pino';
 import { ImportWorker } from './services/imports/import-worker.js';
+import { ForecastWorker } from './services/forecasts/forecast-worker.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { buildApp } from './http/app.js';
@@ -103,6 +104,10 @@ export async function serve(
     threads: config.importThreads,
     onError: (error, job) => logger.error({ err: error, importJob: job.id }, 'import failed'),
   });
+  const forecasts = new ForecastWorker(deps, {
+    owner: `${os.hostname()}:${process.pid}`,
+    onError: (error, job) => logger.error({ err: error, forecastJob: job.id }, 'forecast failed'),
+  });
   // Listening comes first: a taken port ends here, before any job or call has started.
   let url: string;
   try {
@@ -116,6 +121,7 @@ export async function serve(
     throw error;
   }
   imports.start();
+  forecasts.start();
   const scheduler = new RealTimeScheduler();
   const started = config.engine === 'on' ? await startEngine(config, deps, scheduler, logger) : null;
   const engine = started?.engine ?? null;
@@ -136,6 +142,7 @@ export async function serve(
       await started?.sip?.stop();
       scheduler.cancelAll();
       await imports.stop();
+      await forecasts.stop();
       await handle.close();
       clearTimeout(timer);
       logger.info('Outdial stopped');

@@ -18,6 +18,7 @@ export const ID_PREFIX = {
   dncEntry: 'dnc',
   dncList: 'dnl',
   agentSession: 'ags',
+  forecast: 'fct',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

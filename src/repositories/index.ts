@@ -29,6 +29,8 @@ import { findApiKeyByHash, findApiKeyById, touchApiKey } from './api-keys.reposi
 import { LoginAttemptsRepository } from './login-attempts.repository.js';
 import { StreamTicketsRepository } from './stream-tickets.repository.js';
 import { claimNextImport } from './imports.repository.js';
+import { claimNextForecast, ForecastJobsRepository } from './forecast-jobs.repository.js';
+import { TrafficRepository } from './traffic.repository.js';
 import { getOrCreateSecret } from './server-secrets.repository.js';
 import { pingDatabase } from './health.repository.js';
 
@@ -60,6 +62,8 @@ export function tenantRepositories(db: Executor, tenant: Tenant) {
     campaignProgress: new CampaignProgressRepository(scope),
     hopper: new HopperRepository(scope),
     sipDialogs: new SipDialogsRepository(scope),
+    traffic: new TrafficRepository(scope),
+    forecasts: new ForecastJobsRepository(scope),
   };
 }
 export type TenantRepositories = ReturnType<typeof tenantRepositories>;
@@ -68,7 +72,7 @@ export type TenantRepositories = ReturnType<typeof tenantRepositories>;
  * The repositories that work before a tenant is known or across tenants (see ARCHITECTURE.md,
  * Tenancy): the centers themselves, credential look-ups, the engine's housekeeping (and the SIP
  * carrier's sweep of dead processes' dialogs), the import
- * queue shared by every process, the server's own secrets and the readiness probe.
+ * and forecast queues shared by every process, the server's own secrets and the readiness probe.
  */
 export function sharedRepositories(db: Executor) {
   return {
@@ -86,6 +90,9 @@ export function sharedRepositories(db: Executor) {
     importQueue: {
       claimNext: (owner: string, now: Date, leaseMs: number, onlyJobId?: number) =>
         claimNextImport(db, owner, now, leaseMs, onlyJobId),
+    },
+    forecastQueue: {
+      claimNext: (owner: string, now: Date, leaseMs: number) => claimNextForecast(db, owner, now, leaseMs),
     },
     serverSecrets: {
       getOrCreate: (name: string, generate: () => string) => getOrCreateSecret(db, name, generate),

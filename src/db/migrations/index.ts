@@ -13,6 +13,7 @@ import * as m0017 from './0017_security.js';
 import * as m0018 from './0018_sip_dialogs.js';
 import * as m0019 from './0019_campaign_messages.js';
 import * as m0020 from './0020_numbers_in_center.js';
+import * as m0026 from './0026_forecast_jobs.js';
 
 /**
  * Forward-only migrations, applied in name order. Never edit a released migration: add the next
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '0018_sip_dialogs': m0018,
   '0019_campaign_messages': m0019,
   '0020_numbers_in_center': m0020,
+  '0026_forecast_jobs': m0026,
 };
