@@ -127,11 +127,17 @@ export function forecastCandidate(
  * the calling day (which starts at local hour `startHour` and lasts `dayHours`), so together they
  * see the day's hours.
  */
-export function forecastSamples(seeds: number, hours: number, startHour: number, dayHours: number): ForecastSample[] {
+export function forecastSamples(
+  seeds: number,
+  hours: number,
+  startHour: number,
+  dayHours: number,
+): ForecastSample[] {
   const durationMs = (hours / seeds) * 3_600_000;
   return Array.from({ length: seeds }, (_, i) => ({
     seed: i + 1,
-    startHour: (startHour + Math.floor((i * Math.max(0, dayHours - hours / seeds)) / Math.max(1, seeds - 1))) % 24,
+    startHour:
+      (startHour + Math.floor((i * Math.max(0, dayHours - hours / seeds)) / Math.max(1, seeds - 1))) % 24,
     durationMs,
   }));
 }
@@ -141,11 +147,15 @@ export function forecastSamples(seeds: number, hours: number, startHour: number,
  * person reached, or a number found invalid) or its attempts run out. With `p` the chance one dial
  * settles a contact, a contact with k attempts left takes (1 − (1 − p)^k) / p dials on average.
  */
-export function dialsToExhaust(attemptsLeft: readonly { attempts: number; contacts: number }[], settleShare: number): number {
+export function dialsToExhaust(
+  attemptsLeft: readonly { attempts: number; contacts: number }[],
+  settleShare: number,
+): number {
   let dials = 0;
   for (const { attempts, contacts } of attemptsLeft) {
     if (attempts <= 0) continue;
-    dials += settleShare > 0 ? (contacts * (1 - (1 - settleShare) ** attempts)) / settleShare : contacts * attempts;
+    dials +=
+      settleShare > 0 ? (contacts * (1 - (1 - settleShare) ** attempts)) / settleShare : contacts * attempts;
   }
   return dials;
 }

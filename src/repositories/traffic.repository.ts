@@ -62,7 +62,12 @@ export class TrafficRepository {
   }
 
   /** The figures of a campaign's calls (or, with `campaignId` null, the center's) dialled in [since, until). */
-  async figures(campaignId: number | null, since: Date, until: Date, points: number[]): Promise<TrafficFigures> {
+  async figures(
+    campaignId: number | null,
+    since: Date,
+    until: Date,
+    points: number[],
+  ): Promise<TrafficFigures> {
     // The points are numbers the service chose, written into the statement as a literal array.
     const at = sql.raw(`array[${points.map((p) => Number(p).toString()).join(',')}]::float8[]`);
     const calls = this.calls(campaignId, since, until);
@@ -73,7 +78,9 @@ export class TrafficRepository {
     };
     const [results, byHour, durations] = await Promise.all([
       sql<ResultFigures>`with calls as (${calls})
-        select result, ${duration('ring_ms')} from calls group by result order by result`.execute(this.scope.db),
+        select result, ${duration('ring_ms')} from calls group by result order by result`.execute(
+        this.scope.db,
+      ),
       sql<HourResultCount>`with calls as (${calls})
         select hour, result, count(*)::int as dials from calls group by hour, result order by hour, result`.execute(
         this.scope.db,

@@ -11,7 +11,10 @@ const Shares = Type.Object(
     (typeof RESULTS)[number],
     ReturnType<typeof Type.Number>
   >,
-  { description: 'Share of dials that turned into each result (person: answered by a person, taken or abandoned)' },
+  {
+    description:
+      'Share of dials that turned into each result (person: answered by a person, taken or abandoned)',
+  },
 );
 
 const Duration = Type.Object({
@@ -50,7 +53,10 @@ export const TrafficResponse = Type.Object(
     dials: Type.Integer({ description: 'Finished dials behind the shares' }),
     shares: Shares,
     ring_time: Type.Object(
-      Object.fromEntries(RESULTS.map((r) => [r, Duration])) as Record<(typeof RESULTS)[number], typeof Duration>,
+      Object.fromEntries(RESULTS.map((r) => [r, Duration])) as Record<
+        (typeof RESULTS)[number],
+        typeof Duration
+      >,
       { description: 'From dialling to each result (to the answer, for people and machines)' },
     ),
     talk_time: Duration,
@@ -88,12 +94,26 @@ export const TrafficResponse = Type.Object(
           {
             hour: 9,
             dials: 1410,
-            shares: { person: 0.27, machine: 0.05, no_answer: 0.61, busy: 0.05, invalid_number: 0.02, failed: 0 },
+            shares: {
+              person: 0.27,
+              machine: 0.05,
+              no_answer: 0.61,
+              busy: 0.05,
+              invalid_number: 0.02,
+              failed: 0,
+            },
           },
           {
             hour: 10,
             dials: 1530,
-            shares: { person: 0.33, machine: 0.04, no_answer: 0.56, busy: 0.05, invalid_number: 0.02, failed: 0 },
+            shares: {
+              person: 0.33,
+              machine: 0.04,
+              no_answer: 0.56,
+              busy: 0.05,
+              invalid_number: 0.02,
+              failed: 0,
+            },
           },
         ],
       },
@@ -124,7 +144,10 @@ export const ForecastRequest = Type.Object(
       }),
     ),
     since: Type.Optional(
-      Type.String({ format: 'date-time', description: 'Learn from calls since then (default: the last 7 days)' }),
+      Type.String({
+        format: 'date-time',
+        description: 'Learn from calls since then (default: the last 7 days)',
+      }),
     ),
     finish_by: Type.Optional(
       Type.String({
@@ -133,7 +156,11 @@ export const ForecastRequest = Type.Object(
       }),
     ),
     max_agents: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: 500, description: 'Staffing searches up to this many (default 200)' }),
+      Type.Integer({
+        minimum: 1,
+        maximum: 500,
+        description: 'Staffing searches up to this many (default 200)',
+      }),
     ),
     use_default_traffic: Type.Optional(
       Type.Boolean({
@@ -213,7 +240,9 @@ export const ForecastResponse = Type.Object(
           calling_day: Type.Object({ start: Type.String(), end: Type.String(), hours: Type.Number() }),
           remaining: Type.Object({
             contacts: Type.Integer({ description: 'Waiting contacts (new, retry, callback)' }),
-            dials_needed: Type.Integer({ description: 'Expected dials to settle them or use up their attempts' }),
+            dials_needed: Type.Integer({
+              description: 'Expected dials to settle them or use up their attempts',
+            }),
           }),
           samples: Type.Object({ seeds: Type.Integer(), simulated_hours_per_candidate: Type.Number() }),
           candidates: Type.Array(CandidateResponse),
@@ -263,7 +292,13 @@ export const ForecastResponse = Type.Object(
           staffing: {
             finish_by: '2026-12-11T18:00:00.000Z',
             by_mode: [
-              { mode: 'predictive', agents: 9, exhausted_at: '2026-12-11T16:45:00.000Z', abandon_rate: 0.027, utilization: 0.83 },
+              {
+                mode: 'predictive',
+                agents: 9,
+                exhausted_at: '2026-12-11T16:45:00.000Z',
+                abandon_rate: 0.027,
+                utilization: 0.83,
+              },
             ],
           },
           elapsed_ms: 2408,

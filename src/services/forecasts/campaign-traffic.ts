@@ -103,8 +103,12 @@ export async function learnTraffic(
   const ringTimeoutMs = options.ringTimeoutMs ?? 25_000;
   const own = await repos.traffic.figures(campaign.id, since, until, QUANTILE_POINTS);
   const ownModel = trafficModel(own, ringTimeoutMs);
-  if (ownModel.dials >= MIN_HISTORY_DIALS) return { campaign, since, until, source: 'campaign', model: ownModel };
-  const center = trafficModel(await repos.traffic.figures(null, since, until, QUANTILE_POINTS), ringTimeoutMs);
+  if (ownModel.dials >= MIN_HISTORY_DIALS)
+    return { campaign, since, until, source: 'campaign', model: ownModel };
+  const center = trafficModel(
+    await repos.traffic.figures(null, since, until, QUANTILE_POINTS),
+    ringTimeoutMs,
+  );
   if (center.dials >= MIN_HISTORY_DIALS) return { campaign, since, until, source: 'center', model: center };
   return { campaign, since, until, source: 'defaults', model: defaultTraffic(ringTimeoutMs) };
 }

@@ -39,13 +39,15 @@ export async function createForecast(
   const problems: string[] = [];
   const agents = [...new Set(input.agents)].sort((a, b) => a - b);
   if (agents.length === 0) problems.push('agents: give at least one agent count');
-  if (agents.some((n) => !Number.isInteger(n) || n < 1)) problems.push('agents: each count is a whole number of at least 1');
+  if (agents.some((n) => !Number.isInteger(n) || n < 1))
+    problems.push('agents: each count is a whole number of at least 1');
   const modes = [...new Set(input.modes)];
   if (modes.length === 0) problems.push(`modes: give at least one of ${FORECAST_MODES.join(', ')}`);
   if (input.since && input.since >= now) problems.push('since: must be in the past');
   if (input.finishBy && input.finishBy <= now) problems.push('finish_by: must be in the future');
   const maxAgents = input.maxAgents ?? 200;
-  if (input.finishBy && agents.some((n) => n > maxAgents)) problems.push('max_agents: at least the largest agent count');
+  if (input.finishBy && agents.some((n) => n > maxAgents))
+    problems.push('max_agents: at least the largest agent count');
   if (problems.length > 0) throw invalid('Bad forecast inputs', problems);
 
   const inputs: ForecastInputs = {
@@ -68,7 +70,11 @@ export async function createForecast(
     ]);
   }
   const inputsKey = createHash('sha256').update(JSON.stringify(inputs)).digest('hex');
-  const reusable = await repos.forecasts.findReusable(campaign.id, inputsKey, new Date(now.getTime() - FORECAST_CACHE_MS));
+  const reusable = await repos.forecasts.findReusable(
+    campaign.id,
+    inputsKey,
+    new Date(now.getTime() - FORECAST_CACHE_MS),
+  );
   if (reusable) return { job: reusable, reused: true, campaign };
   const job = await repos.forecasts.insert({
     uid: deps.ids.uuid(),

@@ -27,7 +27,11 @@ interface Pace {
  * contact when a person is reached and not abandoned, or the number is invalid; abandoned and
  * failed dials do not use up an attempt (the default retry rules), so they come on top.
  */
-function dialsNeeded(model: TrafficModel, attemptsLeft: { attempts: number; contacts: number }[], abandonRate: number) {
+function dialsNeeded(
+  model: TrafficModel,
+  attemptsLeft: { attempts: number; contacts: number }[],
+  abandonRate: number,
+) {
   const settle = model.shares.person * (1 - abandonRate) + model.shares.invalid_number;
   const free = model.shares.person * abandonRate + model.shares.failed;
   return dialsToExhaust(attemptsLeft, settle) / Math.max(0.05, 1 - free);
@@ -110,7 +114,10 @@ export async function computeForecast(
     }
     return forecast;
   };
-  const paceOf = (f: CandidateForecast): Pace => ({ dialsPerHour: f.dialsPerHour, abandonRate: f.abandonRate });
+  const paceOf = (f: CandidateForecast): Pace => ({
+    dialsPerHour: f.dialsPerHour,
+    abandonRate: f.abandonRate,
+  });
 
   const candidates: CandidateResult[] = [];
   for (const mode of inputs.modes) {
@@ -159,7 +166,9 @@ export async function computeForecast(
       byMode.push({
         mode,
         agents: found,
-        exhausted_at: f ? (exhaustion(campaign, model, attemptsLeft, paceOf(f), now).at?.toISOString() ?? null) : null,
+        exhausted_at: f
+          ? (exhaustion(campaign, model, attemptsLeft, paceOf(f), now).at?.toISOString() ?? null)
+          : null,
         abandon_rate: f?.abandonRate ?? null,
         utilization: f?.utilization ?? null,
       });
@@ -194,7 +203,12 @@ export async function runForecast(deps: ServiceDeps, job: ForecastJob, owner: st
   try {
     const campaign = await repos.campaigns.getById(job.campaign_id);
     const result = await computeForecast(deps, ctx, campaign, job.inputs as unknown as ForecastInputs);
-    await repos.forecasts.finish(job.id, owner, { result: result as unknown as Record<string, unknown> }, deps.clock.now());
+    await repos.forecasts.finish(
+      job.id,
+      owner,
+      { result: result as unknown as Record<string, unknown> },
+      deps.clock.now(),
+    );
   } catch (error) {
     await repos.forecasts.finish(job.id, owner, { error: (error as Error).message }, deps.clock.now());
     throw error;
