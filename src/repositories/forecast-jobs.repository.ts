@@ -66,6 +66,7 @@ export async function claimNextForecast(
   owner: string,
   now: Date,
   leaseMs: number,
+  onlyJobId?: number,
 ): Promise<ForecastJob | undefined> {
   const result = await sql<ForecastJob>`
     update forecast_jobs set status = 'running', lease_owner = ${owner},
@@ -73,7 +74,8 @@ export async function claimNextForecast(
       started_at = coalesce(started_at, ${now}::timestamptz), updated_at = ${now}::timestamptz
     where id = (
       select id from forecast_jobs
-      where status = 'queued' or (status = 'running' and lease_expires_at < ${now}::timestamptz)
+      where (status = 'queued' or (status = 'running' and lease_expires_at < ${now}::timestamptz))
+        ${onlyJobId === undefined ? sql`` : sql`and id = ${onlyJobId}`}
       order by id for update skip locked limit 1)
     returning *`.execute(db);
   return result.rows[0];

@@ -92,7 +92,8 @@ export function sharedRepositories(db: Executor) {
         claimNextImport(db, owner, now, leaseMs, onlyJobId),
     },
     forecastQueue: {
-      claimNext: (owner: string, now: Date, leaseMs: number) => claimNextForecast(db, owner, now, leaseMs),
+      claimNext: (owner: string, now: Date, leaseMs: number, onlyJobId?: number) =>
+        claimNextForecast(db, owner, now, leaseMs, onlyJobId),
     },
     serverSecrets: {
       getOrCreate: (name: string, generate: () => string) => getOrCreateSecret(db, name, generate),

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { simulateCandidate, type CandidateForecast, type ForecastMode } from '../../src/engine/forecast.js';
 import { REALISTIC_DAY, realisticCallees } from '../../src/engine/simulated-carrier.js';
+import { forecastCommand, forecastInputs } from '../../src/cli/forecast-command.js';
 import { ForecastWorker } from '../../src/services/forecasts/forecast-worker.js';
 import { simulateHistory, insertHistory, type CallRecord } from '../helpers/call-history.js';
 import { as, seedCenter, startTestApp, type SeededCenter, type TestApp } from '../helpers/harness.js';
@@ -354,5 +355,31 @@ describe('forecasting a campaign on its own traffic', () => {
       assert.ok(s.exhausted_at <= result.staffing.finish_by, `${s.mode}: finishes by the date`);
       assert.ok(s.abandon_rate <= 0.03);
     }
+  });
+
+  test('outdial forecast runs the same job and prints it as a table', async () => {
+    const table = await forecastCommand(t.deps, {
+      center: 'forecast',
+      campaign: campaignId,
+      agents: '6,12',
+      modes: 'power,predictive',
+      seeds: '1',
+      hours: '2',
+    });
+    const rows = table.split('\n').filter((l) => /^\s+\d+\s+(power|predictive)\s/.test(l));
+    assert.equal(rows.length, 4, table);
+    assert.match(table, /Traffic: campaign/);
+    assert.throws(
+      () => forecastInputs({ center: 'x', campaign: campaignId, agents: '0,5', modes: 'power' }),
+      /--agents/,
+    );
+    assert.throws(
+      () => forecastInputs({ center: 'x', campaign: campaignId, agents: '5', modes: 'turbo' }),
+      /--modes: turbo/,
+    );
+    await assert.rejects(
+      forecastCommand(t.deps, { center: 'forecast', campaign: 'lst_1', agents: '5', modes: 'power' }),
+      /--campaign takes a cmp_/,
+    );
   });
 });
