@@ -43,7 +43,7 @@ export const forecastRoutes =
     app.post(
       '/campaigns/:id/forecast',
       {
-        config: { permission: 'reports:read' },
+        config: { permission: 'campaigns:write' },
         schema: {
           tags,
           security,
