@@ -30,6 +30,8 @@ const HOUR = 3_600_000;
 const DAY_HOURS = 9;
 const RUN_DAYS = Number(process.env.BENCH_DAYS ?? 3);
 const AGENTS = [10, 25, 50];
+/** Power mode's lines per agent, as in bench:pacing. */
+const LINES_PER_AGENT = 2.5;
 
 interface Model {
   name: string;
@@ -126,7 +128,7 @@ for (const [index, model] of MODELS.entries()) {
   const inputs = (agents: number[]): ForecastInputs => ({
     agents,
     modes: [...FORECAST_MODES],
-    linesPerAgent: campaign.lines_per_agent,
+    linesPerAgent: LINES_PER_AGENT,
     abandonCap: campaign.abandon_rate_cap,
     seeds: 3,
     simulatedHours: 6,
@@ -136,14 +138,17 @@ for (const [index, model] of MODELS.entries()) {
     useDefaultTraffic: false,
   });
   const timed = performance.now();
+  const cpu = process.cpuUsage();
   const wide = await computeForecast(deps, ctx, campaign, inputs([10, 15, 20, 25, 50]));
   const wideSeconds = (performance.now() - timed) / 1000;
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
   console.log(
     `\n${model.name}: ${history.length} dials of history over 3 days, learned from ${wide.traffic.dials}`,
   );
   console.log(
     `forecast of 5 agent counts × 3 modes: ${wideSeconds.toFixed(2)} s ${wideSeconds < 5 ? 'PASS' : 'MISS'} (< 5 s)` +
-      `  [load ${os.loadavg()[0]!.toFixed(2)}]`,
+      ` — ${cpuSeconds.toFixed(2)} s of CPU [load ${os.loadavg()[0]!.toFixed(2)}]`,
   );
   allPass &&= wideSeconds < 5;
   console.log(
@@ -154,7 +159,7 @@ for (const [index, model] of MODELS.entries()) {
       {
         agents: c.agents,
         mode: c.mode,
-        linesPerAgent: campaign.lines_per_agent,
+        linesPerAgent: LINES_PER_AGENT,
         abandonCap: campaign.abandon_rate_cap,
       },
       { ringTimeoutMs: 25_000, patienceMs: 2000, wrapUpLimitMs: campaign.wrap_up_seconds * 1000 },

@@ -88,14 +88,34 @@ export function defaultTraffic(ringTimeoutMs = 25_000): TrafficModel {
   };
 }
 
-/** A value drawn from a distribution: its quantile function, linear between the kept points. */
+/**
+ * A value drawn from a distribution: its quantile function, linear between the kept points, except
+ * above the last but one point (the 95th percentile), where an exponential tail takes the learned
+ * mean's share: a straight line up to the largest value seen would make long calls far too common
+ * (a talk time's maximum is many times its 95th percentile), and the mean is what utilization
+ * depends on.
+ */
 export function sampleDistribution(d: Distribution, random: Random): number {
   const points = d.quantilesMs;
-  const x = random.next() * (points.length - 1);
+  const segments = points.length - 1;
+  const x = random.next() * segments;
   const i = Math.floor(x);
   const lo = points[i]!;
-  const hi = points[Math.min(i + 1, points.length - 1)]!;
+  const hi = points[Math.min(i + 1, segments)]!;
+  if (i >= segments - 1) {
+    const tail = tailMean(d);
+    if (tail > lo) return lo + random.exponential(tail - lo);
+  }
   return lo + (hi - lo) * (x - i);
+}
+
+/** The mean of the top segment that keeps the distribution's mean, the lower segments being linear. */
+function tailMean(d: Distribution): number {
+  const points = d.quantilesMs;
+  const segments = points.length - 1;
+  let lower = 0;
+  for (let i = 0; i < segments - 1; i++) lower += (points[i]! + points[i + 1]!) / 2;
+  return d.meanMs * segments - lower;
 }
 
 /**

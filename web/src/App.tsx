@@ -12,6 +12,7 @@ import { ImportJobPage, ImportPage } from './pages/ImportPage';
 import { LeadListsPage } from './pages/LeadListsPage';
 import { LivePage } from './pages/LivePage';
 import { LoginPage } from './pages/LoginPage';
+import { PlanPage } from './pages/PlanPage';
 import { QueuesPage } from './pages/QueuesPage';
 import { UsersPage } from './pages/UsersPage';
 import { navigate, useLocation } from './router';
@@ -123,6 +124,7 @@ function Routes({ path, query }: { path: string[]; query: URLSearchParams }) {
       if (id === 'new' && can('campaigns:write')) return <CampaignFormPage />;
       if (id && sub === 'edit' && can('campaigns:write')) return <CampaignFormPage campaignId={id} />;
       if (id && sub === 'live') return <LivePage campaignId={id} />;
+      if (id && sub === 'plan' && can('reports:read')) return <PlanPage campaignId={id} />;
       if (id) return <CampaignPage campaignId={id} />;
       return <CampaignsPage />;
     case 'contacts':

@@ -222,3 +222,7 @@ export type AgentsBoard = Schemas['AgentsEvent']['data'];
 export type LiveStats = Schemas['LiveStats'];
 
 export type CampaignEligibility = Schemas['CampaignEligibility'];
+
+export type CampaignTraffic = Schemas['CampaignTraffic'];
+
+export type Forecast = Schemas['Forecast'];
