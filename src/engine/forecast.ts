@@ -25,11 +25,16 @@ export interface ForecastLimits {
   wrapUpLimitMs: number;
 }
 
-/** One simulated stretch of calling: its seed, the callee's local hour it starts at, and how long it runs. */
+/**
+ * One simulated stretch of calling: its seed, the callee's local hour it starts at, how long it is
+ * measured, and how long it runs before (not measured: every agent free at once and a pacer fresh
+ * from its priors are how no real hour of a campaign starts).
+ */
 export interface ForecastSample {
   seed: number;
   startHour: number;
   durationMs: number;
+  warmUpMs?: number;
 }
 
 export interface CandidateForecast extends ForecastCandidate {
@@ -46,6 +51,37 @@ export interface CandidateForecast extends ForecastCandidate {
   /** People connected to an agent, per calling hour. */
   contactsReachedPerHour: number;
   dialsPerHour: number;
+}
+
+/** What happened between two readings of a simulation's cumulative figures. */
+function since(end: SimulationStats, start: SimulationStats): SimulationStats {
+  const d = (
+    k:
+      | 'dials'
+      | 'personAnswers'
+      | 'machineAnswers'
+      | 'connected'
+      | 'abandoned'
+      | 'talkMs'
+      | 'wrapUpMs'
+      | 'loggedInMs',
+  ) => end[k] - start[k];
+  const loggedInMs = d('loggedInMs');
+  const personAnswers = d('personAnswers');
+  return {
+    dials: d('dials'),
+    personAnswers,
+    machineAnswers: d('machineAnswers'),
+    connected: d('connected'),
+    abandoned: d('abandoned'),
+    talkMs: d('talkMs'),
+    wrapUpMs: d('wrapUpMs'),
+    loggedInMs,
+    utilization: loggedInMs ? (d('talkMs') + d('wrapUpMs')) / loggedInMs : 0,
+    abandonRate: personAnswers ? d('abandoned') / personAnswers : 0,
+    talkMinutesPerAgentHour: loggedInMs ? d('talkMs') / 60_000 / (loggedInMs / 3_600_000) : 0,
+    maxInFlight: end.maxInFlight,
+  };
 }
 
 /**
@@ -78,10 +114,13 @@ export function simulateCandidate(
       wrapUpMs: (r) => Math.min(limits.wrapUpLimitMs, wrapUpMs(r)),
     });
     const t0 = scheduler.nowMs();
+    const warmUp = sample.warmUpMs ?? 0;
     sim.start();
-    scheduler.runUntil(t0 + sample.durationMs);
+    scheduler.runUntil(t0 + warmUp);
+    const before = sim.result();
+    scheduler.runUntil(t0 + warmUp + sample.durationMs);
     sim.stop();
-    return sim.result();
+    return since(sim.result(), before);
   });
   const total = (f: (s: SimulationStats) => number) => runs.reduce((a, s) => a + f(s), 0);
   const loggedIn = total((s) => s.loggedInMs);
