@@ -178,8 +178,12 @@ export function forecastSamples(
     startHour:
       (startHour + Math.floor((i * Math.max(0, dayHours - hours / seeds)) / Math.max(1, seeds - 1))) % 24,
     durationMs,
+    warmUpMs: FORECAST_WARM_UP_MS,
   }));
 }
+
+/** Each sample runs this long before it is measured. */
+const FORECAST_WARM_UP_MS = 15 * 60_000;
 
 /**
  * The dials a list still needs: each waiting contact is dialled until an attempt settles it (a
