@@ -13,6 +13,7 @@ import type { ServiceDeps } from './services/context.js';
 import { createCenter } from './services/centers/create-center.js';
 import { importCommand } from './cli/import-command.js';
 import { remoteImport } from './cli/remote-import.js';
+import { forecastCommand, type ForecastCommandOptions } from './cli/forecast-command.js';
 
 /** Where the server listens, from --host/--port; each overrides its environment variable. */
 interface ListenOptions {
@@ -46,7 +47,10 @@ async function withRuntime(work: (deps: ServiceDeps, cfg: Config) => Promise<voi
     console.error((error as Error).message, ...((error as { details?: string[] }).details ?? []));
     process.exitCode = 1;
   } finally {
+    // Closing embedded PGlite (Emscripten) sets process.exitCode to 0: keep the command's own.
+    const exitCode = process.exitCode;
     await handle.close();
+    process.exitCode = exitCode;
   }
 }
 
@@ -176,6 +180,29 @@ program
       if (job.rejected + job.dnc > 0)
         console.log(`Rejected rows: GET /v1/imports/imp_${job.uid.replace(/-/g, '')}/errors.csv`);
       process.exitCode = job.status === 'completed' ? 0 : 1;
+    });
+  });
+
+program
+  .command('forecast')
+  .description(
+    'Forecast staffing a campaign on its own traffic: utilization, abandon rate, contacts reached, when the list runs out',
+  )
+  .requiredOption('--center <short-name>', 'the contact center')
+  .requiredOption('--campaign <id>', 'cmp_…')
+  .requiredOption('--agents <counts>', 'candidate agent counts, comma-separated (10,15,20)')
+  .option('--modes <modes>', 'progressive, power and/or predictive, comma-separated', 'power,predictive')
+  .option('--lines <n>', "power mode's lines per agent (default: the campaign's)")
+  .option('--cap <rate>', "predictive mode's abandon cap, e.g. 0.03 (default: the campaign's)")
+  .option('--finish-by <date-time>', 'also find the fewest agents per mode that finish the list by then')
+  .option('--max-agents <n>', 'staffing searches up to this many agents (default 200)')
+  .option('--since <date-time>', 'learn from calls since then (default: the last 7 days)')
+  .option('--seeds <n>', 'simulated samples per candidate (default 3)')
+  .option('--hours <n>', 'simulated calling hours per candidate (default 6)')
+  .option('--default-traffic', 'forecast on the documented default traffic when there is no history')
+  .action(async (opts: ForecastCommandOptions) => {
+    await withRuntime(async (deps) => {
+      console.log(await forecastCommand(deps, opts));
     });
   });
 

@@ -3,6 +3,7 @@ import os from 'node:os';
 import type pino from 'pino';
 import { ImportWorker } from './services/imports/import-worker.js';
 import { WebhookDeliveryWorker } from './services/webhooks/delivery-worker.js';
+import { ForecastWorker } from './services/forecasts/forecast-worker.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { Registry } from 'prom-client';
@@ -120,6 +121,10 @@ export async function serve(
       ),
     onError: (error) => logger.error({ err: error }, 'webhook delivery error'),
   });
+  const forecasts = new ForecastWorker(deps, {
+    owner: `${os.hostname()}:${process.pid}`,
+    onError: (error, job) => logger.error({ err: error, forecastJob: job.id }, 'forecast failed'),
+  });
   // Listening comes first: a taken port ends here, before any job or call has started.
   let url: string;
   try {
@@ -134,6 +139,7 @@ export async function serve(
   }
   imports.start();
   webhooks.start();
+  forecasts.start();
   const scheduler = new RealTimeScheduler();
   const started = config.engine === 'on' ? await startEngine(config, deps, scheduler, logger) : null;
   const engine = started?.engine ?? null;
@@ -155,6 +161,7 @@ export async function serve(
       scheduler.cancelAll();
       await imports.stop();
       await webhooks.stop();
+      await forecasts.stop();
       await handle.close();
       clearTimeout(timer);
       logger.info('Outdial stopped');

@@ -1462,6 +1462,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/campaigns/{id}/traffic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign's traffic learned from its call logs: answers by people and machines, ring, talk and wrap-up times, busy and invalid shares, by hour of the callee's day, with sample sizes */
+        get: operations["getV1CampaignsByIdTraffic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{id}/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Forecast candidate agent counts and modes on the campaign’s own traffic (a background job; the same question within an hour gets the same job) */
+        post: operations["postV1CampaignsByIdForecast"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/forecasts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A forecast job: its status and, once completed, its result */
+        get: operations["getV1ForecastsById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/campaigns-leads": {
         parameters: {
             query?: never;
@@ -4055,6 +4106,433 @@ export interface components {
             problems: string[];
             estimated_rows: number | null;
             exact_row_count: boolean;
+        };
+        /**
+         * @example {
+         *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *       "since": "2026-11-29T18:47:50.689Z",
+         *       "until": "2026-12-06T18:47:50.689Z",
+         *       "source": "campaign",
+         *       "dials": 12480,
+         *       "shares": {
+         *         "person": 0.31,
+         *         "machine": 0.04,
+         *         "no_answer": 0.58,
+         *         "busy": 0.05,
+         *         "invalid_number": 0.02,
+         *         "failed": 0
+         *       },
+         *       "ring_time": {
+         *         "person": {
+         *           "samples": 3869,
+         *           "mean_seconds": 9.1,
+         *           "percentiles_seconds": {
+         *             "p5": 3.6,
+         *             "p25": 6,
+         *             "p50": 9,
+         *             "p75": 12,
+         *             "p95": 14.4
+         *           }
+         *         },
+         *         "machine": {
+         *           "samples": 499,
+         *           "mean_seconds": 8.8,
+         *           "percentiles_seconds": {
+         *             "p5": 3.5,
+         *             "p25": 5.9,
+         *             "p50": 8.7,
+         *             "p75": 11.8,
+         *             "p95": 14.3
+         *           }
+         *         },
+         *         "no_answer": {
+         *           "samples": 7238,
+         *           "mean_seconds": 25,
+         *           "percentiles_seconds": {
+         *             "p5": 25,
+         *             "p25": 25,
+         *             "p50": 25,
+         *             "p75": 25,
+         *             "p95": 25
+         *           }
+         *         },
+         *         "busy": {
+         *           "samples": 624,
+         *           "mean_seconds": 2.5,
+         *           "percentiles_seconds": {
+         *             "p5": 1.2,
+         *             "p25": 1.8,
+         *             "p50": 2.5,
+         *             "p75": 3.2,
+         *             "p95": 3.9
+         *           }
+         *         },
+         *         "invalid_number": {
+         *           "samples": 250,
+         *           "mean_seconds": 1.2,
+         *           "percentiles_seconds": {
+         *             "p5": 0.6,
+         *             "p25": 0.9,
+         *             "p50": 1.2,
+         *             "p75": 1.6,
+         *             "p95": 1.9
+         *           }
+         *         },
+         *         "failed": {
+         *           "samples": 0,
+         *           "mean_seconds": 1.25,
+         *           "percentiles_seconds": {
+         *             "p5": 0.58,
+         *             "p25": 0.88,
+         *             "p50": 1.25,
+         *             "p75": 1.63,
+         *             "p95": 1.93
+         *           }
+         *         }
+         *       },
+         *       "talk_time": {
+         *         "samples": 3702,
+         *         "mean_seconds": 90.4,
+         *         "percentiles_seconds": {
+         *           "p5": 30.1,
+         *           "p25": 55.2,
+         *           "p50": 75.8,
+         *           "p75": 111.9,
+         *           "p95": 192.3
+         *         }
+         *       },
+         *       "wrap_up_time": {
+         *         "samples": 3702,
+         *         "mean_seconds": 15,
+         *         "percentiles_seconds": {
+         *           "p5": 15,
+         *           "p25": 15,
+         *           "p50": 15,
+         *           "p75": 15,
+         *           "p95": 15
+         *         }
+         *       },
+         *       "by_hour": [
+         *         {
+         *           "hour": 9,
+         *           "dials": 1410,
+         *           "shares": {
+         *             "person": 0.27,
+         *             "machine": 0.05,
+         *             "no_answer": 0.61,
+         *             "busy": 0.05,
+         *             "invalid_number": 0.02,
+         *             "failed": 0
+         *           }
+         *         },
+         *         {
+         *           "hour": 10,
+         *           "dials": 1530,
+         *           "shares": {
+         *             "person": 0.33,
+         *             "machine": 0.04,
+         *             "no_answer": 0.56,
+         *             "busy": 0.05,
+         *             "invalid_number": 0.02,
+         *             "failed": 0
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        CampaignTraffic: {
+            campaign_id: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            since: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            until: string;
+            /** @description Whose calls the figures come from: the campaign's; its center's (the campaign has fewer than 100 finished calls in the period); or none (the documented defaults, samples 0) */
+            source: "campaign" | "center" | "defaults";
+            /** @description Finished dials behind the shares */
+            dials: number;
+            /** @description Share of dials that turned into each result (person: answered by a person, taken or abandoned) */
+            shares: {
+                person: number;
+                machine: number;
+                no_answer: number;
+                busy: number;
+                invalid_number: number;
+                failed: number;
+            };
+            /** @description From dialling to each result (to the answer, for people and machines) */
+            ring_time: {
+                person: {
+                    /** @description Calls behind the figure; 0: the documented default shape */
+                    samples: number;
+                    mean_seconds: number;
+                    /** @description Of the learned distribution (kept at every 5th percentile) */
+                    percentiles_seconds: {
+                        p5: number;
+                        p25: number;
+                        p50: number;
+                        p75: number;
+                        p95: number;
+                    };
+                };
+                machine: {
+                    /** @description Calls behind the figure; 0: the documented default shape */
+                    samples: number;
+                    mean_seconds: number;
+                    /** @description Of the learned distribution (kept at every 5th percentile) */
+                    percentiles_seconds: {
+                        p5: number;
+                        p25: number;
+                        p50: number;
+                        p75: number;
+                        p95: number;
+                    };
+                };
+                no_answer: {
+                    /** @description Calls behind the figure; 0: the documented default shape */
+                    samples: number;
+                    mean_seconds: number;
+                    /** @description Of the learned distribution (kept at every 5th percentile) */
+                    percentiles_seconds: {
+                        p5: number;
+                        p25: number;
+                        p50: number;
+                        p75: number;
+                        p95: number;
+                    };
+                };
+                busy: {
+                    /** @description Calls behind the figure; 0: the documented default shape */
+                    samples: number;
+                    mean_seconds: number;
+                    /** @description Of the learned distribution (kept at every 5th percentile) */
+                    percentiles_seconds: {
+                        p5: number;
+                        p25: number;
+                        p50: number;
+                        p75: number;
+                        p95: number;
+                    };
+                };
+                invalid_number: {
+                    /** @description Calls behind the figure; 0: the documented default shape */
+                    samples: number;
+                    mean_seconds: number;
+                    /** @description Of the learned distribution (kept at every 5th percentile) */
+                    percentiles_seconds: {
+                        p5: number;
+                        p25: number;
+                        p50: number;
+                        p75: number;
+                        p95: number;
+                    };
+                };
+                failed: {
+                    /** @description Calls behind the figure; 0: the documented default shape */
+                    samples: number;
+                    mean_seconds: number;
+                    /** @description Of the learned distribution (kept at every 5th percentile) */
+                    percentiles_seconds: {
+                        p5: number;
+                        p25: number;
+                        p50: number;
+                        p75: number;
+                        p95: number;
+                    };
+                };
+            };
+            talk_time: {
+                /** @description Calls behind the figure; 0: the documented default shape */
+                samples: number;
+                mean_seconds: number;
+                /** @description Of the learned distribution (kept at every 5th percentile) */
+                percentiles_seconds: {
+                    p5: number;
+                    p25: number;
+                    p50: number;
+                    p75: number;
+                    p95: number;
+                };
+            };
+            wrap_up_time: {
+                /** @description Calls behind the figure; 0: the documented default shape */
+                samples: number;
+                mean_seconds: number;
+                /** @description Of the learned distribution (kept at every 5th percentile) */
+                percentiles_seconds: {
+                    p5: number;
+                    p25: number;
+                    p50: number;
+                    p75: number;
+                    p95: number;
+                };
+            };
+            /** @description Hours with dials; a forecast uses an hour’s own shares from 200 dials */
+            by_hour: {
+                /** @description Hour of the callee's local day (the contact's time zone) */
+                hour: number;
+                dials: number;
+                /** @description Share of dials that turned into each result (person: answered by a person, taken or abandoned) */
+                shares: {
+                    person: number;
+                    machine: number;
+                    no_answer: number;
+                    busy: number;
+                    invalid_number: number;
+                    failed: number;
+                };
+            }[];
+        };
+        /**
+         * @example {
+         *       "id": "fct_9b2c51e0d7a84f0c8e3b1a2d4c5e6f70",
+         *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+         *       "status": "completed",
+         *       "reused": false,
+         *       "created_at": "2026-12-06T18:47:50.689Z",
+         *       "started_at": "2026-12-06T18:47:51.002Z",
+         *       "finished_at": "2026-12-06T18:47:53.410Z",
+         *       "error": null,
+         *       "result": {
+         *         "traffic": {
+         *           "source": "campaign",
+         *           "since": "2026-11-29T18:47:51.002Z",
+         *           "until": "2026-12-06T18:47:51.002Z",
+         *           "dials": 12480
+         *         },
+         *         "calling_day": {
+         *           "start": "09:00",
+         *           "end": "18:00",
+         *           "hours": 9
+         *         },
+         *         "remaining": {
+         *           "contacts": 9200,
+         *           "dials_needed": 31100
+         *         },
+         *         "samples": {
+         *           "seeds": 3,
+         *           "simulated_hours_per_candidate": 6
+         *         },
+         *         "candidates": [
+         *           {
+         *             "agents": 15,
+         *             "mode": "predictive",
+         *             "lines_per_agent": null,
+         *             "abandon_cap": 0.03,
+         *             "utilization": 0.86,
+         *             "talk_minutes_per_agent_hour": 44.1,
+         *             "abandon_rate": 0.026,
+         *             "worst_day_abandon_rate": 0.029,
+         *             "contacts_reached_per_hour": 434.2,
+         *             "dials_per_hour": 1460.5,
+         *             "calling_hours_to_exhaust": 21.3,
+         *             "exhausted_at": "2026-12-09T12:18:00.000Z",
+         *             "within_abandon_cap": true
+         *           }
+         *         ],
+         *         "staffing": {
+         *           "finish_by": "2026-12-11T18:00:00.000Z",
+         *           "by_mode": [
+         *             {
+         *               "mode": "predictive",
+         *               "agents": 9,
+         *               "exhausted_at": "2026-12-11T16:45:00.000Z",
+         *               "abandon_rate": 0.027,
+         *               "utilization": 0.83
+         *             }
+         *           ]
+         *         },
+         *         "elapsed_ms": 2408
+         *       }
+         *     }
+         */
+        Forecast: {
+            id: string;
+            campaign_id: string;
+            /** @description queued, running, completed or failed */
+            status: string;
+            /** @description The same question was asked of the campaign within the last hour: this is that job */
+            reused: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            created_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+            error: string | null;
+            result: {
+                traffic: {
+                    /** @description campaign, center or defaults */
+                    source: string;
+                    /**
+                     * Format: date-time
+                     * @example 2026-12-06T18:47:50.689Z
+                     */
+                    since: string;
+                    /**
+                     * Format: date-time
+                     * @example 2026-12-06T18:47:50.689Z
+                     */
+                    until: string;
+                    dials: number;
+                };
+                calling_day: {
+                    start: string;
+                    end: string;
+                    hours: number;
+                };
+                remaining: {
+                    /** @description Waiting contacts (new, retry, callback) */
+                    contacts: number;
+                    /** @description Expected dials to settle them or use up their attempts */
+                    dials_needed: number;
+                };
+                samples: {
+                    seeds: number;
+                    simulated_hours_per_candidate: number;
+                };
+                candidates: {
+                    agents: number;
+                    mode: string;
+                    lines_per_agent: number | null;
+                    abandon_cap: number | null;
+                    /** @description Share of logged-in time talking or in wrap-up */
+                    utilization: number;
+                    talk_minutes_per_agent_hour: number;
+                    /** @description Abandoned over answers by a person, all samples */
+                    abandon_rate: number;
+                    /** @description The worst simulated sample (part of a calling day: it errs high) */
+                    worst_day_abandon_rate: number;
+                    /** @description People connected to an agent per calling hour */
+                    contacts_reached_per_hour: number;
+                    dials_per_hour: number;
+                    /** @description At this pace; -1 when it never would */
+                    calling_hours_to_exhaust: number;
+                    exhausted_at: string | null;
+                    within_abandon_cap: boolean;
+                }[];
+                staffing: {
+                    /**
+                     * Format: date-time
+                     * @example 2026-12-06T18:47:50.689Z
+                     */
+                    finish_by: string;
+                    by_mode: {
+                        mode: string;
+                        agents: number | null;
+                        exhausted_at: string | null;
+                        abandon_rate: number | null;
+                        utilization: number | null;
+                    }[];
+                } | null;
+                elapsed_ms: number;
+            } | null;
         };
         /**
          * @example {
@@ -16435,6 +16913,509 @@ export interface operations {
             };
             /** @description Error envelope: {statusCode, message, error} */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getV1CampaignsByIdTraffic: {
+        parameters: {
+            query?: {
+                /** @description Learn from calls dialled since then (default: the last 7 days) */
+                since?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Public id (prefix_ and 32 hex digits) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "since": "2026-11-29T18:47:50.689Z",
+                     *       "until": "2026-12-06T18:47:50.689Z",
+                     *       "source": "campaign",
+                     *       "dials": 12480,
+                     *       "shares": {
+                     *         "person": 0.31,
+                     *         "machine": 0.04,
+                     *         "no_answer": 0.58,
+                     *         "busy": 0.05,
+                     *         "invalid_number": 0.02,
+                     *         "failed": 0
+                     *       },
+                     *       "ring_time": {
+                     *         "person": {
+                     *           "samples": 3869,
+                     *           "mean_seconds": 9.1,
+                     *           "percentiles_seconds": {
+                     *             "p5": 3.6,
+                     *             "p25": 6,
+                     *             "p50": 9,
+                     *             "p75": 12,
+                     *             "p95": 14.4
+                     *           }
+                     *         },
+                     *         "machine": {
+                     *           "samples": 499,
+                     *           "mean_seconds": 8.8,
+                     *           "percentiles_seconds": {
+                     *             "p5": 3.5,
+                     *             "p25": 5.9,
+                     *             "p50": 8.7,
+                     *             "p75": 11.8,
+                     *             "p95": 14.3
+                     *           }
+                     *         },
+                     *         "no_answer": {
+                     *           "samples": 7238,
+                     *           "mean_seconds": 25,
+                     *           "percentiles_seconds": {
+                     *             "p5": 25,
+                     *             "p25": 25,
+                     *             "p50": 25,
+                     *             "p75": 25,
+                     *             "p95": 25
+                     *           }
+                     *         },
+                     *         "busy": {
+                     *           "samples": 624,
+                     *           "mean_seconds": 2.5,
+                     *           "percentiles_seconds": {
+                     *             "p5": 1.2,
+                     *             "p25": 1.8,
+                     *             "p50": 2.5,
+                     *             "p75": 3.2,
+                     *             "p95": 3.9
+                     *           }
+                     *         },
+                     *         "invalid_number": {
+                     *           "samples": 250,
+                     *           "mean_seconds": 1.2,
+                     *           "percentiles_seconds": {
+                     *             "p5": 0.6,
+                     *             "p25": 0.9,
+                     *             "p50": 1.2,
+                     *             "p75": 1.6,
+                     *             "p95": 1.9
+                     *           }
+                     *         },
+                     *         "failed": {
+                     *           "samples": 0,
+                     *           "mean_seconds": 1.25,
+                     *           "percentiles_seconds": {
+                     *             "p5": 0.58,
+                     *             "p25": 0.88,
+                     *             "p50": 1.25,
+                     *             "p75": 1.63,
+                     *             "p95": 1.93
+                     *           }
+                     *         }
+                     *       },
+                     *       "talk_time": {
+                     *         "samples": 3702,
+                     *         "mean_seconds": 90.4,
+                     *         "percentiles_seconds": {
+                     *           "p5": 30.1,
+                     *           "p25": 55.2,
+                     *           "p50": 75.8,
+                     *           "p75": 111.9,
+                     *           "p95": 192.3
+                     *         }
+                     *       },
+                     *       "wrap_up_time": {
+                     *         "samples": 3702,
+                     *         "mean_seconds": 15,
+                     *         "percentiles_seconds": {
+                     *           "p5": 15,
+                     *           "p25": 15,
+                     *           "p50": 15,
+                     *           "p75": 15,
+                     *           "p95": 15
+                     *         }
+                     *       },
+                     *       "by_hour": [
+                     *         {
+                     *           "hour": 9,
+                     *           "dials": 1410,
+                     *           "shares": {
+                     *             "person": 0.27,
+                     *             "machine": 0.05,
+                     *             "no_answer": 0.61,
+                     *             "busy": 0.05,
+                     *             "invalid_number": 0.02,
+                     *             "failed": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "hour": 10,
+                     *           "dials": 1530,
+                     *           "shares": {
+                     *             "person": 0.33,
+                     *             "machine": 0.04,
+                     *             "no_answer": 0.56,
+                     *             "busy": 0.05,
+                     *             "invalid_number": 0.02,
+                     *             "failed": 0
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CampaignTraffic"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    postV1CampaignsByIdForecast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Public id (prefix_ and 32 hex digits) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "agents": [
+                 *         10,
+                 *         15,
+                 *         20
+                 *       ],
+                 *       "modes": [
+                 *         "power",
+                 *         "predictive"
+                 *       ],
+                 *       "lines_per_agent": 2.5,
+                 *       "abandon_cap": 0.03,
+                 *       "finish_by": "2026-12-11T18:00:00.000Z"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Candidate agent counts (1–500 each, up to 10) */
+                    agents: number[];
+                    modes: ("progressive" | "power" | "predictive")[];
+                    /** @description Power mode (default: the campaign's) */
+                    lines_per_agent?: number;
+                    /** @description Predictive mode's cap, and the cap staffing must keep within (default: the campaign's) */
+                    abandon_cap?: number;
+                    /** @description Simulated samples per candidate (default 3) */
+                    seeds?: number;
+                    /** @description Calling hours simulated per candidate, split over the samples (default 6) */
+                    simulated_hours?: number;
+                    /**
+                     * Format: date-time
+                     * @description Learn from calls since then (default: the last 7 days)
+                     */
+                    since?: string;
+                    /**
+                     * Format: date-time
+                     * @description Staffing: find the fewest agents per mode that exhaust the remaining list by then
+                     */
+                    finish_by?: string;
+                    /** @description Staffing searches up to this many (default 200) */
+                    max_agents?: number;
+                    /** @description Forecast on the documented default traffic when there is no call history (else 400) */
+                    use_default_traffic?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "fct_9b2c51e0d7a84f0c8e3b1a2d4c5e6f70",
+                     *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "status": "completed",
+                     *       "reused": false,
+                     *       "created_at": "2026-12-06T18:47:50.689Z",
+                     *       "started_at": "2026-12-06T18:47:51.002Z",
+                     *       "finished_at": "2026-12-06T18:47:53.410Z",
+                     *       "error": null,
+                     *       "result": {
+                     *         "traffic": {
+                     *           "source": "campaign",
+                     *           "since": "2026-11-29T18:47:51.002Z",
+                     *           "until": "2026-12-06T18:47:51.002Z",
+                     *           "dials": 12480
+                     *         },
+                     *         "calling_day": {
+                     *           "start": "09:00",
+                     *           "end": "18:00",
+                     *           "hours": 9
+                     *         },
+                     *         "remaining": {
+                     *           "contacts": 9200,
+                     *           "dials_needed": 31100
+                     *         },
+                     *         "samples": {
+                     *           "seeds": 3,
+                     *           "simulated_hours_per_candidate": 6
+                     *         },
+                     *         "candidates": [
+                     *           {
+                     *             "agents": 15,
+                     *             "mode": "predictive",
+                     *             "lines_per_agent": null,
+                     *             "abandon_cap": 0.03,
+                     *             "utilization": 0.86,
+                     *             "talk_minutes_per_agent_hour": 44.1,
+                     *             "abandon_rate": 0.026,
+                     *             "worst_day_abandon_rate": 0.029,
+                     *             "contacts_reached_per_hour": 434.2,
+                     *             "dials_per_hour": 1460.5,
+                     *             "calling_hours_to_exhaust": 21.3,
+                     *             "exhausted_at": "2026-12-09T12:18:00.000Z",
+                     *             "within_abandon_cap": true
+                     *           }
+                     *         ],
+                     *         "staffing": {
+                     *           "finish_by": "2026-12-11T18:00:00.000Z",
+                     *           "by_mode": [
+                     *             {
+                     *               "mode": "predictive",
+                     *               "agents": 9,
+                     *               "exhausted_at": "2026-12-11T16:45:00.000Z",
+                     *               "abandon_rate": 0.027,
+                     *               "utilization": 0.83
+                     *             }
+                     *           ]
+                     *         },
+                     *         "elapsed_ms": 2408
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Forecast"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getV1ForecastsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Public id (prefix_ and 32 hex digits) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "fct_9b2c51e0d7a84f0c8e3b1a2d4c5e6f70",
+                     *       "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *       "status": "completed",
+                     *       "reused": false,
+                     *       "created_at": "2026-12-06T18:47:50.689Z",
+                     *       "started_at": "2026-12-06T18:47:51.002Z",
+                     *       "finished_at": "2026-12-06T18:47:53.410Z",
+                     *       "error": null,
+                     *       "result": {
+                     *         "traffic": {
+                     *           "source": "campaign",
+                     *           "since": "2026-11-29T18:47:51.002Z",
+                     *           "until": "2026-12-06T18:47:51.002Z",
+                     *           "dials": 12480
+                     *         },
+                     *         "calling_day": {
+                     *           "start": "09:00",
+                     *           "end": "18:00",
+                     *           "hours": 9
+                     *         },
+                     *         "remaining": {
+                     *           "contacts": 9200,
+                     *           "dials_needed": 31100
+                     *         },
+                     *         "samples": {
+                     *           "seeds": 3,
+                     *           "simulated_hours_per_candidate": 6
+                     *         },
+                     *         "candidates": [
+                     *           {
+                     *             "agents": 15,
+                     *             "mode": "predictive",
+                     *             "lines_per_agent": null,
+                     *             "abandon_cap": 0.03,
+                     *             "utilization": 0.86,
+                     *             "talk_minutes_per_agent_hour": 44.1,
+                     *             "abandon_rate": 0.026,
+                     *             "worst_day_abandon_rate": 0.029,
+                     *             "contacts_reached_per_hour": 434.2,
+                     *             "dials_per_hour": 1460.5,
+                     *             "calling_hours_to_exhaust": 21.3,
+                     *             "exhausted_at": "2026-12-09T12:18:00.000Z",
+                     *             "within_abandon_cap": true
+                     *           }
+                     *         ],
+                     *         "staffing": {
+                     *           "finish_by": "2026-12-11T18:00:00.000Z",
+                     *           "by_mode": [
+                     *             {
+                     *               "mode": "predictive",
+                     *               "agents": 9,
+                     *               "exhausted_at": "2026-12-11T16:45:00.000Z",
+                     *               "abandon_rate": 0.027,
+                     *               "utilization": 0.83
+                     *             }
+                     *           ]
+                     *         },
+                     *         "elapsed_ms": 2408
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Forecast"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -381,6 +381,28 @@ export interface ImportJobsTable {
   updated_at: Timestamp;
 }
 
+export type ForecastStatus = 'queued' | 'running' | 'completed' | 'failed';
+
+/** A campaign forecast, run by a background worker (migration 0026); `inputs` and `result` are the service's shapes. */
+export interface ForecastJobsTable {
+  id: Id;
+  uid: string;
+  contact_center_id: number;
+  campaign_id: number;
+  /** Digest of the inputs: the same question about the same campaign is answered from a recent job. */
+  inputs_key: string;
+  inputs: Json<Record<string, unknown>>;
+  status: Generated<ForecastStatus>;
+  result: Json<Record<string, unknown>> | null;
+  error: string | null;
+  lease_owner: string | null;
+  lease_expires_at: Timestamp | null;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface ImportJobErrorsTable {
   id: Id;
   contact_center_id: number;
@@ -624,6 +646,7 @@ export interface DB {
   dnc_entries: DncEntriesTable;
   import_jobs: ImportJobsTable;
   import_job_errors: ImportJobErrorsTable;
+  forecast_jobs: ForecastJobsTable;
   server_secrets: ServerSecretsTable;
   contact_centers: ContactCentersTable;
   users: UsersTable;
@@ -663,6 +686,7 @@ export type Contact = Row<'contacts'>;
 export type DncEntry = Row<'dnc_entries'>;
 export type ImportJob = Row<'import_jobs'>;
 export type CallLog = Row<'call_logs'>;
+export type ForecastJob = Row<'forecast_jobs'>;
 export type LeadEvent = Row<'lead_events'>;
 export type AgentSession = Row<'agent_sessions'>;
 export type CampaignStats = Row<'campaign_stats'>;

@@ -20,6 +20,7 @@ export const ID_PREFIX = {
   agentSession: 'ags',
   webhook: 'whk',
   webhookEvent: 'evt',
+  forecast: 'fct',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

@@ -1,6 +1,6 @@
 import { AgentSeat } from './agents.js';
 import type { Carrier } from './carrier.js';
-import { Dialer, type DialTarget } from './dialer.js';
+import { Dialer, type CallJournal, type DialTarget } from './dialer.js';
 import type { DialingMode, PacingSnapshot } from './pacing.js';
 import type { Random } from './random.js';
 import type { Scheduler } from './scheduler.js';
@@ -21,6 +21,8 @@ export interface CampaignSimulationOptions {
   messageMs?: number;
   tickMs?: number;
   priors?: { answerProbability: number; meanResolutionMs: number; meanHandleMs: number };
+  /** Told of every call and agent move, as the live journal is (histories for forecasts' tests and benchmark). */
+  journal?: CallJournal;
 }
 
 export interface SimulationStats {

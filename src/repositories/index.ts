@@ -30,6 +30,8 @@ import { findApiKeyByHash, findApiKeyById, touchApiKey } from './api-keys.reposi
 import { LoginAttemptsRepository } from './login-attempts.repository.js';
 import { StreamTicketsRepository } from './stream-tickets.repository.js';
 import { claimNextImport } from './imports.repository.js';
+import { claimNextForecast, ForecastJobsRepository } from './forecast-jobs.repository.js';
+import { TrafficRepository } from './traffic.repository.js';
 import { getOrCreateSecret } from './server-secrets.repository.js';
 import { pingDatabase } from './health.repository.js';
 import { readOperationalFigures } from './metrics.repository.js';
@@ -75,6 +77,8 @@ export function tenantRepositories(db: Executor, tenant: Tenant) {
     webhookOutbox: new WebhookOutboxRepository(scope),
     webhookDeliveries: new WebhookDeliveriesRepository(scope),
     reports: new ReportsRepository(scope),
+    traffic: new TrafficRepository(scope),
+    forecasts: new ForecastJobsRepository(scope),
   };
 }
 export type TenantRepositories = ReturnType<typeof tenantRepositories>;
@@ -85,6 +89,7 @@ export type TenantRepositories = ReturnType<typeof tenantRepositories>;
  * carrier's sweep of dead processes' dialogs), the import
  * queue and the webhook delivery queue shared by every process, the server's own secrets and the
  * readiness probe.
+ * and forecast queues shared by every process, the server's own secrets and the readiness probe.
  */
 export function sharedRepositories(db: Executor) {
   return {
@@ -102,6 +107,10 @@ export function sharedRepositories(db: Executor) {
     importQueue: {
       claimNext: (owner: string, now: Date, leaseMs: number, onlyJobId?: number) =>
         claimNextImport(db, owner, now, leaseMs, onlyJobId),
+    },
+    forecastQueue: {
+      claimNext: (owner: string, now: Date, leaseMs: number, onlyJobId?: number) =>
+        claimNextForecast(db, owner, now, leaseMs, onlyJobId),
     },
     serverSecrets: {
       getOrCreate: (name: string, generate: () => string) => getOrCreateSecret(db, name, generate),

@@ -61,4 +61,21 @@ describe('the outdial command', () => {
     assert.equal(result.code, 2);
     assert.match(result.stderr, /PORT must be a whole number, got "eighty"/);
   });
+
+  test('forecast: wired to the service, its mistakes said in one line with exit code 1', async () => {
+    const result = await outdial(
+      [
+        'forecast',
+        '--center',
+        'nowhere',
+        '--campaign',
+        'cmp_00000000000000000000000000000000',
+        '--agents',
+        '10,15',
+      ],
+      { OUTDIAL_DATA_DIR: dataDir },
+    );
+    assert.equal(result.code, 1);
+    assert.equal(result.stderr.trim(), 'No contact center named nowhere');
+  });
 });

@@ -16,6 +16,7 @@ import { LeadListsPage } from './pages/LeadListsPage';
 import { LivePage } from './pages/LivePage';
 import { LoginPage } from './pages/LoginPage';
 import { ProcessesPage } from './pages/ProcessesPage';
+import { PlanPage } from './pages/PlanPage';
 import { QueuesPage } from './pages/QueuesPage';
 import { ReportsPage } from './pages/ReportsPage';
 import { WallboardPage } from './pages/WallboardPage';
@@ -135,6 +136,7 @@ function Routes({ path, query }: { path: string[]; query: URLSearchParams }) {
       if (id === 'new' && can('campaigns:write')) return <CampaignFormPage />;
       if (id && sub === 'edit' && can('campaigns:write')) return <CampaignFormPage campaignId={id} />;
       if (id && sub === 'live') return <LivePage campaignId={id} />;
+      if (id && sub === 'plan' && can('reports:read')) return <PlanPage campaignId={id} />;
       if (id) return <CampaignPage campaignId={id} />;
       return <CampaignsPage />;
     case 'contacts':

@@ -234,3 +234,6 @@ export type Wallboard = Schemas['Wallboard'];
 export type ApiKey = Schemas['ApiKey'];
 
 export type AuditEntry = Schemas['AuditEntry'];
+export type CampaignTraffic = Schemas['CampaignTraffic'];
+
+export type Forecast = Schemas['Forecast'];

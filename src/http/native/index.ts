@@ -24,6 +24,7 @@ import { liveRoutes } from './live.routes.js';
 import type { Repeater } from '../live-feed.js';
 import { importPreviewRoutes } from './import-preview.routes.js';
 import { webhookRoutes } from './webhooks.routes.js';
+import { forecastRoutes } from './forecasts.routes.js';
 
 export interface NativeApiOptions {
   deps: ServiceDeps;
@@ -65,4 +66,5 @@ export const nativeApi =
     await app.register(callLogRoutes(deps));
     await app.register(liveRoutes(deps, opts.liveRepeat ? { repeat: opts.liveRepeat } : {}));
     await app.register(importPreviewRoutes(deps));
+    await app.register(forecastRoutes(deps));
   };

@@ -82,6 +82,7 @@ export function CampaignPage({ campaignId }: { campaignId: string }) {
       <Problems problems={campaign.error ? [campaign.error] : problems} />
       <nav className="links" aria-label="Campaign">
         {can('reports:read') && <a href={`#/campaigns/${campaignId}/live`}>Live view</a>}
+        {can('reports:read') && <a href={`#/campaigns/${campaignId}/plan`}>Plan</a>}
         {can('contacts:read') && <a href={`#/contacts?campaign_id=${campaignId}`}>Contacts</a>}
         {can('contacts:write') && <a href={`#/import?campaign_id=${campaignId}`}>Import contacts</a>}
         {can('dnc:read') && <a href={`#/dnc?campaign_id=${campaignId}`}>Do-not-call list</a>}

@@ -1,0 +1,62 @@
+import type { ForecastMode } from '../../engine/forecast.js';
+
+/** What a forecast is asked, after defaults are filled in from the campaign. */
+export interface ForecastInputs {
+  /** Candidate agent counts, ascending, without repeats. */
+  agents: number[];
+  modes: ForecastMode[];
+  /** Power: dials per available agent. */
+  linesPerAgent: number;
+  /** Predictive: the cap the pacer steers under; also the cap staffing must keep within. */
+  abandonCap: number;
+  /** Simulated samples per candidate, each on its own seed. */
+  seeds: number;
+  /** Simulated calling hours per candidate, split over the samples. */
+  simulatedHours: number;
+  /** Learn from calls dialled since then (null: the last 7 days, counted when the job runs). */
+  since: string | null;
+  /** Staffing: the fewest agents that finish the remaining list by then. */
+  finishBy: string | null;
+  /** Staffing searches up to this many agents. */
+  maxAgents: number;
+  /** Forecast on the documented default traffic when there is no history to learn from. */
+  useDefaultTraffic: boolean;
+}
+
+export interface CandidateResult {
+  agents: number;
+  mode: ForecastMode;
+  lines_per_agent: number | null;
+  abandon_cap: number | null;
+  utilization: number;
+  talk_minutes_per_agent_hour: number;
+  abandon_rate: number;
+  worst_day_abandon_rate: number;
+  contacts_reached_per_hour: number;
+  dials_per_hour: number;
+  /** Calling hours the remaining contacts take at this pace. */
+  calling_hours_to_exhaust: number;
+  /** When the remaining contacts would be exhausted (null: not within two years or the campaign's end). */
+  exhausted_at: string | null;
+  within_abandon_cap: boolean;
+}
+
+export interface StaffingResult {
+  mode: ForecastMode;
+  /** The fewest agents found to finish by the date within the cap; null when none up to max_agents does. */
+  agents: number | null;
+  exhausted_at: string | null;
+  abandon_rate: number | null;
+  utilization: number | null;
+}
+
+/** A finished forecast, as stored on its job. */
+export interface ForecastResult {
+  traffic: { source: 'campaign' | 'center' | 'defaults'; since: string; until: string; dials: number };
+  calling_day: { start: string; end: string; hours: number };
+  remaining: { contacts: number; dials_needed: number };
+  samples: { seeds: number; simulated_hours_per_candidate: number };
+  candidates: CandidateResult[];
+  staffing: { finish_by: string; by_mode: StaffingResult[] } | null;
+  elapsed_ms: number;
+}

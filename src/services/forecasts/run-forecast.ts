@@ -1,0 +1,216 @@
+import type { Campaign, ForecastJob } from '../../db/schema.js';
+import {
+  dialsToExhaust,
+  forecastCandidate,
+  forecastSamples,
+  type CandidateForecast,
+  type ForecastCandidate,
+  type ForecastLimits,
+  type ForecastMode,
+} from '../../engine/forecast.js';
+import type { TrafficModel } from '../../engine/traffic.js';
+import { systemContext, tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
+import { afterCallingHours, callingDay, callingHoursBetween } from './calling-calendar.js';
+import { learnTraffic } from './campaign-traffic.js';
+import type { CandidateResult, ForecastInputs, ForecastResult, StaffingResult } from './forecast-inputs.js';
+
+/** The live engine's (EngineHost's defaults): how long a dial rings and an answer waits for an agent. */
+const LIMITS = { ringTimeoutMs: 25_000, patienceMs: 2000 };
+
+interface Pace {
+  dialsPerHour: number;
+  abandonRate: number;
+}
+
+/**
+ * How many dials the remaining contacts need at a candidate's abandon rate. A dial settles its
+ * contact when a person is reached and not abandoned, or the number is invalid; abandoned and
+ * failed dials do not use up an attempt (the default retry rules), so they come on top.
+ */
+function dialsNeeded(
+  model: TrafficModel,
+  attemptsLeft: { attempts: number; contacts: number }[],
+  abandonRate: number,
+) {
+  const settle = model.shares.person * (1 - abandonRate) + model.shares.invalid_number;
+  const free = model.shares.person * abandonRate + model.shares.failed;
+  return dialsToExhaust(attemptsLeft, settle) / Math.max(0.05, 1 - free);
+}
+
+/** When a pace exhausts the list: its calling hours laid over the campaign's calendar from `now`. */
+function exhaustion(
+  campaign: Campaign,
+  model: TrafficModel,
+  attemptsLeft: { attempts: number; contacts: number }[],
+  pace: Pace,
+  now: Date,
+): { hours: number; at: Date | null } {
+  const dials = dialsNeeded(model, attemptsLeft, pace.abandonRate);
+  if (dials === 0) return { hours: 0, at: now };
+  if (pace.dialsPerHour <= 0) return { hours: Infinity, at: null };
+  const hours = dials / pace.dialsPerHour;
+  return { hours, at: afterCallingHours(campaign, now, hours) };
+}
+
+function candidateResult(
+  forecast: CandidateForecast,
+  cap: number,
+  exhausted: { hours: number; at: Date | null },
+): CandidateResult {
+  return {
+    agents: forecast.agents,
+    mode: forecast.mode,
+    lines_per_agent: forecast.mode === 'power' ? forecast.linesPerAgent : null,
+    abandon_cap: forecast.mode === 'predictive' ? forecast.abandonCap : null,
+    utilization: forecast.utilization,
+    talk_minutes_per_agent_hour: forecast.talkMinutesPerAgentHour,
+    abandon_rate: forecast.abandonRate,
+    worst_day_abandon_rate: forecast.worstDayAbandonRate,
+    contacts_reached_per_hour: forecast.contactsReachedPerHour,
+    dials_per_hour: forecast.dialsPerHour,
+    calling_hours_to_exhaust: Number.isFinite(exhausted.hours) ? exhausted.hours : -1,
+    exhausted_at: exhausted.at?.toISOString() ?? null,
+    within_abandon_cap: forecast.abandonRate <= cap,
+  };
+}
+
+/**
+ * The forecast itself: the campaign's learned traffic drives the engine's own Dialer
+ * (CampaignSimulation) for every candidate (agent count × mode), on the same seeds; the list's
+ * remaining contacts are laid over each candidate's pace and the campaign's calling hours; and,
+ * asked a date, the fewest agents per mode that finish by it within the cap. Touches no live call.
+ */
+export async function computeForecast(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  campaign: Campaign,
+  inputs: ForecastInputs,
+): Promise<ForecastResult> {
+  const started = performance.now();
+  const now = deps.clock.now();
+  const traffic = await learnTraffic(deps, ctx, campaign, {
+    ...(inputs.since ? { since: new Date(inputs.since) } : {}),
+    ringTimeoutMs: LIMITS.ringTimeoutMs,
+  });
+  const model = traffic.model;
+  const attemptsLeft = await tenantReader(deps, ctx).traffic.attemptsLeft(campaign.id);
+  const day = callingDay(campaign);
+  const limits: ForecastLimits = { ...LIMITS, wrapUpLimitMs: campaign.wrap_up_seconds * 1000 };
+  const samples = forecastSamples(inputs.seeds, inputs.simulatedHours, day.startHour, day.hours);
+  const cap = inputs.abandonCap;
+  const candidate = (agents: number, mode: ForecastMode): ForecastCandidate => ({
+    agents,
+    mode,
+    linesPerAgent: inputs.linesPerAgent,
+    abandonCap: cap,
+  });
+  const evaluated = new Map<string, CandidateForecast>();
+  const evaluate = (agents: number, mode: ForecastMode) => {
+    const key = `${mode}:${agents}`;
+    let forecast = evaluated.get(key);
+    if (!forecast) {
+      forecast = forecastCandidate(model, candidate(agents, mode), limits, samples);
+      evaluated.set(key, forecast);
+    }
+    return forecast;
+  };
+  const paceOf = (f: CandidateForecast): Pace => ({
+    dialsPerHour: f.dialsPerHour,
+    abandonRate: f.abandonRate,
+  });
+
+  const candidates: CandidateResult[] = [];
+  for (const mode of inputs.modes) {
+    for (const agents of inputs.agents) {
+      // Simulations are synchronous: let the process breathe between candidates.
+      await new Promise((resolve) => setImmediate(resolve));
+      const f = evaluate(agents, mode);
+      candidates.push(candidateResult(f, cap, exhaustion(campaign, model, attemptsLeft, paceOf(f), now)));
+    }
+  }
+
+  let staffing: ForecastResult['staffing'] = null;
+  if (inputs.finishBy) {
+    const finishBy = new Date(inputs.finishBy);
+    const hoursAvailable = callingHoursBetween(campaign, now, finishBy);
+    const byMode: StaffingResult[] = [];
+    for (const mode of inputs.modes) {
+      const fits = async (agents: number) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        const f = evaluate(agents, mode);
+        const needed = dialsNeeded(model, attemptsLeft, f.abandonRate) / Math.max(f.dialsPerHour, 1e-9);
+        return f.abandonRate <= cap && needed <= hoursAvailable;
+      };
+      // Dials per agent-hour hardly change with the fleet's size: a first guess, then a binary search.
+      const probe = evaluate(inputs.agents[inputs.agents.length - 1]!, mode);
+      const perAgent = probe.dialsPerHour / probe.agents;
+      const needDials = dialsNeeded(model, attemptsLeft, probe.abandonRate);
+      const guess = Math.ceil(needDials / Math.max(hoursAvailable, 1e-9) / Math.max(perAgent, 1e-9));
+      let found: number | null = null;
+      if (hoursAvailable > 0) {
+        let hi = Math.min(inputs.maxAgents, Math.max(1, Math.ceil(guess * 1.5) + 1));
+        if (!(await fits(hi))) hi = inputs.maxAgents;
+        if (hi === inputs.maxAgents && !(await fits(hi))) hi = 0;
+        if (hi > 0) {
+          let lo = Math.min(hi, Math.max(1, Math.floor(guess * 0.6)));
+          if (lo > 1) lo = (await fits(lo)) ? 1 : lo + 1;
+          while (lo < hi) {
+            const mid = Math.floor((lo + hi) / 2);
+            if (await fits(mid)) hi = mid;
+            else lo = mid + 1;
+          }
+          found = hi;
+        }
+      }
+      const f = found === null ? null : evaluate(found, mode);
+      byMode.push({
+        mode,
+        agents: found,
+        exhausted_at: f
+          ? (exhaustion(campaign, model, attemptsLeft, paceOf(f), now).at?.toISOString() ?? null)
+          : null,
+        abandon_rate: f?.abandonRate ?? null,
+        utilization: f?.utilization ?? null,
+      });
+    }
+    staffing = { finish_by: finishBy.toISOString(), by_mode: byMode };
+  }
+
+  const cheapest = candidates[0];
+  return {
+    traffic: {
+      source: traffic.source,
+      since: traffic.since.toISOString(),
+      until: traffic.until.toISOString(),
+      dials: model.dials,
+    },
+    calling_day: { start: campaign.calling_hours_start, end: campaign.calling_hours_end, hours: day.hours },
+    remaining: {
+      contacts: attemptsLeft.reduce((n, r) => n + r.contacts, 0),
+      dials_needed: Math.round(dialsNeeded(model, attemptsLeft, cheapest?.abandon_rate ?? 0)),
+    },
+    samples: { seeds: inputs.seeds, simulated_hours_per_candidate: inputs.simulatedHours },
+    candidates,
+    staffing,
+    elapsed_ms: Math.round(performance.now() - started),
+  };
+}
+
+/** Runs a claimed forecast job and stores its result (or why it failed) while the lease holds. */
+export async function runForecast(deps: ServiceDeps, job: ForecastJob, owner: string): Promise<void> {
+  const ctx = systemContext(job.contact_center_id, 'forecast');
+  const repos = tenantReader(deps, ctx);
+  try {
+    const campaign = await repos.campaigns.getById(job.campaign_id);
+    const result = await computeForecast(deps, ctx, campaign, job.inputs as unknown as ForecastInputs);
+    await repos.forecasts.finish(
+      job.id,
+      owner,
+      { result: result as unknown as Record<string, unknown> },
+      deps.clock.now(),
+    );
+  } catch (error) {
+    await repos.forecasts.finish(job.id, owner, { error: (error as Error).message }, deps.clock.now());
+    throw error;
+  }
+}
