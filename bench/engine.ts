@@ -9,8 +9,11 @@
 // on the same traffic (callee model, wrap-up, agents per campaign, seed). Figures and PASS/MISS
 // against the targets, never a test.
 //
-// BENCH_AGENTS (50,200,1000), BENCH_PROCESSES (1,2), BENCH_MINUTES (virtual minutes per run, 10),
-// BENCH_CAMPAIGNS (4), BENCH_SEED (1). Node CPU includes the simulated agents and carrier. With two
+// BENCH_AGENTS (50,200,1000), BENCH_PROCESSES (1,2), BENCH_MINUTES (virtual minutes measured, 10),
+// BENCH_WARMUP_MINUTES (5), BENCH_STEP_MS (100), BENCH_CAMPAIGNS (4), BENCH_SEED (1) vary it;
+// BENCH_STATEMENTS=1 lists the statements by the time spent waiting for them. The same seed gives
+// the same traffic, not the same run: on the database, timing decides the order of some writes.
+// Node CPU includes the simulated agents and carrier. With two
 // processes both engine hosts run in this Node process (as the engine tests run them), each with
 // its own connection pool, carrier and desk traffic; the database cannot tell them from two
 // processes.
