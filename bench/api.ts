@@ -223,6 +223,13 @@ try {
     `  first batch ${times[0]!.toFixed(2)} s, last ${times[times.length - 1]!.toFixed(2)} s, slowest ` +
       `${Math.max(...times).toFixed(2)} s: last/first ${ratio.toFixed(2)} (target ≤ 1.5) ${verdict(ratio <= 1.5)}`,
   );
+  // One batch's time swings with the machine's load: the medians of the first and last three too.
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  const [head, tail] = [median(times.slice(0, 3)), median(times.slice(-3))];
+  console.log(
+    `  median of the first three ${head.toFixed(2)} s, of the last three ${tail.toFixed(2)} s: ` +
+      `${(tail / head).toFixed(2)} ${verdict(tail / head <= 1.5)}`,
+  );
   console.log(`  load average ${load()}`);
   await new Promise((resolve) => {
     server.once('exit', resolve);

@@ -113,8 +113,15 @@ export class ContactsRepository extends VersionedRepository<'contacts'> {
     if (filters.phonePrefix)
       q = q.where('phone_e164', 'like', `${filters.phonePrefix.replace(/[\\%_]/g, '')}%`);
     if (filters.changedSince) q = q.where('updated_at', '>=', filters.changedSince);
+    // The campaign's lists as an array computed first, not `in (subquery)`: the planner then walks
+    // the ids in order and stops at the page's end, where the join it chose read the whole table
+    // (issue 24: 7 ms of PostgreSQL CPU for a page of 50 out of 10,000, then 0.1 ms).
     if (filters.dialledByCampaignId !== undefined)
-      q = q.where('lead_list_id', 'in', this.listsOfCampaign(filters.dialledByCampaignId));
+      q = q.where(
+        'lead_list_id',
+        '=',
+        sql<number>`any(array(${this.listsOfCampaign(filters.dialledByCampaignId)}))`,
+      );
     return q.orderBy('id').limit(limit);
   }
 
