@@ -155,8 +155,10 @@ export async function serve(
       }, config.shutdownTimeoutMs);
       timer.unref();
       await app.close();
-      // Live calls get most of the shutdown time to finish; claims and agents pass to other processes.
-      await engine?.stop(Math.max(0, config.shutdownTimeoutMs - 2000));
+      // Live calls get half the shutdown time to finish (claims and agents then pass to other
+      // processes); the other half is for closing the workers and the database, which takes seconds
+      // on a loaded machine: running out of it ends the process with exit code 1.
+      await engine?.stop(Math.floor(config.shutdownTimeoutMs / 2));
       await started?.sip?.stop();
       scheduler.cancelAll();
       await imports.stop();
