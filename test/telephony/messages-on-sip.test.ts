@@ -151,7 +151,9 @@ describe('recorded messages and machine detection on the SIP carrier: engine, da
   async function campaignWithMessage(settings: object) {
     const campaign = await ok(admin, 'POST', '/v1/campaigns', {
       name: `Messages ${Date.now()}`,
-      wrap_up_seconds: 5,
+      // Long enough that the agent ends wrap-up itself (hang-up, disposition, end: three requests
+      // that take seconds on a loaded machine); a 5 s limit ran out first and the end answered 409.
+      wrap_up_seconds: 120,
       calling_hours: { start: '00:00', end: '23:59' },
       ...settings,
     });
