@@ -7,6 +7,9 @@ import { multipart } from '../helpers/multipart.js';
 
 type Ids = Awaited<ReturnType<typeof foundationObjects>> & {
   engine: Awaited<ReturnType<typeof engineObjects>>;
+  /** A webhook subscription and a queued forecast, made in `before`. */
+  webhookId: string;
+  forecastId: string;
 };
 interface Attempt {
   route: string;
@@ -208,6 +211,41 @@ const ATTEMPTS: Attempt[] = [
     url: (a) => `/v1/campaigns/${a.engine.campaign.id}/live`,
   },
   {
+    route: 'GET /v1/call-logs/{id}/events',
+    method: 'GET',
+    url: (a) => `/v1/call-logs/${a.engine.callLogId}/events`,
+  },
+  {
+    route: 'GET /v1/campaigns/{id}/traffic',
+    method: 'GET',
+    url: (a) => `/v1/campaigns/${a.engine.campaign.id}/traffic`,
+  },
+  {
+    route: 'POST /v1/campaigns/{id}/forecast',
+    method: 'POST',
+    url: (a) => `/v1/campaigns/${a.campaign.id}/forecast`,
+    body: () => ({ agents: [2], modes: ['progressive'], use_default_traffic: true }),
+  },
+  { route: 'GET /v1/forecasts/{id}', method: 'GET', url: (a) => `/v1/forecasts/${a.forecastId}` },
+  { route: 'GET /v1/webhooks/{id}', method: 'GET', url: (a) => `/v1/webhooks/${a.webhookId}` },
+  {
+    route: 'PATCH /v1/webhooks/{id}',
+    method: 'PATCH',
+    url: (a) => `/v1/webhooks/${a.webhookId}`,
+    body: () => ({ enabled: false }),
+  },
+  { route: 'DELETE /v1/webhooks/{id}', method: 'DELETE', url: (a) => `/v1/webhooks/${a.webhookId}` },
+  {
+    route: 'GET /v1/webhooks/{id}/deliveries',
+    method: 'GET',
+    url: (a) => `/v1/webhooks/${a.webhookId}/deliveries`,
+  },
+  {
+    route: 'POST /v1/webhooks/{id}/deliveries/{event_id}/redeliver',
+    method: 'POST',
+    url: (a) => `/v1/webhooks/${a.webhookId}/deliveries/evt_${'0'.repeat(32)}/redeliver`,
+  },
+  {
     route: 'GET /v1/campaigns-leads/{id}',
     method: 'GET',
     url: (a) => `/v1/campaigns-leads/${a.contact.id}`,
@@ -331,8 +369,8 @@ describe('tenancy: another center’s objects are invisible and untouchable', ()
     t = await startTestApp();
     acme = await seedCenter(t, 'acme');
     globex = await seedCenter(t, 'globex');
-    acmeIds = { ...(await foundationObjects(t, acme)), engine: await engineObjects(t, acme) };
-    globexIds = { ...(await foundationObjects(t, globex)), engine: await engineObjects(t, globex) };
+    acmeIds = await centerObjects(acme);
+    globexIds = await centerObjects(globex);
     // Acme's campaign has a recorded message that globex must neither read, replace nor delete.
     const message = new wavefile.WaveFile();
     message.fromScratch(1, 8000, '16', new Int16Array(4000).fill(1000));
@@ -349,6 +387,24 @@ describe('tenancy: another center’s objects are invisible and untouchable', ()
   });
   after(() => t.close());
 
+  async function centerObjects(center: SeededCenter): Promise<Ids> {
+    const objects = { ...(await foundationObjects(t, center)), engine: await engineObjects(t, center) };
+    const admin = as(t, center.tokens.admin);
+    const webhook = await admin({
+      method: 'POST',
+      url: '/v1/webhooks',
+      payload: { url: 'https://93.184.215.14/hooks/outdial', event_types: ['call.ended'] },
+    });
+    assert.equal(webhook.statusCode, 201, webhook.body);
+    const forecast = await admin({
+      method: 'POST',
+      url: `/v1/campaigns/${objects.campaign.id}/forecast`,
+      payload: { agents: [2], modes: ['progressive'], use_default_traffic: true },
+    });
+    assert.equal(forecast.statusCode, 202, forecast.body);
+    return { ...objects, webhookId: webhook.json().id, forecastId: forecast.json().id };
+  }
+
   async function acmeSnapshot() {
     const admin = as(t, acme.tokens.admin);
     const urls = [
@@ -360,6 +416,9 @@ describe('tenancy: another center’s objects are invisible and untouchable', ()
       `/v1/campaigns/${acmeIds.campaign.id}/message`,
       '/v1/queues?limit=100',
       '/v1/api-keys?limit=100',
+      '/v1/webhooks',
+      `/v1/webhooks/${acmeIds.webhookId}/deliveries`,
+      `/v1/forecasts/${acmeIds.forecastId}`,
       '/v1/audit-log?limit=100',
       '/v1/lead-lists?limit=100',
       `/v1/campaigns/${acmeIds.campaign.id}/lead-lists`,
