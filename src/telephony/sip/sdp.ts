@@ -32,27 +32,45 @@ export function audioOffer(media: MediaAddress, sessionId: number, version = 1):
  */
 export class SdpOrigin {
   private version = 1;
+  /**
+   * The SDP this side last sent in the dialog: what a session refresh (the same offer again) is
+   * answered with, unchanged (RFC 3264 §8: an unchanged session keeps its version).
+   */
+  last: string | null = null;
   constructor(private readonly sessionId: number) {}
 
   /** The version our first offer or answer used. */
   first(media: MediaAddress): string {
-    return audioOffer(media, this.sessionId, this.version);
+    this.last = audioOffer(media, this.sessionId, this.version);
+    return this.last;
   }
 
   /** Our own parked media again, as the next version. */
   next(media: MediaAddress): string {
     this.version += 1;
-    return audioOffer(media, this.sessionId, this.version);
+    this.last = audioOffer(media, this.sessionId, this.version);
+    return this.last;
   }
 
   /** Another leg's SDP, restamped as this dialog's next version. */
   adopt(sdp: string): string {
     this.version += 1;
-    return sdp.replace(/^o=.*$/m, (line) => {
+    this.last = sdp.replace(/^o=.*$/m, (line) => {
       const address = line.split(' ').slice(3).join(' ');
       return `o=outdial ${this.sessionId} ${this.version} ${address}`;
     });
+    return this.last;
   }
+}
+
+/**
+ * Whether two SDPs carry the same origin line (user, session id and version): a peer that offers
+ * its session again unchanged (a session refresh, RFC 4028) keeps its version (RFC 3264 §8).
+ */
+export function sameOrigin(a: string, b: string): boolean {
+  const origin = (sdp: string) => /^o=.*$/m.exec(sdp)?.[0].trim();
+  const first = origin(a);
+  return first !== undefined && first === origin(b);
 }
 
 /** What one side's SDP says about its audio: where it receives, with which codec first. */

@@ -15,7 +15,7 @@ import type { DialogOwner, DialogRecorder } from './dialog-records.js';
 import type { PacketPacer } from '../media/rtp-endpoint.js';
 import type { MediaParking, ParkedMedia } from './media-park.js';
 import { MessagePlayer, type MessageCache } from './message-playback.js';
-import { audioOf, oneRoundTripOffers, restrictToCodec, sameAudio, SdpOrigin } from './sdp.js';
+import { audioOf, oneRoundTripOffers, restrictToCodec, sameAudio, sameOrigin, SdpOrigin } from './sdp.js';
 import type { Dialog, DigestCredentials, InviteResult, PendingInvite, SipUserAgent } from './user-agent.js';
 
 /** Where and how calls leave for the public network. */
@@ -61,6 +61,15 @@ export interface SipCarrierOptions {
   onJoined?: (callId: string, flow: JoinFlow) => void;
 }
 
+/** One leg of a joined call, as a re-INVITE from either is passed to the other. */
+interface JoinedSide {
+  origin: SdpOrigin;
+  dialog: Dialog | null;
+  /** The leg's current SDP. */
+  remote: string | null;
+  setRemote(sdp: string): void;
+}
+
 /** How a customer was joined to an agent's leg (docs/telephony.md, "Joining a customer to an agent"). */
 export type JoinFlow = 'one-round-trip' | 'rfc3725';
 
@@ -80,6 +89,8 @@ interface SipCall {
   answer: string | null;
   /** The message being played to the callee, if one is. */
   playback: { stop(): void } | null;
+  /** Joined to `agent` (each phone has the other's SDP): a re-INVITE from either leg keeps the join. */
+  joined: boolean;
   /** Why the INVITE was cancelled, if it was: the ring timeout (no answer) or our hang-up. */
   cancelledBy: 'timeout' | 'hangup' | null;
   hungUp: boolean;
@@ -183,6 +194,7 @@ export class SipCarrier implements Carrier {
       ringing: false,
       answer: null,
       playback: null,
+      joined: false,
       cancelledBy: null,
       hungUp: false,
     };
@@ -255,6 +267,8 @@ export class SipCarrier implements Carrier {
         this.finish(call, { type: 'ended', callId });
       };
       result.dialog.onReinvite = (offer) => {
+        const leg = this.joinedAgentOf(call);
+        if (leg) return this.reinvitedWhileJoined(offer, this.customerSide(call), this.agentSide(leg));
         if (!call.media) return null;
         if (offer) call.answer = offer;
         return call.origin.next(call.media);
@@ -430,6 +444,7 @@ export class SipCarrier implements Carrier {
       );
     }
     await Promise.all(updates);
+    call.joined = true;
     this.o.onJoined?.(call.request.callId, 'one-round-trip');
   }
 
@@ -477,7 +492,70 @@ export class SipCarrier implements Carrier {
     }
     call.answer = customerAnswer;
     agentSide.ack(leg.origin.adopt(customerAnswer));
+    call.joined = true;
     this.o.onJoined?.(call.request.callId, 'rfc3725');
+  }
+
+  /** The agent leg a call is joined to, while both are up; null before the join and after either leaves. */
+  private joinedAgentOf(call: SipCall): AgentLeg | null {
+    const leg = call.agent;
+    if (!call.joined || call.hungUp || !leg || leg.call !== call || leg.state !== 'up') return null;
+    return leg;
+  }
+
+  private customerSide(call: SipCall): JoinedSide {
+    return {
+      origin: call.origin,
+      dialog: call.dialog,
+      remote: call.answer,
+      setRemote: (sdp) => (call.answer = sdp),
+    };
+  }
+
+  private agentSide(leg: AgentLeg): JoinedSide {
+    return {
+      origin: leg.origin,
+      dialog: leg.dialog,
+      remote: leg.remoteSdp,
+      setRemote: (sdp) => (leg.remoteSdp = sdp),
+    };
+  }
+
+  /**
+   * A re-INVITE from one leg of a joined call (a session refresh, hold, a media move): answering it
+   * with our parked media would cut that leg's audio, so the join is kept. The same session offered
+   * again (same origin version: RFC 4028's refresh) is answered with what the leg has, unchanged; an
+   * offerless one is offered that; a changed offer goes to the other leg by re-INVITE (third-party
+   * call control), whose answer is the first leg's, each restamped with its own dialog's origin. A
+   * refusal by the other leg refuses the first's re-INVITE (488): both keep their sessions.
+   */
+  private reinvitedWhileJoined(
+    offer: string | undefined,
+    from: JoinedSide,
+    to: JoinedSide,
+  ): string | null | Promise<string | null> {
+    if (!offer || (from.remote && sameOrigin(offer, from.remote))) return from.origin.last;
+    return this.passOffer(offer, from, to);
+  }
+
+  private async passOffer(offer: string, from: JoinedSide, to: JoinedSide): Promise<string | null> {
+    if (!to.dialog || to.dialog.ended) return null;
+    const before = to.origin.last;
+    const result = await to.dialog.reinvite(to.origin.adopt(offer));
+    result.ack(null);
+    const answer = isSuccess(result.response.status) ? result.response.content : '';
+    if (!answer) {
+      // Refused: its session is what it was (RFC 3261 §14.1).
+      to.origin.last = before;
+      this.o.onError?.(
+        new Error(`a joined leg refused the other's new offer: ${result.response.status}`),
+        're-INVITE while joined',
+      );
+      return null;
+    }
+    from.setRemote(offer);
+    to.setRemote(answer);
+    return from.origin.adopt(answer);
   }
 
   /** The customer is gone: the agent's phone goes back to parked media (silence) for the next call. */
@@ -590,6 +668,10 @@ export class SipCarrier implements Carrier {
     leg.state = 'up';
     leg.remoteSdp = result.response.content || null;
     result.dialog.onReinvite = (offer) => {
+      const call = leg.call;
+      if (call && this.joinedAgentOf(call) === leg) {
+        return this.reinvitedWhileJoined(offer, this.agentSide(leg), this.customerSide(call));
+      }
       if (!leg.media) return null;
       if (offer) leg.remoteSdp = offer;
       return leg.origin.next(leg.media);
@@ -657,6 +739,7 @@ export class SipCarrier implements Carrier {
   }
 
   private release(call: SipCall): void {
+    call.joined = false;
     call.playback?.stop();
     call.playback = null;
     if (call.detection) {

@@ -37,8 +37,11 @@ export class Dialog {
   /** The far end hung up (BYE) or we did: no further in-dialog requests. */
   ended = false;
   onBye: (() => void) | null = null;
-  /** An offer in a re-INVITE from the far end; answer with our SDP (or null to refuse with 488). */
-  onReinvite: ((offer: string | undefined) => string | null) | null = null;
+  /**
+   * An offer in a re-INVITE from the far end (or none: it wants ours); answer with our SDP, or null
+   * to refuse with 488. A promise is awaited (another leg is asked first: third-party call control).
+   */
+  onReinvite: ((offer: string | undefined) => string | null | Promise<string | null>) | null = null;
   /** Our CSeq moved (an in-dialog request): what a BYE from another process must exceed. */
   onLocalSeq: ((seq: number) => void) | null = null;
   private reinviting: Promise<void> = Promise.resolve();
@@ -491,6 +494,19 @@ export class SipUserAgent {
     );
   }
 
+  private answerReinvite(request: SipRequest, sdp: string | null): void {
+    if (this.stopped) return;
+    if (sdp === null) {
+      this.stack.send(sip.makeResponse(request, 488, 'Not Acceptable Here'));
+      return;
+    }
+    const ok = sip.makeResponse(request, 200, 'OK');
+    ok.headers.contact = [{ uri: this.contactUri, params: {} }];
+    ok.headers['content-type'] = 'application/sdp';
+    ok.content = sdp;
+    this.stack.send(ok);
+  }
+
   private onRequest(request: SipRequest): void {
     const dialog = this.dialogs.get(request.headers['call-id']);
     if (request.method === 'ACK') return;
@@ -515,16 +531,20 @@ export class SipUserAgent {
         }
         return;
       case 'INVITE': {
-        const sdp = dialog.onReinvite?.(request.content) ?? null;
-        if (sdp === null) {
-          this.stack.send(sip.makeResponse(request, 488, 'Not Acceptable Here'));
+        const answer = dialog.onReinvite?.(request.content) ?? null;
+        if (typeof answer === 'object' && answer !== null) {
+          // Answered once another leg has: 100 stops the far end's retransmissions meanwhile.
+          this.stack.send(sip.makeResponse(request, 100, 'Trying'));
+          answer.then(
+            (sdp) => this.answerReinvite(request, sdp),
+            (error: unknown) => {
+              this.o.onError?.(error);
+              this.answerReinvite(request, null);
+            },
+          );
           return;
         }
-        const ok = sip.makeResponse(request, 200, 'OK');
-        ok.headers.contact = [{ uri: this.contactUri, params: {} }];
-        ok.headers['content-type'] = 'application/sdp';
-        ok.content = sdp;
-        this.stack.send(ok);
+        this.answerReinvite(request, answer);
         return;
       }
       case 'UPDATE':
