@@ -9,7 +9,10 @@ export type StatsCounter = Exclude<
 >;
 export type StatsDelta = Partial<Record<StatsCounter, number>>;
 
-export const STATS_COUNTERS: readonly StatsCounter[] = [
+/** The counters that count calls by their result (all but `talk_ms`, a duration). */
+export type CallResultCounter = Exclude<StatsCounter, 'talk_ms'>;
+
+export const CALL_RESULT_COUNTERS: readonly CallResultCounter[] = [
   'dials',
   'person_answers',
   'machine_answers',
@@ -19,8 +22,9 @@ export const STATS_COUNTERS: readonly StatsCounter[] = [
   'busy',
   'invalid_number',
   'failed',
-  'talk_ms',
 ];
+
+export const STATS_COUNTERS: readonly StatsCounter[] = [...CALL_RESULT_COUNTERS, 'talk_ms'];
 
 export type StatsTotals = Record<StatsCounter, number>;
 

@@ -1,19 +1,9 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
+import { CALL_RESULT_COUNTERS, type CallResultCounter } from '../domain/stats-buckets.js';
 
-export interface CampaignFigures {
-  campaign: string;
-  dials: number;
-  person_answers: number;
-  machine_answers: number;
-  connected: number;
-  abandoned: number;
-  no_answer: number;
-  busy: number;
-  invalid_number: number;
-  failed: number;
-  in_flight: number;
-}
+/** Today's call counters of a campaign (public id), and its calls under way. */
+export type CampaignFigures = Record<CallResultCounter, number> & { campaign: string; in_flight: number };
 
 export interface OperationalFigures {
   /** Today's counts (the campaign's own day) of every campaign not finished, by public id. */
@@ -38,11 +28,7 @@ export async function readOperationalFigures(
 ): Promise<OperationalFigures> {
   const campaigns = await sql<CampaignFigures>`
     select 'cmp_' || replace(c.uid::text, '-', '') as campaign,
-      coalesce(sum(s.dials), 0)::int as dials, coalesce(sum(s.person_answers), 0)::int as person_answers,
-      coalesce(sum(s.machine_answers), 0)::int as machine_answers, coalesce(sum(s.connected), 0)::int as connected,
-      coalesce(sum(s.abandoned), 0)::int as abandoned, coalesce(sum(s.no_answer), 0)::int as no_answer,
-      coalesce(sum(s.busy), 0)::int as busy, coalesce(sum(s.invalid_number), 0)::int as invalid_number,
-      coalesce(sum(s.failed), 0)::int as failed,
+      ${sql.join(CALL_RESULT_COUNTERS.map((c) => sql`coalesce(sum(${sql.ref(`s.${c}`)}), 0)::int as ${sql.ref(c)}`))},
       (select count(*)::int from call_logs l where l.campaign_id = c.id and l.ended_at is null) as in_flight
     from campaigns c
     left join campaign_stats s on s.campaign_id = c.id

@@ -103,6 +103,31 @@ export function Page({
   );
 }
 
+/** Newest-first paging of a list: `page` is the one asked for, `meta` what the server answered. */
+export function NewerOlderPager({
+  page,
+  meta,
+  onPage,
+}: {
+  page: number;
+  meta: { page: number; totalPages: number };
+  onPage: (page: number) => void;
+}) {
+  return (
+    <div className="form-actions">
+      <button className="small secondary" disabled={page <= 1} onClick={() => onPage(page - 1)}>
+        Newer
+      </button>
+      <span className="muted">
+        Page {meta.page} of {Math.max(1, meta.totalPages)}
+      </span>
+      <button className="small secondary" disabled={page >= meta.totalPages} onClick={() => onPage(page + 1)}>
+        Older
+      </button>
+    </div>
+  );
+}
+
 /** A screen that fails to render says so and leaves the rest of the console working. */
 export class ScreenBoundary extends Component<
   { children: ReactNode; screen: string },

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { CountsByStatus, WeeklyWindow } from './api';
 import { formatCount, formatPercent } from './format';
 import { CONTACT_STATUSES, finishedShare, STATUS_COLOR, STATUS_LABEL, totalOf } from './status';
@@ -221,5 +222,14 @@ export function VariablesTable({ variables }: { variables: Record<string, string
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** A table cell holding one figure, right-aligned, named by `data-figure` (tests and scripts read it). */
+export function FigureCell({ figure, children }: { figure: string; children: ReactNode }) {
+  return (
+    <td className="number" data-figure={figure}>
+      {children}
+    </td>
   );
 }

@@ -11,7 +11,7 @@ import {
   getCallLog,
   listCallLogs,
 } from '../../services/calls/read-call-logs.js';
-import { csvExport } from '../csv-export.js';
+import { sendCsvAttachment, streamedCsvExport } from '../csv-export.js';
 import { getContact } from '../../services/contacts/read-contacts.js';
 import type { RequestContext, ServiceDeps } from '../../services/context.js';
 import { getUser } from '../../services/users/read-users.js';
@@ -166,23 +166,10 @@ export const callLogRoutes =
       async (request, reply) => {
         const ctx = request.ctx;
         const found = await filters(ctx, request.query);
-        const csv = csvExport(CALL_LOG_COLUMNS);
-        void (async () => {
-          try {
-            for await (const rows of allCallLogs(deps, ctx, found)) {
-              for (const log of rows.map(presentCallLog)) {
-                if (!csv.write(log)) await new Promise((resolve) => csv.once('drain', resolve));
-              }
-            }
-            csv.end();
-          } catch (error) {
-            csv.destroy(error as Error);
-          }
-        })();
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', 'attachment; filename="call-logs.csv"')
-          .send(csv as never);
+        const pages = async function* () {
+          for await (const rows of allCallLogs(deps, ctx, found)) yield rows.map(presentCallLog);
+        };
+        return sendCsvAttachment(reply, 'call-logs.csv', streamedCsvExport(CALL_LOG_COLUMNS, pages()));
       },
     );
 

@@ -20,7 +20,7 @@ import { getCampaign } from '../../services/campaigns/read-campaigns.js';
 import { getLeadList } from '../../services/lead-lists/manage-lead-lists.js';
 import { authErrors, iso, uidParam } from './common.js';
 import { CsvAnswer, IdParams, Nullable } from '../schemas/common.js';
-import { csvExport } from '../csv-export.js';
+import { sendCsvAttachment, streamedCsvExport } from '../csv-export.js';
 import {
   type ContactFieldsSchema,
   ContactResponse,
@@ -218,7 +218,13 @@ export const contactRoutes =
       },
       async (request, reply) => {
         const filters = await filtersOf(deps, request.ctx, { ...request.query, limit: 1 });
-        const csv = csvExport([
+        const ctx = request.ctx;
+        const pages = async function* () {
+          for await (const chunk of allContacts(deps, ctx, filters)) {
+            yield (await present(ctx, chunk)).map((c) => ({ ...c, variables: JSON.stringify(c.variables) }));
+          }
+        };
+        const columns = [
           'id',
           'phone_number',
           'first_name',
@@ -231,25 +237,8 @@ export const contactRoutes =
           'time_zone',
           'variables',
           'created_at',
-        ]);
-        const ctx = request.ctx;
-        void (async () => {
-          try {
-            for await (const chunk of allContacts(deps, ctx, filters)) {
-              for (const c of await present(ctx, chunk)) {
-                const ok = csv.write({ ...c, variables: JSON.stringify(c.variables) });
-                if (!ok) await new Promise((resolve) => csv.once('drain', resolve));
-              }
-            }
-            csv.end();
-          } catch (error) {
-            csv.destroy(error as Error);
-          }
-        })();
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', 'attachment; filename="contacts.csv"')
-          .send(csv as never);
+        ];
+        return sendCsvAttachment(reply, 'contacts.csv', streamedCsvExport(columns, pages()));
       },
     );
 

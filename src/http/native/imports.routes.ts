@@ -7,7 +7,7 @@ import { createImport } from '../../services/imports/create-import.js';
 import { getImport, importErrors } from '../../services/imports/read-imports.js';
 import { authErrors, uidParam } from './common.js';
 import { CsvAnswer, IdParams } from '../schemas/common.js';
-import { csvExport } from '../csv-export.js';
+import { sendCsvAttachment, streamedCsvExport } from '../csv-export.js';
 import { acceptMultipart, receiveUpload } from '../upload.js';
 import { importFileSink, importUploadLimits, parseColumnMapping } from '../import-uploads.js';
 import { ImportResponse, ImportForm } from '../schemas/imports.js';
@@ -116,22 +116,8 @@ export const importRoutes =
       },
       async (request, reply) => {
         const job = await getImport(deps, request.ctx, uidParam('importJob', request.params.id, 'Import'));
-        const csv = csvExport(['line', 'raw_value', 'reason']);
-        const ctx = request.ctx;
-        void (async () => {
-          try {
-            for await (const rows of importErrors(deps, ctx, job)) {
-              for (const row of rows) if (!csv.write(row)) await new Promise((r) => csv.once('drain', r));
-            }
-            csv.end();
-          } catch (error) {
-            csv.destroy(error as Error);
-          }
-        })();
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="import-errors.csv"`)
-          .send(csv as never);
+        const csv = streamedCsvExport(['line', 'raw_value', 'reason'], importErrors(deps, request.ctx, job));
+        return sendCsvAttachment(reply, 'import-errors.csv', csv);
       },
     );
   };

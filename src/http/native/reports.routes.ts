@@ -3,7 +3,7 @@ import type { Static } from '@sinclair/typebox';
 import type { RequestContext, ServiceDeps } from '../../services/context.js';
 import { agentPerformance } from '../../services/reports/agent-performance.js';
 import { campaignPerformance } from '../../services/reports/campaign-performance.js';
-import { csvExport } from '../csv-export.js';
+import { csvExport, sendCsvAttachment } from '../csv-export.js';
 import { CsvAnswer } from '../schemas/common.js';
 import {
   AgentPerformanceAnswer,
@@ -116,10 +116,11 @@ export const reportRoutes =
       },
       async (request, reply) => {
         const report = await campaignReport(request.ctx, request.query);
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', 'attachment; filename="campaign-performance.csv"')
-          .send(csvOf(CAMPAIGN_COLUMNS, [...report.periods, report.total]) as never);
+        return sendCsvAttachment(
+          reply,
+          'campaign-performance.csv',
+          csvOf(CAMPAIGN_COLUMNS, [...report.periods, report.total]),
+        );
       },
     );
 
@@ -160,10 +161,7 @@ export const reportRoutes =
       },
       async (request, reply) => {
         const report = await agentReport(request.ctx, request.query);
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', 'attachment; filename="agent-performance.csv"')
-          .send(csvOf(AGENT_COLUMNS, report.agents) as never);
+        return sendCsvAttachment(reply, 'agent-performance.csv', csvOf(AGENT_COLUMNS, report.agents));
       },
     );
   };

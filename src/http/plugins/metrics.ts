@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import type { Registry } from 'prom-client';
 import { collectDefaultMetrics, Counter, Gauge, Histogram } from 'prom-client';
 import type { OperationalFigures } from '../../services/health/operational-figures.js';
+import { CALL_RESULT_COUNTERS } from '../../domain/stats-buckets.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { bearerCredential } from './auth.js';
 
@@ -80,19 +81,6 @@ export const metricsPlugin = fp(
   },
 );
 
-/** Today's call counters of a campaign, by what the label says. */
-const CALL_RESULTS = [
-  'dials',
-  'person_answers',
-  'machine_answers',
-  'connected',
-  'abandoned',
-  'no_answer',
-  'busy',
-  'invalid_number',
-  'failed',
-] as const;
-
 /**
  * The dialer's and the jobs' figures, read from the database at each scrape (one read shared by
  * every gauge of the scrape), so every process shows the whole cluster. Labels stay bounded:
@@ -126,7 +114,7 @@ function dialerMetrics(registry: Registry, read: () => Promise<OperationalFigure
     ['campaign', 'result'],
     (g, f) => {
       for (const c of f.campaigns)
-        for (const result of CALL_RESULTS) g.set({ campaign: c.campaign, result }, c[result]);
+        for (const result of CALL_RESULT_COUNTERS) g.set({ campaign: c.campaign, result }, c[result]);
     },
   );
   gauge('outdial_calls_in_flight', 'Calls placed and not ended, per campaign', ['campaign'], (g, f) => {

@@ -1,6 +1,7 @@
 import type { ImportJob } from '../../db/schema.js';
 import { sharedRepositories } from '../../repositories/index.js';
 import type { ServiceDeps } from '../context.js';
+import { PollingLoop, runClaimedJobs } from '../job-worker.js';
 import { runImport, type RunOptions } from './run-import.js';
 
 export interface ImportWorkerOptions {
@@ -21,67 +22,47 @@ export interface ImportWorkerOptions {
  * claimed again and resumed from its checkpoint.
  */
 export class ImportWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly deps: ServiceDeps,
     private readonly options: ImportWorkerOptions,
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    this.schedule(0);
+  ) {
+    this.loop = new PollingLoop(() => this.drain(), { pollMs: options.pollMs });
   }
 
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.drain()
-        .then(
-          () => undefined,
-          () => undefined,
-        )
-        .finally(() => this.schedule(this.options.pollMs ?? 1000));
-    }, ms);
-    this.timer.unref();
+  start(): void {
+    this.loop.start();
   }
 
   /** Runs claimable jobs until none is left. Returns how many ran. */
-  async drain(): Promise<number> {
-    let ran = 0;
-    while (!this.stopped) {
-      const job = await sharedRepositories(this.deps.db).importQueue.claimNext(
-        this.options.owner,
-        this.deps.clock.now(),
-        this.leaseMs,
-      );
-      if (!job) break;
-      ran += 1;
-      try {
-        await runImport(this.deps, job, {
+  drain(): Promise<number> {
+    return runClaimedJobs(
+      () =>
+        sharedRepositories(this.deps.db).importQueue.claimNext(
+          this.options.owner,
+          this.deps.clock.now(),
+          this.leaseMs,
+        ),
+      (job) =>
+        runImport(this.deps, job, {
           owner: this.options.owner,
           leaseMs: this.leaseMs,
           batchSize: this.options.batchSize ?? 5000,
           threads: this.options.threads ?? 0,
           threadsFromBytes: this.options.threadsFromBytes,
           afterBatch: this.options.afterBatch,
-        });
-      } catch (error) {
-        this.options.onError?.(error, job);
-      }
-    }
-    return ran;
+        }),
+      () => this.loop.isStopped,
+      this.options.onError,
+    );
   }
 
   private get leaseMs(): number {
     return this.options.leaseMs ?? 60_000;
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }

@@ -5,6 +5,7 @@ import { toPublicId } from '../../domain/public-ids.js';
 import { sharedRepositories, tenantRepositories } from '../../repositories/index.js';
 import type { AttemptRecord, ClaimedDelivery } from '../../repositories/webhooks.repository.js';
 import { systemContext, type ServiceDeps } from '../context.js';
+import { PollingLoop } from '../job-worker.js';
 import {
   EVENT_ID_HEADER,
   EVENT_TYPE_HEADER,
@@ -68,9 +69,7 @@ interface SendResult {
  * backlog for when it is enabled again.
  */
 export class WebhookDeliveryWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = false;
+  private readonly loop: PollingLoop;
   private readonly agents = {
     http: new http.Agent({ keepAlive: true, maxSockets: 64 }),
     https: new https.Agent({ keepAlive: true, maxSockets: 64 }),
@@ -79,21 +78,12 @@ export class WebhookDeliveryWorker {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly options: DeliveryWorkerOptions,
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    this.schedule(0);
+  ) {
+    this.loop = new PollingLoop(() => this.drain(), { pollMs: options.pollMs, onError: options.onError });
   }
 
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.drain()
-        .catch((error: unknown) => this.options.onError?.(error))
-        .finally(() => this.schedule(this.options.pollMs ?? 1000));
-    }, ms);
-    this.timer.unref();
+  start(): void {
+    this.loop.start();
   }
 
   /** Sends what is due now until nothing is left to take. Returns how many attempts were made. */
@@ -102,7 +92,7 @@ export class WebhookDeliveryWorker {
     for (;;) {
       const sent = await this.deliverDue();
       attempts += sent;
-      if (sent === 0 || this.stopped) return attempts;
+      if (sent === 0 || this.loop.isStopped) return attempts;
     }
   }
 
@@ -264,9 +254,7 @@ export class WebhookDeliveryWorker {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
     this.agents.http.destroy();
     this.agents.https.destroy();
   }

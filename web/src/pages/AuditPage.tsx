@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, query, type AuditEntry, type Paged } from '../api';
 import { formatInstant } from '../format';
 import { navigate } from '../router';
-import { Field, Page, Problems, useLoad } from '../ui';
+import { Field, NewerOlderPager, Page, Problems, useLoad } from '../ui';
 
 const PAGE_SIZE = 50;
 
@@ -73,21 +73,7 @@ export function AuditPage({ query: address }: { query: URLSearchParams }) {
               </tbody>
             </table>
           </div>
-          <div className="form-actions">
-            <button className="small secondary" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-              Newer
-            </button>
-            <span className="muted">
-              Page {meta!.page} of {Math.max(1, meta!.totalPages)}
-            </span>
-            <button
-              className="small secondary"
-              disabled={page >= meta!.totalPages}
-              onClick={() => setPage(page + 1)}
-            >
-              Older
-            </button>
-          </div>
+          <NewerOlderPager page={page} meta={meta!} onPage={setPage} />
         </section>
       )}
     </Page>

@@ -14,7 +14,7 @@ import { EventTimeline } from '../history';
 import { formatDuration } from '../live';
 import { navigate } from '../router';
 import { CALL_STATUS_LABEL, DISPOSITION_LABEL } from '../status';
-import { Field, Page, Problems, useAction, useLoad } from '../ui';
+import { Field, NewerOlderPager, Page, Problems, useAction, useLoad } from '../ui';
 
 const FILTERS = ['campaign_id', 'status', 'agent_id', 'start_date', 'end_date', 'min_duration'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
@@ -174,21 +174,7 @@ export function CallLogsPage({ query: address }: { query: URLSearchParams }) {
               </tbody>
             </table>
           </div>
-          <div className="form-actions">
-            <button className="small secondary" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-              Newer
-            </button>
-            <span className="muted">
-              Page {meta!.page} of {Math.max(1, meta!.totalPages)}
-            </span>
-            <button
-              className="small secondary"
-              disabled={page >= meta!.totalPages}
-              onClick={() => setPage(page + 1)}
-            >
-              Older
-            </button>
-          </div>
+          <NewerOlderPager page={page} meta={meta!} onPage={setPage} />
         </section>
       )}
     </Page>

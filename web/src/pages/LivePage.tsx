@@ -1,3 +1,4 @@
+import { FigureCell } from '../widgets';
 import { lazy, Suspense, useEffect, useMemo, useRef } from 'react';
 import type { ChartConfiguration } from 'chart.js';
 import { api, type Campaign, type CampaignEligibility, type LiveStats } from '../api';
@@ -320,9 +321,9 @@ function Today({ stats }: { stats: LiveStats }) {
           {rows.map(([key, label, value]) => (
             <tr key={key}>
               <th scope="row">{label}</th>
-              <td className="number" data-figure={`today_${key}`}>
+              <FigureCell figure={`today_${key}`}>
                 {typeof value === 'number' ? formatCount(value) : value}
-              </td>
+              </FigureCell>
             </tr>
           ))}
         </tbody>

@@ -1,3 +1,4 @@
+import { FigureCell } from '../widgets';
 import { useState, type FormEvent } from 'react';
 import {
   api,
@@ -160,33 +161,15 @@ function FiguresRow({ f, head }: { f: CampaignPeriodFigures; head: string }) {
   return (
     <tr data-period={f.period ?? 'total'}>
       <th scope="row">{head}</th>
-      <td className="number" data-figure="dials">
-        {formatCount(f.dials)}
-      </td>
-      <td className="number" data-figure="person_answers">
-        {formatCount(f.person_answers)}
-      </td>
-      <td className="number" data-figure="contact_rate">
-        {rate(f.contact_rate)}
-      </td>
-      <td className="number" data-figure="connected">
-        {formatCount(f.connected)}
-      </td>
-      <td className="number" data-figure="connect_rate">
-        {rate(f.connect_rate)}
-      </td>
-      <td className="number" data-figure="abandoned">
-        {formatCount(f.abandoned)}
-      </td>
-      <td className="number" data-figure="abandon_rate">
-        {rate(f.abandon_rate)}
-      </td>
-      <td className="number" data-figure="average_talk">
-        {duration(f.average_talk_seconds)}
-      </td>
-      <td className="number" data-figure="average_wrap_up">
-        {duration(f.average_wrap_up_seconds)}
-      </td>
+      <FigureCell figure="dials">{formatCount(f.dials)}</FigureCell>
+      <FigureCell figure="person_answers">{formatCount(f.person_answers)}</FigureCell>
+      <FigureCell figure="contact_rate">{rate(f.contact_rate)}</FigureCell>
+      <FigureCell figure="connected">{formatCount(f.connected)}</FigureCell>
+      <FigureCell figure="connect_rate">{rate(f.connect_rate)}</FigureCell>
+      <FigureCell figure="abandoned">{formatCount(f.abandoned)}</FigureCell>
+      <FigureCell figure="abandon_rate">{rate(f.abandon_rate)}</FigureCell>
+      <FigureCell figure="average_talk">{duration(f.average_talk_seconds)}</FigureCell>
+      <FigureCell figure="average_wrap_up">{duration(f.average_wrap_up_seconds)}</FigureCell>
       <td>{dispositionsText(f.dispositions)}</td>
     </tr>
   );
@@ -299,9 +282,7 @@ function AgentReport({ report }: { report: AgentPerformance }) {
                   <td className="number">{formatDuration(a.talk_seconds)}</td>
                   <td className="number">{formatDuration(a.wrap_up_seconds)}</td>
                   <td className="number">{formatDuration(a.other_seconds)}</td>
-                  <td className="number" data-figure="calls_handled">
-                    {formatCount(a.calls_handled)}
-                  </td>
+                  <FigureCell figure="calls_handled">{formatCount(a.calls_handled)}</FigureCell>
                   <td className="number">{duration(a.average_handle_seconds)}</td>
                   <td>{dispositionsText(a.dispositions)}</td>
                 </tr>

@@ -1,3 +1,4 @@
+import { FigureCell } from '../widgets';
 import type { Wallboard } from '../api';
 import { countOf, formatCount } from '../format';
 import { useEventStreams } from '../live';
@@ -61,9 +62,7 @@ function Row({ c }: { c: Entry }) {
         <StatusBadge status={statusWord(c.status)} />
         <small className="muted"> {c.dialing_mode}</small>
       </th>
-      <td className="number" data-figure="dial_level">
-        {c.dial_level.toFixed(2)}
-      </td>
+      <FigureCell figure="dial_level">{c.dial_level.toFixed(2)}</FigureCell>
       <td data-figure="in_flight">
         <strong>{formatCount(c.calls.in_flight)}</strong>{' '}
         <small className="muted">
@@ -83,15 +82,9 @@ function Row({ c }: { c: Entry }) {
       </td>
       <Abandon rate={c.abandon_rate_today} cap={c.abandon_rate_cap} name="abandon_today" />
       <Abandon rate={c.abandon_rate_30_days} cap={c.abandon_rate_cap} name="abandon_30_days" />
-      <td className="number" data-figure="dials_today">
-        {formatCount(c.dials_today)}
-      </td>
-      <td className="number" data-figure="reached_today">
-        {formatCount(c.reached_today)}
-      </td>
-      <td className="number" data-figure="contacts_left">
-        {countOf(c.contacts_left, 'contact')}
-      </td>
+      <FigureCell figure="dials_today">{formatCount(c.dials_today)}</FigureCell>
+      <FigureCell figure="reached_today">{formatCount(c.reached_today)}</FigureCell>
+      <FigureCell figure="contacts_left">{countOf(c.contacts_left, 'contact')}</FigureCell>
     </tr>
   );
 }
