@@ -54,19 +54,12 @@ export class EngineRepository {
     return result.rows;
   }
 
-  /**
-   * Extends to `until` the leases `owner` holds (contacts and agent sessions) that end before
-   * `renewBefore`: a lease renewed only once it has run down (not every tick) costs each claim a
-   * few row writes over a call instead of one a second.
-   */
-  async renewLeases(owner: string, until: Date, renewBefore: Date): Promise<void> {
+  /** Extends the leases of every contact and agent session `owner` holds. */
+  async renewLeases(owner: string, until: Date): Promise<void> {
     await sql`update contacts set lease_expires_at = ${until}
-      where status = 'in_progress' and lease_owner = ${owner} and lease_expires_at < ${renewBefore}`.execute(
-      this.db,
-    );
+      where status = 'in_progress' and lease_owner = ${owner}`.execute(this.db);
     await sql`update agent_sessions set engine_lease_expires_at = ${until}
-      where engine_owner = ${owner} and state <> 'logged_out'
-        and (engine_lease_expires_at is null or engine_lease_expires_at < ${renewBefore})`.execute(this.db);
+      where engine_owner = ${owner} and state <> 'logged_out'`.execute(this.db);
   }
 
   /** A stopping process gives up its agent sessions, so another process adopts them at once. */

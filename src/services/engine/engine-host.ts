@@ -84,13 +84,10 @@ export class EngineHost {
   async tick(): Promise<void> {
     const now = this.deps.clock.now();
     await this.engine.heartbeat({ id: this.nodeId, hostname: os.hostname(), pid: process.pid }, now);
-    // A lease is renewed once half of it is left: long before it can run out, at a fraction of the
-    // writes of renewing every lease every tick.
-    await this.engine.renewLeases(
-      this.nodeId,
-      new Date(now.getTime() + this.e.leaseMs),
-      new Date(now.getTime() + this.e.leaseMs / 2),
-    );
+    // Every lease is renewed every tick: a dead process's claims must not come back before the
+    // process is itself found dead (its heartbeat a lease old), since only then are its calls
+    // ended on the wire (renewing at half-life let them come back up to half a lease earlier).
+    await this.engine.renewLeases(this.nodeId, new Date(now.getTime() + this.e.leaseMs));
     // Housekeeping runs every few ticks: leases last many ticks, so a dead process's claims and
     // agents come back within a lease and a few seconds either way.
     if (this.ticks % HOUSEKEEPING_EVERY_TICKS === 0) {
