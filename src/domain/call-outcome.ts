@@ -158,3 +158,16 @@ function retryOrFail(input: AfterCallInput, result: RetryableResult): AfterCall 
   }
   return { ...base, status: 'retry', nextAttemptAt: new Date(next), reason: null };
 }
+
+/**
+ * Whole seconds a call was talked: from the agent's connection (or the answer, for a call no agent
+ * took) to `endedAt`; 0 for a call never answered. The lead history and the `call.ended` event
+ * both report it.
+ */
+export function talkSeconds(
+  call: { connected_at: Date | null; answered_at: Date | null },
+  endedAt: Date | null,
+): number {
+  const from = call.connected_at ?? call.answered_at;
+  return from && endedAt ? Math.round((endedAt.getTime() - from.getTime()) / 1000) : 0;
+}

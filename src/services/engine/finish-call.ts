@@ -1,4 +1,5 @@
 import type { CallLog, CallOutcome, Campaign } from '../../db/schema.js';
+import { talkSeconds } from '../../domain/call-outcome.js';
 import { bucketStart, statsShard, type StatsCounter, type StatsDelta } from '../../domain/stats-buckets.js';
 import { tenantRepositories } from '../../repositories/index.js';
 import type { RequestContext, ServiceDeps } from '../context.js';
@@ -79,15 +80,13 @@ export function finishCall(
       agent_user_id: log.agent_user_id,
       at: now,
     };
-    const talkFrom = log.connected_at ?? log.answered_at;
+    const talked = (log.connected_at ?? log.answered_at) !== null && input.outcome === 'answered';
     const callEvent = {
       ...base,
       type: OUTCOME_EVENT[input.outcome],
       detail: {
         ...(input.detail ? { reason: input.detail } : {}),
-        ...(talkFrom && input.outcome === 'answered'
-          ? { talk_seconds: Math.round((now.getTime() - talkFrom.getTime()) / 1000) }
-          : {}),
+        ...(talked ? { talk_seconds: talkSeconds(log, now) } : {}),
       },
     };
     if (result) await repos.dialing.finishClaim(input.contactId, result.patch, now);

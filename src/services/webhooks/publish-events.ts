@@ -1,4 +1,5 @@
 import type { AgentSession, CallLog, Campaign, Contact, ImportJob, LeadList } from '../../db/schema.js';
+import { talkSeconds } from '../../domain/call-outcome.js';
 import { toPublicId } from '../../domain/public-ids.js';
 import type { WebhookEventType } from '../../domain/webhook-events.js';
 import type { TenantRepositories } from '../../repositories/index.js';
@@ -61,10 +62,7 @@ export function callEndedEvent(log: CallLog, refs: CallRefs): OutgoingEvent {
         answered_at: iso(log.answered_at),
         connected_at: iso(log.connected_at),
         ended_at: iso(log.ended_at),
-        talk_seconds:
-          log.ended_at && (log.connected_at ?? log.answered_at)
-            ? Math.round((log.ended_at.getTime() - (log.connected_at ?? log.answered_at)!.getTime()) / 1000)
-            : 0,
+        talk_seconds: talkSeconds(log, log.ended_at),
       },
     },
   };
