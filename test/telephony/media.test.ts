@@ -117,12 +117,20 @@ describe('RTP endpoint', () => {
       receiver.setRemote('127.0.0.1', 9);
       sender.setRemote(receiver.local.address, receiver.local.port);
       const heard: Int16Array[] = [];
+      const codecs = new Set<string>();
       receiver.onAudio((frame) => {
-        assert.equal(frame.codec, 'PCMA');
+        codecs.add(frame.codec);
         heard.push(frame.samples);
       });
       await sender.play(tone(1000, 600));
+      // A stray stream from another source once the receiver has latched is dropped, never mixed in.
+      const stray = await RtpEndpoint.open({ address: '127.0.0.1', codec: 'PCMU' });
+      stray.setRemote(receiver.local.address, receiver.local.port);
+      await stray.play(tone(440, 100));
+      await stray.close();
       await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual([...codecs], ['PCMA']);
+      assert.ok(receiver.stats.packetsIgnored > 0, 'the stray packets arrived and were ignored');
       const samples = Int16Array.from(heard.flatMap((f) => [...f]));
       assert.ok(samples.length >= 4000, `received ${samples.length} samples`);
       assert.equal(analyseFrequency({ sampleRate: 8000, samples }).dominantHz, 1000);

@@ -21,7 +21,7 @@ export const metricsPlugin = fp(
   ) => {
     const registry = opts.registry;
     collectDefaultMetrics({ register: registry });
-    if (opts.figures) dialerMetrics(registry, opts.figures);
+    const beginScrape = opts.figures ? dialerMetrics(registry, opts.figures) : () => {};
     const duration = new Histogram({
       name: 'outdial_http_request_duration_seconds',
       help: 'HTTP request duration by method, route and status',
@@ -76,6 +76,7 @@ export const metricsPlugin = fp(
         }
       }
       reply.header('content-type', registry.contentType);
+      beginScrape();
       return registry.metrics();
     });
   },
@@ -84,14 +85,13 @@ export const metricsPlugin = fp(
 /**
  * The dialer's and the jobs' figures, read from the database at each scrape (one read shared by
  * every gauge of the scrape), so every process shows the whole cluster. Labels stay bounded:
- * campaigns not finished, and fixed words; never a contact.
+ * campaigns not finished, and fixed words; never a contact. Returns what the route calls as a
+ * scrape begins, so that each scrape reads afresh (a figure cached for a while would show a
+ * scraper that polls often what it showed before).
  */
-function dialerMetrics(registry: Registry, read: () => Promise<OperationalFigures>): void {
-  let current: { at: number; figures: Promise<OperationalFigures> } | null = null;
-  const figures = () => {
-    if (!current || Date.now() - current.at > 1000) current = { at: Date.now(), figures: read() };
-    return current.figures;
-  };
+function dialerMetrics(registry: Registry, read: () => Promise<OperationalFigures>): () => void {
+  let current: Promise<OperationalFigures> | null = null;
+  const figures = () => (current ??= read());
   const gauge = (
     name: string,
     help: string,
@@ -158,6 +158,9 @@ function dialerMetrics(registry: Registry, read: () => Promise<OperationalFigure
     [],
     (g, f) => g.set(f.outboxOldestPendingSeconds),
   );
+  return () => {
+    current = null;
+  };
 }
 
 /** Webhook deliveries of this process by result, and their latency (fed by the delivery worker). */

@@ -278,6 +278,12 @@ export class RtpEndpoint {
       this.stats.packetsIgnored++;
       return;
     }
+    if (this.latch && this.latched && !sameSource(this.remote, from)) {
+      // Once latched, another source is a stray stream (a previous call still sending to a port the
+      // OS has since handed to this endpoint): mixing it in would play a stranger's audio.
+      this.stats.packetsIgnored++;
+      return;
+    }
     this.stats.packetsReceived++;
     if (this.latch && !this.latched && this.remote) {
       this.remote = { address: from.address, port: from.port };
@@ -294,4 +300,8 @@ export class RtpEndpoint {
     };
     for (const listener of this.listeners) listener(frame);
   }
+}
+
+function sameSource(remote: { address: string; port: number } | undefined, from: dgram.RemoteInfo): boolean {
+  return remote !== undefined && remote.address === from.address && remote.port === from.port;
 }
