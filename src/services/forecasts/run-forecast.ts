@@ -1,7 +1,6 @@
 import type { Campaign, ForecastJob } from '../../db/schema.js';
 import {
   dialsToExhaust,
-  forecastCandidate,
   forecastSamples,
   type CandidateForecast,
   type ForecastCandidate,
@@ -12,6 +11,7 @@ import type { TrafficModel } from '../../engine/traffic.js';
 import { systemContext, tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
 import { afterCallingHours, callingDay, callingHoursBetween } from './calling-calendar.js';
 import { learnTraffic } from './campaign-traffic.js';
+import { candidateRunner, inlineRunner, type CandidateRunner } from './forecast-threads.js';
 import type { CandidateResult, ForecastInputs, ForecastResult, StaffingResult } from './forecast-inputs.js';
 
 /** The live engine's (EngineHost's defaults): how long a dial rings and an answer waits for an agent. */
@@ -74,6 +74,13 @@ function candidateResult(
   };
 }
 
+export interface ComputeOptions {
+  /** Where candidates are simulated (default: this thread). */
+  runner?: CandidateRunner;
+  /** Called as each candidate is done (the job's lease is renewed there); a throw ends the forecast. */
+  heartbeat?: () => Promise<void>;
+}
+
 /**
  * The forecast itself: the campaign's learned traffic drives the engine's own Dialer
  * (CampaignSimulation) for every candidate (agent count × mode), on the same seeds; the list's
@@ -85,7 +92,9 @@ export async function computeForecast(
   ctx: RequestContext,
   campaign: Campaign,
   inputs: ForecastInputs,
+  options: ComputeOptions = {},
 ): Promise<ForecastResult> {
+  const runner = options.runner ?? inlineRunner();
   const started = performance.now();
   const now = deps.clock.now();
   const traffic = await learnTraffic(deps, ctx, campaign, {
@@ -104,12 +113,17 @@ export async function computeForecast(
     linesPerAgent: inputs.linesPerAgent,
     abandonCap: cap,
   });
-  const evaluated = new Map<string, CandidateForecast>();
+  const evaluated = new Map<string, Promise<CandidateForecast>>();
   const evaluate = (agents: number, mode: ForecastMode) => {
     const key = `${mode}:${agents}`;
     let forecast = evaluated.get(key);
     if (!forecast) {
-      forecast = forecastCandidate(model, candidate(agents, mode), limits, samples);
+      forecast = runner
+        .run({ model, candidate: candidate(agents, mode), limits, samples })
+        .then(async (f) => {
+          await options.heartbeat?.();
+          return f;
+        });
       evaluated.set(key, forecast);
     }
     return forecast;
@@ -119,15 +133,11 @@ export async function computeForecast(
     abandonRate: f.abandonRate,
   });
 
-  const candidates: CandidateResult[] = [];
-  for (const mode of inputs.modes) {
-    for (const agents of inputs.agents) {
-      // Simulations are synchronous: let the process breathe between candidates.
-      await new Promise((resolve) => setImmediate(resolve));
-      const f = evaluate(agents, mode);
-      candidates.push(candidateResult(f, cap, exhaustion(campaign, model, attemptsLeft, paceOf(f), now)));
-    }
-  }
+  // Every candidate asked for at once: a pool of threads runs them side by side.
+  const asked = inputs.modes.flatMap((mode) => inputs.agents.map((agents) => evaluate(agents, mode)));
+  const candidates: CandidateResult[] = (await Promise.all(asked)).map((f) =>
+    candidateResult(f, cap, exhaustion(campaign, model, attemptsLeft, paceOf(f), now)),
+  );
 
   let staffing: ForecastResult['staffing'] = null;
   if (inputs.finishBy) {
@@ -136,13 +146,12 @@ export async function computeForecast(
     const byMode: StaffingResult[] = [];
     for (const mode of inputs.modes) {
       const fits = async (agents: number) => {
-        await new Promise((resolve) => setImmediate(resolve));
-        const f = evaluate(agents, mode);
+        const f = await evaluate(agents, mode);
         const needed = dialsNeeded(model, attemptsLeft, f.abandonRate) / Math.max(f.dialsPerHour, 1e-9);
         return f.abandonRate <= cap && needed <= hoursAvailable;
       };
       // Dials per agent-hour hardly change with the fleet's size: a first guess, then a binary search.
-      const probe = evaluate(inputs.agents[inputs.agents.length - 1]!, mode);
+      const probe = await evaluate(inputs.agents[inputs.agents.length - 1]!, mode);
       const perAgent = probe.dialsPerHour / probe.agents;
       const needDials = dialsNeeded(model, attemptsLeft, probe.abandonRate);
       const guess = Math.ceil(needDials / Math.max(hoursAvailable, 1e-9) / Math.max(perAgent, 1e-9));
@@ -162,7 +171,7 @@ export async function computeForecast(
           found = hi;
         }
       }
-      const f = found === null ? null : evaluate(found, mode);
+      const f = found === null ? null : await evaluate(found, mode);
       byMode.push({
         mode,
         agents: found,
@@ -196,13 +205,37 @@ export async function computeForecast(
   };
 }
 
-/** Runs a claimed forecast job and stores its result (or why it failed) while the lease holds. */
-export async function runForecast(deps: ServiceDeps, job: ForecastJob, owner: string): Promise<void> {
+export interface RunForecastOptions {
+  /** How long the job's lease lasts; it is renewed from the clock as each candidate is done. */
+  leaseMs: number;
+  /** Threads to simulate candidates on (FORECAST_THREADS; 0 or 1: this thread). */
+  threads?: number;
+}
+
+/**
+ * Runs a claimed forecast job and stores its result (or why it failed) while the lease holds. The
+ * lease is renewed as the candidates come in, so a forecast longer than the lease is not taken by
+ * another worker; one that lost its lease anyway stops and writes nothing.
+ */
+export async function runForecast(
+  deps: ServiceDeps,
+  job: ForecastJob,
+  owner: string,
+  options: RunForecastOptions,
+): Promise<void> {
   const ctx = systemContext(job.contact_center_id, 'forecast');
   const repos = tenantReader(deps, ctx);
+  const runner = candidateRunner(options.threads ?? 0);
+  const heartbeat = async () => {
+    if (!(await repos.forecasts.renewLease(job.id, owner, deps.clock.now(), options.leaseMs)))
+      throw new Error('forecast lease lost to another worker');
+  };
   try {
     const campaign = await repos.campaigns.getById(job.campaign_id);
-    const result = await computeForecast(deps, ctx, campaign, job.inputs as unknown as ForecastInputs);
+    const result = await computeForecast(deps, ctx, campaign, job.inputs as unknown as ForecastInputs, {
+      runner,
+      heartbeat,
+    });
     await repos.forecasts.finish(
       job.id,
       owner,
@@ -212,5 +245,7 @@ export async function runForecast(deps: ServiceDeps, job: ForecastJob, owner: st
   } catch (error) {
     await repos.forecasts.finish(job.id, owner, { error: (error as Error).message }, deps.clock.now());
     throw error;
+  } finally {
+    await runner.close();
   }
 }
