@@ -359,6 +359,62 @@ describe('forecasting a campaign on its own traffic', () => {
     }
   });
 
+  test('the run-out counts booked callbacks and leaves numbers on a do-not-call list undialled', async () => {
+    // Answers are cached for an hour: the second question differs (a longer simulation).
+    const ask = async (hours: number) => {
+      const created = await admin({
+        method: 'POST',
+        url: `/v1/campaigns/${campaignId}/forecast`,
+        payload: { agents: [5], modes: ['power'], seeds: 1, simulated_hours: hours },
+      });
+      assert.equal(created.statusCode, 202, created.body);
+      assert.ok((await worker.drain()) >= 1);
+      const done = (await admin({ method: 'GET', url: `/v1/forecasts/${created.json().id}` })).json();
+      assert.equal(done.status, 'completed', done.error);
+      return done.result;
+    };
+    const before = await ask(1);
+    assert.deepEqual(
+      { callbacks: before.remaining.callbacks, on_dnc: before.remaining.on_dnc },
+      { callbacks: 0, on_dnc: 0 },
+    );
+    const [callback, blocked] = await t.deps.db
+      .selectFrom('contacts')
+      .select(['id', 'phone_e164'])
+      .where('contact_center_id', '=', center.center.id)
+      .where('status', '=', 'new')
+      .orderBy('id')
+      .limit(2)
+      .execute();
+    // A callback booked a week ahead: the list is not done before it is dialled.
+    const week = new Date(t.clock.now().getTime() + 7 * 24 * HOUR);
+    await t.deps.db
+      .updateTable('contacts')
+      .set({ status: 'callback', callback_at: week })
+      .where('id', '=', callback!.id)
+      .execute();
+    const dnc = await admin({
+      method: 'POST',
+      url: '/v1/dnc',
+      payload: { phone_number: blocked!.phone_e164 },
+    });
+    assert.ok(dnc.statusCode < 300, dnc.body);
+    const after = await ask(2);
+    assert.equal(after.remaining.contacts, before.remaining.contacts);
+    assert.equal(after.remaining.callbacks, 1);
+    assert.equal(after.remaining.on_dnc, 1);
+    const power = after.candidates[0];
+    assert.ok(power.exhausted_at >= week.toISOString(), `${power.exhausted_at}: not before the callback`);
+    assert.ok(before.candidates[0].exhausted_at < week.toISOString());
+    // One contact fewer to dial (the blocked one); the callback is dialled once more or less as before.
+    assert.ok(after.remaining.dials_needed < before.remaining.dials_needed + 1);
+    await t.deps.db
+      .updateTable('contacts')
+      .set({ status: 'new', callback_at: null })
+      .where('id', '=', callback!.id)
+      .execute();
+  });
+
   test('a forecast longer than its lease renews it: a second worker never takes it', async () => {
     const leaseMs = 60_000;
     const created = await admin({
