@@ -171,6 +171,31 @@ export class DialStatistics {
     return times;
   }
 
+  /**
+   * Adds to the distribution held at pmf[at … at + size) one Bernoulli variable per age: whether a
+   * dial of that age is answered by a person within `horizonMs` (as `answerWithin`, inlined: this is
+   * the pacer's hottest loop). Returns the new size.
+   */
+  addAnswersWithin(
+    agesMs: readonly number[],
+    horizonMs: number,
+    pmf: Float64Array,
+    at: number,
+    size: number,
+  ): number {
+    this.refresh();
+    const survival = this.survival;
+    const answerTail = this.answerTail;
+    for (let k = 0; k < agesMs.length; k++) {
+      const ageMs = agesMs[k]!;
+      const from = Math.min(BINS, Math.floor(ageMs / BIN_MS));
+      const to = Math.min(BINS + 1, Math.floor((ageMs + horizonMs) / BIN_MS) + 1);
+      const alive = survival[from]!;
+      size = addBernoulli(pmf, at, size, alive <= 1e-9 ? 0 : (answerTail[from]! - answerTail[to]!) / alive);
+    }
+    return size;
+  }
+
   /** P(a dial of this age is answered by a person within the next `horizonMs`). */
   answerWithin(ageMs: number, horizonMs: number): number {
     this.refresh();
@@ -369,9 +394,7 @@ export class PredictivePacer {
       newAnsweredBy[j] = this.stats.answerWithin(0, t);
       const a0 = j * width;
       answers[a0] = 1;
-      let size = 1;
-      for (const age of s.ringingAgesMs)
-        size = addBernoulli(answers, a0, size, this.stats.answerWithin(age, t));
+      let size = this.stats.addAnswersWithin(s.ringingAgesMs, t, answers, a0, 1);
       answerSizes[j] = size;
       const f0 = j * (busy + 1);
       freed[f0] = 1;
