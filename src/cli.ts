@@ -201,8 +201,8 @@ program
   .option('--hours <n>', 'simulated calling hours per candidate (default 6)')
   .option('--default-traffic', 'forecast on the documented default traffic when there is no history')
   .action(async (opts: ForecastCommandOptions) => {
-    await withRuntime(async (deps) => {
-      console.log(await forecastCommand(deps, opts));
+    await withRuntime(async (deps, cfg) => {
+      console.log(await forecastCommand(deps, opts, cfg.forecastThreads));
     });
   });
 

@@ -33,6 +33,7 @@ export const ConfigSchema = Type.Object({
   simulatedRingMaxMs: Type.Integer({ minimum: 0, maximum: 120_000 }),
   simulatedTalkMs: Type.Integer({ minimum: 100, maximum: 3_600_000 }),
   importThreads: Type.Integer({ minimum: 0, maximum: 64 }),
+  forecastThreads: Type.Integer({ minimum: 0, maximum: 64 }),
   uploadIdleTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
   metricsToken: Type.Optional(Type.String({ minLength: 16 })),
   webhookAllowPrivateTargets: Type.Union([Type.Literal('on'), Type.Literal('off')]),
@@ -93,6 +94,13 @@ export const SETTINGS: readonly Setting[] = [
     key: 'importThreads',
     kind: 'integer',
     default: String(Math.max(0, Math.min(2, os.availableParallelism() - 1))),
+  },
+  // Threads a forecast's candidates are simulated on, side by side (0 or 1: the main thread).
+  {
+    env: 'FORECAST_THREADS',
+    key: 'forecastThreads',
+    kind: 'integer',
+    default: String(Math.min(4, os.availableParallelism())),
   },
   { env: 'SIP_BIND_ADDRESS', key: 'sipBindAddress', kind: 'string', default: '127.0.0.1' },
   { env: 'SIP_PORT', key: 'sipPort', kind: 'integer', default: '5080' },

@@ -123,6 +123,7 @@ export async function serve(
   });
   const forecasts = new ForecastWorker(deps, {
     owner: `${os.hostname()}:${process.pid}`,
+    threads: config.forecastThreads,
     onError: (error, job) => logger.error({ err: error, forecastJob: job.id }, 'forecast failed'),
   });
   // Listening comes first: a taken port ends here, before any job or call has started.

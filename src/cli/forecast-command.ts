@@ -111,14 +111,18 @@ export function forecastTable(result: ForecastResult): string {
  * `outdial forecast`: the same job as `POST /v1/campaigns/{id}/forecast`, run in this process (or
  * taken from a recent identical one), printed as a table.
  */
-export async function forecastCommand(deps: ServiceDeps, opts: ForecastCommandOptions): Promise<string> {
+export async function forecastCommand(
+  deps: ServiceDeps,
+  opts: ForecastCommandOptions,
+  threads = 0,
+): Promise<string> {
   const center = await findCenterByShortName(deps, opts.center);
   if (!center) throw new Error(`No contact center named ${opts.center}`);
   const campaignUid = parsePublicId('campaign', opts.campaign);
   if (!campaignUid) throw new Error('--campaign takes a cmp_… id');
   const ctx = systemContext(center.id, 'cli-forecast');
   const { job } = await createForecast(deps, ctx, campaignUid, forecastInputs(opts));
-  const done = await forecastNow(deps, ctx, job, `cli:${process.pid}`);
+  const done = await forecastNow(deps, ctx, job, `cli:${process.pid}`, { threads });
   if (done.status !== 'completed') throw new Error(`Forecast failed: ${done.error}`);
   return forecastTable(done.result as unknown as ForecastResult);
 }

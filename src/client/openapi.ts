@@ -4412,6 +4412,8 @@ export interface components {
          *         },
          *         "remaining": {
          *           "contacts": 9200,
+         *           "callbacks": 40,
+         *           "on_dnc": 120,
          *           "dials_needed": 31100
          *         },
          *         "samples": {
@@ -4490,7 +4492,11 @@ export interface components {
                 remaining: {
                     /** @description Waiting contacts (new, retry, callback) */
                     contacts: number;
-                    /** @description Expected dials to settle them or use up their attempts */
+                    /** @description Of them, callbacks booked (dialled when due) */
+                    callbacks: number;
+                    /** @description Of them, numbers on a do-not-call list: never dialled, so no dials nor time */
+                    on_dnc: number;
+                    /** @description Expected dials to settle them or use up their attempts, retries included (under the retry rules) */
                     dials_needed: number;
                 };
                 samples: {
@@ -4512,7 +4518,7 @@ export interface components {
                     /** @description People connected to an agent per calling hour */
                     contacts_reached_per_hour: number;
                     dials_per_hour: number;
-                    /** @description At this pace; -1 when it never would */
+                    /** @description Calling hours from now until the list runs out at this pace, waits for retries and callbacks included; -1 when not within two years */
                     calling_hours_to_exhaust: number;
                     exhausted_at: string | null;
                     within_abandon_cap: boolean;
@@ -17223,6 +17229,8 @@ export interface operations {
                      *         },
                      *         "remaining": {
                      *           "contacts": 9200,
+                     *           "callbacks": 40,
+                     *           "on_dnc": 120,
                      *           "dials_needed": 31100
                      *         },
                      *         "samples": {
@@ -17354,6 +17362,8 @@ export interface operations {
                      *         },
                      *         "remaining": {
                      *           "contacts": 9200,
+                     *           "callbacks": 40,
+                     *           "on_dnc": 120,
                      *           "dials_needed": 31100
                      *         },
                      *         "samples": {

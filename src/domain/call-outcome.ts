@@ -63,7 +63,8 @@ export interface AfterCall {
   reason: 'max_attempts_reached' | null;
 }
 
-function ruleFor(
+/** The retry rule the campaign applies to a result: its own, else the default. */
+export function retryRuleFor(
   result: RetryableResult,
   campaign: AfterCallInput['campaign'],
 ): { delayMinutes: number; countsAsAttempt: boolean } {
@@ -139,7 +140,7 @@ export function decideAfterCall(input: AfterCallInput): AfterCall {
 
 function retryOrFail(input: AfterCallInput, result: RetryableResult): AfterCall {
   const { contact, now } = input;
-  const rule = ruleFor(result, input.campaign);
+  const rule = retryRuleFor(result, input.campaign);
   const attempts = contact.attempts - (rule.countsAsAttempt ? 0 : 1);
   const contactLimit = contact.max_retries === null ? Infinity : contact.max_retries + 1;
   const base = {

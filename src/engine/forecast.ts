@@ -184,21 +184,3 @@ export function forecastSamples(
 
 /** Each sample runs this long before it is measured. */
 const FORECAST_WARM_UP_MS = 15 * 60_000;
-
-/**
- * The dials a list still needs: each waiting contact is dialled until an attempt settles it (a
- * person reached, or a number found invalid) or its attempts run out. With `p` the chance one dial
- * settles a contact, a contact with k attempts left takes (1 − (1 − p)^k) / p dials on average.
- */
-export function dialsToExhaust(
-  attemptsLeft: readonly { attempts: number; contacts: number }[],
-  settleShare: number,
-): number {
-  let dials = 0;
-  for (const { attempts, contacts } of attemptsLeft) {
-    if (attempts <= 0) continue;
-    dials +=
-      settleShare > 0 ? (contacts * (1 - (1 - settleShare) ** attempts)) / settleShare : contacts * attempts;
-  }
-  return dials;
-}

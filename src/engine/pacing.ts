@@ -171,6 +171,31 @@ export class DialStatistics {
     return times;
   }
 
+  /**
+   * Adds to the distribution held at pmf[at … at + size) one Bernoulli variable per age: whether a
+   * dial of that age is answered by a person within `horizonMs` (as `answerWithin`, inlined: this is
+   * the pacer's hottest loop). Returns the new size.
+   */
+  addAnswersWithin(
+    agesMs: readonly number[],
+    horizonMs: number,
+    pmf: Float64Array,
+    at: number,
+    size: number,
+  ): number {
+    this.refresh();
+    const survival = this.survival;
+    const answerTail = this.answerTail;
+    for (let k = 0; k < agesMs.length; k++) {
+      const ageMs = agesMs[k]!;
+      const from = Math.min(BINS, Math.floor(ageMs / BIN_MS));
+      const to = Math.min(BINS + 1, Math.floor((ageMs + horizonMs) / BIN_MS) + 1);
+      const alive = survival[from]!;
+      size = addBernoulli(pmf, at, size, alive <= 1e-9 ? 0 : (answerTail[from]! - answerTail[to]!) / alive);
+    }
+    return size;
+  }
+
   /** P(a dial of this age is answered by a person within the next `horizonMs`). */
   answerWithin(ageMs: number, horizonMs: number): number {
     this.refresh();
@@ -206,11 +231,19 @@ const HEADROOM_ABANDONS = 6;
  * support grows only while its top holds a probability that can matter.
  */
 function addBernoulli(pmf: Float64Array, at: number, size: number, p: number): number {
-  const top = pmf[at + size - 1]! * p;
+  const q = 1 - p;
+  let i = at + size - 1;
+  let upper = pmf[i]!;
+  const top = upper * p;
   const grows = top > NEGLIGIBLE;
   if (grows) pmf[at + size] = top;
-  for (let i = at + size - 1; i > at; i--) pmf[i] = pmf[i]! * (1 - p) + pmf[i - 1]! * p;
-  pmf[at] = pmf[at]! * (1 - p);
+  // Each cell read once (the one below is the next one up): the hottest loop of a forecast.
+  for (; i > at; i--) {
+    const lower = pmf[i - 1]!;
+    pmf[i] = upper * q + lower * p;
+    upper = lower;
+  }
+  pmf[at] = upper * q;
   return grows ? size + 1 : size;
 }
 
@@ -236,6 +269,9 @@ export class PredictivePacer {
   private abandons = 0;
   private answerPmf = new Float64Array(0);
   private freedCdf = new Float64Array(0);
+  private sizes = new Int32Array(0);
+  private cdfSizes = new Int32Array(0);
+  private newAnsweredBy = new Float64Array(0);
 
   constructor(
     readonly stats: DialStatistics,
@@ -325,19 +361,40 @@ export class PredictivePacer {
     const width = ringing + room + 1;
     if (this.answerPmf.length < n * width) this.answerPmf = new Float64Array(n * width * 2);
     if (this.freedCdf.length < n * (busy + 1)) this.freedCdf = new Float64Array(n * (busy + 1) * 2);
+    if (this.sizes.length < n) {
+      this.sizes = new Int32Array(n * 2);
+      this.cdfSizes = new Int32Array(n * 2);
+      this.newAnsweredBy = new Float64Array(n * 2);
+    }
     const answers = this.answerPmf;
     const freed = this.freedCdf;
-    const answerSizes = new Int32Array(n);
-    const freedSizes = new Int32Array(n);
-    const newAnsweredBy = new Float64Array(n);
+    const answerSizes = this.sizes;
+    const freedSizes = this.cdfSizes;
+    const newAnsweredBy = this.newAnsweredBy;
+    const threshold = this.currentThreshold();
+    // The next dial is abandoned when the answers before it number at least the agents free by
+    // then: P(answers − freed ≥ free now), averaged over its answer instants, summed instant by
+    // instant in a fixed order. The sum only grows, so once it is over the threshold the dial is
+    // refused whatever the instants left add: most decisions launch nothing, and the first one
+    // builds an instant's distributions only when its sum still needs them.
+    const riskAt = (j: number, risk: number): number => {
+      const a0 = j * width;
+      const f0 = j * (busy + 1);
+      const lastFreed = freedSizes[j]! - 1;
+      const end = a0 + answerSizes[j]!;
+      let mostFreed = Math.max(0, -free);
+      for (let a = a0 + Math.max(0, free); a < end; a++, mostFreed++) {
+        risk += answers[a]! * (mostFreed >= lastFreed ? 1 : freed[f0 + mostFreed]!);
+      }
+      return risk;
+    };
+    let risk = 0;
     for (let j = 0; j < n; j++) {
       const t = times[j]!;
       newAnsweredBy[j] = this.stats.answerWithin(0, t);
       const a0 = j * width;
       answers[a0] = 1;
-      let size = 1;
-      for (const age of s.ringingAgesMs)
-        size = addBernoulli(answers, a0, size, this.stats.answerWithin(age, t));
+      let size = this.stats.addAnswersWithin(s.ringingAgesMs, t, answers, a0, 1);
       answerSizes[j] = size;
       const f0 = j * (busy + 1);
       freed[f0] = 1;
@@ -347,29 +404,21 @@ export class PredictivePacer {
       }
       for (let i = 1; i < size; i++) freed[f0 + i] = freed[f0 + i]! + freed[f0 + i - 1]!;
       freedSizes[j] = size;
+      risk = riskAt(j, risk);
+      if (risk / n > threshold) return 0;
     }
-    const threshold = this.currentThreshold();
     let launches = 0;
-    while (launches < room) {
-      // The next dial is abandoned when the answers before it number at least the agents free by
-      // then: P(answers − freed ≥ free now), averaged over its answer instants.
-      let risk = 0;
-      for (let j = 0; j < n; j++) {
-        const a0 = j * width;
-        const f0 = j * (busy + 1);
-        const lastFreed = freedSizes[j]! - 1;
-        const end = a0 + answerSizes[j]!;
-        let mostFreed = Math.max(0, -free);
-        for (let a = a0 + Math.max(0, free); a < end; a++, mostFreed++) {
-          risk += answers[a]! * (mostFreed >= lastFreed ? 1 : freed[f0 + mostFreed]!);
-        }
-      }
-      if (risk / n > threshold) break;
+    for (;;) {
       launches += 1;
+      if (launches >= room) return launches;
       for (let j = 0; j < n; j++)
         answerSizes[j] = addBernoulli(answers, j * width, answerSizes[j]!, newAnsweredBy[j]!);
+      risk = 0;
+      for (let j = 0; j < n; j++) {
+        risk = riskAt(j, risk);
+        if (risk / n > threshold) return launches;
+      }
     }
-    return launches;
   }
 }
 

@@ -10,11 +10,12 @@ import { readBatches, type ReadBatch, type ReadSpec, type RowPreparer } from './
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
 
 /**
- * Starts a thread on a sibling module. Built code loads it directly; run from source (tests,
- * tsx), the thread first registers tsx's loader itself: module hooks are not inherited by threads.
+ * Starts a thread on a sibling module (of this one, or of the module at `base`). Built code loads
+ * it directly; run from source (tests, tsx), the thread first registers tsx's loader itself:
+ * module hooks are not inherited by threads.
  */
-export function startThread(entry: string, workerData: unknown): Worker {
-  const url = new URL(`./${entry}.${FROM_SOURCE ? 'ts' : 'js'}`, import.meta.url);
+export function startThread(entry: string, workerData: unknown, base: string = import.meta.url): Worker {
+  const url = new URL(`./${entry}.${FROM_SOURCE ? 'ts' : 'js'}`, base);
   if (!FROM_SOURCE) return new Worker(url, { workerData });
   const tsx = import.meta.resolve('tsx/esm/api');
   return new Worker(

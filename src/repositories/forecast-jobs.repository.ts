@@ -32,6 +32,18 @@ export class ForecastJobsRepository {
       .executeTakeFirst();
   }
 
+  /** Extends a running job's lease from `now`; false when `owner` no longer holds it. */
+  async renewLease(jobId: number, owner: string, now: Date, leaseMs: number): Promise<boolean> {
+    const renewed = await this.scope
+      .updateTable('forecast_jobs')
+      .set({ lease_expires_at: new Date(now.getTime() + leaseMs), updated_at: now })
+      .where('id', '=', jobId)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return renewed.numUpdatedRows > 0n;
+  }
+
   /** Ends the job with its result or its error, only while `owner` still holds its lease. */
   async finish(
     jobId: number,

@@ -26,9 +26,13 @@ export interface TrafficFigures {
   wrapUp: DurationFigures;
 }
 
-/** Waiting contacts of a campaign counted by the attempts they have left. */
-export interface AttemptsLeftCount {
+/** Waiting contacts alike for the run-out estimate (see `waitingContacts`). */
+export interface WaitingContactCount {
   attempts: number;
+  ready_at: Date | null;
+  cool_off_seconds: number;
+  callback: boolean;
+  on_dnc: boolean;
   contacts: number;
 }
 
@@ -99,14 +103,36 @@ export class TrafficRepository {
    * The campaign's waiting contacts (new, retry, callback; not removed) by attempts left under
    * their list's max attempts in the campaign.
    */
-  async attemptsLeft(campaignId: number): Promise<AttemptsLeftCount[]> {
-    const result = await sql<AttemptsLeftCount>`
-      select greatest(m.max_attempts - x.attempts, 0)::int as attempts, count(*)::int as contacts
+  /**
+   * A campaign's waiting contacts (new, retry, callback) in its enabled lists, counted by what the
+   * run-out depends on: attempts left (the list's max attempts, and the contact's own max retries
+   * after the first call; a booked callback is dialled whatever is left), when they fall due (to the
+   * minute), their cool-off, whether a callback, and whether their number is on a do-not-call list
+   * (the center's, or the campaign's own): those are never dialled.
+   */
+  async waitingContacts(campaignId: number): Promise<WaitingContactCount[]> {
+    const result = await sql<WaitingContactCount>`
+      select
+        case when x.status = 'callback' then greatest(w.attempts, 1) else w.attempts end as attempts,
+        date_trunc('minute', case when x.status = 'callback' then x.callback_at else x.next_attempt_at end)
+          as ready_at,
+        coalesce(x.cool_off_seconds, 0)::int as cool_off_seconds,
+        x.status = 'callback' as callback,
+        exists (
+          select 1 from dnc_entries d
+          where d.contact_center_id = x.contact_center_id and d.phone_e164 = x.phone_e164
+            and (d.campaign_id is null or d.campaign_id = m.campaign_id)
+        ) as on_dnc,
+        count(*)::int as contacts
       from campaign_lead_lists m
       join contacts x on x.contact_center_id = m.contact_center_id and x.lead_list_id = m.lead_list_id
+      cross join lateral (
+        select greatest(least(m.max_attempts, coalesce(x.max_retries + 1, m.max_attempts)) - x.attempts, 0)::int
+          as attempts
+      ) w
       where m.contact_center_id = ${this.scope.contactCenterId} and m.campaign_id = ${campaignId}
-        and x.removed_at is null and x.status in ('new', 'retry', 'callback')
-      group by 1 order by 1`.execute(this.scope.db);
+        and m.enabled and x.removed_at is null and x.status in ('new', 'retry', 'callback')
+      group by 1, 2, 3, 4, 5 order by 2 nulls first, 1`.execute(this.scope.db);
     return result.rows;
   }
 }

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { simulateCandidate, type CandidateForecast, type ForecastMode } from '../../src/engine/forecast.js';
 import { REALISTIC_DAY, realisticCallees } from '../../src/engine/simulated-carrier.js';
 import { forecastCommand, forecastInputs } from '../../src/cli/forecast-command.js';
+import { parsePublicId } from '../../src/domain/public-ids.js';
 import { ForecastWorker } from '../../src/services/forecasts/forecast-worker.js';
 import { simulateHistory, insertHistory, type CallRecord } from '../helpers/call-history.js';
 import { as, seedCenter, startTestApp, type SeededCenter, type TestApp } from '../helpers/harness.js';
@@ -98,7 +99,8 @@ describe('forecasting a campaign on its own traffic', () => {
       },
       history,
     );
-    worker = new ForecastWorker(t.deps, { owner: 'test' });
+    // Two threads: the candidates run side by side, as on a server.
+    worker = new ForecastWorker(t.deps, { owner: 'test', threads: 2 });
   });
 
   after(async () => {
@@ -355,6 +357,123 @@ describe('forecasting a campaign on its own traffic', () => {
       assert.ok(s.exhausted_at <= result.staffing.finish_by, `${s.mode}: finishes by the date`);
       assert.ok(s.abandon_rate <= 0.03);
     }
+  });
+
+  test('the run-out counts booked callbacks and leaves numbers on a do-not-call list undialled', async () => {
+    // Answers are cached for an hour: the second question differs (a longer simulation).
+    const ask = async (hours: number) => {
+      const created = await admin({
+        method: 'POST',
+        url: `/v1/campaigns/${campaignId}/forecast`,
+        payload: { agents: [5], modes: ['power'], seeds: 1, simulated_hours: hours },
+      });
+      assert.equal(created.statusCode, 202, created.body);
+      assert.ok((await worker.drain()) >= 1);
+      const done = (await admin({ method: 'GET', url: `/v1/forecasts/${created.json().id}` })).json();
+      assert.equal(done.status, 'completed', done.error);
+      return done.result;
+    };
+    const before = await ask(1);
+    assert.deepEqual(
+      { callbacks: before.remaining.callbacks, on_dnc: before.remaining.on_dnc },
+      { callbacks: 0, on_dnc: 0 },
+    );
+    const [callback, blocked] = await t.deps.db
+      .selectFrom('contacts')
+      .select(['id', 'phone_e164'])
+      .where('contact_center_id', '=', center.center.id)
+      .where('status', '=', 'new')
+      .orderBy('id')
+      .limit(2)
+      .execute();
+    // A callback booked a week ahead: the list is not done before it is dialled.
+    const week = new Date(t.clock.now().getTime() + 7 * 24 * HOUR);
+    await t.deps.db
+      .updateTable('contacts')
+      .set({ status: 'callback', callback_at: week })
+      .where('id', '=', callback!.id)
+      .execute();
+    const dnc = await admin({
+      method: 'POST',
+      url: '/v1/dnc',
+      payload: { phone_number: blocked!.phone_e164 },
+    });
+    assert.ok(dnc.statusCode < 300, dnc.body);
+    const after = await ask(2);
+    assert.equal(after.remaining.contacts, before.remaining.contacts);
+    assert.equal(after.remaining.callbacks, 1);
+    assert.equal(after.remaining.on_dnc, 1);
+    const power = after.candidates[0];
+    assert.ok(power.exhausted_at >= week.toISOString(), `${power.exhausted_at}: not before the callback`);
+    assert.ok(before.candidates[0].exhausted_at < week.toISOString());
+    // One contact fewer to dial (the blocked one); the callback is dialled once more or less as before.
+    assert.ok(after.remaining.dials_needed < before.remaining.dials_needed + 1);
+    await t.deps.db
+      .updateTable('contacts')
+      .set({ status: 'new', callback_at: null })
+      .where('id', '=', callback!.id)
+      .execute();
+  });
+
+  test('a forecast longer than its lease renews it: a second worker never takes it', async () => {
+    const leaseMs = 60_000;
+    const created = await admin({
+      method: 'POST',
+      url: `/v1/campaigns/${campaignId}/forecast`,
+      payload: {
+        agents: [3, 5, 7],
+        modes: ['progressive', 'power', 'predictive'],
+        seeds: 1,
+        simulated_hours: 1,
+      },
+    });
+    assert.equal(created.statusCode, 202, created.body);
+    const uid = parsePublicId('forecast', created.json().id)!;
+    const lease = async () =>
+      t.deps.db
+        .selectFrom('forecast_jobs')
+        .select(['status', 'lease_owner', 'lease_expires_at'])
+        .where('uid', '=', uid)
+        .executeTakeFirstOrThrow();
+    const first = new ForecastWorker(t.deps, { owner: 'first', leaseMs, threads: 2 });
+    const second = new ForecastWorker(t.deps, { owner: 'second', leaseMs });
+    const started = t.clock.now().getTime();
+    let done = false;
+    const running = first.drain().finally(() => (done = true));
+    // Whenever the first worker's lease is about to run out, the clock moves to a second before it
+    // and the second worker looks for work; then the test waits for the first one to renew.
+    let expiry = 0;
+    let renewals = -1;
+    let tries = 0;
+    while (!done) {
+      const row = await lease();
+      const at = row.lease_expires_at?.getTime() ?? 0;
+      if (row.status === 'running' && at > expiry) {
+        assert.equal(row.lease_owner, 'first');
+        expiry = at;
+        renewals += 1;
+        t.clock.set(new Date(expiry - 1000));
+        assert.equal(await second.drain(), 0, 'the second worker finds nothing to take');
+        tries += 1;
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.equal(await running, 1);
+    const row = await t.deps.db
+      .selectFrom('forecast_jobs')
+      .select(['status', 'error', 'lease_owner'])
+      .where('uid', '=', uid)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.status, 'completed', row.error ?? '');
+    assert.ok(renewals >= 2, `the lease was renewed (${renewals} times)`);
+    assert.ok(tries >= 3);
+    assert.ok(
+      t.clock.now().getTime() - started > 2 * leaseMs,
+      'the forecast ran longer than its lease on the clock',
+    );
+    // Without renewals the second worker would have taken it: a running job past its lease is claimable.
+    await second.stop();
+    await first.stop();
   });
 
   test('outdial forecast runs the same job and prints it as a table', async () => {

@@ -195,7 +195,10 @@ const CandidateResponse = Type.Object({
   }),
   contacts_reached_per_hour: Type.Number({ description: 'People connected to an agent per calling hour' }),
   dials_per_hour: Type.Number(),
-  calling_hours_to_exhaust: Type.Number({ description: 'At this pace; -1 when it never would' }),
+  calling_hours_to_exhaust: Type.Number({
+    description:
+      'Calling hours from now until the list runs out at this pace, waits for retries and callbacks included; -1 when not within two years',
+  }),
   exhausted_at: Nullable(Timestamp),
   within_abandon_cap: Type.Boolean(),
 });
@@ -240,8 +243,13 @@ export const ForecastResponse = Type.Object(
           calling_day: Type.Object({ start: Type.String(), end: Type.String(), hours: Type.Number() }),
           remaining: Type.Object({
             contacts: Type.Integer({ description: 'Waiting contacts (new, retry, callback)' }),
+            callbacks: Type.Integer({ description: 'Of them, callbacks booked (dialled when due)' }),
+            on_dnc: Type.Integer({
+              description: 'Of them, numbers on a do-not-call list: never dialled, so no dials nor time',
+            }),
             dials_needed: Type.Integer({
-              description: 'Expected dials to settle them or use up their attempts',
+              description:
+                'Expected dials to settle them or use up their attempts, retries included (under the retry rules)',
             }),
           }),
           samples: Type.Object({ seeds: Type.Integer(), simulated_hours_per_candidate: Type.Number() }),
@@ -286,7 +294,7 @@ export const ForecastResponse = Type.Object(
             dials: 12480,
           },
           calling_day: { start: '09:00', end: '18:00', hours: 9 },
-          remaining: { contacts: 9200, dials_needed: 31100 },
+          remaining: { contacts: 9200, callbacks: 40, on_dnc: 120, dials_needed: 31100 },
           samples: { seeds: 3, simulated_hours_per_candidate: 6 },
           candidates: [exampleCandidate],
           staffing: {

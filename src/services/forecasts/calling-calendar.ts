@@ -29,29 +29,72 @@ function calling(campaign: CalendarCampaign, at: Date): boolean {
 }
 
 /**
- * When `hours` of calling will have passed, counted from `from` over the campaign's calling time
- * in quarter hours (null: not within two years, or not before the campaign ends).
+ * The campaign's calling time from `from` on, as intervals found a day at a time when first asked
+ * (quarter-hour resolution, as above): the run-out estimate walks it many times per forecast.
  */
-export function afterCallingHours(campaign: CalendarCampaign, from: Date, hours: number): Date | null {
-  let left = hours * 3_600_000;
-  let at = from.getTime();
-  const horizon = at + HORIZON_MS;
-  while (left > 0) {
-    if (at > horizon) return null;
-    if (calling(campaign, new Date(at))) {
-      if (left <= STEP_MS) return new Date(at + left);
-      left -= STEP_MS;
-    } else if (campaign.ends_at && at >= campaign.ends_at.getTime()) return null;
-    at += STEP_MS;
-  }
-  return new Date(at);
-}
+export class CallingTimeline {
+  private readonly intervals: [number, number][] = [];
+  private scannedTo: number;
+  private readonly horizon: number;
 
-/** Calling hours between two instants. */
-export function callingHoursBetween(campaign: CalendarCampaign, from: Date, to: Date): number {
-  let hours = 0;
-  for (let at = from.getTime(); at < to.getTime() && at < from.getTime() + HORIZON_MS; at += STEP_MS) {
-    if (calling(campaign, new Date(at))) hours += STEP_MS / 3_600_000;
+  constructor(
+    private readonly campaign: CalendarCampaign,
+    from: Date,
+  ) {
+    this.scannedTo = from.getTime();
+    this.horizon = from.getTime() + HORIZON_MS;
   }
-  return hours;
+
+  /** Scans one more day; false once past the horizon. */
+  private scanDay(): boolean {
+    if (this.scannedTo >= this.horizon) return false;
+    const end = this.scannedTo + 86_400_000;
+    for (let at = this.scannedTo; at < end; at += STEP_MS) {
+      if (!calling(this.campaign, new Date(at))) continue;
+      const last = this.intervals[this.intervals.length - 1];
+      if (last && last[1] === at) last[1] = at + STEP_MS;
+      else this.intervals.push([at, at + STEP_MS]);
+    }
+    this.scannedTo = end;
+    return true;
+  }
+
+  /** The index of the first interval ending after `at`, scanning as needed (-1: none within the horizon). */
+  private indexAfter(at: number, hint = 0): number {
+    for (let i = hint; ; i++) {
+      while (i >= this.intervals.length) if (!this.scanDay()) return -1;
+      if (this.intervals[i]![1] > at) return i;
+    }
+  }
+
+  /**
+   * When `ms` of calling time will have passed from `at` (with `ms` 0: the first calling instant
+   * from `at`); null when not within the horizon. `hint` (and the returned `index`) let a caller
+   * moving forward in time skip the intervals behind it.
+   */
+  advance(at: number, ms: number, hint = 0): { at: number; index: number } | null {
+    let i = this.indexAfter(at, hint);
+    let left = ms;
+    let t = at;
+    for (;;) {
+      if (i < 0) return null;
+      const [start, end] = this.intervals[i]!;
+      t = Math.max(t, start);
+      if (t + left <= end) return { at: t + left, index: i };
+      left -= end - t;
+      t = end;
+      i = this.indexAfter(t, i);
+    }
+  }
+
+  /** Calling time between two instants, in ms. */
+  between(from: number, to: number): number {
+    let ms = 0;
+    for (let i = this.indexAfter(from); i >= 0; i = this.indexAfter(this.intervals[i]![1], i + 1)) {
+      const [start, end] = this.intervals[i]!;
+      if (start >= to) break;
+      ms += Math.min(end, to) - Math.max(start, from);
+    }
+    return ms;
+  }
 }

@@ -54,7 +54,7 @@ export interface StaffingResult {
 export interface ForecastResult {
   traffic: { source: 'campaign' | 'center' | 'defaults'; since: string; until: string; dials: number };
   calling_day: { start: string; end: string; hours: number };
-  remaining: { contacts: number; dials_needed: number };
+  remaining: { contacts: number; callbacks: number; on_dnc: number; dials_needed: number };
   samples: { seeds: number; simulated_hours_per_candidate: number };
   candidates: CandidateResult[];
   staffing: { finish_by: string; by_mode: StaffingResult[] } | null;

@@ -12,21 +12,22 @@ export async function forecastNow(
   ctx: RequestContext,
   job: ForecastJob,
   owner: string,
-  pollMs = 500,
+  options: { threads?: number; pollMs?: number } = {},
 ): Promise<ForecastJob> {
+  const leaseMs = 10 * 60_000;
   const repos = tenantReader(deps, ctx);
   if (job.status === 'queued') {
     const claimed = await sharedRepositories(deps.db).forecastQueue.claimNext(
       owner,
       deps.clock.now(),
-      10 * 60_000,
+      leaseMs,
       job.id,
     );
-    if (claimed) await runForecast(deps, claimed, owner);
+    if (claimed) await runForecast(deps, claimed, owner, { leaseMs, threads: options.threads ?? 0 });
   }
   for (;;) {
     const current = await repos.forecasts.findByUid(job.uid);
     if (!current || current.status === 'completed' || current.status === 'failed') return current ?? job;
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 500));
   }
 }

@@ -8,13 +8,15 @@ export interface ForecastWorkerOptions {
   owner: string;
   pollMs?: number;
   leaseMs?: number;
+  /** Threads a forecast's candidates are simulated on (FORECAST_THREADS). */
+  threads?: number;
   onError?: (error: unknown, job: ForecastJob) => void;
 }
 
 /**
  * Runs queued forecasts in the background, one at a time per process, off the request path (a
- * forecast simulates for seconds). Jobs are claimed with SKIP LOCKED; one whose worker died (its
- * lease expired) is claimed again and run from the start.
+ * forecast simulates for seconds). Jobs are claimed with SKIP LOCKED; the lease is renewed as the
+ * forecast goes, and one whose worker died (its lease expired) is claimed again and run from the start.
  */
 export class ForecastWorker {
   private readonly loop: PollingLoop;
@@ -37,12 +39,20 @@ export class ForecastWorker {
         sharedRepositories(this.deps.db).forecastQueue.claimNext(
           this.options.owner,
           this.deps.clock.now(),
-          this.options.leaseMs ?? 10 * 60_000,
+          this.leaseMs,
         ),
-      (job) => runForecast(this.deps, job, this.options.owner),
+      (job) =>
+        runForecast(this.deps, job, this.options.owner, {
+          leaseMs: this.leaseMs,
+          threads: this.options.threads ?? 0,
+        }),
       () => this.loop.isStopped,
       this.options.onError,
     );
+  }
+
+  private get leaseMs(): number {
+    return this.options.leaseMs ?? 10 * 60_000;
   }
 
   stop(): Promise<void> {

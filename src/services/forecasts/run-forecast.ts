@@ -1,62 +1,24 @@
 import type { Campaign, ForecastJob } from '../../db/schema.js';
 import {
-  dialsToExhaust,
-  forecastCandidate,
   forecastSamples,
   type CandidateForecast,
   type ForecastCandidate,
   type ForecastLimits,
   type ForecastMode,
 } from '../../engine/forecast.js';
-import type { TrafficModel } from '../../engine/traffic.js';
 import { systemContext, tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
-import { afterCallingHours, callingDay, callingHoursBetween } from './calling-calendar.js';
+import { callingDay, CallingTimeline } from './calling-calendar.js';
 import { learnTraffic } from './campaign-traffic.js';
+import { candidateRunner, inlineRunner, type CandidateRunner } from './forecast-threads.js';
 import type { CandidateResult, ForecastInputs, ForecastResult, StaffingResult } from './forecast-inputs.js';
+import { runOut, type RunOut, type WaitingContacts } from './run-out.js';
 
 /** The live engine's (EngineHost's defaults): how long a dial rings and an answer waits for an agent. */
 const LIMITS = { ringTimeoutMs: 25_000, patienceMs: 2000 };
 
-interface Pace {
-  dialsPerHour: number;
-  abandonRate: number;
-}
+type Exhaustion = RunOut;
 
-/**
- * How many dials the remaining contacts need at a candidate's abandon rate. A dial settles its
- * contact when a person is reached and not abandoned, or the number is invalid; abandoned and
- * failed dials do not use up an attempt (the default retry rules), so they come on top.
- */
-function dialsNeeded(
-  model: TrafficModel,
-  attemptsLeft: { attempts: number; contacts: number }[],
-  abandonRate: number,
-) {
-  const settle = model.shares.person * (1 - abandonRate) + model.shares.invalid_number;
-  const free = model.shares.person * abandonRate + model.shares.failed;
-  return dialsToExhaust(attemptsLeft, settle) / Math.max(0.05, 1 - free);
-}
-
-/** When a pace exhausts the list: its calling hours laid over the campaign's calendar from `now`. */
-function exhaustion(
-  campaign: Campaign,
-  model: TrafficModel,
-  attemptsLeft: { attempts: number; contacts: number }[],
-  pace: Pace,
-  now: Date,
-): { hours: number; at: Date | null } {
-  const dials = dialsNeeded(model, attemptsLeft, pace.abandonRate);
-  if (dials === 0) return { hours: 0, at: now };
-  if (pace.dialsPerHour <= 0) return { hours: Infinity, at: null };
-  const hours = dials / pace.dialsPerHour;
-  return { hours, at: afterCallingHours(campaign, now, hours) };
-}
-
-function candidateResult(
-  forecast: CandidateForecast,
-  cap: number,
-  exhausted: { hours: number; at: Date | null },
-): CandidateResult {
+function candidateResult(forecast: CandidateForecast, cap: number, exhausted: Exhaustion): CandidateResult {
   return {
     agents: forecast.agents,
     mode: forecast.mode,
@@ -68,10 +30,17 @@ function candidateResult(
     worst_day_abandon_rate: forecast.worstDayAbandonRate,
     contacts_reached_per_hour: forecast.contactsReachedPerHour,
     dials_per_hour: forecast.dialsPerHour,
-    calling_hours_to_exhaust: Number.isFinite(exhausted.hours) ? exhausted.hours : -1,
+    calling_hours_to_exhaust: exhausted.at ? exhausted.callingHours : -1,
     exhausted_at: exhausted.at?.toISOString() ?? null,
     within_abandon_cap: forecast.abandonRate <= cap,
   };
+}
+
+export interface ComputeOptions {
+  /** Where candidates are simulated (default: this thread). */
+  runner?: CandidateRunner;
+  /** Called as each candidate is done (the job's lease is renewed there); a throw ends the forecast. */
+  heartbeat?: () => Promise<void>;
 }
 
 /**
@@ -85,7 +54,9 @@ export async function computeForecast(
   ctx: RequestContext,
   campaign: Campaign,
   inputs: ForecastInputs,
+  options: ComputeOptions = {},
 ): Promise<ForecastResult> {
+  const runner = options.runner ?? inlineRunner();
   const started = performance.now();
   const now = deps.clock.now();
   const traffic = await learnTraffic(deps, ctx, campaign, {
@@ -93,7 +64,26 @@ export async function computeForecast(
     ringTimeoutMs: LIMITS.ringTimeoutMs,
   });
   const model = traffic.model;
-  const attemptsLeft = await tenantReader(deps, ctx).traffic.attemptsLeft(campaign.id);
+  const counted = await tenantReader(deps, ctx).traffic.waitingContacts(campaign.id);
+  // Numbers on a do-not-call list are never dialled: they take no dials and no time.
+  const waiting: WaitingContacts[] = counted
+    .filter((c) => !c.on_dnc)
+    .map((c) => ({
+      contacts: c.contacts,
+      attempts: c.attempts,
+      readyAt: c.ready_at,
+      coolOffSeconds: c.cool_off_seconds,
+    }));
+  const timeline = new CallingTimeline(campaign, now);
+  const exhaustion = (f: CandidateForecast): Exhaustion =>
+    runOut(
+      waiting,
+      model.shares,
+      { dialsPerHour: f.dialsPerHour, abandonRate: f.abandonRate },
+      campaign,
+      timeline,
+      now,
+    );
   const day = callingDay(campaign);
   const limits: ForecastLimits = { ...LIMITS, wrapUpLimitMs: campaign.wrap_up_seconds * 1000 };
   const samples = forecastSamples(inputs.seeds, inputs.simulatedHours, day.startHour, day.hours);
@@ -104,50 +94,46 @@ export async function computeForecast(
     linesPerAgent: inputs.linesPerAgent,
     abandonCap: cap,
   });
-  const evaluated = new Map<string, CandidateForecast>();
+  const evaluated = new Map<string, Promise<CandidateForecast>>();
   const evaluate = (agents: number, mode: ForecastMode) => {
     const key = `${mode}:${agents}`;
     let forecast = evaluated.get(key);
     if (!forecast) {
-      forecast = forecastCandidate(model, candidate(agents, mode), limits, samples);
+      forecast = runner
+        .run({ model, candidate: candidate(agents, mode), limits, samples })
+        .then(async (f) => {
+          await options.heartbeat?.();
+          return f;
+        });
       evaluated.set(key, forecast);
     }
     return forecast;
   };
-  const paceOf = (f: CandidateForecast): Pace => ({
-    dialsPerHour: f.dialsPerHour,
-    abandonRate: f.abandonRate,
-  });
 
-  const candidates: CandidateResult[] = [];
-  for (const mode of inputs.modes) {
-    for (const agents of inputs.agents) {
-      // Simulations are synchronous: let the process breathe between candidates.
-      await new Promise((resolve) => setImmediate(resolve));
-      const f = evaluate(agents, mode);
-      candidates.push(candidateResult(f, cap, exhaustion(campaign, model, attemptsLeft, paceOf(f), now)));
-    }
-  }
+  // Every candidate asked for at once: a pool of threads runs them side by side.
+  const asked = inputs.modes.flatMap((mode) => inputs.agents.map((agents) => evaluate(agents, mode)));
+  const forecasts = await Promise.all(asked);
+  const candidates: CandidateResult[] = forecasts.map((f) => candidateResult(f, cap, exhaustion(f)));
 
   let staffing: ForecastResult['staffing'] = null;
   if (inputs.finishBy) {
     const finishBy = new Date(inputs.finishBy);
-    const hoursAvailable = callingHoursBetween(campaign, now, finishBy);
     const byMode: StaffingResult[] = [];
     for (const mode of inputs.modes) {
       const fits = async (agents: number) => {
-        await new Promise((resolve) => setImmediate(resolve));
-        const f = evaluate(agents, mode);
-        const needed = dialsNeeded(model, attemptsLeft, f.abandonRate) / Math.max(f.dialsPerHour, 1e-9);
-        return f.abandonRate <= cap && needed <= hoursAvailable;
+        const f = await evaluate(agents, mode);
+        const out = exhaustion(f);
+        return f.abandonRate <= cap && out.at !== null && out.at <= finishBy;
       };
-      // Dials per agent-hour hardly change with the fleet's size: a first guess, then a binary search.
-      const probe = evaluate(inputs.agents[inputs.agents.length - 1]!, mode);
+      // Dials per agent-hour hardly change with the fleet's size: a first guess from the dials the
+      // list needs over the calling hours left, then a binary search on the run-out itself.
+      const probe = await evaluate(inputs.agents[inputs.agents.length - 1]!, mode);
       const perAgent = probe.dialsPerHour / probe.agents;
-      const needDials = dialsNeeded(model, attemptsLeft, probe.abandonRate);
+      const hoursAvailable = timeline.between(now.getTime(), finishBy.getTime()) / 3_600_000;
+      const needDials = exhaustion(probe).dials;
       const guess = Math.ceil(needDials / Math.max(hoursAvailable, 1e-9) / Math.max(perAgent, 1e-9));
       let found: number | null = null;
-      if (hoursAvailable > 0) {
+      if (hoursAvailable > 0 && Number.isFinite(guess)) {
         let hi = Math.min(inputs.maxAgents, Math.max(1, Math.ceil(guess * 1.5) + 1));
         if (!(await fits(hi))) hi = inputs.maxAgents;
         if (hi === inputs.maxAgents && !(await fits(hi))) hi = 0;
@@ -162,13 +148,11 @@ export async function computeForecast(
           found = hi;
         }
       }
-      const f = found === null ? null : evaluate(found, mode);
+      const f = found === null ? null : await evaluate(found, mode);
       byMode.push({
         mode,
         agents: found,
-        exhausted_at: f
-          ? (exhaustion(campaign, model, attemptsLeft, paceOf(f), now).at?.toISOString() ?? null)
-          : null,
+        exhausted_at: f ? (exhaustion(f).at?.toISOString() ?? null) : null,
         abandon_rate: f?.abandonRate ?? null,
         utilization: f?.utilization ?? null,
       });
@@ -176,7 +160,6 @@ export async function computeForecast(
     staffing = { finish_by: finishBy.toISOString(), by_mode: byMode };
   }
 
-  const cheapest = candidates[0];
   return {
     traffic: {
       source: traffic.source,
@@ -186,8 +169,11 @@ export async function computeForecast(
     },
     calling_day: { start: campaign.calling_hours_start, end: campaign.calling_hours_end, hours: day.hours },
     remaining: {
-      contacts: attemptsLeft.reduce((n, r) => n + r.contacts, 0),
-      dials_needed: Math.round(dialsNeeded(model, attemptsLeft, cheapest?.abandon_rate ?? 0)),
+      contacts: counted.reduce((n, r) => n + r.contacts, 0),
+      callbacks: counted.reduce((n, r) => n + (r.callback ? r.contacts : 0), 0),
+      on_dnc: counted.reduce((n, r) => n + (r.on_dnc ? r.contacts : 0), 0),
+      // The dials hardly depend on the pace, only on the abandon rate: the first candidate's.
+      dials_needed: forecasts[0] ? Math.round(exhaustion(forecasts[0]).dials) : 0,
     },
     samples: { seeds: inputs.seeds, simulated_hours_per_candidate: inputs.simulatedHours },
     candidates,
@@ -196,13 +182,37 @@ export async function computeForecast(
   };
 }
 
-/** Runs a claimed forecast job and stores its result (or why it failed) while the lease holds. */
-export async function runForecast(deps: ServiceDeps, job: ForecastJob, owner: string): Promise<void> {
+export interface RunForecastOptions {
+  /** How long the job's lease lasts; it is renewed from the clock as each candidate is done. */
+  leaseMs: number;
+  /** Threads to simulate candidates on (FORECAST_THREADS; 0 or 1: this thread). */
+  threads?: number;
+}
+
+/**
+ * Runs a claimed forecast job and stores its result (or why it failed) while the lease holds. The
+ * lease is renewed as the candidates come in, so a forecast longer than the lease is not taken by
+ * another worker; one that lost its lease anyway stops and writes nothing.
+ */
+export async function runForecast(
+  deps: ServiceDeps,
+  job: ForecastJob,
+  owner: string,
+  options: RunForecastOptions,
+): Promise<void> {
   const ctx = systemContext(job.contact_center_id, 'forecast');
   const repos = tenantReader(deps, ctx);
+  const runner = candidateRunner(options.threads ?? 0);
+  const heartbeat = async () => {
+    if (!(await repos.forecasts.renewLease(job.id, owner, deps.clock.now(), options.leaseMs)))
+      throw new Error('forecast lease lost to another worker');
+  };
   try {
     const campaign = await repos.campaigns.getById(job.campaign_id);
-    const result = await computeForecast(deps, ctx, campaign, job.inputs as unknown as ForecastInputs);
+    const result = await computeForecast(deps, ctx, campaign, job.inputs as unknown as ForecastInputs, {
+      runner,
+      heartbeat,
+    });
     await repos.forecasts.finish(
       job.id,
       owner,
@@ -212,5 +222,7 @@ export async function runForecast(deps: ServiceDeps, job: ForecastJob, owner: st
   } catch (error) {
     await repos.forecasts.finish(job.id, owner, { error: (error as Error).message }, deps.clock.now());
     throw error;
+  } finally {
+    await runner.close();
   }
 }

@@ -242,10 +242,11 @@ function ForecastView({ forecast }: { forecast: Forecast }) {
     <section className="card" aria-labelledby="forecast-title" data-forecast-status="completed">
       <h2 id="forecast-title">Forecast</h2>
       <p className="muted">
-        {formatCount(result.remaining.contacts)} contacts waiting (about{' '}
-        {formatCount(result.remaining.dials_needed)} dials); calling day {result.calling_day.start}–
-        {result.calling_day.end}; {result.samples.simulated_hours_per_candidate} simulated hours per candidate
-        on {result.samples.seeds} seeds, traffic from {result.traffic.source}.
+        {formatCount(result.remaining.contacts)} contacts waiting ({formatCount(result.remaining.callbacks)}{' '}
+        callbacks booked, {formatCount(result.remaining.on_dnc)} on a do-not-call list and never dialled;
+        about {formatCount(result.remaining.dials_needed)} dials under the retry rules); calling day{' '}
+        {result.calling_day.start}–{result.calling_day.end}; {result.samples.simulated_hours_per_candidate}{' '}
+        simulated hours per candidate on {result.samples.seeds} seeds, traffic from {result.traffic.source}.
       </p>
       <Suspense fallback={<div className="chart" style={{ height: '18rem' }} />}>
         <ChartCanvas
