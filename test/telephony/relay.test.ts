@@ -249,92 +249,97 @@ describe('relay join: customer and agent joined inside Outdial', () => {
   });
 });
 
-describe("relay join: the customer's media moves mid-call (a re-INVITE with a new address)", () => {
-  let farEnd: SippFarEnd;
-  let kamailio: Kamailio;
-  let agent: BaresipPhone | undefined;
-  const endpoints: RtpEndpoint[] = [];
+for (const [how, scenario] of [
+  ['re-INVITE', 'move-media'],
+  ['UPDATE', 'move-media-update'],
+] as const) {
+  describe(`relay join: the customer's media moves mid-call (a ${how} with a new address)`, () => {
+    let farEnd: SippFarEnd;
+    let kamailio: Kamailio;
+    let agent: BaresipPhone | undefined;
+    const endpoints: RtpEndpoint[] = [];
 
-  after(async () => {
-    await agent?.stop();
-    for (const endpoint of endpoints) await endpoint.close();
-    await kamailio?.stop();
-    await farEnd?.stop();
-  });
-
-  test('our stream follows it to the new address, and what comes from there reaches the agent', async () => {
-    const mediaAddress = await allocateAddress([]);
-    // The customer's audio, first from A, then (after the move) from B: each answers where our
-    // stream comes from (symmetric RTP), A with 2 s of 1000 Hz, B with 1200 Hz.
-    const heardAt = { a: [] as AudioFrame[], b: [] as AudioFrame[] };
-    const answering = async (which: 'a' | 'b', hz: number, ms: number) => {
-      const endpoint = await RtpEndpoint.open({ address: mediaAddress });
-      endpoints.push(endpoint);
-      endpoint.onAudio((frame) => {
-        if (heardAt[which].length === 0) {
-          endpoint.setRemote(frame.from.address, frame.from.port);
-          void endpoint.play(tone(hz, ms));
-        }
-        heardAt[which].push(frame);
-      });
-      return endpoint;
-    };
-    const a = await answering('a', CUSTOMER_TONE_HZ, 2000);
-    const b = await answering('b', MOVED_TONE_HZ, 10_000);
-    farEnd = await startSippFarEnd({
-      scenario: 'move-media',
-      ringMs: 100,
-      movingMedia: { address: mediaAddress, first: a.local.port, then: b.local.port },
+    after(async () => {
+      await agent?.stop();
+      for (const endpoint of endpoints) await endpoint.close();
+      await kamailio?.stop();
+      await farEnd?.stop();
     });
-    kamailio = await startKamailio({ trunk: farEnd });
-    const world = await relayCarrier(kamailio);
-    try {
-      agent = await startBaresip({ user: '3103', registrar: kamailio, toneHz: AGENT_TONE_HZ });
-      await agent.registered();
-      world.carrier.agentReady('3103');
-      await eventually(
-        () => (world.carrier.agentLegState('3103') === 'up' ? true : undefined),
-        "the agent's phone answered",
-      );
-      world.carrier.placeCall({
-        callId: 'moved',
-        to: '+14155553103',
-        callerId: null,
-        ringTimeoutMs: 10_000,
-        detectMachine: false,
-      });
-      await eventually(
-        () => (world.events.some((e) => e.type === 'answered') ? true : undefined),
-        'the customer answered',
-      );
-      world.carrier.bridge('moved', '3103');
-      await eventually(
-        () => (heardAt.b.length >= 100 ? true : undefined),
-        'B heard the agent for 2 s',
-        15_000,
-      );
-      world.carrier.hangup('moved');
-      assert.deepEqual(world.errors, []);
-      assert.equal(world.invitesTo('3103').length, 1, "no re-INVITE to the agent's phone");
-      const agentAt = (frames: AudioFrame[]) =>
-        analyseFrequency({
-          sampleRate: 8000,
-          samples: Int16Array.from(frames.flatMap((f) => [...f.samples])),
-        });
-      assert.ok(near(agentAt(heardAt.a).dominantHz, AGENT_TONE_HZ), 'A heard the agent before the move');
-      assert.ok(near(agentAt(heardAt.b).dominantHz, AGENT_TONE_HZ), 'B heard the agent after it');
-      // One stream all along: a single SSRC, sequence numbers running on from A's last to B's first.
-      assert.equal(new Set([...heardAt.a, ...heardAt.b].map((f) => f.ssrc)).size, 1);
 
-      world.carrier.agentGone('3103');
-      const heard = await secondsHeardBy(agent);
-      const first = heard.findIndex((hz) => near(hz, CUSTOMER_TONE_HZ));
-      const moved = heard.findIndex((hz) => near(hz, MOVED_TONE_HZ));
-      assert.ok(first >= 0 && moved > first, `the agent heard A, then B: ${JSON.stringify(heard)}`);
-    } finally {
-      // A failed assertion must not leave the leg's idle stream (a timer) running.
-      world.carrier.agentGone('3103');
-      await world.ua.stop();
-    }
+    test('our stream follows it to the new address, and what comes from there reaches the agent', async () => {
+      const mediaAddress = await allocateAddress([]);
+      // The customer's audio, first from A, then (after the move) from B: each answers where our
+      // stream comes from (symmetric RTP), A with 2 s of 1000 Hz, B with 1200 Hz.
+      const heardAt = { a: [] as AudioFrame[], b: [] as AudioFrame[] };
+      const answering = async (which: 'a' | 'b', hz: number, ms: number) => {
+        const endpoint = await RtpEndpoint.open({ address: mediaAddress });
+        endpoints.push(endpoint);
+        endpoint.onAudio((frame) => {
+          if (heardAt[which].length === 0) {
+            endpoint.setRemote(frame.from.address, frame.from.port);
+            void endpoint.play(tone(hz, ms));
+          }
+          heardAt[which].push(frame);
+        });
+        return endpoint;
+      };
+      const a = await answering('a', CUSTOMER_TONE_HZ, 2000);
+      const b = await answering('b', MOVED_TONE_HZ, 10_000);
+      farEnd = await startSippFarEnd({
+        scenario,
+        ringMs: 100,
+        movingMedia: { address: mediaAddress, first: a.local.port, then: b.local.port },
+      });
+      kamailio = await startKamailio({ trunk: farEnd });
+      const world = await relayCarrier(kamailio);
+      try {
+        agent = await startBaresip({ user: '3103', registrar: kamailio, toneHz: AGENT_TONE_HZ });
+        await agent.registered();
+        world.carrier.agentReady('3103');
+        await eventually(
+          () => (world.carrier.agentLegState('3103') === 'up' ? true : undefined),
+          "the agent's phone answered",
+        );
+        world.carrier.placeCall({
+          callId: 'moved',
+          to: '+14155553103',
+          callerId: null,
+          ringTimeoutMs: 10_000,
+          detectMachine: false,
+        });
+        await eventually(
+          () => (world.events.some((e) => e.type === 'answered') ? true : undefined),
+          'the customer answered',
+        );
+        world.carrier.bridge('moved', '3103');
+        await eventually(
+          () => (heardAt.b.length >= 100 ? true : undefined),
+          'B heard the agent for 2 s',
+          15_000,
+        );
+        world.carrier.hangup('moved');
+        assert.deepEqual(world.errors, []);
+        assert.equal(world.invitesTo('3103').length, 1, "no re-INVITE to the agent's phone");
+        const agentAt = (frames: AudioFrame[]) =>
+          analyseFrequency({
+            sampleRate: 8000,
+            samples: Int16Array.from(frames.flatMap((f) => [...f.samples])),
+          });
+        assert.ok(near(agentAt(heardAt.a).dominantHz, AGENT_TONE_HZ), 'A heard the agent before the move');
+        assert.ok(near(agentAt(heardAt.b).dominantHz, AGENT_TONE_HZ), 'B heard the agent after it');
+        // One stream all along: a single SSRC, sequence numbers running on from A's last to B's first.
+        assert.equal(new Set([...heardAt.a, ...heardAt.b].map((f) => f.ssrc)).size, 1);
+
+        world.carrier.agentGone('3103');
+        const heard = await secondsHeardBy(agent);
+        const first = heard.findIndex((hz) => near(hz, CUSTOMER_TONE_HZ));
+        const moved = heard.findIndex((hz) => near(hz, MOVED_TONE_HZ));
+        assert.ok(first >= 0 && moved > first, `the agent heard A, then B: ${JSON.stringify(heard)}`);
+      } finally {
+        // A failed assertion must not leave the leg's idle stream (a timer) running.
+        world.carrier.agentGone('3103');
+        await world.ua.stop();
+      }
+    });
   });
-});
+}

@@ -48,9 +48,10 @@ export interface FarEndOptions {
    * sends its 200 OK to the first re-INVITE twice and wants two ACKs (far-end-retransmit-2xx.xml).
    * 'refuse-reinvite': answers, then refuses every re-INVITE with 488 until BYE
    * (far-end-refuse-reinvite.xml). 'move-media': answers with SDP pointing at `movingMedia.first`, then
-   * 4 s after the ACK re-INVITEs with SDP pointing at `movingMedia.then` (far-end-move-media.xml).
+   * 4 s after the ACK re-INVITEs with SDP pointing at `movingMedia.then` (far-end-move-media.xml);
+   * 'move-media-update' the same by UPDATE (far-end-move-media-update.xml).
    */
-  scenario?: 'far-end' | 'load' | 'retransmit-2xx' | 'refuse-reinvite' | 'move-media';
+  scenario?: 'far-end' | 'load' | 'retransmit-2xx' | 'refuse-reinvite' | 'move-media' | 'move-media-update';
   /** For 'move-media': where its SDP says its audio is (a test's RTP endpoints), before and after the move. */
   movingMedia?: { address: string; first: number; then: number };
   /** Media seconds the customer tone lasts (default 60). */
@@ -128,13 +129,14 @@ export async function startSippFarEnd(options: FarEndOptions = {}): Promise<Sipp
     'retransmit-2xx': 'far-end-retransmit-2xx.xml',
     'refuse-reinvite': 'far-end-refuse-reinvite.xml',
     'move-media': 'far-end-move-media.xml',
+    'move-media-update': 'far-end-move-media-update.xml',
   } as const;
   if (options.scenario && options.scenario !== 'far-end') {
     const file = scenarioFiles[options.scenario];
     args.push('-sf', path.join(SIPP_SCENARIOS, file), '-d', String(options.ringMs ?? 200));
     const moving = options.movingMedia;
-    if (options.scenario === 'move-media') {
-      if (!moving) throw new Error("the 'move-media' far end needs movingMedia");
+    if (options.scenario === 'move-media' || options.scenario === 'move-media-update') {
+      if (!moving) throw new Error(`the '${options.scenario}' far end needs movingMedia`);
       args.push('-set', 'media_ip', moving.address, '-set', 'media_a', String(moving.first));
       args.push('-set', 'media_b', String(moving.then));
     }
