@@ -188,6 +188,27 @@ describe('RTP relay stream (a joined call inside Outdial)', () => {
     assert.equal(stream.relay(incoming(1, 7, 480, 13, new Uint8Array([40])), pcmu, pcmu), undefined);
   });
 
+  test('a datagram relayed in place (no allocation) comes out as relay() makes it, byte for byte', () => {
+    const seeded = () => 0.5;
+    const byPacket = new OutgoingRtpStream(seeded);
+    const inPlace = new OutgoingRtpStream(seeded);
+    const pcma = { codec: 'PCMA' as const, eventPayloadType: 96 };
+    const event = new Uint8Array([5, 0x0a, 0x03, 0x20]);
+    const steps: [ReturnType<typeof incoming>, typeof pcmu, typeof pcmu | typeof pcma][] = [
+      [incoming(7, 1, 1000), pcmu, pcmu],
+      [incoming(7, 2, 1160), pcmu, pcmu],
+      [incoming(7, 3, 1320, 101, event), pcmu, pcma],
+      [incoming(7, 4, 1480), pcmu, pcma],
+      [incoming(8, 9, 77), pcmu, pcmu],
+      [incoming(8, 10, 237, 13, new Uint8Array([40])), pcmu, pcmu],
+    ];
+    for (const [packet, from, to] of steps) {
+      const expected = byPacket.relay(packet, from, to);
+      const actual = inPlace.relayDatagram(serializeRtp(packet), from, to);
+      assert.deepEqual(actual && [...actual], expected && [...expected]);
+    }
+  });
+
   test("a side's format from its SDP: the first G.711 codec, and its telephone-event payload type", () => {
     const sdp = (m: string, extra = '') =>
       `v=0\r\no=- 1 1 IN IP4 10.0.0.2\r\ns=-\r\nc=IN IP4 10.0.0.2\r\nt=0 0\r\nm=audio 4000 RTP/AVP ${m}\r\na=rtpmap:8 PCMA/8000\r\n${extra}`;

@@ -6,7 +6,7 @@ import {
   PAYLOAD_TYPE,
   type G711Codec,
 } from './g711.js';
-import { serializeRtp, type RtpPacket } from './rtp.js';
+import { parseRtp, serializeRtp, type RtpPacket } from './rtp.js';
 
 /** What one side of a relay sends and expects: its G.711 codec and its telephone-event payload type, if any. */
 export interface StreamFormat {
@@ -81,6 +81,48 @@ export class OutgoingRtpStream {
     }
     this.lastIn = packet.timestamp;
     return this.packet(payloadType, marker, (packet.timestamp + this.offset) >>> 0, payload);
+  }
+
+  /**
+   * `relay` for a received datagram as it came off the socket: a plain packet (no CSRC, extension
+   * or padding) that needs no transcoding has its header rewritten in place and is sent as is (no
+   * allocation on the path every relayed packet takes); anything else goes through `relay`.
+   */
+  relayDatagram(datagram: Buffer, from: StreamFormat, to: StreamFormat): Buffer | undefined {
+    if (datagram.length < 12 || datagram[0] !== 0x80) {
+      const packet = parseRtp(datagram);
+      return packet && this.relay(packet, from, to);
+    }
+    const inType = datagram[1]! & 0x7f;
+    let payloadType: number;
+    if (inType === PAYLOAD_TYPE[to.codec]) payloadType = inType;
+    else if (
+      from.eventPayloadType !== null &&
+      inType === from.eventPayloadType &&
+      to.eventPayloadType !== null
+    )
+      payloadType = to.eventPayloadType;
+    else {
+      const packet = parseRtp(datagram);
+      return packet && this.relay(packet, from, to);
+    }
+    const ssrc = datagram.readUInt32BE(8);
+    const timestamp = datagram.readUInt32BE(4);
+    let marker = (datagram[1]! & 0x80) !== 0;
+    if (this.source !== ssrc || ((timestamp - this.lastIn) | 0) < -G711_SAMPLE_RATE * 60) {
+      this.source = ssrc;
+      this.offset = (this.lastTimestamp + SAMPLES_PER_20_MS - timestamp) >>> 0;
+      marker = true;
+    }
+    this.lastIn = timestamp;
+    const out = (timestamp + this.offset) >>> 0;
+    datagram[1] = (marker ? 0x80 : 0) | payloadType;
+    datagram.writeUInt16BE(this.sequenceNumber, 2);
+    datagram.writeUInt32BE(out, 4);
+    datagram.writeUInt32BE(this.ssrc, 8);
+    this.sequenceNumber = (this.sequenceNumber + 1) & 0xffff;
+    this.lastTimestamp = out;
+    return datagram;
   }
 
   private packet(payloadType: number, marker: boolean, timestamp: number, payload: Uint8Array): Buffer {

@@ -2,7 +2,7 @@ import dgram from 'node:dgram';
 import { codecOfPayloadType, decodeG711, G711_SAMPLE_RATE } from '../media/g711.js';
 import { realtimePacer, type PacketPacer } from '../media/rtp-endpoint.js';
 import { OutgoingRtpStream, streamFormatOf, type StreamFormat } from '../media/rtp-relay.js';
-import { parseRtp, type RtpPacket } from '../media/rtp.js';
+import { parseRtp } from '../media/rtp.js';
 import { remoteAudio, type MediaAddress } from './sdp.js';
 
 /** A local RTP port where a call's audio lands while no agent or message is joined to it. */
@@ -30,8 +30,11 @@ export interface ParkedMedia extends MediaAddress {
   idle(audio: Int16Array | null | undefined): void;
   /** Every packet arriving here is sent on from `peer` to its far end (null: stop relaying). */
   relayTo(peer: ParkedMedia | null): void;
-  /** Sends one packet received elsewhere (in `from`'s format) to this port's far end, as ours. */
-  forward(packet: RtpPacket, from: StreamFormat): void;
+  /**
+   * Sends one datagram received elsewhere (in `from`'s format) to this port's far end, as ours
+   * (the datagram may be rewritten in place: the caller is done with it).
+   */
+  forward(datagram: Buffer, from: StreamFormat): void;
   /** Packets relayed through this port to its far end, and dropped (no remote yet, or a payload it cannot take). */
   readonly relayStats: { relayed: number; dropped: number };
   close(): void;
@@ -52,6 +55,9 @@ const SAMPLES_PER_PACKET = (G711_SAMPLE_RATE * PTIME_MS) / 1000;
  * to go (no ICMP unreachable, which some carriers treat as a dead call).
  */
 export class UdpMediaParking implements MediaParking {
+  /** One timer paces every idle stream of this process's ports (not one timer per agent). */
+  private readonly idleClock = sharedPacer(realtimePacer);
+
   constructor(
     private readonly address: string,
     private readonly options: { pacer?: PacketPacer; random?: () => number } = {},
@@ -59,7 +65,7 @@ export class UdpMediaParking implements MediaParking {
 
   open(): Promise<ParkedMedia> {
     const { address } = this;
-    const pacer = this.options.pacer ?? realtimePacer;
+    const pacer = this.options.pacer ?? this.idleClock;
     const stream = new OutgoingRtpStream(this.options.random);
     return new Promise((resolve, reject) => {
       const socket = dgram.createSocket('udp4');
@@ -84,13 +90,13 @@ export class UdpMediaParking implements MediaParking {
           remote = { address: from.address, port: from.port };
           latched = true;
         }
-        if (!onAudio && !peer) return;
-        const packet = parseRtp(datagram);
-        if (!packet) return;
-        if (peer && format) peer.forward(packet, format);
-        if (!onAudio) return;
-        const codec = codecOfPayloadType(packet.payloadType);
-        if (codec) onAudio(decodeG711(codec, packet.payload));
+        if (onAudio) {
+          const packet = parseRtp(datagram);
+          const codec = packet && codecOfPayloadType(packet.payloadType);
+          if (codec) onAudio(decodeG711(codec, packet.payload));
+        }
+        // Last: the relay may rewrite the datagram in place.
+        if (peer && format) peer.forward(datagram, format);
       });
       const halt = () => {
         stopIdle?.();
@@ -162,12 +168,12 @@ export class UdpMediaParking implements MediaParking {
             halt();
             peer = next;
           },
-          forward: (packet, from) => {
+          forward: (datagram, from) => {
             if (!format) {
               relayStats.dropped++;
               return;
             }
-            if (sendOut(stream.relay(packet, from, format))) relayStats.relayed++;
+            if (sendOut(stream.relayDatagram(datagram, from, format))) relayStats.relayed++;
           },
           close: () => {
             halt();
@@ -180,4 +186,39 @@ export class UdpMediaParking implements MediaParking {
       });
     });
   }
+}
+
+/**
+ * A pacer that runs every stream started on it from one underlying pacer (one timer), each stream
+ * told the packets due since it started; the underlying one runs only while some stream does.
+ */
+function sharedPacer(base: PacketPacer): PacketPacer {
+  const streams = new Set<{ began: number; sent: number; tick: (due: number) => void }>();
+  let stop: (() => void) | null = null;
+  const ptime = 20;
+  return {
+    start(ptimeMs, tick) {
+      if (ptimeMs !== ptime) return base.start(ptimeMs, tick);
+      const stream = { began: performance.now(), sent: 1, tick };
+      tick(1);
+      streams.add(stream);
+      stop ??= base.start(ptime, () => {
+        const now = performance.now();
+        for (const s of streams) {
+          const due = Math.floor((now - s.began) / ptime) + 1 - s.sent;
+          if (due > 0) {
+            s.sent += due;
+            s.tick(due);
+          }
+        }
+      });
+      return () => {
+        streams.delete(stream);
+        if (streams.size === 0 && stop) {
+          stop();
+          stop = null;
+        }
+      };
+    },
+  };
 }
