@@ -11,7 +11,7 @@ import { Random } from '../src/engine/random.js';
 import { RealTimeScheduler } from '../src/engine/scheduler.js';
 import { scriptedCallees, SimulatedCarrier } from '../src/engine/simulated-carrier.js';
 import { UdpMediaParking } from '../src/telephony/sip/media-park.js';
-import { SipCarrier, type JoinFlow } from '../src/telephony/sip/sip-carrier.js';
+import { SipCarrier, type JoinFlow, type MediaJoin } from '../src/telephony/sip/sip-carrier.js';
 import { SipUserAgent } from '../src/telephony/sip/user-agent.js';
 import type { SipMessage } from 'sip';
 import { udpDrops } from '../test/telephony/support/loopback.js';
@@ -30,6 +30,8 @@ export interface RunSpec {
   /** Simulated carrier: the answer comes this long after the dial (the SIP run's ring + machine detection). */
   simulatedAnswerMs: number;
   sip?: {
+    /** SIP_MEDIA_JOIN: relay (the default) or reinvite. */
+    mediaJoin: MediaJoin;
     bindAddress: string;
     port: number;
     outboundProxy: string;
@@ -64,6 +66,8 @@ export interface RunResult {
   joinStepMs: Record<JoinFlow, number[][]>;
   /** Joins completed by each flow. */
   joinFlows: Record<JoinFlow, number>;
+  /** Time customers spent joined to agents (joined → call over), summed over calls. */
+  connectedMs: number;
   cpuUserMs: number;
   cpuSystemMs: number;
   peakRssBytes: number;
@@ -107,8 +111,11 @@ async function main(): Promise<RunResult> {
   const stepMs: Record<JoinFlow, number[][]> = {
     rfc3725: [[], [], [], [], []],
     'one-round-trip': [[], [], []],
+    relay: [],
   };
-  const joinFlows: Record<JoinFlow, number> = { rfc3725: 0, 'one-round-trip': 0 };
+  const joinFlows: Record<JoinFlow, number> = { rfc3725: 0, 'one-round-trip': 0, relay: 0 };
+  const joinedAt = new Map<string, number>();
+  let connectedMs = 0;
   const answerToConnectedMs: number[] = [];
   let joinsCompleted = 0;
   const messages = { sent: 0, received: 0, resent: 0 };
@@ -163,6 +170,7 @@ async function main(): Promise<RunResult> {
     for (const [key, value] of joinOfCustomer) if (value === join) joinOfCustomer.delete(key);
     joinsCompleted += 1;
     joinFlows[flow] += 1;
+    joinedAt.set(callId, at);
     answerToConnectedMs.push(at - join.answeredAt);
     const { agentReinviteAt: a, agent200At: a2, customerReinviteAt: c, customer200At: c2 } = join;
     if (a === undefined || a2 === undefined || c === undefined || c2 === undefined) return;
@@ -191,6 +199,7 @@ async function main(): Promise<RunResult> {
       scheduler,
       agentDomain: sip.agentDomain,
       media: new UdpMediaParking(sip.bindAddress),
+      mediaJoin: sip.mediaJoin,
       trunk: {
         domain: sip.trunkDomain,
         outboundProxy: sip.outboundProxy,
@@ -252,6 +261,11 @@ async function main(): Promise<RunResult> {
     finished: (call, outcome, detail) => {
       const key = detail ? `${outcome} (${detail})` : outcome;
       outcomes[key] = (outcomes[key] ?? 0) + 1;
+      const joined = joinedAt.get(call.id);
+      if (joined !== undefined) {
+        joinedAt.delete(call.id);
+        connectedMs += now() - joined;
+      }
       const extension = call.agent?.extension;
       if (joinOf.has(call.id)) {
         joinOf.delete(call.id);
@@ -370,6 +384,7 @@ async function main(): Promise<RunResult> {
     answerToConnectedMs,
     joinStepMs: stepMs,
     joinFlows,
+    connectedMs,
     cpuUserMs: used.user / 1000,
     cpuSystemMs: used.system / 1000,
     peakRssBytes,

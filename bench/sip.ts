@@ -9,6 +9,10 @@
 //   npm run bench:sip                      every run
 //   BENCH_SIP_RUNS=signalling npm run bench:sip   only runs whose name contains the word
 //   BENCH_SIP_DIAL_SECONDS=60              dialing time after the agents' ramp (default 30)
+//   BENCH_SIP_JOINS=relay                  SIP_MEDIA_JOIN modes to run, in order (default relay,reinvite)
+//
+// With both join modes, the media run also prints the Node CPU that relay mode adds per connected
+// call-minute: the relay run's CPU less the reinvite run's, over the relay run's connected minutes.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,7 +27,7 @@ import {
   udpDrops,
   type PeerProcess,
 } from '../test/telephony/support/index.js';
-import type { JoinFlow } from '../src/telephony/sip/sip-carrier.js';
+import type { JoinFlow, MediaJoin } from '../src/telephony/sip/sip-carrier.js';
 import type { RunResult, RunSpec } from './sip-run.js';
 import { load, mb, verdict } from './support.js';
 
@@ -122,7 +126,7 @@ const percentile = (values: number[], p: number) => {
 };
 const ms = (n: number) => (Number.isNaN(n) ? '–' : n < 10 ? n.toFixed(1) : n.toFixed(0));
 
-async function sipRun(run: Run): Promise<{ result: RunResult; peers: string }> {
+async function sipRun(run: Run, mediaJoin: MediaJoin): Promise<{ result: RunResult; peers: string }> {
   const stops: (() => Promise<void>)[] = [];
   try {
     const rtpengine = run.media ? await startRtpengine({ portMin: 30000, portMax: 39999 }) : null;
@@ -157,9 +161,10 @@ async function sipRun(run: Run): Promise<{ result: RunResult; peers: string }> {
     ]);
     const result = await runChild({
       ...run.spec,
-      name: `${run.name} (SIP)`,
+      name: `${run.name} (SIP, ${mediaJoin})`,
       carrier: 'sip',
       sip: {
+        mediaJoin,
         bindAddress,
         port: 5080,
         outboundProxy: kamailio.proxyUri,
@@ -240,6 +245,7 @@ function report(result: RunResult, run: Run, loadBefore: string, extra = ''): vo
   const stepNames: Record<JoinFlow, string[]> = {
     rfc3725: ['answer → agent re-INVITE', 'agent 200', 'customer re-INVITE', 'customer 200', 'agent ACK'],
     'one-round-trip': ['answer → both re-INVITEs', 'both 200s', 'joined'],
+    relay: [],
   };
   for (const flow of ['one-round-trip', 'rfc3725'] as const) {
     const steps = result.joinStepMs?.[flow];
@@ -253,6 +259,11 @@ function report(result: RunResult, run: Run, loadBefore: string, extra = ''): vo
       `event-loop delay p99 ${ms(result.loopDelayP99Ms)} ms, max ${ms(result.loopDelayMaxMs)} ms; ` +
       `GC ${result.gc.count} pauses, ${ms(result.gc.totalMs)} ms in all, longest ${ms(result.gc.maxMs)} ms`,
   );
+  if (result.joinFlows?.relay) {
+    console.log(
+      `  relay joins ${result.joinFlows.relay}; connected call-minutes ${(result.connectedMs / 60_000).toFixed(1)}`,
+    );
+  }
   if (extra) console.log(`  ${extra}`);
   if (result.name.includes('SIP')) {
     const up = result.peakDialogs;
@@ -269,13 +280,33 @@ function report(result: RunResult, run: Run, loadBefore: string, extra = ''): vo
 }
 
 const only = process.env.BENCH_SIP_RUNS;
+const JOINS = (process.env.BENCH_SIP_JOINS ?? 'relay,reinvite').split(',').map((mode) => {
+  if (mode !== 'relay' && mode !== 'reinvite')
+    throw new Error(`BENCH_SIP_JOINS: relay or reinvite, not ${mode}`);
+  return mode as MediaJoin;
+});
 console.log(`bench:sip — dialing ${DIAL_MS / 1000} s per run after the agents' ramp; load average ${load()}`);
 for (const run of RUNS) {
   if (only && !only.split(',').some((w) => run.name.includes(w))) continue;
   const simLoad = load();
   const simulated = await runChild({ ...run.spec, name: `${run.name} (simulated)`, carrier: 'simulated' });
   report(simulated, run, simLoad);
-  const sipLoad = load();
-  const { result, peers } = await sipRun(run);
-  report(result, run, sipLoad, peers);
+  const byMode = new Map<MediaJoin, RunResult>();
+  for (const mode of JOINS) {
+    const sipLoad = load();
+    const { result, peers } = await sipRun(run, mode);
+    report(result, run, sipLoad, peers);
+    byMode.set(mode, result);
+  }
+  const relay = byMode.get('relay');
+  const reinvite = byMode.get('reinvite');
+  if (run.media && relay && reinvite && relay.connectedMs > 0) {
+    const cpu = (r: RunResult) => r.cpuUserMs + r.cpuSystemMs;
+    const minutes = relay.connectedMs / 60_000;
+    console.log(
+      `\n${run.name}: relay mode's Node CPU ${(cpu(relay) / 1000).toFixed(1)} s against reinvite's ${(cpu(reinvite) / 1000).toFixed(1)} s: ` +
+        `${ms((cpu(relay) - cpu(reinvite)) / minutes)} ms more per connected call-minute (${minutes.toFixed(1)} call-minutes relayed; ` +
+        `includes the agents' idle streams, less the re-INVITEs relay saves)`,
+    );
+  }
 }

@@ -41,6 +41,7 @@ export const ConfigSchema = Type.Object({
   sipBindAddress: Type.String({ pattern: IPV4 }),
   sipPort: Type.Integer({ minimum: 1, maximum: 65535 }),
   sipMediaAddress: Type.Optional(Type.String({ pattern: IPV4 })),
+  sipMediaJoin: Type.Union([Type.Literal('relay'), Type.Literal('reinvite')]),
   sipTrunkDomain: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.-]+(:\\d+)?$' })),
   sipOutboundProxy: Type.Optional(Type.String({ pattern: '^sip:[^@\\s]+$' })),
   sipTrunkTransport: Type.Union([Type.Literal('udp'), Type.Literal('tcp')]),
@@ -105,6 +106,9 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'SIP_BIND_ADDRESS', key: 'sipBindAddress', kind: 'string', default: '127.0.0.1' },
   { env: 'SIP_PORT', key: 'sipPort', kind: 'integer', default: '5080' },
   { env: 'SIP_MEDIA_ADDRESS', key: 'sipMediaAddress', kind: 'string' },
+  // relay: customers joined to agents inside Outdial's own RTP ports (no SIP at the join);
+  // reinvite: media moved off Outdial by re-INVITEs (docs/telephony.md has the trade-off).
+  { env: 'SIP_MEDIA_JOIN', key: 'sipMediaJoin', kind: 'string', default: 'relay' },
   { env: 'SIP_TRUNK_DOMAIN', key: 'sipTrunkDomain', kind: 'string' },
   { env: 'SIP_OUTBOUND_PROXY', key: 'sipOutboundProxy', kind: 'string' },
   { env: 'SIP_TRUNK_TRANSPORT', key: 'sipTrunkTransport', kind: 'string', default: 'udp' },

@@ -136,6 +136,8 @@ export interface DialerCounters {
   personAnswers: number;
   machineAnswers: number;
   connected: number;
+  /** Connected to an agent, then the carrier failed to put them through (`connectFailed`). */
+  connectFailed: number;
   abandoned: number;
   maxInFlight: number;
 }
@@ -156,6 +158,7 @@ export class Dialer {
     personAnswers: 0,
     machineAnswers: 0,
     connected: 0,
+    connectFailed: 0,
     abandoned: 0,
     maxInFlight: 0,
   };
@@ -389,6 +392,10 @@ export class Dialer {
     this.wrapUpTimers.delete(seat.id);
     const now = this.o.scheduler.nowMs();
     this.dialStats.recordHandle(now - seat.busySince);
+    this.leaveWrapUp(seat, now);
+  }
+
+  private leaveWrapUp(seat: AgentSeat, now: number): void {
     if (seat.pendingLogout) {
       this.move(seat, 'available', now);
       this.leave(seat, now);
@@ -606,6 +613,10 @@ export class Dialer {
         }
         break;
       case 'failed':
+        if (call.connectedAt !== null) {
+          this.connectFailed(call, now, e.reason);
+          break;
+        }
         this.dialStats.recordResolution(now - call.placedAt, false);
         this.unanswered(call, 'failed', now, e.reason);
         break;
@@ -707,6 +718,23 @@ export class Dialer {
     this.notePersonAnswer(false, now);
     this.journal.connected(call, agent);
     this.o.carrier.bridge(call.id, agent.extension);
+  }
+
+  /**
+   * The carrier could not put the answered person through to the agent the call was connected to
+   * (its join refused or failed): the call ends `failed` with the carrier's reason, not as a
+   * conversation, and the agent, who talked to nobody, is free at once (on_call leaves only through
+   * wrap-up; no handle time is learned from it).
+   */
+  private connectFailed(call: LiveCall, now: number, reason: string): void {
+    this.calls.delete(call.id);
+    this.counters.connected -= 1;
+    this.counters.connectFailed += 1;
+    this.journal.finished(call, 'failed', reason);
+    const agent = call.agent;
+    if (!agent || agent.callId !== call.id || agent.state !== 'on_call') return;
+    this.move(agent, 'wrap_up', now);
+    this.leaveWrapUp(agent, now);
   }
 
   private notePersonAnswer(abandoned: boolean, now: number): void {

@@ -8,6 +8,16 @@ export type DialOutcome = 'person' | 'machine' | 'no_answer' | 'busy' | 'invalid
 export interface CalleeModel {
   outcome(random: Random, call: PlaceCallRequest): { outcome: DialOutcome; afterMs: number };
   talkMs(random: Random, call: PlaceCallRequest): number;
+  /** Whether joining this answered call to an agent fails (a real carrier's refused join); default never. */
+  joinFails?(call: PlaceCallRequest): boolean;
+}
+
+/** One turn of a scripted callee; `joinFails`: the carrier cannot put the answer through to an agent. */
+interface ScriptedTurn {
+  outcome: DialOutcome;
+  afterMs: number;
+  talkMs?: number;
+  joinFails?: boolean;
 }
 
 /**
@@ -15,11 +25,11 @@ export interface CalleeModel {
  * without a script, and turns past the end, use `otherwise`.
  */
 export function scriptedCallees(
-  scripts: Record<string, { outcome: DialOutcome; afterMs: number; talkMs?: number }[]>,
-  otherwise: { outcome: DialOutcome; afterMs: number; talkMs?: number },
+  scripts: Record<string, ScriptedTurn[]>,
+  otherwise: ScriptedTurn,
 ): CalleeModel {
   const turns = new Map<string, number>();
-  const lastTurn = new Map<string, { outcome: DialOutcome; afterMs: number; talkMs?: number }>();
+  const lastTurn = new Map<string, ScriptedTurn>();
   return {
     outcome: (_random, call) => {
       const turn = turns.get(call.to) ?? 0;
@@ -29,6 +39,7 @@ export function scriptedCallees(
       return { outcome: step.outcome, afterMs: step.afterMs };
     },
     talkMs: (_random, call) => lastTurn.get(call.callId)?.talkMs ?? 60_000,
+    joinFails: (call) => lastTurn.get(call.callId)?.joinFails ?? false,
   };
 }
 
@@ -133,6 +144,12 @@ export class SimulatedCarrier implements Carrier {
   bridge(callId: string, agentExtension: string | null = null): void {
     const call = this.calls.get(callId);
     if (!call?.answered) return;
+    if (agentExtension !== null && this.callees.joinFails?.(call.request)) {
+      // As a real carrier reports a join it could not make: the call is over, failed.
+      this.hangup(callId);
+      this.emit({ type: 'failed', callId, reason: 'join_failed' });
+      return;
+    }
     const message = call.request.message;
     if (agentExtension === null && message) {
       // The message plays to its end unless the callee hangs up first (the talk time below).

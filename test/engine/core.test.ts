@@ -161,6 +161,63 @@ describe('engine core on virtual time', () => {
     assert.equal(dialer.liveCalls, 0);
   });
 
+  test('a join the carrier reports failed: the call ends failed, not as a conversation, and the agent is free at once', () => {
+    const scheduler = new VirtualScheduler(0);
+    const carrier = new SimulatedCarrier(
+      scheduler,
+      new Random(1),
+      scriptedCallees(
+        { '+14155550001': [{ outcome: 'person', afterMs: 1000, joinFails: true }] },
+        { outcome: 'person', afterMs: 1000, talkMs: 5000 },
+      ),
+    );
+    const phones = ['+14155550001', '+14155550002'];
+    const finished: { ref: string; outcome: string; detail: string | undefined }[] = [];
+    const moves: string[] = [];
+    let id = 0;
+    const dialer = new Dialer({
+      scheduler,
+      carrier,
+      random: new Random(2),
+      source: {
+        claim: (n) =>
+          phones.splice(0, n).map((phone) => ({ ref: phone, phone, listRef: null, callerId: null })),
+        release: () => undefined,
+      },
+      journal: {
+        placing: () => true,
+        answered: () => undefined,
+        connected: () => undefined,
+        finished: (call, outcome, detail) => finished.push({ ref: call.target.ref, outcome, detail }),
+        agentMoved: (seat, from) => moves.push(`${from}→${seat.state}`),
+      },
+      mode: 'progressive',
+      wrapUpMs: () => 0,
+      callId: () => `call-${++id}`,
+    });
+    const seat = new AgentSeat('a', '2001');
+    dialer.start();
+    dialer.setDialing(true);
+    dialer.addAgent(seat);
+    dialer.pace();
+    scheduler.runUntil(1500);
+    assert.deepEqual(finished[0], { ref: '+14155550001', outcome: 'failed', detail: 'join_failed' });
+    assert.deepEqual(moves.slice(0, 5), [
+      'logged_out→available',
+      'available→reserved',
+      'reserved→on_call',
+      'on_call→wrap_up',
+      'wrap_up→available',
+    ]);
+    assert.equal(dialer.counters.connected, 0, 'not counted as connected');
+    assert.equal(dialer.counters.connectFailed, 1);
+    // Free at once: the agent's next call is placed and connected.
+    assert.equal(seat.state, 'reserved');
+    scheduler.runUntil(3000);
+    assert.equal(seat.state, 'on_call');
+    assert.equal(dialer.counters.connected, 1);
+  });
+
   test('power keeps its lines per available agent', () => {
     assert.equal(
       powerLaunches({ nowMs: 0, available: 4, busySinceMs: [], ringingAgesMs: [1, 2], waiting: 0 }, 2.5),

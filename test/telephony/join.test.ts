@@ -21,7 +21,8 @@ import {
   type SippFarEnd,
 } from './support/index.js';
 
-// Joining an answered customer to an agent's standing leg (sip-carrier.ts, docs/telephony.md): in one
+// Joining an answered customer to an agent's standing leg by re-INVITEs (SIP_MEDIA_JOIN=reinvite;
+// relay.test.ts has the default relay mode) (sip-carrier.ts, docs/telephony.md): in one
 // round trip (both legs re-INVITEd at once with each other's SDP) when both legs use the same codec,
 // RFC 3725's offerless flow when they do not, and both legs parked again when a leg refuses. Real
 // baresip phones (agent and customer, registered at Kamailio) and a SIPp far end that refuses
@@ -53,6 +54,7 @@ async function carrierThrough(kamailio: Kamailio) {
     ua,
     scheduler: new RealTimeScheduler(),
     media: new UdpMediaParking(address),
+    mediaJoin: 'reinvite',
     agentDomain: kamailio.domain,
     trunk: {
       domain: `${kamailio.address}:${kamailio.port}`,
@@ -329,7 +331,7 @@ describe('a joined customer re-INVITEs (hold, then resume): the join is kept', (
   });
 });
 
-describe('a customer who refuses the join (488 to the re-INVITE): both legs parked again', () => {
+describe('a customer who refuses the join (488 to the re-INVITE): both legs parked again, the engine told', () => {
   let farEnd: SippFarEnd;
   let kamailio: Kamailio;
   let agent: BaresipPhone | undefined;
@@ -347,7 +349,7 @@ describe('a customer who refuses the join (488 to the re-INVITE): both legs park
     await farEnd?.stop();
   });
 
-  test("the agent, who took the customer's media, is re-INVITEd back to Outdial's; the customer kept its own; the leg stays up", async () => {
+  test("the agent, who took the customer's media, is re-INVITEd back to Outdial's; the customer is hung up, the call failed; the leg stays up", async () => {
     agent = await startBaresip({ user: '3003', registrar: kamailio, toneHz: AGENT_TONE_HZ });
     await agent.registered();
     const { carrier, events, joins, errors } = world;
@@ -379,17 +381,25 @@ describe('a customer who refuses the join (488 to the re-INVITE): both legs park
     assert.notEqual(audioOf(join.content)!.address, world.address, "the join offered the customer's media");
     assert.equal(audioOf(park.content)!.address, world.address, "the park offers Outdial's own media");
     assert.ok(originOf(park.content).version > originOf(join.content).version);
-    // The customer refused: its session is unchanged (still parked); nothing more is sent to it.
+    // The customer refused: its session is unchanged (still parked); no re-INVITE more, only our BYE.
     const customerReinvites = reinvites(world.dialogOf('+14155553488'));
     assert.equal(customerReinvites.length, 1);
     assert.equal(carrier.agentLegState('3003'), 'up');
-    assert.equal(carrier.liveCalls, 1, 'the call stays up for the engine to end');
-
-    carrier.hangup('refused');
-    await eventually(() => (carrier.liveCalls === 0 ? true : undefined), 'the customer is hung up');
+    // The engine hears the join failed (not a conversation): the customer is hung up.
+    assert.deepEqual(
+      events.filter((e) => e.callId === 'refused' && e.type !== 'ringing').map((e) => e.type),
+      ['answered', 'failed'],
+    );
+    assert.deepEqual(events.at(-1), { type: 'failed', callId: 'refused', reason: 'join_failed' });
+    assert.equal(carrier.liveCalls, 0);
     await eventually(
       () => (world.dialogOf('+14155553488').some((r) => r.method === 'BYE') ? true : undefined),
       'BYE sent to the customer',
+    );
+    assert.equal(
+      reinvites(world.dialogOf('3003')).length,
+      2,
+      'the agent is parked once, not again at the hang-up',
     );
     carrier.agentGone('3003');
   });

@@ -14,6 +14,7 @@ import {
   tone,
   type PacketPacer,
 } from '../../src/telephony/media/index.js';
+import { OutgoingRtpStream, streamFormatOf } from '../../src/telephony/media/rtp-relay.js';
 import {
   analyseFrequency,
   MACHINE_GREETING,
@@ -106,6 +107,117 @@ describe('RTP packets', () => {
     const rtcp = Buffer.from([0x80, 200, 0, 6, 0, 0, 0, 1, 0, 0, 0, 0]);
     assert.equal(parseRtp(rtcp), undefined);
     assert.equal(parseRtp(Buffer.from('hello')), undefined);
+  });
+});
+
+describe('RTP relay stream (a joined call inside Outdial)', () => {
+  const pcmu = { codec: 'PCMU' as const, eventPayloadType: 101 };
+  const read = (datagram: Buffer | undefined) => {
+    const packet = parseRtp(datagram!);
+    assert.ok(packet);
+    return packet;
+  };
+  const incoming = (
+    ssrc: number,
+    sequenceNumber: number,
+    timestamp: number,
+    payloadType = 0,
+    payload = encodeG711('PCMU', tone(440, 20).samples),
+  ) => ({
+    payloadType,
+    marker: false,
+    sequenceNumber,
+    timestamp,
+    ssrc,
+    payload,
+  });
+
+  test('one steady stream: our SSRC, sequence and timestamps run on across idle audio and relayed senders, marked at each change', () => {
+    const stream = new OutgoingRtpStream(() => 0.25);
+    const silence = new Int16Array(160);
+    const sent = [
+      read(stream.own(silence, pcmu)),
+      read(stream.own(silence, pcmu)),
+      read(stream.relay(incoming(7, 100, 50_000), pcmu, pcmu)),
+      read(stream.relay(incoming(7, 101, 50_160), pcmu, pcmu)),
+      // A gap in the sender's stream (silence suppression) is kept as a gap in ours.
+      read(stream.relay(incoming(7, 102, 50_800), pcmu, pcmu)),
+      read(stream.relay(incoming(9, 5, 3), pcmu, pcmu)),
+      read(stream.own(silence, pcmu)),
+    ];
+    assert.deepEqual(new Set(sent.map((p) => p.ssrc)).size, 1);
+    sent.forEach((p, i) => assert.equal(p.sequenceNumber, (sent[0]!.sequenceNumber + i) & 0xffff));
+    const steps = sent.slice(1).map((p, i) => (p.timestamp - sent[i]!.timestamp) >>> 0);
+    assert.deepEqual(steps, [160, 160, 160, 640, 160, 160]);
+    assert.deepEqual(
+      sent.map((p) => p.marker),
+      [true, false, true, false, false, true, true],
+    );
+  });
+
+  test('same codec passed through as is; µ-law to A-law transcoded; telephone events passed only when both sides took them', () => {
+    const stream = new OutgoingRtpStream();
+    const samples = tone(1000, 20).samples;
+    const payload = encodeG711('PCMU', samples);
+    const same = read(stream.relay(incoming(1, 1, 0, 0, payload), pcmu, pcmu));
+    assert.deepEqual([...same.payload], [...payload]);
+    const pcma = { codec: 'PCMA' as const, eventPayloadType: 96 };
+    const transcoded = read(stream.relay(incoming(1, 2, 160, 0, payload), pcmu, pcma));
+    assert.equal(transcoded.payloadType, 8);
+    const back = decodeG711('PCMA', transcoded.payload);
+    const worst = Math.max(...samples.map((v, i) => Math.abs(v - back[i]!)));
+    assert.ok(worst < 300, `within the codecs' steps: ${worst}`);
+
+    // An RFC 4733 event (digit 5, end bit on the last) keeps its payload and timestamp, with the
+    // receiver's payload type.
+    const event = new Uint8Array([5, 0x0a, 0x03, 0x20]);
+    const digit = read(stream.relay(incoming(1, 3, 320, 101, event), pcmu, pcma));
+    const again = read(stream.relay(incoming(1, 4, 320, 101, event), pcmu, pcma));
+    assert.equal(digit.payloadType, 96);
+    assert.deepEqual([...digit.payload], [...event]);
+    assert.equal(again.timestamp, digit.timestamp);
+    assert.equal(
+      stream.relay(incoming(1, 5, 320, 101, event), pcmu, { codec: 'PCMA', eventPayloadType: null }),
+      undefined,
+    );
+    assert.equal(
+      stream.relay(incoming(1, 6, 320, 101, event), { codec: 'PCMU', eventPayloadType: null }, pcmu),
+      undefined,
+    );
+    // Comfort noise (13) and anything else unknown is dropped.
+    assert.equal(stream.relay(incoming(1, 7, 480, 13, new Uint8Array([40])), pcmu, pcmu), undefined);
+  });
+
+  test('a datagram relayed in place (no allocation) comes out as relay() makes it, byte for byte', () => {
+    const seeded = () => 0.5;
+    const byPacket = new OutgoingRtpStream(seeded);
+    const inPlace = new OutgoingRtpStream(seeded);
+    const pcma = { codec: 'PCMA' as const, eventPayloadType: 96 };
+    const event = new Uint8Array([5, 0x0a, 0x03, 0x20]);
+    const steps: [ReturnType<typeof incoming>, typeof pcmu, typeof pcmu | typeof pcma][] = [
+      [incoming(7, 1, 1000), pcmu, pcmu],
+      [incoming(7, 2, 1160), pcmu, pcmu],
+      [incoming(7, 3, 1320, 101, event), pcmu, pcma],
+      [incoming(7, 4, 1480), pcmu, pcma],
+      [incoming(8, 9, 77), pcmu, pcmu],
+      [incoming(8, 10, 237, 13, new Uint8Array([40])), pcmu, pcmu],
+    ];
+    for (const [packet, from, to] of steps) {
+      const expected = byPacket.relay(packet, from, to);
+      const actual = inPlace.relayDatagram(serializeRtp(packet), from, to);
+      assert.deepEqual(actual && [...actual], expected && [...expected]);
+    }
+  });
+
+  test("a side's format from its SDP: the first G.711 codec, and its telephone-event payload type", () => {
+    const sdp = (m: string, extra = '') =>
+      `v=0\r\no=- 1 1 IN IP4 10.0.0.2\r\ns=-\r\nc=IN IP4 10.0.0.2\r\nt=0 0\r\nm=audio 4000 RTP/AVP ${m}\r\na=rtpmap:8 PCMA/8000\r\n${extra}`;
+    assert.deepEqual(streamFormatOf(sdp('9 8 0 96', 'a=rtpmap:96 telephone-event/8000\r\n')), {
+      codec: 'PCMA',
+      eventPayloadType: 96,
+    });
+    assert.deepEqual(streamFormatOf(sdp('0')), { codec: 'PCMU', eventPayloadType: null });
+    assert.equal(streamFormatOf(sdp('9 18')), undefined, 'no G.711: nothing to relay');
   });
 });
 

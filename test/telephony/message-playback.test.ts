@@ -5,12 +5,8 @@ import { VirtualScheduler } from '../../src/engine/scheduler.js';
 import wavefile from 'wavefile';
 import { RtpEndpoint, tone, type Pcm, type PacketPacer } from '../../src/telephony/media/index.js';
 import { UdpMediaParking } from '../../src/telephony/sip/media-park.js';
-import {
-  MessageCache,
-  MessagePlayer,
-  remoteAudio,
-  type MessageSource,
-} from '../../src/telephony/sip/message-playback.js';
+import { MessageCache, MessagePlayer, type MessageSource } from '../../src/telephony/sip/message-playback.js';
+import { remoteAudio } from '../../src/telephony/sip/sdp.js';
 import { analyseFrequency } from './support/index.js';
 
 // The SIP carrier's message playback apart from SIP: the cache over the message source, the

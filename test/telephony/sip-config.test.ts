@@ -34,6 +34,15 @@ describe('OUTDIAL_CARRIER=sip settings', () => {
     assert.equal(config.carrier, 'sip');
     assert.equal(config.sipPort, 5080);
     assert.equal(config.sipTrunkTransport, 'udp');
+    assert.equal(config.sipMediaJoin, 'relay', 'customers are joined to agents inside Outdial by default');
+  });
+
+  test('SIP_MEDIA_JOIN is relay or reinvite', () => {
+    const sip = { OUTDIAL_CARRIER: 'sip', SIP_TRUNK_DOMAIN: 'trunk.example' };
+    assert.equal(loadConfig({ ...base, ...sip, SIP_MEDIA_JOIN: 'reinvite' }).sipMediaJoin, 'reinvite');
+    const found = problems({ ...sip, SIP_MEDIA_JOIN: 'bridge' });
+    assert.equal(found.length, 1);
+    assert.match(found[0]!, /^SIP_MEDIA_JOIN: .*\(got "bridge"\)$/);
   });
 
   test('the trunk is required', () => {

@@ -65,6 +65,8 @@ describe('the SIP carrier over TCP toward Kamailio', () => {
       SIP_TRUNK_DOMAIN: `${kamailio.address}:${kamailio.port}`,
       SIP_OUTBOUND_PROXY: `sip:${kamailio.address}:${kamailio.port}`,
       SIP_AGENT_DOMAIN: kamailio.domain,
+      // The join by re-INVITEs, so that they too are seen going over TCP (relay mode sends none).
+      SIP_MEDIA_JOIN: 'reinvite',
     });
     fs.rmSync(dataDir, { recursive: true, force: true });
     const logger = pino(

@@ -5,6 +5,7 @@ import { realtimePacer, type PacketPacer } from '../media/rtp-endpoint.js';
 import { serializeRtp } from '../media/rtp.js';
 import { readWav, type Pcm } from '../media/wav.js';
 import type { ParkedMedia } from './media-park.js';
+import { remoteAudio } from './sdp.js';
 
 /**
  * Where the carrier gets a campaign's recorded message: the audio of one version of one recording
@@ -42,20 +43,6 @@ export class MessageCache {
     while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
     return entry;
   }
-}
-
-/** Where the callee's SDP says to send audio, and the first G.711 codec it accepts. */
-export function remoteAudio(sdp: string): { address: string; port: number; codec: G711Codec } | undefined {
-  const media = /^m=audio (\d+) RTP\/AVP ([\d ]+)/m.exec(sdp);
-  if (!media) return undefined;
-  // The media-level c= line, if any, wins over the session's.
-  const section = sdp.slice(media.index);
-  const connection = /^c=IN IP4 ([^\s/]+)/m.exec(section) ?? /^c=IN IP4 ([^\s/]+)/m.exec(sdp);
-  const port = Number(media[1]);
-  const payloadTypes = media[2]!.trim().split(/\s+/).map(Number);
-  const codecPt = payloadTypes.find((pt) => pt === PAYLOAD_TYPE.PCMU || pt === PAYLOAD_TYPE.PCMA);
-  if (!connection || !port || codecPt === undefined) return undefined;
-  return { address: connection[1]!, port, codec: codecPt === PAYLOAD_TYPE.PCMU ? 'PCMU' : 'PCMA' };
 }
 
 /** A message being played into one call: stop it early, or wait for it to end. */

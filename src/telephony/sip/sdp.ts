@@ -1,3 +1,5 @@
+import { PAYLOAD_TYPE, type G711Codec } from '../media/g711.js';
+
 /**
  * The SDP Outdial offers and answers: one audio stream, G.711 (PCMU, PCMA) and telephone events,
  * on the address and port where the call's media is parked or anchored.
@@ -180,4 +182,18 @@ export function sameAudio(
     before.port === after.port &&
     before.codec === after.codec
   );
+}
+
+/** Where the callee's SDP says to send audio, and the first G.711 codec it accepts. */
+export function remoteAudio(sdp: string): { address: string; port: number; codec: G711Codec } | undefined {
+  const media = /^m=audio (\d+) RTP\/AVP ([\d ]+)/m.exec(sdp);
+  if (!media) return undefined;
+  // The media-level c= line, if any, wins over the session's.
+  const section = sdp.slice(media.index);
+  const connection = /^c=IN IP4 ([^\s/]+)/m.exec(section) ?? /^c=IN IP4 ([^\s/]+)/m.exec(sdp);
+  const port = Number(media[1]);
+  const payloadTypes = media[2]!.trim().split(/\s+/).map(Number);
+  const codecPt = payloadTypes.find((pt) => pt === PAYLOAD_TYPE.PCMU || pt === PAYLOAD_TYPE.PCMA);
+  if (!connection || !port || codecPt === undefined) return undefined;
+  return { address: connection[1]!, port, codec: codecPt === PAYLOAD_TYPE.PCMU ? 'PCMU' : 'PCMA' };
 }

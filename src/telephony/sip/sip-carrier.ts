@@ -59,7 +59,21 @@ export interface SipCarrierOptions {
    * by one round trip or by RFC 3725's two (for logs, and the benchmark's answer → agent time).
    */
   onJoined?: (callId: string, flow: JoinFlow) => void;
+  /**
+   * How a customer is joined to an agent's leg (`SIP_MEDIA_JOIN`): `relay` (default) keeps both legs'
+   * media on Outdial's ports and switches packets between them, no SIP at all; `reinvite` moves the
+   * media off Outdial by third-party call control (docs/telephony.md, "Joining a customer to an agent").
+   */
+  mediaJoin?: MediaJoin;
+  /**
+   * What an agent's phone hears between calls in relay mode, looped (8 kHz PCM); none: silence. A
+   * steady stream either way, so the phone's jitter buffer and NAT binding stay warm.
+   */
+  agentIdleAudio?: Int16Array;
 }
+
+/** The two ways of joining a customer to an agent's standing leg. */
+export type MediaJoin = 'relay' | 'reinvite';
 
 /** One leg of a joined call, as a re-INVITE from either is passed to the other. */
 interface JoinedSide {
@@ -71,7 +85,7 @@ interface JoinedSide {
 }
 
 /** How a customer was joined to an agent's leg (docs/telephony.md, "Joining a customer to an agent"). */
-export type JoinFlow = 'one-round-trip' | 'rfc3725';
+export type JoinFlow = 'relay' | 'one-round-trip' | 'rfc3725';
 
 interface SipCall {
   request: PlaceCallRequest;
@@ -140,8 +154,10 @@ export class SipCarrier implements Carrier {
   private agents = new Map<string, AgentLeg>();
   private agentListeners: ((event: AgentDeviceEvent) => void)[] = [];
   private readonly player: MessagePlayer;
+  private readonly relay: boolean;
 
   constructor(private readonly o: SipCarrierOptions) {
+    this.relay = (o.mediaJoin ?? 'relay') === 'relay';
     this.player = new MessagePlayer({
       scheduler: o.scheduler,
       ...(o.messages ? { messages: o.messages } : {}),
@@ -266,11 +282,17 @@ export class SipCarrier implements Carrier {
         if (call.detection) this.detected(call, call.detection.detector.verdict);
         this.finish(call, { type: 'ended', callId });
       };
+      if (this.relay && call.answer) call.media?.setRemote(call.answer);
       result.dialog.onReinvite = (offer) => {
         const leg = this.joinedAgentOf(call);
-        if (leg) return this.reinvitedWhileJoined(offer, this.customerSide(call), this.agentSide(leg));
+        if (leg && !this.relay)
+          return this.reinvitedWhileJoined(offer, this.customerSide(call), this.agentSide(leg));
         if (!call.media) return null;
-        if (offer) call.answer = offer;
+        // Relay mode, joined or not: the media stays on our port; a moved address is followed there.
+        if (offer) {
+          call.answer = offer;
+          if (this.relay) call.media.setRemote(offer);
+        }
         return call.origin.next(call.media);
       };
       if (call.request.detectMachine && call.media) return this.detectMachine(call, call.media);
@@ -359,16 +381,69 @@ export class SipCarrier implements Carrier {
     }
     const leg = this.agents.get(agentExtension);
     if (!leg || leg.state === 'gone') {
-      // The engine only routes to agents whose phone is up; one that dropped this instant ends the call.
-      this.hangup(callId);
-      this.emit({ type: 'ended', callId });
+      // The engine only routes to agents whose phone is up; one that dropped this instant fails the join.
+      this.joinFailed(null, call, new Error(`agent ${agentExtension}'s phone is not connected`));
       return;
     }
     call.agent = leg;
     leg.call = call;
+    if (this.relay && leg.state === 'up') {
+      // The switch itself: no SIP, nothing to wait for.
+      try {
+        this.joinByRelay(leg, call);
+      } catch (error) {
+        this.joinFailed(leg, call, error);
+      }
+      return;
+    }
     // A phone still being called (the agent was just made ready: login, resume) is joined once it
     // answers; if it never does, losing the leg ends the call.
-    this.onLeg(leg, () => this.join(leg, call));
+    this.onLeg(leg, () => this.join(leg, call).catch((error: unknown) => this.joinFailed(leg, call, error)));
+  }
+
+  /**
+   * A join refused or failed (either mode): the engine hears `failed` (reason `join_failed`), so the
+   * call is not counted as a conversation and the agent is free again; the customer is hung up, the
+   * agent's leg returned to parked media. The error is logged.
+   */
+  private joinFailed(leg: AgentLeg | null, call: SipCall, error: unknown): void {
+    this.o.onError?.(error, `agent ${leg?.extension ?? call.request.callId}`);
+    if (leg && leg.call === call) {
+      leg.call = null;
+      if (this.relay && leg.media && leg.state === 'up') {
+        call.media?.relayTo(null);
+        leg.media.relayTo(null);
+        leg.media.idle(this.o.agentIdleAudio ?? null);
+      }
+    }
+    call.agent = null;
+    const callId = call.request.callId;
+    if (!this.calls.has(callId) || call.hungUp) return;
+    this.hangup(callId);
+    this.emit({ type: 'failed', callId, reason: 'join_failed' });
+  }
+
+  /**
+   * Relay mode: the customer's parked port and the agent leg's port forward each other's packets
+   * (media-park.ts), each as its own steady stream, transcoded when the legs' codecs differ. Both
+   * ports already carry their far ends' media, so the join is a switch inside Outdial.
+   */
+  private joinByRelay(leg: AgentLeg, call: SipCall): void {
+    const customer = call.media;
+    const agent = leg.media;
+    if (!customer || !agent) throw new Error(`call ${call.request.callId}: no media port to relay`);
+    if (!call.answer || !customer.setRemote(call.answer)) {
+      throw new Error(
+        `customer ${call.request.to} (call ${call.request.callId}) has no G.711 audio to relay`,
+      );
+    }
+    if (!leg.remoteSdp || !agent.setRemote(leg.remoteSdp)) {
+      throw new Error(`agent ${leg.extension}'s phone has no G.711 audio to relay`);
+    }
+    customer.relayTo(agent);
+    agent.relayTo(customer);
+    call.joined = true;
+    this.o.onJoined?.(call.request.callId, 'relay');
   }
 
   private onLeg(leg: AgentLeg, work: () => Promise<void>): void {
@@ -383,12 +458,9 @@ export class SipCarrier implements Carrier {
     if (leg.call !== call || call.hungUp || !customer) return;
     if (!agentDialog || leg.state !== 'up') {
       // The leg was let go before its phone answered: nobody to talk to.
-      leg.call = null;
-      call.agent = null;
-      this.hangup(call.request.callId);
-      this.emit({ type: 'ended', callId: call.request.callId });
-      return;
+      throw new Error(`agent ${leg.extension}'s phone did not answer`);
     }
+    if (this.relay) return this.joinByRelay(leg, call);
     const offers = leg.remoteSdp && call.answer ? oneRoundTripOffers(leg.remoteSdp, call.answer) : undefined;
     if (offers) return this.joinInOneRoundTrip(leg, call, agentDialog, customer, offers);
     return this.joinByRfc3725(leg, call, agentDialog, customer);
@@ -561,6 +633,12 @@ export class SipCarrier implements Carrier {
   /** The customer is gone: the agent's phone goes back to parked media (silence) for the next call. */
   private park(leg: AgentLeg): void {
     leg.call = null;
+    if (this.relay) {
+      // Unjoined: the agent hears our idle stream again, on the same port (no SIP).
+      leg.media?.relayTo(null);
+      if (leg.state === 'up') leg.media?.idle(this.o.agentIdleAudio ?? null);
+      return;
+    }
     this.onLeg(leg, async () => {
       if (leg.state !== 'up' || !leg.dialog || !leg.media || leg.call) return;
       await this.parkAgent(leg);
@@ -667,13 +745,21 @@ export class SipCarrier implements Carrier {
     leg.dialog = result.dialog;
     leg.state = 'up';
     leg.remoteSdp = result.response.content || null;
+    if (this.relay && leg.remoteSdp && leg.media.setRemote(leg.remoteSdp)) {
+      // Between calls the phone hears our stream (silence, or the idle tone) from its leg's port.
+      if (!leg.call) leg.media.idle(this.o.agentIdleAudio ?? null);
+    }
     result.dialog.onReinvite = (offer) => {
       const call = leg.call;
-      if (call && this.joinedAgentOf(call) === leg) {
+      if (!this.relay && call && this.joinedAgentOf(call) === leg) {
         return this.reinvitedWhileJoined(offer, this.agentSide(leg), this.customerSide(call));
       }
       if (!leg.media) return null;
-      if (offer) leg.remoteSdp = offer;
+      if (offer) {
+        leg.remoteSdp = offer;
+        // Relay mode: the phone's media moved (or it only refreshed): our stream follows it.
+        if (this.relay) leg.media.setRemote(offer);
+      }
       return leg.origin.next(leg.media);
     };
     result.dialog.onBye = () => this.agentLost(leg, 'phone_hung_up');
@@ -740,6 +826,7 @@ export class SipCarrier implements Carrier {
 
   private release(call: SipCall): void {
     call.joined = false;
+    call.media?.relayTo(null);
     call.playback?.stop();
     call.playback = null;
     if (call.detection) {

@@ -51,6 +51,7 @@ export async function startSipCarrier(
     ...(records ? { records } : {}),
     scheduler,
     agentDomain: config.sipAgentDomain ?? null,
+    mediaJoin: config.sipMediaJoin,
     media: new UdpMediaParking(config.sipMediaAddress ?? config.sipBindAddress),
     ...(messages ? { messages: new MessageCache(messages) } : {}),
     trunk: {

@@ -38,8 +38,9 @@ export class Dialog {
   ended = false;
   onBye: (() => void) | null = null;
   /**
-   * An offer in a re-INVITE from the far end (or none: it wants ours); answer with our SDP, or null
-   * to refuse with 488. A promise is awaited (another leg is asked first: third-party call control).
+   * An offer in a re-INVITE from the far end (or none: it wants ours), or in an UPDATE (RFC 3311,
+   * always with an offer here); answer with our SDP, or null to refuse with 488. A promise is
+   * awaited (another leg is asked first: third-party call control).
    */
   onReinvite: ((offer: string | undefined) => string | null | Promise<string | null>) | null = null;
   /** Our CSeq moved (an in-dialog request): what a BYE from another process must exceed. */
@@ -548,6 +549,22 @@ export class SipUserAgent {
         return;
       }
       case 'UPDATE':
+        // An UPDATE with an offer (a media move without a re-INVITE) is answered as a re-INVITE's.
+        if (request.content && dialog.onReinvite) {
+          const answer = dialog.onReinvite(request.content);
+          if (typeof answer === 'object' && answer !== null) {
+            answer.then(
+              (sdp) => this.answerReinvite(request, sdp),
+              (error: unknown) => {
+                this.o.onError?.(error);
+                this.answerReinvite(request, null);
+              },
+            );
+          } else this.answerReinvite(request, answer);
+          return;
+        }
+        this.stack.send(sip.makeResponse(request, 200, 'OK'));
+        return;
       case 'INFO':
       case 'NOTIFY':
         this.stack.send(sip.makeResponse(request, 200, 'OK'));

@@ -47,9 +47,13 @@ export interface FarEndOptions {
    * does not echo Record-Route, so its dialogs break behind Kamailio). 'retransmit-2xx': answers, then
    * sends its 200 OK to the first re-INVITE twice and wants two ACKs (far-end-retransmit-2xx.xml).
    * 'refuse-reinvite': answers, then refuses every re-INVITE with 488 until BYE
-   * (far-end-refuse-reinvite.xml).
+   * (far-end-refuse-reinvite.xml). 'move-media': answers with SDP pointing at `movingMedia.first`, then
+   * 4 s after the ACK re-INVITEs with SDP pointing at `movingMedia.then` (far-end-move-media.xml);
+   * 'move-media-update' the same by UPDATE (far-end-move-media-update.xml).
    */
-  scenario?: 'far-end' | 'load' | 'retransmit-2xx' | 'refuse-reinvite';
+  scenario?: 'far-end' | 'load' | 'retransmit-2xx' | 'refuse-reinvite' | 'move-media' | 'move-media-update';
+  /** For 'move-media': where its SDP says its audio is (a test's RTP endpoints), before and after the move. */
+  movingMedia?: { address: string; first: number; then: number };
   /** Media seconds the customer tone lasts (default 60). */
   toneSeconds?: number;
   /** Log every message (SIPp's -trace_msg), for `received()`. Also on with SIPP_TRACE set. */
@@ -124,10 +128,18 @@ export async function startSippFarEnd(options: FarEndOptions = {}): Promise<Sipp
     load: 'far-end-load.xml',
     'retransmit-2xx': 'far-end-retransmit-2xx.xml',
     'refuse-reinvite': 'far-end-refuse-reinvite.xml',
+    'move-media': 'far-end-move-media.xml',
+    'move-media-update': 'far-end-move-media-update.xml',
   } as const;
   if (options.scenario && options.scenario !== 'far-end') {
     const file = scenarioFiles[options.scenario];
     args.push('-sf', path.join(SIPP_SCENARIOS, file), '-d', String(options.ringMs ?? 200));
+    const moving = options.movingMedia;
+    if (options.scenario === 'move-media' || options.scenario === 'move-media-update') {
+      if (!moving) throw new Error(`the '${options.scenario}' far end needs movingMedia`);
+      args.push('-set', 'media_ip', moving.address, '-set', 'media_a', String(moving.first));
+      args.push('-set', 'media_b', String(moving.then));
+    }
   } else {
     const media = farEndMedia(options.toneSeconds ?? 60);
     fs.copyFileSync(path.join(media, 'machine.pcap'), path.join(dir, 'machine.pcap'));
