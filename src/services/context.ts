@@ -36,8 +36,25 @@ export interface ServiceDeps {
   engine?: EngineLink;
 }
 
+/**
+ * What one engine process has done since it started, counted in memory (so /metrics needs no
+ * database read for them): its claims of contacts and their time, its lease renewals and their
+ * time, and what each campaign's read-ahead holds now.
+ */
+export interface EngineProcessFigures {
+  /** Contacts held ahead of demand now, per campaign (public id). */
+  readAhead: { campaign: string; held: number }[];
+  claims: number;
+  contactsClaimed: number;
+  claimSeconds: number;
+  leaseRenewals: number;
+  leaseRenewalSeconds: number;
+}
+
 /** What services may ask of the engine host running in the same process. */
 export interface EngineLink {
+  /** This process's engine figures for /metrics: read-ahead per campaign, claims and lease renewals. */
+  figures(): EngineProcessFigures;
   /** Carries out an agent session's pending desk requests now, if this process's engine owns the session. */
   applyAgentRequests(
     contactCenterId: number,

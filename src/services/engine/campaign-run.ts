@@ -11,6 +11,7 @@ import {
 import type { Random } from '../../engine/random.js';
 import type { Scheduler } from '../../engine/scheduler.js';
 import { startOfLocalDay } from '../../domain/local-time.js';
+import { toPublicId } from '../../domain/public-ids.js';
 import { tenantRepositories, type TenantRepositories } from '../../repositories/index.js';
 import { campaignMessageInfo } from '../campaigns/campaign-message.js';
 import { systemContext, type RequestContext, type ServiceDeps } from '../context.js';
@@ -35,6 +36,8 @@ export interface EngineContext {
   patienceMs: number;
   ringTimeoutMs: number;
   onError(error: unknown, where: string): void;
+  /** Each claim of contacts from the database (the engine's figures for /metrics). */
+  onClaim?: (seconds: number, contacts: number) => void;
 }
 
 interface SeatInfo {
@@ -90,6 +93,7 @@ export class CampaignRun implements ContactSource, CallJournal {
       owner: e.owner,
       leaseMs: e.leaseMs,
       random: () => this.random.next(),
+      ...(e.onClaim ? { onClaim: e.onClaim } : {}),
     });
     this.dialer = new Dialer({
       scheduler: e.scheduler,
@@ -114,6 +118,11 @@ export class CampaignRun implements ContactSource, CallJournal {
       onError: (error) => e.onError(error, `campaign ${campaign.id}`),
     });
     this.dialer.start();
+  }
+
+  /** The campaign's public id and the contacts its read-ahead holds now. */
+  get readAhead(): { campaign: string; held: number } {
+    return { campaign: toPublicId('campaign', this.campaign.uid), held: this.hopper.size };
   }
 
   get campaignId(): number {

@@ -26,6 +26,12 @@ export interface DeliveryWorkerOptions {
   leaseMs?: number;
   /** Deliveries taken (and sent side by side) at once. */
   batchSize?: number;
+  /**
+   * Batches in flight at once while draining: one is being sent while the next is taken and the
+   * previous recorded, so the database and the receivers work side by side. Order per contact
+   * holds whatever this is: a later event cannot be taken while an earlier one is undelivered.
+   */
+  lanes?: number;
   /** The first retry's delay; each further one doubles, up to `maxRetryDelayMs`. */
   firstRetryDelayMs?: number;
   maxRetryDelayMs?: number;
@@ -89,11 +95,15 @@ export class WebhookDeliveryWorker {
   /** Sends what is due now until nothing is left to take. Returns how many attempts were made. */
   async drain(): Promise<number> {
     let attempts = 0;
-    for (;;) {
-      const sent = await this.deliverDue();
-      attempts += sent;
-      if (sent === 0 || this.loop.isStopped) return attempts;
-    }
+    const lane = async () => {
+      for (;;) {
+        const sent = await this.deliverDue();
+        attempts += sent;
+        if (sent === 0 || this.loop.isStopped) return;
+      }
+    };
+    await Promise.all(Array.from({ length: this.options.lanes ?? 3 }, lane));
+    return attempts;
   }
 
   /** One round: takes a batch of due deliveries and sends them side by side. */
