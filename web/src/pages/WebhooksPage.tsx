@@ -314,8 +314,8 @@ function AttemptLog({ delivery }: { delivery: WebhookDelivery }) {
   if (delivery.attempt_log.length === 0) return <span className="muted">none yet</span>;
   return (
     <ol className="attempts">
-      {delivery.attempt_log.map((a) => (
-        <li key={a.attempted_at} data-outcome={a.outcome}>
+      {delivery.attempt_log.map((a, i) => (
+        <li key={i} data-outcome={a.outcome}>
           {formatMoment(a.attempted_at)} · {a.outcome} ·{' '}
           {a.status_code !== null ? `HTTP ${a.status_code}` : (a.error ?? 'no answer')} · {a.latency_ms} ms
           {a.response_excerpt && (
