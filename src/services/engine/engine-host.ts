@@ -118,11 +118,23 @@ export class EngineHost {
       // time each call really ended.
       const endedOnWire = await this.endCallsLeftByDeadNodes();
       if (endedOnWire) {
-        await reclaimExpiredClaims(
+        const lost = await reclaimExpiredClaims(
           this.deps,
           this.e.leaseMs,
           new Map(endedOnWire.map((c) => [c.callId, c.endedAt])),
         );
+        for (const l of lost) {
+          this.deps.log?.warn(
+            {
+              event: 'engine.node_lost',
+              node: l.node,
+              lastAliveAt: l.lastAliveAt.toISOString(),
+              claimsReturned: l.claims,
+              by: this.nodeId,
+            },
+            'engine node lost: its claims returned to the pool',
+          );
+        }
       }
     }
     const nodes = this.nodes;
