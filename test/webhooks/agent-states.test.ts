@@ -48,7 +48,11 @@ describe('agent.state_changed: every change of an agent’s state is an event, i
         payload: { url: receiver.url, event_types: ['agent.state_changed'] },
       });
       assert.equal(created.statusCode, 201, created.body);
-      const campaign = await w.campaign({ dialing_mode: 'progressive', wrap_up_seconds: 600, require_disposition: false });
+      const campaign = await w.campaign({
+        dialing_mode: 'progressive',
+        wrap_up_seconds: 600,
+        require_disposition: false,
+      });
       const list = await w.list(campaign.id, 'Agent states');
       await w.contacts(list.id, phones(1));
       const [agent] = await w.agents(campaign.id, 1);
