@@ -144,7 +144,7 @@ try {
   const started = performance.now();
   let sent = 0;
   while (received.length < DELIVERIES) {
-    const n = await worker.deliverDue();
+    const n = await worker.drain();
     sent += n;
     if (n === 0 && received.length < DELIVERIES) await new Promise((r) => setTimeout(r, 5));
   }

@@ -95,6 +95,8 @@ export async function serve(
 ): Promise<RunningServer> {
   let accepting = true;
   const logger = createLogger(config.logLevel);
+  // Business events (campaign started, import finished, …) go to the same log as the requests.
+  deps.log = logger;
   const registry = new Registry();
   const app = await buildApp({
     deps,
@@ -114,11 +116,6 @@ export async function serve(
     owner: `${os.hostname()}:${process.pid}`,
     timeoutMs: config.webhookTimeoutMs,
     onAttempt: webhookDeliveryMetrics(registry),
-    onDisabled: (s) =>
-      logger.warn(
-        { event: 'webhook.disabled', contactCenter: s.contactCenterId, webhook: s.uid, reason: s.reason },
-        'webhook subscription disabled',
-      ),
     onError: (error) => logger.error({ err: error }, 'webhook delivery error'),
   });
   const forecasts = new ForecastWorker(deps, {

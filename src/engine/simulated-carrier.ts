@@ -1,4 +1,4 @@
-import type { CallEvent, Carrier, PlaceCallRequest } from './carrier.js';
+import type { AgentDeviceEvent, CallEvent, Carrier, PlaceCallRequest } from './carrier.js';
 import type { Random } from './random.js';
 import type { Scheduler, TimerId } from './scheduler.js';
 
@@ -108,6 +108,17 @@ export class SimulatedCarrier implements Carrier {
 
   onEvent(listener: (event: CallEvent) => void): void {
     this.listeners.push(listener);
+  }
+
+  private deviceListeners: ((event: AgentDeviceEvent) => void)[] = [];
+
+  onAgentDevice(listener: (event: AgentDeviceEvent) => void): void {
+    this.deviceListeners.push(listener);
+  }
+
+  /** An agent's phone drops, as a real carrier reports it: the engine pauses the agent with the reason. */
+  dropAgentDevice(extension: string, reason: AgentDeviceEvent['reason'] = 'phone_hung_up'): void {
+    for (const l of this.deviceListeners) l({ type: 'device_lost', extension, reason });
   }
 
   private emit(event: CallEvent): void {

@@ -107,6 +107,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(metricsPlugin, {
     registry: opts.registry ?? new Registry(),
     figures: () => readOperationalFigures(deps, opts.engineLeaseMs ?? 30_000),
+    engine: () => deps.engine,
     ...(opts.metricsToken ? { token: opts.metricsToken } : {}),
   });
 

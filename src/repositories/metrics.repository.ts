@@ -3,13 +3,19 @@ import type { Executor } from '../db/database.js';
 import { CALL_RESULT_COUNTERS, type CallResultCounter } from '../domain/stats-buckets.js';
 
 /** Today's call counters of a campaign (public id), and its calls under way. */
-export type CampaignFigures = Record<CallResultCounter, number> & { campaign: string; in_flight: number };
+export type CampaignFigures = Record<CallResultCounter, number> & {
+  campaign: string;
+  in_flight: number;
+  claims_held: number;
+};
 
 export interface OperationalFigures {
   /** Today's counts (the campaign's own day) of every campaign not finished, by public id. */
   campaigns: CampaignFigures[];
   agentsByState: { state: string; n: number }[];
   engineNodesAlive: number;
+  /** Claims past their lease (a process stopped renewing), not yet returned to the pool. */
+  claimsLeaseExpired: number;
   importRows: { accepted: number; updated: number; rejected: number; duplicates: number; dnc: number };
   webhookAttempts: { outcome: string; n: number }[];
   outboxBacklog: number;
@@ -29,7 +35,9 @@ export async function readOperationalFigures(
   const campaigns = await sql<CampaignFigures>`
     select 'cmp_' || replace(c.uid::text, '-', '') as campaign,
       ${sql.join(CALL_RESULT_COUNTERS.map((c) => sql`coalesce(sum(${sql.ref(`s.${c}`)}), 0)::int as ${sql.ref(c)}`))},
-      (select count(*)::int from call_logs l where l.campaign_id = c.id and l.ended_at is null) as in_flight
+      (select count(*)::int from call_logs l where l.campaign_id = c.id and l.ended_at is null) as in_flight,
+      (select count(*)::int from contacts x
+        where x.status = 'in_progress' and x.claimed_for_campaign_id = c.id) as claims_held
     from campaigns c
     left join campaign_stats s on s.campaign_id = c.id
       and s.bucket_start >= (date_trunc('day', ${now}::timestamptz at time zone c.time_zone) at time zone c.time_zone)
@@ -43,6 +51,10 @@ export async function readOperationalFigures(
   const nodes = await sql<{ n: number }>`
     select count(*)::int as n from engine_nodes
     where heartbeat_at > ${new Date(now.getTime() - engineLeaseMs)}::timestamptz`.execute(db);
+  // Claims are few (read-ahead and calls under way): both counts read the partial index of claims.
+  const expired = await sql<{ n: number }>`
+    select count(*)::int as n from contacts
+    where status = 'in_progress' and lease_expires_at < ${now}::timestamptz`.execute(db);
   const imports = await sql<OperationalFigures['importRows']>`
     select coalesce(sum(accepted), 0)::int as accepted, coalesce(sum(updated), 0)::int as updated,
       coalesce(sum(rejected), 0)::int as rejected, coalesce(sum(duplicates), 0)::int as duplicates,
@@ -59,6 +71,7 @@ export async function readOperationalFigures(
     campaigns: campaigns.rows,
     agentsByState: agents.rows,
     engineNodesAlive: nodes.rows[0]?.n ?? 0,
+    claimsLeaseExpired: expired.rows[0]?.n ?? 0,
     importRows: imports.rows[0]!,
     webhookAttempts: attempts.rows,
     outboxBacklog: backlog.rows[0]?.n ?? 0,

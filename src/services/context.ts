@@ -34,10 +34,39 @@ export interface ServiceDeps {
   webhookTargets: WebhookTargetPolicy;
   /** The dialer engine running in this process, if any: agents' desk requests reach it at once. */
   engine?: EngineLink;
+  /** The operators' log of business events (the server's pino logger); none when unset. */
+  log?: BusinessLog;
+}
+
+/**
+ * Business events in the log (campaign started or paused, import finished, engine process lost,
+ * webhook subscription disabled), written once the change is committed: fields name the event,
+ * the contact center and the records by their public ids; never a secret.
+ */
+export interface BusinessLog {
+  info(fields: { event: string; contactCenter?: number } & Record<string, unknown>, message: string): void;
+  warn(fields: { event: string; contactCenter?: number } & Record<string, unknown>, message: string): void;
+}
+
+/**
+ * What one engine process has done since it started, counted in memory (so /metrics needs no
+ * database read for them): its claims of contacts and their time, its lease renewals and their
+ * time, and what each campaign's read-ahead holds now.
+ */
+export interface EngineProcessFigures {
+  /** Contacts held ahead of demand now, per campaign (public id). */
+  readAhead: { campaign: string; held: number }[];
+  claims: number;
+  contactsClaimed: number;
+  claimSeconds: number;
+  leaseRenewals: number;
+  leaseRenewalSeconds: number;
 }
 
 /** What services may ask of the engine host running in the same process. */
 export interface EngineLink {
+  /** This process's engine figures for /metrics: read-ahead per campaign, claims and lease renewals. */
+  figures(): EngineProcessFigures;
   /** Carries out an agent session's pending desk requests now, if this process's engine owns the session. */
   applyAgentRequests(
     contactCenterId: number,
@@ -62,7 +91,8 @@ export function systemContext(contactCenterId: number, name = 'system'): Request
   return { tenant: { contactCenterId }, principal: { kind: 'system', contactCenterId, name } };
 }
 
-function actorOf(ctx: RequestContext): { type: string; id: string | null } {
+/** Who acts, as the audit log names them. */
+export function actorOf(ctx: RequestContext): { type: string; id: string | null } {
   const p = ctx.principal;
   if (p.kind === 'user') return { type: 'user', id: p.username };
   if (p.kind === 'api_key') return { type: 'api_key', id: p.apiKeyUid };

@@ -68,6 +68,15 @@ describe('webhooks: every event type, from a campaign run by the live engine on 
     );
     assert.equal(await metric(new RegExp(`^outdial_campaign_abandon_rate_today\\{${c}\\}`)), 0);
     assert.equal(await metric(/^outdial_engine_nodes_alive /), 1);
+    // The claims: the one contact is on its call, held by a live process; this process's engine claimed it.
+    assert.equal(await metric(new RegExp(`^outdial_campaign_claims_held\\{${c}\\}`)), 1);
+    assert.equal(await metric(/^outdial_claims_lease_expired /), 0);
+    assert.equal(await metric(new RegExp(`^outdial_hopper_read_ahead\\{${c}\\}`)), 0);
+    assert.ok((await metric(/^outdial_hopper_claims_total /)) >= 1);
+    assert.equal(await metric(/^outdial_hopper_claimed_contacts_total /), 1);
+    assert.ok((await metric(/^outdial_hopper_claim_seconds_total /)) > 0);
+    assert.ok((await metric(/^outdial_engine_lease_renewals_total /)) >= 10, 'a renewal each tick');
+    assert.ok((await metric(/^outdial_engine_lease_renewal_seconds_total /)) > 0);
     assert.ok((await metric(/^outdial_webhook_outbox_backlog /)) > 0, 'events wait for the worker');
     await desk({ method: 'POST', url: '/v1/desk/hangup' });
     await w.run(1000);
@@ -99,6 +108,7 @@ describe('webhooks: every event type, from a campaign run by the live engine on 
     assert.ok((await metric(/^outdial_webhook_attempts\{outcome="delivered"\}/)) >= 8);
     assert.equal(await metric(/^outdial_import_rows\{result="rejected"\}/), 1);
     assert.equal(await metric(new RegExp(`^outdial_calls_in_flight\\{campaign="${campaign.id}"\\}`)), 0);
+    assert.equal(await metric(new RegExp(`^outdial_campaign_claims_held\\{campaign="${campaign.id}"\\}`)), 0);
     const got = receiver.accepted;
     for (const type of WEBHOOK_EVENT_TYPES) {
       const ofType = got.filter((r) => r.json.type === type);

@@ -20,6 +20,7 @@ import { PlanPage } from './pages/PlanPage';
 import { QueuesPage } from './pages/QueuesPage';
 import { ReportsPage } from './pages/ReportsPage';
 import { WallboardPage } from './pages/WallboardPage';
+import { WebhookPage, WebhooksPage } from './pages/WebhooksPage';
 import { UsersPage } from './pages/UsersPage';
 import { navigate, useLocation } from './router';
 import { MeContext, useCan, useMe } from './session';
@@ -46,6 +47,7 @@ const NAV: { path: string; label: string; permission: Permission }[] = [
   { path: 'processes', label: 'Processes', permission: 'processes:write' },
   { path: 'audit', label: 'Audit log', permission: 'audit:read' },
   { path: 'api-keys', label: 'API keys', permission: 'api_keys:manage' },
+  { path: 'webhooks', label: 'Webhooks', permission: 'webhooks:manage' },
   { path: 'desk', label: 'Desk', permission: 'agent:desk' },
 ];
 
@@ -165,6 +167,8 @@ function Routes({ path, query }: { path: string[]; query: URLSearchParams }) {
       return <AuditPage query={query} />;
     case 'api-keys':
       return <ApiKeysPage />;
+    case 'webhooks':
+      return id ? <WebhookPage webhookId={id} query={query} /> : <WebhooksPage />;
     case 'desk':
       return <DeskPage />;
   }

@@ -234,6 +234,10 @@ export type Wallboard = Schemas['Wallboard'];
 export type ApiKey = Schemas['ApiKey'];
 
 export type AuditEntry = Schemas['AuditEntry'];
+
+export type Webhook = Schemas['Webhook'];
+
+export type WebhookDelivery = Schemas['WebhookDelivery'];
 export type CampaignTraffic = Schemas['CampaignTraffic'];
 
 export type Forecast = Schemas['Forecast'];

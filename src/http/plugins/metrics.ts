@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Registry } from 'prom-client';
 import { collectDefaultMetrics, Counter, Gauge, Histogram } from 'prom-client';
+import type { EngineLink, EngineProcessFigures } from '../../services/context.js';
 import type { OperationalFigures } from '../../services/health/operational-figures.js';
 import { CALL_RESULT_COUNTERS } from '../../domain/stats-buckets.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -17,11 +18,18 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
 export const metricsPlugin = fp(
   async (
     app: FastifyInstance,
-    opts: { registry: Registry; token?: string; figures?: () => Promise<OperationalFigures> },
+    opts: {
+      registry: Registry;
+      token?: string;
+      figures?: () => Promise<OperationalFigures>;
+      /** The engine running in this process, if any (read at each scrape: it may start after the app). */
+      engine?: () => EngineLink | undefined;
+    },
   ) => {
     const registry = opts.registry;
     collectDefaultMetrics({ register: registry });
     const beginScrape = opts.figures ? dialerMetrics(registry, opts.figures) : () => {};
+    if (opts.engine) engineMetrics(registry, opts.engine);
     const duration = new Histogram({
       name: 'outdial_http_request_duration_seconds',
       help: 'HTTP request duration by method, route and status',
@@ -132,6 +140,20 @@ function dialerMetrics(registry: Registry, read: () => Promise<OperationalFigure
   gauge('outdial_agents', 'Agents logged in, by state', ['state'], (g, f) => {
     for (const a of f.agentsByState) g.set({ state: a.state }, a.n);
   });
+  gauge(
+    'outdial_campaign_claims_held',
+    'Contacts claimed for each campaign by any engine process (in its read-ahead or on a call)',
+    ['campaign'],
+    (g, f) => {
+      for (const c of f.campaigns) g.set({ campaign: c.campaign }, c.claims_held);
+    },
+  );
+  gauge(
+    'outdial_claims_lease_expired',
+    'Claims whose lease ran out (their process stopped renewing), not yet returned to the pool',
+    [],
+    (g, f) => g.set(f.claimsLeaseExpired),
+  );
   gauge('outdial_engine_nodes_alive', 'Engine processes whose heartbeat is within the lease', [], (g, f) =>
     g.set(f.engineNodesAlive),
   );
@@ -161,6 +183,57 @@ function dialerMetrics(registry: Registry, read: () => Promise<OperationalFigure
   return () => {
     current = null;
   };
+}
+
+/**
+ * This process's engine, counted in memory by the engine itself (no database read): each
+ * campaign's read-ahead, its claims of contacts and their time, its lease renewals and their time.
+ * A rate of the `_seconds_total` over a rate of its count is the mean latency.
+ */
+function engineMetrics(registry: Registry, engine: () => EngineLink | undefined): void {
+  const figures = () => engine()?.figures();
+  new Gauge({
+    name: 'outdial_hopper_read_ahead',
+    help: "Contacts this process's engine holds ahead of demand (claimed, not yet dialled), per campaign",
+    labelNames: ['campaign'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const r of figures()?.readAhead ?? []) this.set({ campaign: r.campaign }, r.held);
+    },
+  });
+  const counter = (name: string, help: string, read: (f: EngineProcessFigures) => number) =>
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const f = figures();
+        this.reset();
+        if (f) this.inc(read(f));
+      },
+    });
+  counter(
+    'outdial_hopper_claims_total',
+    "Claims of contacts from the database by this process's engine",
+    (f) => f.claims,
+  );
+  counter('outdial_hopper_claimed_contacts_total', 'Contacts those claims brought', (f) => f.contactsClaimed);
+  counter(
+    'outdial_hopper_claim_seconds_total',
+    "Time spent in those claims (claim latency: its rate over the claims')",
+    (f) => f.claimSeconds,
+  );
+  counter(
+    'outdial_engine_lease_renewals_total',
+    "Lease renewals (claims and agent sessions) by this process's engine",
+    (f) => f.leaseRenewals,
+  );
+  counter(
+    'outdial_engine_lease_renewal_seconds_total',
+    'Time spent renewing those leases',
+    (f) => f.leaseRenewalSeconds,
+  );
 }
 
 /** Webhook deliveries of this process by result, and their latency (fed by the delivery worker). */

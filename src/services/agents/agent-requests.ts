@@ -1,6 +1,7 @@
 import type { AgentRequestedAction, AgentSession, RowPatch } from '../../db/schema.js';
 import { conflict, notFound } from '../../domain/errors.js';
-import { tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
+import { inTenantTransaction, tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
+import { agentStateEvent } from '../webhooks/publish-events.js';
 import { actingUserId } from './acting-user.js';
 
 export type DeskRequest =
@@ -138,11 +139,20 @@ export async function requestAgentChange(
     if (!owned) {
       const patch = directChange(session, request, now);
       if (!patch) throw conflict('No dialer engine is running this campaign right now');
-      const changed = await repos.agentSessions.changeIfUnchanged(
-        session,
-        { ...patch, engine_owner: null, engine_lease_expires_at: null },
-        now,
-      );
+      // A change of state made here is an `agent.state_changed` event, in the same transaction.
+      const changed = await inTenantTransaction(deps, ctx, async ({ repos: inTrx, publish }) => {
+        const row = await inTrx.agentSessions.changeIfUnchanged(
+          session,
+          { ...patch, engine_owner: null, engine_lease_expires_at: null },
+          now,
+        );
+        if (row && row.state !== session.state) {
+          const campaign = await inTrx.campaigns.getById(row.campaign_id);
+          const user = await inTrx.users.getById(row.user_id);
+          await publish([agentStateEvent(row, user.uid, campaign.uid, session.state)]);
+        }
+        return row;
+      });
       if (!changed) continue;
       if (request.kind === 'action' && request.action === 'end_wrap_up' && session.call_log_id !== null) {
         await repos.callLogs.markWrapUpEnded(session.call_log_id, now);

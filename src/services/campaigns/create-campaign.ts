@@ -3,6 +3,7 @@ import type { Campaign } from '../../db/schema.js';
 import { toPublicId } from '../../domain/public-ids.js';
 import { inTenantTransaction, type RequestContext, type ServiceDeps } from '../context.js';
 import { campaignStatusEvent } from '../webhooks/publish-events.js';
+import { logCampaignStatus } from './update-campaign.js';
 import { requireMessageToDial } from './campaign-message.js';
 import { campaignPatch, type CampaignSettingsInput } from './campaign-settings.js';
 import { notFound } from '../../domain/errors.js';
@@ -17,12 +18,12 @@ export interface CreateCampaignInput extends CampaignSettingsInput {
  * Creates a campaign. Without a process it joins the center's default process; without a time
  * zone it takes the center's.
  */
-export function createCampaign(
+export async function createCampaign(
   deps: ServiceDeps,
   ctx: RequestContext,
   input: CreateCampaignInput,
 ): Promise<Campaign> {
-  return inTenantTransaction(deps, ctx, async ({ repos, trx, now, audit, publish }) => {
+  const created = await inTenantTransaction(deps, ctx, async ({ repos, trx, now, audit, publish }) => {
     const center = await sharedRepositories(trx).contactCenters.findById(ctx.tenant.contactCenterId);
     if (!center) throw notFound('Contact center');
     const processId = input.processId ?? (await repos.processes.findDefault())?.id;
@@ -54,4 +55,6 @@ export function createCampaign(
     await audit('campaign.create', 'campaign', toPublicId('campaign', campaign.uid), null, campaign);
     return campaign;
   });
+  if (created.status === 'running') logCampaignStatus(deps, ctx, created, null);
+  return created;
 }

@@ -6,7 +6,7 @@ import {
 } from '../../domain/campaign-lifecycle.js';
 import { conflict } from '../../domain/errors.js';
 import { toPublicId } from '../../domain/public-ids.js';
-import { inTenantTransaction, type RequestContext, type ServiceDeps } from '../context.js';
+import { actorOf, inTenantTransaction, type RequestContext, type ServiceDeps } from '../context.js';
 import { campaignStatusEvent } from '../webhooks/publish-events.js';
 import { requireMessageToDial } from './campaign-message.js';
 import { campaignPatch, type CampaignSettingsInput } from './campaign-settings.js';
@@ -23,13 +23,13 @@ const EDITABLE_WHEN_FINAL = new Set<keyof Campaign>(['name', 'description']);
  * Changes a campaign's settings and/or moves it through its lifecycle. A stopped or completed
  * campaign keeps its configuration as a record of what ran: only its name and description change.
  */
-export function updateCampaign(
+export async function updateCampaign(
   deps: ServiceDeps,
   ctx: RequestContext,
   uid: string,
   input: UpdateCampaignInput,
 ): Promise<Campaign> {
-  return inTenantTransaction(deps, ctx, async ({ repos, now, audit, publish }) => {
+  const changed = await inTenantTransaction(deps, ctx, async ({ repos, now, audit, publish }) => {
     const current = await repos.campaigns.getByUid(uid);
     const patch = campaignPatch(input);
     if (FINAL_CAMPAIGN_STATUSES.includes(current.status)) {
@@ -53,8 +53,32 @@ export function updateCampaign(
     if (before.status !== after.status) await publish([campaignStatusEvent(after, before.status)]);
     const action = input.action ? `campaign.${input.action}` : 'campaign.update';
     await audit(action, 'campaign', toPublicId('campaign', after.uid), before, after);
-    return after;
+    return { before, after };
   });
+  const { before, after } = changed;
+  if (before.status !== after.status) logCampaignStatus(deps, ctx, after, before.status);
+  return after;
+}
+
+/** `campaign running` (started), `paused`, `completed`… in the operators' log, once committed. */
+export function logCampaignStatus(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  campaign: Campaign,
+  from: Campaign['status'] | null,
+): void {
+  deps.log?.info(
+    {
+      event: 'campaign.status_changed',
+      contactCenter: ctx.tenant.contactCenterId,
+      campaign: toPublicId('campaign', campaign.uid),
+      campaignName: campaign.name,
+      from,
+      to: campaign.status,
+      by: actorOf(ctx),
+    },
+    `campaign ${campaign.status}`,
+  );
 }
 
 /** Start, pause, resume or stop. */

@@ -11,6 +11,7 @@ import {
 import type { Random } from '../../engine/random.js';
 import type { Scheduler } from '../../engine/scheduler.js';
 import { startOfLocalDay } from '../../domain/local-time.js';
+import { toPublicId } from '../../domain/public-ids.js';
 import { tenantRepositories, type TenantRepositories } from '../../repositories/index.js';
 import { campaignMessageInfo } from '../campaigns/campaign-message.js';
 import { systemContext, type RequestContext, type ServiceDeps } from '../context.js';
@@ -35,6 +36,8 @@ export interface EngineContext {
   patienceMs: number;
   ringTimeoutMs: number;
   onError(error: unknown, where: string): void;
+  /** Each claim of contacts from the database (the engine's figures for /metrics). */
+  onClaim?: (seconds: number, contacts: number) => void;
 }
 
 interface SeatInfo {
@@ -45,9 +48,18 @@ interface SeatInfo {
   callLogId: number | null;
   previewExpiresAt: Date | null;
   handled: number;
-  /** The state last written, and whose agent: a change of state is a webhook event. */
-  writtenState: AgentState;
+  /**
+   * Each change of state since the last write, in order: every one is an `agent.state_changed`
+   * event, even one held for no time before the write ran (reserved, then on a call at once).
+   */
+  unpublished: AgentTransition[];
   userUid: string;
+}
+
+interface AgentTransition {
+  from: AgentState;
+  to: AgentState;
+  pauseReason: string | null;
 }
 
 /** How often the pacer's count of today's answers and abandons is brought in line with the record. */
@@ -90,6 +102,7 @@ export class CampaignRun implements ContactSource, CallJournal {
       owner: e.owner,
       leaseMs: e.leaseMs,
       random: () => this.random.next(),
+      ...(e.onClaim ? { onClaim: e.onClaim } : {}),
     });
     this.dialer = new Dialer({
       scheduler: e.scheduler,
@@ -114,6 +127,11 @@ export class CampaignRun implements ContactSource, CallJournal {
       onError: (error) => e.onError(error, `campaign ${campaign.id}`),
     });
     this.dialer.start();
+  }
+
+  /** The campaign's public id and the contacts its read-ahead holds now. */
+  get readAhead(): { campaign: string; held: number } {
+    return { campaign: toPublicId('campaign', this.campaign.uid), held: this.hopper.size };
   }
 
   get campaignId(): number {
@@ -275,7 +293,7 @@ export class CampaignRun implements ContactSource, CallJournal {
       callLogId: null,
       previewExpiresAt: null,
       handled: session.calls_handled,
-      writtenState: session.state,
+      unpublished: [],
       userUid: user?.uid ?? '',
     };
     this.seats.set(session.uid, info);
@@ -286,6 +304,18 @@ export class CampaignRun implements ContactSource, CallJournal {
           ? session.pending_pause_reason
           : null;
     this.dialer.addAgent(seat, pausedFor);
+    // Joining the dialer walks the new seat from logged out to the session's state: only a real
+    // change from what the session said is an event (a session adopted after a crash mid-call).
+    info.unpublished =
+      seat.state === session.state
+        ? []
+        : [
+            {
+              from: session.state,
+              to: seat.state,
+              pauseReason: seat.state === 'paused' ? seat.pauseReason : null,
+            },
+          ];
   }
 
   /**
@@ -458,6 +488,11 @@ export class CampaignRun implements ContactSource, CallJournal {
     const info = this.seats.get(seat.id);
     if (!info) return;
     if (from === 'on_call') info.handled += 1;
+    info.unpublished.push({
+      from,
+      to: seat.state,
+      pauseReason: seat.state === 'paused' ? seat.pauseReason : null,
+    });
     // A call placed for a reserved agent that never reached them is no longer theirs.
     if (from === 'reserved' && seat.state !== 'on_call') info.callLogId = null;
     if (from === 'wrap_up' && info.callLogId !== null) {
@@ -507,23 +542,38 @@ export class CampaignRun implements ContactSource, CallJournal {
             }
           : {}),
       };
-      const from = info.writtenState;
-      const to = seat.state;
+      const transitions = info.unpublished.splice(0);
       const written =
-        from === to
+        transitions.length === 0
           ? await this.repos.agentSessions.writeByOwner(info.sessionId, this.e.owner, patch, this.now())
-          : await this.e.deps.db.transaction().execute(async (trx) => {
-              const repos = tenantRepositories(trx, this.ctx.tenant);
-              const now = this.now();
-              const row = await repos.agentSessions.writeByOwner(info.sessionId, this.e.owner, patch, now);
-              if (row) {
-                await publishEvents(repos, this.e.deps.ids, now, [
-                  agentStateEvent(row, info.userUid, this.campaign.uid, from),
-                ]);
-              }
-              return row;
-            });
-      if (written) info.writtenState = to;
+          : await this.e.deps.db
+              .transaction()
+              .execute(async (trx) => {
+                const repos = tenantRepositories(trx, this.ctx.tenant);
+                const now = this.now();
+                const row = await repos.agentSessions.writeByOwner(info.sessionId, this.e.owner, patch, now);
+                if (row) {
+                  await publishEvents(
+                    repos,
+                    this.e.deps.ids,
+                    now,
+                    transitions.map((t) =>
+                      agentStateEvent(
+                        { ...row, state: t.to, pause_reason: t.pauseReason },
+                        info.userUid,
+                        this.campaign.uid,
+                        t.from,
+                      ),
+                    ),
+                  );
+                }
+                return row;
+              })
+              .catch((error: unknown) => {
+                // Not written: the changes are still to be told, with the next write.
+                info.unpublished.unshift(...transitions);
+                throw error;
+              });
       if (!written && this.seats.get(seat.id) === info) {
         // Another process owns the session now (this one stalled past its lease): let it go.
         this.dialer.forgetAgent(seat);

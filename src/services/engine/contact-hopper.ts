@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Campaign, Contact } from '../../db/schema.js';
 import { withinHoursEverywhere } from '../../domain/local-time.js';
 import { tenantRepositories } from '../../repositories/index.js';
@@ -14,6 +15,8 @@ export interface ContactHopperOptions extends Omit<ClaimOptions, keyof HopperTak
   horizonMs?: number;
   /** A contact held this long without being taken goes back to the pool. */
   maxAgeMs?: number;
+  /** Each claim from the database as it ends: how long it took (wall time) and what it brought. */
+  onClaim?: (seconds: number, contacts: number) => void;
 }
 
 interface Held {
@@ -141,11 +144,15 @@ export class ContactHopper {
   }
 
   private async claim(n: number, taker: HopperTake): Promise<Contact[]> {
+    const started = performance.now();
     const repos = tenantRepositories(this.deps.db, this.ctx.tenant);
     const campaign = await repos.campaigns.findById(this.campaignId);
     if (!campaign) return [];
     this.campaign = campaign;
-    return claimFromCampaign(this.deps, this.ctx, campaign, n, { ...this.options, ...taker });
+    const { onClaim, ...claimOptions } = this.options;
+    const claimed = await claimFromCampaign(this.deps, this.ctx, campaign, n, { ...claimOptions, ...taker });
+    onClaim?.((performance.now() - started) / 1000, claimed.length);
+    return claimed;
   }
 
   /** The taker may have it: one of the taker's lists, and not a callback kept by someone else. */

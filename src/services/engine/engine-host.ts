@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { performance } from 'node:perf_hooks';
 import type { Campaign } from '../../db/schema.js';
 import type { Carrier, LeftCallEnded } from '../../engine/carrier.js';
 import type { Random } from '../../engine/random.js';
@@ -6,7 +7,7 @@ import type { Scheduler, TimerId } from '../../engine/scheduler.js';
 import type { EngineRepository } from '../../repositories/engine.repository.js';
 import { tenantRepositories, sharedRepositories } from '../../repositories/index.js';
 import { changeCampaignStatus } from '../campaigns/update-campaign.js';
-import { systemContext, type ServiceDeps } from '../context.js';
+import { systemContext, type EngineProcessFigures, type ServiceDeps } from '../context.js';
 import { CampaignRun, type EngineContext } from './campaign-run.js';
 import { reclaimExpiredClaims } from './reclaim-expired.js';
 
@@ -44,6 +45,13 @@ export class EngineHost {
   private ticks = 0;
   private nodes: string[] = [];
   private stopped = false;
+  private readonly counted = {
+    claims: 0,
+    contactsClaimed: 0,
+    claimSeconds: 0,
+    leaseRenewals: 0,
+    leaseRenewalSeconds: 0,
+  };
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -62,6 +70,11 @@ export class EngineHost {
       patienceMs: o.patienceMs ?? 2000,
       ringTimeoutMs: o.ringTimeoutMs ?? 25_000,
       onError: o.onError ?? (() => undefined),
+      onClaim: (seconds, contacts) => {
+        this.counted.claims += 1;
+        this.counted.contactsClaimed += contacts;
+        this.counted.claimSeconds += seconds;
+      },
     };
   }
 
@@ -76,6 +89,11 @@ export class EngineHost {
     loop();
   }
 
+  /** What this process has counted since it started, and each campaign's read-ahead now (/metrics). */
+  figures(): EngineProcessFigures {
+    return { ...this.counted, readAhead: [...this.runs.values()].map((run) => run.readAhead) };
+  }
+
   runOf(campaignId: number): CampaignRun | undefined {
     return this.runs.get(campaignId);
   }
@@ -87,7 +105,10 @@ export class EngineHost {
     // Every lease is renewed every tick: a dead process's claims must not come back before the
     // process is itself found dead (its heartbeat a lease old), since only then are its calls
     // ended on the wire (renewing at half-life let them come back up to half a lease earlier).
+    const renewing = performance.now();
     await this.engine.renewLeases(this.nodeId, new Date(now.getTime() + this.e.leaseMs));
+    this.counted.leaseRenewals += 1;
+    this.counted.leaseRenewalSeconds += (performance.now() - renewing) / 1000;
     // Housekeeping runs every few ticks: leases last many ticks, so a dead process's claims and
     // agents come back within a lease and a few seconds either way.
     if (this.ticks % HOUSEKEEPING_EVERY_TICKS === 0) {
@@ -97,11 +118,23 @@ export class EngineHost {
       // time each call really ended.
       const endedOnWire = await this.endCallsLeftByDeadNodes();
       if (endedOnWire) {
-        await reclaimExpiredClaims(
+        const lost = await reclaimExpiredClaims(
           this.deps,
           this.e.leaseMs,
           new Map(endedOnWire.map((c) => [c.callId, c.endedAt])),
         );
+        for (const l of lost) {
+          this.deps.log?.warn(
+            {
+              event: 'engine.node_lost',
+              node: l.node,
+              lastAliveAt: l.lastAliveAt.toISOString(),
+              claimsReturned: l.claims,
+              by: this.nodeId,
+            },
+            'engine node lost: its claims returned to the pool',
+          );
+        }
       }
     }
     const nodes = this.nodes;

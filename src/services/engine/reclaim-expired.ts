@@ -8,14 +8,15 @@ import type { ServiceDeps } from '../context.js';
  * process was last known alive, not now (its duration would take in the whole outage), counted in
  * the campaign's failed counter, and the contact's history says so. A call the carrier ended on
  * the wire for the dead process (`Carrier.endCallsLeftBy`) is closed at the time it was hung up.
- * Attempts of calls that were placed stay counted. Returns how many came back.
+ * Attempts of calls that were placed stay counted. Returns, per engine process whose claims came
+ * back, how many and when it was last known alive (the processes lost, for the operators' log).
  */
 export async function reclaimExpiredClaims(
   deps: ServiceDeps,
   leaseMs: number,
   /** Calls the carrier ended on the wire for the dead process (by call id), and when. */
   endedOnWire: ReadonlyMap<string, Date> = new Map(),
-): Promise<number> {
+): Promise<LostEngine[]> {
   return deps.db.transaction().execute(async (trx) => {
     const now = deps.clock.now();
     const expired = await sharedRepositories(trx).engine.releaseExpiredClaims(now, leaseMs);
@@ -69,6 +70,20 @@ export async function reclaimExpiredClaims(
         },
       ]);
     }
-    return expired.length;
+    const lost = new Map<string, LostEngine>();
+    for (const claim of expired) {
+      const node = claim.lease_owner ?? 'unknown';
+      const seen = lost.get(node) ?? { node, claims: 0, lastAliveAt: new Date(claim.last_alive_at) };
+      seen.claims += 1;
+      lost.set(node, seen);
+    }
+    return [...lost.values()];
   });
+}
+
+export interface LostEngine {
+  node: string;
+  /** Its claims returned to the pool. */
+  claims: number;
+  lastAliveAt: Date;
 }

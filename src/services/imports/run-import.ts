@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { BulkSession } from '../../db/bulk-session.js';
 import type { ImportJob } from '../../db/schema.js';
 import { AppError } from '../../domain/errors.js';
+import { toPublicId } from '../../domain/public-ids.js';
 import { tenantRepositories, sharedRepositories } from '../../repositories/index.js';
 import type { ContactTarget } from '../../imports/prepare-contact.js';
 import type { ServiceDeps } from '../context.js';
@@ -110,16 +111,34 @@ export async function runImport(deps: ServiceDeps, job: ImportJob, options: RunO
    */
   async function finish(status: 'completed' | 'failed', error: string | null) {
     const now = deps.clock.now();
-    const ended = await deps.db.transaction().execute(async (trx) => {
+    const result = await deps.db.transaction().execute(async (trx) => {
       const repos = tenantRepositories(trx, tenant);
       const finished = await repos.imports.finish(job.id, options.owner, status, error, now);
-      if (finished) {
-        const list = (await repos.leadLists.findById(finished.lead_list_id)) ?? null;
-        await publishEvents(repos, deps.ids, now, [importFinishedEvent(finished, list)]);
-      }
-      return finished;
+      if (!finished) return undefined;
+      const list = (await repos.leadLists.findById(finished.lead_list_id)) ?? null;
+      await publishEvents(repos, deps.ids, now, [importFinishedEvent(finished, list)]);
+      return { ended: finished, list };
     });
-    if (ended) await fs.promises.rm(job.file_path, { force: true });
+    if (!result) return;
+    const { ended, list } = result;
+    await fs.promises.rm(job.file_path, { force: true });
+    deps.log?.info(
+      {
+        event: 'import.finished',
+        contactCenter: ended.contact_center_id,
+        import: toPublicId('importJob', ended.uid),
+        ...(list ? { list: toPublicId('leadList', list.uid) } : {}),
+        status: ended.status,
+        rows: ended.rows_read,
+        accepted: ended.accepted,
+        updated: ended.updated,
+        rejected: ended.rejected,
+        duplicates: ended.duplicates,
+        dnc: ended.dnc,
+        ...(error ? { error } : {}),
+      },
+      `import ${ended.status}`,
+    );
   }
 }
 

@@ -26,6 +26,12 @@ export interface DeliveryWorkerOptions {
   leaseMs?: number;
   /** Deliveries taken (and sent side by side) at once. */
   batchSize?: number;
+  /**
+   * Batches in flight at once while draining: one is being sent while the next is taken and the
+   * previous recorded, so the database and the receivers work side by side. Order per contact
+   * holds whatever this is: a later event cannot be taken while an earlier one is undelivered.
+   */
+  lanes?: number;
   /** The first retry's delay; each further one doubles, up to `maxRetryDelayMs`. */
   firstRetryDelayMs?: number;
   maxRetryDelayMs?: number;
@@ -35,8 +41,6 @@ export interface DeliveryWorkerOptions {
   random?: () => number;
   /** Each attempt as it ends (metrics). */
   onAttempt?: (outcome: 'delivered' | 'failed', latencyMs: number) => void;
-  /** A subscription disabled for failing (business log). */
-  onDisabled?: (subscription: { contactCenterId: number; uid: string; reason: string }) => void;
   onError?: (error: unknown) => void;
 }
 
@@ -89,11 +93,15 @@ export class WebhookDeliveryWorker {
   /** Sends what is due now until nothing is left to take. Returns how many attempts were made. */
   async drain(): Promise<number> {
     let attempts = 0;
-    for (;;) {
-      const sent = await this.deliverDue();
-      attempts += sent;
-      if (sent === 0 || this.loop.isStopped) return attempts;
-    }
+    const lane = async () => {
+      for (;;) {
+        const sent = await this.deliverDue();
+        attempts += sent;
+        if (sent === 0 || this.loop.isStopped) return;
+      }
+    };
+    await Promise.all(Array.from({ length: this.options.lanes ?? 3 }, lane));
+    return attempts;
   }
 
   /** One round: takes a batch of due deliveries and sends them side by side. */
@@ -151,20 +159,20 @@ export class WebhookDeliveryWorker {
     const next = new Date(now.getTime() + this.retryDelay(delivery.attempts + 1, result.retryAfterMs));
     const givenUp =
       now.getTime() - new Date(failingSince).getTime() >= (this.options.retryWindowMs ?? DAY_MS + 3_600_000);
-    await this.deps.db.transaction().execute(async (trx) => {
+    const disabled = await this.deps.db.transaction().execute(async (trx) => {
       const recorded = await sharedRepositories(trx).webhookQueue.record(
         ref,
         this.options.owner,
         attempt,
         next,
       );
-      if (!recorded || !givenUp) return;
+      if (!recorded || !givenUp) return null;
       const repos = tenantRepositories(trx, { contactCenterId: delivery.contact_center_id });
       const reason = `deliveries failing since ${new Date(failingSince).toISOString()}: ${
         result.error ?? `HTTP ${result.statusCode}`
       }`;
       const after = await repos.webhookSubscriptions.disableIfEnabled(delivery.subscription_id, reason, now);
-      if (!after) return;
+      if (!after) return null;
       const ctx = systemContext(delivery.contact_center_id, 'webhook-delivery');
       await repos.audit.record({
         at: now,
@@ -177,8 +185,19 @@ export class WebhookDeliveryWorker {
         after: { enabled: false, disabled_reason: reason },
         requestId: null,
       });
-      this.options.onDisabled?.({ contactCenterId: delivery.contact_center_id, uid: after.uid, reason });
+      return { contactCenterId: delivery.contact_center_id, uid: after.uid, reason };
     });
+    if (disabled) {
+      this.deps.log?.warn(
+        {
+          event: 'webhook.disabled',
+          contactCenter: disabled.contactCenterId,
+          webhook: toPublicId('webhook', disabled.uid),
+          reason: disabled.reason,
+        },
+        'webhook subscription disabled',
+      );
+    }
     return null;
   }
 

@@ -4,7 +4,13 @@ import { toPublicId } from '../../domain/public-ids.js';
 import { isWebhookEventType, type WebhookEventType } from '../../domain/webhook-events.js';
 import type { DeliveryFilters, DeliveryView } from '../../repositories/webhooks.repository.js';
 import type { Page, PageRequest } from '../../repositories/versioned-repository.js';
-import { inTenantTransaction, tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
+import {
+  actorOf,
+  inTenantTransaction,
+  tenantReader,
+  type RequestContext,
+  type ServiceDeps,
+} from '../context.js';
 import { checkWebhookUrl } from './target-guard.js';
 
 /** Prefix of webhook signing secrets, so a leaked one is recognisable. */
@@ -77,7 +83,7 @@ export async function updateWebhook(
 ): Promise<WebhookSubscription> {
   const eventTypes = change.eventTypes === undefined ? undefined : checkEventTypes(change.eventTypes);
   const url = change.url === undefined ? undefined : await checkWebhookUrl(change.url, deps.webhookTargets);
-  return inTenantTransaction(deps, ctx, async ({ repos, now, audit }) => {
+  const { before, after } = await inTenantTransaction(deps, ctx, async ({ repos, now, audit }) => {
     const current = await repos.webhookSubscriptions.getByUid(uid);
     const patch: Partial<WebhookSubscription> = {};
     if (url) patch.url = url.toString();
@@ -97,8 +103,21 @@ export async function updateWebhook(
       auditView(before),
       auditView(after),
     );
-    return after;
+    return { before, after };
   });
+  if (before.enabled !== after.enabled) {
+    deps.log?.[after.enabled ? 'info' : 'warn'](
+      {
+        event: after.enabled ? 'webhook.enabled' : 'webhook.disabled',
+        contactCenter: ctx.tenant.contactCenterId,
+        webhook: toPublicId('webhook', after.uid),
+        by: actorOf(ctx),
+        ...(after.disabled_reason ? { reason: after.disabled_reason } : {}),
+      },
+      `webhook subscription ${after.enabled ? 'enabled' : 'disabled'}`,
+    );
+  }
+  return after;
 }
 
 /** Deletes a subscription with its backlog and delivery log; events already sent stay sent. */

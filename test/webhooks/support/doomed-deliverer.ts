@@ -23,6 +23,8 @@ const worker = new WebhookDeliveryWorker(deps, {
   owner: 'doomed',
   timeoutMs: 30_000,
   batchSize: 10,
+  // One batch at a time, so the crash comes with exactly the next batch in flight.
+  lanes: 1,
   pollMs: 50,
 });
 worker.start();
