@@ -50,6 +50,10 @@ export interface AgentFigures {
   calls_handled: number;
   talk_seconds: number;
   wrap_up_seconds: number;
+  pause_seconds: number;
+  /** Seconds paused by reason ('' for a pause without one). */
+  pauses: Record<string, number>;
+  idle_seconds: number;
 }
 
 export interface AgentDispositionCount {
@@ -143,30 +147,38 @@ export class ReportsRepository {
   }
 
   /**
-   * Each agent with time logged in during the period (sessions cut to it; an open session counts
-   * up to `now`) or a call handled in it: logged-in time, calls connected to them, talk and
-   * wrap-up of those calls.
+   * Each agent with time logged in during the period or a call handled in it. Time comes from the
+   * agent state history (migration 0027), its intervals cut to the period (an open one counts up
+   * to `now`): logged in is every state, idle is available or reserved (waiting for a call), pause
+   * is split by reason. Calls handled are the calls connected to the agent.
    */
   async agentFigures(p: ReportPeriod, now: Date): Promise<AgentFigures[]> {
     const campaign = (alias: string) =>
       p.campaignId === undefined ? sql`` : sql`and ${sql.ref(`${alias}.campaign_id`)} = ${p.campaignId}`;
     const result = await sql<AgentFigures>`
-      with sessions as (
-        select s.user_id,
-          sum(extract(epoch from
-            least(coalesce(s.logged_out_at, ${now}), ${p.to}) - greatest(s.logged_in_at, ${p.from})))::float8
-            as logged_in_seconds
-        from agent_sessions s
-        where s.contact_center_id = ${this.center} and s.logged_in_at < ${p.to}
-          and coalesce(s.logged_out_at, ${now}) > ${p.from} ${campaign('s')}
-        group by s.user_id
+      with intervals as (
+        select h.user_id, h.state, coalesce(h.pause_reason, '') as pause_reason,
+          sum(greatest(0, extract(epoch from
+            least(coalesce(h.ended_at, ${now}), ${p.to}) - greatest(h.started_at, ${p.from}))))::float8
+            as seconds
+        from agent_state_history h
+        where h.contact_center_id = ${this.center} and (h.ended_at > ${p.from} or h.ended_at is null)
+          and h.started_at < ${p.to} ${campaign('h')}
+        group by h.user_id, h.state, 3
+      ), states as (
+        select i.user_id,
+          sum(i.seconds)::float8 as logged_in_seconds,
+          coalesce(sum(i.seconds) filter (where i.state = 'on_call'), 0)::float8 as talk_seconds,
+          coalesce(sum(i.seconds) filter (where i.state = 'wrap_up'), 0)::float8 as wrap_up_seconds,
+          coalesce(sum(i.seconds) filter (where i.state = 'paused'), 0)::float8 as pause_seconds,
+          coalesce(jsonb_object_agg(i.pause_reason, i.seconds) filter (where i.state = 'paused'), '{}')
+            as pauses,
+          coalesce(sum(i.seconds) filter (where i.state in ('available', 'reserved')), 0)::float8
+            as idle_seconds
+        from intervals i
+        group by i.user_id
       ), calls as (
-        select l.agent_user_id as user_id,
-          count(*)::int as calls_handled,
-          coalesce(sum(extract(epoch from l.ended_at - l.connected_at))
-            filter (where l.ended_at is not null), 0)::float8 as talk_seconds,
-          coalesce(sum(extract(epoch from l.wrap_up_ended_at - l.ended_at))
-            filter (where l.wrap_up_ended_at is not null), 0)::float8 as wrap_up_seconds
+        select l.agent_user_id as user_id, count(*)::int as calls_handled
         from call_logs l
         where ${this.callsIn(p)} and l.agent_user_id is not null and l.connected_at is not null
         group by l.agent_user_id
@@ -174,9 +186,12 @@ export class ReportsRepository {
       select u.uid as user_uid, u.username, u.full_name,
         coalesce(s.logged_in_seconds, 0)::float8 as logged_in_seconds,
         coalesce(c.calls_handled, 0)::int as calls_handled,
-        coalesce(c.talk_seconds, 0)::float8 as talk_seconds,
-        coalesce(c.wrap_up_seconds, 0)::float8 as wrap_up_seconds
-      from sessions s
+        coalesce(s.talk_seconds, 0)::float8 as talk_seconds,
+        coalesce(s.wrap_up_seconds, 0)::float8 as wrap_up_seconds,
+        coalesce(s.pause_seconds, 0)::float8 as pause_seconds,
+        coalesce(s.pauses, '{}') as pauses,
+        coalesce(s.idle_seconds, 0)::float8 as idle_seconds
+      from states s
       full join calls c on c.user_id = s.user_id
       join users u on u.contact_center_id = ${this.center} and u.id = coalesce(s.user_id, c.user_id)
       order by u.username`.execute(this.scope.db);

@@ -47,6 +47,7 @@ interface SeatInfo {
   handled: number;
   /** The state last written, and whose agent: a change of state is a webhook event. */
   writtenState: AgentState;
+  writtenPauseReason: string | null;
   userUid: string;
 }
 
@@ -276,6 +277,7 @@ export class CampaignRun implements ContactSource, CallJournal {
       previewExpiresAt: null,
       handled: session.calls_handled,
       writtenState: session.state,
+      writtenPauseReason: session.pause_reason,
       userUid: user?.uid ?? '',
     };
     this.seats.set(session.uid, info);
@@ -509,21 +511,26 @@ export class CampaignRun implements ContactSource, CallJournal {
       };
       const from = info.writtenState;
       const to = seat.state;
-      const written =
-        from === to
-          ? await this.repos.agentSessions.writeByOwner(info.sessionId, this.e.owner, patch, this.now())
-          : await this.e.deps.db.transaction().execute(async (trx) => {
-              const repos = tenantRepositories(trx, this.ctx.tenant);
-              const now = this.now();
-              const row = await repos.agentSessions.writeByOwner(info.sessionId, this.e.owner, patch, now);
-              if (row) {
-                await publishEvents(repos, this.e.deps.ids, now, [
-                  agentStateEvent(row, info.userUid, this.campaign.uid, from),
-                ]);
-              }
-              return row;
-            });
-      if (written) info.writtenState = to;
+      // A new pause reason is a new interval of the state history (written by the database with
+      // the row), so agent.state_changed goes out for it too.
+      const unchanged = from === to && (to !== 'paused' || info.writtenPauseReason === patch.pause_reason);
+      const written = unchanged
+        ? await this.repos.agentSessions.writeByOwner(info.sessionId, this.e.owner, patch, this.now())
+        : await this.e.deps.db.transaction().execute(async (trx) => {
+            const repos = tenantRepositories(trx, this.ctx.tenant);
+            const now = this.now();
+            const row = await repos.agentSessions.writeByOwner(info.sessionId, this.e.owner, patch, now);
+            if (row) {
+              await publishEvents(repos, this.e.deps.ids, now, [
+                agentStateEvent(row, info.userUid, this.campaign.uid, from),
+              ]);
+            }
+            return row;
+          });
+      if (written) {
+        info.writtenState = to;
+        info.writtenPauseReason = written.pause_reason;
+      }
       if (!written && this.seats.get(seat.id) === info) {
         // Another process owns the session now (this one stalled past its lease): let it go.
         this.dialer.forgetAgent(seat);
