@@ -158,12 +158,12 @@ export class ReportsRepository {
     const result = await sql<AgentFigures>`
       with intervals as (
         select h.user_id, h.state, coalesce(h.pause_reason, '') as pause_reason,
-          sum(greatest(0, extract(epoch from
+          extract(epoch from sum(greatest(interval '0',
             least(coalesce(h.ended_at, ${now}), ${p.to}) - greatest(h.started_at, ${p.from}))))::float8
             as seconds
         from agent_state_history h
-        where h.contact_center_id = ${this.center} and (h.ended_at > ${p.from} or h.ended_at is null)
-          and h.started_at < ${p.to} ${campaign('h')}
+        where h.contact_center_id = ${this.center}
+          and tstzrange(h.started_at, h.ended_at) && tstzrange(${p.from}, ${p.to}) ${campaign('h')}
         group by h.user_id, h.state, 3
       ), states as (
         select i.user_id,

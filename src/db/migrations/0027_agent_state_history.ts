@@ -12,10 +12,11 @@ import { sql, type Kysely } from 'kysely';
  * leaving the history behind. An interval starts at the session's `state_since` (the writer's clock,
  * so a simulated day records its own times) and ends where the next one starts.
  *
- * Period reports read the intervals overlapping a period: ended after its start (or still open)
- * and started before its end. The index on (center, ended_at) answers the first as a range and
- * the open ones as `is null`; the partial unique index finds a session's open interval to close.
- * Open sessions get their current interval, starting at their `state_since`.
+ * Period reports read the intervals overlapping a period, which no b-tree on either end finds
+ * (a period in the middle of the history matches every interval that ended after its start): a
+ * GiST index on the interval as a range (open ones unbounded above) finds them with `&&`. The
+ * partial unique index finds a session's open interval to close. Open sessions get their current
+ * interval, starting at their `state_since`.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create table agent_state_history (
@@ -33,8 +34,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       foreign key (contact_center_id, user_id) references users (contact_center_id, id),
       foreign key (contact_center_id, campaign_id) references campaigns (contact_center_id, id)
     )`.execute(db);
-  await sql`create index agent_state_history_by_center_end
-      on agent_state_history (contact_center_id, ended_at)`.execute(db);
+  await sql`create index agent_state_history_by_time
+      on agent_state_history using gist (tstzrange(started_at, ended_at))`.execute(db);
   await sql`create unique index agent_state_history_open
       on agent_state_history (session_id) where ended_at is null`.execute(db);
 
