@@ -238,7 +238,9 @@ try {
     ],
     ['wallboard, 10 running campaigns', () => wallboard(deps, ctx)],
   ];
-  console.log(`\nreports (best / median of 5; target under 1 s each):`);
+  console.log(
+    `\nreports (best / median of 5; target under 1 s each), load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores:`,
+  );
   const plans: string[] = [];
   for (const [name, run] of reports) {
     await run(); // warm
@@ -258,6 +260,7 @@ try {
       `  ${name.padEnd(55)} ${best.toFixed(0).padStart(6)} ms / ${median.toFixed(0).padStart(6)} ms${median > 1000 ? '  OVER 1 s' : ''}`,
     );
   }
+  console.log(`load average after: ${os.loadavg()[0]!.toFixed(1)}`);
   console.log(`\nplans (indexes used; sequential scans of large tables flagged):`);
   for (const p of plans) console.log(p);
 } finally {

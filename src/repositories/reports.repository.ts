@@ -79,45 +79,55 @@ export class ReportsRepository {
       ${p.campaignId === undefined ? sql`` : sql`and l.campaign_id = ${p.campaignId}`}`;
   }
 
-  private bucket(p: ReportPeriod, unit: 'hour' | 'day') {
-    // The local hour or day start, as text: 2026-03-02T14:00.
-    return sql<string>`to_char(date_trunc(${unit}, l.dialed_at at time zone ${p.timeZone}), 'YYYY-MM-DD"T"HH24:MI')`;
+  /**
+   * The period's calls with the local hour or day each was dialled in (`bucket`). Reports group by
+   * the bucket and format it once per group (formatting it per row cost more than the rest).
+   */
+  private bucketedCalls(p: ReportPeriod, unit: 'hour' | 'day') {
+    return sql`(select date_trunc(${unit}, l.dialed_at at time zone ${p.timeZone}) as bucket, l.outcome,
+        l.connected_at, l.ended_at, l.wrap_up_ended_at, l.disposition
+      from call_logs l where ${this.callsIn(p)}) x`;
   }
 
-  /** Per hour or day, and (period null) in all. */
+  /** The bucket as the reports show it: 2026-03-02T14:00. */
+  private static readonly PERIOD = sql<string>`to_char(x.bucket, 'YYYY-MM-DD"T"HH24:MI')`;
+
+  /**
+   * Per hour or day, and (period null) in all. Durations are summed as intervals and turned into
+   * seconds once per group: `extract(epoch …)` per row is a numeric, slow over millions of calls.
+   */
   async callFigures(p: ReportPeriod, unit: 'hour' | 'day'): Promise<CallFigures[]> {
+    const talked = sql`x.connected_at is not null and x.ended_at is not null`;
+    const wrapped = sql`x.connected_at is not null and x.wrap_up_ended_at is not null`;
     const result = await sql<CallFigures>`
-      select ${this.bucket(p, unit)} as period,
+      select ${ReportsRepository.PERIOD} as period,
         count(*)::int as dials,
-        count(*) filter (where l.outcome in ('answered', 'abandoned'))::int as person_answers,
-        count(*) filter (where l.outcome = 'machine')::int as machine_answers,
-        count(*) filter (where l.connected_at is not null)::int as connected,
-        count(*) filter (where l.outcome = 'abandoned')::int as abandoned,
-        count(*) filter (where l.outcome = 'no_answer')::int as no_answer,
-        count(*) filter (where l.outcome = 'busy')::int as busy,
-        count(*) filter (where l.outcome in ('failed', 'invalid_number'))::int as failed,
-        coalesce(sum(extract(epoch from l.ended_at - l.connected_at))
-          filter (where l.connected_at is not null and l.ended_at is not null), 0)::float8 as talk_seconds,
-        count(*) filter (where l.connected_at is not null and l.ended_at is not null)::int as talked_calls,
-        coalesce(sum(extract(epoch from l.wrap_up_ended_at - l.ended_at))
-          filter (where l.connected_at is not null and l.wrap_up_ended_at is not null), 0)::float8
+        count(*) filter (where x.outcome in ('answered', 'abandoned'))::int as person_answers,
+        count(*) filter (where x.outcome = 'machine')::int as machine_answers,
+        count(*) filter (where x.connected_at is not null)::int as connected,
+        count(*) filter (where x.outcome = 'abandoned')::int as abandoned,
+        count(*) filter (where x.outcome = 'no_answer')::int as no_answer,
+        count(*) filter (where x.outcome = 'busy')::int as busy,
+        count(*) filter (where x.outcome in ('failed', 'invalid_number'))::int as failed,
+        coalesce(extract(epoch from sum(x.ended_at - x.connected_at) filter (where ${talked})), 0)::float8
+          as talk_seconds,
+        count(*) filter (where ${talked})::int as talked_calls,
+        coalesce(extract(epoch from sum(x.wrap_up_ended_at - x.ended_at) filter (where ${wrapped})), 0)::float8
           as wrap_up_seconds,
-        count(*) filter (where l.connected_at is not null and l.wrap_up_ended_at is not null)::int
-          as wrapped_calls
-      from call_logs l
-      where ${this.callsIn(p)}
-      group by grouping sets ((1), ())
-      order by 1 nulls last`.execute(this.scope.db);
+        count(*) filter (where ${wrapped})::int as wrapped_calls
+      from ${this.bucketedCalls(p, unit)}
+      group by grouping sets ((x.bucket), ())
+      order by x.bucket nulls last`.execute(this.scope.db);
     return result.rows;
   }
 
   async dispositions(p: ReportPeriod, unit: 'hour' | 'day'): Promise<DispositionCount[]> {
     const result = await sql<DispositionCount>`
-      select ${this.bucket(p, unit)} as period, l.disposition, count(*)::int as calls
-      from call_logs l
-      where ${this.callsIn(p)} and l.disposition is not null
-      group by grouping sets ((1, 2), (2))
-      order by 1 nulls last, 2`.execute(this.scope.db);
+      select ${ReportsRepository.PERIOD} as period, x.disposition, count(*)::int as calls
+      from ${this.bucketedCalls(p, unit)}
+      where x.disposition is not null
+      group by grouping sets ((x.bucket, x.disposition), (x.disposition))
+      order by x.bucket nulls last, x.disposition`.execute(this.scope.db);
     return result.rows;
   }
 
