@@ -657,7 +657,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Agent performance over a period: logged-in, talk, wrap-up and other time, calls handled, average handle time, dispositions */
+        /** Agent performance over a period, from the agents’ state history: logged-in, talk, wrap-up, pause (by reason) and idle time; calls handled, average handle time, dispositions */
         get: operations["getV1ReportsAgentPerformance"];
         put?: never;
         post?: never;
@@ -3019,7 +3019,12 @@ export interface components {
          *           "logged_in_seconds": 28800,
          *           "talk_seconds": 15120.5,
          *           "wrap_up_seconds": 2310,
-         *           "other_seconds": 11369.5,
+         *           "pause_seconds": 3600,
+         *           "pauses": {
+         *             "Lunch": 2700,
+         *             "Break": 900
+         *           },
+         *           "idle_seconds": 7769.5,
          *           "calls_handled": 104,
          *           "average_handle_seconds": 167.6,
          *           "dispositions": {
@@ -3050,12 +3055,18 @@ export interface components {
                 full_name: string;
                 /** @description Time logged in to a campaign within the period, in seconds */
                 logged_in_seconds: number;
-                /** @description Talk on the calls connected to the agent, in seconds */
+                /** @description Time on a call, in seconds */
                 talk_seconds: number;
-                /** @description Wrap-up after those calls, in seconds */
+                /** @description Time in wrap-up after a call, in seconds */
                 wrap_up_seconds: number;
-                /** @description Logged in but neither talking nor wrapping up: available, reserved or paused, in seconds */
-                other_seconds: number;
+                /** @description Time paused, whatever the reason, in seconds */
+                pause_seconds: number;
+                /** @description Seconds paused by reason (the desk’s reason, or the engine’s when it paused the agent, e.g. a dropped phone); "" for a pause without one */
+                pauses: {
+                    [key: string]: number;
+                };
+                /** @description Time waiting for a call: available, or reserved while a call is found or placed, in seconds */
+                idle_seconds: number;
                 /** @description Calls connected to the agent */
                 calls_handled: number;
                 average_handle_seconds: number | null;
@@ -10536,7 +10547,12 @@ export interface operations {
                      *           "logged_in_seconds": 28800,
                      *           "talk_seconds": 15120.5,
                      *           "wrap_up_seconds": 2310,
-                     *           "other_seconds": 11369.5,
+                     *           "pause_seconds": 3600,
+                     *           "pauses": {
+                     *             "Lunch": 2700,
+                     *             "Break": 900
+                     *           },
+                     *           "idle_seconds": 7769.5,
                      *           "calls_handled": 104,
                      *           "average_handle_seconds": 167.6,
                      *           "dispositions": {
@@ -10621,8 +10637,8 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example agent_id,username,full_name,logged_in_seconds,talk_seconds,wrap_up_seconds,other_seconds,calls_handled,average_handle_seconds,dispositions
-                     *     usr_0b8e3c5a4d2f4e7a9c1b2d3e4f5a6b7c,anav_agent,Anav Agent,28800,15120.5,2310,11369.5,104,167.6,"{""success"":28}"
+                     * @example agent_id,username,full_name,logged_in_seconds,talk_seconds,wrap_up_seconds,pause_seconds,pauses,idle_seconds,calls_handled,average_handle_seconds,dispositions
+                     *     usr_0b8e3c5a4d2f4e7a9c1b2d3e4f5a6b7c,anav_agent,Anav Agent,28800,15120.5,2310,3600,"{""Lunch"":2700,""Break"":900}",7769.5,104,167.6,"{""success"":28}"
                      */
                     "text/csv": string;
                 };

@@ -549,6 +549,19 @@ export interface AgentSessionsTable {
   updated_at: Timestamp;
 }
 
+/** One interval of an agent session in one state (migration 0027, written by a trigger). */
+export interface AgentStateHistoryTable {
+  id: Id;
+  contact_center_id: number;
+  session_id: number;
+  user_id: number;
+  campaign_id: number;
+  state: Exclude<AgentSessionState, 'logged_out'>;
+  pause_reason: string | null;
+  started_at: Timestamp;
+  ended_at: Timestamp | null;
+}
+
 export interface CampaignStatsTable {
   contact_center_id: number;
   campaign_id: number;
@@ -638,6 +651,7 @@ export interface DB {
   call_logs: CallLogsTable;
   lead_events: LeadEventsTable;
   agent_sessions: AgentSessionsTable;
+  agent_state_history: AgentStateHistoryTable;
   campaign_stats: CampaignStatsTable;
   lead_lists: LeadListsTable;
   campaign_lead_lists: CampaignLeadListsTable;

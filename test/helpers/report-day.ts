@@ -35,11 +35,39 @@ function pick(random: Random): CallOutcome {
   return 'no_answer';
 }
 
+/** Each agent's day, in hours from the day's start: two sessions with a gap for lunch. */
+const SESSIONS: [number, number][] = [
+  [0, 5],
+  [6, 12.5],
+];
+
+/** An agent's pauses (agent i's breaks staggered by 10 minutes): reason, start hour, minutes. */
+function pausesOf(agentIndex: number): [string, number, number][] {
+  const stagger = agentIndex / 6;
+  const pauses: [string, number, number][] = [
+    ['Break', 2 + stagger, 15],
+    ['Break', 9 + stagger, 10],
+  ];
+  if (agentIndex === 0) pauses.push(['Training', 7, 30]);
+  if (agentIndex === 1) pauses.push(['', 11, 5]);
+  return pauses;
+}
+
+type DayState = 'available' | 'reserved' | 'on_call' | 'wrap_up' | 'paused';
+interface Interval {
+  state: DayState;
+  reason: string | null;
+  from: number;
+  to: number;
+}
+
 /**
  * A simulated day of a campaign written straight into the records the reports read: `calls`
- * call logs between `dayStartMs` and 12 hours later (answered ones connected to an agent, talked,
- * wrapped up and disposed; the others with their outcomes), and each agent's sessions of the day
- * (two, with a gap for lunch). Seeded, so a test can state what it expects only from the rows.
+ * call logs between `dayStartMs` and 12 hours later, and the agents' day (two sessions each, with
+ * a gap for lunch, and pauses with reasons) with its state history. An answered call goes to the
+ * agent free longest, who is reserved from the answer, on the call until it ends, then wraps it
+ * up (one call in ten without a disposition); when nobody is free the call is abandoned. The
+ * other calls keep their outcomes. Seeded, so a test can state what it expects only from the rows.
  */
 export async function writeSimulatedDay(
   db: Executor,
@@ -49,45 +77,82 @@ export async function writeSimulatedDay(
   seed = 7,
 ): Promise<void> {
   const random = new Random(seed);
-  const rows = [];
+  const drawn = [];
   for (let i = 0; i < calls; i++) {
     const contact = targets.contacts[Math.floor(random.next() * targets.contacts.length)]!;
     const dialed = dayStartMs + Math.floor(random.next() * 12 * 3600_000);
     const outcome = pick(random);
     const ring = 2000 + Math.floor(random.next() * 20_000);
-    const answered = outcome === 'answered' || outcome === 'abandoned' || outcome === 'machine';
-    const connected = outcome === 'answered';
     const talk = 20_000 + Math.floor(random.next() * 300_000);
     const wrap = 5_000 + Math.floor(random.next() * 40_000);
-    const agent = connected
-      ? targets.agentUserIds[Math.floor(random.next() * targets.agentUserIds.length)]!
-      : null;
-    const answeredAt = answered ? dialed + ring : null;
-    const connectedAt = connected ? answeredAt! + 500 : null;
-    const endedAt = connected ? connectedAt! + talk : dialed + ring + (answered ? 4000 : 0);
-    // One connected call in ten is still in wrap-up (no end of wrap-up, no disposition yet).
-    const wrapped = connected && random.next() > 0.1;
+    const disposed = random.next() > 0.1;
+    const disposition = DISPOSITIONS[Math.floor(random.next() * DISPOSITIONS.length)]!;
+    drawn.push({ contact, dialed, outcome, ring, talk, wrap, disposed, disposition });
+  }
+  drawn.sort((a, b) => a.dialed - b.dialed);
+
+  const hour = (h: number) => dayStartMs + h * 3600_000;
+  const agents = targets.agentUserIds.map((userId, index) => ({
+    userId,
+    freeAt: 0,
+    busy: [] as Interval[],
+    pauses: pausesOf(index).map(([reason, h, minutes]) => ({
+      state: 'paused' as const,
+      reason,
+      from: hour(h),
+      to: hour(h) + minutes * 60_000,
+    })),
+  }));
+  const inSession = (from: number, to: number) => SESSIONS.some(([a, b]) => from >= hour(a) && to <= hour(b));
+  const rows = [];
+  for (const d of drawn) {
+    let outcome: CallOutcome = d.outcome;
+    const answered = outcome === 'answered' || outcome === 'abandoned' || outcome === 'machine';
+    const answeredAt = answered ? d.dialed + d.ring : null;
+    let agent: (typeof agents)[number] | undefined;
+    if (outcome === 'answered') {
+      const at = answeredAt!;
+      const until = at + 500 + d.talk + d.wrap;
+      agent = agents
+        .filter(
+          (a) =>
+            a.freeAt <= at && inSession(at, until) && a.pauses.every((p) => p.to <= at || p.from >= until),
+        )
+        .sort((a, b) => a.freeAt - b.freeAt)[0];
+      if (!agent) outcome = 'abandoned';
+    }
+    const connectedAt = agent ? answeredAt! + 500 : null;
+    const endedAt = agent ? connectedAt! + d.talk : d.dialed + d.ring + (answered ? 4000 : 0);
+    const wrapEnd = agent ? endedAt + d.wrap : null;
+    if (agent) {
+      agent.freeAt = wrapEnd!;
+      agent.busy.push(
+        { state: 'reserved', reason: null, from: answeredAt!, to: connectedAt! },
+        { state: 'on_call', reason: null, from: connectedAt!, to: endedAt },
+        { state: 'wrap_up', reason: null, from: endedAt, to: wrapEnd! },
+      );
+    }
     rows.push({
       uid: randomUUID(),
       contact_center_id: targets.centerId,
       campaign_id: targets.campaignId,
       lead_list_id: targets.leadListId,
-      contact_id: contact.id,
-      phone_e164: contact.phone,
+      contact_id: d.contact.id,
+      phone_e164: d.contact.phone,
       dialing_mode: 'predictive' as const,
       engine_owner: 'simulated-day',
       attempt: 1,
-      agent_user_id: agent,
+      agent_user_id: agent?.userId ?? null,
       status: 'ended' as const,
       outcome,
       counts_as_attempt: true,
-      disposition: wrapped ? DISPOSITIONS[Math.floor(random.next() * DISPOSITIONS.length)]! : null,
-      dialed_at: new Date(dialed),
+      disposition: agent && d.disposed ? d.disposition : null,
+      dialed_at: new Date(d.dialed),
       answered_at: answeredAt === null ? null : new Date(answeredAt),
       connected_at: connectedAt === null ? null : new Date(connectedAt),
       ended_at: new Date(endedAt),
-      wrap_up_ended_at: wrapped ? new Date(endedAt + wrap) : null,
-      created_at: new Date(dialed),
+      wrap_up_ended_at: wrapEnd === null ? null : new Date(wrapEnd),
+      created_at: new Date(d.dialed),
       updated_at: new Date(endedAt),
     });
   }
@@ -148,29 +213,57 @@ export async function writeSimulatedDay(
     });
     await db.insertInto('lead_events').values(events).execute();
   }
-  for (const userId of targets.agentUserIds) {
-    for (const [fromH, toH] of [
-      [0, 5],
-      [6, 12.5],
-    ] as const) {
-      const loggedIn = new Date(dayStartMs + fromH * 3600_000);
-      const loggedOut = new Date(dayStartMs + toH * 3600_000);
-      await db
+  // Each session, and its state history as the database would have recorded it: the calls and
+  // pauses in it, available between them.
+  for (const agent of agents) {
+    for (const [fromH, toH] of SESSIONS) {
+      const loggedIn = hour(fromH);
+      const loggedOut = hour(toH);
+      const session = await db
         .insertInto('agent_sessions')
         .values({
           uid: randomUUID(),
           contact_center_id: targets.centerId,
-          user_id: userId,
+          user_id: agent.userId,
           campaign_id: targets.campaignId,
           state: 'logged_out',
-          state_since: loggedOut,
-          idle_since: loggedOut,
-          logged_in_at: loggedIn,
-          logged_out_at: loggedOut,
-          created_at: loggedIn,
-          updated_at: loggedOut,
+          state_since: new Date(loggedOut),
+          idle_since: new Date(loggedOut),
+          logged_in_at: new Date(loggedIn),
+          logged_out_at: new Date(loggedOut),
+          created_at: new Date(loggedIn),
+          updated_at: new Date(loggedOut),
         })
-        .execute();
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const busy = [...agent.busy, ...agent.pauses]
+        .filter((b) => b.from >= loggedIn && b.to <= loggedOut)
+        .sort((a, b) => a.from - b.from);
+      const intervals: Interval[] = [];
+      let cursor = loggedIn;
+      for (const b of busy) {
+        if (b.from > cursor) intervals.push({ state: 'available', reason: null, from: cursor, to: b.from });
+        intervals.push(b);
+        cursor = b.to;
+      }
+      if (loggedOut > cursor)
+        intervals.push({ state: 'available', reason: null, from: cursor, to: loggedOut });
+      for (let i = 0; i < intervals.length; i += 500)
+        await db
+          .insertInto('agent_state_history')
+          .values(
+            intervals.slice(i, i + 500).map((v) => ({
+              contact_center_id: targets.centerId,
+              session_id: Number(session.id),
+              user_id: agent.userId,
+              campaign_id: targets.campaignId,
+              state: v.state,
+              pause_reason: v.reason,
+              started_at: new Date(v.from),
+              ended_at: new Date(v.to),
+            })),
+          )
+          .execute();
     }
   }
 }
@@ -245,11 +338,11 @@ export async function seedReportDay(t: TestApp, acme: SeededCenter) {
     day,
     900,
   );
-  // Another campaign's calls the same day, and the day before: in the center's figures only
-  // when asked for, never in the campaign's.
+  // Another campaign's calls the same day (no agents: its answered calls are abandoned), and the
+  // day before: in the center's figures only when asked for, never in the campaign's.
   await writeSimulatedDay(
     db,
-    { centerId, campaignId: other.key, leadListId: list.key, contacts, agentUserIds: agentIds },
+    { centerId, campaignId: other.key, leadListId: list.key, contacts, agentUserIds: [] },
     day,
     150,
     11,

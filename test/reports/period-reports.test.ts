@@ -152,48 +152,99 @@ describe('period reports: campaign and agent performance by SQL, against the rec
     assert.ok(report.lists[0].tried < 600 && report.lists[0].completed > 0);
   });
 
-  test('agent performance: logged-in, talk, wrap-up and other time, calls handled, handle time, dispositions', async () => {
+  /**
+   * Each agent's figures worked out here from the state history's rows: intervals cut to the
+   * period, summed by state and pause reason; calls and dispositions from the call logs.
+   */
+  async function expectedAgents(from: number, to: number) {
+    const users = await t.deps.db
+      .selectFrom('users')
+      .select(['id', 'username'])
+      .where('contact_center_id', '=', acme.center.id)
+      .execute();
+    const history = await t.deps.db
+      .selectFrom('agent_state_history')
+      .selectAll()
+      .where('campaign_id', '=', campaign.key)
+      .execute();
+    const tenths = (n: number) => Math.round(n * 10) / 10;
+    return ['agent', 'asha', 'ben'].map((username) => {
+      const id = Number(users.find((u) => u.username === username)!.id);
+      const byState: Record<string, number> = {};
+      const pauses: Record<string, number> = {};
+      for (const h of history.filter((h) => Number(h.user_id) === id)) {
+        const s =
+          Math.max(0, Math.min(h.ended_at!.getTime(), to) - Math.max(h.started_at.getTime(), from)) / 1000;
+        if (s === 0) continue;
+        byState[h.state] = (byState[h.state] ?? 0) + s;
+        if (h.state === 'paused') pauses[h.pause_reason ?? ''] = (pauses[h.pause_reason ?? ''] ?? 0) + s;
+      }
+      const mine = calls.filter(
+        (c) =>
+          Number(c.agent_user_id) === id &&
+          c.connected_at &&
+          c.dialed_at.getTime() >= from &&
+          c.dialed_at.getTime() < to,
+      );
+      const dispositions: Record<string, number> = {};
+      for (const c of mine)
+        if (c.disposition) dispositions[c.disposition] = (dispositions[c.disposition] ?? 0) + 1;
+      const of = (state: string) => byState[state] ?? 0;
+      const loggedIn = Object.values(byState).reduce((a, b) => a + b, 0);
+      return {
+        username,
+        logged_in_seconds: tenths(loggedIn),
+        talk_seconds: tenths(of('on_call')),
+        wrap_up_seconds: tenths(of('wrap_up')),
+        pause_seconds: tenths(of('paused')),
+        pauses: Object.fromEntries(Object.entries(pauses).map(([r, s]) => [r, tenths(s)])),
+        idle_seconds: tenths(of('available') + of('reserved')),
+        calls_handled: mine.length,
+        average_handle_seconds: mine.length ? tenths((of('on_call') + of('wrap_up')) / mine.length) : null,
+        dispositions,
+      };
+    });
+  }
+
+  const agentFigures = (report: { agents: Record<string, unknown>[] }) =>
+    report.agents.map(({ agent_id: _id, full_name: _name, ...figures }) => figures);
+
+  test('agent performance: logged-in, talk, wrap-up, pause by reason and idle time from the state history; calls, handle time, dispositions', async () => {
     const res = await sup()({
       method: 'GET',
       url: `/v1/reports/agent-performance?campaign_id=${campaign.id}&from=${DAY_FROM}&to=${DAY_TO}`,
     });
     assert.equal(res.statusCode, 200, res.body);
     const report = res.json();
-    const users = await t.deps.db
-      .selectFrom('users')
-      .select(['id', 'username'])
-      .where('contact_center_id', '=', acme.center.id)
-      .execute();
-    const tenths = (n: number) => Math.round(n * 10) / 10;
-    const expected = ['agent', 'asha', 'ben'].map((username) => {
-      const id = users.find((u) => u.username === username)!.id;
-      const mine = calls.filter(
-        (c) => c.agent_user_id !== null && Number(c.agent_user_id) === Number(id) && c.connected_at,
-      );
-      const talk = mine.reduce((s, c) => s + seconds(c.connected_at, c.ended_at), 0);
-      const wrap = mine
-        .filter((c) => c.wrap_up_ended_at)
-        .reduce((s, c) => s + seconds(c.ended_at, c.wrap_up_ended_at), 0);
-      const dispositions: Record<string, number> = {};
-      for (const c of mine)
-        if (c.disposition) dispositions[c.disposition] = (dispositions[c.disposition] ?? 0) + 1;
-      return {
-        username,
-        logged_in_seconds: 11.5 * 3600,
-        talk_seconds: tenths(talk),
-        wrap_up_seconds: tenths(wrap),
-        other_seconds: tenths(11.5 * 3600 - talk - wrap),
-        calls_handled: mine.length,
-        average_handle_seconds: tenths((talk + wrap) / mine.length),
-        dispositions,
-      };
-    });
+    const day = [Date.parse('2026-03-02T00:00:00+05:30'), Date.parse('2026-03-03T00:00:00+05:30')] as const;
+    const expected = await expectedAgents(...day);
+    assert.deepEqual(agentFigures(report), expected);
+    for (const a of expected) {
+      // Two sessions of 5 h and 6 h 30, wholly in the day; every second of them in one state.
+      assert.equal(a.logged_in_seconds, 11.5 * 3600, a.username);
+      const parts = a.talk_seconds + a.wrap_up_seconds + a.pause_seconds + a.idle_seconds;
+      assert.ok(Math.abs(parts - 11.5 * 3600) < 0.5, a.username);
+      assert.ok(a.calls_handled > 50 && a.talk_seconds > 3600, `${a.username} worked`);
+    }
     assert.deepEqual(
-      report.agents.map(
-        ({ agent_id: _id, full_name: _name, ...figures }: Record<string, unknown>) => figures,
-      ),
-      expected,
+      expected.map((a) => a.pauses),
+      [{ Break: 25 * 60, Training: 30 * 60 }, { Break: 25 * 60, '': 5 * 60 }, { Break: 25 * 60 }],
     );
+  });
+
+  test('agent performance over part of the day cuts the intervals at its ends; the day before is not in it', async () => {
+    const from = Date.parse('2026-03-02T11:07:00+05:30');
+    const to = Date.parse('2026-03-02T17:45:30+05:30');
+    const res = await sup()({
+      method: 'GET',
+      url: `/v1/reports/agent-performance?campaign_id=${campaign.id}&from=${encodeURIComponent(new Date(from).toISOString())}&to=${encodeURIComponent(new Date(to).toISOString())}`,
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const expected = await expectedAgents(from, to);
+    assert.deepEqual(agentFigures(res.json()), expected);
+    // 11:07–14:00 and 15:00–17:45:30 of the sessions (09:00–14:00, 15:00–21:30).
+    for (const a of expected)
+      assert.equal(a.logged_in_seconds, 2 * 3600 + 53 * 60 + (2 * 3600 + 45 * 60 + 30));
   });
 
   test('CSV exports: a row per hour then the total; a row per agent', async () => {

@@ -12,7 +12,14 @@ import {
   pageErrors,
   screenshotPath,
 } from '../helpers/browser.js';
-import { PASSWORD, seedCenter, startTestApp, type TestApp } from '../helpers/harness.js';
+import {
+  as,
+  PASSWORD,
+  seedCenter,
+  startTestApp,
+  type SeededCenter,
+  type TestApp,
+} from '../helpers/harness.js';
 import { seedReportDay } from '../helpers/report-day.js';
 
 const skip = browserSkipReason();
@@ -31,12 +38,13 @@ describe('reports console in a real browser, against the records of a simulated 
   let browser: Browser;
   let base: string;
   let page: Page;
+  let acme: SeededCenter;
   let campaign: { id: string };
   let calls: CallLog[];
   before(async () => {
     await ensureWebBuilt();
     t = await startTestApp();
-    const acme = await seedCenter(t, 'acme');
+    acme = await seedCenter(t, 'acme');
     ({ campaign, calls } = await seedReportDay(t, acme));
     base = await t.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchBrowser();
@@ -129,6 +137,15 @@ describe('reports console in a real browser, against the records of a simulated 
       assert.equal(await row.locator('[data-figure="calls_handled"]').innerText(), String(byAgent.get(id)));
       assert.match(await row.innerText(), /11:30:00/, 'logged in 11 h 30 of the day');
     }
+    // Pauses by reason, from the agents' state history (the simulated day's breaks and training).
+    assert.equal(
+      await table.locator('tr[data-agent="agent"] [data-figure="pauses"]').innerText(),
+      'Training 30:00, Break 25:00',
+    );
+    assert.equal(
+      await table.locator('tr[data-agent="asha"] [data-figure="pauses"]').innerText(),
+      'Break 25:00, no reason 5:00',
+    );
     await page.screenshot({ path: screenshotPath('report-agents'), fullPage: true });
     assert.deepEqual(pageErrors(page), []);
   });
@@ -212,5 +229,58 @@ describe('reports console in a real browser, against the records of a simulated 
     assert.match(await timeline.locator('[data-event="connected"]').innerText(), /Connected to an agent/);
     await page.screenshot({ path: screenshotPath('call-log'), fullPage: true });
     assert.deepEqual(pageErrors(page), []);
+  });
+  test("the agents board: a row warms as the agent's time in state grows (VICIdial's convention), on the browser's clock", async () => {
+    const admin = as(t, acme.tokens.admin);
+    const assigned = await admin({
+      method: 'POST',
+      url: `/v1/campaigns/${campaign.id}/users`,
+      payload: { user_ids: [`usr_${acme.agent.uid.replace(/-/g, '')}`] },
+    });
+    assert.ok(assigned.statusCode < 300, assigned.body);
+    const desk = as(t, acme.tokens.agent);
+    const login = await desk({
+      method: 'POST',
+      url: '/v1/desk/login',
+      payload: { campaign_id: campaign.id },
+    });
+    assert.equal(login.statusCode, 200, login.body);
+    const board = await logIn(browser, base, 'acme', 'super', PASSWORD, { width: 1280, height: 800 });
+    await board.clock.install();
+    await board.goto(`${base}/#/agents`);
+    await board.reload();
+    const row = board.locator('tr[data-agent="agent"]');
+    await row.waitFor();
+    const colour = () =>
+      row
+        .locator('td')
+        .first()
+        .evaluate(
+          (td) =>
+            (
+              globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }
+            ).getComputedStyle(td).backgroundColor,
+        );
+    const heatAfter = async (forward: string, heat: number) => {
+      await board.clock.fastForward(forward);
+      await board.locator(`tr[data-agent="agent"][data-heat="${heat}"]`).waitFor();
+      return colour();
+    };
+    assert.equal(await row.getAttribute('data-heat'), '0');
+    const colours = [await colour()];
+    colours.push(await heatAfter('01:05', 1));
+    colours.push(await heatAfter('04:00', 2));
+    colours.push(await heatAfter('10:00', 3));
+    assert.equal(new Set(colours).size, 4, `a colour for each step: ${colours.join(' ')}`);
+    assert.equal(await row.getAttribute('title'), 'available for over 15 min');
+    assert.match(await row.locator('[data-in-state]').innerText(), /^15:0\d$/);
+    await board.screenshot({ path: screenshotPath('agents-board-heat') });
+    // A new state starts cold again.
+    const paused = await desk({ method: 'POST', url: '/v1/desk/pause', payload: { reason: 'Break' } });
+    assert.equal(paused.statusCode, 200, paused.body);
+    await board.locator('tr[data-agent="agent"][data-state="paused"][data-heat="0"]').waitFor();
+    assert.equal(await colour(), colours[0]);
+    assert.deepEqual(pageErrors(board), []);
+    await board.close();
   });
 });

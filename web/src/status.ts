@@ -68,6 +68,31 @@ export const AGENT_STATE_COLOR: Record<WorkingAgentState, string> = {
   paused: '#3d444d',
 };
 
+/**
+ * Time in state after which an agents board row warms a step (VICIdial's real-time report
+ * convention: the longer in state, the warmer), in seconds. A reservation is the engine finding or
+ * placing a call, so a long one warms sooner; wrap-up should be short too.
+ */
+export const HEAT_STEPS: Record<WorkingAgentState, readonly [number, number, number]> = {
+  available: [60, 300, 900],
+  reserved: [10, 30, 60],
+  on_call: [60, 300, 900],
+  wrap_up: [30, 120, 300],
+  paused: [60, 300, 900],
+};
+
+/** 0 (fresh) to 3 (hot): how many of the state's steps the time in state has passed. */
+export function heatOf(state: WorkingAgentState, seconds: number): 0 | 1 | 2 | 3 {
+  return HEAT_STEPS[state].filter((step) => seconds >= step).length as 0 | 1 | 2 | 3;
+}
+
+/** What each step means, for the row's title (colour is never the only sign). */
+export function heatTitle(state: WorkingAgentState, heat: 0 | 1 | 2 | 3): string {
+  if (heat === 0) return '';
+  const minutes = (s: number) => (s < 60 ? `${s} s` : `${s / 60} min`);
+  return `${AGENT_STATE_LABEL[state]} for over ${minutes(HEAT_STEPS[state][heat - 1]!)}`;
+}
+
 export const CALL_STATUS_LABEL: Record<string, string> = {
   in_progress: 'in progress',
   completed: 'answered',

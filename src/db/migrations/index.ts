@@ -17,6 +17,7 @@ import * as m0021 from './0021_webhooks.js';
 import * as m0022 from './0022_report_indexes.js';
 import * as m0025 from './0025_stats_shards.js';
 import * as m0026 from './0026_forecast_jobs.js';
+import * as m0027 from './0027_agent_state_history.js';
 import * as m0028 from './0028_webhook_claim_order.js';
 
 /**
@@ -42,5 +43,6 @@ export const migrations: Record<string, Migration> = {
   '0022_report_indexes': m0022,
   '0025_stats_shards': m0025,
   '0026_forecast_jobs': m0026,
+  '0027_agent_state_history': m0027,
   '0028_webhook_claim_order': m0028,
 };

@@ -39,7 +39,9 @@ const AGENT_COLUMNS = [
   'logged_in_seconds',
   'talk_seconds',
   'wrap_up_seconds',
-  'other_seconds',
+  'pause_seconds',
+  'pauses',
+  'idle_seconds',
   'calls_handled',
   'average_handle_seconds',
   'dispositions',
@@ -73,7 +75,12 @@ export const reportRoutes =
       );
     const csvOf = (columns: string[], rows: Record<string, unknown>[]) => {
       const csv = csvExport(columns);
-      for (const row of rows) csv.write({ ...row, dispositions: JSON.stringify(row.dispositions) });
+      for (const row of rows)
+        csv.write({
+          ...row,
+          dispositions: JSON.stringify(row.dispositions),
+          ...('pauses' in row ? { pauses: JSON.stringify(row.pauses) } : {}),
+        });
       csv.end();
       return csv;
     };
@@ -132,7 +139,7 @@ export const reportRoutes =
           tags,
           security,
           summary:
-            'Agent performance over a period: logged-in, talk, wrap-up and other time, calls handled, average handle time, dispositions',
+            'Agent performance over a period, from the agents’ state history: logged-in, talk, wrap-up, pause (by reason) and idle time; calls handled, average handle time, dispositions',
           querystring: AgentPerformanceQuery,
           response: { 200: AgentPerformanceAnswer, ...authErrors(400, 404) },
         },
@@ -153,7 +160,7 @@ export const reportRoutes =
             200: CsvAnswer(
               'A row per agent',
               `${AGENT_COLUMNS.join(',')}\n` +
-                'usr_0b8e3c5a4d2f4e7a9c1b2d3e4f5a6b7c,anav_agent,Anav Agent,28800,15120.5,2310,11369.5,104,167.6,"{""success"":28}"\n',
+                'usr_0b8e3c5a4d2f4e7a9c1b2d3e4f5a6b7c,anav_agent,Anav Agent,28800,15120.5,2310,3600,"{""Lunch"":2700,""Break"":900}",7769.5,104,167.6,"{""success"":28}"\n',
             ),
             ...authErrors(400, 404),
           },

@@ -135,10 +135,15 @@ export const AgentPerformanceAnswer = Type.Object(
         username: Type.String(),
         full_name: Type.String(),
         logged_in_seconds: Seconds('Time logged in to a campaign within the period'),
-        talk_seconds: Seconds('Talk on the calls connected to the agent'),
-        wrap_up_seconds: Seconds('Wrap-up after those calls'),
-        other_seconds: Seconds(
-          'Logged in but neither talking nor wrapping up: available, reserved or paused',
+        talk_seconds: Seconds('Time on a call'),
+        wrap_up_seconds: Seconds('Time in wrap-up after a call'),
+        pause_seconds: Seconds('Time paused, whatever the reason'),
+        pauses: Type.Record(Type.String(), Type.Number(), {
+          description:
+            'Seconds paused by reason (the desk’s reason, or the engine’s when it paused the agent, e.g. a dropped phone); "" for a pause without one',
+        }),
+        idle_seconds: Seconds(
+          'Time waiting for a call: available, or reserved while a call is found or placed',
         ),
         calls_handled: Type.Integer({ description: 'Calls connected to the agent' }),
         average_handle_seconds: Nullable(Seconds('(Talk + wrap-up) ÷ calls handled')),
@@ -161,7 +166,9 @@ export const AgentPerformanceAnswer = Type.Object(
             logged_in_seconds: 28800,
             talk_seconds: 15120.5,
             wrap_up_seconds: 2310,
-            other_seconds: 11369.5,
+            pause_seconds: 3600,
+            pauses: { Lunch: 2700, Break: 900 },
+            idle_seconds: 7769.5,
             calls_handled: 104,
             average_handle_seconds: 167.6,
             dispositions: { success: 28, callback: 19, not_interested: 57 },

@@ -139,24 +139,26 @@ export async function requestAgentChange(
     if (!owned) {
       const patch = directChange(session, request, now);
       if (!patch) throw conflict('No dialer engine is running this campaign right now');
-      // A change of state made here is an `agent.state_changed` event, in the same transaction.
-      const changed = await inTenantTransaction(deps, ctx, async ({ repos: inTrx, publish }) => {
-        const row = await inTrx.agentSessions.changeIfUnchanged(
+      // The change, the call's end of wrap-up and agent.state_changed in one transaction (the
+      // state history is written by the database in it too: migration 0027).
+      const changed = await inTenantTransaction(deps, ctx, async ({ repos: trx, publish }) => {
+        const row = await trx.agentSessions.changeIfUnchanged(
           session,
           { ...patch, engine_owner: null, engine_lease_expires_at: null },
           now,
         );
-        if (row && row.state !== session.state) {
-          const campaign = await inTrx.campaigns.getById(row.campaign_id);
-          const user = await inTrx.users.getById(row.user_id);
+        if (!row) return undefined;
+        if (request.kind === 'action' && request.action === 'end_wrap_up' && session.call_log_id !== null) {
+          await trx.callLogs.markWrapUpEnded(session.call_log_id, now);
+        }
+        if (row.state !== session.state) {
+          const user = await trx.users.getById(row.user_id);
+          const campaign = await trx.campaigns.getById(row.campaign_id);
           await publish([agentStateEvent(row, user.uid, campaign.uid, session.state)]);
         }
         return row;
       });
       if (!changed) continue;
-      if (request.kind === 'action' && request.action === 'end_wrap_up' && session.call_log_id !== null) {
-        await repos.callLogs.markWrapUpEnded(session.call_log_id, now);
-      }
       return changed;
     }
     const recorded = await repos.agentSessions.changeIfUnchanged(session, requestPatch(request), now);

@@ -2,7 +2,7 @@ import { api, query, type AgentsBoard, type BoardEntry, type Campaign, type Page
 import { formatDuration, useEventStream, useNow, type StreamState } from '../live';
 import { navigate } from '../router';
 import { useCan } from '../session';
-import { AGENT_STATE_LABEL, callPhase, type WorkingAgentState } from '../status';
+import { AGENT_STATE_LABEL, callPhase, heatOf, heatTitle, type WorkingAgentState } from '../status';
 import { Field, Page, Problems, useAction, useLoad } from '../ui';
 
 /** Says whether a screen's numbers are live, so a wallboard never shows stale numbers as fresh. */
@@ -17,7 +17,8 @@ export function StreamBadge({ state }: { state: StreamState }) {
 
 /**
  * The live agents board of one campaign, or of the whole center: each agent's state and how long
- * they have been in it (ticking here, from the server's clock), and the call they are on.
+ * they have been in it (ticking here, from the server's clock), the row warming as that time
+ * grows (heatOf), and the call they are on.
  */
 export function AgentsBoardCard({
   campaignId,
@@ -87,8 +88,15 @@ function BoardRow({ entry, now, campaign }: { entry: BoardEntry; now: number; ca
     ? ((call?.ended_at ? Date.parse(call.ended_at) : now) - Date.parse(since)) / 1000
     : 0;
   const name = entry.full_name || entry.username;
+  const heat = heatOf(state, inState);
   return (
-    <tr data-agent={entry.username} data-state={state}>
+    <tr
+      data-agent={entry.username}
+      data-state={state}
+      data-heat={heat}
+      className={`heat-${heat}`}
+      title={heatTitle(state, heat) || undefined}
+    >
       <td>
         {name}
         <small className="muted">

@@ -253,6 +253,13 @@ function CampaignReport({ report }: { report: CampaignPerformance }) {
   );
 }
 
+/** "Lunch 45:00, Break 15:00", longest first. */
+function pausesText(pauses: Record<string, number>): string {
+  const entries = Object.entries(pauses).sort((a, b) => b[1] - a[1]);
+  if (entries.length === 0) return '—';
+  return entries.map(([reason, s]) => `${reason || 'no reason'} ${formatDuration(s)}`).join(', ');
+}
+
 function AgentReport({ report }: { report: AgentPerformance }) {
   return (
     <section className="card" aria-labelledby="agent-report-title">
@@ -268,7 +275,9 @@ function AgentReport({ report }: { report: AgentPerformance }) {
                 <th scope="col">Logged in</th>
                 <th scope="col">Talk</th>
                 <th scope="col">Wrap-up</th>
-                <th scope="col">Available, reserved or paused</th>
+                <th scope="col">Paused</th>
+                <th scope="col">Pauses by reason</th>
+                <th scope="col">Idle</th>
                 <th scope="col">Calls handled</th>
                 <th scope="col">Average handle time</th>
                 <th scope="col">Dispositions</th>
@@ -281,7 +290,9 @@ function AgentReport({ report }: { report: AgentPerformance }) {
                   <td className="number">{formatDuration(a.logged_in_seconds)}</td>
                   <td className="number">{formatDuration(a.talk_seconds)}</td>
                   <td className="number">{formatDuration(a.wrap_up_seconds)}</td>
-                  <td className="number">{formatDuration(a.other_seconds)}</td>
+                  <td className="number">{formatDuration(a.pause_seconds)}</td>
+                  <td data-figure="pauses">{pausesText(a.pauses)}</td>
+                  <td className="number">{formatDuration(a.idle_seconds)}</td>
                   <FigureCell figure="calls_handled">{formatCount(a.calls_handled)}</FigureCell>
                   <td className="number">{duration(a.average_handle_seconds)}</td>
                   <td>{dispositionsText(a.dispositions)}</td>

@@ -69,7 +69,9 @@ export function presentAgentPerformance(r: AgentPerformance): Static<typeof Agen
       logged_in_seconds: tenths(a.logged_in_seconds),
       talk_seconds: tenths(a.talk_seconds),
       wrap_up_seconds: tenths(a.wrap_up_seconds),
-      other_seconds: tenths(Math.max(0, a.logged_in_seconds - a.talk_seconds - a.wrap_up_seconds)),
+      pause_seconds: tenths(a.pause_seconds),
+      pauses: Object.fromEntries(Object.entries(a.pauses).map(([reason, s]) => [reason, tenths(s)])),
+      idle_seconds: tenths(a.idle_seconds),
       calls_handled: a.calls_handled,
       average_handle_seconds: a.calls_handled
         ? tenths((a.talk_seconds + a.wrap_up_seconds) / a.calls_handled)
