@@ -83,10 +83,10 @@ describe('call recorder', () => {
       }
       // The paused stretch: nothing at all on either channel.
       for (const channel of [left, right]) {
-        const paused = slice(channel, pause!.startMs, pause!.endMs).samples;
-        assert.ok(paused.length > 8000);
+        const silent: Int16Array = slice(channel, pause!.startMs, pause!.endMs).samples;
+        assert.ok(silent.length > 8000);
         assert.equal(
-          paused.every((s) => s === 0),
+          silent.every((s) => s === 0),
           true,
           'the paused stretch is silence',
         );
