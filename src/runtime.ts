@@ -18,7 +18,8 @@ export async function openDatabase(
 
 /** The recording store the configuration names: the data directory unless RECORDING_STORE=s3. */
 export function recordingStoreOf(config: Config): RecordingStore {
-  if (config.recordingStore === 'file') return new FileRecordingStore(path.join(config.dataDir, 'recordings'));
+  if (config.recordingStore === 'file')
+    return new FileRecordingStore(path.join(config.dataDir, 'recordings'));
   return new S3RecordingStore({
     ...(config.recordingS3Endpoint ? { endpoint: config.recordingS3Endpoint } : {}),
     region: config.recordingS3Region,

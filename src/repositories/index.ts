@@ -3,7 +3,10 @@ import { TenantScope, type Tenant } from '../db/tenant-scope.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import { AuditRepository } from './audit.repository.js';
 import { CampaignUsersRepository } from './campaign-users.repository.js';
-import { CampaignAnnouncementsRepository, CampaignMessagesRepository } from './campaign-messages.repository.js';
+import {
+  CampaignAnnouncementsRepository,
+  CampaignMessagesRepository,
+} from './campaign-messages.repository.js';
 import { CampaignsRepository } from './campaigns.repository.js';
 import { ProcessesRepository } from './processes.repository.js';
 import { QueuesRepository } from './queues.repository.js';

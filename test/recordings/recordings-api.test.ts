@@ -333,5 +333,4 @@ describe('call recordings', () => {
     assert.equal(entry?.after.deleted_reason, 'retention', audit.body);
     assert.equal(entry?.actor_id, 'recording-retention');
   });
-
 });

@@ -328,7 +328,11 @@ export const callLogRoutes =
           return reply
             .status(416)
             .header('content-range', `bytes */${size}`)
-            .send({ statusCode: 416, error: 'Range Not Satisfiable', message: `The recording has ${size} bytes` });
+            .send({
+              statusCode: 416,
+              error: 'Range Not Satisfiable',
+              message: `The recording has ${size} bytes`,
+            });
         }
         const wanted = typeof range === 'object' ? range : undefined;
         const playback = await playRecording(deps, request.ctx, uid, wanted);

@@ -66,7 +66,9 @@ export const AgentSessionResponse = Type.Object(
 
 export const DeskRecording = Type.Object(
   {
-    active: Type.Boolean({ description: 'The call at hand is being recorded (pause and resume apply to it)' }),
+    active: Type.Boolean({
+      description: 'The call at hand is being recorded (pause and resume apply to it)',
+    }),
     paused: Type.Boolean({ description: 'Its recording is paused: the stretch is silent in the file' }),
   },
   { ...named('DeskRecording'), examples: [{ active: true, paused: true }] },

@@ -97,7 +97,11 @@ export class RecordingRetentionWorker {
       const recording = await repos.recordings.getById(id);
       await this.deps.recordings.store.delete(recording.storage_key);
       if (recording.status === 'deleted') {
-        await repos.recordings.update(recording.id, { purged_at: now, lease_owner: null, lease_expires_at: null }, now);
+        await repos.recordings.update(
+          recording.id,
+          { purged_at: now, lease_owner: null, lease_expires_at: null },
+          now,
+        );
         return;
       }
       const { before, after } = await repos.recordings.update(

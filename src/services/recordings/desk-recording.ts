@@ -21,7 +21,10 @@ async function recordingOfAgentsCall(
   return recording?.status === 'recording' ? recording : undefined;
 }
 
-export async function deskRecordingState(deps: ServiceDeps, ctx: RequestContext): Promise<DeskRecordingState> {
+export async function deskRecordingState(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+): Promise<DeskRecordingState> {
   const recording = await recordingOfAgentsCall(tenantReader(deps, ctx), actingUserId(ctx));
   return { recording: recording !== undefined, paused: recording?.pause_requested ?? false };
 }

@@ -40,7 +40,11 @@ export async function playRecording(
 }
 
 /** The size of a call's recording (404 as for playRecording), to check a range before playing. */
-export async function recordingSize(deps: ServiceDeps, ctx: RequestContext, callLogUid: string): Promise<number> {
+export async function recordingSize(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  callLogUid: string,
+): Promise<number> {
   const repos = tenantReader(deps, ctx);
   const call = await repos.callLogs.getByUid(callLogUid);
   const found = await repos.recordings.findForCall(call.id);

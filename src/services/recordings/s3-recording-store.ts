@@ -31,6 +31,10 @@ export class S3RecordingStore implements RecordingStore {
       region: settings.region,
       ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
       forcePathStyle: settings.forcePathStyle,
+      // The SDK's default checksums (aws-chunked uploads with trailers) are AWS's own; S3-compatible
+      // stores do not all take them. Checksums only where an operation requires one.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
       credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey },
     });
   }
