@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import wavefile from 'wavefile';
-import { recordingsFor, type CallRecording } from '../../src/services/recordings/record-call.js';
+import { recordingsFor } from '../../src/services/recordings/record-call.js';
 import { RecordingRetentionWorker } from '../../src/services/recordings/delete-recordings.js';
-import { tone } from '../../src/telephony/media/index.js';
 import {
   as,
   readWriteKey,
@@ -13,8 +11,7 @@ import {
   type SeededCenter,
   type TestApp,
 } from '../helpers/harness.js';
-import { withKey } from '../helpers/row-keys.js';
-import { parsePublicId } from '../../src/domain/public-ids.js';
+import { connectedCall, talk, type RecordedCall } from '../helpers/recordings.js';
 
 let t: TestApp;
 let a: SeededCenter;
@@ -29,90 +26,12 @@ after(async () => {
   await t.close();
 });
 
-/** A campaign of the center with the recording mode given, and a connected call of its agent. */
-async function connectedCall(center: SeededCenter, mode: 'all' | 'on_demand' | 'none') {
-  const admin = as(t, center.tokens.admin);
-  const ok = async (method: 'POST' | 'PUT' | 'PATCH', url: string, payload: object) => {
-    const res = await admin({ method, url, payload });
-    assert.ok(res.statusCode < 300, `${method} ${url}: ${res.statusCode} ${res.body}`);
-    return res.json();
-  };
-  const created = await ok('POST', '/v1/campaigns', { name: `Recorded ${randomUUID().slice(0, 6)}` });
-  const updated = await ok('PATCH', `/v1/campaigns/${created.id}`, { recording_mode: mode });
-  assert.equal(updated.recording_mode, mode);
-  const campaign = await withKey(t.deps.db, 'campaign', updated);
-  const list = await withKey(
-    t.deps.db,
-    'leadList',
-    await ok('POST', '/v1/lead-lists', { name: `L ${randomUUID()}` }),
-  );
-  await ok('PUT', `/v1/campaigns/${campaign.id}/lead-lists/${list.id}`, {});
-  await ok('POST', `/v1/campaigns/${campaign.id}/users`, {
-    user_ids: [`usr_${center.agent.uid.replace(/-/g, '')}`],
-  });
-  const created_contact = await ok('POST', '/v1/contacts', {
-    list_id: list.id,
-    phone_number: `+9198${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
-  });
-  const contactRow = await t.deps.db
-    .selectFrom('contacts')
-    .select(['id', 'phone_e164'])
-    .where('uid', '=', parsePublicId('contact', created_contact.id)!)
-    .executeTakeFirstOrThrow();
-  const contact = { id: created_contact.id as string, key: contactRow.id, phone: contactRow.phone_e164 };
-  const now = t.clock.now();
-  const uid = randomUUID();
-  const [log] = await t.deps.db
-    .insertInto('call_logs')
-    .values({
-      uid,
-      contact_center_id: center.center.id,
-      campaign_id: campaign.key,
-      lead_list_id: list.key,
-      contact_id: contact.key,
-      phone_e164: contact.phone,
-      caller_id: null,
-      dialing_mode: 'predictive',
-      engine_owner: 'test',
-      attempt: 1,
-      agent_user_id: center.agent.id,
-      status: 'connected',
-      dialed_at: now,
-      answered_at: now,
-      connected_at: now,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning('id')
-    .execute();
-  return { campaign, contact, callLogId: log!.id, callId: `log_${uid.replace(/-/g, '')}` };
-}
-
-/** Feeds a recording `seconds` of both sides, 20 ms frames on a clock the test moves. */
-function talk(recording: CallRecording, clock: { ms: number }, seconds: number) {
-  const customer = tone(1000, seconds * 1000).samples;
-  const agent = tone(440, seconds * 1000).samples;
-  for (let i = 0; i * 160 < customer.length; i++) {
-    clock.ms += 20;
-    const frame = (samples: Int16Array, ssrc: number) => ({
-      codec: 'PCMU' as const,
-      samples: samples.subarray(i * 160, (i + 1) * 160),
-      sequenceNumber: i,
-      timestamp: i * 160,
-      ssrc,
-      from: { address: '127.0.0.1', port: 4000 },
-    });
-    recording.customer(frame(customer, 1));
-    recording.agent(frame(agent, 2));
-  }
-}
-
 describe('call recordings', () => {
-  let call: Awaited<ReturnType<typeof connectedCall>>;
+  let call: RecordedCall;
   let wav: Buffer;
 
   before(async () => {
-    call = await connectedCall(a, 'all');
+    call = await connectedCall(t, a, 'all');
     const clock = { ms: 0 };
     const recordings = recordingsFor(t.deps, { monotonicNow: () => clock.ms });
     const recording = await recordings.open({ contactCenterId: a.center.id }, call.callLogId);
@@ -184,7 +103,7 @@ describe('call recordings', () => {
   });
 
   test('a campaign that does not record opens no recording', async () => {
-    const plain = await connectedCall(a, 'none');
+    const plain = await connectedCall(t, a, 'none');
     const recording = await recordingsFor(t.deps).open({ contactCenterId: a.center.id }, plain.callLogId);
     assert.equal(recording, undefined);
     const res = await as(
@@ -195,7 +114,7 @@ describe('call recordings', () => {
   });
 
   test('the agent on the call pauses and resumes from the desk: audited, followed by the recorder', async () => {
-    const onDemand = await connectedCall(a, 'all');
+    const onDemand = await connectedCall(t, a, 'all');
     const agent = as(t, a.tokens.agent);
     const login = await agent({
       method: 'POST',
@@ -256,7 +175,7 @@ describe('call recordings', () => {
   });
 
   test("a contact's erasure deletes its recordings (the file with the worker's next round)", async () => {
-    const erased = await connectedCall(b, 'all');
+    const erased = await connectedCall(t, b, 'all');
     const clock = { ms: 0 };
     const recording = await recordingsFor(t.deps, { monotonicNow: () => clock.ms }).open(
       { contactCenterId: b.center.id },
@@ -289,7 +208,7 @@ describe('call recordings', () => {
     assert.ok(purged.purged_at);
   });
   test('retention deletes a recording past its center’s days: file gone, row marked, audited', async () => {
-    const old = await connectedCall(a, 'all');
+    const old = await connectedCall(t, a, 'all');
     const clock = { ms: 0 };
     const recording = await recordingsFor(t.deps, { monotonicNow: () => clock.ms }).open(
       { contactCenterId: a.center.id },
