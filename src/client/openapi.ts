@@ -392,6 +392,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/campaigns/{id}/recording-announcement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The campaign's recording announcement, as played (8 kHz 16-bit mono WAV)
+         * @description 404 when the campaign has none.
+         */
+        get: operations["getV1CampaignsByIdRecordingAnnouncement"];
+        /**
+         * Upload or replace the announcement played before a recorded call ("this call may be recorded")
+         * @description The same file rules as the campaign message: WAV as the body (`Content-Type: audio/wav`) or multipart/form-data (the file in `file`); mono; 16-bit PCM, µ-law or A-law; resampled to 8000 Hz; 0.2 s to 120 s; at most 16777216 bytes (413 beyond). docs/recordings.md.
+         */
+        put: operations["putV1CampaignsByIdRecordingAnnouncement"];
+        post?: never;
+        /** Remove the campaign's recording announcement */
+        delete: operations["deleteV1CampaignsByIdRecordingAnnouncement"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/campaigns/{id}/message": {
         parameters: {
             query?: never;
@@ -5444,6 +5469,7 @@ export interface operations {
                      *         "name": "Demo Contact Center",
                      *         "default_country": "IN",
                      *         "time_zone": "Asia/Kolkata",
+                     *         "recording_retention_days": 90,
                      *         "version": 1,
                      *         "created_at": "2026-12-06T18:34:44.055Z",
                      *         "updated_at": "2026-12-06T18:34:44.055Z"
@@ -8179,6 +8205,221 @@ export interface operations {
             path: {
                 id: string;
                 userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getV1CampaignsByIdRecordingAnnouncement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Public id (prefix_ and 32 hex digits) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The announcement, 8 kHz 16-bit mono WAV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/wav": string;
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    putV1CampaignsByIdRecordingAnnouncement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Public id (prefix_ and 32 hex digits) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "campaign_id": "cmp_210ea5d942f41744f1ef37e84a4965e0",
+                     *       "file_name": "press-one-offer.wav",
+                     *       "duration_ms": 12400,
+                     *       "byte_size": 198444,
+                     *       "sample_rate": 8000,
+                     *       "version": 1,
+                     *       "audio_url": "/v1/campaigns/cmp_210ea5d942f41744f1ef37e84a4965e0/message",
+                     *       "created_at": "2026-12-06T18:47:50.689Z",
+                     *       "updated_at": "2026-12-06T18:47:50.689Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CampaignMessage"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    deleteV1CampaignsByIdRecordingAnnouncement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Public id (prefix_ and 32 hex digits) */
+                id: string;
             };
             cookie?: never;
         };

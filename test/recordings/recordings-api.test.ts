@@ -207,6 +207,45 @@ describe('call recordings', () => {
     assert.equal(purged.status, 'deleted');
     assert.ok(purged.purged_at);
   });
+  test('a campaign’s recording announcement: uploaded like its message (normalised to 8 kHz), audited, per center', async () => {
+    const { campaign } = await connectedCall(t, b, 'all');
+    const source = new wavefile.WaveFile();
+    const samples = new Int16Array(16000);
+    for (let i = 0; i < samples.length; i++)
+      samples[i] = Math.round(6000 * Math.sin((2 * Math.PI * 500 * i) / 16000));
+    source.fromScratch(1, 16000, '16', samples);
+    const admin = as(t, b.tokens.admin);
+    const url = `/v1/campaigns/${campaign.id}/recording-announcement`;
+    const put = await admin({
+      method: 'PUT',
+      url,
+      headers: { 'content-type': 'audio/wav' },
+      payload: Buffer.from(source.toBuffer()),
+    });
+    assert.equal(put.statusCode, 200, put.body);
+    assert.equal(put.json().duration_ms, 1000);
+    assert.equal(put.json().sample_rate, 8000);
+    assert.equal(put.json().audio_url, url);
+    const got = await admin({ method: 'GET', url });
+    assert.equal(got.statusCode, 200);
+    const stored = new wavefile.WaveFile(got.rawPayload);
+    assert.equal((stored.fmt as { sampleRate: number }).sampleRate, 8000);
+    assert.equal((await as(t, a.tokens.admin)({ method: 'GET', url })).statusCode, 404, 'another center');
+    const bad = await admin({
+      method: 'PUT',
+      url,
+      headers: { 'content-type': 'audio/wav' },
+      payload: Buffer.from('nope'),
+    });
+    assert.equal(bad.statusCode, 400);
+    assert.equal((await admin({ method: 'DELETE', url })).statusCode, 204);
+    assert.equal((await admin({ method: 'GET', url })).statusCode, 404);
+    const audit = await admin({ method: 'GET', url: `/v1/audit-log?entity_id=${campaign.id}` });
+    const actions = audit.json().data.map((r: { action: string }) => r.action);
+    assert.ok(
+      actions.includes('campaign.announcement.upload') && actions.includes('campaign.announcement.delete'),
+    );
+  });
   test('retention deletes a recording past its center’s days: file gone, row marked, audited', async () => {
     const old = await connectedCall(t, a, 'all');
     const clock = { ms: 0 };

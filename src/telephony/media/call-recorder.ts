@@ -29,7 +29,8 @@ export interface CallRecorderOptions {
    */
   now?: () => number;
   /**
-   * How late a frame may arrive and still find its place (default 200 ms): audio older than this is
+   * How late a frame may arrive and still find its place (default 500 ms: an event loop stalled that
+   * long by a loaded machine loses nothing; it costs 8 kB a call): audio older than this is
    * written out; a frame that arrives later is dropped and its stretch stays silent.
    */
   jitterMs?: number;
@@ -103,7 +104,7 @@ export class CallRecorder {
   constructor(private readonly options: CallRecorderOptions) {
     this.now = options.now ?? (() => performance.now());
     this.startedAt = this.now();
-    this.jitterSamples = Math.round(((options.jitterMs ?? 200) * G711_SAMPLE_RATE) / 1000);
+    this.jitterSamples = Math.round(((options.jitterMs ?? 500) * G711_SAMPLE_RATE) / 1000);
     this.stream = fs.createWriteStream(options.file);
     this.stream.on('error', (error) => {
       this.failure = error;
