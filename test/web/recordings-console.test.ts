@@ -82,7 +82,10 @@ describe('web console in a real browser: call recordings', { skip }, () => {
     const page = await logInAs(browser, base, 'acme', 'super', PASSWORD);
     await page.goto(`${base}/#/campaigns/${recorded.campaign.id}/edit`);
     const select = page.getByLabel('Call recording');
-    await select.waitFor();
+    // The form shows the campaign's settings once it is loaded.
+    await page.waitForFunction(
+      "document.querySelector('select option[value=on_demand]')?.parentElement?.value === 'all'",
+    );
     assert.equal(await select.inputValue(), 'all');
     await select.selectOption('on_demand');
     await page.getByRole('button', { name: /Save/ }).click();

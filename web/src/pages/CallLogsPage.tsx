@@ -192,9 +192,12 @@ function RecordingPlayer({ url }: { url: string }) {
   const [source, setSource] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
-  useEffect(() => () => {
-    if (source) URL.revokeObjectURL(source);
-  }, [source]);
+  useEffect(
+    () => () => {
+      if (source) URL.revokeObjectURL(source);
+    },
+    [source],
+  );
   const load = async () => {
     setLoading(true);
     setError(null);
@@ -209,7 +212,9 @@ function RecordingPlayer({ url }: { url: string }) {
   return (
     <section className="card" aria-labelledby="recording-title">
       <h2 id="recording-title">Recording</h2>
-      <p className="muted">Customer on the left channel, agent on the right. Listening is recorded in the audit log.</p>
+      <p className="muted">
+        Customer on the left channel, agent on the right. Listening is recorded in the audit log.
+      </p>
       {source ? (
         <audio controls autoPlay src={source} aria-label="Call recording" />
       ) : (

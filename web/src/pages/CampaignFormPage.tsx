@@ -320,7 +320,10 @@ export function CampaignFormPage({ campaignId }: { campaignId?: string }) {
             <option value="play_message">The campaign's message, then hung up</option>
           </select>
         </Field>
-        <Field label="Call recording" hint="Both sides, played from the call's page; kept for the center's retention">
+        <Field
+          label="Call recording"
+          hint="Both sides, played from the call's page; kept for the center's retention"
+        >
           <select
             value={form.recording_mode}
             onChange={(e) =>
