@@ -42,6 +42,7 @@ const HEADER_BYTES = 44;
 /** An RTP stream whose timestamps stray this far from its arrival times has been restarted: re-anchor it. */
 const REANCHOR_SAMPLES = G711_SAMPLE_RATE;
 const RTP_TIMESTAMP_SPAN = 0x1_0000_0000;
+const SAMPLES_PER_MS = G711_SAMPLE_RATE / 1000;
 
 function wavHeader(dataBytes: number): Buffer {
   const header = Buffer.alloc(HEADER_BYTES);
@@ -155,7 +156,8 @@ export class CallRecorder {
   /** Stops keeping audio: from now until resume() the recording is silence, the span kept in `pauses`. */
   pause(): void {
     if (this.stopped || this.pausedAt !== undefined) return;
-    const at = this.timelinePosition();
+    // On a whole millisecond, so the span kept in ms is exactly the silent stretch.
+    const at = Math.floor(this.timelinePosition() / SAMPLES_PER_MS) * SAMPLES_PER_MS;
     this.pausedAt = at;
     // Frames placed ahead of the pause (early timestamps) are dropped too: the pause is silent throughout.
     for (const side of ['customer', 'agent'] as const) {
@@ -166,7 +168,7 @@ export class CallRecorder {
 
   resume(): void {
     if (this.stopped || this.pausedAt === undefined) return;
-    const at = this.timelinePosition();
+    const at = Math.ceil(this.timelinePosition() / SAMPLES_PER_MS) * SAMPLES_PER_MS;
     this.pauseSpans.push({ startMs: this.toMs(this.pausedAt), endMs: this.toMs(at) });
     this.pausedAt = undefined;
   }
