@@ -50,6 +50,14 @@ export const ConfigSchema = Type.Object({
   sipFromDomain: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.-]+$' })),
   sipAgentDomain: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.-]+(:\\d+)?$' })),
   sipDefaultCallerId: Type.String({ pattern: '^(\\+?[0-9]{3,15}|anonymous)$' }),
+  recordingStore: Type.Union([Type.Literal('file'), Type.Literal('s3')]),
+  recordingS3Endpoint: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
+  recordingS3Region: Type.String({ pattern: '^[a-z0-9-]+$' }),
+  recordingS3Bucket: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' })),
+  recordingS3Prefix: Type.String({ pattern: '^([A-Za-z0-9_.-]+/)*$' }),
+  recordingS3AccessKeyId: Type.Optional(Type.String({ minLength: 1 })),
+  recordingS3SecretAccessKey: Type.Optional(Type.String({ minLength: 1 })),
+  recordingS3PathStyle: Type.Union([Type.Literal('on'), Type.Literal('off')]),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -117,7 +125,28 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'SIP_FROM_DOMAIN', key: 'sipFromDomain', kind: 'string' },
   { env: 'SIP_AGENT_DOMAIN', key: 'sipAgentDomain', kind: 'string' },
   { env: 'SIP_DEFAULT_CALLER_ID', key: 'sipDefaultCallerId', kind: 'string', default: 'anonymous' },
+  // Call recordings: under the data directory, or in an S3-compatible bucket (docs/recordings.md).
+  { env: 'RECORDING_STORE', key: 'recordingStore', kind: 'string', default: 'file' },
+  { env: 'RECORDING_S3_ENDPOINT', key: 'recordingS3Endpoint', kind: 'string' },
+  { env: 'RECORDING_S3_REGION', key: 'recordingS3Region', kind: 'string', default: 'us-east-1' },
+  { env: 'RECORDING_S3_BUCKET', key: 'recordingS3Bucket', kind: 'string' },
+  { env: 'RECORDING_S3_PREFIX', key: 'recordingS3Prefix', kind: 'string', default: '' },
+  { env: 'RECORDING_S3_ACCESS_KEY_ID', key: 'recordingS3AccessKeyId', kind: 'string' },
+  { env: 'RECORDING_S3_SECRET_ACCESS_KEY', key: 'recordingS3SecretAccessKey', kind: 'string' },
+  { env: 'RECORDING_S3_PATH_STYLE', key: 'recordingS3PathStyle', kind: 'string', default: 'on' },
 ];
+
+/** An S3 store needs its bucket and credentials. */
+function recordingStoreProblems(raw: Record<string, unknown>): string[] {
+  if (raw.recordingStore !== 's3') return [];
+  return [
+    ['RECORDING_S3_BUCKET', raw.recordingS3Bucket],
+    ['RECORDING_S3_ACCESS_KEY_ID', raw.recordingS3AccessKeyId],
+    ['RECORDING_S3_SECRET_ACCESS_KEY', raw.recordingS3SecretAccessKey],
+  ]
+    .filter(([, value]) => value === undefined)
+    .map(([env]) => `${String(env)} is required with RECORDING_STORE=s3`);
+}
 
 /** What only makes sense together: the SIP carrier's trunk, its credentials, and its first hop. */
 function sipProblems(raw: Record<string, unknown>): string[] {
@@ -188,7 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (typeof ring[0] === 'number' && typeof ring[1] === 'number' && ring[0] > ring[1]) {
     problems.push(`SIMULATED_RING_MIN_MS (${ring[0]}) must not exceed SIMULATED_RING_MAX_MS (${ring[1]})`);
   }
-  problems.push(...sipProblems(raw));
+  problems.push(...sipProblems(raw), ...recordingStoreProblems(raw));
   if (problems.length > 0) throw new ConfigError(problems);
   const config = raw as Config;
   config.dataDir = path.resolve(config.dataDir);

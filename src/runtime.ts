@@ -4,6 +4,8 @@ import type { Config } from './config.js';
 import { connectPglite, connectPostgres, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
 import type { ServiceDeps } from './services/context.js';
+import { FileRecordingStore, type RecordingStore } from './services/recordings/recording-store.js';
+import { S3RecordingStore } from './services/recordings/s3-recording-store.js';
 import { systemClock, systemIds, type Clock, type IdGenerator } from './seams.js';
 
 export async function openDatabase(
@@ -12,6 +14,22 @@ export async function openDatabase(
   return config.databaseUrl
     ? connectPostgres(config.databaseUrl, config.databasePoolSize)
     : connectPglite(config.dataDir);
+}
+
+/** The recording store the configuration names: the data directory unless RECORDING_STORE=s3. */
+export function recordingStoreOf(config: Config): RecordingStore {
+  if (config.recordingStore === 'file')
+    return new FileRecordingStore(path.join(config.dataDir, 'recordings'));
+  return new S3RecordingStore({
+    ...(config.recordingS3Endpoint ? { endpoint: config.recordingS3Endpoint } : {}),
+    region: config.recordingS3Region,
+    // loadConfig refuses RECORDING_STORE=s3 without these.
+    bucket: config.recordingS3Bucket ?? '',
+    accessKeyId: config.recordingS3AccessKeyId ?? '',
+    secretAccessKey: config.recordingS3SecretAccessKey ?? '',
+    prefix: config.recordingS3Prefix,
+    forcePathStyle: config.recordingS3PathStyle === 'on',
+  });
 }
 
 /**
@@ -34,6 +52,10 @@ export async function prepareRuntime(
     clock: seams.clock ?? systemClock,
     storageDir: path.join(config.dataDir, 'files'),
     uploadIdleTimeoutMs: config.uploadIdleTimeoutMs,
+    recordings: {
+      store: recordingStoreOf(config),
+      spoolDir: path.join(config.dataDir, 'recordings-spool'),
+    },
     requireRecordedMessage: config.carrier === 'sip',
     webhookTargets: { allowPrivate: config.webhookAllowPrivateTargets === 'on' },
     ids,

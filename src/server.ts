@@ -4,6 +4,8 @@ import type pino from 'pino';
 import { ImportWorker } from './services/imports/import-worker.js';
 import { WebhookDeliveryWorker } from './services/webhooks/delivery-worker.js';
 import { ForecastWorker } from './services/forecasts/forecast-worker.js';
+import { RecordingRetentionWorker } from './services/recordings/delete-recordings.js';
+import { recordingsFor } from './services/recordings/record-call.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { Registry } from 'prom-client';
@@ -123,6 +125,15 @@ export async function serve(
     threads: config.forecastThreads,
     onError: (error, job) => logger.error({ err: error, forecastJob: job.id }, 'forecast failed'),
   });
+  const retention = new RecordingRetentionWorker(deps, {
+    owner: `${os.hostname()}:${process.pid}`,
+    onError: (error) => logger.error({ err: error }, 'recording retention error'),
+  });
+  // The calls this process records (docs/recordings.md): the carrier opens one per connected call of
+  // a recorded campaign, once it relays the call's media through its own RTP endpoints.
+  const recordings = recordingsFor(deps, {
+    onError: (error) => logger.error({ err: error }, 'call recording error'),
+  });
   // Listening comes first: a taken port ends here, before any job or call has started.
   let url: string;
   try {
@@ -138,6 +149,8 @@ export async function serve(
   imports.start();
   webhooks.start();
   forecasts.start();
+  retention.start();
+  recordings.start();
   const scheduler = new RealTimeScheduler();
   const started = config.engine === 'on' ? await startEngine(config, deps, scheduler, logger) : null;
   const engine = started?.engine ?? null;
@@ -158,10 +171,12 @@ export async function serve(
       // on a loaded machine: running out of it ends the process with exit code 1.
       await engine?.stop(Math.floor(config.shutdownTimeoutMs / 2));
       await started?.sip?.stop();
+      await recordings.stop();
       scheduler.cancelAll();
       await imports.stop();
       await webhooks.stop();
       await forecasts.stop();
+      await retention.stop();
       await handle.close();
       clearTimeout(timer);
       logger.info('Outdial stopped');

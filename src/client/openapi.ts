@@ -392,6 +392,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/campaigns/{id}/recording-announcement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The campaign's recording announcement, as played (8 kHz 16-bit mono WAV)
+         * @description 404 when the campaign has none.
+         */
+        get: operations["getV1CampaignsByIdRecordingAnnouncement"];
+        /**
+         * Upload or replace the announcement played before a recorded call ("this call may be recorded")
+         * @description The same file rules as the campaign message: WAV as the body (`Content-Type: audio/wav`) or multipart/form-data (the file in `file`); mono; 16-bit PCM, µ-law or A-law; resampled to 8000 Hz; 0.2 s to 120 s; at most 16777216 bytes (413 beyond). docs/recordings.md.
+         */
+        put: operations["putV1CampaignsByIdRecordingAnnouncement"];
+        post?: never;
+        /** Remove the campaign's recording announcement */
+        delete: operations["deleteV1CampaignsByIdRecordingAnnouncement"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/campaigns/{id}/message": {
         parameters: {
             query?: never;
@@ -1170,6 +1195,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/desk/recording/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause the recording of the agent's call (a sensitive moment): the stretch is silent in the file
+         * @description Only the agent on the call can; 409 when the call at hand is not being recorded. Audited (recording.pause).
+         */
+        post: operations["postV1DeskRecordingPause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/desk/recording/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume (or, when the campaign records on demand, start) the recording of the agent's call
+         * @description Only the agent on the call can; 409 when the call at hand is not being recorded. Audited (recording.resume).
+         */
+        post: operations["postV1DeskRecordingResume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/desk/disposition": {
         parameters: {
             query?: never;
@@ -1349,6 +1414,26 @@ export interface paths {
         };
         /** A contact's history: dialled, answered, connected, abandoned, dispositions, status changes, retries */
         get: operations["getV1ContactsByIdHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/call-logs/{id}/recording": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The call's recording (WAV: 8 kHz, 16-bit, customer left, agent right)
+         * @description Streamed; a `Range: bytes=…` request gets that part (206 with Content-Range), for seeking; a range outside the file gets 416. Every request is audited (recording.play). 404 when the call has no recording (or it was deleted: retention, or the contact erased).
+         */
+        get: operations["getV1CallLogsByIdRecording"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1927,6 +2012,7 @@ export interface components {
          *       "name": "Demo Contact Center",
          *       "default_country": "IN",
          *       "time_zone": "Asia/Kolkata",
+         *       "recording_retention_days": 90,
          *       "version": 1,
          *       "created_at": "2026-12-06T18:34:44.055Z",
          *       "updated_at": "2026-12-06T18:34:44.055Z"
@@ -1943,6 +2029,8 @@ export interface components {
             /** @description ISO 3166 country for national numbers */
             default_country: string;
             time_zone: string;
+            /** @description Days call recordings are kept; older ones are deleted (and the deletion audited) */
+            recording_retention_days: number;
             version: number;
             /**
              * Format: date-time
@@ -2084,6 +2172,7 @@ export interface components {
          *       "require_disposition": true,
          *       "machine_detection": true,
          *       "machine_action": "hang_up",
+         *       "recording_mode": "all",
          *       "preview_timeout_seconds": 30,
          *       "retry_config": {
          *         "max_retries": 2,
@@ -2135,6 +2224,8 @@ export interface components {
             machine_detection: boolean;
             /** @description What a call answered by a machine gets: hung up on, or the campaign's message (PUT /v1/campaigns/{id}/message) and then hung up */
             machine_action: "hang_up" | "play_message";
+            /** @description Which answered calls are recorded (both sides, docs/recordings.md): none (default), all, or on_demand — the agent starts it from the desk (POST /v1/desk/recording/resume). Its announcement, if any: PUT /v1/campaigns/{id}/recording-announcement */
+            recording_mode: "none" | "all" | "on_demand";
             preview_timeout_seconds: number;
             retry_config: components["schemas"]["RetryConfig"];
             retry_rules: {
@@ -3439,6 +3530,8 @@ export interface components {
          *       "wrap_up_ended_at": "2026-12-06T18:49:10.377Z",
          *       "message_version": null,
          *       "message_played": null,
+         *       "has_recording": true,
+         *       "recording_url": "/v1/call-logs/log_13574bda5a2a4f319c829ff01248a647/recording",
          *       "ring_seconds": 1,
          *       "duration": 104.7,
          *       "created_at": "2026-12-06T18:47:06.367Z"
@@ -3478,6 +3571,9 @@ export interface components {
             wrap_up_ended_at: string | null;
             message_version: number | null;
             message_played: ("complete" | "partial") | null;
+            /** @description Whether a recording of the call can be played (recorded campaigns; none once deleted) */
+            has_recording: boolean;
+            recording_url: string | null;
             ring_seconds: number | null;
             duration: number | null;
             /**
@@ -3521,6 +3617,18 @@ export interface components {
             detail: {
                 [key: string]: unknown;
             };
+        };
+        /**
+         * @example {
+         *       "active": true,
+         *       "paused": true
+         *     }
+         */
+        DeskRecording: {
+            /** @description The call at hand is being recorded (pause and resume apply to it) */
+            active: boolean;
+            /** @description Its recording is paused: the stretch is silent in the file */
+            paused: boolean;
         };
         /**
          * @example {
@@ -3574,6 +3682,8 @@ export interface components {
          *         "wrap_up_ended_at": null,
          *         "message_version": null,
          *         "message_played": null,
+         *         "has_recording": false,
+         *         "recording_url": null,
          *         "ring_seconds": 1.7,
          *         "duration": null,
          *         "created_at": "2026-12-06T18:46:59.870Z"
@@ -3632,7 +3742,11 @@ export interface components {
          *           }
          *         }
          *       ],
-         *       "last_call": null
+         *       "last_call": null,
+         *       "recording": {
+         *         "active": true,
+         *         "paused": false
+         *       }
          *     }
          */
         Desk: {
@@ -3649,6 +3763,7 @@ export interface components {
             history: components["schemas"]["LeadEvent"][];
             /** @description With no call or preview at hand: the agent's latest call of this session when it ended without reaching them (not answered, busy, a machine, failed) */
             last_call: components["schemas"]["CallLog"] | null;
+            recording: components["schemas"]["DeskRecording"];
         };
         /**
          * @example {
@@ -3699,6 +3814,8 @@ export interface components {
          *         "wrap_up_ended_at": null,
          *         "message_version": null,
          *         "message_played": null,
+         *         "has_recording": false,
+         *         "recording_url": null,
          *         "ring_seconds": 1.7,
          *         "duration": null,
          *         "created_at": "2026-12-06T18:46:59.870Z"
@@ -5369,6 +5486,7 @@ export interface operations {
                      *         "name": "Demo Contact Center",
                      *         "default_country": "IN",
                      *         "time_zone": "Asia/Kolkata",
+                     *         "recording_retention_days": 90,
                      *         "version": 1,
                      *         "created_at": "2026-12-06T18:34:44.055Z",
                      *         "updated_at": "2026-12-06T18:34:44.055Z"
@@ -5508,6 +5626,7 @@ export interface operations {
                      *       "name": "Demo Contact Center",
                      *       "default_country": "IN",
                      *       "time_zone": "Asia/Kolkata",
+                     *       "recording_retention_days": 90,
                      *       "version": 1,
                      *       "created_at": "2026-12-06T18:34:44.055Z",
                      *       "updated_at": "2026-12-06T18:34:44.055Z"
@@ -5565,6 +5684,8 @@ export interface operations {
                     name?: string;
                     default_country?: string;
                     time_zone?: string;
+                    /** @description Days call recordings are kept (default 90) */
+                    recording_retention_days?: number;
                     /** @description Optimistic concurrency: when given, the change is refused with 409 if the record has moved on */
                     version?: number;
                 };
@@ -5585,6 +5706,7 @@ export interface operations {
                      *       "name": "Demo Contact Center",
                      *       "default_country": "IN",
                      *       "time_zone": "Asia/Kolkata",
+                     *       "recording_retention_days": 90,
                      *       "version": 1,
                      *       "created_at": "2026-12-06T18:34:44.055Z",
                      *       "updated_at": "2026-12-06T18:34:44.055Z"
@@ -6600,6 +6722,7 @@ export interface operations {
                      *           "require_disposition": true,
                      *           "machine_detection": true,
                      *           "machine_action": "hang_up",
+                     *           "recording_mode": "all",
                      *           "preview_timeout_seconds": 30,
                      *           "retry_config": {
                      *             "max_retries": 2,
@@ -6736,6 +6859,8 @@ export interface operations {
                     machine_detection?: boolean;
                     /** @description What a call answered by a machine gets: hung up on, or the campaign's message (PUT /v1/campaigns/{id}/message) and then hung up */
                     machine_action?: "hang_up" | "play_message";
+                    /** @description Which answered calls are recorded (both sides, docs/recordings.md): none (default), all, or on_demand — the agent starts it from the desk (POST /v1/desk/recording/resume). Its announcement, if any: PUT /v1/campaigns/{id}/recording-announcement */
+                    recording_mode?: "none" | "all" | "on_demand";
                     preview_timeout_seconds?: number;
                     retry_config?: components["schemas"]["RetryConfig"];
                     retry_rules?: {
@@ -6788,6 +6913,7 @@ export interface operations {
                      *       "require_disposition": true,
                      *       "machine_detection": true,
                      *       "machine_action": "hang_up",
+                     *       "recording_mode": "all",
                      *       "preview_timeout_seconds": 30,
                      *       "retry_config": {
                      *         "max_retries": 2,
@@ -7022,6 +7148,7 @@ export interface operations {
                      *       "require_disposition": true,
                      *       "machine_detection": true,
                      *       "machine_action": "hang_up",
+                     *       "recording_mode": "all",
                      *       "preview_timeout_seconds": 30,
                      *       "retry_config": {
                      *         "max_retries": 2,
@@ -7195,6 +7322,8 @@ export interface operations {
                     machine_detection?: boolean;
                     /** @description What a call answered by a machine gets: hung up on, or the campaign's message (PUT /v1/campaigns/{id}/message) and then hung up */
                     machine_action?: "hang_up" | "play_message";
+                    /** @description Which answered calls are recorded (both sides, docs/recordings.md): none (default), all, or on_demand — the agent starts it from the desk (POST /v1/desk/recording/resume). Its announcement, if any: PUT /v1/campaigns/{id}/recording-announcement */
+                    recording_mode?: "none" | "all" | "on_demand";
                     preview_timeout_seconds?: number;
                     retry_config?: components["schemas"]["RetryConfig"];
                     retry_rules?: {
@@ -7249,6 +7378,7 @@ export interface operations {
                      *       "require_disposition": true,
                      *       "machine_detection": true,
                      *       "machine_action": "hang_up",
+                     *       "recording_mode": "all",
                      *       "preview_timeout_seconds": 30,
                      *       "retry_config": {
                      *         "max_retries": 2,
@@ -7394,6 +7524,7 @@ export interface operations {
                      *       "require_disposition": true,
                      *       "machine_detection": true,
                      *       "machine_action": "hang_up",
+                     *       "recording_mode": "all",
                      *       "preview_timeout_seconds": 30,
                      *       "retry_config": {
                      *         "max_retries": 2,
@@ -7539,6 +7670,7 @@ export interface operations {
                      *       "require_disposition": true,
                      *       "machine_detection": true,
                      *       "machine_action": "hang_up",
+                     *       "recording_mode": "all",
                      *       "preview_timeout_seconds": 30,
                      *       "retry_config": {
                      *         "max_retries": 2,
@@ -7684,6 +7816,7 @@ export interface operations {
                      *       "require_disposition": true,
                      *       "machine_detection": true,
                      *       "machine_action": "hang_up",
+                     *       "recording_mode": "all",
                      *       "preview_timeout_seconds": 30,
                      *       "retry_config": {
                      *         "max_retries": 2,
@@ -7829,6 +7962,7 @@ export interface operations {
                      *       "require_disposition": true,
                      *       "machine_detection": true,
                      *       "machine_action": "hang_up",
+                     *       "recording_mode": "all",
                      *       "preview_timeout_seconds": 30,
                      *       "retry_config": {
                      *         "max_retries": 2,
@@ -8088,6 +8222,221 @@ export interface operations {
             path: {
                 id: string;
                 userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getV1CampaignsByIdRecordingAnnouncement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Public id (prefix_ and 32 hex digits) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The announcement, 8 kHz 16-bit mono WAV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/wav": string;
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    putV1CampaignsByIdRecordingAnnouncement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Public id (prefix_ and 32 hex digits) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "campaign_id": "cmp_210ea5d942f41744f1ef37e84a4965e0",
+                     *       "file_name": "press-one-offer.wav",
+                     *       "duration_ms": 12400,
+                     *       "byte_size": 198444,
+                     *       "sample_rate": 8000,
+                     *       "version": 1,
+                     *       "audio_url": "/v1/campaigns/cmp_210ea5d942f41744f1ef37e84a4965e0/message",
+                     *       "created_at": "2026-12-06T18:47:50.689Z",
+                     *       "updated_at": "2026-12-06T18:47:50.689Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CampaignMessage"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    deleteV1CampaignsByIdRecordingAnnouncement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Public id (prefix_ and 32 hex digits) */
+                id: string;
             };
             cookie?: never;
         };
@@ -13170,6 +13519,8 @@ export interface operations {
                      *         "wrap_up_ended_at": null,
                      *         "message_version": null,
                      *         "message_played": null,
+                     *         "has_recording": false,
+                     *         "recording_url": null,
                      *         "ring_seconds": 1.7,
                      *         "duration": null,
                      *         "created_at": "2026-12-06T18:46:59.870Z"
@@ -13228,7 +13579,11 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "last_call": null
+                     *       "last_call": null,
+                     *       "recording": {
+                     *         "active": true,
+                     *         "paused": false
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -13407,6 +13762,8 @@ export interface operations {
                      *         "wrap_up_ended_at": null,
                      *         "message_version": null,
                      *         "message_played": null,
+                     *         "has_recording": false,
+                     *         "recording_url": null,
                      *         "ring_seconds": 1.7,
                      *         "duration": null,
                      *         "created_at": "2026-12-06T18:46:59.870Z"
@@ -13465,7 +13822,11 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "last_call": null
+                     *       "last_call": null,
+                     *       "recording": {
+                     *         "active": true,
+                     *         "paused": false
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -13594,6 +13955,8 @@ export interface operations {
                      *         "wrap_up_ended_at": null,
                      *         "message_version": null,
                      *         "message_played": null,
+                     *         "has_recording": false,
+                     *         "recording_url": null,
                      *         "ring_seconds": 1.7,
                      *         "duration": null,
                      *         "created_at": "2026-12-06T18:46:59.870Z"
@@ -13652,7 +14015,11 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "last_call": null
+                     *       "last_call": null,
+                     *       "recording": {
+                     *         "active": true,
+                     *         "paused": false
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -13772,6 +14139,8 @@ export interface operations {
                      *         "wrap_up_ended_at": null,
                      *         "message_version": null,
                      *         "message_played": null,
+                     *         "has_recording": false,
+                     *         "recording_url": null,
                      *         "ring_seconds": 1.7,
                      *         "duration": null,
                      *         "created_at": "2026-12-06T18:46:59.870Z"
@@ -13830,7 +14199,11 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "last_call": null
+                     *       "last_call": null,
+                     *       "recording": {
+                     *         "active": true,
+                     *         "paused": false
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -13950,6 +14323,8 @@ export interface operations {
                      *         "wrap_up_ended_at": null,
                      *         "message_version": null,
                      *         "message_played": null,
+                     *         "has_recording": false,
+                     *         "recording_url": null,
                      *         "ring_seconds": 1.7,
                      *         "duration": null,
                      *         "created_at": "2026-12-06T18:46:59.870Z"
@@ -14008,7 +14383,11 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "last_call": null
+                     *       "last_call": null,
+                     *       "recording": {
+                     *         "active": true,
+                     *         "paused": false
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -14128,6 +14507,8 @@ export interface operations {
                      *         "wrap_up_ended_at": null,
                      *         "message_version": null,
                      *         "message_played": null,
+                     *         "has_recording": false,
+                     *         "recording_url": null,
                      *         "ring_seconds": 1.7,
                      *         "duration": null,
                      *         "created_at": "2026-12-06T18:46:59.870Z"
@@ -14186,7 +14567,11 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "last_call": null
+                     *       "last_call": null,
+                     *       "recording": {
+                     *         "active": true,
+                     *         "paused": false
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -14306,6 +14691,8 @@ export interface operations {
                      *         "wrap_up_ended_at": null,
                      *         "message_version": null,
                      *         "message_played": null,
+                     *         "has_recording": false,
+                     *         "recording_url": null,
                      *         "ring_seconds": 1.7,
                      *         "duration": null,
                      *         "created_at": "2026-12-06T18:46:59.870Z"
@@ -14364,7 +14751,11 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "last_call": null
+                     *       "last_call": null,
+                     *       "recording": {
+                     *         "active": true,
+                     *         "paused": false
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -14484,6 +14875,8 @@ export interface operations {
                      *         "wrap_up_ended_at": null,
                      *         "message_version": null,
                      *         "message_played": null,
+                     *         "has_recording": false,
+                     *         "recording_url": null,
                      *         "ring_seconds": 1.7,
                      *         "duration": null,
                      *         "created_at": "2026-12-06T18:46:59.870Z"
@@ -14542,7 +14935,11 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "last_call": null
+                     *       "last_call": null,
+                     *       "recording": {
+                     *         "active": true,
+                     *         "paused": false
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -14662,6 +15059,8 @@ export interface operations {
                      *         "wrap_up_ended_at": null,
                      *         "message_version": null,
                      *         "message_played": null,
+                     *         "has_recording": false,
+                     *         "recording_url": null,
                      *         "ring_seconds": 1.7,
                      *         "duration": null,
                      *         "created_at": "2026-12-06T18:46:59.870Z"
@@ -14720,7 +15119,11 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "last_call": null
+                     *       "last_call": null,
+                     *       "recording": {
+                     *         "active": true,
+                     *         "paused": false
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -14851,6 +15254,8 @@ export interface operations {
                      *         "wrap_up_ended_at": null,
                      *         "message_version": null,
                      *         "message_played": null,
+                     *         "has_recording": false,
+                     *         "recording_url": null,
                      *         "ring_seconds": 1.7,
                      *         "duration": null,
                      *         "created_at": "2026-12-06T18:46:59.870Z"
@@ -14909,7 +15314,11 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "last_call": null
+                     *       "last_call": null,
+                     *       "recording": {
+                     *         "active": true,
+                     *         "paused": false
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -14922,6 +15331,374 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    postV1DeskRecordingPause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "session": {
+                     *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "state": "on_call",
+                     *         "state_since": "2026-12-06T18:47:01.549Z",
+                     *         "idle_since": "2026-12-06T18:46:36.480Z",
+                     *         "pause_reason": null,
+                     *         "pending_pause_reason": null,
+                     *         "wrap_up_deadline": null,
+                     *         "preview_expires_at": null,
+                     *         "pending_request": null,
+                     *         "engine": "vm:23728:2971d859",
+                     *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *         "logged_out_at": null,
+                     *         "calls_handled": 8,
+                     *         "talk_seconds": 473,
+                     *         "wrap_up_seconds": 66
+                     *       },
+                     *       "campaign": {
+                     *         "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "name": "Mumbai Sales Dept",
+                     *         "dialing_mode": "predictive",
+                     *         "wrap_up_seconds": 30,
+                     *         "preview_timeout_seconds": 30
+                     *       },
+                     *       "call": {
+                     *         "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *         "numeric_id": 131,
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "phone_number": "+919821029470",
+                     *         "caller_id": "+912261234567",
+                     *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *         "status": "in_progress",
+                     *         "outcome": null,
+                     *         "failure_reason": null,
+                     *         "attempt": 1,
+                     *         "counts_as_attempt": null,
+                     *         "dialing_mode": "predictive",
+                     *         "disposition": null,
+                     *         "disposition_note": null,
+                     *         "callback_at": null,
+                     *         "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *         "answered_at": "2026-12-06T18:47:01.550Z",
+                     *         "connected_at": "2026-12-06T18:47:01.629Z",
+                     *         "ended_at": null,
+                     *         "wrap_up_ended_at": null,
+                     *         "message_version": null,
+                     *         "message_played": null,
+                     *         "has_recording": false,
+                     *         "recording_url": null,
+                     *         "ring_seconds": 1.7,
+                     *         "duration": null,
+                     *         "created_at": "2026-12-06T18:46:59.870Z"
+                     *       },
+                     *       "contact": {
+                     *         "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *         "numeric_id": 1,
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "campaign_id": null,
+                     *         "phone_number": "+919820000000",
+                     *         "phone_raw": "9820000000",
+                     *         "phone_country": "IN",
+                     *         "first_name": "Aarav",
+                     *         "last_name": "Sharma",
+                     *         "variables": {
+                     *           "plan": "Silver",
+                     *           "renewal_month": "1"
+                     *         },
+                     *         "ticket_id": null,
+                     *         "note": null,
+                     *         "type": null,
+                     *         "priority": 0,
+                     *         "max_retries": null,
+                     *         "cool_off_seconds": null,
+                     *         "time_zone": "Asia/Kolkata",
+                     *         "time_zones": [
+                     *           "Asia/Kolkata"
+                     *         ],
+                     *         "time_zone_source": "number",
+                     *         "status": "retry",
+                     *         "attempts": 1,
+                     *         "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *         "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *         "last_outcome": "no_answer",
+                     *         "callback_at": null,
+                     *         "removed_at": null,
+                     *         "version": 3,
+                     *         "created_at": "2026-12-06T18:35:26.459Z",
+                     *         "updated_at": "2026-12-06T18:36:10.846Z"
+                     *       },
+                     *       "history": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ],
+                     *       "last_call": null,
+                     *       "recording": {
+                     *         "active": true,
+                     *         "paused": false
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Desk"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    postV1DeskRecordingResume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "session": {
+                     *         "id": "ags_8c3f15758a2c4f02921b8f0a81b99911",
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "state": "on_call",
+                     *         "state_since": "2026-12-06T18:47:01.549Z",
+                     *         "idle_since": "2026-12-06T18:46:36.480Z",
+                     *         "pause_reason": null,
+                     *         "pending_pause_reason": null,
+                     *         "wrap_up_deadline": null,
+                     *         "preview_expires_at": null,
+                     *         "pending_request": null,
+                     *         "engine": "vm:23728:2971d859",
+                     *         "logged_in_at": "2026-12-06T18:35:42.422Z",
+                     *         "logged_out_at": null,
+                     *         "calls_handled": 8,
+                     *         "talk_seconds": 473,
+                     *         "wrap_up_seconds": 66
+                     *       },
+                     *       "campaign": {
+                     *         "id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "name": "Mumbai Sales Dept",
+                     *         "dialing_mode": "predictive",
+                     *         "wrap_up_seconds": 30,
+                     *         "preview_timeout_seconds": 30
+                     *       },
+                     *       "call": {
+                     *         "id": "log_64a74170d46a4d588e0843cf94200493",
+                     *         "numeric_id": 131,
+                     *         "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *         "lead_id": "lead_2d9a9558144041e5b8e534e78a58ca8b",
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "phone_number": "+919821029470",
+                     *         "caller_id": "+912261234567",
+                     *         "agent_id": "usr_bddc1c3483224a82be0b5c0d026fec64",
+                     *         "status": "in_progress",
+                     *         "outcome": null,
+                     *         "failure_reason": null,
+                     *         "attempt": 1,
+                     *         "counts_as_attempt": null,
+                     *         "dialing_mode": "predictive",
+                     *         "disposition": null,
+                     *         "disposition_note": null,
+                     *         "callback_at": null,
+                     *         "dialed_at": "2026-12-06T18:46:59.870Z",
+                     *         "answered_at": "2026-12-06T18:47:01.550Z",
+                     *         "connected_at": "2026-12-06T18:47:01.629Z",
+                     *         "ended_at": null,
+                     *         "wrap_up_ended_at": null,
+                     *         "message_version": null,
+                     *         "message_played": null,
+                     *         "has_recording": false,
+                     *         "recording_url": null,
+                     *         "ring_seconds": 1.7,
+                     *         "duration": null,
+                     *         "created_at": "2026-12-06T18:46:59.870Z"
+                     *       },
+                     *       "contact": {
+                     *         "id": "lead_d4ed26745813470587c907f896ef760b",
+                     *         "numeric_id": 1,
+                     *         "list_id": "lst_b375150bc9f8410fbe251698fafe2fee",
+                     *         "campaign_id": null,
+                     *         "phone_number": "+919820000000",
+                     *         "phone_raw": "9820000000",
+                     *         "phone_country": "IN",
+                     *         "first_name": "Aarav",
+                     *         "last_name": "Sharma",
+                     *         "variables": {
+                     *           "plan": "Silver",
+                     *           "renewal_month": "1"
+                     *         },
+                     *         "ticket_id": null,
+                     *         "note": null,
+                     *         "type": null,
+                     *         "priority": 0,
+                     *         "max_retries": null,
+                     *         "cool_off_seconds": null,
+                     *         "time_zone": "Asia/Kolkata",
+                     *         "time_zones": [
+                     *           "Asia/Kolkata"
+                     *         ],
+                     *         "time_zone_source": "number",
+                     *         "status": "retry",
+                     *         "attempts": 1,
+                     *         "next_attempt_at": "2026-12-06T19:36:10.846Z",
+                     *         "last_attempt_at": "2026-12-06T18:35:45.275Z",
+                     *         "last_outcome": "no_answer",
+                     *         "callback_at": null,
+                     *         "removed_at": null,
+                     *         "version": 3,
+                     *         "created_at": "2026-12-06T18:35:26.459Z",
+                     *         "updated_at": "2026-12-06T18:36:10.846Z"
+                     *       },
+                     *       "history": [
+                     *         {
+                     *           "id": 1,
+                     *           "at": "2026-12-06T18:35:45.275Z",
+                     *           "type": "dialed",
+                     *           "lead_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *           "campaign_id": "cmp_f8dd47247587486f98753ae096d47383",
+                     *           "call_log_id": "log_4601d9606017482ea06c61d37559c731",
+                     *           "agent_id": null,
+                     *           "from_status": null,
+                     *           "to_status": null,
+                     *           "detail": {
+                     *             "mode": "predictive",
+                     *             "phone": "+919820000000",
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ],
+                     *       "last_call": null,
+                     *       "recording": {
+                     *         "active": true,
+                     *         "paused": false
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Desk"];
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
@@ -15060,6 +15837,8 @@ export interface operations {
                      *         "wrap_up_ended_at": null,
                      *         "message_version": null,
                      *         "message_played": null,
+                     *         "has_recording": false,
+                     *         "recording_url": null,
                      *         "ring_seconds": 1.7,
                      *         "duration": null,
                      *         "created_at": "2026-12-06T18:46:59.870Z"
@@ -15118,7 +15897,11 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "last_call": null
+                     *       "last_call": null,
+                     *       "recording": {
+                     *         "active": true,
+                     *         "paused": false
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Desk"];
@@ -15248,6 +16031,8 @@ export interface operations {
                      *             "wrap_up_ended_at": null,
                      *             "message_version": null,
                      *             "message_played": null,
+                     *             "has_recording": false,
+                     *             "recording_url": null,
                      *             "ring_seconds": 1.7,
                      *             "duration": null,
                      *             "created_at": "2026-12-06T18:46:59.870Z"
@@ -15381,6 +16166,8 @@ export interface operations {
                      *               "wrap_up_ended_at": null,
                      *               "message_version": null,
                      *               "message_played": null,
+                     *               "has_recording": false,
+                     *               "recording_url": null,
                      *               "ring_seconds": 1.7,
                      *               "duration": null,
                      *               "created_at": "2026-12-06T18:46:59.870Z"
@@ -15589,6 +16376,8 @@ export interface operations {
                      *           "wrap_up_ended_at": "2026-12-06T18:49:10.377Z",
                      *           "message_version": null,
                      *           "message_played": null,
+                     *           "has_recording": true,
+                     *           "recording_url": "/v1/call-logs/log_13574bda5a2a4f319c829ff01248a647/recording",
                      *           "ring_seconds": 1,
                      *           "duration": 104.7,
                      *           "created_at": "2026-12-06T18:47:06.367Z"
@@ -15716,6 +16505,8 @@ export interface operations {
                      *           "wrap_up_ended_at": "2026-12-06T18:49:10.377Z",
                      *           "message_version": null,
                      *           "message_played": null,
+                     *           "has_recording": true,
+                     *           "recording_url": "/v1/call-logs/log_13574bda5a2a4f319c829ff01248a647/recording",
                      *           "ring_seconds": 1,
                      *           "duration": 104.7,
                      *           "created_at": "2026-12-06T18:47:06.367Z"
@@ -15992,6 +16783,8 @@ export interface operations {
                      *       "wrap_up_ended_at": "2026-12-06T18:49:10.377Z",
                      *       "message_version": null,
                      *       "message_played": null,
+                     *       "has_recording": true,
+                     *       "recording_url": "/v1/call-logs/log_13574bda5a2a4f319c829ff01248a647/recording",
                      *       "ring_seconds": 1,
                      *       "duration": 104.7,
                      *       "created_at": "2026-12-06T18:47:06.367Z"
@@ -16100,6 +16893,8 @@ export interface operations {
                      *       "wrap_up_ended_at": "2026-12-06T18:49:10.377Z",
                      *       "message_version": null,
                      *       "message_played": null,
+                     *       "has_recording": true,
+                     *       "recording_url": "/v1/call-logs/log_13574bda5a2a4f319c829ff01248a647/recording",
                      *       "ring_seconds": 1,
                      *       "duration": 104.7,
                      *       "created_at": "2026-12-06T18:47:06.367Z"
@@ -16244,6 +17039,83 @@ export interface operations {
             };
             /** @description Error envelope: {statusCode, message, error} */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getV1CallLogsByIdRecording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Public id (prefix_ and 32 hex digits) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole recording */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/wav": string;
+                };
+            };
+            /** @description The requested bytes of the recording */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/wav": string;
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            416: {
                 headers: {
                     [name: string]: unknown;
                 };

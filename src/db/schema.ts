@@ -24,6 +24,8 @@ export interface ContactCentersTable {
   name: string;
   default_country: string;
   time_zone: string;
+  /** Days a call recording is kept before the retention worker deletes it (migration 0032). */
+  recording_retention_days: Generated<number>;
   version: Version;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -146,6 +148,8 @@ export interface CampaignsTable {
   machine_detection: Generated<boolean>;
   /** What a call answered by a machine gets: hung up on, or the campaign's message then hung up. */
   machine_action: Generated<MachineAction>;
+  /** Which answered calls are recorded: none, all, or those the agent starts from the desk. */
+  recording_mode: Generated<RecordingMode>;
   preview_timeout_seconds: Generated<number>;
   max_attempts: Generated<number>;
   retry_interval_minutes: Generated<number>;
@@ -159,6 +163,54 @@ export interface CampaignsTable {
 }
 
 export type MachineAction = 'hang_up' | 'play_message';
+export type RecordingMode = 'none' | 'all' | 'on_demand';
+
+/** A campaign's recording announcement, normalised like its message (migration 0032). */
+export interface CampaignAnnouncementsTable {
+  id: Id;
+  contact_center_id: number;
+  campaign_id: number;
+  file_name: string;
+  duration_ms: number;
+  byte_size: number;
+  audio: Uint8Array;
+  version: Version;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type RecordingStatus = 'recording' | 'available' | 'failed' | 'deleted';
+
+/** A call's recording: a file in the recording store, named by `storage_key` (migration 0032). */
+export interface RecordingsTable {
+  id: Id;
+  uid: string;
+  contact_center_id: number;
+  call_log_id: number;
+  campaign_id: number;
+  contact_id: number;
+  agent_user_id: number | null;
+  status: Generated<RecordingStatus>;
+  format: string;
+  storage_key: string;
+  byte_size: number | null;
+  duration_ms: number | null;
+  /** Set by the agent's desk; the process recording the call follows it. */
+  pause_requested: Generated<boolean>;
+  /** Silent stretches, ms from the recording's start. */
+  pauses: Json<{ startMs: number; endMs: number }[]>;
+  started_at: Timestamp;
+  ended_at: Timestamp | null;
+  deleted_at: Timestamp | null;
+  deleted_reason: 'retention' | 'erasure' | null;
+  /** When the file itself was removed from the store (after the row was marked deleted). */
+  purged_at: Timestamp | null;
+  lease_owner: string | null;
+  lease_expires_at: Timestamp | null;
+  version: Version;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
 
 /** A campaign's recorded message, normalised to 8 kHz 16-bit mono WAV (migration 0019). */
 export interface CampaignMessagesTable {
@@ -495,6 +547,8 @@ export interface CallLogsTable {
   message_version: number | null;
   /** Whether the callee heard the message to its end, or hung up during it. */
   message_played: 'complete' | 'partial' | null;
+  /** Whether a recording of the call can be played (migration 0032). */
+  has_recording: Generated<boolean>;
   version: Version;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -670,6 +724,8 @@ export interface DB {
   campaigns: CampaignsTable;
   campaign_users: CampaignUsersTable;
   campaign_messages: CampaignMessagesTable;
+  campaign_announcements: CampaignAnnouncementsTable;
+  recordings: RecordingsTable;
   api_keys: ApiKeysTable;
   refresh_tokens: RefreshTokensTable;
   login_attempts: LoginAttemptsTable;
@@ -693,6 +749,8 @@ export type Queue = Row<'queues'>;
 export type QueueMember = Row<'queue_members'>;
 export type CampaignUser = Row<'campaign_users'>;
 export type CampaignMessage = Row<'campaign_messages'>;
+export type CampaignAnnouncement = Row<'campaign_announcements'>;
+export type Recording = Row<'recordings'>;
 export type ApiKey = Row<'api_keys'>;
 export type LeadList = Row<'lead_lists'>;
 export type CampaignLeadList = Row<'campaign_lead_lists'>;

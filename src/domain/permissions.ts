@@ -21,6 +21,7 @@ export const PERMISSIONS = {
   'dnc:read': ['admin', 'supervisor'],
   'dnc:write': ['admin', 'supervisor'],
   'reports:read': ['admin', 'supervisor'],
+  'recordings:read': ['admin', 'supervisor'],
   'agent:desk': ['admin', 'supervisor', 'agent'],
   'api_keys:manage': ['admin'],
   'audit:read': ['admin', 'supervisor'],

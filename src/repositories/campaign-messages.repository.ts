@@ -1,4 +1,4 @@
-import type { CampaignMessage } from '../db/schema.js';
+import type { CampaignAnnouncement, CampaignMessage } from '../db/schema.js';
 import type { TenantScope } from '../db/tenant-scope.js';
 import { VersionedRepository } from './versioned-repository.js';
 
@@ -51,6 +51,29 @@ export class CampaignMessagesRepository extends VersionedRepository<'campaign_me
       .selectAll()
       .where('id', '=', id)
       .where('version', '=', version)
+      .executeTakeFirst();
+  }
+}
+
+/** Campaigns' recording announcements ("this call may be recorded"): one per campaign at most. */
+export class CampaignAnnouncementsRepository extends VersionedRepository<'campaign_announcements'> {
+  constructor(scope: TenantScope) {
+    super(scope, 'campaign_announcements', 'Recording announcement');
+  }
+
+  findInfo(campaignId: number): Promise<CampaignMessageInfo | undefined> {
+    return this.scope
+      .selectFrom('campaign_announcements')
+      .select(INFO_COLUMNS)
+      .where('campaign_id', '=', campaignId)
+      .executeTakeFirst();
+  }
+
+  findForCampaign(campaignId: number): Promise<CampaignAnnouncement | undefined> {
+    return this.scope
+      .selectFrom('campaign_announcements')
+      .selectAll()
+      .where('campaign_id', '=', campaignId)
       .executeTakeFirst();
   }
 }

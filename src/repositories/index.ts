@@ -3,7 +3,10 @@ import { TenantScope, type Tenant } from '../db/tenant-scope.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import { AuditRepository } from './audit.repository.js';
 import { CampaignUsersRepository } from './campaign-users.repository.js';
-import { CampaignMessagesRepository } from './campaign-messages.repository.js';
+import {
+  CampaignAnnouncementsRepository,
+  CampaignMessagesRepository,
+} from './campaign-messages.repository.js';
 import { CampaignsRepository } from './campaigns.repository.js';
 import { ProcessesRepository } from './processes.repository.js';
 import { QueuesRepository } from './queues.repository.js';
@@ -31,6 +34,7 @@ import { LoginAttemptsRepository } from './login-attempts.repository.js';
 import { StreamTicketsRepository } from './stream-tickets.repository.js';
 import { claimNextImport } from './imports.repository.js';
 import { claimNextForecast, ForecastJobsRepository } from './forecast-jobs.repository.js';
+import { claimExpiringRecordings, RecordingsRepository } from './recordings.repository.js';
 import { TrafficRepository } from './traffic.repository.js';
 import { getOrCreateSecret } from './server-secrets.repository.js';
 import { pingDatabase } from './health.repository.js';
@@ -79,6 +83,8 @@ export function tenantRepositories(db: Executor, tenant: Tenant) {
     reports: new ReportsRepository(scope),
     traffic: new TrafficRepository(scope),
     forecasts: new ForecastJobsRepository(scope),
+    recordings: new RecordingsRepository(scope),
+    campaignAnnouncements: new CampaignAnnouncementsRepository(scope),
   };
 }
 export type TenantRepositories = ReturnType<typeof tenantRepositories>;
@@ -111,6 +117,10 @@ export function sharedRepositories(db: Executor) {
     forecastQueue: {
       claimNext: (owner: string, now: Date, leaseMs: number, onlyJobId?: number) =>
         claimNextForecast(db, owner, now, leaseMs, onlyJobId),
+    },
+    recordingRetention: {
+      claim: (owner: string, now: Date, leaseMs: number, limit: number) =>
+        claimExpiringRecordings(db, owner, now, leaseMs, limit),
     },
     serverSecrets: {
       getOrCreate: (name: string, generate: () => string) => getOrCreateSecret(db, name, generate),

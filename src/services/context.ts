@@ -5,6 +5,7 @@ import type { Tenant } from '../db/tenant-scope.js';
 import type { Principal } from '../domain/permissions.js';
 import { tenantRepositories, type TenantRepositories } from '../repositories/index.js';
 import type { Clock, IdGenerator } from '../seams.js';
+import type { RecordingStore } from './recordings/recording-store.js';
 import { publishEvents, type OutgoingEvent } from './webhooks/publish-events.js';
 import type { WebhookTargetPolicy } from './webhooks/target-guard.js';
 
@@ -23,6 +24,11 @@ export interface ServiceDeps {
   auth: AuthSettings;
   /** Where uploaded files are kept (imports), under the data directory. */
   storageDir: string;
+  /**
+   * Call recordings: the store holding their files, and the local directory a call's WAV is written
+   * to while it is recorded (moved to the store when the call ends).
+   */
+  recordings: { store: RecordingStore; spoolDir: string };
   /** An upload whose body stops arriving for this long is refused (408) and its file discarded. */
   uploadIdleTimeoutMs: number;
   /**

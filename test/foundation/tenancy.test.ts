@@ -88,6 +88,22 @@ const ATTEMPTS: Attempt[] = [
     url: (a) => `/v1/campaigns/${a.campaign.id}/message`,
   },
   {
+    route: 'GET /v1/campaigns/{id}/recording-announcement',
+    method: 'GET',
+    url: (a) => `/v1/campaigns/${a.campaign.id}/recording-announcement`,
+  },
+  {
+    route: 'PUT /v1/campaigns/{id}/recording-announcement',
+    method: 'PUT',
+    url: (a) => `/v1/campaigns/${a.campaign.id}/recording-announcement`,
+    upload: true,
+  },
+  {
+    route: 'DELETE /v1/campaigns/{id}/recording-announcement',
+    method: 'DELETE',
+    url: (a) => `/v1/campaigns/${a.campaign.id}/recording-announcement`,
+  },
+  {
     route: 'GET /v1/campaigns/{id}/users',
     method: 'GET',
     url: (a) => `/v1/campaigns/${a.campaign.id}/users`,
@@ -184,6 +200,11 @@ const ATTEMPTS: Attempt[] = [
     url: (a) => `/v1/call-logs/campaign/${a.engine.campaign.id}`,
   },
   { route: 'GET /v1/call-logs/{id}', method: 'GET', url: (a) => `/v1/call-logs/${a.engine.callLogId}` },
+  {
+    route: 'GET /v1/call-logs/{id}/recording',
+    method: 'GET',
+    url: (a) => `/v1/call-logs/${a.engine.callLogId}/recording`,
+  },
   {
     route: 'POST /v1/call-logs/{id}/disposition',
     method: 'POST',

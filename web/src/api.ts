@@ -100,6 +100,17 @@ export async function download(path: string, fileName: string): Promise<void> {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/**
+ * A media resource of the API (a call recording) as a blob URL for an <audio> element, which
+ * cannot send the token: fetched once with it (one audited request per playback). The caller
+ * revokes the URL when done.
+ */
+export async function authorizedBlobUrl(path: string): Promise<string> {
+  const res = await authorized('GET', path);
+  if (!res.ok) throw await failure(res);
+  return URL.createObjectURL(await res.blob());
+}
+
 /** A text resource of the API (a CSV report) read in the page. */
 export async function authorizedText(path: string): Promise<string> {
   const res = await authorized('GET', path);

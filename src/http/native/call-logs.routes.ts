@@ -11,12 +11,13 @@ import {
   getCallLog,
   listCallLogs,
 } from '../../services/calls/read-call-logs.js';
+import { playRecording, recordingSize } from '../../services/recordings/play-recording.js';
 import { sendCsvAttachment, streamedCsvExport } from '../csv-export.js';
 import { getContact } from '../../services/contacts/read-contacts.js';
 import type { RequestContext, ServiceDeps } from '../../services/context.js';
 import { getUser } from '../../services/users/read-users.js';
 import { authErrors, pageMeta, pageOf, uidParam } from './common.js';
-import { CsvAnswer, IdParams, Paged } from '../schemas/common.js';
+import { BinaryAnswer, CsvAnswer, IdParams, Paged } from '../schemas/common.js';
 import {
   CallLogResponse,
   LeadEventResponse,
@@ -28,6 +29,31 @@ import { presentCallLog, presentLeadEvent } from './presenters/engine.js';
 import { Count, ROW_ID_MAX } from '../schemas/bounds.js';
 
 const DAY_MS = 86_400_000;
+
+/**
+ * A Range header for one range of bytes (RFC 9110): `bytes=a-b`, `bytes=a-` or `bytes=-n`.
+ * `ignore` for what is not such a header (a syntax error or several ranges: the whole file is
+ * sent, as the RFC allows), `unsatisfiable` for a range outside the file (416).
+ */
+function byteRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | 'ignore' | 'unsatisfiable' | undefined {
+  if (header === undefined) return undefined;
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match || (match[1] === '' && match[2] === '')) return 'ignore';
+  const [, first = '', last = ''] = match;
+  if (first === '') {
+    const suffix = Number(last);
+    if (suffix === 0 || size === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(first);
+  const end = last === '' ? size - 1 : Math.min(Number(last), size - 1);
+  if (last !== '' && Number(last) < start) return 'ignore';
+  if (start >= size) return 'unsatisfiable';
+  return { start, end };
+}
 
 const CALL_LOG_COLUMNS = [
   'id',
@@ -270,6 +296,57 @@ export const callLogRoutes =
           data: events.map(presentLeadEvent),
           next_after: events.length === request.query.limit ? events[events.length - 1]!.id : null,
         };
+      },
+    );
+
+    app.get(
+      '/call-logs/:id/recording',
+      {
+        config: { permission: 'recordings:read' },
+        schema: {
+          tags,
+          security,
+          summary: "The call's recording (WAV: 8 kHz, 16-bit, customer left, agent right)",
+          description:
+            'Streamed; a `Range: bytes=…` request gets that part (206 with Content-Range), for seeking; a range ' +
+            'outside the file gets 416. Every request is audited (recording.play). 404 when the call has no ' +
+            'recording (or it was deleted: retention, or the contact erased).',
+          params: IdParams,
+          response: {
+            200: BinaryAnswer('The whole recording', 'audio/wav'),
+            206: BinaryAnswer('The requested bytes of the recording', 'audio/wav'),
+            416: Type.Ref('NativeError'),
+            ...authErrors(404),
+          },
+        },
+      },
+      async (request, reply) => {
+        const uid = uidParam('callLog', request.params.id, 'Call log');
+        const size = await recordingSize(deps, request.ctx, uid);
+        const range = byteRange(request.headers.range, size);
+        if (range === 'unsatisfiable') {
+          return reply
+            .status(416)
+            .header('content-range', `bytes */${size}`)
+            .send({
+              statusCode: 416,
+              error: 'Range Not Satisfiable',
+              message: `The recording has ${size} bytes`,
+            });
+        }
+        const wanted = typeof range === 'object' ? range : undefined;
+        const playback = await playRecording(deps, request.ctx, uid, wanted);
+        reply
+          .type('audio/wav')
+          .header('accept-ranges', 'bytes')
+          .header('cache-control', 'private, no-store')
+          .header('content-disposition', `inline; filename="${request.params.id}.wav"`);
+        if (!wanted) return reply.header('content-length', String(playback.byteSize)).send(playback.body);
+        return reply
+          .status(206)
+          .header('content-range', `bytes ${wanted.start}-${wanted.end}/${playback.byteSize}`)
+          .header('content-length', String(wanted.end - wanted.start + 1))
+          .send(playback.body);
       },
     );
   };

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Readable } from 'node:stream';
 import { invalid } from '../../domain/errors.js';
@@ -13,6 +14,11 @@ import {
   MAX_MESSAGE_MS,
   MESSAGE_SAMPLE_RATES,
 } from '../../services/campaigns/message-audio.js';
+import {
+  deleteRecordingAnnouncement,
+  getRecordingAnnouncement,
+  putRecordingAnnouncement,
+} from '../../services/campaigns/recording-announcement.js';
 import { acceptMultipart, receiveUpload, type FileSink } from '../upload.js';
 import { authErrors, uidParam } from './common.js';
 import { BinaryAnswer, IdParams } from '../schemas/common.js';
@@ -47,6 +53,99 @@ export const campaignMessageRoutes =
     const security = [{ bearer: [] }];
     const id = (raw: string) => uidParam('campaign', raw, 'Campaign');
 
+    const receiveWav = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      fallbackName: string,
+    ): Promise<{ fileName: string; bytes: Uint8Array }> => {
+      if (Buffer.isBuffer(request.body)) return { fileName: fallbackName, bytes: request.body };
+      if (/^multipart\/form-data\b/i.test(request.headers['content-type'] ?? '')) {
+        const { file } = await receiveUpload(
+          request,
+          reply,
+          { fileBytes: MAX_MESSAGE_BYTES, fields: 5, idleMs: deps.uploadIdleTimeoutMs },
+          memorySink,
+        );
+        return { fileName: file.name, bytes: file.stored };
+      }
+      throw invalid('Send a WAV file', [
+        'content-type must be audio/wav (the file as the body) or multipart/form-data (the file in "file")',
+      ]);
+    };
+
+    app.put(
+      '/campaigns/:id/recording-announcement',
+      {
+        config: { permission: 'campaigns:write' },
+        schema: {
+          tags,
+          security,
+          summary:
+            'Upload or replace the announcement played before a recorded call ("this call may be recorded")',
+          description:
+            'The same file rules as the campaign message: WAV as the body (`Content-Type: audio/wav`) or multipart/form-data ' +
+            `(the file in \`file\`); mono; 16-bit PCM, µ-law or A-law; resampled to 8000 Hz; 0.2 s to ${MAX_MESSAGE_MS / 1000} s; ` +
+            `at most ${MAX_MESSAGE_BYTES} bytes (413 beyond). docs/recordings.md.`,
+          consumes: ['audio/wav', 'multipart/form-data'],
+          params: IdParams,
+          response: { 200: CampaignMessageResponse, 413: tooLarge, ...authErrors(400, 404, 409) },
+        },
+      },
+      async (request, reply) => {
+        const campaignUid = id(request.params.id);
+        const upload = await receiveWav(request, reply, 'announcement.wav');
+        const stored = await putRecordingAnnouncement(deps, request.ctx, campaignUid, upload);
+        return {
+          ...presentMessage(stored),
+          audio_url: `/v1/campaigns/${request.params.id}/recording-announcement`,
+        };
+      },
+    );
+
+    app.get(
+      '/campaigns/:id/recording-announcement',
+      {
+        config: { permission: 'campaigns:read' },
+        schema: {
+          tags,
+          security,
+          summary: "The campaign's recording announcement, as played (8 kHz 16-bit mono WAV)",
+          description: '404 when the campaign has none.',
+          params: IdParams,
+          response: {
+            200: BinaryAnswer('The announcement, 8 kHz 16-bit mono WAV', 'audio/wav'),
+            ...authErrors(404),
+          },
+        },
+      },
+      async (request, reply) => {
+        const { info, wav } = await getRecordingAnnouncement(deps, request.ctx, id(request.params.id));
+        return reply
+          .type('audio/wav')
+          .header('etag', `"a${info.id}-${info.version}"`)
+          .header('content-disposition', `attachment; filename="recording-announcement.wav"`)
+          .send(Buffer.from(wav.buffer, wav.byteOffset, wav.byteLength) as never);
+      },
+    );
+
+    app.delete(
+      '/campaigns/:id/recording-announcement',
+      {
+        config: { permission: 'campaigns:write' },
+        schema: {
+          tags,
+          security,
+          summary: "Remove the campaign's recording announcement",
+          params: IdParams,
+          response: { 204: Type.Null(), ...authErrors(404) },
+        },
+      },
+      async (request, reply) => {
+        await deleteRecordingAnnouncement(deps, request.ctx, id(request.params.id));
+        return reply.status(204).send(null);
+      },
+    );
+
     app.put(
       '/campaigns/:id/message',
       {
@@ -68,22 +167,7 @@ export const campaignMessageRoutes =
       },
       async (request, reply) => {
         const campaignUid = id(request.params.id);
-        let upload: { fileName: string; bytes: Uint8Array };
-        if (Buffer.isBuffer(request.body)) {
-          upload = { fileName: 'message.wav', bytes: request.body };
-        } else if (/^multipart\/form-data\b/i.test(request.headers['content-type'] ?? '')) {
-          const { file } = await receiveUpload(
-            request,
-            reply,
-            { fileBytes: MAX_MESSAGE_BYTES, fields: 5, idleMs: deps.uploadIdleTimeoutMs },
-            memorySink,
-          );
-          upload = { fileName: file.name, bytes: file.stored };
-        } else {
-          throw invalid('Send a WAV file', [
-            'content-type must be audio/wav (the file as the body) or multipart/form-data (the file in "file")',
-          ]);
-        }
+        const upload = await receiveWav(request, reply, 'message.wav');
         return presentMessage(await putCampaignMessage(deps, request.ctx, campaignUid, upload));
       },
     );

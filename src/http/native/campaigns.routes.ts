@@ -79,6 +79,7 @@ async function settingsInput(
     requireDisposition: b.require_disposition,
     machineDetection: b.machine_detection,
     machineAction: b.machine_action,
+    recordingMode: b.recording_mode,
     previewTimeoutSeconds: b.preview_timeout_seconds,
     maxAttempts: b.retry_config ? b.retry_config.max_retries + 1 : undefined,
     retryIntervalMinutes: b.retry_config?.retry_interval_minutes,

@@ -41,6 +41,7 @@ export const centerRoutes =
             name: b.name,
             defaultCountry: b.default_country,
             timeZone: b.time_zone,
+            recordingRetentionDays: b.recording_retention_days,
             version: b.version,
           }),
         );

@@ -7,6 +7,7 @@ import { deskCampaigns, readDesk } from '../../services/agents/read-agents.js';
 import { CAMPAIGN_STATUS_WORD } from '../../domain/campaign-lifecycle.js';
 import { dispositionCall } from '../../services/calls/disposition-call.js';
 import type { RequestContext, ServiceDeps } from '../../services/context.js';
+import { deskRecordingState, setRecordingPaused } from '../../services/recordings/desk-recording.js';
 import { authErrors, uidParam } from './common.js';
 import { presentContact } from './presenters/contacts.js';
 import { presentCallLog, presentLeadEvent, presentSession } from './presenters/engine.js';
@@ -29,7 +30,16 @@ export const deskRoutes =
     const view = async (ctx: RequestContext) => {
       const desk = await readDesk(deps, ctx);
       if (!desk)
-        return { session: null, campaign: null, call: null, contact: null, history: [], last_call: null };
+        return {
+          session: null,
+          campaign: null,
+          call: null,
+          contact: null,
+          history: [],
+          last_call: null,
+          recording: { active: false, paused: false },
+        };
+      const recording = await deskRecordingState(deps, ctx);
       return {
         session: presentSession(desk.session, desk.campaign.uid),
         campaign: {
@@ -43,6 +53,7 @@ export const deskRoutes =
         contact: desk.contact ? presentContact(desk.contact) : null,
         history: desk.history.map(presentLeadEvent),
         last_call: desk.lastCall ? presentCallLog(desk.lastCall) : null,
+        recording: { active: recording.recording, paused: recording.paused },
       };
     };
 
@@ -173,6 +184,34 @@ export const deskRoutes =
         return view(request.ctx);
       },
     );
+
+    for (const [action, paused] of [
+      ['pause', true],
+      ['resume', false],
+    ] as const) {
+      app.post(
+        `/desk/recording/${action}`,
+        {
+          config,
+          schema: {
+            tags,
+            security,
+            summary:
+              action === 'pause'
+                ? "Pause the recording of the agent's call (a sensitive moment): the stretch is silent in the file"
+                : "Resume (or, when the campaign records on demand, start) the recording of the agent's call",
+            description:
+              'Only the agent on the call can; 409 when the call at hand is not being recorded. Audited ' +
+              `(recording.${action}).`,
+            response: { 200: DeskResponse, ...authErrors(404, 409) },
+          },
+        },
+        async (request) => {
+          await setRecordingPaused(deps, request.ctx, paused);
+          return view(request.ctx);
+        },
+      );
+    }
 
     app.post(
       '/desk/disposition',

@@ -100,6 +100,7 @@ export const MeAnswer = Type.Object(
           name: 'Demo Contact Center',
           default_country: 'IN',
           time_zone: 'Asia/Kolkata',
+          recording_retention_days: 90,
           version: 1,
           created_at: '2026-12-06T18:34:44.055Z',
           updated_at: '2026-12-06T18:34:44.055Z',

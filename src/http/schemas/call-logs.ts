@@ -32,6 +32,8 @@ export const callInProgressExample = {
   wrap_up_ended_at: null,
   message_version: null,
   message_played: null,
+  has_recording: false,
+  recording_url: null,
   ring_seconds: 1.7,
   duration: null,
   created_at: '2026-12-06T18:46:59.870Z',
@@ -117,6 +119,15 @@ export const CallLogResponse = Type.Object(
         description: 'complete: heard to the end, then hung up; partial: the callee hung up during it',
       }),
     ),
+    has_recording: Type.Boolean({
+      description: 'Whether a recording of the call can be played (recorded campaigns; none once deleted)',
+    }),
+    recording_url: Nullable(
+      Type.String({
+        description: 'Where the recording is (GET, range requests allowed), when there is one',
+        examples: ['/v1/call-logs/log_5f0c2b1e9a7d4c3b8e6f1a2d3c4b5a69/recording'],
+      }),
+    ),
     ring_seconds: Nullable(Type.Number()),
     duration: Nullable(Type.Number({ description: 'Seconds from answer to end' })),
     created_at: Timestamp,
@@ -149,6 +160,8 @@ export const CallLogResponse = Type.Object(
         wrap_up_ended_at: '2026-12-06T18:49:10.377Z',
         message_version: null,
         message_played: null,
+        has_recording: true,
+        recording_url: '/v1/call-logs/log_13574bda5a2a4f319c829ff01248a647/recording',
         ring_seconds: 1,
         duration: 104.7,
         created_at: '2026-12-06T18:47:06.367Z',

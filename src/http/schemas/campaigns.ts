@@ -19,6 +19,13 @@ export const MachineAction = Type.Union([Type.Literal('hang_up'), Type.Literal('
   description:
     "What a call answered by a machine gets: hung up on, or the campaign's message (PUT /v1/campaigns/{id}/message) and then hung up",
 });
+export const RecordingMode = Type.Union(
+  [Type.Literal('none'), Type.Literal('all'), Type.Literal('on_demand')],
+  {
+    description:
+      'Which answered calls are recorded (both sides, docs/recordings.md): none (default), all, or on_demand — the agent starts it from the desk (POST /v1/desk/recording/resume). Its announcement, if any: PUT /v1/campaigns/{id}/recording-announcement',
+  },
+);
 export const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$' });
 export const WeeklyWindow = Type.Object(
   {
@@ -82,6 +89,7 @@ export const CampaignResponse = Type.Object(
     require_disposition: Type.Boolean(),
     machine_detection: Type.Boolean(),
     machine_action: MachineAction,
+    recording_mode: RecordingMode,
     preview_timeout_seconds: Type.Integer(),
     retry_config: RetryConfig,
     retry_rules: Type.Record(Type.String(), RetryRule),
@@ -122,6 +130,7 @@ export const CampaignResponse = Type.Object(
         require_disposition: true,
         machine_detection: true,
         machine_action: 'hang_up',
+        recording_mode: 'all',
         preview_timeout_seconds: 30,
         retry_config: { max_retries: 2, retry_interval_minutes: 60 },
         retry_rules: { busy: { delay_minutes: 15, counts_as_attempt: true } },
@@ -172,6 +181,7 @@ export const SettingsFields = {
     }),
   ),
   machine_action: Type.Optional(MachineAction),
+  recording_mode: Type.Optional(RecordingMode),
   preview_timeout_seconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600 })),
   retry_config: Type.Optional(RetryConfig),
   retry_rules: Type.Optional(Type.Record(Type.String(), RetryRule)),

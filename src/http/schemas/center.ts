@@ -10,6 +10,9 @@ export const CenterResponse = Type.Object(
     name: Type.String(),
     default_country: Type.String({ description: 'ISO 3166 country for national numbers' }),
     time_zone: Type.String(),
+    recording_retention_days: Type.Integer({
+      description: 'Days call recordings are kept; older ones are deleted (and the deletion audited)',
+    }),
     version: Type.Integer(),
     created_at: Timestamp,
     updated_at: Timestamp,
@@ -24,6 +27,7 @@ export const CenterResponse = Type.Object(
         name: 'Demo Contact Center',
         default_country: 'IN',
         time_zone: 'Asia/Kolkata',
+        recording_retention_days: 90,
         version: 1,
         created_at: '2026-12-06T18:34:44.055Z',
         updated_at: '2026-12-06T18:34:44.055Z',
@@ -37,6 +41,9 @@ export const UpdateCenterBody = Type.Object(
     name: Type.Optional(Type.String({ minLength: 1 })),
     default_country: Type.Optional(Type.String({ minLength: 2, maxLength: 2 })),
     time_zone: Type.Optional(Type.String({ minLength: 1 })),
+    recording_retention_days: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 3650, description: 'Days call recordings are kept (default 90)' }),
+    ),
     version: Type.Optional(VersionField),
   },
   {

@@ -64,6 +64,16 @@ export const AgentSessionResponse = Type.Object(
   },
 );
 
+export const DeskRecording = Type.Object(
+  {
+    active: Type.Boolean({
+      description: 'The call at hand is being recorded (pause and resume apply to it)',
+    }),
+    paused: Type.Boolean({ description: 'Its recording is paused: the stretch is silent in the file' }),
+  },
+  { ...named('DeskRecording'), examples: [{ active: true, paused: true }] },
+);
+
 export const DeskResponse = Type.Object(
   {
     session: Nullable(AgentSessionResponse),
@@ -83,6 +93,7 @@ export const DeskResponse = Type.Object(
       description:
         "With no call or preview at hand: the agent's latest call of this session when it ended without reaching them (not answered, busy, a machine, failed)",
     }),
+    recording: DeskRecording,
   },
   {
     ...named('Desk'),
@@ -100,6 +111,7 @@ export const DeskResponse = Type.Object(
         contact: contactExample,
         history: [leadEventExample],
         last_call: null,
+        recording: { active: true, paused: false },
       },
     ],
   },

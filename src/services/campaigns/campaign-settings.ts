@@ -3,6 +3,7 @@ import type {
   CampaignType,
   DialingMode,
   MachineAction,
+  RecordingMode,
   RetryRule,
   WeeklyWindow,
 } from '../../db/schema.js';
@@ -31,6 +32,7 @@ export interface CampaignSettingsInput {
   requireDisposition?: boolean;
   machineDetection?: boolean;
   machineAction?: MachineAction;
+  recordingMode?: RecordingMode;
   previewTimeoutSeconds?: number;
   maxAttempts?: number;
   retryIntervalMinutes?: number;
@@ -78,6 +80,7 @@ export function campaignPatch(input: CampaignSettingsInput): Partial<Campaign> {
   set('require_disposition', input.requireDisposition);
   set('machine_detection', input.machineDetection);
   set('machine_action', input.machineAction);
+  set('recording_mode', input.recordingMode);
   set('preview_timeout_seconds', input.previewTimeoutSeconds);
   set('max_attempts', input.maxAttempts);
   set('retry_interval_minutes', input.retryIntervalMinutes);

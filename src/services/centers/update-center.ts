@@ -8,6 +8,7 @@ export interface UpdateCenterInput {
   name?: string;
   defaultCountry?: string;
   timeZone?: string;
+  recordingRetentionDays?: number;
   version?: number;
 }
 
@@ -31,6 +32,8 @@ export function updateCenter(
     if (input.name !== undefined) patch.name = input.name;
     if (input.defaultCountry !== undefined) patch.default_country = requireCountry(input.defaultCountry);
     if (input.timeZone !== undefined) patch.time_zone = requireTimeZone(input.timeZone);
+    if (input.recordingRetentionDays !== undefined)
+      patch.recording_retention_days = input.recordingRetentionDays;
     const after = await centers.update(before.id, patch, now);
     await audit('center.update', 'contact_center', String(before.id), before, after);
     return after;

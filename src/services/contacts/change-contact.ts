@@ -1,3 +1,4 @@
+import { eraseContactRecordings } from '../recordings/delete-recordings.js';
 import { sharedRepositories } from '../../repositories/index.js';
 import type { Contact, ContactStatus } from '../../db/schema.js';
 import {
@@ -114,7 +115,8 @@ export function removeContact(
   uid: string,
   options: { version?: number; removedIsMissing?: boolean } = {},
 ): Promise<Contact> {
-  return inTenantTransaction(deps, ctx, async ({ repos, now, audit }) => {
+  return inTenantTransaction(deps, ctx, async (work) => {
+    const { repos, now, audit } = work;
     const current = await repos.contacts.getByUid(uid);
     if (current.removed_at) {
       if (options.removedIsMissing) throw notFound('Lead');
@@ -135,6 +137,8 @@ export function removeContact(
       options.version,
     );
     await audit('contact.remove', 'contact', toPublicId('contact', after.uid), before, after);
+    // A removal on request is a privacy erasure: the contact's voice goes with it (docs/recordings.md).
+    await eraseContactRecordings(work, current.id);
     return after;
   });
 }

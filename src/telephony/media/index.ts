@@ -23,3 +23,10 @@ export {
   type MachineDetectionResult,
   type MachineDetectionVerdict,
 } from './amd.js';
+export {
+  CallRecorder,
+  type CallRecorderOptions,
+  type PauseSpan,
+  type RecordedSide,
+  type RecordingResult,
+} from './call-recorder.js';

@@ -1,6 +1,7 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import {
   api,
+  authorizedBlobUrl,
   download,
   query,
   type CallLog,
@@ -13,6 +14,7 @@ import { formatInstant, formatMoment } from '../format';
 import { EventTimeline } from '../history';
 import { formatDuration } from '../live';
 import { navigate } from '../router';
+import { useCan } from '../session';
 import { CALL_STATUS_LABEL, DISPOSITION_LABEL } from '../status';
 import { Field, NewerOlderPager, Page, Problems, useAction, useLoad } from '../ui';
 
@@ -182,8 +184,52 @@ export function CallLogsPage({ query: address }: { query: URLSearchParams }) {
 }
 
 /** One call: what it was, and its timeline of events. */
+/**
+ * The call's recording, played in the page: fetched with the user's token when asked for (each
+ * playback is audited) and handed to the audio element as a blob URL.
+ */
+function RecordingPlayer({ url }: { url: string }) {
+  const [source, setSource] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  useEffect(
+    () => () => {
+      if (source) URL.revokeObjectURL(source);
+    },
+    [source],
+  );
+  const load = async () => {
+    setLoading(true);
+    setError(null);
+    try {
+      setSource(await authorizedBlobUrl(url));
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setLoading(false);
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="recording-title">
+      <h2 id="recording-title">Recording</h2>
+      <p className="muted">
+        Customer on the left channel, agent on the right. Listening is recorded in the audit log.
+      </p>
+      {source ? (
+        <audio controls autoPlay src={source} aria-label="Call recording" />
+      ) : (
+        <button type="button" onClick={() => void load()} disabled={loading}>
+          {loading ? 'Loading…' : 'Play recording'}
+        </button>
+      )}
+      {error && <Problems problems={[error]} />}
+    </section>
+  );
+}
+
 export function CallLogPage({ callId }: { callId: string }) {
   const names = useNames();
+  const can = useCan();
   const call = useLoad(() => api<CallLog>('GET', `/v1/call-logs/${callId}`), [callId]);
   const events = useLoad(() => api<{ data: LeadEvent[] }>('GET', `/v1/call-logs/${callId}/events`), [callId]);
   const c = call.data;
@@ -222,6 +268,7 @@ export function CallLogPage({ callId }: { callId: string }) {
           </dl>
         </div>
       )}
+      {c?.recording_url && can('recordings:read') && <RecordingPlayer url={c.recording_url} />}
       <section className="card" aria-labelledby="timeline-title">
         <h2 id="timeline-title">Timeline</h2>
         {events.data && <EventTimeline events={events.data.data} agentName={(id) => names.agentName(id)} />}

@@ -36,6 +36,7 @@ interface Form {
   require_disposition: boolean;
   machine_detection: boolean;
   machine_action: 'hang_up' | 'play_message';
+  recording_mode: Campaign['recording_mode'];
   preview_timeout_seconds: number;
   max_retries: number;
   retry_interval_minutes: number;
@@ -64,6 +65,7 @@ const blank: Form = {
   require_disposition: true,
   machine_detection: true,
   machine_action: 'hang_up',
+  recording_mode: 'none',
   preview_timeout_seconds: 30,
   max_retries: 2,
   retry_interval_minutes: 60,
@@ -96,6 +98,7 @@ function fromCampaign(c: Campaign): Form {
     require_disposition: c.require_disposition,
     machine_detection: c.machine_detection,
     machine_action: c.machine_action,
+    recording_mode: c.recording_mode,
     preview_timeout_seconds: c.preview_timeout_seconds,
     max_retries: c.retry_config.max_retries,
     retry_interval_minutes: c.retry_config.retry_interval_minutes,
@@ -155,6 +158,7 @@ export function CampaignFormPage({ campaignId }: { campaignId?: string }) {
       require_disposition: form.require_disposition,
       machine_detection: form.machine_detection,
       machine_action: form.machine_action,
+      recording_mode: form.recording_mode,
       preview_timeout_seconds: form.preview_timeout_seconds,
       retry_config: { max_retries: form.max_retries, retry_interval_minutes: form.retry_interval_minutes },
       retry_rules: rules,
@@ -314,6 +318,21 @@ export function CampaignFormPage({ campaignId }: { campaignId?: string }) {
           >
             <option value="hang_up">Hung up on</option>
             <option value="play_message">The campaign's message, then hung up</option>
+          </select>
+        </Field>
+        <Field
+          label="Call recording"
+          hint="Both sides, played from the call's page; kept for the center's retention"
+        >
+          <select
+            value={form.recording_mode}
+            onChange={(e) =>
+              setForm((f) => ({ ...f, recording_mode: e.target.value as Form['recording_mode'] }))
+            }
+          >
+            <option value="none">None</option>
+            <option value="all">Every connected call</option>
+            <option value="on_demand">When the agent starts it from the desk</option>
           </select>
         </Field>
         {mode === 'preview' && (

@@ -218,6 +218,7 @@ function Working({ desk, busy, perform }: { desk: Desk; busy: boolean; perform: 
           call={desk.call}
           state={session.state}
           wrapUpDeadline={session.wrap_up_deadline}
+          recording={desk.recording}
           now={now}
           busy={busy}
           perform={perform}
@@ -324,6 +325,7 @@ function CallPanel({
   call,
   state,
   wrapUpDeadline,
+  recording,
   now,
   busy,
   perform,
@@ -331,6 +333,7 @@ function CallPanel({
   call: CallLog;
   state: 'on_call' | 'wrap_up';
   wrapUpDeadline: string | null;
+  recording: Desk['recording'];
   now: number;
   busy: boolean;
   perform: Perform;
@@ -347,6 +350,17 @@ function CallPanel({
           {state === 'on_call' ? 'Talking to' : 'Call ended with'} {call.phone_number}
         </h2>
         <div className="actions">
+          {state === 'on_call' && (
+            // Enabled only while the call is recorded; a pause leaves silence in the file for sensitive moments.
+            <button
+              disabled={busy || !recording.active}
+              aria-pressed={recording.active && recording.paused}
+              data-recording={!recording.active ? 'off' : recording.paused ? 'paused' : 'recording'}
+              onClick={() => void perform(recording.paused ? 'recording/resume' : 'recording/pause')}
+            >
+              {!recording.active ? 'Not recorded' : recording.paused ? 'Resume recording' : 'Pause recording'}
+            </button>
+          )}
           {state === 'on_call' && (
             <button className="danger" disabled={busy} onClick={() => void perform('hangup')}>
               Hang up

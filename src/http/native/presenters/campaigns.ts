@@ -38,6 +38,7 @@ export function presentCampaign(
     require_disposition: c.require_disposition,
     machine_detection: c.machine_detection,
     machine_action: c.machine_action,
+    recording_mode: c.recording_mode,
     preview_timeout_seconds: c.preview_timeout_seconds,
     retry_config: { max_retries: c.max_attempts - 1, retry_interval_minutes: c.retry_interval_minutes },
     retry_rules: c.retry_rules,

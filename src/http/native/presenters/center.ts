@@ -12,6 +12,7 @@ export function presentCenter(c: ContactCenter): Static<typeof CenterResponse> {
     name: c.name,
     default_country: c.default_country,
     time_zone: c.time_zone,
+    recording_retention_days: c.recording_retention_days,
     version: c.version,
     created_at: iso(c.created_at)!,
     updated_at: iso(c.updated_at)!,

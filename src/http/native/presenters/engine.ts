@@ -37,6 +37,8 @@ export function presentCallLog(c: CallLogView): Static<typeof CallLogResponse> {
     wrap_up_ended_at: iso(c.wrap_up_ended_at),
     message_version: c.message_version,
     message_played: c.message_played,
+    has_recording: c.has_recording,
+    recording_url: c.has_recording ? `/v1/call-logs/${toPublicId('callLog', c.uid)}/recording` : null,
     ring_seconds: seconds(c.dialed_at, c.answered_at ?? c.ended_at),
     duration: seconds(c.answered_at, c.ended_at),
     created_at: iso(c.created_at)!,

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { recordingsFor } from '../../src/services/recordings/record-call.js';
+import {
+  browserSkipReason,
+  ensureWebBuilt,
+  launchBrowser,
+  logIn as logInAs,
+  pageErrors,
+  screenshotPath,
+} from '../helpers/browser.js';
+import {
+  as,
+  PASSWORD,
+  seedCenter,
+  startTestApp,
+  type SeededCenter,
+  type TestApp,
+} from '../helpers/harness.js';
+import { connectedCall, talk, type RecordedCall } from '../helpers/recordings.js';
+
+const skip = browserSkipReason();
+if (skip) console.log(`# ${skip}`);
+
+describe('web console in a real browser: call recordings', { skip }, () => {
+  let t: TestApp;
+  let acme: SeededCenter;
+  let browser: Browser;
+  let base: string;
+  let recorded: RecordedCall;
+
+  before(async () => {
+    await ensureWebBuilt();
+    t = await startTestApp();
+    acme = await seedCenter(t, 'acme');
+    recorded = await connectedCall(t, acme, 'all');
+    const clock = { ms: 0 };
+    const recording = await recordingsFor(t.deps, { monotonicNow: () => clock.ms }).open(
+      { contactCenterId: acme.center.id },
+      recorded.callLogId,
+    );
+    assert.ok(recording);
+    talk(recording, clock, 3);
+    await recording.finish();
+    base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  test("a supervisor plays the call's recording from its page: fetched with the token, audited", async () => {
+    const page = await logInAs(browser, base, 'acme', 'super', PASSWORD);
+    await page.goto(`${base}/#/calls/${recorded.callId}`);
+    const section = page.getByRole('region', { name: 'Recording' });
+    await section.getByRole('button', { name: 'Play recording' }).click();
+    const audio = section.getByLabel('Call recording');
+    await audio.waitFor();
+    // Metadata read: the browser decoded the WAV's header (a string, so no helper of the test's build is needed).
+    await page.waitForFunction("(document.querySelector('audio')?.readyState ?? 0) >= 1");
+    const played = await audio.evaluate((element) => ({
+      src: (element as unknown as { src: string }).src,
+      duration: (element as unknown as { duration: number }).duration,
+    }));
+    assert.match(played.src, /^blob:/);
+    assert.ok(Math.abs(played.duration - 3) < 0.05, `the browser reads ${played.duration} s`);
+    await page.screenshot({ path: screenshotPath('call-recording'), fullPage: true });
+    const audit = await as(
+      t,
+      acme.tokens.admin,
+    )({
+      method: 'GET',
+      url: `/v1/audit-log?action=recording.play&entity_id=${recorded.callId}`,
+    });
+    assert.equal(audit.json().data.length, 1, 'one playback, one audit row');
+    assert.deepEqual(pageErrors(page), []);
+  });
+
+  test('the campaign form sets the recording mode', async () => {
+    const page = await logInAs(browser, base, 'acme', 'super', PASSWORD);
+    await page.goto(`${base}/#/campaigns/${recorded.campaign.id}/edit`);
+    const select = page.getByLabel('Call recording');
+    // The form shows the campaign's settings once it is loaded.
+    await page.waitForFunction(
+      "document.querySelector('select option[value=on_demand]')?.parentElement?.value === 'all'",
+    );
+    assert.equal(await select.inputValue(), 'all');
+    await select.selectOption('on_demand');
+    await page.getByRole('button', { name: /Save/ }).click();
+    await page.waitForURL(new RegExp(`#/campaigns/${recorded.campaign.id}$`));
+    const campaign = await as(
+      t,
+      acme.tokens.admin,
+    )({ method: 'GET', url: `/v1/campaigns/${recorded.campaign.id}` });
+    assert.equal(campaign.json().recording_mode, 'on_demand');
+    assert.deepEqual(pageErrors(page), []);
+  });
+
+  test("the agent's desk pauses and resumes the recording of the call at hand", async () => {
+    const onCall = await connectedCall(t, acme, 'all');
+    const agent = as(t, acme.tokens.agent);
+    const login = await agent({
+      method: 'POST',
+      url: '/v1/desk/login',
+      payload: { campaign_id: onCall.campaign.id },
+    });
+    assert.equal(login.statusCode, 200, login.body);
+    await t.deps.db
+      .updateTable('agent_sessions')
+      .set({ state: 'on_call', call_log_id: onCall.callLogId })
+      .where('user_id', '=', acme.agent.id)
+      .where('state', '<>', 'logged_out')
+      .execute();
+    const recordings = recordingsFor(t.deps);
+    const recording = await recordings.open({ contactCenterId: acme.center.id }, onCall.callLogId);
+    assert.ok(recording);
+    const page = await logInAs(browser, base, 'acme', 'agent', PASSWORD);
+    await page.goto(`${base}/#/desk`);
+    await page.getByRole('button', { name: 'Pause recording' }).click();
+    await page.getByRole('button', { name: 'Resume recording' }).waitFor();
+    const row = await t.deps.db
+      .selectFrom('recordings')
+      .select('pause_requested')
+      .where('call_log_id', '=', onCall.callLogId)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.pause_requested, true);
+    await page.screenshot({ path: screenshotPath('desk-recording-paused'), fullPage: true });
+    await page.getByRole('button', { name: 'Resume recording' }).click();
+    await page.getByRole('button', { name: 'Pause recording' }).waitFor();
+    // The call is no longer recorded (it ended): the button is off.
+    await recordings.stop();
+    await page.locator('[data-recording="off"]').waitFor();
+    assert.equal(await page.locator('[data-recording="off"]').isDisabled(), true);
+    assert.deepEqual(pageErrors(page), []);
+  });
+});
