@@ -5,7 +5,7 @@ import { ImportWorker } from './services/imports/import-worker.js';
 import { WebhookDeliveryWorker } from './services/webhooks/delivery-worker.js';
 import { ForecastWorker } from './services/forecasts/forecast-worker.js';
 import { RecordingRetentionWorker } from './services/recordings/delete-recordings.js';
-import { recordingsFor } from './services/recordings/record-call.js';
+import { recordingsFor, type CallRecordings } from './services/recordings/record-call.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { Registry } from 'prom-client';
@@ -57,6 +57,7 @@ async function startEngine(
   deps: ServiceDeps,
   scheduler: RealTimeScheduler,
   logger: pino.Logger,
+  recordings: CallRecordings,
 ): Promise<{ engine: EngineHost; sip: RunningSipCarrier | null }> {
   const random = new Random(config.carrierSeed);
   // One name for the engine process and its carrier: the SIP carrier records its dialogs under it.
@@ -67,7 +68,14 @@ async function startEngine(
   };
   const sip =
     config.carrier === 'sip'
-      ? await startSipCarrier(config, scheduler, logger, { db: deps.db, clock: deps.clock, nodeId }, messages)
+      ? await startSipCarrier(
+          config,
+          scheduler,
+          logger,
+          { db: deps.db, clock: deps.clock, nodeId },
+          messages,
+          { open: (contactCenterId, callId) => recordings.openForCall({ contactCenterId }, callId) },
+        )
       : null;
   const carrier = sip?.carrier ?? new SimulatedCarrier(scheduler, random.fork(), simulatedCallees(config));
   const engine = new EngineHost(deps, {
@@ -152,7 +160,8 @@ export async function serve(
   retention.start();
   recordings.start();
   const scheduler = new RealTimeScheduler();
-  const started = config.engine === 'on' ? await startEngine(config, deps, scheduler, logger) : null;
+  const started =
+    config.engine === 'on' ? await startEngine(config, deps, scheduler, logger, recordings) : null;
   const engine = started?.engine ?? null;
   logger.info({ url, database: handle.kind }, 'Outdial is serving');
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CUSTOMER_TONE_HZ, FAR_END_NUMBERS } from './support/index.js';
-import { eventually, SipCampaignWorld, type SipAgent } from './support/sip-campaign.js';
+import wavefile from 'wavefile';
+import { AGENT_TONE_HZ, analyseFrequency, CUSTOMER_TONE_HZ, FAR_END_NUMBERS } from './support/index.js';
+import { eventually, ok, SipCampaignWorld, type SipAgent } from './support/sip-campaign.js';
 
 // Campaigns run by the real engine on real time, with the database, over the SIP
 // carrier: two agents whose phones are baresip instances registered at Kamailio, customers at the
@@ -24,7 +25,8 @@ describe('campaigns on the SIP carrier: engine, database, Kamailio, baresip agen
   after(() => w?.stop());
 
   test("customers are connected to the agents' phones, and each agent hears the customer", async () => {
-    const campaign = await w.campaign({ dialing_mode: 'progressive' }, CUSTOMERS);
+    // Recorded (docs/recordings.md): each call's file holds the customer left and the agent right.
+    const campaign = await w.campaign({ dialing_mode: 'progressive', recording_mode: 'all' }, CUSTOMERS);
     for (const agent of agents) await w.deskLogin(agent, campaign.id);
     await w.start(campaign.id);
 
@@ -77,6 +79,28 @@ describe('campaigns on the SIP carrier: engine, database, Kamailio, baresip agen
       assert.ok(
         Math.abs(heard.dominantHz - CUSTOMER_TONE_HZ) <= 20,
         `agent ${agent.extension} heard the customer's tone: ${JSON.stringify(heard)}`,
+      );
+    }
+
+    // The recordings: both sides of each conversation, each in its channel.
+    for (const log of ended) {
+      const url = await eventually(async () => {
+        const view = await ok(w.admin, 'GET', `/v1/call-logs/${log.id}`);
+        return (view.recording_url as string | null) ?? undefined;
+      }, `call ${log.id}'s recording is stored`);
+      const res = await w.admin({ method: 'GET', url });
+      assert.equal(res.statusCode, 200, res.body);
+      const wav = new wavefile.WaveFile(res.rawPayload);
+      const [customer, agent] = wav.getSamples(false, Int16Array) as unknown as Int16Array[];
+      const heardCustomer = analyseFrequency({ sampleRate: 8000, samples: customer! });
+      const heardAgent = analyseFrequency({ sampleRate: 8000, samples: agent! });
+      assert.ok(
+        Math.abs(heardCustomer.dominantHz - CUSTOMER_TONE_HZ) <= 20,
+        `the customer's channel: ${JSON.stringify(heardCustomer)}`,
+      );
+      assert.ok(
+        Math.abs(heardAgent.dominantHz - AGENT_TONE_HZ) <= 20,
+        `the agent's channel: ${JSON.stringify(heardAgent)}`,
       );
     }
     assert.deepEqual(w.errors(), []);

@@ -31,6 +31,8 @@ export interface CallRecordings {
    * call already has a recording.
    */
   open(tenant: Tenant, callLogId: number): Promise<CallRecording | undefined>;
+  /** `open` for the call the engine placed under this id (the call log's uid): the carrier's view. */
+  openForCall(tenant: Tenant, callUid: string): Promise<CallRecording | undefined>;
   /** The recordings under way in this process. */
   readonly active: number;
   /** Follows the desk's pause and resume (and stops following when stopped). */
@@ -99,65 +101,76 @@ export function recordingsFor(deps: ServiceDeps, options: CallRecordingsOptions 
       await loop.stop();
       await Promise.all([...open.values()].map((r) => r.finish()));
     },
-    async open(tenant, callLogId) {
-      const ctx = systemContext(tenant.contactCenterId, 'recorder');
-      const uid = deps.ids.uuid();
-      const row = await inTenantTransaction(deps, ctx, async ({ repos, now }) => {
-        const call = await repos.callLogs.getById(callLogId);
-        const campaign = await repos.campaigns.getById(call.campaign_id);
-        if (campaign.recording_mode === 'none') return undefined;
-        if (await repos.recordings.findForCall(call.id)) return undefined;
-        const [inserted] = await repos.scope
-          .insertInto('recordings', {
-            uid,
-            call_log_id: call.id,
-            campaign_id: call.campaign_id,
-            contact_id: call.contact_id,
-            agent_user_id: call.agent_user_id,
-            format: RECORDING_FORMAT,
-            storage_key: storageKey(tenant.contactCenterId, now, uid),
-            pause_requested: campaign.recording_mode === 'on_demand',
-            pauses: JSON.stringify([]),
-            started_at: now,
-            created_at: now,
-            updated_at: now,
-          })
-          .returning(['id', 'storage_key', 'pause_requested'])
-          .execute();
-        return inserted as { id: number; storage_key: string; pause_requested: boolean };
-      });
-      if (!row) return undefined;
-      await fs.promises.mkdir(deps.recordings.spoolDir, { recursive: true });
-      const file = path.join(deps.recordings.spoolDir, `${uid}.wav`);
-      const recorder = new CallRecorder({
-        file,
-        ...(options.monotonicNow ? { now: options.monotonicNow } : {}),
-      });
-      if (row.pause_requested) recorder.pause();
-      let finished: Promise<void> | undefined;
-      const entry: Open = {
-        id: row.id,
-        tenant,
-        recorder,
-        finish: () => {
-          finished ??= complete(deps, ctx, row, recorder, () => open.delete(row.id)).catch((error: unknown) =>
-            options.onError?.(error),
-          );
-          return finished;
-        },
-      };
-      open.set(row.id, entry);
-      return {
-        uid,
-        customer: recorder.listener('customer'),
-        agent: recorder.listener('agent'),
-        get paused() {
-          return recorder.paused;
-        },
-        finish: entry.finish,
-      };
+    open(tenant, callLogId) {
+      return openCall(tenant, { id: callLogId });
+    },
+    openForCall(tenant, callUid) {
+      return openCall(tenant, { uid: callUid });
     },
   };
+
+  async function openCall(
+    tenant: Tenant,
+    ref: { id: number } | { uid: string },
+  ): Promise<CallRecording | undefined> {
+    const ctx = systemContext(tenant.contactCenterId, 'recorder');
+    const uid = deps.ids.uuid();
+    const row = await inTenantTransaction(deps, ctx, async ({ repos, now }) => {
+      const call =
+        'id' in ref ? await repos.callLogs.getById(ref.id) : await repos.callLogs.getByUid(ref.uid);
+      const campaign = await repos.campaigns.getById(call.campaign_id);
+      if (campaign.recording_mode === 'none') return undefined;
+      if (await repos.recordings.findForCall(call.id)) return undefined;
+      const [inserted] = await repos.scope
+        .insertInto('recordings', {
+          uid,
+          call_log_id: call.id,
+          campaign_id: call.campaign_id,
+          contact_id: call.contact_id,
+          agent_user_id: call.agent_user_id,
+          format: RECORDING_FORMAT,
+          storage_key: storageKey(tenant.contactCenterId, now, uid),
+          pause_requested: campaign.recording_mode === 'on_demand',
+          pauses: JSON.stringify([]),
+          started_at: now,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning(['id', 'storage_key', 'pause_requested'])
+        .execute();
+      return inserted as { id: number; storage_key: string; pause_requested: boolean };
+    });
+    if (!row) return undefined;
+    await fs.promises.mkdir(deps.recordings.spoolDir, { recursive: true });
+    const file = path.join(deps.recordings.spoolDir, `${uid}.wav`);
+    const recorder = new CallRecorder({
+      file,
+      ...(options.monotonicNow ? { now: options.monotonicNow } : {}),
+    });
+    if (row.pause_requested) recorder.pause();
+    let finished: Promise<void> | undefined;
+    const entry: Open = {
+      id: row.id,
+      tenant,
+      recorder,
+      finish: () => {
+        finished ??= complete(deps, ctx, row, recorder, () => open.delete(row.id)).catch((error: unknown) =>
+          options.onError?.(error),
+        );
+        return finished;
+      },
+    };
+    open.set(row.id, entry);
+    return {
+      uid,
+      customer: recorder.listener('customer'),
+      agent: recorder.listener('agent'),
+      get paused() {
+        return recorder.paused;
+      },
+      finish: entry.finish,
+    };
+  }
 }
 
 async function complete(

@@ -12,6 +12,11 @@ export interface ParkedMedia extends MediaAddress {
    * arrival order); null stops. Other payloads (telephone-event, comfort noise) are skipped.
    */
   listen(onAudio: ((pcm: Int16Array) => void) | null): void;
+  /**
+   * Hands each G.711 packet arriving from now on to `onFrame`, decoded, with its RTP timestamp and
+   * SSRC (a call recorder places frames by them); null stops.
+   */
+  tap(onFrame: ((frame: TappedFrame) => void) | null): void;
   /** Sends a datagram (RTP we play) from this port. */
   send(datagram: Uint8Array, address: string, port: number): void;
   /** Where the far end's RTP has come from (its latest packet), if any has arrived. */
@@ -38,6 +43,13 @@ export interface ParkedMedia extends MediaAddress {
   /** Packets relayed through this port to its far end, and dropped (no remote yet, or a payload it cannot take). */
   readonly relayStats: { relayed: number; dropped: number };
   close(): void;
+}
+
+/** One packet's audio as a recorder wants it. */
+export interface TappedFrame {
+  samples: Int16Array;
+  timestamp: number;
+  ssrc: number;
 }
 
 /** Opens parking ports for calls' media. */
@@ -71,6 +83,7 @@ export class UdpMediaParking implements MediaParking {
       const socket = dgram.createSocket('udp4');
       socket.once('error', reject);
       let onAudio: ((pcm: Int16Array) => void) | null = null;
+      let onFrame: ((frame: TappedFrame) => void) | null = null;
       let source: { address: string; port: number } | undefined;
       /** Where our own stream goes: the SDP's address until the far end's first packet latches it. */
       let remote: { address: string; port: number } | undefined;
@@ -90,10 +103,14 @@ export class UdpMediaParking implements MediaParking {
           remote = { address: from.address, port: from.port };
           latched = true;
         }
-        if (onAudio) {
+        if (onAudio || onFrame) {
           const packet = parseRtp(datagram);
           const codec = packet && codecOfPayloadType(packet.payloadType);
-          if (codec) onAudio(decodeG711(codec, packet.payload));
+          if (codec) {
+            const samples = decodeG711(codec, packet.payload);
+            onAudio?.(samples);
+            onFrame?.({ samples, timestamp: packet.timestamp, ssrc: packet.ssrc });
+          }
         }
         // Last: the relay may rewrite the datagram in place.
         if (peer && format) peer.forward(datagram, format);
@@ -120,6 +137,9 @@ export class UdpMediaParking implements MediaParking {
           relayStats,
           listen: (listener) => {
             onAudio = listener;
+          },
+          tap: (listener) => {
+            onFrame = listener;
           },
           send: (datagram, to, toPort) => {
             if (open) socket.send(datagram, toPort, to);

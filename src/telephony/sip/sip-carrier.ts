@@ -13,7 +13,7 @@ import {
 } from '../media/amd.js';
 import type { DialogOwner, DialogRecorder } from './dialog-records.js';
 import type { PacketPacer } from '../media/rtp-endpoint.js';
-import type { MediaParking, ParkedMedia } from './media-park.js';
+import type { MediaParking, ParkedMedia, TappedFrame } from './media-park.js';
 import { MessagePlayer, type MessageCache } from './message-playback.js';
 import { audioOf, oneRoundTripOffers, restrictToCodec, sameAudio, sameOrigin, SdpOrigin } from './sdp.js';
 import type { Dialog, DigestCredentials, InviteResult, PendingInvite, SipUserAgent } from './user-agent.js';
@@ -70,6 +70,24 @@ export interface SipCarrierOptions {
    * steady stream either way, so the phone's jitter buffer and NAT binding stay warm.
    */
   agentIdleAudio?: Int16Array;
+  /**
+   * Where connected calls are recorded, when their campaign asks (relay mode only: the media must pass
+   * through Outdial's ports to be heard).
+   */
+  recordings?: CallRecordingSink;
+}
+
+/** A connected call's recording: each side's audio as it arrives, then its end. */
+export interface CallRecordingTap {
+  customer(frame: TappedFrame): void;
+  agent(frame: TappedFrame): void;
+  /** Never throws: a failure is the sink's to report. */
+  finish(): Promise<void>;
+}
+
+/** Opens a recording for a call joined to its agent, or undefined when its campaign does not record. */
+export interface CallRecordingSink {
+  open(contactCenterId: number, callId: string): Promise<CallRecordingTap | undefined>;
 }
 
 /** The two ways of joining a customer to an agent's standing leg. */
@@ -108,6 +126,8 @@ interface SipCall {
   /** Why the INVITE was cancelled, if it was: the ring timeout (no answer) or our hang-up. */
   cancelledBy: 'timeout' | 'hangup' | null;
   hungUp: boolean;
+  /** The call's recording while it is joined (relay mode, a recording campaign). */
+  recording: CallRecordingTap | null;
 }
 
 /**
@@ -213,6 +233,7 @@ export class SipCarrier implements Carrier {
       joined: false,
       cancelledBy: null,
       hungUp: false,
+      recording: null,
     };
     this.calls.set(request.callId, call);
     this.o.media.open().then(
@@ -408,6 +429,7 @@ export class SipCarrier implements Carrier {
    */
   private joinFailed(leg: AgentLeg | null, call: SipCall, error: unknown): void {
     this.o.onError?.(error, `agent ${leg?.extension ?? call.request.callId}`);
+    this.stopRecording(call, leg);
     if (leg && leg.call === call) {
       leg.call = null;
       if (this.relay && leg.media && leg.state === 'up') {
@@ -444,6 +466,40 @@ export class SipCarrier implements Carrier {
     agent.relayTo(customer);
     call.joined = true;
     this.o.onJoined?.(call.request.callId, 'relay');
+    if (this.o.recordings && call.request.contactCenterId !== undefined) {
+      this.record(call, leg, this.o.recordings, call.request.contactCenterId).catch((error: unknown) =>
+        this.o.onError?.(error, `recording call ${call.request.callId}`),
+      );
+    }
+  }
+
+  /** Taps both legs' audio into the call's recording, if its campaign records, while it stays joined. */
+  private async record(
+    call: SipCall,
+    leg: AgentLeg,
+    sink: CallRecordingSink,
+    contactCenterId: number,
+  ): Promise<void> {
+    const recording = await sink.open(contactCenterId, call.request.callId);
+    if (!recording) return;
+    if (!call.joined || call.agent !== leg || !call.media || !leg.media) {
+      // Released while the recording was being opened: nothing to hear.
+      await recording.finish();
+      return;
+    }
+    call.recording = recording;
+    call.media.tap((frame) => recording.customer(frame));
+    leg.media.tap((frame) => recording.agent(frame));
+  }
+
+  /** The call is no longer joined: its recording ends with it. */
+  private stopRecording(call: SipCall, leg: AgentLeg | null): void {
+    const recording = call.recording;
+    if (!recording) return;
+    call.recording = null;
+    call.media?.tap(null);
+    leg?.media?.tap(null);
+    void recording.finish();
   }
 
   private onLeg(leg: AgentLeg, work: () => Promise<void>): void {
@@ -826,6 +882,7 @@ export class SipCarrier implements Carrier {
 
   private release(call: SipCall): void {
     call.joined = false;
+    this.stopRecording(call, call.agent);
     call.media?.relayTo(null);
     call.playback?.stop();
     call.playback = null;

@@ -6,7 +6,7 @@ import type { Clock } from '../../seams.js';
 import { SipDialogRecords } from './dialog-records.js';
 import { UdpMediaParking } from './media-park.js';
 import { MessageCache, type MessageSource } from './message-playback.js';
-import { SipCarrier } from './sip-carrier.js';
+import { SipCarrier, type CallRecordingSink } from './sip-carrier.js';
 import { SipUserAgent } from './user-agent.js';
 
 export interface RunningSipCarrier {
@@ -27,6 +27,8 @@ export async function startSipCarrier(
   recording?: { db: Executor; clock: Clock; nodeId: string },
   /** Campaigns' recorded messages (the database, live). */
   messages?: MessageSource,
+  /** Where connected calls of recording campaigns are recorded (relay mode). */
+  recordings?: CallRecordingSink,
 ): Promise<RunningSipCarrier> {
   const trunkDomain = config.sipTrunkDomain;
   if (!trunkDomain) throw new Error('SIP_TRUNK_DOMAIN is required with OUTDIAL_CARRIER=sip');
@@ -54,6 +56,7 @@ export async function startSipCarrier(
     mediaJoin: config.sipMediaJoin,
     media: new UdpMediaParking(config.sipMediaAddress ?? config.sipBindAddress),
     ...(messages ? { messages: new MessageCache(messages) } : {}),
+    ...(recordings ? { recordings } : {}),
     trunk: {
       domain: trunkDomain,
       outboundProxy: config.sipOutboundProxy ?? null,

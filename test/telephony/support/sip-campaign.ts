@@ -9,6 +9,7 @@ import { Random } from '../../../src/engine/random.js';
 import { RealTimeScheduler } from '../../../src/engine/scheduler.js';
 import { EngineHost } from '../../../src/services/engine/engine-host.js';
 import type { SipCarrier } from '../../../src/telephony/sip/sip-carrier.js';
+import { recordingsFor, type CallRecordings } from '../../../src/services/recordings/record-call.js';
 import { startSipCarrier, type RunningSipCarrier } from '../../../src/telephony/sip/start-sip-carrier.js';
 import { as, PASSWORD, seedCenter, startTestApp, type TestApp } from '../../helpers/harness.js';
 import { startBaresip, type BaresipOptions, type BaresipPhone } from './baresip.js';
@@ -95,8 +96,9 @@ export class SipCampaignWorld {
     readonly farEnd: SippFarEnd,
     /** Everything the carrier logged (pino lines, parsed). */
     readonly log: LogLine[],
-    /** Engine errors (its onError). */
+    /** Engine errors (its onError), and the recorder's. */
     readonly engineErrors: string[],
+    readonly recordings: CallRecordings,
   ) {}
 
   static async start(options: SipCampaignWorldOptions = {}): Promise<SipCampaignWorld> {
@@ -134,11 +136,19 @@ export class SipCampaignWorld {
         }),
       );
       const scheduler = new RealTimeScheduler();
-      const sip = await startSipCarrier(config, scheduler, logger);
-      stops.push(() => sip.stop());
       const t = await startTestApp({}, { clock: scheduler });
       stops.push(() => t.close());
       const engineErrors: string[] = [];
+      // Calls of recording campaigns are recorded, as serve() does (docs/recordings.md).
+      const recordings = recordingsFor(t.deps, {
+        onError: (error) => engineErrors.push(`recording: ${(error as Error).message}`),
+      });
+      recordings.start();
+      stops.push(() => recordings.stop());
+      const sip = await startSipCarrier(config, scheduler, logger, undefined, undefined, {
+        open: (contactCenterId, callId) => recordings.openForCall({ contactCenterId }, callId),
+      });
+      stops.push(() => sip.stop());
       const host = new EngineHost(t.deps, {
         scheduler,
         carrier: sip.carrier,
@@ -161,6 +171,7 @@ export class SipCampaignWorld {
         farEnd,
         log,
         engineErrors,
+        recordings,
       );
       return world;
     } catch (error) {
@@ -286,6 +297,7 @@ export class SipCampaignWorld {
     await this.host.stop();
     for (const phone of this.phones) await phone.stop();
     await this.sip.stop();
+    await this.recordings.stop();
     await this.kamailio.stop();
     await this.farEnd.stop();
     await this.t.close();
