@@ -48,6 +48,9 @@ export const ConfigSchema = Type.Object({
   sipFromDomain: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.-]+$' })),
   sipAgentDomain: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.-]+(:\\d+)?$' })),
   sipDefaultCallerId: Type.String({ pattern: '^(\\+?[0-9]{3,15}|anonymous)$' }),
+  webrtcWsUrl: Type.Optional(Type.String({ pattern: '^wss?://[^\\s]+$' })),
+  webrtcAuthSecret: Type.Optional(Type.String({ minLength: 16 })),
+  webrtcCredentialTtlSeconds: Type.Integer({ minimum: 60, maximum: 86400 }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -105,6 +108,11 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'SIP_FROM_DOMAIN', key: 'sipFromDomain', kind: 'string' },
   { env: 'SIP_AGENT_DOMAIN', key: 'sipAgentDomain', kind: 'string' },
   { env: 'SIP_DEFAULT_CALLER_ID', key: 'sipDefaultCallerId', kind: 'string', default: 'anonymous' },
+  // The desk's browser phone: where it reaches Kamailio's WebSocket, and the secret Kamailio's
+  // auth_ephemeral shares with us to check the short-lived credentials we hand out.
+  { env: 'WEBRTC_WS_URL', key: 'webrtcWsUrl', kind: 'string' },
+  { env: 'WEBRTC_AUTH_SECRET', key: 'webrtcAuthSecret', kind: 'string' },
+  { env: 'WEBRTC_CREDENTIAL_TTL_SECONDS', key: 'webrtcCredentialTtlSeconds', kind: 'integer', default: '3600' },
 ];
 
 /** What only makes sense together: the SIP carrier's trunk, its credentials, and its first hop. */
@@ -137,6 +145,12 @@ function sipProblems(raw: Record<string, unknown>): string[] {
     problems.push(
       `SIP_OUTBOUND_PROXY says transport=${proxyTransport} but SIP_TRUNK_TRANSPORT is ${String(raw.sipTrunkTransport)}: set the transport in SIP_TRUNK_TRANSPORT only`,
     );
+  }
+  if ((raw.webrtcWsUrl === undefined) !== (raw.webrtcAuthSecret === undefined)) {
+    problems.push('WEBRTC_WS_URL and WEBRTC_AUTH_SECRET go together: set both or neither');
+  }
+  if (raw.webrtcWsUrl !== undefined && raw.sipAgentDomain === undefined) {
+    problems.push('WEBRTC_WS_URL needs SIP_AGENT_DOMAIN (the domain browser phones register in)');
   }
   return problems;
 }

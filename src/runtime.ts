@@ -36,6 +36,16 @@ export async function prepareRuntime(
     uploadIdleTimeoutMs: config.uploadIdleTimeoutMs,
     requireRecordedMessage: config.carrier === 'sip',
     webhookTargets: { allowPrivate: config.webhookAllowPrivateTargets === 'on' },
+    ...(config.webrtcWsUrl && config.webrtcAuthSecret && config.sipAgentDomain
+      ? {
+          browserPhone: {
+            wsUrl: config.webrtcWsUrl,
+            secret: config.webrtcAuthSecret,
+            domain: config.sipAgentDomain,
+            ttlSeconds: config.webrtcCredentialTtlSeconds,
+          },
+        }
+      : {}),
     ids,
     auth: {
       jwtSecret,

@@ -34,6 +34,18 @@ export interface ServiceDeps {
   webhookTargets: WebhookTargetPolicy;
   /** The dialer engine running in this process, if any: agents' desk requests reach it at once. */
   engine?: EngineLink;
+  /** The desk's browser phone (WEBRTC_*), when this deployment offers one. */
+  browserPhone?: BrowserPhoneSettings;
+}
+
+/** Where browser phones register, and how their short-lived SIP credentials are made. */
+export interface BrowserPhoneSettings {
+  wsUrl: string;
+  /** Shared with Kamailio's auth_ephemeral. */
+  secret: string;
+  /** The SIP domain agents' phones register in (SIP_AGENT_DOMAIN). */
+  domain: string;
+  ttlSeconds: number;
 }
 
 /** What services may ask of the engine host running in the same process. */

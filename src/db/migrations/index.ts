@@ -17,6 +17,7 @@ import * as m0021 from './0021_webhooks.js';
 import * as m0022 from './0022_report_indexes.js';
 import * as m0025 from './0025_stats_shards.js';
 import * as m0026 from './0026_forecast_jobs.js';
+import * as m0030 from './0030_phone_device.js';
 
 /**
  * Forward-only migrations, applied in name order. Never edit a released migration: add the next
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   '0022_report_indexes': m0022,
   '0025_stats_shards': m0025,
   '0026_forecast_jobs': m0026,
+  '0030_phone_device': m0030,
 };
