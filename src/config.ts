@@ -112,7 +112,12 @@ export const SETTINGS: readonly Setting[] = [
   // auth_ephemeral shares with us to check the short-lived credentials we hand out.
   { env: 'WEBRTC_WS_URL', key: 'webrtcWsUrl', kind: 'string' },
   { env: 'WEBRTC_AUTH_SECRET', key: 'webrtcAuthSecret', kind: 'string' },
-  { env: 'WEBRTC_CREDENTIAL_TTL_SECONDS', key: 'webrtcCredentialTtlSeconds', kind: 'integer', default: '3600' },
+  {
+    env: 'WEBRTC_CREDENTIAL_TTL_SECONDS',
+    key: 'webrtcCredentialTtlSeconds',
+    kind: 'integer',
+    default: '3600',
+  },
 ];
 
 /** What only makes sense together: the SIP carrier's trunk, its credentials, and its first hop. */

@@ -109,7 +109,8 @@ export class BrowserPhone {
     const ended = () => {
       this.session = null;
       this.speaker.srcObject = null;
-      if (!this.stopped) this.set({ state: this.ua?.isRegistered() ? 'registered' : 'connecting', muted: false });
+      if (!this.stopped)
+        this.set({ state: this.ua?.isRegistered() ? 'registered' : 'connecting', muted: false });
     };
     session.on('ended', ended);
     session.on('failed', ended);

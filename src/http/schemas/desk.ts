@@ -167,10 +167,13 @@ export const PHONE_DEVICES = ['external', 'browser'] as const satisfies readonly
 
 export const DeskPhoneResponse = Type.Object(
   {
-    device: Type.Union(PHONE_DEVICES.map((d) => Type.Literal(d)), {
-      description:
-        'Which phone takes your calls: an external SIP phone registered under your extension, or the browser phone in the desk',
-    }),
+    device: Type.Union(
+      PHONE_DEVICES.map((d) => Type.Literal(d)),
+      {
+        description:
+          'Which phone takes your calls: an external SIP phone registered under your extension, or the browser phone in the desk',
+      },
+    ),
     extension: Nullable(Type.String()),
     browser_phone_offered: Type.Boolean({
       description: 'Whether this server offers the browser phone (WEBRTC_WS_URL is set)',

@@ -139,7 +139,12 @@ function BrowserPhoneView({
       <div className="inline">
         <label className="phone-level">
           Microphone
-          <meter min={0} max={1} value={snapshot?.muted ? 0 : (snapshot?.level ?? 0)} aria-label="Microphone level" />
+          <meter
+            min={0}
+            max={1}
+            value={snapshot?.muted ? 0 : (snapshot?.level ?? 0)}
+            aria-label="Microphone level"
+          />
         </label>
         <button
           className={snapshot?.muted ? 'danger' : 'secondary'}
