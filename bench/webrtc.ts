@@ -3,8 +3,8 @@
 // page, plain RTP to Outdial and the SIPp far end), Outdial's engine on real time placing one
 // progressive call after another for the one agent, each answered by the far end with a 1000 Hz tone.
 // For each call: answer (the engine hears the 200 OK: the call log's answered_at) → the agent hears
-// the customer (the page's Web Audio analyser sees the tone rise in the received audio, sampled every
-// 5 ms). Prints p50/p99/max, and the CPU that rtpengine and Chromium (all its processes, and the
+// the customer (the audio level WebRTC measures on what it plays out rises from silence: the page's
+// inbound-rtp stats, read every 10 ms). Prints p50/p99/max, and the CPU that rtpengine and Chromium (all its processes, and the
 // page's renderer alone) spent per call. The load average is printed: the machine is shared.
 //
 //   BENCH_WEBRTC_CALLS=50 npm run bench:webrtc    (default 50)
@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { PASSWORD, as } from '../test/helpers/harness.js';
-import { ensureWebBuilt, launchBrowser, logIn } from '../test/helpers/browser.js';
+import { ensureWebBuilt, launchBrowser } from '../test/helpers/browser.js';
 import { eventually, ok, SipCampaignWorld, scratchDir, toneWav } from '../test/telephony/support/index.js';
 
 const CALLS = Number(process.env.BENCH_WEBRTC_CALLS ?? 50);
@@ -74,25 +74,50 @@ function groupCpu(pgid: number | undefined): number {
   return total;
 }
 
-/** Starts, in the page, a watch of the received audio: each rise of the 1000 Hz tone is timed. */
-async function watchTone(page: Page): Promise<void> {
+/**
+ * Keeps, in the page, every RTCPeerConnection it makes (the benchmark's instrument, added before the
+ * console's scripts run), so the received audio can be watched where the agent hears it.
+ */
+async function instrument(page: Page): Promise<void> {
+  await page.addInitScript(`(() => {
+    const Original = window.RTCPeerConnection;
+    window.peerConnections = [];
+    window.RTCPeerConnection = function (...args) {
+      const pc = new Original(...args);
+      window.peerConnections.push(pc);
+      return pc;
+    };
+    window.RTCPeerConnection.prototype = Original.prototype;
+  })()`);
+}
+
+/**
+ * Starts, in the page, a watch of the audio played out from the agent's line: every 10 ms the
+ * receiver's inbound-rtp audioLevel (measured by WebRTC on the decoded audio it hands to the
+ * speaker, after the jitter buffer), and the moment it rises from silence is kept.
+ */
+async function watchPlayout(page: Page): Promise<void> {
   await page.evaluate(`(() => {
-    const speaker = document.querySelector('audio[data-phone-speaker]');
-    const context = new AudioContext();
-    const analyser = context.createAnalyser();
-    analyser.fftSize = 512;
-    analyser.smoothingTimeConstant = 0;
-    context.createMediaStreamSource(speaker.srcObject).connect(analyser);
-    const bins = new Float32Array(analyser.frequencyBinCount);
-    const toneBin = Math.round((1000 * analyser.fftSize) / context.sampleRate);
+    const pc = window.peerConnections[window.peerConnections.length - 1];
     window.toneRises = [];
     let on = false;
-    setInterval(() => {
-      analyser.getFloatFrequencyData(bins);
-      const level = Math.max(bins[toneBin - 1], bins[toneBin], bins[toneBin + 1]);
-      if (!on && level > -45) window.toneRises.push(performance.timeOrigin + performance.now());
-      on = level > -60 ? on || level > -45 : false;
-    }, 5);
+    let busy = false;
+    setInterval(async () => {
+      if (busy) return;
+      busy = true;
+      try {
+        const stats = await pc.getStats();
+        let level = 0;
+        stats.forEach((s) => {
+          if (s.type === 'inbound-rtp' && s.kind === 'audio') level = s.audioLevel || 0;
+        });
+        const now = performance.timeOrigin + performance.now();
+        if (!on && level > 0.05) window.toneRises.push(now);
+        on = level > 0.01 ? on || level > 0.05 : false;
+      } finally {
+        busy = false;
+      }
+    }, 10);
   })()`);
 }
 
@@ -132,11 +157,17 @@ async function main(): Promise<void> {
     await ok(w.admin, 'POST', `/v1/campaigns/${campaign.id}/users`, { user_ids: [user.id] });
 
     const base = await w.t.app.listen({ port: 0, host: '127.0.0.1' });
-    const page = await logIn(browser, base, 'acme', 'benchagent', PASSWORD);
+    const page = await browser.newPage();
+    await instrument(page);
+    await page.goto(base);
+    await page.getByLabel('Contact center').fill('acme');
+    await page.getByLabel('Username').fill('benchagent');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
     await page.locator('[data-phone-state="registered"]').waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Log in to the campaign' }).click();
     await page.locator('[data-phone-state="connected"]').waitFor({ timeout: 30_000 });
-    await watchTone(page);
+    await watchPlayout(page);
 
     const rtpBefore = groupCpu(w.rtpengine!.process.pid);
     const chromeBefore = chromiumCpu();
