@@ -200,6 +200,23 @@ async function main(): Promise<void> {
       else latencies.push(rise - answeredAt);
       if (process.env.BENCH_WEBRTC_VERBOSE)
         console.log(
+          `  jitter buffer: ${JSON.stringify(
+            await page.evaluate(`(async () => {
+              const pc = window.peerConnections[window.peerConnections.length - 1];
+              let r = {};
+              (await pc.getStats()).forEach((s) => {
+                if (s.type === 'inbound-rtp' && s.kind === 'audio')
+                  r = { packets: s.packetsReceived, lost: s.packetsLost, discarded: s.packetsDiscarded,
+                        delayMs: Math.round((1000 * s.jitterBufferDelay) / Math.max(1, s.jitterBufferEmittedCount)),
+                        targetMs: Math.round((1000 * (s.jitterBufferTargetDelay || 0)) / Math.max(1, s.jitterBufferEmittedCount)),
+                        ssrc: s.ssrc };
+              });
+              return r;
+            })()`),
+          )}`,
+        );
+      if (process.env.BENCH_WEBRTC_VERBOSE)
+        console.log(
           `  call ${n + 1}: answered ${call.answered_at}, connected +${Date.parse(call.connected_at ?? call.answered_at) - answeredAt} ms, heard +${rise === undefined ? '-' : (rise - answeredAt).toFixed(0)} ms`,
         );
       await ok(desk, 'POST', '/v1/desk/hangup');
