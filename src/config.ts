@@ -58,6 +58,9 @@ export const ConfigSchema = Type.Object({
   recordingS3AccessKeyId: Type.Optional(Type.String({ minLength: 1 })),
   recordingS3SecretAccessKey: Type.Optional(Type.String({ minLength: 1 })),
   recordingS3PathStyle: Type.Union([Type.Literal('on'), Type.Literal('off')]),
+  webrtcWsUrl: Type.Optional(Type.String({ pattern: '^wss?://[^\\s]+$' })),
+  webrtcAuthSecret: Type.Optional(Type.String({ minLength: 16 })),
+  webrtcCredentialTtlSeconds: Type.Integer({ minimum: 60, maximum: 86400 }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -134,6 +137,16 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'RECORDING_S3_ACCESS_KEY_ID', key: 'recordingS3AccessKeyId', kind: 'string' },
   { env: 'RECORDING_S3_SECRET_ACCESS_KEY', key: 'recordingS3SecretAccessKey', kind: 'string' },
   { env: 'RECORDING_S3_PATH_STYLE', key: 'recordingS3PathStyle', kind: 'string', default: 'on' },
+  // The desk's browser phone: where it reaches Kamailio's WebSocket, and the secret Kamailio's
+  // auth_ephemeral shares with us to check the short-lived credentials we hand out.
+  { env: 'WEBRTC_WS_URL', key: 'webrtcWsUrl', kind: 'string' },
+  { env: 'WEBRTC_AUTH_SECRET', key: 'webrtcAuthSecret', kind: 'string' },
+  {
+    env: 'WEBRTC_CREDENTIAL_TTL_SECONDS',
+    key: 'webrtcCredentialTtlSeconds',
+    kind: 'integer',
+    default: '3600',
+  },
 ];
 
 /** An S3 store needs its bucket and credentials. */
@@ -178,6 +191,12 @@ function sipProblems(raw: Record<string, unknown>): string[] {
     problems.push(
       `SIP_OUTBOUND_PROXY says transport=${proxyTransport} but SIP_TRUNK_TRANSPORT is ${String(raw.sipTrunkTransport)}: set the transport in SIP_TRUNK_TRANSPORT only`,
     );
+  }
+  if ((raw.webrtcWsUrl === undefined) !== (raw.webrtcAuthSecret === undefined)) {
+    problems.push('WEBRTC_WS_URL and WEBRTC_AUTH_SECRET go together: set both or neither');
+  }
+  if (raw.webrtcWsUrl !== undefined && raw.sipAgentDomain === undefined) {
+    problems.push('WEBRTC_WS_URL needs SIP_AGENT_DOMAIN (the domain browser phones register in)');
   }
   return problems;
 }

@@ -58,6 +58,16 @@ export async function prepareRuntime(
     },
     requireRecordedMessage: config.carrier === 'sip',
     webhookTargets: { allowPrivate: config.webhookAllowPrivateTargets === 'on' },
+    ...(config.webrtcWsUrl && config.webrtcAuthSecret && config.sipAgentDomain
+      ? {
+          browserPhone: {
+            wsUrl: config.webrtcWsUrl,
+            secret: config.webrtcAuthSecret,
+            domain: config.sipAgentDomain,
+            ttlSeconds: config.webrtcCredentialTtlSeconds,
+          },
+        }
+      : {}),
     ids,
     auth: {
       jwtSecret,

@@ -1235,6 +1235,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/desk/phone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your phone: which device takes your calls and, for the browser phone, short-lived SIP credentials for your own extension */
+        get: operations["getV1DeskPhone"];
+        /** Choose your phone: the browser phone in the desk, or an external SIP phone */
+        put: operations["putV1DeskPhone"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/desk/disposition": {
         parameters: {
             query?: never;
@@ -3764,6 +3782,42 @@ export interface components {
             /** @description With no call or preview at hand: the agent's latest call of this session when it ended without reaching them (not answered, busy, a machine, failed) */
             last_call: components["schemas"]["CallLog"] | null;
             recording: components["schemas"]["DeskRecording"];
+        };
+        /**
+         * @example {
+         *       "device": "browser",
+         *       "extension": "1004",
+         *       "browser_phone_offered": true,
+         *       "browser": {
+         *         "ws_url": "wss://sip.example.com:8443",
+         *         "sip_uri": "sip:1004@agents.example.com",
+         *         "authorization_user": "1796583600:1004",
+         *         "password": "m1N0qk3bq3Yt5m0bFQZ0cWq1bL0vQ8x3p4v0aQe7xkU=",
+         *         "expires_at": "2026-12-06T19:40:00.000Z"
+         *       }
+         *     }
+         */
+        DeskPhone: {
+            /** @description Which phone takes your calls: an external SIP phone registered under your extension, or the browser phone in the desk */
+            device: "external" | "browser";
+            extension: string | null;
+            /** @description Whether this server offers the browser phone (WEBRTC_WS_URL is set) */
+            browser_phone_offered: boolean;
+            browser: {
+                /** @description Kamailio's SIP-over-WebSocket address */
+                ws_url: string;
+                /** @description The only identity these credentials register */
+                sip_uri: string;
+                /** @description "<expiry unix seconds>:<extension>" */
+                authorization_user: string;
+                /** @description Valid until expires_at; ask again before then */
+                password: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-06T18:47:50.689Z
+                 */
+                expires_at: string;
+            } | null;
         };
         /**
          * @example {
@@ -15730,6 +15784,148 @@ export interface operations {
             };
             /** @description Error envelope: {statusCode, message, error} */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getV1DeskPhone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "device": "browser",
+                     *       "extension": "1004",
+                     *       "browser_phone_offered": true,
+                     *       "browser": {
+                     *         "ws_url": "wss://sip.example.com:8443",
+                     *         "sip_uri": "sip:1004@agents.example.com",
+                     *         "authorization_user": "1796583600:1004",
+                     *         "password": "m1N0qk3bq3Yt5m0bFQZ0cWq1bL0vQ8x3p4v0aQe7xkU=",
+                     *         "expires_at": "2026-12-06T19:40:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeskPhone"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    putV1DeskPhone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "device": "browser"
+                 *     }
+                 */
+                "application/json": {
+                    device: "external" | "browser";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "device": "browser",
+                     *       "extension": "1004",
+                     *       "browser_phone_offered": true,
+                     *       "browser": {
+                     *         "ws_url": "wss://sip.example.com:8443",
+                     *         "sip_uri": "sip:1004@agents.example.com",
+                     *         "authorization_user": "1796583600:1004",
+                     *         "password": "m1N0qk3bq3Yt5m0bFQZ0cWq1bL0vQ8x3p4v0aQe7xkU=",
+                     *         "expires_at": "2026-12-06T19:40:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeskPhone"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

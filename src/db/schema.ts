@@ -33,6 +33,9 @@ export interface ContactCentersTable {
 
 export type Role = 'admin' | 'supervisor' | 'agent';
 
+/** An external SIP phone registered under the extension, or the desk's browser phone. */
+export type PhoneDevice = 'external' | 'browser';
+
 export interface UsersTable {
   id: Id;
   uid: string;
@@ -43,6 +46,8 @@ export interface UsersTable {
   email: string | null;
   role: Role;
   extension: string | null;
+  /** Which phone takes the user's calls (migration 0030). */
+  phone_device: Generated<PhoneDevice>;
   status: Generated<'active' | 'disabled'>;
   last_login_at: Timestamp | null;
   version: Version;

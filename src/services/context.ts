@@ -42,6 +42,8 @@ export interface ServiceDeps {
   engine?: EngineLink;
   /** The operators' log of business events (the server's pino logger); none when unset. */
   log?: BusinessLog;
+  /** The desk's browser phone (WEBRTC_*), when this deployment offers one. */
+  browserPhone?: BrowserPhoneSettings;
 }
 
 /**
@@ -67,6 +69,16 @@ export interface EngineProcessFigures {
   claimSeconds: number;
   leaseRenewals: number;
   leaseRenewalSeconds: number;
+}
+
+/** Where browser phones register, and how their short-lived SIP credentials are made. */
+export interface BrowserPhoneSettings {
+  wsUrl: string;
+  /** Shared with Kamailio's auth_ephemeral. */
+  secret: string;
+  /** The SIP domain agents' phones register in (SIP_AGENT_DOMAIN). */
+  domain: string;
+  ttlSeconds: number;
 }
 
 /** What services may ask of the engine host running in the same process. */

@@ -40,7 +40,8 @@ export async function ensureWebBuilt(): Promise<void> {
   await build({ configFile: path.resolve('vite.config.ts'), logLevel: 'warn' });
 }
 
-export function launchBrowser(): Promise<Browser> {
+/** Chromium, headless; `extraArgs` adds switches (e.g. a fake microphone for the browser phone). */
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -52,6 +53,7 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

@@ -98,4 +98,34 @@ describe('OUTDIAL_CARRIER=sip settings', () => {
       );
     }
   });
+
+  test('the browser phone: address and secret together, a SIP agent domain, a wss/ws address, a bounded lifetime', () => {
+    const phone = {
+      SIP_AGENT_DOMAIN: 'agents.example.com',
+      WEBRTC_WS_URL: 'wss://sip.example.com:8443',
+      WEBRTC_AUTH_SECRET: 'a-secret-of-32-characters-or-so!',
+    };
+    const config = loadConfig({ ...base, ...phone });
+    assert.equal(config.webrtcWsUrl, 'wss://sip.example.com:8443');
+    assert.equal(config.webrtcCredentialTtlSeconds, 3600);
+    assert.deepEqual(problems({ WEBRTC_WS_URL: phone.WEBRTC_WS_URL, SIP_AGENT_DOMAIN: 'a.example' }), [
+      'WEBRTC_WS_URL and WEBRTC_AUTH_SECRET go together: set both or neither',
+    ]);
+    assert.deepEqual(
+      problems({ WEBRTC_WS_URL: phone.WEBRTC_WS_URL, WEBRTC_AUTH_SECRET: phone.WEBRTC_AUTH_SECRET }),
+      ['WEBRTC_WS_URL needs SIP_AGENT_DOMAIN (the domain browser phones register in)'],
+    );
+    const found = problems({
+      ...phone,
+      WEBRTC_WS_URL: 'https://sip.example.com',
+      WEBRTC_AUTH_SECRET: 'short',
+      WEBRTC_CREDENTIAL_TTL_SECONDS: '10',
+    });
+    for (const name of ['WEBRTC_WS_URL', 'WEBRTC_AUTH_SECRET', 'WEBRTC_CREDENTIAL_TTL_SECONDS']) {
+      assert.ok(
+        found.some((p) => p.startsWith(name)),
+        `${name} in ${found.join('; ')}`,
+      );
+    }
+  });
 });

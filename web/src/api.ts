@@ -224,6 +224,7 @@ export { DISPOSITIONS, type Disposition } from '../../src/domain/call-outcome';
 export type DeskCampaign = Answer<'/v1/desk/campaigns', 'get'>['data'][number];
 
 export type Desk = Schemas['Desk'];
+export type DeskPhone = Schemas['DeskPhone'];
 
 export type BoardEntry = Schemas['AgentBoardEntry'];
 

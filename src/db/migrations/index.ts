@@ -19,6 +19,7 @@ import * as m0025 from './0025_stats_shards.js';
 import * as m0026 from './0026_forecast_jobs.js';
 import * as m0027 from './0027_agent_state_history.js';
 import * as m0028 from './0028_webhook_claim_order.js';
+import * as m0030 from './0030_phone_device.js';
 import * as m0032 from './0032_recordings.js';
 
 /**
@@ -46,5 +47,6 @@ export const migrations: Record<string, Migration> = {
   '0026_forecast_jobs': m0026,
   '0027_agent_state_history': m0027,
   '0028_webhook_claim_order': m0028,
+  '0030_phone_device': m0030,
   '0032_recordings': m0032,
 };

@@ -5,6 +5,7 @@ import { agentLogin } from '../../services/agents/agent-login.js';
 import { requestAgentChange, type DeskRequest } from '../../services/agents/agent-requests.js';
 import { deskCampaigns, readDesk } from '../../services/agents/read-agents.js';
 import { CAMPAIGN_STATUS_WORD } from '../../domain/campaign-lifecycle.js';
+import { chooseDeskPhone, readDeskPhone, type DeskPhone } from '../../services/agents/desk-phone.js';
 import { dispositionCall } from '../../services/calls/disposition-call.js';
 import type { RequestContext, ServiceDeps } from '../../services/context.js';
 import { deskRecordingState, setRecordingPaused } from '../../services/recordings/desk-recording.js';
@@ -17,7 +18,27 @@ import {
   PauseBody,
   DeskDispositionBody,
   DeskCampaignsAnswer,
+  DeskPhoneBody,
+  DeskPhoneResponse,
 } from '../schemas/desk.js';
+
+function presentPhone(phone: DeskPhone) {
+  const c = phone.credentials;
+  return {
+    device: phone.device,
+    extension: phone.extension,
+    browser_phone_offered: phone.browserPhoneOffered,
+    browser: c
+      ? {
+          ws_url: c.wsUrl,
+          sip_uri: c.sipUri,
+          authorization_user: c.authorizationUser,
+          password: c.password,
+          expires_at: c.expiresAt.toISOString(),
+        }
+      : null,
+  };
+}
 
 /** The agent desk: the logged-in user works a campaign — log in, pause, preview, hang up, dispose, wrap up. */
 export const deskRoutes =
@@ -212,6 +233,42 @@ export const deskRoutes =
         },
       );
     }
+    app.get(
+      '/desk/phone',
+      {
+        config,
+        schema: {
+          tags,
+          security,
+          summary:
+            'Your phone: which device takes your calls and, for the browser phone, short-lived SIP credentials for your own extension',
+          response: { 200: DeskPhoneResponse, ...authErrors() },
+        },
+      },
+      async (request, reply) => {
+        // A password, however short-lived, is kept by no cache.
+        reply.header('cache-control', 'no-store');
+        return presentPhone(await readDeskPhone(deps, request.ctx));
+      },
+    );
+
+    app.put(
+      '/desk/phone',
+      {
+        config,
+        schema: {
+          tags,
+          security,
+          summary: 'Choose your phone: the browser phone in the desk, or an external SIP phone',
+          body: DeskPhoneBody,
+          response: { 200: DeskPhoneResponse, ...authErrors(400) },
+        },
+      },
+      async (request, reply) => {
+        reply.header('cache-control', 'no-store');
+        return presentPhone(await chooseDeskPhone(deps, request.ctx, request.body.device));
+      },
+    );
 
     app.post(
       '/desk/disposition',

@@ -3,7 +3,7 @@ import { Nullable, Timestamp } from './common.js';
 import { ContactResponse, contactExample } from './contacts.js';
 import { CallLogResponse, LeadEventResponse, callInProgressExample, leadEventExample } from './call-logs.js';
 import { named } from './components.js';
-import type { AgentSessionState } from '../../db/schema.js';
+import type { AgentSessionState, PhoneDevice } from '../../db/schema.js';
 import { DISPOSITIONS } from '../../domain/call-outcome.js';
 
 export const AGENT_SESSION_STATES = [
@@ -173,4 +173,59 @@ export const DeskCampaignsAnswer = Type.Object(
       },
     ],
   },
+);
+
+export const PHONE_DEVICES = ['external', 'browser'] as const satisfies readonly PhoneDevice[];
+
+export const DeskPhoneResponse = Type.Object(
+  {
+    device: Type.Union(
+      PHONE_DEVICES.map((d) => Type.Literal(d)),
+      {
+        description:
+          'Which phone takes your calls: an external SIP phone registered under your extension, or the browser phone in the desk',
+      },
+    ),
+    extension: Nullable(Type.String()),
+    browser_phone_offered: Type.Boolean({
+      description: 'Whether this server offers the browser phone (WEBRTC_WS_URL is set)',
+    }),
+    browser: Nullable(
+      Type.Object(
+        {
+          ws_url: Type.String({ description: "Kamailio's SIP-over-WebSocket address" }),
+          sip_uri: Type.String({ description: 'The only identity these credentials register' }),
+          authorization_user: Type.String({ description: '"<expiry unix seconds>:<extension>"' }),
+          password: Type.String({ description: 'Valid until expires_at; ask again before then' }),
+          expires_at: Timestamp,
+        },
+        {
+          description:
+            'Short-lived SIP credentials for your own extension: only with the browser phone chosen, offered, and an extension',
+        },
+      ),
+    ),
+  },
+  {
+    ...named('DeskPhone'),
+    examples: [
+      {
+        device: 'browser',
+        extension: '1004',
+        browser_phone_offered: true,
+        browser: {
+          ws_url: 'wss://sip.example.com:8443',
+          sip_uri: 'sip:1004@agents.example.com',
+          authorization_user: '1796583600:1004',
+          password: 'm1N0qk3bq3Yt5m0bFQZ0cWq1bL0vQ8x3p4v0aQe7xkU=',
+          expires_at: '2026-12-06T19:40:00.000Z',
+        },
+      },
+    ],
+  },
+);
+
+export const DeskPhoneBody = Type.Object(
+  { device: Type.Union(PHONE_DEVICES.map((d) => Type.Literal(d))) },
+  { examples: [{ device: 'browser' }] },
 );

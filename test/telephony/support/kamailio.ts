@@ -16,6 +16,11 @@ export interface KamailioOptions {
   trustedNet?: string;
   /** Listen on TCP too, at the same address and port (LISTEN_TCP). */
   tcp?: boolean;
+  /**
+   * SIP over WebSocket for browser phones (LISTEN_WS on port 8080 of the same address), their
+   * REGISTERs checked against this secret (WS_SECRET, Outdial's WEBRTC_AUTH_SECRET).
+   */
+  websocket?: { secret: string };
 }
 
 export interface Kamailio {
@@ -26,6 +31,8 @@ export interface Kamailio {
   proxyUri: string;
   /** Whether it listens on TCP too (same address and port). */
   tcp: boolean;
+  /** `ws://<address>:8080` when started with `websocket`. */
+  wsUrl: string | null;
   process: PeerProcess;
   stop(): Promise<void>;
 }
@@ -33,7 +40,8 @@ export interface Kamailio {
 /** Starts Kamailio with the repository's configuration on a loopback address of its own, port 5060. */
 export async function startKamailio(options: KamailioOptions): Promise<Kamailio> {
   requireBinary('kamailio');
-  const address = await allocateAddress([5060]);
+  const wsPort = 8080;
+  const address = await allocateAddress(options.websocket ? [5060, wsPort] : [5060]);
   const port = 5060;
   const domain = options.domain ?? 'agents.outdial.test';
   const dir = scratchDir('kamailio');
@@ -61,6 +69,8 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     `TRUNK_PORT=${options.trunk.port}`,
   ];
   if (options.tcp) args.push('-A', `LISTEN_TCP=tcp:${address}:${port}`);
+  if (options.websocket)
+    args.push('-A', `LISTEN_WS=tcp:${address}:${wsPort}`, '-A', `WS_SECRET="${options.websocket.secret}"`);
   if (options.trustedNet) args.push('-A', `TRUSTED_NET="${options.trustedNet}"`);
   if (options.rtpengine)
     args.push('-A', `RTPENGINE="udp:${options.rtpengine.address}:${options.rtpengine.port}"`);
@@ -77,6 +87,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     domain,
     proxyUri: `sip:${address}:${port};lr`,
     tcp: options.tcp ?? false,
+    wsUrl: options.websocket ? `ws://${address}:${wsPort}` : null,
     process: peer,
     stop: () => peer.stop(),
   };

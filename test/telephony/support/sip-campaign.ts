@@ -15,6 +15,7 @@ import { as, PASSWORD, seedCenter, startTestApp, type TestApp } from '../../help
 import { startBaresip, type BaresipOptions, type BaresipPhone } from './baresip.js';
 import { startKamailio, type Kamailio } from './kamailio.js';
 import { allocateAddress, freeUdpPort, portsFree } from './loopback.js';
+import { startRtpengine, type Rtpengine } from './rtpengine.js';
 import { startSippFarEnd, type FarEndOptions, type SippFarEnd } from './sipp.js';
 
 // A whole Outdial on the SIP carrier for end-to-end tests: the HTTP app and its database, the
@@ -58,7 +59,15 @@ export interface SipCampaignWorldOptions {
   kamailioTcp?: boolean;
   /** SIP_* settings over the defaults (the trunk and proxy are the test's Kamailio). */
   env?: Record<string, string>;
+  /**
+   * The desk's browser phone: rtpengine anchoring every call's media, Kamailio on WebSocket too, and
+   * the app handing out credentials for it (WEBRTC_*).
+   */
+  browserPhone?: boolean;
 }
+
+/** The secret the test's Kamailio and Outdial share for browser phones' credentials. */
+const BROWSER_PHONE_SECRET = 'browser-phone-test-secret-0123456789';
 
 /** Polls until `probe` gives a value (not undefined); fails after `timeoutMs` saying what it waited for. */
 export async function eventually<T>(
@@ -87,6 +96,7 @@ export async function ok(call: Caller, method: 'GET' | 'POST' | 'PUT', url: stri
 export class SipCampaignWorld {
   readonly phones: BaresipPhone[] = [];
   private constructor(
+    readonly rtpengine: Rtpengine | null,
     readonly t: TestApp,
     readonly admin: Caller,
     readonly supervisorToken: string,
@@ -105,7 +115,18 @@ export class SipCampaignWorld {
     const farEnd = await startSippFarEnd({ ringMs: 300, ...options.farEnd });
     const stops: (() => Promise<void>)[] = [() => farEnd.stop()];
     try {
-      const kamailio = await startKamailio({ trunk: farEnd, tcp: options.kamailioTcp ?? false });
+      const rtpengine = options.browserPhone ? await startRtpengine() : null;
+      if (rtpengine) stops.push(() => rtpengine.stop());
+      const kamailio = await startKamailio({
+        trunk: farEnd,
+        tcp: options.kamailioTcp ?? false,
+        ...(rtpengine
+          ? {
+              rtpengine: { address: rtpengine.address, port: rtpengine.ngPort },
+              websocket: { secret: BROWSER_PHONE_SECRET },
+            }
+          : {}),
+      });
       stops.push(() => kamailio.stop());
       const address = await allocateAddress([]);
       let port = await freeUdpPort(address);
@@ -136,7 +157,16 @@ export class SipCampaignWorld {
         }),
       );
       const scheduler = new RealTimeScheduler();
-      const t = await startTestApp({}, { clock: scheduler });
+      const t = await startTestApp(
+        kamailio.wsUrl
+          ? {
+              SIP_AGENT_DOMAIN: kamailio.domain,
+              WEBRTC_WS_URL: kamailio.wsUrl,
+              WEBRTC_AUTH_SECRET: BROWSER_PHONE_SECRET,
+            }
+          : {},
+        { clock: scheduler },
+      );
       stops.push(() => t.close());
       const engineErrors: string[] = [];
       // Calls of recording campaigns are recorded, as serve() does (docs/recordings.md).
@@ -162,6 +192,7 @@ export class SipCampaignWorld {
       host.start();
       const center = await seedCenter(t, 'acme');
       const world = new SipCampaignWorld(
+        rtpengine,
         t,
         as(t, center.tokens.admin),
         center.tokens.supervisor,
@@ -299,6 +330,7 @@ export class SipCampaignWorld {
     await this.sip.stop();
     await this.recordings.stop();
     await this.kamailio.stop();
+    await this.rtpengine?.stop();
     await this.farEnd.stop();
     await this.t.close();
   }

@@ -7,6 +7,7 @@ import {
   type Desk,
   type DeskCampaign,
   type Disposition,
+  type DeskPhone,
 } from '../api';
 import { countOf, formatMoment, fromLocalInput, toLocalInput } from '../format';
 import { EventTimeline } from '../history';
@@ -15,6 +16,8 @@ import { useMe } from '../session';
 import { AGENT_STATE_LABEL, DISPOSITION_LABEL } from '../status';
 import { Field, Page, Problems, StatusBadge, useAction, useLoad } from '../ui';
 import { VariablesTable } from '../widgets';
+import type { PhoneState } from '../phone';
+import { DeskPhonePanel, phoneReady } from './DeskPhone';
 
 /** How often the desk asks for the agent's own session: the engine changes it between clicks. */
 const POLL_MS = 1000;
@@ -63,6 +66,12 @@ export function DeskPage() {
   const [run, problems, busy] = useAction();
   const perform = (path: string, body?: object) => run(() => act(path, body));
   const session = desk?.session;
+  const [phone, setPhone] = useState<DeskPhone>();
+  const [phoneState, setPhoneState] = useState<PhoneState | null>(null);
+  const phoneLoad = useLoad(() => api<DeskPhone>('GET', '/v1/desk/phone'), []);
+  useEffect(() => {
+    if (phoneLoad.data) setPhone(phoneLoad.data);
+  }, [phoneLoad.data]);
   return (
     <Page
       title="Desk"
@@ -75,8 +84,15 @@ export function DeskPage() {
       }
     >
       <Problems problems={problems ?? (error ? [error] : null)} />
+      <Problems problems={phoneLoad.error ? [phoneLoad.error] : null} />
+      {phone && <DeskPhonePanel phone={phone} onPhone={setPhone} onState={setPhoneState} />}
       {desk && !session && (
-        <CampaignLogin name={me.user?.full_name || me.user?.username || ''} busy={busy} perform={perform} />
+        <CampaignLogin
+          name={me.user?.full_name || me.user?.username || ''}
+          busy={busy}
+          phoneReady={phoneReady(phone, phoneState)}
+          perform={perform}
+        />
       )}
       {desk && session && <Working desk={desk} busy={busy} perform={perform} />}
     </Page>
@@ -85,7 +101,18 @@ export function DeskPage() {
 
 type Perform = (path: string, body?: object) => Promise<boolean>;
 
-function CampaignLogin({ name, busy, perform }: { name: string; busy: boolean; perform: Perform }) {
+function CampaignLogin({
+  name,
+  busy,
+  phoneReady,
+  perform,
+}: {
+  name: string;
+  busy: boolean;
+  /** The dialer calls the agent's phone at login: with the browser phone, once it is registered. */
+  phoneReady: boolean;
+  perform: Perform;
+}) {
   const campaigns = useLoad(() => api<{ data: DeskCampaign[] }>('GET', '/v1/desk/campaigns'), []);
   const [chosen, setChosen] = useState('');
   const options = campaigns.data?.data ?? [];
@@ -118,11 +145,12 @@ function CampaignLogin({ name, busy, perform }: { name: string; busy: boolean; p
               ))}
             </select>
           </Field>
-          <button type="submit" disabled={busy || !campaignId}>
+          <button type="submit" disabled={busy || !campaignId || !phoneReady}>
             Log in to the campaign
           </button>
         </div>
       )}
+      {!phoneReady && <p className="muted">You can log in once your browser phone is registered.</p>}
     </form>
   );
 }
