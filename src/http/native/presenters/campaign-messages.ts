@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { CampaignMessageResponse } from '../../schemas/campaign-messages.js';
 import { toPublicId } from '../../../domain/public-ids.js';
-import type { CampaignMessageView } from '../../../services/campaigns/campaign-message.js';
+import type { CampaignMessageView } from '../../../services/campaigns/campaign-audio.js';
 import { MESSAGE_SAMPLE_RATE } from '../../../services/campaigns/message-audio.js';
 import { iso } from '../common.js';
 
