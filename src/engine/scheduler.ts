@@ -1,4 +1,5 @@
 import type { Clock } from '../seams.js';
+import { MinHeap } from './min-heap.js';
 
 export type TimerId = number;
 
@@ -22,7 +23,7 @@ interface Timer {
 
 /** A discrete-event clock: timers fire in time order (ties in scheduling order), instantly. */
 export class VirtualScheduler implements Scheduler {
-  private heap: Timer[] = [];
+  private heap = new MinHeap<Timer>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
   private cancelled = new Set<TimerId>();
   private nextId = 1;
   private seq = 0;
@@ -42,7 +43,7 @@ export class VirtualScheduler implements Scheduler {
 
   at(ms: number, fn: () => void): TimerId {
     const timer = { id: this.nextId++, at: Math.max(ms, this.current), seq: this.seq++, fn };
-    this.push(timer);
+    this.heap.push(timer);
     return timer.id;
   }
 
@@ -57,8 +58,8 @@ export class VirtualScheduler implements Scheduler {
   /** Fires every timer due up to `ms`, then sets the clock to `ms`. Returns how many fired. */
   runUntil(ms: number): number {
     let fired = 0;
-    while (this.heap.length > 0 && this.heap[0]!.at <= ms) {
-      const timer = this.pop()!;
+    while (this.heap.size > 0 && this.heap.peek()!.at <= ms) {
+      const timer = this.heap.pop()!;
       if (this.cancelled.delete(timer.id)) continue;
       this.current = timer.at;
       timer.fn();
@@ -70,10 +71,10 @@ export class VirtualScheduler implements Scheduler {
 
   /** When the next live timer is due, if any. */
   nextAt(): number | undefined {
-    while (this.heap.length > 0 && this.cancelled.has(this.heap[0]!.id)) {
-      this.cancelled.delete(this.pop()!.id);
+    while (this.heap.size > 0 && this.cancelled.has(this.heap.peek()!.id)) {
+      this.cancelled.delete(this.heap.pop()!.id);
     }
-    return this.heap[0]?.at;
+    return this.heap.peek()?.at;
   }
 
   /**
@@ -84,7 +85,7 @@ export class VirtualScheduler implements Scheduler {
     for (;;) {
       const next = this.nextAt();
       if (next === undefined || next > ms) break;
-      const timer = this.pop()!;
+      const timer = this.heap.pop()!;
       this.current = timer.at;
       timer.fn();
       await settle();
@@ -94,44 +95,7 @@ export class VirtualScheduler implements Scheduler {
 
   /** Pending (not cancelled) timers. */
   get pending(): number {
-    return this.heap.length - this.cancelled.size;
-  }
-
-  private less(a: Timer, b: Timer): boolean {
-    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
-  }
-
-  private push(timer: Timer): void {
-    const h = this.heap;
-    h.push(timer);
-    let i = h.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(h[i]!, h[parent]!)) break;
-      [h[i], h[parent]] = [h[parent]!, h[i]!];
-      i = parent;
-    }
-  }
-
-  private pop(): Timer | undefined {
-    const h = this.heap;
-    const top = h[0];
-    const last = h.pop();
-    if (h.length > 0 && last) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
-        if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
-      }
-    }
-    return top;
+    return this.heap.size - this.cancelled.size;
   }
 }
 

@@ -2,6 +2,7 @@ import type { Campaign } from '../../db/schema.js';
 import { retryRuleFor, type RetryableResult } from '../../domain/call-outcome.js';
 import type { DialResult } from '../../engine/traffic.js';
 import type { CallingTimeline } from './calling-calendar.js';
+import { MinHeap } from '../../engine/min-heap.js';
 
 /** Waiting contacts alike for the run-out: attempts left, when they may be dialled, their cool-off. */
 export interface WaitingContacts {
@@ -97,7 +98,7 @@ export function runOut(
 ): RunOut {
   const start = now.getTime();
   const ways = branches(shares, pace.abandonRate, campaign);
-  const heap: Batch[] = [];
+  const heap = new MinHeap<Batch>(earlier);
   // Batches not yet dialled, by when they are due, attempts left and cool-off: retries due alike
   // join one batch, so the walk stays small however many slices it takes.
   const due = new Map<string, Batch>();
@@ -114,7 +115,7 @@ export function runOut(
     }
     const batch = { ...b, seq: seq++ };
     due.set(keyOf(b), batch);
-    heapPush(heap, batch);
+    heap.push(batch);
   };
   /** Retries fall due on a five-minute grid (at worst five minutes late). */
   const onGrid = (ms: number) => Math.ceil(ms / SLICE_MS) * SLICE_MS;
@@ -133,8 +134,8 @@ export function runOut(
   if (left < LEFT_OVER) return { at: now, dials: 0, callingHours: 0 };
   if (pace.dialsPerHour <= 0) return { at: null, dials: Infinity, callingHours: Infinity };
   const perSlice = (pace.dialsPerHour * SLICE_MS) / 3_600_000;
-  while (heap.length > 0) {
-    const batch = heapPop(heap)!;
+  while (heap.size > 0) {
+    const batch = heap.pop()!;
     due.delete(keyOf(batch));
     const began = timeline.advance(Math.max(at, batch.readyAt), 0, hint);
     if (!began) return { at: null, dials: Infinity, callingHours: Infinity };
@@ -165,35 +166,4 @@ export function runOut(
 
 function earlier(a: Batch, b: Batch): boolean {
   return a.readyAt < b.readyAt || (a.readyAt === b.readyAt && a.seq < b.seq);
-}
-
-function heapPush(h: Batch[], b: Batch): void {
-  h.push(b);
-  let i = h.length - 1;
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if (!earlier(h[i]!, h[parent]!)) break;
-    [h[i], h[parent]] = [h[parent]!, h[i]!];
-    i = parent;
-  }
-}
-
-function heapPop(h: Batch[]): Batch | undefined {
-  const top = h[0];
-  const last = h.pop();
-  if (h.length > 0 && last) {
-    h[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && earlier(h[l]!, h[m]!)) m = l;
-      if (r < h.length && earlier(h[r]!, h[m]!)) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m]!, h[i]!];
-      i = m;
-    }
-  }
-  return top;
 }
