@@ -170,19 +170,8 @@ export interface CampaignsTable {
 export type MachineAction = 'hang_up' | 'play_message';
 export type RecordingMode = 'none' | 'all' | 'on_demand';
 
-/** A campaign's recording announcement, normalised like its message (migration 0032). */
-export interface CampaignAnnouncementsTable {
-  id: Id;
-  contact_center_id: number;
-  campaign_id: number;
-  file_name: string;
-  duration_ms: number;
-  byte_size: number;
-  audio: Uint8Array;
-  version: Version;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-}
+/** A campaign's recording announcement: columns as its message's (migration 0032). */
+export type CampaignAnnouncementsTable = CampaignMessagesTable;
 
 export type RecordingStatus = 'recording' | 'available' | 'failed' | 'deleted';
 
