@@ -121,24 +121,20 @@ export function recordingsFor(deps: ServiceDeps, options: CallRecordingsOptions 
       const campaign = await repos.campaigns.getById(call.campaign_id);
       if (campaign.recording_mode === 'none') return undefined;
       if (await repos.recordings.findForCall(call.id)) return undefined;
-      const [inserted] = await repos.scope
-        .insertInto('recordings', {
-          uid,
-          call_log_id: call.id,
-          campaign_id: call.campaign_id,
-          contact_id: call.contact_id,
-          agent_user_id: call.agent_user_id,
-          format: RECORDING_FORMAT,
-          storage_key: storageKey(tenant.contactCenterId, now, uid),
-          pause_requested: campaign.recording_mode === 'on_demand',
-          pauses: JSON.stringify([]),
-          started_at: now,
-          created_at: now,
-          updated_at: now,
-        })
-        .returning(['id', 'storage_key', 'pause_requested'])
-        .execute();
-      return inserted as { id: number; storage_key: string; pause_requested: boolean };
+      return repos.recordings.insert({
+        uid,
+        call_log_id: call.id,
+        campaign_id: call.campaign_id,
+        contact_id: call.contact_id,
+        agent_user_id: call.agent_user_id,
+        format: RECORDING_FORMAT,
+        storage_key: storageKey(tenant.contactCenterId, now, uid),
+        pause_requested: campaign.recording_mode === 'on_demand',
+        pauses: [],
+        started_at: now,
+        created_at: now,
+        updated_at: now,
+      });
     });
     if (!row) return undefined;
     await fs.promises.mkdir(deps.recordings.spoolDir, { recursive: true });
