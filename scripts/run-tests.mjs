@@ -7,6 +7,11 @@
 //   npm test -- leads web       files whose path contains one of the words
 //   TEST_CONCURRENCY=1 npm test one file at a time (default: the machine's cores + 1, at least 2)
 //
+// A run never hangs: a file (or one of its tests) still running after TEST_TIMEOUT_SECONDS (900)
+// fails with the output it had printed, and a minute later it is killed with everything it
+// started; a file whose tests are done does not wait for handles left open (--test-force-exit).
+// Every few minutes the files still running are listed.
+//
 // The slowest files start first (their times from the last run are kept in
 // artifacts/test-times.json, else scripts/test-times.json; the largest first when there are
 // none), so the run ends soon after its longest file does.
@@ -40,6 +45,26 @@ function readTimes(file) {
   }
 }
 
+function seconds(name, fallback) {
+  const asked = process.env[name];
+  if (asked === undefined || asked === '') return fallback;
+  const n = Number(asked);
+  if (!Number.isFinite(n) || n <= 0) {
+    console.error(`${name} must be a number of seconds above 0, not "${asked}"`);
+    process.exit(2);
+  }
+  return n;
+}
+
+// Node's --test-timeout bounds each test and each file alike; the kill is the backstop for a
+// process that cannot even report its time-out.
+const TEST_TIMEOUT = seconds('TEST_TIMEOUT_SECONDS', 900);
+const FILE_TIMEOUT = TEST_TIMEOUT + 60;
+// Once a file's process has exited, how long its output pipes may stay open (held by something it
+// started and left behind) before they are closed and its process group is killed.
+const PIPE_GRACE_MS = 5_000;
+const HEARTBEAT_MS = 180_000;
+
 function concurrency() {
   const asked = process.env.TEST_CONCURRENCY;
   if (asked === undefined || asked === '') return Math.max(2, os.availableParallelism() + 1);
@@ -62,22 +87,70 @@ const parallel = Math.min(concurrency(), files.length);
 const started = Date.now();
 const results = [];
 
+const running = new Map();
+
 function runFile(file) {
   return new Promise((resolve) => {
     const begun = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', file], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
-    });
+    // Its own process group (detached), so a file that overruns is killed with whatever it
+    // started: Node's test runner runs the file in a child process of its own.
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--test',
+        '--test-reporter=spec',
+        `--test-timeout=${Math.round(TEST_TIMEOUT * 1000)}`,
+        '--test-force-exit',
+        file,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+        env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
+      },
+    );
+    running.set(file, begun);
     const output = [];
+    let timedOut = false;
+    let exit;
+    const killGroup = () => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // the group has already gone
+      }
+    };
     child.stdout.on('data', (chunk) => output.push(chunk));
     child.stderr.on('data', (chunk) => output.push(chunk));
+    const overrun = setTimeout(() => {
+      timedOut = true;
+      output.push(Buffer.from(`\n[run-tests] ${file} still running after ${FILE_TIMEOUT} s: killed\n`));
+      killGroup();
+    }, FILE_TIMEOUT * 1000);
+    let pipeGrace;
+    child.on('exit', (code, signal) => {
+      exit = { code, signal };
+      pipeGrace = setTimeout(() => {
+        output.push(
+          Buffer.from(`\n[run-tests] ${file} exited but something it started kept its output open: killed\n`),
+        );
+        killGroup();
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }, PIPE_GRACE_MS);
+    });
     child.on('close', (code, signal) => {
+      clearTimeout(overrun);
+      clearTimeout(pipeGrace);
+      running.delete(file);
+      killGroup();
+      const { code: exitCode, signal: exitSignal } = exit ?? { code, signal };
       const seconds = (Date.now() - begun) / 1000;
-      const ok = code === 0;
-      process.stdout.write(
-        `\n── ${file} ${ok ? 'passed' : `FAILED (${signal ?? `exit ${code}`})`} in ${seconds.toFixed(1)} s\n`,
-      );
+      const ok = exitCode === 0 && !timedOut;
+      const why = timedOut ? `timed out after ${FILE_TIMEOUT} s` : (exitSignal ?? `exit ${exitCode}`);
+      process.stdout.write(`\n── ${file} ${ok ? 'passed' : `FAILED (${why})`} in ${seconds.toFixed(1)} s\n`);
       const text = Buffer.concat(output);
       process.stdout.write(text);
       results.push({ file, ok, seconds, counts: testCounts(text.toString('utf8'), ok) });
@@ -102,7 +175,15 @@ async function lane() {
   for (let file = queue.shift(); file !== undefined; file = queue.shift()) await runFile(file);
 }
 
+const heartbeat = setInterval(() => {
+  const now = Date.now();
+  const list = [...running].map(([file, begun]) => `${file} (${Math.round((now - begun) / 1000)} s)`);
+  process.stdout.write(
+    `\n[run-tests] ${results.length}/${files.length} files done; running: ${list.join(', ')}\n`,
+  );
+}, HEARTBEAT_MS);
 await Promise.all(Array.from({ length: parallel }, lane));
+clearInterval(heartbeat);
 
 const wall = (Date.now() - started) / 1000;
 const failed = results.filter((r) => !r.ok);
