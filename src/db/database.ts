@@ -33,10 +33,18 @@ function parseInt8(value: string): number {
   return Number(value);
 }
 
+/**
+ * How long a query may wait for a free connection of the pool before it fails. Without a bound, a
+ * pool whose connections are all held by work that itself waits for one more (a transaction that
+ * queries outside itself) would hang for ever; this way it fails with the pool's own error.
+ */
+const POOL_WAIT_MS = 30_000;
+
 export function connectPostgres(url: string, poolSize = 10): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
+    connectionTimeoutMillis: POOL_WAIT_MS,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         oid === INT8_OID || oid === NUMERIC_OID

@@ -27,13 +27,17 @@ export class LiveFeed<T> {
     private readonly onError: (error: unknown) => void = () => undefined,
   ) {}
 
-  /** Listens to a topic from now on (the caller sends the current value itself). */
-  subscribe(key: string, load: () => Promise<T>, listener: (value: T) => void): () => void {
+  /**
+   * Listens to a topic from now on. The caller sends the current value itself and passes it as
+   * `sent`, so a topic it opens does not send that same value again at its first refresh (a
+   * duplicate a browser would take for news: the agents board resets its clock on each one).
+   */
+  subscribe(key: string, load: () => Promise<T>, listener: (value: T) => void, sent?: T): () => void {
     let topic = this.topics.get(key);
     if (!topic) {
       const created = {
         listeners: new Set<(value: T) => void>(),
-        last: null as string | null,
+        last: sent === undefined ? null : this.fingerprint(sent),
         running: false,
         cancel: this.repeat(this.intervalMs, () => void this.refresh(key, load)),
       };

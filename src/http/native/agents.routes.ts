@@ -83,6 +83,7 @@ export const agentRoutes =
           `${ctx.tenant.contactCenterId}:${campaignUid ?? '*'}`,
           () => board(ctx, campaignUid),
           (value) => send('agents', value),
+          first,
         );
       },
     );

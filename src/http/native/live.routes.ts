@@ -136,8 +136,11 @@ export const liveRoutes =
         let unsubscribe = () => undefined as void;
         const send = openEventStream(request, reply, () => unsubscribe());
         send('wallboard', first);
-        unsubscribe = wallboardFeed.subscribe(`${ctx.tenant.contactCenterId}`, load, (value) =>
-          send('wallboard', value),
+        unsubscribe = wallboardFeed.subscribe(
+          `${ctx.tenant.contactCenterId}`,
+          load,
+          (value) => send('wallboard', value),
+          first,
         );
       },
     );
@@ -214,6 +217,7 @@ export const liveRoutes =
             topic,
             async () => presentLiveStats(await campaignLiveStats(deps, ctx, uid)),
             (value) => send('stats', value),
+            first,
           ),
         );
         const loadEligibility = async () => presentEligibility(await campaignEligibility(deps, ctx, uid));
