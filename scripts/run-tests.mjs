@@ -7,7 +7,7 @@
 //   npm test -- leads web       files whose path contains one of the words
 //   TEST_CONCURRENCY=1 npm test one file at a time (default: the machine's cores + 1, at least 2)
 //
-// A run never hangs: a file (or one of its tests) still running after TEST_TIMEOUT_SECONDS (900)
+// A run never hangs: a file (or one of its tests) still running after TEST_TIMEOUT_SECONDS (1200)
 // fails with the output it had printed, and a minute later it is killed with everything it
 // started; a file whose tests are done does not wait for handles left open (--test-force-exit).
 // Every few minutes the files still running are listed.
@@ -58,7 +58,7 @@ function seconds(name, fallback) {
 
 // Node's --test-timeout bounds each test and each file alike; the kill is the backstop for a
 // process that cannot even report its time-out.
-const TEST_TIMEOUT = seconds('TEST_TIMEOUT_SECONDS', 900);
+const TEST_TIMEOUT = seconds('TEST_TIMEOUT_SECONDS', 1200);
 const FILE_TIMEOUT = TEST_TIMEOUT + 60;
 // Once a file's process has exited, how long its output pipes may stay open (held by something it
 // started and left behind) before they are closed and its process group is killed.
