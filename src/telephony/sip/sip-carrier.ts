@@ -362,6 +362,11 @@ export class SipCarrier implements Carrier {
     if (result.authRejected) {
       return { type: 'failed', callId, reason: `sip:${result.status} trunk_credentials_rejected` };
     }
+    if (result.mediaAnchorFailed) {
+      // rtpengine (RTPENGINE_CONTROL) did not anchor the call's media: a fault on our side, logged.
+      this.o.onError?.(new Error(result.reason), `call ${callId}`);
+      return { type: 'failed', callId, reason: 'media_anchor_failed' };
+    }
     switch (result.status) {
       case 486:
       case 600:
@@ -792,7 +797,10 @@ export class SipCarrier implements Carrier {
     if (records && owner) this.recordLeg(leg.invite, owner);
     const result = await leg.invite.result;
     leg.invite = null;
-    if (result.kind !== 'answered') return this.agentLost(leg, 'phone_unreachable');
+    if (result.kind !== 'answered') {
+      if (result.mediaAnchorFailed) this.o.onError?.(new Error(result.reason), `agent ${leg.extension}`);
+      return this.agentLost(leg, 'phone_unreachable');
+    }
     if (gone(leg)) {
       void result.dialog.bye();
       records?.ended(result.dialog.callId);
