@@ -389,7 +389,8 @@ describe('relay join: the customer holds the call and resumes it', () => {
           message.headers.cseq.seq === seq &&
           message.headers.from.uri.includes('+14155553104'),
       );
-      const direction = sent && /^a=(sendrecv|sendonly|recvonly|inactive)\r?$/m.exec(sent.message.content ?? '');
+      const direction =
+        sent && /^a=(sendrecv|sendonly|recvonly|inactive)\r?$/m.exec(sent.message.content ?? '');
       return sent && direction ? { at: sent.at, direction: direction[1] } : undefined;
     };
     try {

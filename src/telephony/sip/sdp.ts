@@ -219,8 +219,7 @@ export function directionOf(sdp: string): MediaDirection {
   const session = all.slice(0, mediaAt < 0 ? undefined : mediaAt);
   const attribute = (within: string[]) =>
     within.map((line) => /^a=(sendrecv|sendonly|recvonly|inactive)$/.exec(line)?.[1]).find(Boolean) as
-      | MediaDirection
-      | undefined;
+      MediaDirection | undefined;
   const direction = attribute(section) ?? attribute(session) ?? 'sendrecv';
   const connection = [...section, ...session].find((line) => line.startsWith('c='));
   if (connection && /^c=IN IP4 0\.0\.0\.0\b/.test(connection)) {

@@ -54,13 +54,7 @@ export interface FarEndOptions {
    * later resumes it (re-INVITE, a=sendrecv) (far-end-hold.xml).
    */
   scenario?:
-    | 'far-end'
-    | 'load'
-    | 'retransmit-2xx'
-    | 'refuse-reinvite'
-    | 'move-media'
-    | 'move-media-update'
-    | 'hold';
+    'far-end' | 'load' | 'retransmit-2xx' | 'refuse-reinvite' | 'move-media' | 'move-media-update' | 'hold';
   /**
    * For 'move-media': where its SDP says its audio is (a test's RTP endpoints), before and after the
    * move; for 'hold', `first` only.
