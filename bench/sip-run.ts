@@ -13,6 +13,8 @@ import { scriptedCallees, SimulatedCarrier } from '../src/engine/simulated-carri
 import { UdpMediaParking } from '../src/telephony/sip/media-park.js';
 import { SipCarrier, type JoinFlow, type MediaJoin } from '../src/telephony/sip/sip-carrier.js';
 import { SipUserAgent } from '../src/telephony/sip/user-agent.js';
+import { RtpengineControl } from '../src/telephony/media/rtpengine-control.js';
+import { RtpengineAnchor } from '../src/telephony/sip/media-anchor.js';
 import type { SipMessage } from 'sip';
 import { udpDrops } from '../test/telephony/support/loopback.js';
 
@@ -37,6 +39,8 @@ export interface RunSpec {
     outboundProxy: string;
     trunkDomain: string;
     agentDomain: string;
+    /** RTPENGINE_CONTROL: Outdial anchors every call's media at this rtpengine (Kamailio does not). */
+    rtpengineControl?: { host: string; port: number };
   };
 }
 
@@ -188,9 +192,13 @@ async function main(): Promise<RunResult> {
   let sipCarrier: SipCarrier | null = null;
   if (spec.carrier === 'sip') {
     const sip = spec.sip!;
+    const control = sip.rtpengineControl ? await RtpengineControl.connect(sip.rtpengineControl) : null;
     ua = await SipUserAgent.start({
       address: sip.bindAddress,
       port: sip.port,
+      ...(control
+        ? { anchor: new RtpengineAnchor(control, (error) => problem(`rtpengine delete: ${String(error)}`)) }
+        : {}),
       onError: (error) => problem(`SIP stack: ${String(error)}`),
       trace,
     });

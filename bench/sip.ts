@@ -10,6 +10,8 @@
 //   BENCH_SIP_RUNS=signalling npm run bench:sip   only runs whose name contains the word
 //   BENCH_SIP_DIAL_SECONDS=60              dialing time after the agents' ramp (default 30)
 //   BENCH_SIP_JOINS=relay                  SIP_MEDIA_JOIN modes to run, in order (default relay,reinvite)
+//   BENCH_SIP_ANCHOR=outdial               the media run's rtpengine driven by Outdial (RTPENGINE_CONTROL)
+//                                          instead of Kamailio's rtpengine module (default kamailio)
 //
 // With both join modes, the media run also prints the Node CPU that relay mode adds per connected
 // call-minute: the relay run's CPU less the reinvite run's, over the relay run's connected minutes.
@@ -32,6 +34,10 @@ import type { RunResult, RunSpec } from './sip-run.js';
 import { load, mb, verdict } from './support.js';
 
 const DIAL_MS = Number(process.env.BENCH_SIP_DIAL_SECONDS ?? 30) * 1000;
+const ANCHOR = process.env.BENCH_SIP_ANCHOR ?? 'kamailio';
+if (ANCHOR !== 'kamailio' && ANCHOR !== 'outdial') {
+  throw new Error(`BENCH_SIP_ANCHOR: kamailio or outdial, not ${ANCHOR}`);
+}
 const AGENT_DOMAIN = 'agents.bench.test';
 
 interface Run {
@@ -140,7 +146,9 @@ async function sipRun(run: Run, mediaJoin: MediaJoin): Promise<{ result: RunResu
     const kamailio = await startKamailio({
       trunk: { address: farEnd.address, port: farEnd.port },
       domain: AGENT_DOMAIN,
-      ...(rtpengine ? { rtpengine: { address: rtpengine.address, port: rtpengine.ngPort } } : {}),
+      ...(rtpengine && ANCHOR === 'kamailio'
+        ? { rtpengine: { address: rtpengine.address, port: rtpengine.ngPort } }
+        : {}),
     });
     stops.push(() => kamailio.stop());
     const extensions = Array.from({ length: run.spec.agents }, (_, i) => String(10_000 + i));
@@ -161,7 +169,7 @@ async function sipRun(run: Run, mediaJoin: MediaJoin): Promise<{ result: RunResu
     ]);
     const result = await runChild({
       ...run.spec,
-      name: `${run.name} (SIP, ${mediaJoin})`,
+      name: `${run.name} (SIP, ${mediaJoin}${rtpengine && ANCHOR === 'outdial' ? ', RTPENGINE_CONTROL' : ''})`,
       carrier: 'sip',
       sip: {
         mediaJoin,
@@ -171,6 +179,9 @@ async function sipRun(run: Run, mediaJoin: MediaJoin): Promise<{ result: RunResu
         // Numbers for Kamailio's own host go to its trunk (the far end), as in the telephony tests.
         trunkDomain: `${kamailio.address}:${kamailio.port}`,
         agentDomain: AGENT_DOMAIN,
+        ...(rtpengine && ANCHOR === 'outdial'
+          ? { rtpengineControl: { host: rtpengine.address, port: rtpengine.ngPort } }
+          : {}),
       },
     });
     const cpu = peers.map(([name, p], i) => `${name} ${(groupCpuSeconds(p) - before[i]!).toFixed(1)} s`);

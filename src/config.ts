@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import os from 'node:os';
 import path from 'node:path';
+import { parseRtpengineTarget } from './telephony/media/rtpengine-control.js';
 
 const LogLevel = Type.Union(
   ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
@@ -50,6 +51,7 @@ export const ConfigSchema = Type.Object({
   sipFromDomain: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.-]+$' })),
   sipAgentDomain: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.-]+(:\\d+)?$' })),
   sipDefaultCallerId: Type.String({ pattern: '^(\\+?[0-9]{3,15}|anonymous)$' }),
+  rtpengineControl: Type.Optional(Type.String()),
   recordingStore: Type.Union([Type.Literal('file'), Type.Literal('s3')]),
   recordingS3Endpoint: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
   recordingS3Region: Type.String({ pattern: '^[a-z0-9-]+$' }),
@@ -128,6 +130,8 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'SIP_FROM_DOMAIN', key: 'sipFromDomain', kind: 'string' },
   { env: 'SIP_AGENT_DOMAIN', key: 'sipAgentDomain', kind: 'string' },
   { env: 'SIP_DEFAULT_CALLER_ID', key: 'sipDefaultCallerId', kind: 'string', default: 'anonymous' },
+  // The media anchor: rtpengine's ng control address; every call's media then goes through rtpengine.
+  { env: 'RTPENGINE_CONTROL', key: 'rtpengineControl', kind: 'string' },
   // Call recordings: under the data directory, or in an S3-compatible bucket (docs/recordings.md).
   { env: 'RECORDING_STORE', key: 'recordingStore', kind: 'string', default: 'file' },
   { env: 'RECORDING_S3_ENDPOINT', key: 'recordingS3Endpoint', kind: 'string' },
@@ -191,6 +195,15 @@ function sipProblems(raw: Record<string, unknown>): string[] {
     problems.push(
       `SIP_OUTBOUND_PROXY says transport=${proxyTransport} but SIP_TRUNK_TRANSPORT is ${String(raw.sipTrunkTransport)}: set the transport in SIP_TRUNK_TRANSPORT only`,
     );
+  }
+  if (typeof raw.rtpengineControl === 'string') {
+    try {
+      parseRtpengineTarget(raw.rtpengineControl);
+    } catch {
+      problems.push(
+        `RTPENGINE_CONTROL must be udp:<host>:<port> (rtpengine's --listen-ng address, e.g. udp:127.0.0.1:2223), got "${raw.rtpengineControl}"`,
+      );
+    }
   }
   if ((raw.webrtcWsUrl === undefined) !== (raw.webrtcAuthSecret === undefined)) {
     problems.push('WEBRTC_WS_URL and WEBRTC_AUTH_SECRET go together: set both or neither');

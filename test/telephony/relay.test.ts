@@ -37,8 +37,11 @@ async function relayCarrier(kamailio: Kamailio, idle?: Int16Array) {
   const address = await allocateAddress([]);
   const sent: SipRequest[] = [];
   const answers: SipMessage[] = [];
+  /** Our answers to the far ends' requests, each with when it was sent. */
+  const answered: { at: number; message: SipMessage }[] = [];
   const trace = (direction: 'send' | 'recv', message: SipMessage) => {
     if (direction === 'send' && 'method' in message) sent.push(message);
+    if (direction === 'send' && 'status' in message) answered.push({ at: performance.now(), message });
     if (direction === 'recv' && 'status' in message) answers.push(message);
   };
   const ua = await SipUserAgent.start({ address, port: await freeUdpPort(address), trace });
@@ -82,7 +85,7 @@ async function relayCarrier(kamailio: Kamailio, idle?: Int16Array) {
     );
     return ok?.content ?? '';
   };
-  return { ua, carrier, events, joins, errors, invitesTo, answerOf, address };
+  return { ua, carrier, events, joins, errors, invitesTo, answerOf, answered, address };
 }
 
 /** Every second of what a phone heard over its standing leg, once its recording is written. */
@@ -343,3 +346,101 @@ for (const [how, scenario] of [
     });
   });
 }
+
+describe('relay join: the customer holds the call and resumes it', () => {
+  let farEnd: SippFarEnd | undefined;
+  let kamailio: Kamailio | undefined;
+  let agent: BaresipPhone | undefined;
+  let customer: RtpEndpoint | undefined;
+
+  after(async () => {
+    await agent?.stop();
+    await customer?.close();
+    await kamailio?.stop();
+    await farEnd?.stop();
+  });
+
+  test('the hold is answered recvonly and nothing is sent to the customer until it resumes; what it sends still reaches the agent', async () => {
+    const mediaAddress = await allocateAddress([]);
+    // The customer: talks (1000 Hz) from our first packet on, holding or not (music on hold).
+    customer = await RtpEndpoint.open({ address: mediaAddress });
+    const arrivals: number[] = [];
+    customer.onAudio((frame) => {
+      if (arrivals.length === 0) {
+        customer!.setRemote(frame.from.address, frame.from.port);
+        void customer!.play(tone(CUSTOMER_TONE_HZ, 20_000));
+      }
+      arrivals.push(performance.now());
+    });
+    farEnd = await startSippFarEnd({
+      scenario: 'hold',
+      ringMs: 100,
+      movingMedia: { address: mediaAddress, first: customer.local.port, then: 0 },
+    });
+    kamailio = await startKamailio({ trunk: farEnd });
+    const world = await relayCarrier(kamailio);
+    /** When we answered the far end's re-INVITE of this CSeq with a 200, and the direction we gave. */
+    const answerTo = (seq: number) => {
+      const sent = world.answered.find(
+        ({ message }) =>
+          'status' in message &&
+          message.status === 200 &&
+          message.headers.cseq.method === 'INVITE' &&
+          message.headers.cseq.seq === seq &&
+          message.headers.from.uri.includes('+14155553104'),
+      );
+      const direction =
+        sent && /^a=(sendrecv|sendonly|recvonly|inactive)\r?$/m.exec(sent.message.content ?? '');
+      return sent && direction ? { at: sent.at, direction: direction[1] } : undefined;
+    };
+    try {
+      agent = await startBaresip({ user: '3104', registrar: kamailio, toneHz: AGENT_TONE_HZ });
+      await agent.registered();
+      world.carrier.agentReady('3104');
+      await eventually(
+        () => (world.carrier.agentLegState('3104') === 'up' ? true : undefined),
+        "the agent's phone answered",
+      );
+      world.carrier.placeCall({
+        callId: 'held',
+        to: '+14155553104',
+        callerId: null,
+        ringTimeoutMs: 10_000,
+        detectMachine: false,
+      });
+      await eventually(
+        () => (world.events.some((e) => e.type === 'answered') ? true : undefined),
+        'the customer answered',
+      );
+      world.carrier.bridge('held', '3104');
+      const hold = await eventually(() => answerTo(1), 'the hold was answered', 15_000);
+      const resume = await eventually(() => answerTo(2), 'the resume was answered', 15_000);
+      await eventually(
+        () => (arrivals.filter((at) => at > resume.at).length >= 50 ? true : undefined),
+        'the customer hears the agent again after resuming',
+        10_000,
+      );
+      world.carrier.hangup('held');
+      assert.equal(hold.direction, 'recvonly', 'a=sendonly is answered a=recvonly (RFC 3264)');
+      assert.equal(resume.direction, 'sendrecv');
+      assert.ok(
+        arrivals.filter((at) => at < hold.at).length >= 50,
+        `the customer heard the agent before holding: ${arrivals.length}`,
+      );
+      // Packets already on their way when the hold was answered may land just after it.
+      const whileHeld = arrivals.filter((at) => at > hold.at + 200 && at < resume.at);
+      assert.equal(whileHeld.length, 0, `packets sent to the customer while it held the call`);
+      assert.deepEqual(world.errors, []);
+
+      world.carrier.agentGone('3104');
+      const heard = await secondsHeardBy(agent);
+      assert.ok(
+        heard.filter((hz) => near(hz, CUSTOMER_TONE_HZ)).length >= 5,
+        `the agent heard the customer, held or not: ${JSON.stringify(heard)}`,
+      );
+    } finally {
+      world.carrier.agentGone('3104');
+      await world.ua.stop();
+    }
+  });
+});

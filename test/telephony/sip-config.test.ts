@@ -45,6 +45,20 @@ describe('OUTDIAL_CARRIER=sip settings', () => {
     assert.match(found[0]!, /^SIP_MEDIA_JOIN: .*\(got "bridge"\)$/);
   });
 
+  test('RTPENGINE_CONTROL is rtpengine ng address, udp:<host>:<port>; unset by default', () => {
+    const sip = { OUTDIAL_CARRIER: 'sip', SIP_TRUNK_DOMAIN: 'trunk.example' };
+    assert.equal(loadConfig({ ...base, ...sip }).rtpengineControl, undefined, 'no anchor unless asked');
+    assert.equal(
+      loadConfig({ ...base, ...sip, RTPENGINE_CONTROL: 'udp:10.0.0.7:2223' }).rtpengineControl,
+      'udp:10.0.0.7:2223',
+    );
+    for (const bad of ['10.0.0.7:2223', 'tcp:10.0.0.7:2223', 'udp:10.0.0.7', 'udp:10.0.0.7:70000']) {
+      assert.deepEqual(problems({ ...sip, RTPENGINE_CONTROL: bad }), [
+        `RTPENGINE_CONTROL must be udp:<host>:<port> (rtpengine's --listen-ng address, e.g. udp:127.0.0.1:2223), got "${bad}"`,
+      ]);
+    }
+  });
+
   test('the trunk is required', () => {
     assert.deepEqual(problems({ OUTDIAL_CARRIER: 'sip' }), [
       'SIP_TRUNK_DOMAIN is required with OUTDIAL_CARRIER=sip (the host numbers are dialled at)',

@@ -8,8 +8,8 @@ import bencode from 'bencode';
  *
  * What Outdial asks of it: `offer` and `answer` rewrite a leg's SDP so the peer sends its RTP to
  * rtpengine (the media anchor, reachable from the trunk and the phones), `delete` frees the ports at the
- * end of the call, `query` reads a call's packet counts, `ping` proves at start-up that the configured
- * address answers.
+ * end of the call, `query` reads a call's packet counts, `list` the calls it holds, `ping` proves at
+ * start-up that the configured address answers.
  */
 
 export interface RtpengineTarget {
@@ -74,6 +74,8 @@ export interface RtpengineSdpRequest extends RtpengineLeg {
   replace?: string[];
   /** Logical interfaces the media goes in and out of (multi-homed rtpengine), [from, to]. */
   direction?: [string, string];
+  /** What to do with ICE candidates: `remove` them (plain SIP), or `force` rtpengine's own. */
+  ice?: 'remove' | 'force';
 }
 
 export interface RtpengineCallStats {
@@ -168,6 +170,12 @@ export class RtpengineControl {
     return { packets: sum('packets'), bytes: sum('bytes') };
   }
 
+  /** The Call-IDs of the calls rtpengine holds now (up to `limit`). */
+  async list(limit = 1000): Promise<string[]> {
+    const answer = await this.request({ command: 'list', limit });
+    return Array.isArray(answer.calls) ? answer.calls.map(String) : [];
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -189,6 +197,7 @@ export class RtpengineControl {
       ...(r.flags?.length ? { flags: r.flags } : {}),
       ...(r.replace?.length ? { replace: r.replace } : {}),
       ...(r.direction ? { direction: r.direction } : {}),
+      ...(r.ice ? { ICE: r.ice } : {}),
     });
     if (typeof answer.sdp !== 'string') throw new RtpengineError(command, 'answered without an SDP');
     return answer.sdp;

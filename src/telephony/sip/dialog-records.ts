@@ -274,6 +274,8 @@ export class SipDialogRecords implements DialogRecorder {
    */
   private async cancel(row: SipDialog): Promise<void> {
     if (!row.invite_via) return;
+    // Its media, anchored when the INVITE left, is freed whatever the CANCEL meets.
+    this.o.ua.releaseMedia(row.sip_call_id);
     const request: SipRequest = {
       method: 'CANCEL',
       uri: row.remote_target,

@@ -3,7 +3,7 @@ import { codecOfPayloadType, decodeG711, G711_SAMPLE_RATE } from '../media/g711.
 import { realtimePacer, type PacketPacer } from '../media/rtp-endpoint.js';
 import { OutgoingRtpStream, streamFormatOf, type StreamFormat } from '../media/rtp-relay.js';
 import { parseRtp } from '../media/rtp.js';
-import { remoteAudio, type MediaAddress } from './sdp.js';
+import { remoteAudio, type MediaAddress, type MediaDirection } from './sdp.js';
 
 /** A local RTP port where a call's audio lands while no agent or message is joined to it. */
 export interface ParkedMedia extends MediaAddress {
@@ -33,6 +33,12 @@ export interface ParkedMedia extends MediaAddress {
    * or `idle(undefined)`; between calls an agent's phone hears it.
    */
   idle(audio: Int16Array | null | undefined): void;
+  /**
+   * Which way this port's stream flows, as our latest SDP to its far end says (sendrecv unless it is
+   * on hold): while it says recvonly or inactive nothing is sent to the far end (our idle stream, the
+   * other leg's packets); while sendonly or inactive what arrives is dropped, not relayed or heard.
+   */
+  direction(ours: MediaDirection): void;
   /** Every packet arriving here is sent on from `peer` to its far end (null: stop relaying). */
   relayTo(peer: ParkedMedia | null): void;
   /**
@@ -95,6 +101,8 @@ export class UdpMediaParking implements MediaParking {
       let peer: ParkedMedia | null = null;
       let stopIdle: (() => void) | null = null;
       let open = true;
+      let sending = true;
+      let receiving = true;
       const relayStats = { relayed: 0, dropped: 0 };
       socket.on('message', (datagram, from) => {
         if (source?.port !== from.port || source.address !== from.address)
@@ -103,6 +111,7 @@ export class UdpMediaParking implements MediaParking {
           remote = { address: from.address, port: from.port };
           latched = true;
         }
+        if (!receiving) return;
         if (onAudio || onFrame) {
           const packet = parseRtp(datagram);
           const codec = packet && codecOfPayloadType(packet.payloadType);
@@ -120,6 +129,7 @@ export class UdpMediaParking implements MediaParking {
         stopIdle = null;
       };
       const sendOut = (datagram: Uint8Array | undefined) => {
+        if (!sending) return false;
         if (!datagram || !remote || !open) {
           relayStats.dropped++;
           return false;
@@ -183,6 +193,10 @@ export class UdpMediaParking implements MediaParking {
               active = false;
               stop();
             };
+          },
+          direction: (ours) => {
+            sending = ours === 'sendrecv' || ours === 'sendonly';
+            receiving = ours === 'sendrecv' || ours === 'recvonly';
           },
           relayTo: (next) => {
             halt();

@@ -9,7 +9,15 @@ export interface MediaAddress {
   port: number;
 }
 
-export function audioOffer(media: MediaAddress, sessionId: number, version = 1): string {
+/** Which way a stream flows, from the side whose SDP says it (RFC 3264 §5.1). */
+export type MediaDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+
+export function audioOffer(
+  media: MediaAddress,
+  sessionId: number,
+  version = 1,
+  direction: MediaDirection = 'sendrecv',
+): string {
   return [
     'v=0',
     `o=outdial ${sessionId} ${version} IN IP4 ${media.address}`,
@@ -22,7 +30,7 @@ export function audioOffer(media: MediaAddress, sessionId: number, version = 1):
     'a=rtpmap:101 telephone-event/8000',
     'a=fmtp:101 0-15',
     'a=ptime:20',
-    'a=sendrecv',
+    `a=${direction}`,
     '',
   ].join('\r\n');
 }
@@ -47,10 +55,10 @@ export class SdpOrigin {
     return this.last;
   }
 
-  /** Our own parked media again, as the next version. */
-  next(media: MediaAddress): string {
+  /** Our own parked media again, as the next version (sendrecv unless an offer on hold asks otherwise). */
+  next(media: MediaAddress, direction: MediaDirection = 'sendrecv'): string {
     this.version += 1;
-    this.last = audioOffer(media, this.sessionId, this.version);
+    this.last = audioOffer(media, this.sessionId, this.version, direction);
     return this.last;
   }
 
@@ -196,4 +204,34 @@ export function remoteAudio(sdp: string): { address: string; port: number; codec
   const codecPt = payloadTypes.find((pt) => pt === PAYLOAD_TYPE.PCMU || pt === PAYLOAD_TYPE.PCMA);
   if (!connection || !port || codecPt === undefined) return undefined;
   return { address: connection[1]!, port, codec: codecPt === PAYLOAD_TYPE.PCMU ? 'PCMU' : 'PCMA' };
+}
+
+/**
+ * The direction an SDP gives its (first) audio stream: the media-level attribute, else the
+ * session-level one, else sendrecv. A connection address of 0.0.0.0 (RFC 2543's hold, still sent by
+ * some phones) means the side receives nothing, whatever the attribute says.
+ */
+export function directionOf(sdp: string): MediaDirection {
+  const all = lines(sdp);
+  const mediaAt = all.findIndex((line) => line.startsWith('m=audio'));
+  const nextMedia = all.findIndex((line, i) => i > mediaAt && line.startsWith('m='));
+  const section = mediaAt < 0 ? [] : all.slice(mediaAt, nextMedia < 0 ? undefined : nextMedia);
+  const session = all.slice(0, mediaAt < 0 ? undefined : mediaAt);
+  const attribute = (within: string[]) =>
+    within.map((line) => /^a=(sendrecv|sendonly|recvonly|inactive)$/.exec(line)?.[1]).find(Boolean) as
+      MediaDirection | undefined;
+  const direction = attribute(section) ?? attribute(session) ?? 'sendrecv';
+  const connection = [...section, ...session].find((line) => line.startsWith('c='));
+  if (connection && /^c=IN IP4 0\.0\.0\.0\b/.test(connection)) {
+    if (direction === 'sendrecv') return 'sendonly';
+    if (direction === 'recvonly') return 'inactive';
+  }
+  return direction;
+}
+
+/** The direction of the answer to an offer of `offered` (RFC 3264 §6.1): a hold is answered as one. */
+export function answerDirection(offered: MediaDirection): MediaDirection {
+  if (offered === 'sendonly') return 'recvonly';
+  if (offered === 'recvonly') return 'sendonly';
+  return offered;
 }

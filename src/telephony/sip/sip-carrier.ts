@@ -15,7 +15,17 @@ import type { DialogOwner, DialogRecorder } from './dialog-records.js';
 import type { PacketPacer } from '../media/rtp-endpoint.js';
 import type { MediaParking, ParkedMedia, TappedFrame } from './media-park.js';
 import { MessagePlayer, type MessageCache } from './message-playback.js';
-import { audioOf, oneRoundTripOffers, restrictToCodec, sameAudio, sameOrigin, SdpOrigin } from './sdp.js';
+import {
+  answerDirection,
+  audioOf,
+  directionOf,
+  oneRoundTripOffers,
+  restrictToCodec,
+  sameAudio,
+  sameOrigin,
+  SdpOrigin,
+  type MediaDirection,
+} from './sdp.js';
 import type { Dialog, DigestCredentials, InviteResult, PendingInvite, SipUserAgent } from './user-agent.js';
 
 /** Where and how calls leave for the public network. */
@@ -309,12 +319,13 @@ export class SipCarrier implements Carrier {
         if (leg && !this.relay)
           return this.reinvitedWhileJoined(offer, this.customerSide(call), this.agentSide(leg));
         if (!call.media) return null;
-        // Relay mode, joined or not: the media stays on our port; a moved address is followed there.
-        if (offer) {
-          call.answer = offer;
-          if (this.relay) call.media.setRemote(offer);
-        }
-        return call.origin.next(call.media);
+        // Relay mode, joined or not: the media stays on our port; a moved address is followed there,
+        // and a hold answered as one (our stream to a phone that holds stops until it resumes).
+        if (!offer) return call.origin.next(call.media);
+        call.answer = offer;
+        if (!this.relay) return call.origin.next(call.media);
+        call.media.setRemote(offer);
+        return call.origin.next(call.media, this.followDirection(call.media, offer));
       };
       if (call.request.detectMachine && call.media) return this.detectMachine(call, call.media);
       this.emit({ type: 'answered', callId, by: 'person' });
@@ -361,6 +372,11 @@ export class SipCarrier implements Carrier {
   ): CallEvent {
     if (result.authRejected) {
       return { type: 'failed', callId, reason: `sip:${result.status} trunk_credentials_rejected` };
+    }
+    if (result.mediaAnchorFailed) {
+      // rtpengine (RTPENGINE_CONTROL) did not anchor the call's media: a fault on our side, logged.
+      this.o.onError?.(new Error(result.reason), `call ${callId}`);
+      return { type: 'failed', callId, reason: 'media_anchor_failed' };
     }
     switch (result.status) {
       case 486:
@@ -686,6 +702,17 @@ export class SipCarrier implements Carrier {
     return from.origin.adopt(answer);
   }
 
+  /**
+   * Relay mode: the direction of our answer to a leg's offer (RFC 3264: sendonly is answered
+   * recvonly, inactive inactive, sendrecv sendrecv), and the leg's port set to it: nothing is sent to
+   * a phone that holds, what it sends (music on hold) still reaches the other leg; sendrecv resumes.
+   */
+  private followDirection(media: ParkedMedia, offer: string): MediaDirection {
+    const answered = answerDirection(directionOf(offer));
+    media.direction(answered);
+    return answered;
+  }
+
   /** The customer is gone: the agent's phone goes back to parked media (silence) for the next call. */
   private park(leg: AgentLeg): void {
     leg.call = null;
@@ -792,7 +819,10 @@ export class SipCarrier implements Carrier {
     if (records && owner) this.recordLeg(leg.invite, owner);
     const result = await leg.invite.result;
     leg.invite = null;
-    if (result.kind !== 'answered') return this.agentLost(leg, 'phone_unreachable');
+    if (result.kind !== 'answered') {
+      if (result.mediaAnchorFailed) this.o.onError?.(new Error(result.reason), `agent ${leg.extension}`);
+      return this.agentLost(leg, 'phone_unreachable');
+    }
     if (gone(leg)) {
       void result.dialog.bye();
       records?.ended(result.dialog.callId);
@@ -811,12 +841,13 @@ export class SipCarrier implements Carrier {
         return this.reinvitedWhileJoined(offer, this.agentSide(leg), this.customerSide(call));
       }
       if (!leg.media) return null;
-      if (offer) {
-        leg.remoteSdp = offer;
-        // Relay mode: the phone's media moved (or it only refreshed): our stream follows it.
-        if (this.relay) leg.media.setRemote(offer);
-      }
-      return leg.origin.next(leg.media);
+      if (!offer) return leg.origin.next(leg.media);
+      leg.remoteSdp = offer;
+      if (!this.relay) return leg.origin.next(leg.media);
+      // Relay mode: the phone's media moved (or it only refreshed): our stream follows it; a hold
+      // (the agent's phone holding the customer) stops our stream to it until it resumes.
+      leg.media.setRemote(offer);
+      return leg.origin.next(leg.media, this.followDirection(leg.media, offer));
     };
     result.dialog.onBye = () => this.agentLost(leg, 'phone_hung_up');
   }

@@ -3,7 +3,9 @@ import type { Config } from '../../config.js';
 import type { Executor } from '../../db/database.js';
 import type { Scheduler } from '../../engine/scheduler.js';
 import type { Clock } from '../../seams.js';
+import { parseRtpengineTarget, RtpengineControl } from '../media/rtpengine-control.js';
 import { SipDialogRecords } from './dialog-records.js';
+import { RtpengineAnchor } from './media-anchor.js';
 import { UdpMediaParking } from './media-park.js';
 import { MessageCache, type MessageSource } from './message-playback.js';
 import { SipCarrier, type CallRecordingSink } from './sip-carrier.js';
@@ -32,14 +34,31 @@ export async function startSipCarrier(
 ): Promise<RunningSipCarrier> {
   const trunkDomain = config.sipTrunkDomain;
   if (!trunkDomain) throw new Error('SIP_TRUNK_DOMAIN is required with OUTDIAL_CARRIER=sip');
+  // The media anchor answers at start-up or Outdial does not start: every call would fail on it.
+  const control = config.rtpengineControl
+    ? await RtpengineControl.connect(parseRtpengineTarget(config.rtpengineControl)).catch(
+        (error: unknown) => {
+          throw new Error(`RTPENGINE_CONTROL: ${(error as Error).message}`);
+        },
+      )
+    : null;
+  const anchor = control
+    ? new RtpengineAnchor(control, (error, callId) =>
+        logger.error({ err: error, sipCallId: callId }, 'rtpengine did not free a call'),
+      )
+    : undefined;
   const ua = await SipUserAgent.start({
     address: config.sipBindAddress,
     port: config.sipPort,
     transport: config.sipTrunkTransport,
+    ...(anchor ? { anchor } : {}),
     onError: (error) => logger.error({ err: error }, 'SIP stack error'),
     ...(logger.isLevelEnabled('trace')
       ? { trace: (direction, message) => logger.trace({ direction, sip: message }, 'SIP message') }
       : {}),
+  }).catch(async (error: unknown) => {
+    await control?.close();
+    throw error;
   });
   const records = recording
     ? new SipDialogRecords({
@@ -76,7 +95,11 @@ export async function startSipCarrier(
       ),
   });
   logger.info(
-    { sip: `${config.sipTrunkTransport}:${config.sipBindAddress}:${config.sipPort}`, trunk: trunkDomain },
+    {
+      sip: `${config.sipTrunkTransport}:${config.sipBindAddress}:${config.sipPort}`,
+      trunk: trunkDomain,
+      mediaAnchor: config.rtpengineControl ?? null,
+    },
     'SIP carrier listening',
   );
   if (records) {
@@ -89,6 +112,7 @@ export async function startSipCarrier(
     stop: async () => {
       await ua.stop();
       await records?.idle();
+      await control?.close();
     },
   };
 }

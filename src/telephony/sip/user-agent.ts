@@ -4,6 +4,7 @@ import net from 'node:net';
 import * as sip from 'sip';
 import type { NameAddr, SipMessage, SipRequest, SipResponse, SipStack } from 'sip';
 import { signRequest } from 'sip/digest.js';
+import type { MediaAnchor } from './media-anchor.js';
 
 /** Digest credentials for a SIP trunk or proxy that challenges our requests. */
 export interface DigestCredentials {
@@ -29,6 +30,16 @@ export interface UserAgentOptions {
   onError?: (error: unknown) => void;
   /** Every message sent and received, for tracing signalling (LOG_LEVEL=trace). */
   trace?: (direction: 'send' | 'recv', message: SipMessage) => void;
+  /**
+   * Anchors every dialog's media (RTPENGINE_CONTROL, media-anchor.ts): the SDP of each offer and
+   * answer, sent or received, passes through it, and the call is released when its dialog ends.
+   * Whoever uses this user agent sees the far end's media at the anchor.
+   */
+  anchor?: MediaAnchor;
+}
+
+function tagOf(party: NameAddr): string {
+  return String(party.params.tag ?? '');
 }
 
 /** One established dialog (RFC 3261 §12) from our side: enough to send BYE and re-INVITEs. */
@@ -85,6 +96,7 @@ export class Dialog {
     if (this.ended) return Promise.resolve(200);
     this.ended = true;
     this.ua.forget(this);
+    this.ua.releaseMedia(this.callId);
     const bye = this.request('BYE');
     this.letGo();
     return this.ua.transact(bye).then((r) => r.status);
@@ -100,24 +112,55 @@ export class Dialog {
     this.onLocalSeq = null;
   }
 
+  /** The media anchor's view of this dialog: `fromTag` is whoever made the offer. */
+  private legFrom(side: 'us' | 'them'): { callId: string; fromTag: string; toTag: string } {
+    const [from, to] = side === 'us' ? [this.local, this.remote] : [this.remote, this.local];
+    return { callId: this.callId, fromTag: tagOf(from), toTag: tagOf(to) };
+  }
+
   /**
    * Sends a re-INVITE with `offer` (or none: the far end offers in its 2xx). Re-INVITEs on one
    * dialog go one at a time. The caller ACKs a 2xx with `ack(answer)` (the answer to an offer in
    * the 2xx, which may come from another leg: third-party call control); other answers need none.
+   * With a media anchor, the offer sent and the SDP of the 2xx pass through it (a failure of the
+   * anchor rejects the promise, the 2xx ACKed all the same).
    */
   reinvite(offer: string | null): Promise<{ response: SipResponse; ack: (answer: string | null) => void }> {
     const run = this.reinviting.then(async () => {
-      const request = this.request('INVITE', offer ?? undefined);
+      const anchor = this.ua.anchor;
+      const sent = anchor && offer ? await anchor.offer(this.legFrom('us'), offer) : offer;
+      const request = this.request('INVITE', sent ?? undefined);
       // The ACK's body once sent (undefined: not yet): a retransmitted 2xx means our ACK was lost,
       // so it is sent again, the same (RFC 3261 §13.2.2.4); before our ACK there is nothing to repeat.
       let acked: string | null | undefined;
+      const sendAck = (body: string | null) => {
+        acked = body;
+        this.ua.sendAck(this, request.headers.cseq.seq, body);
+      };
       const response = await this.ua.transact(request, () => {
         if (acked !== undefined) this.ua.sendAck(this, request.headers.cseq.seq, acked);
       });
+      const success = response.status >= 200 && response.status < 300;
+      if (anchor && success && response.content) {
+        try {
+          response.content = offer
+            ? await anchor.answer(this.legFrom('us'), response.content)
+            : await anchor.offer(this.legFrom('them'), response.content);
+        } catch (error) {
+          sendAck(null);
+          throw error;
+        }
+      }
+      let ackWanted = false;
       const ack = (answer: string | null) => {
-        if (acked !== undefined || response.status < 200 || response.status >= 300) return;
-        acked = answer;
-        this.ua.sendAck(this, request.headers.cseq.seq, answer);
+        if (ackWanted || !success) return;
+        ackWanted = true;
+        if (!anchor || !answer || offer) return sendAck(answer);
+        // Our answer to the far end's offer in its 2xx: the far end must see it at the anchor.
+        anchor.answer(this.legFrom('them'), answer).then(sendAck, (error: unknown) => {
+          this.ua.reportError(error);
+          sendAck(answer);
+        });
       };
       return { response, ack };
     });
@@ -132,7 +175,14 @@ export class Dialog {
 /** What became of an INVITE we sent. */
 export type InviteResult =
   | { kind: 'answered'; dialog: Dialog; response: SipResponse }
-  | { kind: 'rejected'; status: number; reason: string; authRejected: boolean };
+  | {
+      kind: 'rejected';
+      status: number;
+      reason: string;
+      authRejected: boolean;
+      /** The media anchor failed (no answer in time, or a refusal): `reason` says how. */
+      mediaAnchorFailed?: boolean;
+    };
 
 export interface InviteRequest {
   to: string;
@@ -294,6 +344,20 @@ export class SipUserAgent {
     this.stack.destroy();
   }
 
+  /** The media anchor of every dialog, if one is configured. */
+  get anchor(): MediaAnchor | undefined {
+    return this.o.anchor;
+  }
+
+  /** Frees the call's media at the anchor (the dialog ended, or never came to be). */
+  releaseMedia(callId: string): void {
+    this.o.anchor?.release(callId);
+  }
+
+  reportError(error: unknown): void {
+    this.o.onError?.(error);
+  }
+
   forget(dialog: Dialog): void {
     if (this.dialogs.get(dialog.callId) === dialog) this.dialogs.delete(dialog.callId);
   }
@@ -347,6 +411,9 @@ export class SipUserAgent {
     // are reached through variables nulled once the INVITE is settled, never captured directly.
     let hooks: Pick<InviteRequest, 'onEarly' | 'onProvisional'> | null = request;
     const { to, outboundProxy, offer, credentials, ackBody } = request;
+    const anchor = this.o.anchor;
+    /** The offer as sent: through the media anchor, when there is one. */
+    let body = offer;
     const callId = `${token(12)}@${this.o.address}`;
     const local: NameAddr = {
       uri: request.from.uri,
@@ -359,6 +426,8 @@ export class SipUserAgent {
     let cancelWanted = false;
     let cancelled = false;
     let settled = false;
+    /** A 2xx made a dialog: its BYE, not the INVITE's end, releases the anchored media. */
+    let answered = false;
 
     const build = (): SipRequest => ({
       method: 'INVITE',
@@ -372,9 +441,9 @@ export class SipUserAgent {
         ...(outboundProxy ? { route: [{ uri: this.routeTo(outboundProxy), params: {} }] } : {}),
         'max-forwards': 70,
         'user-agent': 'Outdial',
-        ...(offer ? { 'content-type': 'application/sdp' } : {}),
+        ...(body ? { 'content-type': 'application/sdp' } : {}),
       },
-      ...(offer ? { content: offer } : {}),
+      ...(body ? { content: body } : {}),
     });
 
     const sendCancel = () => {
@@ -402,9 +471,19 @@ export class SipUserAgent {
       const finish = (outcome: InviteResult) => {
         settled = true;
         hooks = null;
+        // No dialog (whose end releases it): nothing to anchor any more.
+        if (outcome.kind === 'rejected' && anchor && offer && !answered && !outcome.mediaAnchorFailed)
+          anchor.release(callId);
         resolveOnce?.(outcome);
         resolveOnce = null;
       };
+      const anchorFailed = (error: unknown): InviteResult => ({
+        kind: 'rejected',
+        status: 500,
+        reason: `media anchor: ${error instanceof Error ? error.message : String(error)}`,
+        authRejected: false,
+        mediaAnchorFailed: true,
+      });
       let auth: ReturnType<typeof signRequest> = null;
       let challenged = false;
       const attempt = (challenge?: SipResponse) => {
@@ -436,6 +515,7 @@ export class SipUserAgent {
           }
           if (response.status < 300) {
             settled = true;
+            answered = true;
             const dialog = this.dialogFrom(request, response, local);
             this.dialogs.set(callId, dialog);
             this.sendAck(dialog, request.headers.cseq.seq, ackBody?.(response) ?? null);
@@ -444,7 +524,31 @@ export class SipUserAgent {
               finish({ kind: 'rejected', status: 487, reason: 'Request Terminated', authRejected: false });
               return;
             }
-            finish({ kind: 'answered', dialog, response });
+            if (!anchor || !offer || !response.content) {
+              finish({ kind: 'answered', dialog, response });
+              return;
+            }
+            // The callee's answer as we must see it: its media at the anchor.
+            const leg = { callId, fromTag: tagOf(local), toTag: tagOf(response.headers.to) };
+            anchor.answer(leg, response.content).then(
+              (sdp) => {
+                if (dialog.ended) {
+                  finish({
+                    kind: 'rejected',
+                    status: 487,
+                    reason: 'Hung up while anchored',
+                    authRejected: false,
+                  });
+                  return;
+                }
+                response.content = sdp;
+                finish({ kind: 'answered', dialog, response });
+              },
+              (error: unknown) => {
+                void dialog.bye();
+                finish(anchorFailed(error));
+              },
+            );
             return;
           }
           if (
@@ -467,7 +571,19 @@ export class SipUserAgent {
           });
         });
       };
-      attempt();
+      if (!anchor || !offer) return attempt();
+      // The offer leaves with the anchor's address, not ours: the callee sends its media there.
+      anchor.offer({ callId, fromTag: tagOf(local) }, offer).then(
+        (sdp) => {
+          body = sdp;
+          if (cancelWanted) {
+            finish({ kind: 'rejected', status: 487, reason: 'Request Terminated', authRejected: false });
+            return;
+          }
+          attempt();
+        },
+        (error: unknown) => finish(anchorFailed(error)),
+      );
     });
 
     return {
@@ -508,9 +624,38 @@ export class SipUserAgent {
     this.stack.send(ok);
   }
 
+  /**
+   * Our answer to the far end's offer in a re-INVITE or UPDATE (or our offer, to one without):
+   * the dialog's owner decides it; with a media anchor, the offer it sees and the answer sent pass
+   * through the anchor first.
+   */
+  private answerOffer(dialog: Dialog, offer: string | undefined): string | null | Promise<string | null> {
+    const anchor = this.o.anchor;
+    if (!anchor) return dialog.onReinvite?.(offer) ?? null;
+    const theirs = { callId: dialog.callId, fromTag: tagOf(dialog.remote), toTag: tagOf(dialog.local) };
+    const ours = { callId: dialog.callId, fromTag: tagOf(dialog.local), toTag: tagOf(dialog.remote) };
+    return (async () => {
+      const seen = offer ? await anchor.offer(theirs, offer) : undefined;
+      const answer = (await dialog.onReinvite?.(seen)) ?? null;
+      if (answer === null) return null;
+      return offer ? anchor.answer(theirs, answer) : anchor.offer(ours, answer);
+    })();
+  }
+
   private onRequest(request: SipRequest): void {
     const dialog = this.dialogs.get(request.headers['call-id']);
-    if (request.method === 'ACK') return;
+    if (request.method === 'ACK') {
+      // The answer to the offer we made in a 2xx (an offerless re-INVITE): the anchor must know it.
+      if (this.o.anchor && dialog && request.content) {
+        this.o.anchor
+          .answer(
+            { callId: dialog.callId, fromTag: tagOf(dialog.local), toTag: tagOf(dialog.remote) },
+            request.content,
+          )
+          .catch((error: unknown) => this.o.onError?.(error));
+      }
+      return;
+    }
     if (request.method === 'OPTIONS') {
       this.stack.send(sip.makeResponse(request, 200, 'OK'));
       return;
@@ -527,12 +672,13 @@ export class SipUserAgent {
         if (!dialog.ended) {
           dialog.ended = true;
           this.forget(dialog);
+          this.releaseMedia(dialog.callId);
           dialog.onBye?.();
           dialog.letGo();
         }
         return;
       case 'INVITE': {
-        const answer = dialog.onReinvite?.(request.content) ?? null;
+        const answer = this.answerOffer(dialog, request.content || undefined);
         if (typeof answer === 'object' && answer !== null) {
           // Answered once another leg has: 100 stops the far end's retransmissions meanwhile.
           this.stack.send(sip.makeResponse(request, 100, 'Trying'));
@@ -551,7 +697,7 @@ export class SipUserAgent {
       case 'UPDATE':
         // An UPDATE with an offer (a media move without a re-INVITE) is answered as a re-INVITE's.
         if (request.content && dialog.onReinvite) {
-          const answer = dialog.onReinvite(request.content);
+          const answer = this.answerOffer(dialog, request.content);
           if (typeof answer === 'object' && answer !== null) {
             answer.then(
               (sdp) => this.answerReinvite(request, sdp),

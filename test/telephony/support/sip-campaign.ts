@@ -64,6 +64,13 @@ export interface SipCampaignWorldOptions {
    * the app handing out credentials for it (WEBRTC_*).
    */
   browserPhone?: boolean;
+  /**
+   * Outdial anchors every call's media at rtpengine itself (RTPENGINE_CONTROL), Kamailio not: its
+   * rtpengine module stays off.
+   */
+  mediaAnchor?: boolean;
+  /** The carrier's log level (default info; `trace` logs every SIP message, `sip` in the line). */
+  logLevel?: 'info' | 'trace';
 }
 
 /** The secret the test's Kamailio and Outdial share for browser phones' credentials. */
@@ -115,12 +122,12 @@ export class SipCampaignWorld {
     const farEnd = await startSippFarEnd({ ringMs: 300, ...options.farEnd });
     const stops: (() => Promise<void>)[] = [() => farEnd.stop()];
     try {
-      const rtpengine = options.browserPhone ? await startRtpengine() : null;
+      const rtpengine = options.browserPhone || options.mediaAnchor ? await startRtpengine() : null;
       if (rtpengine) stops.push(() => rtpengine.stop());
       const kamailio = await startKamailio({
         trunk: farEnd,
         tcp: options.kamailioTcp ?? false,
-        ...(rtpengine
+        ...(rtpengine && options.browserPhone
           ? {
               rtpengine: { address: rtpengine.address, port: rtpengine.ngPort },
               websocket: { secret: BROWSER_PHONE_SECRET },
@@ -143,12 +150,15 @@ export class SipCampaignWorld {
         SIP_FROM_DOMAIN: 'outdial.test',
         SIP_DEFAULT_CALLER_ID: '+14155550001',
         SIP_AGENT_DOMAIN: kamailio.domain,
+        ...(rtpengine && options.mediaAnchor
+          ? { RTPENGINE_CONTROL: `udp:${rtpengine.address}:${rtpengine.ngPort}` }
+          : {}),
         ...options.env,
       });
       fs.rmSync(dataDir, { recursive: true, force: true });
       const log: LogLine[] = [];
       const logger = pino(
-        { level: 'info' },
+        { level: options.logLevel ?? 'info' },
         new Writable({
           write(chunk: Buffer, _encoding, done) {
             for (const line of chunk.toString().split('\n')) if (line) log.push(JSON.parse(line) as LogLine);

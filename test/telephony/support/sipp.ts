@@ -49,10 +49,16 @@ export interface FarEndOptions {
    * 'refuse-reinvite': answers, then refuses every re-INVITE with 488 until BYE
    * (far-end-refuse-reinvite.xml). 'move-media': answers with SDP pointing at `movingMedia.first`, then
    * 4 s after the ACK re-INVITEs with SDP pointing at `movingMedia.then` (far-end-move-media.xml);
-   * 'move-media-update' the same by UPDATE (far-end-move-media-update.xml).
+   * 'move-media-update' the same by UPDATE (far-end-move-media-update.xml). 'hold': answers with SDP
+   * pointing at `movingMedia.first`, 3 s after the ACK holds the call (re-INVITE, a=sendonly), 3 s
+   * later resumes it (re-INVITE, a=sendrecv) (far-end-hold.xml).
    */
-  scenario?: 'far-end' | 'load' | 'retransmit-2xx' | 'refuse-reinvite' | 'move-media' | 'move-media-update';
-  /** For 'move-media': where its SDP says its audio is (a test's RTP endpoints), before and after the move. */
+  scenario?:
+    'far-end' | 'load' | 'retransmit-2xx' | 'refuse-reinvite' | 'move-media' | 'move-media-update' | 'hold';
+  /**
+   * For 'move-media': where its SDP says its audio is (a test's RTP endpoints), before and after the
+   * move; for 'hold', `first` only.
+   */
   movingMedia?: { address: string; first: number; then: number };
   /** Media seconds the customer tone lasts (default 60). */
   toneSeconds?: number;
@@ -130,6 +136,7 @@ export async function startSippFarEnd(options: FarEndOptions = {}): Promise<Sipp
     'refuse-reinvite': 'far-end-refuse-reinvite.xml',
     'move-media': 'far-end-move-media.xml',
     'move-media-update': 'far-end-move-media-update.xml',
+    hold: 'far-end-hold.xml',
   } as const;
   if (options.scenario && options.scenario !== 'far-end') {
     const file = scenarioFiles[options.scenario];
@@ -139,6 +146,10 @@ export async function startSippFarEnd(options: FarEndOptions = {}): Promise<Sipp
       if (!moving) throw new Error(`the '${options.scenario}' far end needs movingMedia`);
       args.push('-set', 'media_ip', moving.address, '-set', 'media_a', String(moving.first));
       args.push('-set', 'media_b', String(moving.then));
+    }
+    if (options.scenario === 'hold') {
+      if (!moving) throw new Error("the 'hold' far end needs movingMedia (its first address)");
+      args.push('-set', 'media_ip', moving.address, '-set', 'media_a', String(moving.first));
     }
   } else {
     const media = farEndMedia(options.toneSeconds ?? 60);
