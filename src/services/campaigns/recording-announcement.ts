@@ -1,4 +1,5 @@
-import type { RequestContext, ServiceDeps } from '../context.js';
+import type { CampaignMessageInfo } from '../../repositories/campaign-messages.repository.js';
+import { tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
 import {
   deleteCampaignAudio,
   getCampaignAudio,
@@ -38,4 +39,30 @@ export function deleteRecordingAnnouncement(
   campaignUid: string,
 ): Promise<void> {
   return deleteCampaignAudio(deps, ctx, ANNOUNCEMENT, campaignUid);
+}
+
+/** What the engine names in each call of a recording campaign (the carrier plays it): no audio. */
+export function recordingAnnouncementInfo(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  campaignId: number,
+): Promise<CampaignMessageInfo | undefined> {
+  return tenantReader(deps, ctx).campaignAnnouncements.findInfo(campaignId);
+}
+
+/**
+ * One announcement's audio, by the id and version the engine gave the carrier (its cache); a
+ * version replaced since the call was placed gives the one that replaced it; a deleted one, undefined.
+ */
+export async function loadRecordingAnnouncementAudio(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  announcementId: number,
+  version: number,
+): Promise<Uint8Array | undefined> {
+  const repos = tenantReader(deps, ctx);
+  const announcement =
+    (await repos.campaignAnnouncements.findVersion(announcementId, version)) ??
+    (await repos.campaignAnnouncements.findById(announcementId));
+  return announcement?.audio;
 }
