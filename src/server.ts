@@ -140,6 +140,7 @@ export async function serve(
   });
   const retention = new RecordingRetentionWorker(deps, {
     owner: `${os.hostname()}:${process.pid}`,
+    pollMs: config.recordingRetentionPollSeconds * 1000,
     onError: (error) => logger.error({ err: error }, 'recording retention error'),
   });
   // The calls this process records (docs/recordings.md): the carrier opens one per connected call of
