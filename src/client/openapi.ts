@@ -885,6 +885,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/contacts/{id}/recordings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Erase a contact's call recordings (a privacy request), whatever its campaign's state
+         * @description Each recording is deleted at once (no longer played) and audited; its file is removed by the retention worker's next round. Removing a contact erases them too, but a completed or stopped campaign's contacts cannot be removed: this works for any contact. docs/recordings.md.
+         */
+        delete: operations["deleteV1ContactsByIdRecordings"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/dnc": {
         parameters: {
             query?: never;
@@ -12765,6 +12785,75 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    deleteV1ContactsByIdRecordings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Public id (prefix_ and 32 hex digits) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "contact_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *       "erased": 2
+                     *     }
+                     */
+                    "application/json": {
+                        contact_id: string;
+                        /** @description recordings of the contact deleted by this request */
+                        erased: number;
+                    };
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */
