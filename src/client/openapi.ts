@@ -417,6 +417,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/campaigns/{id}/recording-announcement/metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The campaign's recording announcement described: file name, length, version
+         * @description 404 when the campaign has none. The audio itself: `audio_url`.
+         */
+        get: operations["getV1CampaignsByIdRecordingAnnouncementMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/campaigns/{id}/message": {
         parameters: {
             query?: never;
@@ -8522,6 +8542,78 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getV1CampaignsByIdRecordingAnnouncementMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Public id (prefix_ and 32 hex digits) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "campaign_id": "cmp_210ea5d942f41744f1ef37e84a4965e0",
+                     *       "file_name": "press-one-offer.wav",
+                     *       "duration_ms": 12400,
+                     *       "byte_size": 198444,
+                     *       "sample_rate": 8000,
+                     *       "version": 1,
+                     *       "audio_url": "/v1/campaigns/cmp_210ea5d942f41744f1ef37e84a4965e0/message",
+                     *       "created_at": "2026-12-06T18:47:50.689Z",
+                     *       "updated_at": "2026-12-06T18:47:50.689Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CampaignMessage"];
+                };
             };
             /** @description Error envelope: {statusCode, message, error} */
             401: {

@@ -2,6 +2,7 @@ import type { CampaignMessageInfo } from '../../repositories/campaign-messages.r
 import { tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
 import {
   deleteCampaignAudio,
+  describeCampaignAudio,
   getCampaignAudio,
   putCampaignAudio,
   type CampaignAudioKind,
@@ -31,6 +32,11 @@ export function putRecordingAnnouncement(
 /** The announcement as stored (8 kHz 16-bit mono WAV); 404 when the campaign has none. */
 export function getRecordingAnnouncement(deps: ServiceDeps, ctx: RequestContext, campaignUid: string) {
   return getCampaignAudio(deps, ctx, ANNOUNCEMENT, campaignUid);
+}
+
+/** The announcement's description (file name, length, version), for the console; 404 when none. */
+export function describeRecordingAnnouncement(deps: ServiceDeps, ctx: RequestContext, campaignUid: string) {
+  return describeCampaignAudio(deps, ctx, ANNOUNCEMENT, campaignUid);
 }
 
 export function deleteRecordingAnnouncement(
