@@ -211,7 +211,13 @@ async function main(): Promise<RunResult> {
   // Recording: one CallRecorder per joined call, its file removed once measured (disk is counted
   // from the bytes written).
   const recordDir = spec.sip?.record ? fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sip-rec-')) : null;
-  const recorded: RecordedTotals = { recordings: 0, bytes: 0, durationMs: 0, framesRecorded: 0, framesLate: 0 };
+  const recorded: RecordedTotals = {
+    recordings: 0,
+    bytes: 0,
+    durationMs: 0,
+    framesRecorded: 0,
+    framesLate: 0,
+  };
   const finishing = new Set<Promise<void>>();
   const recordings: CallRecordingSink | null = recordDir
     ? {

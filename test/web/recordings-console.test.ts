@@ -110,13 +110,11 @@ describe('web console in a real browser: call recordings', { skip }, () => {
 
     const wav = new wavefile.WaveFile();
     wav.fromScratch(1, 8000, '16', tone(700, 1500).samples);
-    await section
-      .getByLabel('Announcement file')
-      .setInputFiles({
-        name: 'may-be-recorded.wav',
-        mimeType: 'audio/wav',
-        buffer: Buffer.from(wav.toBuffer()),
-      });
+    await section.getByLabel('Announcement file').setInputFiles({
+      name: 'may-be-recorded.wav',
+      mimeType: 'audio/wav',
+      buffer: Buffer.from(wav.toBuffer()),
+    });
     await section.getByRole('button', { name: 'Upload announcement' }).click();
     await section.getByText('may-be-recorded.wav, 1.5 s (version 1)').waitFor();
     const stored = await admin({ method: 'GET', url: metadata });
