@@ -223,6 +223,11 @@ export class SipCarrier implements Carrier {
     return this.calls.size;
   }
 
+  /** Customer calls joined to their agent now (after any announcement): for tests and diagnostics. */
+  get joinedCalls(): number {
+    return [...this.calls.values()].filter((c) => c.joined).length;
+  }
+
   /** The SIP Call-ID of an engine call once its INVITE is sent, to find it in SIP traces. */
   sipCallIdOf(callId: string): string | undefined {
     return this.calls.get(callId)?.invite?.callId;
