@@ -2,6 +2,9 @@
 // the engine's Dialer on real time, progressive, with the run's agents, placing calls through the
 // SIP carrier (or the simulated one, for comparison). The agents hang up each connected call after
 // the run's hold time. Prints one `RESULT {json}` line. Started by bench/sip.ts, which owns the peers.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { AgentSeat } from '../src/engine/agents.js';
 import type { CallEvent, Carrier } from '../src/engine/carrier.js';
@@ -10,8 +13,14 @@ import { Dialer } from '../src/engine/dialer.js';
 import { Random } from '../src/engine/random.js';
 import { RealTimeScheduler } from '../src/engine/scheduler.js';
 import { scriptedCallees, SimulatedCarrier } from '../src/engine/simulated-carrier.js';
+import { CallRecorder } from '../src/telephony/media/index.js';
 import { UdpMediaParking } from '../src/telephony/sip/media-park.js';
-import { SipCarrier, type JoinFlow, type MediaJoin } from '../src/telephony/sip/sip-carrier.js';
+import {
+  SipCarrier,
+  type CallRecordingSink,
+  type JoinFlow,
+  type MediaJoin,
+} from '../src/telephony/sip/sip-carrier.js';
 import { SipUserAgent } from '../src/telephony/sip/user-agent.js';
 import { RtpengineControl } from '../src/telephony/media/rtpengine-control.js';
 import { RtpengineAnchor } from '../src/telephony/sip/media-anchor.js';
@@ -41,7 +50,22 @@ export interface RunSpec {
     agentDomain: string;
     /** RTPENGINE_CONTROL: Outdial anchors every call's media at this rtpengine (Kamailio does not). */
     rtpengineControl?: { host: string; port: number };
+    /**
+     * Record every joined call (relay mode): the carrier taps both legs into a CallRecorder per
+     * call writing its WAV to a scratch directory, as the live sink does before the file goes to
+     * the store (the database rows and the store's upload are not part of this run).
+     */
+    record?: boolean;
   };
+}
+
+/** What the recorded run wrote: its recordings' bytes and length, frames kept and too late. */
+export interface RecordedTotals {
+  recordings: number;
+  bytes: number;
+  durationMs: number;
+  framesRecorded: number;
+  framesLate: number;
 }
 
 export interface RunResult {
@@ -81,6 +105,7 @@ export interface RunResult {
   gc: { count: number; totalMs: number; maxMs: number };
   loopDelayMaxMs: number;
   wallMs: number;
+  recorded: RecordedTotals | null;
 }
 
 const spec = JSON.parse(process.argv[2] ?? '') as RunSpec;
@@ -187,6 +212,44 @@ async function main(): Promise<RunResult> {
     });
   };
 
+  // Recording: one CallRecorder per joined call, its file removed once measured (disk is counted
+  // from the bytes written).
+  const recordDir = spec.sip?.record ? fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sip-rec-')) : null;
+  const recorded: RecordedTotals = {
+    recordings: 0,
+    bytes: 0,
+    durationMs: 0,
+    framesRecorded: 0,
+    framesLate: 0,
+  };
+  const finishing = new Set<Promise<void>>();
+  const recordings: CallRecordingSink | null = recordDir
+    ? {
+        open: (_center, callId) => {
+          const recorder = new CallRecorder({ file: path.join(recordDir, `${callId}.wav`) });
+          return Promise.resolve({
+            customer: (frame) => recorder.feed('customer', frame),
+            agent: (frame) => recorder.feed('agent', frame),
+            finish: () => {
+              const done = recorder.stop().then(
+                async (result) => {
+                  recorded.recordings += 1;
+                  recorded.bytes += result.bytes;
+                  recorded.durationMs += result.durationMs;
+                  recorded.framesRecorded += recorder.stats.framesRecorded;
+                  recorded.framesLate += recorder.stats.framesLate;
+                  await fs.promises.rm(result.file, { force: true });
+                },
+                (error: unknown) => problem(`recording ${callId}: ${String(error)}`),
+              );
+              finishing.add(done);
+              return done.finally(() => finishing.delete(done));
+            },
+          });
+        },
+      }
+    : null;
+
   let ua: SipUserAgent | null = null;
   let carrier: Carrier & { liveCalls: number };
   let sipCarrier: SipCarrier | null = null;
@@ -203,6 +266,7 @@ async function main(): Promise<RunResult> {
       trace,
     });
     sipCarrier = new SipCarrier({
+      ...(recordings ? { recordings } : {}),
       ua,
       scheduler,
       agentDomain: sip.agentDomain,
@@ -300,6 +364,8 @@ async function main(): Promise<RunResult> {
     },
     journal,
     mode: 'progressive',
+    // Whose calls: a carrier records calls by center (the recording sink is asked with it).
+    contactCenterId: 1,
     ringTimeoutMs: 25_000,
     wrapUpMs: () => 0,
     callId: () => `call-${nextCall++}`,
@@ -358,6 +424,8 @@ async function main(): Promise<RunResult> {
     else problem(`agent ${seat.extension} still ${seat.state} at the end`);
   }
   if (ua) for (let waited = 0; ua.dialogCount > 0 && waited < 10_000; waited += 50) await sleep(50);
+  // The last recordings' files are written out (their headers) before the CPU is read.
+  await Promise.all([...finishing]);
   const used = process.cpuUsage(cpu);
   const wallMs = now() - started;
   loop.disable();
@@ -370,6 +438,7 @@ async function main(): Promise<RunResult> {
   for (const join of joinOf.values()) problem(`call ${join.callId} never joined to its agent`);
   const drops = spec.sip ? udpDrops(spec.sip.bindAddress, spec.sip.port) : 0;
   await ua?.stop();
+  if (recordDir) fs.rmSync(recordDir, { recursive: true, force: true });
 
   const ratePerSecond: number[] = [];
   for (let t = rampEnd; t + 1000 <= dialEnd; t += 1000) {
@@ -401,6 +470,7 @@ async function main(): Promise<RunResult> {
     gc,
     loopDelayMaxMs: loop.max / 1e6,
     wallMs,
+    recorded: recordDir ? recorded : null,
   };
 }
 

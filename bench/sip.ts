@@ -15,6 +15,12 @@
 //
 // With both join modes, the media run also prints the Node CPU that relay mode adds per connected
 // call-minute: the relay run's CPU less the reinvite run's, over the relay run's connected minutes.
+//
+// Recording (issue 21, docs/recordings.md): the media run is then run again in relay mode,
+// unrecorded and recorded (every joined call tapped into a CallRecorder writing its WAV) in
+// alternating order, BENCH_SIP_RECORDING_ROUNDS pairs (default 2; 0: none), and prints the
+// answer → agent p50/p99 of each side pooled and their ratio, the CPU and the disk per recorded
+// call-minute, with the load average of each run.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -132,7 +138,11 @@ const percentile = (values: number[], p: number) => {
 };
 const ms = (n: number) => (Number.isNaN(n) ? '–' : n < 10 ? n.toFixed(1) : n.toFixed(0));
 
-async function sipRun(run: Run, mediaJoin: MediaJoin): Promise<{ result: RunResult; peers: string }> {
+async function sipRun(
+  run: Run,
+  mediaJoin: MediaJoin,
+  record = false,
+): Promise<{ result: RunResult; peers: string }> {
   const stops: (() => Promise<void>)[] = [];
   try {
     const rtpengine = run.media ? await startRtpengine({ portMin: 30000, portMax: 39999 }) : null;
@@ -169,10 +179,11 @@ async function sipRun(run: Run, mediaJoin: MediaJoin): Promise<{ result: RunResu
     ]);
     const result = await runChild({
       ...run.spec,
-      name: `${run.name} (SIP, ${mediaJoin}${rtpengine && ANCHOR === 'outdial' ? ', RTPENGINE_CONTROL' : ''})`,
+      name: `${run.name} (SIP, ${mediaJoin}${rtpengine && ANCHOR === 'outdial' ? ', RTPENGINE_CONTROL' : ''}${record ? ', recorded' : ''})`,
       carrier: 'sip',
       sip: {
         mediaJoin,
+        record,
         bindAddress,
         port: 5080,
         outboundProxy: kamailio.proxyUri,
@@ -320,4 +331,54 @@ for (const run of RUNS) {
         `includes the agents' idle streams, less the re-INVITEs relay saves)`,
     );
   }
+}
+
+const RECORDING_ROUNDS = Number(process.env.BENCH_SIP_RECORDING_ROUNDS ?? 2);
+const mediaRun = RUNS.find((r) => r.name === 'media')!;
+if (RECORDING_ROUNDS > 0 && (!only || only.split(',').some((w) => 'media recording'.includes(w)))) {
+  // Alternating (plain, recorded, recorded, plain, …) so a change in the machine's load falls on
+  // both sides alike.
+  const plain: RunResult[] = [];
+  const recorded: RunResult[] = [];
+  const loads: string[] = [];
+  for (let round = 0; round < RECORDING_ROUNDS; round++) {
+    for (const record of round % 2 === 0 ? [false, true] : [true, false]) {
+      const before = load();
+      const { result, peers } = await sipRun(mediaRun, 'relay', record);
+      report(result, mediaRun, before, peers);
+      (record ? recorded : plain).push(result);
+      loads.push(`${record ? 'recorded' : 'plain'} ${before}`);
+    }
+  }
+  const pooled = (runs: RunResult[]) => runs.flatMap((r) => r.answerToConnectedMs);
+  const [p, r] = [pooled(plain), pooled(recorded)];
+  const sum = (runs: RunResult[], f: (x: RunResult) => number) => runs.reduce((a, x) => a + f(x), 0);
+  const cpu = (runs: RunResult[]) => sum(runs, (x) => x.cpuUserMs + x.cpuSystemMs);
+  const totals = recorded.map((x) => x.recorded!);
+  const recordedMinutes = totals.reduce((a, t) => a + t.durationMs, 0) / 60_000;
+  const bytes = totals.reduce((a, t) => a + t.bytes, 0);
+  const connectedMinutes = (runs: RunResult[]) => sum(runs, (x) => x.connectedMs) / 60_000;
+  const cpuPerMinute = (runs: RunResult[]) => cpu(runs) / Math.max(1e-9, connectedMinutes(runs));
+  const peakUp = (runs: RunResult[]) => Math.max(...runs.map((x) => x.peakDialogs));
+  console.log(
+    `\nrecording (${RECORDING_ROUNDS} rounds, relay mode; load average before each run: ${loads.join(', ')}; now ${load()})`,
+  );
+  console.log(
+    `  answer → agent, unrecorded: p50 ${ms(percentile(p, 50))} ms, p99 ${ms(percentile(p, 99))} ms (${p.length} joins; up to ${peakUp(plain)} calls at once)`,
+  );
+  console.log(
+    `  answer → agent, recorded:   p50 ${ms(percentile(r, 50))} ms, p99 ${ms(percentile(r, 99))} ms (${r.length} joins; up to ${peakUp(recorded)} calls at once, ${sum(recorded, (x) => x.recorded!.recordings)} recordings)`,
+  );
+  console.log(
+    `  ratio recorded / unrecorded: p50 ${(percentile(r, 50) / percentile(p, 50)).toFixed(2)}, p99 ${(percentile(r, 99) / percentile(p, 99)).toFixed(2)}`,
+  );
+  console.log(
+    `  Node CPU per connected call-minute: unrecorded ${ms(cpuPerMinute(plain))} ms, recorded ${ms(cpuPerMinute(recorded))} ms: ` +
+      `recording adds ${ms(cpuPerMinute(recorded) - cpuPerMinute(plain))} ms per call-minute (ratio ${(cpuPerMinute(recorded) / cpuPerMinute(plain)).toFixed(2)})`,
+  );
+  console.log(
+    `  disk: ${(bytes / 1024 / 1024 / Math.max(1e-9, recordedMinutes)).toFixed(2)} MB per recorded call-minute ` +
+      `(${mb(bytes)} for ${recordedMinutes.toFixed(1)} recorded call-minutes); frames recorded ${sum(recorded, (x) => x.recorded!.framesRecorded)}, ` +
+      `too late for the jitter window ${sum(recorded, (x) => x.recorded!.framesLate)}`,
+  );
 }

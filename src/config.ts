@@ -60,6 +60,7 @@ export const ConfigSchema = Type.Object({
   recordingS3AccessKeyId: Type.Optional(Type.String({ minLength: 1 })),
   recordingS3SecretAccessKey: Type.Optional(Type.String({ minLength: 1 })),
   recordingS3PathStyle: Type.Union([Type.Literal('on'), Type.Literal('off')]),
+  recordingRetentionPollSeconds: Type.Integer({ minimum: 1, maximum: 86_400 }),
   webrtcWsUrl: Type.Optional(Type.String({ pattern: '^wss?://[^\\s]+$' })),
   webrtcAuthSecret: Type.Optional(Type.String({ minLength: 16 })),
   webrtcCredentialTtlSeconds: Type.Integer({ minimum: 60, maximum: 86400 }),
@@ -141,6 +142,13 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'RECORDING_S3_ACCESS_KEY_ID', key: 'recordingS3AccessKeyId', kind: 'string' },
   { env: 'RECORDING_S3_SECRET_ACCESS_KEY', key: 'recordingS3SecretAccessKey', kind: 'string' },
   { env: 'RECORDING_S3_PATH_STYLE', key: 'recordingS3PathStyle', kind: 'string', default: 'on' },
+  // How often each process looks for recordings past retention, and erased recordings' files to remove.
+  {
+    env: 'RECORDING_RETENTION_POLL_SECONDS',
+    key: 'recordingRetentionPollSeconds',
+    kind: 'integer',
+    default: '60',
+  },
   // The desk's browser phone: where it reaches Kamailio's WebSocket, and the secret Kamailio's
   // auth_ephemeral shares with us to check the short-lived credentials we hand out.
   { env: 'WEBRTC_WS_URL', key: 'webrtcWsUrl', kind: 'string' },

@@ -13,6 +13,7 @@ import { buildApp } from './http/app.js';
 import { webhookDeliveryMetrics } from './http/plugins/metrics.js';
 import { systemContext, type ServiceDeps } from './services/context.js';
 import { loadCampaignMessageAudio } from './services/campaigns/campaign-message.js';
+import { loadRecordingAnnouncementAudio } from './services/campaigns/recording-announcement.js';
 import type { MessageRef } from './engine/carrier.js';
 import { Random } from './engine/random.js';
 import { RealTimeScheduler } from './engine/scheduler.js';
@@ -75,6 +76,10 @@ async function startEngine(
           { db: deps.db, clock: deps.clock, nodeId },
           messages,
           { open: (contactCenterId, callId) => recordings.openForCall({ contactCenterId }, callId) },
+          {
+            load: (ref: MessageRef) =>
+              loadRecordingAnnouncementAudio(deps, systemContext(ref.owner, 'engine'), ref.id, ref.version),
+          },
         )
       : null;
   const carrier = sip?.carrier ?? new SimulatedCarrier(scheduler, random.fork(), simulatedCallees(config));
@@ -135,6 +140,7 @@ export async function serve(
   });
   const retention = new RecordingRetentionWorker(deps, {
     owner: `${os.hostname()}:${process.pid}`,
+    pollMs: config.recordingRetentionPollSeconds * 1000,
     onError: (error) => logger.error({ err: error }, 'recording retention error'),
   });
   // The calls this process records (docs/recordings.md): the carrier opens one per connected call of

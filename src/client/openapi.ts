@@ -417,6 +417,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/campaigns/{id}/recording-announcement/metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The campaign's recording announcement described: file name, length, version
+         * @description 404 when the campaign has none. The audio itself: `audio_url`.
+         */
+        get: operations["getV1CampaignsByIdRecordingAnnouncementMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/campaigns/{id}/message": {
         parameters: {
             query?: never;
@@ -880,6 +900,26 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/contacts/{id}/recordings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Erase a contact's call recordings (a privacy request), whatever its campaign's state
+         * @description Each recording is deleted at once (no longer played) and audited; its file is removed by the retention worker's next round. Removing a contact erases them too, but a completed or stopped campaign's contacts cannot be removed: this works for any contact. docs/recordings.md.
+         */
+        delete: operations["deleteV1ContactsByIdRecordings"];
         options?: never;
         head?: never;
         patch?: never;
@@ -8541,6 +8581,78 @@ export interface operations {
             };
         };
     };
+    getV1CampaignsByIdRecordingAnnouncementMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Public id (prefix_ and 32 hex digits) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "campaign_id": "cmp_210ea5d942f41744f1ef37e84a4965e0",
+                     *       "file_name": "press-one-offer.wav",
+                     *       "duration_ms": 12400,
+                     *       "byte_size": 198444,
+                     *       "sample_rate": 8000,
+                     *       "version": 1,
+                     *       "audio_url": "/v1/campaigns/cmp_210ea5d942f41744f1ef37e84a4965e0/message",
+                     *       "created_at": "2026-12-06T18:47:50.689Z",
+                     *       "updated_at": "2026-12-06T18:47:50.689Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CampaignMessage"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
     getV1CampaignsByIdMessage: {
         parameters: {
             query?: never;
@@ -12765,6 +12877,75 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    deleteV1ContactsByIdRecordings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Public id (prefix_ and 32 hex digits) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "contact_id": "lead_d4ed26745813470587c907f896ef760b",
+                     *       "erased": 2
+                     *     }
+                     */
+                    "application/json": {
+                        contact_id: string;
+                        /** @description recordings of the contact deleted by this request */
+                        erased: number;
+                    };
                 };
             };
             /** @description Error envelope: {statusCode, message, error} */

@@ -30,6 +30,12 @@ export interface PlaceCallRequest {
   contactCenterId?: number;
   /** What `bridge(callId, null)` plays; none: the carrier hangs up at once. */
   message?: MessageRef | null;
+  /**
+   * Played to the callee before `bridge(callId, agent)` connects the agent (a recording campaign's
+   * "this call may be recorded"), by carriers that can; the agent stays reserved for the call
+   * meanwhile, so to the engine the call is connected from the bridge on.
+   */
+  announcement?: MessageRef | null;
 }
 
 export type CallEvent =

@@ -113,6 +113,8 @@ export interface DialerOptions {
   messageMs?: number;
   /** The campaign's recorded message, played to agentless answers and (as configured) machines. */
   message?: MessageRef | null;
+  /** Played by the carrier to a recording campaign's callees before their agent is connected. */
+  announcement?: MessageRef | null;
   /** Ask the carrier to tell machines from people (default true). Off: every answer is a person, at once. */
   detectMachine?: boolean;
   /** What a machine gets (default hang_up); play_message without a message hangs up. */
@@ -212,6 +214,7 @@ export class Dialer {
         | 'ringTimeoutMs'
         | 'abandonCap'
         | 'message'
+        | 'announcement'
         | 'detectMachine'
         | 'machineAction'
       >
@@ -584,6 +587,7 @@ export class Dialer {
           ...(this.o.contactCenterId !== undefined ? { contactCenterId: this.o.contactCenterId } : {}),
           detectMachine: this.o.detectMachine ?? true,
           message: call.message,
+          ...(this.o.announcement ? { announcement: this.o.announcement } : {}),
         });
       },
     );

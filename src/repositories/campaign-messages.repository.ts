@@ -17,6 +17,21 @@ const INFO_COLUMNS = [
   'updated_at',
 ] as const;
 
+/** One version of one audio file (the tables have the same columns). */
+function findAudioVersion(
+  scope: TenantScope,
+  table: 'campaign_messages' | 'campaign_announcements',
+  id: number,
+  version: number,
+): Promise<CampaignMessage | undefined> {
+  return scope
+    .selectFrom(table)
+    .selectAll()
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+}
+
 /** Campaigns' recorded messages (one per campaign at most). */
 export class CampaignMessagesRepository extends VersionedRepository<'campaign_messages'> {
   constructor(scope: TenantScope) {
@@ -46,12 +61,7 @@ export class CampaignMessagesRepository extends VersionedRepository<'campaign_me
 
   /** One recording, by the id and version a carrier was given (undefined once replaced or deleted). */
   findVersion(id: number, version: number): Promise<CampaignMessage | undefined> {
-    return this.scope
-      .selectFrom('campaign_messages')
-      .selectAll()
-      .where('id', '=', id)
-      .where('version', '=', version)
-      .executeTakeFirst();
+    return findAudioVersion(this.scope, 'campaign_messages', id, version);
   }
 }
 
@@ -75,5 +85,9 @@ export class CampaignAnnouncementsRepository extends VersionedRepository<'campai
       .selectAll()
       .where('campaign_id', '=', campaignId)
       .executeTakeFirst();
+  }
+  /** One announcement, by the id and version a carrier was given (undefined once replaced or deleted). */
+  findVersion(id: number, version: number): Promise<CampaignAnnouncement | undefined> {
+    return findAudioVersion(this.scope, 'campaign_announcements', id, version);
   }
 }

@@ -207,6 +207,62 @@ describe('call recordings', () => {
     assert.equal(purged.status, 'deleted');
     assert.ok(purged.purged_at);
   });
+  test("a completed campaign's contact, which cannot be removed, has its recordings erased on request", async () => {
+    const kept = await connectedCall(t, b, 'all');
+    const clock = { ms: 0 };
+    const recording = await recordingsFor(t.deps, { monotonicNow: () => clock.ms }).open(
+      { contactCenterId: b.center.id },
+      kept.callLogId,
+    );
+    talk(recording!, clock, 1);
+    await recording!.finish();
+    await t.deps.db
+      .updateTable('campaigns')
+      .set({ status: 'completed' })
+      .where('id', '=', kept.campaign.key)
+      .execute();
+    const row = await t.deps.db
+      .selectFrom('recordings')
+      .selectAll()
+      .where('call_log_id', '=', kept.callLogId)
+      .executeTakeFirstOrThrow();
+    const admin = as(t, b.tokens.admin);
+    const url = `/v1/contacts/${kept.contact.id}/recordings`;
+    const removal = await admin({ method: 'DELETE', url: `/v1/contacts/${kept.contact.id}` });
+    assert.equal(removal.statusCode, 409, 'the lead is kept as the record of what ran');
+    assert.equal((await as(t, a.tokens.admin)({ method: 'DELETE', url })).statusCode, 404, 'another center');
+    assert.equal((await as(t, b.tokens.agent)({ method: 'DELETE', url })).statusCode, 403, 'an agent');
+    assert.equal(
+      (await admin({ method: 'GET', url: `/v1/call-logs/${kept.callId}/recording` })).statusCode,
+      200,
+      'refused requests erased nothing',
+    );
+
+    const erasure = await as(t, b.tokens.supervisor)({ method: 'DELETE', url });
+    assert.equal(erasure.statusCode, 200, erasure.body);
+    assert.deepEqual(erasure.json(), { contact_id: kept.contact.id, erased: 1 });
+    const gone = await admin({ method: 'GET', url: `/v1/call-logs/${kept.callId}/recording` });
+    assert.equal(gone.statusCode, 404, 'no longer played from the moment of the erasure');
+    const audit = await admin({ method: 'GET', url: `/v1/audit-log?action=recording.delete` });
+    const entry = audit.json().data.find((r: { entity_id: string }) => r.entity_id === row.uid);
+    assert.equal(entry?.after.deleted_reason, 'erasure', audit.body);
+    const asked = await admin({ method: 'GET', url: `/v1/audit-log?action=contact.erase_recordings` });
+    assert.deepEqual(
+      asked.json().data.map((r: { entity_id: string; after: unknown }) => [r.entity_id, r.after]),
+      [[kept.contact.id, { erased: 1 }]],
+      asked.body,
+    );
+    assert.deepEqual((await admin({ method: 'DELETE', url })).json(), {
+      contact_id: kept.contact.id,
+      erased: 0,
+    });
+
+    await new RecordingRetentionWorker(t.deps, { owner: 'test' }).drain();
+    assert.equal(await t.deps.recordings.store.exists(row.storage_key), false, 'the file is removed');
+    const contact = await admin({ method: 'GET', url: `/v1/contacts/${kept.contact.id}` });
+    assert.equal(contact.statusCode, 200, 'the lead itself is kept');
+  });
+
   test('a campaign’s recording announcement: uploaded like its message (normalised to 8 kHz), audited, per center', async () => {
     const { campaign } = await connectedCall(t, b, 'all');
     const source = new wavefile.WaveFile();

@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import wavefile from 'wavefile';
-import { AGENT_TONE_HZ, analyseFrequency, CUSTOMER_TONE_HZ, FAR_END_NUMBERS } from './support/index.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  AGENT_TONE_HZ,
+  analyseFrequency,
+  CUSTOMER_TONE_HZ,
+  FAR_END_NUMBERS,
+  scratchDir,
+  tonesBySecond,
+  toneWav,
+} from './support/index.js';
 import { eventually, ok, SipCampaignWorld, type SipAgent } from './support/sip-campaign.js';
 
 // Campaigns run by the real engine on real time, with the database, over the SIP
@@ -12,7 +22,26 @@ import { eventually, ok, SipCampaignWorld, type SipAgent } from './support/sip-c
 
 /** Same last three digits as the far end's person number, so each customer is a person who talks on. */
 const CUSTOMERS = ['+14155551200', '+14155552200'];
-assert.ok(CUSTOMERS.every((n) => n.endsWith(FAR_END_NUMBERS.person.slice(-3))));
+const ANNOUNCED_CUSTOMER = '+14155555200';
+assert.ok([...CUSTOMERS, ANNOUNCED_CUSTOMER].every((n) => n.endsWith(FAR_END_NUMBERS.person.slice(-3))));
+
+/** The announcement's tone: neither party plays it, so wherever it is heard, the announcement was. */
+const ANNOUNCEMENT_TONE_HZ = 700;
+const ANNOUNCEMENT_SECONDS = 3;
+const near = (hz: number, target: number) => Math.abs(hz - target) <= 20;
+
+/** A recording's channels: the customer left, the agent (what the customer heard) right. */
+async function recordedChannels(w: SipCampaignWorld, callLogId: string): Promise<[Int16Array, Int16Array]> {
+  const url = await eventually(async () => {
+    const view = await ok(w.admin, 'GET', `/v1/call-logs/${callLogId}`);
+    return (view.recording_url as string | null) ?? undefined;
+  }, `call ${callLogId}'s recording is stored`);
+  const res = await w.admin({ method: 'GET', url });
+  assert.equal(res.statusCode, 200, res.body);
+  const wav = new wavefile.WaveFile(res.rawPayload);
+  const [customer, agent] = wav.getSamples(false, Int16Array) as unknown as Int16Array[];
+  return [customer!, agent!];
+}
 
 describe('campaigns on the SIP carrier: engine, database, Kamailio, baresip agents, SIPp customers', () => {
   let w: SipCampaignWorld;
@@ -84,16 +113,12 @@ describe('campaigns on the SIP carrier: engine, database, Kamailio, baresip agen
 
     // The recordings: both sides of each conversation, each in its channel.
     for (const log of ended) {
-      const url = await eventually(async () => {
-        const view = await ok(w.admin, 'GET', `/v1/call-logs/${log.id}`);
-        return (view.recording_url as string | null) ?? undefined;
-      }, `call ${log.id}'s recording is stored`);
-      const res = await w.admin({ method: 'GET', url });
-      assert.equal(res.statusCode, 200, res.body);
-      const wav = new wavefile.WaveFile(res.rawPayload);
-      const [customer, agent] = wav.getSamples(false, Int16Array) as unknown as Int16Array[];
-      const heardCustomer = analyseFrequency({ sampleRate: 8000, samples: customer! });
-      const heardAgent = analyseFrequency({ sampleRate: 8000, samples: agent! });
+      const [customer, agent] = await recordedChannels(w, log.id);
+      const heardCustomer = analyseFrequency({ sampleRate: 8000, samples: customer });
+      const heardAgent = analyseFrequency({ sampleRate: 8000, samples: agent });
+      // No announcement: the agent is joined at once, the first thing in the agent's channel is the agent.
+      const agentTones = tonesBySecond({ sampleRate: 8000, samples: agent });
+      assert.ok(near(agentTones[0] ?? 0, AGENT_TONE_HZ), `the agent's channel, by second: ${agentTones}`);
       assert.ok(
         Math.abs(heardCustomer.dominantHz - CUSTOMER_TONE_HZ) <= 20,
         `the customer's channel: ${JSON.stringify(heardCustomer)}`,
@@ -103,6 +128,68 @@ describe('campaigns on the SIP carrier: engine, database, Kamailio, baresip agen
         `the agent's channel: ${JSON.stringify(heardAgent)}`,
       );
     }
+    assert.deepEqual(w.errors(), []);
+  });
+
+  test("a recording campaign's announcement is heard by the customer before the agent, and recorded", async () => {
+    const agent = agents[0]!;
+    const campaign = await w.campaign({ dialing_mode: 'progressive', recording_mode: 'all' }, [
+      ANNOUNCED_CUSTOMER,
+    ]);
+    const dir = scratchDir('announcement');
+    const res = await w.admin({
+      method: 'PUT',
+      url: `/v1/campaigns/${campaign.id}/recording-announcement`,
+      payload: fs.readFileSync(
+        toneWav(path.join(dir, 'announcement.wav'), ANNOUNCEMENT_TONE_HZ, ANNOUNCEMENT_SECONDS),
+      ),
+      headers: { 'content-type': 'audio/wav' },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    await w.deskLogin(agent, campaign.id);
+    await w.start(campaign.id);
+    const log = await eventually(
+      async () => (await w.callLogs(campaign.id)).find((l) => l.connected_at),
+      () => `the customer is connected (errors: ${w.errors().join('; ')})`,
+    );
+    await w.deskState(agent, 'on_call');
+    // The engine connected the call at once; the carrier joins the two after the announcement.
+    await eventually(
+      () => (w.carrier.joinedCalls === 1 ? true : undefined),
+      () => `the customer is joined to the agent after the announcement (errors: ${w.errors().join('; ')})`,
+      60_000,
+    );
+    // Let them talk for a while: what the recording and the agent's phone hear.
+    await new Promise((r) => setTimeout(r, 4000));
+    await w.finishCall(agent);
+    await w.deskLogout(agent);
+    await eventually(
+      () => (w.carrier.liveCalls === 0 && w.carrier.agentLegsUp === 0 ? true : undefined),
+      'all hung up',
+    );
+
+    // The recording's agent channel is what the customer heard: the announcement, then the agent.
+    const [, heardByCustomer] = await recordedChannels(w, log.id);
+    const tones = tonesBySecond({ sampleRate: 8000, samples: heardByCustomer });
+    const firstAnnounced = tones.findIndex((hz) => near(hz, ANNOUNCEMENT_TONE_HZ));
+    const lastAnnounced = tones.findLastIndex((hz) => near(hz, ANNOUNCEMENT_TONE_HZ));
+    const firstAgent = tones.findIndex((hz) => near(hz, AGENT_TONE_HZ));
+    assert.ok(firstAnnounced >= 0 && firstAgent >= 0, `the customer heard, by second: ${tones}`);
+    assert.ok(lastAnnounced < firstAgent, `the announcement before the agent, by second: ${tones}`);
+
+    // The agent heard the announcement too (in place of the idle sound), then the customer.
+    await agent.phone.waitForEvent('CALL_CLOSED');
+    const agentHeard = await eventually(() => {
+      const file = agent.phone.heardFiles().at(-1);
+      const heard = file ? tonesBySecond(file) : [];
+      return heard.some((hz) => near(hz, CUSTOMER_TONE_HZ)) ? heard : undefined;
+    }, "the agent's phone has written what it heard");
+    const agentFirstAnnounced = agentHeard.findIndex((hz) => near(hz, ANNOUNCEMENT_TONE_HZ));
+    const agentFirstCustomer = agentHeard.findIndex((hz) => near(hz, CUSTOMER_TONE_HZ));
+    assert.ok(
+      agentFirstAnnounced >= 0 && agentFirstAnnounced < agentFirstCustomer,
+      `the agent heard, by second: ${agentHeard}`,
+    );
     assert.deepEqual(w.errors(), []);
   });
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import wavefile from 'wavefile';
+import { tone } from '../../src/telephony/media/index.js';
 import { recordingsFor } from '../../src/services/recordings/record-call.js';
 import {
   browserSkipReason,
@@ -95,6 +97,52 @@ describe('web console in a real browser: call recordings', { skip }, () => {
       acme.tokens.admin,
     )({ method: 'GET', url: `/v1/campaigns/${recorded.campaign.id}` });
     assert.equal(campaign.json().recording_mode, 'on_demand');
+    assert.deepEqual(pageErrors(page), []);
+  });
+
+  test("a campaign's recording announcement is uploaded, played and removed from its page", async () => {
+    const admin = as(t, acme.tokens.admin);
+    const metadata = `/v1/campaigns/${recorded.campaign.id}/recording-announcement/metadata`;
+    const page = await logInAs(browser, base, 'acme', 'super', PASSWORD);
+    await page.goto(`${base}/#/campaigns/${recorded.campaign.id}`);
+    const section = page.getByRole('region', { name: 'Recording announcement' });
+    await section.getByText('No announcement.').waitFor();
+
+    const wav = new wavefile.WaveFile();
+    wav.fromScratch(1, 8000, '16', tone(700, 1500).samples);
+    await section.getByLabel('Announcement file').setInputFiles({
+      name: 'may-be-recorded.wav',
+      mimeType: 'audio/wav',
+      buffer: Buffer.from(wav.toBuffer()),
+    });
+    await section.getByRole('button', { name: 'Upload announcement' }).click();
+    await section.getByText('may-be-recorded.wav, 1.5 s (version 1)').waitFor();
+    const stored = await admin({ method: 'GET', url: metadata });
+    assert.equal(stored.statusCode, 200, stored.body);
+    assert.equal(stored.json().file_name, 'may-be-recorded.wav');
+    assert.equal(stored.json().duration_ms, 1500);
+
+    await section.getByRole('button', { name: 'Play announcement' }).click();
+    await section.getByLabel('Recording announcement').waitFor();
+    await page.waitForFunction(
+      '(document.querySelector(\'audio[aria-label="Recording announcement"]\')?.readyState ?? 0) >= 1',
+    );
+    const duration = await section
+      .getByLabel('Recording announcement')
+      .evaluate((element) => (element as unknown as { duration: number }).duration);
+    assert.ok(Math.abs(duration - 1.5) < 0.05, `the browser reads ${duration} s`);
+    await page.screenshot({ path: screenshotPath('campaign-recording-announcement'), fullPage: true });
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await section.getByRole('button', { name: 'Remove announcement' }).click();
+    await section.getByText('No announcement.').waitFor();
+    assert.equal((await admin({ method: 'GET', url: metadata })).statusCode, 404);
+    const audit = await admin({ method: 'GET', url: '/v1/audit-log?entity_type=campaign' });
+    const actions = audit
+      .json()
+      .data.map((r: { action: string }) => r.action)
+      .filter((a: string) => a.startsWith('campaign.announcement.'));
+    assert.deepEqual(actions.sort(), ['campaign.announcement.delete', 'campaign.announcement.upload']);
     assert.deepEqual(pageErrors(page), []);
   });
 

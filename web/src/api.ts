@@ -172,6 +172,9 @@ export type User = Schemas['User'];
 
 export type Campaign = Schemas['Campaign'];
 
+/** A campaign's audio file described (its recording announcement). */
+export type CampaignAudio = Schemas['CampaignMessage'];
+
 export type RetryRule = Schemas['RetryRule'];
 
 export type WeeklyWindow = Schemas['WeeklyWindow'];

@@ -1,7 +1,8 @@
-import type { ReactNode } from 'react';
-import type { CountsByStatus, WeeklyWindow } from './api';
+import { useEffect, useState, type ReactNode } from 'react';
+import { authorizedBlobUrl, type CountsByStatus, type WeeklyWindow } from './api';
 import { formatCount, formatPercent } from './format';
 import { CONTACT_STATUSES, finishedShare, STATUS_COLOR, STATUS_LABEL, totalOf } from './status';
+import { Problems } from './ui';
 
 /** Contacts by status as one bar: the eye reads the proportions, the label carries the numbers. */
 export function StackedBar({ counts, label }: { counts: CountsByStatus; label: string }) {
@@ -231,5 +232,45 @@ export function FigureCell({ figure, children }: { figure: string; children: Rea
     <td className="number" data-figure={figure}>
       {children}
     </td>
+  );
+}
+
+/**
+ * Audio the API serves (a call recording, a campaign's announcement) played in the page: fetched
+ * with the user's token when asked for (an <audio> element cannot send it; one request per
+ * playback, which is what the audit log counts) and handed to the element as a blob URL.
+ */
+export function ApiAudioPlayer({ url, label, playText }: { url: string; label: string; playText: string }) {
+  const [source, setSource] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  useEffect(
+    () => () => {
+      if (source) URL.revokeObjectURL(source);
+    },
+    [source],
+  );
+  const load = async () => {
+    setLoading(true);
+    setError(null);
+    try {
+      setSource(await authorizedBlobUrl(url));
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setLoading(false);
+    }
+  };
+  return (
+    <>
+      {source ? (
+        <audio controls autoPlay src={source} aria-label={label} />
+      ) : (
+        <button type="button" onClick={() => void load()} disabled={loading}>
+          {loading ? 'Loading…' : playText}
+        </button>
+      )}
+      {error && <Problems problems={[error]} />}
+    </>
   );
 }

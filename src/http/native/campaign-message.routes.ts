@@ -16,6 +16,7 @@ import {
 } from '../../services/campaigns/message-audio.js';
 import {
   deleteRecordingAnnouncement,
+  describeRecordingAnnouncement,
   getRecordingAnnouncement,
   putRecordingAnnouncement,
 } from '../../services/campaigns/recording-announcement.js';
@@ -126,6 +127,25 @@ export const campaignMessageRoutes =
           .header('content-disposition', `attachment; filename="recording-announcement.wav"`)
           .send(Buffer.from(wav.buffer, wav.byteOffset, wav.byteLength) as never);
       },
+    );
+
+    app.get(
+      '/campaigns/:id/recording-announcement/metadata',
+      {
+        config: { permission: 'campaigns:read' },
+        schema: {
+          tags,
+          security,
+          summary: "The campaign's recording announcement described: file name, length, version",
+          description: '404 when the campaign has none. The audio itself: `audio_url`.',
+          params: IdParams,
+          response: { 200: CampaignMessageResponse, ...authErrors(404) },
+        },
+      },
+      async (request) => ({
+        ...presentMessage(await describeRecordingAnnouncement(deps, request.ctx, id(request.params.id))),
+        audio_url: `/v1/campaigns/${request.params.id}/recording-announcement`,
+      }),
     );
 
     app.delete(

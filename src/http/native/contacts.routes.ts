@@ -6,6 +6,7 @@ import { toPublicId } from '../../domain/public-ids.js';
 import type { ContactFilters } from '../../repositories/contacts.repository.js';
 import { removeContact, updateContact } from '../../services/contacts/change-contact.js';
 import { createContacts } from '../../services/contacts/create-contacts.js';
+import { eraseContactRecordingsOnRequest } from '../../services/contacts/erase-contact-recordings.js';
 import {
   allContacts,
   describeContacts,
@@ -30,6 +31,7 @@ import {
   UpdateContactBody,
   BulkContactsAnswer,
   EligibilityAnswer,
+  ErasedRecordingsAnswer,
 } from '../schemas/contacts.js';
 import { presentContact } from './presenters/contacts.js';
 
@@ -331,5 +333,28 @@ export const contactRoutes =
       },
       async (request) =>
         (await present(request.ctx, [await removeContact(deps, request.ctx, id(request.params.id))]))[0],
+    );
+
+    app.delete(
+      '/contacts/:id/recordings',
+      {
+        config: { permission: 'contacts:write' },
+        schema: {
+          tags,
+          security,
+          summary: "Erase a contact's call recordings (a privacy request), whatever its campaign's state",
+          description:
+            'Each recording is deleted at once (no longer played) and audited; its file is removed by the ' +
+            "retention worker's next round. Removing a contact erases them too, but a completed or stopped " +
+            "campaign's contacts cannot be removed: this works for any contact. docs/recordings.md.",
+          params: IdParams,
+          response: { 200: ErasedRecordingsAnswer, ...authErrors(404) },
+        },
+      },
+      async (request) => {
+        const contactUid = id(request.params.id);
+        const erased = await eraseContactRecordingsOnRequest(deps, request.ctx, contactUid);
+        return { contact_id: toPublicId('contact', contactUid), erased };
+      },
     );
   };

@@ -248,3 +248,11 @@ export const EligibilityAnswer = Type.Object(
     ],
   },
 );
+
+export const ErasedRecordingsAnswer = Type.Object(
+  {
+    contact_id: Type.String(),
+    erased: Type.Integer({ minimum: 0, description: 'recordings of the contact deleted by this request' }),
+  },
+  { examples: [{ contact_id: 'lead_d4ed26745813470587c907f896ef760b', erased: 2 }] },
+);

@@ -95,6 +95,20 @@ export async function getCampaignAudio(
   return { info: view(campaign, info), wav: audio };
 }
 
+/** The file's description (name, length, version), without its audio; 404 when the campaign has none. */
+export async function describeCampaignAudio(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  kind: CampaignAudioKind,
+  campaignUid: string,
+): Promise<CampaignMessageView> {
+  const repos = tenantReader(deps, ctx);
+  const campaign = await repos.campaigns.getByUid(campaignUid);
+  const info = await kind.table(repos).findInfo(campaign.id);
+  if (!info) throw notFound(kind.label);
+  return view(campaign, info);
+}
+
 /** Removes the file, unless the kind says it must stay (409); audited. */
 export function deleteCampaignAudio(
   deps: ServiceDeps,

@@ -1,6 +1,8 @@
-import type { RequestContext, ServiceDeps } from '../context.js';
+import type { CampaignMessageInfo } from '../../repositories/campaign-messages.repository.js';
+import { tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
 import {
   deleteCampaignAudio,
+  describeCampaignAudio,
   getCampaignAudio,
   putCampaignAudio,
   type CampaignAudioKind,
@@ -32,10 +34,41 @@ export function getRecordingAnnouncement(deps: ServiceDeps, ctx: RequestContext,
   return getCampaignAudio(deps, ctx, ANNOUNCEMENT, campaignUid);
 }
 
+/** The announcement's description (file name, length, version), for the console; 404 when none. */
+export function describeRecordingAnnouncement(deps: ServiceDeps, ctx: RequestContext, campaignUid: string) {
+  return describeCampaignAudio(deps, ctx, ANNOUNCEMENT, campaignUid);
+}
+
 export function deleteRecordingAnnouncement(
   deps: ServiceDeps,
   ctx: RequestContext,
   campaignUid: string,
 ): Promise<void> {
   return deleteCampaignAudio(deps, ctx, ANNOUNCEMENT, campaignUid);
+}
+
+/** What the engine names in each call of a recording campaign (the carrier plays it): no audio. */
+export function recordingAnnouncementInfo(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  campaignId: number,
+): Promise<CampaignMessageInfo | undefined> {
+  return tenantReader(deps, ctx).campaignAnnouncements.findInfo(campaignId);
+}
+
+/**
+ * One announcement's audio, by the id and version the engine gave the carrier (its cache); a
+ * version replaced since the call was placed gives the one that replaced it; a deleted one, undefined.
+ */
+export async function loadRecordingAnnouncementAudio(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  announcementId: number,
+  version: number,
+): Promise<Uint8Array | undefined> {
+  const repos = tenantReader(deps, ctx);
+  const announcement =
+    (await repos.campaignAnnouncements.findVersion(announcementId, version)) ??
+    (await repos.campaignAnnouncements.findById(announcementId));
+  return announcement?.audio;
 }

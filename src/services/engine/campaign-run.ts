@@ -14,6 +14,7 @@ import { startOfLocalDay } from '../../domain/local-time.js';
 import { toPublicId } from '../../domain/public-ids.js';
 import { tenantRepositories, type TenantRepositories } from '../../repositories/index.js';
 import { campaignMessageInfo } from '../campaigns/campaign-message.js';
+import { recordingAnnouncementInfo } from '../campaigns/recording-announcement.js';
 import { systemContext, type RequestContext, type ServiceDeps } from '../context.js';
 import { recordAnswer, recordConnection } from './call-progress.js';
 import { campaignOpen } from './claim-contacts.js';
@@ -196,7 +197,22 @@ export class CampaignRun implements ContactSource, CallJournal {
             durationMs: message.duration_ms,
           }
         : null;
-      this.dialer.configure({ message: this.message });
+      // A campaign that records announces it ("this call may be recorded") before the agent speaks.
+      const announcement =
+        campaign.recording_mode === 'none'
+          ? undefined
+          : await recordingAnnouncementInfo(this.e.deps, this.ctx, campaign.id);
+      this.dialer.configure({
+        message: this.message,
+        announcement: announcement
+          ? {
+              owner: campaign.contact_center_id,
+              id: announcement.id,
+              version: announcement.version,
+              durationMs: announcement.duration_ms,
+            }
+          : null,
+      });
       this.routingDueAt = now.getTime() + ROUTING_REFRESH_MS;
     }
 

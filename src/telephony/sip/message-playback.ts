@@ -4,7 +4,7 @@ import { encodeG711, G711_SAMPLE_RATE, PAYLOAD_TYPE, type G711Codec } from '../m
 import { realtimePacer, type PacketPacer } from '../media/rtp-endpoint.js';
 import { serializeRtp } from '../media/rtp.js';
 import { readWav, type Pcm } from '../media/wav.js';
-import type { ParkedMedia } from './media-park.js';
+import type { ParkedMedia, TappedFrame } from './media-park.js';
 import { remoteAudio } from './sdp.js';
 
 /**
@@ -67,6 +67,8 @@ export function playMessage(
   pcm: Pcm,
   pacer: PacketPacer = realtimePacer,
   random: () => number = Math.random,
+  /** Each frame as it is sent (a call recorder keeps what the callee heard). */
+  onSent?: (frame: TappedFrame) => void,
 ): Playback {
   const ssrc = Math.floor(random() * 0x1_0000_0000) >>> 0;
   let sequenceNumber = Math.floor(random() * 0x1_0000);
@@ -91,6 +93,7 @@ export function playMessage(
       const frame = new Int16Array(SAMPLES_PER_PACKET);
       frame.set(samples.subarray(offset, offset + SAMPLES_PER_PACKET));
       offset += SAMPLES_PER_PACKET;
+      onSent?.({ samples: frame, timestamp, ssrc });
       const to = media.source() ?? remote;
       media.send(
         serializeRtp({

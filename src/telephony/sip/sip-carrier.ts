@@ -14,12 +14,13 @@ import {
 import type { DialogOwner, DialogRecorder } from './dialog-records.js';
 import type { PacketPacer } from '../media/rtp-endpoint.js';
 import type { MediaParking, ParkedMedia, TappedFrame } from './media-park.js';
-import { MessagePlayer, type MessageCache } from './message-playback.js';
+import { MessagePlayer, playMessage, type MessageCache } from './message-playback.js';
 import {
   answerDirection,
   audioOf,
   directionOf,
   oneRoundTripOffers,
+  remoteAudio,
   restrictToCodec,
   sameAudio,
   sameOrigin,
@@ -62,6 +63,11 @@ export interface SipCarrierOptions {
   records?: DialogRecorder;
   /** Campaigns' recorded messages, played by `bridge(callId, null)`; none: such calls are hung up. */
   messages?: MessageCache;
+  /**
+   * Recording campaigns' announcements ("this call may be recorded"), played to the customer before
+   * the agent is joined in relay mode (`PlaceCallRequest.announcement`); none: joined at once.
+   */
+  announcements?: MessageCache;
   /** Paces played messages' RTP (real time unless a test drives it). */
   pacer?: PacketPacer;
   /**
@@ -136,8 +142,10 @@ interface SipCall {
   /** Why the INVITE was cancelled, if it was: the ring timeout (no answer) or our hang-up. */
   cancelledBy: 'timeout' | 'hangup' | null;
   hungUp: boolean;
-  /** The call's recording while it is joined (relay mode, a recording campaign). */
+  /** The call's recording while it is joined or announced (relay mode, a recording campaign). */
   recording: CallRecordingTap | null;
+  /** A recording was asked for (once per call: an announced call asks before its join). */
+  recordingAsked: boolean;
 }
 
 /**
@@ -218,6 +226,11 @@ export class SipCarrier implements Carrier {
     return this.calls.size;
   }
 
+  /** Customer calls joined to their agent now (after any announcement): for tests and diagnostics. */
+  get joinedCalls(): number {
+    return [...this.calls.values()].filter((c) => c.joined).length;
+  }
+
   /** The SIP Call-ID of an engine call once its INVITE is sent, to find it in SIP traces. */
   sipCallIdOf(callId: string): string | undefined {
     return this.calls.get(callId)?.invite?.callId;
@@ -244,6 +257,7 @@ export class SipCarrier implements Carrier {
       cancelledBy: null,
       hungUp: false,
       recording: null,
+      recordingAsked: false,
     };
     this.calls.set(request.callId, call);
     this.o.media.open().then(
@@ -425,12 +439,8 @@ export class SipCarrier implements Carrier {
     call.agent = leg;
     leg.call = call;
     if (this.relay && leg.state === 'up') {
-      // The switch itself: no SIP, nothing to wait for.
-      try {
-        this.joinByRelay(leg, call);
-      } catch (error) {
-        this.joinFailed(leg, call, error);
-      }
+      // The switch itself: no SIP, nothing to wait for (after the announcement, if the call has one).
+      this.announceThenJoin(leg, call).catch((error: unknown) => this.joinFailed(leg, call, error));
       return;
     }
     // A phone still being called (the agent was just made ready: login, resume) is joined once it
@@ -482,21 +492,80 @@ export class SipCarrier implements Carrier {
     agent.relayTo(customer);
     call.joined = true;
     this.o.onJoined?.(call.request.callId, 'relay');
-    if (this.o.recordings && call.request.contactCenterId !== undefined) {
-      this.record(call, leg, this.o.recordings, call.request.contactCenterId).catch((error: unknown) =>
-        this.o.onError?.(error, `recording call ${call.request.callId}`),
+    const recording = call.recording;
+    // Announced: the recording is open, the customer's side tapped since the announcement began.
+    if (recording) agent.tap((frame) => recording.agent(frame));
+    else if (!call.recordingAsked) void this.record(call, leg);
+  }
+
+  /**
+   * Relay mode, a call with an announcement: the agent stays reserved while the announcement plays
+   * to the customer from its parked port (`playMessage`, as agentless messages are played) and to
+   * the agent's phone from its leg's port (in place of the idle sound: the agent hears what the
+   * customer hears, and hears it end as the customer comes on). The recording, opened first, holds
+   * it in the agent's channel (what the customer heard: the consent's evidence) and the customer's
+   * side from its first word. An announcement that cannot be had is reported and the call joined:
+   * the conversation matters more. Without one, the join is at once (synchronously).
+   */
+  private async announceThenJoin(leg: AgentLeg, call: SipCall): Promise<void> {
+    const ref = call.request.announcement;
+    const cache = this.o.announcements;
+    if (!ref || !cache) return this.joinByRelay(leg, call);
+    const [pcm, recording] = await Promise.all([
+      cache.get(ref).catch((error: unknown) => {
+        this.o.onError?.(error, 'announcement');
+        return undefined;
+      }),
+      this.openRecording(call),
+    ]);
+    const reserved = () =>
+      leg.call === call && call.agent === leg && !call.hungUp && this.calls.has(call.request.callId);
+    if (!reserved() || !call.media) return recording?.finish();
+    if (recording) {
+      call.recording = recording;
+      call.media.tap((frame) => recording.customer(frame));
+    }
+    const remote = call.answer ? remoteAudio(call.answer) : undefined;
+    if (!pcm || !remote) {
+      this.o.onError?.(
+        new Error(
+          pcm
+            ? `call ${call.request.callId}: the customer's SDP names no G.711 stream to announce to`
+            : `announcement ${ref.id} version ${ref.version} is gone`,
+        ),
+        'announcement',
       );
+      return this.joinByRelay(leg, call);
+    }
+    leg.media?.idle(pcm.samples);
+    const playback = playMessage(call.media, remote, pcm, this.o.pacer, Math.random, (frame) =>
+      call.recording?.agent(frame),
+    );
+    call.playback = playback;
+    const complete = await playback.done;
+    if (call.playback === playback) call.playback = null;
+    // Stopped: the call was released (either side hung up, the agent's phone dropped).
+    if (!complete || !reserved()) return;
+    this.joinByRelay(leg, call);
+  }
+
+  /** Asks the sink for the call's recording (once per call); undefined when its campaign does not record. */
+  private async openRecording(call: SipCall): Promise<CallRecordingTap | undefined> {
+    const sink = this.o.recordings;
+    const contactCenterId = call.request.contactCenterId;
+    if (!sink || contactCenterId === undefined || call.recordingAsked) return undefined;
+    call.recordingAsked = true;
+    try {
+      return await sink.open(contactCenterId, call.request.callId);
+    } catch (error) {
+      this.o.onError?.(error, `recording call ${call.request.callId}`);
+      return undefined;
     }
   }
 
   /** Taps both legs' audio into the call's recording, if its campaign records, while it stays joined. */
-  private async record(
-    call: SipCall,
-    leg: AgentLeg,
-    sink: CallRecordingSink,
-    contactCenterId: number,
-  ): Promise<void> {
-    const recording = await sink.open(contactCenterId, call.request.callId);
+  private async record(call: SipCall, leg: AgentLeg): Promise<void> {
+    const recording = await this.openRecording(call);
     if (!recording) return;
     if (!call.joined || call.agent !== leg || !call.media || !leg.media) {
       // Released while the recording was being opened: nothing to hear.
@@ -532,7 +601,7 @@ export class SipCarrier implements Carrier {
       // The leg was let go before its phone answered: nobody to talk to.
       throw new Error(`agent ${leg.extension}'s phone did not answer`);
     }
-    if (this.relay) return this.joinByRelay(leg, call);
+    if (this.relay) return this.announceThenJoin(leg, call);
     const offers = leg.remoteSdp && call.answer ? oneRoundTripOffers(leg.remoteSdp, call.answer) : undefined;
     if (offers) return this.joinInOneRoundTrip(leg, call, agentDialog, customer, offers);
     return this.joinByRfc3725(leg, call, agentDialog, customer);

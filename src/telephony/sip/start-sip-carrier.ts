@@ -31,6 +31,8 @@ export async function startSipCarrier(
   messages?: MessageSource,
   /** Where connected calls of recording campaigns are recorded (relay mode). */
   recordings?: CallRecordingSink,
+  /** Recording campaigns' announcements, played before the agent is joined (the database, live). */
+  announcements?: MessageSource,
 ): Promise<RunningSipCarrier> {
   const trunkDomain = config.sipTrunkDomain;
   if (!trunkDomain) throw new Error('SIP_TRUNK_DOMAIN is required with OUTDIAL_CARRIER=sip');
@@ -75,6 +77,7 @@ export async function startSipCarrier(
     mediaJoin: config.sipMediaJoin,
     media: new UdpMediaParking(config.sipMediaAddress ?? config.sipBindAddress),
     ...(messages ? { messages: new MessageCache(messages) } : {}),
+    ...(announcements ? { announcements: new MessageCache(announcements) } : {}),
     ...(recordings ? { recordings } : {}),
     trunk: {
       domain: trunkDomain,

@@ -7,6 +7,8 @@ import pino from 'pino';
 import { loadConfig } from '../../../src/config.js';
 import { Random } from '../../../src/engine/random.js';
 import { RealTimeScheduler } from '../../../src/engine/scheduler.js';
+import { loadRecordingAnnouncementAudio } from '../../../src/services/campaigns/recording-announcement.js';
+import { systemContext } from '../../../src/services/context.js';
 import { EngineHost } from '../../../src/services/engine/engine-host.js';
 import type { SipCarrier } from '../../../src/telephony/sip/sip-carrier.js';
 import { recordingsFor, type CallRecordings } from '../../../src/services/recordings/record-call.js';
@@ -185,9 +187,19 @@ export class SipCampaignWorld {
       });
       recordings.start();
       stops.push(() => recordings.stop());
-      const sip = await startSipCarrier(config, scheduler, logger, undefined, undefined, {
-        open: (contactCenterId, callId) => recordings.openForCall({ contactCenterId }, callId),
-      });
+      const sip = await startSipCarrier(
+        config,
+        scheduler,
+        logger,
+        undefined,
+        undefined,
+        { open: (contactCenterId, callId) => recordings.openForCall({ contactCenterId }, callId) },
+        // Recording campaigns' announcements, read from the database as serve() does.
+        {
+          load: (ref) =>
+            loadRecordingAnnouncementAudio(t.deps, systemContext(ref.owner, 'engine'), ref.id, ref.version),
+        },
+      );
       stops.push(() => sip.stop());
       const host = new EngineHost(t.deps, {
         scheduler,

@@ -1,7 +1,6 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import {
   api,
-  authorizedBlobUrl,
   download,
   query,
   type CallLog,
@@ -17,6 +16,7 @@ import { navigate } from '../router';
 import { useCan } from '../session';
 import { CALL_STATUS_LABEL, DISPOSITION_LABEL } from '../status';
 import { Field, NewerOlderPager, Page, Problems, useAction, useLoad } from '../ui';
+import { ApiAudioPlayer } from '../widgets';
 
 const FILTERS = ['campaign_id', 'status', 'agent_id', 'start_date', 'end_date', 'min_duration'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
@@ -184,45 +184,15 @@ export function CallLogsPage({ query: address }: { query: URLSearchParams }) {
 }
 
 /** One call: what it was, and its timeline of events. */
-/**
- * The call's recording, played in the page: fetched with the user's token when asked for (each
- * playback is audited) and handed to the audio element as a blob URL.
- */
+/** The call's recording, played in the page (each playback is audited). */
 function RecordingPlayer({ url }: { url: string }) {
-  const [source, setSource] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  useEffect(
-    () => () => {
-      if (source) URL.revokeObjectURL(source);
-    },
-    [source],
-  );
-  const load = async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      setSource(await authorizedBlobUrl(url));
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setLoading(false);
-    }
-  };
   return (
     <section className="card" aria-labelledby="recording-title">
       <h2 id="recording-title">Recording</h2>
       <p className="muted">
         Customer on the left channel, agent on the right. Listening is recorded in the audit log.
       </p>
-      {source ? (
-        <audio controls autoPlay src={source} aria-label="Call recording" />
-      ) : (
-        <button type="button" onClick={() => void load()} disabled={loading}>
-          {loading ? 'Loading…' : 'Play recording'}
-        </button>
-      )}
-      {error && <Problems problems={[error]} />}
+      <ApiAudioPlayer url={url} label="Call recording" playText="Play recording" />
     </section>
   );
 }

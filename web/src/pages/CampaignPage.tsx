@@ -18,6 +18,7 @@ import { Page, Problems, StatusBadge, useAction, useLoad } from '../ui';
 import { describeWindows, StatusLegend, WeekPlot } from '../widgets';
 import { CampaignLeadLists } from './CampaignLeadLists';
 import { CampaignControls } from './CampaignsPage';
+import { RecordingAnnouncement } from './RecordingAnnouncement';
 
 // Chart.js is loaded with the first chart, not with the console.
 const ChartCanvas = lazy(() => import('../charts').then((m) => ({ default: m.ChartCanvas })));
@@ -93,6 +94,7 @@ export function CampaignPage({ campaignId }: { campaignId: string }) {
           <ProgressCard progress={progress.data.data[0]} mappings={lists.data?.data ?? []} />
         )}
       </div>
+      {c && <RecordingAnnouncement campaign={c} />}
       <h2>Lead lists</h2>
       <Problems problems={lists.error ? [lists.error] : null} />
       <CampaignLeadLists
