@@ -226,8 +226,10 @@ export class ReportsRepository {
    * to `now`): logged in is every state, idle is available or reserved (waiting for a call), pause
    * is split by reason. Calls handled are the calls connected to the agent, dialled in the period.
    * Closed intervals' time in the period's whole hours comes from report_agent_state_hours, the
-   * rest (the edges, and open intervals) from the intervals themselves, in microseconds, so each
-   * state's figure is the exact sum the intervals give.
+   * rest (the edges, and open intervals) from the intervals themselves, in microseconds. Seconds
+   * are summed as numerics and made floats once, so each figure is the float nearest the exact sum
+   * (summing floats, as the reports did before 0033, gave 41400.00000000001 or 41400 depending on
+   * the order the rows came in).
    */
   async agentFigures(p: ReportPeriod, now: Date): Promise<AgentFigures[]> {
     const whole = wholeBuckets(p, HOUR_MS);
@@ -260,7 +262,7 @@ export class ReportsRepository {
         where h.contact_center_id = ${this.center} and h.ended_at is null
           and tstzrange(h.started_at, h.ended_at) && tstzrange(${p.from}, ${p.to}) ${this.campaign('h', p)}
       ), intervals as (
-        select i.user_id, i.state, i.pause_reason, ${seconds(sql`sum(i.micros)`)} as seconds
+        select i.user_id, i.state, i.pause_reason, sum(i.micros) / 1000000.000000 as seconds
         from pieces i
         group by i.user_id, i.state, i.pause_reason
       ), states as (
