@@ -5,6 +5,7 @@
 // for every statement a report ran, the indexes its plan uses and any sequential scan of a large
 // table. BENCH_CALLS sets the number of call logs. The rows are bulk-loaded around the triggers that
 // keep the reports' pre-aggregates (migration 0033), which are then rebuilt from them in one pass.
+// BENCH_KEEP=1 keeps the scratch database (and prints its address) to look at plans by hand.
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
@@ -273,7 +274,10 @@ try {
   for (const p of plans) console.log(p);
 } finally {
   await logged.destroy().catch(() => undefined);
-  await scratch.drop();
+  if (process.env.BENCH_KEEP === '1') {
+    await scratch.handle.close();
+    console.log(`kept the scratch database for EXPLAIN ANALYZE: ${scratch.url} (drop it when done)`);
+  } else await scratch.drop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
