@@ -628,6 +628,59 @@ export interface CampaignStatsTable {
   talk_ms: Generated<number>;
 }
 
+/**
+ * The period reports' pre-aggregates (migration 0033), kept by triggers on call_logs and
+ * agent_state_history: calls by the quarter-hour they were dialled in, agents by the hour.
+ * Durations in microseconds; jsonb maps are counts (or microseconds) by disposition or pause reason.
+ */
+export interface ReportCallQuartersTable {
+  contact_center_id: number;
+  campaign_id: number;
+  bucket_start: Timestamp;
+  shard: number;
+  dials: Generated<number>;
+  person_answers: Generated<number>;
+  machine_answers: Generated<number>;
+  connected: Generated<number>;
+  abandoned: Generated<number>;
+  no_answer: Generated<number>;
+  busy: Generated<number>;
+  failed: Generated<number>;
+  talk_us: Generated<number>;
+  talked_calls: Generated<number>;
+  wrap_up_us: Generated<number>;
+  wrapped_calls: Generated<number>;
+}
+
+export interface ReportDispositionQuartersTable {
+  contact_center_id: number;
+  campaign_id: number;
+  bucket_start: Timestamp;
+  disposition: string;
+  calls: Generated<number>;
+}
+
+export interface ReportAgentCallHoursTable {
+  contact_center_id: number;
+  user_id: number;
+  campaign_id: number;
+  bucket_start: Timestamp;
+  calls_handled: Generated<number>;
+  dispositions: Generated<Record<string, number>>;
+}
+
+export interface ReportAgentStateHoursTable {
+  contact_center_id: number;
+  user_id: number;
+  campaign_id: number;
+  bucket_start: Timestamp;
+  available_us: Generated<number>;
+  reserved_us: Generated<number>;
+  on_call_us: Generated<number>;
+  wrap_up_us: Generated<number>;
+  pauses: Generated<Record<string, number>>;
+}
+
 export interface WebhookSubscriptionsTable {
   id: Id;
   uid: string;
@@ -701,6 +754,10 @@ export interface DB {
   agent_sessions: AgentSessionsTable;
   agent_state_history: AgentStateHistoryTable;
   campaign_stats: CampaignStatsTable;
+  report_call_quarters: ReportCallQuartersTable;
+  report_disposition_quarters: ReportDispositionQuartersTable;
+  report_agent_call_hours: ReportAgentCallHoursTable;
+  report_agent_state_hours: ReportAgentStateHoursTable;
   lead_lists: LeadListsTable;
   campaign_lead_lists: CampaignLeadListsTable;
   campaign_lead_list_users: CampaignLeadListUsersTable;

@@ -21,6 +21,7 @@ import * as m0027 from './0027_agent_state_history.js';
 import * as m0028 from './0028_webhook_claim_order.js';
 import * as m0030 from './0030_phone_device.js';
 import * as m0032 from './0032_recordings.js';
+import * as m0033 from './0033_report_stats.js';
 
 /**
  * Forward-only migrations, applied in name order. Never edit a released migration: add the next
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   '0028_webhook_claim_order': m0028,
   '0030_phone_device': m0030,
   '0032_recordings': m0032,
+  '0033_report_stats': m0033,
 };
