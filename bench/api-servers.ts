@@ -12,6 +12,7 @@ import { prepareRuntime } from '../src/runtime.js';
 import { authenticate } from '../src/services/auth/authenticate.js';
 import { hexOfUuid, parsePublicId, toPublicId, uuidOfHex } from '../src/domain/public-ids.js';
 import { dialnexaLeadStatus, qvoiceLeadStatus } from '../src/domain/status-words.js';
+import { callStatusWord } from '../src/domain/call-status.js';
 
 const POOL = Number(process.env.BENCH_POOL ?? 10);
 const url = process.env.BENCH_DATABASE_URL!;
@@ -185,6 +186,75 @@ minimal.get<{ Params: { id: string } }>('/v1/campaigns-leads/:id', async (reques
     }),
   );
 });
+
+// The call-log list (DialNexa's /v1/call-logs): a campaign's calls newest first, with the total, in
+// one statement (the count beside the page; a page past the end still answers the total).
+const seconds = (from: Date | null, to: Date | null) =>
+  from && to ? Math.round((to.getTime() - from.getTime()) / 100) / 10 : null;
+minimal.get<{ Querystring: { campaign_id: string; limit: string; page?: string } }>(
+  '/v1/call-logs',
+  async (request, reply) => {
+    const center = await centerOf(request);
+    if (center === undefined) return reply.status(401).send();
+    const limit = Number(request.query.limit);
+    const page = Number(request.query.page ?? 1);
+    const { rows } = await pool.query(
+      `with cp as (select id, uid from campaigns where contact_center_id = $1 and uid = $2),
+         total as (select count(*)::int as n from call_logs where contact_center_id = $1
+           and campaign_id = (select id from cp))
+       select total.n as total, l.* from total left join lateral (
+         select g.id, g.uid, cp.uid as campaign_uid, c.uid as contact_uid, ll.uid as lead_list_uid,
+           u.uid as agent_uid, g.phone_e164, g.caller_id, g.outcome, g.failure_reason, g.attempt,
+           g.counts_as_attempt, g.dialing_mode, g.disposition, g.disposition_note, g.callback_at, g.dialed_at,
+           g.answered_at, g.connected_at, g.ended_at, g.wrap_up_ended_at, g.message_version, g.message_played,
+           g.has_recording, g.created_at
+         from call_logs g join cp on cp.id = g.campaign_id join contacts c on c.id = g.contact_id
+           join lead_lists ll on ll.id = g.lead_list_id left join users u on u.id = g.agent_user_id
+         where g.contact_center_id = $1
+         order by g.dialed_at desc, g.id desc limit $3 offset $4) l on true`,
+      [center, parsePublicId('campaign', request.query.campaign_id), limit, (page - 1) * limit],
+    );
+    const total = rows[0].total as number;
+    return reply.type('application/json; charset=utf-8').send(
+      JSON.stringify({
+        data: rows
+          .filter((g) => g.uid !== null)
+          .map((g) => ({
+            id: toPublicId('callLog', g.uid),
+            numeric_id: Number(g.id),
+            campaign_id: toPublicId('campaign', g.campaign_uid),
+            lead_id: toPublicId('contact', g.contact_uid),
+            list_id: toPublicId('leadList', g.lead_list_uid),
+            phone_number: g.phone_e164,
+            caller_id: g.caller_id,
+            agent_id: g.agent_uid ? toPublicId('user', g.agent_uid) : null,
+            status: callStatusWord(g),
+            outcome: g.outcome,
+            failure_reason: g.failure_reason,
+            attempt: g.attempt,
+            counts_as_attempt: g.counts_as_attempt,
+            dialing_mode: g.dialing_mode,
+            disposition: g.disposition,
+            disposition_note: g.disposition_note,
+            callback_at: iso(g.callback_at),
+            dialed_at: iso(g.dialed_at),
+            answered_at: iso(g.answered_at),
+            connected_at: iso(g.connected_at),
+            ended_at: iso(g.ended_at),
+            wrap_up_ended_at: iso(g.wrap_up_ended_at),
+            message_version: g.message_version,
+            message_played: g.message_played,
+            has_recording: g.has_recording,
+            recording_url: g.has_recording ? `/v1/call-logs/${toPublicId('callLog', g.uid)}/recording` : null,
+            ring_seconds: seconds(g.dialed_at, g.answered_at ?? g.ended_at),
+            duration: seconds(g.answered_at, g.ended_at),
+            created_at: iso(g.created_at),
+          })),
+        meta: { page, limit, total, totalPages: Math.ceil(total / limit) },
+      }),
+    );
+  },
+);
 
 const outdialPort = await listen(outdial);
 const minimalPort = await listen(minimal);

@@ -3,7 +3,8 @@
 // only generates load (BENCH_CONNECTIONS concurrent keep-alive requests), in alternating rounds of
 // BENCH_SECONDS per server and request type, and first checks that both answer the same bytes.
 // Prints req/s, p50/p99, Node and PostgreSQL CPU per request, statements per request and the
-// ratio Outdial/minimal per request type (target ≥ 0.8). Then bulk adds of BENCH_BULK_BATCH
+// ratio Outdial/minimal per request type (target ≥ 0.8): one contact, a page of 50, Qvoice's leads
+// page, DialNexa's campaign lead and the call-log list (BENCH_CALLS calls of the campaign). Then bulk adds of BENCH_BULK_BATCH
 // contacts into one list until it holds BENCH_BULK_TOTAL: the last batch against the first
 // (target ≤ 1.5). Figures, not assertions; the load average is printed beside them.
 import fs from 'node:fs';
@@ -11,13 +12,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fork, type ChildProcess } from 'node:child_process';
 import { createApiKey } from '../src/services/api-keys/manage-api-keys.js';
-import { hexOfUuid } from '../src/domain/public-ids.js';
+import { hexOfUuid, parsePublicId } from '../src/domain/public-ids.js';
 import { backendCpu, benchCenter, fmt, freshPostgres, load, verdict } from './support.js';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 10_000);
+const CALLS = Number(process.env.BENCH_CALLS ?? 10_000);
 const BULK_BATCH = Number(process.env.BENCH_BULK_BATCH ?? 5000);
 const BULK_TOTAL = Number(process.env.BENCH_BULK_TOTAL ?? 200_000);
 /** A batch slower than this ends the series (a list that slows its own writes can take hours). */
@@ -84,11 +86,39 @@ try {
       `/v1/contacts?limit=1&after=${Buffer.from(String(contact.numeric_id + CONTACTS / 2)).toString('base64url')}`,
     )
   ).data[0];
+  // Call history: CALLS ended calls of the campaign's contacts over the last days, 30% answered by
+  // an agent; the middle contact's last call is one of them (DialNexa's lead shows it).
+  const admin = await scratch.handle.pool!.query<{ id: string }>(
+    "select id from users where contact_center_id = $1 and username = 'admin'",
+    [center.id],
+  );
+  await scratch.handle.pool!.query(
+    `insert into call_logs (uid, contact_center_id, campaign_id, lead_list_id, contact_id, phone_e164, dialing_mode,
+       engine_owner, attempt, agent_user_id, status, outcome, counts_as_attempt, disposition, dialed_at, answered_at,
+       connected_at, ended_at, wrap_up_ended_at, created_at, updated_at)
+     select gen_random_uuid(), c.contact_center_id, c.campaign_id, c.lead_list_id, c.id, c.phone_e164, 'predictive',
+       'bench', 1, case when h < 30 then $2::bigint end, 'ended',
+       case when h < 30 then 'answered' when h < 45 then 'machine' when h < 80 then 'no_answer' else 'busy' end,
+       true, case when h < 30 then 'success' end, dialed, case when h < 45 then dialed + interval '12 seconds' end,
+       case when h < 30 then dialed + interval '13 seconds' end, dialed + interval '70 seconds',
+       case when h < 30 then dialed + interval '80 seconds' end, dialed, dialed
+     from (select c.*, (c.id * 7919) % 100 as h, now() - (c.id % 5000) * interval '1 minute' as dialed
+           from contacts c where c.contact_center_id = $1 order by c.id limit $3) c`,
+    [center.id, admin.rows[0]!.id, CALLS],
+  );
+  await scratch.handle.pool!.query(
+    `update contacts c set last_call_log_id = g.id, attempts = 1 from call_logs g
+     where c.contact_center_id = $1 and c.uid = $2 and g.contact_id = c.id`,
+    [center.id, parsePublicId('contact', middle.id)],
+  );
+  await scratch.handle.pool!.query('analyze');
+
   const kinds: [string, string][] = [
     ['one contact', `/v1/contacts/${middle.id}`],
     ['a page of 50', `/v1/contacts?list_id=${contact.list_id}&limit=50`],
     ['Qvoice leads page', `/api/v2/config/campaigns/${campaign.id.slice(4)}/leads?page_size=50`],
     ['DialNexa lead', `/v1/campaigns-leads/${middle.id}`],
+    ['call-log list', `/v1/call-logs?campaign_id=${campaign.id}&limit=50`],
   ];
 
   console.log(
@@ -194,43 +224,45 @@ try {
   }
   console.log(`  load average ${load()}`);
 
-  // Bulk adds into one list as it grows.
-  const list = await call('POST', '/v1/lead-lists', { name: 'Bench bulk list' });
-  const times: number[] = [];
-  console.log(`bulk adds of ${fmt(BULK_BATCH)} into one list up to ${fmt(BULK_TOTAL)} (load ${load()})`);
-  for (let at = 0; at < BULK_TOTAL; at += BULK_BATCH) {
-    const contacts = Array.from({ length: BULK_BATCH }, (_, i) => ({
-      phone_number: phone(50_000_000 + at + i),
-      first_name: `Bulk${at + i}`,
-      variables: { batch: String(at / BULK_BATCH) },
-    }));
-    const t = performance.now();
-    const answer = await call('POST', '/v1/contacts/bulk', { list_id: list.id, contacts });
-    times.push((performance.now() - t) / 1000);
-    if (answer.summary.created !== BULK_BATCH) throw new Error(`created ${answer.summary.created}`);
-    const seconds = times[times.length - 1]!;
-    if ((at / BULK_BATCH) % 5 === 0 || seconds > 2 * times[0]!)
-      console.log(
-        `  ${fmt(at + BULK_BATCH).padStart(9)} in the list: ${seconds.toFixed(2)} s (load ${load()})`,
-      );
-    if (seconds > BULK_GIVE_UP_SECONDS) {
-      console.log(`  stopped: a batch took over ${BULK_GIVE_UP_SECONDS} s`);
-      break;
+  // Bulk adds into one list as it grows (BENCH_BULK_TOTAL=0: none).
+  if (BULK_TOTAL > 0) {
+    const list = await call('POST', '/v1/lead-lists', { name: 'Bench bulk list' });
+    const times: number[] = [];
+    console.log(`bulk adds of ${fmt(BULK_BATCH)} into one list up to ${fmt(BULK_TOTAL)} (load ${load()})`);
+    for (let at = 0; at < BULK_TOTAL; at += BULK_BATCH) {
+      const contacts = Array.from({ length: BULK_BATCH }, (_, i) => ({
+        phone_number: phone(50_000_000 + at + i),
+        first_name: `Bulk${at + i}`,
+        variables: { batch: String(at / BULK_BATCH) },
+      }));
+      const t = performance.now();
+      const answer = await call('POST', '/v1/contacts/bulk', { list_id: list.id, contacts });
+      times.push((performance.now() - t) / 1000);
+      if (answer.summary.created !== BULK_BATCH) throw new Error(`created ${answer.summary.created}`);
+      const seconds = times[times.length - 1]!;
+      if ((at / BULK_BATCH) % 5 === 0 || seconds > 2 * times[0]!)
+        console.log(
+          `  ${fmt(at + BULK_BATCH).padStart(9)} in the list: ${seconds.toFixed(2)} s (load ${load()})`,
+        );
+      if (seconds > BULK_GIVE_UP_SECONDS) {
+        console.log(`  stopped: a batch took over ${BULK_GIVE_UP_SECONDS} s`);
+        break;
+      }
     }
+    const ratio = times[times.length - 1]! / times[0]!;
+    console.log(
+      `  first batch ${times[0]!.toFixed(2)} s, last ${times[times.length - 1]!.toFixed(2)} s, slowest ` +
+        `${Math.max(...times).toFixed(2)} s: last/first ${ratio.toFixed(2)} (target ≤ 1.5) ${verdict(ratio <= 1.5)}`,
+    );
+    // One batch's time swings with the machine's load: the medians of the first and last three too.
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+    const [head, tail] = [median(times.slice(0, 3)), median(times.slice(-3))];
+    console.log(
+      `  median of the first three ${head.toFixed(2)} s, of the last three ${tail.toFixed(2)} s: ` +
+        `${(tail / head).toFixed(2)} ${verdict(tail / head <= 1.5)}`,
+    );
+    console.log(`  load average ${load()}`);
   }
-  const ratio = times[times.length - 1]! / times[0]!;
-  console.log(
-    `  first batch ${times[0]!.toFixed(2)} s, last ${times[times.length - 1]!.toFixed(2)} s, slowest ` +
-      `${Math.max(...times).toFixed(2)} s: last/first ${ratio.toFixed(2)} (target ≤ 1.5) ${verdict(ratio <= 1.5)}`,
-  );
-  // One batch's time swings with the machine's load: the medians of the first and last three too.
-  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-  const [head, tail] = [median(times.slice(0, 3)), median(times.slice(-3))];
-  console.log(
-    `  median of the first three ${head.toFixed(2)} s, of the last three ${tail.toFixed(2)} s: ` +
-      `${(tail / head).toFixed(2)} ${verdict(tail / head <= 1.5)}`,
-  );
-  console.log(`  load average ${load()}`);
   await new Promise((resolve) => {
     server.once('exit', resolve);
     server.send('stop');

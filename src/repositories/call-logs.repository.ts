@@ -2,10 +2,12 @@ import { sql } from 'kysely';
 import type { CallLog, CallOutcome, CallStatus } from '../db/schema.js';
 import { NO_DISPOSITION } from '../domain/call-outcome.js';
 import type { TenantScope } from '../db/tenant-scope.js';
-import { paginate, VersionedRepository, type Page, type PageRequest } from './versioned-repository.js';
+import { VersionedRepository, type Page, type PageRequest } from './versioned-repository.js';
 
 export interface CallLogFilters {
   campaignId?: number;
+  /** The campaign (not archived) by its uid, resolved inside the list's own statement. */
+  campaignUid?: string;
   contactId?: number;
   agentUserId?: number;
   /** Calls that ended with one of these outcomes (or, with `open`, are still live). */
@@ -185,9 +187,24 @@ export class CallLogsRepository extends VersionedRepository<'call_logs'> {
       .executeTakeFirst()) as CallLogView | undefined;
   }
 
-  list(filters: CallLogFilters, page: PageRequest): Promise<Page<CallLogView>> {
-    let q = this.views();
+  /**
+   * A page of call logs, newest first, with the total that match, in one statement. The filters
+   * touch only call_logs, and every call's campaign, contact and list exist (foreign keys; none is
+   * ever deleted), so the total is counted on call_logs alone, without the joins the rows need.
+   */
+  async list(filters: CallLogFilters, page: PageRequest): Promise<Page<CallLogView>> {
+    let q = this.scope.selectFrom('call_logs');
     if (filters.campaignId !== undefined) q = q.where('call_logs.campaign_id', '=', filters.campaignId);
+    if (filters.campaignUid !== undefined)
+      q = q.where(
+        'call_logs.campaign_id',
+        '=',
+        this.scope
+          .selectFrom('campaigns')
+          .select('campaigns.id')
+          .where('campaigns.uid', '=', filters.campaignUid)
+          .where('campaigns.archived_at', 'is', null),
+      );
     if (filters.contactId !== undefined) q = q.where('call_logs.contact_id', '=', filters.contactId);
     if (filters.agentUserId !== undefined) q = q.where('call_logs.agent_user_id', '=', filters.agentUserId);
     if (filters.outcomes?.length || filters.open) {
@@ -204,9 +221,27 @@ export class CallLogsRepository extends VersionedRepository<'call_logs'> {
     const duration = sql<number>`extract(epoch from (call_logs.ended_at - call_logs.answered_at))`;
     if (filters.minDurationSeconds !== undefined) q = q.where(duration, '>=', filters.minDurationSeconds);
     if (filters.maxDurationSeconds !== undefined) q = q.where(duration, '<=', filters.maxDurationSeconds);
-    return paginate<CallLogView>(q, page, (b) =>
-      this.withIds(b).orderBy('call_logs.dialed_at', 'desc').orderBy('call_logs.id', 'desc'),
-    );
+    const counted = q.select(sql<number>`count(*)::int`.as('total'));
+    const rows = this.withIds(
+      q
+        .innerJoin('campaigns', 'campaigns.id', 'call_logs.campaign_id')
+        .innerJoin('contacts', 'contacts.id', 'call_logs.contact_id')
+        .innerJoin('lead_lists', 'lead_lists.id', 'call_logs.lead_list_id')
+        .leftJoin('users', 'users.id', 'call_logs.agent_user_id'),
+    )
+      .orderBy('call_logs.dialed_at', 'desc')
+      .orderBy('call_logs.id', 'desc')
+      .limit(page.limit)
+      .offset(page.offset ?? (page.page - 1) * page.limit);
+    // The total beside the page, also when the page is past the end (no rows).
+    const result = await sql<CallLogView & { total: number; page_total: number }>`
+      select t.total as page_total, p.* from (${counted}) t left join (${rows}) p on true
+      order by p.dialed_at desc, p.id desc`.execute(this.scope.db);
+    const first = result.rows[0]!;
+    const total = first.page_total;
+    const found = first.id === null ? [] : result.rows;
+    for (const row of found) delete (row as { page_total?: number }).page_total;
+    return { rows: found, total };
   }
 
   /**

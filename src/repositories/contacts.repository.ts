@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { Contact, ContactStatus, TimeZoneSource } from '../db/schema.js';
+import { sql, type SelectQueryBuilder } from 'kysely';
+import type { Campaign, Contact, ContactStatus, DB, TimeZoneSource } from '../db/schema.js';
 import type { TenantScope } from '../db/tenant-scope.js';
 import { VersionedRepository } from './versioned-repository.js';
 
@@ -31,6 +31,10 @@ export interface NewContact {
 export interface ContactFilters {
   status?: ContactStatus[];
   leadListId?: number;
+  /** The list by its uid, resolved inside the page's own statement (no look-up of its own). */
+  leadListUid?: string;
+  /** The campaign (not archived) by its uid, resolved inside the page's own statement. */
+  campaignUid?: string;
   /**
    * Contacts of a campaign as its users mean it: those added for it and those of the lists attached
    * to it (the lists it dials, whatever campaign their contacts were added for).
@@ -101,8 +105,25 @@ export class ContactsRepository extends VersionedRepository<'contacts'> {
     if (!filters.includeRemoved) q = q.where('removed_at', 'is', null);
     if (filters.status?.length) q = q.where('status', 'in', filters.status);
     if (filters.leadListId !== undefined) q = q.where('lead_list_id', '=', filters.leadListId);
-    if (filters.campaignId !== undefined) {
-      const campaignId = filters.campaignId;
+    if (filters.leadListUid !== undefined)
+      q = q.where(
+        'lead_list_id',
+        '=',
+        this.scope
+          .selectFrom('lead_lists')
+          .select('lead_lists.id')
+          .where('lead_lists.uid', '=', filters.leadListUid),
+      );
+    const campaignId =
+      filters.campaignId ??
+      (filters.campaignUid === undefined
+        ? undefined
+        : this.scope
+            .selectFrom('campaigns')
+            .select('campaigns.id')
+            .where('campaigns.uid', '=', filters.campaignUid)
+            .where('campaigns.archived_at', 'is', null));
+    if (campaignId !== undefined) {
       q = q.where((eb) =>
         eb.or([
           eb('campaign_id', '=', campaignId),
@@ -125,11 +146,84 @@ export class ContactsRepository extends VersionedRepository<'contacts'> {
     return q.orderBy('id').limit(limit);
   }
 
-  private listsOfCampaign(campaignId: number) {
+  private listsOfCampaign(campaignId: number | SelectQueryBuilder<DB, 'campaigns', { id: number }>) {
     return this.scope
       .selectFrom('campaign_lead_lists')
       .select('campaign_lead_lists.lead_list_id')
       .where('campaign_lead_lists.campaign_id', '=', campaignId);
+  }
+
+  /**
+   * A lead as the campaign-centred APIs show it, in one statement: its campaign (the one it was
+   * added for, else the first that dials its list; archived ones are gone) and its last call's uid
+   * joined. A removed lead reads as missing.
+   */
+  leadByUid(uid: string): Promise<LeadView | undefined> {
+    const center = this.scope.contactCenterId;
+    const campaignOf = sql<number>`coalesce(
+      (select own.id from campaigns own where own.contact_center_id = ${center}
+        and own.id = contacts.campaign_id and own.archived_at is null),
+      (select cll.campaign_id from campaign_lead_lists cll where cll.contact_center_id = ${center}
+        and cll.lead_list_id = contacts.lead_list_id order by cll.id limit 1))`;
+    return this.scope
+      .selectFrom('contacts')
+      .leftJoin('campaigns', (j) =>
+        j
+          .on('campaigns.contact_center_id', '=', center)
+          .on('campaigns.id', '=', campaignOf)
+          .on('campaigns.archived_at', 'is', null),
+      )
+      .select([
+        ...LEAD_COLUMNS.map((c) => `contacts.${c}` as const),
+        'campaigns.uid as campaign_uid',
+        'campaigns.max_attempts as campaign_max_attempts',
+        sql<string | null>`(select g.uid from call_logs g where g.contact_center_id = ${center}
+          and g.id = contacts.last_call_log_id)`.as('last_call_uid'),
+      ])
+      .where('contacts.uid', '=', uid)
+      .where('contacts.removed_at', 'is', null)
+      .executeTakeFirst();
+  }
+
+  /**
+   * One key-set page of a campaign's leads (the live contacts of the lists it dials) after the
+   * lead `afterUid`, in one statement with the campaign itself: undefined when there is no such
+   * campaign (or it is archived); `afterFound` false when `afterUid` names no contact.
+   */
+  async campaignLeadsPage(
+    campaignUid: string,
+    afterUid: string | undefined,
+    limit: number,
+  ): Promise<{ campaign: LeadCampaign; rows: LeadRow[]; afterFound: boolean } | undefined> {
+    const center = this.scope.contactCenterId;
+    const after =
+      afterUid === undefined
+        ? sql<number>`0`
+        : sql<number>`(select a.id from contacts a where a.contact_center_id = ${center} and a.uid = ${afterUid})`;
+    const { rows } = await sql<
+      { campaign_uid: string; campaign_max_attempts: number; after_id: number | null } & {
+        [K in keyof LeadRow]: LeadRow[K] | null;
+      }
+    >`select cp.uid as campaign_uid, cp.max_attempts as campaign_max_attempts, ${after} as after_id,
+        ${sql.join(LEAD_ROW_COLUMNS.map((c) => sql.ref(`c.${c}`)))}
+      from campaigns cp left join lateral (
+        select ${sql.join(LEAD_ROW_COLUMNS.map((c) => sql.ref(`l.${c}`)))} from contacts l
+        where l.contact_center_id = ${center} and l.removed_at is null and l.id > ${after}
+          -- the lists as an array computed first: the planner walks ids in order and stops at the
+          -- page's end (a join read the whole table, issue 24)
+          and l.lead_list_id = any(array(select cll.lead_list_id from campaign_lead_lists cll
+            where cll.contact_center_id = ${center} and cll.campaign_id = cp.id))
+        order by l.id limit ${limit}) c on true
+      where cp.contact_center_id = ${center} and cp.uid = ${campaignUid} and cp.archived_at is null`.execute(
+      this.scope.db,
+    );
+    const first = rows[0];
+    if (!first) return undefined;
+    return {
+      campaign: { uid: first.campaign_uid, max_attempts: first.campaign_max_attempts },
+      rows: first.uid === null ? [] : (rows as unknown as LeadRow[]),
+      afterFound: afterUid === undefined || first.after_id !== null,
+    };
   }
 
   async countByStatus(where: { campaignId?: number; leadListId?: number }): Promise<Record<string, number>> {
@@ -184,6 +278,41 @@ export type ContactView = Pick<Contact, (typeof VIEW_COLUMNS)[number]> & {
   list_uid: string;
   campaign_uid: string | null;
 };
+
+/** What a lead's answer shows of the contact (DialNexa's lead). */
+const LEAD_COLUMNS = [
+  'uid',
+  'first_name',
+  'last_name',
+  'phone_e164',
+  'status',
+  'variables',
+  'max_retries',
+  'priority',
+  'created_at',
+] as const satisfies readonly (keyof Contact)[];
+
+export type LeadView = Pick<Contact, (typeof LEAD_COLUMNS)[number]> & {
+  campaign_uid: string | null;
+  campaign_max_attempts: number | null;
+  last_call_uid: string | null;
+};
+
+/** What a row of a campaign's leads page shows (Qvoice's leads page). */
+const LEAD_ROW_COLUMNS = [
+  'id',
+  'uid',
+  'created_at',
+  'phone_e164',
+  'status',
+  'max_retries',
+  'first_name',
+  'last_name',
+  'priority',
+] as const satisfies readonly (keyof Contact)[];
+
+export type LeadRow = Pick<Contact, (typeof LEAD_ROW_COLUMNS)[number]>;
+export type LeadCampaign = Pick<Campaign, 'uid' | 'max_attempts'>;
 
 /** Adds the public ids of each contact's list and campaign. */
 async function addContactRefs(scope: TenantScope, contacts: Contact[]): Promise<ContactView[]> {

@@ -158,10 +158,23 @@ export function inTenantTransaction<T>(
   });
 }
 
-/** Read-only use cases need no transaction. */
+/**
+ * Read-only use cases need no transaction. The repositories are built once per request (per
+ * context), not once per service call: a request's reads share them.
+ */
 export function tenantReader(deps: ServiceDeps, ctx: RequestContext): TenantRepositories {
-  return tenantRepositories(deps.db, ctx.tenant);
+  const known = readers.get(ctx);
+  if (known && known.db === deps.db && known.contactCenterId === ctx.tenant.contactCenterId)
+    return known.repos;
+  const repos = tenantRepositories(deps.db, ctx.tenant);
+  readers.set(ctx, { db: deps.db, contactCenterId: ctx.tenant.contactCenterId, repos });
+  return repos;
 }
+
+const readers = new WeakMap<
+  RequestContext,
+  { db: Database; contactCenterId: number; repos: TenantRepositories }
+>();
 
 const SECRET_FIELDS = new Set(['password_hash', 'key_hash', 'token_hash', 'secret']);
 

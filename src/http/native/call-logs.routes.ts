@@ -97,10 +97,21 @@ export const callLogRoutes =
     const tags = ['call logs'];
     const security = [{ bearer: [] }];
 
-    const filters = async (ctx: RequestContext, q: Query, campaignId?: number): Promise<CallLogFilters> => ({
+    /**
+     * `foldCampaign`: the campaign is resolved by the list's own statement (an empty list then asks
+     * whether it exists), unless a lead or agent is looked up too: its 404 comes first, as always.
+     */
+    const filters = async (
+      ctx: RequestContext,
+      q: Query,
+      campaignId?: number,
+      foldCampaign = false,
+    ): Promise<CallLogFilters> => ({
       ...(campaignId !== undefined ? { campaignId } : {}),
       ...(q.campaign_id
-        ? { campaignId: (await getCampaign(deps, ctx, uidParam('campaign', q.campaign_id, 'Campaign'))).id }
+        ? !foldCampaign || q.lead_id || q.agent_id
+          ? { campaignId: (await getCampaign(deps, ctx, uidParam('campaign', q.campaign_id, 'Campaign'))).id }
+          : { campaignUid: uidParam('campaign', q.campaign_id, 'Campaign') }
         : {}),
       ...(q.status === 'in_progress'
         ? { open: true }
@@ -134,7 +145,10 @@ export const callLogRoutes =
       },
       async (request) => {
         const page = pageOf(request.query);
-        const result = await listCallLogs(deps, request.ctx, await filters(request.ctx, request.query), page);
+        const found = await filters(request.ctx, request.query, undefined, true);
+        const result = await listCallLogs(deps, request.ctx, found, page);
+        if (result.total === 0 && found.campaignUid !== undefined)
+          await getCampaign(deps, request.ctx, found.campaignUid);
         return { data: result.rows.map(presentCallLog), meta: pageMeta(page, result.total) };
       },
     );

@@ -9,6 +9,7 @@ import { createContacts } from '../../services/contacts/create-contacts.js';
 import { eraseContactRecordingsOnRequest } from '../../services/contacts/erase-contact-recordings.js';
 import {
   allContacts,
+  checkContactFilters,
   describeContacts,
   getContactById,
   getContactView,
@@ -60,6 +61,18 @@ async function filtersOf(
     campaignId: q.campaign_id
       ? (await getCampaign(deps, ctx, uidParam('campaign', q.campaign_id, 'Campaign'))).id
       : undefined,
+    phonePrefix: q.phone_prefix,
+    changedSince: q.changed_since ? new Date(q.changed_since) : undefined,
+    includeRemoved: q.include_removed,
+  };
+}
+
+/** The filters of a page of contacts: a list or campaign named by uid is resolved by the page's own statement. */
+function pageFiltersOf(q: Static<typeof ListQuery>): ContactFilters {
+  return {
+    status: q.status as ContactStatus[] | undefined,
+    leadListUid: q.list_id ? uidParam('leadList', q.list_id, 'Lead list') : undefined,
+    campaignUid: q.campaign_id ? uidParam('campaign', q.campaign_id, 'Campaign') : undefined,
     phonePrefix: q.phone_prefix,
     changedSince: q.changed_since ? new Date(q.changed_since) : undefined,
     includeRemoved: q.include_removed,
@@ -185,13 +198,16 @@ export const contactRoutes =
       },
       async (request) => {
         const q = request.query;
-        const { rows, nextAfter } = await pageContactViews(
-          deps,
-          request.ctx,
-          await filtersOf(deps, request.ctx, q),
-          cursorOf(q.after),
-          q.limit,
-        );
+        const filters = pageFiltersOf(q);
+        let after: number;
+        try {
+          after = cursorOf(q.after);
+        } catch (error) {
+          // A missing list or campaign is answered before a bad cursor.
+          await checkContactFilters(deps, request.ctx, filters);
+          throw error;
+        }
+        const { rows, nextAfter } = await pageContactViews(deps, request.ctx, filters, after, q.limit);
         return {
           data: rows.map(presentContact),
           next_cursor: nextAfter === null ? null : Buffer.from(String(nextAfter)).toString('base64url'),

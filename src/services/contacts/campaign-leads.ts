@@ -1,6 +1,7 @@
 import type { Campaign, Contact } from '../../db/schema.js';
 import { invalid, notFound } from '../../domain/errors.js';
 import type { TenantRepositories } from '../../repositories/index.js';
+import type { LeadCampaign, LeadRow, LeadView } from '../../repositories/contacts.repository.js';
 import { campaignProgress, type CountsByStatus } from '../campaigns/campaign-progress.js';
 import { tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
 
@@ -9,22 +10,11 @@ import { tenantReader, type RequestContext, type ServiceDeps } from '../context.
  * of every list the campaign dials, whatever campaign they were added for.
  */
 
-/** A contact with the campaign it belongs to: the one it was added for, else the first that dials its list. */
-export interface Lead {
-  contact: Contact;
-  campaign: Campaign | null;
-  /** The contact's last call (its uid), once one has been placed. */
-  lastCallUid: string | null;
-}
-
-/** A lead that exists and was not removed; a removed lead reads as missing. */
-export async function getLead(deps: ServiceDeps, ctx: RequestContext, uid: string): Promise<Lead> {
-  const repos = tenantReader(deps, ctx);
-  const contact = await repos.contacts.findByUid(uid);
-  if (!contact || contact.removed_at) throw notFound('Lead');
-  const lastCall =
-    contact.last_call_log_id === null ? undefined : await repos.callLogs.findById(contact.last_call_log_id);
-  return { contact, campaign: await campaignOfContact(repos, contact), lastCallUid: lastCall?.uid ?? null };
+/** A lead that exists and was not removed (a removed lead reads as missing), in one statement. */
+export async function getLead(deps: ServiceDeps, ctx: RequestContext, uid: string): Promise<LeadView> {
+  const lead = await tenantReader(deps, ctx).contacts.leadByUid(uid);
+  if (!lead) throw notFound('Lead');
+  return lead;
 }
 
 /** The campaign a contact belongs to: the one it was added for, else the first that dials its list. */
@@ -44,6 +34,7 @@ export async function campaignOfContact(
  * One key-set page of a campaign's leads in id order, after the lead `afterUid` (exclusive). Ids
  * are committed in order (ContactsRepository.lockInserts), so a client following the pages while
  * leads are added neither misses nor repeats one; a lead removed meanwhile still marks its place.
+ * The campaign, the start key and the page are read in one statement.
  */
 export async function pageCampaignLeads(
   deps: ServiceDeps,
@@ -51,17 +42,11 @@ export async function pageCampaignLeads(
   campaignUid: string,
   afterUid: string | undefined,
   limit: number,
-): Promise<{ campaign: Campaign; rows: Contact[]; more: boolean }> {
-  const repos = tenantReader(deps, ctx);
-  const campaign = await repos.campaigns.getByUid(campaignUid);
-  let afterId = 0;
-  if (afterUid !== undefined) {
-    const after = await repos.contacts.findByUid(afterUid);
-    if (!after) throw invalid('Unknown start key', ['next_start_key is not a key this API gave']);
-    afterId = after.id;
-  }
-  const rows = await repos.contacts.page({ dialledByCampaignId: campaign.id }, afterId, limit + 1);
-  return { campaign, rows: rows.slice(0, limit), more: rows.length > limit };
+): Promise<{ campaign: LeadCampaign; rows: LeadRow[]; more: boolean }> {
+  const page = await tenantReader(deps, ctx).contacts.campaignLeadsPage(campaignUid, afterUid, limit + 1);
+  if (!page) throw notFound('Campaign');
+  if (!page.afterFound) throw invalid('Unknown start key', ['next_start_key is not a key this API gave']);
+  return { campaign: page.campaign, rows: page.rows.slice(0, limit), more: page.rows.length > limit };
 }
 
 /**

@@ -20,7 +20,9 @@ export async function getContactView(
 
 /**
  * Key-set pagination: contacts after `afterId`, in id order, never skipping or repeating under
- * inserts; as answers show them, the page and its public ids in one statement.
+ * inserts; as answers show them, the page and its public ids in one statement (a list or campaign
+ * named by uid is resolved in it too). Only an empty page asks whether that list or campaign
+ * exists (404 otherwise).
  */
 export async function pageContactViews(
   deps: ServiceDeps,
@@ -30,7 +32,19 @@ export async function pageContactViews(
   limit: number,
 ): Promise<{ rows: ContactView[]; nextAfter: number | null }> {
   const rows = await tenantReader(deps, ctx).contacts.pageViews(filters, afterId, limit);
+  if (rows.length === 0) await checkContactFilters(deps, ctx, filters);
   return { rows, nextAfter: rows.length === limit ? rows[rows.length - 1]!.id : null };
+}
+
+/** The list and the campaign the filters name by uid exist: 404 for the first that does not. */
+export async function checkContactFilters(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  filters: Pick<ContactFilters, 'leadListUid' | 'campaignUid'>,
+): Promise<void> {
+  const repos = tenantReader(deps, ctx);
+  if (filters.leadListUid !== undefined) await repos.leadLists.getByUid(filters.leadListUid);
+  if (filters.campaignUid !== undefined) await repos.campaigns.getByUid(filters.campaignUid);
 }
 
 export function getContactById(deps: ServiceDeps, ctx: RequestContext, id: number): Promise<Contact> {

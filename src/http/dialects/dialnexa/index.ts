@@ -6,7 +6,8 @@ import { toPublicId } from '../../../domain/public-ids.js';
 import { dialnexaLeadStatus } from '../../../domain/status-words.js';
 import { getCampaign } from '../../../services/campaigns/read-campaigns.js';
 import { removeContact } from '../../../services/contacts/change-contact.js';
-import { getLead, type Lead } from '../../../services/contacts/campaign-leads.js';
+import { getLead } from '../../../services/contacts/campaign-leads.js';
+import type { LeadView } from '../../../repositories/contacts.repository.js';
 import { createContacts } from '../../../services/contacts/create-contacts.js';
 import type { ServiceDeps } from '../../../services/context.js';
 import { importNow } from '../../../services/imports/import-now.js';
@@ -27,16 +28,19 @@ import {
 /** DialNexa's documented upload limit. */
 export const DIALNEXA_UPLOAD_BYTES = 10 * 1024 * 1024;
 
-function presentLead({ contact, campaign, lastCallUid }: Lead) {
+function presentLead(lead: LeadView) {
   return {
-    id: toPublicId('contact', contact.uid),
-    name: [contact.first_name, contact.last_name].filter(Boolean).join(' '),
-    phone_number: contact.phone_e164,
-    campaign_id: campaign ? toPublicId('campaign', campaign.uid) : null,
-    status: dialnexaLeadStatus(contact.status),
-    notes: contact.variables,
-    call_log_id: lastCallUid ? toPublicId('callLog', lastCallUid) : null,
-    created_at: iso(contact.created_at)!,
+    id: toPublicId('contact', lead.uid),
+    name:
+      lead.first_name && lead.last_name
+        ? `${lead.first_name} ${lead.last_name}`
+        : lead.first_name || lead.last_name || '',
+    phone_number: lead.phone_e164,
+    campaign_id: lead.campaign_uid ? toPublicId('campaign', lead.campaign_uid) : null,
+    status: dialnexaLeadStatus(lead.status),
+    notes: lead.variables,
+    call_log_id: lead.last_call_uid ? toPublicId('callLog', lead.last_call_uid) : null,
+    created_at: iso(lead.created_at)!,
   };
 }
 

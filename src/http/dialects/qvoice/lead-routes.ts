@@ -34,7 +34,13 @@ export function qvoiceUid(id: string, label: string): string {
   return uuidOfHex(id.toLowerCase());
 }
 
-function presentLead(contact: Contact, campaign: Campaign | null) {
+function presentLead(
+  contact: Pick<
+    Contact,
+    'created_at' | 'phone_e164' | 'status' | 'max_retries' | 'first_name' | 'last_name' | 'priority' | 'uid'
+  >,
+  campaign: Pick<Campaign, 'uid' | 'max_attempts'> | null,
+) {
   return {
     created: Math.floor(contact.created_at.getTime() / 1000),
     campaign_id: campaign ? hexOfUuid(campaign.uid) : '',
@@ -189,7 +195,11 @@ export const qvoiceLeadRoutes =
       async (request) => {
         const status = statusForQvoiceWord(request.params.status);
         const uid = qvoiceUid(request.params.leadID, 'Lead');
-        const { campaign } = await getLead(deps, request.ctx, uid);
+        const lead = await getLead(deps, request.ctx, uid);
+        const campaign =
+          lead.campaign_uid === null
+            ? null
+            : { uid: lead.campaign_uid, max_attempts: lead.campaign_max_attempts! };
         const contact = await updateContact(deps, request.ctx, uid, { status });
         return { message: 'Lead status set successfully.', data: presentLead(contact, campaign) };
       },
