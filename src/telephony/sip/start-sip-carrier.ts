@@ -4,7 +4,7 @@ import type { Executor } from '../../db/database.js';
 import type { Scheduler } from '../../engine/scheduler.js';
 import type { Clock } from '../../seams.js';
 import { SipDialogRecords } from './dialog-records.js';
-import { UdpMediaParking } from './media-park.js';
+import { ThreadMediaParking } from './media-thread.js';
 import { MessageCache, type MessageSource } from './message-playback.js';
 import { SipCarrier, type CallRecordingSink } from './sip-carrier.js';
 import { SipUserAgent } from './user-agent.js';
@@ -48,13 +48,15 @@ export async function startSipCarrier(
         onError: (error, where) => logger.error({ err: error, where }, 'SIP dialog records error'),
       })
     : undefined;
+  // Parked ports on a thread of their own: RTP keeps its pace whatever this thread is busy with.
+  const media = new ThreadMediaParking(config.sipMediaAddress ?? config.sipBindAddress);
   const carrier = new SipCarrier({
     ua,
     ...(records ? { records } : {}),
     scheduler,
     agentDomain: config.sipAgentDomain ?? null,
     mediaJoin: config.sipMediaJoin,
-    media: new UdpMediaParking(config.sipMediaAddress ?? config.sipBindAddress),
+    media,
     ...(messages ? { messages: new MessageCache(messages) } : {}),
     ...(recordings ? { recordings } : {}),
     trunk: {
@@ -89,6 +91,7 @@ export async function startSipCarrier(
     stop: async () => {
       await ua.stop();
       await records?.idle();
+      await media.close();
     },
   };
 }
