@@ -56,6 +56,7 @@ export async function startSipCarrier(
     scheduler,
     agentDomain: config.sipAgentDomain ?? null,
     mediaJoin: config.sipMediaJoin,
+    agentKeepaliveMs: config.sipAgentKeepaliveSeconds * 1000,
     media,
     ...(messages ? { messages: new MessageCache(messages) } : {}),
     ...(recordings ? { recordings } : {}),
