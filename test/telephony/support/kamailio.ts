@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import dgram from 'node:dgram';
 import path from 'node:path';
 import { allocateAddress, waitForSipUdp } from './loopback.js';
@@ -77,6 +78,8 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
   if (options.rtpengine)
     args.push('-A', `RTPENGINE="udp:${options.rtpengine.address}:${options.rtpengine.port}"`);
   const launch = async () => {
+    // A stopped peer's scratch directory is removed with it: a restart makes it again.
+    fs.mkdirSync(dir, { recursive: true });
     const peer = PeerProcess.start('kamailio', args, {
       cwd: dir,
       name: `kamailio@${address}`,
