@@ -1992,6 +1992,7 @@ export interface components {
          *       "email": "admin@example.com",
          *       "role": "admin",
          *       "extension": null,
+         *       "phone_device": "external",
          *       "status": "active",
          *       "last_login_at": "2026-12-06T18:47:47.904Z",
          *       "version": 1,
@@ -2008,6 +2009,8 @@ export interface components {
             email: string | null;
             role: "admin" | "supervisor" | "agent";
             extension: string | null;
+            /** @description Which phone takes the user's calls: an external SIP phone registered under their extension, or the browser phone in the desk */
+            phone_device: "external" | "browser";
             status: "active" | "disabled";
             last_login_at: string | null;
             version: number;
@@ -5851,6 +5854,7 @@ export interface operations {
                      *           "email": "admin@example.com",
                      *           "role": "admin",
                      *           "extension": null,
+                     *           "phone_device": "external",
                      *           "status": "active",
                      *           "last_login_at": "2026-12-06T18:47:47.904Z",
                      *           "version": 1,
@@ -5955,6 +5959,7 @@ export interface operations {
                      *       "email": "admin@example.com",
                      *       "role": "admin",
                      *       "extension": null,
+                     *       "phone_device": "external",
                      *       "status": "active",
                      *       "last_login_at": "2026-12-06T18:47:47.904Z",
                      *       "version": 1,
@@ -6039,6 +6044,7 @@ export interface operations {
                      *       "email": "admin@example.com",
                      *       "role": "admin",
                      *       "extension": null,
+                     *       "phone_device": "external",
                      *       "status": "active",
                      *       "last_login_at": "2026-12-06T18:47:47.904Z",
                      *       "version": 1,
@@ -6114,6 +6120,7 @@ export interface operations {
                      *       "email": "admin@example.com",
                      *       "role": "admin",
                      *       "extension": null,
+                     *       "phone_device": "external",
                      *       "status": "active",
                      *       "last_login_at": "2026-12-06T18:47:47.904Z",
                      *       "version": 1,
@@ -6196,6 +6203,8 @@ export interface operations {
                     full_name?: string;
                     email?: string | null;
                     extension?: string | null;
+                    /** @description Which phone takes the user's calls: an external SIP phone registered under their extension, or the browser phone in the desk */
+                    phone_device?: "external" | "browser";
                     status?: "active" | "disabled";
                     /** @description Optimistic concurrency: when given, the change is refused with 409 if the record has moved on */
                     version?: number;
@@ -6218,6 +6227,7 @@ export interface operations {
                      *       "email": "admin@example.com",
                      *       "role": "admin",
                      *       "extension": null,
+                     *       "phone_device": "external",
                      *       "status": "active",
                      *       "last_login_at": "2026-12-06T18:47:47.904Z",
                      *       "version": 1,
