@@ -45,16 +45,21 @@ export class ThreadMediaParking implements MediaParking {
   private readonly ports = new Map<number, ThreadPort>();
   private readonly opening = new Map<number, { resolve(port: number): void; reject(error: Error): void }>();
   private nextId = 1;
+  /** Why the thread is gone, once it is: no port opens any more. */
+  private failure: Error | undefined;
 
   constructor(private readonly address: string) {
     this.worker = startThread('media-park.worker', { address }, import.meta.url);
     // The carrier's stop closes it; until then it must not keep a finished process alive either.
     this.worker.unref();
     this.worker.on('message', (m: FromMediaThread) => this.received(m));
-    this.worker.on('error', (error) => {
+    const fail = (error: Error) => {
+      this.failure ??= error;
       for (const waiting of this.opening.values()) waiting.reject(error);
       this.opening.clear();
-    });
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`the media thread ended (exit code ${code})`)));
   }
 
   private received(m: FromMediaThread): void {
@@ -79,6 +84,7 @@ export class ThreadMediaParking implements MediaParking {
   }
 
   async open(): Promise<ParkedMedia> {
+    if (this.failure) throw this.failure;
     const id = this.nextId++;
     const portNumber = await new Promise<number>((resolve, reject) => {
       this.opening.set(id, { resolve, reject });
