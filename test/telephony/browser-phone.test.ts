@@ -281,7 +281,7 @@ describe('the browser phone in the agent desk', { skip }, () => {
     try {
       const page = await logIn(refusing, base, 'acme', 'agent3004', PASSWORD);
       await page.getByLabel('Browser phone').click();
-      await page.locator('[data-phone-state="microphone_blocked"]').waitFor({ timeout: 20_000 });
+      await page.locator('[data-phone-state="microphone_blocked"]').waitFor({ timeout: 60_000 });
       await page.getByRole('alert').getByText('Your browser refused the microphone').waitFor();
       assert.equal(await page.getByRole('button', { name: 'Log in to the campaign' }).isDisabled(), true);
       await page.getByText('You can log in once your browser phone is registered.').waitFor();
@@ -347,11 +347,11 @@ describe('the browser phone in the agent desk', { skip }, () => {
     await page.getByRole('heading', { name: 'Phone' }).waitFor();
     await page.getByText(`Your calls ring on your SIP phone registered as extension ${EXTENSION}`).waitFor();
     await page.getByLabel('Browser phone').click();
-    await page.locator('[data-phone-state="registered"]').waitFor({ timeout: 20_000 });
+    await page.locator('[data-phone-state="registered"]').waitFor({ timeout: 60_000 });
     await page.screenshot({ path: screenshotPath('desk-browser-phone-registered') });
 
     await page.getByRole('button', { name: 'Log in to the campaign' }).click();
-    await page.locator('[data-phone-state="connected"]').waitFor({ timeout: 20_000 });
+    await page.locator('[data-phone-state="connected"]').waitFor({ timeout: 60_000 });
     await eventually(
       () => (w.carrier.agentLegState(EXTENSION) === 'up' ? true : undefined),
       "the browser phone answered the agent's line",
@@ -437,9 +437,9 @@ describe('the browser phone in the agent desk', { skip }, () => {
     try {
       const page = await logIn(doomed, base, 'acme', 'agent3006', PASSWORD);
       await page.getByLabel('Browser phone').click();
-      await page.locator('[data-phone-state="registered"]').waitFor({ timeout: 20_000 });
+      await page.locator('[data-phone-state="registered"]').waitFor({ timeout: 60_000 });
       await page.getByRole('button', { name: 'Log in to the campaign' }).click();
-      await page.locator('[data-phone-state="connected"]').waitFor({ timeout: 20_000 });
+      await page.locator('[data-phone-state="connected"]').waitFor({ timeout: 60_000 });
       await eventually(
         () => (w.carrier.agentLegState('3006') === 'up' ? true : undefined),
         "the browser phone answered the agent's line",
@@ -477,7 +477,7 @@ describe('the browser phone in the agent desk', { skip }, () => {
         socket.on('framereceived', (f) => frames.push(String(f.payload)));
       });
       await page.getByLabel('Browser phone').click();
-      await page.locator('[data-phone-state="registered"]').waitFor({ timeout: 20_000 });
+      await page.locator('[data-phone-state="registered"]').waitFor({ timeout: 60_000 });
       const registeredAs = () =>
         frames
           .filter((f) => f.startsWith('REGISTER ') && /^Authorization:/im.test(f))
@@ -499,14 +499,14 @@ describe('the browser phone in the agent desk', { skip }, () => {
       await page.locator('[data-phone-state="registered"]').waitFor();
 
       await w.kamailio.stop();
-      await page.locator('[data-phone-state="lost"]').waitFor({ timeout: 20_000 });
+      await page.locator('[data-phone-state="lost"]').waitFor({ timeout: 60_000 });
       await page.getByText('Connection lost: retrying…').waitFor();
       await page.screenshot({ path: screenshotPath('desk-browser-phone-connection-lost') });
       // Still "lost" while JsSIP retries against nothing.
       await new Promise((r) => setTimeout(r, 3000));
       assert.equal(await page.locator('[data-phone-state="lost"]').count(), 1);
       await w.kamailio.restart();
-      await page.locator('[data-phone-state="registered"]').waitFor({ timeout: 30_000 });
+      await page.locator('[data-phone-state="registered"]').waitFor({ timeout: 60_000 });
       assert.deepEqual(pageErrors(page), []);
     } finally {
       await page.close();
