@@ -43,6 +43,7 @@ export const ConfigSchema = Type.Object({
   sipPort: Type.Integer({ minimum: 1, maximum: 65535 }),
   sipMediaAddress: Type.Optional(Type.String({ pattern: IPV4 })),
   sipMediaJoin: Type.Union([Type.Literal('relay'), Type.Literal('reinvite')]),
+  sipAgentKeepaliveSeconds: Type.Integer({ minimum: 0, maximum: 3600 }),
   sipTrunkDomain: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.-]+(:\\d+)?$' })),
   sipOutboundProxy: Type.Optional(Type.String({ pattern: '^sip:[^@\\s]+$' })),
   sipTrunkTransport: Type.Union([Type.Literal('udp'), Type.Literal('tcp')]),
@@ -123,6 +124,9 @@ export const SETTINGS: readonly Setting[] = [
   // relay: customers joined to agents inside Outdial's own RTP ports (no SIP at the join);
   // reinvite: media moved off Outdial by re-INVITEs (docs/telephony.md has the trade-off).
   { env: 'SIP_MEDIA_JOIN', key: 'sipMediaJoin', kind: 'string', default: 'relay' },
+  // An in-dialog OPTIONS on each agent's standing leg this often: a phone that died without a BYE
+  // (a killed browser) is noticed within about this long (0: never asked).
+  { env: 'SIP_AGENT_KEEPALIVE_SECONDS', key: 'sipAgentKeepaliveSeconds', kind: 'integer', default: '15' },
   { env: 'SIP_TRUNK_DOMAIN', key: 'sipTrunkDomain', kind: 'string' },
   { env: 'SIP_OUTBOUND_PROXY', key: 'sipOutboundProxy', kind: 'string' },
   { env: 'SIP_TRUNK_TRANSPORT', key: 'sipTrunkTransport', kind: 'string', default: 'udp' },

@@ -2032,6 +2032,7 @@ export interface components {
          *       "email": "admin@example.com",
          *       "role": "admin",
          *       "extension": null,
+         *       "phone_device": "external",
          *       "status": "active",
          *       "last_login_at": "2026-12-06T18:47:47.904Z",
          *       "version": 1,
@@ -2048,6 +2049,8 @@ export interface components {
             email: string | null;
             role: "admin" | "supervisor" | "agent";
             extension: string | null;
+            /** @description Which phone takes the user's calls: an external SIP phone registered under their extension, or the browser phone in the desk */
+            phone_device: "external" | "browser";
             status: "active" | "disabled";
             last_login_at: string | null;
             version: number;
@@ -5381,6 +5384,7 @@ export interface operations {
                      *         "email": "admin@example.com",
                      *         "role": "admin",
                      *         "extension": null,
+                     *         "phone_device": "external",
                      *         "status": "active",
                      *         "last_login_at": "2026-12-06T18:47:47.904Z",
                      *         "version": 1,
@@ -5593,6 +5597,7 @@ export interface operations {
                      *         "email": "admin@example.com",
                      *         "role": "admin",
                      *         "extension": null,
+                     *         "phone_device": "external",
                      *         "status": "active",
                      *         "last_login_at": "2026-12-06T18:47:47.904Z",
                      *         "version": 1,
@@ -5891,6 +5896,7 @@ export interface operations {
                      *           "email": "admin@example.com",
                      *           "role": "admin",
                      *           "extension": null,
+                     *           "phone_device": "external",
                      *           "status": "active",
                      *           "last_login_at": "2026-12-06T18:47:47.904Z",
                      *           "version": 1,
@@ -5995,6 +6001,7 @@ export interface operations {
                      *       "email": "admin@example.com",
                      *       "role": "admin",
                      *       "extension": null,
+                     *       "phone_device": "external",
                      *       "status": "active",
                      *       "last_login_at": "2026-12-06T18:47:47.904Z",
                      *       "version": 1,
@@ -6079,6 +6086,7 @@ export interface operations {
                      *       "email": "admin@example.com",
                      *       "role": "admin",
                      *       "extension": null,
+                     *       "phone_device": "external",
                      *       "status": "active",
                      *       "last_login_at": "2026-12-06T18:47:47.904Z",
                      *       "version": 1,
@@ -6154,6 +6162,7 @@ export interface operations {
                      *       "email": "admin@example.com",
                      *       "role": "admin",
                      *       "extension": null,
+                     *       "phone_device": "external",
                      *       "status": "active",
                      *       "last_login_at": "2026-12-06T18:47:47.904Z",
                      *       "version": 1,
@@ -6236,6 +6245,8 @@ export interface operations {
                     full_name?: string;
                     email?: string | null;
                     extension?: string | null;
+                    /** @description Which phone takes the user's calls: an external SIP phone registered under their extension, or the browser phone in the desk */
+                    phone_device?: "external" | "browser";
                     status?: "active" | "disabled";
                     /** @description Optimistic concurrency: when given, the change is refused with 409 if the record has moved on */
                     version?: number;
@@ -6258,6 +6269,7 @@ export interface operations {
                      *       "email": "admin@example.com",
                      *       "role": "admin",
                      *       "extension": null,
+                     *       "phone_device": "external",
                      *       "status": "active",
                      *       "last_login_at": "2026-12-06T18:47:47.904Z",
                      *       "version": 1,

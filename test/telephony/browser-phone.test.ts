@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -32,6 +33,18 @@ import {
 // side, plain RTP on Outdial's), and talks to a baresip callee the campaign dials.
 
 const EXTENSION = '3001';
+const CREDENTIAL_TTL_SECONDS = 60;
+/** Chromium's switches for a browser phone on loopback with a fake microphone playing `microphone`. */
+const phoneBrowserArgs = (microphone: string) => [
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  `--use-file-for-fake-audio-capture=${microphone}`,
+  '--autoplay-policy=no-user-gesture-required',
+  // rtpengine and Kamailio sit on loopback addresses: let WebRTC gather candidates there, with
+  // real addresses rather than mDNS names rtpengine cannot resolve.
+  '--allow-loopback-in-peer-connection',
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+];
 const CALLEE = '+14155550777';
 
 /** The dominant frequency of what the page's speaker plays, by the Web Audio API in the page. */
@@ -139,6 +152,22 @@ function levelsBySecond(file: string): { rms: number; hz: number }[] {
   return seconds;
 }
 
+/** SIGKILLs every process whose command line holds `marker`; how many there were. */
+function killProcessesWith(marker: string): number {
+  let killed = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (!fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(marker)) continue;
+      process.kill(Number(entry), 'SIGKILL');
+      killed++;
+    } catch {
+      // ended meanwhile, or not ours to read
+    }
+  }
+  return killed;
+}
+
 const skip = browserSkipReason();
 
 describe('the browser phone in the agent desk', { skip }, () => {
@@ -147,6 +176,24 @@ describe('the browser phone in the agent desk', { skip }, () => {
   let base: string;
   let callee: BaresipPhone;
   let agent: { id: string; username: string; token: string };
+  let microphoneFile: string;
+
+  /** A new agent user with this extension, assigned to `campaignId` when given. */
+  async function newAgent(extension: string, campaignId?: string) {
+    const user = await ok(w.admin, 'POST', '/v1/users', {
+      username: `agent${extension}`,
+      password: PASSWORD,
+      role: 'agent',
+      extension,
+    });
+    if (campaignId) await ok(w.admin, 'POST', `/v1/campaigns/${campaignId}/users`, { user_ids: [user.id] });
+    const login = await w.t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      payload: { username: `agent${extension}`, password: PASSWORD, contact_center: 'acme' },
+    });
+    return { id: user.id as string, desk: as(w.t, login.json().access_token as string) };
+  }
 
   before(async () => {
     await ensureWebBuilt();
@@ -156,7 +203,15 @@ describe('the browser phone in the agent desk', { skip }, () => {
       30,
       0.5,
     );
-    w = await SipCampaignWorld.start({ browserPhone: true });
+    w = await SipCampaignWorld.start({
+      browserPhone: true,
+      env: {
+        // A phone gone without a BYE is asked after 2 s (15 s in production).
+        SIP_AGENT_KEEPALIVE_SECONDS: '2',
+        // Short-lived credentials, so a refresh happens within the test (at half their life).
+        WEBRTC_CREDENTIAL_TTL_SECONDS: String(CREDENTIAL_TTL_SECONDS),
+      },
+    });
     callee = await w.phone({ user: CALLEE, toneHz: CUSTOMER_TONE_HZ });
     const user = await ok(w.admin, 'POST', '/v1/users', {
       username: `agent${EXTENSION}`,
@@ -175,16 +230,8 @@ describe('the browser phone in the agent desk', { skip }, () => {
       token: login.json().access_token as string,
     };
     base = await w.t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await launchBrowser([
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-audio-capture=${microphone}`,
-      '--autoplay-policy=no-user-gesture-required',
-      // rtpengine and Kamailio sit on loopback addresses: let WebRTC gather candidates there, with
-      // real addresses rather than mDNS names rtpengine cannot resolve.
-      '--allow-loopback-in-peer-connection',
-      '--disable-features=WebRtcHideLocalIpsWithMdns',
-    ]);
+    microphoneFile = microphone;
+    browser = await launchBrowser(phoneBrowserArgs(microphone));
   });
   after(async () => {
     await browser?.close();
@@ -210,7 +257,10 @@ describe('the browser phone in the agent desk', { skip }, () => {
     const [expiry, extension] = (phone.browser.authorization_user as string).split(':');
     assert.equal(extension, EXTENSION);
     const lifetime = Number(expiry) * 1000 - Date.now();
-    assert.ok(lifetime > 3000_000 && lifetime <= 3600_000, `expires in ${lifetime} ms`);
+    assert.ok(
+      lifetime > (CREDENTIAL_TTL_SECONDS - 10) * 1000 && lifetime <= CREDENTIAL_TTL_SECONDS * 1000,
+      `expires in ${lifetime} ms`,
+    );
     assert.equal(Date.parse(phone.browser.expires_at), Number(expiry) * 1000);
     // Back to the external phone: the page chooses the browser phone itself below.
     await ok(desk, 'PUT', '/v1/desk/phone', { device: 'external' });
@@ -231,7 +281,7 @@ describe('the browser phone in the agent desk', { skip }, () => {
     try {
       const page = await logIn(refusing, base, 'acme', 'agent3004', PASSWORD);
       await page.getByLabel('Browser phone').click();
-      await page.locator('[data-phone-state="microphone_blocked"]').waitFor({ timeout: 20_000 });
+      await page.locator('[data-phone-state="microphone_blocked"]').waitFor({ timeout: 60_000 });
       await page.getByRole('alert').getByText('Your browser refused the microphone').waitFor();
       assert.equal(await page.getByRole('button', { name: 'Log in to the campaign' }).isDisabled(), true);
       await page.getByText('You can log in once your browser phone is registered.').waitFor();
@@ -297,11 +347,11 @@ describe('the browser phone in the agent desk', { skip }, () => {
     await page.getByRole('heading', { name: 'Phone' }).waitFor();
     await page.getByText(`Your calls ring on your SIP phone registered as extension ${EXTENSION}`).waitFor();
     await page.getByLabel('Browser phone').click();
-    await page.locator('[data-phone-state="registered"]').waitFor({ timeout: 20_000 });
+    await page.locator('[data-phone-state="registered"]').waitFor({ timeout: 60_000 });
     await page.screenshot({ path: screenshotPath('desk-browser-phone-registered') });
 
     await page.getByRole('button', { name: 'Log in to the campaign' }).click();
-    await page.locator('[data-phone-state="connected"]').waitFor({ timeout: 20_000 });
+    await page.locator('[data-phone-state="connected"]').waitFor({ timeout: 60_000 });
     await eventually(
       () => (w.carrier.agentLegState(EXTENSION) === 'up' ? true : undefined),
       "the browser phone answered the agent's line",
@@ -377,5 +427,89 @@ describe('the browser phone in the agent desk', { skip }, () => {
       'the line is gone',
     );
     assert.deepEqual(w.errors(), []);
+  });
+  test('a browser killed without hanging up is noticed by the keepalive, and the agent is paused', async () => {
+    const campaign = await w.campaign({ dialing_mode: 'progressive' }, ['+14155559998']);
+    const { desk } = await newAgent('3006', campaign.id);
+    // A browser of its own, marked so its processes (and only they) can be killed.
+    const marker = `--outdial-test-browser=${process.pid}-${Date.now()}`;
+    const doomed = await launchBrowser([...phoneBrowserArgs(microphoneFile), marker]);
+    try {
+      const page = await logIn(doomed, base, 'acme', 'agent3006', PASSWORD);
+      await page.getByLabel('Browser phone').click();
+      await page.locator('[data-phone-state="registered"]').waitFor({ timeout: 60_000 });
+      await page.getByRole('button', { name: 'Log in to the campaign' }).click();
+      await page.locator('[data-phone-state="connected"]').waitFor({ timeout: 60_000 });
+      await eventually(
+        () => (w.carrier.agentLegState('3006') === 'up' ? true : undefined),
+        "the browser phone answered the agent's line",
+      );
+      assert.equal((await ok(desk, 'GET', '/v1/desk')).session?.state, 'available');
+      // kill -9 every process of that browser: no pagehide, no BYE, its sockets closed by the kernel.
+      const killed = killProcessesWith(marker);
+      assert.ok(killed > 0, 'the browser had processes to kill');
+      const paused = await eventually(
+        async () => {
+          const view = await ok(desk, 'GET', '/v1/desk');
+          return view.session?.state === 'paused' ? view.session : undefined;
+        },
+        'the agent whose browser died is paused',
+        30_000,
+      );
+      assert.equal(paused.pause_reason, 'phone_hung_up');
+      await eventually(
+        () => (w.carrier.agentLegState('3006') === null ? true : undefined),
+        'the line is gone',
+      );
+    } finally {
+      await doomed.close().catch(() => undefined);
+    }
+  });
+
+  test('the phone re-registers with fresh credentials, shows a lost connection while Kamailio is down, and registers again', async () => {
+    await newAgent('3007');
+    const page = await logIn(browser, base, 'acme', 'agent3007', PASSWORD);
+    try {
+      // Every REGISTER the page sends, and the answers it gets, as they cross its WebSocket.
+      const frames: string[] = [];
+      page.on('websocket', (socket) => {
+        socket.on('framesent', (f) => frames.push(String(f.payload)));
+        socket.on('framereceived', (f) => frames.push(String(f.payload)));
+      });
+      await page.getByLabel('Browser phone').click();
+      await page.locator('[data-phone-state="registered"]').waitFor({ timeout: 60_000 });
+      const registeredAs = () =>
+        frames
+          .filter((f) => f.startsWith('REGISTER ') && /^Authorization:/im.test(f))
+          .map((f) => /username="(\d+):3007"/.exec(f)?.[1])
+          .filter((expiry): expiry is string => expiry !== undefined);
+      const first = registeredAs()[0];
+      assert.ok(first, `a REGISTER with credentials: ${frames.slice(0, 4).join('\n---\n')}`);
+      // At half their life the page fetches new credentials and registers with them at once.
+      const renewed = await eventually(
+        () => registeredAs().find((expiry) => expiry !== first),
+        'a REGISTER with renewed credentials',
+        (CREDENTIAL_TTL_SECONDS / 2 + 30) * 1000,
+      );
+      assert.ok(Number(renewed) > Number(first), `renewed ${renewed} after ${first}`);
+      await eventually(async () => {
+        const last = frames.filter((f) => /^SIP\/2\.0 \d{3}.*\r\n(.|\r\n)*CSeq: \d+ REGISTER/.test(f)).pop();
+        return last?.startsWith('SIP/2.0 200') ? true : undefined;
+      }, 'the renewed registration is accepted');
+      await page.locator('[data-phone-state="registered"]').waitFor();
+
+      await w.kamailio.stop();
+      await page.locator('[data-phone-state="lost"]').waitFor({ timeout: 60_000 });
+      await page.getByText('Connection lost: retrying…').waitFor();
+      await page.screenshot({ path: screenshotPath('desk-browser-phone-connection-lost') });
+      // Still "lost" while JsSIP retries against nothing.
+      await new Promise((r) => setTimeout(r, 3000));
+      assert.equal(await page.locator('[data-phone-state="lost"]').count(), 1);
+      await w.kamailio.restart();
+      await page.locator('[data-phone-state="registered"]').waitFor({ timeout: 60_000 });
+      assert.deepEqual(pageErrors(page), []);
+    } finally {
+      await page.close();
+    }
   });
 });

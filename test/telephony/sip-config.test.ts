@@ -59,6 +59,20 @@ describe('OUTDIAL_CARRIER=sip settings', () => {
     }
   });
 
+  test('SIP_AGENT_KEEPALIVE_SECONDS: 15 by default, 0 turns it off, never negative or over an hour', () => {
+    const sip = { OUTDIAL_CARRIER: 'sip', SIP_TRUNK_DOMAIN: 'trunk.example' };
+    assert.equal(loadConfig({ ...base, ...sip }).sipAgentKeepaliveSeconds, 15);
+    assert.equal(
+      loadConfig({ ...base, ...sip, SIP_AGENT_KEEPALIVE_SECONDS: '0' }).sipAgentKeepaliveSeconds,
+      0,
+    );
+    for (const bad of ['-1', '3601', 'often']) {
+      const found = problems({ ...sip, SIP_AGENT_KEEPALIVE_SECONDS: bad });
+      assert.equal(found.length, 1, bad);
+      assert.match(found[0]!, /^SIP_AGENT_KEEPALIVE_SECONDS[: ]/);
+    }
+  });
+
   test('the trunk is required', () => {
     assert.deepEqual(problems({ OUTDIAL_CARRIER: 'sip' }), [
       'SIP_TRUNK_DOMAIN is required with OUTDIAL_CARRIER=sip (the host numbers are dialled at)',

@@ -37,6 +37,8 @@ export class BrowserPhone {
   private meterTimer: ReturnType<typeof setInterval> | null = null;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
+  /** The WebSocket dropped and has not yet given a new registration. */
+  private lost = false;
   private snapshot: PhoneSnapshot = { state: 'starting', muted: false, level: 0, detail: null };
 
   constructor(
@@ -80,11 +82,25 @@ export class BrowserPhone {
       user_agent: 'Outdial desk',
     });
     this.ua = ua;
-    ua.on('connecting', () => this.set({ state: this.session ? 'connected' : 'connecting' }));
-    ua.on('disconnected', () => {
-      if (!this.stopped) this.set({ state: 'lost' });
+    // Once the connection is lost, JsSIP retries it (every 1-8 s) and registers again when it is
+    // back: the phone shows "lost" through all the retries, until that registration succeeds.
+    ua.on('connecting', () => {
+      if (!this.lost) this.set({ state: this.session ? 'connected' : 'connecting' });
     });
-    ua.on('registered', () => this.set({ state: this.session ? 'connected' : 'registered', detail: null }));
+    ua.on('disconnected', () => {
+      if (this.stopped) return;
+      this.lost = true;
+      // The line's dialog was routed through the connection that dropped (Kamailio reaches a browser
+      // only on its own WebSocket): it cannot come back. Ended here, so the line Outdial places
+      // once the agent resumes is taken; Outdial notices its end by its keepalive.
+      if (this.session && !this.session.isEnded()) this.session.terminate();
+      this.session = null;
+      this.set({ state: 'lost' });
+    });
+    ua.on('registered', () => {
+      this.lost = false;
+      this.set({ state: this.session ? 'connected' : 'registered', detail: null });
+    });
     ua.on('registrationFailed', (e) =>
       this.set({ state: 'refused', detail: `${e.cause}${e.response ? ` (${e.response.status_code})` : ''}` }),
     );
@@ -109,7 +125,7 @@ export class BrowserPhone {
     const ended = () => {
       this.session = null;
       this.speaker.srcObject = null;
-      if (!this.stopped)
+      if (!this.stopped && !this.lost)
         this.set({ state: this.ua?.isRegistered() ? 'registered' : 'connecting', muted: false });
     };
     session.on('ended', ended);
@@ -157,8 +173,8 @@ export class BrowserPhone {
   }
 
   /**
-   * New credentials at half their life, for the next REGISTER refresh: the old ones are refused
-   * once expired, and a new registration must never wait on them.
+   * New credentials at half their life, registered with at once: the old ones are refused once
+   * expired (and a reconnection's REGISTER uses the newest).
    */
   private scheduleRefresh(expiresAt: string): void {
     const wait = Math.max(5_000, (Date.parse(expiresAt) - Date.now()) / 2);
@@ -168,6 +184,9 @@ export class BrowserPhone {
           if (this.stopped || !phone.browser || !this.ua) return;
           this.ua.set('authorization_user', phone.browser.authorization_user);
           this.ua.set('password', phone.browser.password);
+          // Registered again at once with them: the registration never depends on credentials
+          // about to expire (JsSIP's own refresh comes when it comes).
+          if (this.ua.isConnected()) this.ua.register();
           this.scheduleRefresh(phone.browser.expires_at);
         })
         .catch(() => this.scheduleRefresh(new Date(Date.now() + 20_000).toISOString()));

@@ -109,6 +109,7 @@ export const userRoutes =
           fullName: b.full_name,
           email: b.email,
           extension: b.extension,
+          phoneDevice: b.phone_device,
           status: b.status,
           version: b.version,
         });

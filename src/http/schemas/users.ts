@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { Nullable, Timestamp, VersionField } from './common.js';
 import { named } from './components.js';
+import { PHONE_DEVICES } from './desk.js';
 
 export const RoleSchema = Type.Union([
   Type.Literal('admin'),
@@ -8,6 +9,13 @@ export const RoleSchema = Type.Union([
   Type.Literal('agent'),
 ]);
 export const StatusSchema = Type.Union([Type.Literal('active'), Type.Literal('disabled')]);
+const PhoneDeviceSchema = Type.Union(
+  PHONE_DEVICES.map((d) => Type.Literal(d)),
+  {
+    description:
+      "Which phone takes the user's calls: an external SIP phone registered under their extension, or the browser phone in the desk",
+  },
+);
 
 export const UserResponse = Type.Object(
   {
@@ -18,6 +26,7 @@ export const UserResponse = Type.Object(
     email: Nullable(Type.String()),
     role: RoleSchema,
     extension: Nullable(Type.String()),
+    phone_device: PhoneDeviceSchema,
     status: StatusSchema,
     last_login_at: Nullable(Timestamp),
     version: Type.Integer(),
@@ -35,6 +44,7 @@ export const UserResponse = Type.Object(
         email: 'admin@example.com',
         role: 'admin',
         extension: null,
+        phone_device: 'external',
         status: 'active',
         last_login_at: '2026-12-06T18:47:47.904Z',
         version: 1,
@@ -80,6 +90,7 @@ export const UpdateUserBody = Type.Object(
     full_name: Type.Optional(Type.String({ maxLength: 200 })),
     email: Type.Optional(Nullable(Type.String({ format: 'email' }))),
     extension: Type.Optional(Extension),
+    phone_device: Type.Optional(PhoneDeviceSchema),
     status: Type.Optional(StatusSchema),
     version: Type.Optional(VersionField),
   },

@@ -1,5 +1,5 @@
 import { sharedRepositories } from '../../repositories/index.js';
-import type { Role, User } from '../../db/schema.js';
+import type { PhoneDevice, Role, User } from '../../db/schema.js';
 import { conflict, forbidden } from '../../domain/errors.js';
 import { toPublicId } from '../../domain/public-ids.js';
 import { requirePassword } from '../../domain/validation.js';
@@ -13,6 +13,8 @@ export interface UpdateUserInput {
   fullName?: string;
   email?: string | null;
   extension?: string | null;
+  /** The phone that takes the user's calls (the agent also chooses it at the desk). */
+  phoneDevice?: PhoneDevice;
   status?: 'active' | 'disabled';
   version?: number;
 }
@@ -43,6 +45,7 @@ export async function updateUser(
     if (input.fullName !== undefined) patch.full_name = input.fullName;
     if (input.email !== undefined) patch.email = input.email;
     if (input.extension !== undefined) patch.extension = input.extension;
+    if (input.phoneDevice !== undefined) patch.phone_device = input.phoneDevice;
     if (input.status !== undefined) patch.status = input.status;
     const { before, after } = await repos.users.update(current.id, patch, now, input.version);
     // A new password or a disabled account ends every open session of that user.

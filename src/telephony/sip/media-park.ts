@@ -41,13 +41,6 @@ export interface ParkedMedia extends MediaAddress {
   direction(ours: MediaDirection): void;
   /** Every packet arriving here is sent on from `peer` to its far end (null: stop relaying). */
   relayTo(peer: ParkedMedia | null): void;
-  /**
-   * Sends one datagram received elsewhere (in `from`'s format) to this port's far end, as ours
-   * (the datagram may be rewritten in place: the caller is done with it).
-   */
-  forward(datagram: Buffer, from: StreamFormat): void;
-  /** Packets relayed through this port to its far end, and dropped (no remote yet, or a payload it cannot take). */
-  readonly relayStats: { relayed: number; dropped: number };
   close(): void;
 }
 
@@ -62,6 +55,12 @@ export interface TappedFrame {
 export interface MediaParking {
   open(): Promise<ParkedMedia>;
 }
+
+/**
+ * How each port of a UdpMediaParking sends one datagram received elsewhere (in `from`'s format) to
+ * its far end, as its own (the datagram may be rewritten in place: the caller is done with it).
+ */
+const forwarders = new WeakMap<ParkedMedia, (datagram: Buffer, from: StreamFormat) => void>();
 
 const PTIME_MS = 20;
 const SAMPLES_PER_PACKET = (G711_SAMPLE_RATE * PTIME_MS) / 1000;
@@ -81,7 +80,8 @@ export class UdpMediaParking implements MediaParking {
     private readonly options: { pacer?: PacketPacer; random?: () => number } = {},
   ) {}
 
-  open(): Promise<ParkedMedia> {
+  /** `onSource`: the far end's RTP now comes from a new address (its first packet, or a move). */
+  open(onSource?: (source: { address: string; port: number }) => void): Promise<ParkedMedia> {
     const { address } = this;
     const pacer = this.options.pacer ?? this.idleClock;
     const stream = new OutgoingRtpStream(this.options.random);
@@ -103,10 +103,11 @@ export class UdpMediaParking implements MediaParking {
       let open = true;
       let sending = true;
       let receiving = true;
-      const relayStats = { relayed: 0, dropped: 0 };
       socket.on('message', (datagram, from) => {
-        if (source?.port !== from.port || source.address !== from.address)
+        if (source?.port !== from.port || source.address !== from.address) {
           source = { address: from.address, port: from.port };
+          onSource?.(source);
+        }
         if (remote && !latched) {
           remote = { address: from.address, port: from.port };
           latched = true;
@@ -122,20 +123,15 @@ export class UdpMediaParking implements MediaParking {
           }
         }
         // Last: the relay may rewrite the datagram in place.
-        if (peer && format) peer.forward(datagram, format);
+        if (peer && format) forwarders.get(peer)?.(datagram, format);
       });
       const halt = () => {
         stopIdle?.();
         stopIdle = null;
       };
       const sendOut = (datagram: Uint8Array | undefined) => {
-        if (!sending) return false;
-        if (!datagram || !remote || !open) {
-          relayStats.dropped++;
-          return false;
-        }
+        if (!sending || !datagram || !remote || !open) return;
         socket.send(datagram, remote.port, remote.address);
-        return true;
       };
       socket.bind(0, address, () => {
         socket.off('error', reject);
@@ -144,7 +140,6 @@ export class UdpMediaParking implements MediaParking {
         const media: ParkedMedia = {
           address,
           port,
-          relayStats,
           listen: (listener) => {
             onAudio = listener;
           },
@@ -202,13 +197,6 @@ export class UdpMediaParking implements MediaParking {
             halt();
             peer = next;
           },
-          forward: (datagram, from) => {
-            if (!format) {
-              relayStats.dropped++;
-              return;
-            }
-            if (sendOut(stream.relayDatagram(datagram, from, format))) relayStats.relayed++;
-          },
           close: () => {
             halt();
             peer = null;
@@ -216,6 +204,9 @@ export class UdpMediaParking implements MediaParking {
             open = false;
           },
         };
+        forwarders.set(media, (datagram, from) => {
+          if (format) sendOut(stream.relayDatagram(datagram, from, format));
+        });
         resolve(media);
       });
     });

@@ -87,6 +87,12 @@ export interface SipCarrierOptions {
    */
   agentIdleAudio?: Int16Array;
   /**
+   * Every this many ms an agent's standing leg is asked (in-dialog OPTIONS) whether its phone is
+   * still there: a phone gone without a BYE (a browser killed, its network lost) is lost like one
+   * that hung up. None: never asked (the phone's BYE, or the next join's failure, tells).
+   */
+  agentKeepaliveMs?: number;
+  /**
    * Where connected calls are recorded, when their campaign asks (relay mode only: the media must pass
    * through Outdial's ports to be heard).
    */
@@ -169,6 +175,18 @@ interface AgentLeg {
   sipCallId: string | null;
   /** The phone's latest SDP (its answer, or its offer or answer since): what a customer is offered. */
   remoteSdp: string | null;
+  /** The next keepalive question to its phone, while the leg is up. */
+  keepalive: TimerId | null;
+}
+
+/**
+ * What an in-dialog OPTIONS gets when the phone is no longer there: no answer (408), a dialog the
+ * far end does not know (481), or a proxy that cannot reach it (Kamailio's 477 or 5xx for a
+ * WebSocket that closed, 404/480 for a contact gone). Any other answer, even a refusal, came from
+ * a phone that is there.
+ */
+function phoneGone(status: number): boolean {
+  return [404, 408, 410, 477, 480, 481].includes(status) || (status >= 500 && status !== 501);
 }
 
 function isSuccess(status: number): boolean {
@@ -854,6 +872,7 @@ export class SipCarrier implements Carrier {
       contactCenterId,
       sipCallId: null,
       remoteSdp: null,
+      keepalive: null,
     };
     this.agents.set(extension, leg);
     // Joins wait on the leg's work: the first is its connection.
@@ -919,6 +938,30 @@ export class SipCarrier implements Carrier {
       return leg.origin.next(leg.media, this.followDirection(leg.media, offer));
     };
     result.dialog.onBye = () => this.agentLost(leg, 'phone_hung_up');
+    this.keepAsking(leg);
+  }
+
+  /** Asks the leg's phone, every `agentKeepaliveMs`, whether it is still there (phoneGone). */
+  private keepAsking(leg: AgentLeg): void {
+    const every = this.o.agentKeepaliveMs;
+    if (!every) return;
+    leg.keepalive = this.o.scheduler.after(every, () => {
+      leg.keepalive = null;
+      const dialog = leg.dialog;
+      if (leg.state !== 'up' || !dialog || dialog.ended) return;
+      void dialog.ping().then((status) => {
+        if (leg.state !== 'up' || leg.dialog !== dialog) return;
+        if (!phoneGone(status)) return this.keepAsking(leg);
+        // Our side of the dialog ends too: the BYE may not get through, the leg is gone either way.
+        void dialog.bye();
+        this.agentLost(leg, 'phone_hung_up');
+      });
+    });
+  }
+
+  private stopAsking(leg: AgentLeg): void {
+    if (leg.keepalive !== null) this.o.scheduler.cancel(leg.keepalive);
+    leg.keepalive = null;
   }
 
   agentGone(extension: string): void {
@@ -926,6 +969,7 @@ export class SipCarrier implements Carrier {
     if (!leg) return;
     this.agents.delete(extension);
     leg.state = 'gone';
+    this.stopAsking(leg);
     leg.invite?.cancel();
     if (leg.dialog) void leg.dialog.bye();
     if (leg.sipCallId) this.o.records?.ended(leg.sipCallId);
@@ -935,6 +979,7 @@ export class SipCarrier implements Carrier {
   private agentLost(leg: AgentLeg, reason: AgentDeviceEvent['reason']): void {
     if (leg.state === 'gone') return;
     leg.state = 'gone';
+    this.stopAsking(leg);
     if (this.agents.get(leg.extension) === leg) this.agents.delete(leg.extension);
     if (leg.sipCallId) this.o.records?.ended(leg.sipCallId);
     this.dropLegMedia(leg);

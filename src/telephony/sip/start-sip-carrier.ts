@@ -6,7 +6,7 @@ import type { Clock } from '../../seams.js';
 import { parseRtpengineTarget, RtpengineControl } from '../media/rtpengine-control.js';
 import { SipDialogRecords } from './dialog-records.js';
 import { RtpengineAnchor } from './media-anchor.js';
-import { UdpMediaParking } from './media-park.js';
+import { ThreadMediaParking } from './media-thread.js';
 import { MessageCache, type MessageSource } from './message-playback.js';
 import { SipCarrier, type CallRecordingSink } from './sip-carrier.js';
 import { SipUserAgent } from './user-agent.js';
@@ -69,13 +69,16 @@ export async function startSipCarrier(
         onError: (error, where) => logger.error({ err: error, where }, 'SIP dialog records error'),
       })
     : undefined;
+  // Parked ports on a thread of their own: RTP keeps its pace whatever this thread is busy with.
+  const media = new ThreadMediaParking(config.sipMediaAddress ?? config.sipBindAddress);
   const carrier = new SipCarrier({
     ua,
     ...(records ? { records } : {}),
     scheduler,
     agentDomain: config.sipAgentDomain ?? null,
     mediaJoin: config.sipMediaJoin,
-    media: new UdpMediaParking(config.sipMediaAddress ?? config.sipBindAddress),
+    agentKeepaliveMs: config.sipAgentKeepaliveSeconds * 1000,
+    media,
     ...(messages ? { messages: new MessageCache(messages) } : {}),
     ...(announcements ? { announcements: new MessageCache(announcements) } : {}),
     ...(recordings ? { recordings } : {}),
@@ -116,6 +119,7 @@ export async function startSipCarrier(
       await ua.stop();
       await records?.idle();
       await control?.close();
+      await media.close();
     },
   };
 }

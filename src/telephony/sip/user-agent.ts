@@ -103,6 +103,15 @@ export class Dialog {
   }
 
   /**
+   * Asks the far end whether the dialog still reaches it (an in-dialog OPTIONS); resolves with the
+   * final status: 408 when nothing answered, what a proxy says when it cannot reach the phone.
+   */
+  ping(): Promise<number> {
+    if (this.ended) return Promise.resolve(481);
+    return this.ua.transact(this.request('OPTIONS')).then((r) => r.status);
+  }
+
+  /**
    * Drops the handlers of an ended dialog: they reach the call's whole state, and the SIP stack
    * keeps this dialog (through its transactions' callbacks) up to 32 s after the call.
    */

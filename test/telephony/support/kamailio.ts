@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import dgram from 'node:dgram';
 import path from 'node:path';
 import { allocateAddress, waitForSipUdp } from './loopback.js';
@@ -35,6 +36,8 @@ export interface Kamailio {
   wsUrl: string | null;
   process: PeerProcess;
   stop(): Promise<void>;
+  /** Starts it again, stopped, on the same address and settings (its registrations are gone). */
+  restart(): Promise<void>;
 }
 
 /** Starts Kamailio with the repository's configuration on a loopback address of its own, port 5060. */
@@ -74,13 +77,23 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
   if (options.trustedNet) args.push('-A', `TRUSTED_NET="${options.trustedNet}"`);
   if (options.rtpengine)
     args.push('-A', `RTPENGINE="udp:${options.rtpengine.address}:${options.rtpengine.port}"`);
-  const peer = PeerProcess.start('kamailio', args, { cwd: dir, name: `kamailio@${address}`, ownDirs: [dir] });
-  try {
-    await waitForSipUdp(address, port, 15_000);
-  } catch (error) {
-    await peer.stop();
-    throw new Error(`Kamailio did not start: ${(error as Error).message}\n${peer.tail()}`);
-  }
+  const launch = async () => {
+    // A stopped peer's scratch directory is removed with it: a restart makes it again.
+    fs.mkdirSync(dir, { recursive: true });
+    const peer = PeerProcess.start('kamailio', args, {
+      cwd: dir,
+      name: `kamailio@${address}`,
+      ownDirs: [dir],
+    });
+    try {
+      await waitForSipUdp(address, port, 15_000);
+    } catch (error) {
+      await peer.stop();
+      throw new Error(`Kamailio did not start: ${(error as Error).message}\n${peer.tail()}`);
+    }
+    return peer;
+  };
+  let peer = await launch();
   return {
     address,
     port,
@@ -88,8 +101,13 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     proxyUri: `sip:${address}:${port};lr`,
     tcp: options.tcp ?? false,
     wsUrl: options.websocket ? `ws://${address}:${wsPort}` : null,
-    process: peer,
+    get process() {
+      return peer;
+    },
     stop: () => peer.stop(),
+    restart: async () => {
+      peer = await launch();
+    },
   };
 }
 

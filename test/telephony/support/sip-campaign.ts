@@ -175,6 +175,10 @@ export class SipCampaignWorld {
               SIP_AGENT_DOMAIN: kamailio.domain,
               WEBRTC_WS_URL: kamailio.wsUrl,
               WEBRTC_AUTH_SECRET: BROWSER_PHONE_SECRET,
+              // The app's own WEBRTC_* settings (a short credential lifetime) come with the rest.
+              ...Object.fromEntries(
+                Object.entries(options.env ?? {}).filter(([k]) => k.startsWith('WEBRTC_')),
+              ),
             }
           : {},
         { clock: scheduler },

@@ -13,6 +13,7 @@ export function presentUser(u: User): Static<typeof UserResponse> {
     email: u.email,
     role: u.role,
     extension: u.extension,
+    phone_device: u.phone_device,
     status: u.status,
     last_login_at: iso(u.last_login_at),
     version: u.version,
