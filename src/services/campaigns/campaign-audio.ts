@@ -134,3 +134,20 @@ export function deleteCampaignAudio(
     );
   });
 }
+
+/**
+ * One file's audio, by the id and version the engine gave the carrier, for the carrier's cache (the
+ * engine's own work, in the campaign's center). A version replaced since the call was placed gives
+ * the file that replaced it; a deleted one, undefined.
+ */
+export async function loadCampaignAudio(
+  deps: ServiceDeps,
+  ctx: RequestContext,
+  kind: CampaignAudioKind,
+  fileId: number,
+  version: number,
+): Promise<Uint8Array | undefined> {
+  const table = kind.table(tenantReader(deps, ctx));
+  const file = (await table.findVersion(fileId, version)) ?? (await table.findById(fileId));
+  return file?.audio;
+}

@@ -5,6 +5,7 @@ import { tenantReader, type RequestContext, type ServiceDeps } from '../context.
 import {
   deleteCampaignAudio,
   getCampaignAudio,
+  loadCampaignAudio,
   putCampaignAudio,
   type CampaignAudioKind,
   type CampaignMessageView,
@@ -71,22 +72,14 @@ export async function requireMessageToDial(
   );
 }
 
-/**
- * One recording's audio, by the id and version the engine gave the carrier, for the carrier's
- * message cache (the engine's own work, in the campaign's center). A version replaced since the
- * call was placed gives the recording that replaced it; a deleted one, undefined.
- */
-export async function loadCampaignMessageAudio(
+/** One message's audio, by the id and version the engine gave the carrier (loadCampaignAudio). */
+export function loadCampaignMessageAudio(
   deps: ServiceDeps,
   ctx: RequestContext,
   messageId: number,
   version: number,
 ): Promise<Uint8Array | undefined> {
-  const repos = tenantReader(deps, ctx);
-  const message =
-    (await repos.campaignMessages.findVersion(messageId, version)) ??
-    (await repos.campaignMessages.findById(messageId));
-  return message?.audio;
+  return loadCampaignAudio(deps, ctx, MESSAGE, messageId, version);
 }
 
 /** The campaign's message, described (no audio), for the engine. */

@@ -4,6 +4,7 @@ import {
   deleteCampaignAudio,
   describeCampaignAudio,
   getCampaignAudio,
+  loadCampaignAudio,
   putCampaignAudio,
   type CampaignAudioKind,
   type CampaignMessageView,
@@ -56,19 +57,12 @@ export function recordingAnnouncementInfo(
   return tenantReader(deps, ctx).campaignAnnouncements.findInfo(campaignId);
 }
 
-/**
- * One announcement's audio, by the id and version the engine gave the carrier (its cache); a
- * version replaced since the call was placed gives the one that replaced it; a deleted one, undefined.
- */
-export async function loadRecordingAnnouncementAudio(
+/** One announcement's audio, by the id and version the engine gave the carrier (loadCampaignAudio). */
+export function loadRecordingAnnouncementAudio(
   deps: ServiceDeps,
   ctx: RequestContext,
   announcementId: number,
   version: number,
 ): Promise<Uint8Array | undefined> {
-  const repos = tenantReader(deps, ctx);
-  const announcement =
-    (await repos.campaignAnnouncements.findVersion(announcementId, version)) ??
-    (await repos.campaignAnnouncements.findById(announcementId));
-  return announcement?.audio;
+  return loadCampaignAudio(deps, ctx, ANNOUNCEMENT, announcementId, version);
 }
