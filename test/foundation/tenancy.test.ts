@@ -99,6 +99,11 @@ const ATTEMPTS: Attempt[] = [
     upload: true,
   },
   {
+    route: 'GET /v1/campaigns/{id}/recording-announcement/metadata',
+    method: 'GET',
+    url: (a) => `/v1/campaigns/${a.campaign.id}/recording-announcement/metadata`,
+  },
+  {
     route: 'DELETE /v1/campaigns/{id}/recording-announcement',
     method: 'DELETE',
     url: (a) => `/v1/campaigns/${a.campaign.id}/recording-announcement`,
@@ -177,6 +182,11 @@ const ATTEMPTS: Attempt[] = [
     body: () => ({ note: 'x' }),
   },
   { route: 'DELETE /v1/contacts/{id}', method: 'DELETE', url: (a) => `/v1/contacts/${a.contact.id}` },
+  {
+    route: 'DELETE /v1/contacts/{id}/recordings',
+    method: 'DELETE',
+    url: (a) => `/v1/contacts/${a.contact.id}/recordings`,
+  },
   {
     route: 'GET /v1/contacts/{id}/eligibility',
     method: 'GET',
