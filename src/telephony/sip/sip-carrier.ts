@@ -25,7 +25,6 @@ import {
   sameAudio,
   sameOrigin,
   SdpOrigin,
-  type MediaDirection,
 } from './sdp.js';
 import type { Dialog, DigestCredentials, InviteResult, PendingInvite, SipUserAgent } from './user-agent.js';
 
@@ -356,8 +355,7 @@ export class SipCarrier implements Carrier {
         if (!offer) return call.origin.next(call.media);
         call.answer = offer;
         if (!this.relay) return call.origin.next(call.media);
-        call.media.setRemote(offer);
-        return call.origin.next(call.media, this.followDirection(call.media, offer));
+        return this.followOffer(call.origin, call.media, offer);
       };
       if (call.request.detectMachine && call.media) return this.detectMachine(call, call.media);
       this.emit({ type: 'answered', callId, by: 'person' });
@@ -790,14 +788,16 @@ export class SipCarrier implements Carrier {
   }
 
   /**
-   * Relay mode: the direction of our answer to a leg's offer (RFC 3264: sendonly is answered
-   * recvonly, inactive inactive, sendrecv sendrecv), and the leg's port set to it: nothing is sent to
-   * a phone that holds, what it sends (music on hold) still reaches the other leg; sendrecv resumes.
+   * Relay mode, a leg's re-INVITE or UPDATE offer: our port follows its address, and our answer takes
+   * the direction RFC 3264 gives (sendonly is answered recvonly, inactive inactive, sendrecv sendrecv),
+   * the port set to it: nothing is sent to a phone that holds, what it sends (music on hold) still
+   * reaches the other leg; sendrecv resumes.
    */
-  private followDirection(media: ParkedMedia, offer: string): MediaDirection {
+  private followOffer(origin: SdpOrigin, media: ParkedMedia, offer: string): string {
+    media.setRemote(offer);
     const answered = answerDirection(directionOf(offer));
     media.direction(answered);
-    return answered;
+    return origin.next(media, answered);
   }
 
   /** The customer is gone: the agent's phone goes back to parked media (silence) for the next call. */
@@ -934,8 +934,7 @@ export class SipCarrier implements Carrier {
       if (!this.relay) return leg.origin.next(leg.media);
       // Relay mode: the phone's media moved (or it only refreshed): our stream follows it; a hold
       // (the agent's phone holding the customer) stops our stream to it until it resumes.
-      leg.media.setRemote(offer);
-      return leg.origin.next(leg.media, this.followDirection(leg.media, offer));
+      return this.followOffer(leg.origin, leg.media, offer);
     };
     result.dialog.onBye = () => this.agentLost(leg, 'phone_hung_up');
     this.keepAsking(leg);

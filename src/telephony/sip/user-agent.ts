@@ -122,7 +122,7 @@ export class Dialog {
   }
 
   /** The media anchor's view of this dialog: `fromTag` is whoever made the offer. */
-  private legFrom(side: 'us' | 'them'): { callId: string; fromTag: string; toTag: string } {
+  legFrom(side: 'us' | 'them'): { callId: string; fromTag: string; toTag: string } {
     const [from, to] = side === 'us' ? [this.local, this.remote] : [this.remote, this.local];
     return { callId: this.callId, fromTag: tagOf(from), toTag: tagOf(to) };
   }
@@ -641,8 +641,8 @@ export class SipUserAgent {
   private answerOffer(dialog: Dialog, offer: string | undefined): string | null | Promise<string | null> {
     const anchor = this.o.anchor;
     if (!anchor) return dialog.onReinvite?.(offer) ?? null;
-    const theirs = { callId: dialog.callId, fromTag: tagOf(dialog.remote), toTag: tagOf(dialog.local) };
-    const ours = { callId: dialog.callId, fromTag: tagOf(dialog.local), toTag: tagOf(dialog.remote) };
+    const theirs = dialog.legFrom('them');
+    const ours = dialog.legFrom('us');
     return (async () => {
       const seen = offer ? await anchor.offer(theirs, offer) : undefined;
       const answer = (await dialog.onReinvite?.(seen)) ?? null;
@@ -657,10 +657,7 @@ export class SipUserAgent {
       // The answer to the offer we made in a 2xx (an offerless re-INVITE): the anchor must know it.
       if (this.o.anchor && dialog && request.content) {
         this.o.anchor
-          .answer(
-            { callId: dialog.callId, fromTag: tagOf(dialog.local), toTag: tagOf(dialog.remote) },
-            request.content,
-          )
+          .answer(dialog.legFrom('us'), request.content)
           .catch((error: unknown) => this.o.onError?.(error));
       }
       return;
