@@ -12,7 +12,10 @@ import {
   tonesBySecond,
   toneWav,
 } from './support/index.js';
+import { parsePublicId } from '../../src/domain/public-ids.js';
+import { RecordingRetentionWorker } from '../../src/services/recordings/delete-recordings.js';
 import type { RecordedFrame } from '../../src/telephony/media/index.js';
+import { as, seedCenter } from '../helpers/harness.js';
 import {
   eventually,
   ok,
@@ -87,6 +90,8 @@ async function recordedChannels(w: SipCampaignWorld, callLogId: string): Promise
 describe('campaigns on the SIP carrier: engine, database, Kamailio, baresip agents, SIPp customers', () => {
   let w: SipCampaignWorld;
   const agents: SipAgent[] = [];
+  /** The call whose recording was paused: its file is then played back and aged out. */
+  let pausedCallId: string | undefined;
 
   before(async () => {
     w = await SipCampaignWorld.start();
@@ -252,6 +257,7 @@ describe('campaigns on the SIP carrier: engine, database, Kamailio, baresip agen
       () => w.recorded[recordedBefore],
       "the carrier opens the call's recording",
     );
+    pausedCallId = log.id;
 
     // The recording's timeline starts when its recorder is made: each step below is placed on it
     // by when it really happened (performance.now), so a loaded machine moves the bounds, never the verdict.
@@ -373,5 +379,77 @@ describe('campaigns on the SIP carrier: engine, database, Kamailio, baresip agen
       'all hung up',
     );
     assert.deepEqual(w.errors(), []);
+  });
+
+  test("a SIP call's recording over the API: range requests, refused to another center and to an agent, deleted by retention", async () => {
+    assert.ok(pausedCallId, "the paused call's test ran first");
+    const url = `/v1/call-logs/${pausedCallId}/recording`;
+    const whole = await w.admin({ method: 'GET', url });
+    assert.equal(whole.statusCode, 200, whole.body);
+    const wav = whole.rawPayload;
+    assert.equal(Number(whole.headers['content-length']), wav.length);
+
+    // Seeking: a range from the middle of the call, a suffix, and one past the end.
+    const middle = Math.floor(wav.length / 2);
+    const part = await w.admin({
+      method: 'GET',
+      url,
+      headers: { range: `bytes=${middle}-${middle + 7999}` },
+    });
+    assert.equal(part.statusCode, 206, part.body);
+    assert.equal(part.headers['content-range'], `bytes ${middle}-${middle + 7999}/${wav.length}`);
+    assert.deepEqual(part.rawPayload, wav.subarray(middle, middle + 8000));
+    const tail = await w.admin({ method: 'GET', url, headers: { range: 'bytes=-100' } });
+    assert.equal(tail.statusCode, 206);
+    assert.deepEqual(tail.rawPayload, wav.subarray(wav.length - 100));
+    const beyond = await w.admin({ method: 'GET', url, headers: { range: `bytes=${wav.length}-` } });
+    assert.equal(beyond.statusCode, 416);
+    assert.equal(beyond.headers['content-range'], `bytes */${wav.length}`);
+
+    // Never across centers (404, as for a call that does not exist), never to a role without recordings:read.
+    const other = await seedCenter(w.t, 'othersip');
+    for (const path of [url, `${url}/metadata`]) {
+      const elsewhere = await as(w.t, other.tokens.admin)({ method: 'GET', url: path });
+      assert.equal(elsewhere.statusCode, 404, `another center's admin, ${path}: ${elsewhere.body}`);
+      const byAgent = await agents[0]!.desk({ method: 'GET', url: path });
+      assert.equal(byAgent.statusCode, 403, `an agent, ${path}: ${byAgent.body}`);
+    }
+    const supervisor = await as(w.t, w.supervisorToken)({ method: 'GET', url });
+    assert.equal(supervisor.statusCode, 200, 'a supervisor may play it');
+    const plays = await ok(w.admin, 'GET', `/v1/audit-log?action=recording.play&entity_id=${pausedCallId}`);
+    assert.ok((plays.data as unknown[]).length >= 5, `every playback is audited: ${JSON.stringify(plays)}`);
+
+    // Retention: the center keeps recordings 30 days; a worker whose clock reads 29 days on keeps the
+    // file, one at 31 days on deletes it. The app's own clock is real time (the tokens stay valid).
+    const retention = await w.admin({
+      method: 'PATCH',
+      url: '/v1/contact-center',
+      payload: { recording_retention_days: 30 },
+    });
+    assert.equal(retention.json().recording_retention_days, 30, retention.body);
+    const row = await w.t.deps.db
+      .selectFrom('recordings as r')
+      .innerJoin('call_logs as c', 'c.id', 'r.call_log_id')
+      .select(['r.id', 'r.uid', 'r.storage_key'])
+      .where('c.uid', '=', parsePublicId('callLog', pausedCallId)!)
+      .executeTakeFirstOrThrow();
+    assert.equal(await w.t.deps.recordings.store.exists(row.storage_key), true);
+    const daysOn = (days: number) =>
+      new RecordingRetentionWorker(
+        { ...w.t.deps, clock: { now: () => new Date(Date.now() + days * 86_400_000) } },
+        { owner: 'retention-test' },
+      );
+    assert.equal(await daysOn(29).drain(), 0, 'within the retention period nothing goes');
+    assert.equal(await w.t.deps.recordings.store.exists(row.storage_key), true);
+    assert.ok((await daysOn(31).drain()) >= 1);
+    assert.equal(await w.t.deps.recordings.store.exists(row.storage_key), false, 'the file is gone');
+    assert.equal((await w.admin({ method: 'GET', url })).statusCode, 404);
+    assert.equal((await ok(w.admin, 'GET', `/v1/call-logs/${pausedCallId}`)).has_recording, false);
+    const deletions = await ok(w.admin, 'GET', '/v1/audit-log?action=recording.delete');
+    const entry = (
+      deletions.data as { entity_id: string; actor_id: string; after: { deleted_reason: string } }[]
+    ).find((r) => r.entity_id === row.uid);
+    assert.equal(entry?.after.deleted_reason, 'retention', JSON.stringify(deletions));
+    assert.equal(entry?.actor_id, 'recording-retention');
   });
 });
