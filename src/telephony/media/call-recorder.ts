@@ -213,11 +213,7 @@ export class CallRecorder {
   }
 
   /** Where a frame starts on the timeline: by its RTP timestamp from its stream's anchor. */
-  private place(
-    side: RecordedSide,
-    frame: RecordedFrame,
-    arrival: number,
-  ): number {
+  private place(side: RecordedSide, frame: RecordedFrame, arrival: number): number {
     const anchor = this.anchors[side];
     if (anchor && anchor.ssrc === frame.ssrc) {
       let delta = (frame.timestamp - anchor.rtpTimestamp) % RTP_TIMESTAMP_SPAN;
