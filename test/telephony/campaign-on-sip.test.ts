@@ -47,8 +47,7 @@ const near = (hz: number, target: number) => Math.abs(hz - target) <= 20;
 
 /**
  * A frame predicate for WatchedRecording.whenHeard: true at the `frames`th frame in a row whose
- * dominant frequency is this tone (a 20 ms frame of speech may peak anywhere; half a second of a
- * tone does not).
+ * dominant frequency is this tone (a 20 ms frame of speech may peak anywhere; a run of them does not).
  */
 function steadyTone(hz: number, frames: number): (frame: RecordedFrame) => boolean {
   let inARow = 0;
@@ -63,8 +62,8 @@ function steadyTone(hz: number, frames: number): (frame: RecordedFrame) => boole
 /** Two seconds of each side's tone heard by the recording's taps from now on (paused or not). */
 async function bothTalkFor2s(recording: WatchedRecording): Promise<void> {
   await Promise.all([
-    recording.whenHeard('customer', steadyTone(CUSTOMER_TONE_HZ, 100)),
-    recording.whenHeard('agent', steadyTone(AGENT_TONE_HZ, 100)),
+    recording.whenHeard('customer', steadyTone(CUSTOMER_TONE_HZ, 100), '2 s of the customer’s tone'),
+    recording.whenHeard('agent', steadyTone(AGENT_TONE_HZ, 100), '2 s of the agent’s tone'),
   ]);
 }
 

@@ -102,9 +102,31 @@ export class WatchedRecording {
     return this.recording.paused;
   }
 
-  /** performance.now() of the first frame of this side that `heard` accepts, from now on. */
-  whenHeard(side: RecordedSide, heard: (frame: RecordedFrame) => boolean): Promise<number> {
-    return new Promise((done) => this.listeners.push({ side, heard, done }));
+  /**
+   * performance.now() of the first frame of this side that `heard` accepts, from now on; fails after
+   * `timeoutMs` saying what it waited for.
+   */
+  whenHeard(
+    side: RecordedSide,
+    heard: (frame: RecordedFrame) => boolean,
+    what: string,
+    timeoutMs = 20_000,
+  ): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const listener = {
+        side,
+        heard,
+        done: (at: number) => {
+          clearTimeout(timer);
+          resolve(at);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.listeners.splice(this.listeners.indexOf(listener), 1);
+        reject(new Error(`timed out waiting until the recording's ${side} side has ${what}`));
+      }, timeoutMs);
+      this.listeners.push(listener);
+    });
   }
 
   feed(side: RecordedSide, frame: RecordedFrame): void {
