@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import wavefile from 'wavefile';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -72,19 +71,6 @@ const stretch = (samples: Int16Array, fromMs: number, toMs: number) => ({
   sampleRate: 8000,
   samples: samples.subarray(Math.round(fromMs * 8), Math.round(toMs * 8)),
 });
-
-/** A recording's channels: the customer left, the agent (what the customer heard) right. */
-async function recordedChannels(w: SipCampaignWorld, callLogId: string): Promise<[Int16Array, Int16Array]> {
-  const url = await eventually(async () => {
-    const view = await ok(w.admin, 'GET', `/v1/call-logs/${callLogId}`);
-    return (view.recording_url as string | null) ?? undefined;
-  }, `call ${callLogId}'s recording is stored`);
-  const res = await w.admin({ method: 'GET', url });
-  assert.equal(res.statusCode, 200, res.body);
-  const wav = new wavefile.WaveFile(res.rawPayload);
-  const [customer, agent] = wav.getSamples(false, Int16Array) as unknown as Int16Array[];
-  return [customer!, agent!];
-}
 
 describe('campaigns on the SIP carrier: engine, database, Kamailio, baresip agents, SIPp customers', () => {
   let w: SipCampaignWorld;
@@ -158,7 +144,7 @@ describe('campaigns on the SIP carrier: engine, database, Kamailio, baresip agen
 
     // The recordings: both sides of each conversation, each in its channel.
     for (const log of ended) {
-      const [customer, agent] = await recordedChannels(w, log.id);
+      const [customer, agent] = await w.recordingChannels(log.id);
       const heardCustomer = analyseFrequency({ sampleRate: 8000, samples: customer });
       const heardAgent = analyseFrequency({ sampleRate: 8000, samples: agent });
       // No announcement: the agent is joined at once, the first thing in the agent's channel is the agent.
@@ -214,7 +200,7 @@ describe('campaigns on the SIP carrier: engine, database, Kamailio, baresip agen
     );
 
     // The recording's agent channel is what the customer heard: the announcement, then the agent.
-    const [, heardByCustomer] = await recordedChannels(w, log.id);
+    const [, heardByCustomer] = await w.recordingChannels(log.id);
     const tones = tonesBySecond({ sampleRate: 8000, samples: heardByCustomer });
     const firstAnnounced = tones.findIndex((hz) => near(hz, ANNOUNCEMENT_TONE_HZ));
     const lastAnnounced = tones.findLastIndex((hz) => near(hz, ANNOUNCEMENT_TONE_HZ));
@@ -282,7 +268,7 @@ describe('campaigns on the SIP carrier: engine, database, Kamailio, baresip agen
     );
 
     // The pause as the API gives it for the recording's timeline: where it was asked and followed.
-    const [customer, heardByCustomer] = await recordedChannels(w, log.id);
+    const [customer, heardByCustomer] = await w.recordingChannels(log.id);
     const metadata = await ok(w.admin, 'GET', `/v1/call-logs/${log.id}/recording/metadata`);
     assert.equal(metadata.pauses.length, 1, JSON.stringify(metadata));
     const [pause] = metadata.pauses as { start_ms: number; end_ms: number }[];

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import wavefile from 'wavefile';
 import { loadConfig } from '../../../src/config.js';
 import { Random } from '../../../src/engine/random.js';
 import { RealTimeScheduler } from '../../../src/engine/scheduler.js';
@@ -425,6 +426,22 @@ export class SipCampaignWorld {
       const view = await ok(agent.desk, 'GET', '/v1/desk');
       return view.session === null ? true : undefined;
     }, `${agent.username} is logged out`);
+  }
+
+  /**
+   * A call's recording as stored, once its call log links it: the customer's channel (left) and the
+   * agent's (right: what the customer heard).
+   */
+  async recordingChannels(callLogId: string): Promise<[Int16Array, Int16Array]> {
+    const url = await eventually(async () => {
+      const view = await ok(this.admin, 'GET', `/v1/call-logs/${callLogId}`);
+      return (view.recording_url as string | null) ?? undefined;
+    }, `call ${callLogId}'s recording is stored`);
+    const res = await this.admin({ method: 'GET', url });
+    assert.equal(res.statusCode, 200, res.body);
+    const wav = new wavefile.WaveFile(res.rawPayload);
+    const [customer, agent] = wav.getSamples(false, Int16Array) as unknown as Int16Array[];
+    return [customer!, agent!];
   }
 
   /** Waits until the agent's desk shows this state; the desk's view then. */
