@@ -1500,6 +1500,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/call-logs/{id}/recording/metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The call's recording described: its length and the stretches paused from the desk
+         * @description For the recording’s timeline: where the agent paused it (silent in the file). Not audited: no audio is given out. 404 as for the recording itself.
+         */
+        get: operations["getV1CallLogsByIdRecordingMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reports/wallboard": {
         parameters: {
             query?: never;
@@ -3939,6 +3959,46 @@ export interface components {
                 at: string;
                 data: components["schemas"]["AgentBoardEntry"][];
             };
+        };
+        RecordingPause: {
+            /** @description Where the pause began, ms from the recording’s start */
+            start_ms: number;
+            /** @description Where the recording resumed (or ended), ms from its start */
+            end_ms: number;
+        };
+        /**
+         * @example {
+         *       "call_log_id": "log_13574bda5a2a4f319c829ff01248a647",
+         *       "format": "wav-pcm16-stereo-8k",
+         *       "byte_size": 6681644,
+         *       "duration_ms": 104400,
+         *       "started_at": "2026-12-06T18:47:07.441Z",
+         *       "ended_at": "2026-12-06T18:48:52.102Z",
+         *       "pauses": [
+         *         {
+         *           "start_ms": 41250,
+         *           "end_ms": 63125
+         *         }
+         *       ],
+         *       "audio_url": "/v1/call-logs/log_13574bda5a2a4f319c829ff01248a647/recording"
+         *     }
+         */
+        RecordingMetadata: {
+            call_log_id: string;
+            /** @description wav-pcm16-stereo-8k: 8 kHz, 16-bit, customer left, agent right */
+            format: string;
+            byte_size: number;
+            duration_ms: number;
+            /**
+             * Format: date-time
+             * @example 2026-12-06T18:47:50.689Z
+             */
+            started_at: string;
+            ended_at: string | null;
+            /** @description The stretches the agent paused from the desk, oldest first: silent in the file */
+            pauses: components["schemas"]["RecordingPause"][];
+            /** @description The recording itself (GET, range requests allowed) */
+            audio_url: string;
         };
         /**
          * @example {
@@ -17505,6 +17565,82 @@ export interface operations {
             };
             /** @description Error envelope: {statusCode, message, error} */
             416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getV1CallLogsByIdRecordingMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Public id (prefix_ and 32 hex digits) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "call_log_id": "log_13574bda5a2a4f319c829ff01248a647",
+                     *       "format": "wav-pcm16-stereo-8k",
+                     *       "byte_size": 6681644,
+                     *       "duration_ms": 104400,
+                     *       "started_at": "2026-12-06T18:47:07.441Z",
+                     *       "ended_at": "2026-12-06T18:48:52.102Z",
+                     *       "pauses": [
+                     *         {
+                     *           "start_ms": 41250,
+                     *           "end_ms": 63125
+                     *         }
+                     *       ],
+                     *       "audio_url": "/v1/call-logs/log_13574bda5a2a4f319c829ff01248a647/recording"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RecordingMetadata"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Error envelope: {statusCode, message, error} */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

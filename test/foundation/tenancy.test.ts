@@ -216,6 +216,11 @@ const ATTEMPTS: Attempt[] = [
     url: (a) => `/v1/call-logs/${a.engine.callLogId}/recording`,
   },
   {
+    route: 'GET /v1/call-logs/{id}/recording/metadata',
+    method: 'GET',
+    url: (a) => `/v1/call-logs/${a.engine.callLogId}/recording/metadata`,
+  },
+  {
     route: 'POST /v1/call-logs/{id}/disposition',
     method: 'POST',
     url: (a) => `/v1/call-logs/${a.engine.callLogId}/disposition`,

@@ -161,6 +161,17 @@ describe('call recordings', () => {
     assert.equal(row.status, 'available');
     assert.equal(row.pauses.length, 1);
     assert.ok(Math.abs(row.pauses[0]!.startMs - 1000) <= 20 && Math.abs(row.pauses[0]!.endMs - 2000) <= 20);
+    // The timeline's view of it: the pause as kept, in the recording's metadata.
+    const metadata = await as(
+      t,
+      a.tokens.supervisor,
+    )({ method: 'GET', url: `/v1/call-logs/${onDemand.callId}/recording/metadata` });
+    assert.equal(metadata.statusCode, 200, metadata.body);
+    assert.deepEqual(metadata.json().pauses, [
+      { start_ms: row.pauses[0]!.startMs, end_ms: row.pauses[0]!.endMs },
+    ]);
+    assert.equal(metadata.json().duration_ms, row.duration_ms);
+    assert.equal(metadata.json().audio_url, `/v1/call-logs/${onDemand.callId}/recording`);
     const audit = await as(
       t,
       a.tokens.admin,

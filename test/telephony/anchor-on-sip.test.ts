@@ -12,6 +12,7 @@ import { SipUserAgent } from '../../src/telephony/sip/user-agent.js';
 import {
   AGENT_TONE_HZ,
   allocateAddress,
+  analyseFrequency,
   CUSTOMER_TONE_HZ,
   freeUdpPort,
   startRtpengine,
@@ -59,9 +60,11 @@ describe('media anchored at rtpengine by Outdial (RTPENGINE_CONTROL)', () => {
   });
 
   test("a customer joined to an agent: both offered rtpengine's address, audio both ways through it, deleted at hang-up", async () => {
-    const campaign = await w.campaign({ dialing_mode: 'progressive', machine_detection: false }, [
-      customer.user,
-    ]);
+    // Recorded (docs/recordings.md): the media reaches Outdial's relay through rtpengine, and is recorded there.
+    const campaign = await w.campaign(
+      { dialing_mode: 'progressive', machine_detection: false, recording_mode: 'all' },
+      [customer.user],
+    );
     await w.deskLogin(agent, campaign.id);
     await w.start(campaign.id);
 
@@ -114,6 +117,20 @@ describe('media anchored at rtpengine by Outdial (RTPENGINE_CONTROL)', () => {
       `the customer: ${JSON.stringify(customerHeard)}`,
     );
     assert.ok(near(agentHeard.dominantHz, CUSTOMER_TONE_HZ), `the agent: ${JSON.stringify(agentHeard)}`);
+
+    // The recording holds both sides as they crossed rtpengine, each tone in its channel.
+    const log = (await w.callLogs(campaign.id)).find((l) => l.connected_at)!;
+    const [left, right] = await w.recordingChannels(log.id);
+    const recordedCustomer = analyseFrequency({ sampleRate: 8000, samples: left });
+    const recordedAgent = analyseFrequency({ sampleRate: 8000, samples: right });
+    assert.ok(
+      near(recordedCustomer.dominantHz, CUSTOMER_TONE_HZ) && recordedCustomer.rms > 1000,
+      `the recording's customer channel: ${JSON.stringify(recordedCustomer)}`,
+    );
+    assert.ok(
+      near(recordedAgent.dominantHz, AGENT_TONE_HZ) && recordedAgent.rms > 1000,
+      `the recording's agent channel: ${JSON.stringify(recordedAgent)}`,
+    );
     assert.deepEqual(w.errors(), []);
   });
 

@@ -68,6 +68,7 @@ describe('web console in a real browser: call recordings', { skip }, () => {
     }));
     assert.match(played.src, /^blob:/);
     assert.ok(Math.abs(played.duration - 3) < 0.05, `the browser reads ${played.duration} s`);
+    await section.getByText('0:03 recorded, never paused.').waitFor();
     await page.screenshot({ path: screenshotPath('call-recording'), fullPage: true });
     const audit = await as(
       t,
@@ -161,13 +162,23 @@ describe('web console in a real browser: call recordings', { skip }, () => {
       .where('user_id', '=', acme.agent.id)
       .where('state', '<>', 'logged_out')
       .execute();
-    const recordings = recordingsFor(t.deps);
+    // The recorder follows the desk's button (polled every 5 ms here) on a clock the test moves.
+    const clock = { ms: 0 };
+    const recordings = recordingsFor(t.deps, { monotonicNow: () => clock.ms, pollMs: 5 });
+    recordings.start();
     const recording = await recordings.open({ contactCenterId: acme.center.id }, onCall.callLogId);
     assert.ok(recording);
+    const followed = async (paused: boolean) => {
+      for (let i = 0; i < 400 && recording.paused !== paused; i++) await new Promise((r) => setTimeout(r, 5));
+      assert.equal(recording.paused, paused, 'the recorder follows the desk');
+    };
+    talk(recording, clock, 1);
     const page = await logInAs(browser, base, 'acme', 'agent', PASSWORD);
     await page.goto(`${base}/#/desk`);
     await page.getByRole('button', { name: 'Pause recording' }).click();
     await page.getByRole('button', { name: 'Resume recording' }).waitFor();
+    await followed(true);
+    talk(recording, clock, 2);
     const row = await t.deps.db
       .selectFrom('recordings')
       .select('pause_requested')
@@ -177,10 +188,20 @@ describe('web console in a real browser: call recordings', { skip }, () => {
     await page.screenshot({ path: screenshotPath('desk-recording-paused'), fullPage: true });
     await page.getByRole('button', { name: 'Resume recording' }).click();
     await page.getByRole('button', { name: 'Pause recording' }).waitFor();
+    await followed(false);
+    talk(recording, clock, 1);
     // The call is no longer recorded (it ended): the button is off.
     await recordings.stop();
     await page.locator('[data-recording="off"]').waitFor();
     assert.equal(await page.locator('[data-recording="off"]').isDisabled(), true);
     assert.deepEqual(pageErrors(page), []);
+
+    // The call's page shows where the recording was paused (1 s in, for 2 s).
+    const supervisor = await logInAs(browser, base, 'acme', 'super', PASSWORD);
+    await supervisor.goto(`${base}/#/calls/${onCall.callId}`);
+    const section = supervisor.getByRole('region', { name: 'Recording' });
+    await section.getByText('0:04 recorded; paused by the agent (silent): 0:01–0:03.').waitFor();
+    await supervisor.screenshot({ path: screenshotPath('call-recording-paused'), fullPage: true });
+    assert.deepEqual(pageErrors(supervisor), []);
   });
 });

@@ -220,6 +220,8 @@ export async function streamTicket(): Promise<string | null> {
 
 export type CallLog = Schemas['CallLog'];
 
+export type RecordingMetadata = Schemas['RecordingMetadata'];
+
 export type LeadEvent = Schemas['LeadEvent'];
 
 export { DISPOSITIONS, type Disposition } from '../../src/domain/call-outcome';

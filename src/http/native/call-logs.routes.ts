@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { outcomesOfWord, type CallStatusWord } from '../../domain/call-status.js';
+import { toPublicId } from '../../domain/public-ids.js';
 import type { CallLogFilters } from '../../repositories/call-logs.repository.js';
 import { getCampaign } from '../../services/campaigns/read-campaigns.js';
 import { dispositionCall } from '../../services/calls/disposition-call.js';
@@ -11,6 +12,7 @@ import {
   getCallLog,
   listCallLogs,
 } from '../../services/calls/read-call-logs.js';
+import { describeRecording } from '../../services/recordings/describe-recording.js';
 import { playRecording, recordingSize } from '../../services/recordings/play-recording.js';
 import { sendCsvAttachment, streamedCsvExport } from '../csv-export.js';
 import { getContact } from '../../services/contacts/read-contacts.js';
@@ -24,8 +26,9 @@ import {
   CampaignCallLogQuery,
   CallLogQuery,
   DispositionBody,
+  RecordingMetadataResponse,
 } from '../schemas/call-logs.js';
-import { presentCallLog, presentLeadEvent } from './presenters/engine.js';
+import { presentCallLog, presentLeadEvent, presentRecording } from './presenters/engine.js';
 import { Count, ROW_ID_MAX } from '../schemas/bounds.js';
 
 const DAY_MS = 86_400_000;
@@ -361,6 +364,27 @@ export const callLogRoutes =
           .header('content-range', `bytes ${wanted.start}-${wanted.end}/${playback.byteSize}`)
           .header('content-length', String(wanted.end - wanted.start + 1))
           .send(playback.body);
+      },
+    );
+
+    app.get(
+      '/call-logs/:id/recording/metadata',
+      {
+        config: { permission: 'recordings:read' },
+        schema: {
+          tags,
+          security,
+          summary: "The call's recording described: its length and the stretches paused from the desk",
+          description:
+            'For the recording’s timeline: where the agent paused it (silent in the file). Not audited: no ' +
+            'audio is given out. 404 as for the recording itself.',
+          params: IdParams,
+          response: { 200: RecordingMetadataResponse, ...authErrors(404) },
+        },
+      },
+      async (request) => {
+        const uid = uidParam('callLog', request.params.id, 'Call log');
+        return presentRecording(await describeRecording(deps, request.ctx, uid), toPublicId('callLog', uid));
       },
     );
   };

@@ -197,3 +197,41 @@ export const DispositionBody = Type.Object(
   },
   { examples: [{ disposition: 'success', note: 'Wants the Gold plan' }] },
 );
+
+export const RecordingPause = Type.Object(
+  {
+    start_ms: Type.Integer({ description: 'Where the pause began, ms from the recording’s start' }),
+    end_ms: Type.Integer({ description: 'Where the recording resumed (or ended), ms from its start' }),
+  },
+  named('RecordingPause'),
+);
+
+export const RecordingMetadataResponse = Type.Object(
+  {
+    call_log_id: Type.String(),
+    format: Type.String({ description: 'wav-pcm16-stereo-8k: 8 kHz, 16-bit, customer left, agent right' }),
+    byte_size: Type.Integer(),
+    duration_ms: Type.Integer(),
+    started_at: Timestamp,
+    ended_at: Nullable(Timestamp),
+    pauses: Type.Array(RecordingPause, {
+      description: 'The stretches the agent paused from the desk, oldest first: silent in the file',
+    }),
+    audio_url: Type.String({ description: 'The recording itself (GET, range requests allowed)' }),
+  },
+  {
+    ...named('RecordingMetadata'),
+    examples: [
+      {
+        call_log_id: 'log_13574bda5a2a4f319c829ff01248a647',
+        format: 'wav-pcm16-stereo-8k',
+        byte_size: 6_681_644,
+        duration_ms: 104_400,
+        started_at: '2026-12-06T18:47:07.441Z',
+        ended_at: '2026-12-06T18:48:52.102Z',
+        pauses: [{ start_ms: 41_250, end_ms: 63_125 }],
+        audio_url: '/v1/call-logs/log_13574bda5a2a4f319c829ff01248a647/recording',
+      },
+    ],
+  },
+);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Tenant } from '../../db/tenant-scope.js';
 import { tenantRepositories } from '../../repositories/index.js';
-import { CallRecorder, type AudioFrame, type RecordingResult } from '../../telephony/media/index.js';
+import { CallRecorder, type RecordedFrame, type RecordingResult } from '../../telephony/media/index.js';
 import { inTenantTransaction, systemContext, type ServiceDeps } from '../context.js';
 import { PollingLoop } from '../job-worker.js';
 
@@ -15,10 +15,10 @@ export const RECORDING_FORMAT = 'wav-pcm16-stereo-8k';
  */
 export interface CallRecording {
   readonly uid: string;
-  /** For RtpEndpoint.onAudio of the customer's leg. */
-  readonly customer: (frame: AudioFrame) => void;
-  /** For RtpEndpoint.onAudio of the agent's leg. */
-  readonly agent: (frame: AudioFrame) => void;
+  /** For RtpEndpoint.onAudio (or the parked port's tap) of the customer's leg. */
+  readonly customer: (frame: RecordedFrame) => void;
+  /** For RtpEndpoint.onAudio (or the parked port's tap) of the agent's leg. */
+  readonly agent: (frame: RecordedFrame) => void;
   readonly paused: boolean;
   /** Ends the recording; never throws (a failure marks the recording failed and is reported). */
   finish(): Promise<void>;

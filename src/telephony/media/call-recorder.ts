@@ -5,6 +5,9 @@ import type { AudioFrame } from './rtp-endpoint.js';
 /** The two parties of a recorded call: the customer on the left channel, the agent on the right. */
 export type RecordedSide = 'customer' | 'agent';
 
+/** What the recorder needs of a decoded RTP frame (RtpEndpoint's AudioFrame, or a parked port's tap). */
+export type RecordedFrame = Pick<AudioFrame, 'samples' | 'timestamp' | 'ssrc'>;
+
 /** A stretch of the recording's timeline (ms from its start) in which it was paused: silent. */
 export interface PauseSpan {
   startMs: number;
@@ -127,12 +130,12 @@ export class CallRecorder {
   }
 
   /** A listener for RtpEndpoint.onAudio: `endpoint.onAudio(recorder.listener('customer'))`. */
-  listener(side: RecordedSide): (frame: AudioFrame) => void {
+  listener(side: RecordedSide): (frame: RecordedFrame) => void {
     return (frame) => this.feed(side, frame);
   }
 
   /** One side's decoded frame, as it arrives. */
-  feed(side: RecordedSide, frame: Pick<AudioFrame, 'samples' | 'timestamp' | 'ssrc'>): void {
+  feed(side: RecordedSide, frame: RecordedFrame): void {
     if (this.stopped) return;
     const arrival = this.timelinePosition();
     if (this.pausedAt !== undefined) {
@@ -210,11 +213,7 @@ export class CallRecorder {
   }
 
   /** Where a frame starts on the timeline: by its RTP timestamp from its stream's anchor. */
-  private place(
-    side: RecordedSide,
-    frame: Pick<AudioFrame, 'samples' | 'timestamp' | 'ssrc'>,
-    arrival: number,
-  ): number {
+  private place(side: RecordedSide, frame: RecordedFrame, arrival: number): number {
     const anchor = this.anchors[side];
     if (anchor && anchor.ssrc === frame.ssrc) {
       let delta = (frame.timestamp - anchor.rtpTimestamp) % RTP_TIMESTAMP_SPAN;

@@ -27,6 +27,7 @@ export {
   CallRecorder,
   type CallRecorderOptions,
   type PauseSpan,
+  type RecordedFrame,
   type RecordedSide,
   type RecordingResult,
 } from './call-recorder.js';

@@ -54,5 +54,6 @@ export {
   type LogLine,
   type SipAgent,
   type SipCampaignWorldOptions,
+  WatchedRecording,
 } from './sip-campaign.js';
 export { OUTDIAL_TEST_SETTINGS, startOutdial, type OutdialOptions, type OutdialProcess } from './outdial.js';

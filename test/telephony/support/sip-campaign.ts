@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import wavefile from 'wavefile';
 import { loadConfig } from '../../../src/config.js';
 import { Random } from '../../../src/engine/random.js';
 import { RealTimeScheduler } from '../../../src/engine/scheduler.js';
@@ -11,7 +12,12 @@ import { loadRecordingAnnouncementAudio } from '../../../src/services/campaigns/
 import { systemContext } from '../../../src/services/context.js';
 import { EngineHost } from '../../../src/services/engine/engine-host.js';
 import type { SipCarrier } from '../../../src/telephony/sip/sip-carrier.js';
-import { recordingsFor, type CallRecordings } from '../../../src/services/recordings/record-call.js';
+import {
+  recordingsFor,
+  type CallRecording,
+  type CallRecordings,
+} from '../../../src/services/recordings/record-call.js';
+import type { RecordedFrame, RecordedSide } from '../../../src/telephony/media/index.js';
 import { startSipCarrier, type RunningSipCarrier } from '../../../src/telephony/sip/start-sip-carrier.js';
 import { as, PASSWORD, seedCenter, startTestApp, type TestApp } from '../../helpers/harness.js';
 import { startBaresip, type BaresipOptions, type BaresipPhone } from './baresip.js';
@@ -75,6 +81,64 @@ export interface SipCampaignWorldOptions {
   logLevel?: 'info' | 'trace';
 }
 
+/**
+ * A recording the carrier opened, as a test watches it: when its recorder was made (its timeline's
+ * zero, on performance.now), whether it follows the desk's pause, and when each side is first heard.
+ */
+export class WatchedRecording {
+  private readonly listeners: {
+    side: RecordedSide;
+    heard: (frame: RecordedFrame) => boolean;
+    done: (at: number) => void;
+  }[] = [];
+  constructor(
+    readonly callUid: string,
+    /** performance.now() just before and just after the recorder was made: its timeline starts between. */
+    readonly openedFrom: number,
+    readonly openedTo: number,
+    readonly recording: CallRecording,
+  ) {}
+
+  get paused(): boolean {
+    return this.recording.paused;
+  }
+
+  /**
+   * performance.now() of the first frame of this side that `heard` accepts, from now on; fails after
+   * `timeoutMs` saying what it waited for.
+   */
+  whenHeard(
+    side: RecordedSide,
+    heard: (frame: RecordedFrame) => boolean,
+    what: string,
+    timeoutMs = 20_000,
+  ): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const listener = {
+        side,
+        heard,
+        done: (at: number) => {
+          clearTimeout(timer);
+          resolve(at);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.listeners.splice(this.listeners.indexOf(listener), 1);
+        reject(new Error(`timed out waiting until the recording's ${side} side has ${what}`));
+      }, timeoutMs);
+      this.listeners.push(listener);
+    });
+  }
+
+  feed(side: RecordedSide, frame: RecordedFrame): void {
+    for (const listener of [...this.listeners]) {
+      if (listener.side !== side || !listener.heard(frame)) continue;
+      this.listeners.splice(this.listeners.indexOf(listener), 1);
+      listener.done(performance.now());
+    }
+  }
+}
+
 /** The secret the test's Kamailio and Outdial share for browser phones' credentials. */
 const BROWSER_PHONE_SECRET = 'browser-phone-test-secret-0123456789';
 
@@ -118,6 +182,8 @@ export class SipCampaignWorld {
     /** Engine errors (its onError), and the recorder's. */
     readonly engineErrors: string[],
     readonly recordings: CallRecordings,
+    /** Every recording the carrier opened, in order. */
+    readonly recorded: WatchedRecording[],
   ) {}
 
   static async start(options: SipCampaignWorldOptions = {}): Promise<SipCampaignWorld> {
@@ -191,13 +257,33 @@ export class SipCampaignWorld {
       });
       recordings.start();
       stops.push(() => recordings.stop());
+      const recorded: WatchedRecording[] = [];
       const sip = await startSipCarrier(
         config,
         scheduler,
         logger,
         undefined,
         undefined,
-        { open: (contactCenterId, callId) => recordings.openForCall({ contactCenterId }, callId) },
+        {
+          open: async (contactCenterId, callId) => {
+            const openedFrom = performance.now();
+            const recording = await recordings.openForCall({ contactCenterId }, callId);
+            if (!recording) return undefined;
+            const watched = new WatchedRecording(callId, openedFrom, performance.now(), recording);
+            recorded.push(watched);
+            return {
+              customer: (frame) => {
+                recording.customer(frame);
+                watched.feed('customer', frame);
+              },
+              agent: (frame) => {
+                recording.agent(frame);
+                watched.feed('agent', frame);
+              },
+              finish: () => recording.finish(),
+            };
+          },
+        },
         // Recording campaigns' announcements, read from the database as serve() does.
         {
           load: (ref) =>
@@ -229,6 +315,7 @@ export class SipCampaignWorld {
         log,
         engineErrors,
         recordings,
+        recorded,
       );
       return world;
     } catch (error) {
@@ -339,6 +426,22 @@ export class SipCampaignWorld {
       const view = await ok(agent.desk, 'GET', '/v1/desk');
       return view.session === null ? true : undefined;
     }, `${agent.username} is logged out`);
+  }
+
+  /**
+   * A call's recording as stored, once its call log links it: the customer's channel (left) and the
+   * agent's (right: what the customer heard).
+   */
+  async recordingChannels(callLogId: string): Promise<[Int16Array, Int16Array]> {
+    const url = await eventually(async () => {
+      const view = await ok(this.admin, 'GET', `/v1/call-logs/${callLogId}`);
+      return (view.recording_url as string | null) ?? undefined;
+    }, `call ${callLogId}'s recording is stored`);
+    const res = await this.admin({ method: 'GET', url });
+    assert.equal(res.statusCode, 200, res.body);
+    const wav = new wavefile.WaveFile(res.rawPayload);
+    const [customer, agent] = wav.getSamples(false, Int16Array) as unknown as Int16Array[];
+    return [customer!, agent!];
   }
 
   /** Waits until the agent's desk shows this state; the desk's view then. */

@@ -7,6 +7,7 @@ import {
   type Campaign,
   type LeadEvent,
   type Paged,
+  type RecordingMetadata,
   type User,
 } from '../api';
 import { formatInstant, formatMoment } from '../format';
@@ -183,9 +184,19 @@ export function CallLogsPage({ query: address }: { query: URLSearchParams }) {
   );
 }
 
-/** One call: what it was, and its timeline of events. */
-/** The call's recording, played in the page (each playback is audited). */
-function RecordingPlayer({ url }: { url: string }) {
+/** m:ss of a point in a recording, from ms. */
+const recordingTime = (ms: number) => formatDuration(ms / 1000);
+
+/**
+ * The call's recording, played in the page (each playback is audited), with the stretches the
+ * agent paused from the desk: silent in the file, so a reviewer knows the silence was asked for.
+ */
+function RecordingPlayer({ callId, url }: { callId: string; url: string }) {
+  const metadata = useLoad(
+    () => api<RecordingMetadata>('GET', `/v1/call-logs/${callId}/recording/metadata`),
+    [callId],
+  );
+  const pauses = metadata.data?.pauses ?? [];
   return (
     <section className="card" aria-labelledby="recording-title">
       <h2 id="recording-title">Recording</h2>
@@ -193,10 +204,21 @@ function RecordingPlayer({ url }: { url: string }) {
         Customer on the left channel, agent on the right. Listening is recorded in the audit log.
       </p>
       <ApiAudioPlayer url={url} label="Call recording" playText="Play recording" />
+      {metadata.data && (
+        <p data-recording-pauses={pauses.length}>
+          {formatDuration(metadata.data.duration_ms / 1000)} recorded
+          {pauses.length === 0
+            ? ', never paused.'
+            : `; paused by the agent (silent): ${pauses
+                .map((p) => `${recordingTime(p.start_ms)}–${recordingTime(p.end_ms)}`)
+                .join(', ')}.`}
+        </p>
+      )}
     </section>
   );
 }
 
+/** One call: what it was, and its timeline of events. */
 export function CallLogPage({ callId }: { callId: string }) {
   const names = useNames();
   const can = useCan();
@@ -238,7 +260,9 @@ export function CallLogPage({ callId }: { callId: string }) {
           </dl>
         </div>
       )}
-      {c?.recording_url && can('recordings:read') && <RecordingPlayer url={c.recording_url} />}
+      {c?.recording_url && can('recordings:read') && (
+        <RecordingPlayer callId={callId} url={c.recording_url} />
+      )}
       <section className="card" aria-labelledby="timeline-title">
         <h2 id="timeline-title">Timeline</h2>
         {events.data && <EventTimeline events={events.data.data} agentName={(id) => names.agentName(id)} />}

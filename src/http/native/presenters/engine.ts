@@ -1,7 +1,11 @@
 import type { Static } from '@sinclair/typebox';
-import type { CallLogResponse, LeadEventResponse } from '../../schemas/call-logs.js';
+import type {
+  CallLogResponse,
+  LeadEventResponse,
+  RecordingMetadataResponse,
+} from '../../schemas/call-logs.js';
 import type { AgentSessionResponse } from '../../schemas/desk.js';
-import type { AgentSession } from '../../../db/schema.js';
+import type { AgentSession, Recording } from '../../../db/schema.js';
 import { callStatusWord } from '../../../domain/call-status.js';
 import { toPublicId } from '../../../domain/public-ids.js';
 import type { CallLogView } from '../../../repositories/call-logs.repository.js';
@@ -42,6 +46,20 @@ export function presentCallLog(c: CallLogView): Static<typeof CallLogResponse> {
     ring_seconds: seconds(c.dialed_at, c.answered_at ?? c.ended_at),
     duration: seconds(c.answered_at, c.ended_at),
     created_at: iso(c.created_at)!,
+  };
+}
+
+/** A call's recording described; `callLogId` is the call's public id. */
+export function presentRecording(r: Recording, callLogId: string): Static<typeof RecordingMetadataResponse> {
+  return {
+    call_log_id: callLogId,
+    format: r.format,
+    byte_size: Number(r.byte_size),
+    duration_ms: Number(r.duration_ms),
+    started_at: iso(r.started_at)!,
+    ended_at: iso(r.ended_at),
+    pauses: r.pauses.map((p) => ({ start_ms: p.startMs, end_ms: p.endMs })),
+    audio_url: `/v1/call-logs/${callLogId}/recording`,
   };
 }
 
