@@ -7,6 +7,8 @@
 // page, DialNexa's campaign lead and the call-log list (BENCH_CALLS calls of the campaign). Then bulk adds of BENCH_BULK_BATCH
 // contacts into one list until it holds BENCH_BULK_TOTAL: the last batch against the first
 // (target ≤ 1.5). Figures, not assertions; the load average is printed beside them.
+// BENCH_ONLY=words: only the request types whose name contains one of these (comma-separated);
+// BENCH_PROFILE=dir: a CPU profile of the servers' process (both servers: filter by function).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,8 +34,11 @@ try {
   const { deps, ctx, center } = await benchCenter(scratch.handle, dataDir);
   const { secret } = await createApiKey(deps, ctx, { name: 'bench', scope: 'read_write' });
 
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`]
+    : [];
   child = fork('bench/api-servers.ts', {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...profile],
     env: { ...process.env, BENCH_DATABASE_URL: scratch.url, BENCH_DATA_DIR: dataDir },
   });
   const server = child;
@@ -113,13 +118,16 @@ try {
   );
   await scratch.handle.pool!.query('analyze');
 
-  const kinds: [string, string][] = [
-    ['one contact', `/v1/contacts/${middle.id}`],
-    ['a page of 50', `/v1/contacts?list_id=${contact.list_id}&limit=50`],
-    ['Qvoice leads page', `/api/v2/config/campaigns/${campaign.id.slice(4)}/leads?page_size=50`],
-    ['DialNexa lead', `/v1/campaigns-leads/${middle.id}`],
-    ['call-log list', `/v1/call-logs?campaign_id=${campaign.id}&limit=50`],
-  ];
+  const only = process.env.BENCH_ONLY?.split(',').map((word) => word.trim().toLowerCase());
+  const kinds = (
+    [
+      ['one contact', `/v1/contacts/${middle.id}`],
+      ['a page of 50', `/v1/contacts?list_id=${contact.list_id}&limit=50`],
+      ['Qvoice leads page', `/api/v2/config/campaigns/${campaign.id.slice(4)}/leads?page_size=50`],
+      ['DialNexa lead', `/v1/campaigns-leads/${middle.id}`],
+      ['call-log list', `/v1/call-logs?campaign_id=${campaign.id}&limit=50`],
+    ] as [string, string][]
+  ).filter(([kind]) => !only || only.some((word) => kind.toLowerCase().includes(word)));
 
   console.log(
     `PostgreSQL, ${CONTACTS} contacts, ${CONNECTIONS} connections, pool of 10 each, ${ROUNDS} rounds of ${SECONDS} s`,
