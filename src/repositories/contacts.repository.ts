@@ -1,6 +1,7 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Campaign, Contact, ContactStatus, DB, TimeZoneSource } from '../db/schema.js';
 import type { TenantScope } from '../db/tenant-scope.js';
+import { compiledOnce } from './compiled-once.js';
 import { VersionedRepository } from './versioned-repository.js';
 
 /** A contact as written by an import or a create: everything but the engine's counters. */
@@ -47,6 +48,45 @@ export interface ContactFilters {
   dialledByCampaignId?: number;
 }
 
+/** The filters of a page, a phone prefix possibly given as its LIKE pattern already. */
+type PageFilters = ContactFilters & { phonePattern?: string };
+
+const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, '')}%`;
+
+/**
+ * A page's shape (which filters it has; what decides its statement's text) and the values of those
+ * filters, with the way back from values (or their stand-ins) to filters: see compiledOnce.
+ */
+function pageShape(filters: ContactFilters) {
+  const status = filters.status?.length ? filters.status : undefined;
+  const scalars = [
+    'leadListId',
+    'leadListUid',
+    'campaignUid',
+    'campaignId',
+    'changedSince',
+    'dialledByCampaignId',
+  ] as const;
+  const present = scalars.filter((name) => filters[name] !== undefined);
+  const phone = filters.phonePrefix ? likePrefix(filters.phonePrefix) : undefined;
+  const shape = [
+    ...present,
+    status ? `status×${status.length}` : '',
+    phone !== undefined ? 'phone' : '',
+    filters.includeRemoved ? 'removed' : '',
+  ].join(' ');
+  const values: unknown[] = [...present.map((name) => filters[name]), ...(status ?? [])];
+  if (phone !== undefined) values.push(phone);
+  const filtersOf = (given: unknown[]): PageFilters => {
+    const out: Record<string, unknown> = { includeRemoved: filters.includeRemoved };
+    present.forEach((name, i) => (out[name] = given[i]));
+    if (status) out.status = given.slice(present.length, present.length + status.length);
+    if (phone !== undefined) out.phonePattern = given[given.length - 1];
+    return out as PageFilters;
+  };
+  return { shape, values, filtersOf };
+}
+
 export class ContactsRepository extends VersionedRepository<'contacts'> {
   constructor(scope: TenantScope) {
     super(scope, 'contacts', 'Contact', ['time_zones']);
@@ -76,8 +116,18 @@ export class ContactsRepository extends VersionedRepository<'contacts'> {
    * `page`, as answers show contacts, in one statement: the page's own scan with the list's and
    * campaign's uids joined to its rows (not the page's ids fed back into a second scan of contacts).
    */
-  pageViews(filters: ContactFilters, afterId: number, limit: number): Promise<ContactView[]> {
-    return this.withViewColumns(this.pageQuery(filters, afterId, limit)).execute();
+  async pageViews(filters: ContactFilters, afterId: number, limit: number): Promise<ContactView[]> {
+    const { shape, values, filtersOf } = pageShape(filters);
+    const statement = compiledOnce(
+      this.scope,
+      `contacts.pageViews ${shape}`,
+      [afterId, limit, ...values] as [number, number, ...unknown[]],
+      (scope, [after, n, ...given]) => {
+        const stand = new ContactsRepository(scope);
+        return stand.withViewColumns(stand.pageQuery(filtersOf(given), after, n));
+      },
+    );
+    return (await this.scope.db.executeQuery<ContactView>(statement)).rows;
   }
 
   private views() {
@@ -103,7 +153,7 @@ export class ContactsRepository extends VersionedRepository<'contacts'> {
       ]);
   }
 
-  private pageQuery(filters: ContactFilters, afterId: number, limit: number) {
+  private pageQuery(filters: PageFilters, afterId: number, limit: number) {
     let q = this.scope.selectFrom('contacts').where('contacts.id', '>', afterId);
     if (!filters.includeRemoved) q = q.where('contacts.removed_at', 'is', null);
     if (filters.status?.length) q = q.where('contacts.status', 'in', filters.status);
@@ -134,9 +184,9 @@ export class ContactsRepository extends VersionedRepository<'contacts'> {
         ]),
       );
     }
-    if (filters.phonePrefix)
-      q = q.where('contacts.phone_e164', 'like', `${filters.phonePrefix.replace(/[\\%_]/g, '')}%`);
-    if (filters.changedSince) q = q.where('contacts.updated_at', '>=', filters.changedSince);
+    if (filters.phonePattern !== undefined) q = q.where('contacts.phone_e164', 'like', filters.phonePattern);
+    else if (filters.phonePrefix) q = q.where('contacts.phone_e164', 'like', likePrefix(filters.phonePrefix));
+    if (filters.changedSince !== undefined) q = q.where('contacts.updated_at', '>=', filters.changedSince);
     // The campaign's lists as an array computed first, not `in (subquery)`: the planner then walks
     // the ids in order and stops at the page's end, where the join it chose read the whole table
     // (issue 24: 7 ms of PostgreSQL CPU for a page of 50 out of 10,000, then 0.1 ms).
