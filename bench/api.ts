@@ -29,7 +29,7 @@ const CALLS = Number(process.env.BENCH_CALLS ?? 10_000);
 const BULK_BATCH = Number(process.env.BENCH_BULK_BATCH ?? 5000);
 const BULK_TOTAL = Number(process.env.BENCH_BULK_TOTAL ?? 200_000);
 /** A new list grown after the first, in a table that already holds it (issue 24). */
-const BULK_NEW_TOTAL = Number(process.env.BENCH_BULK_NEW_TOTAL ?? 50_000);
+const BULK_NEW_TOTAL = Number(process.env.BENCH_BULK_NEW_TOTAL ?? 100_000);
 /** A batch slower than this ends the series (a list that slows its own writes can take hours). */
 const BULK_GIVE_UP_SECONDS = Number(process.env.BENCH_BULK_GIVE_UP_SECONDS ?? 60);
 
