@@ -6,13 +6,19 @@
 // ratio Outdial/minimal per request type (target ≥ 0.8): one contact, a page of 50, Qvoice's leads
 // page, DialNexa's campaign lead and the call-log list (BENCH_CALLS calls of the campaign). Then bulk adds of BENCH_BULK_BATCH
 // contacts into one list until it holds BENCH_BULK_TOTAL: the last batch against the first
-// (target ≤ 1.5). Figures, not assertions; the load average is printed beside them.
+// (target ≤ 1.5), then a new list grown by the same batches to BENCH_BULK_NEW_TOTAL in the table
+// the first filled (its statistics know nothing of the new list). BENCH_BULK_PGLITE=1: the bulk adds
+// again on PGlite, to BENCH_BULK_PGLITE_TOTAL. Figures, not assertions; the load average is printed beside them.
+// BENCH_ONLY=words: only the request types whose name contains one of these (comma-separated);
+// BENCH_PROFILE=dir: a CPU profile of the servers' process (both servers: filter by function).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fork, type ChildProcess } from 'node:child_process';
 import { createApiKey } from '../src/services/api-keys/manage-api-keys.js';
 import { hexOfUuid, parsePublicId } from '../src/domain/public-ids.js';
+import { connectPglite } from '../src/db/database.js';
+import { buildApp } from '../src/http/app.js';
 import { backendCpu, benchCenter, fmt, freshPostgres, load, verdict } from './support.js';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -22,6 +28,8 @@ const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 10_000);
 const CALLS = Number(process.env.BENCH_CALLS ?? 10_000);
 const BULK_BATCH = Number(process.env.BENCH_BULK_BATCH ?? 5000);
 const BULK_TOTAL = Number(process.env.BENCH_BULK_TOTAL ?? 200_000);
+/** A new list grown after the first, in a table that already holds it (issue 24). */
+const BULK_NEW_TOTAL = Number(process.env.BENCH_BULK_NEW_TOTAL ?? 100_000);
 /** A batch slower than this ends the series (a list that slows its own writes can take hours). */
 const BULK_GIVE_UP_SECONDS = Number(process.env.BENCH_BULK_GIVE_UP_SECONDS ?? 60);
 
@@ -32,8 +40,11 @@ try {
   const { deps, ctx, center } = await benchCenter(scratch.handle, dataDir);
   const { secret } = await createApiKey(deps, ctx, { name: 'bench', scope: 'read_write' });
 
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`]
+    : [];
   child = fork('bench/api-servers.ts', {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...profile],
     env: { ...process.env, BENCH_DATABASE_URL: scratch.url, BENCH_DATA_DIR: dataDir },
   });
   const server = child;
@@ -55,16 +66,7 @@ try {
   };
   const outdial = `http://127.0.0.1:${outdialPort}`;
   const minimal = `http://127.0.0.1:${minimalPort}`;
-  const call = async (method: string, url: string, body?: unknown) => {
-    const res = await fetch(`${outdial}${url}`, {
-      method,
-      headers,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${text}`);
-    return JSON.parse(text);
-  };
+  const call = caller(outdial, headers);
 
   // The data: one campaign, its list of CONTACTS contacts with a few variables.
   const campaign = await call('POST', '/v1/campaigns', { name: 'Bench campaign' });
@@ -113,13 +115,16 @@ try {
   );
   await scratch.handle.pool!.query('analyze');
 
-  const kinds: [string, string][] = [
-    ['one contact', `/v1/contacts/${middle.id}`],
-    ['a page of 50', `/v1/contacts?list_id=${contact.list_id}&limit=50`],
-    ['Qvoice leads page', `/api/v2/config/campaigns/${campaign.id.slice(4)}/leads?page_size=50`],
-    ['DialNexa lead', `/v1/campaigns-leads/${middle.id}`],
-    ['call-log list', `/v1/call-logs?campaign_id=${campaign.id}&limit=50`],
-  ];
+  const only = process.env.BENCH_ONLY?.split(',').map((word) => word.trim().toLowerCase());
+  const kinds = (
+    [
+      ['one contact', `/v1/contacts/${middle.id}`],
+      ['a page of 50', `/v1/contacts?list_id=${contact.list_id}&limit=50`],
+      ['Qvoice leads page', `/api/v2/config/campaigns/${campaign.id.slice(4)}/leads?page_size=50`],
+      ['DialNexa lead', `/v1/campaigns-leads/${middle.id}`],
+      ['call-log list', `/v1/call-logs?campaign_id=${campaign.id}&limit=50`],
+    ] as [string, string][]
+  ).filter(([kind]) => !only || only.some((word) => kind.toLowerCase().includes(word)));
 
   console.log(
     `PostgreSQL, ${CONTACTS} contacts, ${CONNECTIONS} connections, pool of 10 each, ${ROUNDS} rounds of ${SECONDS} s`,
@@ -224,44 +229,18 @@ try {
   }
   console.log(`  load average ${load()}`);
 
-  // Bulk adds into one list as it grows (BENCH_BULK_TOTAL=0: none).
+  // Bulk adds into one list as it grows (BENCH_BULK_TOTAL=0: none); then a new list grown in the
+  // table the first one filled (BENCH_BULK_NEW_TOTAL=0: none).
   if (BULK_TOTAL > 0) {
-    const list = await call('POST', '/v1/lead-lists', { name: 'Bench bulk list' });
-    const times: number[] = [];
-    console.log(`bulk adds of ${fmt(BULK_BATCH)} into one list up to ${fmt(BULK_TOTAL)} (load ${load()})`);
-    for (let at = 0; at < BULK_TOTAL; at += BULK_BATCH) {
-      const contacts = Array.from({ length: BULK_BATCH }, (_, i) => ({
-        phone_number: phone(50_000_000 + at + i),
-        first_name: `Bulk${at + i}`,
-        variables: { batch: String(at / BULK_BATCH) },
-      }));
-      const t = performance.now();
-      const answer = await call('POST', '/v1/contacts/bulk', { list_id: list.id, contacts });
-      times.push((performance.now() - t) / 1000);
-      if (answer.summary.created !== BULK_BATCH) throw new Error(`created ${answer.summary.created}`);
-      const seconds = times[times.length - 1]!;
-      if ((at / BULK_BATCH) % 5 === 0 || seconds > 2 * times[0]!)
-        console.log(
-          `  ${fmt(at + BULK_BATCH).padStart(9)} in the list: ${seconds.toFixed(2)} s (load ${load()})`,
-        );
-      if (seconds > BULK_GIVE_UP_SECONDS) {
-        console.log(`  stopped: a batch took over ${BULK_GIVE_UP_SECONDS} s`);
-        break;
-      }
-    }
-    const ratio = times[times.length - 1]! / times[0]!;
-    console.log(
-      `  first batch ${times[0]!.toFixed(2)} s, last ${times[times.length - 1]!.toFixed(2)} s, slowest ` +
-        `${Math.max(...times).toFixed(2)} s: last/first ${ratio.toFixed(2)} (target ≤ 1.5) ${verdict(ratio <= 1.5)}`,
-    );
-    // One batch's time swings with the machine's load: the medians of the first and last three too.
-    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-    const [head, tail] = [median(times.slice(0, 3)), median(times.slice(-3))];
-    console.log(
-      `  median of the first three ${head.toFixed(2)} s, of the last three ${tail.toFixed(2)} s: ` +
-        `${(tail / head).toFixed(2)} ${verdict(tail / head <= 1.5)}`,
-    );
-    console.log(`  load average ${load()}`);
+    await bulkSeries(call, 'Bench bulk list', 50_000_000, BULK_TOTAL, 'into one list');
+    if (BULK_NEW_TOTAL > 0)
+      await bulkSeries(
+        call,
+        'Bench new list',
+        60_000_000,
+        BULK_NEW_TOTAL,
+        `into a new list, beside ${fmt(BULK_TOTAL + CONTACTS)} contacts in other lists`,
+      );
   }
   await new Promise((resolve) => {
     server.once('exit', resolve);
@@ -271,4 +250,91 @@ try {
   if (child && child.exitCode === null) child.kill();
   await scratch.drop();
   fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+// BENCH_BULK_PGLITE=1: the same bulk adds on PGlite (in this process, in memory): one list grown to
+// BENCH_BULK_PGLITE_TOTAL, then a new list beside it to BENCH_BULK_NEW_TOTAL.
+if (process.env.BENCH_BULK_PGLITE === '1') {
+  const total = Number(process.env.BENCH_BULK_PGLITE_TOTAL ?? BULK_TOTAL);
+  const pgliteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'outdial-bench-api-pglite-'));
+  const handle = await connectPglite();
+  try {
+    const { deps, ctx } = await benchCenter(handle, pgliteDir);
+    const { secret } = await createApiKey(deps, ctx, { name: 'bench', scope: 'read_write' });
+    const app = await buildApp({ deps, loginRateLimitPerMinute: 1000 });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    const call = caller(base, { authorization: `Bearer ${secret}`, 'content-type': 'application/json' });
+    console.log('PGlite (in memory, in this process)');
+    await bulkSeries(call, 'Bench bulk list', 50_000_000, total, 'into one list');
+    if (BULK_NEW_TOTAL > 0)
+      await bulkSeries(
+        call,
+        'Bench new list',
+        60_000_000,
+        BULK_NEW_TOTAL,
+        `into a new list, beside ${fmt(total)} contacts in another list`,
+      );
+    await app.close();
+  } finally {
+    await handle.close();
+    fs.rmSync(pgliteDir, { recursive: true, force: true });
+  }
+}
+
+type Call = (method: string, url: string, body?: unknown) => Promise<ReturnType<typeof JSON.parse>>;
+
+/** Requests to one server, answering the parsed JSON (an error for a status of 300 or more). */
+function caller(base: string, headers: Record<string, string>): Call {
+  return async (method, url, body) => {
+    const res = await fetch(`${base}${url}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+    return JSON.parse(text);
+  };
+}
+
+/** Bulk adds of BULK_BATCH into a new list until it holds `total`: the last batch against the first. */
+async function bulkSeries(call: Call, name: string, firstNumber: number, total: number, what: string) {
+  const phone = (n: number) => `+9198${String(n).padStart(8, '0')}`;
+  const list = await call('POST', '/v1/lead-lists', { name });
+  const times: number[] = [];
+  console.log(`bulk adds of ${fmt(BULK_BATCH)} ${what} up to ${fmt(total)} (load ${load()})`);
+  for (let at = 0; at < total; at += BULK_BATCH) {
+    const contacts = Array.from({ length: BULK_BATCH }, (_, i) => ({
+      phone_number: phone(firstNumber + at + i),
+      first_name: `Bulk${at + i}`,
+      variables: { batch: String(at / BULK_BATCH) },
+    }));
+    const t = performance.now();
+    const answer = await call('POST', '/v1/contacts/bulk', { list_id: list.id, contacts });
+    times.push((performance.now() - t) / 1000);
+    if (answer.summary.created !== BULK_BATCH) throw new Error(`created ${answer.summary.created}`);
+    const seconds = times[times.length - 1]!;
+    if ((at / BULK_BATCH) % 5 === 0 || seconds > 2 * times[0]!)
+      console.log(
+        `  ${fmt(at + BULK_BATCH).padStart(9)} in the list: ${seconds.toFixed(2)} s (load ${load()})`,
+      );
+    if (seconds > BULK_GIVE_UP_SECONDS) {
+      console.log(`  stopped: a batch took over ${BULK_GIVE_UP_SECONDS} s`);
+      break;
+    }
+  }
+  const ratio = times[times.length - 1]! / times[0]!;
+  console.log(
+    `  first batch ${times[0]!.toFixed(2)} s, last ${times[times.length - 1]!.toFixed(2)} s, slowest ` +
+      `${Math.max(...times).toFixed(2)} s: last/first ${ratio.toFixed(2)} (target ≤ 1.5) ${verdict(ratio <= 1.5)}`,
+  );
+  // One batch's time swings with the machine's load: the medians of the first and last three too.
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  const [head, tail] = [median(times.slice(0, 3)), median(times.slice(-3))];
+  console.log(
+    `  median of the first three ${head.toFixed(2)} s, of the last three ${tail.toFixed(2)} s: ` +
+      `${(tail / head).toFixed(2)} ${verdict(tail / head <= 1.5)}`,
+  );
+  console.log(`  load average ${load()}`);
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { pgliteBulkSessions, postgresBulkSessions, type OpenBulkSession } from './bulk-session.js';
 import type { DB } from './schema.js';
+import { parseTimestamptz, TIMESTAMPTZ_OID } from './timestamps.js';
 
 export type Database = Kysely<DB>;
 /** Either the database or a transaction on it: repositories accept both. */
@@ -49,7 +50,9 @@ export function connectPostgres(url: string, poolSize = 10): DatabaseHandle {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         oid === INT8_OID || oid === NUMERIC_OID
           ? parseInt8
-          : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+          : oid === TIMESTAMPTZ_OID && format !== 'binary'
+            ? parseTimestamptz
+            : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
     },
   });
   // A connection the server closes (restart, failover, a dropped database) is discarded by the

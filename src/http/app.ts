@@ -1,4 +1,5 @@
 import rateLimit from '@fastify/rate-limit';
+import { serializingSchemaController } from './serialization.js';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -63,6 +64,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     frameworkErrors: (error, request, reply) =>
       sendInDialect(error, request as FastifyRequest, reply as FastifyReply),
     clientErrorHandler: answerClientError,
+    schemaController: serializingSchemaController,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

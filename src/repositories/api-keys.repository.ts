@@ -14,9 +14,26 @@ export class ApiKeysRepository extends VersionedRepository<'api_keys'> {
 }
 
 /** Authentication starts from the key alone, before the tenant is known. */
-export function findApiKeyByHash(db: Executor, keyHash: string): Promise<ApiKey | undefined> {
-  return db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+export function findApiKeyByHash(db: Executor, keyHash: string): Promise<ApiKeyCheck | undefined> {
+  return db
+    .selectFrom('api_keys')
+    .select(API_KEY_CHECK_COLUMNS)
+    .where('key_hash', '=', keyHash)
+    .executeTakeFirst();
 }
+
+/** What checking a key on every request reads of it (not its name, hash or audit columns). */
+const API_KEY_CHECK_COLUMNS = [
+  'id',
+  'uid',
+  'contact_center_id',
+  'scope',
+  'revoked_at',
+  'expires_at',
+  'last_used_at',
+] as const satisfies readonly (keyof ApiKey)[];
+
+export type ApiKeyCheck = Pick<ApiKey, (typeof API_KEY_CHECK_COLUMNS)[number]>;
 
 /** An API key by id, for a stream ticket issued to it (the ticket names its center too). */
 export function findApiKeyById(db: Executor, id: number): Promise<ApiKey | undefined> {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { CallLog, CallOutcome, CallStatus } from '../db/schema.js';
 import { NO_DISPOSITION } from '../domain/call-outcome.js';
 import type { TenantScope } from '../db/tenant-scope.js';
+import { compiledOnce } from './compiled-once.js';
 import { VersionedRepository, type Page, type PageRequest } from './versioned-repository.js';
 
 export interface CallLogFilters {
@@ -20,8 +21,53 @@ export interface CallLogFilters {
   maxDurationSeconds?: number;
 }
 
+/** The filters that are one value each (outcomes are a list; open is a flag). */
+const LIST_SCALARS = [
+  'campaignId',
+  'campaignUid',
+  'contactId',
+  'agentUserId',
+  'from',
+  'to',
+  'minDurationSeconds',
+  'maxDurationSeconds',
+] as const satisfies readonly (keyof CallLogFilters)[];
+
 /** A call log with the public ids of what it refers to. */
 export type CallLogView = CallLog & {
+  campaign_uid: string;
+  contact_uid: string;
+  lead_list_uid: string;
+  agent_uid: string | null;
+};
+
+/** The columns a call log's answer shows (lists and exports read only these). */
+const SHOWN_COLUMNS = [
+  'id',
+  'uid',
+  'phone_e164',
+  'caller_id',
+  'outcome',
+  'failure_reason',
+  'attempt',
+  'counts_as_attempt',
+  'dialing_mode',
+  'disposition',
+  'disposition_note',
+  'callback_at',
+  'dialed_at',
+  'answered_at',
+  'connected_at',
+  'ended_at',
+  'wrap_up_ended_at',
+  'message_version',
+  'message_played',
+  'has_recording',
+  'created_at',
+] as const satisfies readonly (keyof CallLog)[];
+
+/** A call log as its answer shows it: the shown columns and the public ids of what it refers to. */
+export type CallLogShown = Pick<CallLog, (typeof SHOWN_COLUMNS)[number]> & {
   campaign_uid: string;
   contact_uid: string;
   lead_list_uid: string;
@@ -192,7 +238,31 @@ export class CallLogsRepository extends VersionedRepository<'call_logs'> {
    * touch only call_logs, and every call's campaign, contact and list exist (foreign keys; none is
    * ever deleted), so the total is counted on call_logs alone, without the joins the rows need.
    */
-  async list(filters: CallLogFilters, page: PageRequest): Promise<Page<CallLogView>> {
+  async list(filters: CallLogFilters, page: PageRequest): Promise<Page<CallLogShown>> {
+    const present = LIST_SCALARS.filter((name) => filters[name] !== undefined);
+    const outcomes = filters.outcomes?.length ? filters.outcomes : [];
+    const statement = compiledOnce(
+      this.scope,
+      `callLogs.list ${present.join(' ')} outcomes×${outcomes.length}${filters.open ? ' open' : ''}`,
+      [
+        page.limit,
+        page.offset ?? (page.page - 1) * page.limit,
+        ...present.map((name) => filters[name]),
+        ...outcomes,
+      ] as [number, number, ...unknown[]],
+      (scope, [limit, offset, ...given]) => {
+        const stand: Record<string, unknown> = { open: filters.open };
+        present.forEach((name, i) => (stand[name] = given[i]));
+        if (outcomes.length) stand.outcomes = given.slice(present.length);
+        return new CallLogsRepository(scope).listStatement(stand as CallLogFilters, limit, offset);
+      },
+    );
+    const result = await this.scope.db.executeQuery<CallLogShown & { page_total: number }>(statement);
+    const first = result.rows[0]!;
+    return { rows: first.id === null ? [] : result.rows, total: first.page_total };
+  }
+
+  private listStatement(filters: CallLogFilters, limit: number, offset: number) {
     let q = this.scope.selectFrom('call_logs');
     if (filters.campaignId !== undefined) q = q.where('call_logs.campaign_id', '=', filters.campaignId);
     if (filters.campaignUid !== undefined)
@@ -215,33 +285,36 @@ export class CallLogsRepository extends VersionedRepository<'call_logs'> {
         ]),
       );
     }
-    if (filters.from) q = q.where('call_logs.dialed_at', '>=', filters.from);
-    if (filters.to) q = q.where('call_logs.dialed_at', '<', filters.to);
+    if (filters.from !== undefined) q = q.where('call_logs.dialed_at', '>=', filters.from);
+    if (filters.to !== undefined) q = q.where('call_logs.dialed_at', '<', filters.to);
     // The duration a call log shows: from the answer to the end (never-answered calls have none).
     const duration = sql<number>`extract(epoch from (call_logs.ended_at - call_logs.answered_at))`;
     if (filters.minDurationSeconds !== undefined) q = q.where(duration, '>=', filters.minDurationSeconds);
     if (filters.maxDurationSeconds !== undefined) q = q.where(duration, '<=', filters.maxDurationSeconds);
     const counted = q.select(sql<number>`count(*)::int`.as('total'));
-    const rows = this.withIds(
-      q
-        .innerJoin('campaigns', 'campaigns.id', 'call_logs.campaign_id')
-        .innerJoin('contacts', 'contacts.id', 'call_logs.contact_id')
-        .innerJoin('lead_lists', 'lead_lists.id', 'call_logs.lead_list_id')
-        .leftJoin('users', 'users.id', 'call_logs.agent_user_id'),
-    )
+    const rows = q
+      .innerJoin('campaigns', 'campaigns.id', 'call_logs.campaign_id')
+      .innerJoin('contacts', 'contacts.id', 'call_logs.contact_id')
+      .innerJoin('lead_lists', 'lead_lists.id', 'call_logs.lead_list_id')
+      .leftJoin('users', 'users.id', 'call_logs.agent_user_id')
+      .select([
+        ...SHOWN_COLUMNS.map((c) => `call_logs.${c}` as const),
+        'campaigns.uid as campaign_uid',
+        'contacts.uid as contact_uid',
+        'lead_lists.uid as lead_list_uid',
+        'users.uid as agent_uid',
+      ])
       .orderBy('call_logs.dialed_at', 'desc')
       .orderBy('call_logs.id', 'desc')
-      .limit(page.limit)
-      .offset(page.offset ?? (page.page - 1) * page.limit);
-    // The total beside the page, also when the page is past the end (no rows).
-    const result = await sql<CallLogView & { total: number; page_total: number }>`
-      select t.total as page_total, p.* from (${counted}) t left join (${rows}) p on true
-      order by p.dialed_at desc, p.id desc`.execute(this.scope.db);
-    const first = result.rows[0]!;
-    const total = first.page_total;
-    const found = first.id === null ? [] : result.rows;
-    for (const row of found) delete (row as { page_total?: number }).page_total;
-    return { rows: found, total };
+      .limit(limit)
+      .offset(offset);
+    // The total beside the page, also when the page is past the end (no rows). It stays on the
+    // rows (answers show only named fields): deleting it would turn each row into a slow dictionary.
+    const db = this.scope.db;
+    const statement = sql`
+      select p.*, t.total as page_total from (${counted}) t left join (${rows}) p on true
+      order by p.dialed_at desc, p.id desc`;
+    return { compile: () => statement.compile(db) };
   }
 
   /**

@@ -49,45 +49,72 @@ import {
   type AttemptRecord,
 } from './webhooks.repository.js';
 
-/** Every tenant-scoped repository, bound to one executor (database or transaction) and one tenant. */
-export function tenantRepositories(db: Executor, tenant: Tenant) {
-  const scope = new TenantScope(db, tenant);
-  return {
-    scope,
-    users: new UsersRepository(scope),
-    processes: new ProcessesRepository(scope),
-    campaigns: new CampaignsRepository(scope),
-    campaignUsers: new CampaignUsersRepository(scope),
-    campaignMessages: new CampaignMessagesRepository(scope),
-    queues: new QueuesRepository(scope),
-    apiKeys: new ApiKeysRepository(scope),
-    audit: new AuditRepository(scope),
-    leadLists: new LeadListsRepository(scope),
-    campaignLeadLists: new CampaignLeadListsRepository(scope),
-    contacts: new ContactsRepository(scope),
-    contactBatches: new ContactBatchesRepository(scope),
-    dnc: new DncRepository(scope),
-    imports: new ImportJobsRepository(scope),
-    agentSessions: new AgentSessionsRepository(scope),
-    callLogs: new CallLogsRepository(scope),
-    campaignStats: new CampaignStatsRepository(scope),
-    dialing: new DialingRepository(scope),
-    leadEvents: new LeadEventsRepository(scope),
-    campaignEligibility: new CampaignEligibilityRepository(scope),
-    campaignProgress: new CampaignProgressRepository(scope),
-    hopper: new HopperRepository(scope),
-    sipDialogs: new SipDialogsRepository(scope),
-    webhookSubscriptions: new WebhookSubscriptionsRepository(scope),
-    webhookOutbox: new WebhookOutboxRepository(scope),
-    webhookDeliveries: new WebhookDeliveriesRepository(scope),
-    reports: new ReportsRepository(scope),
-    traffic: new TrafficRepository(scope),
-    forecasts: new ForecastJobsRepository(scope),
-    recordings: new RecordingsRepository(scope),
-    campaignAnnouncements: new CampaignAnnouncementsRepository(scope),
-  };
+/** Every tenant-scoped repository, by the name services reach it by. */
+const TENANT_REPOSITORIES = {
+  users: UsersRepository,
+  processes: ProcessesRepository,
+  campaigns: CampaignsRepository,
+  campaignUsers: CampaignUsersRepository,
+  campaignMessages: CampaignMessagesRepository,
+  queues: QueuesRepository,
+  apiKeys: ApiKeysRepository,
+  audit: AuditRepository,
+  leadLists: LeadListsRepository,
+  campaignLeadLists: CampaignLeadListsRepository,
+  contacts: ContactsRepository,
+  contactBatches: ContactBatchesRepository,
+  dnc: DncRepository,
+  imports: ImportJobsRepository,
+  agentSessions: AgentSessionsRepository,
+  callLogs: CallLogsRepository,
+  campaignStats: CampaignStatsRepository,
+  dialing: DialingRepository,
+  leadEvents: LeadEventsRepository,
+  campaignEligibility: CampaignEligibilityRepository,
+  campaignProgress: CampaignProgressRepository,
+  hopper: HopperRepository,
+  sipDialogs: SipDialogsRepository,
+  webhookSubscriptions: WebhookSubscriptionsRepository,
+  webhookOutbox: WebhookOutboxRepository,
+  webhookDeliveries: WebhookDeliveriesRepository,
+  reports: ReportsRepository,
+  traffic: TrafficRepository,
+  forecasts: ForecastJobsRepository,
+  recordings: RecordingsRepository,
+  campaignAnnouncements: CampaignAnnouncementsRepository,
+} satisfies Record<string, new (scope: TenantScope) => object>;
+
+type Built = {
+  -readonly [K in keyof typeof TENANT_REPOSITORIES]?: InstanceType<(typeof TENANT_REPOSITORIES)[K]>;
+};
+
+/**
+ * The repositories of one scope, each built the first time it is used: a request or a
+ * transaction uses two or three of the 31 (building them all was a measurable part of a read's
+ * cost, issue 24).
+ */
+class ScopedRepositories {
+  readonly built: Built = {};
+  constructor(readonly scope: TenantScope) {}
 }
-export type TenantRepositories = ReturnType<typeof tenantRepositories>;
+for (const [name, Repository] of Object.entries(TENANT_REPOSITORIES) as [
+  keyof Built,
+  new (scope: TenantScope) => object,
+][])
+  Object.defineProperty(ScopedRepositories.prototype, name, {
+    get(this: ScopedRepositories) {
+      return (this.built[name] ??= new Repository(this.scope) as never);
+    },
+  });
+
+export type TenantRepositories = { readonly scope: TenantScope } & {
+  readonly [K in keyof typeof TENANT_REPOSITORIES]: InstanceType<(typeof TENANT_REPOSITORIES)[K]>;
+};
+
+/** Every tenant-scoped repository, bound to one executor (database or transaction) and one tenant. */
+export function tenantRepositories(db: Executor, tenant: Tenant): TenantRepositories {
+  return new ScopedRepositories(new TenantScope(db, tenant)) as unknown as TenantRepositories;
+}
 
 /**
  * The repositories that work before a tenant is known or across tenants (see ARCHITECTURE.md,

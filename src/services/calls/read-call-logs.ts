@@ -1,4 +1,4 @@
-import type { CallLogFilters, CallLogView } from '../../repositories/call-logs.repository.js';
+import type { CallLogFilters, CallLogShown, CallLogView } from '../../repositories/call-logs.repository.js';
 import type { LeadEventView } from '../../repositories/lead-events.repository.js';
 import { notFound } from '../../domain/errors.js';
 import type { Page, PageRequest } from '../../repositories/versioned-repository.js';
@@ -9,7 +9,7 @@ export function listCallLogs(
   ctx: RequestContext,
   filters: CallLogFilters,
   page: PageRequest,
-): Promise<Page<CallLogView>> {
+): Promise<Page<CallLogShown>> {
   return tenantReader(deps, ctx).callLogs.list(filters, page);
 }
 

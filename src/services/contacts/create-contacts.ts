@@ -59,12 +59,16 @@ export async function createContacts(
   items: ContactFields[],
   dedup: { policy: DedupPolicy; scope: DedupScope },
 ): Promise<ItemResult[]> {
-  const results = await writeContacts(deps, ctx, destination, items, dedup);
+  const { results, target } = await writeContacts(deps, ctx, destination, items, dedup);
   // After the commit, outside the transaction: an ANALYZE holds its lock only while it runs. A
   // list that grew faster than autovacuum follows would otherwise slow its own next adds (the
   // dedup probe walking the whole list per row, issue 24).
   if (results.some((r) => r.status === 'created'))
-    await tenantReader(deps, ctx).contactBatches.refreshStatisticsIfGrown();
+    await tenantReader(deps, ctx).contactBatches.refreshStatisticsIfGrown(
+      dedup.scope === 'campaign' && target.campaignId !== null
+        ? { column: 'campaign_id', id: target.campaignId }
+        : { column: 'lead_list_id', id: target.leadListId },
+    );
   return results;
 }
 
@@ -74,7 +78,7 @@ function writeContacts(
   destination: ContactDestination,
   items: ContactFields[],
   dedup: { policy: DedupPolicy; scope: DedupScope },
-): Promise<ItemResult[]> {
+): Promise<{ results: ItemResult[]; target: { leadListId: number; campaignId: number | null } }> {
   return inTenantTransaction(deps, ctx, async ({ repos, now, audit }) => {
     const target = await resolveDestination(deps, repos, ctx, destination, now);
     const results: ItemResult[] = new Array(items.length);
@@ -124,6 +128,6 @@ function writeContacts(
         },
       );
     }
-    return results;
+    return { results, target };
   });
 }

@@ -8,14 +8,14 @@ import type { AgentSessionResponse } from '../../schemas/desk.js';
 import type { AgentSession, Recording } from '../../../db/schema.js';
 import { callStatusWord } from '../../../domain/call-status.js';
 import { toPublicId } from '../../../domain/public-ids.js';
-import type { CallLogView } from '../../../repositories/call-logs.repository.js';
+import type { CallLogShown } from '../../../repositories/call-logs.repository.js';
 import type { LeadEventView } from '../../../repositories/lead-events.repository.js';
 import { iso } from '../common.js';
 
 const seconds = (from: Date | null, to: Date | null) =>
   from && to ? Math.round((to.getTime() - from.getTime()) / 100) / 10 : null;
 
-export function presentCallLog(c: CallLogView): Static<typeof CallLogResponse> {
+export function presentCallLog(c: CallLogShown): Static<typeof CallLogResponse> {
   return {
     id: toPublicId('callLog', c.uid),
     numeric_id: c.id,
