@@ -80,7 +80,8 @@ const MODELS: Model[] = [
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const pts = (x: number) => `${(x * 100).toFixed(2)}`;
 /** A share and its standard error, in percent. */
-const pm = (x: number, se: number, digits: number) => `${(x * 100).toFixed(1)}±${(se * 100).toFixed(digits)}%`;
+const pm = (x: number, se: number, digits: number) =>
+  `${(x * 100).toFixed(1)}±${(se * 100).toFixed(digits)}%`;
 
 const now = new Date('2026-12-07T03:30:00Z'); // 09:00 in Asia/Kolkata
 const clock = new ManualClock(now);

@@ -90,7 +90,8 @@ function sampleCost(job: SampleJob): number {
 /** The index of the queued job to start next: the costliest, the first asked among equals. */
 function costliest(queue: readonly { job: SampleJob }[]): number {
   let best = 0;
-  for (let i = 1; i < queue.length; i++) if (sampleCost(queue[i]!.job) > sampleCost(queue[best]!.job)) best = i;
+  for (let i = 1; i < queue.length; i++)
+    if (sampleCost(queue[i]!.job) > sampleCost(queue[best]!.job)) best = i;
   return best;
 }
 

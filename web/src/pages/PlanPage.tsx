@@ -246,8 +246,9 @@ function ForecastView({ forecast }: { forecast: Forecast }) {
         callbacks booked, {formatCount(result.remaining.on_dnc)} on a do-not-call list and never dialled;
         about {formatCount(result.remaining.dials_needed)} dials under the retry rules); calling day{' '}
         {result.calling_day.start}–{result.calling_day.end}; each candidate simulated in{' '}
-        {result.samples.hours_per_seed}-hour samples on {result.samples.seeds} to {result.samples.max_seeds} seeds,
-        until its figures were within their ± (one standard error), traffic from {result.traffic.source}.
+        {result.samples.hours_per_seed}-hour samples on {result.samples.seeds} to {result.samples.max_seeds}{' '}
+        seeds, until its figures were within their ± (one standard error), traffic from{' '}
+        {result.traffic.source}.
       </p>
       <Suspense fallback={<div className="chart" style={{ height: '18rem' }} />}>
         <ChartCanvas
@@ -282,7 +283,8 @@ function ForecastView({ forecast }: { forecast: Forecast }) {
                 {pct1(c.utilization)} ± {(c.utilization_se * 100).toFixed(1)}
               </td>
               <td className={c.within_abandon_cap ? '' : 'warn'}>
-                {pct1(c.abandon_rate)} ± {(c.abandon_rate_se * 100).toFixed(2)} / {pct1(c.worst_day_abandon_rate)}
+                {pct1(c.abandon_rate)} ± {(c.abandon_rate_se * 100).toFixed(2)} /{' '}
+                {pct1(c.worst_day_abandon_rate)}
               </td>
               <td>{c.talk_minutes_per_agent_hour.toFixed(1)}</td>
               <td>{c.contacts_reached_per_hour.toFixed(0)}</td>
