@@ -77,7 +77,6 @@ const MODELS: Model[] = [
   },
 ];
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const pts = (x: number) => `${(x * 100).toFixed(2)}`;
 /** A share and its standard error, in percent. */
 const pm = (x: number, se: number, digits: number) =>
