@@ -74,6 +74,8 @@ export function forecastInputs(opts: ForecastCommandOptions): NewForecast {
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+/** A standard error in percentage points. */
+const points = (x: number, digits = 1) => (x * 100).toFixed(digits);
 
 /** The forecast as a table for a terminal. */
 export function forecastTable(result: ForecastResult): string {
@@ -81,13 +83,14 @@ export function forecastTable(result: ForecastResult): string {
     `Traffic: ${result.traffic.source} (${result.traffic.dials} dials since ${result.traffic.since}); ` +
       `calling day ${result.calling_day.start}–${result.calling_day.end}; ` +
       `${result.remaining.contacts} contacts waiting, about ${result.remaining.dials_needed} dials`,
-    'agents  mode          utilization  abandon (mean / worst)  talk min/agent-h  reached/h  exhausted at',
+    'agents  mode             utilization   abandon (mean ± se / worst)  talk min/agent-h  reached/h  seeds  exhausted at',
   ];
   for (const c of result.candidates) {
     lines.push(
-      `${String(c.agents).padStart(6)}  ${c.mode.padEnd(12)}  ${pct(c.utilization).padStart(11)}  ` +
-        `${`${pct(c.abandon_rate)} / ${pct(c.worst_day_abandon_rate)}`.padStart(22)}  ` +
+      `${String(c.agents).padStart(6)}  ${c.mode.padEnd(12)}  ${`${pct(c.utilization)} ± ${points(c.utilization_se)}`.padStart(14)}  ` +
+        `${`${pct(c.abandon_rate)} ± ${points(c.abandon_rate_se, 2)} / ${pct(c.worst_day_abandon_rate)}`.padStart(27)}  ` +
         `${c.talk_minutes_per_agent_hour.toFixed(1).padStart(16)}  ${c.contacts_reached_per_hour.toFixed(1).padStart(9)}  ` +
+        `${String(c.seeds).padStart(5)}  ` +
         `${c.exhausted_at ?? 'not within two years'}${c.within_abandon_cap ? '' : '  (over the cap)'}`,
     );
   }
@@ -102,7 +105,9 @@ export function forecastTable(result: ForecastResult): string {
     }
   }
   lines.push(
-    `Simulated ${result.samples.simulated_hours_per_candidate} h per candidate over ${result.samples.seeds} seeds in ${(result.elapsed_ms / 1000).toFixed(1)} s`,
+    `Simulated ${result.samples.hours_per_seed} h samples, ${result.samples.seeds} to ${result.samples.max_seeds} per candidate ` +
+      `until the standard errors were under ${points(result.samples.target_utilization_se)} point (utilization) and ` +
+      `${points(result.samples.target_abandon_rate_se, 2)} point (abandon), in ${(result.elapsed_ms / 1000).toFixed(1)} s`,
   );
   return lines.join('\n');
 }

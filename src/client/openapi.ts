@@ -4703,7 +4703,10 @@ export interface components {
          *         },
          *         "samples": {
          *           "seeds": 3,
-         *           "simulated_hours_per_candidate": 6
+         *           "max_seeds": 48,
+         *           "hours_per_seed": 1,
+         *           "target_utilization_se": 0.006,
+         *           "target_abandon_rate_se": 0.0015
          *         },
          *         "candidates": [
          *           {
@@ -4712,11 +4715,15 @@ export interface components {
          *             "lines_per_agent": null,
          *             "abandon_cap": 0.03,
          *             "utilization": 0.86,
+         *             "utilization_se": 0.0041,
          *             "talk_minutes_per_agent_hour": 44.1,
          *             "abandon_rate": 0.026,
+         *             "abandon_rate_se": 0.0012,
          *             "worst_day_abandon_rate": 0.029,
          *             "contacts_reached_per_hour": 434.2,
          *             "dials_per_hour": 1460.5,
+         *             "seeds": 7,
+         *             "simulated_hours": 7,
          *             "calling_hours_to_exhaust": 21.3,
          *             "exhausted_at": "2026-12-09T12:18:00.000Z",
          *             "within_abandon_cap": true
@@ -4784,9 +4791,15 @@ export interface components {
                     /** @description Expected dials to settle them or use up their attempts, retries included (under the retry rules) */
                     dials_needed: number;
                 };
+                /** @description How candidates were simulated: samples were added until the figures' standard errors met the targets */
                 samples: {
+                    /** @description Samples per candidate at the least */
                     seeds: number;
-                    simulated_hours_per_candidate: number;
+                    /** @description and at most */
+                    max_seeds: number;
+                    hours_per_seed: number;
+                    target_utilization_se: number;
+                    target_abandon_rate_se: number;
                 };
                 candidates: {
                     agents: number;
@@ -4795,14 +4808,22 @@ export interface components {
                     abandon_cap: number | null;
                     /** @description Share of logged-in time talking or in wrap-up */
                     utilization: number;
+                    /** @description The forecast's own standard error of the utilization (the spread of its samples) */
+                    utilization_se: number;
                     talk_minutes_per_agent_hour: number;
                     /** @description Abandoned over answers by a person, all samples */
                     abandon_rate: number;
+                    /** @description The forecast's own standard error of the abandon rate */
+                    abandon_rate_se: number;
                     /** @description The worst simulated sample (part of a calling day: it errs high) */
                     worst_day_abandon_rate: number;
                     /** @description People connected to an agent per calling hour */
                     contacts_reached_per_hour: number;
                     dials_per_hour: number;
+                    /** @description Samples simulated for this candidate (more for a small fleet) */
+                    seeds: number;
+                    /** @description Their measured hours in all */
+                    simulated_hours: number;
                     /** @description Calling hours from now until the list runs out at this pace, waits for retries and callbacks included; -1 when not within two years */
                     calling_hours_to_exhaust: number;
                     exhausted_at: string | null;
@@ -18590,9 +18611,9 @@ export interface operations {
                     lines_per_agent?: number;
                     /** @description Predictive mode's cap, and the cap staffing must keep within (default: the campaign's) */
                     abandon_cap?: number;
-                    /** @description Simulated samples per candidate (default 3) */
+                    /** @description Simulated samples per candidate at the least (default 3); more are added, up to 16 times as many, until the standard error of utilization is under 0.6 point and of the abandon rate under 0.15 point */
                     seeds?: number;
-                    /** @description Calling hours simulated per candidate, split over the samples (default 6) */
+                    /** @description Calling hours simulated over those first samples: each sample is simulated_hours / seeds long (default 3) */
                     simulated_hours?: number;
                     /**
                      * Format: date-time
@@ -18648,7 +18669,10 @@ export interface operations {
                      *         },
                      *         "samples": {
                      *           "seeds": 3,
-                     *           "simulated_hours_per_candidate": 6
+                     *           "max_seeds": 48,
+                     *           "hours_per_seed": 1,
+                     *           "target_utilization_se": 0.006,
+                     *           "target_abandon_rate_se": 0.0015
                      *         },
                      *         "candidates": [
                      *           {
@@ -18657,11 +18681,15 @@ export interface operations {
                      *             "lines_per_agent": null,
                      *             "abandon_cap": 0.03,
                      *             "utilization": 0.86,
+                     *             "utilization_se": 0.0041,
                      *             "talk_minutes_per_agent_hour": 44.1,
                      *             "abandon_rate": 0.026,
+                     *             "abandon_rate_se": 0.0012,
                      *             "worst_day_abandon_rate": 0.029,
                      *             "contacts_reached_per_hour": 434.2,
                      *             "dials_per_hour": 1460.5,
+                     *             "seeds": 7,
+                     *             "simulated_hours": 7,
                      *             "calling_hours_to_exhaust": 21.3,
                      *             "exhausted_at": "2026-12-09T12:18:00.000Z",
                      *             "within_abandon_cap": true
@@ -18781,7 +18809,10 @@ export interface operations {
                      *         },
                      *         "samples": {
                      *           "seeds": 3,
-                     *           "simulated_hours_per_candidate": 6
+                     *           "max_seeds": 48,
+                     *           "hours_per_seed": 1,
+                     *           "target_utilization_se": 0.006,
+                     *           "target_abandon_rate_se": 0.0015
                      *         },
                      *         "candidates": [
                      *           {
@@ -18790,11 +18821,15 @@ export interface operations {
                      *             "lines_per_agent": null,
                      *             "abandon_cap": 0.03,
                      *             "utilization": 0.86,
+                     *             "utilization_se": 0.0041,
                      *             "talk_minutes_per_agent_hour": 44.1,
                      *             "abandon_rate": 0.026,
+                     *             "abandon_rate_se": 0.0012,
                      *             "worst_day_abandon_rate": 0.029,
                      *             "contacts_reached_per_hour": 434.2,
                      *             "dials_per_hour": 1460.5,
+                     *             "seeds": 7,
+                     *             "simulated_hours": 7,
                      *             "calling_hours_to_exhaust": 21.3,
                      *             "exhausted_at": "2026-12-09T12:18:00.000Z",
                      *             "within_abandon_cap": true

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { simulateCandidate, type CandidateForecast, type ForecastMode } from '../../src/engine/forecast.js';
+import {
+  everySample,
+  simulateCandidate,
+  type CandidateForecast,
+  type ForecastMode,
+} from '../../src/engine/forecast.js';
 import { REALISTIC_DAY, realisticCallees } from '../../src/engine/simulated-carrier.js';
 import { forecastCommand, forecastInputs } from '../../src/cli/forecast-command.js';
 import { parsePublicId } from '../../src/domain/public-ids.js';
@@ -317,7 +322,7 @@ describe('forecasting a campaign on its own traffic', () => {
             { ringTimeoutMs: 25_000, patienceMs: 2000, wrapUpLimitMs: 60_000 },
             () => realisticCallees(REALISTIC_DAY),
             (r) => r.uniform(5000, 25_000),
-            [{ seed: 101, startHour: 9, durationMs: CALLING_DAY }],
+            ...everySample([{ seed: 101, startHour: 9, durationMs: CALLING_DAY }]),
           ),
         );
       }

@@ -136,11 +136,17 @@ export const ForecastRequest = Type.Object(
       }),
     ),
     seeds: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: 10, description: 'Simulated samples per candidate (default 3)' }),
+      Type.Integer({
+        minimum: 1,
+        maximum: 10,
+        description:
+          'Simulated samples per candidate at the least (default 3); more are added, up to 16 times as many, until the standard error of utilization is under 0.6 point and of the abandon rate under 0.15 point',
+      }),
     ),
     simulated_hours: Type.Optional(
       Bounded(1, 48, {
-        description: 'Calling hours simulated per candidate, split over the samples (default 6)',
+        description:
+          'Calling hours simulated over those first samples: each sample is simulated_hours / seeds long (default 3)',
       }),
     ),
     since: Type.Optional(
@@ -188,13 +194,19 @@ const CandidateResponse = Type.Object({
   lines_per_agent: Nullable(Type.Number()),
   abandon_cap: Nullable(Type.Number()),
   utilization: Type.Number({ description: 'Share of logged-in time talking or in wrap-up' }),
+  utilization_se: Type.Number({
+    description: "The forecast's own standard error of the utilization (the spread of its samples)",
+  }),
   talk_minutes_per_agent_hour: Type.Number(),
   abandon_rate: Type.Number({ description: 'Abandoned over answers by a person, all samples' }),
+  abandon_rate_se: Type.Number({ description: "The forecast's own standard error of the abandon rate" }),
   worst_day_abandon_rate: Type.Number({
     description: 'The worst simulated sample (part of a calling day: it errs high)',
   }),
   contacts_reached_per_hour: Type.Number({ description: 'People connected to an agent per calling hour' }),
   dials_per_hour: Type.Number(),
+  seeds: Type.Integer({ description: 'Samples simulated for this candidate (more for a small fleet)' }),
+  simulated_hours: Type.Number({ description: 'Their measured hours in all' }),
   calling_hours_to_exhaust: Type.Number({
     description:
       'Calling hours from now until the list runs out at this pace, waits for retries and callbacks included; -1 when not within two years',
@@ -209,11 +221,15 @@ const exampleCandidate = {
   lines_per_agent: null,
   abandon_cap: 0.03,
   utilization: 0.86,
+  utilization_se: 0.0041,
   talk_minutes_per_agent_hour: 44.1,
   abandon_rate: 0.026,
+  abandon_rate_se: 0.0012,
   worst_day_abandon_rate: 0.029,
   contacts_reached_per_hour: 434.2,
   dials_per_hour: 1460.5,
+  seeds: 7,
+  simulated_hours: 7,
   calling_hours_to_exhaust: 21.3,
   exhausted_at: '2026-12-09T12:18:00.000Z',
   within_abandon_cap: true,
@@ -252,7 +268,19 @@ export const ForecastResponse = Type.Object(
                 'Expected dials to settle them or use up their attempts, retries included (under the retry rules)',
             }),
           }),
-          samples: Type.Object({ seeds: Type.Integer(), simulated_hours_per_candidate: Type.Number() }),
+          samples: Type.Object(
+            {
+              seeds: Type.Integer({ description: 'Samples per candidate at the least' }),
+              max_seeds: Type.Integer({ description: 'and at most' }),
+              hours_per_seed: Type.Number(),
+              target_utilization_se: Type.Number(),
+              target_abandon_rate_se: Type.Number(),
+            },
+            {
+              description:
+                "How candidates were simulated: samples were added until the figures' standard errors met the targets",
+            },
+          ),
           candidates: Type.Array(CandidateResponse),
           staffing: Nullable(
             Type.Object({
@@ -295,7 +323,13 @@ export const ForecastResponse = Type.Object(
           },
           calling_day: { start: '09:00', end: '18:00', hours: 9 },
           remaining: { contacts: 9200, callbacks: 40, on_dnc: 120, dials_needed: 31100 },
-          samples: { seeds: 3, simulated_hours_per_candidate: 6 },
+          samples: {
+            seeds: 3,
+            max_seeds: 48,
+            hours_per_seed: 1,
+            target_utilization_se: 0.006,
+            target_abandon_rate_se: 0.0015,
+          },
           candidates: [exampleCandidate],
           staffing: {
             finish_by: '2026-12-11T18:00:00.000Z',

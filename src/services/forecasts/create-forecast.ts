@@ -56,7 +56,7 @@ export async function createForecast(
     linesPerAgent: input.linesPerAgent ?? campaign.lines_per_agent,
     abandonCap: input.abandonCap ?? campaign.abandon_rate_cap,
     seeds: input.seeds ?? 3,
-    simulatedHours: input.simulatedHours ?? 6,
+    simulatedHours: input.simulatedHours ?? 3,
     since: input.since?.toISOString() ?? null,
     finishBy: input.finishBy?.toISOString() ?? null,
     maxAgents,

@@ -9,9 +9,12 @@ export interface ForecastInputs {
   linesPerAgent: number;
   /** Predictive: the cap the pacer steers under; also the cap staffing must keep within. */
   abandonCap: number;
-  /** Simulated samples per candidate, each on its own seed. */
+  /**
+   * Simulated samples per candidate, each on its own seed, at the least: more are added (up to
+   * MAX_SEEDS_FACTOR times as many) until the candidate's figures are precise (FORECAST_PRECISION).
+   */
   seeds: number;
-  /** Simulated calling hours per candidate, split over the samples. */
+  /** Simulated calling hours over those first samples (each sample is `simulatedHours / seeds` long). */
   simulatedHours: number;
   /** Learn from calls dialled since then (null: the last 7 days, counted when the job runs). */
   since: string | null;
@@ -29,11 +32,17 @@ export interface CandidateResult {
   lines_per_agent: number | null;
   abandon_cap: number | null;
   utilization: number;
+  /** The forecast's own standard error of the utilization (the spread of its samples). */
+  utilization_se: number;
   talk_minutes_per_agent_hour: number;
   abandon_rate: number;
+  abandon_rate_se: number;
   worst_day_abandon_rate: number;
   contacts_reached_per_hour: number;
   dials_per_hour: number;
+  /** Samples simulated for this candidate, and their measured hours in all. */
+  seeds: number;
+  simulated_hours: number;
   /** Calling hours the remaining contacts take at this pace. */
   calling_hours_to_exhaust: number;
   /** When the remaining contacts would be exhausted (null: not within two years or the campaign's end). */
@@ -55,7 +64,14 @@ export interface ForecastResult {
   traffic: { source: 'campaign' | 'center' | 'defaults'; since: string; until: string; dials: number };
   calling_day: { start: string; end: string; hours: number };
   remaining: { contacts: number; callbacks: number; on_dnc: number; dials_needed: number };
-  samples: { seeds: number; simulated_hours_per_candidate: number };
+  /** How candidates were sampled: at least `seeds` (at most `max_seeds`) until their standard errors met the targets. */
+  samples: {
+    seeds: number;
+    max_seeds: number;
+    hours_per_seed: number;
+    target_utilization_se: number;
+    target_abandon_rate_se: number;
+  };
   candidates: CandidateResult[];
   staffing: { finish_by: string; by_mode: StaffingResult[] } | null;
   elapsed_ms: number;

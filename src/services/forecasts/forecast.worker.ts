@@ -1,13 +1,13 @@
-// A forecast thread: simulates the candidates it is handed, one at a time (see forecast-threads.ts).
+// A forecast thread: simulates the samples it is handed, one at a time (see forecast-threads.ts).
 import { parentPort } from 'node:worker_threads';
-import { forecastCandidate } from '../../engine/forecast.js';
+import { forecastSampleStats } from '../../engine/forecast.js';
 import { sendError } from '../../imports/import-threads.js';
-import type { CandidateAnswer, CandidateJob } from './forecast-threads.js';
+import type { SampleAnswer, SampleJob } from './forecast-threads.js';
 
-parentPort!.on('message', ({ id, job }: { id: number; job: CandidateJob }) => {
-  let answer: CandidateAnswer;
+parentPort!.on('message', ({ id, job }: { id: number; job: SampleJob }) => {
+  let answer: SampleAnswer;
   try {
-    answer = { id, forecast: forecastCandidate(job.model, job.candidate, job.limits, job.samples) };
+    answer = { id, stats: forecastSampleStats(job.model, job.candidate, job.limits, job.sample) };
   } catch (error) {
     answer = { id, error: sendError(error) };
   }

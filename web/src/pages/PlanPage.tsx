@@ -245,8 +245,10 @@ function ForecastView({ forecast }: { forecast: Forecast }) {
         {formatCount(result.remaining.contacts)} contacts waiting ({formatCount(result.remaining.callbacks)}{' '}
         callbacks booked, {formatCount(result.remaining.on_dnc)} on a do-not-call list and never dialled;
         about {formatCount(result.remaining.dials_needed)} dials under the retry rules); calling day{' '}
-        {result.calling_day.start}–{result.calling_day.end}; {result.samples.simulated_hours_per_candidate}{' '}
-        simulated hours per candidate on {result.samples.seeds} seeds, traffic from {result.traffic.source}.
+        {result.calling_day.start}–{result.calling_day.end}; each candidate simulated in{' '}
+        {result.samples.hours_per_seed}-hour samples on {result.samples.seeds} to {result.samples.max_seeds}{' '}
+        seeds, until its figures were within their ± (one standard error), traffic from{' '}
+        {result.traffic.source}.
       </p>
       <Suspense fallback={<div className="chart" style={{ height: '18rem' }} />}>
         <ChartCanvas
@@ -268,6 +270,7 @@ function ForecastView({ forecast }: { forecast: Forecast }) {
             <th>Abandon (mean / worst)</th>
             <th>Talk min per agent-hour</th>
             <th>Reached per hour</th>
+            <th>Seeds</th>
             <th>List exhausted</th>
           </tr>
         </thead>
@@ -276,12 +279,16 @@ function ForecastView({ forecast }: { forecast: Forecast }) {
             <tr key={`${c.mode}:${c.agents}`} data-candidate={`${c.mode}:${c.agents}`}>
               <td>{c.agents}</td>
               <td>{c.mode}</td>
-              <td>{pct1(c.utilization)}</td>
+              <td>
+                {pct1(c.utilization)} ± {(c.utilization_se * 100).toFixed(1)}
+              </td>
               <td className={c.within_abandon_cap ? '' : 'warn'}>
-                {pct1(c.abandon_rate)} / {pct1(c.worst_day_abandon_rate)}
+                {pct1(c.abandon_rate)} ± {(c.abandon_rate_se * 100).toFixed(2)} /{' '}
+                {pct1(c.worst_day_abandon_rate)}
               </td>
               <td>{c.talk_minutes_per_agent_hour.toFixed(1)}</td>
               <td>{c.contacts_reached_per_hour.toFixed(0)}</td>
+              <td>{c.seeds}</td>
               <td>{c.exhausted_at ? formatMoment(c.exhausted_at) : 'not within two years'}</td>
             </tr>
           ))}
