@@ -15,7 +15,9 @@
 // one more sample of the same traffic, not the live run's twin. At 12 agents per campaign one
 // simulated 5 minutes after a 3-minute warm-up ranges from 66% to 84% utilization by seed (sd 4.6
 // points): the cold start's abandons use up the day's small allowance under the cap, and the
-// pacer then dials only risk-free lines for the rest of the window.
+// pacer then dials only risk-free lines for the rest of the window. With several processes each
+// one runs a Dialer over its share of a campaign's agents, and an answer goes only to that share:
+// the in-memory figure with the same split is printed beside the whole campaign's.
 //
 // BENCH_AGENTS (50,200,1000), BENCH_PROCESSES (1,2), BENCH_MINUTES (virtual minutes measured, 10),
 // BENCH_WARMUP_MINUTES (5), BENCH_STEP_MS (100), BENCH_CAMPAIGNS (4), BENCH_SEED (1),
@@ -165,6 +167,11 @@ interface RunFigures {
   /** Abandons in the warm-up, live: they spend the day's allowance under the cap before measuring. */
   warmUpAbandons: number;
   sim: InMemoryReference;
+  /**
+   * With several processes: each campaign's agents split over them as the engine splits them, one
+   * Dialer (and pacer) per share, answers going only to that share's agents.
+   */
+  simSplit: InMemoryReference | null;
   loadBefore: string;
   loadAfter: string;
 }
@@ -471,10 +478,23 @@ async function runLive(agents: number, processCount: number, reportTriggers: boo
     );
 
     // ── the in-memory reference: the same Dialer on the same traffic model, without the database ──
+    const seeds = SIM_SEEDS ?? Math.max(3, Math.round(1000 / agents));
     const sim = inMemoryReference(
       campaigns.map((c) => c.agents),
-      SIM_SEEDS ?? Math.max(3, Math.round(1000 / agents)),
+      seeds,
     );
+    const simSplit =
+      processCount > 1
+        ? inMemoryReference(
+            campaigns.flatMap((c) =>
+              Array.from(
+                { length: processCount },
+                (_, p) => Math.floor(c.agents / processCount) + (p < c.agents % processCount ? 1 : 0),
+              ),
+            ),
+            seeds,
+          )
+        : null;
 
     for (const p of processes) await p.host.stop();
     const ticks = processes.flatMap((p) => p.tickMs).sort((a, b) => a - b);
@@ -504,6 +524,7 @@ async function runLive(agents: number, processCount: number, reportTriggers: boo
       reportTriggers,
       warmUpAbandons: warmUp[0]!.n,
       sim,
+      simSplit,
       loadBefore,
       loadAfter,
     };
@@ -649,6 +670,13 @@ function report(r: RunFigures): void {
       `(in-memory ${sim.warmUpAbandons.toFixed(1)}); contacts dialled again ${r.dialledAgain}, ` +
       `twice at once ${r.dialledTwiceAtOnce}; errors ${r.errors}`,
   );
+  if (r.simSplit) {
+    console.log(
+      `  in-memory with each campaign's agents split over the ${processes} processes as the engine splits them: ` +
+        `${(r.simSplit.utilization * 100).toFixed(1)}% ± ${(r.simSplit.utilizationSd * 100).toFixed(1)} ` +
+        `(live ratio ${(r.utilization / r.simSplit.utilization).toFixed(3)}); abandon ${(r.simSplit.abandonRate * 100).toFixed(2)}%`,
+    );
+  }
 }
 
 console.log('\nTargets');
