@@ -172,6 +172,9 @@ interface RunFigures {
    * Dialer (and pacer) per share, answers going only to that share's agents.
    */
   simSplit: InMemoryReference | null;
+  /** Desk's end of wrap-up → carried out (ms, engine time, sorted): through the owner's desk, another's. */
+  handOverOwn: number[];
+  handOverOther: number[];
   loadBefore: string;
   loadAfter: string;
 }
@@ -471,6 +474,21 @@ async function runLive(agents: number, processCount: number, reportTriggers: boo
          where nth > 1 group by contact_id) repeated`,
     );
     const person = answers[0]!.person;
+    // From the desk's end of wrap-up to the engine carrying it out (the call log's wrap_up_ended_at),
+    // in engine time, by whether the desk's process owns the agent.
+    const asked = floor.wrapUpEnds.filter((e) => e.at >= t0 && e.at < end);
+    const { rows: ended } = await pool.query<{ id: number; owner: string; ended: Date | null }>(
+      'select id, engine_owner as owner, wrap_up_ended_at as ended from call_logs where id = any($1)',
+      [asked.map((e) => e.callLogId)],
+    );
+    const endedById = new Map(ended.map((row) => [row.id, row]));
+    const handOver = { own: [] as number[], other: [] as number[] };
+    for (const e of asked) {
+      const row = endedById.get(e.callLogId);
+      if (!row?.ended) continue;
+      const own = row.owner === processes[e.deskProcess]!.host.nodeId;
+      (own ? handOver.own : handOver.other).push(row.ended.getTime() - e.at);
+    }
 
     const { rows: warmUp } = await pool.query<{ n: number }>(
       `select count(*)::int as n from call_logs where outcome = 'abandoned' and answered_at < $1`,
@@ -523,6 +541,8 @@ async function runLive(agents: number, processCount: number, reportTriggers: boo
       errors: errors + floor.errors,
       reportTriggers,
       warmUpAbandons: warmUp[0]!.n,
+      handOverOwn: handOver.own.sort((a, b) => a - b),
+      handOverOther: handOver.other.sort((a, b) => a - b),
       sim,
       simSplit,
       loadBefore,
@@ -543,6 +563,8 @@ async function runLive(agents: number, processCount: number, reportTriggers: boo
 class AgentFloor {
   agents = new Map<number, Agent>();
   errors = 0;
+  /** Each end of wrap-up asked for: when, of which call, through which process's desk. */
+  readonly wrapUpEnds: { callLogId: number; at: number; deskProcess: number }[] = [];
   private timer: number | null = null;
   private pending = new Set<Promise<void>>();
   /** The wrap-ups (agent and call) being ended, or ended. */
@@ -608,7 +630,10 @@ class AgentFloor {
 
   private async endWrapUp(agent: Agent, callLogId: number | null, disposition: Disposition): Promise<void> {
     const { deps } = this.processes[agent.process]!;
-    if (callLogId !== null) await dispositionCall(deps, agent.ctx, callLogId, { disposition });
+    if (callLogId !== null) {
+      this.wrapUpEnds.push({ callLogId, at: this.scheduler.nowMs(), deskProcess: agent.process });
+      await dispositionCall(deps, agent.ctx, callLogId, { disposition });
+    }
     await requestAgentChange(deps, agent.ctx, { kind: 'action', action: 'end_wrap_up' });
   }
 
@@ -669,6 +694,13 @@ function report(r: RunFigures): void {
       `(in-memory ${(sim.abandonRate * 100).toFixed(2)}%); warm-up abandons ${r.warmUpAbandons} ` +
       `(in-memory ${sim.warmUpAbandons.toFixed(1)}); contacts dialled again ${r.dialledAgain}, ` +
       `twice at once ${r.dialledTwiceAtOnce}; errors ${r.errors}`,
+  );
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+  const handOver = (xs: number[]) =>
+    `${fmt(xs.length)}, mean ${mean(xs).toFixed(0)} / p99 ${percentile(xs, 99).toFixed(0)} ms`;
+  console.log(
+    `  end of wrap-up asked → done (engine time): through the owner's desk ${handOver(r.handOverOwn)}` +
+      (processes > 1 ? `; through the other process's desk ${handOver(r.handOverOther)}` : ''),
   );
   if (r.simSplit) {
     console.log(
