@@ -4,9 +4,13 @@ import type { Campaign } from '../../db/schema.js';
 import type { Carrier, LeftCallEnded } from '../../engine/carrier.js';
 import type { Random } from '../../engine/random.js';
 import type { Scheduler, TimerId } from '../../engine/scheduler.js';
-import { DESK_REQUESTS_CHANNEL, type DeskWake } from '../../repositories/agent-sessions.repository.js';
 import type { EngineRepository } from '../../repositories/engine.repository.js';
-import { tenantRepositories, sharedRepositories } from '../../repositories/index.js';
+import {
+  DESK_REQUESTS_CHANNEL,
+  tenantRepositories,
+  sharedRepositories,
+  type DeskWake,
+} from '../../repositories/index.js';
 import { changeCampaignStatus } from '../campaigns/update-campaign.js';
 import { systemContext, type EngineProcessFigures, type ServiceDeps } from '../context.js';
 import { CampaignRun, type EngineContext } from './campaign-run.js';
