@@ -114,7 +114,8 @@ function requestPatch(request: DeskRequest): RowPatch<'agent_sessions'> {
  * take the next preview contact, accept or skip it, end the conversation, end wrap-up. While an
  * engine process owns the agent's session it alone changes the agent's state: the request is left
  * on the session for it, and carried out at once: by this process's engine when it owns the
- * session, else by the owner, woken through the database (at the latest at its next tick). A session no engine owns takes state changes directly.
+ * session, else by the owner, woken through the database (at the latest at its next tick). A
+ * session no engine owns takes state changes directly.
  */
 export async function requestAgentChange(
   deps: ServiceDeps,
