@@ -49,6 +49,7 @@ export async function prepareRuntime(
   return {
     db: handle.db,
     openBulkSession: handle.openBulkSession,
+    listen: handle.listen,
     clock: seams.clock ?? systemClock,
     storageDir: path.join(config.dataDir, 'files'),
     uploadIdleTimeoutMs: config.uploadIdleTimeoutMs,

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { pgliteBulkSessions, postgresBulkSessions, type OpenBulkSession } from './bulk-session.js';
+import { pgliteListen, postgresListen, type Listen } from './notifications.js';
 import type { DB } from './schema.js';
 import { parseTimestamptz, TIMESTAMPTZ_OID } from './timestamps.js';
 
@@ -23,6 +24,8 @@ export interface DatabaseHandle {
   pglite?: PGlite;
   /** A connection held for a long job, with COPY (imports). */
   openBulkSession: OpenBulkSession;
+  /** Notifications from every process sharing the database (LISTEN). */
+  listen: Listen;
   close(): Promise<void>;
 }
 
@@ -65,6 +68,7 @@ export function connectPostgres(url: string, poolSize = 10): DatabaseHandle {
     kind: 'postgres',
     pool,
     openBulkSession: postgresBulkSessions(pool),
+    listen: postgresListen({ connectionString: url }),
     close: () => db.destroy(),
   };
 }
@@ -93,6 +97,7 @@ export async function connectPglite(dataDir?: string): Promise<DatabaseHandle> {
     kind: 'pglite',
     pglite,
     openBulkSession: pgliteBulkSessions(db, pglite),
+    listen: pgliteListen(pglite),
     close: async () => {
       await db.destroy();
       releaseLock();

@@ -12,6 +12,19 @@ export interface AgentBoardRow extends AgentSession {
 }
 
 /**
+ * The channel on which a desk wakes the engine process that owns an agent session when it leaves
+ * a request there (`wakeOwner`); its payload is a `DeskWake` as JSON.
+ */
+export const DESK_REQUESTS_CHANNEL = 'outdial_desk_requests';
+
+/** A request waits on an agent session for the engine process that owns it. */
+export interface DeskWake {
+  owner: string;
+  contactCenterId: number;
+  sessionUid: string;
+}
+
+/**
  * Agent sessions: one open session per user, in one campaign. While an engine process owns a
  * session (engine_owner, with a lease) it alone moves the agent's state; the desk leaves requests
  * in `requested_*` for it. An unowned session is changed directly.
@@ -119,6 +132,21 @@ export class AgentSessionsRepository extends VersionedRepository<'agent_sessions
       .where('engine_owner', '=', owner)
       .returningAll()
       .executeTakeFirst();
+  }
+
+  /**
+   * Tells the engine process owning the session that a request waits on it, so it carries it out
+   * at once rather than at its next tick (sent to every process listening on
+   * DESK_REQUESTS_CHANNEL; each ignores what is not its own).
+   */
+  async wakeOwner(session: AgentSession): Promise<void> {
+    if (session.engine_owner === null) return;
+    const wake: DeskWake = {
+      owner: session.engine_owner,
+      contactCenterId: this.scope.contactCenterId,
+      sessionUid: session.uid,
+    };
+    await sql`select pg_notify(${DESK_REQUESTS_CHANNEL}, ${JSON.stringify(wake)})`.execute(this.scope.db);
   }
 
   /** Clears requests the owner has carried out, unless the desk has asked something else since. */

@@ -17,6 +17,7 @@ import { DncRepository } from './dnc.repository.js';
 import { ImportJobsRepository } from './imports.repository.js';
 import { CampaignLeadListsRepository, LeadListsRepository } from './lead-lists.repository.js';
 import { AgentSessionsRepository } from './agent-sessions.repository.js';
+export { DESK_REQUESTS_CHANNEL, type DeskWake } from './agent-sessions.repository.js';
 import { CallLogsRepository } from './call-logs.repository.js';
 import { CampaignStatsRepository } from './campaign-stats.repository.js';
 import { DialingRepository } from './dialing.repository.js';

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { OpenBulkSession } from '../db/bulk-session.js';
 import type { Database, Executor } from '../db/database.js';
+import type { Listen } from '../db/notifications.js';
 import type { Tenant } from '../db/tenant-scope.js';
 import type { Principal } from '../domain/permissions.js';
 import { tenantRepositories, type TenantRepositories } from '../repositories/index.js';
@@ -19,6 +20,8 @@ export interface ServiceDeps {
   db: Database;
   /** A connection held for a long job, with COPY (imports). */
   openBulkSession: OpenBulkSession;
+  /** Notifications from every process sharing the database (the engine hears its desks' requests). */
+  listen?: Listen;
   clock: Clock;
   ids: IdGenerator;
   auth: AuthSettings;

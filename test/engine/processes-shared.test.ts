@@ -59,4 +59,56 @@ describe('several engine processes share one campaign', () => {
       await w.close();
     }
   });
+
+  test('a desk request reaching the process that does not own the agent is carried out by the owner at once, woken through the database', async () => {
+    const w = await LiveWorld.create();
+    try {
+      const callees = scriptedCallees({}, { outcome: 'no_answer', afterMs: 20_000 });
+      const woken: string[] = [];
+      let wake: () => void = () => undefined;
+      // node-a serves the desks (the API's engine); node-b owns half the agents.
+      w.host('node-a', callees, 1);
+      w.host('node-b', callees, 2, {
+        onDeskWake: (sessionUid) => {
+          woken.push(sessionUid);
+          wake();
+        },
+      });
+      const campaign = await w.campaign({ dialing_mode: 'preview' });
+      const agents = await w.agents(campaign.id, 2);
+      await w.run(10_000);
+      const db = w.t.deps.db;
+      const sessions = (
+        await sql<{ uid: string; user_id: number; owner: string; state: string }>`
+          select uid, user_id, engine_owner as owner, state from agent_sessions
+          where campaign_id = ${campaign.key} and state <> 'logged_out'`.execute(db)
+      ).rows;
+      assert.deepEqual(sessions.map((s) => s.owner).sort(), ['node-a', 'node-b']);
+      const theirs = sessions.find((s) => s.owner === 'node-b')!;
+      const agent = agents.find((a) => a.numericId === theirs.user_id)!;
+      assert.equal(theirs.state, 'available');
+
+      const at = w.scheduler.nowMs();
+      const carriedOut = new Promise<void>((resolve) => (wake = resolve));
+      const res = await w.desk(agent)({
+        method: 'POST',
+        url: '/v1/desk/pause',
+        payload: { reason: 'coffee' },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      await carriedOut;
+      await w.settle();
+      assert.equal(w.scheduler.nowMs(), at, 'no virtual time passed: no tick of node-b was needed');
+      assert.deepEqual(woken, [theirs.uid]);
+      const after = (
+        await sql<{ state: string; pause_reason: string | null; requested_state: string | null }>`
+          select state, pause_reason, requested_state from agent_sessions where uid = ${theirs.uid}`.execute(
+          db,
+        )
+      ).rows[0]!;
+      assert.deepEqual(after, { state: 'paused', pause_reason: 'coffee', requested_state: null });
+    } finally {
+      await w.close();
+    }
+  });
 });

@@ -113,8 +113,9 @@ function requestPatch(request: DeskRequest): RowPatch<'agent_sessions'> {
  * An agent's desk asks for a change: pause (now, or after the current call), resume, log out,
  * take the next preview contact, accept or skip it, end the conversation, end wrap-up. While an
  * engine process owns the agent's session it alone changes the agent's state: the request is left
- * on the session for it, and carried out at once when that engine runs in this process (otherwise
- * within its next tick). A session no engine owns takes state changes directly.
+ * on the session for it, and carried out at once: by this process's engine when it owns the
+ * session, else by the owner, woken through the database (at the latest at its next tick). A
+ * session no engine owns takes state changes directly.
  */
 export async function requestAgentChange(
   deps: ServiceDeps,
@@ -165,6 +166,9 @@ export async function requestAgentChange(
     if (!recorded) continue;
     const outcome = await deps.engine?.applyAgentRequests(ctx.tenant.contactCenterId, session.uid);
     if (outcome?.refusal) throw outcome.refusal;
+    // The engine of another process owns the session: woken now, it carries the request out at
+    // once instead of at its next tick (which remains the fallback if the wake is lost).
+    if (!outcome?.handled) await repos.agentSessions.wakeOwner(recorded);
     return (await repos.agentSessions.findById(session.id)) ?? recorded;
   }
   throw conflict('The agent session keeps changing; try again');

@@ -5,7 +5,12 @@ import type { Carrier, LeftCallEnded } from '../../engine/carrier.js';
 import type { Random } from '../../engine/random.js';
 import type { Scheduler, TimerId } from '../../engine/scheduler.js';
 import type { EngineRepository } from '../../repositories/engine.repository.js';
-import { tenantRepositories, sharedRepositories } from '../../repositories/index.js';
+import {
+  DESK_REQUESTS_CHANNEL,
+  tenantRepositories,
+  sharedRepositories,
+  type DeskWake,
+} from '../../repositories/index.js';
 import { changeCampaignStatus } from '../campaigns/update-campaign.js';
 import { systemContext, type EngineProcessFigures, type ServiceDeps } from '../context.js';
 import { CampaignRun, type EngineContext } from './campaign-run.js';
@@ -27,6 +32,8 @@ export interface EngineHostOptions {
   /** Every this many ticks, running campaigns with nothing left to dial are completed. */
   completionEveryTicks?: number;
   onError?: (error: unknown, where: string) => void;
+  /** A desk request another process woke this one for, once carried out (or found already done). */
+  onDeskWake?: (sessionUid: string) => void;
 }
 
 /**
@@ -45,6 +52,10 @@ export class EngineHost {
   private ticks = 0;
   private nodes: string[] = [];
   private stopped = false;
+  /** Stops hearing desks' wakes (set once listening). */
+  private listening: Promise<(() => Promise<void>) | null> = Promise.resolve(null);
+  /** Desk requests being carried out on a wake. */
+  private woken = new Set<Promise<void>>();
   private readonly counted = {
     claims: 0,
     contactsClaimed: 0,
@@ -79,6 +90,17 @@ export class EngineHost {
   }
 
   start(): void {
+    // A desk served by another process leaves its request on the session and wakes this one
+    // through the database, so the agent does not wait for the next tick (still the fallback).
+    const listen = this.deps.listen;
+    if (listen) {
+      this.listening = listen(DESK_REQUESTS_CHANNEL, (payload) => this.onDeskWake(payload)).catch(
+        (error: unknown) => {
+          this.e.onError(error, 'listening for desk requests');
+          return null;
+        },
+      );
+    }
     const loop = () => {
       if (this.stopped) return;
       this.ticking ??= this.tick()
@@ -210,14 +232,36 @@ export class EngineHost {
     if (!session || !run || session.engine_owner !== this.nodeId || !run.hasSession(session.uid)) {
       return { handled: false, refusal: null };
     }
+    // Already carried out (a tick, or an earlier wake, got to it first).
+    if (session.requested_state === null && session.requested_action === null) {
+      return { handled: true, refusal: null };
+    }
     const refusal = await run.applyRequests(session);
     await run.idle();
     return { handled: true, refusal };
   }
 
+  private onDeskWake(payload: string): void {
+    let wake: DeskWake;
+    try {
+      wake = JSON.parse(payload) as DeskWake;
+    } catch {
+      return;
+    }
+    if (wake.owner !== this.nodeId || this.stopped) return;
+    const work = this.applyAgentRequests(wake.contactCenterId, wake.sessionUid)
+      // The desk that asked has answered already (as when a tick carries a request out): a
+      // refusal is not reported back, and the request is cleared either way.
+      .then(() => this.o.onDeskWake?.(wake.sessionUid))
+      .catch((error: unknown) => this.e.onError(error, 'desk request'));
+    this.woken.add(work);
+    void work.finally(() => this.woken.delete(work));
+  }
+
   /** Resolves when this host's current tick and every write it started are done. */
   async idle(): Promise<void> {
     await this.ticking;
+    while (this.woken.size > 0) await Promise.allSettled([...this.woken]);
     for (const run of this.runs.values()) await run.idle();
   }
 
@@ -228,7 +272,10 @@ export class EngineHost {
   async stop(drainMs = 0): Promise<void> {
     this.stopped = true;
     if (this.timer !== null) this.o.scheduler.cancel(this.timer);
+    const unlisten = await this.listening;
+    await unlisten?.();
     await this.ticking;
+    while (this.woken.size > 0) await Promise.allSettled([...this.woken]);
     for (const run of this.runs.values()) run.close();
     const deadline = Date.now() + drainMs;
     while ([...this.runs.values()].some((r) => r.dialer.liveCalls > 0) && Date.now() < deadline) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Random } from '../../../src/engine/random.js';
 import { VirtualScheduler } from '../../../src/engine/scheduler.js';
 import { SimulatedCarrier, type CalleeModel } from '../../../src/engine/simulated-carrier.js';
-import { EngineHost } from '../../../src/services/engine/engine-host.js';
+import { EngineHost, type EngineHostOptions } from '../../../src/services/engine/engine-host.js';
 import {
   as,
   PASSWORD,
@@ -179,7 +179,12 @@ export class LiveWorld {
   }
 
   /** An engine process: its own carrier on the shared clock. */
-  host(nodeId: string, callees: CalleeModel, seed = 1): { host: EngineHost; carrier: SimulatedCarrier } {
+  host(
+    nodeId: string,
+    callees: CalleeModel,
+    seed = 1,
+    hooks: Pick<EngineHostOptions, 'onDeskWake'> = {},
+  ): { host: EngineHost; carrier: SimulatedCarrier } {
     const random = new Random(seed);
     const carrier = new SimulatedCarrier(this.scheduler, random.fork(), callees);
     const host = new EngineHost(this.t.deps, {
@@ -189,6 +194,7 @@ export class LiveWorld {
       nodeId,
       tickMs: 1000,
       leaseMs: 30_000,
+      ...hooks,
       onError: (error, where) => {
         throw Object.assign(new Error(`engine error in ${where}: ${(error as Error).message}`), {
           cause: error,
