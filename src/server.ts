@@ -164,7 +164,7 @@ export async function serve(
   webhooks.start();
   forecasts.start();
   retention.start();
-  recordings.start();
+  await recordings.start();
   const scheduler = new RealTimeScheduler();
   const started =
     config.engine === 'on' ? await startEngine(config, deps, scheduler, logger, recordings) : null;

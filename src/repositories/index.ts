@@ -18,6 +18,7 @@ import { ImportJobsRepository } from './imports.repository.js';
 import { CampaignLeadListsRepository, LeadListsRepository } from './lead-lists.repository.js';
 import { AgentSessionsRepository } from './agent-sessions.repository.js';
 export { DESK_REQUESTS_CHANNEL, type DeskWake } from './agent-sessions.repository.js';
+export { RECORDING_PAUSES_CHANNEL } from './recordings.repository.js';
 import { CallLogsRepository } from './call-logs.repository.js';
 import { CampaignStatsRepository } from './campaign-stats.repository.js';
 import { DialingRepository } from './dialing.repository.js';

@@ -4,6 +4,12 @@ import type { Recording } from '../db/schema.js';
 import type { TenantScope } from '../db/tenant-scope.js';
 import { VersionedRepository } from './versioned-repository.js';
 
+/**
+ * Where a desk's pause or resume is announced (`pg_notify`, delivered when its transaction
+ * commits) to the process carrying the call's media, whichever process served the desk.
+ */
+export const RECORDING_PAUSES_CHANNEL = 'outdial_recording_pauses';
+
 /** Calls' recordings (one per call at most), in one center. */
 export class RecordingsRepository extends VersionedRepository<'recordings'> {
   constructor(scope: TenantScope) {
@@ -38,6 +44,15 @@ export class RecordingsRepository extends VersionedRepository<'recordings'> {
       .where('id', 'in', ids)
       .execute();
     return new Map(rows.map((r) => [r.id, r.pause_requested]));
+  }
+
+  /**
+   * Tells the process recording this call that the desk changed its pause, so the recorder follows
+   * at once rather than at its next look (sent on commit to every process listening on
+   * RECORDING_PAUSES_CHANNEL; each ignores recordings it does not carry).
+   */
+  async announcePauseChange(id: number): Promise<void> {
+    await sql`select pg_notify(${RECORDING_PAUSES_CHANNEL}, ${String(id)})`.execute(this.scope.db);
   }
 
   /** Marks the call's log as having (or no longer having) a playable recording. */

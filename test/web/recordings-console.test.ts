@@ -165,7 +165,7 @@ describe('web console in a real browser: call recordings', { skip }, () => {
     // The recorder follows the desk's button (polled every 5 ms here) on a clock the test moves.
     const clock = { ms: 0 };
     const recordings = recordingsFor(t.deps, { monotonicNow: () => clock.ms, pollMs: 5 });
-    recordings.start();
+    await recordings.start();
     const recording = await recordings.open({ contactCenterId: acme.center.id }, onCall.callLogId);
     assert.ok(recording);
     const followed = async (paused: boolean) => {

@@ -33,7 +33,7 @@ export async function deskRecordingState(
  * The agent pauses (or resumes) the recording of the call they are on, for a sensitive moment
  * (payment details); with recording on demand, resuming is how the agent starts it. Only the
  * agent on the call can (another user has no such call: 409), and each change is audited. The
- * process carrying the call's media follows the row within a quarter of a second (record-call.ts).
+ * process carrying the call's media hears of it when this commits (record-call.ts).
  */
 export function setRecordingPaused(
   deps: ServiceDeps,
@@ -49,6 +49,7 @@ export function setRecordingPaused(
     }
     if (recording.pause_requested !== paused) {
       const { after } = await repos.recordings.update(recording.id, { pause_requested: paused }, now);
+      await repos.recordings.announcePauseChange(recording.id);
       const call = await repos.callLogs.getById(recording.call_log_id);
       await audit(
         paused ? 'recording.pause' : 'recording.resume',

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Tenant } from '../../db/tenant-scope.js';
-import { tenantRepositories } from '../../repositories/index.js';
+import { RECORDING_PAUSES_CHANNEL, tenantRepositories } from '../../repositories/index.js';
 import { CallRecorder, type RecordedFrame, type RecordingResult } from '../../telephony/media/index.js';
 import { inTenantTransaction, systemContext, type ServiceDeps } from '../context.js';
 import { PollingLoop } from '../job-worker.js';
@@ -35,14 +35,17 @@ export interface CallRecordings {
   openForCall(tenant: Tenant, callUid: string): Promise<CallRecording | undefined>;
   /** The recordings under way in this process. */
   readonly active: number;
-  /** Follows the desk's pause and resume (and stops following when stopped). */
-  start(): void;
+  /** Follows the desk's pause and resume (and stops following when stopped); resolves once listening. */
+  start(): Promise<void>;
   /** Finishes every recording under way (shutdown) and stops following the desk. */
   stop(): Promise<void>;
 }
 
 export interface CallRecordingsOptions {
-  /** How often the desk's pause requests are looked up for the recordings under way (default 250 ms). */
+  /**
+   * How often the desk's pause requests are looked up for the recordings under way (default 250 ms):
+   * the fallback should a desk's announcement (RECORDING_PAUSES_CHANNEL) be lost.
+   */
   pollMs?: number;
   /** The recorder's monotonic clock (ms), for tests and the benchmark; performance.now by default. */
   monotonicNow?: () => number;
@@ -65,13 +68,15 @@ function storageKey(contactCenterId: number, at: Date, uid: string): string {
  * a row (status `recording`) made when the call is opened, a WAV spooled in the data directory as
  * the call goes, and, when it ends, the file moved to the recording store and the row completed.
  * The desk's pause and resume reach the recorder through the row (`pause_requested`): desks talk to
- * any process, the media is in this one.
+ * any process, the media is in this one. The desk announces each change on commit, and the
+ * recorder follows it then (a payment card read out right after the click must not be recorded);
+ * the row is also looked up every `pollMs`, should an announcement be lost.
  */
 export function recordingsFor(deps: ServiceDeps, options: CallRecordingsOptions = {}): CallRecordings {
   const open = new Map<number, Open>();
-  const follow = async (): Promise<void> => {
+  const follow = async (recordings: Iterable<Open> = open.values()): Promise<void> => {
     const byTenant = new Map<number, Open[]>();
-    for (const recording of open.values()) {
+    for (const recording of recordings) {
       const list = byTenant.get(recording.tenant.contactCenterId) ?? [];
       list.push(recording);
       byTenant.set(recording.tenant.contactCenterId, list);
@@ -87,7 +92,12 @@ export function recordingsFor(deps: ServiceDeps, options: CallRecordingsOptions 
       }
     }
   };
-  const loop = new PollingLoop(follow, {
+  const onAnnouncement = (payload: string): void => {
+    const recording = open.get(Number(payload));
+    if (recording) follow([recording]).catch((error: unknown) => options.onError?.(error));
+  };
+  let listening: Promise<(() => Promise<void>) | null> = Promise.resolve(null);
+  const loop = new PollingLoop(() => follow(), {
     pollMs: options.pollMs ?? 250,
     ...(options.onError ? { onError: options.onError } : {}),
   });
@@ -96,8 +106,20 @@ export function recordingsFor(deps: ServiceDeps, options: CallRecordingsOptions 
     get active() {
       return open.size;
     },
-    start: () => loop.start(),
+    async start() {
+      if (deps.listen) {
+        listening = deps.listen(RECORDING_PAUSES_CHANNEL, onAnnouncement).catch((error: unknown) => {
+          options.onError?.(error);
+          return null;
+        });
+      }
+      loop.start();
+      await listening;
+    },
     async stop() {
+      const unlisten = await listening;
+      listening = Promise.resolve(null);
+      await unlisten?.();
       await loop.stop();
       await Promise.all([...open.values()].map((r) => r.finish()));
     },

@@ -255,7 +255,7 @@ export class SipCampaignWorld {
       const recordings = recordingsFor(t.deps, {
         onError: (error) => engineErrors.push(`recording: ${(error as Error).message}`),
       });
-      recordings.start();
+      await recordings.start();
       stops.push(() => recordings.stop());
       const recorded: WatchedRecording[] = [];
       const sip = await startSipCarrier(
