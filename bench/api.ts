@@ -231,17 +231,8 @@ try {
 
   // Bulk adds into one list as it grows (BENCH_BULK_TOTAL=0: none); then a new list grown in the
   // table the first one filled (BENCH_BULK_NEW_TOTAL=0: none).
-  if (BULK_TOTAL > 0) {
-    await bulkSeries(call, 'Bench bulk list', 50_000_000, BULK_TOTAL, 'into one list');
-    if (BULK_NEW_TOTAL > 0)
-      await bulkSeries(
-        call,
-        'Bench new list',
-        60_000_000,
-        BULK_NEW_TOTAL,
-        `into a new list, beside ${fmt(BULK_TOTAL + CONTACTS)} contacts in other lists`,
-      );
-  }
+  if (BULK_TOTAL > 0)
+    await growLists(call, BULK_TOTAL, `${fmt(BULK_TOTAL + CONTACTS)} contacts in other lists`);
   await new Promise((resolve) => {
     server.once('exit', resolve);
     server.send('stop');
@@ -266,15 +257,7 @@ if (process.env.BENCH_BULK_PGLITE === '1') {
     const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
     const call = caller(base, { authorization: `Bearer ${secret}`, 'content-type': 'application/json' });
     console.log('PGlite (in memory, in this process)');
-    await bulkSeries(call, 'Bench bulk list', 50_000_000, total, 'into one list');
-    if (BULK_NEW_TOTAL > 0)
-      await bulkSeries(
-        call,
-        'Bench new list',
-        60_000_000,
-        BULK_NEW_TOTAL,
-        `into a new list, beside ${fmt(total)} contacts in another list`,
-      );
+    await growLists(call, total, `${fmt(total)} contacts in another list`);
     await app.close();
   } finally {
     await handle.close();
@@ -296,6 +279,16 @@ function caller(base: string, headers: Record<string, string>): Call {
     if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${text}`);
     return JSON.parse(text);
   };
+}
+
+/**
+ * One list grown by bulk adds to `total`, then (BENCH_BULK_NEW_TOTAL > 0) a new list grown beside
+ * it, in a table whose statistics know nothing of the new list.
+ */
+async function growLists(call: Call, total: number, beside: string): Promise<void> {
+  await bulkSeries(call, 'Bench bulk list', 50_000_000, total, 'into one list');
+  if (BULK_NEW_TOTAL > 0)
+    await bulkSeries(call, 'Bench new list', 60_000_000, BULK_NEW_TOTAL, `into a new list, beside ${beside}`);
 }
 
 /** Bulk adds of BULK_BATCH into a new list until it holds `total`: the last batch against the first. */
