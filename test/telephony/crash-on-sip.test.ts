@@ -310,9 +310,11 @@ describe('Outdial processes killed with calls on the wire (kill -9), SIP behind 
       assert.equal(log.failure_reason, 'engine_lost', JSON.stringify(log));
       const endedAt = Date.parse(log.ended_at!);
       // Hung up by the adopter after the kill (its lease later), not closed at the last heartbeat.
+      // A call the adopter could not end on the wire (its BYE or CANCEL failed) is closed at the
+      // dead process's last sign of life: the adopter's own output says why.
       assert.ok(
         endedAt > killedAt,
-        `${log.phone_number} ended ${log.ended_at}, killed at ${new Date(killedAt).toISOString()}`,
+        `${log.phone_number} ended ${log.ended_at}, killed at ${new Date(killedAt).toISOString()}\n${second.process.tail(60)}`,
       );
       assert.ok(endedAt <= observedAt, JSON.stringify(log));
       context.diagnostic(`${log.phone_number}: ended ${endedAt - killedAt} ms after the kill`);
