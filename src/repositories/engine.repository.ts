@@ -72,14 +72,20 @@ export class EngineRepository {
    * Returns contacts whose claim expired (their engine process died or stalled) to the pool as they
    * were before the claim. The attempt of a call that was placed stays counted. `leaseMs` is how
    * long a renewal lasts (the same setting for every process): the lease's end less that is
-   * when it was last renewed.
+   * when it was last renewed. `expiredBefore` (default `now`) is the instant a lease must have
+   * ended by: the one the caller judged which processes are alive at.
    */
-  async releaseExpiredClaims(now: Date, leaseMs: number, limit = 1000): Promise<ExpiredClaim[]> {
+  async releaseExpiredClaims(
+    now: Date,
+    leaseMs: number,
+    expiredBefore: Date = now,
+    limit = 1000,
+  ): Promise<ExpiredClaim[]> {
     const result = await sql<ExpiredClaim>`
       update contacts x set status = ${UNCLAIMED_STATUS}, next_attempt_at = ${now}, lease_owner = null,
         lease_expires_at = null, claimed_for_campaign_id = null, version = version + 1, updated_at = ${now}
       from (select id, lease_owner, claimed_for_campaign_id, lease_expires_at from contacts
-            where status = 'in_progress' and lease_expires_at < ${now}
+            where status = 'in_progress' and lease_expires_at < ${expiredBefore}
             order by lease_expires_at limit ${limit} for update skip locked) old
       where x.id = old.id
       returning x.id, x.contact_center_id, x.status, x.last_call_log_id, old.claimed_for_campaign_id as campaign_id,

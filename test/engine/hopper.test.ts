@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { releaseExpiredClaims, HopperRepository } from '../../src/repositories/hopper.repository.js';
-import { tenantRepositories } from '../../src/repositories/index.js';
+import { sharedRepositories, tenantRepositories } from '../../src/repositories/index.js';
 import { claimContacts } from '../../src/services/engine/claim-contacts.js';
 import { Random } from '../../src/engine/random.js';
 import { hopperBed } from './support/hopper-bed.js';
@@ -231,6 +231,42 @@ describe('the hopper: eligibility rules, ordering and atomic claims', () => {
     assert.equal(back.status, 'retry');
     assert.equal(back.attempts, held.attempts + 1);
     assert.equal(back.lease_owner, null);
+    bed.t.clock.set(NOON_IST);
+  });
+
+  test('a claim comes back only if its lease was over when the processes alive were judged', async () => {
+    // The engine reads which processes are alive, ends the calls the dead ones left on the wire,
+    // then returns expired claims: a lease that ran out in between belongs to a process still
+    // counted alive, whose calls were not ended, so its claim must wait for the next round.
+    await contact('first', '+91 96000 00002');
+    const [held] = await claim(1, 'stalled');
+    assert.ok(held);
+    const { lease_expires_at: leaseEnd } = await bed.t.deps.db
+      .selectFrom('contacts')
+      .select('lease_expires_at')
+      .where('id', '=', held.id)
+      .executeTakeFirstOrThrow();
+    assert.ok(leaseEnd);
+    const engine = sharedRepositories(bed.t.deps.db).engine;
+    bed.t.clock.set(new Date(leaseEnd.getTime() + 50));
+    const judgedAlive = await engine.releaseExpiredClaims(
+      bed.t.clock.now(),
+      60_000,
+      new Date(leaseEnd.getTime() - 1),
+    );
+    assert.ok(!judgedAlive.some((c) => c.id === held.id), 'its process was alive when judged');
+    const kept = await bed.t.deps.db
+      .selectFrom('contacts')
+      .select(['status', 'lease_owner'])
+      .where('id', '=', held.id)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(kept, { status: 'in_progress', lease_owner: 'stalled' });
+    const judgedDead = await engine.releaseExpiredClaims(
+      bed.t.clock.now(),
+      60_000,
+      new Date(leaseEnd.getTime() + 1),
+    );
+    assert.ok(judgedDead.some((c) => c.id === held.id && c.lease_owner === 'stalled'));
     bed.t.clock.set(NOON_IST);
   });
 });

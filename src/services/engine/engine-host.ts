@@ -144,6 +144,7 @@ export class EngineHost {
           this.deps,
           this.e.leaseMs,
           new Map(endedOnWire.map((c) => [c.callId, c.endedAt])),
+          now,
         );
         for (const l of lost) {
           this.deps.log?.warn(

@@ -16,10 +16,20 @@ export async function reclaimExpiredClaims(
   leaseMs: number,
   /** Calls the carrier ended on the wire for the dead process (by call id), and when. */
   endedOnWire: ReadonlyMap<string, Date> = new Map(),
+  /**
+   * When the processes alive were read, before their calls were ended on the wire: only leases
+   * over by then come back. A lease that ran out while the carrier was ending calls belongs to a
+   * process that was still counted alive, so its calls were not ended yet; they will be next round.
+   */
+  livenessJudgedAt?: Date,
 ): Promise<LostEngine[]> {
   return deps.db.transaction().execute(async (trx) => {
     const now = deps.clock.now();
-    const expired = await sharedRepositories(trx).engine.releaseExpiredClaims(now, leaseMs);
+    const expired = await sharedRepositories(trx).engine.releaseExpiredClaims(
+      now,
+      leaseMs,
+      livenessJudgedAt ?? now,
+    );
     for (const claim of expired) {
       const repos = tenantRepositories(trx, { contactCenterId: claim.contact_center_id });
       const log = claim.last_call_log_id ? await repos.callLogs.findById(claim.last_call_log_id) : undefined;
