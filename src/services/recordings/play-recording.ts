@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 import type { Recording } from '../../db/schema.js';
 import { notFound } from '../../domain/errors.js';
 import { toPublicId } from '../../domain/public-ids.js';
-import { inTenantTransaction, tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
+import { inTenantTransaction, type RequestContext, type ServiceDeps } from '../context.js';
+import { describeRecording } from './describe-recording.js';
 import type { ByteRange } from './recording-store.js';
 
 export interface RecordingPlayback {
@@ -45,9 +46,5 @@ export async function recordingSize(
   ctx: RequestContext,
   callLogUid: string,
 ): Promise<number> {
-  const repos = tenantReader(deps, ctx);
-  const call = await repos.callLogs.getByUid(callLogUid);
-  const found = await repos.recordings.findForCall(call.id);
-  if (!found || found.status !== 'available' || found.byte_size === null) throw notFound('Recording');
-  return Number(found.byte_size);
+  return Number((await describeRecording(deps, ctx, callLogUid)).byte_size);
 }
