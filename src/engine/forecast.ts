@@ -35,7 +35,7 @@ export interface ForecastSample {
   startHour: number;
   durationMs: number;
   warmUpMs?: number;
-  /** The warm-up goes on (in 5-minute steps) until this many answers by a person, … */
+  /** A predictive sample's warm-up goes on (in 5-minute steps) until this many answers by a person, … */
   warmUpAnswers?: number;
   /** … but not past this long (default: `warmUpMs`). */
   longestWarmUpMs?: number;
@@ -165,8 +165,9 @@ export function simulateSample(
   let warmUp = sample.warmUpMs ?? 0;
   sim.start();
   scheduler.runUntil(t0 + warmUp);
-  // A small fleet's pacer learns from few answers an hour: it warms up until it has seen enough.
-  const answers = sample.warmUpAnswers ?? 0;
+  // A small fleet's predictive pacer learns from few answers an hour: it warms up until it has seen
+  // enough. Progressive and power learn nothing; their warm-up only fills the lines and the desks.
+  const answers = candidate.mode === 'predictive' ? (sample.warmUpAnswers ?? 0) : 0;
   const longest = sample.longestWarmUpMs ?? warmUp;
   while (warmUp < longest && sim.result().personAnswers < answers) {
     warmUp = Math.min(longest, warmUp + WARM_UP_STEP_MS);
@@ -205,6 +206,11 @@ function precise(runs: readonly SimulationStats[], precision: ForecastPrecision)
   return utilizationSe <= precision.utilizationSe && abandonRateSe <= precision.abandonRateSe;
 }
 
+/** The samples every candidate runs, however precise its first ones (`samplesWanted` never asks fewer). */
+export function fewestSamples(precision: ForecastPrecision): number {
+  return Math.min(Math.max(1, precision.maxSamples), Math.max(2, precision.minSamples));
+}
+
 /**
  * How many samples the candidate needs in all, judged from those run so far: as many as it has
  * once they are precise enough (or `maxSamples` are), else as many as the standard errors say
@@ -214,7 +220,7 @@ export function samplesWanted(runs: readonly SimulationStats[], precision: Forec
   const n = runs.length;
   const most = Math.max(1, precision.maxSamples);
   if (n >= most || precise(runs, precision)) return n;
-  const fewest = Math.min(most, Math.max(2, precision.minSamples));
+  const fewest = fewestSamples(precision);
   if (n < fewest) return fewest;
   const { utilizationSe, abandonRateSe } = sampleErrors(runs);
   const over = Math.max(

@@ -12,7 +12,11 @@ import {
 import { sampleDistribution, defaultTraffic } from '../../src/engine/traffic.js';
 import { markovCallees } from '../../src/engine/simulated-carrier.js';
 import type { SimulationStats } from '../../src/engine/simulation.js';
-import { forecastOn, inlineRunner } from '../../src/services/forecasts/forecast-threads.js';
+import {
+  forecastOn,
+  inlineRunner,
+  type CandidateRunner,
+} from '../../src/services/forecasts/forecast-threads.js';
 
 // A forecast simulates each candidate until its own figures are precise enough: samples (each on
 // its own seed) are added until the standard errors of utilization and abandon rate are under a
@@ -161,6 +165,37 @@ describe('a forecast precise enough, and no more', () => {
     );
     assert.deepEqual(ahead, inOrder);
     assert.ok(ahead.samples > precision.minSamples, `a 5-agent fleet took ${ahead.samples} samples`);
+  });
+
+  test('a candidate runs no more samples ahead of its results than the runner runs at once', async () => {
+    const model = defaultTraffic();
+    const sampling: ForecastSampling = {
+      startHour: 9,
+      dayHours: 9,
+      sampleHours: 0.25,
+      // Loose enough to settle after some twenty samples, which the first two misjudge.
+      precision: { minSamples: 2, maxSamples: 40, utilizationSe: 0.02, abandonRateSe: 0.01 },
+    };
+    const candidate = { agents: 5, mode: 'power' as const, linesPerAgent: 2.5, abandonCap: 0.03 };
+    for (const parallelism of [1, 3]) {
+      const inline = inlineRunner();
+      let run = 0;
+      const counting: CandidateRunner = {
+        parallelism,
+        run: (job) => {
+          run += 1;
+          return inline.run(job);
+        },
+        close: () => inline.close(),
+      };
+      const forecast = await forecastOn(counting, { model, candidate, limits }, sampling);
+      assert.ok(forecast.samples > 10, `a 5-agent fleet in quarter hours took ${forecast.samples} samples`);
+      // Starting at once all that the first samples' errors project ran 32 samples for 20 used here.
+      assert.ok(
+        run <= forecast.samples + parallelism - 1,
+        `${run} samples run for ${forecast.samples} used, ${parallelism} at once`,
+      );
+    }
   });
 
   test("the samples' start hours spread over the calling day however many there are", () => {

@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import {
+  fewestSamples,
   forecastSample,
   forecastSampleStats,
   samplesToUse,
@@ -28,6 +29,8 @@ export type SampleAnswer = { id: number; stats: SimulationStats } | { id: number
 
 /** Simulates samples: on this thread, or on a pool of threads. */
 export interface CandidateRunner {
+  /** How many samples it runs at once. */
+  readonly parallelism: number;
   run(job: SampleJob): Promise<SimulationStats>;
   close(): Promise<void>;
 }
@@ -35,6 +38,7 @@ export interface CandidateRunner {
 /** On this thread, one sample at a time, letting the process breathe between them (simulations are synchronous). */
 export function inlineRunner(): CandidateRunner {
   return {
+    parallelism: 1,
     run: async (job) => {
       await new Promise((resolve) => setImmediate(resolve));
       return forecastSampleStats(job.model, job.candidate, job.limits, job.sample);
@@ -45,11 +49,13 @@ export function inlineRunner(): CandidateRunner {
 
 /**
  * One candidate's forecast on learned traffic, its samples run by `runner` until
- * `sampling.precision` is reached. The samples the first ones say are needed start at once (so a
- * pool of threads runs them side by side, and a large candidate does not hold one thread while
- * the others idle); they are judged in index order as `simulateCandidate` judges them, so the
- * forecast is the same on any number of threads, a sample started ahead and not needed being
- * left out.
+ * `sampling.precision` is reached. The samples every candidate needs start at once; beyond them a
+ * candidate keeps at most as many samples running ahead of its results as the runner runs at once
+ * (so a pool of threads runs them side by side, and a large candidate does not hold one thread
+ * while the others idle). Not more: the count the first samples' standard errors ask for is a
+ * noisy guess, and starting it all at once ran three times the samples used on a slow-to-settle
+ * candidate. Samples are judged in index order as `simulateCandidate` judges them, so the forecast
+ * is the same on any number of threads, a sample started ahead and not needed being left out.
  */
 export async function forecastOn(
   runner: CandidateRunner,
@@ -60,10 +66,12 @@ export async function forecastOn(
   const samples: ForecastSample[] = [];
   const started: Promise<SimulationStats>[] = [];
   const runs: SimulationStats[] = [];
+  const fewest = fewestSamples(precision);
   for (;;) {
     const wanted = samplesWanted(runs, precision);
     if (wanted <= runs.length) break;
-    while (started.length < wanted) {
+    const ahead = Math.min(wanted, Math.max(fewest, runs.length + Math.max(1, runner.parallelism)));
+    while (started.length < ahead) {
       const sample = forecastSample(sampling, started.length);
       const stats = runner.run({ ...job, sample });
       // One started ahead and never awaited must not fail the process; an awaited one still throws.
@@ -98,7 +106,8 @@ function costliest(queue: readonly { job: SampleJob }[]): number {
 /**
  * Samples spread over `threads` threads, each running one at a time (FORECAST_THREADS): they are
  * independent and seeded, so the results are the same as on one thread, only sooner, and the
- * main thread stays free for requests and the job's lease. Threads start on the first sample.
+ * main thread stays free for requests and the job's lease. The threads start at once, so that
+ * their start-up overlaps the forecast's learning of the traffic on the main thread.
  */
 export function threadRunner(threads: number): CandidateRunner {
   const workers: Worker[] = [];
@@ -131,6 +140,7 @@ export function threadRunner(threads: number): CandidateRunner {
       const id = busyWith.get(worker);
       busyWith.delete(worker);
       workers.splice(workers.indexOf(worker), 1);
+      if (idle.includes(worker)) idle.splice(idle.indexOf(worker), 1);
       if (id !== undefined) {
         waiting.get(id)?.reject(error);
         waiting.delete(id);
@@ -143,8 +153,11 @@ export function threadRunner(threads: number): CandidateRunner {
     workers.push(worker);
     idle.push(worker);
   };
+  while (workers.length < threads) start();
   return {
+    parallelism: threads,
     run(job) {
+      // A thread that failed while idle is replaced here.
       if (workers.length < threads) start();
       const id = next++;
       return new Promise<SimulationStats>((resolve, reject) => {
