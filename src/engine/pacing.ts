@@ -184,26 +184,33 @@ export class DialStatistics {
     size: number,
   ): number {
     this.refresh();
-    const survival = this.survival;
-    const answerTail = this.answerTail;
-    for (let k = 0; k < agesMs.length; k++) {
-      const ageMs = agesMs[k]!;
-      const from = Math.min(BINS, Math.floor(ageMs / BIN_MS));
-      const to = Math.min(BINS + 1, Math.floor((ageMs + horizonMs) / BIN_MS) + 1);
-      const alive = survival[from]!;
-      size = addBernoulli(pmf, at, size, alive <= 1e-9 ? 0 : (answerTail[from]! - answerTail[to]!) / alive);
+    // Four at a time: one pass over the distribution instead of four.
+    for (let k = 0; k < agesMs.length; k += 4) {
+      size = addFourBernoullis(
+        pmf,
+        at,
+        size,
+        this.answeredWithin(agesMs[k]!, horizonMs),
+        k + 1 < agesMs.length ? this.answeredWithin(agesMs[k + 1]!, horizonMs) : 0,
+        k + 2 < agesMs.length ? this.answeredWithin(agesMs[k + 2]!, horizonMs) : 0,
+        k + 3 < agesMs.length ? this.answeredWithin(agesMs[k + 3]!, horizonMs) : 0,
+      );
     }
     return size;
+  }
+
+  /** `answerWithin` on tails already refreshed. */
+  private answeredWithin(ageMs: number, horizonMs: number): number {
+    const from = Math.min(BINS, Math.floor(ageMs / BIN_MS));
+    const to = Math.min(BINS + 1, Math.floor((ageMs + horizonMs) / BIN_MS) + 1);
+    const alive = this.survival[from]!;
+    return alive <= 1e-9 ? 0 : (this.answerTail[from]! - this.answerTail[to]!) / alive;
   }
 
   /** P(a dial of this age is answered by a person within the next `horizonMs`). */
   answerWithin(ageMs: number, horizonMs: number): number {
     this.refresh();
-    const from = Math.min(BINS, Math.floor(ageMs / BIN_MS));
-    const to = Math.min(BINS + 1, Math.floor((ageMs + horizonMs) / BIN_MS) + 1);
-    const alive = this.survival[from]!;
-    if (alive <= 1e-9) return 0;
-    return (this.answerTail[from]! - this.answerTail[to]!) / alive;
+    return this.answeredWithin(ageMs, horizonMs);
   }
 }
 
@@ -245,6 +252,78 @@ function addBernoulli(pmf: Float64Array, at: number, size: number, p: number): n
   }
   pmf[at] = upper * q;
   return grows ? size + 1 : size;
+}
+
+/**
+ * `addBernoulli` four times (p1 … p4; 0 for fewer) in one pass: each cell takes the four cells below
+ * it by the coefficients of (q1 + p1·x)(q2 + p2·x)(q3 + p3·x)(q4 + p4·x), and the support grows by
+ * the new top cells that hold a probability that can matter. A pacing decision is mostly this loop:
+ * one pass in four reads and writes the distribution a quarter as often.
+ */
+function addFourBernoullis(
+  pmf: Float64Array,
+  at: number,
+  size: number,
+  p1: number,
+  p2: number,
+  p3: number,
+  p4: number,
+): number {
+  const a0 = (1 - p1) * (1 - p2);
+  const a1 = p1 * (1 - p2) + (1 - p1) * p2;
+  const a2 = p1 * p2;
+  const b0 = (1 - p3) * (1 - p4);
+  const b1 = p3 * (1 - p4) + (1 - p3) * p4;
+  const b2 = p3 * p4;
+  const c0 = a0 * b0;
+  const c1 = a0 * b1 + a1 * b0;
+  const c2 = a0 * b2 + a1 * b1 + a2 * b0;
+  const c3 = a1 * b2 + a2 * b1;
+  const c4 = a2 * b2;
+  const last = at + size - 1;
+  // The window holds the old cells i, i-1, i-2, i-3 (0 below `at`).
+  let w0 = pmf[last]!;
+  let w1 = size > 1 ? pmf[last - 1]! : 0;
+  let w2 = size > 2 ? pmf[last - 2]! : 0;
+  let w3 = size > 3 ? pmf[last - 3]! : 0;
+  const reached1 = w0 * c1 + w1 * c2 + w2 * c3 + w3 * c4;
+  const reached2 = w0 * c2 + w1 * c3 + w2 * c4;
+  const reached3 = w0 * c3 + w1 * c4;
+  const reached4 = w0 * c4;
+  let grown = size;
+  if (reached1 > NEGLIGIBLE) {
+    pmf[last + 1] = reached1;
+    grown += 1;
+    if (reached2 > NEGLIGIBLE) {
+      pmf[last + 2] = reached2;
+      grown += 1;
+      if (reached3 > NEGLIGIBLE) {
+        pmf[last + 3] = reached3;
+        grown += 1;
+        if (reached4 > NEGLIGIBLE) {
+          pmf[last + 4] = reached4;
+          grown += 1;
+        }
+      }
+    }
+  }
+  let i = last;
+  for (; i >= at + 4; i--) {
+    const w4 = pmf[i - 4]!;
+    pmf[i] = w0 * c0 + w1 * c1 + w2 * c2 + w3 * c3 + w4 * c4;
+    w0 = w1;
+    w1 = w2;
+    w2 = w3;
+    w3 = w4;
+  }
+  for (; i >= at; i--) {
+    pmf[i] = w0 * c0 + w1 * c1 + w2 * c2 + w3 * c3;
+    w0 = w1;
+    w1 = w2;
+    w2 = w3;
+    w3 = 0;
+  }
+  return grown;
 }
 
 /**
@@ -345,6 +424,25 @@ export class PredictivePacer {
     return this.threshold * Math.max(0, Math.min(1, headroom));
   }
 
+  /**
+   * P(the next dial is abandoned | it is answered at instant j): the answers before it number at
+   * least the agents free by then (free now, plus the busy ones freed by then plus the patience).
+   */
+  private riskAt(j: number, width: number, busy: number, free: number): number {
+    const answers = this.answerPmf;
+    const freed = this.freedCdf;
+    const a0 = j * width;
+    const f0 = j * (busy + 1);
+    const lastFreed = this.cdfSizes[j]! - 1;
+    const end = a0 + this.sizes[j]!;
+    let risk = 0;
+    let mostFreed = Math.max(0, -free);
+    for (let a = a0 + Math.max(0, free); a < end; a++, mostFreed++) {
+      risk += answers[a]! * (mostFreed >= lastFreed ? 1 : freed[f0 + mostFreed]!);
+    }
+    return risk;
+  }
+
   decide(s: PacingSnapshot): number {
     const ringing = s.ringingAgesMs.length;
     const busy = s.busySinceMs.length;
@@ -377,17 +475,6 @@ export class PredictivePacer {
     // instant in a fixed order. The sum only grows, so once it is over the threshold the dial is
     // refused whatever the instants left add: most decisions launch nothing, and the first one
     // builds an instant's distributions only when its sum still needs them.
-    const riskAt = (j: number, risk: number): number => {
-      const a0 = j * width;
-      const f0 = j * (busy + 1);
-      const lastFreed = freedSizes[j]! - 1;
-      const end = a0 + answerSizes[j]!;
-      let mostFreed = Math.max(0, -free);
-      for (let a = a0 + Math.max(0, free); a < end; a++, mostFreed++) {
-        risk += answers[a]! * (mostFreed >= lastFreed ? 1 : freed[f0 + mostFreed]!);
-      }
-      return risk;
-    };
     let risk = 0;
     for (let j = 0; j < n; j++) {
       const t = times[j]!;
@@ -399,12 +486,22 @@ export class PredictivePacer {
       const f0 = j * (busy + 1);
       freed[f0] = 1;
       size = 1;
-      for (const age of s.busySinceMs) {
-        size = addBernoulli(freed, f0, size, this.stats.finishWithin(age, t + this.options.patienceMs));
+      const within = t + this.options.patienceMs;
+      const ages = s.busySinceMs;
+      for (let b = 0; b < busy; b += 4) {
+        size = addFourBernoullis(
+          freed,
+          f0,
+          size,
+          this.stats.finishWithin(ages[b]!, within),
+          b + 1 < busy ? this.stats.finishWithin(ages[b + 1]!, within) : 0,
+          b + 2 < busy ? this.stats.finishWithin(ages[b + 2]!, within) : 0,
+          b + 3 < busy ? this.stats.finishWithin(ages[b + 3]!, within) : 0,
+        );
       }
       for (let i = 1; i < size; i++) freed[f0 + i] = freed[f0 + i]! + freed[f0 + i - 1]!;
       freedSizes[j] = size;
-      risk = riskAt(j, risk);
+      risk += this.riskAt(j, width, busy, free);
       if (risk / n > threshold) return 0;
     }
     let launches = 0;
@@ -415,7 +512,7 @@ export class PredictivePacer {
         answerSizes[j] = addBernoulli(answers, j * width, answerSizes[j]!, newAnsweredBy[j]!);
       risk = 0;
       for (let j = 0; j < n; j++) {
-        risk = riskAt(j, risk);
+        risk += this.riskAt(j, width, busy, free);
         if (risk / n > threshold) return launches;
       }
     }
