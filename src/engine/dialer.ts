@@ -177,6 +177,13 @@ export class Dialer {
   /** Contacts asked of the source and not yet answered: counted as ringing so pacing does not repeat itself. */
   private claiming = 0;
   private paceQueued = false;
+  private readonly pacingView: PacingSnapshot = {
+    nowMs: 0,
+    available: 0,
+    busySinceMs: [],
+    ringingAgesMs: [],
+    waiting: 0,
+  };
   private dryUntil = -Infinity;
   private ownCallbacksDueAt = -Infinity;
   private dialing = false;
@@ -464,19 +471,38 @@ export class Dialer {
 
   // ── pacing ──────────────────────────────────────────────────────────────────────────────────
 
+  /** The campaign as pacing sees it now (a copy of its own). */
   snapshot(): PacingSnapshot {
+    const s = this.readSnapshot();
+    return { ...s, busySinceMs: [...s.busySinceMs], ringingAgesMs: [...s.ringingAgesMs] };
+  }
+
+  /**
+   * The campaign as pacing sees it now, in arrays the Dialer reuses: a decision reads it at once,
+   * and fresh arrays at every decision were most of a simulation's garbage.
+   */
+  private readSnapshot(): PacingSnapshot {
+    const s = this.pacingView;
     const now = this.o.scheduler.nowMs();
-    const busySinceMs: number[] = [];
+    const busySinceMs = s.busySinceMs;
+    let busy = 0;
     let available = 0;
-    for (const s of this.pool.seats.values()) {
-      if (s.state === 'available') available += 1;
-      else if (s.state === 'on_call' || s.state === 'wrap_up') busySinceMs.push(now - s.busySince);
+    for (const seat of this.pool.seats.values()) {
+      if (seat.state === 'available') available += 1;
+      else if (seat.state === 'on_call' || seat.state === 'wrap_up')
+        busySinceMs[busy++] = now - seat.busySince;
     }
-    const ringingAgesMs: number[] = [];
+    busySinceMs.length = busy;
+    const ringingAgesMs = s.ringingAgesMs;
+    let ringing = 0;
     for (const c of this.calls.values())
-      if (c.answeredAt === null && !c.agent) ringingAgesMs.push(now - c.placedAt);
-    for (let i = 0; i < this.claiming; i++) ringingAgesMs.push(0);
-    return { nowMs: now, available, busySinceMs, ringingAgesMs, waiting: this.waiting.length };
+      if (c.answeredAt === null && !c.agent) ringingAgesMs[ringing++] = now - c.placedAt;
+    for (let i = 0; i < this.claiming; i++) ringingAgesMs[ringing++] = 0;
+    ringingAgesMs.length = ringing;
+    s.nowMs = now;
+    s.available = available;
+    s.waiting = this.waiting.length;
+    return s;
   }
 
   /** Places the calls the mode asks for now. */
@@ -484,7 +510,7 @@ export class Dialer {
     if (!this.dialing || this.closed) return;
     const now = this.o.scheduler.nowMs();
     if (now < this.dryUntil) return;
-    const s = this.snapshot();
+    const s = this.readSnapshot();
     switch (this.o.mode) {
       case 'preview':
         return;
