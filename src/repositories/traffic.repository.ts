@@ -41,42 +41,33 @@ export interface WaitingContactCount {
  * SQL over `call_logs`: the result of each dial, how long it rang to that result, talk and wrap-up
  * times, and the results by hour of the callee's local day (the contact's time zone). Calls a
  * crashed engine left (`engine_lost`) and calls never placed are not traffic.
- *
- * One statement, one scan of the call logs (PGlite runs a request's statements one after another,
- * and a forecast waits for these figures: 278,172 dials took 3.3–3.9 s as three statements over the
- * call logs joined row by row to their contacts; see `figures`).
  */
 export class TrafficRepository {
   constructor(private readonly scope: TenantScope) {}
 
-  /** The finished dials of the period, by the filter both the scan and the by-row hours below read. */
-  private callFilter(campaignId: number | null, since: Date, until: Date): RawBuilder<unknown> {
-    return sql`l.contact_center_id = ${this.scope.contactCenterId}
-        ${campaignId === null ? sql`` : sql`and l.campaign_id = ${campaignId}`}
-        and l.dialed_at >= ${since} and l.dialed_at < ${until}
-        and l.ended_at is not null
-        and l.outcome in ('answered', 'abandoned', 'machine', 'no_answer', 'busy', 'invalid_number', 'failed')
-        and coalesce(l.failure_reason, '') <> 'engine_lost'`;
-  }
-
   /**
    * The figures of a campaign's calls (or, with `campaignId` null, the center's) dialled in [since, until).
    *
-   * Durations are read as whole microseconds (a bigint, through the float `date_part`: exact, its
-   * error is far under half a microsecond for any call's length) rather than as `extract`'s numeric
-   * milliseconds, which cost a numeric per row and a numeric-to-float conversion per sorted value.
-   * The figures are the same to the bit: a quantile sorts `µs / 1000.0`, the float nearest the
-   * numeric milliseconds, as the numeric's own conversion gives; a mean is the numeric sum in
-   * milliseconds at the numeric's scale (6) over the count, which is what `avg` of those numerics
-   * computes.
+   * One statement and one scan of the calls: a forecast waits for these figures, and PGlite runs a
+   * request's statements one after another (the three statements this replaced, each joining every
+   * call to its contact, took 3.3–3.9 s for 278,172 dials; the figures are the same to the bit,
+   * test/engine/traffic-figures.test.ts compares them with those statements).
    *
-   * Only the hours need the contact (its time zone), and only as many zone conversions as there are
-   * zones and quarter-hours: the dials are counted by contact, quarter-hour (from a whole hour, UTC)
-   * and result, those counts by zone, and each zone's quarter-hour takes the local hour of its start.
-   * Every zone's offset today is a whole number of quarter-hours and changes on a quarter-hour, so a
-   * quarter-hour is within one local hour; one that is not (the local clock does not run 15 minutes
-   * straight through it within one hour: an old local mean time's offset in seconds) has its dials'
-   * hours read one by one.
+   * Durations are read as whole microseconds (a bigint, through the float `date_part`, whose error
+   * is far under half a microsecond for any call's length) rather than as `extract`'s numeric
+   * milliseconds, which cost a numeric per row and a numeric-to-float conversion per sorted value.
+   * A quantile sorts `µs / 1000.0`, the float nearest the numeric milliseconds, as the numeric's own
+   * conversion gives; a mean is the numeric sum in milliseconds at the numeric's scale (6) over the
+   * count, which is what `avg` of those numerics computes.
+   *
+   * Only the hours need the contact (its time zone); every call has one (a foreign key), so the
+   * durations leave it out. The dials are counted by contact, quarter-hour (from a whole hour, UTC)
+   * and result, each such count looks its contact up (one look-up per call where no contact is
+   * dialled twice in a quarter-hour), the counts are summed by zone, and each zone's quarter-hour
+   * takes the local hour of its start: one zone conversion per zone and quarter-hour, not per call.
+   * Every zone's offset is a whole number of quarter-hours today and changes on a quarter-hour, so a
+   * quarter-hour is within one local hour; one that is not (the local clock does not run straight
+   * through it within an hour: an old local mean time, offset by seconds) has its calls read one by one.
    */
   async figures(
     campaignId: number | null,
@@ -86,7 +77,6 @@ export class TrafficRepository {
   ): Promise<TrafficFigures> {
     // The points are numbers the service chose, written into the statement as a literal array.
     const at = sql.raw(`array[${points.map((p) => Number(p).toString()).join(',')}]::float8[]`);
-    const filter = this.callFilter(campaignId, since, until);
     const microseconds = (interval: RawBuilder<unknown>) =>
       sql`round(date_part('epoch', ${interval}) * 1e6)::int8`;
     /** A duration's figures as JSON fields (`DurationFigures`). */
@@ -96,6 +86,10 @@ export class TrafficRepository {
         'mean_ms', (round(sum(${us}) * 0.001, 6) / nullif(count(${us}), 0))::float8,
         'quantiles_ms', percentile_cont(${at}) within group (order by ${us} / 1000.0::float8)`;
     };
+    /** Whether a zone's quarter-hour is within one local hour (see above). */
+    const whole = (z: string) =>
+      sql`${sql.ref(`${z}.local_end`)} - ${sql.ref(`${z}.local_start`)} = interval '14:59.999999'
+        and date_trunc('hour', ${sql.ref(`${z}.local_end`)}) = date_trunc('hour', ${sql.ref(`${z}.local_start`)})`;
     const result = sql`case when l.outcome in ('answered', 'abandoned') then 'person' else l.outcome end`;
     const { rows } = await sql<{
       results: ResultFigures[] | null;
@@ -104,7 +98,7 @@ export class TrafficRepository {
       wrap_up: DurationFigures;
     }>`
       with calls as materialized (
-        select l.contact_id,
+        select l.contact_id, l.dialed_at,
           date_bin('15 minutes', l.dialed_at, timestamptz '2000-01-01 00:00:00+00') as quarter,
           ${result} as result,
           ${microseconds(sql`(case when l.outcome in ('answered', 'abandoned', 'machine')
@@ -114,7 +108,12 @@ export class TrafficRepository {
           case when l.connected_at is not null and l.wrap_up_ended_at is not null
             then ${microseconds(sql`l.wrap_up_ended_at - l.ended_at`)} end as wrap_up_us
         from call_logs l
-        where ${filter}
+        where l.contact_center_id = ${this.scope.contactCenterId}
+          ${campaignId === null ? sql`` : sql`and l.campaign_id = ${campaignId}`}
+          and l.dialed_at >= ${since} and l.dialed_at < ${until}
+          and l.ended_at is not null
+          and l.outcome in ('answered', 'abandoned', 'machine', 'no_answer', 'busy', 'invalid_number', 'failed')
+          and coalesce(l.failure_reason, '') <> 'engine_lost'
       ),
       results as (
         select result, json_build_object('result', result, ${duration('ring_us')}) as figures
@@ -131,22 +130,19 @@ export class TrafficRepository {
       by_hour as (
         select extract(hour from z.local_start)::int as hour, z.result, z.dials
         from zoned z
-        where z.local_end - z.local_start = interval '14:59.999999'
-          and date_trunc('hour', z.local_end) = date_trunc('hour', z.local_start)
+        where ${whole('z')}
         union all
-        select extract(hour from l.dialed_at at time zone z.time_zone)::int, z.result, 1
+        select extract(hour from c.dialed_at at time zone z.time_zone)::int, z.result, 1
         from zoned z
-        join call_logs l on l.dialed_at >= z.quarter and l.dialed_at < z.quarter + interval '15 minutes'
-          and ${result} = z.result
-        join contacts x on x.contact_center_id = l.contact_center_id and x.id = l.contact_id
+        join calls c on c.quarter = z.quarter and c.result = z.result
+        join contacts x on x.contact_center_id = ${this.scope.contactCenterId} and x.id = c.contact_id
           and x.time_zone = z.time_zone
-        where not (z.local_end - z.local_start = interval '14:59.999999'
-            and date_trunc('hour', z.local_end) = date_trunc('hour', z.local_start))
-          and ${filter}
+        where not (${whole('z')})
+          -- Asked once, first: a plan may sort every call for this join before finding nothing to join.
+          and exists (select from zoned u where not (${whole('u')}))
       )
       select
-        (select json_agg(figures order by result) from results)
-          as results,
+        (select json_agg(figures order by result) from results) as results,
         (select json_agg(h order by h.hour, h.result)
           from (select hour, result, sum(dials)::int as dials from by_hour group by hour, result) h) as by_hour,
         json_build_object(${duration('talk_us')}) as talk,
