@@ -63,6 +63,16 @@ interface AgentTransition {
   pauseReason: string | null;
 }
 
+/** What the engine host tells each campaign's run every round. */
+export interface SyncRound {
+  /** The live engine processes, sorted. */
+  liveNodes: readonly string[];
+  /** How many of the campaign's open agent sessions this process should drive (the host's plan). */
+  agentShare: number;
+  /** The campaign's open agent sessions, as read for the plan. */
+  openSessions: AgentSession[];
+}
+
 /** How often the pacer's count of today's answers and abandons is brought in line with the record. */
 const DAY_SEED_REFRESH_MS = 60_000;
 const ROUTING_REFRESH_MS = 5000;
@@ -70,8 +80,8 @@ const ROUTING_REFRESH_MS = 5000;
 /**
  * One campaign in one engine process: the engine's Dialer, fed by the database hopper, its work
  * written to call logs, lead history, contacts, agent sessions and campaign counters. It drives
- * the agent sessions this process owns (a fair share of the campaign's, so several processes can
- * work one campaign) and carries out what their desks request.
+ * the agent sessions this process owns (its share in the host's plan: all of them, none, or part
+ * of a campaign too large for one process) and carries out what their desks request.
  */
 export class CampaignRun implements ContactSource, CallJournal {
   readonly dialer: Dialer;
@@ -161,7 +171,8 @@ export class CampaignRun implements ContactSource, CallJournal {
    * which list's calls, this process's share of the campaign's agent sessions, and what their
    * desks requested.
    */
-  async sync(campaign: Campaign, liveNodes: string[]): Promise<void> {
+  async sync(campaign: Campaign, round: SyncRound): Promise<void> {
+    const { liveNodes, agentShare: share } = round;
     const wrapUpChanged = campaign.wrap_up_seconds !== this.campaign.wrap_up_seconds;
     this.campaign = campaign;
     if (wrapUpChanged) {
@@ -216,9 +227,8 @@ export class CampaignRun implements ContactSource, CallJournal {
       this.routingDueAt = now.getTime() + ROUTING_REFRESH_MS;
     }
 
-    let open = await repos.agentSessions.openForCampaign(campaign.id);
+    let open = round.openSessions;
     const owned = open.filter((s) => s.engine_owner === this.e.owner).length;
-    const share = Math.ceil(open.length / nodes);
     const adoptable = open.some((s) => s.engine_owner === null || (s.engine_lease_expires_at ?? now) < now);
     if (adoptable && share > owned) {
       const leaseUntil = new Date(now.getTime() + this.e.leaseMs);
@@ -231,8 +241,10 @@ export class CampaignRun implements ContactSource, CallJournal {
       );
       if (adopted.length > 0) open = await repos.agentSessions.openForCampaign(campaign.id);
     }
-    if (owned > share && nodes > 1) {
-      // Another process has joined: hand it free agents (never one on a call) so the load evens out.
+    if (owned > share) {
+      // The plan gives these agents to another process (one joined, or the campaign moved): free
+      // ones go now, never one on a call; the others at a later round, once their call and
+      // wrap-up are over.
       const spare = [...this.seats.values()]
         .filter((i) => i.seat.state === 'available' || i.seat.state === 'paused')
         .slice(0, owned - share);
