@@ -73,6 +73,10 @@ export interface SyncRound {
   openSessions: AgentSession[];
 }
 
+function isFree(state: AgentState): boolean {
+  return state === 'available' || state === 'paused';
+}
+
 /** How often the pacer's count of today's answers and abandons is brought in line with the record. */
 const DAY_SEED_REFRESH_MS = 60_000;
 const ROUTING_REFRESH_MS = 5000;
@@ -89,6 +93,10 @@ export class CampaignRun implements ContactSource, CallJournal {
   private readonly ctx: RequestContext;
   private readonly random: Random;
   private seats = new Map<string, SeatInfo>();
+  /** Busy agents the plan gives to another process, handed over when free (`agentMoved`). */
+  private leaving = new Set<string>();
+  /** Sessions handed over since the sessions were last seen not to be this process's. */
+  private handedOver = new Set<string>();
   private calls = new Map<string, { callLogId: number; contactId: number }>();
   private writes = new Map<string, Promise<void>>();
   private routing: Awaited<ReturnType<TenantRepositories['dialing']['routing']>> = {
@@ -228,8 +236,13 @@ export class CampaignRun implements ContactSource, CallJournal {
     }
 
     let open = round.openSessions;
-    const owned = open.filter((s) => s.engine_owner === this.e.owner).length;
-    const adoptable = open.some((s) => s.engine_owner === null || (s.engine_lease_expires_at ?? now) < now);
+    this.noteHandOversSeen(open);
+    const isMine = (s: AgentSession) => s.engine_owner === this.e.owner && !this.handedOver.has(s.uid);
+    const owned = open.filter(isMine).length;
+    const adoptable = open.some(
+      (s) =>
+        s.engine_owner === null || (s.engine_lease_expires_at ?? now) < now || this.handedOver.has(s.uid),
+    );
     if (adoptable && share > owned) {
       const leaseUntil = new Date(now.getTime() + this.e.leaseMs);
       const adopted = await repos.agentSessions.adopt(
@@ -239,15 +252,14 @@ export class CampaignRun implements ContactSource, CallJournal {
         now,
         leaseUntil,
       );
+      for (const session of adopted) this.handedOver.delete(session.uid);
       if (adopted.length > 0) open = await repos.agentSessions.openForCampaign(campaign.id);
     }
     if (owned > share) {
       // The plan gives these agents to another process (one joined, or the campaign moved): free
       // ones go now, never one on a call; the others at a later round, once their call and
       // wrap-up are over.
-      const spare = [...this.seats.values()]
-        .filter((i) => i.seat.state === 'available' || i.seat.state === 'paused')
-        .slice(0, owned - share);
+      const spare = [...this.seats.values()].filter((i) => isFree(i.seat.state)).slice(0, owned - share);
       if (spare.length > 0) {
         for (const info of spare) {
           this.dialer.forgetAgent(info.seat);
@@ -261,7 +273,8 @@ export class CampaignRun implements ContactSource, CallJournal {
         open = await repos.agentSessions.openForCampaign(campaign.id);
       }
     }
-    const mine = open.filter((s) => s.engine_owner === this.e.owner);
+    this.noteHandOversSeen(open);
+    const mine = open.filter(isMine);
     const mineIds = new Set(mine.map((s) => s.uid));
     for (const [uid, info] of this.seats) {
       if (!mineIds.has(uid)) {
@@ -273,6 +286,14 @@ export class CampaignRun implements ContactSource, CallJournal {
     for (const session of mine) {
       if (session.requested_state || session.requested_action) await this.applyRequests(session);
     }
+    // The rest of what the plan gives away is busy now: each such agent goes as soon as their call
+    // (and wrap-up) is over, before the Dialer can give them another (`agentMoved`), so a campaign
+    // moved whole to another process leaves this one within a call even when its agents are never
+    // free at a tick (progressive dialing reserves a freed agent at once).
+    const busy = [...this.seats.values()].filter(
+      (i) => !isFree(i.seat.state) && i.seat.state !== 'logged_out',
+    );
+    this.leaving = new Set(busy.slice(0, Math.max(0, this.seats.size - share)).map((i) => i.seat.id));
 
     const dialing =
       campaign.status === 'running' &&
@@ -531,6 +552,46 @@ export class CampaignRun implements ContactSource, CallJournal {
     this.persistSeat(info);
     // A pending logout carried out when the reservation or the wrap-up ended.
     if (seat.state === 'logged_out') this.seats.delete(seat.id);
+    if (
+      this.leaving.has(seat.id) &&
+      seat.state === 'available' &&
+      !seat.pendingLogout &&
+      seat.pendingPause === null
+    ) {
+      this.handOverNow(info);
+    }
+  }
+
+  /**
+   * Gives a freed agent the plan moves elsewhere to the other process at once: out of the Dialer
+   * before it can connect or reserve them (it gives work only to seats this run still knows), the
+   * session handed over after the write of its state.
+   */
+  private handOverNow(info: SeatInfo): void {
+    const { seat, sessionId } = info;
+    this.leaving.delete(seat.id);
+    this.dialer.forgetAgent(seat);
+    this.seats.delete(seat.id);
+    this.handedOver.add(seat.id);
+    this.enqueue(seat.id, async () => {
+      try {
+        await this.repos.agentSessions.handOver([sessionId], this.e.owner, this.now());
+      } catch (error) {
+        // Still this process's: the next round takes the agent back.
+        this.handedOver.delete(seat.id);
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Forgets hand-overs the sessions read show done (another owner, none, or logged out): until
+   * then a read from before the hand-over's write must not make the agent this process's again.
+   */
+  private noteHandOversSeen(open: AgentSession[]): void {
+    if (this.handedOver.size === 0) return;
+    const stillMine = new Set(open.filter((s) => s.engine_owner === this.e.owner).map((s) => s.uid));
+    for (const uid of this.handedOver) if (!stillMine.has(uid)) this.handedOver.delete(uid);
   }
 
   private callRef(call: LiveCall) {
