@@ -28,11 +28,12 @@ export interface CampaignSessions {
 export type AgentSharePlan = Map<number, Map<string, number>>;
 
 /**
- * How far above its fair share (total ÷ nodes) a node may go to keep campaigns whole: this share of
- * the fair share, and at least `MIN_SLACK_AGENTS`.
+ * How far above its fair share (total ÷ nodes, rounded up) a node may go to keep campaigns whole:
+ * this share of the fair share, rounded down. Under 20 agents a node the slack is none, so a
+ * small center is shared out exactly (six agents of one campaign on two processes: three
+ * each; two agents: one each) and each process has work when there is any.
  */
 export const SLACK_SHARE = 0.05;
-export const MIN_SLACK_AGENTS = 2;
 
 /** The sessions `node` should own of `campaignId` under `plan`. */
 export function shareOf(plan: AgentSharePlan, campaignId: number, node: string): number {
@@ -40,8 +41,8 @@ export function shareOf(plan: AgentSharePlan, campaignId: number, node: string):
 }
 
 /**
- * Plans every node's sessions of every campaign. Each node ends within `SLACK_SHARE` (at least
- * `MIN_SLACK_AGENTS`) above total ÷ nodes.
+ * Plans every node's sessions of every campaign. No node ends more than `SLACK_SHARE` above
+ * total ÷ nodes.
  *
  * 1. A campaign stays whole on its home (the live node owning most of its sessions) if it fits
  *    there under the node's cap (fair share + slack); a campaign split now is only brought
@@ -59,7 +60,7 @@ export function planAgentShares(
   if (nodes.length === 0) return plan;
   const total = campaigns.reduce((sum, c) => sum + c.open, 0);
   const fair = Math.ceil(total / nodes.length);
-  const cap = fair + Math.max(MIN_SLACK_AGENTS, Math.ceil((SLACK_SHARE * total) / nodes.length));
+  const cap = fair + Math.floor((SLACK_SHARE * total) / nodes.length);
   const load = new Map(nodes.map((n) => [n, 0]));
   const give = (campaign: CampaignSessions, node: string, sessions: number) => {
     let shares = plan.get(campaign.campaignId);
