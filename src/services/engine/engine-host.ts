@@ -124,6 +124,7 @@ export class EngineHost {
 
   /** One round of the engine's work (also called directly by tests). */
   async tick(): Promise<void> {
+    const wakesBefore = [...this.woken];
     const now = this.deps.clock.now();
     await this.engine.heartbeat({ id: this.nodeId, hostname: os.hostname(), pid: process.pid }, now);
     // Every lease is renewed every tick: a dead process's claims must not come back before the
@@ -162,12 +163,13 @@ export class EngineHost {
         }
       }
     }
-    // Ties this process to itself should it have missed its own heartbeat's window (a stall).
+    // This process plans as one of the live even when its own heartbeat was read late (a stall).
     const nodes = this.nodes.includes(this.nodeId) ? this.nodes : [...this.nodes, this.nodeId].sort();
     const campaigns = await this.engine.campaignsToRun();
     // A desk request carried out on a wake that began before this tick is done before the sessions
-    // are read, so this round does not see it as still to do.
-    while (this.woken.size > 0) await Promise.allSettled([...this.woken]);
+    // are read, so this round does not see it as still to do (a wake arriving during the tick waits
+    // for the tick's end: awaiting those here would wait for ever).
+    await Promise.allSettled(wakesBefore);
     const sessions = new Map<number, AgentSession[]>();
     for (const s of await this.engine.openSessions()) {
       const ofCampaign = sessions.get(s.campaign_id);
