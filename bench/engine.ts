@@ -17,7 +17,9 @@
 // points): the cold start's abandons use up the day's small allowance under the cap, and the
 // pacer then dials only risk-free lines for the rest of the window. With several processes each
 // one runs a Dialer over its share of a campaign's agents, and an answer goes only to that share:
-// the in-memory figure with the same split is printed beside the whole campaign's.
+// the engine gives each process whole campaigns where balance allows (planAgentShares), and the
+// split it made as measuring began is printed, with the in-memory figure for that split when a
+// campaign is split (whole campaigns: the whole figure).
 //
 // BENCH_AGENTS (50,200,1000), BENCH_PROCESSES (1,2), BENCH_MINUTES (virtual minutes measured, 10),
 // BENCH_WARMUP_MINUTES (5), BENCH_STEP_MS (100), BENCH_CAMPAIGNS (4), BENCH_SEED (1),
@@ -168,10 +170,10 @@ interface RunFigures {
   warmUpAbandons: number;
   sim: InMemoryReference;
   /**
-   * With several processes: each campaign's agents split over them as the engine splits them, one
-   * Dialer (and pacer) per share, answers going only to that share's agents.
+   * With several processes: each campaign's agents split over them as the engine split them when
+   * measuring began, one Dialer (and pacer) per share, answers going only to that share's agents.
    */
-  simSplit: InMemoryReference | null;
+  simSplit: SplitReference | null;
   /** Desk's end of wrap-up → carried out (ms, engine time, sorted): through the owner's desk, another's. */
   handOverOwn: number[];
   handOverOther: number[];
@@ -190,6 +192,12 @@ interface InMemoryReference {
   utilizationSd: number;
   abandonRate: number;
   warmUpAbandons: number;
+}
+
+interface SplitReference extends InMemoryReference {
+  /** Each campaign's agents by process (a campaign kept whole has one piece). */
+  pieces: number[][];
+  campaignsSplit: number;
 }
 
 /**
@@ -417,6 +425,15 @@ async function runLive(agents: number, processCount: number, reportTriggers: boo
         ).rows[0]!.n,
       );
     const xactsBefore = await xacts();
+    // How the engine shared each campaign's agents among the processes as measuring began.
+    const { rows: sharesAtStart } = await pool.query<{
+      campaign_id: number;
+      owner: string | null;
+      n: number;
+    }>(
+      `select campaign_id, engine_owner as owner, count(*)::int as n from agent_sessions
+       where state <> 'logged_out' group by 1, 2 order by 1, 2`,
+    );
     const loadBefore = load();
     const cpuBefore = process.cpuUsage();
     const wallStarted = performance.now();
@@ -501,17 +518,18 @@ async function runLive(agents: number, processCount: number, reportTriggers: boo
       campaigns.map((c) => c.agents),
       seeds,
     );
-    const simSplit =
+    // Each process's Dialer pools only its own share of a campaign's agents: the reference for the
+    // split is the simulation of every piece on its own. Campaigns kept whole make it the whole
+    // figure (the same pieces in the same order: the same seeds).
+    const pieces = campaigns.map((c) => sharesAtStart.filter((r) => r.campaign_id === c.id).map((r) => r.n));
+    const split = pieces.filter((p) => p.length > 1).length;
+    const simSplit: SplitReference | null =
       processCount > 1
-        ? inMemoryReference(
-            campaigns.flatMap((c) =>
-              Array.from(
-                { length: processCount },
-                (_, p) => Math.floor(c.agents / processCount) + (p < c.agents % processCount ? 1 : 0),
-              ),
-            ),
-            seeds,
-          )
+        ? {
+            pieces,
+            campaignsSplit: split,
+            ...(split === 0 ? sim : inMemoryReference(pieces.flat(), seeds)),
+          }
         : null;
 
     for (const p of processes) await p.host.stop();
@@ -703,10 +721,14 @@ function report(r: RunFigures): void {
       (processes > 1 ? `; through the other process's desk ${handOver(r.handOverOther)}` : ''),
   );
   if (r.simSplit) {
+    const { pieces, campaignsSplit } = r.simSplit;
     console.log(
-      `  in-memory with each campaign's agents split over the ${processes} processes as the engine splits them: ` +
-        `${(r.simSplit.utilization * 100).toFixed(1)}% ± ${(r.simSplit.utilizationSd * 100).toFixed(1)} ` +
-        `(live ratio ${(r.utilization / r.simSplit.utilization).toFixed(3)}); abandon ${(r.simSplit.abandonRate * 100).toFixed(2)}%`,
+      `  agents by process per campaign as measuring began: ${pieces.map((p) => p.join('+')).join(', ')} ` +
+        `(${campaignsSplit} of ${pieces.length} campaigns split); in-memory with the same split: ` +
+        (campaignsSplit === 0
+          ? 'the whole figure'
+          : `${(r.simSplit.utilization * 100).toFixed(1)}% ± ${(r.simSplit.utilizationSd * 100).toFixed(1)} ` +
+            `(live ratio ${(r.utilization / r.simSplit.utilization).toFixed(3)}); abandon ${(r.simSplit.abandonRate * 100).toFixed(2)}%`),
     );
   }
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
-import type { Campaign } from '../db/schema.js';
+import type { AgentSession, Campaign } from '../db/schema.js';
 import { UNCLAIMED_STATUS } from './dialing.repository.js';
 
 export interface ExpiredClaim {
@@ -51,6 +51,16 @@ export class EngineRepository {
         or exists (select 1 from agent_sessions s where s.campaign_id = c.id and s.state <> 'logged_out'))`.execute(
       this.db,
     );
+    return result.rows;
+  }
+
+  /**
+   * Every open agent session, of every center: the host plans who drives which from one read per
+   * round, and each campaign's run takes its own from it.
+   */
+  async openSessions(): Promise<AgentSession[]> {
+    const result = await sql<AgentSession>`
+      select * from agent_sessions where state <> 'logged_out' order by campaign_id, id`.execute(this.db);
     return result.rows;
   }
 

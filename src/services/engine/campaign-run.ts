@@ -63,6 +63,20 @@ interface AgentTransition {
   pauseReason: string | null;
 }
 
+/** What the engine host tells each campaign's run every round. */
+export interface SyncRound {
+  /** The live engine processes, sorted. */
+  liveNodes: readonly string[];
+  /** How many of the campaign's open agent sessions this process should drive (the host's plan). */
+  agentShare: number;
+  /** The campaign's open agent sessions, as read for the plan. */
+  openSessions: AgentSession[];
+}
+
+function isFree(state: AgentState): boolean {
+  return state === 'available' || state === 'paused';
+}
+
 /** How often the pacer's count of today's answers and abandons is brought in line with the record. */
 const DAY_SEED_REFRESH_MS = 60_000;
 const ROUTING_REFRESH_MS = 5000;
@@ -70,8 +84,8 @@ const ROUTING_REFRESH_MS = 5000;
 /**
  * One campaign in one engine process: the engine's Dialer, fed by the database hopper, its work
  * written to call logs, lead history, contacts, agent sessions and campaign counters. It drives
- * the agent sessions this process owns (a fair share of the campaign's, so several processes can
- * work one campaign) and carries out what their desks request.
+ * the agent sessions this process owns (its share in the host's plan: all of them, none, or part
+ * of a campaign too large for one process) and carries out what their desks request.
  */
 export class CampaignRun implements ContactSource, CallJournal {
   readonly dialer: Dialer;
@@ -79,6 +93,10 @@ export class CampaignRun implements ContactSource, CallJournal {
   private readonly ctx: RequestContext;
   private readonly random: Random;
   private seats = new Map<string, SeatInfo>();
+  /** Busy agents the plan gives to another process, handed over when free (`agentMoved`). */
+  private leaving = new Set<string>();
+  /** Sessions handed over since the sessions were last seen not to be this process's. */
+  private handedOver = new Set<string>();
   private calls = new Map<string, { callLogId: number; contactId: number }>();
   private writes = new Map<string, Promise<void>>();
   private routing: Awaited<ReturnType<TenantRepositories['dialing']['routing']>> = {
@@ -161,7 +179,8 @@ export class CampaignRun implements ContactSource, CallJournal {
    * which list's calls, this process's share of the campaign's agent sessions, and what their
    * desks requested.
    */
-  async sync(campaign: Campaign, liveNodes: string[]): Promise<void> {
+  async sync(campaign: Campaign, round: SyncRound): Promise<void> {
+    const { liveNodes, agentShare: share } = round;
     const wrapUpChanged = campaign.wrap_up_seconds !== this.campaign.wrap_up_seconds;
     this.campaign = campaign;
     if (wrapUpChanged) {
@@ -216,10 +235,14 @@ export class CampaignRun implements ContactSource, CallJournal {
       this.routingDueAt = now.getTime() + ROUTING_REFRESH_MS;
     }
 
-    let open = await repos.agentSessions.openForCampaign(campaign.id);
-    const owned = open.filter((s) => s.engine_owner === this.e.owner).length;
-    const share = Math.ceil(open.length / nodes);
-    const adoptable = open.some((s) => s.engine_owner === null || (s.engine_lease_expires_at ?? now) < now);
+    let open = round.openSessions;
+    this.noteHandOversSeen(open);
+    const isMine = (s: AgentSession) => s.engine_owner === this.e.owner && !this.handedOver.has(s.uid);
+    const owned = open.filter(isMine).length;
+    const adoptable = open.some(
+      (s) =>
+        s.engine_owner === null || (s.engine_lease_expires_at ?? now) < now || this.handedOver.has(s.uid),
+    );
     if (adoptable && share > owned) {
       const leaseUntil = new Date(now.getTime() + this.e.leaseMs);
       const adopted = await repos.agentSessions.adopt(
@@ -229,13 +252,14 @@ export class CampaignRun implements ContactSource, CallJournal {
         now,
         leaseUntil,
       );
+      for (const session of adopted) this.handedOver.delete(session.uid);
       if (adopted.length > 0) open = await repos.agentSessions.openForCampaign(campaign.id);
     }
-    if (owned > share && nodes > 1) {
-      // Another process has joined: hand it free agents (never one on a call) so the load evens out.
-      const spare = [...this.seats.values()]
-        .filter((i) => i.seat.state === 'available' || i.seat.state === 'paused')
-        .slice(0, owned - share);
+    if (owned > share) {
+      // The plan gives these agents to another process (one joined, or the campaign moved): free
+      // ones go now, never one on a call; the others at a later round, once their call and
+      // wrap-up are over.
+      const spare = [...this.seats.values()].filter((i) => isFree(i.seat.state)).slice(0, owned - share);
       if (spare.length > 0) {
         for (const info of spare) {
           this.dialer.forgetAgent(info.seat);
@@ -249,7 +273,8 @@ export class CampaignRun implements ContactSource, CallJournal {
         open = await repos.agentSessions.openForCampaign(campaign.id);
       }
     }
-    const mine = open.filter((s) => s.engine_owner === this.e.owner);
+    this.noteHandOversSeen(open);
+    const mine = open.filter(isMine);
     const mineIds = new Set(mine.map((s) => s.uid));
     for (const [uid, info] of this.seats) {
       if (!mineIds.has(uid)) {
@@ -261,6 +286,14 @@ export class CampaignRun implements ContactSource, CallJournal {
     for (const session of mine) {
       if (session.requested_state || session.requested_action) await this.applyRequests(session);
     }
+    // The rest of what the plan gives away is busy now: each such agent goes as soon as their call
+    // (and wrap-up) is over, before the Dialer can give them another (`agentMoved`), so a campaign
+    // moved whole to another process leaves this one within a call even when its agents are never
+    // free at a tick (progressive dialing reserves a freed agent at once).
+    const busy = [...this.seats.values()].filter(
+      (i) => !isFree(i.seat.state) && i.seat.state !== 'logged_out',
+    );
+    this.leaving = new Set(busy.slice(0, Math.max(0, this.seats.size - share)).map((i) => i.seat.id));
 
     const dialing =
       campaign.status === 'running' &&
@@ -519,6 +552,46 @@ export class CampaignRun implements ContactSource, CallJournal {
     this.persistSeat(info);
     // A pending logout carried out when the reservation or the wrap-up ended.
     if (seat.state === 'logged_out') this.seats.delete(seat.id);
+    if (
+      this.leaving.has(seat.id) &&
+      seat.state === 'available' &&
+      !seat.pendingLogout &&
+      seat.pendingPause === null
+    ) {
+      this.handOverNow(info);
+    }
+  }
+
+  /**
+   * Gives a freed agent the plan moves elsewhere to the other process at once: out of the Dialer
+   * before it can connect or reserve them (it gives work only to seats this run still knows), the
+   * session handed over after the write of its state.
+   */
+  private handOverNow(info: SeatInfo): void {
+    const { seat, sessionId } = info;
+    this.leaving.delete(seat.id);
+    this.dialer.forgetAgent(seat);
+    this.seats.delete(seat.id);
+    this.handedOver.add(seat.id);
+    this.enqueue(seat.id, async () => {
+      try {
+        await this.repos.agentSessions.handOver([sessionId], this.e.owner, this.now());
+      } catch (error) {
+        // Still this process's: the next round takes the agent back.
+        this.handedOver.delete(seat.id);
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Forgets hand-overs the sessions read show done (another owner, none, or logged out): until
+   * then a read from before the hand-over's write must not make the agent this process's again.
+   */
+  private noteHandOversSeen(open: AgentSession[]): void {
+    if (this.handedOver.size === 0) return;
+    const stillMine = new Set(open.filter((s) => s.engine_owner === this.e.owner).map((s) => s.uid));
+    for (const uid of this.handedOver) if (!stillMine.has(uid)) this.handedOver.delete(uid);
   }
 
   private callRef(call: LiveCall) {

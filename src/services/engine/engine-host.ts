@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { Campaign } from '../../db/schema.js';
+import type { AgentSession, Campaign } from '../../db/schema.js';
 import type { Carrier, LeftCallEnded } from '../../engine/carrier.js';
 import type { Random } from '../../engine/random.js';
 import type { Scheduler, TimerId } from '../../engine/scheduler.js';
@@ -13,6 +13,7 @@ import {
 } from '../../repositories/index.js';
 import { changeCampaignStatus } from '../campaigns/update-campaign.js';
 import { systemContext, type EngineProcessFigures, type ServiceDeps } from '../context.js';
+import { planAgentShares, shareOf, type CampaignSessions } from './agent-shares.js';
 import { CampaignRun, type EngineContext } from './campaign-run.js';
 import { reclaimExpiredClaims } from './reclaim-expired.js';
 
@@ -40,7 +41,8 @@ export interface EngineHostOptions {
  * The dialer engine in one process: every tick it beats its heart (so other processes know it is
  * alive), renews its leases, returns the claims of processes that died, and runs every campaign
  * that is running or paused or has agents logged in, each as a CampaignRun over its share of the
- * agents. Any number of hosts may share one PostgreSQL database.
+ * agents: whole campaigns per process where balance allows (`planAgentShares`, computed alike by
+ * every process). Any number of hosts may share one PostgreSQL database.
  */
 export class EngineHost {
   readonly nodeId: string;
@@ -122,6 +124,7 @@ export class EngineHost {
 
   /** One round of the engine's work (also called directly by tests). */
   async tick(): Promise<void> {
+    const wakesBefore = [...this.woken];
     const now = this.deps.clock.now();
     await this.engine.heartbeat({ id: this.nodeId, hostname: os.hostname(), pid: process.pid }, now);
     // Every lease is renewed every tick: a dead process's claims must not come back before the
@@ -160,8 +163,23 @@ export class EngineHost {
         }
       }
     }
-    const nodes = this.nodes;
+    // This process plans as one of the live even when its own heartbeat was read late (a stall).
+    const nodes = this.nodes.includes(this.nodeId) ? this.nodes : [...this.nodes, this.nodeId].sort();
     const campaigns = await this.engine.campaignsToRun();
+    // A desk request carried out on a wake that began before this tick is done before the sessions
+    // are read, so this round does not see it as still to do (a wake arriving during the tick waits
+    // for the tick's end: awaiting those here would wait for ever).
+    await Promise.allSettled(wakesBefore);
+    const sessions = new Map<number, AgentSession[]>();
+    for (const s of await this.engine.openSessions()) {
+      const ofCampaign = sessions.get(s.campaign_id);
+      if (ofCampaign) ofCampaign.push(s);
+      else sessions.set(s.campaign_id, [s]);
+    }
+    const plan = planAgentShares(
+      nodes,
+      campaigns.map((c) => sessionsOf(c.id, sessions.get(c.id) ?? [], nodes, now)),
+    );
     const active = new Set<number>();
     for (const campaign of campaigns) {
       active.add(campaign.id);
@@ -170,7 +188,11 @@ export class EngineHost {
         run = new CampaignRun(this.e, campaign);
         this.runs.set(campaign.id, run);
       }
-      await run.sync(campaign, nodes);
+      await run.sync(campaign, {
+        liveNodes: nodes,
+        agentShare: shareOf(plan, campaign.id, this.nodeId),
+        openSessions: sessions.get(campaign.id) ?? [],
+      });
     }
     for (const [id, run] of this.runs) {
       if (active.has(id)) continue;
@@ -286,4 +308,21 @@ export class EngineHost {
     await this.engine.releaseSessions(this.nodeId, this.deps.clock.now());
     await this.engine.leave(this.nodeId);
   }
+}
+
+/** A campaign's open sessions as the plan sees them: held by a live process, or by none. */
+function sessionsOf(
+  campaignId: number,
+  open: AgentSession[],
+  liveNodes: readonly string[],
+  now: Date,
+): CampaignSessions {
+  const owned = new Map<string, number>();
+  for (const s of open) {
+    const owner = s.engine_owner;
+    if (owner === null || !liveNodes.includes(owner)) continue;
+    if (s.engine_lease_expires_at !== null && s.engine_lease_expires_at < now) continue;
+    owned.set(owner, (owned.get(owner) ?? 0) + 1);
+  }
+  return { campaignId, open: open.length, owned };
 }
