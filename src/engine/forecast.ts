@@ -370,6 +370,6 @@ const WARM_UP_STEP_MS = 5 * 60_000;
  * `FORECAST_WARM_UP_ANSWERS` answers by a person (the predictive pacer's controller moves a little
  * with each answer: a fresh one under-dials), for at most `FORECAST_LONGEST_WARM_UP_MS`.
  */
-const FORECAST_WARM_UP_MS = 15 * 60_000;
+const FORECAST_WARM_UP_MS = 10 * 60_000;
 const FORECAST_WARM_UP_ANSWERS = 400;
 const FORECAST_LONGEST_WARM_UP_MS = 90 * 60_000;

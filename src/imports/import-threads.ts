@@ -1,5 +1,4 @@
-import { Worker } from 'node:worker_threads';
-import { AppError, type ErrorKind } from '../domain/errors.js';
+import { receiveError, sendError, startThread, type SentError } from '../threads.js';
 import { prepareRows, type PreparedBatch, type PrepareSpec } from './prepare-rows.js';
 import { readBatches, type ReadBatch, type ReadSpec, type RowPreparer } from './read-batches.js';
 
@@ -7,30 +6,15 @@ import { readBatches, type ReadBatch, type ReadSpec, type RowPreparer } from './
 // only talks to the database) and, with IMPORT_THREADS above 1, preparation threads it hands
 // chunks of rows to.
 
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-
-/**
- * Starts a thread on a sibling module (of this one, or of the module at `base`). Built code loads
- * it directly; run from source (tests, tsx), the thread first registers tsx's loader itself:
- * module hooks are not inherited by threads.
- */
-export function startThread(entry: string, workerData: unknown, base: string = import.meta.url): Worker {
-  const url = new URL(`./${entry}.${FROM_SOURCE ? 'ts' : 'js'}`, base);
-  if (!FROM_SOURCE) return new Worker(url, { workerData });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  return new Worker(
-    `import(${JSON.stringify(tsx)}).then((api) => api.register()).then(() => import(${JSON.stringify(url.href)}))`,
-    { eval: true, workerData, execArgv: [] },
-  );
-}
-
 export function inlinePreparer(spec: PrepareSpec): RowPreparer {
   return { prepare: async (rows) => prepareRows(rows, spec), close: async () => undefined };
 }
 
 /** Chunks handed to `threads` preparation threads in turn; each answer comes back to its promise. */
 export function threadPreparer(spec: PrepareSpec, threads: number): RowPreparer {
-  const workers = Array.from({ length: threads }, () => startThread('prepare-rows.worker', spec));
+  const workers = Array.from({ length: threads }, () =>
+    startThread('prepare-rows.worker', spec, import.meta.url),
+  );
   const waiting = new Map<number, { resolve(b: PreparedBatch): void; reject(e: Error): void }>();
   let failure: Error | undefined;
   for (const worker of workers) {
@@ -63,33 +47,6 @@ export function threadPreparer(spec: PrepareSpec, threads: number): RowPreparer 
 }
 
 /** An error as it crosses between threads: enough to rebuild what the import job reports. */
-export interface SentError {
-  message: string;
-  code?: string;
-  kind?: ErrorKind;
-  details?: string[];
-  stack?: string;
-}
-
-export function sendError(error: unknown): SentError {
-  const e = error as Error & { code?: unknown };
-  return {
-    message: e?.message ?? String(error),
-    code: typeof e?.code === 'string' ? e.code : undefined,
-    kind: error instanceof AppError ? error.kind : undefined,
-    details: error instanceof AppError ? error.details : undefined,
-    stack: e?.stack,
-  };
-}
-
-export function receiveError(sent: SentError): Error {
-  if (sent.kind) return new AppError(sent.kind, sent.message, sent.details);
-  const error = new Error(sent.message) as Error & { code?: string };
-  if (sent.code) error.code = sent.code;
-  if (sent.stack) error.stack = sent.stack;
-  return error;
-}
-
 /** Messages from the reader thread. */
 export type ReaderMessage =
   | { type: 'batch'; parts: PreparedBatch[]; lastRow: number }
@@ -116,7 +73,11 @@ export function threadedBatches(
   threads: number,
   ahead: number,
 ): AsyncIterable<ReadBatch> & { close(): Promise<void> } {
-  const worker = startThread('read-batches.worker', { spec, prepareThreads: threads - 1, ahead });
+  const worker = startThread(
+    'read-batches.worker',
+    { spec, prepareThreads: threads - 1, ahead },
+    import.meta.url,
+  );
   const queue: ReaderMessage[] = [];
   let wake: (() => void) | undefined;
   const push = (m: ReaderMessage) => {

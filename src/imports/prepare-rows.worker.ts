@@ -1,7 +1,7 @@
 // A preparation thread of an import: checks and encodes chunks of rows (see import-threads.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SourceRow } from './read-rows.js';
-import { sendError } from './import-threads.js';
+import { sendError } from '../threads.js';
 import { prepareRows, type PrepareSpec } from './prepare-rows.js';
 
 const spec = workerData as PrepareSpec;

@@ -1,7 +1,8 @@
 // An import's reader thread: parses the file and checks its rows (see import-threads.ts), so the
 // main thread only writes to the database.
 import { parentPort, workerData } from 'node:worker_threads';
-import { inlinePreparer, sendError, threadPreparer } from './import-threads.js';
+import { sendError } from '../threads.js';
+import { inlinePreparer, threadPreparer } from './import-threads.js';
 import { readBatches, type ReadSpec } from './read-batches.js';
 
 const { spec, prepareThreads, ahead } = workerData as {

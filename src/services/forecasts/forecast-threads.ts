@@ -14,7 +14,7 @@ import {
 } from '../../engine/forecast.js';
 import type { SimulationStats } from '../../engine/simulation.js';
 import type { TrafficModel } from '../../engine/traffic.js';
-import { receiveError, startThread, type SentError } from '../../imports/import-threads.js';
+import { receiveError, startThread, type SentError } from '../../threads.js';
 
 /** One sample of one candidate to simulate: everything `forecastSampleStats` needs, as it crosses to a thread. */
 export interface SampleJob {

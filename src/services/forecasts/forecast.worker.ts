@@ -1,7 +1,7 @@
 // A forecast thread: simulates the samples it is handed, one at a time (see forecast-threads.ts).
 import { parentPort } from 'node:worker_threads';
 import { forecastSampleStats } from '../../engine/forecast.js';
-import { sendError } from '../../imports/import-threads.js';
+import { sendError } from '../../threads.js';
 import type { SampleAnswer, SampleJob } from './forecast-threads.js';
 
 parentPort!.on('message', ({ id, job }: { id: number; job: SampleJob }) => {

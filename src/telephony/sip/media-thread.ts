@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { startThread } from '../../imports/import-threads.js';
+import { startThread } from '../../threads.js';
 import { streamFormatOf } from '../media/rtp-relay.js';
 import type { MediaParking, ParkedMedia, TappedFrame } from './media-park.js';
 import { remoteAudio, type MediaDirection } from './sdp.js';
