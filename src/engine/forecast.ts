@@ -366,8 +366,9 @@ function vanDerCorput(i: number): number {
 
 const WARM_UP_STEP_MS = 5 * 60_000;
 /**
- * Each sample runs at least this long before it is measured, and until its pacer has seen
- * `FORECAST_WARM_UP_ANSWERS` answers by a person (the predictive pacer's controller moves a little
+ * Each sample runs at least this long before it is measured (five handle times of the slowest
+ * traffic the bench knows: the lines and desks are filled by then), and a predictive one until
+ * its pacer has seen `FORECAST_WARM_UP_ANSWERS` answers by a person (the controller moves a little
  * with each answer: a fresh one under-dials), for at most `FORECAST_LONGEST_WARM_UP_MS`.
  */
 const FORECAST_WARM_UP_MS = 10 * 60_000;
