@@ -105,7 +105,8 @@ export function forecastTable(result: ForecastResult): string {
     }
   }
   lines.push(
-    `Simulated ${result.samples.hours_per_seed} h samples, ${result.samples.seeds} to ${result.samples.max_seeds} per candidate ` +
+    `Simulated ${result.samples.seeds} to ${result.samples.max_seeds} samples per candidate (from ${result.samples.hours_per_seed} h, ` +
+      `each further ${result.samples.seeds} twice as long) ` +
       `until the standard errors were under ${points(result.samples.target_utilization_se)} point (utilization) and ` +
       `${points(result.samples.target_abandon_rate_se, 2)} point (abandon), in ${(result.elapsed_ms / 1000).toFixed(1)} s`,
   );

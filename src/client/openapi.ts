@@ -4703,7 +4703,7 @@ export interface components {
          *         },
          *         "samples": {
          *           "seeds": 3,
-         *           "max_seeds": 48,
+         *           "max_seeds": 13,
          *           "hours_per_seed": 1,
          *           "target_utilization_se": 0.006,
          *           "target_abandon_rate_se": 0.0015
@@ -4722,7 +4722,7 @@ export interface components {
          *             "worst_day_abandon_rate": 0.029,
          *             "contacts_reached_per_hour": 434.2,
          *             "dials_per_hour": 1460.5,
-         *             "seeds": 7,
+         *             "seeds": 5,
          *             "simulated_hours": 7,
          *             "calling_hours_to_exhaust": 21.3,
          *             "exhausted_at": "2026-12-09T12:18:00.000Z",
@@ -4797,6 +4797,7 @@ export interface components {
                     seeds: number;
                     /** @description and at most */
                     max_seeds: number;
+                    /** @description How long the first samples are; each further group of `seeds` is twice as long, up to a calling day */
                     hours_per_seed: number;
                     target_utilization_se: number;
                     target_abandon_rate_se: number;
@@ -18611,9 +18612,9 @@ export interface operations {
                     lines_per_agent?: number;
                     /** @description Predictive mode's cap, and the cap staffing must keep within (default: the campaign's) */
                     abandon_cap?: number;
-                    /** @description Simulated samples per candidate at the least (default 3); more are added, up to 16 times as many, until the standard error of utilization is under 0.6 point and of the abandon rate under 0.15 point */
+                    /** @description Simulated samples per candidate at the least (default 3); more are added, each further group of as many twice as long as the one before (up to a calling day), up to 16 times simulated_hours in all, until the standard error of utilization is under 0.6 point and of the abandon rate under 0.15 point */
                     seeds?: number;
-                    /** @description Calling hours simulated over those first samples: each sample is simulated_hours / seeds long (default 3) */
+                    /** @description Calling hours simulated over those first samples: each of them is simulated_hours / seeds long (default 3) */
                     simulated_hours?: number;
                     /**
                      * Format: date-time
@@ -18669,7 +18670,7 @@ export interface operations {
                      *         },
                      *         "samples": {
                      *           "seeds": 3,
-                     *           "max_seeds": 48,
+                     *           "max_seeds": 13,
                      *           "hours_per_seed": 1,
                      *           "target_utilization_se": 0.006,
                      *           "target_abandon_rate_se": 0.0015
@@ -18688,7 +18689,7 @@ export interface operations {
                      *             "worst_day_abandon_rate": 0.029,
                      *             "contacts_reached_per_hour": 434.2,
                      *             "dials_per_hour": 1460.5,
-                     *             "seeds": 7,
+                     *             "seeds": 5,
                      *             "simulated_hours": 7,
                      *             "calling_hours_to_exhaust": 21.3,
                      *             "exhausted_at": "2026-12-09T12:18:00.000Z",
@@ -18809,7 +18810,7 @@ export interface operations {
                      *         },
                      *         "samples": {
                      *           "seeds": 3,
-                     *           "max_seeds": 48,
+                     *           "max_seeds": 13,
                      *           "hours_per_seed": 1,
                      *           "target_utilization_se": 0.006,
                      *           "target_abandon_rate_se": 0.0015
@@ -18828,7 +18829,7 @@ export interface operations {
                      *             "worst_day_abandon_rate": 0.029,
                      *             "contacts_reached_per_hour": 434.2,
                      *             "dials_per_hour": 1460.5,
-                     *             "seeds": 7,
+                     *             "seeds": 5,
                      *             "simulated_hours": 7,
                      *             "calling_hours_to_exhaust": 21.3,
                      *             "exhausted_at": "2026-12-09T12:18:00.000Z",

@@ -39,6 +39,11 @@ export interface ForecastSample {
   warmUpAnswers?: number;
   /** … but not past this long (default: `warmUpMs`). */
   longestWarmUpMs?: number;
+  /**
+   * Hours of the calling day before the sample starts. A predictive pacer's day then counts them,
+   * beyond its warm-up, as answered at the warm-up's pace and abandoned at its goal.
+   */
+  dayHoursBefore?: number;
 }
 
 /**
@@ -174,6 +179,18 @@ export function simulateSample(
     scheduler.runUntil(t0 + warmUp);
   }
   const before = sim.result();
+  // The pacer slows down as the day's abandons near the cap, by what is left of the day's allowance
+  // (`HEADROOM_ABANDONS`). A day some hours old has the allowance of all their answers; a sample that
+  // counted only its warm-up's would be held back far more often than that hour of a real day is
+  // (at 15 agents, 2 hours in 26 an eighth under the rest, and the samples' spread twice as wide).
+  const earlierMs = (sample.dayHoursBefore ?? 0) * 3_600_000 - warmUp;
+  if (candidate.mode === 'predictive' && earlierMs > 0 && warmUp > 0) {
+    const earlierAnswers = (before.personAnswers / warmUp) * earlierMs;
+    sim.pacer.seedDay(
+      before.personAnswers + earlierAnswers,
+      before.abandoned + earlierAnswers * sim.pacer.goalRate,
+    );
+  }
   scheduler.runUntil(t0 + warmUp + sample.durationMs);
   sim.stop();
   return since(sim.result(), before);
@@ -301,7 +318,8 @@ export function everySample(
 
 /**
  * How a forecast samples each candidate: stretches of `sampleHours` (after a warm-up) spread over
- * the calling day (from local hour `startHour`, `dayHours` long), as many as `precision` asks.
+ * the calling day (from local hour `startHour`, `dayHours` long), as many as `precision` asks, each
+ * further group of `precision.minSamples` twice as long as the one before (see `forecastSample`).
  * Plain data, so it crosses to a forecast thread.
  */
 export interface ForecastSampling {
@@ -339,21 +357,43 @@ export function forecastSampleStats(
 }
 
 /**
- * The forecast's `index`th sample (seed `index + 1`): its start hour is spread over the calling
- * day in van der Corput order (start, middle, quarters, …), so however many samples a candidate
- * takes, together they see the day's hours evenly.
+ * The forecast's `index`th sample (seed `index + 1`). The first `minSamples` are `sampleHours` long;
+ * each further group of as many is twice as long as the one before, up to a calling day: a
+ * candidate that needs many measured hours to be precise (a small fleet, few answers an hour) gets
+ * them in fewer samples, and pays fewer warm-ups for them (a small predictive fleet's warm-up is
+ * longer than an hour). Samples of unequal length are still independent, and the ratio estimator
+ * weighs each by its hours. Start hours are spread over the calling day in van der Corput order
+ * (start, middle, quarters, …), so however many samples a candidate takes, together they see the
+ * day's hours evenly.
  */
 export function forecastSample(sampling: ForecastSampling, index: number): ForecastSample {
   const { startHour, dayHours, sampleHours } = sampling;
-  const startOffsets = Math.max(1, Math.floor(dayHours - sampleHours) + 1);
+  const hours = sampleLengthHours(sampling, index);
+  const startOffsets = Math.max(1, Math.floor(dayHours - hours) + 1);
+  const dayHoursBefore = Math.floor(vanDerCorput(index) * startOffsets);
   return {
     seed: index + 1,
-    startHour: (startHour + Math.floor(vanDerCorput(index) * startOffsets)) % 24,
-    durationMs: sampleHours * 3_600_000,
+    startHour: (startHour + dayHoursBefore) % 24,
+    dayHoursBefore,
+    durationMs: hours * 3_600_000,
     warmUpMs: FORECAST_WARM_UP_MS,
     warmUpAnswers: FORECAST_WARM_UP_ANSWERS,
     longestWarmUpMs: FORECAST_LONGEST_WARM_UP_MS,
   };
+}
+
+/** How long the `index`th sample is measured, in hours (see `forecastSample`). */
+function sampleLengthHours(sampling: ForecastSampling, index: number): number {
+  const { dayHours, sampleHours, precision } = sampling;
+  const doublings = Math.floor(index / Math.max(2, precision.minSamples));
+  return Math.max(sampleHours, Math.min(dayHours, sampleHours * 2 ** doublings));
+}
+
+/** The fewest samples whose measured hours add up to at least `hours` (a candidate's most samples). */
+export function samplesForHours(sampling: ForecastSampling, hours: number): number {
+  let count = 0;
+  for (let total = 0; total < hours - 1e-9; count++) total += sampleLengthHours(sampling, count);
+  return Math.max(1, count);
 }
 
 /** The base-2 radical inverse of `i`: 0, ½, ¼, ¾, ⅛, … in [0, 1). */

@@ -4,8 +4,10 @@ import {
   forecastSample,
   learnedSampleCallees,
   ratioStandardError,
+  samplesForHours,
   samplesToUse,
   simulateCandidate,
+  simulateSample,
   type ForecastPrecision,
   type ForecastSampling,
 } from '../../src/engine/forecast.js';
@@ -171,7 +173,9 @@ describe('a forecast precise enough, and no more', () => {
     const model = defaultTraffic();
     const sampling: ForecastSampling = {
       startHour: 9,
-      dayHours: 9,
+      // A calling day no longer than a sample keeps every sample a quarter hour (later samples are
+      // longer, up to a day), so that the fleet needs many of them.
+      dayHours: 0.25,
       sampleHours: 0.25,
       // Loose enough to settle after some twenty samples, which the first two misjudge.
       precision: { minSamples: 2, maxSamples: 40, utilizationSe: 0.02, abandonRateSe: 0.01 },
@@ -198,17 +202,56 @@ describe('a forecast precise enough, and no more', () => {
     }
   });
 
-  test("the samples' start hours spread over the calling day however many there are", () => {
+  test("the samples' hours spread over the calling day however many there are, later ones longer", () => {
     const sampling: ForecastSampling = { startHour: 9, dayHours: 9, sampleHours: 1, precision };
-    const hours = Array.from({ length: 16 }, (_, i) => forecastSample(sampling, i).startHour);
-    assert.deepEqual(hours.slice(0, 4), [9, 13, 11, 15], 'start, middle, quarters');
+    const samples = Array.from({ length: 16 }, (_, i) => forecastSample(sampling, i));
     assert.deepEqual(
-      [...new Set(hours)].sort((a, b) => a - b),
+      samples.slice(0, 4).map((s) => s.startHour),
+      [9, 13, 11, 15],
+      'start, middle, quarters',
+    );
+    // Each further group of minSamples (3) twice as long as the one before, up to the calling day.
+    assert.deepEqual(
+      samples.map((s) => s.durationMs / HOUR),
+      [1, 1, 1, 2, 2, 2, 4, 4, 4, 8, 8, 8, 9, 9, 9, 9],
+    );
+    for (const s of samples) {
+      assert.equal(s.startHour, 9 + s.dayHoursBefore!, 'the hours of the day before it');
+      assert.ok(s.dayHoursBefore! + s.durationMs / HOUR <= 9, `sample ${s.seed} ends within the day`);
+    }
+    const covered = new Set(
+      samples
+        .slice(0, 9)
+        .flatMap((s) => Array.from({ length: s.durationMs / HOUR }, (_, h) => s.startHour + h)),
+    );
+    assert.deepEqual(
+      [...covered].sort((a, b) => a - b),
       [9, 10, 11, 12, 13, 14, 15, 16, 17],
     );
     assert.deepEqual(
-      Array.from({ length: 3 }, (_, i) => forecastSample(sampling, i).seed),
+      samples.slice(0, 3).map((s) => s.seed),
       [1, 2, 3],
     );
+    // A candidate's most samples: as many as reach the most hours.
+    assert.equal(samplesForHours(sampling, 48), 13, '3 × 1 + 3 × 2 + 3 × 4 + 3 × 8 + 9 ≥ 48');
+    assert.equal(samplesForHours(sampling, 3), 3);
+  });
+
+  test("a predictive sample hours into the calling day counts them in its pacer's day", () => {
+    // The pacer holds back as the day's abandons near the cap, by the allowance of the day's answers:
+    // hours before the sample add to it (at the warm-up's pace, abandoned at the goal), so the same
+    // seed dials differently. Progressive and power have no such rule.
+    const sample = { seed: 7, startHour: 13, durationMs: HOUR, warmUpMs: 15 * 60_000 };
+    const run = (mode: 'predictive' | 'progressive', dayHoursBefore: number) =>
+      simulateSample(
+        { agents: 15, mode, linesPerAgent: 2.5, abandonCap: 0.03 },
+        limits,
+        () => callees,
+        () => 0,
+        { ...sample, dayHoursBefore },
+      );
+    assert.notDeepEqual(run('predictive', 4), run('predictive', 0));
+    assert.deepEqual(run('predictive', 0.25), run('predictive', 0), 'no hour before its warm-up');
+    assert.deepEqual(run('progressive', 4), run('progressive', 0));
   });
 });

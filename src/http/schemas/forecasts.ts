@@ -140,13 +140,13 @@ export const ForecastRequest = Type.Object(
         minimum: 1,
         maximum: 10,
         description:
-          'Simulated samples per candidate at the least (default 3); more are added, up to 16 times as many, until the standard error of utilization is under 0.6 point and of the abandon rate under 0.15 point',
+          'Simulated samples per candidate at the least (default 3); more are added, each further group of as many twice as long as the one before (up to a calling day), up to 16 times simulated_hours in all, until the standard error of utilization is under 0.6 point and of the abandon rate under 0.15 point',
       }),
     ),
     simulated_hours: Type.Optional(
       Bounded(1, 48, {
         description:
-          'Calling hours simulated over those first samples: each sample is simulated_hours / seeds long (default 3)',
+          'Calling hours simulated over those first samples: each of them is simulated_hours / seeds long (default 3)',
       }),
     ),
     since: Type.Optional(
@@ -228,7 +228,7 @@ const exampleCandidate = {
   worst_day_abandon_rate: 0.029,
   contacts_reached_per_hour: 434.2,
   dials_per_hour: 1460.5,
-  seeds: 7,
+  seeds: 5,
   simulated_hours: 7,
   calling_hours_to_exhaust: 21.3,
   exhausted_at: '2026-12-09T12:18:00.000Z',
@@ -272,7 +272,10 @@ export const ForecastResponse = Type.Object(
             {
               seeds: Type.Integer({ description: 'Samples per candidate at the least' }),
               max_seeds: Type.Integer({ description: 'and at most' }),
-              hours_per_seed: Type.Number(),
+              hours_per_seed: Type.Number({
+                description:
+                  'How long the first samples are; each further group of `seeds` is twice as long, up to a calling day',
+              }),
               target_utilization_se: Type.Number(),
               target_abandon_rate_se: Type.Number(),
             },
@@ -325,7 +328,7 @@ export const ForecastResponse = Type.Object(
           remaining: { contacts: 9200, callbacks: 40, on_dnc: 120, dials_needed: 31100 },
           samples: {
             seeds: 3,
-            max_seeds: 48,
+            max_seeds: 13,
             hours_per_seed: 1,
             target_utilization_se: 0.006,
             target_abandon_rate_se: 0.0015,

@@ -10,11 +10,12 @@ export interface ForecastInputs {
   /** Predictive: the cap the pacer steers under; also the cap staffing must keep within. */
   abandonCap: number;
   /**
-   * Simulated samples per candidate, each on its own seed, at the least: more are added (up to
-   * MAX_SEEDS_FACTOR times as many) until the candidate's figures are precise (FORECAST_PRECISION).
+   * Simulated samples per candidate, each on its own seed, at the least: more are added (each
+   * further `seeds` twice as long as the ones before, up to a calling day; at most MAX_HOURS_FACTOR
+   * times `simulatedHours` in all) until the candidate's figures are precise (FORECAST_PRECISION).
    */
   seeds: number;
-  /** Simulated calling hours over those first samples (each sample is `simulatedHours / seeds` long). */
+  /** Simulated calling hours over those first samples (each is `simulatedHours / seeds` long). */
   simulatedHours: number;
   /** Learn from calls dialled since then (null: the last 7 days, counted when the job runs). */
   since: string | null;
@@ -64,7 +65,10 @@ export interface ForecastResult {
   traffic: { source: 'campaign' | 'center' | 'defaults'; since: string; until: string; dials: number };
   calling_day: { start: string; end: string; hours: number };
   remaining: { contacts: number; callbacks: number; on_dnc: number; dials_needed: number };
-  /** How candidates were sampled: at least `seeds` (at most `max_seeds`) until their standard errors met the targets. */
+  /**
+   * How candidates were sampled: at least `seeds` (at most `max_seeds`) until their standard errors
+   * met the targets; the first `seeds` are `hours_per_seed` long, each further `seeds` twice as long.
+   */
   samples: {
     seeds: number;
     max_seeds: number;

@@ -6,6 +6,7 @@ import {
   type ForecastMode,
   type ForecastPrecision,
   type ForecastSampling,
+  samplesForHours,
 } from '../../engine/forecast.js';
 import { systemContext, tenantReader, type RequestContext, type ServiceDeps } from '../context.js';
 import { callingDay, CallingTimeline } from './calling-calendar.js';
@@ -23,8 +24,8 @@ const LIMITS = { ringTimeoutMs: 25_000, patienceMs: 2000 };
  * staffing: a forecast and a run that each err by these differ by less than that 49 times in 50.
  */
 export const FORECAST_PRECISION = { utilizationSe: 0.006, abandonRateSe: 0.0015 };
-/** A candidate takes at most this many times the samples asked for (`seeds`), however imprecise. */
-export const MAX_SEEDS_FACTOR = 16;
+/** A candidate is simulated at most this many times the hours asked for, however imprecise. */
+export const MAX_HOURS_FACTOR = 16;
 
 type Exhaustion = RunOut;
 
@@ -78,39 +79,20 @@ export async function computeForecast(
     ringTimeoutMs: LIMITS.ringTimeoutMs,
   });
   const model = traffic.model;
-  const counted = await tenantReader(deps, ctx).traffic.waitingContacts(campaign.id);
-  // Numbers on a do-not-call list are never dialled: they take no dials and no time.
-  const waiting: WaitingContacts[] = counted
-    .filter((c) => !c.on_dnc)
-    .map((c) => ({
-      contacts: c.contacts,
-      attempts: c.attempts,
-      readyAt: c.ready_at,
-      coolOffSeconds: c.cool_off_seconds,
-    }));
-  const timeline = new CallingTimeline(campaign, now);
-  const exhaustion = (f: CandidateForecast): Exhaustion =>
-    runOut(
-      waiting,
-      model.shares,
-      { dialsPerHour: f.dialsPerHour, abandonRate: f.abandonRate },
-      campaign,
-      timeline,
-      now,
-    );
   const day = callingDay(campaign);
   const limits: ForecastLimits = { ...LIMITS, wrapUpLimitMs: campaign.wrap_up_seconds * 1000 };
-  const precision: ForecastPrecision = {
-    minSamples: inputs.seeds,
-    maxSamples: inputs.seeds * MAX_SEEDS_FACTOR,
-    ...FORECAST_PRECISION,
-  };
-  const sampling: ForecastSampling = {
+  const firstSamples: ForecastSampling = {
     startHour: day.startHour,
     dayHours: day.hours,
     sampleHours: inputs.simulatedHours / inputs.seeds,
-    precision,
+    precision: { minSamples: inputs.seeds, maxSamples: inputs.seeds, ...FORECAST_PRECISION },
   };
+  // Later samples are longer: a candidate's most is a number of hours, as many samples as reach it.
+  const precision: ForecastPrecision = {
+    ...firstSamples.precision,
+    maxSamples: samplesForHours(firstSamples, inputs.simulatedHours * MAX_HOURS_FACTOR),
+  };
+  const sampling: ForecastSampling = { ...firstSamples, precision };
   const cap = inputs.abandonCap;
   const candidate = (agents: number, mode: ForecastMode): ForecastCandidate => ({
     agents,
@@ -135,8 +117,33 @@ export async function computeForecast(
   };
 
   // Every candidate asked for at once: a pool of threads runs them side by side.
-  const asked = inputs.modes.flatMap((mode) => inputs.agents.map((agents) => evaluate(agents, mode)));
-  const forecasts = await Promise.all(asked);
+  const asked = Promise.all(
+    inputs.modes.flatMap((mode) => inputs.agents.map((agents) => evaluate(agents, mode))),
+  );
+  // Awaited below; a failure counting the contacts must not leave it to fail unhandled.
+  asked.catch(() => undefined);
+  // The remaining contacts are counted while the threads simulate.
+  const counted = await tenantReader(deps, ctx).traffic.waitingContacts(campaign.id);
+  // Numbers on a do-not-call list are never dialled: they take no dials and no time.
+  const waiting: WaitingContacts[] = counted
+    .filter((c) => !c.on_dnc)
+    .map((c) => ({
+      contacts: c.contacts,
+      attempts: c.attempts,
+      readyAt: c.ready_at,
+      coolOffSeconds: c.cool_off_seconds,
+    }));
+  const timeline = new CallingTimeline(campaign, now);
+  const exhaustion = (f: CandidateForecast): Exhaustion =>
+    runOut(
+      waiting,
+      model.shares,
+      { dialsPerHour: f.dialsPerHour, abandonRate: f.abandonRate },
+      campaign,
+      timeline,
+      now,
+    );
+  const forecasts = await asked;
   const candidates: CandidateResult[] = forecasts.map((f) => candidateResult(f, cap, exhaustion(f)));
 
   let staffing: ForecastResult['staffing'] = null;
