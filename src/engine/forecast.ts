@@ -40,8 +40,8 @@ export interface ForecastSample {
   /** … but not past this long (default: `warmUpMs`). */
   longestWarmUpMs?: number;
   /**
-   * Hours of the calling day before the sample starts. A predictive pacer's day then starts with
-   * them, answered at the warm-up's pace and abandoned at the controller's goal.
+   * Hours of the calling day before the sample starts. A predictive pacer's day then counts them,
+   * beyond its warm-up, as answered at the warm-up's pace and abandoned at its goal.
    */
   dayHoursBefore?: number;
 }
@@ -168,15 +168,11 @@ export function simulateSample(
   });
   const t0 = scheduler.nowMs();
   let warmUp = sample.warmUpMs ?? 0;
-  const predictive = candidate.mode === 'predictive';
-  // The warm-up stands for the days before the sample: the pacer learns its traffic and its
-  // controller's level there, and the sample's own day starts when it is measured (below).
-  if (predictive && warmUp > 0) sim.pacer.useHeadroom(false);
   sim.start();
   scheduler.runUntil(t0 + warmUp);
   // A small fleet's predictive pacer learns from few answers an hour: it warms up until it has seen
   // enough. Progressive and power learn nothing; their warm-up only fills the lines and the desks.
-  const answers = predictive ? (sample.warmUpAnswers ?? 0) : 0;
+  const answers = candidate.mode === 'predictive' ? (sample.warmUpAnswers ?? 0) : 0;
   const longest = sample.longestWarmUpMs ?? warmUp;
   while (warmUp < longest && sim.result().personAnswers < answers) {
     warmUp = Math.min(longest, warmUp + WARM_UP_STEP_MS);
@@ -184,14 +180,16 @@ export function simulateSample(
   }
   const before = sim.result();
   // The pacer slows down as the day's abandons near the cap, by what is left of the day's allowance
-  // (`HEADROOM_ABANDONS`). A sample hours into the calling day starts with those hours' answers
-  // (at the warm-up's pace) and their abandons (at the controller's goal): one whose day counted
-  // only its warm-up would be held back far more often than that hour of a real day is (at 15
-  // agents, 2 hours in 26 eight points under the rest, and the samples' spread twice as wide).
-  if (predictive && warmUp > 0) {
-    const earlierAnswers = (before.personAnswers / warmUp) * (sample.dayHoursBefore ?? 0) * 3_600_000;
-    sim.pacer.seedDay(earlierAnswers, earlierAnswers * sim.pacer.goalRate);
-    sim.pacer.useHeadroom(true);
+  // (`HEADROOM_ABANDONS`). A day some hours old has the allowance of all their answers; a sample that
+  // counted only its warm-up's would be held back far more often than that hour of a real day is
+  // (at 15 agents, 2 hours in 26 an eighth under the rest, and the samples' spread twice as wide).
+  const earlierMs = (sample.dayHoursBefore ?? 0) * 3_600_000 - warmUp;
+  if (candidate.mode === 'predictive' && earlierMs > 0 && warmUp > 0) {
+    const earlierAnswers = (before.personAnswers / warmUp) * earlierMs;
+    sim.pacer.seedDay(
+      before.personAnswers + earlierAnswers,
+      before.abandoned + earlierAnswers * sim.pacer.goalRate,
+    );
   }
   scheduler.runUntil(t0 + warmUp + sample.durationMs);
   sim.stop();

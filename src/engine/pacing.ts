@@ -349,7 +349,6 @@ function addFourBernoullis(
  */
 export class PredictivePacer {
   private threshold: number;
-  private headroomOn = true;
   private personAnswers = 0;
   private abandons = 0;
   private answerPmf = new Float64Array(0);
@@ -414,16 +413,6 @@ export class PredictivePacer {
   }
 
   /**
-   * Whether today's headroom under the cap scales the threshold (see `currentThreshold`; on unless
-   * turned off). A forecast's warm-up stands for the days before: the controller learns its level
-   * there, and a headroom rule throttling every abandon of a day only minutes old would teach it a
-   * level that over-dials once the day has grown (it took a day's allowance as unspent).
-   */
-  useHeadroom(on: boolean): void {
-    this.headroomOn = on;
-  }
-
-  /**
    * Today's counts as recorded (by every process dialling the campaign, and before a restart):
    * the pacer steers by the campaign's day, not by what this process alone has seen.
    */
@@ -440,7 +429,7 @@ export class PredictivePacer {
    */
   private currentThreshold(): number {
     const allowed = this.options.cap * this.personAnswers;
-    if (!this.headroomOn || allowed <= 0) return this.threshold;
+    if (allowed <= 0) return this.threshold;
     const headroom = (allowed - this.abandons) / Math.min(HEADROOM_ABANDONS, allowed);
     return this.threshold * Math.max(0, Math.min(1, headroom));
   }

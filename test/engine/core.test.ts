@@ -269,14 +269,6 @@ describe('engine core on virtual time', () => {
     for (let i = 0; i < 200; i++) over.observeAnswer(i % 25 === 0);
     assert.equal(over.decide(snapshot(3, 7, [1000])), 2);
     assert.ok(over.riskThreshold < 0.015, 'abandons above the goal lower the threshold');
-    // Without the day's headroom (a forecast's warm-up), the same pacer dials by its threshold alone.
-    over.useHeadroom(false);
-    assert.ok(over.decide(snapshot(3, 7, [1000])) > 2, 'over-dials by the threshold');
-    over.useHeadroom(true);
-    assert.equal(over.decide(snapshot(3, 7, [1000])), 2);
-    // A day seeded as some hours at the goal has headroom again.
-    over.seedDay(2000, 2000 * over.goalRate);
-    assert.ok(over.decide(snapshot(3, 7, [1000])) > 2, "a day's allowance left");
   });
 
   test('an answered call no agent takes within 2 seconds is abandoned', () => {

@@ -239,8 +239,8 @@ describe('a forecast precise enough, and no more', () => {
 
   test("a predictive sample hours into the calling day counts them in its pacer's day", () => {
     // The pacer holds back as the day's abandons near the cap, by the allowance of the day's answers:
-    // hours before the sample start its day (at the warm-up's pace, abandoned at the goal), so the
-    // same seed dials differently. Progressive and power have no such rule.
+    // hours before the sample add to it (at the warm-up's pace, abandoned at the goal), so the same
+    // seed dials differently. Progressive and power have no such rule.
     const sample = { seed: 7, startHour: 13, durationMs: HOUR, warmUpMs: 15 * 60_000 };
     const run = (mode: 'predictive' | 'progressive', dayHoursBefore: number) =>
       simulateSample(
@@ -251,6 +251,7 @@ describe('a forecast precise enough, and no more', () => {
         { ...sample, dayHoursBefore },
       );
     assert.notDeepEqual(run('predictive', 4), run('predictive', 0));
+    assert.deepEqual(run('predictive', 0.25), run('predictive', 0), 'no hour before its warm-up');
     assert.deepEqual(run('progressive', 4), run('progressive', 0));
   });
 });
