@@ -39,11 +39,6 @@ export interface ForecastSample {
   warmUpAnswers?: number;
   /** … but not past this long (default: `warmUpMs`). */
   longestWarmUpMs?: number;
-  /**
-   * Hours of the calling day before the sample starts. A predictive pacer's day then counts them,
-   * beyond its warm-up, as answered at the warm-up's pace and abandoned at its goal.
-   */
-  dayHoursBefore?: number;
 }
 
 /**
@@ -179,18 +174,6 @@ export function simulateSample(
     scheduler.runUntil(t0 + warmUp);
   }
   const before = sim.result();
-  // The pacer slows down as the day's abandons near the cap, by what is left of the day's allowance
-  // (`HEADROOM_ABANDONS`). A day some hours old has the allowance of all their answers; a sample that
-  // counted only its warm-up's would be held back far more often than that hour of a real day is
-  // (at 15 agents, 2 hours in 26 an eighth under the rest, and the samples' spread twice as wide).
-  const earlierMs = (sample.dayHoursBefore ?? 0) * 3_600_000 - warmUp;
-  if (candidate.mode === 'predictive' && earlierMs > 0 && warmUp > 0) {
-    const earlierAnswers = (before.personAnswers / warmUp) * earlierMs;
-    sim.pacer.seedDay(
-      before.personAnswers + earlierAnswers,
-      before.abandoned + earlierAnswers * sim.pacer.goalRate,
-    );
-  }
   scheduler.runUntil(t0 + warmUp + sample.durationMs);
   sim.stop();
   return since(sim.result(), before);
@@ -370,11 +353,9 @@ export function forecastSample(sampling: ForecastSampling, index: number): Forec
   const { startHour, dayHours, sampleHours } = sampling;
   const hours = sampleLengthHours(sampling, index);
   const startOffsets = Math.max(1, Math.floor(dayHours - hours) + 1);
-  const dayHoursBefore = Math.floor(vanDerCorput(index) * startOffsets);
   return {
     seed: index + 1,
-    startHour: (startHour + dayHoursBefore) % 24,
-    dayHoursBefore,
+    startHour: (startHour + Math.floor(vanDerCorput(index) * startOffsets)) % 24,
     durationMs: hours * 3_600_000,
     warmUpMs: FORECAST_WARM_UP_MS,
     warmUpAnswers: FORECAST_WARM_UP_ANSWERS,

@@ -407,11 +407,6 @@ export class PredictivePacer {
     this.abandons = 0;
   }
 
-  /** The abandon rate a day aims at: the controller's goal under the cap. */
-  get goalRate(): number {
-    return this.options.cap * GOAL_SHARE;
-  }
-
   /**
    * Today's counts as recorded (by every process dialling the campaign, and before a restart):
    * the pacer steers by the campaign's day, not by what this process alone has seen.

@@ -7,7 +7,6 @@ import {
   samplesForHours,
   samplesToUse,
   simulateCandidate,
-  simulateSample,
   type ForecastPrecision,
   type ForecastSampling,
 } from '../../src/engine/forecast.js';
@@ -215,10 +214,8 @@ describe('a forecast precise enough, and no more', () => {
       samples.map((s) => s.durationMs / HOUR),
       [1, 1, 1, 2, 2, 2, 4, 4, 4, 8, 8, 8, 9, 9, 9, 9],
     );
-    for (const s of samples) {
-      assert.equal(s.startHour, 9 + s.dayHoursBefore!, 'the hours of the day before it');
-      assert.ok(s.dayHoursBefore! + s.durationMs / HOUR <= 9, `sample ${s.seed} ends within the day`);
-    }
+    for (const s of samples)
+      assert.ok(s.startHour - 9 + s.durationMs / HOUR <= 9, `sample ${s.seed} ends within the day`);
     const covered = new Set(
       samples
         .slice(0, 9)
@@ -235,23 +232,5 @@ describe('a forecast precise enough, and no more', () => {
     // A candidate's most samples: as many as reach the most hours.
     assert.equal(samplesForHours(sampling, 48), 13, '3 × 1 + 3 × 2 + 3 × 4 + 3 × 8 + 9 ≥ 48');
     assert.equal(samplesForHours(sampling, 3), 3);
-  });
-
-  test("a predictive sample hours into the calling day counts them in its pacer's day", () => {
-    // The pacer holds back as the day's abandons near the cap, by the allowance of the day's answers:
-    // hours before the sample add to it (at the warm-up's pace, abandoned at the goal), so the same
-    // seed dials differently. Progressive and power have no such rule.
-    const sample = { seed: 7, startHour: 13, durationMs: HOUR, warmUpMs: 15 * 60_000 };
-    const run = (mode: 'predictive' | 'progressive', dayHoursBefore: number) =>
-      simulateSample(
-        { agents: 15, mode, linesPerAgent: 2.5, abandonCap: 0.03 },
-        limits,
-        () => callees,
-        () => 0,
-        { ...sample, dayHoursBefore },
-      );
-    assert.notDeepEqual(run('predictive', 4), run('predictive', 0));
-    assert.deepEqual(run('predictive', 0.25), run('predictive', 0), 'no hour before its warm-up');
-    assert.deepEqual(run('progressive', 4), run('progressive', 0));
   });
 });
