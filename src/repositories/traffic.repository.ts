@@ -153,10 +153,6 @@ export class TrafficRepository {
   }
 
   /**
-   * The campaign's waiting contacts (new, retry, callback; not removed) by attempts left under
-   * their list's max attempts in the campaign.
-   */
-  /**
    * A campaign's waiting contacts (new, retry, callback) in its enabled lists, counted by what the
    * run-out depends on: attempts left (the list's max attempts, and the contact's own max retries
    * after the first call; a booked callback is dialled whatever is left), when they fall due (to the
