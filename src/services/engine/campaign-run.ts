@@ -32,6 +32,7 @@ export interface EngineContext {
   random: Random;
   /** This engine process: owner of its claims and agent sessions. */
   owner: string;
+  /** How long a claim or an agent session is leased for when taken or renewed. */
   leaseMs: number;
   tickMs: number;
   patienceMs: number;
