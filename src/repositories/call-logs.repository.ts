@@ -99,6 +99,26 @@ export class CallLogsRepository extends VersionedRepository<'call_logs'> {
     return result.numUpdatedRows > 0n;
   }
 
+  /**
+   * An answer given to an agent at once, in one write: true when the call was still ringing and is
+   * now connected to the agent.
+   */
+  async markAnsweredAndConnected(id: number, agentUserId: number, at: Date): Promise<boolean> {
+    const result = await this.scope
+      .updateTable('call_logs')
+      .set({
+        status: 'connected',
+        answered_at: at,
+        connected_at: at,
+        agent_user_id: agentUserId,
+        updated_at: at,
+      })
+      .where('id', '=', id)
+      .where('status', '=', 'dialing')
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
   /** True when the call was still open and is now connected to the agent. */
   async markConnected(id: number, agentUserId: number, at: Date): Promise<boolean> {
     const result = await this.scope

@@ -39,11 +39,23 @@ export class DialingRepository {
       .execute();
   }
 
-  /** The contact, locked, if `owner` still holds its claim. */
-  async lockClaimed(contactId: number, owner: string): Promise<Contact | undefined> {
+  /**
+   * The contact, locked, if `owner` still holds its claim, with its list's max attempts in the
+   * campaign (null when the list is no longer attached): what deciding the call's result needs.
+   */
+  async lockClaimed(
+    contactId: number,
+    owner: string,
+    campaignId: number,
+  ): Promise<(Contact & { list_max_attempts: number | null }) | undefined> {
     return this.scope
       .selectFrom('contacts')
       .selectAll()
+      .select(
+        sql<number | null>`(select m.max_attempts from campaign_lead_lists m
+          where m.contact_center_id = contacts.contact_center_id and m.campaign_id = ${campaignId}
+            and m.lead_list_id = contacts.lead_list_id)`.as('list_max_attempts'),
+      )
       .where('id', '=', contactId)
       .where('status', '=', 'in_progress')
       .where('lease_owner', '=', owner)

@@ -64,12 +64,19 @@ export class EngineRepository {
     return result.rows;
   }
 
-  /** Extends the leases of every contact and agent session `owner` holds. */
-  async renewLeases(owner: string, until: Date): Promise<void> {
+  /**
+   * Extends to `until` the leases of the contacts and agent sessions `owner` holds that would end
+   * before `atLeastUntil`; the others are left as they are (each renewal rewrites its row, and
+   * every index of a contact with it).
+   */
+  async renewLeases(owner: string, atLeastUntil: Date, until: Date): Promise<void> {
     await sql`update contacts set lease_expires_at = ${until}
-      where status = 'in_progress' and lease_owner = ${owner}`.execute(this.db);
+      where status = 'in_progress' and lease_owner = ${owner} and lease_expires_at < ${atLeastUntil}`.execute(
+      this.db,
+    );
     await sql`update agent_sessions set engine_lease_expires_at = ${until}
-      where engine_owner = ${owner} and state <> 'logged_out'`.execute(this.db);
+      where engine_owner = ${owner} and state <> 'logged_out'
+        and (engine_lease_expires_at is null or engine_lease_expires_at < ${atLeastUntil})`.execute(this.db);
   }
 
   /** A stopping process gives up its agent sessions, so another process adopts them at once. */

@@ -11,6 +11,8 @@ export interface CallResultInput {
   campaign: Campaign;
   contact: Contact;
   log: CallLog;
+  /** The list's max attempts in the campaign (null: no longer attached), when already read. */
+  listMaxAttempts?: number | null;
 }
 
 /**
@@ -23,7 +25,10 @@ export async function decideCallResult(
 ): Promise<{ decision: AfterCall; patch: RowPatch<'contacts'>; events: NewLeadEvent[] }> {
   const { repos, now, campaign, contact, log } = input;
   const attemptsWithThisCall = contact.attempts + (log.counts_as_attempt === false ? 1 : 0);
-  const mapping = await repos.campaignLeadLists.find(campaign.id, contact.lead_list_id);
+  const listMaxAttempts =
+    input.listMaxAttempts !== undefined
+      ? input.listMaxAttempts
+      : ((await repos.campaignLeadLists.find(campaign.id, contact.lead_list_id))?.max_attempts ?? null);
   const decision = decideAfterCall({
     outcome: log.outcome ?? 'failed',
     disposition: log.disposition
@@ -34,7 +39,7 @@ export async function decideCallResult(
         }
       : null,
     contact: { ...contact, attempts: attemptsWithThisCall },
-    listMaxAttempts: mapping?.max_attempts ?? campaign.max_attempts,
+    listMaxAttempts: listMaxAttempts ?? campaign.max_attempts,
     campaign,
     now,
   });

@@ -18,6 +18,15 @@ import { CampaignRun, type EngineContext } from './campaign-run.js';
 import { reclaimExpiredClaims } from './reclaim-expired.js';
 
 const HOUSEKEEPING_EVERY_TICKS = 5;
+/**
+ * A claim or agent session is leased for this share of a lease beyond the lease itself, and
+ * renewed only once less than a lease is left: so it always has at least a lease left while its
+ * process beats (never running out before the process is found dead, a lease after its last
+ * heartbeat), and each row is rewritten every third of a lease instead of every tick (at 1,000
+ * agents the renewals were most of the rows the engine wrote). A dead process's claims and agents
+ * come back up to that much later.
+ */
+const LEASE_TOP_UP = 1 / 3;
 
 export interface EngineHostOptions {
   scheduler: Scheduler;
@@ -26,7 +35,10 @@ export interface EngineHostOptions {
   /** This process's name among the engine processes sharing the database. */
   nodeId?: string;
   tickMs?: number;
-  /** How long claims and agent sessions stay this process's without renewal. */
+  /**
+   * How long a process is counted alive after its last heartbeat, and the least that its claims
+   * and agent sessions keep of their lease while it beats (they are leased a third longer).
+   */
   leaseMs?: number;
   patienceMs?: number;
   ringTimeoutMs?: number;
@@ -47,6 +59,8 @@ export interface EngineHostOptions {
 export class EngineHost {
   readonly nodeId: string;
   private readonly e: EngineContext;
+  /** A process whose heartbeat is older than this is dead (`EngineHostOptions.leaseMs`). */
+  private readonly aliveMs: number;
   private readonly engine: EngineRepository;
   private runs = new Map<number, CampaignRun>();
   private timer: TimerId | null = null;
@@ -72,13 +86,14 @@ export class EngineHost {
   ) {
     this.nodeId = o.nodeId ?? `${os.hostname()}:${process.pid}:${deps.ids.uuid().slice(0, 8)}`;
     this.engine = sharedRepositories(deps.db).engine;
+    this.aliveMs = o.leaseMs ?? 30_000;
     this.e = {
       deps,
       scheduler: o.scheduler,
       carrier: o.carrier,
       random: o.random,
       owner: this.nodeId,
-      leaseMs: o.leaseMs ?? 30_000,
+      leaseMs: Math.round(this.aliveMs * (1 + LEASE_TOP_UP)),
       tickMs: o.tickMs ?? 1000,
       patienceMs: o.patienceMs ?? 2000,
       ringTimeoutMs: o.ringTimeoutMs ?? 25_000,
@@ -126,18 +141,24 @@ export class EngineHost {
   async tick(): Promise<void> {
     const wakesBefore = [...this.woken];
     const now = this.deps.clock.now();
-    await this.engine.heartbeat({ id: this.nodeId, hostname: os.hostname(), pid: process.pid }, now);
-    // Every lease is renewed every tick: a dead process's claims must not come back before the
-    // process is itself found dead (its heartbeat a lease old), since only then are its calls
-    // ended on the wire (renewing at half-life let them come back up to half a lease earlier).
+    // A dead process's claims must not come back before the process is itself found dead (its
+    // heartbeat `aliveMs` old), since only then are its calls ended on the wire (renewing at
+    // half-life, to a lease, let them come back up to half a lease earlier): every lease that
+    // would end within `aliveMs` of now is renewed before the heartbeat says the process was alive
+    // now (`LEASE_TOP_UP`).
     const renewing = performance.now();
-    await this.engine.renewLeases(this.nodeId, new Date(now.getTime() + this.e.leaseMs));
+    await this.engine.renewLeases(
+      this.nodeId,
+      new Date(now.getTime() + this.aliveMs),
+      new Date(now.getTime() + this.e.leaseMs),
+    );
     this.counted.leaseRenewals += 1;
     this.counted.leaseRenewalSeconds += (performance.now() - renewing) / 1000;
+    await this.engine.heartbeat({ id: this.nodeId, hostname: os.hostname(), pid: process.pid }, now);
     // Housekeeping runs every few ticks: leases last many ticks, so a dead process's claims and
     // agents come back within a lease and a few seconds either way.
     if (this.ticks % HOUSEKEEPING_EVERY_TICKS === 0) {
-      this.nodes = await this.engine.liveNodes(new Date(now.getTime() - this.e.leaseMs));
+      this.nodes = await this.engine.liveNodes(new Date(now.getTime() - this.aliveMs));
       // What dead processes left up on the network is ended first, so their claims (and with them
       // the numbers) come back only once their calls are down, and their records close at the
       // time each call really ended.

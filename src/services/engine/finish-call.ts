@@ -1,4 +1,4 @@
-import type { CallLog, CallOutcome, Campaign } from '../../db/schema.js';
+import type { CallLog, CallOutcome, Campaign, Contact } from '../../db/schema.js';
 import { talkSeconds } from '../../domain/call-outcome.js';
 import { bucketStart, statsShard, type StatsCounter, type StatsDelta } from '../../domain/stats-buckets.js';
 import { tenantRepositories } from '../../repositories/index.js';
@@ -55,13 +55,24 @@ export function finishCall(
   return deps.db.transaction().execute(async (trx) => {
     const repos = tenantRepositories(trx, ctx.tenant);
     const now = deps.clock.now();
-    const contact = await repos.dialing.lockClaimed(input.contactId, input.owner);
+    const claimed = await repos.dialing.lockClaimed(input.contactId, input.owner, input.campaign.id);
     const open = await repos.callLogs.findById(input.callLogId);
     if (!open || open.ended_at) return open;
     const log: CallLog = { ...open, outcome: input.outcome };
+    let contact: Contact | undefined;
+    let listMaxAttempts: number | null = null;
+    if (claimed) ({ list_max_attempts: listMaxAttempts, ...contact } = claimed);
     const result =
       contact && open.contact_id === contact.id
-        ? await decideCallResult({ repos, deps, now, campaign: input.campaign, contact, log })
+        ? await decideCallResult({
+            repos,
+            deps,
+            now,
+            campaign: input.campaign,
+            contact,
+            log,
+            listMaxAttempts,
+          })
         : null;
     const closed = await repos.callLogs.close(
       log.id,
