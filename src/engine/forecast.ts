@@ -350,7 +350,7 @@ export function forecastSampleStats(
  * day's hours evenly.
  */
 export function forecastSample(sampling: ForecastSampling, index: number): ForecastSample {
-  const { startHour, dayHours, sampleHours } = sampling;
+  const { startHour, dayHours } = sampling;
   const hours = sampleLengthHours(sampling, index);
   const startOffsets = Math.max(1, Math.floor(dayHours - hours) + 1);
   return {
