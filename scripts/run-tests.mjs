@@ -153,7 +153,14 @@ function runFile(file) {
       process.stdout.write(`\n── ${file} ${ok ? 'passed' : `FAILED (${why})`} in ${seconds.toFixed(1)} s\n`);
       const text = Buffer.concat(output);
       process.stdout.write(text);
-      results.push({ file, ok, seconds, counts: testCounts(text.toString('utf8'), ok) });
+      const printed = text.toString('utf8');
+      results.push({
+        file,
+        ok,
+        seconds,
+        counts: testCounts(printed, ok),
+        failures: ok ? '' : failureExcerpt(printed),
+      });
       resolve();
     });
   });
@@ -169,6 +176,18 @@ function testCounts(text, ok) {
   const failedTests = total('fail');
   if (passed === undefined || failedTests === undefined) return { passed: 0, failed: 1, skipped: 0 };
   return { passed, failed: failedTests + (ok || failedTests > 0 ? 0 : 1), skipped: total('skipped') ?? 0 };
+}
+
+/**
+ * What a failed file's reporter said of its failures (the spec reporter's closing "failing tests"
+ * list, else the output's last lines), repeated after the summary: a log read from its tail (CI's)
+ * then shows why, not only which file.
+ */
+function failureExcerpt(text) {
+  const lines = text.split('\n');
+  const from = lines.findLastIndex((line) => /failing tests:\s*$/.test(line));
+  const excerpt = from >= 0 ? lines.slice(from, from + 120) : lines.slice(-60);
+  return excerpt.join('\n').trimEnd();
 }
 
 async function lane() {
@@ -199,6 +218,7 @@ fs.writeFileSync(
 console.log(`\n── ${results.length} files, ${parallel} at a time, in ${wall.toFixed(1)} s wall time`);
 for (const r of [...results].sort((a, b) => b.seconds - a.seconds))
   console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.seconds.toFixed(1).padStart(7)} s  ${r.file}`);
+for (const r of failed) console.log(`\n── why ${r.file} failed\n${r.failures}`);
 if (failed.length) console.log(`\n${failed.length} file(s) failed: ${failed.map((r) => r.file).join(', ')}`);
 const sum = (key) => results.reduce((n, r) => n + r.counts[key], 0);
 // The closing line CI reads: every file's tests together.
