@@ -177,6 +177,8 @@ describe('campaigns on the SIP carrier: engine, database, Kamailio, baresip agen
       headers: { 'content-type': 'audio/wav' },
     });
     assert.equal(res.statusCode, 200, res.body);
+    // This test's leg of the agent's phone: its events and the file of what it heard, not an earlier test's.
+    const [eventsBefore, heardBefore] = [agent.phone.events.length, agent.phone.heardFiles().length];
     await w.deskLogin(agent, campaign.id);
     await w.start(campaign.id);
     const log = await eventually(
@@ -209,12 +211,16 @@ describe('campaigns on the SIP carrier: engine, database, Kamailio, baresip agen
     assert.ok(lastAnnounced < firstAgent, `the announcement before the agent, by second: ${tones}`);
 
     // The agent heard the announcement too (in place of the idle sound), then the customer.
-    await agent.phone.waitForEvent('CALL_CLOSED');
-    const agentHeard = await eventually(() => {
-      const file = agent.phone.heardFiles().at(-1);
-      const heard = file ? tonesBySecond(file) : [];
-      return heard.some((hz) => near(hz, CUSTOMER_TONE_HZ)) ? heard : undefined;
-    }, "the agent's phone has written what it heard");
+    await agent.phone.waitForEvent('CALL_CLOSED', 10_000, eventsBefore);
+    let heard: number[] = [];
+    const agentHeard = await eventually(
+      () => {
+        const file = agent.phone.heardFiles()[heardBefore];
+        heard = file ? tonesBySecond(file) : [];
+        return heard.some((hz) => near(hz, CUSTOMER_TONE_HZ)) ? heard : undefined;
+      },
+      () => `the agent's phone has written what it heard; by second: ${heard}`,
+    );
     const agentFirstAnnounced = agentHeard.findIndex((hz) => near(hz, ANNOUNCEMENT_TONE_HZ));
     const agentFirstCustomer = agentHeard.findIndex((hz) => near(hz, CUSTOMER_TONE_HZ));
     assert.ok(
