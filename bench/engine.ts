@@ -6,9 +6,9 @@
 // per second, how many times faster than real time the engine keeps up, database statements and
 // CPU per call, Node CPU per call, the engine's tick (p50/p99), the delay from an answer to its
 // agent being connected (in all, and from when that agent was free: an answer that finds every
-// agent busy waits for one by the pacer's design, not the engine's delay), and utilization and abandon rate beside the in-memory CampaignSimulation
-// on the same traffic model (callee model, wrap-up, agents per campaign). Figures and PASS/MISS
-// against the targets, never a test.
+// agent busy waits for one by the pacer's design, not the engine's delay), and utilization and
+// abandon rate beside the in-memory CampaignSimulation on the same traffic model (callee model,
+// wrap-up, agents per campaign). Figures and PASS/MISS against the targets, never a test.
 //
 // The in-memory reference is the mean over several seeds (BENCH_SIM_SEEDS), with its spread: a
 // live run and a simulation never draw the same callees (the live carrier's random stream serves
