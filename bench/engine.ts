@@ -173,6 +173,8 @@ interface RunFigures {
   reportTriggers: boolean;
   /** Abandons in the warm-up, live: they spend the day's allowance under the cap before measuring. */
   warmUpAbandons: number;
+  /** Over the whole run, warm-up included: the campaigns' day so far, which the cap is about. */
+  dayAbandonRate: number;
   sim: InMemoryReference;
   /**
    * With several processes: each campaign's agents split over them as the engine split them when
@@ -197,6 +199,8 @@ interface InMemoryReference {
   utilizationSd: number;
   abandonRate: number;
   warmUpAbandons: number;
+  /** Over the whole run, warm-up included: the campaigns' day so far, which the cap is about. */
+  dayAbandonRate: number;
 }
 
 interface SplitReference extends InMemoryReference {
@@ -214,6 +218,7 @@ function inMemoryReference(campaignAgents: number[], seeds: number): InMemoryRef
   let person = 0;
   let abandoned = 0;
   let warmUpAbandons = 0;
+  let warmUpPerson = 0;
   for (let k = 0; k < seeds; k++) {
     let busy = 0;
     let loggedIn = 0;
@@ -241,6 +246,7 @@ function inMemoryReference(campaignAgents: number[], seeds: number): InMemoryRef
       person += r.personAnswers - w.personAnswers;
       abandoned += r.abandoned - w.abandoned;
       warmUpAbandons += w.abandoned;
+      warmUpPerson += w.personAnswers;
     });
     utilizations.push(loggedIn ? busy / loggedIn : 0);
   }
@@ -252,6 +258,7 @@ function inMemoryReference(campaignAgents: number[], seeds: number): InMemoryRef
     utilizationSd: Math.sqrt(variance),
     abandonRate: person ? abandoned / person : 0,
     warmUpAbandons: warmUpAbandons / seeds,
+    dayAbandonRate: person + warmUpPerson ? (abandoned + warmUpAbandons) / (person + warmUpPerson) : 0,
   };
 }
 
@@ -524,8 +531,10 @@ async function runLive(agents: number, processCount: number, reportTriggers: boo
       (own ? handOver.own : handOver.other).push(row.ended.getTime() - e.at);
     }
 
-    const { rows: warmUp } = await pool.query<{ n: number }>(
-      `select count(*)::int as n from call_logs where outcome = 'abandoned' and answered_at < $1`,
+    const { rows: warmUp } = await pool.query<{ n: number; person: number }>(
+      `select count(*) filter (where outcome = 'abandoned')::int as n,
+         count(*) filter (where outcome in ('answered', 'abandoned'))::int as person
+       from call_logs where answered_at < $1`,
       [new Date(t0)],
     );
 
@@ -579,6 +588,10 @@ async function runLive(agents: number, processCount: number, reportTriggers: boo
       errors: errors + floor.errors,
       reportTriggers,
       warmUpAbandons: warmUp[0]!.n,
+      dayAbandonRate:
+        person + warmUp[0]!.person
+          ? (answers[0]!.abandoned + warmUp[0]!.n) / (person + warmUp[0]!.person)
+          : 0,
       handOverOwn: handOver.own.sort((a, b) => a - b),
       handOverOther: handOver.other.sort((a, b) => a - b),
       sim,
@@ -731,7 +744,8 @@ function report(r: RunFigures): void {
       `${(sim.utilizationSd * 100).toFixed(1)} over ${sim.seeds} seeds, ratio ${(r.utilization / sim.utilization).toFixed(3)}, ` +
       `${spread >= 0 ? '+' : ''}${spread.toFixed(1)} sd); abandon ${(r.abandonRate * 100).toFixed(2)}% of ${fmt(r.personAnswers)} ` +
       `(in-memory ${(sim.abandonRate * 100).toFixed(2)}%); warm-up abandons ${r.warmUpAbandons} ` +
-      `(in-memory ${sim.warmUpAbandons.toFixed(1)}); contacts dialled again ${r.dialledAgain}, ` +
+      `(in-memory ${sim.warmUpAbandons.toFixed(1)}); the day's rate, warm-up included, ` +
+      `${(r.dayAbandonRate * 100).toFixed(2)}% (in-memory ${(sim.dayAbandonRate * 100).toFixed(2)}%); contacts dialled again ${r.dialledAgain}, ` +
       `twice at once ${r.dialledTwiceAtOnce}; errors ${r.errors}`,
   );
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
