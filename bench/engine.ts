@@ -491,12 +491,21 @@ async function runLive(agents: number, processCount: number, reportTriggers: boo
       window,
     );
     const ownWaitMs = ownWaits.map((w) => Number(w.ms));
-    const { rows: answers } = await pool.query<{ person: number; abandoned: number }>(
-      `select count(*) filter (where outcome in ('answered', 'abandoned'))::int as person,
-         count(*) filter (where outcome = 'abandoned')::int as abandoned
-       from call_logs where answered_at >= $1 and answered_at < $2`,
+    // Answers by a person and abandons in the window, and in the warm-up before it (the day so far).
+    const { rows: answers } = await pool.query<{
+      person: number;
+      abandoned: number;
+      warm_up_person: number;
+      warm_up_abandoned: number;
+    }>(
+      `select count(*) filter (where answered_at >= $1 and outcome in ('answered', 'abandoned'))::int as person,
+         count(*) filter (where answered_at >= $1 and outcome = 'abandoned')::int as abandoned,
+         count(*) filter (where answered_at < $1 and outcome in ('answered', 'abandoned'))::int as warm_up_person,
+         count(*) filter (where answered_at < $1 and outcome = 'abandoned')::int as warm_up_abandoned
+       from call_logs where answered_at < $2`,
       window,
     );
+    const counted = answers[0]!;
     // Talk and wrap-up inside the window, over the agents' logged-in time in it.
     const { rows: busy } = await pool.query<{ ms: number }>(
       `select coalesce(sum(extract(epoch from least(coalesce(wrap_up_ended_at, $2), $2)
@@ -514,7 +523,7 @@ async function runLive(agents: number, processCount: number, reportTriggers: boo
            from call_logs) ordered
          where nth > 1 group by contact_id) repeated`,
     );
-    const person = answers[0]!.person;
+    const person = counted.person;
     // From the desk's end of wrap-up to the engine carrying it out (the call log's wrap_up_ended_at),
     // in engine time, by whether the desk's process owns the agent.
     const asked = floor.wrapUpEnds.filter((e) => e.at >= t0 && e.at < end);
@@ -530,13 +539,6 @@ async function runLive(agents: number, processCount: number, reportTriggers: boo
       const own = row.owner === processes[e.deskProcess]!.host.nodeId;
       (own ? handOver.own : handOver.other).push(row.ended.getTime() - e.at);
     }
-
-    const { rows: warmUp } = await pool.query<{ n: number; person: number }>(
-      `select count(*) filter (where outcome = 'abandoned')::int as n,
-         count(*) filter (where outcome in ('answered', 'abandoned'))::int as person
-       from call_logs where answered_at < $1`,
-      [new Date(t0)],
-    );
 
     // ── the in-memory reference: the same Dialer on the same traffic model, without the database ──
     const seeds = SIM_SEEDS ?? Math.max(3, Math.round(1000 / agents));
@@ -581,16 +583,16 @@ async function runLive(agents: number, processCount: number, reportTriggers: boo
       engineConnectP99: percentile(ownWaitMs, 99),
       engineConnectMax: ownWaitMs.at(-1) ?? 0,
       utilization: Number(busy[0]!.ms) / (agents * (end - t0)),
-      abandonRate: person ? answers[0]!.abandoned / person : 0,
+      abandonRate: person ? counted.abandoned / person : 0,
       personAnswers: person,
       dialledTwiceAtOnce: twice[0]!.at_once,
       dialledAgain: twice[0]!.again,
       errors: errors + floor.errors,
       reportTriggers,
-      warmUpAbandons: warmUp[0]!.n,
+      warmUpAbandons: counted.warm_up_abandoned,
       dayAbandonRate:
-        person + warmUp[0]!.person
-          ? (answers[0]!.abandoned + warmUp[0]!.n) / (person + warmUp[0]!.person)
+        person + counted.warm_up_person
+          ? (counted.abandoned + counted.warm_up_abandoned) / (person + counted.warm_up_person)
           : 0,
       handOverOwn: handOver.own.sort((a, b) => a - b),
       handOverOther: handOver.other.sort((a, b) => a - b),
@@ -735,7 +737,7 @@ function report(r: RunFigures): void {
   console.log(
     `  tick ${r.tickP50.toFixed(1)} / ${r.tickP99.toFixed(1)} ms (p50/p99 wall); answer → connected ` +
       `${r.connectP50.toFixed(0)} / ${r.connectP99.toFixed(0)} / max ${r.connectMax.toFixed(0)} ms (p50/p99, engine time), ` +
-      `from an agent free: ${r.engineConnectP50.toFixed(0)} / ${r.engineConnectP99.toFixed(0)} / max ${r.engineConnectMax.toFixed(0)} ms`,
+      `once the agent was free: ${r.engineConnectP50.toFixed(0)} / ${r.engineConnectP99.toFixed(0)} / max ${r.engineConnectMax.toFixed(0)} ms`,
   );
   const { sim } = r;
   const spread = sim.utilizationSd > 0 ? (r.utilization - sim.utilization) / sim.utilizationSd : 0;
