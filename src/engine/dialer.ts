@@ -411,7 +411,7 @@ export class Dialer {
     if (timer !== undefined) this.o.scheduler.cancel(timer);
     this.wrapUpTimers.delete(seat.id);
     const now = this.o.scheduler.nowMs();
-    this.dialStats.recordHandle(now - seat.busySince);
+    this.dialStats.recordHandle(now, now - seat.busySince);
     this.leaveWrapUp(seat, now);
   }
 
@@ -615,6 +615,7 @@ export class Dialer {
         }
         call.placedAt = this.o.scheduler.nowMs();
         this.counters.dials += 1;
+        this.dialStats.recordPlacement(call.placedAt);
         this.counters.maxInFlight = Math.max(this.counters.maxInFlight, this.ringing);
         this.o.carrier.placeCall({
           callId: call.id,
@@ -658,11 +659,11 @@ export class Dialer {
           this.connectFailed(call, now, e.reason);
           break;
         }
-        this.dialStats.recordResolution(now - call.placedAt, false);
+        this.dialStats.recordResolution(now, now - call.placedAt, false);
         this.unanswered(call, 'failed', now, e.reason);
         break;
       default:
-        this.dialStats.recordResolution(now - call.placedAt, false);
+        this.dialStats.recordResolution(now, now - call.placedAt, false);
         this.unanswered(call, e.type, now);
     }
     this.paceAfterThisInstant();
@@ -685,7 +686,7 @@ export class Dialer {
   }
 
   private answered(call: LiveCall, by: 'person' | 'machine', now: number): void {
-    this.dialStats.recordResolution(now - call.placedAt, by === 'person');
+    this.dialStats.recordResolution(now, now - call.placedAt, by === 'person');
     this.journal.answered(call, by);
     if (by === 'machine') {
       this.counters.machineAnswers += 1;
@@ -771,6 +772,7 @@ export class Dialer {
     call.connectedAt = now;
     agent.callId = call.id;
     this.move(agent, 'on_call', now);
+    this.dialStats.recordConnect(now);
     this.counters.connected += 1;
     this.notePersonAnswer(false, now);
     this.journal.connected(call, agent);
