@@ -129,23 +129,24 @@ class LifeTable {
     if (marked) this.marked[bin]! += weight;
   }
 
-  /**
-   * The subjects open now, by age (each decision's snapshot: they replace the last ones). Each bin's
-   * count is weighed once, at its middle age: within a bin the weights differ by a fraction of a
-   * percent, and a weight per subject was the costliest step of a simulated day.
-   */
+  /** The subjects open now, by age (each decision's snapshot: they replace the last ones). */
   setOpen(nowMs: number, agesMs: readonly number[]): void {
     const open = this.open;
     open.fill(0, 0, this.openTop + 1);
     let top = -1;
-    for (const age of agesMs) {
-      const bin = Math.min(this.bins, Math.floor(age / this.binMs));
-      open[bin]! += 1;
-      if (bin > top) top = bin;
-    }
     let total = 0;
-    for (let b = 0; b <= top; b++) {
-      if (open[b]! > 0) total += open[b]! *= this.weightOf(nowMs - (b + 0.5) * this.binMs);
+    let lastAge = NaN;
+    let lastWeight = 0;
+    for (const age of agesMs) {
+      // A decision's dials share their age: weighed once.
+      if (age !== lastAge) {
+        lastAge = age;
+        lastWeight = this.weightOf(nowMs - age);
+      }
+      const bin = Math.min(this.bins, Math.floor(age / this.binMs));
+      open[bin]! += lastWeight;
+      total += lastWeight;
+      if (bin > top) top = bin;
     }
     this.openTop = top;
     this.openTotal = total;

@@ -290,6 +290,20 @@ describe('engine core on virtual time', () => {
     const soon = stats.answerWithin(0, 15_000);
     assert.ok(soon > 0.12, `P(a new dial is answered within 15 s) ${soon} (0.06 from what resolved)`);
 
+    // A burst weighs alike, resolved or ringing: 8,000 dials at once, 2,000 resolved by 12 s (a
+    // third of them answered), 6,000 ringing. A third answered among the quarter resolved, the
+    // prior's share for the rest: about 0.31.
+    const burst = new DialStatistics({
+      answerProbability: 0.3,
+      meanResolutionMs: 16_000,
+      meanHandleMs: 105_000,
+      weight: 50,
+    });
+    for (let i = 0; i < 8000; i++) burst.recordPlacement(0);
+    for (let i = 0; i < 2000; i++) burst.recordResolution(12_000, 3000 + (i % 18) * 500, i % 3 === 0);
+    burst.observeOpen(12_000, Array<number>(6000).fill(12_000), []);
+    assert.ok(Math.abs(burst.answerProbability - 0.31) < 0.02, `P(answer) ${burst.answerProbability}`);
+
     // 200 agents connected at once, 20 of them done within 20 s; 180 have been busy 30 s.
     for (let i = 0; i < 200; i++) stats.recordConnect(0);
     for (let i = 0; i < 20; i++) stats.recordHandle(20_000, 20_000);
