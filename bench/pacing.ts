@@ -1,5 +1,6 @@
 // npm run bench:pacing — simulated 8-hour days on the engine's pacing, routing and patience rules
-// with the simulated carrier; each mode on the same seeded day. Prints figures and target checks.
+// with the simulated carrier; each mode on the same seeded day. Prints figures and target checks,
+// then a large campaign's cold start (its first minutes' abandon rate, in memory).
 import { Random } from '../src/engine/random.js';
 import { VirtualScheduler } from '../src/engine/scheduler.js';
 import {
@@ -108,4 +109,63 @@ for (const scenario of [markov, realistic]) {
     const gain = results.predictive!.talk / results.progressive!.talk;
     console.log(`        predictive over progressive: ×${gain.toFixed(2)} talk minutes per agent-hour`);
   }
+}
+
+// ── the cold start: every agent free at once and a pacer fresh from its priors ──────────────────
+const COLD_SEEDS = Number(process.env.BENCH_COLD_SEEDS ?? 3);
+const COLD_MINUTES = 30;
+
+/** One predictive campaign's first half hour: answers by a person and abandons, by when. */
+function coldStart(agents: number, seed: number) {
+  const scheduler = new VirtualScheduler();
+  const random = new Random(seed);
+  const carrier = new SimulatedCarrier(scheduler, random.fork(), realisticCallees(REALISTIC_DAY));
+  const sim = new CampaignSimulation({
+    scheduler,
+    carrier,
+    random: random.fork(),
+    agents,
+    mode: 'predictive',
+    abandonCap: 0.03,
+    patienceMs: 2000,
+    ringTimeoutMs: 25_000,
+    wrapUpMs: realistic.wrapUpMs,
+    priors: realistic.priors,
+  });
+  const t0 = scheduler.nowMs();
+  const counts = { firstMinute: [0, 0], firstTwo: [0, 0], all: [0, 0], lastTwenty: [0, 0] };
+  sim.onPersonAnswer = (abandoned, at) => {
+    const minute = (at - t0) / 60_000;
+    const add = (c: number[]) => {
+      c[0]! += 1;
+      if (abandoned) c[1]! += 1;
+    };
+    if (minute < 1) add(counts.firstMinute);
+    if (minute < 2) add(counts.firstTwo);
+    if (minute >= 10) add(counts.lastTwenty);
+    add(counts.all);
+  };
+  sim.start();
+  scheduler.runUntil(t0 + COLD_MINUTES * 60_000);
+  return { counts, utilization: sim.result().utilization };
+}
+
+console.log(
+  `\nCold start — realistic scenario, every agent free at once, ${COLD_MINUTES} minutes, seeds 1..${COLD_SEEDS} pooled` +
+    ' (abandoned / answered by a person)',
+);
+console.log(
+  'agents  first minute        first 2 minutes     minutes 10–30       the 30 minutes      utilization',
+);
+for (const agents of [12, 50, 250, 1000]) {
+  const runs = Array.from({ length: COLD_SEEDS }, (_, i) => coldStart(agents, i + 1));
+  const pooled = (key: keyof (typeof runs)[number]['counts']) => {
+    const answered = runs.reduce((a, r) => a + r.counts[key][0]!, 0);
+    const abandoned = runs.reduce((a, r) => a + r.counts[key][1]!, 0);
+    return `${abandoned} / ${answered} ${pct(answered ? abandoned / answered : 0)}`.padEnd(20);
+  };
+  const utilization = runs.reduce((a, r) => a + r.utilization, 0) / runs.length;
+  console.log(
+    `${String(agents).padStart(6)}  ${pooled('firstMinute')}${pooled('firstTwo')}${pooled('lastTwenty')}${pooled('all')}${pct(utilization)}`,
+  );
 }
