@@ -36,7 +36,8 @@ const realistic: Scenario = {
   priors: { answerProbability: 0.3, meanResolutionMs: 16_000, meanHandleMs: 105_000 },
 };
 
-function runDay(s: Scenario, agents: number, mode: 'progressive' | 'power' | 'predictive', seed: number) {
+/** A campaign of the scenario, every agent about to log in at once. */
+function campaign(s: Scenario, agents: number, mode: 'progressive' | 'power' | 'predictive', seed: number) {
   const scheduler = new VirtualScheduler();
   const random = new Random(seed);
   const carrier = new SimulatedCarrier(scheduler, random.fork(), s.callees);
@@ -53,6 +54,11 @@ function runDay(s: Scenario, agents: number, mode: 'progressive' | 'power' | 'pr
     wrapUpMs: s.wrapUpMs,
     priors: s.priors,
   });
+  return { scheduler, sim };
+}
+
+function runDay(s: Scenario, agents: number, mode: 'progressive' | 'power' | 'predictive', seed: number) {
+  const { scheduler, sim } = campaign(s, agents, mode, seed);
   const started = performance.now();
   const t0 = scheduler.nowMs();
   sim.start();
@@ -117,21 +123,7 @@ const COLD_MINUTES = 30;
 
 /** One predictive campaign's first half hour: answers by a person and abandons, by when. */
 function coldStart(agents: number, seed: number) {
-  const scheduler = new VirtualScheduler();
-  const random = new Random(seed);
-  const carrier = new SimulatedCarrier(scheduler, random.fork(), realisticCallees(REALISTIC_DAY));
-  const sim = new CampaignSimulation({
-    scheduler,
-    carrier,
-    random: random.fork(),
-    agents,
-    mode: 'predictive',
-    abandonCap: 0.03,
-    patienceMs: 2000,
-    ringTimeoutMs: 25_000,
-    wrapUpMs: realistic.wrapUpMs,
-    priors: realistic.priors,
-  });
+  const { scheduler, sim } = campaign(realistic, agents, 'predictive', seed);
   const t0 = scheduler.nowMs();
   const counts = { firstMinute: [0, 0], firstTwo: [0, 0], all: [0, 0], lastTwenty: [0, 0] };
   sim.onPersonAnswer = (abandoned, at) => {

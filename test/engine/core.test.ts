@@ -47,6 +47,22 @@ function simulate(
   return { scheduler, carrier, sim };
 }
 
+/** A predictive campaign on the realistic day's callees, its agents wrapping up in 15 s. */
+function realisticPredictive(agents: number, seed: number, startMs?: number) {
+  const scheduler = new VirtualScheduler(startMs);
+  const random = new Random(seed);
+  const carrier = new SimulatedCarrier(scheduler, random.fork(), realisticCallees(REALISTIC_DAY));
+  const sim = new CampaignSimulation({
+    scheduler,
+    carrier,
+    random: random.fork(),
+    agents,
+    mode: 'predictive',
+    wrapUpMs: () => 15_000,
+  });
+  return { scheduler, sim };
+}
+
 describe('engine core on virtual time', () => {
   test('the virtual scheduler fires timers in time order, ties in scheduling order, and cancels', () => {
     const s = new VirtualScheduler(0);
@@ -272,12 +288,14 @@ describe('engine core on virtual time', () => {
   });
 
   test('dials still ringing and agents still busy count as unresolved, not as missing', () => {
-    const stats = new DialStatistics({
-      answerProbability: 0.3,
-      meanResolutionMs: 16_000,
-      meanHandleMs: 105_000,
-      weight: 50,
-    });
+    const fromPriors = () =>
+      new DialStatistics({
+        answerProbability: 0.3,
+        meanResolutionMs: 16_000,
+        meanHandleMs: 105_000,
+        weight: 50,
+      });
+    const stats = fromPriors();
     // A campaign's first seconds: 1,000 dials out at once; 100 fail within two seconds (busy,
     // invalid numbers), the other 900 ring on.
     for (let i = 0; i < 1000; i++) stats.recordPlacement(0);
@@ -293,12 +311,7 @@ describe('engine core on virtual time', () => {
     // A burst weighs alike, resolved or ringing: 8,000 dials at once, 2,000 resolved by 12 s (a
     // third of them answered), 6,000 ringing. A third answered among the quarter resolved, the
     // prior's share for the rest: about 0.31.
-    const burst = new DialStatistics({
-      answerProbability: 0.3,
-      meanResolutionMs: 16_000,
-      meanHandleMs: 105_000,
-      weight: 50,
-    });
+    const burst = fromPriors();
     for (let i = 0; i < 8000; i++) burst.recordPlacement(0);
     for (let i = 0; i < 2000; i++) burst.recordResolution(12_000, 3000 + (i % 18) * 500, i % 3 === 0);
     burst.observeOpen(12_000, Array<number>(6000).fill(12_000), []);
@@ -314,18 +327,7 @@ describe('engine core on virtual time', () => {
   });
 
   test("a large predictive campaign's first minutes stay near its abandon cap", () => {
-    const scheduler = new VirtualScheduler();
-    const random = new Random(1);
-    const carrier = new SimulatedCarrier(scheduler, random.fork(), realisticCallees(REALISTIC_DAY));
-    const sim = new CampaignSimulation({
-      scheduler,
-      carrier,
-      random: random.fork(),
-      agents: 250,
-      mode: 'predictive',
-      abandonCap: 0.03,
-      wrapUpMs: () => 15_000,
-    });
+    const { scheduler, sim } = realisticPredictive(250, 1);
     let answers = 0;
     let abandons = 0;
     sim.onPersonAnswer = (abandoned) => {
@@ -415,17 +417,7 @@ describe('engine core on virtual time', () => {
 
   test('predictive holds the abandon cap on every day of a simulated month', () => {
     const record = new AbandonRecord(30);
-    const scheduler = new VirtualScheduler(Date.UTC(2026, 0, 1, 3, 30));
-    const random = new Random(11);
-    const carrier = new SimulatedCarrier(scheduler, random.fork(), realisticCallees(REALISTIC_DAY));
-    const sim = new CampaignSimulation({
-      scheduler,
-      carrier,
-      random: random.fork(),
-      agents: 8,
-      mode: 'predictive',
-      wrapUpMs: () => 15_000,
-    });
+    const { scheduler, sim } = realisticPredictive(8, 11, Date.UTC(2026, 0, 1, 3, 30));
     sim.onPersonAnswer = (abandoned, at) => record.record(new Date(at), abandoned);
     sim.start();
     for (let day = 0; day < 30; day++) {
