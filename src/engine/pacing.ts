@@ -280,7 +280,7 @@ export class DialStatistics {
    * tables are recomputed from them and from what ended at most once per bin of the campaign's
    * time (half a second for dials; five seconds for handle times, which last minutes and take
    * eight times the work): a pacing decision comes with nearly every event, and recomputing both
-   * at each one made a simulated day five times slower for the same decisions.
+   * at each one made a simulated day four to eight times slower for the same decisions.
    */
   observeOpen(nowMs: number, ringingAgesMs: readonly number[], busyAgesMs: readonly number[]): void {
     if (nowMs >= this.dialsFreshUntil) {
@@ -304,7 +304,7 @@ export class DialStatistics {
     const survival = this.handles.survival;
     const last = this.handles.upTo + 1;
     const from = Math.min(last, Math.floor(ageMs / HANDLE_BIN_MS));
-    const alive = from > HANDLE_BINS ? 0 : survival[from]!;
+    const alive = from >= HANDLE_BINS ? 0 : survival[from]!;
     // Busy longer than the distribution says anyone is: assume a fresh call's mean is left.
     if (alive <= 1e-9) return 1 - Math.exp(-horizonMs / this.meanHandleMs);
     const to = Math.min(last, Math.floor((ageMs + horizonMs) / HANDLE_BIN_MS));
