@@ -80,8 +80,8 @@ class LifeTable {
   private readonly weights: Float64Array;
 
   constructor(
-    readonly bins: number,
-    readonly binMs: number,
+    private readonly bins: number,
+    private readonly binMs: number,
     private readonly decay: number,
     prior: { meanMs: number; weight: number; markedShare: number },
   ) {
